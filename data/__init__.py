@@ -1,0 +1,1 @@
+"""Data files shipped as ``hrd_tui.data``: taxonomies, resources, checklist templates."""

@@ -1,0 +1,288 @@
+"""The command line: ``hrd-tui [--vault DIR] COMMAND``.
+
+A passphrase never comes from argv (it would show in ``ps`` and shell
+history): it is asked on the terminal, or read from ``--passphrase-file``
+(``-`` for standard input) by scripts. Every failure is one line on stderr and
+a documented exit code (errors.py); no traceback reaches the terminal, since a
+traceback can carry vault data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from hrd_tui import keyslots, paths
+from hrd_tui.errors import HrdError, UsageError
+
+DEMO_PASSPHRASE = "demo"
+DEBUG_ENV = "HRD_TUI_DEBUG"
+
+
+def _err(message: str) -> None:
+    print(f"hrd-tui: {message}", file=sys.stderr, flush=True)
+
+
+# -- secrets -------------------------------------------------------------------
+
+def _ask(prompt: str) -> str:
+    if not sys.stdin.isatty():
+        raise UsageError(
+            "No terminal to ask for the passphrase on: use --passphrase-file FILE (or - for standard input)."
+        )
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:
+        raise UsageError("No passphrase given.") from None
+
+
+def _secret_from(file_arg: str | None, prompt: str) -> str:
+    value = paths.read_secret_file(file_arg) if file_arg else _ask(prompt)
+    if not value:
+        raise UsageError("The passphrase is empty.")
+    return value
+
+
+def _new_passphrase(file_arg: str | None) -> str:
+    from hrd_tui.passphrase import estimate
+
+    if file_arg:
+        value = paths.read_secret_file(file_arg)
+    else:
+        value = _ask("New passphrase: ")
+        if _ask("Repeat the new passphrase: ") != value:
+            raise UsageError("The two passphrases differ; nothing was changed.")
+    strength = estimate(value)
+    if not strength.acceptable:
+        raise UsageError(f"That passphrase is too weak: {strength.reason}. Nothing was changed.")
+    if strength.label == "weak":
+        _err(f"warning: weak passphrase ({strength.reason}).")
+    return value
+
+
+def _unlock_secret(args: argparse.Namespace):
+    from hrd_tui.vault import Secret
+
+    recovery_file = getattr(args, "recovery_file", None)
+    if recovery_file or getattr(args, "recovery", False):
+        return Secret(_secret_from(recovery_file, "Recovery code: "), kind="recovery")
+    return Secret(_secret_from(args.passphrase_file, "Passphrase: "))
+
+
+def _open(args: argparse.Namespace, *, readonly: bool):
+    from hrd_tui import vault
+
+    vault_dir = paths.resolve_vault_dir(args.vault)
+    vault.read_header(vault_dir) if vault_dir.is_dir() else None  # fail fast, before asking
+    if not vault_dir.is_dir():
+        raise vault.NoVault(f"No vault at {vault_dir}. Create one with 'hrd-tui init' (or try 'hrd-tui demo').")
+    secret = _unlock_secret(args)
+    if vault.unlock_delay(vault_dir):
+        _err(f"too many failed attempts: waiting {vault.unlock_delay(vault_dir):.0f} s before trying.")
+    opened = vault.unlock(vault_dir, secret, readonly=readonly)
+    for warning in opened.warnings:
+        _err(f"warning: {warning}")
+    if opened.migrated_from:
+        _err(f"the vault was upgraded from schema {opened.migrated_from} (an encrypted backup is in {vault_dir / vault.BACKUPS_NAME}).")
+    return opened
+
+
+# -- commands ------------------------------------------------------------------
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from hrd_tui import vault
+
+    vault_dir = paths.resolve_vault_dir(args.vault)
+    if vault.exists(vault_dir):
+        raise HrdError(f"A vault already exists at {vault_dir}.")
+    passphrase = _new_passphrase(args.passphrase_file)
+    _err("calibrating the key derivation for this machine (a few seconds)...")
+    opened, recovery_code = vault.create(vault_dir, passphrase)
+    with opened:
+        _err(f"created the vault at {vault_dir} ({opened.header.slot('passphrase').kdf_params().describe()}).")
+        _show_recovery_code(recovery_code)
+    return 0
+
+
+def _show_recovery_code(code: str) -> None:
+    _err("RECOVERY CODE: shown this once only. Write it down and keep it apart from the workstation;")
+    _err("it opens the vault if the passphrase is lost. Anyone holding it can open the vault.")
+    print(code, flush=True)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from hrd_tui import demo, vault
+
+    vault_dir = Path(args.vault).expanduser() if args.vault else paths.default_demo_dir()
+    if vault.exists(vault_dir):
+        opened = vault.unlock(vault_dir, vault.Secret(DEMO_PASSPHRASE))
+        created = False
+    else:
+        _err(f"creating a demo vault at {vault_dir} (fictional data; passphrase: {DEMO_PASSPHRASE})...")
+        opened, _code = vault.create(vault_dir, DEMO_PASSPHRASE)
+        created = True
+    with opened:
+        with opened.store.session("filling the demo vault") as session:
+            filled = demo.populate(session)
+    state = "created and filled" if created or filled else "already there; nothing added"
+    print(f"Demo vault at {vault_dir}: {state}. Passphrase: {DEMO_PASSPHRASE}", flush=True)
+    if args.create_only:
+        return 0
+    return _start_app(vault_dir)
+
+
+def _start_app(vault_dir: Path) -> int:
+    _err("the full-screen app is not part of this release yet (it is the next milestone).")
+    _err(f"meanwhile: hrd-tui --vault {vault_dir} info | check | export --format json")
+    return 1
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    return _start_app(paths.resolve_vault_dir(args.vault))
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from hrd_tui import migrations, vault
+
+    with _open(args, readonly=True) as opened:
+        header = opened.header
+        rows = [
+            ("vault", str(opened.dir)),
+            ("vault id", header.vault_id),
+            ("created", header.created),
+            ("header format", f"{keyslots.FORMAT} v{keyslots.FORMAT_VERSION}"),
+            ("schema revision", f"{opened.schema_revision()} (this hrd-tui: {migrations.head_revision()})"),
+        ]
+        for slot in header.slots:
+            kdf = slot.kdf_params().describe() if slot.type == "passphrase" else "HKDF-SHA256 (160-bit random code)"
+            rows.append((f"key slot: {slot.type}", kdf))
+        with opened.store.raw() as conn:
+            rows.append(("sqlcipher", conn.execute("PRAGMA cipher_version").fetchone()[0]))
+        for name, count in vault.count_rows(opened).items():
+            rows.append((name, str(count)))
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        print(f"{key:<{width}}  {value}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from hrd_tui.errors import CheckFailed
+
+    with _open(args, readonly=True) as opened:
+        problems = opened.check()
+    if problems:
+        for problem in problems[:50]:
+            _err(problem)
+        raise CheckFailed(f"The vault failed its checks ({len(problems)} problem(s)). Restore a backup.")
+    print("ok: cipher_integrity_check, integrity_check and foreign_key_check all pass")
+    return 0
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    with _open(args, readonly=False) as opened:
+        new = _new_passphrase(args.new_passphrase_file)
+        _err("deriving the new key (a few seconds)...")
+        opened.change_passphrase(new)
+    print("The passphrase was changed. The old one no longer opens the vault.")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    with _open(args, readonly=True) as opened:
+        dest = opened.backup(Path(args.dest))
+    print(f"Encrypted backup written and verified: {dest}")
+    print("It opens with the passphrase (or recovery code) in force now: hrd-tui --vault DEST info")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from hrd_tui.services.export import export_document
+
+    with _open(args, readonly=True) as opened:
+        with opened.store.session("exporting") as session:
+            doc = export_document(session, opened.header.vault_id)
+    data = json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+    _err("WARNING: this export is PLAIN TEXT with every name and note in the vault. "
+         "Keep it encrypted, never e-mail it, and delete it when done.")
+    if args.output and args.output != "-":
+        out = Path(args.output)
+        fd = paths.open_private_output(out)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except OSError as exc:
+            from hrd_tui.errors import from_os_error
+
+            out.unlink(missing_ok=True)
+            raise from_os_error(exc, "writing the export") from exc
+        _err(f"exported to {out} (mode 0600).")
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return 0
+
+
+# -- parser ----------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hrd-tui",
+        description="A secure terminal workbench for Human Rights Officers. With no command, starts the app.",
+        epilog="Passphrases are never taken from the command line. Exit codes are listed in the README.",
+    )
+    parser.add_argument("--vault", metavar="DIR", help=f"the vault directory (default: ${paths.VAULT_ENV} or {paths.default_vault_dir()})")
+    parser.add_argument("--passphrase-file", metavar="FILE", help="read the passphrase from FILE ('-' for standard input) instead of asking")
+    parser.set_defaults(func=cmd_app)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=help_)
+        p.set_defaults(func=func)
+        return p
+
+    add("init", cmd_init, "create a new vault and print its recovery code once")
+    demo = add("demo", cmd_demo, "create (or reuse) a demo vault with fictional data, passphrase 'demo', and open it")
+    demo.add_argument("--create-only", action="store_true", help="only create and fill the demo vault")
+    add("info", cmd_info, "show format, schema revision, KDF parameters and counts (no secret)")
+    add("check", cmd_check, "verify every page's HMAC, the database's integrity and its foreign keys")
+    passwd = add("passwd", cmd_passwd, "change the passphrase (the database is not re-encrypted)")
+    passwd.add_argument("--new-passphrase-file", metavar="FILE", help="read the new passphrase from FILE ('-' for stdin)")
+    passwd.add_argument("--recovery-file", metavar="FILE", help="unlock with the recovery code read from FILE")
+    passwd.add_argument("--recovery", action="store_true", help="unlock with the recovery code, asked on the terminal")
+    backup = add("backup", cmd_backup, "write a consistent, encrypted, verified copy of the vault to a new directory")
+    backup.add_argument("dest", metavar="DEST", help="a directory that does not exist yet (or is empty)")
+    export = add("export", cmd_export, "export the whole vault as plain JSON (an explicit act: it is not encrypted)")
+    export.add_argument("--format", choices=["json"], required=True)
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (mode 0600) instead of standard output")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    paths.harden_process()
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except HrdError as exc:
+        _err(str(exc))
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _err("interrupted; nothing half-written was kept.")
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if os.environ.get(DEBUG_ENV) == "1":
+            raise
+        _err(f"internal error ({type(exc).__name__}); details are not printed because they may hold vault data. "
+             f"Run with {DEBUG_ENV}=1 to see them.")
+        return 70
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,318 @@
+"""Key slots: the vault's random data key, wrapped under each secret that may open it.
+
+The design follows LUKS and KeePassXC (see shared/SECURITY.md):
+
+* one random 256-bit *data key*; the database is never keyed by a passphrase;
+* a header file holds *key slots*, each wrapping the data key with AES-256-GCM
+  under a key derived from one secret: the passphrase (Argon2id, per-slot salt,
+  parameters stored in the slot) or the recovery code (HKDF: the code carries
+  160 random bits, a slow KDF would add nothing);
+* each slot's metadata (vault id, slot type, KDF parameters, salt) is the AEAD's
+  associated data, so editing the parameters makes the slot fail to open;
+* the whole header carries an HMAC under a key derived from the data key, so
+  flipping any byte of it makes unlock fail cleanly;
+* KDF parameters are checked against the policy *before* any work is done, so a
+  forged header cannot ask for a weak KDF or for 100 GiB of memory.
+
+Changing the passphrase replaces one slot and re-MACs the header; the
+database bytes are untouched. Destroying the header makes the data unreadable.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from hrd_tui.errors import UnlockFailed, VaultDamaged
+
+FORMAT = "hrd-tui-vault"
+FORMAT_VERSION = 1
+KEY_BYTES = 32
+
+#: Tests (and only tests) may set this to "1" to use tiny Argon2id parameters.
+#: ``info`` reports such a vault as using test parameters.
+TEST_KDF_ENV = "HRD_TUI_TEST_KDF"
+
+# Policy (shared/SECURITY.md, requirement 4): RFC 9106's low-memory option is
+# the floor; anything above 4 GiB is refused as absurd before any work is done.
+FLOOR_TIME_COST = 3
+FLOOR_MEMORY_KIB = 64 * 1024
+CEILING_MEMORY_KIB = 4 * 1024 * 1024
+CEILING_TIME_COST = 64
+CEILING_PARALLELISM = 16
+# Calibration: memory first (it is what makes GPUs expensive), capped so a
+# vault still opens on a modest workstation; then passes.
+CALIBRATION_TARGET_SECONDS = (0.5, 1.0)
+CALIBRATION_MAX_MEMORY_KIB = 512 * 1024
+DEFAULT_PARALLELISM = 4
+
+TEST_PARAMS = {"time_cost": 1, "memory_kib": 8, "parallelism": 1}
+
+RECOVERY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
+RECOVERY_GROUPS = 8
+RECOVERY_GROUP_LEN = 4
+
+
+def test_kdf_enabled() -> bool:
+    return os.environ.get(TEST_KDF_ENV) == "1"
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    time_cost: int
+    memory_kib: int
+    parallelism: int
+
+    @property
+    def is_test(self) -> bool:
+        return self.time_cost < FLOOR_TIME_COST or self.memory_kib < FLOOR_MEMORY_KIB
+
+    def check_policy(self) -> None:
+        """Refuse parameters outside the policy, before deriving anything."""
+        values = (self.time_cost, self.memory_kib, self.parallelism)
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            raise VaultDamaged("The vault header is damaged: bad KDF parameters.")
+        if self.memory_kib > CEILING_MEMORY_KIB or self.time_cost > CEILING_TIME_COST or self.parallelism > CEILING_PARALLELISM:
+            raise VaultDamaged("The vault header asks for absurd KDF parameters; refusing to run them.")
+        if self.parallelism < 1 or self.time_cost < 1 or self.memory_kib < 8 * self.parallelism:
+            raise VaultDamaged("The vault header is damaged: bad KDF parameters.")
+        if self.is_test and not test_kdf_enabled():
+            raise VaultDamaged(
+                "The vault header asks for KDF parameters below the safety floor "
+                f"(Argon2id t>={FLOOR_TIME_COST}, {FLOOR_MEMORY_KIB // 1024} MiB); refusing."
+            )
+
+    def describe(self) -> str:
+        mem = f"{self.memory_kib // 1024} MiB" if self.memory_kib >= 1024 else f"{self.memory_kib} KiB"
+        text = f"Argon2id t={self.time_cost} m={mem} p={self.parallelism}"
+        return text + (" (TEST PARAMETERS: insecure)" if self.is_test else "")
+
+
+def argon2id(secret: bytes, salt: bytes, params: KdfParams) -> bytes:
+    return hash_secret_raw(
+        secret, salt, params.time_cost, params.memory_kib, params.parallelism, KEY_BYTES, Type.ID
+    )
+
+
+def calibrate(target: tuple[float, float] = CALIBRATION_TARGET_SECONDS) -> KdfParams:
+    """Pick Argon2id parameters that take about ``target`` seconds here.
+
+    Never below the floor; with the test setting on, the tiny test parameters.
+    """
+    if test_kdf_enabled():
+        return KdfParams(**TEST_PARAMS)
+    low, high = target
+    params = KdfParams(FLOOR_TIME_COST, FLOOR_MEMORY_KIB, DEFAULT_PARALLELISM)
+    salt = os.urandom(16)
+
+    def timed(p: KdfParams) -> float:
+        start = time.perf_counter()
+        argon2id(b"calibration", salt, p)
+        return time.perf_counter() - start
+
+    elapsed = timed(params)
+    while elapsed < low / 2 and params.memory_kib * 2 <= CALIBRATION_MAX_MEMORY_KIB:
+        params = KdfParams(params.time_cost, params.memory_kib * 2, params.parallelism)
+        elapsed = timed(params)
+    if elapsed < low:
+        # Time grows linearly with passes: aim for the middle of the window.
+        wanted = (low + high) / 2
+        passes = max(FLOOR_TIME_COST, round(params.time_cost * wanted / max(elapsed, 1e-3)))
+        params = KdfParams(min(passes, CEILING_TIME_COST), params.memory_kib, params.parallelism)
+    return params
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: Any) -> bytes:
+    if not isinstance(text, str):
+        raise VaultDamaged("The vault header is damaged.")
+    try:
+        return base64.b64decode(text.encode("ascii"), validate=True)
+    except (ValueError, UnicodeEncodeError) as exc:
+        raise VaultDamaged("The vault header is damaged.") from exc
+
+
+def _canonical(obj: Any) -> bytes:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+
+
+def _hkdf(key: bytes, info: bytes, salt: bytes | None = None) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=salt, info=info).derive(key)
+
+
+def database_key(data_key: bytes) -> bytes:
+    """The raw SQLCipher key: derived, so the header MAC key is a separate key."""
+    return _hkdf(data_key, b"hrd-tui/sqlcipher-key/v1")
+
+
+def _mac_key(data_key: bytes) -> bytes:
+    return _hkdf(data_key, b"hrd-tui/header-mac/v1")
+
+
+# -- recovery codes ---------------------------------------------------------
+
+def new_recovery_code() -> str:
+    chars = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_GROUPS * RECOVERY_GROUP_LEN))
+    return "-".join(chars[i : i + RECOVERY_GROUP_LEN] for i in range(0, len(chars), RECOVERY_GROUP_LEN))
+
+
+def normalise_recovery_code(code: str) -> bytes:
+    """Accept the code as people copy it: any case, spaces or dashes, O for 0, I/L for 1."""
+    cleaned = code.upper().replace("-", "").replace(" ", "").strip()
+    cleaned = cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"}))
+    return cleaned.encode("ascii", errors="replace")
+
+
+# -- header -----------------------------------------------------------------
+
+@dataclass
+class Slot:
+    type: str  # "passphrase" | "recovery"
+    kdf: dict[str, Any]
+    salt: str
+    nonce: str
+    wrapped: str
+
+    def associated_data(self, vault_id: str) -> bytes:
+        return _canonical(
+            {"format": FORMAT, "version": FORMAT_VERSION, "vault_id": vault_id, "type": self.type, "kdf": self.kdf, "salt": self.salt}
+        )
+
+    def kdf_params(self) -> KdfParams:
+        try:
+            params = KdfParams(
+                time_cost=self.kdf["time_cost"], memory_kib=self.kdf["memory_kib"], parallelism=self.kdf["parallelism"]
+            )
+        except (KeyError, TypeError) as exc:
+            raise VaultDamaged("The vault header is damaged: bad KDF parameters.") from exc
+        return params
+
+
+@dataclass
+class Header:
+    vault_id: str
+    created: str
+    slots: list[Slot]
+
+    # -- (de)serialisation --------------------------------------------------
+    def body(self) -> bytes:
+        return _canonical(
+            {
+                "format": FORMAT,
+                "version": FORMAT_VERSION,
+                "vault_id": self.vault_id,
+                "created": self.created,
+                "slots": [asdict(s) for s in self.slots],
+            }
+        )
+
+    def to_bytes(self, data_key: bytes) -> bytes:
+        body = self.body()
+        mac = hmac.new(_mac_key(data_key), body, hashlib.sha256).hexdigest()
+        return body + b"\nmac:" + mac.encode("ascii") + b"\n"
+
+    @classmethod
+    def parse(cls, raw: bytes) -> tuple[Header, bytes, str]:
+        """Parse without any secret; returns (header, body bytes, mac hex)."""
+        damaged = VaultDamaged("The vault header is damaged or is not an hrd-tui vault header.")
+        lines = raw.split(b"\n")
+        if len(lines) != 3 or lines[2] != b"" or not lines[1].startswith(b"mac:"):
+            raise damaged
+        body, mac = lines[0], lines[1][4:].decode("ascii", errors="replace")
+        try:
+            obj = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise damaged from exc
+        if not isinstance(obj, dict) or obj.get("format") != FORMAT:
+            raise damaged
+        if obj.get("version") != FORMAT_VERSION:
+            raise VaultDamaged(f"This vault uses header version {obj.get('version')!r}; this hrd-tui reads version {FORMAT_VERSION}.")
+        try:
+            slots = [
+                Slot(type=s["type"], kdf=dict(s["kdf"]), salt=s["salt"], nonce=s["nonce"], wrapped=s["wrapped"])
+                for s in obj["slots"]
+            ]
+            header = cls(vault_id=str(obj["vault_id"]), created=str(obj["created"]), slots=slots)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise damaged from exc
+        if header.body() != body:
+            raise damaged  # not canonical: edited by hand or damaged
+        return header, body, mac
+
+    # -- slots ----------------------------------------------------------------
+    def slot(self, type_: str) -> Slot | None:
+        return next((s for s in self.slots if s.type == type_), None)
+
+    def set_slot(self, slot: Slot) -> None:
+        self.slots = [s for s in self.slots if s.type != slot.type] + [slot]
+
+
+def _kek_for(slot: Slot, secret: bytes) -> bytes:
+    salt = _unb64(slot.salt)
+    if slot.type == "passphrase":
+        if slot.kdf.get("name") != "argon2id":
+            raise VaultDamaged("The vault header names an unknown KDF.")
+        params = slot.kdf_params()
+        params.check_policy()
+        return argon2id(secret, salt, params)
+    if slot.type == "recovery":
+        if slot.kdf.get("name") != "hkdf-sha256":
+            raise VaultDamaged("The vault header names an unknown KDF.")
+        return _hkdf(secret, b"hrd-tui/recovery-slot/v1", salt=salt)
+    raise VaultDamaged("The vault header holds an unknown key slot type.")
+
+
+def make_slot(vault_id: str, type_: str, secret: bytes, data_key: bytes, params: KdfParams | None = None) -> Slot:
+    if type_ == "passphrase":
+        assert params is not None
+        params.check_policy()
+        kdf: dict[str, Any] = {"name": "argon2id", **asdict(params)}
+    else:
+        kdf = {"name": "hkdf-sha256"}
+    slot = Slot(type=type_, kdf=kdf, salt=_b64(os.urandom(16)), nonce=_b64(os.urandom(12)), wrapped="")
+    kek = _kek_for(slot, secret)
+    slot.wrapped = _b64(AESGCM(kek).encrypt(_unb64(slot.nonce), data_key, slot.associated_data(vault_id)))
+    return slot
+
+
+def open_slot(header: Header, body: bytes, mac: str, type_: str, secret: bytes) -> bytes:
+    """Return the data key, or raise UnlockFailed (the same for every cause)."""
+    slot = header.slot(type_)
+    if slot is None:
+        raise UnlockFailed()
+    kek = _kek_for(slot, secret)
+    try:
+        data_key = AESGCM(kek).decrypt(_unb64(slot.nonce), _unb64(slot.wrapped), slot.associated_data(header.vault_id))
+    except (InvalidTag, ValueError) as exc:
+        raise UnlockFailed() from exc
+    expected = hmac.new(_mac_key(data_key), body, hashlib.sha256).hexdigest()
+    if len(data_key) != KEY_BYTES or not hmac.compare_digest(expected, mac):
+        raise UnlockFailed()
+    return data_key
+
+
+def new_header(passphrase: bytes, recovery_code: str, params: KdfParams) -> tuple[Header, bytes]:
+    """A fresh header with a new random data key, a passphrase slot and a recovery slot."""
+    data_key = secrets.token_bytes(KEY_BYTES)
+    vault_id = secrets.token_hex(16)
+    created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    header = Header(vault_id=vault_id, created=created, slots=[])
+    header.set_slot(make_slot(vault_id, "passphrase", passphrase, data_key, params))
+    header.set_slot(make_slot(vault_id, "recovery", normalise_recovery_code(recovery_code), data_key))
+    return header, data_key

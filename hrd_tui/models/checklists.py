@@ -1,0 +1,68 @@
+"""Checklist templates (versioned) and runs of them with per-item state."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKeyConstraint, UniqueConstraint
+from sqlalchemy.sql.elements import conv
+from sqlmodel import Field, SQLModel
+
+from hrd_tui.models.common import Record, fk, utcnow, vocab_field
+from hrd_tui.vocab import ItemStatus
+
+
+class ChecklistTemplate(SQLModel, table=True):
+    """A template at one version. Runs point at (id, version), so a newer
+    version of a template never rewrites a past run."""
+
+    __tablename__ = "checklist_template"
+    id: str = Field(primary_key=True, max_length=100)
+    version: int = Field(primary_key=True, ge=1)
+    title: str
+    section: str = ""
+    builtin: bool = True
+    items: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON, nullable=False)
+    loaded_at: datetime = Field(default_factory=utcnow)
+
+
+class ChecklistRun(Record, table=True):
+    __tablename__ = "checklist_run"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["template_id", "template_version"],
+            ["checklist_template.id", "checklist_template.version"],
+            name=conv("fk_checklist_run_template"),
+            ondelete="RESTRICT",
+        ),
+        CheckConstraint(
+            "(case_id IS NOT NULL) + (trial_id IS NOT NULL) + (hearing_id IS NOT NULL) + "
+            "(contact_id IS NOT NULL) + (period_start IS NOT NULL) <= 1",
+            name=conv("ck_checklist_run_one_attachment"),
+        ),
+        CheckConstraint(
+            "(period_start IS NULL) = (period_end IS NULL) AND (period_end IS NULL OR period_end >= period_start)",
+            name=conv("ck_checklist_run_period"),
+        ),
+    )
+    template_id: str = Field(max_length=100, index=True)
+    template_version: int
+    title: str = ""
+    case_id: str | None = fk("threat_case.id", nullable=True)
+    trial_id: str | None = fk("trial.id", nullable=True)
+    hearing_id: str | None = fk("hearing.id", nullable=True)
+    contact_id: str | None = fk("contact.id", nullable=True)
+    period_start: date | None = None
+    period_end: date | None = None
+    current_item: str | None = Field(default=None, max_length=100)
+    finished_at: datetime | None = None
+
+
+class ChecklistItemState(Record, table=True):
+    __tablename__ = "checklist_item_state"
+    __table_args__ = (UniqueConstraint("run_id", "item_id", name=conv("uq_checklist_item_state_run_item")),)
+    run_id: str = fk("checklist_run.id")
+    item_id: str = Field(max_length=100)
+    status: ItemStatus = vocab_field(ItemStatus, ItemStatus.OPEN)
+    note: str = Field(default="", max_length=100_000)

@@ -1,0 +1,181 @@
+"""Threat cases: defenders under threat, risk, sources, actions, referrals, timeline."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint
+from sqlalchemy.sql.elements import conv
+from sqlmodel import Field, SQLModel
+
+from hrd_tui.models.common import Record, fk, utcnow, vocab_field
+from hrd_tui.vocab import (
+    ActionCategory,
+    ActionStatus,
+    CaseStatus,
+    Credibility,
+    Perpetrator,
+    ReferralPurpose,
+    ReferralStatus,
+    Reliability,
+    RiskLevel,
+    ThreatType,
+    TimelineKind,
+    Urgency,
+)
+
+
+class ThreatCaseBase(SQLModel):
+    title: str = Field(min_length=1, max_length=2000)
+    status: CaseStatus = vocab_field(CaseStatus, CaseStatus.NEW, index=True)
+    urgency: Urgency = vocab_field(Urgency, Urgency.URGENT, index=True)
+    perpetrator: Perpetrator = vocab_field(Perpetrator, Perpetrator.UNKNOWN)
+    perpetrator_note: str = Field(default="", max_length=10_000)
+    summary: str = Field(default="", max_length=1_000_000)
+    opened_on: date
+    closed_on: date | None = None
+    outcome: str = Field(default="", max_length=100_000)
+
+
+class ThreatCase(ThreatCaseBase, Record, table=True):
+    __tablename__ = "threat_case"
+    __table_args__ = (
+        CheckConstraint(
+            "(status = 'closed') = (closed_on IS NOT NULL)", name=conv("ck_threat_case_closed_has_date")
+        ),
+    )
+
+
+class CaseDefender(SQLModel, table=True):
+    __tablename__ = "case_defender"
+    case_id: str = Field(foreign_key="threat_case.id", ondelete="CASCADE", primary_key=True)
+    contact_id: str = Field(foreign_key="contact.id", ondelete="RESTRICT", primary_key=True, index=True)
+
+
+class CaseThreatType(SQLModel, table=True):
+    __tablename__ = "case_threat_type"
+    case_id: str = Field(foreign_key="threat_case.id", ondelete="CASCADE", primary_key=True)
+    threat_type: ThreatType = vocab_field(ThreatType, primary_key=True, index=True)
+
+
+class RiskAssessment(Record, table=True):
+    """Risk = threat x vulnerability / capacity, each rated 1-5, dated, never overwritten."""
+
+    __tablename__ = "risk_assessment"
+    __table_args__ = (
+        CheckConstraint("threat BETWEEN 1 AND 5", name=conv("ck_risk_assessment_threat_range")),
+        CheckConstraint("vulnerability BETWEEN 1 AND 5", name=conv("ck_risk_assessment_vulnerability_range")),
+        CheckConstraint("capacity BETWEEN 1 AND 5", name=conv("ck_risk_assessment_capacity_range")),
+    )
+    case_id: str = fk("threat_case.id")
+    assessed_on: date = Field(index=True)
+    threat: int = Field(ge=1, le=5)
+    vulnerability: int = Field(ge=1, le=5)
+    capacity: int = Field(ge=1, le=5)
+    risk_level: RiskLevel = vocab_field(RiskLevel)
+    reasoning: str = Field(default="", max_length=100_000)
+
+
+class ThreatAnalysis(Record, table=True):
+    """The five steps: facts, pattern over time, objective, who is behind it, feasibility."""
+
+    __tablename__ = "threat_analysis"
+    case_id: str = fk("threat_case.id")
+    threat_type: ThreatType | None = vocab_field(ThreatType, None, nullable=True)
+    facts: str = Field(default="", max_length=100_000)
+    pattern: str = Field(default="", max_length=100_000)
+    objective: str = Field(default="", max_length=100_000)
+    who: str = Field(default="", max_length=100_000)
+    feasibility: str = Field(default="", max_length=100_000)
+
+
+class Source(Record, table=True):
+    """Where a piece of information came from (a case's or an observation's)."""
+
+    __table_args__ = (
+        CheckConstraint(
+            "(case_id IS NOT NULL) + (observation_id IS NOT NULL) = 1", name=conv("ck_source_one_owner")
+        ),
+    )
+    case_id: str | None = fk("threat_case.id", nullable=True)
+    observation_id: str | None = fk("civic_observation.id", nullable=True)
+    contact_id: str | None = fk("contact.id", nullable=True, ondelete="SET NULL")
+    description: str = Field(min_length=1, max_length=10_000)
+    reliability: Reliability = vocab_field(Reliability, Reliability.F)
+    credibility: Credibility = vocab_field(Credibility, Credibility.CANNOT_JUDGE)
+    received_on: date
+
+
+class CaseAction(Record, table=True):
+    __tablename__ = "case_action"
+    __table_args__ = (
+        # The consent gate in the schema: an action on the defender's behalf
+        # that is under way or done carries consent or a recorded justification.
+        CheckConstraint(
+            "on_behalf = 0 OR status IN ('planned', 'not_applicable') OR consent_record_id IS NOT NULL "
+            "OR length(trim(emergency_justification)) > 0",
+            name=conv("ck_case_action_consent_gate"),
+        ),
+    )
+    case_id: str = fk("threat_case.id")
+    title: str = Field(min_length=1, max_length=2000)
+    template_item: str | None = Field(default=None, max_length=200)
+    category: ActionCategory = vocab_field(ActionCategory, ActionCategory.FREE)
+    status: ActionStatus = vocab_field(ActionStatus, ActionStatus.PLANNED, index=True)
+    owner: str = Field(default="", max_length=200)
+    due_on: date | None = Field(default=None, index=True)
+    done_on: date | None = None
+    note: str = Field(default="", max_length=100_000)
+    on_behalf: bool = False
+    consent_record_id: str | None = fk("consent_record.id", nullable=True, ondelete="RESTRICT")
+    emergency_justification: str = Field(default="", max_length=100_000)
+
+
+class Resource(SQLModel, table=True):
+    """A protection or emergency resource from data/resources.toml (synced at open)."""
+
+    id: str = Field(primary_key=True, max_length=64)
+    name: str
+    kind: str = ""
+    funds: str = ""
+    eligibility: str = ""
+    how_to_refer: str = ""
+    url: str = ""
+
+
+class Referral(Record, table=True):
+    __table_args__ = (
+        CheckConstraint("amount_requested IS NULL OR amount_requested >= 0", name=conv("ck_referral_requested_nonneg")),
+        CheckConstraint("amount_granted IS NULL OR amount_granted >= 0", name=conv("ck_referral_granted_nonneg")),
+    )
+    case_id: str = fk("threat_case.id")
+    resource_id: str = fk("resource.id", ondelete="RESTRICT")
+    purpose: ReferralPurpose = vocab_field(ReferralPurpose)
+    status: ReferralStatus = vocab_field(ReferralStatus, ReferralStatus.DRAFT, index=True)
+    amount_requested: float | None = Field(default=None, ge=0)
+    amount_granted: float | None = Field(default=None, ge=0)
+    currency: str = Field(default="USD", max_length=3)
+    sent_on: date | None = None
+    expected_decision_on: date | None = None
+    decision_on: date | None = None
+    outcome: str = Field(default="", max_length=100_000)
+
+
+class DefenderFeedback(Record, table=True):
+    """When the defender was consulted or told what was done (and how)."""
+
+    __tablename__ = "defender_feedback"
+    case_id: str = fk("threat_case.id")
+    contact_id: str | None = fk("contact.id", nullable=True, ondelete="SET NULL")
+    told_on: date
+    what: str = Field(min_length=1, max_length=100_000)
+    how: str = Field(default="", max_length=2000)
+
+
+class TimelineEvent(Record, table=True):
+    __tablename__ = "timeline_event"
+    case_id: str = fk("threat_case.id")
+    occurred_at: datetime = Field(default_factory=utcnow, index=True)
+    kind: TimelineKind = vocab_field(TimelineKind, TimelineKind.EVENT)
+    text: str = Field(min_length=1, max_length=100_000)
+    ref_id: str | None = Field(default=None, max_length=32)

@@ -1,0 +1,140 @@
+"""Where vaults live, and the file hygiene every file we write goes through.
+
+One place owns file creation so that every file is 0600, every directory 0700,
+and every replacement atomic (write a temp file, fsync, rename, fsync the
+directory), as KeePassXC saves its databases.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import stat
+from pathlib import Path
+
+import platformdirs
+
+from hrd_tui.errors import HrdError, NoVault, PermissionProblem, from_os_error
+
+APP_NAME = "hrd-tui"
+VAULT_ENV = "HRD_TUI_VAULT"
+
+
+def harden_process() -> None:
+    """umask 077 so SQLite's -wal/-shm and every other file start private; no core dumps."""
+    os.umask(0o077)
+    try:
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ValueError, OSError):  # pragma: no cover - platform refuses; not fatal
+        pass
+
+
+def default_vault_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "vault"
+
+
+def default_demo_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "demo"
+
+
+def resolve_vault_dir(cli_value: str | os.PathLike[str] | None) -> Path:
+    """--vault beats HRD_TUI_VAULT beats the platform default."""
+    if cli_value:
+        return Path(cli_value).expanduser()
+    if os.environ.get(VAULT_ENV):
+        return Path(os.environ[VAULT_ENV]).expanduser()
+    return default_vault_dir()
+
+
+def make_private_dir(path: Path) -> None:
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(path, 0o700)
+    except OSError as exc:
+        raise from_os_error(exc, f"creating {path}") from exc
+
+
+def enforce_private(path: Path) -> list[str]:
+    """Check the vault directory and its files; tighten any that are too open.
+
+    Returns the warnings to show (what was fixed). Refuses a vault that belongs
+    to another user, since fixing someone else's files is not ours to do.
+    """
+    warnings: list[str] = []
+    if not path.is_dir():
+        raise NoVault(f"No vault at {path}.")
+    entries = [path, *path.rglob("*")]
+    for entry in entries:
+        try:
+            st = entry.lstat()
+        except FileNotFoundError:
+            continue  # a -shm that vanished between listing and stat
+        except OSError as exc:
+            raise from_os_error(exc, f"checking {entry}") from exc
+        if stat.S_ISLNK(st.st_mode):
+            raise PermissionProblem(f"Refusing a symbolic link inside the vault: {entry}.")
+        if st.st_uid != os.getuid():
+            raise PermissionProblem(f"{entry} belongs to another user; refusing to open the vault.")
+        wanted = 0o700 if stat.S_ISDIR(st.st_mode) else 0o600
+        if stat.S_IMODE(st.st_mode) & 0o077:
+            try:
+                os.chmod(entry, wanted)
+            except OSError as exc:
+                raise from_os_error(exc, f"fixing permissions of {entry}") from exc
+            warnings.append(f"{entry} was readable by others; its mode is now {wanted:o}.")
+    return warnings
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data``: all or nothing, 0600, durable."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+        fsync_dir(path.parent)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise from_os_error(exc, f"writing {path.name}") from exc
+
+
+def open_private_output(path: Path) -> int:
+    """A new 0600 file for a plain-text export; refuses to follow a symlink."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+        os.fchmod(fd, 0o600)  # an existing file keeps its mode on O_TRUNC: tighten it
+        return fd
+    except OSError as exc:
+        raise from_os_error(exc, f"creating {path}") from exc
+
+
+def read_secret_file(path: str) -> str:
+    """Read a passphrase from a file (or '-' for stdin): first line, newline stripped."""
+    import sys
+
+    try:
+        if path == "-":
+            line = sys.stdin.readline()
+        else:
+            with open(path, encoding="utf-8") as fh:
+                line = fh.readline()
+    except OSError as exc:
+        raise from_os_error(exc, f"reading {path}") from exc
+    except UnicodeDecodeError as exc:
+        raise HrdError(f"{path} is not UTF-8 text.") from exc
+    return line.rstrip("\r\n")

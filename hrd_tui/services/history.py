@@ -1,0 +1,82 @@
+"""The history rule (DOMAIN.md): an edit never silently destroys the earlier version.
+
+A session hook, so no service can forget it: before each flush, the previous
+state of every changed record, and the last state of every deleted one (a
+tombstone), goes into ``record_version``; the search index is updated after.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import event, inspect
+from sqlmodel import Session, SQLModel
+
+from hrd_tui.models import Draft, Record, RecordVersion, utcnow
+from hrd_tui.services import search
+
+NOT_VERSIONED: tuple[type[SQLModel], ...] = (RecordVersion, Draft)
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    return value
+
+
+def _identity(obj: SQLModel) -> str:
+    keys = inspect(obj).mapper.primary_key
+    return "/".join(str(getattr(obj, col.key)) for col in keys)
+
+
+def previous_state(obj: SQLModel) -> dict[str, Any]:
+    state = inspect(obj)
+    data: dict[str, Any] = {}
+    for attr in state.mapper.column_attrs:
+        hist = state.attrs[attr.key].history
+        value = hist.deleted[0] if hist.deleted else getattr(obj, attr.key)
+        data[attr.key] = jsonable(value)
+    return data
+
+
+class VaultSession(Session):
+    """The session every service runs in; the hooks below are bound to it only."""
+
+
+@event.listens_for(VaultSession, "before_flush")
+def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+    now = utcnow()
+    versions: list[RecordVersion] = []
+    for obj in list(session.dirty):
+        if isinstance(obj, NOT_VERSIONED) or not session.is_modified(obj, include_collections=False):
+            continue
+        versions.append(RecordVersion(entity=type(obj).__tablename__, entity_id=_identity(obj), data=previous_state(obj)))
+        if isinstance(obj, Record):
+            obj.updated_at = now
+    for obj in list(session.deleted):
+        if isinstance(obj, NOT_VERSIONED):
+            continue
+        versions.append(
+            RecordVersion(entity=type(obj).__tablename__, entity_id=_identity(obj), deleted=True, data=previous_state(obj))
+        )
+    session.add_all(versions)
+    upserts = [o for o in (*session.new, *session.dirty) if type(o) in search.KIND_OF]
+    deletes = [o for o in session.deleted if type(o) in search.KIND_OF]
+    session.info.setdefault("index_upserts", []).extend(upserts)
+    session.info.setdefault("index_deletes", []).extend(deletes)
+
+
+@event.listens_for(VaultSession, "after_flush")
+def _after_flush(session: Session, _ctx: Any) -> None:
+    upserts = session.info.pop("index_upserts", [])
+    deletes = session.info.pop("index_deletes", [])
+    if upserts or deletes:
+        search.index_objects(session, {id(o): o for o in upserts}.values(), deletes)

@@ -1,0 +1,82 @@
+"""Reference data shipped in hrd_tui.data, loaded into the vault.
+
+Resources and built-in checklist templates are synced at every writable open,
+so a newer hrd-tui brings its newer lists. A template version already in the
+vault is never rewritten (runs point at it); a new version is added beside it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from typing import Any
+
+from sqlmodel import Session, select
+
+from hrd_tui.models import ChecklistTemplate, Resource
+from hrd_tui.vocab import VOCABULARIES
+
+
+def _load(name: str) -> dict[str, Any]:
+    return tomllib.loads(resources.files("hrd_tui.data").joinpath(name).read_text("utf-8"))
+
+
+def resource_entries() -> list[dict[str, Any]]:
+    return list(_load("resources.toml").get("resource", []))
+
+
+def taxonomy_labels() -> dict[str, dict[str, dict[str, str]]]:
+    data = _load("taxonomies.toml")
+    return {name: data.get(name, {}) for name in VOCABULARIES}
+
+
+def label(vocabulary: str, value: str) -> str:
+    """The human label of a vocabulary code (the code itself if unknown)."""
+    entry = _labels().get(vocabulary, {}).get(str(value))
+    return entry["label"] if entry else str(value)
+
+
+_LABELS: dict[str, dict[str, dict[str, str]]] | None = None
+
+
+def _labels() -> dict[str, dict[str, dict[str, str]]]:
+    global _LABELS
+    if _LABELS is None:
+        _LABELS = taxonomy_labels()
+    return _LABELS
+
+
+def builtin_templates() -> list[dict[str, Any]]:
+    folder = resources.files("hrd_tui.data").joinpath("checklists")
+    found = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            found.append(tomllib.loads(entry.read_text("utf-8")))
+    return found
+
+
+def sync(session: Session) -> None:
+    fields = ("name", "kind", "funds", "eligibility", "how_to_refer", "url")
+    for entry in resource_entries():
+        row = session.get(Resource, entry["id"]) or Resource(id=entry["id"], name=entry["name"])
+        changed = False
+        for key in fields:
+            if getattr(row, key) != entry.get(key, ""):
+                setattr(row, key, entry.get(key, ""))
+                changed = True
+        if changed or row not in session:
+            session.add(row)
+    existing = {(t.id, t.version) for t in session.exec(select(ChecklistTemplate))}
+    for tpl in builtin_templates():
+        if (tpl["id"], tpl["version"]) in existing:
+            continue
+        session.add(
+            ChecklistTemplate(
+                id=tpl["id"],
+                version=tpl["version"],
+                title=tpl["title"],
+                section=tpl.get("section", ""),
+                builtin=True,
+                items=[{k: item.get(k, "") for k in ("id", "text", "guidance")} for item in tpl.get("item", [])],
+            )
+        )

@@ -1,0 +1,195 @@
+"""The encrypted engine: SQLCipher under SQLAlchemy, hardened and checked at every open.
+
+Settings, and why (shared/SECURITY.md, requirement 2):
+
+* ``cipher_log_level = NONE`` first of all: since SQLCipher 4.6 warnings go to
+  stderr, which would corrupt a full-screen terminal app.
+* ``key`` is a raw 256-bit key (``x'...'``), never a passphrase: SQLCipher's
+  own KDF is skipped because ours (Argon2id, keyslots.py) is stronger.
+* ``secure_delete = ON``: deleted records are overwritten, not left in free pages.
+* ``foreign_keys = ON``: relationships are enforced by the schema.
+* ``journal_mode = WAL`` with ``synchronous = FULL``: every commit is fsynced
+  (a quick note survives a power cut); WAL lets ``backup``, ``check`` and
+  ``export`` read a consistent snapshot while the app writes, and a commit is
+  one sequential append, which keeps note commits fast. The -wal holds
+  encrypted pages only; the -shm holds no content. Both are created 0600
+  (umask 077) and truncated by a checkpoint at close.
+* ``temp_store = MEMORY`` and a build with ``TEMP_STORE >= 2``: no temp files
+  with decrypted pages on disk.
+* ``trusted_schema = OFF``: no SQL functions run from schema definitions.
+
+Every connection is checked after these pragmas; a build or database that does
+not honour them is refused (UnsafeBuild) rather than used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlcipher3
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import QueuePool
+from sqlmodel import Session
+
+from hrd_tui.errors import HrdError, UnsafeBuild, VaultDamaged, from_db_error
+from hrd_tui.services.history import VaultSession
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def _pragma(conn: sqlcipher3.Connection, sql: str) -> list[tuple]:
+    return conn.execute(sql).fetchall()
+
+
+def connect_raw(path: Path, db_key: bytes, *, readonly: bool = False) -> sqlcipher3.Connection:
+    """Open one hardened SQLCipher connection, or raise a user error.
+
+    ``isolation_level=None`` hands transaction control to SQLAlchemy's
+    ``begin`` hook below (pysqlite's implicit BEGIN is known to be wrong).
+    """
+    uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
+    conn = sqlcipher3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+    try:
+        _pragma(conn, "PRAGMA cipher_log_level = NONE")
+        # The key is hex of random bytes: no quoting issue, nothing user-supplied.
+        conn.execute(f"PRAGMA key = \"x'{db_key.hex()}'\"")
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlcipher3.DatabaseError as exc:
+            raise VaultDamaged(
+                "The vault database does not open with the key from its header: it is damaged, "
+                "or the header belongs to another vault."
+            ) from exc
+        harden(conn, readonly=readonly)
+        return conn
+    except BaseException:
+        conn.close()
+        raise
+
+
+def harden(conn: sqlcipher3.Connection, *, readonly: bool = False) -> None:
+    _pragma(conn, f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    _pragma(conn, "PRAGMA secure_delete = ON")
+    _pragma(conn, "PRAGMA foreign_keys = ON")
+    _pragma(conn, "PRAGMA temp_store = MEMORY")
+    _pragma(conn, "PRAGMA trusted_schema = OFF")
+    if not readonly:
+        _pragma(conn, "PRAGMA journal_mode = WAL")
+    _pragma(conn, "PRAGMA synchronous = FULL")
+    verify_hardening(conn, readonly=readonly)
+
+
+def verify_hardening(conn: sqlcipher3.Connection, *, readonly: bool = False) -> dict[str, str]:
+    """Read every setting back; refuse to run on a build or file that ignores one."""
+    found: dict[str, str] = {}
+    version = _pragma(conn, "PRAGMA cipher_version")
+    found["cipher_version"] = version[0][0] if version else ""
+    if not found["cipher_version"] or not found["cipher_version"].startswith("4."):
+        raise UnsafeBuild("This SQLite is not SQLCipher 4.x; refusing to store anything with it.")
+    options = {row[0] for row in _pragma(conn, "PRAGMA compile_options")}
+    temp_store = next((o.split("=", 1)[1] for o in options if o.startswith("TEMP_STORE=")), "1")
+    found["compile TEMP_STORE"] = temp_store
+    if int(temp_store) < 2:
+        raise UnsafeBuild("This SQLCipher build may write temporary files to disk (TEMP_STORE < 2); refusing.")
+    expected = {
+        "secure_delete": "1",
+        "foreign_keys": "1",
+        "temp_store": "2",
+        "synchronous": "2",
+        "trusted_schema": "0",
+    }
+    if not readonly:
+        expected["journal_mode"] = "wal"
+    for name, want in expected.items():
+        got = str(_pragma(conn, f"PRAGMA {name}")[0][0]).lower()
+        found[name] = got
+        if got != want:
+            raise UnsafeBuild(f"The database refused the setting {name}={want} (got {got}); refusing to run.")
+    level = _pragma(conn, "PRAGMA cipher_log_level")
+    found["cipher_log_level"] = level[0][0] if level else ""
+    if found["cipher_log_level"].upper() != "NONE":
+        raise UnsafeBuild("SQLCipher logging could not be silenced; refusing to run.")
+    return found
+
+
+def make_engine(path: Path, db_key: bytes, *, readonly: bool = False) -> Engine:
+    """A SQLAlchemy engine whose every pooled connection is a hardened SQLCipher one."""
+    key = bytes(db_key)
+
+    def creator() -> sqlcipher3.Connection:
+        return connect_raw(path, key, readonly=readonly)
+
+    engine = create_engine(
+        "sqlite+pysqlite://",
+        module=sqlcipher3.dbapi2,
+        creator=creator,
+        poolclass=QueuePool,
+        pool_size=2,
+        max_overflow=2,
+        pool_pre_ping=False,
+    )
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn) -> None:  # one user action = one explicit transaction
+        conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+class Store:
+    """An open, unlocked database. ``close()`` drops every connection and the key."""
+
+    def __init__(self, path: Path, db_key: bytes, *, readonly: bool = False) -> None:
+        self.path = path
+        self.readonly = readonly
+        self.engine: Engine | None = make_engine(path, db_key, readonly=readonly)
+
+    @property
+    def is_open(self) -> bool:
+        return self.engine is not None
+
+    def _engine(self) -> Engine:
+        if self.engine is None:
+            raise HrdError("The vault is locked.")
+        return self.engine
+
+    @contextmanager
+    def session(self, what: str = "saving to the vault") -> Iterator[Session]:
+        """One user action, one transaction: committed whole, or rolled back whole.
+
+        Database errors become user errors here, once, for every caller.
+        """
+        with VaultSession(self._engine(), expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except DBAPIError as exc:
+                session.rollback()
+                raise from_db_error(exc, what) from exc
+            except BaseException:
+                session.rollback()
+                raise
+
+    @contextmanager
+    def raw(self) -> Iterator[sqlcipher3.Connection]:
+        """The DBAPI connection, for PRAGMAs and maintenance (check, backup)."""
+        with self._engine().connect() as conn:
+            yield conn.connection.dbapi_connection  # type: ignore[misc]
+
+    def checkpoint(self) -> None:
+        if self.engine is not None and not self.readonly:
+            try:
+                with self.raw() as conn:
+                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except Exception:  # noqa: BLE001 - closing must not fail on a busy checkpoint
+                pass
+
+    def close(self) -> None:
+        if self.engine is None:
+            return
+        self.checkpoint()
+        self.engine.dispose()
+        self.engine = None

@@ -1,0 +1,420 @@
+"""A vault: a private directory holding the key-slot header and the encrypted database.
+
+    VAULT/            0700
+      vault.hdr       key slots + header MAC (keyslots.py)         0600
+      vault.db        SQLCipher database (+ -wal, -shm while open)  0600
+      vault.lock      held (flock) by the one process writing       0600
+      unlock-failures count and time of failed unlocks (no secret)  0600
+      backups/        automatic encrypted backups before upgrades   0700
+
+This module composes the pieces: file hygiene (paths.py), key slots
+(keyslots.py), the hardened engine (store.py) and migrations. It imports no UI.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import text
+
+from hrd_tui import keyslots, migrations
+from hrd_tui.errors import (
+    CheckFailed,
+    HrdError,
+    NoVault,
+    UnlockFailed,
+    VaultBusy,
+    VaultDamaged,
+    from_db_error,
+    from_os_error,
+)
+from hrd_tui.keyslots import Header, KdfParams
+from hrd_tui.paths import atomic_write, enforce_private, fsync_dir, harden_process, make_private_dir
+from hrd_tui.store import Store, connect_raw
+
+HEADER_NAME = "vault.hdr"
+DB_NAME = "vault.db"
+LOCK_NAME = "vault.lock"
+FAILURES_NAME = "unlock-failures"
+BACKUPS_NAME = "backups"
+DB_SIDECARS = ("-wal", "-shm", "-journal")
+
+# Growing delay after failed unlocks: 1 s, 2 s, 4 s ... capped at 30 s, enforced
+# before the next attempt (also across processes: the count is on disk).
+FAILURE_DELAY_BASE = 1.0
+FAILURE_DELAY_CAP = 30.0
+TEST_FAILURE_DELAY_BASE = 0.02
+
+
+@dataclass(frozen=True)
+class Secret:
+    """What the user typed to unlock: a passphrase or the recovery code."""
+
+    value: str
+    kind: str = "passphrase"  # or "recovery"
+
+    def material(self) -> bytes:
+        if self.kind == "recovery":
+            return keyslots.normalise_recovery_code(self.value)
+        return self.value.encode("utf-8")
+
+    def __repr__(self) -> str:  # never print a secret, even in a traceback's locals
+        return f"Secret(kind={self.kind!r}, value=<hidden>)"
+
+
+def header_path(vault_dir: Path) -> Path:
+    return vault_dir / HEADER_NAME
+
+
+def db_path(vault_dir: Path) -> Path:
+    return vault_dir / DB_NAME
+
+
+def exists(vault_dir: Path) -> bool:
+    return header_path(vault_dir).is_file()
+
+
+# -- the single-writer lock ---------------------------------------------------
+
+class WriterLock:
+    """flock on vault.lock: released by the kernel if the process dies."""
+
+    def __init__(self, vault_dir: Path) -> None:
+        path = vault_dir / LOCK_NAME
+        try:
+            self.fd: int | None = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        except OSError as exc:
+            raise from_os_error(exc, "opening the vault lock") from exc
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(self.fd, 32).decode("ascii", errors="replace").strip() or "unknown"
+            os.close(self.fd)
+            self.fd = None
+            raise VaultBusy(
+                f"The vault at {vault_dir} is open in another hrd-tui process (pid {holder}). "
+                "Close that one first; only one may write at a time."
+            ) from None
+        os.ftruncate(self.fd, 0)
+        os.write(self.fd, str(os.getpid()).encode("ascii"))
+
+    def release(self) -> None:
+        if self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None
+
+
+# -- failed-unlock throttling ------------------------------------------------
+
+def _failure_state(vault_dir: Path) -> tuple[int, float]:
+    try:
+        data = json.loads((vault_dir / FAILURES_NAME).read_text("ascii"))
+        return int(data["count"]), float(data["last"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0, 0.0
+
+
+def failure_count(vault_dir: Path) -> int:
+    return _failure_state(vault_dir)[0]
+
+
+def _delay_for(count: int) -> float:
+    if count <= 0:
+        return 0.0
+    base = TEST_FAILURE_DELAY_BASE if keyslots.test_kdf_enabled() else FAILURE_DELAY_BASE
+    return min(base * 2 ** (count - 1), FAILURE_DELAY_CAP)
+
+
+def unlock_delay(vault_dir: Path) -> float:
+    """Seconds to wait before the next unlock attempt may run (0 when none)."""
+    count, last = _failure_state(vault_dir)
+    return max(0.0, _delay_for(count) - (time.time() - last))
+
+
+def _record_failure(vault_dir: Path) -> None:
+    count, _ = _failure_state(vault_dir)
+    try:
+        atomic_write(vault_dir / FAILURES_NAME, json.dumps({"count": count + 1, "last": time.time()}).encode())
+    except HrdError:
+        pass  # a full disk must not turn a wrong passphrase into another error
+
+
+def _reset_failures(vault_dir: Path) -> None:
+    path = vault_dir / FAILURES_NAME
+    if path.exists():
+        path.unlink(missing_ok=True)
+
+
+# -- the open vault -----------------------------------------------------------
+
+@dataclass
+class Vault:
+    dir: Path
+    header: Header
+    store: Store
+    _data_key: bytearray = field(repr=False)
+    lock: WriterLock | None = None
+    warnings: list[str] = field(default_factory=list)
+    migrated_from: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.store.is_open
+
+    def close(self) -> None:
+        """Close the database, drop the key, release the lock. Idempotent."""
+        self.store.close()
+        for i in range(len(self._data_key)):
+            self._data_key[i] = 0
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    def __enter__(self) -> Vault:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- key management ---------------------------------------------------
+    def change_passphrase(self, new_passphrase: str, params: KdfParams | None = None) -> None:
+        """Rewrap the data key under a new passphrase. The database is not touched."""
+        if self.lock is None:
+            raise HrdError("The vault is open read-only; cannot change the passphrase.")
+        params = params or keyslots.calibrate()
+        key = bytes(self._data_key)
+        slot = keyslots.make_slot(self.header.vault_id, "passphrase", new_passphrase.encode("utf-8"), key, params)
+        self.header.set_slot(slot)
+        atomic_write(header_path(self.dir), self.header.to_bytes(key))
+
+    def header_bytes(self) -> bytes:
+        return self.header.to_bytes(bytes(self._data_key))
+
+    # -- maintenance -------------------------------------------------------
+    def backup(self, dest: Path) -> Path:
+        """A consistent, encrypted, verified copy of the vault at ``dest`` (a new directory).
+
+        VACUUM INTO reads one snapshot (WAL lets the app keep writing) and
+        writes an encrypted copy under the same key; the header is copied with
+        it, so the backup opens with the passphrase in force when it was made.
+        Written to a temp directory, fsynced, verified by reopening, then renamed.
+        """
+        dest = dest.expanduser().absolute()
+        if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+            raise HrdError(f"{dest} already exists; a backup never overwrites anything.")
+        make_private_dir(dest.parent) if not dest.parent.exists() else None
+        tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        try:
+            make_private_dir(tmp)
+            with self.store.raw() as conn:
+                conn.execute("VACUUM INTO ?", (str(db_path(tmp)),))
+            fd = os.open(db_path(tmp), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            atomic_write(header_path(tmp), self.header_bytes())
+            problems = _integrity_problems(db_path(tmp), keyslots.database_key(bytes(self._data_key)))
+            if problems:
+                raise CheckFailed("The backup did not verify: " + "; ".join(problems[:3]))
+            if dest.exists():
+                dest.rmdir()
+            os.replace(tmp, dest)
+            fsync_dir(dest.parent)
+        except OSError as exc:
+            raise from_os_error(exc, "writing the backup") from exc
+        except Exception as exc:
+            if not isinstance(exc, HrdError):
+                raise from_db_error(exc, "writing the backup") from exc
+            raise
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return dest
+
+    def check(self) -> list[str]:
+        """Every integrity problem found (empty when the vault is sound)."""
+        return _integrity_problems(db_path(self.dir), keyslots.database_key(bytes(self._data_key)), readonly=True)
+
+    def schema_revision(self) -> str | None:
+        with self.store.session("reading the schema revision") as session:
+            return migrations.current_revision(session.connection())
+
+
+def _integrity_problems(path: Path, db_key: bytes, readonly: bool = False) -> list[str]:
+    problems: list[str] = []
+    try:
+        conn = connect_raw(path, db_key, readonly=readonly)
+    except HrdError as exc:
+        return [str(exc)]
+    try:
+        problems += [f"cipher_integrity_check: {row[0]}" for row in conn.execute("PRAGMA cipher_integrity_check")]
+        result = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+        if result != ["ok"]:
+            problems += [f"integrity_check: {r}" for r in result]
+        problems += [f"foreign_key_check: {row}" for row in conn.execute("PRAGMA foreign_key_check")]
+    except Exception as exc:  # noqa: BLE001 - a damaged file can fail in many ways
+        problems.append(str(from_db_error(exc, "checking the vault")))
+    finally:
+        conn.close()
+    return problems
+
+
+# -- create and unlock ---------------------------------------------------------
+
+def create(vault_dir: Path, passphrase: str, *, params: KdfParams | None = None) -> tuple[Vault, str]:
+    """Create a new vault; returns it (open for writing) and the recovery code (show it once)."""
+    harden_process()
+    if exists(vault_dir):
+        raise HrdError(f"A vault already exists at {vault_dir}.")
+    if db_path(vault_dir).exists():
+        raise VaultDamaged(
+            f"{db_path(vault_dir)} exists without its header: an unfinished or damaged vault. "
+            "Move it away (it cannot be opened without its header) and try again."
+        )
+    make_private_dir(vault_dir)
+    lock = WriterLock(vault_dir)
+    store: Store | None = None
+    try:
+        recovery_code = keyslots.new_recovery_code()
+        header, data_key = keyslots.new_header(passphrase.encode("utf-8"), recovery_code, params or keyslots.calibrate())
+        store = Store(db_path(vault_dir), keyslots.database_key(data_key))
+        _prepare_schema(store)
+        atomic_write(header_path(vault_dir), header.to_bytes(data_key))  # the vault exists from here
+    except BaseException:
+        if store is not None:
+            store.close()
+        if not exists(vault_dir):
+            for suffix in ("", *DB_SIDECARS):
+                Path(str(db_path(vault_dir)) + suffix).unlink(missing_ok=True)
+        lock.release()
+        raise
+    vault = Vault(vault_dir, header, store, bytearray(data_key), lock)
+    return vault, recovery_code
+
+
+def read_header(vault_dir: Path) -> tuple[Header, bytes, str]:
+    try:
+        raw = header_path(vault_dir).read_bytes()
+    except FileNotFoundError:
+        if db_path(vault_dir).exists():
+            raise VaultDamaged(f"The vault header {header_path(vault_dir)} is missing; restore it from a backup.") from None
+        raise NoVault(f"No vault at {vault_dir}. Create one with 'hrd-tui init' (or try 'hrd-tui demo').") from None
+    except OSError as exc:
+        raise from_os_error(exc, "reading the vault header") from exc
+    if len(raw) > 1 << 20:
+        raise VaultDamaged("The vault header is damaged (far too large).")
+    return Header.parse(raw)
+
+
+def unlock(vault_dir: Path, secret: Secret, *, readonly: bool = False, wait: bool = True) -> Vault:
+    """Open a vault with a passphrase or recovery code.
+
+    Writers take the single-writer lock and run pending migrations (after an
+    automatic encrypted backup). ``readonly`` opens never lock, so backup,
+    check and export work while the app is running.
+    """
+    harden_process()
+    if not vault_dir.is_dir():
+        raise NoVault(f"No vault at {vault_dir}. Create one with 'hrd-tui init' (or try 'hrd-tui demo').")
+    warnings = enforce_private(vault_dir)
+    header, body, mac = read_header(vault_dir)
+    if not db_path(vault_dir).is_file():
+        raise VaultDamaged(f"The vault database {db_path(vault_dir)} is missing; restore it from a backup.")
+    lock = None if readonly else WriterLock(vault_dir)
+    try:
+        delay = unlock_delay(vault_dir)
+        if delay and wait:
+            time.sleep(delay)
+        try:
+            data_key = keyslots.open_slot(header, body, mac, secret.kind, secret.material())
+        except UnlockFailed:
+            _record_failure(vault_dir)
+            raise
+        _reset_failures(vault_dir)
+        store = Store(db_path(vault_dir), keyslots.database_key(data_key), readonly=readonly)
+        vault = Vault(vault_dir, header, store, bytearray(data_key), lock, warnings)
+        try:
+            _open_schema(vault)
+        except BaseException:
+            vault.close()
+            raise
+        return vault
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+
+
+def _open_schema(vault: Vault) -> None:
+    """Bring the schema to head (backing up first) or refuse a vault from the future."""
+    current = vault.schema_revision()
+    head = migrations.head_revision()
+    if current == head:
+        if vault.lock is not None:
+            from hrd_tui.services import reference
+
+            with vault.store.session("loading reference data") as session:
+                reference.sync(session)
+        return
+    known = migrations.all_revisions()
+    if current is not None and current not in known:
+        raise VaultDamaged(f"This vault was written by a newer hrd-tui (schema {current}); upgrade hrd-tui to open it.")
+    if vault.lock is None:
+        # A read-only open of an old vault: upgrade it under the writer lock.
+        lock = WriterLock(vault.dir)
+        try:
+            _upgrade_in_place(vault, current)
+        finally:
+            lock.release()
+    else:
+        _upgrade_in_place(vault, current)
+
+
+def _upgrade_in_place(vault: Vault, current: str | None) -> None:
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    vault.backup(vault.dir / BACKUPS_NAME / f"pre-upgrade-{current or 'empty'}-{stamp}")
+    writable = vault.store if not vault.store.readonly else Store(vault.store.path, keyslots.database_key(bytes(vault._data_key)))
+    try:
+        _prepare_schema(writable)
+    finally:
+        if writable is not vault.store:
+            writable.close()
+    vault.migrated_from = current or "empty"
+
+
+def _prepare_schema(store: Store) -> None:
+    """Migrate to head, load reference data, rebuild the search index: one transaction."""
+    from hrd_tui.services import reference, search
+
+    with store.session("upgrading the vault") as session:
+        migrations.upgrade(session.connection())
+        reference.sync(session)
+        search.rebuild(session)
+
+
+def remove_database_files(vault_dir: Path) -> None:
+    for suffix in ("", *DB_SIDECARS):
+        try:
+            Path(str(db_path(vault_dir)) + suffix).unlink(missing_ok=True)
+        except OSError as exc:
+            if exc.errno != errno.ENOENT:
+                raise from_os_error(exc, "removing database files") from exc
+
+
+def count_rows(vault: Vault) -> dict[str, int]:
+    from hrd_tui.models import EXPORT_TABLES
+
+    counts: dict[str, int] = {}
+    with vault.store.session("counting records") as session:
+        for name, model in EXPORT_TABLES.items():
+            counts[name] = session.connection().execute(text(f"SELECT count(*) FROM {model.__tablename__}")).scalar_one()
+    return counts
