@@ -16,6 +16,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 from hrd_tui import keyslots, paths
 from hrd_tui.errors import HrdError, UsageError
@@ -156,7 +157,8 @@ def cmd_info(args: argparse.Namespace) -> int:
             ("vault id", header.vault_id),
             ("created", header.created),
             ("header format", f"{keyslots.FORMAT} v{keyslots.FORMAT_VERSION}"),
-            ("schema revision", f"{opened.schema_revision()} (this hrd-tui: {migrations.head_revision()})"),
+            ("schema revision", f"{opened.schema_revision()} (this hrd-tui: {migrations.head_revision()})"
+             + (": upgraded at the next writing open" if opened.needs_upgrade else "")),
         ]
         for slot in header.slots:
             kdf = slot.kdf_params().describe() if slot.type == "passphrase" else "HKDF-SHA256 (160-bit random code)"
@@ -205,6 +207,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from hrd_tui.services.export import export_document
 
     with _open(args, readonly=True) as opened:
+        if opened.needs_upgrade:
+            raise HrdError("This vault uses an older schema: open it once with the app (or 'hrd-tui passwd') to upgrade it, then export.")
         with opened.store.session("exporting") as session:
             doc = export_document(session, opened.header.vault_id)
     data = json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
@@ -232,19 +236,33 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 # -- parser ----------------------------------------------------------------------
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, minus the habit of echoing what was typed: a mistyped command
+    line may hold a passphrase, which must not reach the terminal or a log."""
+
+    def error(self, message: str) -> NoReturn:
+        if "invalid choice" in message:
+            message = "unknown command (see 'hrd-tui --help')"
+        elif message.startswith("unrecognized arguments"):
+            message = "unrecognized arguments (passphrases are never given on the command line; see --passphrase-file)"
+        self.print_usage(sys.stderr)
+        self.exit(2, f"hrd-tui: error: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="hrd-tui",
+        allow_abbrev=False,  # "--passphrase SECRET" must not pass as --passphrase-file
         description="A secure terminal workbench for Human Rights Officers. With no command, starts the app.",
         epilog="Passphrases are never taken from the command line. Exit codes are listed in the README.",
     )
     parser.add_argument("--vault", metavar="DIR", help=f"the vault directory (default: ${paths.VAULT_ENV} or {paths.default_vault_dir()})")
     parser.add_argument("--passphrase-file", metavar="FILE", help="read the passphrase from FILE ('-' for standard input) instead of asking")
     parser.set_defaults(func=cmd_app)
-    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
 
     def add(name: str, func: Callable[[argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_, description=help_)
+        p = sub.add_parser(name, help=help_, description=help_, allow_abbrev=False)
         p.set_defaults(func=func)
         return p
 

@@ -83,6 +83,13 @@ class ValidationError(HrdError):
         super().__init__(f"Invalid input: {summary}")
 
 
+class ConstraintViolation(HrdError):
+    """The schema refused a change (a CHECK, UNIQUE or FOREIGN KEY rule):
+    the last line of defence behind the services' own validation."""
+
+    exit_code = 11
+
+
 class NotFound(HrdError):
     exit_code = 12
 
@@ -111,6 +118,9 @@ def from_db_error(exc: BaseException, what: str = "writing to the vault") -> Hrd
         )
     if "file is not a database" in text or "malformed" in text or "corrupt" in text:
         return VaultDamaged("The vault database is damaged or not an hrd-tui database. Restore a backup.")
+    if "constraint failed" in text:
+        # SQLite names the rule (constraint or table.column), never the values.
+        return ConstraintViolation(f"The vault refused the change ({str(orig).splitlines()[0]}).")
     if "readonly" in text or "read-only" in text:
         return PermissionProblem(f"The vault is read-only; cannot complete {what}.")
     if "locked" in text or "busy" in text:

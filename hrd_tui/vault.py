@@ -164,6 +164,7 @@ class Vault:
     lock: WriterLock | None = None
     warnings: list[str] = field(default_factory=list)
     migrated_from: str | None = None
+    needs_upgrade: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -242,6 +243,7 @@ class Vault:
 
     def check(self) -> list[str]:
         """Every integrity problem found (empty when the vault is sound)."""
+        self.store.checkpoint()  # a writer completes pending WAL work first
         return _integrity_problems(db_path(self.dir), keyslots.database_key(bytes(self._data_key)), readonly=True)
 
     def schema_revision(self) -> str | None:
@@ -355,39 +357,34 @@ def unlock(vault_dir: Path, secret: Secret, *, readonly: bool = False, wait: boo
 
 
 def _open_schema(vault: Vault) -> None:
-    """Bring the schema to head (backing up first) or refuse a vault from the future."""
+    """Bring the schema to head (backing up first) or refuse a vault from the future.
+
+    Read-only opens never change the file: they report ``needs_upgrade`` and
+    leave the upgrade to the next writer (so a backup stays as it was taken).
+    """
     current = vault.schema_revision()
     head = migrations.head_revision()
-    if current == head:
-        if vault.lock is not None:
-            from hrd_tui.services import reference
-
-            with vault.store.session("loading reference data") as session:
-                reference.sync(session)
-        return
-    known = migrations.all_revisions()
-    if current is not None and current not in known:
+    if current is not None and current not in migrations.all_revisions():
         raise VaultDamaged(f"This vault was written by a newer hrd-tui (schema {current}); upgrade hrd-tui to open it.")
     if vault.lock is None:
-        # A read-only open of an old vault: upgrade it under the writer lock.
-        lock = WriterLock(vault.dir)
-        try:
-            _upgrade_in_place(vault, current)
-        finally:
-            lock.release()
-    else:
+        vault.needs_upgrade = current != head
+        return
+    # Finish any checkpoint a crash or a full disk interrupted, so the main
+    # file is whole again before anything else reads it page by page.
+    vault.store.checkpoint()
+    if current != head:
         _upgrade_in_place(vault, current)
+        return
+    from hrd_tui.services import reference
+
+    with vault.store.session("loading reference data") as session:
+        reference.sync(session)
 
 
 def _upgrade_in_place(vault: Vault, current: str | None) -> None:
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     vault.backup(vault.dir / BACKUPS_NAME / f"pre-upgrade-{current or 'empty'}-{stamp}")
-    writable = vault.store if not vault.store.readonly else Store(vault.store.path, keyslots.database_key(bytes(vault._data_key)))
-    try:
-        _prepare_schema(writable)
-    finally:
-        if writable is not vault.store:
-            writable.close()
+    _prepare_schema(vault.store)
     vault.migrated_from = current or "empty"
 
 
@@ -415,6 +412,9 @@ def count_rows(vault: Vault) -> dict[str, int]:
 
     counts: dict[str, int] = {}
     with vault.store.session("counting records") as session:
+        conn = session.connection()
+        present = set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'")).scalars())
         for name, model in EXPORT_TABLES.items():
-            counts[name] = session.connection().execute(text(f"SELECT count(*) FROM {model.__tablename__}")).scalar_one()
+            if model.__tablename__ in present:  # an older schema may lack a table
+                counts[name] = conn.execute(text(f"SELECT count(*) FROM {model.__tablename__}")).scalar_one()
     return counts

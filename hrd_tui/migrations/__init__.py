@@ -15,6 +15,11 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 
 
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Leave the FTS5 index (a virtual table and its shadow tables) out of model comparisons."""
+    return not (type_ == "table" and name is not None and name.startswith("search_index"))
+
+
 def _config(connection: Connection | None = None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(resources.files("hrd_tui.migrations")))

@@ -7,6 +7,7 @@ unlocked, hardened connection.
 
 from alembic import context
 
+from hrd_tui.migrations import include_object
 from hrd_tui.models import metadata
 
 connection = context.config.attributes["connection"]
@@ -15,6 +16,7 @@ context.configure(
     target_metadata=metadata,
     render_as_batch=True,  # SQLite alters tables by copying them
     compare_type=True,
+    include_object=include_object,
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -4,7 +4,7 @@ referrals, feedback and the timeline."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -79,8 +79,18 @@ def defenders_of(session: Session, case_id: str) -> list[Contact]:
     return list(session.exec(stmt))
 
 
-def add_event(session: Session, case: ThreatCase, text: str, kind: TimelineKind = TimelineKind.EVENT, ref_id: str | None = None) -> TimelineEvent:
-    return base.create(session, TimelineEvent, {"case_id": case.id, "text": text, "kind": kind, "ref_id": ref_id})
+def add_event(
+    session: Session,
+    case: ThreatCase,
+    text: str,
+    kind: TimelineKind = TimelineKind.EVENT,
+    ref_id: str | None = None,
+    occurred_at: datetime | None = None,
+) -> TimelineEvent:
+    fields: dict[str, Any] = {"case_id": case.id, "text": text, "kind": kind, "ref_id": ref_id}
+    if occurred_at is not None:
+        fields["occurred_at"] = occurred_at
+    return base.create(session, TimelineEvent, fields)
 
 
 def assess_risk(session: Session, case: ThreatCase, data: Mapping[str, Any]) -> RiskAssessment:
@@ -113,7 +123,9 @@ def add_source(session: Session, case: ThreatCase, data: Mapping[str, Any]) -> S
 
 def add_action(session: Session, case: ThreatCase, data: Mapping[str, Any]) -> CaseAction:
     fields = {**data, "case_id": case.id}
-    _consent_gate(session, case, fields)
+    consent_id = _consent_gate(session, case, fields)
+    if consent_id:
+        fields["consent_record_id"] = consent_id
     return base.create(session, CaseAction, fields)
 
 
@@ -122,29 +134,36 @@ def set_action_status(session: Session, action: CaseAction, status: ActionStatus
     changes: dict[str, Any] = {"status": status, **extra}
     if status == ActionStatus.DONE and "done_on" not in changes:
         changes["done_on"] = date.today()
-    _consent_gate(session, case, {**action.model_dump(), **changes})
+    consent_id = _consent_gate(session, case, {**action.model_dump(), **changes})
+    if consent_id:
+        changes["consent_record_id"] = consent_id
     base.update(session, action, changes)
     add_event(session, case, f"Action '{action.title}': {status.value}.", TimelineKind.ACTION, action.id)
     return action
 
 
-def _consent_gate(session: Session, case: ThreatCase, fields: dict[str, Any]) -> None:
+def _consent_gate(session: Session, case: ThreatCase, fields: Mapping[str, Any]) -> str | None:
     """An action on the defender's behalf that starts needs their consent, or a
-    recorded emergency justification. The schema enforces the same rule."""
+    recorded emergency justification. The schema enforces the same rule.
+
+    Returns the id of the consent record the action rests on (None when no
+    consent is needed or an emergency justification stands in for it)."""
     if not fields.get("on_behalf") or fields.get("status", ActionStatus.PLANNED) in (
         ActionStatus.PLANNED,
         ActionStatus.NOT_APPLICABLE,
     ):
-        return
+        return None
     if str(fields.get("emergency_justification") or "").strip():
-        return
+        return None
+    consent_id = None
     for defender in defenders_of(session, case.id):
         consent = current_consent(session, defender.id, ConsentScope.ACT_ON_BEHALF)
         if consent is None or consent.value != ConsentValue.GRANTED:
             raise ValidationError(
                 {"consent": f"no recorded consent from {defender.codename} to act on their behalf; record it, or an emergency justification"}
             )
-        fields["consent_record_id"] = consent.id
+        consent_id = consent.id
+    return consent_id
 
 
 def add_referral(session: Session, case: ThreatCase, data: Mapping[str, Any]) -> Referral:

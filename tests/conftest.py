@@ -1,0 +1,85 @@
+"""Shared fixtures: real vaults in temp directories, with the documented test KDF.
+
+HRD_TUI_TEST_KDF=1 is the one test setting (README): Argon2id with tiny
+parameters so that a test unlock takes milliseconds. Everything else is the
+real stack: SQLCipher, key slots, migrations, services.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ["HRD_TUI_TEST_KDF"] = "1"
+os.environ.pop("HRD_TUI_VAULT", None)
+# Never touch the real user's vault: the platform default points into a temp dir.
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="hrd-tui-tests-xdg-")
+
+from hrd_tui import vault as vault_mod  # noqa: E402
+
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture
+def vault_dir(tmp_path: Path) -> Path:
+    return tmp_path / "vault"
+
+
+@pytest.fixture
+def new_vault(vault_dir: Path) -> Iterator[tuple[vault_mod.Vault, str]]:
+    opened, code = vault_mod.create(vault_dir, PASSPHRASE)
+    try:
+        yield opened, code
+    finally:
+        opened.close()
+
+
+@pytest.fixture
+def opened(new_vault: tuple[vault_mod.Vault, str]) -> vault_mod.Vault:
+    return new_vault[0]
+
+
+@pytest.fixture
+def passfile(tmp_path: Path) -> Path:
+    path = tmp_path / "pass.txt"
+    path.write_text(PASSPHRASE + "\n")
+    return path
+
+
+def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None,
+            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run the real program (python -m hrd_tui) as a user would."""
+    full_env = {**os.environ, "HRD_TUI_TEST_KDF": "1", **(env or {})}
+    full_env.pop("HRD_TUI_DEBUG", None)
+    return subprocess.run(
+        [sys.executable, "-m", "hrd_tui", *args],
+        input=input,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd,
+        timeout=timeout,
+    )
+
+
+def find_markers(roots: list[Path], markers: list[str]) -> list[str]:
+    """Every (file, marker, encoding) where a marker's bytes appear, UTF-8 or UTF-16."""
+    hits: list[str] = []
+    needles = [(m, enc, m.encode(enc)) for m in markers for enc in ("utf-8", "utf-16-le", "utf-16-be")]
+    for root in roots:
+        if not root.exists():
+            continue
+        files = [root] if root.is_file() else [p for p in root.rglob("*") if p.is_file()]
+        for path in files:
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            hits += [f"{path}: {m} ({enc})" for m, enc, needle in needles if needle in data]
+    return hits

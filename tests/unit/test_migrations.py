@@ -1,0 +1,70 @@
+"""Schema migrations: an old vault is backed up, then upgraded, when it opens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+from hrd_tui import keyslots, migrations, vault
+from hrd_tui.models import metadata
+from hrd_tui.paths import atomic_write, make_private_dir
+from hrd_tui.services import contacts
+from hrd_tui.store import Store
+from hrd_tui.vault import Secret
+
+from conftest import PASSPHRASE
+
+
+def make_vault_at_first_revision(vault_dir: Path) -> None:
+    """A vault as the first release wrote it: schema 0001, no search index."""
+    make_private_dir(vault_dir)
+    header, key = keyslots.new_header(PASSPHRASE.encode(), keyslots.new_recovery_code(), keyslots.calibrate())
+    store = Store(vault_dir / vault.DB_NAME, keyslots.database_key(key))
+    with store.session() as session:
+        conn = session.connection()
+        migrations.upgrade(conn, migrations.all_revisions()[0])
+        conn.execute(text(
+            "INSERT INTO contact (id, created_at, updated_at, kind, name, codename, languages, tags, "
+            "direct_contact_safe, notes) VALUES ('c1', '2025-01-01 00:00:00', '2025-01-01 00:00:00', "
+            "'defender', 'Émile Zola-Ndiaye', 'Heron-101', '[]', '[]', 1, '')"
+        ))
+    store.close()
+    atomic_write(vault_dir / vault.HEADER_NAME, header.to_bytes(key))
+
+
+def test_an_old_vault_is_backed_up_then_upgraded(vault_dir: Path) -> None:
+    make_vault_at_first_revision(vault_dir)
+    with vault.unlock(vault_dir, Secret(PASSPHRASE)) as v:
+        assert v.migrated_from == "0001"
+        assert v.schema_revision() == migrations.head_revision()
+        with v.store.session() as s:
+            assert [c.name for c in contacts.list_contacts(s, "emile")] == ["Émile Zola-Ndiaye"]  # indexed on upgrade
+        assert v.check() == []
+    backups = list((vault_dir / vault.BACKUPS_NAME).iterdir())
+    assert len(backups) == 1 and backups[0].name.startswith("pre-upgrade-0001-")
+    with vault.unlock(backups[0], Secret(PASSPHRASE), readonly=True) as old:  # a backup is left as taken
+        assert old.needs_upgrade
+        with old.store.session() as s:
+            assert migrations.current_revision(s.connection()) == "0001"
+    with vault.unlock(vault_dir, Secret(PASSPHRASE)) as v:  # second open: nothing to do
+        assert v.migrated_from is None
+
+
+def test_a_vault_from_a_newer_release_is_refused(vault_dir: Path, opened: vault.Vault) -> None:
+    with opened.store.session() as s:
+        s.connection().execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    opened.close()
+    import pytest
+
+    with pytest.raises(vault.VaultDamaged, match="newer hrd-tui"):
+        vault.unlock(vault_dir, Secret(PASSPHRASE))
+
+
+def test_models_and_migrations_agree(opened: vault.Vault) -> None:
+    with opened.store.session() as s:
+        context = MigrationContext.configure(s.connection(), opts={"include_object": migrations.include_object})
+        diff = compare_metadata(context, metadata)
+    assert diff == []
