@@ -79,9 +79,9 @@ def _open(args: argparse.Namespace, *, readonly: bool):
     from hrd_tui import vault
 
     vault_dir = paths.resolve_vault_dir(args.vault)
-    vault.read_header(vault_dir) if vault_dir.is_dir() else None  # fail fast, before asking
     if not vault_dir.is_dir():
         raise vault.NoVault(f"No vault at {vault_dir}. Create one with 'hrd-tui init' (or try 'hrd-tui demo').")
+    vault.read_header(vault_dir)  # a missing or damaged header fails before the passphrase is asked
     secret = _unlock_secret(args)
     if vault.unlock_delay(vault_dir):
         _err(f"too many failed attempts: waiting {vault.unlock_delay(vault_dir):.0f} s before trying.")

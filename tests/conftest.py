@@ -58,7 +58,9 @@ def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = N
     full_env = {**os.environ, "HRD_TUI_TEST_KDF": "1", **(env or {})}
     full_env.pop("HRD_TUI_DEBUG", None)
     return subprocess.run(
-        [sys.executable, "-m", "hrd_tui", *args],
+        # -P: like the installed console script, never import from the working
+        # directory (a checkout's hrd_tui/ lacks the screens/ and data/ mapping).
+        [sys.executable, "-P", "-m", "hrd_tui", *args],
         input=input,
         capture_output=True,
         text=True,

@@ -75,3 +75,18 @@ def test_the_wheel_holds_the_package_the_data_and_the_migrations(tmp_path: Path)
         assert needed in names, needed
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "hrd-tui = hrd_tui.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+
+
+def test_an_installed_package_uses_nothing_from_the_source_tree() -> None:
+    """In CI the package is installed (not editable): it must run from site-packages alone."""
+    import json
+    from importlib import metadata, resources
+
+    import hrd_tui
+
+    direct = metadata.distribution("hrd-tui").read_text("direct_url.json")
+    if direct and json.loads(direct).get("dir_info", {}).get("editable"):
+        pytest.skip("editable install (a developer's checkout): nothing to prove here")
+    assert ROOT not in Path(hrd_tui.__file__).resolve().parents
+    assert resources.files("hrd_tui.data").joinpath("resources.toml").is_file()
+    assert ROOT not in Path(str(resources.files("hrd_tui.data"))).resolve().parents

@@ -185,3 +185,30 @@ def test_header_version_from_the_future_is_refused(vault_dir: Path, opened: vaul
     with pytest.raises(VaultDamaged, match="header version 9"):
         vault.unlock(vault_dir, Secret(PASSPHRASE))
     assert keyslots.FORMAT_VERSION == 1
+
+
+def test_a_file_of_another_user_or_a_symlink_is_refused(tmp_path: Path, vault_dir: Path, opened: vault.Vault) -> None:
+    from hrd_tui.errors import PermissionProblem
+
+    opened.close()
+    link = vault_dir / "sneaky"
+    link.symlink_to(tmp_path)
+    with pytest.raises(PermissionProblem, match="symbolic link"):
+        vault.unlock(vault_dir, Secret(PASSPHRASE))
+    link.unlink()
+    if os.getuid() != 0:
+        pytest.skip("only root can give a file to another user")
+    os.chown(vault_dir / vault.HEADER_NAME, 65534, 65534)
+    with pytest.raises(PermissionProblem, match="another user"):
+        vault.unlock(vault_dir, Secret(PASSPHRASE))
+
+
+def test_process_hardening_sets_umask_and_disables_core_dumps() -> None:
+    import resource
+
+    from hrd_tui.paths import harden_process
+
+    harden_process()
+    current = os.umask(0o077)
+    assert current == 0o077
+    assert resource.getrlimit(resource.RLIMIT_CORE)[0] == 0
