@@ -7,7 +7,8 @@ show each beside its field while keeping what was typed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
 from typing import Any, TypeVar
 
 import pydantic
@@ -16,6 +17,7 @@ from sqlmodel import Session, SQLModel
 from hrd_tui.errors import NotFound, ValidationError
 
 M = TypeVar("M", bound=SQLModel)
+E = TypeVar("E", bound=StrEnum)
 
 #: Fields no caller sets: identity and bookkeeping.
 PROTECTED = frozenset({"id", "created_at", "updated_at"})
@@ -38,6 +40,20 @@ def validate(model: type[M], data: Mapping[str, Any]) -> M:
         return model.model_validate(dict(data))
     except pydantic.ValidationError as exc:
         raise ValidationError(field_errors(exc)) from None
+
+
+def codes(enum_cls: type[E], values: Iterable[str], field: str) -> list[E]:
+    """Vocabulary codes from user input, de-duplicated in order; every bad one named."""
+    found: list[E] = []
+    bad: list[str] = []
+    for value in values:
+        try:
+            found.append(enum_cls(value))
+        except ValueError:
+            bad.append(str(value))
+    if bad:
+        raise ValidationError({field: f"unknown value(s): {', '.join(bad)}"})
+    return list(dict.fromkeys(found))
 
 
 def create(session: Session, model: type[M], data: Mapping[str, Any]) -> M:

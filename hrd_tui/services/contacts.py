@@ -40,15 +40,7 @@ def new_codename(session: Session) -> str:
 
 
 def _focus_areas(values: Iterable[str]) -> list[FocusArea]:
-    areas, bad = [], []
-    for value in values:
-        try:
-            areas.append(FocusArea(value))
-        except ValueError:
-            bad.append(str(value))
-    if bad:
-        raise ValidationError({"focus_areas": f"unknown focus area: {', '.join(bad)}"})
-    return list(dict.fromkeys(areas))
+    return base.codes(FocusArea, values, "focus_areas")
 
 
 def create_contact(session: Session, data: Mapping[str, Any], focus_areas: Iterable[str] = ()) -> Contact:

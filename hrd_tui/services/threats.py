@@ -48,15 +48,7 @@ def risk_level(threat: int, vulnerability: int, capacity: int) -> RiskLevel:
 
 
 def _threat_types(values: Iterable[str]) -> list[ThreatType]:
-    found, bad = [], []
-    for value in values:
-        try:
-            found.append(ThreatType(value))
-        except ValueError:
-            bad.append(str(value))
-    if bad:
-        raise ValidationError({"threat_types": f"unknown threat type: {', '.join(bad)}"})
-    return list(dict.fromkeys(found))
+    return base.codes(ThreatType, values, "threat_types")
 
 
 def open_case(

@@ -87,6 +87,7 @@ def test_an_installed_package_uses_nothing_from_the_source_tree() -> None:
     direct = metadata.distribution("hrd-tui").read_text("direct_url.json")
     if direct and json.loads(direct).get("dir_info", {}).get("editable"):
         pytest.skip("editable install (a developer's checkout): nothing to prove here")
-    assert ROOT not in Path(hrd_tui.__file__).resolve().parents
+    assert Path(hrd_tui.__file__).resolve().parent != ROOT / "hrd_tui"
+    assert "site-packages" in Path(hrd_tui.__file__).resolve().parts
     assert resources.files("hrd_tui.data").joinpath("resources.toml").is_file()
-    assert ROOT not in Path(str(resources.files("hrd_tui.data"))).resolve().parents
+    assert Path(str(resources.files("hrd_tui.data"))).resolve() != ROOT / "data"

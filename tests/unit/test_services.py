@@ -24,6 +24,10 @@ def test_validation_reports_every_bad_field_and_writes_nothing(opened: vault.Vau
             contacts.create_contact(s, {"name": "   ", "kind": "spy", "cadence_days": 0})
     assert set(exc.value.errors) == {"name", "kind", "cadence_days"}
     assert exc.value.errors["name"] == "must not be blank"
+    with pytest.raises(ValidationError) as exc:
+        with opened.store.session() as s:
+            contacts.create_contact(s, {"name": "Valid"}, ["labour", "astrology", "palmistry"])
+    assert exc.value.errors == {"focus_areas": "unknown value(s): astrology, palmistry"}
     with opened.store.session() as s:
         assert contacts.list_contacts(s) == []
 
