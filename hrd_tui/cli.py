@@ -138,9 +138,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _start_app(vault_dir: Path) -> int:
-    _err("the full-screen app is not part of this release yet (it is the next milestone).")
-    _err(f"meanwhile: hrd-tui --vault {vault_dir} info | check | export --format json")
-    return 1
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError("The app needs a terminal; for scripts use the commands (see hrd-tui --help).")
+    from hrd_tui.app import make_app  # Textual is imported only when the app starts
+
+    make_app(vault_dir).run()
+    return 0
 
 
 def cmd_app(args: argparse.Namespace) -> int:

@@ -184,9 +184,9 @@ def test_demo_is_idempotent_and_separate_from_the_default_vault(tmp_path: Path) 
     assert int(counts["contacts"]) == 12 and int(counts["threat_cases"]) == 3
 
 
-def test_no_command_explains_itself(tmp_path: Path) -> None:
+def test_the_app_without_a_terminal_explains_itself(tmp_path: Path) -> None:
     result = run_cli("--vault", str(tmp_path / "v"))
-    assert result.returncode == 1 and "not part of this release yet" in result.stderr
+    assert result.returncode == 2 and "needs a terminal" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -1,0 +1,62 @@
+"""The main sections. Each is a placeholder saying what will be there, until
+its own issue lands; the frame (title, discreet indicator, footer) is real."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str  # the id used by actions and the palette
+    key: str  # single key from anywhere outside a text field
+    digit: str  # alternative key
+    title: str
+    coming: str  # what the section will hold
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("today", "t", "1", "Today", "Emergencies and urgent cases, follow-ups and overdue contacts, "
+            "hearings in the next 14 days, actions and referrals due."),
+    Section("contacts", "c", "2", "Contacts", "Defenders, organisations and officials: search, consent, "
+            "secure channels, relationships and the interaction timeline."),
+    Section("threats", "a", "3", "Active threats", "Cases of defenders under threat: risk worksheet, sources, "
+            "actions behind the consent gate, referrals and the timeline."),
+    Section("trials", "o", "4", "Trials", "Trial observation: hearings, quick notes that are never lost, "
+            "and the fair-trial checklist."),
+    Section("checklists", "k", "5", "Checklists", "The guidelines' lists as keyboard walkthroughs, attached "
+            "to a case, trial, contact or reporting period."),
+    Section("monitoring", "m", "6", "Civic space", "Civic-space observations in the ten section-I categories, "
+            "and their trend by month."),
+    Section("reports", "r", "7", "Reports", "Report drafts (regular, Country Reports, TIP, IRF) redacted by "
+            "each contact's naming consent."),
+)
+SECTION_BY_NAME = {s.name: s for s in SECTIONS}
+
+
+class SectionScreen(Screen[None]):
+    def __init__(self, section: Section) -> None:
+        super().__init__(id=f"section-{section.name}", classes="section")
+        self.section = section
+        self.sub_title = section.title
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with VerticalScroll(id="section-body"):
+            yield Static(self.section.title, id="section-title", markup=False)
+            yield Static(f"Coming in its own milestone: {self.section.coming}", id="section-coming", markup=False)
+        yield Static("", id="discreet-indicator", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_discreet(self.app.discreet)  # type: ignore[attr-defined]
+
+    def refresh_discreet(self, on: bool) -> None:
+        indicator = self.query_one("#discreet-indicator", Static)
+        indicator.update("DISCREET: codenames only" if on else "")
+        indicator.display = on

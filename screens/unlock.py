@@ -1,0 +1,152 @@
+"""Unlock and create screens: the only screens shown while the vault is locked.
+
+They hold no vault data. Slow work (Argon2id) runs in the app's worker; these
+screens only collect what the officer types and show progress and errors.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, LoadingIndicator, Static
+
+from hrd_tui.passphrase import estimate
+
+
+class UnlockScreen(Screen[None]):
+    """Passphrase (or recovery code) in, a worker does the rest."""
+
+    BINDINGS = [
+        Binding("ctrl+r", "toggle_recovery", "Recovery code", id="unlock.recovery"),
+        Binding("ctrl+q", "app.quit", "Quit", id="unlock.quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="unlock")
+        self.recovery = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="unlock-box"):
+            yield Static("hrd-tui: the vault is locked", id="unlock-title", markup=False)
+            yield Static("Passphrase", id="unlock-prompt", markup=False)
+            yield Input(password=True, id="secret", placeholder="type, then Enter")
+            yield LoadingIndicator(id="unlock-busy")
+            yield Static("", id="unlock-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#unlock-busy").display = False
+        self.query_one("#secret", Input).focus()
+
+    def action_toggle_recovery(self) -> None:
+        self.recovery = not self.recovery
+        self.query_one("#unlock-prompt", Static).update("Recovery code" if self.recovery else "Passphrase")
+        self.query_one("#secret", Input).password = not self.recovery
+
+    @on(Input.Submitted, "#secret")
+    def submit(self, event: Input.Submitted) -> None:
+        if not event.value:
+            return
+        self.busy(True, "Deriving the key...")
+        self.app.request_unlock(event.value, "recovery" if self.recovery else "passphrase")  # type: ignore[attr-defined]
+
+    def busy(self, on_: bool, message: str = "") -> None:
+        field = self.query_one("#secret", Input)
+        field.disabled = on_
+        self.query_one("#unlock-busy").display = on_
+        self.query_one("#unlock-status", Static).update(message)
+
+    def failed(self, message: str) -> None:
+        self.busy(False, message)
+        field = self.query_one("#secret", Input)
+        field.value = ""
+        field.focus()
+
+
+class CreateScreen(Screen[None]):
+    """A new vault: passphrase twice, a strength estimate with its reason."""
+
+    BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", id="create.quit")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="unlock-box"):
+            yield Static("hrd-tui: create a new vault", id="unlock-title", markup=False)
+            yield Static("Choose a passphrase: several unrelated words are easiest.", markup=False)
+            yield Input(password=True, id="first", placeholder="passphrase")
+            yield Static("", id="strength", markup=False)
+            yield Input(password=True, id="second", placeholder="the same again, then Enter")
+            yield LoadingIndicator(id="unlock-busy")
+            yield Static("", id="unlock-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#unlock-busy").display = False
+        self.query_one("#first", Input).focus()
+
+    @on(Input.Changed, "#first")
+    def rate(self, event: Input.Changed) -> None:
+        strength = estimate(event.value) if event.value else None
+        text = f"Strength: {strength.label} ({strength.reason})" if strength else ""
+        self.query_one("#strength", Static).update(text)
+
+    @on(Input.Submitted, "#first")
+    def next_field(self) -> None:
+        self.query_one("#second", Input).focus()
+
+    @on(Input.Submitted, "#second")
+    def submit(self) -> None:
+        first, second = self.query_one("#first", Input), self.query_one("#second", Input)
+        strength = estimate(first.value)
+        if not strength.acceptable:
+            self.failed(f"Too weak: {strength.reason}.", keep_first=True)
+            return
+        if first.value != second.value:
+            self.failed("The two passphrases differ; type the second again.", keep_first=True)
+            return
+        for field in (first, second):
+            field.disabled = True
+        self.query_one("#unlock-busy").display = True
+        self.query_one("#unlock-status", Static).update("Calibrating the key derivation for this machine...")
+        self.app.request_create(first.value)  # type: ignore[attr-defined]
+
+    def failed(self, message: str, keep_first: bool = False) -> None:
+        first, second = self.query_one("#first", Input), self.query_one("#second", Input)
+        for field in (first, second):
+            field.disabled = False
+        second.value = ""
+        self.query_one("#unlock-busy").display = False
+        self.query_one("#unlock-status", Static).update(message)
+        (second if keep_first else first).focus()
+
+
+class RecoveryCodeScreen(Screen[None]):
+    """The recovery code, shown once; the officer confirms it is written down."""
+
+    BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", id="recovery.quit")]
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self.code = code
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="unlock-box"):
+            yield Static("Recovery code: shown this once only", id="unlock-title", markup=False)
+            yield Static(self.code, id="recovery-code", markup=False)
+            yield Static(
+                "Write it down and keep it apart from this workstation. It opens the vault if the "
+                "passphrase is lost; anyone who holds it can open the vault.",
+                markup=False,
+            )
+            yield Button("I have written it down", id="written", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#written", Button).focus()
+
+    @on(Button.Pressed, "#written")
+    def done(self) -> None:
+        self.code = ""
+        self.app.recovery_code_confirmed()  # type: ignore[attr-defined]

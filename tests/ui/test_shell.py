@@ -1,0 +1,170 @@
+"""The app shell through Pilot: create, unlock, wrong passphrase, lock, idle lock,
+discreet mode, navigation, palette, help. Real vault, real KDF (test parameters)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Static
+
+from hrd_tui import vault as vault_mod
+from hrd_tui.app import make_app
+from hrd_tui.screens.help import HelpScreen
+from hrd_tui.screens.sections import SectionScreen
+from hrd_tui.screens.unlock import CreateScreen, RecoveryCodeScreen, UnlockScreen
+
+from conftest import PASSPHRASE
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Path:
+    return tmp_path / "config" / "settings.json"
+
+
+@pytest.fixture
+def existing(vault_dir: Path) -> Path:
+    opened, _ = vault_mod.create(vault_dir, PASSPHRASE)
+    opened.close()
+    return vault_dir
+
+
+async def unlock(app, pilot, passphrase: str = PASSPHRASE) -> None:  # type: ignore[no-untyped-def]
+    app.screen.query_one("#secret", Input).value = passphrase
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_create_shows_the_recovery_code_once_then_today(vault_dir: Path, settings: Path) -> None:
+    app = make_app(vault_dir, settings_path=settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, CreateScreen)
+        app.screen.query_one("#first", Input).value = "abc"
+        app.screen.query_one("#second", Input).focus()
+        await pilot.press("enter")
+        assert "Too weak" in str(app.screen.query_one("#unlock-status", Static).content)
+        app.screen.query_one("#first", Input).value = "five unrelated words here now"
+        app.screen.query_one("#second", Input).value = "five unrelated words here now"
+        app.screen.query_one("#second", Input).focus()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, RecoveryCodeScreen)
+        code = str(app.screen.query_one("#recovery-code", Static).content)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SectionScreen) and app.screen.section.name == "today"
+    with vault_mod.unlock(vault_dir, vault_mod.Secret(code, kind="recovery")):
+        pass
+
+
+async def test_wrong_passphrase_clears_the_field_and_says_so(existing: Path, settings: Path) -> None:
+    app = make_app(existing, settings_path=settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot, "not the passphrase")
+        assert isinstance(app.screen, UnlockScreen)
+        assert "wrong passphrase" in str(app.screen.query_one("#unlock-status", Static).content)
+        assert app.screen.query_one("#secret", Input).value == ""
+        assert app.locked
+
+
+async def test_unlock_navigate_lock_and_come_back_to_the_same_section(existing: Path, settings: Path) -> None:
+    app = make_app(existing, settings_path=settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        assert not app.locked
+        for key, name in (("c", "contacts"), ("a", "threats"), ("o", "trials"), ("k", "checklists"),
+                          ("m", "monitoring"), ("r", "reports"), ("3", "threats"), ("t", "today")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen.section.name == name
+        await pilot.press("c")
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert app.locked and isinstance(app.screen, UnlockScreen)
+        assert len(app.screen_stack) == 2
+        await pilot.press("c")  # keys that need the vault do nothing while locked
+        assert isinstance(app.screen, UnlockScreen)
+        await unlock(app, pilot)
+        assert app.screen.section.name == "contacts"
+
+
+async def test_idle_lock_with_a_controllable_clock(existing: Path, settings: Path) -> None:
+    clock = FakeClock()
+    app = make_app(existing, settings_path=settings, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        clock.now += 4 * 60
+        app.check_idle_lock()
+        assert not app.locked
+        await pilot.press("c")  # activity resets the idle time
+        clock.now += 4 * 60
+        app.check_idle_lock()
+        assert not app.locked
+        clock.now += 61
+        app.check_idle_lock()
+        await pilot.pause()
+        assert app.locked and isinstance(app.screen, UnlockScreen)
+
+
+async def test_discreet_mode_shows_an_indicator_and_persists(existing: Path, settings: Path) -> None:
+    app = make_app(existing, settings_path=settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        indicator = app.screen.query_one("#discreet-indicator", Static)
+        assert indicator.display and "DISCREET" in str(indicator.content)
+    again = make_app(existing, settings_path=settings)
+    assert again.discreet is True
+
+
+async def test_help_lists_screen_and_global_keys(existing: Path, settings: Path) -> None:
+    app = make_app(existing, settings_path=settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        keys = {row[0] for row in app.screen.rows}
+        assert {"ctrl+l", "d", "f1,question_mark", "ctrl+p"} <= keys
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, SectionScreen)
+
+
+async def test_palette_holds_the_plain_named_commands(existing: Path, settings: Path) -> None:
+    app = make_app(existing, settings_path=settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Lock", "Discreet mode", "Help", "Go to contacts", "Go to active threats", "Go to trials",
+                "Go to checklists", "Go to civic space", "Go to reports", "Go to today"} <= titles
+        lock = next(c for c in app.get_system_commands(app.screen) if c.title == "Lock")
+        lock.callback()
+        await pilot.pause()
+        assert app.locked
+
+
+def test_every_binding_has_an_id_and_no_swallowed_keys() -> None:
+    from hrd_tui.app import HrdApp
+    from hrd_tui.screens.help import HelpScreen as H
+    from hrd_tui.screens.unlock import CreateScreen as C, RecoveryCodeScreen as R, UnlockScreen as U
+
+    swallowed = {"ctrl+enter", "shift+enter", "ctrl+h", "ctrl+i", "ctrl+j", "ctrl+m", "ctrl+b"}
+    for owner in (HrdApp, H, C, R, U):
+        for binding in owner.BINDINGS:
+            assert binding.id, (owner.__name__, binding.key)
+            keys = set(binding.key.split(","))
+            assert not keys & swallowed, binding.key
+            assert not any(k.startswith("ctrl+shift") for k in keys)
+            assert keys != {"escape"}, "Escape must never be the only way"
