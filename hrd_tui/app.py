@@ -58,14 +58,15 @@ DARK = Theme(
 def _global_bindings() -> list[Binding]:
     bindings = [
         Binding("f1,question_mark", "help", "Help", id="app.help"),
-        Binding("ctrl+l", "lock", "Lock", id="app.lock", priority=True),
-        Binding("d", "toggle_discreet", "Discreet", id="app.discreet"),
-        Binding("q", "quit", "Quit", id="app.quit"),
+        # Shown in help and the palette; the footer keeps its 80 columns for the sections.
+        Binding("ctrl+l", "lock", "Lock", id="app.lock", priority=True, show=False),
+        Binding("d", "toggle_discreet", "Discreet mode", id="app.discreet", show=False),
+        Binding("q", "quit", "Quit", id="app.quit", show=False),
     ]
     for section in SECTIONS:
         bindings.append(
-            Binding(f"{section.key},{section.digit}", f"go('{section.name}')", section.title,
-                    id=f"app.go.{section.name}", key_display=section.key)
+            Binding(f"{section.key},{section.digit}", f"go('{section.name}')", section.short,
+                    id=f"app.go.{section.name}", key_display=section.key, tooltip=section.title)
         )
     return bindings
 

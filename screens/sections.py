@@ -17,23 +17,24 @@ class Section:
     key: str  # single key from anywhere outside a text field
     digit: str  # alternative key
     title: str
+    short: str  # the footer's label: all seven fit in 80 columns
     coming: str  # what the section will hold
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("today", "t", "1", "Today", "Emergencies and urgent cases, follow-ups and overdue contacts, "
+    Section("today", "t", "1", "Today", "Today", "Emergencies and urgent cases, follow-ups and overdue contacts, "
             "hearings in the next 14 days, actions and referrals due."),
-    Section("contacts", "c", "2", "Contacts", "Defenders, organisations and officials: search, consent, "
+    Section("contacts", "c", "2", "Contacts", "Contacts", "Defenders, organisations and officials: search, consent, "
             "secure channels, relationships and the interaction timeline."),
-    Section("threats", "a", "3", "Active threats", "Cases of defenders under threat: risk worksheet, sources, "
+    Section("threats", "a", "3", "Active threats", "Threats", "Cases of defenders under threat: risk worksheet, sources, "
             "actions behind the consent gate, referrals and the timeline."),
-    Section("trials", "o", "4", "Trials", "Trial observation: hearings, quick notes that are never lost, "
+    Section("trials", "o", "4", "Trials", "Trials", "Trial observation: hearings, quick notes that are never lost, "
             "and the fair-trial checklist."),
-    Section("checklists", "k", "5", "Checklists", "The guidelines' lists as keyboard walkthroughs, attached "
+    Section("checklists", "k", "5", "Checklists", "Lists", "The guidelines' lists as keyboard walkthroughs, attached "
             "to a case, trial, contact or reporting period."),
-    Section("monitoring", "m", "6", "Civic space", "Civic-space observations in the ten section-I categories, "
+    Section("monitoring", "m", "6", "Civic space", "Civic", "Civic-space observations in the ten section-I categories, "
             "and their trend by month."),
-    Section("reports", "r", "7", "Reports", "Report drafts (regular, Country Reports, TIP, IRF) redacted by "
+    Section("reports", "r", "7", "Reports", "Reports", "Report drafts (regular, Country Reports, TIP, IRF) redacted by "
             "each contact's naming consent."),
 )
 SECTION_BY_NAME = {s.name: s for s in SECTIONS}
@@ -51,7 +52,7 @@ class SectionScreen(Screen[None]):
             yield Static(self.section.title, id="section-title", markup=False)
             yield Static(f"Coming in its own milestone: {self.section.coming}", id="section-coming", markup=False)
         yield Static("", id="discreet-indicator", markup=False)
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # ctrl+p is in help; the sections need the room
 
     def on_mount(self) -> None:
         self.refresh_discreet(self.app.discreet)  # type: ignore[attr-defined]

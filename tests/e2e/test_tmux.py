@@ -1,0 +1,68 @@
+"""The real hrd-tui in a real terminal (tmux): unlock, move, lock via the palette,
+then kill the terminal (SIGHUP): the process is gone within 2 s and the vault checks clean."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
+
+
+def wait_for(session: str, text: str, timeout: float = 20) -> str:
+    deadline = time.monotonic() + timeout
+    screen = ""
+    while time.monotonic() < deadline:
+        screen = tmux("capture-pane", "-p", "-t", session)
+        if text in screen:
+            return screen
+        time.sleep(0.1)
+    raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
+
+
+def test_unlock_navigate_lock_and_hang_up(tmp_path: Path) -> None:
+    vault_dir = tmp_path / "demo"
+    assert run_cli("--vault", str(vault_dir), "demo", "--create-only").returncode == 0
+    session = f"hrd-e2e-{os.getpid()}"
+    hrd = Path(sys.executable).with_name("hrd-tui")
+    env = f"HRD_TUI_TEST_KDF=1 XDG_CONFIG_HOME={tmp_path / 'config'} TERM=xterm-256color"
+    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", f"env {env} {hrd} --vault {vault_dir}")
+    try:
+        wait_for(session, "the vault is locked")
+        tmux("send-keys", "-t", session, "demo", "Enter")
+        wait_for(session, "Coming in its own milestone")
+        screen = wait_for(session, "r Reports")  # all sections in the footer at 80 columns
+        tmux("send-keys", "-t", session, "c")
+        wait_for(session, "Defenders, organisations")
+        tmux("send-keys", "-t", session, "C-p")
+        wait_for(session, "Search for commands")
+        tmux("send-keys", "-t", session, "Lock")
+        time.sleep(0.5)
+        tmux("send-keys", "-t", session, "Enter")
+        screen = wait_for(session, "the vault is locked")
+        assert "Defenders" not in screen
+        pid = int(subprocess.run(["pgrep", "-f", f"hrd-tui --vault {vault_dir}"], capture_output=True, text=True).stdout.split()[0])
+        tmux("send-keys", "-t", session, "demo", "Enter")
+        wait_for(session, "Coming in its own milestone")
+    finally:
+        tmux("kill-session", "-t", session)  # the terminal goes away: SIGHUP
+    deadline = time.monotonic() + 2
+    while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
+        time.sleep(0.05)
+    assert not Path(f"/proc/{pid}").exists(), "the app kept running after its terminal went away"
+    assert not (vault_dir / "vault.db-wal").exists()  # closed cleanly, WAL checkpointed
+    pw = tmp_path / "pw"
+    pw.write_text("demo\n")
+    assert run_cli("--vault", str(vault_dir), "--passphrase-file", str(pw), "check").returncode == 0
