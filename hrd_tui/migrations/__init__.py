@@ -16,8 +16,8 @@ from sqlalchemy import Connection
 
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
-    """Leave the FTS5 index (a virtual table and its shadow tables) out of model comparisons."""
-    return not (type_ == "table" and name is not None and name.startswith("search_index"))
+    """Leave the search index (FTS5 table, its shadow tables and its rowid map) out of model comparisons."""
+    return not (type_ == "table" and name is not None and name.startswith(("search_index", "search_map")))
 
 
 def _config(connection: Connection | None = None) -> Config:

@@ -50,18 +50,29 @@ def document(obj: SQLModel) -> str:
 
 
 def index_objects(session: Session, upserts: Iterable[SQLModel], deletes: Iterable[SQLModel]) -> None:
+    """Keep the index in step with a flush: one index row per record, found by rowid."""
     conn = session.connection()
+    find = text("SELECT id FROM search_map WHERE kind = :k AND ref = :r")
     for obj in deletes:
-        conn.execute(text("DELETE FROM search_index WHERE kind = :k AND ref = :r"), {"k": KIND_OF[type(obj)], "r": obj.id})
-    rows = [{"k": KIND_OF[type(obj)], "r": obj.id, "t": document(obj)} for obj in upserts]
-    if rows:
-        conn.execute(text("DELETE FROM search_index WHERE kind = :k AND ref = :r"), rows)
-        conn.execute(text("INSERT INTO search_index (kind, ref, text) VALUES (:k, :r, :t)"), rows)
+        row = conn.execute(find, {"k": KIND_OF[type(obj)], "r": obj.id}).first()
+        if row is not None:
+            conn.execute(text("DELETE FROM search_index WHERE rowid = :id"), {"id": row[0]})
+            conn.execute(text("DELETE FROM search_map WHERE id = :id"), {"id": row[0]})
+    for obj in upserts:
+        key = {"k": KIND_OF[type(obj)], "r": obj.id}
+        row = conn.execute(find, key).first()
+        if row is None:
+            rowid = conn.execute(text("INSERT INTO search_map (kind, ref) VALUES (:k, :r) RETURNING id"), key).scalar_one()
+        else:
+            rowid = row[0]
+            conn.execute(text("DELETE FROM search_index WHERE rowid = :id"), {"id": rowid})
+        conn.execute(text("INSERT INTO search_index (rowid, text) VALUES (:id, :t)"), {"id": rowid, "t": document(obj)})
 
 
 def rebuild(session: Session) -> int:
     """Re-index everything (after a migration, or to repair). Returns the count."""
     session.connection().execute(text("DELETE FROM search_index"))
+    session.connection().execute(text("DELETE FROM search_map"))
     count = 0
     for kind, (model, _) in INDEXED.items():
         batch = list(session.exec(select(model)))
@@ -114,10 +125,10 @@ def search(session: Session, query: str, kinds: Sequence[str] | None = None, lim
     if q.empty:
         return []
     cond, params = where_clause(q)
-    sql = f"SELECT kind, ref FROM search_index WHERE {cond}"
+    sql = f"SELECT m.kind, m.ref FROM search_index JOIN search_map m ON m.id = search_index.rowid WHERE {cond}"
     if kinds:
         names = ", ".join(f":kind{i}" for i in range(len(kinds)))
-        sql += f" AND kind IN ({names})"
+        sql += f" AND m.kind IN ({names})"
         params.update({f"kind{i}": k for i, k in enumerate(kinds)})
     sql += " ORDER BY rank" if q.match else ""
     sql += " LIMIT :limit"
@@ -131,4 +142,5 @@ def matching_refs_sql(query: str, kind: str) -> tuple[str, dict[str, str]] | Non
     if q.empty:
         return None
     cond, params = where_clause(q)
-    return f"SELECT ref FROM search_index WHERE {cond} AND kind = :search_kind", {**params, "search_kind": kind}
+    sql = f"SELECT m.ref FROM search_index JOIN search_map m ON m.id = search_index.rowid WHERE {cond} AND m.kind = :search_kind"
+    return sql, {**params, "search_kind": kind}
