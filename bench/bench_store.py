@@ -9,11 +9,6 @@ unlock, search, contact listing and single-note commits. The same data (fixed
 seed), batches and queries run on an unencrypted SQLite database with the same
 tables, hooks and pragmas. ``--quick`` divides all sizes by 10.
 
-``--fast-index``: a labelled what-if for full size. During the bulk build only,
-new rows are indexed without search.index_objects' per-row ``DELETE ... WHERE
-kind AND ref`` (a full FTS scan each: the real build is quadratic, ~2 h per
-database at full size). Everything after the build runs the real hooks.
-
 Targets (printed as PASS/MISS, never asserted):
   * search p95 < 30 ms at full size (search.search and contacts.list_contacts);
   * SQLCipher within 1.5x of plain SQLite on the same operations;
@@ -197,29 +192,9 @@ def populate(store: Store, data: dict[str, list[Row]]) -> dict[str, tuple[float,
     return timings
 
 
-def insert_only_index() -> Callable[[], None]:
-    """The --fast-index what-if: index new rows without the DELETE scan. Returns the undo."""
-    original = search.index_objects
-
-    def index_new(session: Any, upserts: Any, deletes: Any) -> None:
-        upserts, deletes = list(upserts), list(deletes)
-        if deletes:  # never during the build (inserts only); kept for safety
-            return original(session, upserts, deletes)
-        rows = [{"k": search.KIND_OF[type(o)], "r": o.id, "t": search.document(o)} for o in upserts]
-        if rows:
-            session.connection().execute(text("INSERT INTO search_index (kind, ref, text) VALUES (:k, :r, :t)"), rows)
-
-    search.index_objects = index_new
-    return lambda: setattr(search, "index_objects", original)
-
-
-def build_all(store: Store, data: dict[str, Any], fast: bool) -> dict[str, Any]:
-    undo = insert_only_index() if fast else (lambda: None)
+def build_all(store: Store, data: dict[str, Any]) -> dict[str, Any]:
     phases: dict[str, tuple[float, int]] = {}
-    try:
-        total = timed(lambda: phases.update(populate(store, data)))
-    finally:
-        undo()
+    total = timed(lambda: phases.update(populate(store, data)))
     extra = timed(lambda: insert_batches(store, data["extra"], build_note))
     print(f"    one more {BATCH}-note batch at final size, real hooks: {extra:.1f} s", flush=True)
     batches = sum(-(-len(data[k]) // BATCH) for k in ("contacts", "interactions", "trials", "notes"))
@@ -314,7 +289,7 @@ def line(label: str, enc: float, plain: float | None, unit: str) -> str:
     return f"  {label:<38} {enc:12.1f} {plain_s}  {ratio}  {unit}"
 
 
-def report(enc: dict[str, Any], plain: dict[str, Any], quick: bool, fast: bool) -> None:
+def report(enc: dict[str, Any], plain: dict[str, Any], quick: bool) -> None:
     print("\n" + "=" * 82)
     print(f"  {enc['about']}; plain: stdlib SQLite {sqlite3.sqlite_version}")
     print(f"  {'figure':<38} {'SQLCipher':>12} {'plain':>12}  {'ratio':>7}  unit")
@@ -323,12 +298,8 @@ def report(enc: dict[str, Any], plain: dict[str, Any], quick: bool, fast: bool) 
     for phase, (secs, n) in enc["build"].items():
         psecs, pn = plain["build"][phase]
         rows += [(f"build {phase}", secs, psecs, "s"), (f"  throughput", n / secs, pn / psecs, "rows/s")]
-    label = "build total" + (" [--fast-index what-if]" if fast else "")
-    rows.append((label, enc["build_total"], plain["build_total"], "s"))
+    rows.append(("build total", enc["build_total"], plain["build_total"], "s"))
     rows.append((f"+1 batch of {BATCH} notes, real hooks", enc["extra"], plain["extra"], "s"))
-    if fast:
-        rows.append(("≈ real build (batches x extra / 2)", enc["batches"] * enc["extra"] / 2,
-                     plain["batches"] * plain["extra"] / 2, "s"))
     rows += [(f"unlock run {i + 1} (KDF+open+check)", t * 1000, None, "ms") for i, t in enumerate(enc["unlock"])]
     rows.append(("KDF alone (Argon2id)", enc["kdf"] * 1000, None, "ms"))
     rows.append(("open+schema check, no KDF (best of 3)", min(enc["open"]) * 1000, min(plain["open"]) * 1000, "ms"))
@@ -354,11 +325,11 @@ def report(enc: dict[str, Any], plain: dict[str, Any], quick: bool, fast: bool) 
 
 # -- main ------------------------------------------------------------------------
 
-def run_encrypted(root: Path, data: dict[str, Any], queries: Sequence[str], hearing_id: str, fast: bool) -> dict[str, Any]:
+def run_encrypted(root: Path, data: dict[str, Any], queries: Sequence[str], hearing_id: str) -> dict[str, Any]:
     vdir = root / "vault"
     print("SQLCipher vault: create (calibrating Argon2id) ...", flush=True)
     vault, _ = vaultmod.create(vdir, PASSPHRASE)
-    built = build_all(vault.store, data, fast)
+    built = build_all(vault.store, data)
     params = vault.header.slot("passphrase").kdf_params()
     vault.close()
     print(f"  KDF parameters: {params.describe()}")
@@ -377,11 +348,11 @@ def run_encrypted(root: Path, data: dict[str, Any], queries: Sequence[str], hear
     return {**built, "unlock": unlocks, "kdf": kdf, "open": opens, "lat": lat, "about": f"{engine}; {params.describe()}"}
 
 
-def run_plain(root: Path, data: dict[str, Any], queries: Sequence[str], hearing_id: str, fast: bool) -> dict[str, Any]:
+def run_plain(root: Path, data: dict[str, Any], queries: Sequence[str], hearing_id: str) -> dict[str, Any]:
     path = root / "plain.db"
     print(f"plain SQLite {sqlite3.sqlite_version} (stdlib): build ...", flush=True)
     store = open_checked(plain_store(path), first=True)
-    built = build_all(store, data, fast)
+    built = build_all(store, data)
     store.close()
     opens, store = timed_opens(lambda: open_checked(plain_store(path)))
     print("  measuring search, list_contacts, note commits ...", flush=True)
@@ -396,7 +367,6 @@ def main() -> None:
     parser.add_argument("--interactions", type=int, default=50_000)
     parser.add_argument("--notes", type=int, default=100_000)
     parser.add_argument("--quick", action="store_true", help="divide all sizes by 10")
-    parser.add_argument("--fast-index", action="store_true", help="what-if: bulk build without the index DELETE scan")
     args = parser.parse_args()
     div = 10 if args.quick else 1
     data = make_data(args.contacts // div, args.interactions // div, args.notes // div)
@@ -407,11 +377,11 @@ def main() -> None:
           f"{len(queries)} queries; seed {SEED}")
     root = Path(tempfile.mkdtemp(prefix="hrd-bench-"))
     try:
-        enc = run_encrypted(root, data, queries, hearing_id, args.fast_index)
-        plain = run_plain(root, data, queries, hearing_id, args.fast_index)
+        enc = run_encrypted(root, data, queries, hearing_id)
+        plain = run_plain(root, data, queries, hearing_id)
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    report(enc, plain, args.quick, args.fast_index)
+    report(enc, plain, args.quick)
 
 
 if __name__ == "__main__":
