@@ -1,8 +1,10 @@
 """The app shell: unlock, navigation, lock (key and idle), discreet mode, help, signals.
 
 The only core module that imports Textual. Built by :func:`make_app` so tests
-pass their own vault directory, settings file and clock; nothing is created at
-import time. Screens talk to the vault through the app and the services.
+pass their own vault directory, settings file, clock and section screens;
+nothing is created at import time. The vault, SQLCipher and the models are
+imported only once the officer has typed a passphrase (in the unlock worker),
+so the unlock prompt draws as fast as a bare Textual app.
 """
 
 from __future__ import annotations
@@ -10,49 +12,46 @@ from __future__ import annotations
 import os
 import signal
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.theme import Theme
 
-from hrd_tui import vault as vault_mod
 from hrd_tui.errors import HrdError
+from hrd_tui.paths import vault_exists
 from hrd_tui.screens.help import HelpScreen
-from hrd_tui.screens.sections import SECTION_BY_NAME, SECTIONS, SectionScreen
+from hrd_tui.screens.sections import SECTION_BY_NAME, SECTIONS, Section, SectionScreen
 from hrd_tui.screens.unlock import CreateScreen, RecoveryCodeScreen, UnlockScreen
+from hrd_tui.screens.widgets.draft_input import DraftInput
 from hrd_tui.settings import Settings
 
-IDLE_CHECK_SECONDS = 1.0
+if TYPE_CHECKING:
+    from hrd_tui.vault import Vault
 
-HIGH_CONTRAST = Theme(
-    name="hrd-high-contrast",
-    primary="#ffffff",
-    secondary="#ffff00",
-    warning="#ffff00",
-    error="#ff5555",
-    success="#55ff55",
-    accent="#00ffff",
-    foreground="#ffffff",
-    background="#000000",
-    surface="#000000",
-    panel="#1a1a1a",
-    dark=True,
-)
+IDLE_CHECK_SECONDS = 1.0
+DRAFT_SAVE_SECONDS = 2.0
+#: Built-in palette commands we keep: "Screenshot" would write the screen, data
+#: and all, to a plain file; "Quit" and "Keys" have our own versions.
+KEPT_SYSTEM_COMMANDS = {"Theme"}
+
 DARK = Theme(
-    name="hrd-dark",
-    primary="#5fafd7",
-    secondary="#87af87",
-    warning="#d7af5f",
-    error="#d75f5f",
-    success="#87af5f",
-    accent="#af87d7",
-    dark=True,
+    name="hrd-dark", primary="#5fafd7", secondary="#87af87", warning="#d7af5f", error="#d75f5f",
+    success="#87af5f", accent="#af87d7", dark=True,
 )
+HIGH_CONTRAST = Theme(
+    name="hrd-high-contrast", primary="#ffffff", secondary="#ffff00", warning="#ffff00", error="#ff5555",
+    success="#55ff55", accent="#00ffff", foreground="#ffffff", background="#000000", surface="#000000",
+    panel="#1a1a1a", dark=True,
+)
+
+ScreenFactory = Callable[[Section], Screen]
 
 
 def _global_bindings() -> list[Binding]:
@@ -76,25 +75,33 @@ class HrdApp(App[None]):
     CSS_PATH = str(resources.files("hrd_tui.screens").joinpath("app.tcss"))
     BINDINGS = _global_bindings()
 
+    discreet: reactive[bool] = reactive(False)
+
     def __init__(self, vault_dir: Path, *, settings_path: Path | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 screens: Mapping[str, ScreenFactory] | None = None) -> None:
         super().__init__()
         self.vault_dir = vault_dir
         self.settings_path = settings_path or Settings.default_path()
         self.settings = Settings.load(self.settings_path)
         self.clock = clock
-        self.vault: vault_mod.Vault | None = None
-        self.discreet = self.settings.discreet
+        self.screen_factories = dict(screens or {})
+        self.vault: Vault | None = None
         self.section = "today"
         self.last_input = clock()
+        self.pending_drafts: dict[str, str] = {}
+        self.dirty_drafts: dict[str, str] = {}
         self.register_theme(DARK)
         self.register_theme(HIGH_CONTRAST)
-        self.theme = self.settings.theme
+        self.theme = self.settings.theme if self.settings.theme in self.available_themes else DARK.name
+        self.set_reactive(HrdApp.discreet, self.settings.discreet)
 
     # -- life cycle -------------------------------------------------------------
     def on_mount(self) -> None:
-        self.push_screen(UnlockScreen() if vault_mod.exists(self.vault_dir) else CreateScreen())
+        self.push_screen(UnlockScreen() if vault_exists(self.vault_dir) else CreateScreen())
         self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock)
+        self.set_interval(DRAFT_SAVE_SECONDS, self.flush_drafts)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         if not self.is_headless:
             self._install_signal_handlers()
             self.set_interval(2.0, self._check_terminal)
@@ -113,10 +120,12 @@ class HrdApp(App[None]):
             self.shut_down()
 
     def shut_down(self) -> None:
+        self.save_drafts_now()
         self.close_vault()
         self.exit()
 
     def on_unmount(self) -> None:
+        self.save_drafts_now()
         self.close_vault()
 
     # -- unlock and create ----------------------------------------------------------
@@ -125,27 +134,34 @@ class HrdApp(App[None]):
         return self.vault is None
 
     def request_unlock(self, value: str, kind: str) -> None:
-        self._unlock_worker(vault_mod.Secret(value, kind))
+        self._unlock_worker(value, kind)
 
     @work(thread=True, exclusive=True, group="vault")
-    def _unlock_worker(self, secret: vault_mod.Secret) -> None:
-        try:
-            opened = vault_mod.unlock(self.vault_dir, secret)
-        except HrdError as exc:
-            self.call_from_thread(self._unlock_failed, str(exc))
-            return
-        self.call_from_thread(self._unlocked, opened)
+    def _unlock_worker(self, value: str, kind: str) -> None:
+        from hrd_tui import vault as vault_mod  # heavy: SQLCipher, SQLAlchemy, models
+        from hrd_tui.services import drafts
 
-    def _unlock_failed(self, message: str) -> None:
-        if isinstance(self.screen, UnlockScreen):
+        try:
+            opened = vault_mod.unlock(self.vault_dir, vault_mod.Secret(value, kind))
+            with opened.store.session("reading unsaved text") as session:
+                saved = drafts.load_all(session)
+        except HrdError as exc:
             delay = vault_mod.unlock_delay(self.vault_dir)
-            self.screen.failed(message + (f" Wait {delay:.0f} s before the next try." if delay >= 1 else ""))
+            self.call_from_thread(self._unlock_failed, str(exc), delay)
+            return
+        self.call_from_thread(self._unlocked, opened, saved)
+
+    def _unlock_failed(self, message: str, delay: float) -> None:
+        if isinstance(self.screen, UnlockScreen):
+            self.screen.failed(message + (f" The next try waits {delay:.0f} s." if delay >= 1 else ""))
 
     def request_create(self, passphrase: str) -> None:
         self._create_worker(passphrase)
 
     @work(thread=True, exclusive=True, group="vault")
     def _create_worker(self, passphrase: str) -> None:
+        from hrd_tui import vault as vault_mod
+
         try:
             opened, code = vault_mod.create(self.vault_dir, passphrase)
         except HrdError as exc:
@@ -157,15 +173,16 @@ class HrdApp(App[None]):
         if isinstance(self.screen, CreateScreen):
             self.screen.failed(message)
 
-    def _created(self, opened: vault_mod.Vault, code: str) -> None:
+    def _created(self, opened: Vault, code: str) -> None:
         self.vault = opened
         self.switch_screen(RecoveryCodeScreen(code))
 
     def recovery_code_confirmed(self) -> None:
         self._enter(self.section)
 
-    def _unlocked(self, opened: vault_mod.Vault) -> None:
+    def _unlocked(self, opened: Vault, saved_drafts: dict[str, str]) -> None:
         self.vault = opened
+        self.pending_drafts = saved_drafts
         self.last_input = self.clock()
         for warning in opened.warnings:
             self.notify(warning, severity="warning")
@@ -173,27 +190,68 @@ class HrdApp(App[None]):
 
     def _enter(self, section: str) -> None:
         self.section = section
-        self.switch_screen(SectionScreen(SECTION_BY_NAME[section]))
+        factory = self.screen_factories.get(section, SectionScreen)
+        self.switch_screen(factory(SECTION_BY_NAME[section]))
+
+    # -- unfinished text ---------------------------------------------------------------
+    def take_draft(self, key: str) -> str | None:
+        return self.pending_drafts.pop(key, None)
+
+    def draft_changed(self, key: str, text: str) -> None:
+        self.dirty_drafts[key] = text
+
+    def discard_draft(self, key: str) -> None:
+        self.dirty_drafts[key] = ""
+        self.flush_drafts()
+
+    def flush_drafts(self) -> None:
+        """Save the drafts that changed since the last flush (every 2 s at most)."""
+        if not self.dirty_drafts or self.vault is None:
+            return
+        texts, self.dirty_drafts = self.dirty_drafts, {}
+        self._write_drafts(texts)
+
+    def save_drafts_now(self) -> None:
+        """Everything being typed, from every screen: before a lock, a hang-up or an exit."""
+        if self.vault is None:
+            return
+        texts = dict(self.dirty_drafts)
+        for screen in self.screen_stack:
+            for field in screen.query(DraftInput):
+                texts[field.draft_key] = field.value
+        self.dirty_drafts = {}
+        self._write_drafts(texts)
+
+    def _write_drafts(self, texts: dict[str, str]) -> None:
+        from hrd_tui.services import drafts
+
+        assert self.vault is not None
+        try:
+            with self.vault.store.session("saving unfinished text") as session:
+                drafts.save_many(session, texts)
+        except HrdError as exc:  # a full disk: keep the text on screen and in memory
+            self.dirty_drafts = {**texts, **self.dirty_drafts}
+            self.notify(str(exc), severity="error", timeout=10)
 
     # -- lock --------------------------------------------------------------------------
     def close_vault(self) -> None:
         if self.vault is not None:
             self.vault.close()
             self.vault = None
+        self.pending_drafts = {}
 
     def action_lock(self) -> None:
-        """Lock at once: close the store, drop the key, leave no screen with data."""
+        """Save what is being typed, close the store, drop the key, leave no screen with data."""
         if self.locked:
             return
+        self.save_drafts_now()
         self.close_vault()
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.switch_screen(UnlockScreen())
         self.sub_title = ""
 
-    def on_event(self, event):  # type: ignore[no-untyped-def]
-        from textual import events
-
+    def on_event(self, event: events.Event):  # type: ignore[no-untyped-def]
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)):
             self.last_input = self.clock()
         return super().on_event(event)
@@ -202,7 +260,7 @@ class HrdApp(App[None]):
         if not self.locked and self.clock() - self.last_input >= self.settings.idle_lock_minutes * 60:
             self.action_lock()
 
-    # -- navigation, discreet mode, help --------------------------------------------
+    # -- navigation, discreet mode, themes, help ----------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("go", "toggle_discreet", "lock") and self.locked:
             return False
@@ -216,10 +274,12 @@ class HrdApp(App[None]):
         self.discreet = not self.discreet
         self.settings.discreet = self.discreet
         self._save_settings()
-        for screen in self.screen_stack:
-            if isinstance(screen, SectionScreen):
-                screen.refresh_discreet(self.discreet)
         self.notify("Discreet mode on: codenames only." if self.discreet else "Discreet mode off.")
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if theme.name != self.settings.theme:
+            self.settings.theme = theme.name
+            self._save_settings()
 
     def _save_settings(self) -> None:
         try:
@@ -228,20 +288,20 @@ class HrdApp(App[None]):
             self.notify(str(exc), severity="warning")
 
     def action_help(self) -> None:
-        if isinstance(self.screen, HelpScreen):
-            return
-        self.push_screen(HelpScreen(self.binding_rows()))
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.binding_rows()))
 
     def binding_rows(self) -> list[tuple[str, str, str]]:
-        rows: list[tuple[str, str, str]] = []
-        for binding in self.screen.BINDINGS:
-            if isinstance(binding, Binding):
-                rows.append((binding.key, binding.description or binding.action, "this screen"))
-        for binding in self.BINDINGS:
-            if isinstance(binding, Binding):
-                rows.append((binding.key, binding.description or binding.action, "everywhere"))
-        rows.append(("ctrl+p", "Command palette", "everywhere"))
-        return rows
+        """(keys, what, where) for every binding active on the current screen, its own first."""
+        grouped: dict[tuple[str, str], tuple[list[str], str, str]] = {}
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            where = "everywhere" if active.node is self else "this screen"
+            what = binding.tooltip or binding.description or binding.action
+            keys, _, _ = grouped.setdefault((binding.id or binding.action, where), ([], what, where))
+            keys.append(self.get_key_display(binding) if binding.key_display is None else key)
+        rows = [(", ".join(keys), what, where) for keys, what, where in grouped.values()]
+        return sorted(rows, key=lambda row: row[2] != "this screen")
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         if not self.locked:
@@ -251,9 +311,11 @@ class HrdApp(App[None]):
                 yield SystemCommand(f"Go to {section.title.lower()}", f"Open {section.title} ({section.key})",
                                     lambda name=section.name: self.action_go(name))
         yield SystemCommand("Help", "Every key of this screen and the global ones (F1, ?)", self.action_help)
-        yield SystemCommand("Quit", "Save, close the vault and quit", self.exit)
+        yield SystemCommand("Quit", "Save, close the vault and quit (q)", self.action_quit)
+        yield from (c for c in super().get_system_commands(screen) if c.title in KEPT_SYSTEM_COMMANDS)
 
 
 def make_app(vault_dir: Path, *, settings_path: Path | None = None,
-             clock: Callable[[], float] = time.monotonic) -> HrdApp:
-    return HrdApp(vault_dir, settings_path=settings_path, clock=clock)
+             clock: Callable[[], float] = time.monotonic,
+             screens: Mapping[str, ScreenFactory] | None = None) -> HrdApp:
+    return HrdApp(vault_dir, settings_path=settings_path, clock=clock, screens=screens)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
-from hrd_tui import keyslots, paths
+from hrd_tui import paths
 from hrd_tui.errors import HrdError, UsageError
 
 DEMO_PASSPHRASE = "demo"
@@ -151,7 +151,7 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    from hrd_tui import migrations, vault
+    from hrd_tui import keyslots, migrations, vault
 
     with _open(args, readonly=True) as opened:
         header = opened.header

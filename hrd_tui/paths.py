@@ -18,6 +18,13 @@ from hrd_tui.errors import HrdError, NoVault, PermissionProblem, from_os_error
 
 APP_NAME = "hrd-tui"
 VAULT_ENV = "HRD_TUI_VAULT"
+HEADER_NAME = "vault.hdr"
+DB_NAME = "vault.db"
+
+
+def vault_exists(vault_dir: Path) -> bool:
+    """A vault exists once its header does (cheap: no crypto or database import)."""
+    return (vault_dir / HEADER_NAME).is_file()
 
 
 def harden_process() -> None:

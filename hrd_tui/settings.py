@@ -14,8 +14,6 @@ import platformdirs
 
 from hrd_tui.paths import APP_NAME, atomic_write, make_private_dir
 
-THEMES = ("hrd-dark", "hrd-high-contrast", "ansi-dark")
-
 
 @dataclass
 class Settings:
@@ -35,7 +33,7 @@ class Settings:
             return cls()
         known = {f.name for f in fields(cls)}
         settings = cls(**{k: v for k, v in raw.items() if k in known})
-        if settings.theme not in THEMES:
+        if not isinstance(settings.theme, str):  # the app checks the name is a known theme
             settings.theme = cls.theme
         if not isinstance(settings.idle_lock_minutes, (int, float)) or settings.idle_lock_minutes <= 0:
             settings.idle_lock_minutes = cls.idle_lock_minutes

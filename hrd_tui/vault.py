@@ -36,11 +36,18 @@ from hrd_tui.errors import (
     from_os_error,
 )
 from hrd_tui.keyslots import Header, KdfParams
-from hrd_tui.paths import atomic_write, enforce_private, fsync_dir, harden_process, make_private_dir
+from hrd_tui.paths import (
+    DB_NAME,
+    HEADER_NAME,
+    atomic_write,
+    enforce_private,
+    fsync_dir,
+    harden_process,
+    make_private_dir,
+    vault_exists,
+)
 from hrd_tui.store import Store, connect_raw
 
-HEADER_NAME = "vault.hdr"
-DB_NAME = "vault.db"
 LOCK_NAME = "vault.lock"
 FAILURES_NAME = "unlock-failures"
 BACKUPS_NAME = "backups"
@@ -77,8 +84,7 @@ def db_path(vault_dir: Path) -> Path:
     return vault_dir / DB_NAME
 
 
-def exists(vault_dir: Path) -> bool:
-    return header_path(vault_dir).is_file()
+exists = vault_exists
 
 
 # -- the single-writer lock ---------------------------------------------------

@@ -55,7 +55,7 @@ class SectionScreen(Screen[None]):
         yield Footer(compact=True, show_command_palette=False)  # ctrl+p is in help; the sections need the room
 
     def on_mount(self) -> None:
-        self.refresh_discreet(self.app.discreet)  # type: ignore[attr-defined]
+        self.watch(self.app, "discreet", self.refresh_discreet)  # called now, and on every change
 
     def refresh_discreet(self, on: bool) -> None:
         indicator = self.query_one("#discreet-indicator", Static)

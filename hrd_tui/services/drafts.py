@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from hrd_tui.models import Draft, utcnow
 
@@ -25,3 +25,16 @@ def discard(session: Session, key: str) -> None:
     draft = session.get(Draft, key)
     if draft is not None:
         session.delete(draft)
+
+
+def load_all(session: Session) -> dict[str, str]:
+    return {d.key: d.text for d in session.exec(select(Draft))}
+
+
+def save_many(session: Session, texts: dict[str, str]) -> None:
+    """Save each text; an empty one removes its draft."""
+    for key, text in texts.items():
+        if text:
+            save(session, key, text)
+        else:
+            discard(session, key)

@@ -37,7 +37,8 @@ def test_unlock_navigate_lock_and_hang_up(tmp_path: Path) -> None:
     assert run_cli("--vault", str(vault_dir), "demo", "--create-only").returncode == 0
     session = f"hrd-e2e-{os.getpid()}"
     hrd = Path(sys.executable).with_name("hrd-tui")
-    env = f"HRD_TUI_TEST_KDF=1 XDG_CONFIG_HOME={tmp_path / 'config'} TERM=xterm-256color"
+    # 16 colours, as on a Linux console or an SSH client that drops COLORTERM
+    env = f"HRD_TUI_TEST_KDF=1 XDG_CONFIG_HOME={tmp_path / 'config'} TERM=xterm TEXTUAL_COLOR_SYSTEM=standard"
     tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", f"env {env} {hrd} --vault {vault_dir}")
     try:
         wait_for(session, "the vault is locked")
@@ -66,3 +67,54 @@ def test_unlock_navigate_lock_and_hang_up(tmp_path: Path) -> None:
     pw = tmp_path / "pw"
     pw.write_text("demo\n")
     assert run_cli("--vault", str(vault_dir), "--passphrase-file", str(pw), "check").returncode == 0
+
+
+DRAFT_APP = Path(__file__).parent.parent / "helpers" / "draft_app.py"
+
+
+def _pid_of(pattern: str) -> int:
+    out = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout.split()
+    return int(out[-1])
+
+
+def _gone_within(pid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not Path(f"/proc/{pid}").exists():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.parametrize("how", ["hangup", "sigterm"])
+def test_text_being_typed_survives_a_hangup_or_sigterm(tmp_path: Path, how: str) -> None:
+    from conftest import find_markers
+
+    vault_dir = tmp_path / "demo"
+    assert run_cli("--vault", str(vault_dir), "demo", "--create-only").returncode == 0
+    session = f"hrd-e2e-draft-{os.getpid()}"
+    command = f"env HRD_TUI_TEST_KDF=1 {sys.executable} {DRAFT_APP} {vault_dir} {tmp_path / 'settings.json'}"
+
+    def start_and_unlock() -> None:
+        tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", command)
+        wait_for(session, "the vault is locked")
+        tmux("send-keys", "-t", session, "demo", "Enter")
+        wait_for(session, "test screen with a text field")
+
+    start_and_unlock()
+    tmux("send-keys", "-t", session, "HALF-TYPED-LINE")
+    wait_for(session, "HALF-TYPED-LINE")
+    pid = _pid_of(f"draft_app.py {vault_dir}")
+    if how == "hangup":
+        tmux("kill-session", "-t", session)
+    else:
+        os.kill(pid, 15)
+    assert _gone_within(pid, 2), f"still running after {how}"
+    tmux("kill-session", "-t", session)
+    assert find_markers([vault_dir], ["HALF-TYPED-LINE"]) == []  # saved encrypted, not in clear
+    start_and_unlock()
+    try:
+        screen = wait_for(session, "HALF-TYPED-LINE")
+        assert "Recovered" in screen or "put back" in screen
+    finally:
+        tmux("kill-session", "-t", session)

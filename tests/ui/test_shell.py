@@ -135,8 +135,9 @@ async def test_help_lists_screen_and_global_keys(existing: Path, settings: Path)
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        keys = {row[0] for row in app.screen.rows}
-        assert {"ctrl+l", "d", "f1,question_mark", "ctrl+p"} <= keys
+        rows = {row[1]: row[0] for row in app.screen.rows}
+        assert rows["Lock"] == "^l" and rows["Discreet mode"] == "d" and rows["Help"] == "f1, ?"
+        assert rows["Active threats"] == "a, 3" and "^p" in rows["Open the command palette"]
         await pilot.press("q")
         await pilot.pause()
         assert isinstance(app.screen, SectionScreen)
@@ -168,3 +169,53 @@ def test_every_binding_has_an_id_and_no_swallowed_keys() -> None:
             assert not keys & swallowed, binding.key
             assert not any(k.startswith("ctrl+shift") for k in keys)
             assert keys != {"escape"}, "Escape must never be the only way"
+
+
+async def test_lock_saves_unfinished_text_encrypted_and_unlock_puts_it_back(existing: Path, settings: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "helpers"))
+    from draft_app import build
+
+    from conftest import find_markers
+
+    app = build(existing, settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await pilot.press("c")  # leave today (its text field has focus: 'c' is typed there)
+        assert app.screen.section.name == "today"
+        app.screen.query_one("#jot").value = ""
+        await pilot.press(*"SECRET-DRAFT-42")
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert app.locked
+        assert find_markers([existing], ["SECRET-DRAFT-42"]) == []  # saved, but encrypted
+        await unlock(app, pilot)
+        assert app.screen.query_one("#jot").value == "SECRET-DRAFT-42"
+    again = build(existing, settings)  # and it survives a restart
+    async with again.run_test(size=(80, 24)) as pilot:
+        await unlock(again, pilot)
+        assert again.screen.query_one("#jot").value == "SECRET-DRAFT-42"
+
+
+async def test_drafts_are_saved_every_two_seconds_while_typing(existing: Path, settings: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "helpers"))
+    from draft_app import build
+
+    from hrd_tui import vault as v
+    from hrd_tui.services import drafts
+
+    app = build(existing, settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await pilot.press(*"half a line")
+        assert app.dirty_drafts == {"test:today": "half a line"}
+        app.flush_drafts()  # what the 2-second timer does
+        with app.vault.store.session() as s:
+            assert drafts.load(s, "test:today") == "half a line"
+        app.screen.query_one("#jot").committed()
+        with app.vault.store.session() as s:
+            assert drafts.load(s, "test:today") is None
+    assert v.exists(existing)

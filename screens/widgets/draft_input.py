@@ -1,0 +1,34 @@
+"""An input whose unfinished text is never lost.
+
+While it changes, the app saves it (encrypted, in the vault) at most every two
+seconds; a lock, a dropped SSH link or SIGTERM saves it at once; when the
+screen comes back after an unlock or a restart, the text is put back with a
+notice. Screens give each one a stable ``draft_key`` ("note:<hearing id>").
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.widgets import Input
+
+
+class DraftInput(Input):
+    def __init__(self, draft_key: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.draft_key = draft_key
+
+    def on_mount(self) -> None:
+        recovered = self.app.take_draft(self.draft_key)  # type: ignore[attr-defined]
+        if recovered:
+            self.value = recovered
+            self.cursor_position = len(recovered)
+            self.notify("Unsaved text from before was put back.", title="Recovered")
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        if event.input is self:
+            self.app.draft_changed(self.draft_key, self.value)  # type: ignore[attr-defined]
+
+    def committed(self) -> None:
+        """Call when the text has been saved for real: the draft is no longer needed."""
+        self.app.discard_draft(self.draft_key)  # type: ignore[attr-defined]
