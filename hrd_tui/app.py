@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import signal
+import termios
 import time
 from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from hrd_tui.vault import Vault
 
 IDLE_CHECK_SECONDS = 1.0
+HARD_EXIT_SECONDS = 1.5
 DRAFT_SAVE_SECONDS = 2.0
 #: Built-in palette commands we keep: "Screenshot" would write the screen, data
 #: and all, to a plain file; "Quit" and "Keys" have our own versions.
@@ -52,6 +54,16 @@ HIGH_CONTRAST = Theme(
 )
 
 ScreenFactory = Callable[[Section], Screen]
+
+
+def _terminal_gone() -> bool:
+    """True when standard input is no longer a live terminal (a hung-up pty still
+    passes isatty, but its attributes can no longer be read)."""
+    try:
+        termios.tcgetattr(0)
+    except (termios.error, OSError):
+        return True
+    return False
 
 
 def _global_bindings() -> list[Binding]:
@@ -112,16 +124,27 @@ class HrdApp(App[None]):
         import asyncio
 
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGHUP, signal.SIGTERM):
-            loop.add_signal_handler(sig, self.shut_down)
+        loop.add_signal_handler(signal.SIGHUP, self.shut_down, True)
+        loop.add_signal_handler(signal.SIGTERM, self.shut_down, False)
 
     def _check_terminal(self) -> None:
-        if not os.isatty(0):  # the SSH link is gone: do not spin as an orphan
-            self.shut_down()
+        if _terminal_gone():  # the SSH link is gone: do not live on as an orphan
+            self.shut_down(True)
 
-    def shut_down(self) -> None:
+    def shut_down(self, terminal_gone: bool = False) -> None:
+        """Save what is typed and close the store, then leave: for SIGHUP, SIGTERM
+        or a vanished terminal.
+
+        With the terminal gone there is nothing to restore, and Textual's orderly
+        exit can hang on a dead pty, so the process ends at once. After SIGTERM
+        the terminal is restored, with an alarm as the backstop.
+        """
         self.save_drafts_now()
         self.close_vault()
+        if terminal_gone:
+            os._exit(0)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        signal.setitimer(signal.ITIMER_REAL, HARD_EXIT_SECONDS)
         self.exit()
 
     def on_unmount(self) -> None:

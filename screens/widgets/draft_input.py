@@ -22,7 +22,8 @@ class DraftInput(Input):
         if recovered:
             self.value = recovered
             self.cursor_position = len(recovered)
-            self.notify("Unsaved text from before was put back.", title="Recovered")
+            # after the screen is up, so the notice lands on it and not on the unlock screen
+            self.call_after_refresh(self.notify, "Unsaved text from before was put back.", title="Recovered")
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
