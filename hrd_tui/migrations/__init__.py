@@ -16,8 +16,8 @@ from sqlalchemy import Connection
 
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
-    """Leave the search index (FTS5 table, its shadow tables and its rowid map) out of model comparisons."""
-    return not (type_ == "table" and name is not None and name.startswith(("search_index", "search_map")))
+    """Leave the search index (FTS5 tables, their shadow tables, the rowid map) out of model comparisons."""
+    return not (type_ == "table" and name is not None and name.startswith("search_"))
 
 
 def _config(connection: Connection | None = None) -> Config:

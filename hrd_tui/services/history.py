@@ -68,15 +68,18 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
             RecordVersion(entity=type(obj).__tablename__, entity_id=_identity(obj), deleted=True, data=previous_state(obj))
         )
     session.add_all(versions)
-    upserts = [o for o in (*session.new, *session.dirty) if type(o) in search.KIND_OF]
-    deletes = [o for o in session.deleted if type(o) in search.KIND_OF]
-    session.info.setdefault("index_upserts", []).extend(upserts)
-    session.info.setdefault("index_deletes", []).extend(deletes)
+    pending = session.info.setdefault("index", {"new": [], "changed": [], "deleted": []})
+    pending["new"] += [o for o in session.new if type(o) in search.KIND_OF]
+    pending["changed"] += [o for o in session.dirty if type(o) in search.KIND_OF and session.is_modified(o)]
+    pending["deleted"] += [o for o in session.deleted if type(o) in search.KIND_OF]
 
 
 @event.listens_for(VaultSession, "after_flush")
 def _after_flush(session: Session, _ctx: Any) -> None:
-    upserts = session.info.pop("index_upserts", [])
-    deletes = session.info.pop("index_deletes", [])
-    if upserts or deletes:
-        search.index_objects(session, {id(o): o for o in upserts}.values(), deletes)
+    pending = session.info.pop("index", None)
+    if pending and any(pending.values()):
+        search.index_objects(session, pending["new"], _unique(pending["changed"]), pending["deleted"])
+
+
+def _unique(objs: list[Any]) -> list[Any]:
+    return list({id(o): o for o in objs}.values())

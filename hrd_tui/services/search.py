@@ -3,8 +3,13 @@
 Text is normalised here, in Python, both when indexed and when queried
 (NFKD, combining marks dropped, case-folded), so ``jose`` finds ``José`` and
 ``иван`` finds ``Иван``; the trigram tokenizer finds text inside words, which
-CJK needs. Terms shorter than three characters cannot use trigrams and are
-matched with LIKE over the same normalised text (a scan, still inside SQLite).
+CJK needs. Every term must match. Terms of three characters or more search the
+whole text of a record; shorter ones (trigrams cannot) match its *key*: names,
+codenames, organisations and titles, which is what filter-as-you-type needs.
+
+Each kind of record has its own FTS table (migration 0002), so filtering the
+contact list never touches the 100,000 trial notes, and results come newest
+first, which lets SQLite stop at the limit instead of ranking every match.
 """
 
 from __future__ import annotations
@@ -18,16 +23,28 @@ from sqlmodel import Session, SQLModel, select
 
 from hrd_tui.models import CivicObservation, Contact, Interaction, ThreatCase, Trial, TrialNote
 
-#: What is indexed: kind name -> (model, fields joined into the indexed text).
-INDEXED: dict[str, tuple[type[SQLModel], tuple[str, ...]]] = {
-    "contact": (Contact, ("name", "codename", "organisation", "role", "country", "region", "tags", "notes")),
-    "case": (ThreatCase, ("title", "summary", "outcome")),
-    "interaction": (Interaction, ("summary",)),
-    "trial": (Trial, ("title", "case_number", "court", "charges", "notes")),
-    "trial_note": (TrialNote, ("text",)),
-    "observation": (CivicObservation, ("description",)),
+
+@dataclass(frozen=True)
+class Indexed:
+    model: type[SQLModel]
+    fields: tuple[str, ...]  # the searchable text
+    key_fields: tuple[str, ...]  # what one- and two-character terms match
+
+    def table(self, kind: str) -> str:
+        return f"search_{kind}"
+
+
+#: What is indexed, by kind. The FTS table of each kind is created by a migration.
+INDEXED: dict[str, Indexed] = {
+    "contact": Indexed(Contact, ("name", "codename", "organisation", "role", "country", "region", "tags", "notes"),
+                       ("name", "codename", "organisation")),
+    "case": Indexed(ThreatCase, ("title", "summary", "outcome"), ("title",)),
+    "interaction": Indexed(Interaction, ("summary",), ()),
+    "trial": Indexed(Trial, ("title", "case_number", "court", "charges", "notes"), ("title", "case_number")),
+    "trial_note": Indexed(TrialNote, ("text",), ()),
+    "observation": Indexed(CivicObservation, ("description",), ()),
 }
-KIND_OF: dict[type[SQLModel], str] = {model: kind for kind, (model, _) in INDEXED.items()}
+KIND_OF: dict[type[SQLModel], str] = {spec.model: kind for kind, spec in INDEXED.items()}
 MIN_TRIGRAM = 3
 
 
@@ -37,8 +54,7 @@ def normalise(value: str) -> str:
     return unicodedata.normalize("NFC", stripped.casefold())
 
 
-def document(obj: SQLModel) -> str:
-    _, fields = INDEXED[KIND_OF[type(obj)]]
+def _joined(obj: SQLModel, fields: Iterable[str]) -> str:
     parts: list[str] = []
     for field in fields:
         value = getattr(obj, field, None)
@@ -49,34 +65,52 @@ def document(obj: SQLModel) -> str:
     return normalise("\n".join(parts))
 
 
-def index_objects(session: Session, upserts: Iterable[SQLModel], deletes: Iterable[SQLModel]) -> None:
-    """Keep the index in step with a flush: one index row per record, found by rowid."""
+def document(obj: SQLModel) -> tuple[str, str]:
+    """(full text, key) of a record, normalised."""
+    spec = INDEXED[KIND_OF[type(obj)]]
+    return _joined(obj, spec.fields), _joined(obj, spec.key_fields)
+
+
+def index_objects(
+    session: Session, new: Iterable[SQLModel], changed: Iterable[SQLModel], deleted: Iterable[SQLModel]
+) -> None:
+    """Keep the index in step with a flush: one FTS row per record, found by rowid."""
     conn = session.connection()
     find = text("SELECT id FROM search_map WHERE kind = :k AND ref = :r")
-    for obj in deletes:
-        row = conn.execute(find, {"k": KIND_OF[type(obj)], "r": obj.id}).first()
+    for obj in deleted:
+        kind = KIND_OF[type(obj)]
+        row = conn.execute(find, {"k": kind, "r": obj.id}).first()
         if row is not None:
-            conn.execute(text("DELETE FROM search_index WHERE rowid = :id"), {"id": row[0]})
+            conn.execute(text(f"DELETE FROM search_{kind} WHERE rowid = :id"), {"id": row[0]})
             conn.execute(text("DELETE FROM search_map WHERE id = :id"), {"id": row[0]})
-    for obj in upserts:
-        key = {"k": KIND_OF[type(obj)], "r": obj.id}
-        row = conn.execute(find, key).first()
+    for obj in changed:
+        kind = KIND_OF[type(obj)]
+        row = conn.execute(find, {"k": kind, "r": obj.id}).first()
         if row is None:
-            rowid = conn.execute(text("INSERT INTO search_map (kind, ref) VALUES (:k, :r) RETURNING id"), key).scalar_one()
-        else:
-            rowid = row[0]
-            conn.execute(text("DELETE FROM search_index WHERE rowid = :id"), {"id": rowid})
-        conn.execute(text("INSERT INTO search_index (rowid, text) VALUES (:id, :t)"), {"id": rowid, "t": document(obj)})
+            new = [*new, obj]
+            continue
+        body, key = document(obj)
+        conn.execute(text("UPDATE search_map SET key = :key WHERE id = :id"), {"key": key, "id": row[0]})
+        conn.execute(text(f"DELETE FROM search_{kind} WHERE rowid = :id"), {"id": row[0]})
+        conn.execute(text(f"INSERT INTO search_{kind} (rowid, text) VALUES (:id, :t)"), {"id": row[0], "t": body})
+    add_map = text("INSERT INTO search_map (kind, ref, key) VALUES (:k, :r, :key) RETURNING id")
+    for obj in new:
+        kind = KIND_OF[type(obj)]
+        body, key = document(obj)
+        rowid = conn.execute(add_map, {"k": kind, "r": obj.id, "key": key}).scalar_one()
+        conn.execute(text(f"INSERT INTO search_{kind} (rowid, text) VALUES (:id, :t)"), {"id": rowid, "t": body})
 
 
 def rebuild(session: Session) -> int:
     """Re-index everything (after a migration, or to repair). Returns the count."""
-    session.connection().execute(text("DELETE FROM search_index"))
-    session.connection().execute(text("DELETE FROM search_map"))
+    conn = session.connection()
+    for kind in INDEXED:
+        conn.execute(text(f"DELETE FROM search_{kind}"))
+    conn.execute(text("DELETE FROM search_map"))
     count = 0
-    for kind, (model, _) in INDEXED.items():
-        batch = list(session.exec(select(model)))
-        index_objects(session, batch, ())
+    for spec in INDEXED.values():
+        batch = list(session.exec(select(spec.model)))
+        index_objects(session, batch, (), ())
         count += len(batch)
     return count
 
@@ -101,17 +135,25 @@ def parse_query(query: str) -> Query:
     return Query(match, likes)
 
 
-def where_clause(q: Query, alias: str = "search_index") -> tuple[str, dict[str, str]]:
-    """SQL condition on the index table for a parsed query, with its parameters."""
-    clauses: list[str] = []
+def _refs_sql(q: Query, kind: str) -> tuple[str, dict[str, str]]:
+    """SQL selecting (kind, ref) of the records of ``kind`` matching ``q``, newest first."""
+    if kind not in INDEXED:
+        raise ValueError(f"unknown search kind {kind!r}")
     params: dict[str, str] = {}
-    if q.match:
-        clauses.append(f"{alias} MATCH :match")
-        params["match"] = q.match
+    likes = []
     for i, like in enumerate(q.likes):
-        clauses.append(f"{alias}.text LIKE :like{i} ESCAPE '\\'")
+        likes.append(f"m.key LIKE :like{i} ESCAPE '\\'")
         params[f"like{i}"] = like
-    return " AND ".join(clauses) or "1", params
+    if q.match:
+        params["match"] = q.match
+        where = " AND ".join([f"search_{kind} MATCH :match", *likes])
+        sql = (f"SELECT m.kind, m.ref FROM search_{kind} JOIN search_map m ON m.id = search_{kind}.rowid "
+               f"WHERE {where} ORDER BY search_{kind}.rowid DESC")
+    else:
+        params["search_kind"] = kind
+        where = " AND ".join(["m.kind = :search_kind", *likes])
+        sql = f"SELECT m.kind, m.ref FROM search_map m WHERE {where} ORDER BY m.id DESC"
+    return sql, params
 
 
 @dataclass(frozen=True)
@@ -121,19 +163,18 @@ class Hit:
 
 
 def search(session: Session, query: str, kinds: Sequence[str] | None = None, limit: int = 50) -> list[Hit]:
+    """Matching records of every kind (or of ``kinds``), each kind newest first."""
     q = parse_query(query)
     if q.empty:
         return []
-    cond, params = where_clause(q)
-    sql = f"SELECT m.kind, m.ref FROM search_index JOIN search_map m ON m.id = search_index.rowid WHERE {cond}"
-    if kinds:
-        names = ", ".join(f":kind{i}" for i in range(len(kinds)))
-        sql += f" AND m.kind IN ({names})"
-        params.update({f"kind{i}": k for i, k in enumerate(kinds)})
-    sql += " ORDER BY rank" if q.match else ""
-    sql += " LIMIT :limit"
-    rows = session.connection().execute(text(sql), {**params, "limit": limit}).all()
-    return [Hit(kind, ref) for kind, ref in rows]
+    hits: list[Hit] = []
+    for kind in kinds or INDEXED:
+        if len(hits) >= limit:
+            break
+        sql, params = _refs_sql(q, kind)
+        rows = session.connection().execute(text(sql + " LIMIT :limit"), {**params, "limit": limit - len(hits)})
+        hits += [Hit(k, r) for k, r in rows]
+    return hits
 
 
 def matching_refs_sql(query: str, kind: str) -> tuple[str, dict[str, str]] | None:
@@ -141,6 +182,5 @@ def matching_refs_sql(query: str, kind: str) -> tuple[str, dict[str, str]] | Non
     q = parse_query(query)
     if q.empty:
         return None
-    cond, params = where_clause(q)
-    sql = f"SELECT m.ref FROM search_index JOIN search_map m ON m.id = search_index.rowid WHERE {cond} AND m.kind = :search_kind"
-    return sql, {**params, "search_kind": kind}
+    sql, params = _refs_sql(q, kind)
+    return f"SELECT ref FROM ({sql})", params

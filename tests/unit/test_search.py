@@ -70,3 +70,27 @@ def test_search_finds_across_kinds(people: vault.Vault) -> None:
 def test_normalise() -> None:
     assert search.normalise("Ñúñez") == "nunez"
     assert search.normalise("İSTANBUL") == search.normalise("istanbul")
+
+
+def test_short_terms_match_names_long_terms_match_all_text(opened: vault.Vault) -> None:
+    with opened.store.session() as s:
+        contacts.create_contact(s, {"name": "Kim", "codename": "K1", "notes": "met at the xy workshop"})
+    assert names(opened, "ki") == {"Kim"}  # two characters: names, codenames, organisations
+    assert names(opened, "xy") == set()  # ... not notes
+    assert names(opened, "workshop") == {"Kim"}  # three or more: the whole text
+    assert names(opened, "ki workshop") == {"Kim"}
+
+
+def test_each_kind_has_its_index_and_search_is_newest_first(opened: vault.Vault) -> None:
+    from datetime import UTC, datetime
+
+    from hrd_tui.services import trials
+
+    with opened.store.session() as s:
+        trial = trials.create_trial(s, {"title": "State v. Example"})
+        hearing = trials.add_hearing(s, trial, {"starts_at": datetime(2026, 6, 1, 9, 30, tzinfo=UTC)})
+        first = trials.add_note(s, hearing, "the judge entered late")
+        second = trials.add_note(s, hearing, "the judge left early")
+        hits = search.search(s, "judge")
+        assert [(h.kind, h.ref) for h in hits] == [("trial_note", second.id), ("trial_note", first.id)]
+        assert search.search(s, "judge", kinds=["contact"]) == []

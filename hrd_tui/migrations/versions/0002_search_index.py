@@ -1,11 +1,13 @@
 """Full-text search index (FTS5, trigram) inside the encrypted database.
 
-The index holds text normalised by hrd_tui.services.search (case-folded,
-accents stripped), so ``jose`` finds ``José``; the trigram tokenizer matches
-inside words, which is what CJK text (no spaces between words) needs. The
-index is maintained by the session hook, and rebuilt after every migration.
-``search_map`` gives each indexed record a rowid, so an edit or a delete
-touches one index row by rowid instead of scanning the FTS table.
+One contentless FTS5 table per kind of record (``search_contact``,
+``search_case`` ...), so filtering one list never scans the others, and a map
+``search_map`` giving each indexed record its rowid and a short *key* (names,
+codenames, organisations, titles) that one- and two-character terms are
+matched against, since trigrams need three. The text is normalised by
+hrd_tui.services.search (case-folded, accents stripped), so ``jose`` finds
+``José``; trigrams match inside words, which CJK text needs. Maintained by the
+session hook, rebuilt after every migration.
 
 Revision ID: 0002
 Revises: 0001
@@ -19,15 +21,22 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
+KINDS = ("contact", "case", "interaction", "trial", "trial_note", "observation")
+
 
 def upgrade() -> None:
     op.execute(
         "CREATE TABLE search_map (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, ref TEXT NOT NULL, "
-        "CONSTRAINT uq_search_map_kind_ref UNIQUE (kind, ref))"
+        "key TEXT NOT NULL DEFAULT '', CONSTRAINT uq_search_map_kind_ref UNIQUE (kind, ref))"
     )
-    op.execute("CREATE VIRTUAL TABLE search_index USING fts5(text, tokenize = 'trigram')")
+    for kind in KINDS:
+        op.execute(
+            f"CREATE VIRTUAL TABLE search_{kind} USING fts5("
+            "text, tokenize = 'trigram', content = '', contentless_delete = 1)"
+        )
 
 
 def downgrade() -> None:
-    op.execute("DROP TABLE search_index")
+    for kind in KINDS:
+        op.execute(f"DROP TABLE search_{kind}")
     op.execute("DROP TABLE search_map")
