@@ -139,6 +139,8 @@ def _refs_sql(q: Query, kind: str) -> tuple[str, dict[str, str]]:
     """SQL selecting (kind, ref) of the records of ``kind`` matching ``q``, newest first."""
     if kind not in INDEXED:
         raise ValueError(f"unknown search kind {kind!r}")
+    if q.likes and not INDEXED[kind].key_fields:
+        return "SELECT NULL, NULL WHERE 0", {}  # short terms match keys; this kind has none
     params: dict[str, str] = {}
     likes = []
     for i, like in enumerate(q.likes):
@@ -171,6 +173,8 @@ def search(session: Session, query: str, kinds: Sequence[str] | None = None, lim
     for kind in kinds or INDEXED:
         if len(hits) >= limit:
             break
+        if q.likes and not INDEXED[kind].key_fields:
+            continue
         sql, params = _refs_sql(q, kind)
         rows = session.connection().execute(text(sql + " LIMIT :limit"), {**params, "limit": limit - len(hits)})
         hits += [Hit(k, r) for k, r in rows]
