@@ -27,7 +27,6 @@ from textual.theme import Theme
 
 from hrd_tui.errors import HrdError
 from hrd_tui.paths import vault_exists
-from hrd_tui.screens.help import HelpScreen
 from hrd_tui.screens.sections import SECTION_BY_NAME, SECTIONS, Section, SectionScreen
 from hrd_tui.screens.unlock import CreateScreen, RecoveryCodeScreen, UnlockScreen
 from hrd_tui.screens.widgets.draft_input import DraftInput
@@ -38,6 +37,7 @@ if TYPE_CHECKING:
 
 IDLE_CHECK_SECONDS = 1.0
 HARD_EXIT_SECONDS = 1.5
+WARM_UP_AFTER_SECONDS = 0.3
 DRAFT_SAVE_SECONDS = 2.0
 #: Built-in palette commands we keep: "Screenshot" would write the screen, data
 #: and all, to a plain file; "Quit" and "Keys" have our own versions.
@@ -111,12 +111,22 @@ class HrdApp(App[None]):
     # -- life cycle -------------------------------------------------------------
     def on_mount(self) -> None:
         self.push_screen(UnlockScreen() if vault_exists(self.vault_dir) else CreateScreen())
+        # While the officer types, load the vault's heavy modules (SQLCipher,
+        # SQLAlchemy, the models) in the background: after the prompt is drawn.
+        self.set_timer(WARM_UP_AFTER_SECONDS, self._warm_up)
         self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock)
         self.set_interval(DRAFT_SAVE_SECONDS, self.flush_drafts)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         if not self.is_headless:
             self._install_signal_handlers()
             self.set_interval(2.0, self._check_terminal)
+
+    @work(thread=True, group="warm-up")
+    def _warm_up(self) -> None:
+        import hrd_tui.migrations  # noqa: F401  (alembic)
+        import hrd_tui.services.drafts  # noqa: F401
+        import hrd_tui.services.reference  # noqa: F401
+        import hrd_tui.vault  # noqa: F401
 
     def _install_signal_handlers(self) -> None:
         """Textual does not handle SIGHUP: without this a dropped SSH link kills
@@ -311,6 +321,8 @@ class HrdApp(App[None]):
             self.notify(str(exc), severity="warning")
 
     def action_help(self) -> None:
+        from hrd_tui.screens.help import HelpScreen  # DataTable: loaded when first asked for
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.binding_rows()))
 

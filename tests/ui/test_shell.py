@@ -10,7 +10,7 @@ from textual.widgets import Input, Static
 
 from hrd_tui import vault as vault_mod
 from hrd_tui.app import make_app
-from hrd_tui.screens.help import HelpScreen
+from hrd_tui.screens.help import HelpScreen  # noqa: E402
 from hrd_tui.screens.sections import SectionScreen
 from hrd_tui.screens.unlock import CreateScreen, RecoveryCodeScreen, UnlockScreen
 

@@ -73,6 +73,14 @@ def test_the_wheel_holds_the_package_the_data_and_the_migrations(tmp_path: Path)
         "hrd_tui/migrations/script.py.mako",
     ):
         assert needed in names, needed
+    # Every module of the source tree is in the wheel, at its package path.
+    expected = {f"hrd_tui/{p.relative_to(ROOT / 'hrd_tui')}" for p in (ROOT / "hrd_tui").rglob("*.py")}
+    expected |= {f"hrd_tui/screens/{p.relative_to(ROOT / 'screens')}" for p in (ROOT / "screens").rglob("*.py")}
+    expected |= {f"hrd_tui/data/{p.relative_to(ROOT / 'data')}" for p in (ROOT / "data").rglob("*.py")}
+    expected |= {f"hrd_tui/screens/{p.relative_to(ROOT / 'screens')}" for p in (ROOT / "screens").rglob("*.tcss")}
+    expected |= {f"hrd_tui/data/{p.relative_to(ROOT / 'data')}" for p in (ROOT / "data").rglob("*.toml")}
+    missing = sorted(n for n in expected if "__pycache__" not in n and n not in names)
+    assert missing == [], f"not in the wheel: {missing}"
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "hrd-tui = hrd_tui.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
