@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import signal
 import termios
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
@@ -102,6 +103,7 @@ class HrdApp(App[None]):
         self.section = "today"
         self.last_input = clock()
         self.pending_drafts: dict[str, str] = {}
+        self._imports = threading.Lock()
         self.dirty_drafts: dict[str, str] = {}
         self.register_theme(DARK)
         self.register_theme(HIGH_CONTRAST)
@@ -121,12 +123,13 @@ class HrdApp(App[None]):
             self._install_signal_handlers()
             self.set_interval(2.0, self._check_terminal)
 
-    @work(thread=True, group="warm-up")
+    @work(thread=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
-        import hrd_tui.migrations  # noqa: F401  (alembic)
-        import hrd_tui.services.drafts  # noqa: F401
-        import hrd_tui.services.reference  # noqa: F401
-        import hrd_tui.vault  # noqa: F401
+        with self._imports:
+            import hrd_tui.migrations  # noqa: F401  (alembic)
+            import hrd_tui.services.drafts  # noqa: F401
+            import hrd_tui.services.reference  # noqa: F401
+            import hrd_tui.vault  # noqa: F401
 
     def _install_signal_handlers(self) -> None:
         """Textual does not handle SIGHUP: without this a dropped SSH link kills
@@ -169,10 +172,11 @@ class HrdApp(App[None]):
     def request_unlock(self, value: str, kind: str) -> None:
         self._unlock_worker(value, kind)
 
-    @work(thread=True, exclusive=True, group="vault")
+    @work(thread=True, exclusive=True, group="vault", exit_on_error=False)
     def _unlock_worker(self, value: str, kind: str) -> None:
-        from hrd_tui import vault as vault_mod  # heavy: SQLCipher, SQLAlchemy, models
-        from hrd_tui.services import drafts
+        with self._imports:  # never import the same modules as the warm-up at the same time
+            from hrd_tui import vault as vault_mod  # heavy: SQLCipher, SQLAlchemy, models
+            from hrd_tui.services import drafts
 
         try:
             opened = vault_mod.unlock(self.vault_dir, vault_mod.Secret(value, kind))
@@ -181,6 +185,9 @@ class HrdApp(App[None]):
         except HrdError as exc:
             delay = vault_mod.unlock_delay(self.vault_dir)
             self.call_from_thread(self._unlock_failed, str(exc), delay)
+            return
+        except Exception as exc:  # noqa: BLE001 - never a traceback on screen: it may hold data
+            self.call_from_thread(self._unlock_failed, f"Internal error ({type(exc).__name__}); nothing was changed.", 0.0)
             return
         self.call_from_thread(self._unlocked, opened, saved)
 
@@ -191,14 +198,18 @@ class HrdApp(App[None]):
     def request_create(self, passphrase: str) -> None:
         self._create_worker(passphrase)
 
-    @work(thread=True, exclusive=True, group="vault")
+    @work(thread=True, exclusive=True, group="vault", exit_on_error=False)
     def _create_worker(self, passphrase: str) -> None:
-        from hrd_tui import vault as vault_mod
+        with self._imports:
+            from hrd_tui import vault as vault_mod
 
         try:
             opened, code = vault_mod.create(self.vault_dir, passphrase)
         except HrdError as exc:
             self.call_from_thread(self._create_failed, str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - never a traceback on screen: it may hold data
+            self.call_from_thread(self._create_failed, f"Internal error ({type(exc).__name__}); no vault was created.")
             return
         self.call_from_thread(self._created, opened, code)
 

@@ -219,3 +219,13 @@ async def test_drafts_are_saved_every_two_seconds_while_typing(existing: Path, s
         with app.vault.store.session() as s:
             assert drafts.load(s, "test:today") is None
     assert v.exists(existing)
+
+
+async def test_a_large_terminal_works_too(existing: Path, settings: Path) -> None:
+    app = make_app(existing, settings_path=settings)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await unlock(app, pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        assert app.screen.section.name == "monitoring"
+        assert app.screen.query_one("#section-title").region.width > 100
