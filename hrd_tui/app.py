@@ -293,6 +293,7 @@ class HrdApp(App[None]):
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.switch_screen(UnlockScreen())
+        self.clear_notifications()  # a toast may quote data
         self.sub_title = ""
 
     def on_event(self, event: events.Event):  # type: ignore[no-untyped-def]

@@ -88,10 +88,12 @@ async def test_unlock_navigate_lock_and_come_back_to_the_same_section(existing: 
             await pilot.pause()
             assert app.screen.section.name == name
         await pilot.press("c")
+        app.notify("a toast that could quote a name")
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert app.locked and isinstance(app.screen, UnlockScreen)
-        assert len(app.screen_stack) == 2
+        assert len(app.screen_stack) == 2 and not app._notifications
+        assert app.vault is None and app.sub_title == ""
         await pilot.press("c")  # keys that need the vault do nothing while locked
         assert isinstance(app.screen, UnlockScreen)
         await unlock(app, pilot)
@@ -171,12 +173,18 @@ def test_every_binding_has_an_id_and_no_swallowed_keys() -> None:
             assert keys != {"escape"}, "Escape must never be the only way"
 
 
-async def test_lock_saves_unfinished_text_encrypted_and_unlock_puts_it_back(existing: Path, settings: Path) -> None:
+@pytest.fixture
+def build():  # type: ignore[no-untyped-def]
+    """The app shell with a section screen that has a text field (tests/helpers/draft_app.py)."""
     import sys
 
     sys.path.insert(0, str(Path(__file__).parent.parent / "helpers"))
-    from draft_app import build
+    from draft_app import build as build_draft_app
 
+    return build_draft_app
+
+
+async def test_lock_saves_unfinished_text_encrypted_and_unlock_puts_it_back(existing: Path, settings: Path, build) -> None:  # type: ignore[no-untyped-def]
     from conftest import find_markers
 
     app = build(existing, settings)
@@ -198,12 +206,7 @@ async def test_lock_saves_unfinished_text_encrypted_and_unlock_puts_it_back(exis
         assert again.screen.query_one("#jot").value == "SECRET-DRAFT-42"
 
 
-async def test_drafts_are_saved_every_two_seconds_while_typing(existing: Path, settings: Path) -> None:
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).parent.parent / "helpers"))
-    from draft_app import build
-
+async def test_drafts_are_saved_every_two_seconds_while_typing(existing: Path, settings: Path, build) -> None:  # type: ignore[no-untyped-def]
     from hrd_tui import vault as v
     from hrd_tui.services import drafts
 
