@@ -102,9 +102,10 @@ class HrdApp(App[None]):
         self.vault: Vault | None = None
         self.section = "today"
         self.last_input = clock()
-        self.pending_drafts: dict[str, str] = {}
+        self.drafts: dict[str, str] = {}
+        self.unsaved_drafts: set[str] = set()
+        self.recovered_drafts: set[str] = set()
         self._imports = threading.Lock()
-        self.dirty_drafts: dict[str, str] = {}
         self.register_theme(DARK)
         self.register_theme(HIGH_CONTRAST)
         self.theme = self.settings.theme if self.settings.theme in self.available_themes else DARK.name
@@ -123,7 +124,7 @@ class HrdApp(App[None]):
             self._install_signal_handlers()
             self.set_interval(2.0, self._check_terminal)
 
-    @work(thread=True, group="warm-up", exit_on_error=False)
+    @work(thread=True, group="warm-up", exit_on_error=False, description="warm-up")
     def _warm_up(self) -> None:
         with self._imports:
             import hrd_tui.migrations  # noqa: F401  (alembic)
@@ -152,8 +153,10 @@ class HrdApp(App[None]):
         exit can hang on a dead pty, so the process ends at once. After SIGTERM
         the terminal is restored, with an alarm as the backstop.
         """
-        self.save_drafts_now()
-        self.close_vault()
+        try:
+            self.save_drafts_now()
+        finally:
+            self.close_vault()
         if terminal_gone:
             os._exit(0)
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
@@ -161,8 +164,33 @@ class HrdApp(App[None]):
         self.exit()
 
     def on_unmount(self) -> None:
-        self.save_drafts_now()
-        self.close_vault()
+        try:
+            self.save_drafts_now()
+        finally:
+            self.close_vault()
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error: close the vault and say one line, never a traceback.
+
+        Textual would print the traceback with its local variables: names and
+        notes among them. (Mirrors Textual 8.2's own handler; textual is pinned.)
+        """
+        try:
+            self.close_vault()
+        except Exception:  # noqa: BLE001 - closing is best effort here
+            pass
+        if os.environ.get("HRD_TUI_DEBUG") == "1":
+            super()._handle_exception(error)
+            return
+        self._return_code = 70
+        if self._exception is None:
+            self._exception = error  # Pilot tests re-raise it
+            self._exception_event.set()
+        self._exit_renderables.append(
+            f"hrd-tui: internal error ({type(error).__name__}); details are not shown because they may hold "
+            "vault data. Run with HRD_TUI_DEBUG=1 to see them."
+        )
+        self._close_messages_no_wait()
 
     # -- unlock and create ----------------------------------------------------------
     @property
@@ -172,22 +200,26 @@ class HrdApp(App[None]):
     def request_unlock(self, value: str, kind: str) -> None:
         self._unlock_worker(value, kind)
 
-    @work(thread=True, exclusive=True, group="vault", exit_on_error=False)
+    # description=: Textual would otherwise describe the worker by its arguments,
+    # the passphrase among them, in its log.
+    @work(thread=True, exclusive=True, group="vault", exit_on_error=False, description="unlock")
     def _unlock_worker(self, value: str, kind: str) -> None:
         with self._imports:  # never import the same modules as the warm-up at the same time
             from hrd_tui import vault as vault_mod  # heavy: SQLCipher, SQLAlchemy, models
             from hrd_tui.services import drafts
 
+        opened = None
         try:
             opened = vault_mod.unlock(self.vault_dir, vault_mod.Secret(value, kind))
             with opened.store.session("reading unsaved text") as session:
                 saved = drafts.load_all(session)
-        except HrdError as exc:
+        except Exception as exc:
+            if opened is not None:
+                opened.close()  # never leave a key, a connection or the lock behind
+            if not isinstance(exc, HrdError):
+                exc = HrdError(f"Internal error ({type(exc).__name__}); nothing was changed.")
             delay = vault_mod.unlock_delay(self.vault_dir)
             self.call_from_thread(self._unlock_failed, str(exc), delay)
-            return
-        except Exception as exc:  # noqa: BLE001 - never a traceback on screen: it may hold data
-            self.call_from_thread(self._unlock_failed, f"Internal error ({type(exc).__name__}); nothing was changed.", 0.0)
             return
         self.call_from_thread(self._unlocked, opened, saved)
 
@@ -198,7 +230,7 @@ class HrdApp(App[None]):
     def request_create(self, passphrase: str) -> None:
         self._create_worker(passphrase)
 
-    @work(thread=True, exclusive=True, group="vault", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="vault", exit_on_error=False, description="create")
     def _create_worker(self, passphrase: str) -> None:
         with self._imports:
             from hrd_tui import vault as vault_mod
@@ -226,7 +258,9 @@ class HrdApp(App[None]):
 
     def _unlocked(self, opened: Vault, saved_drafts: dict[str, str]) -> None:
         self.vault = opened
-        self.pending_drafts = saved_drafts
+        unsaved = {k: self.drafts[k] for k in self.unsaved_drafts if k in self.drafts}
+        self.drafts = {**saved_drafts, **unsaved}
+        self.recovered_drafts = {k for k, text in self.drafts.items() if text}
         self.last_input = self.clock()
         for warning in opened.warnings:
             self.notify(warning, severity="warning")
@@ -238,58 +272,69 @@ class HrdApp(App[None]):
         self.switch_screen(factory(SECTION_BY_NAME[section]))
 
     # -- unfinished text ---------------------------------------------------------------
-    def take_draft(self, key: str) -> str | None:
-        return self.pending_drafts.pop(key, None)
+    # drafts: the last known text of every field by key (from the vault at unlock,
+    # then as typed); unsaved: keys changed since the last successful save. Text
+    # that could not be saved (a full disk) stays in memory across a lock, never
+    # on screen, and is saved after the next unlock.
+    def draft_for(self, key: str) -> tuple[str | None, bool]:
+        """(the text to put back in a field, whether it comes from an earlier session)."""
+        recovered = key in self.recovered_drafts
+        self.recovered_drafts.discard(key)
+        return self.drafts.get(key) or None, recovered
 
     def draft_changed(self, key: str, text: str) -> None:
-        self.dirty_drafts[key] = text
+        self.drafts[key] = text
+        self.unsaved_drafts.add(key)
 
     def discard_draft(self, key: str) -> None:
-        self.dirty_drafts[key] = ""
+        self.draft_changed(key, "")
         self.flush_drafts()
 
     def flush_drafts(self) -> None:
-        """Save the drafts that changed since the last flush (every 2 s at most)."""
-        if not self.dirty_drafts or self.vault is None:
+        """Save the drafts that changed since the last save (the 2-second timer)."""
+        if self.vault is None or not self.unsaved_drafts:
             return
-        texts, self.dirty_drafts = self.dirty_drafts, {}
-        self._write_drafts(texts)
+        keys = set(self.unsaved_drafts)
+        if self._write_drafts({k: self.drafts.get(k, "") for k in keys}):
+            self.unsaved_drafts -= keys
 
     def save_drafts_now(self) -> None:
         """Everything being typed, from every screen: before a lock, a hang-up or an exit."""
-        if self.vault is None:
-            return
-        texts = dict(self.dirty_drafts)
         for screen in self.screen_stack:
             for field in screen.query(DraftInput):
-                texts[field.draft_key] = field.value
-        self.dirty_drafts = {}
-        self._write_drafts(texts)
+                if self.drafts.get(field.draft_key, "") != field.value:
+                    self.draft_changed(field.draft_key, field.value)
+        self.flush_drafts()
 
-    def _write_drafts(self, texts: dict[str, str]) -> None:
+    def _write_drafts(self, texts: dict[str, str]) -> bool:
         from hrd_tui.services import drafts
 
         assert self.vault is not None
         try:
             with self.vault.store.session("saving unfinished text") as session:
                 drafts.save_many(session, texts)
-        except HrdError as exc:  # a full disk: keep the text on screen and in memory
-            self.dirty_drafts = {**texts, **self.dirty_drafts}
-            self.notify(str(exc), severity="error", timeout=10)
+        except Exception as exc:  # noqa: BLE001 - a full disk must not lose the text or crash
+            message = str(exc) if isinstance(exc, HrdError) else f"Could not save unfinished text ({type(exc).__name__})."
+            self.notify(message + " The text is kept; it is saved again shortly.", severity="error", timeout=10)
+            return False
+        return True
 
     # -- lock --------------------------------------------------------------------------
     def close_vault(self) -> None:
         if self.vault is not None:
-            self.vault.close()
-            self.vault = None
-        self.pending_drafts = {}
+            vault, self.vault = self.vault, None
+            vault.close()
+        self.drafts = {k: self.drafts[k] for k in self.unsaved_drafts if k in self.drafts}
+        self.recovered_drafts = set()
 
     def action_lock(self) -> None:
         """Save what is being typed, close the store, drop the key, leave no screen with data."""
         if self.locked:
             return
-        self.save_drafts_now()
-        self.close_vault()
+        try:
+            self.save_drafts_now()
+        finally:
+            self.close_vault()
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.switch_screen(UnlockScreen())

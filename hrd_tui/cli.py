@@ -137,9 +137,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return _start_app(vault_dir)
 
 
+def scrub_ui_environment(environ: dict[str, str] | os._Environ[str]) -> list[str]:
+    """Turn off Textual's log file and devtools: they record every message,
+    what is typed (the passphrase included) among them. Returns what was removed."""
+    removed = []
+    if environ.pop("TEXTUAL_LOG", None) is not None:
+        removed.append("TEXTUAL_LOG")
+    features = [f for f in environ.get("TEXTUAL", "").split(",") if f.strip()]
+    kept = [f for f in features if f.strip() not in ("devtools", "debug")]
+    if kept != features:
+        removed.append("TEXTUAL=" + ",".join(sorted(set(features) - set(kept))))
+        environ["TEXTUAL"] = ",".join(kept)
+    return removed
+
+
 def _start_app(vault_dir: Path) -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("The app needs a terminal; for scripts use the commands (see hrd-tui --help).")
+    for name in scrub_ui_environment(os.environ):
+        _err(f"warning: ignoring {name}: Textual's logging would record what is typed.")
     from hrd_tui.app import make_app  # Textual is imported only when the app starts
 
     make_app(vault_dir).run()

@@ -25,6 +25,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import time
 from dataclasses import asdict, dataclass
@@ -41,6 +42,8 @@ from hrd_tui.errors import UnlockFailed, VaultDamaged
 FORMAT = "hrd-tui-vault"
 FORMAT_VERSION = 1
 KEY_BYTES = 32
+SALT_BYTES = 16
+NONCE_BYTES = 12
 
 #: Tests (and only tests) may set this to "1" to use tiny Argon2id parameters.
 #: ``info`` reports such a vault as using test parameters.
@@ -234,7 +237,10 @@ class Header:
         lines = raw.split(b"\n")
         if len(lines) != 3 or lines[2] != b"" or not lines[1].startswith(b"mac:"):
             raise damaged
-        body, mac = lines[0], lines[1][4:].decode("ascii", errors="replace")
+        body, mac_bytes = lines[0], lines[1][4:]
+        if not re.fullmatch(rb"[0-9a-f]{64}", mac_bytes):
+            raise damaged
+        mac = mac_bytes.decode("ascii")
         try:
             obj = json.loads(body)
         except (ValueError, UnicodeDecodeError) as exc:
@@ -265,6 +271,8 @@ class Header:
 
 def _kek_for(slot: Slot, secret: bytes) -> bytes:
     salt = _unb64(slot.salt)
+    if len(salt) != SALT_BYTES or len(_unb64(slot.nonce)) != NONCE_BYTES:
+        raise VaultDamaged("The vault header is damaged: a key slot has a bad salt or nonce.")
     if slot.type == "passphrase":
         if slot.kdf.get("name") != "argon2id":
             raise VaultDamaged("The vault header names an unknown KDF.")
@@ -285,7 +293,7 @@ def make_slot(vault_id: str, type_: str, secret: bytes, data_key: bytes, params:
         kdf: dict[str, Any] = {"name": "argon2id", **asdict(params)}
     else:
         kdf = {"name": "hkdf-sha256"}
-    slot = Slot(type=type_, kdf=kdf, salt=_b64(os.urandom(16)), nonce=_b64(os.urandom(12)), wrapped="")
+    slot = Slot(type=type_, kdf=kdf, salt=_b64(os.urandom(SALT_BYTES)), nonce=_b64(os.urandom(NONCE_BYTES)), wrapped="")
     kek = _kek_for(slot, secret)
     slot.wrapped = _b64(AESGCM(kek).encrypt(_unb64(slot.nonce), data_key, slot.associated_data(vault_id)))
     return slot

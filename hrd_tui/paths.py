@@ -106,6 +106,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
         try:
+            os.fchmod(fd, 0o600)  # a stale temp file keeps its old mode through O_TRUNC
             view = memoryview(data)
             while view:
                 written = os.write(fd, view)
@@ -124,9 +125,13 @@ def open_private_output(path: Path) -> int:
     """A new 0600 file for a plain-text export; refuses to follow a symlink."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    except OSError as exc:
+        raise from_os_error(exc, f"creating {path}") from exc
+    try:
         os.fchmod(fd, 0o600)  # an existing file keeps its mode on O_TRUNC: tighten it
         return fd
     except OSError as exc:
+        os.close(fd)
         raise from_os_error(exc, f"creating {path}") from exc
 
 

@@ -24,6 +24,7 @@ not honour them is refused (UnsafeBuild) rather than used.
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -50,7 +51,7 @@ def connect_raw(path: Path, db_key: bytes, *, readonly: bool = False) -> sqlciph
     ``isolation_level=None`` hands transaction control to SQLAlchemy's
     ``begin`` hook below (pysqlite's implicit BEGIN is known to be wrong).
     """
-    uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
+    uri = "file:" + urllib.parse.quote(str(path)) + ("?mode=ro" if readonly else "")
     conn = sqlcipher3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
     try:
         _pragma(conn, "PRAGMA cipher_log_level = NONE")
@@ -169,6 +170,14 @@ class Store:
             except DBAPIError as exc:
                 session.rollback()
                 raise from_db_error(exc, what) from exc
+            except HrdError:
+                session.rollback()
+                raise
+            except Exception as exc:
+                # Anything else (SQLAlchemy's StatementError quotes the parameters:
+                # vault data) becomes one line with no detail.
+                session.rollback()
+                raise HrdError(f"Unexpected error while {what} ({type(exc).__name__}); nothing was saved.") from exc
             except BaseException:
                 session.rollback()
                 raise

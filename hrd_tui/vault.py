@@ -18,6 +18,7 @@ import fcntl
 import json
 import os
 import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -201,6 +202,11 @@ class Vault:
         slot = keyslots.make_slot(self.header.vault_id, "passphrase", new_passphrase.encode("utf-8"), key, params)
         self.header.set_slot(slot)
         atomic_write(header_path(self.dir), self.header.to_bytes(key))
+        # The automatic backups inside the vault hold the same data key: left
+        # with the old slot, the old passphrase would still open them (and, with
+        # their header, this database). They get the new header too.
+        for old in sorted((self.dir / BACKUPS_NAME).glob(f"*/{HEADER_NAME}")):
+            atomic_write(old, self.header.to_bytes(key))
 
     def header_bytes(self) -> bytes:
         return self.header.to_bytes(bytes(self._data_key))
@@ -217,11 +223,13 @@ class Vault:
         dest = dest.expanduser().absolute()
         if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
             raise HrdError(f"{dest} already exists; a backup never overwrites anything.")
-        make_private_dir(dest.parent) if not dest.parent.exists() else None
-        tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
-        shutil.rmtree(tmp, ignore_errors=True)
+        if not dest.parent.exists():
+            make_private_dir(dest.parent)
         try:
-            make_private_dir(tmp)
+            tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))  # 0700, unpredictable
+        except OSError as exc:
+            raise from_os_error(exc, "starting the backup") from exc
+        try:
             with self.store.raw() as conn:
                 conn.execute("VACUUM INTO ?", (str(db_path(tmp)),))
             fd = os.open(db_path(tmp), os.O_RDONLY)

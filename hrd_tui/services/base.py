@@ -12,7 +12,8 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 import pydantic
-from sqlmodel import Session, SQLModel
+from sqlalchemy import inspect
+from sqlmodel import Session, SQLModel, select
 
 from hrd_tui.errors import NotFound, ValidationError
 
@@ -84,3 +85,35 @@ def get(session: Session, model: type[M], ident: Any) -> M:
     if obj is None:
         raise NotFound(f"No {model.__tablename__.replace('_', ' ')} with id {ident}.")
     return obj
+
+
+def _referencing(table_name: str) -> list[tuple[type[SQLModel], Any, str | None]]:
+    """(model, column, ondelete) of every foreign key that points at ``table_name``."""
+    found = []
+    for mapper in SQLModel._sa_registry.mappers:  # type: ignore[attr-defined]
+        for fk in mapper.local_table.foreign_keys:
+            if fk.column.table.name == table_name and len(fk.constraint.columns) == 1:
+                found.append((mapper.class_, fk.parent, fk.ondelete))
+    return found
+
+
+def delete(session: Session, obj: SQLModel) -> None:
+    """Delete a record *through the session*, with what the schema would cascade.
+
+    The database would remove CASCADE children and null SET NULL references by
+    itself, silently: done here instead, each change leaves its tombstone or
+    earlier version (the history rule). RESTRICT references are left for the
+    schema to refuse.
+    """
+    ident = inspect(obj).identity
+    if ident is not None and len(ident) == 1:
+        for model, column, ondelete in _referencing(type(obj).__tablename__):
+            rows = list(session.exec(select(model).where(column == ident[0])))
+            for row in rows:
+                if ondelete == "CASCADE":
+                    delete(session, row)
+                elif ondelete == "SET NULL":
+                    setattr(row, column.key, None)
+                    session.add(row)
+    session.delete(obj)
+    session.flush()

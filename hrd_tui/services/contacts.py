@@ -173,5 +173,4 @@ def list_contacts(session: Session, query: str = "", *, limit: int = 200, offset
 
 
 def delete_contact(session: Session, contact: Contact) -> None:
-    session.delete(contact)
-    session.flush()
+    base.delete(session, contact)

@@ -18,10 +18,11 @@ class DraftInput(Input):
         self.draft_key = draft_key
 
     def on_mount(self) -> None:
-        recovered = self.app.take_draft(self.draft_key)  # type: ignore[attr-defined]
-        if recovered:
-            self.value = recovered
-            self.cursor_position = len(recovered)
+        text, from_before = self.app.draft_for(self.draft_key)  # type: ignore[attr-defined]
+        if text:
+            self.value = text
+            self.cursor_position = len(text)
+        if text and from_before:
             # after the screen is up, so the notice lands on it and not on the unlock screen
             self.call_after_refresh(self.notify, "Unsaved text from before was put back.", title="Recovered")
 

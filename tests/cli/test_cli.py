@@ -200,3 +200,12 @@ def test_growing_delay_applies_across_processes(tmp_path: Path, cli_vault: Path,
     assert cli(cli_vault, passfile, "info").returncode == 0
     assert time.monotonic() - start >= vault._delay_for(4) * 0.5  # waited before trying
     assert vault.failure_count(cli_vault) == 0
+
+
+def test_textual_logging_is_turned_off_before_the_app_starts() -> None:
+    from hrd_tui.cli import scrub_ui_environment
+
+    env = {"TEXTUAL_LOG": "/tmp/textual.log", "TEXTUAL": "devtools,debug", "OTHER": "x"}
+    assert scrub_ui_environment(env) == ["TEXTUAL_LOG", "TEXTUAL=debug,devtools"]
+    assert env == {"TEXTUAL": "", "OTHER": "x"}
+    assert scrub_ui_environment({"TEXTUAL": ""}) == []

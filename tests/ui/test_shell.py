@@ -214,7 +214,7 @@ async def test_drafts_are_saved_every_two_seconds_while_typing(existing: Path, s
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)
         await pilot.press(*"half a line")
-        assert app.dirty_drafts == {"test:today": "half a line"}
+        assert app.drafts == {"test:today": "half a line"} and app.unsaved_drafts == {"test:today"}
         app.flush_drafts()  # what the 2-second timer does
         with app.vault.store.session() as s:
             assert drafts.load(s, "test:today") == "half a line"
@@ -232,3 +232,37 @@ async def test_a_large_terminal_works_too(existing: Path, settings: Path) -> Non
         await pilot.pause()
         assert app.screen.section.name == "monitoring"
         assert app.screen.query_one("#section-title").region.width > 100
+
+
+async def test_text_survives_leaving_the_section_and_coming_back(existing: Path, settings: Path, build) -> None:  # type: ignore[no-untyped-def]
+    app = build(existing, settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await pilot.press(*"IMPORTANT")
+        app.action_go("reports")
+        await pilot.pause()
+        app.action_go("today")
+        await pilot.pause()
+        assert app.screen.query_one("#jot").value == "IMPORTANT"
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await unlock(app, pilot)
+        assert app.screen.query_one("#jot").value == "IMPORTANT"
+
+
+async def test_an_unexpected_error_closes_the_vault_and_prints_no_traceback(existing: Path, settings: Path, capfd) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(existing, settings_path=settings)
+    secret_local = "Ahmed the defender"  # noqa: F841 - what a traceback with locals would show
+
+    def boom() -> None:
+        raise RuntimeError(f"failed while showing {secret_local}")
+
+    with pytest.raises(RuntimeError):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await unlock(app, pilot)
+            app.call_later(boom)
+            await pilot.pause()
+    assert app.vault is None and app.return_code == 70
+    out, err = capfd.readouterr()
+    assert "internal error (RuntimeError)" in out + err
+    assert "Ahmed" not in out + err and "Traceback" not in out + err

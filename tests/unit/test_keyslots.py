@@ -45,7 +45,7 @@ def test_recovery_code_opens_in_any_reasonable_spelling() -> None:
 def test_flipping_any_header_byte_makes_unlock_fail_cleanly() -> None:
     raw, _, _ = make()
     for i in range(len(raw)):
-        for bit in (0x01, 0x20):
+        for bit in (0x01, 0x20, 0x80):
             damaged = bytearray(raw)
             damaged[i] ^= bit
             with pytest.raises((VaultDamaged, UnlockFailed)):

@@ -138,3 +138,24 @@ def test_drafts_round_trip(opened: vault.Vault) -> None:
         drafts.discard(s, "note:1")
     with opened.store.session() as s:
         assert drafts.load(s, "note:1") is None
+
+
+def test_deleting_a_contact_leaves_a_tombstone_for_everything_it_takes_with_it(opened: vault.Vault) -> None:
+    with opened.store.session() as s:
+        c = contacts.create_contact(s, {"name": "Leaving"}, ["labour"])
+        other = contacts.create_contact(s, {"name": "Staying"})
+        contacts.add_channel(s, c, {"kind": "signal", "handle": "@leaving", "preferred": True})
+        contacts.record_consent(s, c, {"scope": "naming", "value": "never", "given_on": date.today()})
+        contacts.relate(s, {"from_contact_id": other.id, "to_contact_id": c.id, "kind": "works_with"})
+        case = threats.open_case(s, {"title": "Case"}, [other])
+        threats.add_source(s, case, {"description": "told us", "contact_id": c.id})
+        cid = c.id
+    with opened.store.session() as s:
+        contacts.delete_contact(s, base.get(s, Contact, cid))
+    with opened.store.session() as s:
+        gone = {(v.entity, v.deleted) for v in s.exec(select(RecordVersion).where(RecordVersion.changed_at.is_not(None)))
+                if v.deleted}
+        assert {e for e, _ in gone} >= {"contact", "secure_channel", "consent_record", "contact_relationship",
+                                        "contact_focus_area"}
+        nulled = [v for v in s.exec(select(RecordVersion).where(RecordVersion.entity == "source")) if not v.deleted]
+        assert nulled and nulled[-1].data["contact_id"] == cid  # the source keeps its earlier version

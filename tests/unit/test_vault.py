@@ -212,3 +212,25 @@ def test_process_hardening_sets_umask_and_disables_core_dumps() -> None:
     current = os.umask(0o077)
     assert current == 0o077
     assert resource.getrlimit(resource.RLIMIT_CORE)[0] == 0
+
+
+def test_a_passphrase_change_also_reaches_the_automatic_backups(vault_dir: Path, opened: vault.Vault) -> None:
+    auto = opened.backup(vault_dir / vault.BACKUPS_NAME / "pre-upgrade-x")
+    opened.change_passphrase("the new long passphrase")
+    opened.close()
+    # The old passphrase must open neither the backup nor, with the backup's header, the live database.
+    with pytest.raises(UnlockFailed):
+        vault.unlock(auto, Secret(PASSPHRASE), readonly=True, wait=False)
+    with vault.unlock(auto, Secret("the new long passphrase"), readonly=True):
+        pass
+
+
+@pytest.mark.parametrize("name", ["a#b", "c%41d", "with space", "q?mode=memory"])
+def test_odd_directory_names_keep_the_database_inside_the_vault(tmp_path: Path, name: str) -> None:
+    target = tmp_path / name / "vault"
+    created, _ = vault.create(target, PASSPHRASE)
+    created.close()
+    assert (target / vault.DB_NAME).is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+    with vault.unlock(target, Secret(PASSPHRASE)) as v:
+        assert v.check() == []
