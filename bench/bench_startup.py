@@ -59,6 +59,9 @@ def main() -> None:
     (root / "pw").write_text(PASSPHRASE + "\n")
     subprocess.run([str(hrd), "--vault", str(vault_dir), "--passphrase-file", str(root / "pw"), "init"],
                    check=True, capture_output=True)
+    info = subprocess.run([str(hrd), "--vault", str(vault_dir), "--passphrase-file", str(root / "pw"), "info"],
+                          check=True, capture_output=True, text=True).stdout
+    kdf = next((line.split(None, 3)[-1] for line in info.splitlines() if line.startswith("key slot: passphrase")), "?")
     bare, prompt, today = [], [], []
     try:
         for i in range(args.runs):
@@ -77,7 +80,7 @@ def main() -> None:
     finally:
         shutil.rmtree(root, ignore_errors=True)
     med = statistics.median
-    print(f"runs: {args.runs} (median, min-max), terminal 80x24 in tmux")
+    print(f"runs: {args.runs} (median, min-max), terminal 80x24 in tmux; this vault's KDF: {kdf}")
     print(f"  bare Textual app, start -> prompt drawn   {med(bare) * 1000:7.0f} ms  ({min(bare) * 1000:.0f}-{max(bare) * 1000:.0f})")
     print(f"  hrd-tui, start -> unlock prompt drawn      {med(prompt) * 1000:7.0f} ms  ({min(prompt) * 1000:.0f}-{max(prompt) * 1000:.0f})")
     print(f"  ratio hrd-tui / bare                       {med(prompt) / med(bare):7.2f} x   (aim: <= 1.3x)")
