@@ -14,7 +14,8 @@ import signal
 import termios
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,6 +35,8 @@ from hrd_tui.screens.widgets.draft_input import DraftInput
 from hrd_tui.settings import Settings
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from hrd_tui.vault import Vault
 
 IDLE_CHECK_SECONDS = 1.0
@@ -55,6 +58,16 @@ HIGH_CONTRAST = Theme(
 )
 
 ScreenFactory = Callable[[Section], Screen]
+
+
+def _checklists_screen(section: Section) -> Screen:
+    from hrd_tui.screens.checklists import ChecklistsScreen  # services and models: after unlock only
+
+    return ChecklistsScreen(section)
+
+
+#: The sections that have their own screens so far; the others show their placeholder.
+SECTION_SCREENS: dict[str, ScreenFactory] = {"checklists": _checklists_screen}
 
 
 def _terminal_gone() -> bool:
@@ -98,7 +111,7 @@ class HrdApp(App[None]):
         self.settings_path = settings_path or Settings.default_path()
         self.settings = Settings.load(self.settings_path)
         self.clock = clock
-        self.screen_factories = dict(screens or {})
+        self.screen_factories = {**SECTION_SCREENS, **(screens or {})}
         self.vault: Vault | None = None
         self.section = "today"
         self.last_input = clock()
@@ -271,6 +284,14 @@ class HrdApp(App[None]):
         factory = self.screen_factories.get(section, SectionScreen)
         self.switch_screen(factory(SECTION_BY_NAME[section]))
 
+    @contextmanager
+    def session(self, what: str = "saving to the vault") -> Iterator[Session]:
+        """One transaction on the open vault, for screens (which never see the store)."""
+        if self.vault is None:
+            raise HrdError("The vault is locked.")
+        with self.vault.store.session(what) as session:
+            yield session
+
     # -- unfinished text ---------------------------------------------------------------
     # drafts: the last known text of every field by key (from the vault at unlock,
     # then as typed); unsaved: keys changed since the last successful save. Text
@@ -333,10 +354,10 @@ class HrdApp(App[None]):
             return
         try:
             self.save_drafts_now()
+            while len(self.screen_stack) > 2:
+                self.pop_screen()  # screens save their place as they go (ScreenSuspend)
         finally:
             self.close_vault()
-        while len(self.screen_stack) > 2:
-            self.pop_screen()
         self.switch_screen(UnlockScreen())
         self.clear_notifications()  # a toast may quote data
         self.sub_title = ""
@@ -359,6 +380,10 @@ class HrdApp(App[None]):
     def action_go(self, section: str) -> None:
         if not self.locked and section in SECTION_BY_NAME:
             self._enter(section)
+
+    def action_start_checklist(self) -> None:
+        self._enter("checklists")
+        self.call_after_refresh(self.screen.run_action, "start")
 
     def action_toggle_discreet(self) -> None:
         self.discreet = not self.discreet
@@ -397,6 +422,13 @@ class HrdApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         if not self.locked:
+            # This screen's own actions first, by the names its footer and help use.
+            for binding in getattr(screen, "BINDINGS", []):
+                if isinstance(binding, Binding) and binding.description and binding.id:
+                    yield SystemCommand(binding.description, f"On this screen ({binding.key})",
+                                        lambda action=binding.action: screen.run_action(action))
+            yield SystemCommand("Start checklist", "Pick a checklist template and walk through it",
+                                self.action_start_checklist)
             yield SystemCommand("Lock", "Lock the vault now (ctrl+l)", self.action_lock)
             yield SystemCommand("Discreet mode", "Show codenames instead of names (d)", self.action_toggle_discreet)
             for section in SECTIONS:

@@ -223,33 +223,61 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from hrd_tui.services.export import export_document
-
+    if args.kind is None and args.format != "json":
+        raise UsageError("The whole vault exports as JSON: use --format json.")
+    if args.kind == "checklist" and (args.format != "md" or not args.ref):
+        raise UsageError("Export a checklist run as Markdown: hrd-tui export checklist RUN --format md.")
     with _open(args, readonly=True) as opened:
         if opened.needs_upgrade:
             raise HrdError("This vault uses an older schema: open it once with the app (or 'hrd-tui passwd') to upgrade it, then export.")
         with opened.store.session("exporting") as session:
-            doc = export_document(session, opened.header.vault_id)
-    data = json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
-    _err("WARNING: this export is PLAIN TEXT with every name and note in the vault. "
-         "Keep it encrypted, never e-mail it, and delete it when done.")
-    if args.output and args.output != "-":
-        out = Path(args.output)
-        fd = paths.open_private_output(out)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-        except OSError as exc:
-            from hrd_tui.errors import from_os_error
+            if args.kind == "checklist":
+                from hrd_tui.services import checklists
 
-            out.unlink(missing_ok=True)
-            raise from_os_error(exc, "writing the export") from exc
-        _err(f"exported to {out} (mode 0600).")
-    else:
+                data = checklists.export_markdown(session, checklists.get_run(session, args.ref)).encode("utf-8")
+            else:
+                from hrd_tui.services.export import export_document
+
+                doc = export_document(session, opened.header.vault_id)
+                data = json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+    _err("WARNING: this export is PLAIN TEXT. Keep it encrypted, never e-mail it, and delete it when done.")
+    _write_output(data, args.output)
+    return 0
+
+
+def _write_output(data: bytes, output: str | None) -> None:
+    """To FILE with mode 0600 (fsynced), or to standard output."""
+    if not output or output == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
+        return
+    out = Path(output)
+    fd = paths.open_private_output(out)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        from hrd_tui.errors import from_os_error
+
+        out.unlink(missing_ok=True)
+        raise from_os_error(exc, "writing the export") from exc
+    _err(f"exported to {out} (mode 0600).")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    try:
+        text = Path(args.file).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise HrdError(f"Cannot read {args.file}: {getattr(exc, 'strerror', None) or 'not UTF-8 text'}.") from None
+    from hrd_tui.services import checklists, templates
+
+    templates.parse(text, args.file)  # a broken file is refused before the passphrase is asked
+    with _open(args, readonly=False) as opened:
+        with opened.store.session("importing the checklist template") as session:
+            row = checklists.import_template(session, text, args.file)
+            print(f"Imported checklist template '{row.id}' version {row.version}: {row.title} ({len(row.items)} items).")
     return 0
 
 
@@ -296,9 +324,15 @@ def build_parser() -> argparse.ArgumentParser:
     passwd.add_argument("--recovery", action="store_true", help="unlock with the recovery code, asked on the terminal")
     backup = add("backup", cmd_backup, "write a consistent, encrypted, verified copy of the vault to a new directory")
     backup.add_argument("dest", metavar="DEST", help="a directory that does not exist yet (or is empty)")
-    export = add("export", cmd_export, "export the whole vault as plain JSON (an explicit act: it is not encrypted)")
-    export.add_argument("--format", choices=["json"], required=True)
+    export = add("export", cmd_export, "export the whole vault as JSON, or one record (checklist RUN) as Markdown: "
+                 "plain text, an explicit act")
+    export.add_argument("kind", nargs="?", choices=["checklist"], help="what to export (default: the whole vault)")
+    export.add_argument("ref", nargs="?", metavar="ID", help="the id of the checklist run")
+    export.add_argument("--format", choices=["json", "md"], required=True)
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (mode 0600) instead of standard output")
+    imp = add("import", cmd_import, "import a file into the vault: 'import checklist FILE' adds your own checklist template")
+    imp.add_argument("kind", choices=["checklist"])
+    imp.add_argument("file", metavar="FILE")
     return parser
 
 

@@ -1,16 +1,20 @@
-"""Checklist runs: started from a template version, one state per item."""
+"""Checklist runs: started from a template version, one state per item, resumable."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from hrd_tui.errors import NotFound, ValidationError
 from hrd_tui.models import ChecklistItemState, ChecklistRun, ChecklistTemplate
-from hrd_tui.services import base
+from hrd_tui.services import base, reference, templates
 from hrd_tui.vocab import ItemStatus
+
+#: How an item's state is written where colour cannot be relied on.
+MARKS = {ItemStatus.OPEN: "[ ]", ItemStatus.DONE: "[x]", ItemStatus.NOT_APPLICABLE: "[-]", ItemStatus.BLOCKED: "[!]"}
 
 
 def latest_template(session: Session, template_id: str) -> ChecklistTemplate:
@@ -21,12 +25,43 @@ def latest_template(session: Session, template_id: str) -> ChecklistTemplate:
     return template
 
 
+def list_templates(session: Session) -> list[ChecklistTemplate]:
+    """The newest version of each template, by title."""
+    newest: dict[str, ChecklistTemplate] = {}
+    for tpl in session.exec(select(ChecklistTemplate)):
+        if tpl.id not in newest or tpl.version > newest[tpl.id].version:
+            newest[tpl.id] = tpl
+    return sorted(newest.values(), key=lambda t: t.title.lower())
+
+
+def import_template(session: Session, text: str, source: str) -> ChecklistTemplate:
+    """An officer's own template, checked and stored in the vault."""
+    tpl = templates.parse(text, source)
+    if tpl.id in {b.id for b in reference.builtin_templates()}:
+        raise ValidationError({"id": f"'{tpl.id}' is a shipped template; give yours another id"})
+    existing = session.get(ChecklistTemplate, (tpl.id, tpl.version))
+    if existing is not None:
+        raise ValidationError({"version": f"'{tpl.id}' version {tpl.version} is already in the vault; raise the version"})
+    row = reference.template_row(tpl, builtin=False)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def template_of(session: Session, run: ChecklistRun) -> ChecklistTemplate:
+    template = session.get(ChecklistTemplate, (run.template_id, run.template_version))
+    if template is None:
+        raise NotFound(f"The template of this run ({run.template_id} v{run.template_version}) is missing.")
+    return template
+
+
 def start_run(session: Session, template_id: str, data: Mapping[str, Any] | None = None) -> ChecklistRun:
     template = latest_template(session, template_id)
     run = base.create(
         session,
         ChecklistRun,
-        {"title": template.title, **(data or {}), "template_id": template.id, "template_version": template.version},
+        {"title": template.title, **(data or {}), "template_id": template.id, "template_version": template.version,
+         "current_item": template.items[0]["id"] if template.items else None},
     )
     for item in template.items:
         session.add(ChecklistItemState(run_id=run.id, item_id=item["id"]))
@@ -34,15 +69,87 @@ def start_run(session: Session, template_id: str, data: Mapping[str, Any] | None
     return run
 
 
-def set_item(session: Session, run: ChecklistRun, item_id: str, status: ItemStatus, note: str | None = None) -> ChecklistItemState:
-    state = session.exec(
-        select(ChecklistItemState).where(ChecklistItemState.run_id == run.id, ChecklistItemState.item_id == item_id)
-    ).first()
+def states(session: Session, run: ChecklistRun) -> dict[str, ChecklistItemState]:
+    return {s.item_id: s for s in session.exec(select(ChecklistItemState).where(ChecklistItemState.run_id == run.id))}
+
+
+def set_item(session: Session, run: ChecklistRun, item_id: str, status: ItemStatus | None = None,
+             note: str | None = None) -> ChecklistItemState:
+    """Change one item (its state, its note or both) and remember it as where to resume."""
+    state = states(session, run).get(item_id)
     if state is None:
         raise ValidationError({"item_id": f"'{item_id}' is not an item of this checklist"})
-    changes: dict[str, Any] = {"status": status}
-    if note is not None:
+    changes: dict[str, Any] = {}
+    if status is not None and status != state.status:
+        changes["status"] = status
+    if note is not None and note != state.note:
         changes["note"] = note
-    base.update(session, state, changes)
-    base.update(session, run, {"current_item": item_id})
+    if changes:
+        base.update(session, state, changes)
+    if run.current_item != item_id:
+        base.update(session, run, {"current_item": item_id})
     return state
+
+
+def set_position(session: Session, run: ChecklistRun, item_id: str) -> None:
+    if run.current_item != item_id:
+        base.update(session, run, {"current_item": item_id})
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    done: int
+    not_applicable: int
+    blocked: int
+
+    @property
+    def settled(self) -> int:
+        """Items that need nothing more: done or not applicable."""
+        return self.done + self.not_applicable
+
+    @property
+    def open(self) -> int:
+        return self.total - self.settled - self.blocked
+
+    def describe(self) -> str:
+        return f"{self.settled}/{self.total} settled: {self.done} done, {self.not_applicable} n/a, {self.blocked} blocked, {self.open} open"
+
+
+def progress(session: Session, run: ChecklistRun) -> Progress:
+    counts = {status: 0 for status in ItemStatus}
+    for state in states(session, run).values():
+        counts[state.status] += 1
+    return Progress(sum(counts.values()), counts[ItemStatus.DONE], counts[ItemStatus.NOT_APPLICABLE], counts[ItemStatus.BLOCKED])
+
+
+def runs_in_progress(session: Session) -> list[tuple[ChecklistRun, Progress]]:
+    runs = session.exec(select(ChecklistRun).where(col(ChecklistRun.finished_at).is_(None)).order_by(col(ChecklistRun.updated_at).desc()))
+    return [(run, progress(session, run)) for run in runs]
+
+
+def get_run(session: Session, run_id: str) -> ChecklistRun:
+    return base.get(session, ChecklistRun, run_id)
+
+
+def export_markdown(session: Session, run: ChecklistRun) -> str:
+    """The run as Markdown: each item with its state, note and when it last changed."""
+    template = template_of(session, run)
+    by_item = states(session, run)
+    done = progress(session, run)
+    lines = [
+        f"# {run.title or template.title}",
+        "",
+        f"- Template: {template.title} ({template.id}, version {template.version}); guidelines: {template.section}",
+        f"- Started: {run.created_at:%Y-%m-%d %H:%M} UTC; progress: {done.describe()}",
+        "",
+    ]
+    for n, item in enumerate(template.items, 1):
+        state = by_item.get(item["id"])
+        status = state.status if state else ItemStatus.OPEN
+        lines.append(f"{n}. {MARKS[status]} {item['text']} ({status.value.replace('_', ' ')})")
+        if state and state.note:
+            lines.append(f"   - Note: {state.note}")
+        if state and status != ItemStatus.OPEN:
+            lines.append(f"   - Changed: {state.updated_at:%Y-%m-%d %H:%M} UTC")
+    return "\n".join(lines) + "\n"

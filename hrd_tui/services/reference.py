@@ -14,6 +14,8 @@ from typing import Any
 from sqlmodel import Session, select
 
 from hrd_tui.models import ChecklistTemplate, Resource
+from hrd_tui.services import templates
+from hrd_tui.services.templates import Template
 from hrd_tui.vocab import VOCABULARIES
 
 
@@ -46,13 +48,14 @@ def _labels() -> dict[str, dict[str, dict[str, str]]]:
     return _LABELS
 
 
-def builtin_templates() -> list[dict[str, Any]]:
+def builtin_templates() -> list[Template]:
+    """Every shipped template, checked (a broken one raises TemplateError with file and line)."""
     folder = resources.files("hrd_tui.data").joinpath("checklists")
-    found = []
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".toml"):
-            found.append(tomllib.loads(entry.read_text("utf-8")))
-    return found
+    return [
+        templates.parse(entry.read_text("utf-8"), f"data/checklists/{entry.name}")
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".toml")
+    ]
 
 
 def sync(session: Session) -> None:
@@ -68,15 +71,10 @@ def sync(session: Session) -> None:
             session.add(row)
     existing = {(t.id, t.version) for t in session.exec(select(ChecklistTemplate))}
     for tpl in builtin_templates():
-        if (tpl["id"], tpl["version"]) in existing:
-            continue
-        session.add(
-            ChecklistTemplate(
-                id=tpl["id"],
-                version=tpl["version"],
-                title=tpl["title"],
-                section=tpl.get("section", ""),
-                builtin=True,
-                items=[{k: item.get(k, "") for k in ("id", "text", "guidance")} for item in tpl.get("item", [])],
-            )
-        )
+        if (tpl.id, tpl.version) not in existing:
+            session.add(template_row(tpl, builtin=True))
+
+
+def template_row(tpl: Template, *, builtin: bool) -> ChecklistTemplate:
+    return ChecklistTemplate(id=tpl.id, version=tpl.version, title=tpl.title, section=tpl.section,
+                             builtin=builtin, items=tpl.items)

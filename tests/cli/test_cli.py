@@ -209,3 +209,37 @@ def test_textual_logging_is_turned_off_before_the_app_starts() -> None:
     assert scrub_ui_environment(env) == ["TEXTUAL_LOG", "TEXTUAL=debug,devtools"]
     assert env == {"TEXTUAL": "", "OTHER": "x"}
     assert scrub_ui_environment({"TEXTUAL": ""}) == []
+
+
+TEMPLATE = """schema = 1
+id = "prison-visit"
+version = 1
+title = "Prison visit"
+section = "II"
+
+[[item]]
+id = "permission"
+text = "Ask for permission"
+guidance = "In writing."
+"""
+
+
+def test_import_a_checklist_template_then_export_a_run(tmp_path: Path, cli_vault: Path, passfile: Path) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text(TEMPLATE.replace('id = "permission"\n', ""))
+    result = cli(cli_vault, passfile, "import", "checklist", str(broken))
+    assert_clean_failure(result, 11, f"{broken}:7: item 1: 'id' is missing or empty")
+    good = tmp_path / "visit.toml"
+    good.write_text(TEMPLATE)
+    result = cli(cli_vault, passfile, "import", "checklist", str(good))
+    assert result.returncode == 0 and "Imported checklist template 'prison-visit' version 1" in result.stdout
+    with vault.unlock(cli_vault, vault.Secret(PASSPHRASE)) as v, v.store.session() as s:
+        from hrd_tui.services import checklists
+
+        run_id = checklists.start_run(s, "prison-visit").id
+    out = tmp_path / "run.md"
+    result = cli(cli_vault, passfile, "export", "checklist", run_id, "--format", "md", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert out.read_text().startswith("# Prison visit") and "1. [ ] Ask for permission (open)" in out.read_text()
+    assert_clean_failure(cli(cli_vault, passfile, "export", "checklist", "--format", "md"), 2, "export checklist RUN")

@@ -1,0 +1,108 @@
+"""Checklist templates as data: the TOML schema, checked with file and line in every error.
+
+Schema 1 (data/checklists/*.toml, and templates an officer imports):
+
+    schema = 1
+    id = "fair-trial"             # lowercase letters, digits and dashes
+    version = 1                   # a whole number >= 1; a run keeps the version it started from
+    title = "Fair-trial observation"
+    section = "II ..."            # where in the guidelines it comes from
+    sources = ["..."]             # optional
+    [[item]]                      # one or more
+    id = "charges-informed"       # unique within the template
+    text = "Informed promptly of the charges ..."
+    guidance = "What to look for ..."
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from typing import Any
+
+from hrd_tui.errors import ValidationError
+
+SCHEMA = 1
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+TOP_KEYS = {"schema": int, "id": str, "version": int, "title": str, "section": str, "sources": list, "item": list}
+REQUIRED_TOP = ("schema", "id", "version", "title", "section", "item")
+ITEM_KEYS = ("id", "text", "guidance")
+
+
+class TemplateError(ValidationError):
+    """A template file that cannot be used: where, and what is wrong."""
+
+    def __init__(self, source: str, line: int | None, problem: str) -> None:
+        where = f"{source}:{line}" if line else source
+        super().__init__({"template": f"{where}: {problem}"})
+        self.message = f"{where}: {problem}"
+        self.source, self.line, self.problem = source, line, problem
+
+
+@dataclass(frozen=True)
+class Template:
+    id: str
+    version: int
+    title: str
+    section: str
+    items: list[dict[str, str]]
+    sources: list[str] = field(default_factory=list)
+
+
+def _line_of(text: str, key: str, occurrence: int = 0, after: int = 0) -> int | None:
+    """The line (1-based) where ``key =`` (or ``[[key]]``) appears, the Nth time after a line."""
+    pattern = re.compile(rf"^[ \t]*(\[\[[ \t]*{re.escape(key)}[ \t]*\]\]|{re.escape(key)}[ \t]*=)", re.MULTILINE)
+    matches = [m for m in pattern.finditer(text) if text.count("\n", 0, m.start()) + 1 > after]
+    if occurrence < len(matches):
+        return text.count("\n", 0, matches[occurrence].start()) + 1
+    return None
+
+
+def parse(text: str, source: str) -> Template:
+    """Parse and check one template; raise TemplateError naming the file and line."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise TemplateError(source, int(match.group(1)) if match else None, f"not valid TOML ({exc})") from None
+    for key in data:
+        if key not in TOP_KEYS:
+            raise TemplateError(source, _line_of(text, key), f"unknown key '{key}'")
+    for key in REQUIRED_TOP:
+        if key not in data:
+            raise TemplateError(source, None, f"missing '{key}'" + (" (at least one [[item]])" if key == "item" else ""))
+    for key, kind in TOP_KEYS.items():
+        if key in data and (not isinstance(data[key], kind) or isinstance(data[key], bool)):
+            raise TemplateError(source, _line_of(text, key), f"'{key}' must be a {kind.__name__}")
+    if data["schema"] != SCHEMA:
+        raise TemplateError(source, _line_of(text, "schema"), f"schema {data['schema']} is not known (this hrd-tui reads {SCHEMA})")
+    if not SLUG.match(data["id"]):
+        raise TemplateError(source, _line_of(text, "id"), "'id' must be lowercase letters, digits and dashes")
+    if data["version"] < 1:
+        raise TemplateError(source, _line_of(text, "version"), "'version' must be 1 or more")
+    if not data["title"].strip():
+        raise TemplateError(source, _line_of(text, "title"), "'title' is empty")
+    if not data["item"]:
+        raise TemplateError(source, None, "a template needs at least one [[item]]")
+    seen: set[str] = set()
+    items: list[dict[str, str]] = []
+    for n, item in enumerate(data["item"]):
+        line = _line_of(text, "item", n)
+        if not isinstance(item, dict):
+            raise TemplateError(source, line, f"item {n + 1} is not a table")
+        for key in item:
+            if key not in ITEM_KEYS:
+                raise TemplateError(source, _line_of(text, key, 0, after=line or 0), f"item {n + 1}: unknown key '{key}'")
+        for key in ITEM_KEYS:
+            value = item.get(key)
+            if not isinstance(value, str) or not value.strip():
+                raise TemplateError(source, line, f"item {n + 1}: '{key}' is missing or empty")
+        if not SLUG.match(item["id"]):
+            raise TemplateError(source, _line_of(text, "id", 0, after=line or 0), f"item {n + 1}: id '{item['id']}' must be lowercase letters, digits and dashes")
+        if item["id"] in seen:
+            raise TemplateError(source, _line_of(text, "id", 0, after=line or 0), f"item {n + 1}: id '{item['id']}' is used twice")
+        seen.add(item["id"])
+        items.append({key: item[key] for key in ITEM_KEYS})
+    sources = [str(s) for s in data.get("sources", [])]
+    return Template(data["id"], data["version"], data["title"], data["section"], items, sources)

@@ -1,0 +1,257 @@
+"""Checklists: runs in progress, starting a run, and the keyboard walkthrough.
+
+Every change is saved the moment a key is pressed (one transaction each);
+leaving and coming back resumes at the item last worked on. States are shown
+as marks ([x] done, [-] not applicable, [!] blocked, [ ] open), never by
+colour alone.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Header, OptionList, ProgressBar, Static
+from textual.widgets.option_list import Option
+
+from hrd_tui.screens.sections import Section, SectionScreen
+from hrd_tui.screens.widgets.draft_input import DraftInput
+from hrd_tui.screens.widgets.vault_text import VaultText, literal
+from hrd_tui.services import checklists
+from hrd_tui.vocab import ItemStatus
+
+
+class ChecklistsScreen(SectionScreen):
+    BINDINGS = [
+        Binding("s", "start", "Start checklist", id="checklists.start"),
+        Binding("enter", "open", "Open", id="checklists.open", show=False),
+    ]
+
+    def __init__(self, section: Section) -> None:
+        super().__init__(section)
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Vertical(id="section-body"):
+            yield Static("Checklists in progress (Enter opens, s starts a new one)", id="section-title", markup=False)
+            table: DataTable[object] = DataTable(id="runs", cursor_type="row", zebra_stripes=True)
+            table.add_columns("Checklist", "Progress", "Last change")
+            yield table
+        yield Static("", id="discreet-indicator", markup=False)
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.refresh_runs()
+        self.query_one("#runs", DataTable).focus()
+
+    def refresh_runs(self) -> None:
+        if self.app.locked:  # type: ignore[attr-defined]
+            return
+        table = self.query_one("#runs", DataTable)
+        table.clear()
+        with self.app.session("reading checklists") as session:  # type: ignore[attr-defined]
+            for run, done in checklists.runs_in_progress(session):
+                table.add_row(literal(run.title, single_line=True), f"{done.settled}/{done.total}",
+                              f"{run.updated_at:%Y-%m-%d %H:%M}", key=run.id)
+
+    def action_open(self) -> None:
+        table = self.query_one("#runs", DataTable)
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            self.app.push_screen(WalkthroughScreen(str(key)))
+
+    @on(DataTable.RowSelected, "#runs")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self.app.push_screen(WalkthroughScreen(str(event.row_key.value)))
+
+    def action_start(self) -> None:
+        with self.app.session("reading templates") as session:  # type: ignore[attr-defined]
+            choices = [(t.id, f"{t.title} ({len(t.items)} items)") for t in checklists.list_templates(session)]
+        self.app.push_screen(StartChecklistModal(choices), self._start)
+
+    def _start(self, template_id: str | None) -> None:
+        if not template_id:
+            return
+        with self.app.session("starting a checklist") as session:  # type: ignore[attr-defined]
+            run = checklists.start_run(session, template_id)
+        self.refresh_runs()
+        self.app.push_screen(WalkthroughScreen(run.id))
+
+    def on_screen_resume(self) -> None:
+        self.refresh_runs()
+
+
+class StartChecklistModal(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape,left", "dismiss(None)", "Cancel", id="start.cancel")]
+
+    def __init__(self, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="start-box"):
+            yield Static("Start which checklist? (Enter starts, Esc or Left cancels)", markup=False)
+            yield OptionList(*[Option(literal(label, single_line=True), id=tid) for tid, label in self.choices], id="templates")
+
+    @on(OptionList.OptionSelected, "#templates")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+
+class NoteModal(ModalScreen[str | None]):
+    """The note of one item; what is typed survives a lock like any draft."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="note.cancel")]
+
+    def __init__(self, draft_key: str, item_text: str, note: str) -> None:
+        super().__init__()
+        self.draft_key, self.item_text, self.note = draft_key, item_text, note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="note-box"):
+            yield VaultText(self.item_text, id="note-item")
+            yield Static("Note (Enter saves, Esc cancels)", markup=False)
+            yield DraftInput(self.draft_key, value=self.note, id="note")
+
+    @on(DraftInput.Submitted, "#note")
+    def _save(self, event: DraftInput.Submitted) -> None:
+        field = self.query_one("#note", DraftInput)
+        self.dismiss(event.value)
+        field.committed()
+
+
+class WalkthroughScreen(Screen[None]):
+    BINDINGS = [
+        Binding("j", "move(1)", "Down", id="walk.down", show=False),
+        Binding("k", "move(-1)", "Up", id="walk.up", show=False),
+        Binding("space", "mark('done')", "Done", id="walk.done"),
+        Binding("n", "mark('not_applicable')", "N/A", id="walk.na"),
+        Binding("b", "mark('blocked')", "Blocked", id="walk.blocked"),
+        Binding("u", "mark('open')", "Reopen", id="walk.open"),
+        Binding("enter", "note", "Note", id="walk.note"),
+        Binding("escape,left", "back", "Back", id="walk.back"),
+    ]
+
+    def __init__(self, run_id: str) -> None:
+        super().__init__(classes="walkthrough")
+        self.run_id = run_id
+        self.items: list[dict[str, str]] = []
+        self.status: dict[str, ItemStatus] = {}
+        self.notes: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield VaultText("", id="walk-title", single_line=True)
+        with Horizontal(id="walk-top"):
+            yield ProgressBar(id="walk-progress", show_eta=False, show_percentage=False)
+            yield Static("", id="walk-counts", markup=False)
+        with Horizontal(id="walk-body"):
+            yield OptionList(id="walk-items")
+            with VerticalScroll(id="walk-side"):
+                yield VaultText("", id="walk-guidance")
+                yield VaultText("", id="walk-note")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        with self.app.session("opening the checklist") as session:  # type: ignore[attr-defined]
+            run = checklists.get_run(session, self.run_id)
+            template = checklists.template_of(session, run)
+            self.items = template.items
+            for item_id, state in checklists.states(session, run).items():
+                self.status[item_id], self.notes[item_id] = state.status, state.note
+            current = run.current_item
+            self.query_one("#walk-title", VaultText).set_text(f"{run.title} (v{template.version})")
+        items = self.query_one("#walk-items", OptionList)
+        items.add_options([Option(self._label(n, item), id=item["id"]) for n, item in enumerate(self.items)])
+        index = next((n for n, item in enumerate(self.items) if item["id"] == current), 0)
+        items.highlighted = index
+        items.focus()
+        self._refresh_progress()
+        self._show(index)
+
+    def _label(self, n: int, item: dict[str, str]) -> object:
+        return literal(f"{checklists.MARKS[self.status.get(item['id'], ItemStatus.OPEN)]} {n + 1}. {item['text']}")
+
+    def _refresh_progress(self) -> None:
+        total = len(self.items)
+        counts = {s: sum(1 for v in self.status.values() if v == s) for s in ItemStatus}
+        settled = counts[ItemStatus.DONE] + counts[ItemStatus.NOT_APPLICABLE]
+        self.query_one("#walk-progress", ProgressBar).update(total=total or 1, progress=settled)
+        self.query_one("#walk-counts", Static).update(
+            f" {settled}/{total}  done {counts[ItemStatus.DONE]}  n/a {counts[ItemStatus.NOT_APPLICABLE]}  "
+            f"blocked {counts[ItemStatus.BLOCKED]}  open {counts[ItemStatus.OPEN]}"
+        )
+
+    def _show(self, index: int | None) -> None:
+        if index is None or not self.items:
+            return
+        item = self.items[index]
+        self.query_one("#walk-guidance", VaultText).set_text(f"How: {item['guidance']}")
+        note = self.notes.get(item["id"], "")
+        self.query_one("#walk-note", VaultText).set_text(f"Note: {note}" if note else "No note (Enter adds one).")
+
+    @property
+    def current(self) -> int | None:
+        return self.query_one("#walk-items", OptionList).highlighted
+
+    @on(OptionList.OptionHighlighted, "#walk-items")
+    def _moved(self, event: OptionList.OptionHighlighted) -> None:
+        self._show(event.option_index)
+
+    @on(OptionList.OptionSelected, "#walk-items")
+    def _selected(self) -> None:
+        self.action_note()
+
+    def action_move(self, delta: int) -> None:
+        items = self.query_one("#walk-items", OptionList)
+        items.action_cursor_down() if delta > 0 else items.action_cursor_up()
+
+    def action_mark(self, status: str) -> None:
+        index = self.current
+        if index is None:
+            return
+        item_id = self.items[index]["id"]
+        with self.app.session("saving the checklist") as session:  # type: ignore[attr-defined]
+            run = checklists.get_run(session, self.run_id)
+            checklists.set_item(session, run, item_id, ItemStatus(status))
+        self.status[item_id] = ItemStatus(status)
+        self.query_one("#walk-items", OptionList).replace_option_prompt_at_index(index, self._label(index, self.items[index]))
+        self._refresh_progress()
+        if status != "open" and index + 1 < len(self.items):
+            self.action_move(1)
+
+    def action_note(self) -> None:
+        index = self.current
+        if index is None:
+            return
+        item = self.items[index]
+
+        def save(note: str | None) -> None:
+            if note is None:
+                return
+            with self.app.session("saving the note") as session:  # type: ignore[attr-defined]
+                checklists.set_item(session, checklists.get_run(session, self.run_id), item["id"], note=note)
+            self.notes[item["id"]] = note
+            self._show(index)
+
+        key = f"checklist-note:{self.run_id}:{item['id']}"
+        self.app.push_screen(NoteModal(key, item["text"], self.notes.get(item["id"], "")), save)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def on_screen_suspend(self) -> None:
+        """Leaving (back, another section, a lock): remember the item to resume at."""
+        self._remember_position()
+
+    def _remember_position(self) -> None:
+        if self.app.locked or not self.items:  # type: ignore[attr-defined]
+            return
+        index = self.current
+        if index is None:
+            return
+        with self.app.session("remembering the place") as session:  # type: ignore[attr-defined]
+            checklists.set_position(session, checklists.get_run(session, self.run_id), self.items[index]["id"])

@@ -1,0 +1,104 @@
+"""The checklist walkthrough by keys alone, resume, and a snapshot at 80x24."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input, OptionList
+
+from hrd_tui import vault as vault_mod
+from hrd_tui.app import make_app
+from hrd_tui.screens.checklists import ChecklistsScreen, NoteModal, StartChecklistModal, WalkthroughScreen
+from hrd_tui.services import checklists
+from hrd_tui.vocab import ItemStatus
+
+from conftest import PASSPHRASE
+
+
+@pytest.fixture
+def app(vault_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    opened, _ = vault_mod.create(vault_dir, PASSPHRASE)
+    opened.close()
+    return make_app(vault_dir, settings_path=tmp_path / "settings.json")
+
+
+async def unlock(app, pilot) -> None:  # type: ignore[no-untyped-def]
+    for field in app.screen.query(Input):
+        field.cursor_blink = False
+    app.screen.query_one("#secret", Input).value = PASSPHRASE
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def start_fair_trial(app, pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("k")  # Checklists
+    await pilot.pause()
+    assert isinstance(app.screen, ChecklistsScreen)
+    await pilot.press("s")
+    await pilot.pause()
+    assert isinstance(app.screen, StartChecklistModal)
+    options = app.screen.query_one(OptionList)
+    options.highlighted = next(i for i in range(options.option_count) if options.get_option_at_index(i).id == "fair-trial")
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(app.screen, WalkthroughScreen)
+
+
+async def test_a_whole_walkthrough_by_keys_with_a_note_and_resume(app) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await start_fair_trial(app, pilot)
+        run_id = app.screen.run_id
+        await pilot.press("space")  # item 1 done, moves to 2
+        await pilot.press("n")  # item 2 not applicable
+        await pilot.press("b")  # item 3 blocked
+        await pilot.press("k")  # back up to item 3
+        await pilot.press("enter")  # its note
+        await pilot.pause()
+        assert isinstance(app.screen, NoteModal)
+        await pilot.press(*"no lawyer at arrest", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, WalkthroughScreen)
+        await pilot.press("j", "j")  # down to item 5
+        await pilot.press("space")
+        counts = str(app.screen.query_one("#walk-counts").render())
+        assert "3/17" in counts and "blocked 1" in counts
+        await pilot.press("escape")  # back to the list: resumes here later
+        await pilot.pause()
+        assert isinstance(app.screen, ChecklistsScreen)
+        table = app.screen.query_one("#runs", DataTable)
+        assert table.row_count == 1 and "3/17" in str(table.get_row_at(0)[1])
+        with app.session() as s:
+            run = checklists.get_run(s, run_id)
+            states = checklists.states(s, run)
+            template = checklists.template_of(s, run)
+            ids = [item["id"] for item in template.items]
+            assert [states[i].status for i in ids[:5]] == [ItemStatus.DONE, ItemStatus.NOT_APPLICABLE,
+                                                         ItemStatus.BLOCKED, ItemStatus.OPEN, ItemStatus.DONE]
+            assert states[ids[2]].note == "no lawyer at arrest"
+            assert run.current_item == ids[5]
+        await pilot.press("enter")  # open it again: resumes at item 6
+        await pilot.pause()
+        assert isinstance(app.screen, WalkthroughScreen) and app.screen.current == 5
+
+
+def test_walkthrough_snapshot(snap_compare, app) -> None:  # type: ignore[no-untyped-def]
+    async def walk(pilot) -> None:  # type: ignore[no-untyped-def]
+        await unlock(pilot.app, pilot)
+        await start_fair_trial(pilot.app, pilot)
+        await pilot.press("space", "n")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=walk)
+
+
+async def test_start_checklist_is_in_the_palette_from_anywhere(app) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        command = next(c for c in app.get_system_commands(app.screen) if c.title == "Start checklist")
+        command.callback()
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, StartChecklistModal)

@@ -1,0 +1,76 @@
+"""Checklist templates as data, runs, versioning, export."""
+
+from __future__ import annotations
+
+import pytest
+
+from hrd_tui import vault
+from hrd_tui.errors import ValidationError
+from hrd_tui.services import checklists, reference, templates
+from hrd_tui.services.templates import TemplateError
+from hrd_tui.vocab import ItemStatus
+
+GOOD = """schema = 1
+id = "my-visit"
+version = 1
+title = "Prison visit"
+section = "II"
+
+[[item]]
+id = "permission"
+text = "Ask for permission"
+guidance = "In writing."
+
+[[item]]
+id = "consent"
+text = "Consent of the detainee"
+guidance = "Before anything else."
+"""
+
+
+def test_every_shipped_template_loads_with_the_guidelines_counts() -> None:
+    counts = {t.id: len(t.items) for t in reference.builtin_templates()}
+    expected = {"civic-space": 10, "engage": 7, "threat-immediate": 9, "threat-longer-term": 5,
+                "diplomatic": 11, "reporting": 4, "fair-trial": 17}
+    assert {k: counts.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("broken", "line", "problem"),
+    [
+        (GOOD.replace('title = "Prison visit"', 'title = "unclosed'), 4, "not valid TOML"),
+        (GOOD.replace("schema = 1", "schema = 2"), 1, "schema 2 is not known"),
+        (GOOD.replace('id = "my-visit"', 'id = "My Visit"'), 2, "lowercase"),
+        (GOOD.replace('guidance = "Before anything else."\n', ""), 12, "item 2: 'guidance' is missing"),
+        (GOOD.replace('id = "consent"', 'id = "permission"'), 13, "used twice"),
+        (GOOD.replace('text = "Ask for permission"', 'text = "Ask"\ncolour = "red"'), 10, "unknown key 'colour'"),
+        (GOOD.replace("version = 1", 'version = "one"'), 3, "'version' must be a int"),
+    ],
+)
+def test_a_broken_template_names_the_file_line_and_problem(broken: str, line: int, problem: str) -> None:
+    with pytest.raises(TemplateError) as exc:
+        templates.parse(broken, "mine.toml")
+    assert exc.value.line == line and problem in exc.value.problem, exc.value.message
+    assert str(exc.value).startswith(f"mine.toml:{line}: ")
+
+
+def test_import_run_and_versioning(opened: vault.Vault) -> None:
+    with opened.store.session() as s:
+        checklists.import_template(s, GOOD, "mine.toml")
+        with pytest.raises(ValidationError, match="already in the vault"):
+            checklists.import_template(s, GOOD, "mine.toml")
+        with pytest.raises(ValidationError, match="shipped template"):
+            checklists.import_template(s, GOOD.replace("my-visit", "fair-trial"), "x.toml")
+        old_run = checklists.start_run(s, "my-visit")
+        checklists.import_template(s, GOOD.replace("version = 1", "version = 2").replace("Consent of", "Free consent of"), "v2.toml")
+        new_run = checklists.start_run(s, "my-visit")
+        assert (old_run.template_version, new_run.template_version) == (1, 2)
+        assert checklists.template_of(s, old_run).items[1]["text"] == "Consent of the detainee"  # never rewritten
+        checklists.set_item(s, old_run, "permission", ItemStatus.DONE, note="granted by the warden")
+        checklists.set_item(s, old_run, "consent", ItemStatus.BLOCKED)
+        done = checklists.progress(s, old_run)
+        assert (done.total, done.done, done.blocked, done.open) == (2, 1, 1, 0)
+        assert old_run.current_item == "consent"
+        md = checklists.export_markdown(s, old_run)
+    assert "1. [x] Ask for permission (done)" in md and "Note: granted by the warden" in md
+    assert "2. [!] Consent of the detainee (blocked)" in md and "version 1" in md
