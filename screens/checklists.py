@@ -13,9 +13,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, OptionList, ProgressBar, Static
+from textual.widgets import DataTable, Footer, Header, Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
+from hrd_tui.errors import HrdError
 from hrd_tui.screens.sections import Section, SectionScreen
 from hrd_tui.screens.widgets.draft_input import DraftInput
 from hrd_tui.screens.widgets.vault_text import VaultText, literal
@@ -26,6 +27,7 @@ from hrd_tui.vocab import ItemStatus
 class ChecklistsScreen(SectionScreen):
     BINDINGS = [
         Binding("s", "start", "Start checklist", id="checklists.start"),
+        Binding("i", "import_template", "Import template", id="checklists.import"),
         Binding("enter", "open", "Open", id="checklists.open", show=False),
     ]
 
@@ -64,19 +66,24 @@ class ChecklistsScreen(SectionScreen):
             self.app.push_screen(WalkthroughScreen(str(key)))
 
     @on(DataTable.RowSelected, "#runs")
-    def _selected(self, event: DataTable.RowSelected) -> None:
+    def _run_selected(self, event: DataTable.RowSelected) -> None:
         self.app.push_screen(WalkthroughScreen(str(event.row_key.value)))
 
     def action_start(self) -> None:
         with self.app.session("reading templates") as session:  # type: ignore[attr-defined]
             choices = [(t.id, f"{t.title} ({len(t.items)} items)") for t in checklists.list_templates(session)]
-        self.app.push_screen(StartChecklistModal(choices), self._start)
+            attachments = checklists.attach_choices(session, discreet=self.app.discreet)  # type: ignore[attr-defined]
+        self.app.push_screen(StartChecklistModal(choices, attachments), self._start)
 
-    def _start(self, template_id: str | None) -> None:
-        if not template_id:
+    def action_import_template(self) -> None:
+        self.app.push_screen(ImportTemplateModal())
+
+    def _start(self, choice: tuple[str, dict] | None) -> None:
+        if not choice:
             return
+        template_id, attachment = choice
         with self.app.session("starting a checklist") as session:  # type: ignore[attr-defined]
-            run = checklists.start_run(session, template_id)
+            run = checklists.start_run(session, template_id, attachment)
         self.refresh_runs()
         self.app.push_screen(WalkthroughScreen(run.id))
 
@@ -84,21 +91,73 @@ class ChecklistsScreen(SectionScreen):
         self.refresh_runs()
 
 
-class StartChecklistModal(ModalScreen[str | None]):
+class StartChecklistModal(ModalScreen[tuple[str, dict] | None]):
+    """Pick a template, then what the run is attached to (or nothing)."""
+
     BINDINGS = [Binding("escape,left", "dismiss(None)", "Cancel", id="start.cancel")]
 
-    def __init__(self, choices: list[tuple[str, str]]) -> None:
+    def __init__(self, choices: list[tuple[str, str]], attachments: list[tuple[str, dict]]) -> None:
         super().__init__()
-        self.choices = choices
+        self.choices, self.attachments = choices, attachments
+        self.template_id: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="start-box"):
-            yield Static("Start which checklist? (Enter starts, Esc or Left cancels)", markup=False)
+            yield Static("Start which checklist? (Enter chooses, Esc or Left cancels)", id="start-prompt", markup=False)
             yield OptionList(*[Option(literal(label, single_line=True), id=tid) for tid, label in self.choices], id="templates")
+            yield OptionList(*[Option(literal(label, single_line=True), id=str(n))
+                               for n, (label, _) in enumerate(self.attachments)], id="attach")
+
+    def on_mount(self) -> None:
+        self.query_one("#attach").display = False
 
     @on(OptionList.OptionSelected, "#templates")
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+    def _template_chosen(self, event: OptionList.OptionSelected) -> None:
+        self.template_id = event.option.id
+        self.query_one("#templates").display = False
+        self.query_one("#start-prompt", Static).update("Attach it to? (Enter starts)")
+        attach = self.query_one("#attach", OptionList)
+        attach.display = True
+        attach.highlighted = 0
+        attach.focus()
+
+    @on(OptionList.OptionSelected, "#attach")
+    def _attachment_chosen(self, event: OptionList.OptionSelected) -> None:
+        assert self.template_id is not None
+        self.dismiss((self.template_id, self.attachments[int(event.option.id or 0)][1]))
+
+
+class ImportTemplateModal(ModalScreen[None]):
+    """Import an officer's own template from a TOML file; errors keep what was typed."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="import.cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="start-box"):
+            yield Static("Import a checklist template: path of the TOML file (Enter imports, Esc cancels)", markup=False)
+            yield Input(id="path", placeholder="~/templates/prison-visit.toml")
+            yield VaultText("", id="import-status")
+
+    def on_mount(self) -> None:
+        self.query_one("#path", Input).focus()
+
+    @on(Input.Submitted, "#path")
+    def _import_file(self, event: Input.Submitted) -> None:
+        from pathlib import Path
+
+        path = Path(event.value.strip()).expanduser()
+        try:
+            text = path.read_text("utf-8")
+            with self.app.session("importing the checklist template") as session:  # type: ignore[attr-defined]
+                row = checklists.import_template(session, text, str(path))
+        except (OSError, UnicodeDecodeError) as exc:
+            self.query_one("#import-status", VaultText).set_text(f"Cannot read {path}: {getattr(exc, 'strerror', None) or 'not UTF-8 text'}")
+            return
+        except HrdError as exc:
+            self.query_one("#import-status", VaultText).set_text(str(exc))
+            return
+        self.app.notify(f"Imported '{row.title}' ({len(row.items)} items).")
+        self.dismiss(None)
 
 
 class NoteModal(ModalScreen[str | None]):
@@ -117,7 +176,7 @@ class NoteModal(ModalScreen[str | None]):
             yield DraftInput(self.draft_key, value=self.note, id="note")
 
     @on(DraftInput.Submitted, "#note")
-    def _save(self, event: DraftInput.Submitted) -> None:
+    def _note_submitted(self, event: DraftInput.Submitted) -> None:
         field = self.query_one("#note", DraftInput)
         self.dismiss(event.value)
         field.committed()
@@ -198,11 +257,11 @@ class WalkthroughScreen(Screen[None]):
         return self.query_one("#walk-items", OptionList).highlighted
 
     @on(OptionList.OptionHighlighted, "#walk-items")
-    def _moved(self, event: OptionList.OptionHighlighted) -> None:
+    def _item_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self._show(event.option_index)
 
     @on(OptionList.OptionSelected, "#walk-items")
-    def _selected(self) -> None:
+    def _item_selected(self) -> None:
         self.action_note()
 
     def action_move(self, delta: int) -> None:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from hrd_tui.errors import NotFound, ValidationError
-from hrd_tui.models import ChecklistItemState, ChecklistRun, ChecklistTemplate
+from hrd_tui.models import ChecklistItemState, ChecklistRun, ChecklistTemplate, Contact, Hearing, ThreatCase, Trial
 from hrd_tui.services import base, reference, templates
-from hrd_tui.vocab import ItemStatus
+from hrd_tui.vocab import CaseStatus, ItemStatus
 
 #: How an item's state is written where colour cannot be relied on.
 MARKS = {ItemStatus.OPEN: "[ ]", ItemStatus.DONE: "[x]", ItemStatus.NOT_APPLICABLE: "[-]", ItemStatus.BLOCKED: "[!]"}
@@ -46,6 +47,27 @@ def import_template(session: Session, text: str, source: str) -> ChecklistTempla
     session.add(row)
     session.flush()
     return row
+
+
+def attach_choices(session: Session, *, discreet: bool, today: date | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """What a new run can be attached to: (label, fields for the run). Names follow discreet mode."""
+    today = today or date.today()
+    month_start = today.replace(day=1)
+    next_month = (month_start + timedelta(days=32)).replace(day=1)
+    choices: list[tuple[str, dict[str, Any]]] = [
+        ("Not attached", {}),
+        (f"Reporting period: {month_start:%B %Y}", {"period_start": month_start, "period_end": next_month - timedelta(days=1)}),
+    ]
+    cases = session.exec(select(ThreatCase).where(ThreatCase.status != CaseStatus.CLOSED).order_by(col(ThreatCase.updated_at).desc()))
+    choices += [(f"Case: {c.title}", {"case_id": c.id}) for c in cases]
+    trials = session.exec(select(Trial).order_by(col(Trial.updated_at).desc()).limit(50))
+    choices += [(f"Trial: {t.title}", {"trial_id": t.id}) for t in trials]
+    hearings = session.exec(select(Hearing, Trial).join(Trial, col(Trial.id) == Hearing.trial_id)
+                            .order_by(col(Hearing.starts_at).desc()).limit(50))
+    choices += [(f"Hearing {h.starts_at:%Y-%m-%d}: {t.title}", {"hearing_id": h.id}) for h, t in hearings]
+    people = session.exec(select(Contact).order_by(Contact.codename if discreet else Contact.name).limit(200))
+    choices += [(f"Contact: {c.codename if discreet else c.name}", {"contact_id": c.id}) for c in people]
+    return choices
 
 
 def template_of(session: Session, run: ChecklistRun) -> ChecklistTemplate:

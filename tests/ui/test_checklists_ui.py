@@ -43,6 +43,8 @@ async def start_fair_trial(app, pilot) -> None:  # type: ignore[no-untyped-def]
     options.highlighted = next(i for i in range(options.option_count) if options.get_option_at_index(i).id == "fair-trial")
     await pilot.press("enter")
     await pilot.pause()
+    await pilot.press("enter")  # attached to: the first choice, "Not attached"
+    await pilot.pause()
     assert isinstance(app.screen, WalkthroughScreen)
 
 
@@ -102,3 +104,38 @@ async def test_start_checklist_is_in_the_palette_from_anywhere(app) -> None:  # 
         await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, StartChecklistModal)
+
+
+async def test_attach_to_a_reporting_period_and_import_from_the_screen(app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.toml"
+    bad.write_text('schema = 1\nid = "x"\nversion = 1\ntitle = "X"\nsection = "I"\n')
+    good = tmp_path / "good.toml"
+    good.write_text('schema = 1\nid = "visit"\nversion = 1\ntitle = "Visit"\nsection = "II"\n\n[[item]]\n'
+                    'id = "ask"\ntext = "Ask"\nguidance = "Politely."\n')
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await pilot.press("k", "i")
+        await pilot.pause()
+        field = app.screen.query_one("#path", Input)
+        field.value = str(bad)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "bad.toml" in str(app.screen.query_one("#import-status").render())
+        assert "missing 'item'" in str(app.screen.query_one("#import-status").render())
+        assert field.value == str(bad)  # what was typed is kept
+        field.value = str(good)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ChecklistsScreen)
+        await pilot.press("s")
+        await pilot.pause()
+        options = app.screen.query_one("#templates", OptionList)
+        options.highlighted = next(i for i in range(options.option_count) if options.get_option_at_index(i).id == "visit")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # the reporting period
+        await pilot.pause()
+        assert isinstance(app.screen, WalkthroughScreen)
+        with app.session() as s:
+            run = checklists.get_run(s, app.screen.run_id)
+            assert run.template_id == "visit" and run.period_start is not None and run.case_id is None
