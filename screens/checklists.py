@@ -39,7 +39,9 @@ class ChecklistsScreen(SectionScreen):
         with Vertical(id="section-body"):
             yield Static("Checklists in progress (Enter opens, s starts a new one)", id="section-title", markup=False)
             table: DataTable[object] = DataTable(id="runs", cursor_type="row", zebra_stripes=True)
-            table.add_columns("Checklist", "Progress", "Last change")
+            table.add_column("Checklist", width=44)
+            table.add_column("Progress", width=8)
+            table.add_column("Last change", width=16)
             yield table
         yield Static("", id="discreet-indicator", markup=False)
         yield Footer(compact=True, show_command_palette=False)
