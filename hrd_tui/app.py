@@ -281,6 +281,11 @@ class HrdApp(App[None]):
 
     def _enter(self, section: str) -> None:
         self.section = section
+        while len(self.screen_stack) > 2:  # a walkthrough or dialog above the section
+            self.pop_screen()
+        current = self.screen
+        if isinstance(current, SectionScreen) and current.section.name == section:
+            return  # already there (and a second screen with the same id would clash)
         factory = self.screen_factories.get(section, SectionScreen)
         self.switch_screen(factory(SECTION_BY_NAME[section]))
 
@@ -320,7 +325,15 @@ class HrdApp(App[None]):
             self.unsaved_drafts -= keys
 
     def save_drafts_now(self) -> None:
-        """Everything being typed, from every screen: before a lock, a hang-up or an exit."""
+        """Everything being typed, and every screen's place (``save_state``): before a
+        lock, a hang-up or an exit, while the vault is still open."""
+        for screen in self.screen_stack:
+            save_state = getattr(screen, "save_state", None)
+            if callable(save_state) and self.vault is not None:
+                try:
+                    save_state()
+                except HrdError:
+                    pass  # the place is a convenience; the drafts below are what matters
         for screen in self.screen_stack:
             for field in screen.query(DraftInput):
                 if self.drafts.get(field.draft_key, "") != field.value:

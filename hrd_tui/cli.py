@@ -13,6 +13,7 @@ import argparse
 import getpass
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -26,7 +27,10 @@ DEBUG_ENV = "HRD_TUI_DEBUG"
 
 
 def _err(message: str) -> None:
-    print(f"hrd-tui: {message}", file=sys.stderr, flush=True)
+    """One line on stderr. Messages can quote file contents: never a control sequence."""
+    from hrd_tui.sanitize import for_display
+
+    print(f"hrd-tui: {for_display(message)}", file=sys.stderr, flush=True)
 
 
 # -- secrets -------------------------------------------------------------------
@@ -239,7 +243,10 @@ def cmd_export(args: argparse.Namespace) -> int:
                 from hrd_tui.services.export import export_document
 
                 doc = export_document(session, opened.header.vault_id)
-                data = json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+                text = json.dumps(doc, ensure_ascii=False, indent=1)
+                # JSON escapes C0 controls itself; C1 controls (8-bit CSI ...) it leaves raw.
+                text = re.sub("[\x80-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)
+                data = text.encode("utf-8") + b"\n"
     _err("WARNING: this export is PLAIN TEXT. Keep it encrypted, never e-mail it, and delete it when done.")
     _write_output(data, args.output)
     return 0
@@ -277,7 +284,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     with _open(args, readonly=False) as opened:
         with opened.store.session("importing the checklist template") as session:
             row = checklists.import_template(session, text, args.file)
-            print(f"Imported checklist template '{row.id}' version {row.version}: {row.title} ({len(row.items)} items).")
+            from hrd_tui.sanitize import for_display
+
+            print(for_display(f"Imported checklist template '{row.id}' version {row.version}: {row.title} "
+                              f"({len(row.items)} items)."))
     return 0
 
 

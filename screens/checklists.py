@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Input, OptionList, Progre
 from textual.widgets.option_list import Option
 
 from hrd_tui.errors import HrdError
+from hrd_tui.sanitize import for_display
 from hrd_tui.screens.sections import Section, SectionScreen
 from hrd_tui.screens.widgets.draft_input import DraftInput
 from hrd_tui.screens.widgets.vault_text import VaultText, literal
@@ -84,8 +85,12 @@ class ChecklistsScreen(SectionScreen):
         if not choice:
             return
         template_id, attachment = choice
-        with self.app.session("starting a checklist") as session:  # type: ignore[attr-defined]
-            run = checklists.start_run(session, template_id, attachment)
+        try:
+            with self.app.session("starting a checklist") as session:  # type: ignore[attr-defined]
+                run = checklists.start_run(session, template_id, attachment)
+        except HrdError as exc:
+            self.app.notify(str(exc), severity="error", markup=False)
+            return
         self.refresh_runs()
         self.app.push_screen(WalkthroughScreen(run.id))
 
@@ -158,7 +163,7 @@ class ImportTemplateModal(ModalScreen[None]):
         except HrdError as exc:
             self.query_one("#import-status", VaultText).set_text(str(exc))
             return
-        self.app.notify(f"Imported '{row.title}' ({len(row.items)} items).")
+        self.app.notify(for_display(f"Imported '{row.title}' ({len(row.items)} items)."), markup=False)
         self.dismiss(None)
 
 
@@ -275,9 +280,13 @@ class WalkthroughScreen(Screen[None]):
         if index is None:
             return
         item_id = self.items[index]["id"]
-        with self.app.session("saving the checklist") as session:  # type: ignore[attr-defined]
-            run = checklists.get_run(session, self.run_id)
-            checklists.set_item(session, run, item_id, ItemStatus(status))
+        try:
+            with self.app.session("saving the checklist") as session:  # type: ignore[attr-defined]
+                run = checklists.get_run(session, self.run_id)
+                checklists.set_item(session, run, item_id, ItemStatus(status))
+        except HrdError as exc:  # nothing changed: say so, keep the screen as it was
+            self.app.notify(str(exc), severity="error", markup=False)
+            return
         self.status[item_id] = ItemStatus(status)
         self.query_one("#walk-items", OptionList).replace_option_prompt_at_index(index, self._label(index, self.items[index]))
         self._refresh_progress()
@@ -293,8 +302,13 @@ class WalkthroughScreen(Screen[None]):
         def save(note: str | None) -> None:
             if note is None:
                 return
-            with self.app.session("saving the note") as session:  # type: ignore[attr-defined]
-                checklists.set_item(session, checklists.get_run(session, self.run_id), item["id"], note=note)
+            try:
+                with self.app.session("saving the note") as session:  # type: ignore[attr-defined]
+                    checklists.set_item(session, checklists.get_run(session, self.run_id), item["id"], note=note)
+            except HrdError as exc:
+                self.app.notify(f"{exc} The note is kept as a draft.", severity="error", markup=False)
+                self.app.draft_changed(key, note)  # type: ignore[attr-defined]
+                return
             self.notes[item["id"]] = note
             self._show(index)
 
@@ -305,10 +319,11 @@ class WalkthroughScreen(Screen[None]):
         self.app.pop_screen()
 
     def on_screen_suspend(self) -> None:
-        """Leaving (back, another section, a lock): remember the item to resume at."""
-        self._remember_position()
+        """Leaving (back, another section): remember the item to resume at."""
+        self.save_state()
 
-    def _remember_position(self) -> None:
+    def save_state(self) -> None:
+        """Called by the app before a lock or an exit, too, while the vault is open."""
         if self.app.locked or not self.items:  # type: ignore[attr-defined]
             return
         index = self.current

@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from hrd_tui.errors import NotFound, ValidationError
+from hrd_tui.sanitize import for_display
 from hrd_tui.models import ChecklistItemState, ChecklistRun, ChecklistTemplate, Contact, Hearing, ThreatCase, Trial
 from hrd_tui.services import base, reference, templates
 from hrd_tui.vocab import CaseStatus, ItemStatus
@@ -155,7 +156,9 @@ def get_run(session: Session, run_id: str) -> ChecklistRun:
 
 
 def export_markdown(session: Session, run: ChecklistRun) -> str:
-    """The run as Markdown: each item with its state, note and when it last changed."""
+    """The run as Markdown: each item with its state, note and when it last changed.
+
+    Plain text that will be shown in terminals and editors: no control sequences."""
     template = template_of(session, run)
     by_item = states(session, run)
     done = progress(session, run)
@@ -174,4 +177,4 @@ def export_markdown(session: Session, run: ChecklistRun) -> str:
             lines.append(f"   - Note: {state.note}")
         if state and status != ItemStatus.OPEN:
             lines.append(f"   - Changed: {state.updated_at:%Y-%m-%d %H:%M} UTC")
-    return "\n".join(lines) + "\n"
+    return for_display("\n".join(lines)) + "\n"

@@ -50,58 +50,81 @@ class Template:
     sources: list[str] = field(default_factory=list)
 
 
-def _line_of(text: str, key: str, occurrence: int = 0, after: int = 0) -> int | None:
-    """The line (1-based) where ``key =`` (or ``[[key]]``) appears, the Nth time after a line."""
-    pattern = re.compile(rf"^[ \t]*(\[\[[ \t]*{re.escape(key)}[ \t]*\]\]|{re.escape(key)}[ \t]*=)", re.MULTILINE)
-    matches = [m for m in pattern.finditer(text) if text.count("\n", 0, m.start()) + 1 > after]
-    if occurrence < len(matches):
-        return text.count("\n", 0, matches[occurrence].start()) + 1
-    return None
+_KEY_LINE = re.compile(r"^[ \t]*(?:\[\[[ \t]*([A-Za-z0-9_-]+)[ \t]*\]\]|([A-Za-z0-9_-]+)[ \t]*=)")
+MAX_BYTES = 1 << 20
+MAX_ID = 100
+MAX_VERSION = 2**31 - 1
+
+
+class _Lines:
+    """Where each key is written, found in one pass (``key =`` or ``[[key]]``)."""
+
+    def __init__(self, text: str) -> None:
+        self.found: list[tuple[int, str]] = []
+        for number, line in enumerate(text.splitlines(), 1):
+            match = _KEY_LINE.match(line)
+            if match:
+                self.found.append((number, match.group(1) or match.group(2)))
+
+    def of(self, key: str, occurrence: int = 0, after: int = 0) -> int | None:
+        lines = [n for n, k in self.found if k == key and n > after]
+        return lines[occurrence] if occurrence < len(lines) else None
 
 
 def parse(text: str, source: str) -> Template:
     """Parse and check one template; raise TemplateError naming the file and line."""
+    if len(text.encode("utf-8", errors="replace")) > MAX_BYTES:
+        raise TemplateError(source, None, f"larger than {MAX_BYTES // 1024} KiB; not a checklist template")
+    text = text.removeprefix("\ufeff")  # a byte-order mark some editors write
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         raise TemplateError(source, int(match.group(1)) if match else None, f"not valid TOML ({exc})") from None
+    except RecursionError:
+        raise TemplateError(source, None, "nested too deeply to be a checklist template") from None
+    lines = _Lines(text)
+    _line_of = lines.of
     for key in data:
         if key not in TOP_KEYS:
-            raise TemplateError(source, _line_of(text, key), f"unknown key '{key}'")
+            raise TemplateError(source, _line_of(key), f"unknown key '{key}'")
     for key in REQUIRED_TOP:
         if key not in data:
             raise TemplateError(source, None, f"missing '{key}'" + (" (at least one [[item]])" if key == "item" else ""))
     for key, kind in TOP_KEYS.items():
         if key in data and (not isinstance(data[key], kind) or isinstance(data[key], bool)):
-            raise TemplateError(source, _line_of(text, key), f"'{key}' must be a {kind.__name__}")
+            raise TemplateError(source, _line_of(key), f"'{key}' must be a {kind.__name__}")
     if data["schema"] != SCHEMA:
-        raise TemplateError(source, _line_of(text, "schema"), f"schema {data['schema']} is not known (this hrd-tui reads {SCHEMA})")
+        raise TemplateError(source, _line_of("schema"), f"schema {data['schema']} is not known (this hrd-tui reads {SCHEMA})")
     if not SLUG.match(data["id"]):
-        raise TemplateError(source, _line_of(text, "id"), "'id' must be lowercase letters, digits and dashes")
-    if data["version"] < 1:
-        raise TemplateError(source, _line_of(text, "version"), "'version' must be 1 or more")
+        raise TemplateError(source, _line_of("id"), "'id' must be lowercase letters, digits and dashes")
+    if not 1 <= data["version"] <= MAX_VERSION:
+        raise TemplateError(source, _line_of("version"), f"'version' must be between 1 and {MAX_VERSION}")
+    if len(data["id"]) > MAX_ID:
+        raise TemplateError(source, _line_of("id"), f"'id' is longer than {MAX_ID} characters")
     if not data["title"].strip():
-        raise TemplateError(source, _line_of(text, "title"), "'title' is empty")
+        raise TemplateError(source, _line_of("title"), "'title' is empty")
     if not data["item"]:
         raise TemplateError(source, None, "a template needs at least one [[item]]")
     seen: set[str] = set()
     items: list[dict[str, str]] = []
     for n, item in enumerate(data["item"]):
-        line = _line_of(text, "item", n)
+        line = _line_of("item", n)
         if not isinstance(item, dict):
             raise TemplateError(source, line, f"item {n + 1} is not a table")
         for key in item:
             if key not in ITEM_KEYS:
-                raise TemplateError(source, _line_of(text, key, 0, after=line or 0), f"item {n + 1}: unknown key '{key}'")
+                raise TemplateError(source, _line_of(key, 0, after=line or 0), f"item {n + 1}: unknown key '{key}'")
         for key in ITEM_KEYS:
             value = item.get(key)
             if not isinstance(value, str) or not value.strip():
                 raise TemplateError(source, line, f"item {n + 1}: '{key}' is missing or empty")
         if not SLUG.match(item["id"]):
-            raise TemplateError(source, _line_of(text, "id", 0, after=line or 0), f"item {n + 1}: id '{item['id']}' must be lowercase letters, digits and dashes")
+            raise TemplateError(source, _line_of("id", 0, after=line or 0), f"item {n + 1}: id '{item['id']}' must be lowercase letters, digits and dashes")
+        if len(item["id"]) > MAX_ID:
+            raise TemplateError(source, _line_of("id", 0, after=line or 0), f"item {n + 1}: id longer than {MAX_ID} characters")
         if item["id"] in seen:
-            raise TemplateError(source, _line_of(text, "id", 0, after=line or 0), f"item {n + 1}: id '{item['id']}' is used twice")
+            raise TemplateError(source, _line_of("id", 0, after=line or 0), f"item {n + 1}: id '{item['id']}' is used twice")
         seen.add(item["id"])
         items.append({key: item[key] for key in ITEM_KEYS})
     sources = [str(s) for s in data.get("sources", [])]

@@ -139,3 +139,40 @@ async def test_attach_to_a_reporting_period_and_import_from_the_screen(app, tmp_
         with app.session() as s:
             run = checklists.get_run(s, app.screen.run_id)
             assert run.template_id == "visit" and run.period_start is not None and run.case_id is None
+
+
+async def test_place_survives_lock_and_the_palette_works_from_the_walkthrough(app) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await start_fair_trial(app, pilot)
+        run_id = app.screen.run_id
+        await pilot.press("down", "down", "down")  # to item 4, no change made
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await unlock(app, pilot)
+        await pilot.press("k")  # the checklists section again (it was the current one): no clash
+        await pilot.pause()
+        with app.session() as s:
+            run = checklists.get_run(s, run_id)
+            assert run.current_item == checklists.template_of(s, run).items[3]["id"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, WalkthroughScreen) and app.screen.current == 3
+        app.action_start_checklist()  # from inside the walkthrough
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, StartChecklistModal)
+
+
+async def test_a_refused_change_is_reported_not_fatal(app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await start_fair_trial(app, pilot)
+        screen = app.screen
+        screen.notes_before = dict(screen.notes)
+        screen.action_note()
+        await pilot.pause()
+        app.screen.query_one("#note").value = "x" * 100_001  # over the note's limit
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, WalkthroughScreen) and app.return_code is None

@@ -74,3 +74,24 @@ def test_import_run_and_versioning(opened: vault.Vault) -> None:
         md = checklists.export_markdown(s, old_run)
     assert "1. [x] Ask for permission (done)" in md and "Note: granted by the warden" in md
     assert "2. [!] Consent of the detainee (blocked)" in md and "version 1" in md
+
+
+def test_odd_files_get_a_clear_refusal() -> None:
+    assert templates.parse("\ufeff" + GOOD, "bom.toml").id == "my-visit"  # a byte-order mark is fine
+    with pytest.raises(TemplateError, match="between 1 and"):
+        templates.parse(GOOD.replace("version = 1", "version = 99999999999999999999"), "v.toml")
+    with pytest.raises(TemplateError, match="longer than 100"):
+        templates.parse(GOOD.replace('id = "my-visit"', f'id = "{"a" * 101}"'), "long.toml")
+    with pytest.raises(TemplateError, match="nested too deeply"):
+        templates.parse("x = " + "[" * 5000 + "]" * 5000 + "\n" + GOOD, "deep.toml")
+    big = GOOD + "".join(f'\n[[item]]\nid = "i{n}"\ntext = "t"\nguidance = "g"\n' for n in range(2000))
+    assert len(templates.parse(big, "big.toml").items) == 2002  # one pass, not one scan per item
+
+
+def test_exports_carry_no_control_sequences(opened: vault.Vault) -> None:
+    with opened.store.session() as s:
+        checklists.import_template(s, GOOD.replace("Ask for permission", "Ask\\u001b]52;c;ZXZpbA==\\u0007 for permission"), "x.toml")
+        run = checklists.start_run(s, "my-visit")
+        checklists.set_item(s, run, "permission", ItemStatus.DONE, note="ok\x1b]0;pwned\x07")
+        md = checklists.export_markdown(s, run)
+    assert "\x1b" not in md and "\x07" not in md and "Ask]52;c;ZXZpbA== for permission" in md
