@@ -166,10 +166,7 @@ class HrdApp(App[None]):
         exit can hang on a dead pty, so the process ends at once. After SIGTERM
         the terminal is restored, with an alarm as the backstop.
         """
-        try:
-            self.save_drafts_now()
-        finally:
-            self.close_vault()
+        self._save_and_close()
         if terminal_gone:
             os._exit(0)
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
@@ -177,6 +174,10 @@ class HrdApp(App[None]):
         self.exit()
 
     def on_unmount(self) -> None:
+        self._save_and_close()
+
+    def _save_and_close(self) -> None:
+        """What is typed and every screen's place saved, then the store closed, come what may."""
         try:
             self.save_drafts_now()
         finally:

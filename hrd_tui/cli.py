@@ -83,12 +83,11 @@ def _open(args: argparse.Namespace, *, readonly: bool):
     from hrd_tui import vault
 
     vault_dir = paths.resolve_vault_dir(args.vault)
-    if not vault_dir.is_dir():
-        raise vault.NoVault(f"No vault at {vault_dir}. Create one with 'hrd-tui init' (or try 'hrd-tui demo').")
-    vault.read_header(vault_dir)  # a missing or damaged header fails before the passphrase is asked
+    vault.read_header(vault_dir)  # no vault, or a damaged header, fails before the passphrase is asked
     secret = _unlock_secret(args)
-    if vault.unlock_delay(vault_dir):
-        _err(f"too many failed attempts: waiting {vault.unlock_delay(vault_dir):.0f} s before trying.")
+    delay = vault.unlock_delay(vault_dir)
+    if delay:
+        _err(f"too many failed attempts: waiting {delay:.0f} s before trying.")
     opened = vault.unlock(vault_dir, secret, readonly=readonly)
     for warning in opened.warnings:
         _err(f"warning: {warning}")
@@ -280,10 +279,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise HrdError(f"Cannot read {args.file}: {getattr(exc, 'strerror', None) or 'not UTF-8 text'}.") from None
     from hrd_tui.services import checklists, templates
 
-    templates.parse(text, args.file)  # a broken file is refused before the passphrase is asked
+    template = templates.parse(text, args.file)  # a broken file is refused before the passphrase is asked
     with _open(args, readonly=False) as opened:
         with opened.store.session("importing the checklist template") as session:
-            row = checklists.import_template(session, text, args.file)
+            row = checklists.store_template(session, template)
             from hrd_tui.sanitize import for_display
 
             print(for_display(f"Imported checklist template '{row.id}' version {row.version}: {row.title} "

@@ -13,7 +13,6 @@ This module composes the pieces: file hygiene (paths.py), key slots
 
 from __future__ import annotations
 
-import errno
 import fcntl
 import json
 import os
@@ -201,12 +200,13 @@ class Vault:
         key = bytes(self._data_key)
         slot = keyslots.make_slot(self.header.vault_id, "passphrase", new_passphrase.encode("utf-8"), key, params)
         self.header.set_slot(slot)
-        atomic_write(header_path(self.dir), self.header.to_bytes(key))
+        header = self.header.to_bytes(key)
+        atomic_write(header_path(self.dir), header)
         # The automatic backups inside the vault hold the same data key: left
         # with the old slot, the old passphrase would still open them (and, with
         # their header, this database). They get the new header too.
         for old in sorted((self.dir / BACKUPS_NAME).glob(f"*/{HEADER_NAME}")):
-            atomic_write(old, self.header.to_bytes(key))
+            atomic_write(old, header)
 
     def header_bytes(self) -> bytes:
         return self.header.to_bytes(bytes(self._data_key))
@@ -309,8 +309,10 @@ def create(vault_dir: Path, passphrase: str, *, params: KdfParams | None = None)
         if store is not None:
             store.close()
         if not exists(vault_dir):
-            for suffix in ("", *DB_SIDECARS):
-                Path(str(db_path(vault_dir)) + suffix).unlink(missing_ok=True)
+            try:
+                remove_database_files(vault_dir)
+            except HrdError:
+                pass  # the original error is the one to report
         lock.release()
         raise
     vault = Vault(vault_dir, header, store, bytearray(data_key), lock)
@@ -413,12 +415,12 @@ def _prepare_schema(store: Store) -> None:
 
 
 def remove_database_files(vault_dir: Path) -> None:
+    """The database and its -wal/-shm/-journal companions (SECURITY.md: never leave them)."""
     for suffix in ("", *DB_SIDECARS):
         try:
             Path(str(db_path(vault_dir)) + suffix).unlink(missing_ok=True)
         except OSError as exc:
-            if exc.errno != errno.ENOENT:
-                raise from_os_error(exc, "removing database files") from exc
+            raise from_os_error(exc, "removing database files") from exc
 
 
 def count_rows(vault: Vault) -> dict[str, int]:

@@ -38,7 +38,11 @@ def list_templates(session: Session) -> list[ChecklistTemplate]:
 
 def import_template(session: Session, text: str, source: str) -> ChecklistTemplate:
     """An officer's own template, checked and stored in the vault."""
-    tpl = templates.parse(text, source)
+    return store_template(session, templates.parse(text, source))
+
+
+def store_template(session: Session, tpl: templates.Template) -> ChecklistTemplate:
+    """Store an already checked template: never over a shipped one or an existing version."""
     if tpl.id in {b.id for b in reference.builtin_templates()}:
         raise ValidationError({"id": f"'{tpl.id}' is a shipped template; give yours another id"})
     existing = session.get(ChecklistTemplate, (tpl.id, tpl.version))
