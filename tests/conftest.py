@@ -7,7 +7,9 @@ real stack: SQLCipher, key slots, migrations, services.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -20,6 +22,7 @@ os.environ["HRD_TUI_TEST_KDF"] = "1"
 os.environ.pop("HRD_TUI_VAULT", None)
 # Never touch the real user's vault: the platform default points into a temp dir.
 os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="hrd-tui-tests-xdg-")
+atexit.register(shutil.rmtree, os.environ["XDG_DATA_HOME"], True)  # leave nothing behind in /tmp
 
 from hrd_tui import vault as vault_mod  # noqa: E402
 
