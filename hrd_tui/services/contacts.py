@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from hrd_tui.errors import ValidationError
 from hrd_tui.models import (
+    CaseDefender,
     ConsentRecord,
     Contact,
     ContactFocusArea,
@@ -20,9 +22,12 @@ from hrd_tui.models import (
     InteractionParticipant,
     Relationship,
     SecureChannel,
+    ThreatCase,
+    Trial,
+    TrialDefendant,
 )
 from hrd_tui.services import base, search
-from hrd_tui.vocab import ConsentScope, ConsentValue, FocusArea
+from hrd_tui.vocab import NAMING_VALUES, ConsentScope, ConsentValue, FocusArea
 
 CODENAME_WORDS = (
     "Heron", "Cedar", "Lantern", "Harbor", "Falcon", "Juniper", "Meridian", "Orchid", "Quartz", "Sparrow",
@@ -61,6 +66,9 @@ def _check_codename_free(session: Session, codename: str, own_id: str | None) ->
 
 
 def update_contact(session: Session, contact: Contact, changes: Mapping[str, Any]) -> Contact:
+    """A blank codename gets a new one, as at creation: a contact always has one."""
+    if "codename" in changes and not str(changes["codename"] or "").strip():
+        changes = {**changes, "codename": new_codename(session)}
     if "codename" in changes:
         _check_codename_free(session, str(changes["codename"]), contact.id)
     return base.update(session, contact, changes)
@@ -99,8 +107,12 @@ def channels(session: Session, contact_id: str) -> list[SecureChannel]:
 
 
 def record_consent(session: Session, contact: Contact, data: Mapping[str, Any]) -> ConsentRecord:
-    record = base.create(session, ConsentRecord, {**data, "contact_id": contact.id})
-    return record
+    """Naming takes never / anonymised / named, the other scopes granted / refused
+    (the schema refuses the rest; said here first, against the field)."""
+    scope, value = data.get("scope"), data.get("value")
+    if scope and value and (str(scope) == ConsentScope.NAMING) != (str(value) in NAMING_VALUES):
+        raise ValidationError({"value": "naming takes never, anonymised or named; the other scopes granted or refused"})
+    return base.create(session, ConsentRecord, {**data, "contact_id": contact.id})
 
 
 def current_consent(session: Session, contact_id: str, scope: ConsentScope) -> ConsentRecord | None:
@@ -174,3 +186,102 @@ def list_contacts(session: Session, query: str = "", *, limit: int = 200, offset
 
 def delete_contact(session: Session, contact: Contact) -> None:
     base.delete(session, contact)
+
+
+def consent_history(session: Session, contact_id: str) -> list[ConsentRecord]:
+    """Every consent decision, the one in force for each scope first, then older ones."""
+    stmt = (
+        select(ConsentRecord)
+        .where(ConsentRecord.contact_id == contact_id)
+        .order_by(col(ConsentRecord.given_on).desc(), col(ConsentRecord.created_at).desc())
+    )
+    return list(session.exec(stmt))
+
+
+@dataclass(frozen=True)
+class Related:
+    """A relationship seen from one contact: ``outgoing`` when this contact is its subject."""
+
+    relationship: Relationship
+    other: Contact
+    outgoing: bool
+
+
+def relationships_of(session: Session, contact_id: str) -> list[Related]:
+    found: list[Related] = []
+    for rel in session.exec(select(Relationship).where(Relationship.from_contact_id == contact_id)):
+        found.append(Related(rel, base.get(session, Contact, rel.to_contact_id), True))
+    for rel in session.exec(select(Relationship).where(Relationship.to_contact_id == contact_id)):
+        found.append(Related(rel, base.get(session, Contact, rel.from_contact_id), False))
+    return found
+
+
+def follow_ups_of(session: Session, contact_id: str) -> list[FollowUp]:
+    """Open ones first, soonest due first; then the done ones, latest first."""
+    rows = list(session.exec(select(FollowUp).where(FollowUp.contact_id == contact_id)))
+    open_ = sorted((f for f in rows if f.done_on is None), key=lambda f: f.due_on)
+    done = sorted((f for f in rows if f.done_on is not None), key=lambda f: f.done_on or f.due_on, reverse=True)
+    return open_ + done
+
+
+def complete_follow_up(session: Session, follow_up_id: str, today: date) -> FollowUp:
+    return base.update(session, base.get(session, FollowUp, follow_up_id), {"done_on": today})
+
+
+@dataclass
+class ContactDetail:
+    """Everything the detail view shows, read in one transaction."""
+
+    contact: Contact
+    focus_areas: list[FocusArea]
+    channels: list[SecureChannel]
+    consents: list[ConsentRecord]
+    relationships: list[Related]
+    interactions: list[Interaction]
+    follow_ups: list[FollowUp]
+    cases: list[ThreatCase]
+    trials: list[Trial]
+
+    def in_force(self) -> dict[ConsentScope, ConsentRecord]:
+        current: dict[ConsentScope, ConsentRecord] = {}
+        for record in self.consents:  # newest first
+            current.setdefault(record.scope, record)
+        return current
+
+
+def detail(session: Session, contact_id: str) -> ContactDetail:
+    contact = base.get(session, Contact, contact_id)
+    cases = session.exec(
+        select(ThreatCase).join(CaseDefender, col(CaseDefender.case_id) == ThreatCase.id)
+        .where(CaseDefender.contact_id == contact_id).order_by(col(ThreatCase.opened_on).desc())
+    )
+    trials = session.exec(
+        select(Trial).join(TrialDefendant, col(TrialDefendant.trial_id) == Trial.id)
+        .where(TrialDefendant.contact_id == contact_id).order_by(col(Trial.created_at).desc())
+    )
+    return ContactDetail(
+        contact=contact,
+        focus_areas=focus_areas(session, contact_id),
+        channels=channels(session, contact_id),
+        consents=consent_history(session, contact_id),
+        relationships=relationships_of(session, contact_id),
+        interactions=interactions_of(session, contact_id),
+        follow_ups=follow_ups_of(session, contact_id),
+        cases=list(cases),
+        trials=list(trials),
+    )
+
+
+def by_codenames(session: Session, codenames: Iterable[str], field: str) -> list[Contact]:
+    """Contacts named by codename (what an officer types in discreet company); every unknown one named."""
+    found: list[Contact] = []
+    missing: list[str] = []
+    for codename in codenames:
+        contact = session.exec(select(Contact).where(Contact.codename == codename.strip())).first()
+        if contact is None:
+            missing.append(codename)
+        else:
+            found.append(contact)
+    if missing:
+        raise ValidationError({field: f"no contact with codename {', '.join(missing)}"})
+    return found

@@ -11,8 +11,10 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from dataclasses import dataclass
+
 from sqlalchemy import event, inspect
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col, select
 
 from hrd_tui.models import Draft, Record, RecordVersion, utcnow
 from hrd_tui.services import search
@@ -83,3 +85,40 @@ def _after_flush(session: Session, _ctx: Any) -> None:
 
 def _unique(objs: list[Any]) -> list[Any]:
     return list({id(o): o for o in objs}.values())
+
+
+#: Bookkeeping columns a reader of the history does not need to see change.
+UNINTERESTING = frozenset({"updated_at"})
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field's move from ``before`` to ``after``, at ``when`` (the time of the edit)."""
+
+    when: datetime
+    field: str
+    before: Any
+    after: Any
+
+
+def versions(session: Session, entity: str, entity_id: str) -> list[RecordVersion]:
+    """The earlier versions of one record, oldest first."""
+    stmt = (
+        select(RecordVersion)
+        .where(RecordVersion.entity == entity, RecordVersion.entity_id == entity_id)
+        .order_by(col(RecordVersion.changed_at), col(RecordVersion.id))
+    )
+    return list(session.exec(stmt))
+
+
+def changes(session: Session, obj: SQLModel) -> list[Change]:
+    """What changed in ``obj`` over time, newest first: each earlier version against the next."""
+    states = [(v.changed_at, v.data) for v in versions(session, type(obj).__tablename__, _identity(obj))]
+    current = {attr.key: jsonable(getattr(obj, attr.key)) for attr in inspect(obj).mapper.column_attrs}
+    found: list[Change] = []
+    for n in reversed(range(len(states))):
+        when, before = states[n]
+        after = states[n + 1][1] if n + 1 < len(states) else current
+        found += [Change(when, key, old, after.get(key)) for key, old in before.items()
+                  if key not in UNINTERESTING and after.get(key) != old]
+    return found

@@ -38,6 +38,12 @@ def label(vocabulary: str, value: str) -> str:
     return entry["label"] if entry else str(value)
 
 
+def short_label(vocabulary: str, value: str) -> str:
+    """A label short enough for a narrow table column (the full label if none is given)."""
+    entry = _labels().get(vocabulary, {}).get(str(value))
+    return entry.get("short", entry["label"]) if entry else str(value)
+
+
 _LABELS: dict[str, dict[str, dict[str, str]]] | None = None
 
 

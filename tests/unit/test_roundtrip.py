@@ -35,6 +35,7 @@ def test_taxonomy_labels_match_the_vocabularies() -> None:
     for name, enum in VOCABULARIES.items():
         assert set(labels[name]) == {m.value for m in enum}, name
         assert all(entry["label"].strip() for entry in labels[name].values())
+        assert all(len(entry.get("short", "x")) <= 11 for entry in labels[name].values()), name
 
 
 def test_resources_have_what_a_referral_needs() -> None:
