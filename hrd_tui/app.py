@@ -26,6 +26,7 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.timer import Timer
 
 from hrd_tui.errors import HrdError
 from hrd_tui.paths import vault_exists
@@ -43,6 +44,8 @@ IDLE_CHECK_SECONDS = 1.0
 HARD_EXIT_SECONDS = 1.5
 WARM_UP_AFTER_SECONDS = 0.3
 DRAFT_SAVE_SECONDS = 2.0
+#: A handle copied to the officer's clipboard is wiped again after this long.
+CLIPBOARD_CLEAR_SECONDS = 30.0
 #: Built-in palette commands we keep: "Screenshot" would write the screen, data
 #: and all, to a plain file; "Quit" and "Keys" have our own versions.
 KEPT_SYSTEM_COMMANDS = {"Theme"}
@@ -60,14 +63,31 @@ HIGH_CONTRAST = Theme(
 ScreenFactory = Callable[[Section], Screen]
 
 
+# Each imports its screen (and so the services and models) only when first entered, after unlock.
 def _checklists_screen(section: Section) -> Screen:
-    from hrd_tui.screens.checklists import ChecklistsScreen  # services and models: after unlock only
+    from hrd_tui.screens.checklists import ChecklistsScreen
 
     return ChecklistsScreen(section)
 
 
+def _contacts_screen(section: Section) -> Screen:
+    from hrd_tui.screens.contacts import ContactsScreen
+
+    return ContactsScreen(section)
+
+
+def _today_screen(section: Section) -> Screen:
+    from hrd_tui.screens.today import TodayScreen
+
+    return TodayScreen(section)
+
+
 #: The sections that have their own screens so far; the others show their placeholder.
-SECTION_SCREENS: dict[str, ScreenFactory] = {"checklists": _checklists_screen}
+SECTION_SCREENS: dict[str, ScreenFactory] = {
+    "today": _today_screen,
+    "contacts": _contacts_screen,
+    "checklists": _checklists_screen,
+}
 
 
 def _terminal_gone() -> bool:
@@ -119,6 +139,8 @@ class HrdApp(App[None]):
         self.unsaved_drafts: set[str] = set()
         self.recovered_drafts: set[str] = set()
         self._imports = threading.Lock()
+        self.clipboard_clear_seconds = CLIPBOARD_CLEAR_SECONDS
+        self._clipboard_timer: Timer | None = None
         self.register_theme(DARK)
         self.register_theme(HIGH_CONTRAST)
         self.theme = self.settings.theme if self.settings.theme in self.available_themes else DARK.name
@@ -179,9 +201,32 @@ class HrdApp(App[None]):
     def _save_and_close(self) -> None:
         """What is typed and every screen's place saved, then the store closed, come what may."""
         try:
+            self.clear_clipboard()
             self.save_drafts_now()
         finally:
             self.close_vault()
+
+    # -- the officer's clipboard -----------------------------------------------------
+    def copy_for_officer(self, text: str, what: str) -> None:
+        """Copy to the officer's own terminal (OSC 52, so it works over SSH), and wipe
+        it again after a while: a handle must not linger in a shared clipboard."""
+        self.copy_to_clipboard(text)
+        if self._clipboard_timer is not None:
+            self._clipboard_timer.stop()
+        self._clipboard_timer = self.set_timer(self.clipboard_clear_seconds, self.clear_clipboard)
+        self.notify(f"{what} copied to your terminal's clipboard; it is cleared in {self.clipboard_clear_seconds:.0f} s.",
+                    markup=False)
+
+    def clear_clipboard(self) -> None:
+        """Overwrite what we copied (an empty OSC 52 payload); also done at lock and exit."""
+        if self._clipboard_timer is None:
+            return
+        self._clipboard_timer.stop()
+        self._clipboard_timer = None
+        try:
+            self.copy_to_clipboard("")
+        except Exception:  # noqa: BLE001 - a gone terminal cannot hold the copy either
+            pass
 
     def _handle_exception(self, error: Exception) -> None:
         """An unexpected error: close the vault and say one line, never a traceback.
@@ -367,6 +412,7 @@ class HrdApp(App[None]):
         if self.locked:
             return
         try:
+            self.clear_clipboard()
             self.save_drafts_now()
             while len(self.screen_stack) > 2:
                 self.pop_screen()  # screens save their place as they go (ScreenSuspend)
@@ -395,9 +441,13 @@ class HrdApp(App[None]):
         if not self.locked and section in SECTION_BY_NAME:
             self._enter(section)
 
+    def run_in_section(self, section: str, action: str) -> None:
+        """Go to a section and run one of its screen's actions (palette commands)."""
+        self._enter(section)
+        self.call_after_refresh(self.screen.run_action, action)
+
     def action_start_checklist(self) -> None:
-        self._enter("checklists")
-        self.call_after_refresh(self.screen.run_action, "start")
+        self.run_in_section("checklists", "start")
 
     def action_toggle_discreet(self) -> None:
         self.discreet = not self.discreet
@@ -443,6 +493,10 @@ class HrdApp(App[None]):
                                         lambda action=binding.action: screen.run_action(action))
             yield SystemCommand("Start checklist", "Pick a checklist template and walk through it",
                                 self.action_start_checklist)
+            yield SystemCommand("New contact", "Add a person or organisation to the contacts",
+                                lambda: self.run_in_section("contacts", "new"))
+            yield SystemCommand("Import contacts", "Import a CSV or vCard file, with a preview first",
+                                lambda: self.run_in_section("contacts", "import_file"))
             yield SystemCommand("Lock", "Lock the vault now (ctrl+l)", self.action_lock)
             yield SystemCommand("Discreet mode", "Show codenames instead of names (d)", self.action_toggle_discreet)
             for section in SECTIONS:

@@ -1,0 +1,302 @@
+"""Creating and editing contacts, and the small records around them: an
+interaction (with its follow-up), a consent decision, a secure channel, a
+relationship. Every form keeps what was typed when the vault refuses it, and
+leaving a changed form asks first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, Static
+
+from hrd_tui.errors import HrdError, ValidationError
+from hrd_tui.screens.widgets.confirm import ConfirmModal
+from hrd_tui.screens.widgets.record_form import FieldSpec, RecordForm
+from hrd_tui.screens.widgets.vault_text import VaultText
+from hrd_tui.services import base, contacts, reference
+from hrd_tui.services.history import VaultSession as Session
+from hrd_tui.vocab import (
+    Certainty,
+    ChannelKind,
+    ConsentScope,
+    ConsentValue,
+    ContactKind,
+    FocusArea,
+    InteractionKind,
+    RelationshipKind,
+)
+
+
+def choices(vocabulary: str, enum: Any) -> tuple[tuple[str, str], ...]:
+    return tuple((m.value, reference.label(vocabulary, m.value)) for m in enum)
+
+
+#: Textual only reads BINDINGS from widget classes, so each form class names these.
+FORM_BINDINGS = [
+    Binding("f2", "save", "Save", id="form.save"),
+    Binding("escape", "leave", "Back", id="form.back"),
+]
+
+
+def contact_specs(discreet: bool) -> list[FieldSpec]:
+    return [
+        FieldSpec("name", "Name" + (" (hidden: discreet mode)" if discreet else ""), required=True, masked=discreet),
+        FieldSpec("codename", "Codename (blank: one is made up)", placeholder="e.g. Heron-101"),
+        FieldSpec("kind", "Kind", "choice", choices("contact_kind", ContactKind), required=True),
+        FieldSpec("focus_areas", "Focus areas (space toggles)", "multi", choices("focus_area", FocusArea)),
+        FieldSpec("organisation", "Organisation"),
+        FieldSpec("role", "Role"),
+        FieldSpec("country", "Country"),
+        FieldSpec("region", "Region"),
+        FieldSpec("languages", "Languages (comma-separated)", "list"),
+        FieldSpec("tags", "Tags (comma-separated)", "list"),
+        FieldSpec("email", "E-mail"),
+        FieldSpec("phone", "Phone"),
+        FieldSpec("direct_contact_safe", "Direct contact is safe", "bool"),
+        FieldSpec("cadence_days", "Keep in touch every N days", "int", placeholder="e.g. 30"),
+        FieldSpec("next_follow_up_on", "Next follow-up", "date", placeholder="YYYY-MM-DD, today or +N"),
+        FieldSpec("notes", "Notes", "long"),
+    ]
+
+
+class FormActions:
+    """Saving and leaving, shared by full-screen forms and small modal ones.
+
+    Subclasses say what is edited (``specs``, ``initial_values``) and how it is
+    saved (``store``, one transaction, raising ValidationError to refuse).
+    """
+
+    title_text = ""
+    editing = False  # an edit saves only the fields that changed
+
+    def specs(self) -> list[FieldSpec]:
+        raise NotImplementedError
+
+    def initial_values(self) -> dict[str, Any]:
+        return {}
+
+    def store(self, session: Session, values: dict[str, Any]) -> str:
+        raise NotImplementedError
+
+    def on_record_form_submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        form = self.query_one(RecordForm)  # type: ignore[attr-defined]
+        values, errors = form.values(only_changed=self.editing, today=date.today(), now=datetime.now().astimezone())
+        if errors:
+            form.show_errors(errors)
+            return
+        if self.editing and not values:
+            self.dismiss(None)  # type: ignore[attr-defined]
+            return
+        try:
+            with self.app.session("saving") as session:  # type: ignore[attr-defined]
+                record_id = self.store(session, values)
+        except ValidationError as exc:
+            form.show_errors(exc.errors)
+            return
+        except HrdError as exc:
+            self.app.notify(f"{exc} What you typed is still here.", severity="error", markup=False)  # type: ignore[attr-defined]
+            return
+        self.dismiss(record_id)  # type: ignore[attr-defined]
+
+    def action_leave(self) -> None:
+        if not self.query_one(RecordForm).dirty:  # type: ignore[attr-defined]
+            self.dismiss(None)  # type: ignore[attr-defined]
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.dismiss(None)  # type: ignore[attr-defined]
+
+        self.app.push_screen(ConfirmModal("Leave without saving? Your changes will be lost.",  # type: ignore[attr-defined]
+                                          yes="Leave", no="Stay"), answered)
+
+
+class FormScreen(FormActions, Screen[str | None]):
+    CSS_PATH = "contacts.tcss"
+    BINDINGS = FORM_BINDINGS
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Static(self.title_text + "  (Enter or F2 saves, Tab moves, Esc leaves)", id="form-title", markup=False)
+        yield RecordForm(self.specs(), self.initial_values(), id="form")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one(RecordForm).focus_first()
+
+
+class ContactFormScreen(FormScreen):
+    def __init__(self, contact_id: str | None) -> None:
+        super().__init__(classes="form-screen")
+        self.contact_id = contact_id
+        self.title_text = "Edit contact" if contact_id else "New contact"
+
+        self.editing = contact_id is not None
+
+    def specs(self) -> list[FieldSpec]:
+        return contact_specs(self.app.discreet)  # type: ignore[attr-defined]
+
+    def initial_values(self) -> dict[str, Any]:
+        if self.contact_id is None:
+            return {"kind": ContactKind.DEFENDER.value, "direct_contact_safe": True}
+        with self.app.session("reading the contact") as session:  # type: ignore[attr-defined]
+            contact = base.get(session, contacts.Contact, self.contact_id)
+            values: dict[str, Any] = contact.model_dump()
+            values["focus_areas"] = [a.value for a in contacts.focus_areas(session, contact.id)]
+        return values
+
+    def store(self, session: Session, values: dict[str, Any]) -> str:
+        areas = values.pop("focus_areas", None)
+        if self.contact_id is None:
+            contact = contacts.create_contact(session, values, areas or ())
+        else:
+            contact = base.get(session, contacts.Contact, self.contact_id)
+            contacts.update_contact(session, contact, values)
+            if areas is not None:
+                contacts.set_focus_areas(session, contact, areas)
+        return contact.id
+
+
+class RecordModal(FormActions, ModalScreen[str | None]):
+    """A small form about one contact, over the current screen."""
+
+    CSS_PATH = "contacts.tcss"
+    BINDINGS = FORM_BINDINGS
+    draft_prefix = ""
+
+    def __init__(self, contact_id: str) -> None:
+        super().__init__(classes="record-modal")
+        self.contact_id = contact_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="record-box"):
+            yield Static(self.title_text + "  (Enter or F2 saves, Esc cancels)", classes="record-title", markup=False)
+            yield VaultText("", id="record-who", single_line=True)
+            yield RecordForm(self.specs(), self.initial_values(), draft_prefix=self.draft_prefix, id="form")
+
+    def on_mount(self) -> None:
+        with self.app.session("reading the contact") as session:  # type: ignore[attr-defined]
+            contact = base.get(session, contacts.Contact, self.contact_id)
+            who = contact.codename if self.app.discreet else f"{contact.name} ({contact.codename})"  # type: ignore[attr-defined]
+        self.query_one("#record-who", VaultText).set_text(f"Contact: {who}")
+        self.query_one(RecordForm).focus_first()
+
+
+class InteractionModal(RecordModal):
+    """An interaction in a few keys: the summary is first; kind and time have defaults."""
+
+    title_text = "Log an interaction"
+
+    def __init__(self, contact_id: str) -> None:
+        super().__init__(contact_id)
+        self.draft_prefix = f"interaction:{contact_id}"
+
+    def specs(self) -> list[FieldSpec]:
+        return [
+            FieldSpec("summary", "Summary", required=True, draft=True),
+            FieldSpec("kind", "Kind", "choice", choices("interaction_kind", InteractionKind), required=True),
+            FieldSpec("occurred_at", "When", "datetime", placeholder="now, HH:MM or YYYY-MM-DD HH:MM"),
+            FieldSpec("follow_up", "Follow-up to do (optional)", draft=True),
+            FieldSpec("follow_up_due", "Follow-up due", "date", placeholder="YYYY-MM-DD or +N days"),
+            FieldSpec("conveyed_to_counterparts", "Concerns conveyed to embassy counterparts", "bool"),
+            FieldSpec("others", "Also present (codenames, comma-separated)", "list"),
+            FieldSpec("location", "Where (leave blank if it could endanger anyone)"),
+            FieldSpec("location_sensitive", "The location is sensitive (never in reports)", "bool"),
+        ]
+
+    def initial_values(self) -> dict[str, Any]:
+        return {"kind": InteractionKind.MEETING.value, "location_sensitive": True}
+
+    def store(self, session: Session, values: dict[str, Any]) -> str:
+        follow_up, due = values.pop("follow_up", ""), values.pop("follow_up_due", None)
+        others = values.pop("others", [])
+        values["occurred_at"] = values.get("occurred_at") or datetime.now().astimezone()
+        if follow_up and due is None:
+            raise ValidationError({"follow_up_due": "a follow-up needs a due date"})
+        if due is not None and not follow_up:
+            raise ValidationError({"follow_up": "say what is to be done by that date"})
+        people = [base.get(session, contacts.Contact, self.contact_id), *contacts.by_codenames(session, others, "others")]
+        follow_ups = [{"description": follow_up, "due_on": due}] if follow_up else []
+        interaction = contacts.log_interaction(session, values, people, follow_ups)
+        return interaction.id
+
+    def dismiss(self, result: str | None = None):  # type: ignore[override]
+        if result is not None:  # saved for real: the drafts are no longer needed
+            for spec in self.specs():
+                if spec.draft:
+                    self.app.discard_draft(f"{self.draft_prefix}:{spec.name}")  # type: ignore[attr-defined]
+        return super().dismiss(result)
+
+
+class ConsentModal(RecordModal):
+    title_text = "Record a consent decision"
+
+    def specs(self) -> list[FieldSpec]:
+        values = tuple((v.value, reference.label("consent_value", v.value)) for v in ConsentValue)
+        return [
+            FieldSpec("scope", "Consent to", "choice", choices("consent_scope", ConsentScope), required=True),
+            FieldSpec("value", "Decision (naming: never / anonymised / named; others: granted / refused)", "choice",
+                      values, required=True),
+            FieldSpec("given_on", "Given on", "date", required=True),
+            FieldSpec("how", "How it was given", placeholder="e.g. in person, on Signal"),
+            FieldSpec("note", "Note"),
+        ]
+
+    def initial_values(self) -> dict[str, Any]:
+        return {"given_on": date.today()}
+
+    def store(self, session: Session, values: dict[str, Any]) -> str:
+        return contacts.record_consent(session, base.get(session, contacts.Contact, self.contact_id), values).id
+
+
+class ChannelModal(RecordModal):
+    title_text = "Add a secure channel"
+
+    def specs(self) -> list[FieldSpec]:
+        return [
+            FieldSpec("kind", "Channel", "choice", choices("channel_kind", ChannelKind), required=True),
+            FieldSpec("handle", "Handle (number, username, key fingerprint...)"),
+            FieldSpec("preferred", "Preferred channel", "bool"),
+            FieldSpec("note", "Note"),
+        ]
+
+    def store(self, session: Session, values: dict[str, Any]) -> str:
+        return contacts.add_channel(session, base.get(session, contacts.Contact, self.contact_id), values).id
+
+
+class RelationshipModal(RecordModal):
+    title_text = "Relate to another contact"
+
+    def specs(self) -> list[FieldSpec]:
+        return [
+            FieldSpec("kind", "This contact is", "choice", choices("relationship_kind", RelationshipKind), required=True),
+            FieldSpec("other", "...of / with (codename)", required=True),
+            FieldSpec("certainty", "How certain", "choice", choices("certainty", Certainty), required=True),
+            FieldSpec("note", "Note"),
+        ]
+
+    def initial_values(self) -> dict[str, Any]:
+        return {"kind": RelationshipKind.MEMBER_OF.value, "certainty": Certainty.PROBABLE.value}
+
+    def store(self, session: Session, values: dict[str, Any]) -> str:
+        (other,) = contacts.by_codenames(session, [values.pop("other")], "other")
+        return contacts.relate(session, {**values, "from_contact_id": self.contact_id, "to_contact_id": other.id}).id
+
+
+#: What the detail view offers to add, by key.
+ADDERS: dict[str, Callable[[str], RecordModal]] = {
+    "interaction": InteractionModal,
+    "consent": ConsentModal,
+    "channel": ChannelModal,
+    "relationship": RelationshipModal,
+}

@@ -1,0 +1,344 @@
+"""Contacts: the list that replaces the officer's spreadsheet.
+
+Filter-as-you-type over the encrypted full-text index, filters (kind, focus
+area, risk, overdue), sort by any column, and pages of rows loaded as the
+cursor nears the end, so 10,000 contacts cost the same keystroke as ten. In
+discreet mode the name column shows codenames and sorts by them. Overdue and
+risk are shown as text ("!" and the level), never by colour alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from hrd_tui.screens.sections import Section, SectionScreen
+from hrd_tui.screens.widgets.vault_text import literal
+from hrd_tui.services import contact_list, reference
+from hrd_tui.services.contact_list import ContactFilter, ContactRow
+from hrd_tui.vocab import ContactKind, FocusArea, RiskLevel
+
+PAGE_SIZE = 100
+#: Load the next page when the cursor is this close to the last loaded row.
+PAGE_AHEAD = 10
+
+#: (sort key, header, width): 76 columns with the cell padding, for 80x24.
+COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("name", "Name", 19),
+    ("kind", "Kind", 9),
+    ("focus", "Focus", 12),
+    ("risk", "Risk", 5),
+    ("last_contact", "Last", 11),
+    ("next_follow_up", "Next", 10),
+)
+RISK_SHORT = {RiskLevel.LOW: "low", RiskLevel.MEDIUM: "med", RiskLevel.HIGH: "HIGH", RiskLevel.CRITICAL: "CRIT"}
+
+
+def focus_cell(areas: tuple[FocusArea, ...]) -> str:
+    if not areas:
+        return "-"
+    more = f" +{len(areas) - 1}" if len(areas) > 1 else ""
+    return reference.short_label("focus_area", areas[0]) + more
+
+
+def risk_cell(row: ContactRow) -> str:
+    if row.risk is not None:
+        return RISK_SHORT[row.risk]
+    return "case" if row.open_cases else "-"  # an open case not yet assessed
+
+
+def row_cells(row: ContactRow, discreet: bool) -> tuple[object, ...]:
+    return (
+        literal(row.label(discreet), single_line=True),
+        reference.short_label("contact_kind", row.kind),
+        focus_cell(row.focus_areas),
+        risk_cell(row),
+        (row.last_contact_on.isoformat() if row.last_contact_on else "never") + ("!" if row.overdue else ""),
+        row.next_follow_up_on.isoformat() if row.next_follow_up_on else "-",
+    )
+
+
+class ContactsScreen(SectionScreen):
+    CSS_PATH = "contacts.tcss"
+    BINDINGS = [
+        Binding("slash", "focus_filter", "Search", id="contacts.search", key_display="/"),
+        Binding("n", "new", "New contact", id="contacts.new"),
+        Binding("enter", "open", "Open", id="contacts.open", show=False),
+        Binding("e", "edit", "Edit", id="contacts.edit"),
+        Binding("i", "interaction", "Log interaction", id="contacts.interaction"),
+        Binding("f", "filters", "Filters", id="contacts.filters"),
+        Binding("x", "clear_filters", "Clear filters", id="contacts.clear", show=False),
+        Binding("s", "sort", "Sort", id="contacts.sort"),
+        Binding("S", "reverse", "Reverse sort", id="contacts.reverse", show=False),
+        Binding("l", "import_file", "Import contacts", id="contacts.import", show=False),
+    ]
+
+    def __init__(self, section: Section) -> None:
+        super().__init__(section)
+        self.filter = ContactFilter()
+        self.sort = "name"
+        self.descending = False
+        self.total = 0
+        self.loaded = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Vertical(id="contacts-body"):
+            with Horizontal(id="contacts-top"):
+                yield Input(id="contacts-filter", placeholder="/ to search names, organisations, notes...")
+                yield Static("", id="contacts-count", markup=False)
+            yield Static("", id="contacts-filters", markup=False)
+            table: DataTable[object] = DataTable(id="contacts", cursor_type="row", zebra_stripes=True)
+            for key, header, width in COLUMNS:
+                table.add_column(header, width=width, key=key)
+            yield table
+        yield Static("", id="discreet-indicator", markup=False)
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#contacts", DataTable).focus()
+
+    def refresh_discreet(self, on: bool) -> None:
+        super().refresh_discreet(on)
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload(keep_cursor=True)
+
+    # -- loading -------------------------------------------------------------------
+    @property
+    def today(self) -> date:
+        return date.today()
+
+    def _fetch(self, offset: int) -> list[ContactRow]:
+        with self.app.session("reading contacts") as session:  # type: ignore[attr-defined]
+            page = contact_list.page(session, self.filter, today=self.today, sort=self.sort,
+                                     descending=self.descending, discreet=self.app.discreet,  # type: ignore[attr-defined]
+                                     offset=offset, limit=PAGE_SIZE)
+        self.total = page.total
+        return page.rows
+
+    def reload(self, keep_cursor: bool = False) -> None:
+        """Run the filter again from the first page (a keystroke, a sort, a filter)."""
+        if self.app.locked or not self.is_mounted:  # type: ignore[attr-defined]
+            return
+        table = self.query_one("#contacts", DataTable)
+        previous = self.selected_id() if keep_cursor else None
+        rows = self._fetch(0)
+        table.clear()
+        self.loaded = 0
+        self._append(rows)
+        if previous is not None and previous in table.rows:
+            table.move_cursor(row=table.get_row_index(previous))
+        self._show_status()
+
+    def _append(self, rows: list[ContactRow]) -> None:
+        table = self.query_one("#contacts", DataTable)
+        discreet = self.app.discreet  # type: ignore[attr-defined]
+        for row in rows:
+            table.add_row(*row_cells(row, discreet), key=row.id)
+        self.loaded += len(rows)
+
+    def _show_status(self) -> None:
+        table = self.query_one("#contacts", DataTable)
+        label = "Codename" if self.app.discreet else "Name"  # type: ignore[attr-defined]
+        for key, header, _ in COLUMNS:
+            text = label if key == "name" else header
+            if key == self.sort:
+                text += " v" if self.descending else " ^"
+            table.columns[key].label = literal(text)  # type: ignore[index]
+        table.refresh()
+        shown = f"{self.loaded:,} of {self.total:,}" if self.loaded < self.total else f"{self.total:,}"
+        self.query_one("#contacts-count", Static).update(f"{shown} contacts")
+        described = self.filter.describe()
+        filters = self.query_one("#contacts-filters", Static)
+        filters.update(f"Filters: {described} (x clears)  |  ! = overdue" if described else
+                       "f filters, s sorts, S reverses  |  ! = overdue for a check-in")
+
+    @on(DataTable.RowHighlighted, "#contacts")
+    def _near_end(self, event: DataTable.RowHighlighted) -> None:
+        if self.loaded < self.total and event.cursor_row >= self.loaded - PAGE_AHEAD:
+            self._append(self._fetch(self.loaded))
+            self._show_status()
+
+    def selected_id(self) -> str | None:
+        table = self.query_one("#contacts", DataTable)
+        if not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    # -- filter and sort ---------------------------------------------------------------
+    def action_focus_filter(self) -> None:
+        self.query_one("#contacts-filter", Input).focus()
+
+    @on(Input.Changed, "#contacts-filter")
+    def _filter_typed(self, event: Input.Changed) -> None:
+        self.filter = replace(self.filter, query=event.value)
+        self.reload()
+
+    @on(Input.Submitted, "#contacts-filter")
+    def _filter_done(self) -> None:
+        self.query_one("#contacts", DataTable).focus()
+
+    def key_escape(self) -> None:
+        if self.query_one("#contacts-filter", Input).has_focus:
+            self.query_one("#contacts", DataTable).focus()
+
+    def key_down(self) -> None:
+        if self.query_one("#contacts-filter", Input).has_focus:
+            self.query_one("#contacts", DataTable).focus()
+
+    def action_sort(self) -> None:
+        keys = [key for key, _, _ in COLUMNS]
+        self.sort = keys[(keys.index(self.sort) + 1) % len(keys)]
+        # The most useful end first: highest risk, most recent contact.
+        self.descending = self.sort in ("risk", "last_contact")
+        self.reload()
+
+    def action_reverse(self) -> None:
+        self.descending = not self.descending
+        self.reload()
+
+    @on(DataTable.HeaderSelected, "#contacts")
+    def _header_selected(self, event: DataTable.HeaderSelected) -> None:
+        key = str(event.column_key.value)
+        if key == self.sort:
+            self.descending = not self.descending
+        else:
+            self.sort, self.descending = key, key in ("risk", "last_contact")
+        self.reload()
+
+    def action_filters(self) -> None:
+        def chosen(flt: ContactFilter | None) -> None:
+            if flt is not None:
+                self.filter = flt
+                self.reload()
+
+        self.app.push_screen(FilterModal(self.filter), chosen)
+
+    def action_clear_filters(self) -> None:
+        self.filter = ContactFilter(self.filter.query)
+        self.reload()
+
+    # -- actions on a contact -------------------------------------------------------------
+    @on(DataTable.RowSelected, "#contacts")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self._open(str(event.row_key.value))
+
+    def action_open(self) -> None:
+        contact_id = self.selected_id()
+        if contact_id:
+            self._open(contact_id)
+
+    def _open(self, contact_id: str) -> None:
+        from hrd_tui.screens.contact_detail import ContactDetailScreen
+
+        self.app.push_screen(ContactDetailScreen(contact_id))
+
+    def action_new(self) -> None:
+        from hrd_tui.screens.contact_form import ContactFormScreen
+
+        self.app.push_screen(ContactFormScreen(None), self._saved)
+
+    def action_edit(self) -> None:
+        from hrd_tui.screens.contact_form import ContactFormScreen
+
+        contact_id = self.selected_id()
+        if contact_id:
+            self.app.push_screen(ContactFormScreen(contact_id), self._saved)
+
+    def _saved(self, contact_id: str | None) -> None:
+        self.reload()
+        if contact_id and contact_id in self.query_one("#contacts", DataTable).rows:
+            table = self.query_one("#contacts", DataTable)
+            table.move_cursor(row=table.get_row_index(contact_id))
+
+    def action_interaction(self) -> None:
+        from hrd_tui.screens.contact_form import InteractionModal
+
+        contact_id = self.selected_id()
+        if contact_id:
+            self.app.push_screen(InteractionModal(contact_id), lambda _: self.reload(keep_cursor=True))
+
+    def action_import_file(self) -> None:
+        from hrd_tui.screens.contact_import import ImportContactsScreen
+
+        self.app.push_screen(ImportContactsScreen(), lambda _: self.reload())
+
+
+class FilterModal(ModalScreen[ContactFilter | None]):
+    """Kind, focus area, minimum risk and overdue: one list, Enter toggles, a applies."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel", id="filters.cancel"),
+        Binding("a", "apply", "Apply", id="filters.apply"),
+        Binding("x", "clear", "Clear all", id="filters.clear"),
+    ]
+
+    def __init__(self, current: ContactFilter) -> None:
+        super().__init__()
+        self.choice = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="filter-box"):
+            yield Static("Filter contacts: Enter picks, a applies, x clears, Esc cancels", markup=False)
+            yield OptionList(id="filter-options")
+            yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self._render_options()
+        self.query_one("#filter-options", OptionList).focus()
+
+    def _render_options(self) -> None:
+        options = self.query_one("#filter-options", OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        c = self.choice
+
+        def mark(on: bool) -> str:
+            return "(*)" if on else "( )"
+
+        options.add_option(Option(f"{'[x]' if c.overdue else '[ ]'} Overdue for a check-in only", id="overdue"))
+        options.add_option(None)
+        options.add_option(Option(f"{mark(c.kind is None)} Any kind", id="kind:"))
+        for kind in ContactKind:
+            options.add_option(Option(f"{mark(c.kind == kind)} {reference.label('contact_kind', kind)}", id=f"kind:{kind.value}"))
+        options.add_option(None)
+        options.add_option(Option(f"{mark(c.focus_area is None)} Any focus area", id="focus:"))
+        for area in FocusArea:
+            options.add_option(Option(f"{mark(c.focus_area == area)} {reference.label('focus_area', area)}", id=f"focus:{area.value}"))
+        options.add_option(None)
+        options.add_option(Option(f"{mark(c.min_risk is None)} Any risk", id="risk:"))
+        for level in RiskLevel:
+            options.add_option(Option(f"{mark(c.min_risk == level)} Risk {level.value} or higher (open cases)", id=f"risk:{level.value}"))
+        options.highlighted = highlighted if highlighted is not None else 0
+
+    @on(OptionList.OptionSelected, "#filter-options")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        group, _, value = str(event.option.id).partition(":")
+        c = self.choice
+        if group == "overdue":
+            self.choice = replace(c, overdue=not c.overdue)
+        elif group == "kind":
+            self.choice = replace(c, kind=ContactKind(value) if value else None)
+        elif group == "focus":
+            self.choice = replace(c, focus_area=FocusArea(value) if value else None)
+        elif group == "risk":
+            self.choice = replace(c, min_risk=RiskLevel(value) if value else None)
+        self._render_options()
+
+    def action_apply(self) -> None:
+        self.dismiss(self.choice)
+
+    def action_clear(self) -> None:
+        self.dismiss(ContactFilter(self.choice.query))
+

@@ -1,0 +1,130 @@
+"""Today: what needs the officer now. Follow-ups due (the late ones marked LATE),
+and contacts overdue for a check-in. Enter opens the contact; space marks a
+follow-up done. Later sections (emergencies, hearings, referrals) join here as
+their issues land.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Footer, Header, Static
+
+from hrd_tui.errors import HrdError
+from hrd_tui.screens.sections import Section, SectionScreen
+from hrd_tui.screens.widgets.vault_text import literal
+from hrd_tui.services import contacts, today
+
+
+class TodayScreen(SectionScreen):
+    CSS_PATH = "today.tcss"
+    BINDINGS = [
+        Binding("enter", "open", "Open contact", id="today.open", show=False),
+        Binding("space", "done", "Follow-up done", id="today.done"),
+        Binding("tab", "app.focus_next", "Next list", id="today.next", show=False),
+    ]
+
+    def __init__(self, section: Section) -> None:
+        super().__init__(section)
+        self.follow_up_contact: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Vertical(id="today-body"):
+            yield Static("", id="today-date", markup=False)
+            yield Static("Follow-ups due (space marks done, Enter opens the contact)", classes="today-heading",
+                         markup=False)
+            follow = DataTable(id="today-follow-ups", cursor_type="row", zebra_stripes=True)
+            follow.add_column("Due", width=11)
+            follow.add_column("Contact", width=16)
+            follow.add_column("To do", width=42)
+            yield follow
+            yield Static("Contacts overdue for a check-in (cadence passed since the last contact)",
+                         classes="today-heading", markup=False)
+            overdue = DataTable(id="today-overdue", cursor_type="row", zebra_stripes=True)
+            overdue.add_column("Contact", width=24)
+            overdue.add_column("Last contact", width=12)
+            overdue.add_column("Every", width=9)
+            overdue.add_column("Next follow-up", width=14)
+            yield overdue
+        yield Static("", id="discreet-indicator", markup=False)
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#today-follow-ups", DataTable).focus()
+
+    def refresh_discreet(self, on: bool) -> None:
+        super().refresh_discreet(on)
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        if self.app.locked or not self.is_mounted:  # type: ignore[attr-defined]
+            return
+        day = date.today()
+        discreet = self.app.discreet  # type: ignore[attr-defined]
+        self.query_one("#today-date", Static).update(f"{day:%A %d %B %Y}")
+        follow = self.query_one("#today-follow-ups", DataTable)
+        overdue = self.query_one("#today-overdue", DataTable)
+        follow.clear()
+        overdue.clear()
+        self.follow_up_contact = {}
+        with self.app.session("reading today's list") as session:  # type: ignore[attr-defined]
+            for item in today.follow_ups_due(session, day):
+                f, c = item.follow_up, item.contact
+                late = item.days_late(day)
+                due = f"{f.due_on}" + (" LATE" if late > 0 else "")
+                name = (c.codename if discreet else c.name) if c else "-"
+                follow.add_row(due, literal(name, single_line=True), literal(f.description, single_line=True), key=f.id)
+                if c is not None:
+                    self.follow_up_contact[f.id] = c.id
+            page = today.overdue_contacts(session, day, discreet=discreet)
+        for row in page.rows:
+            overdue.add_row(literal(row.label(discreet), single_line=True), str(row.last_contact_on or "never"),
+                            f"{row.cadence_days} d", str(row.next_follow_up_on or "-"), key=row.id)
+        if not follow.row_count:
+            follow.add_row("", "", "Nothing due this week.", key="")
+        if not overdue.row_count:
+            overdue.add_row("", "Everyone is within their cadence.", "", "", key="")
+
+    def _focused_key(self) -> tuple[str, str] | None:
+        focused = self.focused
+        if not isinstance(focused, DataTable) or not focused.row_count:
+            return None
+        key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value
+        return (str(focused.id), str(key)) if key else None
+
+    def action_open(self) -> None:
+        found = self._focused_key()
+        if found is None:
+            return
+        table, key = found
+        contact_id = self.follow_up_contact.get(key) if table == "today-follow-ups" else key
+        if contact_id:
+            from hrd_tui.screens.contact_detail import ContactDetailScreen
+
+            self.app.push_screen(ContactDetailScreen(contact_id))
+
+    @on(DataTable.RowSelected)
+    def _selected(self) -> None:
+        self.action_open()
+
+    def action_done(self) -> None:
+        found = self._focused_key()
+        if found is None or found[0] != "today-follow-ups":
+            return
+        try:
+            with self.app.session("marking the follow-up done") as session:  # type: ignore[attr-defined]
+                contacts.complete_follow_up(session, found[1], date.today())
+        except HrdError as exc:
+            self.app.notify(str(exc), severity="error", markup=False)
+            return
+        self.app.notify("Follow-up marked done.")
+        self.reload()

@@ -1,0 +1,210 @@
+"""One form widget for every record the officer edits: contacts, interactions,
+consent, channels, relationships.
+
+Fields are described as data (:class:`FieldSpec`); the form converts what was
+typed (dates, numbers, choices) and shows each problem under its field, the
+service's own validation messages included, without ever clearing what was
+typed. Only fields the officer actually changed are returned as changes, so a
+stored value that cannot be shown as typed (a control character in an imported
+name is shown sanitised) is never rewritten by an edit that did not touch it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Literal
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Select, SelectionList, Static, TextArea
+
+from hrd_tui.sanitize import for_display
+from hrd_tui.screens.widgets.draft_input import DraftInput
+
+Kind = Literal["text", "list", "long", "choice", "multi", "bool", "date", "datetime", "int"]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str
+    kind: Kind = "text"
+    choices: tuple[tuple[str, str], ...] = ()  # (value, label)
+    required: bool = False
+    placeholder: str = ""
+    masked: bool = False  # shown as dots: a real name in discreet mode
+    draft: bool = False  # typed text survives a lock or a crash (DraftInput)
+
+
+def parse_date(value: str, today: date) -> date:
+    """YYYY-MM-DD, 'today', or +N / -N days from today."""
+    value = value.strip().lower()
+    if value == "today":
+        return today
+    if value[:1] in "+-" and value[1:].isdigit():
+        return today + timedelta(days=int(value))
+    return date.fromisoformat(value)
+
+
+def parse_datetime(value: str, now: datetime) -> datetime:
+    """'now', 'YYYY-MM-DD HH:MM' or 'HH:MM' (today), in local time; returned aware."""
+    value = value.strip().lower()
+    if value == "now":
+        return now.astimezone()
+    if len(value) == 5 and value[2] == ":":
+        hour, minute = int(value[:2]), int(value[3:])
+        return now.astimezone().replace(hour=hour, minute=minute, second=0, microsecond=0)
+    parsed = datetime.fromisoformat(value.replace(" ", "T", 1))
+    return parsed if parsed.tzinfo else parsed.astimezone()
+
+
+def shown(value: Any, kind: Kind) -> Any:
+    """A stored value as the field shows it."""
+    if kind in ("text", "long"):
+        return for_display(value or "", single_line=kind == "text")
+    if kind == "date":
+        return value.isoformat() if value else ""
+    if kind == "datetime":
+        return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "now"
+    if kind == "int":
+        return "" if value is None else str(value)
+    if kind == "list":
+        return for_display(", ".join(str(v) for v in value or []), single_line=True)
+    if kind == "multi":
+        return sorted(str(v) for v in value or [])
+    if kind == "bool":
+        return bool(value)
+    return "" if value is None else str(value)
+
+
+class RecordForm(VerticalScroll):
+    class Submitted(Message):
+        """Enter in a one-line field: the screen saves."""
+
+    def __init__(self, specs: Sequence[FieldSpec], values: Mapping[str, Any], *, draft_prefix: str = "",
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.specs = list(specs)
+        self.initial = {s.name: shown(values.get(s.name), s.kind) for s in self.specs}
+        self.draft_prefix = draft_prefix
+
+    def compose(self) -> ComposeResult:
+        for spec in self.specs:
+            label = spec.label + (" *" if spec.required else "")
+            yield Static(label, classes="form-label", markup=False)
+            yield self._widget(spec)
+            yield Static("", id=f"error-{spec.name}", classes="form-error", markup=False)
+
+    def _widget(self, spec: FieldSpec) -> Widget:
+        value = self.initial[spec.name]
+        wid = f"field-{spec.name}"
+        if spec.kind == "choice":
+            return Select([(label, code) for code, label in spec.choices], value=value or Select.NULL,
+                          allow_blank=not spec.required, id=wid, compact=True)
+        if spec.kind == "multi":
+            chosen = set(value)
+            return SelectionList(*[(label, code, code in chosen) for code, label in spec.choices], id=wid, compact=True)
+        if spec.kind == "bool":
+            return Checkbox(spec.label, value=value, id=wid, compact=True)
+        if spec.kind == "long":
+            return TextArea(value, id=wid, soft_wrap=True, tab_behavior="focus", compact=True)
+        if spec.draft and self.draft_prefix:
+            return DraftInput(f"{self.draft_prefix}:{spec.name}", value=value, id=wid, placeholder=spec.placeholder,
+                              password=spec.masked, compact=True)
+        return Input(value, id=wid, placeholder=spec.placeholder, password=spec.masked, compact=True)
+
+    # -- reading -------------------------------------------------------------------------
+    def raw(self, name: str) -> Any:
+        widget = self.query_one(f"#field-{name}")
+        if isinstance(widget, Select):
+            return "" if widget.value is Select.NULL else str(widget.value)
+        if isinstance(widget, SelectionList):
+            return sorted(str(v) for v in widget.selected)
+        if isinstance(widget, Checkbox):
+            return widget.value
+        if isinstance(widget, TextArea):
+            return widget.text
+        assert isinstance(widget, Input)
+        return widget.value
+
+    def changed_names(self) -> list[str]:
+        return [s.name for s in self.specs if self.raw(s.name) != self.initial[s.name]]
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self.changed_names())
+
+    def values(self, *, only_changed: bool, today: date, now: datetime) -> tuple[dict[str, Any], dict[str, str]]:
+        """(converted values, field errors). Conversion problems are errors like any other."""
+        names = set(self.changed_names()) if only_changed else {s.name for s in self.specs}
+        out: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        for spec in self.specs:
+            if spec.name not in names:
+                continue
+            raw = self.raw(spec.name)
+            try:
+                out[spec.name] = self._convert(spec, raw, today, now)
+            except ValueError as exc:
+                errors[spec.name] = str(exc)
+        return out, errors
+
+    @staticmethod
+    def _convert(spec: FieldSpec, raw: Any, today: date, now: datetime) -> Any:
+        if isinstance(raw, str) and spec.kind not in ("long",):
+            raw = raw.strip()
+        if spec.required and raw in ("", []):
+            raise ValueError("is required")
+        if spec.kind in ("multi", "bool", "long"):
+            return raw
+        if raw == "":
+            if spec.kind == "list":
+                return []
+            return None if spec.kind in ("date", "datetime", "int", "choice") else ""
+        if spec.kind == "date":
+            try:
+                return parse_date(raw, today)
+            except ValueError:
+                raise ValueError("use YYYY-MM-DD, 'today' or +N days") from None
+        if spec.kind == "datetime":
+            try:
+                return parse_datetime(raw, now).astimezone(UTC)
+            except ValueError:
+                raise ValueError("use 'now', HH:MM or YYYY-MM-DD HH:MM") from None
+        if spec.kind == "list":
+            return [part.strip() for part in raw.split(",") if part.strip()]
+        if spec.kind == "int":
+            if not raw.isdigit():
+                raise ValueError("must be a whole number")
+            return int(raw)
+        return raw
+
+    # -- errors ------------------------------------------------------------------------------
+    def show_errors(self, errors: Mapping[str, str]) -> None:
+        """Each message under its field (unknown fields under the first); focus the first bad one."""
+        names = {s.name for s in self.specs}
+        for spec in self.specs:
+            self.query_one(f"#error-{spec.name}", Static).update("")
+        first: str | None = None
+        for field, message in errors.items():
+            name = field.split(".")[0]
+            target = name if name in names else self.specs[0].name
+            label = "" if name in names else f"{field}: "
+            box = self.query_one(f"#error-{target}", Static)
+            box.update(for_display(f"{label}{message}", single_line=True))
+            first = first or target
+        if first is not None:
+            self.query_one(f"#field-{first}").focus()
+
+    def focus_first(self) -> None:
+        self.query_one(f"#field-{self.specs[0].name}").focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.Submitted())

@@ -1,0 +1,244 @@
+"""The contacts screens by keys alone: list, filter, sort, detail, create, edit
+with validation errors, discreet mode, interactions, the today view, copying a
+handle. The real app on a real encrypted vault (Pilot)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input, Select
+
+from hrd_tui import vault as vault_mod
+from hrd_tui.app import make_app
+from hrd_tui.models import Contact, FollowUp, Interaction
+from hrd_tui.screens.contact_detail import ChangesScreen, ContactDetailScreen
+from hrd_tui.screens.contact_form import ContactFormScreen, InteractionModal
+from hrd_tui.screens.contacts import ContactsScreen, FilterModal
+from hrd_tui.screens.today import TodayScreen
+from hrd_tui.screens.widgets.confirm import ConfirmModal
+from hrd_tui.screens.widgets.record_form import RecordForm
+from hrd_tui.services import contacts
+from sqlmodel import select
+
+from conftest import PASSPHRASE
+
+TODAY = date.today()
+
+
+def people(session) -> dict[str, Contact]:  # type: ignore[no-untyped-def]
+    made = {
+        "ana": contacts.create_contact(session, {"name": "Ana Núñez", "codename": "Heron-101", "kind": "defender",
+                                                 "cadence_days": 30, "last_contact_on": TODAY - timedelta(days=45),
+                                                 "organisation": "Tierra Viva"}, ["land_environment", "indigenous"]),
+        "boris": contacts.create_contact(session, {"name": "Борис Петров", "codename": "Cedar-202", "kind": "journalist",
+                                                   "last_contact_on": TODAY - timedelta(days=3), "cadence_days": 30},
+                                         ["journalism_media"]),
+        "chen": contacts.create_contact(session, {"name": "陈静", "codename": "Aster-303", "kind": "lawyer",
+                                                  "direct_contact_safe": False}, ["access_to_justice"]),
+    }
+    contacts.add_channel(session, made["ana"], {"kind": "signal", "handle": "+15550100", "preferred": True})
+    return made
+
+
+@pytest.fixture
+def app(vault_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    opened, _ = vault_mod.create(vault_dir, PASSPHRASE)
+    with opened.store.session("test data") as session:
+        people(session)
+    opened.close()
+    return make_app(vault_dir, settings_path=tmp_path / "settings.json")
+
+
+async def unlock(app, pilot) -> None:  # type: ignore[no-untyped-def]
+    app.screen.query_one("#secret", Input).value = PASSPHRASE
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def to_contacts(app, pilot) -> DataTable:  # type: ignore[no-untyped-def]
+    await unlock(app, pilot)
+    await pilot.press("c")
+    await pilot.pause()
+    assert isinstance(app.screen, ContactsScreen)
+    return app.screen.query_one("#contacts", DataTable)
+
+
+def names(table: DataTable) -> list[str]:
+    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+
+
+async def test_list_filter_as_you_type_and_sort(app) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await to_contacts(app, pilot)
+        assert names(table) == ["Ana Núñez", "Борис Петров", "陈静"]
+        row = [str(c) for c in table.get_row_at(0)]
+        assert row[1] == "Defender" and row[2] == "Land/env +1" and row[4].endswith("!")  # overdue, in words
+        await pilot.press("slash", *"nunez")  # accent-insensitive, as typed
+        await pilot.pause()
+        assert names(table) == ["Ana Núñez"]
+        assert "1 contacts" in str(app.screen.query_one("#contacts-count").render())
+        await pilot.press(*["backspace"] * 5, *"петр")
+        await pilot.pause()
+        assert names(table) == ["Борис Петров"]
+        await pilot.press(*["backspace"] * 4, "escape")
+        await pilot.pause()
+        assert table.has_focus and table.row_count == 3
+        await pilot.press("s")  # sort by kind
+        await pilot.pause()
+        assert names(table) == ["Ana Núñez", "Борис Петров", "陈静"]  # defender, journalist, lawyer
+        await pilot.press("S")
+        await pilot.pause()
+        assert names(table) == ["陈静", "Борис Петров", "Ana Núñez"]
+        await pilot.press("s", "s", "s")  # focus, risk, then last contact: most recent first
+        await pilot.pause()
+        assert names(table)[:2] == ["Борис Петров", "Ana Núñez"]
+
+
+async def test_filters_overdue_and_kind(app) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await to_contacts(app, pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, FilterModal)
+        await pilot.press("enter", "a")  # the first option: overdue only
+        await pilot.pause()
+        assert names(table) == ["Ana Núñez"]
+        assert "overdue" in str(app.screen.query_one("#contacts-filters").render())
+        await pilot.press("x")
+        await pilot.pause()
+        assert table.row_count == 3
+
+
+async def test_discreet_mode_shows_codenames_on_list_and_detail(app) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await to_contacts(app, pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        assert names(table) == ["Aster-303", "Cedar-202", "Heron-101"]  # sorted by codename, not by hidden name
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ContactDetailScreen)
+        shown = "\n".join(str(w.render()) for w in app.screen.query(".detail-section")) + str(
+            app.screen.query_one("#detail-title").render())
+        assert "Aster-303" in shown and "陈静" not in shown
+        assert "UNSAFE" in str(app.screen.query_one("#detail-warning").render())
+        await pilot.press("d")
+        await pilot.pause()
+        assert "陈静" in str(app.screen.query_one("#detail-title").render())
+
+
+async def test_create_with_validation_errors_keeps_what_was_typed(app) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test(size=(80, 40)) as pilot:
+        await to_contacts(app, pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ContactFormScreen)
+        form = app.screen.query_one(RecordForm)
+        await pilot.press("enter")  # empty name
+        await pilot.pause()
+        assert "required" in str(app.screen.query_one("#error-name").render())
+        await pilot.press(*"Dana Ivić")
+        form.query_one("#field-cadence_days", Input).value = "often"
+        form.query_one("#field-codename", Input).value = "Heron-101"  # taken
+        form.query_one("#field-cadence_days", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "whole number" in str(app.screen.query_one("#error-cadence_days").render())
+        assert form.query_one("#field-name", Input).value == "Dana Ivić"
+        form.query_one("#field-cadence_days", Input).value = "14"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "already used" in str(app.screen.query_one("#error-codename").render())
+        form.query_one("#field-codename", Input).value = ""
+        form.query_one("#field-kind", Select).value = "lawyer"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, ContactsScreen)
+        with app.session() as s:
+            dana = s.exec(select(Contact).where(Contact.name == "Dana Ivić")).one()
+            assert dana.cadence_days == 14 and dana.kind == "lawyer" and dana.codename  # one was made up
+        table = app.screen.query_one("#contacts", DataTable)
+        assert str(table.get_row_at(table.cursor_row)[0]) == "Dana Ivić"
+
+
+async def test_edit_keeps_the_earlier_version_and_leaving_asks(app) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test(size=(80, 40)) as pilot:
+        await to_contacts(app, pilot)
+        await pilot.press("e")  # Ana
+        await pilot.pause()
+        form = app.screen.query_one(RecordForm)
+        form.query_one("#field-role", Input).value = "Coordinator"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("n")  # stay
+        await pilot.pause()
+        assert form.query_one("#field-role", Input).value == "Coordinator"
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("enter")  # open Ana
+        await pilot.pause()
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, ChangesScreen)
+        changes = app.screen.query_one("#changes", DataTable)
+        fields = [str(changes.get_row_at(i)[1]) for i in range(changes.row_count)]
+        assert "role" in fields
+        row = changes.get_row_at(fields.index("role"))
+        assert str(row[2]) == "-" and str(row[3]) == "Coordinator"
+
+
+async def test_log_an_interaction_in_a_few_keys_with_a_follow_up(app) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test(size=(80, 40)) as pilot:
+        await to_contacts(app, pilot)
+        await pilot.press("i")  # for Ana, the highlighted row
+        await pilot.pause()
+        assert isinstance(app.screen, InteractionModal)
+        await pilot.press(*"Checked in after the eviction", "tab", "tab", "tab")
+        await pilot.press(*"Send the lawyer list", "tab", *"+3", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ContactsScreen)
+        with app.session() as s:
+            ana = s.exec(select(Contact).where(Contact.codename == "Heron-101")).one()
+            assert ana.last_contact_on == TODAY  # no longer overdue
+            (it,) = s.exec(select(Interaction)).all()
+            assert it.summary == "Checked in after the eviction" and it.kind == "meeting"
+            (fu,) = s.exec(select(FollowUp)).all()
+            assert fu.due_on == TODAY + timedelta(days=3) and fu.contact_id == ana.id
+        table = app.screen.query_one("#contacts", DataTable)
+        assert not str(table.get_row_at(0)[4]).endswith("!")
+        await pilot.press("t")  # the today view lists the follow-up
+        await pilot.pause()
+        assert isinstance(app.screen, TodayScreen)
+        follow = app.screen.query_one("#today-follow-ups", DataTable)
+        assert "Send the lawyer list" in str(follow.get_row_at(0)[2])
+        await pilot.press("space")
+        await pilot.pause()
+        assert "Nothing due" in str(follow.get_row_at(0)[2])
+
+
+async def test_today_lists_overdue_contacts_and_opens_them(app) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        assert isinstance(app.screen, TodayScreen)
+        overdue = app.screen.query_one("#today-overdue", DataTable)
+        assert overdue.row_count == 1 and str(overdue.get_row_at(0)[0]) == "Ana Núñez"
+        overdue.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ContactDetailScreen)
+
+
+async def test_copy_a_handle_and_it_is_cleared(app) -> None:  # type: ignore[no-untyped-def]
+    app.clipboard_clear_seconds = 0.2
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_contacts(app, pilot)
+        await pilot.press("enter", "y")
+        await pilot.pause()
+        assert app.clipboard == "+15550100"
+        assert any("cleared in" in str(n.message) for n in app._notifications)
+        await pilot.pause(0.4)
+        assert app.clipboard == ""
