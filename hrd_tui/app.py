@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -110,8 +111,9 @@ def _global_bindings() -> list[Binding]:
     ]
     for section in SECTIONS:
         bindings.append(
+            # Shown in the section bar at the top instead of the footer (room for the screen's keys).
             Binding(f"{section.key},{section.digit}", f"go('{section.name}')", section.short,
-                    id=f"app.go.{section.name}", key_display=section.key, tooltip=section.title)
+                    id=f"app.go.{section.name}", key_display=section.key, tooltip=section.title, show=False)
         )
     return bindings
 
@@ -125,8 +127,10 @@ class HrdApp(App[None]):
 
     def __init__(self, vault_dir: Path, *, settings_path: Path | None = None,
                  clock: Callable[[], float] = time.monotonic,
-                 screens: Mapping[str, ScreenFactory] | None = None) -> None:
+                 screens: Mapping[str, ScreenFactory] | None = None,
+                 today: Callable[[], date] = date.today) -> None:
         super().__init__()
+        self.today = today  # the officer's calendar day; tests fix it
         self.vault_dir = vault_dir
         self.settings_path = settings_path or Settings.default_path()
         self.settings = Settings.load(self.settings_path)
@@ -489,7 +493,8 @@ class HrdApp(App[None]):
             # This screen's own actions first, by the names its footer and help use.
             for binding in getattr(screen, "BINDINGS", []):
                 if isinstance(binding, Binding) and binding.description and binding.id:
-                    yield SystemCommand(binding.description, f"On this screen ({binding.key})",
+                    # The footer's word is short; the tooltip says it in full.
+                    yield SystemCommand(binding.tooltip or binding.description, f"On this screen ({binding.key})",
                                         lambda action=binding.action: screen.run_action(action))
             yield SystemCommand("Start checklist", "Pick a checklist template and walk through it",
                                 self.action_start_checklist)
@@ -509,5 +514,6 @@ class HrdApp(App[None]):
 
 def make_app(vault_dir: Path, *, settings_path: Path | None = None,
              clock: Callable[[], float] = time.monotonic,
-             screens: Mapping[str, ScreenFactory] | None = None) -> HrdApp:
-    return HrdApp(vault_dir, settings_path=settings_path, clock=clock, screens=screens)
+             screens: Mapping[str, ScreenFactory] | None = None,
+             today: Callable[[], date] = date.today) -> HrdApp:
+    return HrdApp(vault_dir, settings_path=settings_path, clock=clock, screens=screens, today=today)

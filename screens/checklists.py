@@ -36,7 +36,7 @@ class ChecklistsScreen(SectionScreen):
         super().__init__(section)
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield self.section_bar()
         with Vertical(id="section-body"):
             yield Static("Checklists in progress (Enter opens, s starts a new one)", id="section-title", markup=False)
             table: DataTable[object] = DataTable(id="runs", cursor_type="row", zebra_stripes=True)

@@ -121,12 +121,12 @@ class ContactDetailScreen(Screen[None]):
     CSS_PATH = "contacts.tcss"
     BINDINGS = [
         Binding("e", "edit", "Edit", id="contact.edit"),
-        Binding("i", "add('interaction')", "Interaction", id="contact.interaction"),
-        Binding("p", "add('consent')", "Consent", id="contact.consent"),
-        Binding("v", "add('channel')", "Channel", id="contact.channel"),
-        Binding("w", "add('relationship')", "Relate", id="contact.relationship", show=False),
-        Binding("y", "copy", "Copy handle", id="contact.copy"),
-        Binding("h", "changes", "Changes", id="contact.changes"),
+        Binding("i", "add('interaction')", "Log", id="contact.interaction", tooltip="Log an interaction"),
+        Binding("p", "add('consent')", "Consent", id="contact.consent", tooltip="Record a consent decision"),
+        Binding("v", "add('channel')", "Channel", id="contact.channel", tooltip="Add a secure channel"),
+        Binding("w", "add('relationship')", "Relate", id="contact.relationship", tooltip="Relate to another contact"),
+        Binding("y", "copy", "Copy", id="contact.copy", tooltip="Copy a channel handle (cleared after 30 s)"),
+        Binding("h", "changes", "Changes", id="contact.changes", tooltip="What changed in this record"),
         Binding("escape,left", "back", "Back", id="contact.back"),
     ]
 
@@ -156,7 +156,7 @@ class ContactDetailScreen(Screen[None]):
     def show(self, discreet: bool) -> None:
         if self.app.locked:  # type: ignore[attr-defined]
             return
-        today = date.today()
+        today = self.app.today()  # type: ignore[attr-defined]
         with self.app.session("reading the contact") as session:  # type: ignore[attr-defined]
             d = self.detail = contacts.detail(session, self.contact_id)
             self.sub_title = "Contact"

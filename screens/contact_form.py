@@ -7,7 +7,7 @@ leaving a changed form asks first.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from textual.app import ComposeResult
@@ -90,7 +90,8 @@ class FormActions:
 
     def action_save(self) -> None:
         form = self.query_one(RecordForm)  # type: ignore[attr-defined]
-        values, errors = form.values(only_changed=self.editing, today=date.today(), now=datetime.now().astimezone())
+        today = self.app.today()  # type: ignore[attr-defined]
+        values, errors = form.values(only_changed=self.editing, today=today, now=datetime.now().astimezone())
         if errors:
             form.show_errors(errors)
             return
@@ -253,7 +254,7 @@ class ConsentModal(RecordModal):
         ]
 
     def initial_values(self) -> dict[str, Any]:
-        return {"given_on": date.today()}
+        return {"given_on": self.app.today()}  # type: ignore[attr-defined]
 
     def store(self, session: Session, values: dict[str, Any]) -> str:
         return contacts.record_consent(session, base.get(session, contacts.Contact, self.contact_id), values).id

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static
+from textual.widgets import DataTable, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from hrd_tui.screens.sections import Section, SectionScreen
@@ -68,17 +68,19 @@ def row_cells(row: ContactRow, discreet: bool) -> tuple[object, ...]:
 
 class ContactsScreen(SectionScreen):
     CSS_PATH = "contacts.tcss"
+    # Short words for the footer at 80 columns; the tooltip names the action in help and the palette.
     BINDINGS = [
-        Binding("slash", "focus_filter", "Search", id="contacts.search", key_display="/"),
-        Binding("n", "new", "New contact", id="contacts.new"),
-        Binding("enter", "open", "Open", id="contacts.open", show=False),
-        Binding("e", "edit", "Edit", id="contacts.edit"),
-        Binding("i", "interaction", "Log interaction", id="contacts.interaction"),
-        Binding("f", "filters", "Filters", id="contacts.filters"),
+        Binding("slash", "focus_filter", "Find", id="contacts.search", key_display="/",
+                tooltip="Search contacts (filter as you type)"),
+        Binding("n", "new", "New", id="contacts.new", tooltip="New contact"),
+        Binding("enter", "open", "Open", id="contacts.open", show=False, tooltip="Open the contact"),
+        Binding("e", "edit", "Edit", id="contacts.edit", tooltip="Edit the contact"),
+        Binding("i", "interaction", "Log", id="contacts.interaction", tooltip="Log an interaction"),
+        Binding("f", "filters", "Filter", id="contacts.filters", tooltip="Filter by kind, focus area, risk, overdue"),
         Binding("x", "clear_filters", "Clear filters", id="contacts.clear", show=False),
-        Binding("s", "sort", "Sort", id="contacts.sort"),
+        Binding("s", "sort", "Sort", id="contacts.sort", tooltip="Sort by the next column"),
         Binding("S", "reverse", "Reverse sort", id="contacts.reverse", show=False),
-        Binding("l", "import_file", "Import contacts", id="contacts.import", show=False),
+        Binding("l", "import_file", "Import", id="contacts.import", tooltip="Import contacts (CSV or vCard)"),
     ]
 
     def __init__(self, section: Section) -> None:
@@ -90,10 +92,10 @@ class ContactsScreen(SectionScreen):
         self.loaded = 0
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield self.section_bar()
         with Vertical(id="contacts-body"):
             with Horizontal(id="contacts-top"):
-                yield Input(id="contacts-filter", placeholder="/ to search names, organisations, notes...")
+                yield Input(id="contacts-filter", placeholder="/ to search names, organisations, notes...", compact=True)
                 yield Static("", id="contacts-count", markup=False)
             yield Static("", id="contacts-filters", markup=False)
             table: DataTable[object] = DataTable(id="contacts", cursor_type="row", zebra_stripes=True)
@@ -117,7 +119,7 @@ class ContactsScreen(SectionScreen):
     # -- loading -------------------------------------------------------------------
     @property
     def today(self) -> date:
-        return date.today()
+        return self.app.today()  # type: ignore[attr-defined]
 
     def _fetch(self, offset: int) -> list[ContactRow]:
         with self.app.session("reading contacts") as session:  # type: ignore[attr-defined]
@@ -178,7 +180,9 @@ class ContactsScreen(SectionScreen):
 
     # -- filter and sort ---------------------------------------------------------------
     def action_focus_filter(self) -> None:
-        self.query_one("#contacts-filter", Input).focus()
+        # At once, not after a refresh (Widget.focus): what is typed right after "/"
+        # belongs in the filter, not to the section keys.
+        self.set_focus(self.query_one("#contacts-filter", Input))
 
     @on(Input.Changed, "#contacts-filter")
     def _filter_typed(self, event: Input.Changed) -> None:

@@ -1,5 +1,10 @@
 """The main sections. Each is a placeholder saying what will be there, until
-its own issue lands; the frame (title, discreet indicator, footer) is real."""
+its own issue lands; the frame (section bar, discreet indicator, footer) is real.
+
+The section bar at the top names every section with its key and marks the
+current one (in brackets, not by colour alone), so the footer at 80 columns
+keeps its room for the keys of the screen itself.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,9 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 
 @dataclass(frozen=True)
@@ -40,19 +46,34 @@ SECTIONS: tuple[Section, ...] = (
 SECTION_BY_NAME = {s.name: s for s in SECTIONS}
 
 
+class SectionBar(Static):
+    """Every section with its key; the current one bracketed and reversed."""
+
+    def __init__(self, current: str) -> None:
+        parts: list[tuple[str, str] | str] = []
+        for section in SECTIONS:
+            label = f"{section.key} {section.short}"
+            parts.append((f"[{label}]", "bold reverse") if section.name == current else f" {label} ")
+            parts.append(" ")
+        super().__init__(Content.assemble(*parts), id="section-bar", markup=False)
+
+
 class SectionScreen(Screen[None]):
     def __init__(self, section: Section) -> None:
         super().__init__(id=f"section-{section.name}", classes="section")
         self.section = section
         self.sub_title = section.title
 
+    def section_bar(self) -> SectionBar:
+        return SectionBar(self.section.name)
+
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield self.section_bar()
         with VerticalScroll(id="section-body"):
             yield Static(self.section.title, id="section-title", markup=False)
             yield Static(f"Coming in its own milestone: {self.section.coming}", id="section-coming", markup=False)
         yield Static("", id="discreet-indicator", markup=False)
-        yield Footer(compact=True, show_command_palette=False)  # ctrl+p is in help; the sections need the room
+        yield Footer(compact=True, show_command_palette=False)  # ctrl+p is in help; the screen's keys need the room
 
     def on_mount(self) -> None:
         self.watch(self.app, "discreet", self.refresh_discreet)  # called now, and on every change

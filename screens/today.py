@@ -6,13 +6,12 @@ their issues land.
 
 from __future__ import annotations
 
-from datetime import date
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from hrd_tui.errors import HrdError
 from hrd_tui.screens.sections import Section, SectionScreen
@@ -33,7 +32,7 @@ class TodayScreen(SectionScreen):
         self.follow_up_contact: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield self.section_bar()
         with Vertical(id="today-body"):
             yield Static("", id="today-date", markup=False)
             yield Static("Follow-ups due (space marks done, Enter opens the contact)", classes="today-heading",
@@ -68,7 +67,7 @@ class TodayScreen(SectionScreen):
     def reload(self) -> None:
         if self.app.locked or not self.is_mounted:  # type: ignore[attr-defined]
             return
-        day = date.today()
+        day = self.app.today()  # type: ignore[attr-defined]
         discreet = self.app.discreet  # type: ignore[attr-defined]
         self.query_one("#today-date", Static).update(f"{day:%A %d %B %Y}")
         follow = self.query_one("#today-follow-ups", DataTable)
@@ -122,7 +121,7 @@ class TodayScreen(SectionScreen):
             return
         try:
             with self.app.session("marking the follow-up done") as session:  # type: ignore[attr-defined]
-                contacts.complete_follow_up(session, found[1], date.today())
+                contacts.complete_follow_up(session, found[1], self.app.today())  # type: ignore[attr-defined]
         except HrdError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
             return

@@ -69,20 +69,20 @@ def test_unlock_navigate_lock_and_hang_up(tmp_path: Path) -> None:
     try:
         wait_for(session, "the vault is locked")
         tmux("send-keys", "-t", session, "demo", "Enter")
-        wait_for(session, "Coming in its own milestone")
-        screen = wait_for(session, "r Reports")  # all sections in the footer at 80 columns
+        screen = wait_for(session, "Follow-ups due")
+        assert "[t Today]" in screen and "r Reports" in screen  # every section in the bar at 80 columns
         tmux("send-keys", "-t", session, "c")
-        wait_for(session, "Defenders, organisations")
+        wait_for(session, "Ирина Волкова")  # the contacts list, real names (discreet mode is off)
         tmux("send-keys", "-t", session, "C-p")
         wait_for(session, "Search for commands")
         tmux("send-keys", "-t", session, "Lock")
         time.sleep(0.5)
         tmux("send-keys", "-t", session, "Enter")
         screen = wait_for(session, "the vault is locked")
-        assert "Defenders" not in screen
+        assert "Ирина" not in screen
         pid = pane_pid(session)
         tmux("send-keys", "-t", session, "demo", "Enter")
-        wait_for(session, "Coming in its own milestone")
+        wait_for(session, "[c Contacts]")  # back where the officer was
     finally:
         tmux("kill-session", "-t", session)  # the terminal goes away: SIGHUP
     assert _gone_within(pid, 2), "the app kept running after its terminal went away"

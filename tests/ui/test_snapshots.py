@@ -1,17 +1,21 @@
-"""Snapshots at 80x24 of the unlock, today and help screens (textual pinned exactly).
+"""Snapshots at 80x24 of the unlock, today, help and contacts screens (textual pinned exactly).
 
 Update after a deliberate change with: .venv/bin/pytest tests/ui/test_snapshots.py --snapshot-update
 """
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 from textual.widgets import Input
 
 from hrd_tui import vault as vault_mod
 from hrd_tui.app import make_app
+from hrd_tui.models import Contact
+from hrd_tui.services import contacts
 
 from conftest import PASSPHRASE
 
@@ -20,7 +24,7 @@ from conftest import PASSPHRASE
 def app(vault_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     opened, _ = vault_mod.create(vault_dir, PASSPHRASE)
     opened.close()
-    return make_app(vault_dir, settings_path=tmp_path / "settings.json")
+    return make_app(vault_dir, settings_path=tmp_path / "settings.json", today=lambda: FIXED_DAY)
 
 
 async def no_blink(pilot) -> None:  # type: ignore[no-untyped-def]
@@ -52,3 +56,50 @@ def test_help_screen(snap_compare, app) -> None:  # type: ignore[no-untyped-def]
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=help_open)
+
+
+FIXED_DAY = date(2026, 11, 28)
+
+
+@pytest.fixture
+def contacts_app(vault_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A fixed calendar day and fixed data, so the snapshots do not age."""
+    opened, _ = vault_mod.create(vault_dir, PASSPHRASE)
+    with opened.store.session("test data") as session:
+        rows = [
+            ("Ana Núñez", "Heron-101", "defender", ["land_environment", "indigenous"], 45, 30, True),
+            ("Борис Петров", "Cedar-202", "journalist", ["journalism_media"], 3, 30, True),
+            ("陈静", "Aster-303", "lawyer", ["access_to_justice"], None, None, False),
+            ("[bold]Not bold[/bold] \u202eevil", "Quartz-404", "cso", [], 10, 7, True),
+        ]
+        for name, codename, kind, areas, ago, cadence, safe in rows:
+            last = FIXED_DAY - timedelta(days=ago) if ago is not None else None
+            contacts.create_contact(session, {"name": name, "codename": codename, "kind": kind, "last_contact_on": last,
+                                              "cadence_days": cadence, "direct_contact_safe": safe,
+                                              "organisation": "Tierra Viva", "email": "x@example.org"}, areas)
+        chen = session.exec(select(Contact).where(Contact.codename == "Aster-303")).one()
+        contacts.add_channel(session, chen, {"kind": "signal", "handle": "+15550100", "preferred": True})
+        contacts.record_consent(session, chen, {"scope": "naming", "value": "never", "given_on": FIXED_DAY, "how": "in person"})
+    opened.close()
+    return make_app(vault_dir, settings_path=tmp_path / "settings.json", today=lambda: FIXED_DAY)
+
+
+def test_contacts_list(snap_compare, contacts_app) -> None:  # type: ignore[no-untyped-def]
+    async def to_list(pilot) -> None:  # type: ignore[no-untyped-def]
+        await unlocked(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        await no_blink(pilot)
+
+    assert snap_compare(contacts_app, terminal_size=(80, 24), run_before=to_list)
+
+
+def test_contact_detail(snap_compare, contacts_app) -> None:  # type: ignore[no-untyped-def]
+    async def to_detail(pilot) -> None:  # type: ignore[no-untyped-def]
+        await unlocked(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("down", "down", "down", "enter")  # 陈静: direct contact unsafe
+        await pilot.pause()
+
+    assert snap_compare(contacts_app, terminal_size=(80, 24), run_before=to_detail)
