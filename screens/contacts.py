@@ -17,16 +17,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from hrd_tui.screens.sections import Section, SectionScreen
-from hrd_tui.screens.widgets.vault_text import literal
+from hrd_tui.screens.widgets.row_list import RowList, header_text
 from hrd_tui.services import contact_list, reference
 from hrd_tui.services.contact_list import ContactFilter, ContactRow
 from hrd_tui.vocab import ContactKind, FocusArea, RiskLevel
 
-PAGE_SIZE = 100
+PAGE_SIZE = 40  # two screens' worth at 80x24: every row added costs the redraw
 #: Load the next page when the cursor is this close to the last loaded row.
 PAGE_AHEAD = 10
 
@@ -55,9 +55,9 @@ def risk_cell(row: ContactRow) -> str:
     return "case" if row.open_cases else "-"  # an open case not yet assessed
 
 
-def row_cells(row: ContactRow, discreet: bool) -> tuple[object, ...]:
+def row_cells(row: ContactRow, discreet: bool) -> tuple[str, ...]:
     return (
-        literal(row.label(discreet), single_line=True),
+        row.label(discreet),
         reference.short_label("contact_kind", row.kind),
         focus_cell(row.focus_areas),
         risk_cell(row),
@@ -90,6 +90,7 @@ class ContactsScreen(SectionScreen):
         self.descending = False
         self.total = 0
         self.loaded = 0
+        self._texts: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield self.section_bar()
@@ -98,16 +99,14 @@ class ContactsScreen(SectionScreen):
                 yield Input(id="contacts-filter", placeholder="/ to search names, organisations, notes...", compact=True)
                 yield Static("", id="contacts-count", markup=False)
             yield Static("", id="contacts-filters", markup=False)
-            table: DataTable[object] = DataTable(id="contacts", cursor_type="row", zebra_stripes=True)
-            for key, header, width in COLUMNS:
-                table.add_column(header, width=width, key=key)
-            yield table
+            yield Static("", id="contacts-header", markup=False)
+            yield RowList([width for _, _, width in COLUMNS], id="contacts")
         yield Static("", id="discreet-indicator", markup=False)
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#contacts", DataTable).focus()
+        self.query_one("#contacts", RowList).focus()
 
     def refresh_discreet(self, on: bool) -> None:
         super().refresh_discreet(on)
@@ -133,50 +132,53 @@ class ContactsScreen(SectionScreen):
         """Run the filter again from the first page (a keystroke, a sort, a filter)."""
         if self.app.locked or not self.is_mounted:  # type: ignore[attr-defined]
             return
-        table = self.query_one("#contacts", DataTable)
+        table = self.query_one("#contacts", RowList)
         previous = self.selected_id() if keep_cursor else None
         rows = self._fetch(0)
         table.clear()
         self.loaded = 0
         self._append(rows)
-        if previous is not None and previous in table.rows:
-            table.move_cursor(row=table.get_row_index(previous))
+        self._select(previous)
         self._show_status()
 
     def _append(self, rows: list[ContactRow]) -> None:
-        table = self.query_one("#contacts", DataTable)
         discreet = self.app.discreet  # type: ignore[attr-defined]
-        for row in rows:
-            table.add_row(*row_cells(row, discreet), key=row.id)
+        self.query_one("#contacts", RowList).add_rows((row.id, row_cells(row, discreet)) for row in rows)
         self.loaded += len(rows)
 
     def _show_status(self) -> None:
-        table = self.query_one("#contacts", DataTable)
+        """Headers, count and filter line, each touched only when its text changed: an
+        update of a label costs a layout pass of the screen, felt at every keystroke."""
         label = "Codename" if self.app.discreet else "Name"  # type: ignore[attr-defined]
-        for key, header, _ in COLUMNS:
-            text = label if key == "name" else header
-            if key == self.sort:
-                text += " v" if self.descending else " ^"
-            table.columns[key].label = literal(text)  # type: ignore[index]
-        table.refresh()
+        headers = {key: (label if key == "name" else header) + ((" v" if self.descending else " ^") if key == self.sort else "")
+                   for key, header, _ in COLUMNS}
+        self._set_text("#contacts-header", header_text(list(headers.values()), [w for _, _, w in COLUMNS]))
         shown = f"{self.loaded:,} of {self.total:,}" if self.loaded < self.total else f"{self.total:,}"
-        self.query_one("#contacts-count", Static).update(f"{shown} contacts")
         described = self.filter.describe()
-        filters = self.query_one("#contacts-filters", Static)
-        filters.update(f"Filters: {described} (x clears)  |  ! = overdue" if described else
+        self._set_text("#contacts-count", f"{shown} contacts")
+        self._set_text("#contacts-filters", f"Filters: {described} (x clears)  |  ! = overdue" if described else
                        "f filters, s sorts, S reverses  |  ! = overdue for a check-in")
 
-    @on(DataTable.RowHighlighted, "#contacts")
-    def _near_end(self, event: DataTable.RowHighlighted) -> None:
-        if self.loaded < self.total and event.cursor_row >= self.loaded - PAGE_AHEAD:
+    def _set_text(self, selector: str, text: str) -> None:
+        widget = self.query_one(selector, Static)
+        if self._texts.get(selector) != text:
+            self._texts[selector] = text
+            widget.update(text, layout=False)  # fixed sizes (contacts.tcss)
+
+    @on(RowList.Highlighted, "#contacts")
+    def _near_end(self, event: RowList.Highlighted) -> None:
+        if self.loaded < self.total and event.index >= self.loaded - PAGE_AHEAD:
             self._append(self._fetch(self.loaded))
             self._show_status()
 
     def selected_id(self) -> str | None:
-        table = self.query_one("#contacts", DataTable)
-        if not table.row_count:
-            return None
-        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        return self.query_one("#contacts", RowList).cursor_key
+
+    def _select(self, contact_id: str | None) -> None:
+        table = self.query_one("#contacts", RowList)
+        index = table.index_of(contact_id) if contact_id else None
+        if index is not None:
+            table.move_cursor(index)
 
     # -- filter and sort ---------------------------------------------------------------
     def action_focus_filter(self) -> None:
@@ -191,15 +193,15 @@ class ContactsScreen(SectionScreen):
 
     @on(Input.Submitted, "#contacts-filter")
     def _filter_done(self) -> None:
-        self.query_one("#contacts", DataTable).focus()
+        self.query_one("#contacts", RowList).focus()
 
     def key_escape(self) -> None:
         if self.query_one("#contacts-filter", Input).has_focus:
-            self.query_one("#contacts", DataTable).focus()
+            self.query_one("#contacts", RowList).focus()
 
     def key_down(self) -> None:
         if self.query_one("#contacts-filter", Input).has_focus:
-            self.query_one("#contacts", DataTable).focus()
+            self.query_one("#contacts", RowList).focus()
 
     def action_sort(self) -> None:
         keys = [key for key, _, _ in COLUMNS]
@@ -210,15 +212,6 @@ class ContactsScreen(SectionScreen):
 
     def action_reverse(self) -> None:
         self.descending = not self.descending
-        self.reload()
-
-    @on(DataTable.HeaderSelected, "#contacts")
-    def _header_selected(self, event: DataTable.HeaderSelected) -> None:
-        key = str(event.column_key.value)
-        if key == self.sort:
-            self.descending = not self.descending
-        else:
-            self.sort, self.descending = key, key in ("risk", "last_contact")
         self.reload()
 
     def action_filters(self) -> None:
@@ -234,9 +227,9 @@ class ContactsScreen(SectionScreen):
         self.reload()
 
     # -- actions on a contact -------------------------------------------------------------
-    @on(DataTable.RowSelected, "#contacts")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
-        self._open(str(event.row_key.value))
+    @on(RowList.Selected, "#contacts")
+    def _row_selected(self, event: RowList.Selected) -> None:
+        self._open(event.key)
 
     def action_open(self) -> None:
         contact_id = self.selected_id()
@@ -262,9 +255,7 @@ class ContactsScreen(SectionScreen):
 
     def _saved(self, contact_id: str | None) -> None:
         self.reload()
-        if contact_id and contact_id in self.query_one("#contacts", DataTable).rows:
-            table = self.query_one("#contacts", DataTable)
-            table.move_cursor(row=table.get_row_index(contact_id))
+        self._select(contact_id)
 
     def action_interaction(self) -> None:
         from hrd_tui.screens.contact_form import InteractionModal
