@@ -17,10 +17,13 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from hrd_tui import paths
 from hrd_tui.errors import HrdError, UsageError
+
+if TYPE_CHECKING:
+    from hrd_tui.services.contact_io import ImportPlan
 
 DEMO_PASSPHRASE = "demo"
 DEBUG_ENV = "HRD_TUI_DEBUG"
@@ -226,10 +229,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    if args.kind is None and args.format != "json":
-        raise UsageError("The whole vault exports as JSON: use --format json.")
-    if args.kind == "checklist" and (args.format != "md" or not args.ref):
-        raise UsageError("Export a checklist run as Markdown: hrd-tui export checklist RUN --format md.")
+    _check_export_args(args)
     with _open(args, readonly=True) as opened:
         if opened.needs_upgrade:
             raise HrdError("This vault uses an older schema: open it once with the app (or 'hrd-tui passwd') to upgrade it, then export.")
@@ -238,6 +238,11 @@ def cmd_export(args: argparse.Namespace) -> int:
                 from hrd_tui.services import checklists
 
                 data = checklists.export_markdown(session, checklists.get_run(session, args.ref)).encode("utf-8")
+            elif args.kind == "contacts":
+                from hrd_tui.services import contact_io
+
+                write = contact_io.export_csv if args.format == "csv" else contact_io.export_vcard
+                data = write(session, real_names=args.real_names).encode("utf-8")
             else:
                 from hrd_tui.services.export import export_document
 
@@ -247,8 +252,36 @@ def cmd_export(args: argparse.Namespace) -> int:
                 text = re.sub("[\x80-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)
                 data = text.encode("utf-8") + b"\n"
     _err("WARNING: this export is PLAIN TEXT. Keep it encrypted, never e-mail it, and delete it when done.")
+    if args.kind == "contacts" and args.real_names:
+        _err("WARNING: --real-names: this file holds the real names, e-mail addresses, phone numbers and notes "
+             "of the people in it; in the wrong hands it can endanger them.")
+    elif args.kind == "contacts":
+        _err("codenames only: names, e-mail addresses, phone numbers and notes are left out (--real-names adds them).")
+    if args.kind == "contacts" and (not args.output or args.output == "-") and sys.stdout.isatty():
+        # Names are data, and data must not drive the terminal (ESC]52 writes the clipboard).
+        from hrd_tui.sanitize import for_display
+
+        data = for_display(data.decode("utf-8")).encode("utf-8")
+        _err("shown with control characters removed: use -o FILE for an exact copy.")
     _write_output(data, args.output)
     return 0
+
+
+def _check_export_args(args: argparse.Namespace) -> None:
+    if args.kind == "contacts":
+        if args.format not in ("csv", "vcard"):
+            raise UsageError("Export contacts as CSV or vCard: hrd-tui export contacts --format csv|vcard [--real-names].")
+        if args.ref:
+            raise UsageError("'export contacts' exports every contact and takes no ID.")
+        return
+    if args.real_names:
+        raise UsageError("--real-names is for 'hrd-tui export contacts' only.")
+    if args.format in ("csv", "vcard"):
+        raise UsageError("CSV and vCard are for contacts: hrd-tui export contacts --format csv|vcard.")
+    if args.kind is None and args.format != "json":
+        raise UsageError("The whole vault exports as JSON: use --format json.")
+    if args.kind == "checklist" and (args.format != "md" or not args.ref):
+        raise UsageError("Export a checklist run as Markdown: hrd-tui export checklist RUN --format md.")
 
 
 def _write_output(data: bytes, output: str | None) -> None:
@@ -273,6 +306,10 @@ def _write_output(data: bytes, output: str | None) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    if args.kind == "contacts":
+        return _import_contacts(args)
+    if args.format or args.on_duplicate or args.yes:
+        raise UsageError("--format, --on-duplicate and --yes are for 'hrd-tui import contacts' only.")
     try:
         text = Path(args.file).read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -288,6 +325,84 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(for_display(f"Imported checklist template '{row.id}' version {row.version}: {row.title} "
                               f"({len(row.items)} items)."))
     return 0
+
+
+#: At most this many lines of each kind (errors, duplicates, remarks) in an import preview.
+PREVIEW_LINES = 50
+
+
+def _import_contacts(args: argparse.Namespace) -> int:
+    """Check the file before the passphrase is asked, preview against the vault,
+    then write only when confirmed (or --yes). Rows with errors are never written."""
+    from hrd_tui.services import contact_io
+
+    text = contact_io.read_file(args.file)
+    fmt = args.format or contact_io.detect_format(args.file, text)
+    try:
+        plan = contact_io.parse(text, fmt)
+    except contact_io.ContactFileError as exc:
+        raise contact_io.ContactFileError(f"{args.file}: {exc.problem}") from None
+    if not plan.rows:
+        raise contact_io.ContactFileError(f"{args.file}: no contacts in the file; nothing was imported.")
+    if not plan.valid:
+        _print_plan(args.file, plan)
+        raise contact_io.ContactFileError(f"{args.file}: every {plan.unit} has errors; nothing was imported.")
+    with _open(args, readonly=False) as opened:
+        with opened.store.session("importing contacts") as session:
+            contact_io.match(session, plan)
+            _print_plan(args.file, plan)
+            on_duplicate = args.on_duplicate
+            if not args.yes:
+                if not sys.stdin.isatty():
+                    raise UsageError("Nothing was imported: there is no terminal to confirm on. "
+                                     "Pass --yes to import (and --on-duplicate merge|skip).")
+                if plan.duplicates and on_duplicate is None:
+                    on_duplicate = _ask_choice(
+                        f"{len(plan.duplicates)} {plan.unit}(s) match existing contacts or earlier {plan.unit}s: "
+                        "[m]erge their values into those contacts, or [s]kip them? [m/s] ", {"m": "merge", "s": "skip"})
+                on_duplicate = on_duplicate or "skip"
+                what = f"{len(plan.new)} new contact(s)"
+                if plan.duplicates:
+                    what += f", {'merging' if on_duplicate == 'merge' else 'skipping'} {len(plan.duplicates)} duplicate(s)"
+                if _ask_choice(f"Import {what}? [y/N] ", {"y": "yes", "n": "no", "": "no"}) != "yes":
+                    print("Nothing was imported.")
+                    return 0
+            result = contact_io.apply(session, plan, on_duplicate or "skip")
+    print(f"Imported: {result}.")
+    return 0
+
+
+def _print_plan(filename: str, plan: ImportPlan) -> None:
+    from hrd_tui.sanitize import for_display
+
+    def out(line: str) -> None:
+        print(for_display(line, single_line=True))
+
+    def capped(lines: list[str]) -> None:
+        for line in lines[:PREVIEW_LINES]:
+            out(line)
+        if len(lines) > PREVIEW_LINES:
+            out(f"... and {len(lines) - PREVIEW_LINES} more")
+
+    out(f"{filename} ({'CSV' if plan.format == 'csv' else 'vCard'}): " + "; ".join(plan.summary_lines()))
+    capped([str(issue) for issue in plan.issues])
+    capped([f"{plan.unit} {row.row} {row.describe_duplicate(plan.unit)}" for row in plan.duplicates])
+    capped([f"{plan.unit} {row.row}: {note}" for row in plan.valid for note in row.notes])
+    if plan.invalid:
+        out(f"{plan.unit.capitalize()}s with errors are never imported; the others are imported only once confirmed.")
+
+
+def _ask_choice(prompt: str, answers: dict[str, str]) -> str:
+    """One of ``answers`` from the terminal; asks again (three times at most) on anything else."""
+    for _ in range(3):
+        print(prompt, end="", file=sys.stderr, flush=True)
+        line = sys.stdin.readline()
+        if not line:
+            break  # end of input
+        answer = line.strip().lower()[:1]
+        if answer in answers:
+            return answers[answer]
+    raise UsageError("No answer given; nothing was imported.")
 
 
 # -- parser ----------------------------------------------------------------------
@@ -333,15 +448,22 @@ def build_parser() -> argparse.ArgumentParser:
     passwd.add_argument("--recovery", action="store_true", help="unlock with the recovery code, asked on the terminal")
     backup = add("backup", cmd_backup, "write a consistent, encrypted, verified copy of the vault to a new directory")
     backup.add_argument("dest", metavar="DEST", help="a directory that does not exist yet (or is empty)")
-    export = add("export", cmd_export, "export the whole vault as JSON, or one record (checklist RUN) as Markdown: "
-                 "plain text, an explicit act")
-    export.add_argument("kind", nargs="?", choices=["checklist"], help="what to export (default: the whole vault)")
+    export = add("export", cmd_export, "export the whole vault as JSON, one record (checklist RUN) as Markdown, or the "
+                 "contacts as CSV or vCard (codenames only unless --real-names): plain text, an explicit act")
+    export.add_argument("kind", nargs="?", choices=["checklist", "contacts"], help="what to export (default: the whole vault)")
     export.add_argument("ref", nargs="?", metavar="ID", help="the id of the checklist run")
-    export.add_argument("--format", choices=["json", "md"], required=True)
+    export.add_argument("--format", choices=["json", "md", "csv", "vcard"], required=True)
+    export.add_argument("--real-names", action="store_true",
+                        help="contacts: include names, e-mail addresses, phone numbers and notes (default: codenames only)")
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (mode 0600) instead of standard output")
-    imp = add("import", cmd_import, "import a file into the vault: 'import checklist FILE' adds your own checklist template")
-    imp.add_argument("kind", choices=["checklist"])
+    imp = add("import", cmd_import, "import a file into the vault: 'import checklist FILE' adds your own checklist "
+              "template; 'import contacts FILE' adds contacts from CSV or vCard, after a preview")
+    imp.add_argument("kind", choices=["checklist", "contacts"])
     imp.add_argument("file", metavar="FILE")
+    imp.add_argument("--format", choices=["csv", "vcard"], help="contacts: the file's format (default: from its name or content)")
+    imp.add_argument("--on-duplicate", choices=["merge", "skip"],
+                     help="contacts: merge a row that matches an existing contact into it, or skip it (asked, else skip)")
+    imp.add_argument("--yes", action="store_true", help="contacts: import without asking (needed without a terminal)")
     return parser
 
 
