@@ -19,6 +19,7 @@ from hrd_tui.screens.contacts import ContactsScreen, FilterModal
 from hrd_tui.screens.today import TodayScreen
 from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.record_form import RecordForm
+from hrd_tui.screens.widgets.row_list import RowList
 from hrd_tui.services import contacts
 from sqlmodel import select
 
@@ -58,15 +59,15 @@ async def unlock(app, pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
 
 
-async def to_contacts(app, pilot) -> DataTable:  # type: ignore[no-untyped-def]
+async def to_contacts(app, pilot) -> RowList:  # type: ignore[no-untyped-def]
     await unlock(app, pilot)
     await pilot.press("c")
     await pilot.pause()
     assert isinstance(app.screen, ContactsScreen)
-    return app.screen.query_one("#contacts", DataTable)
+    return app.screen.query_one("#contacts", RowList)
 
 
-def names(table: DataTable) -> list[str]:
+def names(table: RowList) -> list[str]:
     return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
 
 
@@ -160,7 +161,7 @@ async def test_create_with_validation_errors_keeps_what_was_typed(app) -> None: 
         with app.session() as s:
             dana = s.exec(select(Contact).where(Contact.name == "Dana Ivić")).one()
             assert dana.cadence_days == 14 and dana.kind == "lawyer" and dana.codename  # one was made up
-        table = app.screen.query_one("#contacts", DataTable)
+        table = app.screen.query_one("#contacts", RowList)
         assert str(table.get_row_at(table.cursor_row)[0]) == "Dana Ivić"
 
 
@@ -208,7 +209,7 @@ async def test_log_an_interaction_in_a_few_keys_with_a_follow_up(app) -> None:  
             assert it.summary == "Checked in after the eviction" and it.kind == "meeting"
             (fu,) = s.exec(select(FollowUp)).all()
             assert fu.due_on == TODAY + timedelta(days=3) and fu.contact_id == ana.id
-        table = app.screen.query_one("#contacts", DataTable)
+        table = app.screen.query_one("#contacts", RowList)
         assert not str(table.get_row_at(0)[4]).endswith("!")
         await pilot.press("t")  # the today view lists the follow-up
         await pilot.pause()
@@ -242,3 +243,138 @@ async def test_copy_a_handle_and_it_is_cleared(app) -> None:  # type: ignore[no-
         assert any("cleared in" in str(n.message) for n in app._notifications)
         await pilot.pause(0.4)
         assert app.clipboard == ""
+
+
+async def test_import_preview_conflicts_then_confirm(app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from hrd_tui.screens.contact_import import ImportContactsScreen
+
+    source = tmp_path / "people.csv"
+    source.write_text(
+        "codename,name,kind,email\n"
+        ",Eva Lind,defender,eva@example.org\n"
+        ",Ana Núñez,defender,\n"  # the same name as an existing contact
+        ",Bad Kind,activist,\n",
+        encoding="utf-8",
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_contacts(app, pilot)
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, ImportContactsScreen)
+        await pilot.press(*str(source), "enter")
+        await pilot.pause()
+        summary = str(app.screen.query_one("#import-summary").render())
+        assert "1 new" in summary and "1 duplicate" in summary and "1 with errors" in summary
+        rows = app.screen.query_one("#import-rows", DataTable)
+        cells = [[str(c) for c in rows.get_row_at(i)] for i in range(rows.row_count)]
+        assert cells[0][:2] == ["4", "ERROR"] and "kind" in cells[0][3]
+        assert cells[1][1] == "duplicate" and "Heron-101" in cells[1][3] and "same name" in cells[1][3]
+        with app.session() as s:
+            assert len(s.exec(select(Contact)).all()) == 3  # the preview wrote nothing
+        await pilot.press("m", "f2")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, ContactsScreen)
+        with app.session() as s:
+            everyone = {c.name: c for c in s.exec(select(Contact)).all()}
+        assert set(everyone) == {"Ana Núñez", "Борис Петров", "陈静", "Eva Lind"}
+        assert names(app.screen.query_one("#contacts", RowList))[:2] == ["Ana Núñez", "Eva Lind"]
+
+
+async def test_import_cancelled_writes_nothing(app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    source = tmp_path / "people.csv"
+    source.write_text("name,kind\nFrank Ode,defender\n", encoding="utf-8")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_contacts(app, pilot)
+        await pilot.press("l", *str(source), "enter")
+        await pilot.pause()
+        await pilot.press("f2", "n", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ContactsScreen)
+        with app.session() as s:
+            assert len(s.exec(select(Contact)).all()) == 3
+
+
+HOSTILE_NAMES = [
+    "[bold red]Loud[/] [link=https://evil.example]click[/link]",
+    "Esc\x1b]52;c;ZXZpbA==\x07ape \x1b]0;pwned\x07 \x1b[2J",
+    "\u202eevil override",
+    "Zero\u200bwidth\u200dname",
+    "ليلى حداد",
+    "Мария Иванова",
+    "王秀英",
+    "Emoji 🕊️✊🏽 defender",
+    "Long " + "x" * 9_990,  # 10,000 characters: the most a name holds
+]
+
+
+@pytest.fixture
+def hostile_app(vault_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    opened, _ = vault_mod.create(vault_dir, PASSPHRASE)
+    with opened.store.session("hostile data") as session:
+        for n, name in enumerate(HOSTILE_NAMES):
+            contacts.create_contact(session, {"name": name, "codename": f"H-{n}", "notes": name, "organisation": name})
+    opened.close()
+    return make_app(vault_dir, settings_path=tmp_path / "settings.json")
+
+
+async def test_hostile_names_show_literally_search_and_keep_the_layout(hostile_app) -> None:  # type: ignore[no-untyped-def]
+    from rich.cells import cell_len
+
+    from hrd_tui.screens.contacts import COLUMNS
+
+    app = hostile_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await to_contacts(app, pilot)
+        assert table.row_count == len(HOSTILE_NAMES)
+        width = sum(w for _, _, w in COLUMNS)
+        for i in range(table.row_count):
+            cells = table._cells[i]
+            assert cell_len("".join(cells)) == width  # every row exactly as wide: CJK, emoji, 10k chars
+            assert not any(ch in "".join(cells) for ch in "\x1b\x07\u202e")
+        shown = names(table)
+        assert "[bold red]Loud[/] [" in shown  # markup shown as typed, cropped to the column
+        assert "<RLO>evil override" in shown
+        svg = app.export_screenshot()
+        assert "\x1b" not in svg and "pwned\x07" not in svg
+        for query, expected in (("ليلى", "ليلى حداد"), ("мария", "Мария Иванова"), ("秀英", "王秀英"),
+                                ("loud", "[bold red]Loud[/] ["), ("zero", "Zerowidthname")):
+            table.focus()
+            await pilot.press("slash", *query)
+            await pilot.pause()
+            found = [n.replace("\u200b", "").replace("\u200d", "") for n in names(table)]
+            assert found == [expected], (query, found)
+            app.screen.query_one("#contacts-filter", Input).value = ""
+            await pilot.pause()
+        await pilot.press("escape", "home", "enter")  # the markup one, first by name
+        await pilot.pause()
+        title = str(app.screen.query_one("#detail-title").render())
+        profile = str(app.screen.query_one("#detail-profile").render())
+        assert "[bold red]Loud[/]" in title and "[link=https://evil.example]" in profile
+
+
+async def test_long_lists_load_page_by_page_as_the_cursor_goes_down(vault_dir: Path, tmp_path: Path) -> None:
+    from hrd_tui.screens.contacts import PAGE_SIZE
+
+    opened, _ = vault_mod.create(vault_dir, PASSPHRASE)
+    with opened.store.session("many") as session:
+        for n in range(PAGE_SIZE * 2 + 5):
+            contacts.create_contact(session, {"name": f"Person {n:03d}", "codename": f"P-{n:03d}"})
+    opened.close()
+    app = make_app(vault_dir, settings_path=tmp_path / "settings.json")
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await to_contacts(app, pilot)
+        assert table.row_count == PAGE_SIZE
+        assert f"{PAGE_SIZE} of {PAGE_SIZE * 2 + 5} contacts" in str(app.screen.query_one("#contacts-count").render())
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.row_count == PAGE_SIZE * 2  # the next page came as the cursor neared the end
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.row_count == PAGE_SIZE * 2 + 5
+        await pilot.press("end")
+        await pilot.pause()
+        assert names(table)[table.cursor_row] == f"Person {PAGE_SIZE * 2 + 4:03d}"
+        assert f"{PAGE_SIZE * 2 + 5} contacts" in str(app.screen.query_one("#contacts-count").render())

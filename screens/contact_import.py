@@ -1,0 +1,144 @@
+"""Importing contacts from the screen: the same dry run as ``hrd-tui import
+contacts``. A file is read and previewed (every row's errors by row and field,
+every duplicate with the contact it matches, by codename); nothing is written
+until the officer confirms, choosing to merge or skip the duplicates.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from hrd_tui.errors import HrdError
+from hrd_tui.screens.widgets.confirm import ConfirmModal
+from hrd_tui.screens.widgets.vault_text import VaultText, literal
+from hrd_tui.services import contact_io
+from hrd_tui.services.contact_io import ImportPlan, ImportRow
+
+#: Rows shown in the preview table; the summary counts them all.
+PREVIEW_ROWS = 500
+
+
+def row_status(row: ImportRow, unit: str) -> tuple[str, str]:
+    """(status, detail) of one row, in words."""
+    if not row.ok:
+        return "ERROR", "; ".join(f"{i.field}: {i.message}" for i in row.issues)
+    if row.is_duplicate:
+        return "duplicate", row.describe_duplicate(unit)
+    return "new", "; ".join(row.notes)
+
+
+class ImportContactsScreen(Screen[int | None]):
+    CSS_PATH = "contacts.tcss"
+    BINDINGS = [
+        Binding("f2", "confirm", "Import", id="import.confirm"),
+        Binding("m", "duplicates('merge')", "Merge duplicates", id="import.merge"),
+        Binding("s", "duplicates('skip')", "Skip duplicates", id="import.skip"),
+        Binding("escape", "cancel", "Cancel", id="import.cancel"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(classes="import")
+        self.plan: ImportPlan | None = None
+        self.on_duplicate = "skip"
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Vertical(id="import-body"):
+            yield Static("Import contacts from a CSV or vCard file: nothing is written until you confirm.",
+                         id="import-title", markup=False)
+            yield Input(id="import-path", placeholder="path of the file, then Enter: ~/contacts.csv")
+            yield VaultText("", id="import-summary")
+            table: DataTable[object] = DataTable(id="import-rows", cursor_type="row", zebra_stripes=True)
+            table.add_column("Row", width=5)
+            table.add_column("Status", width=9)
+            table.add_column("Codename", width=14)
+            table.add_column("Detail", width=42)
+            yield table
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#import-path", Input).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("confirm", "duplicates"):
+            return self.plan is not None or None  # shown, greyed out, until a file is previewed
+        return True
+
+    @on(Input.Submitted, "#import-path")
+    def _preview(self, event: Input.Submitted) -> None:
+        raw = event.value.strip()
+        summary = self.query_one("#import-summary", VaultText)
+        if not raw:
+            summary.set_text("Type the path of a .csv or .vcf file.")
+            return
+        path = Path(raw).expanduser()
+        try:
+            text = contact_io.read_file(path)
+            fmt = contact_io.detect_format(path.name, text)
+            with self.app.session("previewing the import") as session:  # type: ignore[attr-defined]
+                plan = contact_io.preview(session, text, fmt)
+        except HrdError as exc:
+            self.plan = None
+            summary.set_text(str(exc))
+            self.refresh_bindings()
+            return
+        self.plan = plan
+        self._show_plan()
+        self.query_one("#import-rows", DataTable).focus()
+        self.refresh_bindings()
+
+    def _show_plan(self) -> None:
+        assert self.plan is not None
+        plan = self.plan
+        lines = plan.summary_lines()
+        if plan.duplicates:
+            lines.append(f"Duplicates will be {'MERGED into the existing contacts' if self.on_duplicate == 'merge' else 'SKIPPED'}"
+                         " (m merges, s skips).")
+        lines.append("F2 imports (asks first), Esc cancels." if plan.valid else "Nothing to import. Esc goes back.")
+        self.query_one("#import-summary", VaultText).set_text("\n".join(lines))
+        table = self.query_one("#import-rows", DataTable)
+        table.clear()
+        # Problems first: they are what the officer has to read.
+        ordered = [*plan.invalid, *plan.duplicates, *plan.new][:PREVIEW_ROWS]
+        for row in ordered:
+            status, detail = row_status(row, plan.unit)
+            table.add_row(str(row.row), status, literal(row.data.get("codename", "-"), single_line=True),
+                          literal(detail or "-", single_line=True))
+
+    def action_duplicates(self, choice: str) -> None:
+        self.on_duplicate = choice
+        if self.plan is not None:
+            self._show_plan()
+
+    def action_confirm(self) -> None:
+        plan = self.plan
+        if plan is None or not plan.valid:
+            return
+        dups = len(plan.duplicates)
+        question = f"Import {len(plan.new)} new contacts" + (
+            f" and {'merge' if self.on_duplicate == 'merge' else 'skip'} {dups} duplicates" if dups else "")
+        if plan.invalid:
+            question += f"? The {len(plan.invalid)} rows with errors are left out"
+        self.app.push_screen(ConfirmModal(question + "?", yes="Import", no="Not yet"), self._confirmed)
+
+    def _confirmed(self, yes: bool | None) -> None:
+        if not yes or self.plan is None:
+            return
+        try:
+            with self.app.session("importing contacts") as session:  # type: ignore[attr-defined]
+                result = contact_io.apply(session, self.plan, self.on_duplicate)  # type: ignore[arg-type]
+        except HrdError as exc:
+            self.query_one("#import-summary", VaultText).set_text(f"{exc} Nothing was imported.")
+            return
+        self.app.notify(f"Imported: {result}.", markup=False)
+        self.dismiss(result.created + result.merged)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
