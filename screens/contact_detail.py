@@ -17,7 +17,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from hrd_tui.errors import HrdError
 from hrd_tui.models import Contact
+from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.pick import PickModal
 from hrd_tui.screens.widgets.vault_text import VaultText, literal
 from hrd_tui.services import base, contacts, history, reference
@@ -127,6 +129,7 @@ class ContactDetailScreen(Screen[None]):
         Binding("w", "add('relationship')", "Relate", id="contact.relationship", tooltip="Relate to another contact"),
         Binding("y", "copy", "Copy", id="contact.copy", tooltip="Copy a channel handle (cleared after 30 s)"),
         Binding("h", "changes", "Changes", id="contact.changes", tooltip="What changed in this record"),
+        Binding("x", "delete", "Delete", id="contact.delete", show=False, tooltip="Delete this contact (asks first)"),
         Binding("escape,left", "back", "Back", id="contact.back"),
     ]
 
@@ -134,6 +137,7 @@ class ContactDetailScreen(Screen[None]):
         super().__init__(classes="contact-detail")
         self.contact_id = contact_id
         self.detail: ContactDetail | None = None
+        self.deleted = False
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -154,7 +158,7 @@ class ContactDetailScreen(Screen[None]):
         self.show(self.app.discreet)  # type: ignore[attr-defined]
 
     def show(self, discreet: bool) -> None:
-        if self.app.locked:  # type: ignore[attr-defined]
+        if self.app.locked or self.deleted:  # type: ignore[attr-defined]
             return
         today = self.app.today()  # type: ignore[attr-defined]
         with self.app.session("reading the contact") as session:  # type: ignore[attr-defined]
@@ -213,6 +217,27 @@ class ContactDetailScreen(Screen[None]):
 
     def action_changes(self) -> None:
         self.app.push_screen(ChangesScreen(self.contact_id))
+
+    def action_delete(self) -> None:
+        if self.detail is None:
+            return
+        label = who(self.detail.contact, self.app.discreet)  # type: ignore[attr-defined]
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                with self.app.session("deleting the contact") as session:  # type: ignore[attr-defined]
+                    contacts.delete_contact(session, base.get(session, Contact, self.contact_id))
+            except HrdError as exc:
+                self.app.notify(str(exc), severity="error", markup=False)
+                return
+            self.deleted = True  # nothing to show when this screen resumes on its way out
+            self.app.notify("Contact deleted (the record is kept in the history until a purge).")
+            self.app.pop_screen()
+
+        self.app.push_screen(ConfirmModal(f"Delete {label}, with their channels, consent records and follow-ups?",
+                                          yes="Delete", no="Keep"), answered)
 
 
 class ChangesScreen(Screen[None]):

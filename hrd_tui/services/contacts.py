@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from hrd_tui.errors import ValidationError
+from hrd_tui.errors import ConstraintViolation, ValidationError
 from hrd_tui.models import (
     CaseDefender,
     ConsentRecord,
@@ -185,6 +185,16 @@ def list_contacts(session: Session, query: str = "", *, limit: int = 200, offset
 
 
 def delete_contact(session: Session, contact: Contact) -> None:
+    """Delete a contact with their channels, consent records and follow-ups (each kept
+    as a tombstone until a purge). Someone a threat case or a trial is about cannot be
+    deleted: the case's record would lose who it was for."""
+    cases = len(session.exec(select(CaseDefender.case_id).where(CaseDefender.contact_id == contact.id)).all())
+    trials = len(session.exec(select(TrialDefendant.trial_id).where(TrialDefendant.contact_id == contact.id)).all())
+    if cases or trials:
+        held = " and ".join(part for part in (
+            f"{cases} threat case{'s' if cases != 1 else ''}" if cases else "",
+            f"{trials} trial{'s' if trials != 1 else ''}" if trials else "") if part)
+        raise ConstraintViolation(f"{contact.codename} is a defender in {held}: they cannot be deleted.")
     base.delete(session, contact)
 
 

@@ -378,3 +378,110 @@ async def test_long_lists_load_page_by_page_as_the_cursor_goes_down(vault_dir: P
         await pilot.pause()
         assert names(table)[table.cursor_row] == f"Person {PAGE_SIZE * 2 + 4:03d}"
         assert f"{PAGE_SIZE * 2 + 5} contacts" in str(app.screen.query_one("#contacts-count").render())
+
+
+async def test_consent_channel_and_relationship_from_the_detail_view(app) -> None:  # type: ignore[no-untyped-def]
+    from hrd_tui.screens.contact_form import ChannelModal, ConsentModal, RelationshipModal
+
+    async with app.run_test(size=(80, 40)) as pilot:
+        await to_contacts(app, pilot)
+        await pilot.press("enter", "p")  # Ana: record a consent decision
+        await pilot.pause()
+        assert isinstance(app.screen, ConsentModal)
+        form = app.screen.query_one(RecordForm)
+        form.query_one("#field-scope", Select).value = "naming"
+        form.query_one("#field-value", Select).value = "granted"  # wrong for naming: refused on the field
+        form.query_one("#field-how", Input).value = "in person"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "naming takes" in str(app.screen.query_one("#error-value").render())
+        form.query_one("#field-value", Select).value = "anonymised"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, ContactDetailScreen)
+        consent = str(app.screen.query_one("#detail-consent").render())
+        assert "Naming in reporting: Anonymised" in consent and "in person" in consent
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, ChannelModal)
+        app.screen.query_one("#field-kind", Select).value = "wire"
+        app.screen.query_one("#field-handle", Input).value = "ana.wire"
+        await pilot.press("f2")
+        await pilot.pause()
+        channels = str(app.screen.query_one("#detail-channels").render())
+        assert channels.index("+15550100") < channels.index("ana.wire")  # the preferred one first
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, RelationshipModal)
+        app.screen.query_one("#field-other", Input).value = "Nobody-1"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "no contact with codename" in str(app.screen.query_one("#error-other").render())
+        app.screen.query_one("#field-other", Input).value = "Aster-303"
+        app.screen.query_one("#field-kind", Select).value = "works_with"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "works with 陈静 (Aster-303) (probable)" in str(app.screen.query_one("#detail-relationships").render())
+
+
+async def test_delete_asks_and_refuses_a_defender_in_a_case(app) -> None:  # type: ignore[no-untyped-def]
+    from hrd_tui.services import threats
+
+    with app_session(app) as s:
+        chen = s.exec(select(Contact).where(Contact.codename == "Aster-303")).one()
+        threats.open_case(s, {"title": "Raid on the office", "opened_on": TODAY}, [chen])
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await to_contacts(app, pilot)
+        table.move_cursor(2)  # 陈静
+        await pilot.press("enter", "x", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, ContactDetailScreen)  # refused, still there
+        assert any("cannot be deleted" in str(n.message) for n in app._notifications)
+        await pilot.press("escape", "home", "enter", "x", "y")  # Ana: no case
+        await pilot.pause()
+        assert isinstance(app.screen, ContactsScreen)
+        assert names(app.screen.query_one("#contacts", RowList)) == ["Борис Петров", "陈静"]
+
+
+def app_session(app):  # type: ignore[no-untyped-def]
+    """The vault of an app not yet running, opened directly (test data set-up)."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def opened():  # type: ignore[no-untyped-def]
+        vault = vault_mod.unlock(app.vault_dir, vault_mod.Secret(PASSPHRASE))
+        try:
+            with vault.store.session("test set-up") as session:
+                yield session
+        finally:
+            vault.close()
+
+    return opened()
+
+
+async def test_palette_new_contact_and_the_name_is_masked_in_discreet_mode(app) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await pilot.press("d", "ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"New contact")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ContactFormScreen)
+        assert app.screen.query_one("#field-name", Input).password  # a bystander sees dots
+
+
+async def test_an_interaction_being_typed_survives_a_lock(app) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_contacts(app, pilot)
+        await pilot.press("i", *"Half a sentence")
+        await pilot.pause()
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert app.locked
+        await unlock(app, pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, InteractionModal)
+        assert app.screen.query_one("#field-summary", Input).value == "Half a sentence"
