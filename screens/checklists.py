@@ -137,7 +137,7 @@ class StartChecklistModal(ModalScreen[tuple[str, dict] | None]):
 class ImportTemplateModal(ModalScreen[None]):
     """Import an officer's own template from a TOML file; errors keep what was typed."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="import.cancel")]
+    BINDINGS = [Binding("escape,ctrl+g", "dismiss(None)", "Cancel", id="import.cancel")]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="start-box"):
@@ -170,7 +170,7 @@ class ImportTemplateModal(ModalScreen[None]):
 class NoteModal(ModalScreen[str | None]):
     """The note of one item; what is typed survives a lock like any draft."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="note.cancel")]
+    BINDINGS = [Binding("escape,ctrl+g", "dismiss(None)", "Cancel", id="note.cancel")]
 
     def __init__(self, draft_key: str, item_text: str, note: str) -> None:
         super().__init__()

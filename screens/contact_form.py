@@ -41,7 +41,7 @@ def choices(vocabulary: str, enum: Any) -> tuple[tuple[str, str], ...]:
 #: Textual only reads BINDINGS from widget classes, so each form class names these.
 FORM_BINDINGS = [
     Binding("f2", "save", "Save", id="form.save"),
-    Binding("escape", "leave", "Back", id="form.back"),
+    Binding("escape,ctrl+g", "leave", "Back", id="form.back"),
 ]
 
 

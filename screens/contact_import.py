@@ -40,7 +40,7 @@ class ImportContactsScreen(Screen[int | None]):
         Binding("f2", "confirm", "Import", id="import.confirm"),
         Binding("m", "duplicates('merge')", "Merge duplicates", id="import.merge"),
         Binding("s", "duplicates('skip')", "Skip duplicates", id="import.skip"),
-        Binding("escape", "cancel", "Cancel", id="import.cancel"),
+        Binding("escape,ctrl+g", "cancel", "Cancel", id="import.cancel"),
     ]
 
     def __init__(self) -> None:

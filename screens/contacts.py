@@ -274,7 +274,7 @@ class FilterModal(ModalScreen[ContactFilter | None]):
     """Kind, focus area, minimum risk and overdue: one list, Enter toggles, a applies."""
 
     BINDINGS = [
-        Binding("escape", "dismiss(None)", "Cancel", id="filters.cancel"),
+        Binding("escape,ctrl+g", "dismiss(None)", "Cancel", id="filters.cancel"),
         Binding("a", "apply", "Apply", id="filters.apply"),
         Binding("x", "clear", "Clear all", id="filters.clear"),
     ]

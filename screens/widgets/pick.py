@@ -16,7 +16,7 @@ from hrd_tui.screens.widgets.vault_text import literal
 
 
 class PickModal(ModalScreen[int | None]):
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="pick.cancel")]
+    BINDINGS = [Binding("escape,ctrl+g", "dismiss(None)", "Cancel", id="pick.cancel")]
 
     def __init__(self, question: str, labels: Sequence[str]) -> None:
         super().__init__(classes="pick")
