@@ -20,6 +20,7 @@ from hrd_tui.errors import HrdError
 from hrd_tui.sanitize import for_display
 from hrd_tui.screens.sections import Section, SectionScreen
 from hrd_tui.screens.widgets.draft_input import DraftInput
+from hrd_tui.screens.widgets.tables import fixed_table
 from hrd_tui.screens.widgets.vault_text import VaultText, literal
 from hrd_tui.services import checklists
 from hrd_tui.vocab import ItemStatus
@@ -39,11 +40,7 @@ class ChecklistsScreen(SectionScreen):
         yield self.section_bar()
         with Vertical(id="section-body"):
             yield Static("Checklists in progress (Enter opens, s starts a new one)", id="section-title", markup=False)
-            table: DataTable[object] = DataTable(id="runs", cursor_type="row", zebra_stripes=True)
-            table.add_column("Checklist", width=44)
-            table.add_column("Progress", width=8)
-            table.add_column("Last change", width=16)
-            yield table
+            yield fixed_table("runs", [("Checklist", 44), ("Progress", 8), ("Last change", 16)])
         yield Static("", id="discreet-indicator", markup=False)
         yield Footer(compact=True, show_command_palette=False)
 

@@ -21,6 +21,7 @@ from hrd_tui.errors import HrdError
 from hrd_tui.models import Contact
 from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.pick import PickModal
+from hrd_tui.screens.widgets.tables import fixed_table
 from hrd_tui.screens.widgets.vault_text import VaultText, literal
 from hrd_tui.services import base, contacts, history, reference
 from hrd_tui.services.contacts import ContactDetail
@@ -253,12 +254,7 @@ class ChangesScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         yield VaultText("", id="changes-title", single_line=True)
-        table: DataTable[object] = DataTable(id="changes", cursor_type="row", zebra_stripes=True)
-        table.add_column("When", width=16)
-        table.add_column("Field", width=14)
-        table.add_column("Before", width=20)
-        table.add_column("After", width=20)
-        yield table
+        yield fixed_table("changes", [("When", 16), ("Field", 14), ("Before", 20), ("After", 20)])
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:

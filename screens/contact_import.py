@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from hrd_tui.errors import HrdError
 from hrd_tui.screens.widgets.confirm import ConfirmModal
+from hrd_tui.screens.widgets.tables import fixed_table
 from hrd_tui.screens.widgets.vault_text import VaultText, literal
 from hrd_tui.services import contact_io
 from hrd_tui.services.contact_io import ImportPlan, ImportRow
@@ -55,12 +56,7 @@ class ImportContactsScreen(Screen[int | None]):
                          id="import-title", markup=False)
             yield Input(id="import-path", placeholder="path of the file, then Enter: ~/contacts.csv")
             yield VaultText("", id="import-summary")
-            table: DataTable[object] = DataTable(id="import-rows", cursor_type="row", zebra_stripes=True)
-            table.add_column("Row", width=5)
-            table.add_column("Status", width=9)
-            table.add_column("Codename", width=14)
-            table.add_column("Detail", width=42)
-            yield table
+            yield fixed_table("import-rows", [("Row", 5), ("Status", 9), ("Codename", 14), ("Detail", 42)])
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:

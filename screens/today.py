@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from hrd_tui.errors import HrdError
 from hrd_tui.screens.sections import Section, SectionScreen
+from hrd_tui.screens.widgets.tables import fixed_table
 from hrd_tui.screens.widgets.vault_text import literal
 from hrd_tui.services import contacts, today
 
@@ -37,19 +38,10 @@ class TodayScreen(SectionScreen):
             yield Static("", id="today-date", markup=False)
             yield Static("Follow-ups due (space marks done, Enter opens the contact)", classes="today-heading",
                          markup=False)
-            follow = DataTable(id="today-follow-ups", cursor_type="row", zebra_stripes=True)
-            follow.add_column("Due", width=11)
-            follow.add_column("Contact", width=16)
-            follow.add_column("To do", width=42)
-            yield follow
+            yield fixed_table("today-follow-ups", [("Due", 11), ("Contact", 16), ("To do", 42)])
             yield Static("Contacts overdue for a check-in (cadence passed since the last contact)",
                          classes="today-heading", markup=False)
-            overdue = DataTable(id="today-overdue", cursor_type="row", zebra_stripes=True)
-            overdue.add_column("Contact", width=24)
-            overdue.add_column("Last contact", width=12)
-            overdue.add_column("Every", width=9)
-            overdue.add_column("Next follow-up", width=14)
-            yield overdue
+            yield fixed_table("today-overdue", [("Contact", 24), ("Last contact", 12), ("Every", 9), ("Next follow-up", 14)])
         yield Static("", id="discreet-indicator", markup=False)
         yield Footer(compact=True, show_command_palette=False)
 

@@ -65,23 +65,20 @@ class RowList(ScrollView, can_focus=True):
 
     cursor_row: reactive[int] = reactive(0, always_update=True, init=False)
 
-    class Highlighted(Message):
+    class RowMessage(Message):
         def __init__(self, row_list: RowList, index: int, key: str) -> None:
             super().__init__()
             self.row_list, self.index, self.key = row_list, index, key
 
         @property
-        def control(self) -> RowList:
+        def control(self) -> RowList:  # what @on(..., "#id") matches
             return self.row_list
 
-    class Selected(Message):
-        def __init__(self, row_list: RowList, index: int, key: str) -> None:
-            super().__init__()
-            self.row_list, self.index, self.key = row_list, index, key
+    class Highlighted(RowMessage):
+        """The cursor moved to a row."""
 
-        @property
-        def control(self) -> RowList:
-            return self.row_list
+    class Selected(RowMessage):
+        """Enter (or a double click) on a row."""
 
     def __init__(self, widths: Sequence[int], **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
