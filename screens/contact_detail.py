@@ -44,18 +44,26 @@ def who(contact: Contact, discreet: bool) -> str:
     return contact.codename if discreet else f"{contact.name} ({contact.codename})"
 
 
+HIDDEN = "(hidden in discreet mode)"
+
+
 def profile_lines(d: ContactDetail, discreet: bool, today: date) -> list[str]:
     c = d.contact
     overdue = contacts.is_overdue(c, today)
+
+    def shown(field: str) -> object:
+        value = getattr(c, field)
+        return HIDDEN if discreet and field in contacts.IDENTIFYING and value else (value or "-")
+
     lines = [
-        f"Name: {'(hidden in discreet mode)' if discreet else c.name}",
+        f"Name: {shown('name')}",
         f"Codename: {c.codename}",
         f"Kind: {reference.label('contact_kind', c.kind)}",
         "Focus areas: " + (", ".join(reference.label("focus_area", a) for a in d.focus_areas) or "none"),
         f"Organisation: {c.organisation or '-'}    Role: {c.role or '-'}",
         f"Country: {c.country or '-'}    Region: {c.region or '-'}",
         f"Languages: {', '.join(c.languages) or '-'}    Tags: {', '.join(c.tags) or '-'}",
-        f"E-mail: {c.email or '-'}    Phone: {c.phone or '-'}",
+        f"E-mail: {shown('email')}    Phone: {shown('phone')}",
         f"Direct contact: {'safe' if c.direct_contact_safe else 'UNSAFE'}",
         f"Last contact: {c.last_contact_on or 'never'}    Keep in touch: "
         + (f"every {c.cadence_days} days" if c.cadence_days else "no cadence set")
@@ -63,7 +71,7 @@ def profile_lines(d: ContactDetail, discreet: bool, today: date) -> list[str]:
         f"Next follow-up: {c.next_follow_up_on or '-'}",
     ]
     if c.notes:
-        lines += ["Notes:", c.notes]
+        lines += ["Notes:", str(shown("notes"))]
     return lines
 
 
@@ -82,10 +90,11 @@ def consent_lines(d: ContactDetail) -> list[str]:
     return lines or ["No consent recorded: nothing is done on their behalf, and they are never named."]
 
 
-def channel_lines(d: ContactDetail) -> list[str]:
+def channel_lines(d: ContactDetail, discreet: bool) -> list[str]:
     lines = [UNSAFE] if not d.contact.direct_contact_safe else []
     for ch in d.channels:
-        lines.append(f"{'* ' if ch.preferred else '  '}{reference.label('channel_kind', ch.kind)}: {ch.handle or '-'}"
+        handle = HIDDEN if discreet and ch.handle else (ch.handle or "-")  # a number or username can name them
+        lines.append(f"{'* ' if ch.preferred else '  '}{reference.label('channel_kind', ch.kind)}: {handle}"
                      f"{'  (' + ch.note + ')' if ch.note else ''}")
     return lines or ["No channel recorded."]
 
@@ -172,7 +181,7 @@ class ContactDetailScreen(Screen[None]):
             body = {
                 "profile": profile_lines(d, discreet, today),
                 "consent": consent_lines(d),
-                "channels": channel_lines(d),
+                "channels": channel_lines(d, discreet),
                 "relationships": relationship_lines(d, discreet),
                 "follow-ups": follow_up_lines(d, today),
                 "interactions": interaction_lines(d),
@@ -222,7 +231,7 @@ class ContactDetailScreen(Screen[None]):
     def action_delete(self) -> None:
         if self.detail is None:
             return
-        label = who(self.detail.contact, self.app.discreet)  # type: ignore[attr-defined]
+        label = self.detail.contact.codename  # the question stays on screen: never the name
 
         def answered(yes: bool | None) -> None:
             if not yes:
@@ -258,21 +267,26 @@ class ChangesScreen(Screen[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        discreet = self.app.discreet  # type: ignore[attr-defined]
+        self.watch(self.app, "discreet", self.show)  # now, and whenever discreet mode changes
+        self.query_one("#changes", DataTable).focus()
+
+    def show(self, discreet: bool) -> None:
+        if self.app.locked:  # type: ignore[attr-defined]
+            return
         table = self.query_one("#changes", DataTable)
+        table.clear()
         with self.app.session("reading the history") as session:  # type: ignore[attr-defined]
             contact = base.get(session, Contact, self.contact_id)
             found = history.changes(session, contact)
             self.query_one("#changes-title", VaultText).set_text(
                 f"Changes to {who(contact, discreet)}: {len(found)} (the earlier versions are kept)")
         for change in found:
-            hidden = discreet and change.field == "name"
-            before = "(hidden)" if hidden else change.before
-            after = "(hidden)" if hidden else change.after
+            hidden = discreet and change.field in contacts.IDENTIFYING
+            before = HIDDEN if hidden else change.before
+            after = HIDDEN if hidden else change.after
             table.add_row(change.when.astimezone().strftime("%Y-%m-%d %H:%M"), change.field,
                           literal("-" if before in (None, "") else before, single_line=True),
                           literal("-" if after in (None, "") else after, single_line=True))
-        table.focus()
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header, Input, Static
 
 from hrd_tui.errors import HrdError, ValidationError
 from hrd_tui.screens.widgets.confirm import ConfirmModal
@@ -45,20 +45,21 @@ FORM_BINDINGS = [
 ]
 
 
-def contact_specs(discreet: bool) -> list[FieldSpec]:
+def contact_specs() -> list[FieldSpec]:
     return [
-        FieldSpec("name", "Name" + (" (hidden: discreet mode)" if discreet else ""), required=True, masked=discreet),
-        FieldSpec("codename", "Codename (blank: one is made up)", placeholder="e.g. Heron-101"),
+        # Masked (dots) while discreet mode is on: see ContactFormScreen.mask_name.
+        FieldSpec("name", "Name", required=True, draft=True),
+        FieldSpec("codename", "Codename (blank: one is made up)", placeholder="e.g. Heron-101", draft=True),
         FieldSpec("kind", "Kind", "choice", choices("contact_kind", ContactKind), required=True),
         FieldSpec("focus_areas", "Focus areas (space toggles)", "multi", choices("focus_area", FocusArea)),
-        FieldSpec("organisation", "Organisation"),
-        FieldSpec("role", "Role"),
-        FieldSpec("country", "Country"),
-        FieldSpec("region", "Region"),
-        FieldSpec("languages", "Languages (comma-separated)", "list"),
-        FieldSpec("tags", "Tags (comma-separated)", "list"),
-        FieldSpec("email", "E-mail"),
-        FieldSpec("phone", "Phone"),
+        FieldSpec("organisation", "Organisation", draft=True),
+        FieldSpec("role", "Role", draft=True),
+        FieldSpec("country", "Country", draft=True),
+        FieldSpec("region", "Region", draft=True),
+        FieldSpec("languages", "Languages (comma-separated)", "list", draft=True),
+        FieldSpec("tags", "Tags (comma-separated)", "list", draft=True),
+        FieldSpec("email", "E-mail", draft=True),
+        FieldSpec("phone", "Phone", draft=True),
         FieldSpec("direct_contact_safe", "Direct contact is safe", "bool"),
         FieldSpec("cadence_days", "Keep in touch every N days", "int", placeholder="e.g. 30"),
         FieldSpec("next_follow_up_on", "Next follow-up", "date", placeholder="YYYY-MM-DD, today or +N"),
@@ -75,6 +76,7 @@ class FormActions:
 
     title_text = ""
     editing = False  # an edit saves only the fields that changed
+    draft_prefix = ""  # one-line fields marked draft=True survive a lock, a hang-up or a crash
 
     def specs(self) -> list[FieldSpec]:
         raise NotImplementedError
@@ -96,6 +98,7 @@ class FormActions:
             form.show_errors(errors)
             return
         if self.editing and not values:
+            self.discard_drafts()
             self.dismiss(None)  # type: ignore[attr-defined]
             return
         try:
@@ -107,15 +110,26 @@ class FormActions:
         except HrdError as exc:
             self.app.notify(f"{exc} What you typed is still here.", severity="error", markup=False)  # type: ignore[attr-defined]
             return
+        self.discard_drafts()
         self.dismiss(record_id)  # type: ignore[attr-defined]
+
+    def discard_drafts(self) -> None:
+        """Saved for real, or thrown away on purpose: the unfinished copies go too."""
+        if self.draft_prefix:
+            for spec in self.specs():
+                if spec.draft:
+                    self.app.draft_changed(f"{self.draft_prefix}:{spec.name}", "")  # type: ignore[attr-defined]
+            self.app.flush_drafts()  # type: ignore[attr-defined]
 
     def action_leave(self) -> None:
         if not self.query_one(RecordForm).dirty:  # type: ignore[attr-defined]
+            self.discard_drafts()
             self.dismiss(None)  # type: ignore[attr-defined]
             return
 
         def answered(leave: bool | None) -> None:
             if leave:
+                self.discard_drafts()
                 self.dismiss(None)  # type: ignore[attr-defined]
 
         self.app.push_screen(ConfirmModal("Leave without saving? Your changes will be lost.",  # type: ignore[attr-defined]
@@ -129,7 +143,7 @@ class FormScreen(FormActions, Screen[str | None]):
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         yield Static(self.title_text + "  (Enter or F2 saves, Tab moves, Esc leaves)", id="form-title", markup=False)
-        yield RecordForm(self.specs(), self.initial_values(), id="form")
+        yield RecordForm(self.specs(), self.initial_values(), draft_prefix=self.draft_prefix, id="form")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -143,9 +157,17 @@ class ContactFormScreen(FormScreen):
         self.title_text = "Edit contact" if contact_id else "New contact"
 
         self.editing = contact_id is not None
+        self.draft_prefix = f"contact:{contact_id or 'new'}"
 
     def specs(self) -> list[FieldSpec]:
-        return contact_specs(self.app.discreet)  # type: ignore[attr-defined]
+        return contact_specs()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.watch(self.app, "discreet", self.mask_name)  # now, and whenever discreet mode changes
+
+    def mask_name(self, discreet: bool) -> None:
+        self.query_one("#field-name", Input).password = discreet
 
     def initial_values(self) -> dict[str, Any]:
         if self.contact_id is None:
@@ -173,7 +195,6 @@ class RecordModal(FormActions, ModalScreen[str | None]):
 
     CSS_PATH = "contacts.tcss"
     BINDINGS = FORM_BINDINGS
-    draft_prefix = ""
 
     def __init__(self, contact_id: str) -> None:
         super().__init__(classes="record-modal")
@@ -186,11 +207,16 @@ class RecordModal(FormActions, ModalScreen[str | None]):
             yield RecordForm(self.specs(), self.initial_values(), draft_prefix=self.draft_prefix, id="form")
 
     def on_mount(self) -> None:
+        self.watch(self.app, "discreet", self.show_who)  # now, and whenever discreet mode changes
+        self.query_one(RecordForm).focus_first()
+
+    def show_who(self, discreet: bool) -> None:
+        if self.app.locked:  # type: ignore[attr-defined]
+            return
         with self.app.session("reading the contact") as session:  # type: ignore[attr-defined]
             contact = base.get(session, contacts.Contact, self.contact_id)
-            who = contact.codename if self.app.discreet else f"{contact.name} ({contact.codename})"  # type: ignore[attr-defined]
+            who = contact.codename if discreet else f"{contact.name} ({contact.codename})"
         self.query_one("#record-who", VaultText).set_text(f"Contact: {who}")
-        self.query_one(RecordForm).focus_first()
 
 
 class InteractionModal(RecordModal):
@@ -231,12 +257,6 @@ class InteractionModal(RecordModal):
         interaction = contacts.log_interaction(session, values, people, follow_ups)
         return interaction.id
 
-    def dismiss(self, result: str | None = None):  # type: ignore[override]
-        if result is not None:  # saved for real: the drafts are no longer needed
-            for spec in self.specs():
-                if spec.draft:
-                    self.app.discard_draft(f"{self.draft_prefix}:{spec.name}")  # type: ignore[attr-defined]
-        return super().dismiss(result)
 
 
 class ConsentModal(RecordModal):

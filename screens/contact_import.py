@@ -39,7 +39,8 @@ class ImportContactsScreen(Screen[int | None]):
     CSS_PATH = "contacts.tcss"
     BINDINGS = [
         Binding("f2", "confirm", "Import", id="import.confirm"),
-        Binding("m", "duplicates('merge')", "Merge duplicates", id="import.merge"),
+        Binding("u", "duplicates('merge')", "Merge duplicates", id="import.merge",
+                tooltip="Update (merge) duplicates into the existing contacts"),
         Binding("s", "duplicates('skip')", "Skip duplicates", id="import.skip"),
         Binding("escape,ctrl+g", "cancel", "Cancel", id="import.cancel"),
     ]
@@ -96,7 +97,7 @@ class ImportContactsScreen(Screen[int | None]):
         lines = plan.summary_lines()
         if plan.duplicates:
             lines.append(f"Duplicates will be {'MERGED into the existing contacts' if self.on_duplicate == 'merge' else 'SKIPPED'}"
-                         " (m merges, s skips).")
+                         " (u merges, s skips).")
         lines.append("F2 imports (asks first), Esc cancels." if plan.valid else "Nothing to import. Esc goes back.")
         self.query_one("#import-summary", VaultText).set_text("\n".join(lines))
         table = self.query_one("#import-rows", DataTable)

@@ -16,6 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -106,7 +107,9 @@ class ContactsScreen(SectionScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#contacts", RowList).focus()
+        table = self.query_one("#contacts", RowList)
+        table.load_rest = self._load_rest
+        table.focus()
 
     def refresh_discreet(self, on: bool) -> None:
         super().refresh_discreet(on)
@@ -120,11 +123,11 @@ class ContactsScreen(SectionScreen):
     def today(self) -> date:
         return self.app.today()  # type: ignore[attr-defined]
 
-    def _fetch(self, offset: int) -> list[ContactRow]:
+    def _fetch(self, offset: int, limit: int = PAGE_SIZE) -> list[ContactRow]:
         with self.app.session("reading contacts") as session:  # type: ignore[attr-defined]
             page = contact_list.page(session, self.filter, today=self.today, sort=self.sort,
                                      descending=self.descending, discreet=self.app.discreet,  # type: ignore[attr-defined]
-                                     offset=offset, limit=PAGE_SIZE)
+                                     offset=offset, limit=limit)
         self.total = page.total
         return page.rows
 
@@ -171,14 +174,33 @@ class ContactsScreen(SectionScreen):
             self._append(self._fetch(self.loaded))
             self._show_status()
 
+    def _load_rest(self) -> None:
+        """End: every remaining match (a strip per row is cheap; only the visible ones are drawn)."""
+        while self.loaded < self.total:
+            rows = self._fetch(self.loaded, limit=1000)
+            if not rows:
+                break
+            self._append(rows)
+        self._show_status()
+
     def selected_id(self) -> str | None:
         return self.query_one("#contacts", RowList).cursor_key
 
     def _select(self, contact_id: str | None) -> None:
+        """Put the cursor on a contact, loading pages until it is there (back from editing
+        row 300, or a new contact sorted far down); nothing if it no longer matches."""
+        if contact_id is None:
+            return
         table = self.query_one("#contacts", RowList)
-        index = table.index_of(contact_id) if contact_id else None
+        while table.index_of(contact_id) is None and self.loaded < self.total:
+            rows = self._fetch(self.loaded)
+            if not rows:
+                break
+            self._append(rows)
+        index = table.index_of(contact_id)
         if index is not None:
             table.move_cursor(index)
+        self._show_status()
 
     # -- filter and sort ---------------------------------------------------------------
     def action_focus_filter(self) -> None:
@@ -254,8 +276,9 @@ class ContactsScreen(SectionScreen):
             self.app.push_screen(ContactFormScreen(contact_id), self._saved)
 
     def _saved(self, contact_id: str | None) -> None:
-        self.reload()
-        self._select(contact_id)
+        self.reload(keep_cursor=True)
+        if contact_id:  # a new contact: show where it landed
+            self._select(contact_id)
 
     def action_interaction(self) -> None:
         from hrd_tui.screens.contact_form import InteractionModal
@@ -299,22 +322,24 @@ class FilterModal(ModalScreen[ContactFilter | None]):
         options.clear_options()
         c = self.choice
 
-        def mark(on: bool) -> str:
-            return "(*)" if on else "( )"
+        def option(on: bool, text: str, option_id: str) -> Option:
+            # Literal content: "[x]" must show as typed, not vanish as markup.
+            return Option(Content(f"{'(*)' if on else '( )'} {text}"), id=option_id)
 
-        options.add_option(Option(f"{'[x]' if c.overdue else '[ ]'} Overdue for a check-in only", id="overdue"))
+        overdue = f"{'[x]' if c.overdue else '[ ]'} Overdue for a check-in only"
+        options.add_option(Option(Content(overdue), id="overdue"))
         options.add_option(None)
-        options.add_option(Option(f"{mark(c.kind is None)} Any kind", id="kind:"))
+        options.add_option(option(c.kind is None, "Any kind", "kind:"))
         for kind in ContactKind:
-            options.add_option(Option(f"{mark(c.kind == kind)} {reference.label('contact_kind', kind)}", id=f"kind:{kind.value}"))
+            options.add_option(option(c.kind == kind, reference.label("contact_kind", kind), f"kind:{kind.value}"))
         options.add_option(None)
-        options.add_option(Option(f"{mark(c.focus_area is None)} Any focus area", id="focus:"))
+        options.add_option(option(c.focus_area is None, "Any focus area", "focus:"))
         for area in FocusArea:
-            options.add_option(Option(f"{mark(c.focus_area == area)} {reference.label('focus_area', area)}", id=f"focus:{area.value}"))
+            options.add_option(option(c.focus_area == area, reference.label("focus_area", area), f"focus:{area.value}"))
         options.add_option(None)
-        options.add_option(Option(f"{mark(c.min_risk is None)} Any risk", id="risk:"))
+        options.add_option(option(c.min_risk is None, "Any risk", "risk:"))
         for level in RiskLevel:
-            options.add_option(Option(f"{mark(c.min_risk == level)} Risk {level.value} or higher (open cases)", id=f"risk:{level.value}"))
+            options.add_option(option(c.min_risk == level, f"Risk {level.value} or higher (open cases)", f"risk:{level.value}"))
         options.highlighted = highlighted if highlighted is not None else 0
 
     @on(OptionList.OptionSelected, "#filter-options")

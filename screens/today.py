@@ -17,7 +17,7 @@ from hrd_tui.errors import HrdError
 from hrd_tui.screens.sections import Section, SectionScreen
 from hrd_tui.screens.widgets.tables import fixed_table
 from hrd_tui.screens.widgets.vault_text import literal
-from hrd_tui.services import contacts, today
+from hrd_tui.services import today
 
 
 class TodayScreen(SectionScreen):
@@ -39,8 +39,7 @@ class TodayScreen(SectionScreen):
             yield Static("Follow-ups due (space marks done, Enter opens the contact)", classes="today-heading",
                          markup=False)
             yield fixed_table("today-follow-ups", [("Due", 11), ("Contact", 16), ("To do", 42)])
-            yield Static("Contacts overdue for a check-in (cadence passed since the last contact)",
-                         classes="today-heading", markup=False)
+            yield Static("", id="today-overdue-heading", classes="today-heading", markup=False)
             yield fixed_table("today-overdue", [("Contact", 24), ("Last contact", 12), ("Every", 9), ("Next follow-up", 14)])
         yield Static("", id="discreet-indicator", markup=False)
         yield Footer(compact=True, show_command_palette=False)
@@ -69,14 +68,18 @@ class TodayScreen(SectionScreen):
         self.follow_up_contact = {}
         with self.app.session("reading today's list") as session:  # type: ignore[attr-defined]
             for item in today.follow_ups_due(session, day):
-                f, c = item.follow_up, item.contact
-                late = item.days_late(day)
-                due = f"{f.due_on}" + (" LATE" if late > 0 else "")
+                c = item.contact
+                due = f"{item.due_on}" + (" LATE" if item.days_late(day) > 0 else "")
                 name = (c.codename if discreet else c.name) if c else "-"
-                follow.add_row(due, literal(name, single_line=True), literal(f.description, single_line=True), key=f.id)
+                follow.add_row(due, literal(name, single_line=True), literal(item.description, single_line=True),
+                               key=item.key)
                 if c is not None:
-                    self.follow_up_contact[f.id] = c.id
+                    self.follow_up_contact[item.key] = c.id
             page = today.overdue_contacts(session, day, discreet=discreet)
+        heading = "Contacts overdue for a check-in (cadence passed since the last contact)"
+        if page.total > len(page.rows):
+            heading += f": the first {len(page.rows)} of {page.total} (f in Contacts filters them all)"
+        self.query_one("#today-overdue-heading", Static).update(heading)
         for row in page.rows:
             overdue.add_row(literal(row.label(discreet), single_line=True), str(row.last_contact_on or "never"),
                             f"{row.cadence_days} d", str(row.next_follow_up_on or "-"), key=row.id)
@@ -113,7 +116,7 @@ class TodayScreen(SectionScreen):
             return
         try:
             with self.app.session("marking the follow-up done") as session:  # type: ignore[attr-defined]
-                contacts.complete_follow_up(session, found[1], self.app.today())  # type: ignore[attr-defined]
+                today.complete(session, found[1], self.app.today())  # type: ignore[attr-defined]
         except HrdError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
             return

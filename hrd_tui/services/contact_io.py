@@ -51,7 +51,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "email", "phone", "direct_contact_safe", "last_contact_on", "cadence_days", "next_follow_up_on", "notes",
 )
 #: Left empty in an export unless real names are asked for.
-IDENTIFYING: frozenset[str] = frozenset({"name", "email", "phone", "notes"})
+IDENTIFYING = contacts.IDENTIFYING
 
 LIST_FIELDS = ("languages", "tags")
 #: Text that is None (not "") when empty, as a new contact has it.

@@ -52,6 +52,13 @@ _OVERDUE_SQL = (
     "date(c.last_contact_on, '+' || c.cadence_days || ' days') < :today))"
 )
 
+#: The next follow-up: the planned date on the contact, or the earliest open follow-up
+#: from an interaction, whichever comes first (the list shows one date, the real next one).
+_NEXT_SQL = (
+    "NULLIF(MIN(COALESCE(c.next_follow_up_on, '9999-12-31'), COALESCE((SELECT MIN(f.due_on) FROM follow_up f"
+    " WHERE f.contact_id = c.id AND f.done_on IS NULL), '9999-12-31')), '9999-12-31')"
+)
+
 #: Sortable columns: the SQL of each key, with the name (or codename) as tie-break.
 #: Names sort by their search key (case and accents folded: "Émile" beside "Emma").
 SORTS: dict[str, str] = {
@@ -60,7 +67,7 @@ SORTS: dict[str, str] = {
     "focus": f"COALESCE({_FIRST_FOCUS}, 99)",
     "risk": "COALESCE(risk.rank, -1)",
     "last_contact": "COALESCE(c.last_contact_on, '0000')",
-    "next_follow_up": "COALESCE(c.next_follow_up_on, '9999')",
+    "next_follow_up": f"COALESCE({_NEXT_SQL}, '9999')",
 }
 
 
@@ -194,7 +201,7 @@ def _rows(session: Session, ids: list[str], today: date) -> list[ContactRow]:
         text(
             f"WITH {_RISK_CTE} SELECT c.id, c.name, c.codename, c.kind,"
             " (SELECT group_concat(area, ';') FROM contact_focus_area f WHERE f.contact_id = c.id),"
-            f" risk.rank, COALESCE(risk.open_cases, 0), c.last_contact_on, c.next_follow_up_on, {_OVERDUE_SQL},"
+            f" risk.rank, COALESCE(risk.open_cases, 0), c.last_contact_on, {_NEXT_SQL}, {_OVERDUE_SQL},"
             f" c.cadence_days FROM contact c LEFT JOIN risk ON risk.contact_id = c.id WHERE c.id IN ({marks})"
         ),
         params,

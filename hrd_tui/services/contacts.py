@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import text
@@ -33,6 +33,14 @@ CODENAME_WORDS = (
     "Heron", "Cedar", "Lantern", "Harbor", "Falcon", "Juniper", "Meridian", "Orchid", "Quartz", "Sparrow",
     "Tamarind", "Willow", "Aster", "Basalt", "Comet", "Delta", "Ember", "Fjord", "Garnet", "Hazel",
 )
+
+
+#: The fields that identify a person: left out of codename-only exports and hidden in
+#: discreet mode (an e-mail address or a note often spells the name out).
+IDENTIFYING: frozenset[str] = frozenset({"name", "email", "phone", "notes"})
+
+#: Clocks differ a little: an interaction "now" on a slightly fast clock is not in the future.
+FUTURE_SLACK = timedelta(minutes=10)
 
 
 def new_codename(session: Session) -> str:
@@ -140,10 +148,16 @@ def log_interaction(
     participants: Sequence[Contact],
     follow_ups: Sequence[Mapping[str, Any]] = (),
 ) -> Interaction:
+    """The officer's own calendar day (local time) is the day of the contact; an
+    interaction cannot be logged ahead of time, or it would keep the contact from
+    ever showing as overdue."""
     if not participants:
         raise ValidationError({"participants": "at least one contact took part"})
+    when = data.get("occurred_at")
+    if isinstance(when, datetime) and when.tzinfo and when > datetime.now(UTC) + FUTURE_SLACK:
+        raise ValidationError({"occurred_at": "is in the future: log an interaction once it has happened"})
     interaction = base.create(session, Interaction, data)
-    day = interaction.occurred_at.date()
+    day = interaction.occurred_at.astimezone().date()
     for contact in participants:
         session.add(InteractionParticipant(interaction_id=interaction.id, contact_id=contact.id))
         if contact.last_contact_on is None or contact.last_contact_on < day:

@@ -47,6 +47,8 @@ def parse_date(value: str, today: date) -> date:
     if value == "today":
         return today
     if value[:1] in "+-" and value[1:].isdigit():
+        if len(value) > 6:  # more than 99,999 days: not a date anyone means
+            raise ValueError(value)
         return today + timedelta(days=int(value))
     return date.fromisoformat(value)
 
@@ -169,17 +171,17 @@ class RecordForm(VerticalScroll):
         if spec.kind == "date":
             try:
                 return parse_date(raw, today)
-            except ValueError:
+            except (ValueError, OverflowError):
                 raise ValueError("use YYYY-MM-DD, 'today' or +N days") from None
         if spec.kind == "datetime":
             try:
                 return parse_datetime(raw, now).astimezone(UTC)
-            except ValueError:
+            except (ValueError, OverflowError):
                 raise ValueError("use 'now', HH:MM or YYYY-MM-DD HH:MM") from None
         if spec.kind == "list":
             return [part.strip() for part in raw.split(",") if part.strip()]
         if spec.kind == "int":
-            if not raw.isdigit():
+            if not raw.isdigit() or len(raw) > 9:
                 raise ValueError("must be a whole number")
             return int(raw)
         return raw

@@ -11,7 +11,7 @@ messages, so nothing depends on colour alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from rich.cells import set_cell_size
 from rich.segment import Segment
@@ -54,8 +54,9 @@ class RowList(ScrollView, can_focus=True):
     """
     COMPONENT_CLASSES = {"row-list--cursor"}
     BINDINGS = [
-        Binding("up,k", "move(-1)", "Up", show=False),
-        Binding("down,j", "move(1)", "Down", show=False),
+        # Arrows only: single letters belong to the sections and the screens.
+        Binding("up", "move(-1)", "Up", show=False),
+        Binding("down", "move(1)", "Down", show=False),
         Binding("pageup", "page(-1)", "Page up", show=False),
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home", "first", "First", show=False),
@@ -87,6 +88,8 @@ class RowList(ScrollView, can_focus=True):
         self._cells: list[tuple[str, ...]] = []
         self._strips: list[Strip] = []
         self._index: dict[str, int] = {}
+        #: Called before End moves to the last row: a paged list loads the rest here.
+        self.load_rest: Callable[[], None] | None = None
 
     # -- content ---------------------------------------------------------------------
     @property
@@ -162,6 +165,8 @@ class RowList(ScrollView, can_focus=True):
         self.move_cursor(0)
 
     def action_last(self) -> None:
+        if self.load_rest is not None:
+            self.load_rest()
         self.move_cursor(len(self._keys) - 1)
 
     def action_select(self) -> None:

@@ -72,11 +72,12 @@ def test_unlock_navigate_lock_and_hang_up(tmp_path: Path) -> None:
         screen = wait_for(session, "Follow-ups due")
         assert "[t Today]" in screen and "r Reports" in screen  # every section in the bar at 80 columns
         tmux("send-keys", "-t", session, "c")
-        wait_for(session, "Ирина Волкова")  # the contacts list, real names (discreet mode is off)
+        screen = wait_for(session, "[c Contacts]")
+        assert "Ирина Волкова" in wait_for(session, "overdue for a check-in")  # the list, real names (discreet mode off)
         tmux("send-keys", "-t", session, "C-p")
         wait_for(session, "Search for commands")
         tmux("send-keys", "-t", session, "Lock")
-        time.sleep(0.5)
+        wait_for(session, "Lock the vault now")  # the command is found before Enter picks it
         tmux("send-keys", "-t", session, "Enter")
         screen = wait_for(session, "the vault is locked")
         assert "Ирина" not in screen

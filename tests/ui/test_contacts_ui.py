@@ -33,10 +33,10 @@ def people(session) -> dict[str, Contact]:  # type: ignore[no-untyped-def]
         "ana": contacts.create_contact(session, {"name": "Ana Núñez", "codename": "Heron-101", "kind": "defender",
                                                  "cadence_days": 30, "last_contact_on": TODAY - timedelta(days=45),
                                                  "organisation": "Tierra Viva"}, ["land_environment", "indigenous"]),
-        "boris": contacts.create_contact(session, {"name": "Борис Петров", "codename": "Cedar-202", "kind": "journalist",
+        "boris": contacts.create_contact(session, {"name": "Борис Петров", "codename": "Cedar-202", "kind": "lawyer",
                                                    "last_contact_on": TODAY - timedelta(days=3), "cadence_days": 30},
                                          ["journalism_media"]),
-        "chen": contacts.create_contact(session, {"name": "陈静", "codename": "Aster-303", "kind": "lawyer",
+        "chen": contacts.create_contact(session, {"name": "陈静", "codename": "Aster-303", "kind": "journalist",
                                                   "direct_contact_safe": False}, ["access_to_justice"]),
     }
     contacts.add_channel(session, made["ana"], {"kind": "signal", "handle": "+15550100", "preferred": True})
@@ -76,7 +76,7 @@ async def test_list_filter_as_you_type_and_sort(app) -> None:  # type: ignore[no
         table = await to_contacts(app, pilot)
         assert names(table) == ["Ana Núñez", "Борис Петров", "陈静"]
         row = [str(c) for c in table.get_row_at(0)]
-        assert row[1] == "Defender" and row[2] == "Land/env +1" and row[4].endswith("!")  # overdue, in words
+        assert row[1] == "Defender" and row[2] == "Land/env +1" and row[4].endswith("!")  # overdue, marked
         await pilot.press("slash", *"nunez")  # accent-insensitive, as typed
         await pilot.pause()
         assert names(table) == ["Ana Núñez"]
@@ -89,25 +89,41 @@ async def test_list_filter_as_you_type_and_sort(app) -> None:  # type: ignore[no
         assert table.has_focus and table.row_count == 3
         await pilot.press("s")  # sort by kind
         await pilot.pause()
-        assert names(table) == ["Ana Núñez", "Борис Петров", "陈静"]  # defender, journalist, lawyer
+        assert names(table) == ["Ana Núñez", "陈静", "Борис Петров"]  # defender, journalist, lawyer
+        assert "Kind ^" in str(app.screen.query_one("#contacts-header").render())
         await pilot.press("S")
         await pilot.pause()
-        assert names(table) == ["陈静", "Борис Петров", "Ana Núñez"]
+        assert names(table) == ["Борис Петров", "陈静", "Ana Núñez"]
         await pilot.press("s", "s", "s")  # focus, risk, then last contact: most recent first
         await pilot.pause()
         assert names(table)[:2] == ["Борис Петров", "Ana Núñez"]
 
 
 async def test_filters_overdue_and_kind(app) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import OptionList
+
     async with app.run_test(size=(80, 24)) as pilot:
         table = await to_contacts(app, pilot)
         await pilot.press("f")
         await pilot.pause()
         assert isinstance(app.screen, FilterModal)
-        await pilot.press("enter", "a")  # the first option: overdue only
+        options = app.screen.query_one(OptionList)
+        await pilot.press("enter")  # the first option: overdue only; the mark shows it, as typed
+        await pilot.pause()
+        assert str(options.get_option_at_index(0).prompt).startswith("[x] Overdue")
+        await pilot.press("a")
         await pilot.pause()
         assert names(table) == ["Ana Núñez"]
         assert "overdue" in str(app.screen.query_one("#contacts-filters").render())
+        await pilot.press("x", "f")
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        options.highlighted = next(i for i in range(options.option_count)
+                                   if options.get_option_at_index(i).id == "kind:lawyer")
+        await pilot.press("enter", "a")
+        await pilot.pause()
+        assert names(table) == ["Борис Петров"]
+        assert "kind=lawyer" in str(app.screen.query_one("#contacts-filters").render())
         await pilot.press("x")
         await pilot.pause()
         assert table.row_count == 3
@@ -234,15 +250,23 @@ async def test_today_lists_overdue_contacts_and_opens_them(app) -> None:  # type
 
 
 async def test_copy_a_handle_and_it_is_cleared(app) -> None:  # type: ignore[no-untyped-def]
+    import base64
+
     app.clipboard_clear_seconds = 0.2
     async with app.run_test(size=(80, 24)) as pilot:
+        written: list[str] = []
+        driver_write = app._driver.write
+        app._driver.write = lambda data: (written.append(data), driver_write(data))[1]  # what the terminal gets
         await to_contacts(app, pilot)
         await pilot.press("enter", "y")
         await pilot.pause()
-        assert app.clipboard == "+15550100"
+        assert "\x1b]52;c;" + base64.b64encode(b"+15550100").decode() + "\a" in written
         assert any("cleared in" in str(n.message) for n in app._notifications)
-        await pilot.pause(0.4)
-        assert app.clipboard == ""
+        for _ in range(100):  # the clearing timer, within a few tenths of a second
+            if "\x1b]52;c;\a" in written:
+                break
+            await pilot.pause(0.01)
+        assert "\x1b]52;c;\a" in written  # an empty OSC 52: the clipboard overwritten
 
 
 async def test_import_preview_conflicts_then_confirm(app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -271,7 +295,7 @@ async def test_import_preview_conflicts_then_confirm(app, tmp_path: Path) -> Non
         assert cells[1][1] == "duplicate" and "Heron-101" in cells[1][3] and "same name" in cells[1][3]
         with app.session() as s:
             assert len(s.exec(select(Contact)).all()) == 3  # the preview wrote nothing
-        await pilot.press("m", "f2")
+        await pilot.press("u", "f2")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmModal)
         await pilot.press("y")
@@ -368,13 +392,16 @@ async def test_long_lists_load_page_by_page_as_the_cursor_goes_down(vault_dir: P
         table = await to_contacts(app, pilot)
         assert table.row_count == PAGE_SIZE
         assert f"{PAGE_SIZE} of {PAGE_SIZE * 2 + 5} contacts" in str(app.screen.query_one("#contacts-count").render())
-        await pilot.press("end")
+        await pilot.press("pagedown", "pagedown")
         await pilot.pause()
         assert table.row_count == PAGE_SIZE * 2  # the next page came as the cursor neared the end
-        await pilot.press("end")
+        await pilot.press("end")  # End: all the rest, and the very last one
         await pilot.pause()
         assert table.row_count == PAGE_SIZE * 2 + 5
-        await pilot.press("end")
+        assert names(table)[table.cursor_row] == f"Person {PAGE_SIZE * 2 + 4:03d}"
+        await pilot.press("e")  # edit the last one; back on the list, the cursor is still on it
+        await pilot.pause()
+        await pilot.press("escape")
         await pilot.pause()
         assert names(table)[table.cursor_row] == f"Person {PAGE_SIZE * 2 + 4:03d}"
         assert f"{PAGE_SIZE * 2 + 5} contacts" in str(app.screen.query_one("#contacts-count").render())
@@ -485,3 +512,84 @@ async def test_an_interaction_being_typed_survives_a_lock(app) -> None:  # type:
         await pilot.pause()
         assert isinstance(app.screen, InteractionModal)
         assert app.screen.query_one("#field-summary", Input).value == "Half a sentence"
+
+
+async def test_absurd_dates_are_refused_on_the_field_and_k_still_goes_to_checklists(app) -> None:  # type: ignore[no-untyped-def]
+    from hrd_tui.screens.checklists import ChecklistsScreen
+
+    async with app.run_test(size=(80, 40)) as pilot:
+        await to_contacts(app, pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen.query_one(RecordForm)
+        form.query_one("#field-name", Input).value = "Olu Ade"
+        form.query_one("#field-next_follow_up_on", Input).value = "+9999999"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "YYYY-MM-DD" in str(app.screen.query_one("#error-next_follow_up_on").render())
+        assert form.query_one("#field-next_follow_up_on", Input).value == "+9999999"  # kept as typed
+        form.query_one("#field-next_follow_up_on", Input).value = "+2"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, ContactsScreen)
+        await pilot.press("k")  # the list has focus: the section key still works
+        await pilot.pause()
+        assert isinstance(app.screen, ChecklistsScreen)
+
+
+async def test_discreet_mode_reaches_screens_already_open(app) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test(size=(80, 40)) as pilot:
+        await to_contacts(app, pilot)
+        await pilot.press("e")  # Ana's form
+        await pilot.pause()
+        name = app.screen.query_one("#field-name", Input)
+        assert not name.password
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        app.screen.query_one("#detail-body").focus()
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#field-email", Input).value = "ana.nunez@example.org"
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("h")  # the changes view, then discreet mode
+        await pilot.pause()
+        assert "Ana Núñez" in str(app.screen.query_one("#changes-title").render())
+        await pilot.press("d")
+        await pilot.pause()
+        table = app.screen.query_one("#changes", DataTable)
+        shown = str(app.screen.query_one("#changes-title").render()) + " ".join(
+            str(c) for i in range(table.row_count) for c in table.get_row_at(i))
+        assert "Ana Núñez" not in shown and "ana.nunez" not in shown and "Heron-101" in shown
+        await pilot.press("escape")
+        await pilot.pause()
+        profile = str(app.screen.query_one("#detail-profile").render())
+        channels = str(app.screen.query_one("#detail-channels").render())
+        assert "ana.nunez" not in profile and "+15550100" not in channels and "hidden" in channels
+
+
+async def test_next_follow_up_is_the_earliest_planned_or_open_one(app) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test(size=(80, 40)) as pilot:
+        table = await to_contacts(app, pilot)
+        table.move_cursor(1)  # Борис
+        await pilot.press("i", *"Call about the appeal", "tab", "tab", "tab", *"Send the brief", "tab", *"+5", "enter")
+        await pilot.pause()
+        row = table.get_row_at(table.index_of(table.cursor_key or ""))
+        assert row[0] == "Борис Петров" and row[5] == str(TODAY + timedelta(days=5))
+        with app.session() as s:
+            ana = s.exec(select(Contact).where(Contact.codename == "Heron-101")).one()
+            contacts.update_contact(s, ana, {"next_follow_up_on": TODAY + timedelta(days=1)})
+        await pilot.press("t")
+        await pilot.pause()
+        follow = app.screen.query_one("#today-follow-ups", DataTable)
+        rows = [[str(c) for c in follow.get_row_at(i)] for i in range(follow.row_count)]
+        assert [r[2] for r in rows] == ["Planned follow-up", "Send the brief"]
+        follow.focus()
+        await pilot.press("space")  # the planned one: done, the date cleared (the edit is in the history)
+        await pilot.pause()
+        assert [str(follow.get_row_at(i)[2]) for i in range(follow.row_count)] == ["Send the brief"]
+        with app.session() as s:
+            assert s.exec(select(Contact).where(Contact.codename == "Heron-101")).one().next_follow_up_on is None
+

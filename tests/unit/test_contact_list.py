@@ -62,9 +62,9 @@ def test_risk_is_the_latest_assessment_of_open_cases_only(opened) -> None:  # ty
 
 def test_sort_by_every_column_and_discreet_sorts_by_codename(opened) -> None:  # type: ignore[no-untyped-def]
     with opened.store.session("t") as s:
-        add(s, "Zoe", "Alpha-1", kind="lawyer", last_contact_on=DAY - timedelta(days=1), areas=["labour"])
-        add(s, "Adam", "Zulu-9", kind="defender", last_contact_on=DAY - timedelta(days=9),
-            next_follow_up_on=DAY, areas=["women_girls", "lgbtqi"])
+        add(s, "Zoe", "Alpha-1", kind="defender", last_contact_on=DAY - timedelta(days=1), areas=["labour"],
+            next_follow_up_on=DAY)
+        add(s, "Adam", "Zulu-9", kind="lawyer", last_contact_on=DAY - timedelta(days=9), areas=["women_girls", "lgbtqi"])
         add(s, "émile", "Mike-5", kind="journalist")
 
         def order(**kw) -> list[str]:  # type: ignore[no-untyped-def]
@@ -72,11 +72,11 @@ def test_sort_by_every_column_and_discreet_sorts_by_codename(opened) -> None:  #
 
         assert order() == ["Adam", "émile", "Zoe"]  # case-insensitive, accents after plain letters
         assert order(discreet=True) == ["Zoe", "émile", "Adam"]  # Alpha, Mike, Zulu
-        assert order(sort="kind") == ["Adam", "émile", "Zoe"]  # defender, journalist, lawyer
+        assert order(sort="kind") == ["Zoe", "émile", "Adam"]  # defender, journalist, lawyer
         assert order(sort="last_contact", descending=True) == ["Zoe", "Adam", "émile"]
-        assert order(sort="next_follow_up") == ["Adam", "émile", "Zoe"]
-        assert order(sort="focus")[-1] == "émile"  # none last
+        assert order(sort="next_follow_up") == ["Zoe", "Adam", "émile"]  # a date first, then by name
         assert [r.focus_areas for r in contact_list.page(s, today=DAY).rows][0] == (FocusArea.WOMEN_GIRLS, FocusArea.LGBTQI)
+        assert order(sort="focus") == ["Adam", "Zoe", "émile"]  # women (2nd in the vocabulary), labour (7th), none
         with pytest.raises(ValidationError):
             contact_list.page(s, today=DAY, sort="name; DROP TABLE contact")
 
@@ -139,3 +139,21 @@ def test_blank_codename_on_edit_gets_a_new_one_and_consent_values_fit_their_scop
         contacts.record_consent(s, ana, {"scope": "naming", "value": "named", "given_on": DAY})
         contacts.record_consent(s, ana, {"scope": "contact", "value": "granted", "given_on": DAY})
         assert contacts.naming_consent(s, ana.id) == "named"
+
+def test_the_day_of_a_contact_is_the_officers_local_day(opened, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import time
+    from datetime import datetime, timezone
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        with opened.store.session("t") as s:
+            ana = contacts.create_contact(s, {"name": "Ana", "codename": "L-1"})
+            evening = datetime(2026, 1, 1, 21, 0, tzinfo=timezone(timedelta(hours=-5)))  # 02:00 UTC on the 2nd
+            contacts.log_interaction(s, {"kind": "call", "occurred_at": evening}, [ana])
+            assert ana.last_contact_on == date(2026, 1, 1)
+            with pytest.raises(ValidationError):
+                contacts.log_interaction(s, {"kind": "call", "occurred_at": datetime.now(timezone.utc) + timedelta(days=2)}, [ana])
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
