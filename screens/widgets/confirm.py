@@ -12,6 +12,20 @@ from hrd_tui.screens.widgets.vault_text import VaultText
 
 
 class ConfirmModal(ModalScreen[bool]):
+    DEFAULT_CSS = """
+    ConfirmModal {
+        align: center middle;
+    }
+    ConfirmModal > Vertical {
+        width: 76;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    """
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
@@ -23,7 +37,7 @@ class ConfirmModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
-            yield VaultText(self.question, id="confirm-question")
+            yield VaultText(self.question + "\n", id="confirm-question")
             yield Static(f"y: {self.yes}    n or Esc: {self.no}", id="confirm-keys", markup=False)
 
     def action_answer(self, value: bool) -> None:

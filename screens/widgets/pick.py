@@ -16,6 +16,20 @@ from hrd_tui.screens.widgets.vault_text import literal
 
 
 class PickModal(ModalScreen[int | None]):
+    DEFAULT_CSS = """
+    PickModal {
+        align: center middle;
+    }
+    PickModal > Vertical {
+        width: 76;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    """
     BINDINGS = [Binding("escape,ctrl+g", "dismiss(None)", "Cancel", id="pick.cancel")]
 
     def __init__(self, question: str, labels: Sequence[str]) -> None:

@@ -1,0 +1,117 @@
+"""Forms: one full screen (or a small modal) per record, described as data.
+
+Saving and leaving are the same everywhere: Enter in a one-line field or F2
+saves in one transaction; a refusal puts each message under its field and keeps
+what was typed; leaving a changed form asks first; one-line fields marked as
+drafts survive a lock, a hang-up or a crash.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from hrd_tui.errors import HrdError, ValidationError
+from hrd_tui.screens.widgets.confirm import ConfirmModal
+from hrd_tui.screens.widgets.record_form import FieldSpec, RecordForm
+from hrd_tui.services import reference
+from hrd_tui.services.history import VaultSession as Session
+
+
+def choices(vocabulary: str, enum: Any) -> tuple[tuple[str, str], ...]:
+    return tuple((m.value, reference.label(vocabulary, m.value)) for m in enum)
+
+
+#: Textual only reads BINDINGS from widget classes, so each form class names these.
+FORM_BINDINGS = [
+    Binding("f2", "save", "Save", id="form.save"),
+    Binding("escape,ctrl+g", "leave", "Back", id="form.back"),
+]
+
+
+class FormActions:
+    """Saving and leaving, shared by full-screen forms and small modal ones.
+
+    Subclasses say what is edited (``specs``, ``initial_values``) and how it is
+    saved (``store``, one transaction, raising ValidationError to refuse).
+    """
+
+    title_text = ""
+    editing = False  # an edit saves only the fields that changed
+    draft_prefix = ""  # one-line fields marked draft=True survive a lock, a hang-up or a crash
+
+    def specs(self) -> list[FieldSpec]:
+        raise NotImplementedError
+
+    def initial_values(self) -> dict[str, Any]:
+        return {}
+
+    def store(self, session: Session, values: dict[str, Any]) -> str:
+        raise NotImplementedError
+
+    def on_record_form_submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        form = self.query_one(RecordForm)  # type: ignore[attr-defined]
+        today = self.app.today()  # type: ignore[attr-defined]
+        values, errors = form.values(only_changed=self.editing, today=today, now=datetime.now().astimezone())
+        if errors:
+            form.show_errors(errors)
+            return
+        if self.editing and not values:
+            self.discard_drafts()
+            self.dismiss(None)  # type: ignore[attr-defined]
+            return
+        try:
+            with self.app.session("saving") as session:  # type: ignore[attr-defined]
+                record_id = self.store(session, values)
+        except ValidationError as exc:
+            form.show_errors(exc.errors)
+            return
+        except HrdError as exc:
+            self.app.notify(f"{exc} What you typed is still here.", severity="error", markup=False)  # type: ignore[attr-defined]
+            return
+        self.discard_drafts()
+        self.dismiss(record_id)  # type: ignore[attr-defined]
+
+    def discard_drafts(self) -> None:
+        """Saved for real, or thrown away on purpose: the unfinished copies go too."""
+        if self.draft_prefix:
+            for spec in self.specs():
+                if spec.draft:
+                    self.app.draft_changed(f"{self.draft_prefix}:{spec.name}", "")  # type: ignore[attr-defined]
+            self.app.flush_drafts()  # type: ignore[attr-defined]
+
+    def action_leave(self) -> None:
+        if not self.query_one(RecordForm).dirty:  # type: ignore[attr-defined]
+            self.discard_drafts()
+            self.dismiss(None)  # type: ignore[attr-defined]
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.discard_drafts()
+                self.dismiss(None)  # type: ignore[attr-defined]
+
+        self.app.push_screen(ConfirmModal("Leave without saving? Your changes will be lost.",  # type: ignore[attr-defined]
+                                          yes="Leave", no="Stay"), answered)
+
+
+class FormScreen(FormActions, Screen[str | None]):
+    CSS_PATH = "forms.tcss"
+    BINDINGS = FORM_BINDINGS
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Static(self.title_text + "  (Enter or F2 saves, Tab moves, Esc leaves)", id="form-title", markup=False)
+        yield RecordForm(self.specs(), self.initial_values(), draft_prefix=self.draft_prefix, id="form")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one(RecordForm).focus_first()
