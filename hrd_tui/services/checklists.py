@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from hrd_tui.errors import NotFound, ValidationError
 from hrd_tui.sanitize import for_display
 from hrd_tui.models import ChecklistItemState, ChecklistRun, ChecklistTemplate, Contact, Hearing, ThreatCase, Trial
-from hrd_tui.services import base, reference, templates
+from hrd_tui.services import base, markdown, reference, templates
 from hrd_tui.vocab import CaseStatus, ItemStatus
 
 #: How an item's state is written where colour cannot be relied on.
@@ -162,23 +162,26 @@ def get_run(session: Session, run_id: str) -> ChecklistRun:
 def export_markdown(session: Session, run: ChecklistRun) -> str:
     """The run as Markdown: each item with its state, note and when it last changed.
 
-    Plain text that will be shown in terminals and editors: no control sequences."""
+    Plain text that will be shown in terminals, editors and Markdown viewers:
+    every piece of vault text goes through services.markdown, so nothing in it
+    can drive a terminal or change the document's structure."""
     template = template_of(session, run)
     by_item = states(session, run)
     done = progress(session, run)
     lines = [
-        f"# {run.title or template.title}",
+        f"# {markdown.inline(run.title or template.title)}",
         "",
-        f"- Template: {template.title} ({template.id}, version {template.version}); guidelines: {template.section}",
+        (f"- Template: {markdown.inline(template.title)} ({markdown.inline(template.id)}, version {template.version}); "
+         f"guidelines: {markdown.inline(template.section)}"),
         f"- Started: {run.created_at:%Y-%m-%d %H:%M} UTC; progress: {done.describe()}",
         "",
     ]
     for n, item in enumerate(template.items, 1):
         state = by_item.get(item["id"])
         status = state.status if state else ItemStatus.OPEN
-        lines.append(f"{n}. {MARKS[status]} {item['text']} ({status.value.replace('_', ' ')})")
+        lines.append(f"{n}. {MARKS[status]} {markdown.inline(item['text'])} ({status.value.replace('_', ' ')})")
         if state and state.note:
-            lines.append(f"   - Note: {state.note}")
+            lines.append(f"   - Note: {markdown.block(state.note, ' ' * 5)}")
         if state and status != ItemStatus.OPEN:
             lines.append(f"   - Changed: {state.updated_at:%Y-%m-%d %H:%M} UTC")
     return for_display("\n".join(lines)) + "\n"

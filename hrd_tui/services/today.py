@@ -1,4 +1,5 @@
-"""What needs the officer today: follow-ups due and contacts overdue for a check-in.
+"""What needs the officer today: follow-ups due, contacts overdue for a check-in,
+and the hearings of the next two weeks.
 
 Each later section of the today view (emergencies, hearings, referrals) adds
 its own function here; the screen only lays them out.
@@ -11,12 +12,14 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
-from hrd_tui.models import Contact, FollowUp
-from hrd_tui.services import base, contact_list, contacts
+from hrd_tui.models import Contact, FollowUp, Hearing, Trial
+from hrd_tui.services import base, contact_list, contacts, trials
 
 #: Follow-ups due within this many days are shown ahead of time.
 FOLLOW_UP_HORIZON_DAYS = 7
 OVERDUE_LIMIT = 50
+#: Hearings this many days ahead are shown (today included, and the last day too).
+HEARING_HORIZON_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -67,3 +70,25 @@ def overdue_contacts(session: Session, today: date, *, discreet: bool) -> contac
         session, contact_list.ContactFilter(overdue=True), today=today, sort="last_contact",
         discreet=discreet, limit=OVERDUE_LIMIT,
     )
+
+
+@dataclass(frozen=True)
+class UpcomingHearing:
+    """A hearing to attend, with its label: court and case number only in discreet
+    mode (the trial's title often names the defendant)."""
+
+    hearing: Hearing
+    trial: Trial
+    label: str
+
+
+def upcoming_hearings(session: Session, today: date, *, discreet: bool, days: int = HEARING_HORIZON_DAYS) -> list[UpcomingHearing]:
+    """Hearings starting on ``today`` (the local day: one that began this morning still
+    counts) up to ``today + days`` inclusive, soonest first."""
+    stmt = (
+        select(Hearing, Trial)
+        .join(Trial, col(Trial.id) == Hearing.trial_id)
+        .where(Hearing.starts_at >= trials.day_start(today), Hearing.starts_at < trials.day_start(today + timedelta(days=days + 1)))
+        .order_by(col(Hearing.starts_at), col(Hearing.created_at))
+    )
+    return [UpcomingHearing(h, t, trials.label_hearing(h, t, discreet=discreet)) for h, t in session.exec(stmt)]

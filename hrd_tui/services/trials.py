@@ -1,16 +1,41 @@
-"""Trials, hearings, and the notes typed during a hearing (corrections keep the original)."""
+"""Trials, hearings, and the notes typed during a hearing (corrections keep the original).
+
+Trial observation happens in a courtroom, on a screen others can see, over a
+link that can drop. So a note line is a record of its own, written the moment
+it is entered, and a correction is another line that points at it; the screens
+get plain data from here (rows, the note log with its corrections, labels that
+name nobody in discreet mode). The hearing report
+(:func:`export_hearing_markdown`) names a defendant only with their consent,
+and that holds inside free text too.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from hrd_tui.errors import ValidationError
-from hrd_tui.models import Contact, Hearing, Trial, TrialDefendant, TrialNote
-from hrd_tui.services import base
-from hrd_tui.vocab import NoteTag
+from hrd_tui.models import (
+    ChecklistItemState,
+    ChecklistRun,
+    Contact,
+    Hearing,
+    ThreatCase,
+    Trial,
+    TrialDefendant,
+    TrialNote,
+)
+from hrd_tui.sanitize import for_display
+from hrd_tui.services import base, checklists, contacts, markdown, redaction, reference, search
+from hrd_tui.vocab import ConsentValue, ItemStatus, NoteTag, TrialStatus
+
+#: The shipped template a hearing's fair-trial checklist is run from.
+FAIR_TRIAL_TEMPLATE = "fair-trial"
 
 #: Shorthand typed at the start of a note line, and the tag it sets.
 SHORTHAND: dict[str, NoteTag] = {
@@ -32,7 +57,20 @@ def create_trial(session: Session, data: Mapping[str, Any], defendants: Sequence
 
 
 def add_hearing(session: Session, trial: Trial, data: Mapping[str, Any]) -> Hearing:
-    return base.create(session, Hearing, {**data, "trial_id": trial.id})
+    fields = {**data, "trial_id": trial.id}
+    _check_times(base.validate(Hearing, fields))
+    return base.create(session, Hearing, fields)
+
+
+def _aware(value: datetime) -> datetime:
+    """A naive datetime is the officer's local wall-clock time."""
+    return value if value.tzinfo else value.astimezone()
+
+
+def _check_times(hearing: Hearing) -> None:
+    """Said against the field, before the schema's CHECK would refuse it less clearly."""
+    if hearing.ends_at is not None and _aware(hearing.ends_at) < _aware(hearing.starts_at):
+        raise ValidationError({"ends_at": "is before the hearing starts"})
 
 
 def parse_line(line: str) -> tuple[NoteTag | None, str]:
@@ -58,3 +96,499 @@ def correct_note(session: Session, original: TrialNote, line: str) -> TrialNote:
 def notes_of(session: Session, hearing_id: str) -> list[TrialNote]:
     stmt = select(TrialNote).where(TrialNote.hearing_id == hearing_id).order_by(col(TrialNote.noted_at), col(TrialNote.created_at))
     return list(session.exec(stmt))
+
+
+# -- times ------------------------------------------------------------------------
+
+def day_start(day: date) -> datetime:
+    """Midnight at the start of ``day`` on the officer's own clock, aware (the vault
+    compares it in UTC). "Today's hearings" are by the local day, not the UTC one."""
+    return datetime.combine(day, time()).astimezone()
+
+
+def _local(value: datetime) -> datetime:
+    return _aware(value).astimezone()
+
+
+def _utc_offset(value: datetime) -> str:
+    minutes = int((value.utcoffset() or timedelta(0)).total_seconds() // 60)
+    hours, mins = divmod(abs(minutes), 60)
+    return f"UTC{'+' if minutes >= 0 else '-'}{hours:02d}:{mins:02d}"
+
+
+# -- the trials list ------------------------------------------------------------------
+
+def _where(court: str, case_number: str) -> str:
+    """"Port Calder District Court, case 2026/114": what a discreet label shows."""
+    parts = [court.strip(), f"case {case_number.strip()}" if case_number.strip() else ""]
+    return ", ".join(part for part in parts if part)
+
+
+@dataclass(frozen=True)
+class TrialRow:
+    """One line of the trials list, read in one go (no query per row)."""
+
+    id: str
+    title: str
+    court: str
+    case_number: str
+    status: TrialStatus
+    defendants: tuple[tuple[str, str], ...]  # (name, codename) of each defendant, in name order
+    next_hearing: date | None
+
+    def label(self, discreet: bool) -> str:
+        """In discreet mode the court and case number only: a trial's title often
+        names the defendant ("Prosecutor v. ..."), and the screen can be seen."""
+        if discreet:
+            return _where(self.court, self.case_number) or "trial with no court or case number"
+        return self.title
+
+
+def list_trials(session: Session, query: str = "", *, today: date, status: TrialStatus | None = None,
+                discreet: bool = False) -> list[TrialRow]:
+    """Trials matching ``query`` (the full-text index; all when empty), the next hearing
+    soonest first and those with none last, then by title; in discreet mode by court
+    and case number instead, so that the order gives no name away.
+
+    The next hearing is the earliest one on ``today`` (the local day) or later; failing
+    that, the latest hearing's "next hearing" date if it is today or later (a date set
+    at the last hearing, before the new one is entered)."""
+    stmt = select(Trial)
+    sub = search.matching_refs_sql(query, "trial")
+    if sub is not None:
+        sql, params = sub
+        stmt = stmt.where(col(Trial.id).in_(text(sql).bindparams(**params)))
+    if status is not None:
+        stmt = stmt.where(Trial.status == status)
+    found = list(session.exec(stmt))
+    if not found:
+        return []
+    ids = [t.id for t in found]
+    people: dict[str, list[Contact]] = {}
+    for link, contact in session.exec(select(TrialDefendant, Contact).join(Contact, col(Contact.id) == TrialDefendant.contact_id)
+                                      .where(col(TrialDefendant.trial_id).in_(ids))):
+        people.setdefault(link.trial_id, []).append(contact)
+    hearings: dict[str, list[tuple[datetime, date | None]]] = {}
+    for trial_id, starts_at, next_on in session.exec(select(Hearing.trial_id, Hearing.starts_at, Hearing.next_hearing_on)
+                                                     .where(col(Hearing.trial_id).in_(ids))):
+        hearings.setdefault(trial_id, []).append((starts_at, next_on))
+    start = day_start(today)
+    rows = [
+        TrialRow(
+            id=t.id, title=t.title, court=t.court, case_number=t.case_number, status=t.status,
+            defendants=tuple((c.name, c.codename) for c in sorted(people.get(t.id, []), key=_by_name)),
+            next_hearing=_next_hearing(hearings.get(t.id, []), start, today),
+        )
+        for t in found
+    ]
+
+    def order(row: TrialRow) -> tuple[Any, ...]:
+        names = (row.court.casefold(), row.case_number.casefold()) if discreet else (row.title.casefold(),)
+        return (row.next_hearing is None, row.next_hearing or date.max, *names, row.id)
+
+    return sorted(rows, key=order)
+
+
+def _by_name(contact: Contact) -> tuple[str, str]:
+    return contact.name.casefold(), contact.id
+
+
+def _next_hearing(hearings: list[tuple[datetime, date | None]], start: datetime, today: date) -> date | None:
+    ahead = [starts for starts, _ in hearings if starts >= start]
+    if ahead:
+        return _local(min(ahead)).date()
+    if hearings:
+        _, next_on = max(hearings, key=lambda h: h[0])
+        if next_on is not None and next_on >= today:
+            return next_on
+    return None
+
+
+# -- one trial ----------------------------------------------------------------------------
+
+def defendants_of(session: Session, trial_id: str) -> list[Contact]:
+    """The trial's defendants, in name order."""
+    stmt = select(Contact).join(TrialDefendant, col(TrialDefendant.contact_id) == Contact.id).where(TrialDefendant.trial_id == trial_id)
+    return sorted(session.exec(stmt), key=_by_name)
+
+
+def update_trial(session: Session, trial: Trial, changes: Mapping[str, Any], defendants: Sequence[Contact] | None = None) -> Trial:
+    """Edit a trial (the history keeps the earlier version). ``defendants``: None leaves
+    them as they are; a list (empty too) replaces them."""
+    base.update(session, trial, changes)
+    if defendants is not None:
+        wanted = list(dict.fromkeys(c.id for c in defendants))
+        current = {row.contact_id: row for row in session.exec(select(TrialDefendant).where(TrialDefendant.trial_id == trial.id))}
+        for contact_id, row in current.items():
+            if contact_id not in wanted:
+                base.delete(session, row)  # leaves its tombstone: who was a defendant is not lost
+        for contact_id in wanted:
+            if contact_id not in current:
+                session.add(TrialDefendant(trial_id=trial.id, contact_id=contact_id))
+        session.flush()
+    return trial
+
+
+@dataclass
+class TrialDetail:
+    """Everything the trial view shows, read in one transaction."""
+
+    trial: Trial
+    defendants: list[Contact]
+    hearings: list[Hearing]  # by start time
+    threat_case: ThreatCase | None
+
+
+def hearings_of(session: Session, trial_id: str) -> list[Hearing]:
+    stmt = select(Hearing).where(Hearing.trial_id == trial_id).order_by(col(Hearing.starts_at), col(Hearing.created_at))
+    return list(session.exec(stmt))
+
+
+def trial_detail(session: Session, trial_id: str) -> TrialDetail:
+    trial = base.get(session, Trial, trial_id)
+    case = session.get(ThreatCase, trial.threat_case_id) if trial.threat_case_id else None
+    return TrialDetail(trial, defendants_of(session, trial_id), hearings_of(session, trial_id), case)
+
+
+# -- hearings -------------------------------------------------------------------------------
+
+def update_hearing(session: Session, hearing: Hearing, changes: Mapping[str, Any]) -> Hearing:
+    """Edit a hearing (the history keeps the earlier version); an end before the start
+    is refused against ``ends_at``."""
+    if "trial_id" in changes and changes["trial_id"] != hearing.trial_id:
+        raise ValidationError({"trial_id": "a hearing cannot move to another trial"})
+    _check_times(base.validate(Hearing, {**hearing.model_dump(), **changes}))
+    return base.update(session, hearing, changes)
+
+
+def hearing_in_progress(session: Session, now: datetime, last_chosen_id: str | None = None) -> Hearing | None:
+    """The hearing quick notes go to: of today's hearings (the local day of ``now``),
+    the one that started most recently at or before ``now``, else the next one today;
+    otherwise the one chosen last time if it still exists; otherwise None."""
+    now = _aware(now)
+    day = now.astimezone().date()
+    stmt = (select(Hearing).where(Hearing.starts_at >= day_start(day), Hearing.starts_at < day_start(day + timedelta(days=1)))
+            .order_by(col(Hearing.starts_at), col(Hearing.created_at)))
+    todays = list(session.exec(stmt))
+    started = [h for h in todays if h.starts_at <= now]
+    if started:
+        return started[-1]
+    if todays:
+        return todays[0]
+    return session.get(Hearing, last_chosen_id) if last_chosen_id else None
+
+
+def start_hearing_now(session: Session, trial: Trial, now: datetime) -> Hearing:
+    """A hearing starting now, for when the officer is in court and none was entered
+    ahead: the court is copied from the trial, the rest filled in later."""
+    return add_hearing(session, trial, {"starts_at": _aware(now), "court": trial.court})
+
+
+def label_hearing(hearing: Hearing, trial: Trial, *, discreet: bool) -> str:
+    """"2026-11-28 09:30, Port Calder District Court, case 2026/114" (local time); the
+    trial's title after the time unless discreet, since a title often names the defendant."""
+    parts = [f"{_local(hearing.starts_at):%Y-%m-%d %H:%M}"]
+    if not discreet:
+        parts.append(trial.title)
+    where = _where(hearing.court or trial.court, trial.case_number)
+    if where:
+        parts.append(where)
+    return ", ".join(parts)
+
+
+def hearing_label(session: Session, hearing: Hearing, *, discreet: bool) -> str:
+    return label_hearing(hearing, base.get(session, Trial, hearing.trial_id), discreet=discreet)
+
+
+# -- the note log ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NoteLine:
+    """One line of the note log as shown: the line as first typed, and its corrections."""
+
+    note: TrialNote  # the original line, never changed
+    corrections: tuple[TrialNote, ...] = ()  # newest last
+    item_id: str | None = None  # the fair-trial checklist item it is attached to, if any
+
+    @property
+    def latest(self) -> TrialNote:
+        return self.corrections[-1] if self.corrections else self.note
+
+    @property
+    def corrected(self) -> bool:
+        return bool(self.corrections)
+
+    @property
+    def text(self) -> str:
+        """The latest correction's text, else the original's."""
+        return self.latest.text
+
+    @property
+    def tag(self) -> NoteTag | None:
+        """The latest correction's tag; a correction typed without a shorthand keeps the
+        tag of the line it corrects (fixing a typo should not untag the line)."""
+        for note in reversed((self.note, *self.corrections)):
+            if note.tag is not None:
+                return note.tag
+        return None
+
+
+def _lines(session: Session, notes: Sequence[TrialNote]) -> list[NoteLine]:
+    """Group notes (in noted_at order) into lines: originals, each with the corrections
+    that lead back to it (a correction of a correction belongs to the same line)."""
+    by_id = {n.id: n for n in notes}
+
+    def root(note: TrialNote) -> TrialNote:
+        seen: set[str] = set()
+        while note.corrects_id is not None and note.corrects_id in by_id and note.id not in seen:
+            seen.add(note.id)
+            note = by_id[note.corrects_id]
+        return note
+
+    fixes: dict[str, list[TrialNote]] = {}
+    for note in notes:
+        if note.corrects_id is not None:
+            fixes.setdefault(root(note).id, []).append(note)
+    originals = [n for n in notes if n.corrects_id is None]
+    state_ids = {n.checklist_item_state_id for n in originals if n.checklist_item_state_id}
+    items: dict[str, str] = {}
+    if state_ids:
+        stmt = select(ChecklistItemState.id, ChecklistItemState.item_id).where(col(ChecklistItemState.id).in_(state_ids))
+        items = {state_id: item_id for state_id, item_id in session.exec(stmt)}
+    return [
+        NoteLine(n, tuple(sorted(fixes.get(n.id, []), key=lambda f: f.created_at)),
+                 items.get(n.checklist_item_state_id) if n.checklist_item_state_id else None)
+        for n in originals
+    ]
+
+
+def note_log(session: Session, hearing_id: str) -> list[NoteLine]:
+    """The hearing's lines in the order they were noted, corrections grouped under them."""
+    return _lines(session, notes_of(session, hearing_id))
+
+
+def _original(session: Session, note: TrialNote) -> TrialNote:
+    seen: set[str] = set()
+    while note.corrects_id is not None and note.id not in seen:
+        seen.add(note.id)
+        note = base.get(session, TrialNote, note.corrects_id)
+    return note
+
+
+# -- the fair-trial checklist of a hearing -------------------------------------------------------
+
+def fair_trial_run(session: Session, hearing: Hearing, *, create: bool = True) -> ChecklistRun | None:
+    """The fair-trial checklist run of this hearing (the first, if several were started);
+    started when there is none and ``create`` is true. Its title gives the date, no name."""
+    stmt = (select(ChecklistRun).where(ChecklistRun.hearing_id == hearing.id, ChecklistRun.template_id == FAIR_TRIAL_TEMPLATE)
+            .order_by(col(ChecklistRun.created_at)))
+    run = session.exec(stmt).first()
+    if run is None and create:
+        template = checklists.latest_template(session, FAIR_TRIAL_TEMPLATE)
+        title = f"{template.title}: hearing of {_local(hearing.starts_at):%Y-%m-%d}"
+        run = checklists.start_run(session, FAIR_TRIAL_TEMPLATE, {"hearing_id": hearing.id, "title": title})
+    return run
+
+
+def attach_note(session: Session, note: TrialNote, run: ChecklistRun, item_id: str) -> TrialNote:
+    """Attach a note line to a checklist item, as evidence for it; a line already attached
+    moves. A correction attaches the line it corrects (the line is what is attached).
+    The item's state is created if the run has none yet. Returns the original line."""
+    original = _original(session, note)
+    items = [item["id"] for item in checklists.template_of(session, run).items]
+    if item_id not in items:
+        raise ValidationError({"item": f"'{item_id}' is not an item of this checklist"})
+    if run.hearing_id is not None and run.hearing_id != original.hearing_id:
+        raise ValidationError({"note": "was taken at another hearing than this checklist's"})
+    state = checklists.states(session, run).get(item_id)
+    if state is None:
+        state = base.create(session, ChecklistItemState, {"run_id": run.id, "item_id": item_id})
+    if original.checklist_item_state_id != state.id:
+        base.update(session, original, {"checklist_item_state_id": state.id})
+    return original
+
+
+def detach_note(session: Session, note: TrialNote) -> TrialNote:
+    """Take a line off the checklist item it was attached to. Returns the original line."""
+    original = _original(session, note)
+    if original.checklist_item_state_id is not None:
+        base.update(session, original, {"checklist_item_state_id": None})
+    return original
+
+
+def notes_by_item(session: Session, run: ChecklistRun) -> dict[str, list[NoteLine]]:
+    """Item id -> the note lines attached to it (noted order), items in checklist order."""
+    state_items = {s.id: s.item_id for s in checklists.states(session, run).values()}
+    if not state_items:
+        return {}
+    stmt = select(TrialNote.hearing_id).where(col(TrialNote.checklist_item_state_id).in_(state_items)).distinct()
+    found: dict[str, list[NoteLine]] = {}
+    for hearing_id in session.exec(stmt):
+        for line in note_log(session, hearing_id):
+            if line.note.checklist_item_state_id in state_items:
+                found.setdefault(state_items[line.note.checklist_item_state_id], []).append(line)
+    order = {item["id"]: n for n, item in enumerate(checklists.template_of(session, run).items)}
+    return {item: sorted(lines, key=lambda ln: (ln.note.noted_at, ln.note.created_at))
+            for item, lines in sorted(found.items(), key=lambda kv: order.get(kv[0], len(order)))}
+
+
+# -- the hearing report ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Naming:
+    """How one defendant appears in a report: ``shown`` is their name when they
+    consented to be named (or real names were asked for), else a stand-in."""
+
+    contact: Contact
+    consent: ConsentValue  # the naming consent in force
+    shown: str
+    withheld: str | None = None  # why the name is withheld: "no naming consent" or "anonymised"
+
+
+def report_naming(session: Session, people: Sequence[Contact], *, real_names: bool = False) -> list[Naming]:
+    """Naming consent decides, per defendant: "named" -> the name; "anonymised" -> the
+    codename; "never" (the default when nothing is recorded) -> "Defendant 1",
+    "Defendant 2" ... (numbered in name order): nothing that could be traced back,
+    not even a codename. ``real_names`` writes every name as stored."""
+    found: list[Naming] = []
+    unnamed = 0
+    for person in people:
+        consent = contacts.naming_consent(session, person.id)
+        if real_names or consent == ConsentValue.NAMED:
+            found.append(Naming(person, consent, person.name))
+        elif consent == ConsentValue.ANONYMISED:
+            found.append(Naming(person, consent, person.codename, "anonymised"))
+        else:
+            unnamed += 1
+            found.append(Naming(person, consent, f"Defendant {unnamed}", "no naming consent"))
+    return found
+
+
+@dataclass
+class _Report:
+    """The pieces every section of a hearing report needs: how to write vault text."""
+
+    redact: redaction.Redactor
+    lines: list[str] = field(default_factory=list)
+
+    def clean(self, value: object) -> str:
+        return self.redact(for_display("" if value is None else str(value)))
+
+    def inline(self, value: object) -> str:
+        return markdown.inline(self.clean(value))
+
+    def block(self, value: object, indent: str = "") -> str:
+        return markdown.block(self.clean(value), indent)
+
+    def cell(self, value: object) -> str:
+        return markdown.cell(self.clean(value))
+
+    def note(self, line: NoteLine, *, started: datetime) -> str:
+        """"10:24 [Testimony] text (corrected; original: ...)", local time (with the date
+        when the line was noted on another day than the hearing started)."""
+        at = _local(line.note.noted_at)
+        when = f"{at:%H:%M}" if at.date() == started.date() else f"{at:%Y-%m-%d %H:%M}"
+        tag = f" [{reference.label('note_tag', line.tag)}]" if line.tag else ""
+        text = f"{when}{tag} {self.inline(line.text)}"
+        if line.corrected:
+            text += f" (corrected; original: {self.inline(line.note.text)})"
+        return text
+
+
+def _count(value: int | None) -> str:
+    return "-" if value is None else str(value)
+
+
+def _yes_no(value: bool | None) -> str:
+    return "-" if value is None else ("yes" if value else "no")
+
+
+def export_hearing_markdown(session: Session, hearing_id: str, *, real_names: bool = False) -> str:
+    """A report an officer can send after a hearing, as Markdown: the observer's header,
+    the charges, the defendants, the fair-trial checklist with the notes attached to
+    each item, the full timestamped note log, and what was withheld.
+
+    Defendants are named only with their naming consent (see :func:`report_naming`),
+    and a withheld name is replaced wherever it appears in the text too: the title,
+    the header, the charges, the checklist and every note. Vault text cannot drive
+    a terminal or change the document's structure (services.markdown). Reading only:
+    nothing is written, so it works on a vault opened read-only."""
+    hearing = base.get(session, Hearing, hearing_id)
+    trial = base.get(session, Trial, hearing.trial_id)
+    naming = report_naming(session, defendants_of(session, trial.id), real_names=real_names)
+    report = _Report(redaction.Redactor([(n.contact.name, None if n.withheld is None else n.shown) for n in naming]))
+    start = _local(hearing.starts_at)
+    out = report.lines
+    out += [
+        f"# Hearing report: {report.inline(trial.title)}",
+        "",
+        (f"Hearing of {start:%Y-%m-%d %H:%M}. Times are local ({_utc_offset(start)}). "
+         f"Written {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by hrd-tui."),
+        "",
+        "## Hearing",
+        "",
+    ]
+    end = f"{_local(hearing.ends_at):%Y-%m-%d %H:%M}" if hearing.ends_at else None
+    header: list[tuple[str, object]] = [
+        ("Court", hearing.court or trial.court), ("Chamber", hearing.chamber), ("Case number", trial.case_number),
+        ("Trial status", reference.label("trial_status", trial.status)),
+        ("Start", f"{start:%Y-%m-%d %H:%M}"), ("End", end),
+        ("Judges", hearing.judges), ("Prosecutor", hearing.prosecutor), ("Defence counsel", hearing.defence_counsel),
+        ("Interpreter", hearing.interpreter), ("Public present", _count(hearing.public_count)),
+        ("Press present", _count(hearing.press_count)), ("Diplomats present", _count(hearing.diplomats_count)),
+        ("Observing missions", hearing.observing_missions), ("Observers admitted", _yes_no(hearing.observers_admitted)),
+        ("Security presence", hearing.security_presence), ("Refused entry", hearing.refused_entry),
+        ("Outcome", hearing.outcome), ("Next hearing", hearing.next_hearing_on.isoformat() if hearing.next_hearing_on else None),
+    ]
+    out += markdown.table(("Field", "Observed"), [(name, report.clean(value)) for name, value in header])
+    out += ["", "## Charges", "", report.block(trial.charges) or "-", "", "## Defendants", ""]
+    for person in naming:
+        if person.withheld:
+            out.append(f"- {markdown.inline(person.shown)} ({person.withheld})")
+        else:
+            without = person.consent != ConsentValue.NAMED
+            out.append(f"- {markdown.inline(person.shown)}" + (" (named in this copy WITHOUT their naming consent)" if without else ""))
+    if not naming:
+        out.append("- none recorded")
+    out += ["", "## Fair-trial checklist", ""]
+    _checklist_section(session, report, hearing, start)
+    out += ["", "## Note log", ""]
+    log = note_log(session, hearing.id)
+    out += [f"- {report.note(line, started=start)}" for line in log] or ["No notes were taken."]
+    out += ["", "## Redaction", "", _redaction_summary(naming, real_names=real_names)]
+    return for_display("\n".join(out)) + "\n"
+
+
+def _checklist_section(session: Session, report: _Report, hearing: Hearing, start: datetime) -> None:
+    out = report.lines
+    run = fair_trial_run(session, hearing, create=False)
+    if run is None:
+        out.append("No fair-trial checklist was kept for this hearing.")
+        return
+    template = checklists.template_of(session, run)
+    by_item = checklists.states(session, run)
+    attached = notes_by_item(session, run)
+    done = checklists.progress(session, run).describe()
+    out += [f"{report.inline(template.title)} ({markdown.inline(template.id)}, version {template.version}): {done}.", ""]
+    for n, item in enumerate(template.items, 1):
+        state = by_item.get(item["id"])
+        status = state.status if state else ItemStatus.OPEN
+        out.append(f"{n}. {checklists.MARKS[status]} {report.inline(item['text'])} ({reference.label('item_status', status)})")
+        if state and state.note.strip():
+            out.append(f"   - Finding: {report.block(state.note, ' ' * 5)}")
+        out += [f"   - Note {report.note(line, started=start)}" for line in attached.get(item["id"], [])]
+
+
+def _redaction_summary(naming: Sequence[Naming], *, real_names: bool) -> str:
+    if not naming:
+        return "No defendants are recorded for this trial; no names were withheld."
+    if real_names:
+        return ("Real names: every defendant is named as stored, whatever their naming consent. "
+                "This copy can endanger them: keep it as safe as the vault.")
+    withheld = [n for n in naming if n.withheld]
+    if not withheld:
+        return "No names withheld: every defendant consented to be named."
+    listed = ", ".join(f"{markdown.inline(n.shown)} ({n.withheld})" for n in withheld)
+    return (f"{len(withheld)} name{'s' if len(withheld) != 1 else ''} withheld: {listed}. "
+            "Each withheld name (and each part of it) is replaced by the stand-in wherever it appeared: "
+            "in the title, the header, the charges, the checklist and the notes.")

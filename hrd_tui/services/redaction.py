@@ -1,0 +1,145 @@
+"""Names replaced by stand-ins inside free text, for exports that leave the vault.
+
+A report names a person only when their naming consent says so (DOMAIN.md).
+Leaving their name out of the "defendants" line is not enough: officers write
+names into titles ("Prosecutor v. Ñúñez-Vidal"), notes and charges. So every
+piece of free text in such an export goes through a :class:`Redactor`.
+
+What counts as the name, and why it errs on the side of hiding too much:
+
+* the whole name, and each part of it of three letters or more (a surname
+  alone, or one half of a double-barrelled one), except particles such as
+  "van" or "del" that are ordinary words too;
+* any case, accents optional (``nunez`` finds ``Ñúñez``), any run of spaces
+  or dashes between parts, and invisible format characters (a zero-width
+  space) ignored, so a name cannot slip through by being typed differently;
+* whole words only in scripts written with spaces (``Ana`` is not hidden in
+  ``Banana``); anywhere in scripts written without them (Chinese, Japanese,
+  Thai ...), where a name sits inside a run of other characters.
+
+A name kept on purpose (a defendant who consented to be named) is matched
+first as a whole, so a surname shared with a withheld co-defendant is hidden
+only where it stands alone, and then as "[name withheld]", since it could be
+either of them: over-hiding is the safe way to be wrong.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+#: Name parts that are also ordinary words: never matched on their own.
+PARTICLES = frozenset({
+    "abu", "al", "bin", "bint", "da", "das", "de", "del", "della", "den", "der", "des", "di", "do", "dos",
+    "du", "el", "ibn", "la", "las", "le", "les", "los", "mac", "san", "santa", "st", "the", "van", "von", "y",
+})
+MIN_PART = 3
+#: What a part of a name shared by several people (a family name) becomes on its own.
+SHARED = "[name withheld]"
+_SEPARATORS = re.compile(r"[\s\-]+")
+
+
+def _fold(ch: str) -> str:
+    """One character as matching sees it: no case, no accents, one kind of dash and space."""
+    category = unicodedata.category(ch)
+    if category in ("Cf", "Cc", "Mn"):
+        return " " if ch in "\n\t\r" else ""
+    if ch.isspace():
+        return " "
+    if category == "Pd":
+        return "-"
+    decomposed = unicodedata.normalize("NFKD", ch)
+    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").casefold()
+
+
+def fold(text: str) -> str:
+    return "".join(_fold(ch) for ch in text)
+
+
+def _unspaced(ch: str) -> bool:
+    """Scripts written without spaces between words: CJK, Thai, Lao, Myanmar, Khmer."""
+    code = ord(ch)
+    return code >= 0x2E80 or 0x0E00 <= code <= 0x0EFF or 0x1000 <= code <= 0x109F or 0x1780 <= code <= 0x17FF
+
+
+def _pattern(folded_name: str) -> str:
+    body = r"[\s\-]+".join(re.escape(part) for part in _SEPARATORS.split(folded_name) if part)
+    before = "" if _unspaced(folded_name[0]) else r"(?<!\w)"
+    after = "" if _unspaced(folded_name[-1]) else r"(?!\w)"
+    return before + body + after
+
+
+def _key(folded: str) -> str:
+    return _SEPARATORS.sub(" ", folded).strip()
+
+
+def name_forms(name: str) -> list[str]:
+    """The forms of ``name`` that count as naming the person, folded and with every run
+    of spaces or dashes as one space: the whole name first, then its parts (a
+    double-barrelled part whole, then each half)."""
+    folded = " ".join(fold(name).split())  # spaces collapsed, dashes kept
+    whole = _key(folded)
+    if not whole:
+        return []
+    forms = [whole]
+    for part in folded.split(" "):
+        for piece in [part, *part.split("-")]:
+            key = _key(piece)
+            if len(key) >= MIN_PART and key not in PARTICLES and key not in forms:
+                forms.append(key)
+    return forms
+
+
+class Redactor:
+    """Replaces each person's name in text with their stand-in.
+
+    ``people`` is (name, stand-in) pairs; a stand-in of None keeps that name as
+    written (consent to be named) while still protecting the others."""
+
+    def __init__(self, people: Sequence[tuple[str, str | None]]) -> None:
+        self._stand_ins: dict[str, str | None] = {}
+        claims: dict[str, set[str]] = {}  # a part -> every name it belongs to
+        for name, _ in people:
+            for form in name_forms(name)[1:]:
+                claims.setdefault(form, set()).add(_key(fold(name)))
+        for name, stand_in in sorted(people, key=lambda p: p[1] is not None):
+            # Kept names first: a kept whole name is left as written. Its parts alone
+            # are not kept, and a part shared by several people (a family name) stands
+            # for none of them in particular: it gets the neutral stand-in.
+            for n, form in enumerate(name_forms(name)):
+                if n == 0:
+                    self._stand_ins.setdefault(form, stand_in)
+                elif stand_in is not None:
+                    self._stand_ins.setdefault(form, stand_in if len(claims.get(form, ())) <= 1 else SHARED)
+        withheld = any(v is not None for v in self._stand_ins.values())
+        forms = sorted(self._stand_ins, key=len, reverse=True)
+        self._regex = re.compile("|".join(_pattern(f) for f in forms)) if withheld and forms else None
+
+    def __call__(self, text: str) -> str:
+        if self._regex is None or not text:
+            return text
+        folded: list[str] = []
+        origin: list[int] = []  # folded position -> original position
+        for i, ch in enumerate(text):
+            f = _fold(ch)
+            folded.append(f)
+            origin.extend([i] * len(f))
+        flat = "".join(folded)
+        pieces: list[str] = []
+        last = 0
+        for match in self._regex.finditer(flat):
+            stand_in = self._stand_ins.get(_key(match.group(0)))
+            if stand_in is None:
+                continue
+            start, end = origin[match.start()], origin[match.end() - 1] + 1
+            while end < len(text) and folded[end] == "":
+                end += 1  # a trailing accent or invisible character goes with the name
+            between = text[last:start]
+            if pieces and pieces[-1] == stand_in and not fold(between).strip(" -"):
+                last = end  # "Marisol Quintero": two parts of one name, one stand-in
+                continue
+            pieces += [between, stand_in]
+            last = end
+        pieces.append(text[last:])
+        return "".join(pieces)
