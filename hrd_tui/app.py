@@ -77,6 +77,12 @@ def _contacts_screen(section: Section) -> Screen:
     return ContactsScreen(section)
 
 
+def _trials_screen(section: Section) -> Screen:
+    from hrd_tui.screens.trials import TrialsScreen
+
+    return TrialsScreen(section)
+
+
 def _today_screen(section: Section) -> Screen:
     from hrd_tui.screens.today import TodayScreen
 
@@ -87,8 +93,12 @@ def _today_screen(section: Section) -> Screen:
 SECTION_SCREENS: dict[str, ScreenFactory] = {
     "today": _today_screen,
     "contacts": _contacts_screen,
+    "trials": _trials_screen,
     "checklists": _checklists_screen,
 }
+#: The draft key that remembers the hearing last chosen for quick notes (kept in the vault).
+LAST_HEARING_KEY = "quick-note:hearing"
+NOTE_DRAFT_PREFIX = "note:"
 
 
 def _terminal_gone() -> bool:
@@ -107,6 +117,8 @@ def _global_bindings() -> list[Binding]:
         # Shown in help and the palette; the footer keeps its 80 columns for the sections.
         Binding("ctrl+l", "lock", "Lock", id="app.lock", priority=True, show=False),
         Binding("d", "toggle_discreet", "Discreet mode", id="app.discreet", show=False),
+        # From anywhere outside a text field: notes for the hearing in progress.
+        Binding("w", "quick_note", "Note", id="app.quick_note", tooltip="Quick note at the hearing in progress"),
         Binding("q", "quit", "Quit", id="app.quit", show=False),
     ]
     for section in SECTIONS:
@@ -328,6 +340,15 @@ class HrdApp(App[None]):
         for warning in opened.warnings:
             self.notify(warning, severity="warning")
         self._enter(self.section)
+        self._reopen_unsaved_note()
+
+    def _reopen_unsaved_note(self) -> None:
+        """A note line was being typed when the app stopped (a crash, a dropped link):
+        straight back to it, with the text in the line and a notice."""
+        for key in sorted(self.recovered_drafts):
+            if key.startswith(NOTE_DRAFT_PREFIX) and self.drafts.get(key):
+                self.call_after_refresh(self.open_notes, key.removeprefix(NOTE_DRAFT_PREFIX))
+                return
 
     def _enter(self, section: str) -> None:
         self.section = section
@@ -437,7 +458,7 @@ class HrdApp(App[None]):
 
     # -- navigation, discreet mode, themes, help ----------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("go", "toggle_discreet", "lock") and self.locked:
+        if action in ("go", "toggle_discreet", "lock", "quick_note") and self.locked:
             return False
         return True
 
@@ -449,6 +470,54 @@ class HrdApp(App[None]):
         """Go to a section and run one of its screen's actions (palette commands)."""
         self._enter(section)
         self.call_after_refresh(self.screen.run_action, action)
+
+    # -- quick notes ------------------------------------------------------------------
+    def open_notes(self, hearing_id: str) -> None:
+        """The note screen for a hearing, remembered as the one chosen last."""
+        from hrd_tui.models import Hearing
+        from hrd_tui.screens.notes import NoteScreen
+
+        if self.locked:
+            return
+        with self.session("reading the hearing") as session:
+            if session.get(Hearing, hearing_id) is None:
+                self.discard_draft(NOTE_DRAFT_PREFIX + hearing_id)
+                return  # deleted since: nothing to go back to
+        self.draft_changed(LAST_HEARING_KEY, hearing_id)
+        if isinstance(self.screen, NoteScreen) and self.screen.hearing_id == hearing_id:
+            return
+        self.push_screen(NoteScreen(hearing_id))
+
+    def action_quick_note(self) -> None:
+        """Notes for the hearing in progress (today's, or the one chosen last), with no
+        other step; with none, pick a trial and a hearing starts now."""
+        from datetime import datetime
+
+        from hrd_tui.screens.widgets.pick import PickModal
+        from hrd_tui.services import trials
+
+        now = datetime.now().astimezone()
+        with self.session("finding the hearing") as session:
+            hearing = trials.hearing_in_progress(session, now, self.drafts.get(LAST_HEARING_KEY) or None)
+            rows = [] if hearing else trials.list_trials(session, today=self.today())
+        if hearing is not None:
+            self.open_notes(hearing.id)
+            return
+        if not rows:
+            self.notify("No trial yet: add one in Trials (o, then n), then take notes.", severity="warning")
+            return
+
+        def start(index: int | None) -> None:
+            if index is None:
+                return
+            with self.session("starting a hearing") as session:
+                from hrd_tui.models import Trial
+
+                started = trials.start_hearing_now(session, session.get(Trial, rows[index].id), datetime.now().astimezone())
+            self.open_notes(started.id)
+
+        self.push_screen(PickModal("No hearing today. Start one now, for which trial?",
+                                   [row.label(self.discreet) for row in rows]), start)
 
     def action_start_checklist(self) -> None:
         self.run_in_section("checklists", "start")
@@ -498,6 +567,7 @@ class HrdApp(App[None]):
                                         lambda action=binding.action: screen.run_action(action))
             yield SystemCommand("Start checklist", "Pick a checklist template and walk through it",
                                 self.action_start_checklist)
+            yield SystemCommand("Quick note", "Notes at the hearing in progress (w)", self.action_quick_note)
             yield SystemCommand("New contact", "Add a person or organisation to the contacts",
                                 lambda: self.run_in_section("contacts", "new"))
             yield SystemCommand("Import contacts", "Import a CSV or vCard file, with a preview first",

@@ -22,7 +22,7 @@ from hrd_tui.screens.sections import Section, SectionScreen
 from hrd_tui.screens.widgets.draft_input import DraftInput
 from hrd_tui.screens.widgets.tables import fixed_table
 from hrd_tui.screens.widgets.vault_text import VaultText, literal
-from hrd_tui.services import checklists
+from hrd_tui.services import checklists, trials
 from hrd_tui.vocab import ItemStatus
 
 
@@ -204,6 +204,7 @@ class WalkthroughScreen(Screen[None]):
         self.items: list[dict[str, str]] = []
         self.status: dict[str, ItemStatus] = {}
         self.notes: dict[str, str] = {}
+        self.attached: dict[str, list[str]] = {}  # hearing notes attached to each item
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -226,6 +227,9 @@ class WalkthroughScreen(Screen[None]):
             for item_id, state in checklists.states(session, run).items():
                 self.status[item_id], self.notes[item_id] = state.status, state.note
             current = run.current_item
+            if run.hearing_id:
+                self.attached = {item_id: [f"{line.note.noted_at.astimezone():%H:%M} {line.text}" for line in lines]
+                                 for item_id, lines in trials.notes_by_item(session, run).items()}
             self.query_one("#walk-title", VaultText).set_text(f"{run.title} (v{template.version})")
         items = self.query_one("#walk-items", OptionList)
         items.add_options([Option(self._label(n, item), id=item["id"]) for n, item in enumerate(self.items)])
@@ -254,7 +258,11 @@ class WalkthroughScreen(Screen[None]):
         item = self.items[index]
         self.query_one("#walk-guidance", VaultText).set_text(f"How: {item['guidance']}")
         note = self.notes.get(item["id"], "")
-        self.query_one("#walk-note", VaultText).set_text(f"Note: {note}" if note else "No note (Enter adds one).")
+        text = f"Note: {note}" if note else "No note (Enter adds one)."
+        attached = self.attached.get(item["id"], [])
+        if attached:
+            text += "\n\nHearing notes attached here:\n" + "\n".join(attached)
+        self.query_one("#walk-note", VaultText).set_text(text)
 
     @property
     def current(self) -> int | None:

@@ -1,7 +1,7 @@
 """Today: what needs the officer now. Follow-ups due (the late ones marked LATE),
-and contacts overdue for a check-in. Enter opens the contact; space marks a
-follow-up done. Later sections (emergencies, hearings, referrals) join here as
-their issues land.
+contacts overdue for a check-in, and hearings in the next 14 days. Enter opens
+the contact or the hearing; space marks a follow-up done. Later sections
+(emergencies, referrals) join here as their issues land.
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ class TodayScreen(SectionScreen):
             yield fixed_table("today-follow-ups", [("Due", 11), ("Contact", 16), ("To do", 42)])
             yield Static("", id="today-overdue-heading", classes="today-heading", markup=False)
             yield fixed_table("today-overdue", [("Contact", 24), ("Last contact", 12), ("Every", 9), ("Next follow-up", 14)])
+            yield Static("Hearings in the next 14 days (Enter opens the hearing)", classes="today-heading", markup=False)
+            yield fixed_table("today-hearings", [("Starts", 16), ("Hearing", 56)])
         yield Static("", id="discreet-indicator", markup=False)
         yield Footer(compact=True, show_command_palette=False)
 
@@ -76,6 +78,7 @@ class TodayScreen(SectionScreen):
                 if c is not None:
                     self.follow_up_contact[item.key] = c.id
             page = today.overdue_contacts(session, day, discreet=discreet)
+            hearings = today.upcoming_hearings(session, day, discreet=discreet)
         heading = "Contacts overdue for a check-in (cadence passed since the last contact)"
         if page.total > len(page.rows):
             heading += f": the first {len(page.rows)} of {page.total} (f in Contacts filters them all)"
@@ -83,10 +86,17 @@ class TodayScreen(SectionScreen):
         for row in page.rows:
             overdue.add_row(literal(row.label(discreet), single_line=True), str(row.last_contact_on or "never"),
                             f"{row.cadence_days} d", str(row.next_follow_up_on or "-"), key=row.id)
+        upcoming = self.query_one("#today-hearings", DataTable)
+        upcoming.clear()
+        for item in hearings:
+            upcoming.add_row(f"{item.hearing.starts_at.astimezone():%Y-%m-%d %H:%M}", literal(item.label, single_line=True),
+                             key=item.hearing.id)
+        if not upcoming.row_count:
+            upcoming.add_row("", "No hearing in the next 14 days.", key="")
         if not follow.row_count:
             follow.add_row("", "", "Nothing due this week.", key="")
         if not overdue.row_count:
-            overdue.add_row("", "Everyone is within their cadence.", "", "", key="")
+            overdue.add_row("No one is overdue.", "", "", "", key="")
 
     def _focused_key(self) -> tuple[str, str] | None:
         focused = self.focused
@@ -100,6 +110,11 @@ class TodayScreen(SectionScreen):
         if found is None:
             return
         table, key = found
+        if table == "today-hearings":
+            from hrd_tui.screens.trials import HearingScreen
+
+            self.app.push_screen(HearingScreen(key))
+            return
         contact_id = self.follow_up_contact.get(key) if table == "today-follow-ups" else key
         if contact_id:
             from hrd_tui.screens.contact_detail import ContactDetailScreen

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,14 @@ def find_markers(roots: list[Path], markers: list[str]) -> list[str]:
                 continue
             hits += [f"{path}: {m} ({enc})" for m, enc, needle in needles if needle in data]
     return hits
+
+
+@contextmanager
+def vault_session(vault_dir: Path, what: str = "test set-up") -> Iterator[object]:
+    """One transaction on a vault no app has open (test data set-up)."""
+    opened = vault_mod.unlock(vault_dir, vault_mod.Secret(PASSPHRASE))
+    try:
+        with opened.store.session(what) as session:
+            yield session
+    finally:
+        opened.close()

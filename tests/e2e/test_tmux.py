@@ -125,3 +125,44 @@ def test_text_being_typed_survives_a_hangup_or_sigterm(tmp_path: Path, how: str)
         wait_for(session, "Recovered")  # the notice says so
     finally:
         tmux("kill-session", "-t", session)
+
+
+@pytest.mark.parametrize("how", ["kill-9", "hangup"])
+def test_a_quick_note_line_survives_kill_9_and_a_dropped_link(tmp_path: Path, how: str) -> None:
+    """The real program at a hearing: half a line typed, then kill -9 (nothing runs
+    to save it: only the 2-second autosave) or the terminal killed (SIGHUP); the next
+    start and unlock opens the note screen with the line back."""
+    from conftest import find_markers
+
+    vault_dir = tmp_path / "demo"
+    assert run_cli("--vault", str(vault_dir), "demo", "--create-only").returncode == 0  # a hearing today
+    session = f"hrd-e2e-note-{os.getpid()}"
+    hrd = Path(sys.executable).with_name("hrd-tui")
+    command = f"env HRD_TUI_TEST_KDF=1 XDG_CONFIG_HOME={tmp_path / 'config'} {hrd} --vault {vault_dir}"
+
+    def start_and_unlock(then: str) -> str:
+        tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", command)
+        wait_for(session, "the vault is locked")
+        tmux("send-keys", "-t", session, "demo", "Enter")
+        return wait_for(session, then)
+
+    start_and_unlock("[t Today]")
+    tmux("send-keys", "-t", session, "w")
+    wait_for(session, "type, then Enter")
+    tmux("send-keys", "-t", session, "HALFTYPED witness said")
+    wait_for(session, "HALFTYPED witness said")
+    time.sleep(2.6)  # the autosave runs at most every 2 seconds while the line changes
+    pid = pane_pid(session)
+    if how == "kill-9":
+        os.kill(pid, 9)
+    else:
+        tmux("kill-session", "-t", session)
+    assert _gone_within(pid, 2), f"still running after {how}"
+    tmux("kill-session", "-t", session)
+    assert find_markers([vault_dir], ["HALFTYPED"]) == []  # saved encrypted, never in clear
+    try:
+        screen = start_and_unlock("HALFTYPED witness said")
+        assert "Notes:" in screen  # straight back to the note screen, not just the text somewhere
+        wait_for(session, "Recovered")  # and a notice says so
+    finally:
+        tmux("kill-session", "-t", session)

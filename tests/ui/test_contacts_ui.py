@@ -23,7 +23,7 @@ from hrd_tui.screens.widgets.row_list import RowList
 from hrd_tui.services import contacts
 from sqlmodel import select
 
-from conftest import PASSPHRASE
+from conftest import PASSPHRASE, vault_session
 
 TODAY = date.today()
 
@@ -437,7 +437,7 @@ async def test_consent_channel_and_relationship_from_the_detail_view(app) -> Non
         await pilot.pause()
         channels = str(app.screen.query_one("#detail-channels").render())
         assert channels.index("+15550100") < channels.index("ana.wire")  # the preferred one first
-        await pilot.press("w")
+        await pilot.press("l")
         await pilot.pause()
         assert isinstance(app.screen, RelationshipModal)
         app.screen.query_one("#field-other", Input).value = "Nobody-1"
@@ -454,7 +454,7 @@ async def test_consent_channel_and_relationship_from_the_detail_view(app) -> Non
 async def test_delete_asks_and_refuses_a_defender_in_a_case(app) -> None:  # type: ignore[no-untyped-def]
     from hrd_tui.services import threats
 
-    with app_session(app) as s:
+    with vault_session(app.vault_dir) as s:
         chen = s.exec(select(Contact).where(Contact.codename == "Aster-303")).one()
         threats.open_case(s, {"title": "Raid on the office", "opened_on": TODAY}, [chen])
     async with app.run_test(size=(80, 24)) as pilot:
@@ -469,21 +469,6 @@ async def test_delete_asks_and_refuses_a_defender_in_a_case(app) -> None:  # typ
         assert isinstance(app.screen, ContactsScreen)
         assert names(app.screen.query_one("#contacts", RowList)) == ["Борис Петров", "陈静"]
 
-
-def app_session(app):  # type: ignore[no-untyped-def]
-    """The vault of an app not yet running, opened directly (test data set-up)."""
-    from contextlib import contextmanager
-
-    @contextmanager
-    def opened():  # type: ignore[no-untyped-def]
-        vault = vault_mod.unlock(app.vault_dir, vault_mod.Secret(PASSPHRASE))
-        try:
-            with vault.store.session("test set-up") as session:
-                yield session
-        finally:
-            vault.close()
-
-    return opened()
 
 
 async def test_palette_new_contact_and_the_name_is_masked_in_discreet_mode(app) -> None:  # type: ignore[no-untyped-def]

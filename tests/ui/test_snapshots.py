@@ -103,3 +103,33 @@ def test_contact_detail(snap_compare, contacts_app) -> None:  # type: ignore[no-
         await pilot.pause()
 
     assert snap_compare(contacts_app, terminal_size=(80, 24), run_before=to_detail)
+
+
+def test_note_screen(snap_compare, contacts_app) -> None:  # type: ignore[no-untyped-def]
+    """The courtroom screen: no names, tags shown in words, the line being typed at the bottom."""
+    from datetime import datetime
+
+    from hrd_tui.services import trials
+
+    from conftest import vault_session
+
+    morning = datetime(2026, 11, 28, 9, 30).astimezone()  # local time, whatever the machine's zone
+    with vault_session(contacts_app.vault_dir) as s:
+        ana = s.exec(select(Contact).where(Contact.codename == "Heron-101")).one()
+        trial = trials.create_trial(s, {"title": "State v. Ana Núñez", "case_number": "2026/114",
+                                        "court": "Port Calder District Court"}, [ana])
+        hearing = trials.add_hearing(s, trial, {"starts_at": morning})
+        for minutes, line in ((2, "a: doors closed to the public"), (9, "p: indictment read"),
+                              (15, "t: witness says he was beaten in custody"), (21, 'q: "I did nothing wrong"'),
+                              (30, "d: defendant in handcuffs throughout")):
+            trials.add_note(s, hearing, line, noted_at=morning + timedelta(minutes=minutes))
+        hearing_id = hearing.id
+
+    async def to_notes(pilot) -> None:  # type: ignore[no-untyped-def]
+        await unlocked(pilot)
+        pilot.app.open_notes(hearing_id)
+        await pilot.pause()
+        await pilot.press(*"e: no warrant")
+        await no_blink(pilot)
+
+    assert snap_compare(contacts_app, terminal_size=(80, 24), run_before=to_notes)

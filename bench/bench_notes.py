@@ -1,0 +1,149 @@
+"""Quick-note benchmark: typing and saving lines with 100,000 notes in the vault.
+
+Run: python bench/bench_notes.py [--notes 100000]
+
+Builds an encrypted vault (HRD_TUI_TEST_KDF=1: the unlock KDF is not what is
+measured) with N trial notes over 200 hearings of 50 trials; today's hearing
+holds 500 of them. Then measures:
+
+  * the service: committing one note line (trials.add_note in its own
+    transaction, with the history and search-index hooks), 300 times;
+  * the real program in a real terminal (tmux at 80x24, `w` opens today's
+    hearing): each key typed into the note line until it shows, and each Enter
+    until the saved line shows in the log; beside a bare Textual app's echo
+    through the same path (the floor: tmux, the pty, Textual itself).
+
+Targets (printed as PASS/MISS, never asserted): keystroke to screen < 50 ms,
+commit p95 < 20 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+os.environ["HRD_TUI_TEST_KDF"] = "1"
+
+from bench_contacts import echo_baseline, stats, tmux, wait_for  # noqa: E402  (same folder)
+
+from hrd_tui import vault as vaultmod  # noqa: E402
+from hrd_tui.models import TrialNote  # noqa: E402
+from hrd_tui.services import trials  # noqa: E402
+from hrd_tui.vocab import NoteTag  # noqa: E402
+
+SEED = 20261128
+PASSPHRASE = "bench passphrase"
+BATCH = 5000
+WORDS = ("witness", "judge", "prosecutor", "defence", "recess", "evidence", "testimony", "handcuffs", "public",
+         "gallery", "interpreter", "objection", "sustained", "adjourned", "медленно", "شاهد", "法官")
+
+
+def build(vault_dir: Path, count: int) -> str:
+    """The vault; returns today's hearing id."""
+    rng = random.Random(SEED)
+    now = datetime.now().astimezone()
+    opened, _ = vaultmod.create(vault_dir, PASSPHRASE)
+    with opened:
+        hearings: list[str] = []
+        with opened.store.session("bench trials") as session:
+            for t in range(50):
+                trial = trials.create_trial(session, {"title": f"Bench trial {t}", "case_number": f"B/{t}", "court": "Court"})
+                for h in range(4):
+                    start = now - timedelta(days=400 - t * 8 - h) if (t, h) != (49, 3) else now - timedelta(minutes=30)
+                    hearings.append(trials.add_hearing(session, trial, {"starts_at": start}).id)
+        today_id = hearings[-1]
+        weights = [1.0] * (len(hearings) - 1)
+        rest = max(0, count - 500)
+        made = 0
+        while made < count:
+            with opened.store.session("bench notes") as session:
+                batch = []
+                for n in range(made, min(made + BATCH, count)):
+                    hearing = today_id if n >= rest else hearings[rng.choices(range(len(weights)), weights)[0]]
+                    text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 18)))
+                    batch.append(TrialNote(hearing_id=hearing, text=text, tag=rng.choice([None, *NoteTag])))
+                session.add_all(batch)
+                made += len(batch)
+        return today_id
+
+
+def service_figures(vault_dir: Path, hearing_id: str) -> None:
+    opened = vaultmod.unlock(vault_dir, vaultmod.Secret(PASSPHRASE))
+    commits = []
+    with opened:
+        for n in range(300):
+            start = time.perf_counter()
+            with opened.store.session("bench note") as session:
+                trials.add_note(session, trials.base.get(session, trials.Hearing, hearing_id), f"t: bench line {n}")
+            commits.append((time.perf_counter() - start) * 1000)
+    ordered = sorted(commits)
+    p95 = ordered[int(len(ordered) * 0.95)]
+    print(f"  service, one note committed:  p50 {statistics.median(commits):5.1f} ms  p95 {p95:5.1f} ms  "
+          f"max {ordered[-1]:5.1f} ms  [{'PASS' if p95 < 20 else 'MISS'} < 20 ms]")
+
+
+def screen_figures(vault_dir: Path, root: Path) -> None:
+    if shutil.which("tmux") is None:
+        print("  screen: tmux not installed, skipped")
+        return
+    session_name = f"hrd-bench-notes-{os.getpid()}"
+    hrd = Path(sys.executable).with_name("hrd-tui")
+    env = f"HRD_TUI_TEST_KDF=1 XDG_CONFIG_HOME={root / 'config'}"
+    tmux("new-session", "-d", "-s", session_name, "-x", "80", "-y", "24", f"env {env} {hrd} --vault {vault_dir}")
+    try:
+        wait_for(session_name, "the vault is locked")
+        tmux("send-keys", "-t", session_name, PASSPHRASE, "Enter")
+        wait_for(session_name, "f1 Help", 60)
+        start = time.perf_counter()
+        tmux("send-keys", "-t", session_name, "w")
+        shown = wait_for(session_name, "type, then Enter")
+        print(f"  screen, w to the note screen: {(shown - start) * 1000:6.1f} ms (today's hearing, 800 lines)")
+        keys, commits = [], []
+        for n in range(12):
+            typed = f"zq{n:02d}xline"  # "zq": in no other text on the screen
+            tmux("send-keys", "-t", session_name, typed[0])
+            time.sleep(0.1)
+            for i in range(1, len(typed)):
+                start = time.perf_counter()
+                tmux("send-keys", "-t", session_name, typed[i])
+                keys.append((wait_for(session_name, typed[: i + 1], 5.0) - start) * 1000)
+                time.sleep(0.03)
+            start = time.perf_counter()
+            tmux("send-keys", "-t", session_name, "Enter")
+            # The same handler saves, adds the line to the log and empties the input.
+            commits.append((wait_for(session_name, "type, then Enter", 5.0) - start) * 1000)
+            time.sleep(0.1)
+        print(f"  screen, keystroke to screen:  {stats(keys)}")
+        print(f"  screen, Enter to saved line:  {stats(commits)}")
+        floor = echo_baseline()
+        print(f"  bare Textual echo (the floor): p50 {statistics.median(floor):6.1f} ms")
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session_name], capture_output=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--notes", type=int, default=100_000)
+    args = parser.parse_args()
+    root = Path(tempfile.mkdtemp(prefix="hrd-bench-notes-"))
+    try:
+        start = time.perf_counter()
+        hearing_id = build(root / "vault", args.notes)
+        print(f"built {args.notes:,} notes in {time.perf_counter() - start:.1f} s")
+        service_figures(root / "vault", hearing_id)
+        screen_figures(root / "vault", root)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,195 @@
+"""Quick notes at a hearing: type, Enter, and the line is in the vault with its time.
+
+The line being typed is a draft: saved (encrypted, in the vault) at most every
+two seconds while it changes, and at once on a lock, a hang-up or SIGTERM; after
+a crash the next unlock opens this screen with the text back in the line.
+Committing a line is one small transaction and never waits for anything else.
+
+The screen shows no names: the hearing is given by case number, court and time
+unless discreet mode is off and the officer asks for names (ctrl+n). Earlier
+lines can be corrected (the original is kept and shown as corrected) and
+attached to the current item of the hearing's fair-trial checklist with one key.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from hrd_tui.errors import HrdError
+from hrd_tui.models import Hearing, TrialNote
+from hrd_tui.screens.widgets.draft_input import DraftInput
+from hrd_tui.screens.widgets.vault_text import VaultText, literal
+from hrd_tui.services import base, checklists, reference, trials
+from hrd_tui.services.trials import NoteLine
+
+SHORTHAND_OF = {tag: key for key, tag in trials.SHORTHAND.items()}
+TAGS_HELP = "a: access  p: procedure  t: testimony  e: evidence  d: defendant  q: quote"
+
+
+def line_label(line: NoteLine, item_numbers: dict[str, int]) -> object:
+    tag = f"[{reference.short_label('note_tag', line.tag)}] " if line.tag else ""
+    corrected = " (corrected)" if line.corrections else ""
+    item = f"  -> item {item_numbers[line.item_id]}" if line.item_id in item_numbers else ""
+    return literal(f"{line.note.noted_at.astimezone():%H:%M} {tag}{line.text}{corrected}{item}")
+
+
+class NoteScreen(Screen[None]):
+    CSS_PATH = "trials.tcss"
+    BINDINGS = [
+        Binding("up", "to_log", "Earlier lines", id="notes.log", tooltip="Go to earlier lines (Enter corrects one)"),
+        Binding("c", "attach", "Attach", id="notes.attach",
+                tooltip="Attach the highlighted line to the current fair-trial checklist item"),
+        Binding("ctrl+n", "names", "Names", id="notes.names", tooltip="Show or hide names (never in discreet mode)"),
+        Binding("escape,ctrl+g", "back", "Back", id="notes.back"),
+    ]
+
+    def __init__(self, hearing_id: str) -> None:
+        super().__init__(classes="notes")
+        self.hearing_id = hearing_id
+        self.lines: list[NoteLine] = []
+        self.correcting: int | None = None  # index in self.lines
+        self.show_names = False
+        self.item_numbers: dict[str, int] = {}
+
+    def compose(self) -> ComposeResult:
+        yield VaultText("", id="notes-title", single_line=True)
+        yield Static(TAGS_HELP, id="notes-tags", markup=False)
+        yield OptionList(id="notes-log")
+        yield Static("", id="notes-status", markup=False)
+        yield DraftInput(f"note:{self.hearing_id}", id="note-line", placeholder="type, then Enter", compact=True)
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "discreet", self.show_title)
+        self.load()
+        self.set_focus(self.query_one("#note-line", DraftInput))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "attach":  # a letter: only while the log, not the line, has the focus
+            return self.query_one("#notes-log", OptionList).has_focus
+        if action == "to_log":
+            return self.query_one("#note-line", DraftInput).has_focus
+        return True
+
+    # -- showing -------------------------------------------------------------------
+    def show_title(self, discreet: bool) -> None:
+        if self.app.locked:  # type: ignore[attr-defined]
+            return
+        with self.app.session("reading the hearing") as session:  # type: ignore[attr-defined]
+            hearing = base.get(session, Hearing, self.hearing_id)
+            label = trials.hearing_label(session, hearing, discreet=discreet or not self.show_names)
+        self.query_one("#notes-title", VaultText).set_text(f"Notes: {label}")
+
+    def load(self) -> None:
+        with self.app.session("reading the notes") as session:  # type: ignore[attr-defined]
+            hearing = base.get(session, Hearing, self.hearing_id)
+            self.lines = trials.note_log(session, self.hearing_id)
+            run = trials.fair_trial_run(session, hearing, create=False)
+            items = checklists.template_of(session, run).items if run else []
+        self.item_numbers = {item["id"]: n + 1 for n, item in enumerate(items)}
+        log = self.query_one("#notes-log", OptionList)
+        log.clear_options()
+        log.add_options([Option(line_label(line, self.item_numbers)) for line in self.lines])
+        log.scroll_end(animate=False)
+        self.query_one("#notes-status", Static).update(f"{len(self.lines)} lines. Enter saves a line; up goes to earlier ones.")
+
+    # -- writing ----------------------------------------------------------------------
+    @on(DraftInput.Submitted, "#note-line")
+    def _commit(self, event: DraftInput.Submitted) -> None:
+        field = self.query_one("#note-line", DraftInput)
+        text = event.value
+        if not text.strip():
+            return
+        try:
+            with self.app.session("saving the note") as session:  # type: ignore[attr-defined]
+                if self.correcting is None:
+                    note = trials.add_note(session, base.get(session, Hearing, self.hearing_id), text)
+                    saved = NoteLine(note, (), None)
+                else:
+                    original = self.lines[self.correcting]
+                    fix = trials.correct_note(session, base.get(session, TrialNote, original.note.id), text)
+                    saved = NoteLine(original.note, (*original.corrections, fix), original.item_id)
+        except HrdError as exc:  # a full disk: the line stays where it is, as a draft
+            self.app.notify(f"{exc} The line is kept.", severity="error", markup=False, timeout=10)
+            return
+        log = self.query_one("#notes-log", OptionList)
+        if self.correcting is None:
+            self.lines.append(saved)
+            log.add_option(Option(line_label(saved, self.item_numbers)))
+            log.scroll_end(animate=False)
+        else:
+            self.lines[self.correcting] = saved
+            log.replace_option_prompt_at_index(self.correcting, line_label(saved, self.item_numbers))
+            self.correcting = None
+        field.value = ""
+        field.committed()
+        self.query_one("#notes-status", Static).update(f"{len(self.lines)} lines. Saved {saved.note.noted_at.astimezone():%H:%M}.")
+
+    # -- earlier lines ---------------------------------------------------------------------
+    def action_to_log(self) -> None:
+        log = self.query_one("#notes-log", OptionList)
+        if log.option_count:
+            log.highlighted = log.option_count - 1
+            self.set_focus(log)
+
+    @on(OptionList.OptionSelected, "#notes-log")
+    def _correct(self, event: OptionList.OptionSelected) -> None:
+        field = self.query_one("#note-line", DraftInput)
+        if field.value.strip() and self.correcting is None:
+            self.app.notify("Save or clear the line being typed first.", severity="warning")
+            self.set_focus(field)
+            return
+        self.correcting = event.option_index
+        line = self.lines[event.option_index]
+        field.value = (f"{SHORTHAND_OF[line.tag]}: " if line.tag else "") + line.text
+        field.cursor_position = len(field.value)
+        self.query_one("#notes-status", Static).update(
+            f"Correcting the {line.note.noted_at.astimezone():%H:%M} line (the original is kept). Enter saves, Esc cancels.")
+        self.set_focus(field)
+
+    def action_attach(self) -> None:
+        index = self.query_one("#notes-log", OptionList).highlighted
+        if index is None:
+            return
+        line = self.lines[index]
+        try:
+            with self.app.session("attaching the note") as session:  # type: ignore[attr-defined]
+                hearing = base.get(session, Hearing, self.hearing_id)
+                run = trials.fair_trial_run(session, hearing)
+                assert run is not None
+                items = checklists.template_of(session, run).items
+                item_id = run.current_item or items[0]["id"]
+                trials.attach_note(session, base.get(session, TrialNote, line.note.id), run, item_id)
+                text = next(item["text"] for item in items if item["id"] == item_id)
+        except HrdError as exc:
+            self.app.notify(str(exc), severity="error", markup=False)
+            return
+        self.item_numbers = {item["id"]: n + 1 for n, item in enumerate(items)}
+        self.lines[index] = NoteLine(line.note, line.corrections, item_id)
+        self.query_one("#notes-log", OptionList).replace_option_prompt_at_index(index, line_label(self.lines[index], self.item_numbers))
+        self.app.notify(f"Attached to item {self.item_numbers[item_id]}: {text}", markup=False)
+
+    def action_names(self) -> None:
+        if self.app.discreet:  # type: ignore[attr-defined]
+            self.app.notify("Discreet mode is on: no names (d turns it off).", severity="warning")
+            return
+        self.show_names = not self.show_names
+        self.show_title(False)
+
+    def action_back(self) -> None:
+        log = self.query_one("#notes-log", OptionList)
+        field = self.query_one("#note-line", DraftInput)
+        if self.correcting is not None:
+            self.correcting = None
+            field.value = ""
+            self.query_one("#notes-status", Static).update("Correction cancelled.")
+            self.set_focus(field)
+        elif log.has_focus:
+            self.set_focus(field)
+        else:
+            self.app.pop_screen()  # what is typed stays a draft, back when the screen opens again

@@ -1,0 +1,392 @@
+"""Trials: the list, a trial with its hearings, a hearing with the observer's
+header, and the forms for each.
+
+In discreet mode a trial is shown by case number and court (a trial's title
+usually names the defendant) and defendants by codename.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from hrd_tui.errors import HrdError
+from hrd_tui.models import Hearing, Trial
+from hrd_tui.screens.forms import FormScreen, choices
+from hrd_tui.screens.sections import Section, SectionScreen
+from hrd_tui.screens.widgets.record_form import FieldSpec
+from hrd_tui.screens.widgets.row_list import RowList, header_text
+from hrd_tui.screens.widgets.tables import fixed_table
+from hrd_tui.screens.widgets.vault_text import VaultText, literal
+from hrd_tui.services import base, contacts, reference, trials
+from hrd_tui.services.history import VaultSession as Session
+from hrd_tui.services.trials import TrialRow
+from hrd_tui.vocab import TrialStatus
+
+#: (header, width): 76 columns with the padding, for 80x24.
+COLUMNS = (("Trial", 22), ("Defendants", 14), ("Court", 12), ("Status", 8), ("Next", 10))
+
+
+def trial_cell(row: TrialRow, discreet: bool) -> str:
+    """The title, or in discreet mode the case number (the court has its own column)."""
+    if discreet:
+        return f"Case {row.case_number}" if row.case_number else "(no case number)"
+    return row.title
+
+
+def defendants_cell(row: TrialRow, discreet: bool) -> str:
+    return ", ".join(codename if discreet else name for name, codename in row.defendants) or "-"
+
+
+def when(value: datetime | None) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "-"
+
+
+class TrialsScreen(SectionScreen):
+    CSS_PATH = "trials.tcss"
+    BINDINGS = [
+        Binding("slash", "focus_filter", "Find", id="trials.search", key_display="/", tooltip="Search trials"),
+        Binding("n", "new", "New", id="trials.new", tooltip="New trial"),
+        Binding("e", "edit", "Edit", id="trials.edit", tooltip="Edit the trial"),
+        Binding("enter", "open", "Open", id="trials.open", show=False, tooltip="Open the trial"),
+    ]
+
+    def __init__(self, section: Section) -> None:
+        super().__init__(section)
+        self.query_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield self.section_bar()
+        with Vertical(id="trials-body"):
+            yield Input(id="trials-filter", placeholder="/ to search titles, case numbers, courts, charges...",
+                        compact=True)
+            yield Static(header_text([h for h, _ in COLUMNS], [w for _, w in COLUMNS]), id="trials-header",
+                         markup=False)
+            yield RowList([w for _, w in COLUMNS], id="trials")
+        yield Static("", id="discreet-indicator", markup=False)
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#trials", RowList).focus()
+
+    def refresh_discreet(self, on: bool) -> None:
+        super().refresh_discreet(on)
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        if self.app.locked or not self.is_mounted:  # type: ignore[attr-defined]
+            return
+        discreet = self.app.discreet  # type: ignore[attr-defined]
+        table = self.query_one("#trials", RowList)
+        previous = table.cursor_key
+        with self.app.session("reading trials") as session:  # type: ignore[attr-defined]
+            rows = trials.list_trials(session, self.query_text, today=self.app.today(),  # type: ignore[attr-defined]
+                                      discreet=discreet)
+        table.clear()
+        table.add_rows((row.id, (trial_cell(row, discreet), defendants_cell(row, discreet), row.court or "-",
+                                 reference.short_label("trial_status", row.status),
+                                 str(row.next_hearing or "-"))) for row in rows)
+        index = table.index_of(previous) if previous else None
+        if index is not None:
+            table.move_cursor(index)
+
+    def action_focus_filter(self) -> None:
+        self.set_focus(self.query_one("#trials-filter", Input))
+
+    @on(Input.Changed, "#trials-filter")
+    def _typed(self, event: Input.Changed) -> None:
+        self.query_text = event.value
+        self.reload()
+
+    @on(Input.Submitted, "#trials-filter")
+    def _done(self) -> None:
+        self.query_one("#trials", RowList).focus()
+
+    def key_escape(self) -> None:
+        if self.query_one("#trials-filter", Input).has_focus:
+            self.query_one("#trials", RowList).focus()
+
+    def key_down(self) -> None:
+        if self.query_one("#trials-filter", Input).has_focus:
+            self.query_one("#trials", RowList).focus()
+
+    @on(RowList.Selected, "#trials")
+    def _selected(self, event: RowList.Selected) -> None:
+        self.app.push_screen(TrialScreen(event.key))
+
+    def action_open(self) -> None:
+        key = self.query_one("#trials", RowList).cursor_key
+        if key:
+            self.app.push_screen(TrialScreen(key))
+
+    def action_new(self) -> None:
+        self.app.push_screen(TrialFormScreen(None), lambda trial_id: trial_id and self.app.push_screen(TrialScreen(trial_id)))
+
+    def action_edit(self) -> None:
+        key = self.query_one("#trials", RowList).cursor_key
+        if key:
+            self.app.push_screen(TrialFormScreen(key))
+
+
+class TrialScreen(Screen[None]):
+    """One trial: what it is about, who is on trial, its hearings."""
+
+    CSS_PATH = "trials.tcss"
+    BINDINGS = [
+        Binding("h", "new_hearing", "New hearing", id="trial.hearing"),
+        Binding("e", "edit", "Edit", id="trial.edit", tooltip="Edit the trial"),
+        Binding("enter", "open", "Open", id="trial.open", show=False, tooltip="Open the hearing"),
+        Binding("escape,left", "back", "Back", id="trial.back"),
+    ]
+
+    def __init__(self, trial_id: str) -> None:
+        super().__init__(classes="trial")
+        self.trial_id = trial_id
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield VaultText("", id="trial-title", single_line=True)
+        with VerticalScroll(id="trial-body"):
+            yield VaultText("", id="trial-facts")
+            yield Static("Hearings (Enter opens, h adds one)", classes="trial-heading", markup=False)
+            yield fixed_table("trial-hearings", [("Starts", 16), ("Court, chamber", 30), ("Next hearing", 12)])
+        yield Static("", id="discreet-indicator", markup=False)
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "discreet", self.show)
+        self.query_one("#trial-hearings", DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.show(self.app.discreet)  # type: ignore[attr-defined]
+
+    def show(self, discreet: bool) -> None:
+        if self.app.locked:  # type: ignore[attr-defined]
+            return
+        with self.app.session("reading the trial") as session:  # type: ignore[attr-defined]
+            d = trials.trial_detail(session, self.trial_id)
+            t = d.trial
+            people = ", ".join(c.codename if discreet else f"{c.name} ({c.codename})" for c in d.defendants) or "-"
+            title = f"Case {t.case_number or '(no number)'}, {t.court or '(no court)'}" if discreet else t.title
+            facts = [
+                f"Status: {reference.label('trial_status', t.status)}",
+                f"Court: {t.court or '-'}    Case number: {t.case_number or '-'}",
+                f"Defendants: {people}",
+                f"Counsel: {'(hidden in discreet mode)' if discreet and t.counsel else t.counsel or '-'}",
+                f"Threat case: {d.threat_case.title if d.threat_case and not discreet else ('linked' if d.threat_case else '-')}",
+                "Charges:", t.charges or "-",
+            ]
+            if t.notes and not discreet:
+                facts += ["Notes:", t.notes]
+            hearings = [(h.id, when(h.starts_at), ", ".join(x for x in (h.court, h.chamber) if x) or "-",
+                         str(h.next_hearing_on or "-")) for h in d.hearings]
+        self.query_one("#trial-title", VaultText).set_text(title)
+        self.query_one("#trial-facts", VaultText).set_text("\n".join(facts))
+        table = self.query_one("#trial-hearings", DataTable)
+        table.clear()
+        for key, *cells in hearings:
+            table.add_row(*[literal(c, single_line=True) for c in cells], key=key)
+        indicator = self.query_one("#discreet-indicator", Static)
+        indicator.update("DISCREET: codenames only" if discreet else "")
+        indicator.display = discreet
+
+    def _hearing_id(self) -> str | None:
+        table = self.query_one("#trial-hearings", DataTable)
+        if not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    @on(DataTable.RowSelected, "#trial-hearings")
+    def _selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        hearing_id = self._hearing_id()
+        if hearing_id:
+            self.app.push_screen(HearingScreen(hearing_id))
+
+    def action_new_hearing(self) -> None:
+        self.app.push_screen(HearingFormScreen(None, self.trial_id),
+                             lambda hearing_id: hearing_id and self.app.push_screen(HearingScreen(hearing_id)))
+
+    def action_edit(self) -> None:
+        self.app.push_screen(TrialFormScreen(self.trial_id))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+#: The observer's header of a hearing, in the order a report gives it.
+HEADER_FIELDS: tuple[tuple[str, str], ...] = (
+    ("court", "Court"), ("chamber", "Chamber"), ("judges", "Judges"), ("prosecutor", "Prosecutor"),
+    ("defence_counsel", "Defence"), ("interpreter", "Interpreter"), ("public_count", "Public present"),
+    ("press_count", "Press present"), ("diplomats_count", "Diplomats present"),
+    ("observing_missions", "Observing missions"), ("observers_admitted", "Observers admitted"),
+    ("security_presence", "Security presence"), ("refused_entry", "Refusals of entry"),
+    ("outcome", "Outcome"), ("next_hearing_on", "Next hearing"),
+)
+
+
+class HearingScreen(Screen[None]):
+    """One hearing: the observer's header, and the way to its notes and checklist."""
+
+    CSS_PATH = "trials.tcss"
+    BINDINGS = [
+        Binding("w", "notes", "Notes", id="hearing.notes", tooltip="Take notes at this hearing"),
+        Binding("f", "checklist", "Fair trial", id="hearing.checklist", tooltip="The fair-trial checklist of this hearing"),
+        Binding("e", "edit", "Edit", id="hearing.edit", tooltip="Edit the observer's header"),
+        Binding("escape,left", "back", "Back", id="hearing.back"),
+    ]
+
+    def __init__(self, hearing_id: str) -> None:
+        super().__init__(classes="hearing")
+        self.hearing_id = hearing_id
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield VaultText("", id="hearing-title", single_line=True)
+        with VerticalScroll(id="hearing-body"):
+            yield VaultText("", id="hearing-header")
+        yield Static("", id="discreet-indicator", markup=False)
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "discreet", self.show)
+        self.query_one("#hearing-body").focus()
+
+    def on_screen_resume(self) -> None:
+        self.show(self.app.discreet)  # type: ignore[attr-defined]
+
+    def show(self, discreet: bool) -> None:
+        if self.app.locked:  # type: ignore[attr-defined]
+            return
+        with self.app.session("reading the hearing") as session:  # type: ignore[attr-defined]
+            hearing = base.get(session, Hearing, self.hearing_id)
+            label = trials.hearing_label(session, hearing, discreet=discreet)
+            run = trials.fair_trial_run(session, hearing, create=False)
+            lines = [f"Starts: {when(hearing.starts_at)}    Ends: {when(hearing.ends_at)}"]
+            for field, title in HEADER_FIELDS:
+                value = getattr(hearing, field)
+                if isinstance(value, bool):
+                    value = "yes" if value else "no"
+                lines.append(f"{title}: {'-' if value in (None, '') else value}")
+            lines.append("")
+            lines.append("Fair-trial checklist: " + ("started (f opens it)" if run else "not started (f starts it)"))
+            lines.append("w takes notes; each line is saved with its time when Enter is pressed.")
+        self.query_one("#hearing-title", VaultText).set_text(label)
+        self.query_one("#hearing-header", VaultText).set_text("\n".join(lines))
+
+    def action_notes(self) -> None:
+        self.app.open_notes(self.hearing_id)  # type: ignore[attr-defined]
+
+    def action_checklist(self) -> None:
+        from hrd_tui.screens.checklists import WalkthroughScreen
+
+        try:
+            with self.app.session("opening the fair-trial checklist") as session:  # type: ignore[attr-defined]
+                run = trials.fair_trial_run(session, base.get(session, Hearing, self.hearing_id))
+                assert run is not None
+                run_id = run.id
+        except HrdError as exc:
+            self.app.notify(str(exc), severity="error", markup=False)
+            return
+        self.app.push_screen(WalkthroughScreen(run_id))
+
+    def action_edit(self) -> None:
+        with self.app.session("reading the hearing") as session:  # type: ignore[attr-defined]
+            trial_id = base.get(session, Hearing, self.hearing_id).trial_id
+        self.app.push_screen(HearingFormScreen(self.hearing_id, trial_id))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+class TrialFormScreen(FormScreen):
+    def __init__(self, trial_id: str | None) -> None:
+        super().__init__(classes="form-screen")
+        self.trial_id = trial_id
+        self.editing = trial_id is not None
+        self.title_text = "Edit trial" if trial_id else "New trial"
+        self.draft_prefix = f"trial:{trial_id or 'new'}"
+
+    def specs(self) -> list[FieldSpec]:
+        return [
+            FieldSpec("title", "Title (shown only when discreet mode is off)", required=True, draft=True),
+            FieldSpec("court", "Court", draft=True),
+            FieldSpec("case_number", "Case number", draft=True),
+            FieldSpec("status", "Status", "choice", choices("trial_status", TrialStatus), required=True),
+            FieldSpec("defendants", "Defendants (codenames, comma-separated)", "list", draft=True),
+            FieldSpec("counsel", "Defence counsel", draft=True),
+            FieldSpec("charges", "Charges", "long"),
+            FieldSpec("notes", "Notes", "long"),
+        ]
+
+    def initial_values(self) -> dict[str, Any]:
+        if self.trial_id is None:
+            return {"status": TrialStatus.PRE_TRIAL.value}
+        with self.app.session("reading the trial") as session:  # type: ignore[attr-defined]
+            trial = base.get(session, Trial, self.trial_id)
+            values: dict[str, Any] = trial.model_dump()
+            values["defendants"] = [c.codename for c in trials.defendants_of(session, trial.id)]
+        return values
+
+    def store(self, session: Session, values: dict[str, Any]) -> str:
+        codenames = values.pop("defendants", None)
+        people = contacts.by_codenames(session, codenames, "defendants") if codenames is not None else None
+        if self.trial_id is None:
+            return trials.create_trial(session, values, people or []).id
+        return trials.update_trial(session, base.get(session, Trial, self.trial_id), values, people).id
+
+
+class HearingFormScreen(FormScreen):
+    def __init__(self, hearing_id: str | None, trial_id: str) -> None:
+        super().__init__(classes="form-screen")
+        self.hearing_id, self.trial_id = hearing_id, trial_id
+        self.editing = hearing_id is not None
+        self.title_text = "Observer's header" if hearing_id else "New hearing"
+        self.draft_prefix = f"hearing:{hearing_id or 'new:' + trial_id}"
+
+    def specs(self) -> list[FieldSpec]:
+        text = [(f, t) for f, t in HEADER_FIELDS if f not in ("public_count", "press_count", "diplomats_count",
+                                                               "observers_admitted", "outcome", "next_hearing_on")]
+        return [
+            FieldSpec("starts_at", "Starts", "datetime", required=True, placeholder="now, HH:MM or YYYY-MM-DD HH:MM"),
+            FieldSpec("ends_at", "Ends", "datetime", placeholder="HH:MM or YYYY-MM-DD HH:MM"),
+            *[FieldSpec(f, t, draft=True) for f, t in text],
+            FieldSpec("public_count", "Public present (number)", "int"),
+            FieldSpec("press_count", "Press present (number)", "int"),
+            FieldSpec("diplomats_count", "Diplomats present (number)", "int"),
+            FieldSpec("observers_admitted", "Observers admitted", "choice", (("yes", "Yes"), ("no", "No"))),
+            FieldSpec("outcome", "Outcome", "long"),
+            FieldSpec("next_hearing_on", "Next hearing", "date", placeholder="YYYY-MM-DD or +N days"),
+        ]
+
+    def initial_values(self) -> dict[str, Any]:
+        if self.hearing_id is None:
+            with self.app.session("reading the trial") as session:  # type: ignore[attr-defined]
+                court = base.get(session, Trial, self.trial_id).court
+            return {"court": court}
+        with self.app.session("reading the hearing") as session:  # type: ignore[attr-defined]
+            values: dict[str, Any] = base.get(session, Hearing, self.hearing_id).model_dump()
+        admitted = values.get("observers_admitted")
+        values["observers_admitted"] = None if admitted is None else ("yes" if admitted else "no")
+        return values
+
+    def store(self, session: Session, values: dict[str, Any]) -> str:
+        if "observers_admitted" in values:
+            values["observers_admitted"] = None if values["observers_admitted"] is None else values["observers_admitted"] == "yes"
+        if self.hearing_id is None:
+            return trials.add_hearing(session, base.get(session, Trial, self.trial_id), values).id
+        return trials.update_hearing(session, base.get(session, Hearing, self.hearing_id), values).id
+
