@@ -18,8 +18,9 @@ risk assessments), then measures:
 
 Target (printed as PASS/MISS, never asserted): a keystroke redraws within 50 ms.
 The end-to-end figure includes the terminal path (tmux send-keys, the pty,
-Textual's own input and output), measured separately with a bare Textual app
-that echoes keys (echo_app.py) and printed beside it.
+Textual's own input, message and output handling), measured separately with a
+bare Textual app that shows each keystroke in a second widget (echo_app.py):
+the least any "type here, see it there" redraw costs on the same path.
 """
 
 from __future__ import annotations
@@ -208,9 +209,9 @@ def screen_figures(vault_dir: Path, root: Path) -> None:
             time.sleep(0.05)
         print(f"  screen, keystroke to redraw:  {stats(latencies)}")
         floor = echo_baseline()
-        print(f"  bare Textual echo (the floor): p50 {statistics.median(floor):6.1f} ms  "
+        print(f"  bare Textual, key shown in a second widget: p50 {statistics.median(floor):6.1f} ms  "
               f"p95 {sorted(floor)[int(len(floor) * 0.95)]:6.1f} ms")
-        print(f"  so hrd-tui's own share of a keystroke: p50 {statistics.median(latencies) - statistics.median(floor):.1f} ms")
+        print(f"  so hrd-tui's own share (query, rows, drawing): p50 {statistics.median(latencies) - statistics.median(floor):.1f} ms")
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session_name], capture_output=True)
 

@@ -13,7 +13,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
@@ -30,15 +30,14 @@ from hrd_tui.services.history import VaultSession as Session
 from hrd_tui.services.trials import TrialRow
 from hrd_tui.vocab import TrialStatus
 
-#: (header, width): 76 columns with the padding, for 80x24.
-COLUMNS = (("Trial", 22), ("Defendants", 14), ("Court", 12), ("Status", 8), ("Next", 10))
+#: (header, width): 78 columns with the padding, for 80x24.
+COLUMNS = (("Trial", 16), ("Case no.", 10), ("Defendants", 12), ("Court", 10), ("Status", 8), ("Next", 10))
+STATUS_CYCLE: tuple[TrialStatus | None, ...] = (None, *TrialStatus)
 
 
 def trial_cell(row: TrialRow, discreet: bool) -> str:
-    """The title, or in discreet mode the case number (the court has its own column)."""
-    if discreet:
-        return f"Case {row.case_number}" if row.case_number else "(no case number)"
-    return row.title
+    """The title, hidden in discreet mode (it usually names the defendant)."""
+    return "(hidden)" if discreet else row.title
 
 
 def defendants_cell(row: TrialRow, discreet: bool) -> str:
@@ -55,18 +54,22 @@ class TrialsScreen(SectionScreen):
         Binding("slash", "focus_filter", "Find", id="trials.search", key_display="/", tooltip="Search trials"),
         Binding("n", "new", "New", id="trials.new", tooltip="New trial"),
         Binding("e", "edit", "Edit", id="trials.edit", tooltip="Edit the trial"),
+        Binding("f", "status", "Status", id="trials.status", tooltip="Show trials of one status (f again: the next)"),
         Binding("enter", "open", "Open", id="trials.open", show=False, tooltip="Open the trial"),
     ]
 
     def __init__(self, section: Section) -> None:
         super().__init__(section)
         self.query_text = ""
+        self.status: TrialStatus | None = None
 
     def compose(self) -> ComposeResult:
         yield self.section_bar()
         with Vertical(id="trials-body"):
-            yield Input(id="trials-filter", placeholder="/ to search titles, case numbers, courts, charges...",
-                        compact=True)
+            with Horizontal(id="trials-top"):
+                yield Input(id="trials-filter", placeholder="/ to search titles, case numbers, courts, charges...",
+                            compact=True)
+                yield Static("all statuses", id="trials-status", markup=False)
             yield Static(header_text([h for h, _ in COLUMNS], [w for _, w in COLUMNS]), id="trials-header",
                          markup=False)
             yield RowList([w for _, w in COLUMNS], id="trials")
@@ -92,9 +95,10 @@ class TrialsScreen(SectionScreen):
         previous = table.cursor_key
         with self.app.session("reading trials") as session:  # type: ignore[attr-defined]
             rows = trials.list_trials(session, self.query_text, today=self.app.today(),  # type: ignore[attr-defined]
-                                      discreet=discreet)
+                                      status=self.status, discreet=discreet)
         table.clear()
-        table.add_rows((row.id, (trial_cell(row, discreet), defendants_cell(row, discreet), row.court or "-",
+        table.add_rows((row.id, (trial_cell(row, discreet), row.case_number or "-", defendants_cell(row, discreet),
+                                 row.court or "-",
                                  reference.short_label("trial_status", row.status),
                                  str(row.next_hearing or "-"))) for row in rows)
         index = table.index_of(previous) if previous else None
@@ -103,6 +107,12 @@ class TrialsScreen(SectionScreen):
 
     def action_focus_filter(self) -> None:
         self.set_focus(self.query_one("#trials-filter", Input))
+
+    def action_status(self) -> None:
+        self.status = STATUS_CYCLE[(STATUS_CYCLE.index(self.status) + 1) % len(STATUS_CYCLE)]
+        label = reference.label("trial_status", self.status).lower() if self.status else "all statuses"
+        self.query_one("#trials-status", Static).update(f"status: {label}" if self.status else label)
+        self.reload()
 
     @on(Input.Changed, "#trials-filter")
     def _typed(self, event: Input.Changed) -> None:

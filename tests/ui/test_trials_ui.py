@@ -189,11 +189,17 @@ async def test_discreet_mode_hides_names_on_the_trials_list(app) -> None:  # typ
         await pilot.pause()
         table = app.screen.query_one("#trials", RowList)
         row = table.get_row_at(0)
-        assert row[0].startswith("State v. Ana") and row[1] == "Ana Núñez"
-        assert row[4] == str(date.today() + timedelta(days=3))
+        assert row[0].startswith("State v. Ana") and row[1] == "2026/114" and row[2] == "Ana Núñez"
+        assert row[5] == str(date.today() + timedelta(days=3))
         await pilot.press("d")
         await pilot.pause()
         row = table.get_row_at(0)
-        assert "Ana" not in " ".join(row) and row[0] == "Case 2026/114" and row[1] == "Heron-101"
+        assert "Ana" not in " ".join(row) and row[1] == "2026/114" and row[2] == "Heron-101"
+        await pilot.press("f", "f")  # ongoing only: this one is pre-trial
+        await pilot.pause()
+        assert table.row_count == 0 and "ongoing" in str(app.screen.query_one("#trials-status").render())
+        await pilot.press("f", "f", "f", "f")  # verdict, appeal, closed, then all statuses again
+        await pilot.pause()
+        assert table.row_count == 1 and "all statuses" in str(app.screen.query_one("#trials-status").render())
 
 
