@@ -11,7 +11,7 @@ holds 500 of them. Then measures:
   * the real program in a real terminal (tmux at 80x24, `w` opens today's
     hearing): each key typed into the note line until it shows, and each Enter
     until the saved line shows in the log; beside a bare Textual app's echo
-    through the same path (the floor: tmux, the pty, Textual itself).
+    through the same path, for reference.
 
 Targets (printed as PASS/MISS, never asserted): keystroke to screen < 50 ms,
 commit p95 < 20 ms.
