@@ -25,7 +25,7 @@ from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 from textual.timer import Timer
 
@@ -118,7 +118,7 @@ def _global_bindings() -> list[Binding]:
         Binding("ctrl+l", "lock", "Lock", id="app.lock", priority=True, show=False),
         Binding("d", "toggle_discreet", "Discreet mode", id="app.discreet", show=False),
         # From anywhere outside a text field: notes for the hearing in progress.
-        Binding("w", "quick_note", "Note", id="app.quick_note", tooltip="Quick note at the hearing in progress"),
+        Binding("w", "quick_note", "Quick note", id="app.quick_note", tooltip="Quick note at the hearing in progress"),
         Binding("q", "quit", "Quit", id="app.quit", show=False),
     ]
     for section in SECTIONS:
@@ -345,10 +345,15 @@ class HrdApp(App[None]):
     def _reopen_unsaved_note(self) -> None:
         """A note line was being typed when the app stopped (a crash, a dropped link):
         straight back to it, with the text in the line and a notice."""
-        for key in sorted(self.recovered_drafts):
-            if key.startswith(NOTE_DRAFT_PREFIX) and self.drafts.get(key):
-                self.call_after_refresh(self.open_notes, key.removeprefix(NOTE_DRAFT_PREFIX))
-                return
+        keys = [k for k in sorted(self.recovered_drafts) if k.startswith(NOTE_DRAFT_PREFIX) and self.drafts.get(k)]
+
+        def reopen() -> None:
+            for key in keys:
+                if self.open_notes(key.removeprefix(NOTE_DRAFT_PREFIX)):
+                    return
+
+        if keys:
+            self.call_after_refresh(reopen)
 
     def _enter(self, section: str) -> None:
         self.section = section
@@ -460,6 +465,8 @@ class HrdApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("go", "toggle_discreet", "lock", "quick_note") and self.locked:
             return False
+        if action == "quick_note" and (isinstance(self.screen, ModalScreen) or getattr(self.screen, "is_form", False)):
+            return False  # not over a dialog or a half-filled form: finish or leave it first
         return True
 
     def action_go(self, section: str) -> None:
@@ -472,21 +479,31 @@ class HrdApp(App[None]):
         self.call_after_refresh(self.screen.run_action, action)
 
     # -- quick notes ------------------------------------------------------------------
-    def open_notes(self, hearing_id: str) -> None:
-        """The note screen for a hearing, remembered as the one chosen last."""
+    def open_notes(self, hearing_id: str) -> bool:
+        """The note screen for a hearing, remembered as the one chosen last (already
+        open further down: back to it). False if the hearing no longer exists."""
         from hrd_tui.models import Hearing
+        from hrd_tui.sanitize import for_display
         from hrd_tui.screens.notes import NoteScreen
 
         if self.locked:
-            return
+            return False
         with self.session("reading the hearing") as session:
-            if session.get(Hearing, hearing_id) is None:
-                self.discard_draft(NOTE_DRAFT_PREFIX + hearing_id)
-                return  # deleted since: nothing to go back to
+            gone = session.get(Hearing, hearing_id) is None
+        if gone:  # deleted since: say what was being typed rather than drop it silently
+            text = self.drafts.get(NOTE_DRAFT_PREFIX + hearing_id, "")
+            if text:
+                self.notify(for_display(f"Unsaved text for a hearing that no longer exists: {text}"),
+                            severity="warning", timeout=30, markup=False)
+            return False
         self.draft_changed(LAST_HEARING_KEY, hearing_id)
-        if isinstance(self.screen, NoteScreen) and self.screen.hearing_id == hearing_id:
-            return
+        for n, screen in enumerate(self.screen_stack):
+            if isinstance(screen, NoteScreen) and screen.hearing_id == hearing_id:
+                while len(self.screen_stack) > n + 1:
+                    self.pop_screen()
+                return True
         self.push_screen(NoteScreen(hearing_id))
+        return True
 
     def action_quick_note(self) -> None:
         """Notes for the hearing in progress (today's, or the one chosen last), with no

@@ -13,7 +13,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from hrd_tui.errors import ValidationError
 from hrd_tui.screens.forms import FORM_BINDINGS, FormActions, FormScreen, choices
@@ -35,7 +35,7 @@ from hrd_tui.vocab import (
 
 def contact_specs() -> list[FieldSpec]:
     return [
-        # Masked (dots) while discreet mode is on: see ContactFormScreen.mask_name.
+        # Masked (dots) while discreet mode is on: ContactFormScreen.masked_when_discreet.
         FieldSpec("name", "Name", required=True, draft=True),
         FieldSpec("codename", "Codename (blank: one is made up)", placeholder="e.g. Heron-101", draft=True),
         FieldSpec("kind", "Kind", "choice", choices("contact_kind", ContactKind), required=True),
@@ -56,6 +56,7 @@ def contact_specs() -> list[FieldSpec]:
 
 
 class ContactFormScreen(FormScreen):
+    masked_when_discreet = ("name", "email", "phone")
     def __init__(self, contact_id: str | None) -> None:
         super().__init__(classes="form-screen")
         self.contact_id = contact_id
@@ -67,12 +68,6 @@ class ContactFormScreen(FormScreen):
     def specs(self) -> list[FieldSpec]:
         return contact_specs()
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.watch(self.app, "discreet", self.mask_name)  # now, and whenever discreet mode changes
-
-    def mask_name(self, discreet: bool) -> None:
-        self.query_one("#field-name", Input).password = discreet
 
     def initial_values(self) -> dict[str, Any]:
         if self.contact_id is None:

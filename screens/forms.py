@@ -14,7 +14,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header, Input, Static
 
 from hrd_tui.errors import HrdError, ValidationError
 from hrd_tui.screens.widgets.confirm import ConfirmModal
@@ -42,7 +42,9 @@ class FormActions:
     """
 
     title_text = ""
+    is_form = True  # the app keeps w (quick note) from jumping over a half-filled form
     editing = False  # an edit saves only the fields that changed
+    masked_when_discreet: tuple[str, ...] = ()  # one-line fields shown as dots in discreet mode
     draft_prefix = ""  # one-line fields marked draft=True survive a lock, a hang-up or a crash
 
     def specs(self) -> list[FieldSpec]:
@@ -115,3 +117,9 @@ class FormScreen(FormActions, Screen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one(RecordForm).focus_first()
+        if self.masked_when_discreet:
+            self.watch(self.app, "discreet", self.mask)  # now, and whenever discreet mode changes
+
+    def mask(self, discreet: bool) -> None:
+        for name in self.masked_when_discreet:
+            self.query_one(f"#field-{name}", Input).password = discreet

@@ -13,7 +13,7 @@ attached to the current item of the hearing's fair-trial checklist with one key.
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from hrd_tui.errors import HrdError
 from hrd_tui.models import Hearing, TrialNote
+from hrd_tui.sanitize import for_display
 from hrd_tui.screens.widgets.draft_input import DraftInput
 from hrd_tui.screens.widgets.vault_text import VaultText, literal
 from hrd_tui.services import base, checklists, reference, trials
@@ -36,6 +37,18 @@ def line_label(line: NoteLine, item_numbers: dict[str, int]) -> object:
     corrected = " (corrected)" if line.corrections else ""
     item = f"  -> item {item_numbers[line.item_id]}" if line.item_id in item_numbers else ""
     return literal(f"{line.note.noted_at.astimezone():%H:%M} {tag}{line.text}{corrected}{item}")
+
+
+class NoteLog(OptionList):
+    """The earlier lines. A printable key here goes on into the line being typed: the
+    shorthand letters are also the section keys, and a "t:" typed with the log in
+    focus must not leave the hearing."""
+
+    def on_key(self, event: events.Key) -> None:
+        if event.is_printable and event.character and event.character != "c":
+            event.stop()
+            event.prevent_default()
+            self.screen.type_into_line(event.character)  # type: ignore[attr-defined]
 
 
 class NoteScreen(Screen[None]):
@@ -59,15 +72,30 @@ class NoteScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield VaultText("", id="notes-title", single_line=True)
         yield Static(TAGS_HELP, id="notes-tags", markup=False)
-        yield OptionList(id="notes-log")
+        yield NoteLog(id="notes-log")
         yield Static("", id="notes-status", markup=False)
         yield DraftInput(f"note:{self.hearing_id}", id="note-line", placeholder="type, then Enter", compact=True)
         yield Footer(compact=True, show_command_palette=False)
 
+    @property
+    def fix_key(self) -> str:
+        """The draft that remembers which line is being corrected, so that a crash in
+        the middle of a correction does not turn it into a new line."""
+        return f"note-fix:{self.hearing_id}"
+
     def on_mount(self) -> None:
         self.watch(self.app, "discreet", self.show_title)
         self.load()
+        fixing, _ = self.app.draft_for(self.fix_key)  # type: ignore[attr-defined]
+        index = next((n for n, line in enumerate(self.lines) if line.note.id == fixing), None)
+        if index is not None and self.query_one("#note-line", DraftInput).value:
+            self._start_correction(index, keep_text=True)
         self.set_focus(self.query_one("#note-line", DraftInput))
+
+    def type_into_line(self, character: str) -> None:
+        field = self.query_one("#note-line", DraftInput)
+        self.set_focus(field)
+        field.insert_text_at_cursor(character)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "attach":  # a letter: only while the log, not the line, has the focus
@@ -80,6 +108,8 @@ class NoteScreen(Screen[None]):
     def show_title(self, discreet: bool) -> None:
         if self.app.locked:  # type: ignore[attr-defined]
             return
+        if discreet:
+            self.show_names = False  # names come back only when asked again
         with self.app.session("reading the hearing") as session:  # type: ignore[attr-defined]
             hearing = base.get(session, Hearing, self.hearing_id)
             label = trials.hearing_label(session, hearing, discreet=discreet or not self.show_names)
@@ -125,7 +155,7 @@ class NoteScreen(Screen[None]):
         else:
             self.lines[self.correcting] = saved
             log.replace_option_prompt_at_index(self.correcting, line_label(saved, self.item_numbers))
-            self.correcting = None
+            self._end_correction()
         field.value = ""
         field.committed()
         self.query_one("#notes-status", Static).update(f"{len(self.lines)} lines. Saved {saved.note.noted_at.astimezone():%H:%M}.")
@@ -140,17 +170,28 @@ class NoteScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#notes-log")
     def _correct(self, event: OptionList.OptionSelected) -> None:
         field = self.query_one("#note-line", DraftInput)
-        if field.value.strip() and self.correcting is None:
-            self.app.notify("Save or clear the line being typed first.", severity="warning")
+        if field.value.strip():
+            what = "the correction" if self.correcting is not None else "the line being typed"
+            self.app.notify(f"Save or clear {what} first (Esc clears a correction).", severity="warning")
             self.set_focus(field)
             return
-        self.correcting = event.option_index
-        line = self.lines[event.option_index]
-        field.value = (f"{SHORTHAND_OF[line.tag]}: " if line.tag else "") + line.text
+        self._start_correction(event.option_index, keep_text=False)
+        self.set_focus(field)
+
+    def _start_correction(self, index: int, *, keep_text: bool) -> None:
+        field = self.query_one("#note-line", DraftInput)
+        self.correcting = index
+        line = self.lines[index]
+        if not keep_text:
+            field.value = (f"{SHORTHAND_OF[line.tag]}: " if line.tag else "") + line.text
         field.cursor_position = len(field.value)
+        self.app.draft_changed(self.fix_key, line.note.id)  # type: ignore[attr-defined]
         self.query_one("#notes-status", Static).update(
             f"Correcting the {line.note.noted_at.astimezone():%H:%M} line (the original is kept). Enter saves, Esc cancels.")
-        self.set_focus(field)
+
+    def _end_correction(self) -> None:
+        self.correcting = None
+        self.app.draft_changed(self.fix_key, "")  # type: ignore[attr-defined]
 
     def action_attach(self) -> None:
         index = self.query_one("#notes-log", OptionList).highlighted
@@ -172,7 +213,8 @@ class NoteScreen(Screen[None]):
         self.item_numbers = {item["id"]: n + 1 for n, item in enumerate(items)}
         self.lines[index] = NoteLine(line.note, line.corrections, item_id)
         self.query_one("#notes-log", OptionList).replace_option_prompt_at_index(index, line_label(self.lines[index], self.item_numbers))
-        self.app.notify(f"Attached to item {self.item_numbers[item_id]}: {text}", markup=False)
+        self.app.notify(for_display(f"Attached to item {self.item_numbers[item_id]}: {text}"), markup=False)
+        self.set_focus(self.query_one("#note-line", DraftInput))
 
     def action_names(self) -> None:
         if self.app.discreet:  # type: ignore[attr-defined]
@@ -185,7 +227,7 @@ class NoteScreen(Screen[None]):
         log = self.query_one("#notes-log", OptionList)
         field = self.query_one("#note-line", DraftInput)
         if self.correcting is not None:
-            self.correcting = None
+            self._end_correction()
             field.value = ""
             self.query_one("#notes-status", Static).update("Correction cancelled.")
             self.set_focus(field)

@@ -23,7 +23,7 @@ from hrd_tui.services import today
 class TodayScreen(SectionScreen):
     CSS_PATH = "today.tcss"
     BINDINGS = [
-        Binding("enter", "open", "Open contact", id="today.open", show=False),
+        Binding("enter", "open", "Open", id="today.open", show=False, tooltip="Open the contact or the hearing"),
         Binding("space", "done", "Follow-up done", id="today.done"),
         Binding("tab", "app.focus_next", "Next list", id="today.next", show=False),
     ]

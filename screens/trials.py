@@ -195,7 +195,8 @@ class TrialScreen(Screen[None]):
                 f"Defendants: {people}",
                 f"Counsel: {'(hidden in discreet mode)' if discreet and t.counsel else t.counsel or '-'}",
                 f"Threat case: {d.threat_case.title if d.threat_case and not discreet else ('linked' if d.threat_case else '-')}",
-                "Charges:", t.charges or "-",
+                # Charges often spell out the defendant's name.
+                "Charges:", (HIDDEN if discreet and t.charges else t.charges or "-"),
             ]
             if t.notes and not discreet:
                 facts += ["Notes:", t.notes]
@@ -248,6 +249,12 @@ HEADER_FIELDS: tuple[tuple[str, str], ...] = (
 )
 
 
+#: Header fields that name people (or may): hidden in discreet mode.
+PEOPLE_FIELDS = frozenset({"judges", "prosecutor", "defence_counsel", "interpreter", "refused_entry",
+                           "observing_missions", "outcome"})
+HIDDEN = "(hidden in discreet mode)"
+
+
 class HearingScreen(Screen[None]):
     """One hearing: the observer's header, and the way to its notes and checklist."""
 
@@ -290,6 +297,8 @@ class HearingScreen(Screen[None]):
                 value = getattr(hearing, field)
                 if isinstance(value, bool):
                     value = "yes" if value else "no"
+                if discreet and field in PEOPLE_FIELDS and value:
+                    value = HIDDEN
                 lines.append(f"{title}: {'-' if value in (None, '') else value}")
             lines.append("")
             lines.append("Fair-trial checklist: " + ("started (f opens it)" if run else "not started (f starts it)"))
@@ -323,6 +332,7 @@ class HearingScreen(Screen[None]):
 
 
 class TrialFormScreen(FormScreen):
+    masked_when_discreet = ("title", "counsel")
     def __init__(self, trial_id: str | None) -> None:
         super().__init__(classes="form-screen")
         self.trial_id = trial_id
@@ -360,6 +370,7 @@ class TrialFormScreen(FormScreen):
 
 
 class HearingFormScreen(FormScreen):
+    masked_when_discreet = ("judges", "prosecutor", "defence_counsel", "interpreter", "refused_entry")
     def __init__(self, hearing_id: str | None, trial_id: str) -> None:
         super().__init__(classes="form-screen")
         self.hearing_id, self.trial_id = hearing_id, trial_id

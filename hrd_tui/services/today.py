@@ -91,4 +91,4 @@ def upcoming_hearings(session: Session, today: date, *, discreet: bool, days: in
         .where(Hearing.starts_at >= trials.day_start(today), Hearing.starts_at < trials.day_start(today + timedelta(days=days + 1)))
         .order_by(col(Hearing.starts_at), col(Hearing.created_at))
     )
-    return [UpcomingHearing(h, t, trials.label_hearing(h, t, discreet=discreet)) for h, t in session.exec(stmt)]
+    return [UpcomingHearing(h, t, trials.label_hearing(h, t, discreet=discreet, with_time=False)) for h, t in session.exec(stmt)]

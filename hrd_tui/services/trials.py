@@ -263,13 +263,17 @@ def update_hearing(session: Session, hearing: Hearing, changes: Mapping[str, Any
 
 def hearing_in_progress(session: Session, now: datetime, last_chosen_id: str | None = None) -> Hearing | None:
     """The hearing quick notes go to: of today's hearings (the local day of ``now``),
-    the one that started most recently at or before ``now``, else the next one today;
-    otherwise the one chosen last time if it still exists; otherwise None."""
+    the one chosen last time if it is one of them, else the one that started most
+    recently at or before ``now``, else the next one today; otherwise the one chosen
+    last time if it still exists; otherwise None."""
     now = _aware(now)
     day = now.astimezone().date()
     stmt = (select(Hearing).where(Hearing.starts_at >= day_start(day), Hearing.starts_at < day_start(day + timedelta(days=1)))
             .order_by(col(Hearing.starts_at), col(Hearing.created_at)))
     todays = list(session.exec(stmt))
+    chosen = next((h for h in todays if h.id == last_chosen_id), None)
+    if chosen is not None:  # two hearings today: the one the officer went to last
+        return chosen
     started = [h for h in todays if h.starts_at <= now]
     if started:
         return started[-1]
@@ -284,10 +288,11 @@ def start_hearing_now(session: Session, trial: Trial, now: datetime) -> Hearing:
     return add_hearing(session, trial, {"starts_at": _aware(now), "court": trial.court})
 
 
-def label_hearing(hearing: Hearing, trial: Trial, *, discreet: bool) -> str:
+def label_hearing(hearing: Hearing, trial: Trial, *, discreet: bool, with_time: bool = True) -> str:
     """"2026-11-28 09:30, Port Calder District Court, case 2026/114" (local time); the
-    trial's title after the time unless discreet, since a title often names the defendant."""
-    parts = [f"{_local(hearing.starts_at):%Y-%m-%d %H:%M}"]
+    trial's title after the time unless discreet, since a title often names the defendant.
+    Without the time where a column shows it already."""
+    parts = [f"{_local(hearing.starts_at):%Y-%m-%d %H:%M}"] if with_time else []
     if not discreet:
         parts.append(trial.title)
     where = _where(hearing.court or trial.court, trial.case_number)

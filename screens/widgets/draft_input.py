@@ -14,6 +14,9 @@ from textual.widgets import Input
 
 class DraftInput(Input):
     def __init__(self, draft_key: str, **kwargs: object) -> None:
+        # Never select the whole text on focus: the next key would replace what was
+        # recovered or typed, and the draft with it two seconds later.
+        kwargs.setdefault("select_on_focus", False)
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.draft_key = draft_key
 

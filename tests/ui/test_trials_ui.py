@@ -126,7 +126,7 @@ async def test_attach_a_note_to_the_fair_trial_checklist_with_one_key(app) -> No
         await pilot.press("up", "c")
         await pilot.pause()
         assert "-> item 1" in str(app.screen.query_one("#notes-log", OptionList).get_option_at_index(0).prompt)
-        await pilot.press("escape", "escape")  # log -> line -> back to the hearing
+        await pilot.press("escape")  # attached: the focus is back on the line; Esc leaves
         await pilot.pause()
         assert isinstance(app.screen, HearingScreen)
         await pilot.press("f")
@@ -203,3 +203,70 @@ async def test_discreet_mode_hides_names_on_the_trials_list(app) -> None:  # typ
         assert table.row_count == 1 and "all statuses" in str(app.screen.query_one("#trials-status").render())
 
 
+
+
+async def hearing_today(app) -> str:  # type: ignore[no-untyped-def]
+    with vault_session(app.vault_dir) as s:
+        trial = trials.create_trial(s, {"title": "State v. Ana Núñez", "case_number": "2026/1", "court": "District"})
+        hearing = trials.start_hearing_now(s, trial, datetime.now().astimezone())
+        trials.update_hearing(s, hearing, {"judges": "Judge Ana Vidal", "defence_counsel": "Counsel Bob Aké"})
+        trials.add_note(s, hearing, "t: witness says 3 men")
+        return hearing.id
+
+
+async def test_keys_typed_in_the_log_go_into_the_line_not_to_the_sections(app) -> None:  # type: ignore[no-untyped-def]
+    await hearing_today(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await pilot.press("w", "up")  # the log has the focus
+        await pilot.pause()
+        await pilot.press(*"t: x")  # t is also Today, a colon, a space...
+        await pilot.pause()
+        assert isinstance(app.screen, NoteScreen)
+        field = app.screen.query_one("#note-line", Input)
+        assert field.value == "t: x" and field.has_focus
+
+
+async def test_a_lock_in_the_middle_of_a_correction_keeps_it_a_correction(app) -> None:  # type: ignore[no-untyped-def]
+    hearing_id = await hearing_today(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await pilot.press("w", "up", "enter")  # correct the one line
+        await pilot.pause()
+        await pilot.press("backspace", "backspace", "backspace", "backspace", "backspace", *"4 men")
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert app.locked
+        await unlock(app, pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, NoteScreen)  # back, with the text, still correcting
+        field = app.screen.query_one("#note-line", Input)
+        assert field.value == "t: witness says 4 men"
+        await pilot.press(*" today", "enter")  # typing after the recovery adds to the text
+        await pilot.pause()
+        with app.session() as s:
+            lines = trials.note_log(s, hearing_id)
+        assert len(lines) == 1 and lines[0].note.text == "witness says 3 men"
+        assert lines[0].text == "witness says 4 men today"
+
+
+async def test_discreet_mode_hides_people_on_the_hearing_screen_and_w_waits_for_a_form(app) -> None:  # type: ignore[no-untyped-def]
+    hearing_id = await hearing_today(app)
+    async with app.run_test(size=(80, 40)) as pilot:
+        await unlock(app, pilot)
+        app.push_screen(HearingScreen(hearing_id))
+        await pilot.pause()
+        header = str(app.screen.query_one("#hearing-header").render())
+        assert "Judge Ana Vidal" in header and "Counsel Bob" in header
+        await pilot.press("d")
+        await pilot.pause()
+        header = str(app.screen.query_one("#hearing-header").render()) + str(app.screen.query_one("#hearing-title").render())
+        assert "Vidal" not in header and "Bob" not in header and "Ana Núñez" not in header
+        await pilot.press("e")  # the observer's header form: w must not jump over it
+        await pilot.pause()
+        assert isinstance(app.screen, HearingFormScreen)
+        assert app.screen.query_one("#field-judges", Input).password  # dots in discreet mode
+        app.screen.set_focus(None)
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, HearingFormScreen)
