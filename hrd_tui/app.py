@@ -33,7 +33,7 @@ from hrd_tui.errors import HrdError
 from hrd_tui.paths import vault_exists
 from hrd_tui.screens.sections import SECTION_BY_NAME, SECTIONS, Section, SectionScreen
 from hrd_tui.screens.unlock import CreateScreen, RecoveryCodeScreen, UnlockScreen
-from hrd_tui.screens.widgets.draft_input import DraftInput
+from hrd_tui.screens.widgets.draft_input import DRAFT_FIELD
 from hrd_tui.settings import Settings
 
 if TYPE_CHECKING:
@@ -411,9 +411,10 @@ class HrdApp(App[None]):
                 except HrdError:
                     pass  # the place is a convenience; the drafts below are what matters
         for screen in self.screen_stack:
-            for field in screen.query(DraftInput):
-                if self.drafts.get(field.draft_key, "") != field.value:
-                    self.draft_changed(field.draft_key, field.value)
+            for field in screen.query(f".{DRAFT_FIELD}"):
+                key, text = field.draft_key, field.draft_text  # type: ignore[attr-defined]
+                if self.drafts.get(key, "") != text:
+                    self.draft_changed(key, text)
         self.flush_drafts()
 
     def _write_drafts(self, texts: dict[str, str]) -> bool:

@@ -51,7 +51,7 @@ def contact_specs() -> list[FieldSpec]:
         FieldSpec("direct_contact_safe", "Direct contact is safe", "bool"),
         FieldSpec("cadence_days", "Keep in touch every N days", "int", placeholder="e.g. 30"),
         FieldSpec("next_follow_up_on", "Next follow-up", "date", placeholder="YYYY-MM-DD, today or +N"),
-        FieldSpec("notes", "Notes", "long"),
+        FieldSpec("notes", "Notes", "long", draft=True),
     ]
 
 

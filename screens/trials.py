@@ -348,8 +348,8 @@ class TrialFormScreen(FormScreen):
             FieldSpec("status", "Status", "choice", choices("trial_status", TrialStatus), required=True),
             FieldSpec("defendants", "Defendants (codenames, comma-separated)", "list", draft=True),
             FieldSpec("counsel", "Defence counsel", draft=True),
-            FieldSpec("charges", "Charges", "long"),
-            FieldSpec("notes", "Notes", "long"),
+            FieldSpec("charges", "Charges", "long", draft=True),
+            FieldSpec("notes", "Notes", "long", draft=True),
         ]
 
     def initial_values(self) -> dict[str, Any]:
@@ -389,7 +389,7 @@ class HearingFormScreen(FormScreen):
             FieldSpec("press_count", "Press present (number)", "int"),
             FieldSpec("diplomats_count", "Diplomats present (number)", "int"),
             FieldSpec("observers_admitted", "Observers admitted", "choice", (("yes", "Yes"), ("no", "No"))),
-            FieldSpec("outcome", "Outcome", "long"),
+            FieldSpec("outcome", "Outcome", "long", draft=True),
             FieldSpec("next_hearing_on", "Next hearing", "date", placeholder="YYYY-MM-DD or +N days"),
         ]
 

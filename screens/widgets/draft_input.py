@@ -1,4 +1,4 @@
-"""An input whose unfinished text is never lost.
+"""Fields whose unfinished text is never lost.
 
 While it changes, the app saves it (encrypted, in the vault) at most every two
 seconds; a lock, a dropped SSH link or SIGTERM saves it at once; when the
@@ -8,32 +8,89 @@ notice. Screens give each one a stable ``draft_key`` ("note:<hearing id>").
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import on
-from textual.widgets import Input
+from textual.widget import Widget
+from textual.widgets import Input, TextArea
+
+#: The CSS class of every field whose text is a draft: the app saves them all at a
+#: lock, a hang-up or an exit (each has ``draft_key`` and ``draft_text``).
+DRAFT_FIELD = "draft-field"
 
 
-class DraftInput(Input):
+class Drafted:
+    """What both kinds of field do; each says how its text is read and set."""
+
+    draft_key: str
+    draft_text: str
+
+    def _put_back(self: Any) -> None:
+        text, from_before = self.app.draft_for(self.draft_key)
+        if text:
+            self.draft_text = text
+        if text and from_before:
+            # after the screen is up, so the notice lands on it and not on the unlock screen
+            self.call_after_refresh(self.notify, "Unsaved text from before was put back.", title="Recovered")
+
+    def _report(self: Any) -> None:
+        self.app.draft_changed(self.draft_key, self.draft_text)
+
+    def committed(self: Any) -> None:
+        """Call when the text has been saved for real: the draft is no longer needed."""
+        self.app.discard_draft(self.draft_key)
+
+
+def _register(field: Widget, draft_key: str) -> None:
+    field.draft_key = draft_key  # type: ignore[attr-defined]
+    field.add_class(DRAFT_FIELD)
+
+
+class DraftInput(Drafted, Input):
     def __init__(self, draft_key: str, **kwargs: object) -> None:
         # Never select the whole text on focus: the next key would replace what was
         # recovered or typed, and the draft with it two seconds later.
         kwargs.setdefault("select_on_focus", False)
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.draft_key = draft_key
+        _register(self, draft_key)
+
+    @property  # type: ignore[override]
+    def draft_text(self) -> str:
+        return self.value
+
+    @draft_text.setter
+    def draft_text(self, text: str) -> None:
+        self.value = text
+        self.cursor_position = len(text)
 
     def on_mount(self) -> None:
-        text, from_before = self.app.draft_for(self.draft_key)  # type: ignore[attr-defined]
-        if text:
-            self.value = text
-            self.cursor_position = len(text)
-        if text and from_before:
-            # after the screen is up, so the notice lands on it and not on the unlock screen
-            self.call_after_refresh(self.notify, "Unsaved text from before was put back.", title="Recovered")
+        self._put_back()
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         if event.input is self:
-            self.app.draft_changed(self.draft_key, self.value)  # type: ignore[attr-defined]
+            self._report()
 
-    def committed(self) -> None:
-        """Call when the text has been saved for real: the draft is no longer needed."""
-        self.app.discard_draft(self.draft_key)  # type: ignore[attr-defined]
+
+class DraftTextArea(Drafted, TextArea):
+    """The same for text of several lines (notes, charges, an outcome)."""
+
+    def __init__(self, draft_key: str, text: str = "", **kwargs: object) -> None:
+        super().__init__(text, **kwargs)  # type: ignore[arg-type]
+        _register(self, draft_key)
+
+    @property  # type: ignore[override]
+    def draft_text(self) -> str:
+        return self.text
+
+    @draft_text.setter
+    def draft_text(self, text: str) -> None:
+        self.text = text
+
+    def on_mount(self) -> None:
+        self._put_back()
+
+    @on(TextArea.Changed)
+    def _changed(self, event: TextArea.Changed) -> None:
+        if event.text_area is self:
+            self._report()

@@ -24,7 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, SelectionList, Static, TextArea
 
 from hrd_tui.sanitize import for_display
-from hrd_tui.screens.widgets.draft_input import DraftInput
+from hrd_tui.screens.widgets.draft_input import DraftInput, DraftTextArea
 
 Kind = Literal["text", "list", "long", "choice", "multi", "bool", "date", "datetime", "int"]
 
@@ -38,7 +38,7 @@ class FieldSpec:
     required: bool = False
     placeholder: str = ""
     masked: bool = False  # shown as dots: a real name in discreet mode
-    draft: bool = False  # typed text survives a lock or a crash (DraftInput)
+    draft: bool = False  # typed text survives a lock or a crash (DraftInput, DraftTextArea)
 
 
 def parse_date(value: str, today: date) -> date:
@@ -113,6 +113,9 @@ class RecordForm(VerticalScroll):
             return SelectionList(*[(label, code, code in chosen) for code, label in spec.choices], id=wid, compact=True)
         if spec.kind == "bool":
             return Checkbox(spec.label, value=value, id=wid, compact=True)
+        if spec.kind == "long" and spec.draft and self.draft_prefix:
+            return DraftTextArea(f"{self.draft_prefix}:{spec.name}", value, id=wid, soft_wrap=True,
+                                 tab_behavior="focus", compact=True)
         if spec.kind == "long":
             return TextArea(value, id=wid, soft_wrap=True, tab_behavior="focus", compact=True)
         if spec.draft and self.draft_prefix:

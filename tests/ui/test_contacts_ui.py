@@ -578,3 +578,29 @@ async def test_next_follow_up_is_the_earliest_planned_or_open_one(app) -> None: 
         with app.session() as s:
             assert s.exec(select(Contact).where(Contact.codename == "Heron-101")).one().next_follow_up_on is None
 
+
+
+async def test_a_new_contact_half_typed_survives_a_lock_notes_included(app) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import TextArea
+
+    async with app.run_test(size=(80, 40)) as pilot:
+        await to_contacts(app, pilot)
+        await pilot.press("n", *"Noor Haddad")
+        app.screen.query_one("#field-notes", TextArea).focus()
+        await pilot.press(*"met at the", "enter", *"clinic")
+        await pilot.pause()
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert app.locked
+        await unlock(app, pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ContactFormScreen)
+        assert app.screen.query_one("#field-name", Input).value == "Noor Haddad"
+        assert app.screen.query_one("#field-notes", TextArea).text == "met at the\nclinic"
+        await pilot.press("f2")  # saved: the drafts go
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen.query_one("#field-name", Input).value == ""
+        assert app.screen.query_one("#field-notes", TextArea).text == ""
