@@ -45,11 +45,9 @@ class ChecklistsScreen(SectionScreen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        super().on_mount()
-        self.refresh_runs()
         self.query_one("#runs", DataTable).focus()
 
-    def refresh_runs(self) -> None:
+    def reload(self) -> None:
         if self.app.locked:  # type: ignore[attr-defined]
             return
         table = self.query_one("#runs", DataTable)
@@ -88,11 +86,9 @@ class ChecklistsScreen(SectionScreen):
         except HrdError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
             return
-        self.refresh_runs()
+        self.reload()
         self.app.push_screen(WalkthroughScreen(run.id))
 
-    def on_screen_resume(self) -> None:
-        self.refresh_runs()
 
 
 class StartChecklistModal(ModalScreen[tuple[str, dict] | None]):

@@ -122,17 +122,12 @@ class ContactsScreen(SectionScreen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        super().on_mount()
         table = self.query_one("#contacts", RowList)
         table.load_rest = self._load_rest
         table.focus()
 
-    def refresh_discreet(self, on: bool) -> None:
-        super().refresh_discreet(on)
-        self.reload()
-
-    def on_screen_resume(self) -> None:
-        self.reload(keep_cursor=True)
+    def resumed(self) -> None:
+        self.reload(keep_cursor=True)  # back from a contact: the cursor stays on it
 
     # -- loading -------------------------------------------------------------------
     @property

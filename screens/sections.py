@@ -76,9 +76,24 @@ class SectionScreen(Screen[None]):
         yield Footer(compact=True, show_command_palette=False)  # ctrl+p is in help; the screen's keys need the room
 
     def on_mount(self) -> None:
+        # Textual runs the on_mount of every class in the MRO, this one after a
+        # subclass's: subclasses must not call it again (the watch would double).
         self.watch(self.app, "discreet", self.refresh_discreet)  # called now, and on every change
 
     def refresh_discreet(self, on: bool) -> None:
         indicator = self.query_one("#discreet-indicator", Static)
         indicator.update("DISCREET: codenames only" if on else "")
         indicator.display = on
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        # Textual runs this handler of every class in the MRO: subclasses override
+        # ``resumed``, not this, or the base's reload would run after theirs.
+        self.resumed()
+
+    def resumed(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        """Show the section's data again: on coming back to it, and when discreet mode
+        changes (names become codenames). The placeholder has none."""

@@ -77,15 +77,7 @@ class TrialsScreen(SectionScreen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#trials", RowList).focus()
-
-    def refresh_discreet(self, on: bool) -> None:
-        super().refresh_discreet(on)
-        self.reload()
-
-    def on_screen_resume(self) -> None:
-        self.reload()
 
     def reload(self) -> None:
         if self.app.locked or not self.is_mounted:  # type: ignore[attr-defined]
