@@ -100,3 +100,16 @@ def vault_session(vault_dir: Path, what: str = "test set-up") -> Iterator[object
             yield session
     finally:
         opened.close()
+
+
+async def unlock(app, pilot, passphrase: str = PASSPHRASE) -> None:  # type: ignore[no-untyped-def]
+    """Type the passphrase on the app's unlock screen and wait until the vault is open
+    (the unlock worker done, the section drawn). Cursors stop blinking for snapshots."""
+    from textual.widgets import Input
+
+    for field in app.screen.query(Input):
+        field.cursor_blink = False
+    app.screen.query_one("#secret", Input).value = passphrase
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()

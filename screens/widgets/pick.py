@@ -8,28 +8,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from hrd_tui.screens.widgets.dialog import Dialog
 from hrd_tui.screens.widgets.vault_text import literal
 
 
-class PickModal(ModalScreen[int | None]):
-    DEFAULT_CSS = """
-    PickModal {
-        align: center middle;
-    }
-    PickModal > Vertical {
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    """
+class PickModal(Dialog[int | None]):
     BINDINGS = [Binding("escape,ctrl+g", "dismiss(None)", "Cancel", id="pick.cancel")]
 
     def __init__(self, question: str, labels: Sequence[str]) -> None:

@@ -13,7 +13,7 @@ from hrd_tui.screens.checklists import ChecklistsScreen, NoteModal, StartCheckli
 from hrd_tui.services import checklists
 from hrd_tui.vocab import ItemStatus
 
-from conftest import PASSPHRASE
+from conftest import PASSPHRASE, unlock
 
 
 @pytest.fixture
@@ -23,13 +23,6 @@ def app(vault_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     return make_app(vault_dir, settings_path=tmp_path / "settings.json")
 
 
-async def unlock(app, pilot) -> None:  # type: ignore[no-untyped-def]
-    for field in app.screen.query(Input):
-        field.cursor_blink = False
-    app.screen.query_one("#secret", Input).value = PASSPHRASE
-    await pilot.press("enter")
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def start_fair_trial(app, pilot) -> None:  # type: ignore[no-untyped-def]

@@ -14,7 +14,7 @@ from hrd_tui.screens.help import HelpScreen  # noqa: E402
 from hrd_tui.screens.sections import SectionScreen
 from hrd_tui.screens.unlock import CreateScreen, RecoveryCodeScreen, UnlockScreen
 
-from conftest import PASSPHRASE
+from conftest import PASSPHRASE, unlock
 
 
 class FakeClock:
@@ -37,11 +37,6 @@ def existing(vault_dir: Path) -> Path:
     return vault_dir
 
 
-async def unlock(app, pilot, passphrase: str = PASSPHRASE) -> None:  # type: ignore[no-untyped-def]
-    app.screen.query_one("#secret", Input).value = passphrase
-    await pilot.press("enter")
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_create_shows_the_recovery_code_once_then_today(vault_dir: Path, settings: Path) -> None:

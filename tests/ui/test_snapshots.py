@@ -17,7 +17,7 @@ from hrd_tui.app import make_app
 from hrd_tui.models import Contact
 from hrd_tui.services import contacts
 
-from conftest import PASSPHRASE
+from conftest import PASSPHRASE, unlock
 
 
 @pytest.fixture
@@ -34,11 +34,7 @@ async def no_blink(pilot) -> None:  # type: ignore[no-untyped-def]
 
 
 async def unlocked(pilot) -> None:  # type: ignore[no-untyped-def]
-    await no_blink(pilot)
-    pilot.app.screen.query_one("#secret", Input).value = PASSPHRASE
-    await pilot.press("enter")
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await unlock(pilot.app, pilot)
 
 
 def test_unlock_screen(snap_compare, app) -> None:  # type: ignore[no-untyped-def]

@@ -22,7 +22,7 @@ from hrd_tui.screens.widgets.row_list import RowList
 from hrd_tui.services import contacts, trials
 from hrd_tui.vocab import NoteTag
 
-from conftest import PASSPHRASE, vault_session
+from conftest import PASSPHRASE, unlock, vault_session
 
 
 @pytest.fixture
@@ -35,11 +35,6 @@ def app(vault_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     return make_app(vault_dir, settings_path=tmp_path / "settings.json")
 
 
-async def unlock(app, pilot) -> None:  # type: ignore[no-untyped-def]
-    app.screen.query_one("#secret", Input).value = PASSPHRASE
-    await pilot.press("enter")
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def new_trial_and_hearing(app, pilot) -> str:  # type: ignore[no-untyped-def]
