@@ -20,10 +20,32 @@ from typing import Any
 from sqlmodel import Session, select
 
 from hrd_tui.models import CaseAction, Contact, Hearing, Report, ThreatCase, Trial
-from hrd_tui.services import base, checklists, contacts, drafts, monitoring, threats, trials
-from hrd_tui.vocab import ActionCategory as Cat, ActionStatus, CaseStatus, CivicCategory as Civ, ConsentScope as Scope
-from hrd_tui.vocab import ContactKind as Kind, Credibility, InteractionKind, ItemStatus, Perpetrator, ReferralStatus
-from hrd_tui.vocab import Reliability, ReportType, TrialStatus, Urgency
+from hrd_tui.services import (
+    base,
+    checklists,
+    contacts,
+    drafts,
+    monitoring,
+    threats,
+    trials,
+)
+from hrd_tui.vocab import ActionCategory as Cat
+from hrd_tui.vocab import (
+    ActionStatus,
+    CaseStatus,
+    Credibility,
+    InteractionKind,
+    ItemStatus,
+    Perpetrator,
+    ReferralStatus,
+    Reliability,
+    ReportType,
+    TrialStatus,
+    Urgency,
+)
+from hrd_tui.vocab import CivicCategory as Civ
+from hrd_tui.vocab import ConsentScope as Scope
+from hrd_tui.vocab import ContactKind as Kind
 
 FICTIONAL = "fictional demo data"
 COUNTRY = "Republic of Veridia"
@@ -179,6 +201,7 @@ def _cases(session: Session, today: date, people: dict[str, Contact]) -> dict[st
         "detention": _detention_case(session, today, people),
         "surveillance": _surveillance_case(session, today, people),
         "travel_ban": _travel_ban_case(session, today, people),
+        "calls": _threatening_calls_case(session, today, people),
     }
 
 
@@ -202,7 +225,7 @@ def _detention_case(session: Session, today: date, people: dict[str, Contact]) -
         "title": "Detention of a land defender after the Calder Basin march", "status": CaseStatus.ASSESSING, "urgency": Urgency.EMERGENCY,
         "perpetrator": Perpetrator.POLICE, "perpetrator_note": "Public Order Directorate; consortium guards present at the arrest.",
         "summary": "Heron-101 arrested at home the morning after a peaceful march against the mine expansion.", "opened_on": _day(today, -24),
-    }, [people["jose"]], ["arbitrary_detention", "judicial_harassment", "risk_to_life", "business_linked"])
+    }, [people["jose"]], ["arbitrary_detention", "judicial_harassment", "risk_to_life", "business_linked"], plan=False)
     _event(session, case, "Arrested at home at 06:00 by plain-clothes police.", _at(today, -24, 6))
     _event(session, case, "Moved to Northgate prison, four hours from his family.", _at(today, -12, 15))
     _assessments(session, today, case, [
@@ -233,6 +256,10 @@ def _detention_case(session: Session, today: date, people: dict[str, Contact]) -
                                                     "amount_requested": 4000, "sent_on": _day(today, -20), "expected_decision_on": _day(today, -10)})
     base.update(session, referral, {"status": ReferralStatus.GRANTED, "amount_granted": 3500, "decision_on": _day(today, -12),
                                     "outcome": "Covers defence costs to the first-instance verdict."})
+    threats.add_coordination(session, case, {"kind": "engaged", "missions": "Embassy of Norland (Fjord-110)", "on": _day(today, -21),
+                                             "role": "Norland observes every hearing with us; we raise the detention with the Ministry."})
+    threats.add_coordination(session, case, {"kind": "joint_statement", "missions": "Norland, and two other like-minded missions",
+                                             "on": _day(today, -15), "role": "Joint local statement on the right to peaceful protest; no names."})
     threats.record_feedback(session, case, {"contact_id": people["jose"].id, "told_on": _day(today, -17),
                                             "what": "The Ministry meeting and the Lifeline application.", "how": "Through Cedar-505, in person."})
     return case
@@ -243,7 +270,7 @@ def _surveillance_case(session: Session, today: date, people: dict[str, Contact]
         "title": "Surveillance and account takeover of an investigative journalist", "status": CaseStatus.RESPONDING, "urgency": Urgency.URGENT,
         "perpetrator": Perpetrator.STATE_SECURITY, "perpetrator_note": "Suspected only: nothing confirms who is behind it yet.",
         "summary": "Lantern-202's accounts were hijacked during her procurement investigation; a car watches her flat.", "opened_on": _day(today, -20),
-    }, [people["irina"]], ["surveillance", "hacking_seizure", "smear_campaign", "intimidation"])
+    }, [people["irina"]], ["surveillance", "hacking_seizure", "smear_campaign", "intimidation"], plan=False)
     _assessments(session, today, case, [
         (20, 3, 3, 3, "Accounts hijacked; no physical threat yet."),
         (4, 4, 4, 2, "Smear posts from her own accounts; a criminal defamation charge filed."),
@@ -261,10 +288,22 @@ def _surveillance_case(session: Session, today: date, people: dict[str, Contact]
     _action(session, case, "Refer to a digital-security helpline", Cat.IMMEDIATE, status=ActionStatus.DONE, done_on=_day(today, -19))
     _action(session, case, "Discuss relocation options if the surveillance escalates", Cat.LONGER_TERM, due_on=_day(today, 14))
     threats.add_referral(session, case, {"resource_id": "digital-defenders", "purpose": "equipment", "status": ReferralStatus.SENT,
-                                         "amount_requested": 1800, "sent_on": _day(today, -3), "expected_decision_on": _day(today, 10)})
+                                         "amount_requested": 1800, "sent_on": _day(today, -3), "expected_decision_on": _day(today, 10),
+                                         "emergency_justification": "Her devices are compromised and she could not be asked safely; "
+                                                                    "only the fact of the hijack was shared."})
     threats.record_feedback(session, case, {"contact_id": people["irina"].id, "told_on": _day(today, -3), "how": "Signal call",
                                             "what": "Told her we asked the platform to act before she could agree, and why; she accepted."})
     return case
+
+
+def _threatening_calls_case(session: Session, today: date, people: dict[str, Contact]) -> ThreatCase:
+    """Opened yesterday: the guidelines' actions planned, not assessed yet, no consent to act."""
+    return threats.open_case(session, {
+        "title": "Threatening calls to a disability-rights campaigner after the budget protest", "status": CaseStatus.NEW,
+        "urgency": Urgency.URGENT, "perpetrator": Perpetrator.UNKNOWN, "opened_on": _day(today, -1),
+        "summary": "Aster-808 received three anonymous calls naming her home street after she spoke at the budget protest.",
+    }, [people["aroha"]], ["intimidation"], first_event="Third anonymous call; the caller named her street.",
+        first_event_at=_at(today, -1, 21, 30))
 
 
 def _travel_ban_case(session: Session, today: date, people: dict[str, Contact]) -> ThreatCase:
@@ -272,7 +311,7 @@ def _travel_ban_case(session: Session, today: date, people: dict[str, Contact]) 
         "title": "Travel ban and threats to the family of a women's rights lawyer", "status": CaseStatus.MONITORING, "urgency": Urgency.URGENT,
         "perpetrator": Perpetrator.STATE_SECURITY, "summary": "Orchid-303 stopped at the airport on her way to a UN session; her brother summoned.",
         "opened_on": _day(today, -120),
-    }, [people["layla"]], ["travel_ban", "threats_to_family", "reprisal_un"])
+    }, [people["layla"]], ["travel_ban", "threats_to_family", "reprisal_un"], plan=False)
     _event(session, case, "Stopped at Port Calder airport; passport held for six hours.", _at(today, -121, 7, 45))
     _assessments(session, today, case, [
         (120, 4, 3, 2, "Ban in force; family threatened."),

@@ -202,6 +202,12 @@ class ReferralStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class CoordinationKind(StrEnum):
+    ENGAGED = "engaged"
+    JOINT_STATEMENT = "joint_statement"
+    DEMARCHE = "demarche"
+
+
 class TimelineKind(StrEnum):
     EVENT = "event"
     ACTION = "action"
@@ -209,6 +215,8 @@ class TimelineKind(StrEnum):
     ASSESSMENT = "assessment"
     FEEDBACK = "feedback"
     STATUS = "status"
+    COORDINATION = "coordination"
+    SOURCE = "source"
 
 
 class TrialStatus(StrEnum):
@@ -277,6 +285,7 @@ VOCABULARIES: dict[str, type[StrEnum]] = {
     "referral_purpose": ReferralPurpose,
     "referral_status": ReferralStatus,
     "timeline_kind": TimelineKind,
+    "coordination_kind": CoordinationKind,
     "trial_status": TrialStatus,
     "note_tag": NoteTag,
     "item_status": ItemStatus,

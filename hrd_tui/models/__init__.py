@@ -24,6 +24,7 @@ from hrd_tui.models.monitoring import CivicObservation, ObservationLink, Report
 from hrd_tui.models.system import Draft, RecordVersion
 from hrd_tui.models.threats import (
     CaseAction,
+    CaseCoordination,
     CaseDefender,
     CaseThreatType,
     DefenderFeedback,
@@ -75,6 +76,7 @@ EXPORT_TABLES: dict[str, type[SQLModel]] = {
     "case_actions": CaseAction,
     "referrals": Referral,
     "defender_feedback": DefenderFeedback,
+    "case_coordination": CaseCoordination,
     "timeline_events": TimelineEvent,
     "trials": Trial,
     "trial_defendants": TrialDefendant,

@@ -13,6 +13,7 @@ from hrd_tui.vocab import (
     ActionCategory,
     ActionStatus,
     CaseStatus,
+    CoordinationKind,
     Credibility,
     Perpetrator,
     ReferralPurpose,
@@ -147,6 +148,12 @@ class Referral(Record, table=True):
     __table_args__ = (
         CheckConstraint("amount_requested IS NULL OR amount_requested >= 0", name=conv("ck_referral_requested_nonneg")),
         CheckConstraint("amount_granted IS NULL OR amount_granted >= 0", name=conv("ck_referral_granted_nonneg")),
+        # A referral passes the defender's details to someone else: once it leaves
+        # the draft it rests on their consent or on a recorded justification.
+        CheckConstraint(
+            "status = 'draft' OR consent_record_id IS NOT NULL OR length(trim(emergency_justification)) > 0",
+            name=conv("ck_referral_consent_gate"),
+        ),
     )
     case_id: str = fk("threat_case.id")
     resource_id: str = fk("resource.id", ondelete="RESTRICT")
@@ -159,6 +166,8 @@ class Referral(Record, table=True):
     expected_decision_on: date | None = None
     decision_on: date | None = None
     outcome: str = Field(default="", max_length=100_000)
+    consent_record_id: str | None = fk("consent_record.id", nullable=True, ondelete="RESTRICT")
+    emergency_justification: str = Field(default="", max_length=100_000)
 
 
 class DefenderFeedback(Record, table=True):
@@ -170,6 +179,18 @@ class DefenderFeedback(Record, table=True):
     told_on: date
     what: str = Field(min_length=1, max_length=100_000)
     how: str = Field(default="", max_length=2000)
+
+
+class CaseCoordination(Record, table=True):
+    """Like-minded missions on a case: who is engaged and does what, and joint statements."""
+
+    __tablename__ = "case_coordination"
+    case_id: str = fk("threat_case.id")
+    kind: CoordinationKind = vocab_field(CoordinationKind, CoordinationKind.ENGAGED)
+    missions: str = Field(min_length=1, max_length=2000)
+    role: str = Field(default="", max_length=100_000)
+    on: date
+    note: str = Field(default="", max_length=100_000)
 
 
 class TimelineEvent(Record, table=True):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
 from hrd_tui.errors import ConstraintViolation, ValidationError
@@ -308,4 +308,28 @@ def by_codenames(session: Session, codenames: Iterable[str], field: str) -> list
             found.append(contact)
     if missing:
         raise ValidationError({field: f"no contact with codename {', '.join(missing)}"})
+    return found
+
+
+def resolve_people(session: Session, entries: Iterable[str], field: str) -> list[Contact]:
+    """Contacts from what an officer typed: a codename, or enough of a name to find one
+    person. Every entry that finds nobody, or several people, is named in the error, so
+    nobody is attached to a case by a guess."""
+    found: list[Contact] = []
+    problems: list[str] = []
+    for entry in (e.strip() for e in entries):
+        if not entry:
+            continue
+        exact = session.exec(select(Contact).where(func.lower(Contact.codename) == entry.lower())).first()
+        matches = [exact] if exact else list_contacts(session, entry, limit=6)
+        if len(matches) == 1:
+            if matches[0] not in found:
+                found.append(matches[0])
+        elif not matches:
+            problems.append(f"nobody matches '{entry}'")
+        else:
+            shown = ", ".join(c.codename for c in matches[:5]) + (", ..." if len(matches) > 5 else "")
+            problems.append(f"'{entry}' matches several ({shown}): type the codename")
+    if problems:
+        raise ValidationError({field: "; ".join(problems)})
     return found

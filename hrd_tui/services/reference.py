@@ -8,6 +8,8 @@ vault is never rewritten (runs point at it); a new version is added beside it.
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -16,7 +18,7 @@ from sqlmodel import Session, select
 from hrd_tui.models import ChecklistTemplate, Resource
 from hrd_tui.services import templates
 from hrd_tui.services.templates import Template
-from hrd_tui.vocab import VOCABULARIES
+from hrd_tui.vocab import VOCABULARIES, RiskLevel
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -84,3 +86,35 @@ def sync(session: Session) -> None:
 def template_row(tpl: Template, *, builtin: bool) -> ChecklistTemplate:
     return ChecklistTemplate(id=tpl.id, version=tpl.version, title=tpl.title, section=tpl.section,
                              builtin=builtin, items=tpl.items)
+
+
+#: The three factors of the risk worksheet, in the order they are rated.
+RISK_FACTORS = ("threat", "vulnerability", "capacity")
+
+
+@dataclass(frozen=True)
+class RiskFactor:
+    name: str
+    title: str
+    guidance: dict[int, str]  # rating 1-5 -> what that level looks like
+
+
+@dataclass(frozen=True)
+class RiskBand:
+    level: RiskLevel
+    below: float | None  # scores under this are this level; None: everything above
+    meaning: str
+
+
+@cache
+def risk_factors() -> tuple[RiskFactor, ...]:
+    """The worksheet's guidance per factor and rating (data/risk.toml)."""
+    data = _load("risk.toml")
+    return tuple(RiskFactor(name, data[name]["title"], {n: data[name][str(n)] for n in range(1, 6)})
+                 for name in RISK_FACTORS)
+
+
+@cache
+def risk_bands() -> tuple[RiskBand, ...]:
+    """Score bands, rising, the last open-ended (data/risk.toml)."""
+    return tuple(RiskBand(RiskLevel(b["level"]), b.get("below"), b["meaning"]) for b in _load("risk.toml")["band"])

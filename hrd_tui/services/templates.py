@@ -12,6 +12,10 @@ Schema 1 (data/checklists/*.toml, and templates an officer imports):
     id = "charges-informed"       # unique within the template
     text = "Informed promptly of the charges ..."
     guidance = "What to look for ..."
+    # Optional, for the templates a threat case plans its actions from:
+    due_days = 2                  # due this many days after the case opens (0 to 3650)
+    owner = "HRO"                 # who does it, by role
+    on_behalf = true              # done on the defender's behalf: behind the consent gate
 """
 
 from __future__ import annotations
@@ -28,6 +32,9 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TOP_KEYS = {"schema": int, "id": str, "version": int, "title": str, "section": str, "sources": list, "item": list}
 REQUIRED_TOP = ("schema", "id", "version", "title", "section", "item")
 ITEM_KEYS = ("id", "text", "guidance")
+#: Optional item keys and their types (the case plan: see the module docstring).
+PLAN_KEYS: dict[str, type] = {"due_days": int, "owner": str, "on_behalf": bool}
+MAX_DUE_DAYS = 3650
 
 
 class TemplateError(ValidationError):
@@ -46,7 +53,7 @@ class Template:
     version: int
     title: str
     section: str
-    items: list[dict[str, str]]
+    items: list[dict[str, Any]]
     sources: list[str] = field(default_factory=list)
 
 
@@ -69,6 +76,23 @@ class _Lines:
     def of(self, key: str, occurrence: int = 0, after: int = 0) -> int | None:
         lines = [n for n, k in self.found if k == key and n > after]
         return lines[occurrence] if occurrence < len(lines) else None
+
+
+def _plan(item: dict[str, Any], n: int, source: str, line: int | None) -> dict[str, Any]:
+    """The optional case-plan keys of an item, checked."""
+    plan: dict[str, Any] = {}
+    for key, kind in PLAN_KEYS.items():
+        if key not in item:
+            continue
+        value = item[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise TemplateError(source, line, f"item {n + 1}: '{key}' must be a {'true/false' if kind is bool else kind.__name__}")
+        if key == "due_days" and not 0 <= value <= MAX_DUE_DAYS:
+            raise TemplateError(source, line, f"item {n + 1}: 'due_days' must be between 0 and {MAX_DUE_DAYS}")
+        if key == "owner" and len(value) > 200:
+            raise TemplateError(source, line, f"item {n + 1}: 'owner' is longer than 200 characters")
+        plan[key] = value
+    return plan
 
 
 def parse(text: str, source: str) -> Template:
@@ -107,13 +131,13 @@ def parse(text: str, source: str) -> Template:
     if not data["item"]:
         raise TemplateError(source, None, "a template needs at least one [[item]]")
     seen: set[str] = set()
-    items: list[dict[str, str]] = []
+    items: list[dict[str, Any]] = []
     for n, item in enumerate(data["item"]):
         line = _line_of("item", n)
         if not isinstance(item, dict):
             raise TemplateError(source, line, f"item {n + 1} is not a table")
         for key in item:
-            if key not in ITEM_KEYS:
+            if key not in ITEM_KEYS and key not in PLAN_KEYS:
                 raise TemplateError(source, _line_of(key, 0, after=line or 0), f"item {n + 1}: unknown key '{key}'")
         for key in ITEM_KEYS:
             value = item.get(key)
@@ -126,6 +150,6 @@ def parse(text: str, source: str) -> Template:
         if item["id"] in seen:
             raise TemplateError(source, _line_of("id", 0, after=line or 0), f"item {n + 1}: id '{item['id']}' is used twice")
         seen.add(item["id"])
-        items.append({key: item[key] for key in ITEM_KEYS})
+        items.append({key: item[key] for key in ITEM_KEYS} | _plan(item, n, source, _line_of("item", n)))
     sources = [str(s) for s in data.get("sources", [])]
     return Template(data["id"], data["version"], data["title"], data["section"], items, sources)

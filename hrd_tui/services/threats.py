@@ -1,10 +1,16 @@
-"""Threat cases: opening, risk assessment, sources, actions behind the consent gate,
-referrals, feedback and the timeline."""
+"""Threat cases: opening (with the guidelines' actions planned), the risk worksheet,
+the five-step analysis, sources, actions behind the consent gate, referrals,
+coordination with like-minded missions, feedback to the defender, the timeline.
+
+Every change a case goes through also lands on its timeline, so the officer
+(and whoever takes the case over) can read what happened in order.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -12,39 +18,81 @@ from sqlmodel import Session, col, select
 from hrd_tui.errors import ValidationError
 from hrd_tui.models import (
     CaseAction,
+    CaseCoordination,
     CaseDefender,
     CaseThreatType,
+    ChecklistTemplate,
+    ConsentRecord,
     Contact,
     DefenderFeedback,
     Referral,
+    Resource,
     RiskAssessment,
     Source,
     ThreatAnalysis,
     ThreatCase,
     TimelineEvent,
 )
-from hrd_tui.services import base
+from hrd_tui.services import base, reference
 from hrd_tui.services.contacts import current_consent
-from hrd_tui.vocab import ActionStatus, CaseStatus, ConsentScope, ConsentValue, RiskLevel, ThreatType, TimelineKind
-
-# risk = threat x vulnerability / capacity, each 1-5: from 0.2 to 25.
-RISK_BANDS: tuple[tuple[float, RiskLevel], ...] = (
-    (3.0, RiskLevel.LOW),
-    (6.0, RiskLevel.MEDIUM),
-    (12.0, RiskLevel.HIGH),
+from hrd_tui.vocab import (
+    ActionCategory,
+    ActionStatus,
+    CaseStatus,
+    ConsentScope,
+    ConsentValue,
+    Credibility,
+    ReferralStatus,
+    RiskLevel,
+    ThreatType,
+    TimelineKind,
 )
 
+#: The templates a new case plans its actions from, and the category each gives.
+PLAN_TEMPLATES: tuple[tuple[str, ActionCategory], ...] = (
+    ("threat-immediate", ActionCategory.IMMEDIATE),
+    ("threat-longer-term", ActionCategory.LONGER_TERM),
+)
+DEFAULT_OWNER = "HRO"
+#: A referral sent with no expected decision date is chased after this many days.
+REFERRAL_CHASE_DAYS = 30
+#: Open actions and referrals due within this many days are shown ahead of time.
+DUE_HORIZON_DAYS = 7
+#: A case not reassessed for longer than this is flagged (risk changes).
+REASSESS_DAYS = 14
+OPEN_ACTION = (ActionStatus.PLANNED, ActionStatus.DOING)
+PENDING_REFERRAL = (ReferralStatus.SENT, ReferralStatus.UNDER_REVIEW)
+DECIDED_REFERRAL = (ReferralStatus.GRANTED, ReferralStatus.DECLINED)
 
+
+# -- risk --------------------------------------------------------------------------------
 def risk_score(threat: int, vulnerability: int, capacity: int) -> float:
     return threat * vulnerability / capacity
 
 
 def risk_level(threat: int, vulnerability: int, capacity: int) -> RiskLevel:
     score = risk_score(threat, vulnerability, capacity)
-    for upper, level in RISK_BANDS:
-        if score < upper:
-            return level
+    for band in reference.risk_bands():
+        if band.below is None or score < band.below:
+            return band.level
     return RiskLevel.CRITICAL
+
+
+def risk_reasoning(threat: int, vulnerability: int, capacity: int) -> str:
+    """How the level follows from the ratings, in words the officer can check."""
+    score = risk_score(threat, vulnerability, capacity)
+    level = risk_level(threat, vulnerability, capacity)
+    band = next(b for b in reference.risk_bands() if b.level == level)
+    return (f"threat {threat} x vulnerability {vulnerability} / capacity {capacity} = {score:.1f}: "
+            f"{reference.label('risk_level', level)}. {band.meaning}")
+
+
+# -- cases -------------------------------------------------------------------------------
+def case_label(case: ThreatCase, defenders: Sequence[Contact], *, discreet: bool) -> str:
+    """The title, or in discreet mode the defenders' codenames (a title often names them)."""
+    if not discreet:
+        return case.title
+    return "Case of " + (", ".join(sorted(d.codename for d in defenders)) or "(no defender)")
 
 
 def _threat_types(values: Iterable[str]) -> list[ThreatType]:
@@ -52,25 +100,133 @@ def _threat_types(values: Iterable[str]) -> list[ThreatType]:
 
 
 def open_case(
-    session: Session, data: Mapping[str, Any], defenders: Sequence[Contact], threat_types: Iterable[str] = ()
+    session: Session,
+    data: Mapping[str, Any],
+    defenders: Sequence[Contact],
+    threat_types: Iterable[str] = (),
+    *,
+    first_event: str = "",
+    first_event_at: datetime | None = None,
+    plan: bool = True,
 ) -> ThreatCase:
+    """Open a case; with ``plan`` the guidelines' immediate and longer-term actions
+    are planned at once, each with its owner and a due date counted from the opening."""
+    errors: dict[str, str] = {}
     if not defenders:
-        raise ValidationError({"defenders": "a case concerns at least one defender"})
-    types = _threat_types(threat_types)
+        errors["defenders"] = "a case concerns at least one defender"
+    try:
+        types = _threat_types(threat_types)
+    except ValidationError as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise ValidationError(errors)
     case = base.create(session, ThreatCase, {"opened_on": date.today(), **data})
     for contact in defenders:
         session.add(CaseDefender(case_id=case.id, contact_id=contact.id))
     for threat_type in types:
         session.add(CaseThreatType(case_id=case.id, threat_type=threat_type))
     add_event(session, case, "Case opened.", TimelineKind.STATUS)
+    if first_event.strip():
+        add_event(session, case, first_event.strip(), occurred_at=first_event_at)
+    if plan:
+        plan_actions(session, case)
     return case
 
 
+def _latest_template(session: Session, template_id: str) -> ChecklistTemplate | None:
+    stmt = select(ChecklistTemplate).where(ChecklistTemplate.id == template_id).order_by(col(ChecklistTemplate.version).desc())
+    return session.exec(stmt).first()
+
+
+def plan_actions(session: Session, case: ThreatCase) -> list[CaseAction]:
+    """The actions of the threat templates, planned from the day the case opened."""
+    planned: list[CaseAction] = []
+    for template_id, category in PLAN_TEMPLATES:
+        template = _latest_template(session, template_id)
+        if template is None:
+            continue
+        for item in template.items:
+            due = item.get("due_days")
+            planned.append(base.create(session, CaseAction, {
+                "case_id": case.id, "title": item["text"], "template_item": f"{template_id}:{item['id']}",
+                "category": category, "owner": item.get("owner") or DEFAULT_OWNER,
+                "due_on": case.opened_on + timedelta(days=due) if due is not None else None,
+                "on_behalf": bool(item.get("on_behalf", False)),
+            }))
+    return planned
+
+
+def update_case(
+    session: Session,
+    case: ThreatCase,
+    changes: Mapping[str, Any],
+    defenders: Sequence[Contact] | None = None,
+    threat_types: Iterable[str] | None = None,
+) -> ThreatCase:
+    """Edit a case; status and urgency changes go on the timeline. Closing asks for
+    an outcome, so it goes through close_case."""
+    changes = dict(changes)
+    if changes.get("status") == CaseStatus.CLOSED and case.status != CaseStatus.CLOSED:
+        raise ValidationError({"status": "close the case with its outcome (x on the case)"})
+    if defenders is not None and not defenders:
+        raise ValidationError({"defenders": "a case concerns at least one defender"})
+    before = (case.status, case.urgency)
+    base.update(session, case, changes)
+    if defenders is not None:
+        _replace_links(session, CaseDefender, case.id, [CaseDefender(case_id=case.id, contact_id=c.id) for c in defenders])
+    if threat_types is not None:
+        types = _threat_types(threat_types)
+        _replace_links(session, CaseThreatType, case.id, [CaseThreatType(case_id=case.id, threat_type=t) for t in types])
+    if case.status != before[0]:
+        add_event(session, case, f"Status: {reference.label('case_status', case.status)}.", TimelineKind.STATUS)
+    if case.urgency != before[1]:
+        add_event(session, case, f"Urgency: {reference.label('urgency', case.urgency)}.", TimelineKind.STATUS)
+    return case
+
+
+def _replace_links(session: Session, model: Any, case_id: str, rows: list[Any]) -> None:
+    """Swap a case's link rows for ``rows``, keeping the ones that stay (their history too)."""
+    existing = list(session.exec(select(model).where(model.case_id == case_id)))
+    keep = {tuple(r.model_dump().values()) for r in rows}
+    have = {tuple(r.model_dump().values()) for r in existing}
+    for row in existing:
+        if tuple(row.model_dump().values()) not in keep:
+            base.delete(session, row)
+    for row in rows:
+        if tuple(row.model_dump().values()) not in have:
+            session.add(row)
+    session.flush()
+
+
 def defenders_of(session: Session, case_id: str) -> list[Contact]:
-    stmt = select(Contact).join(CaseDefender, col(CaseDefender.contact_id) == Contact.id).where(CaseDefender.case_id == case_id)
+    stmt = (select(Contact).join(CaseDefender, col(CaseDefender.contact_id) == Contact.id)
+            .where(CaseDefender.case_id == case_id).order_by(col(Contact.codename)))
     return list(session.exec(stmt))
 
 
+def threat_types_of(session: Session, case_id: str) -> list[ThreatType]:
+    rows = session.exec(select(CaseThreatType.threat_type).where(CaseThreatType.case_id == case_id))
+    return sorted(rows, key=list(ThreatType).index)
+
+
+def close_case(session: Session, case: ThreatCase, outcome: str, on: date | None = None) -> ThreatCase:
+    if not outcome.strip():
+        raise ValidationError({"outcome": "say how the case ended before closing it"})
+    base.update(session, case, {"status": CaseStatus.CLOSED, "closed_on": on or date.today(), "outcome": outcome})
+    add_event(session, case, "Case closed: " + outcome.strip().splitlines()[0][:200], TimelineKind.STATUS)
+    return case
+
+
+def reopen_case(session: Session, case: ThreatCase) -> ThreatCase:
+    """Threats come back: a closed case reopens as being assessed, its outcome kept in the history."""
+    if case.status != CaseStatus.CLOSED:
+        raise ValidationError({"status": "the case is not closed"})
+    base.update(session, case, {"status": CaseStatus.ASSESSING, "closed_on": None})
+    add_event(session, case, "Case reopened.", TimelineKind.STATUS)
+    return case
+
+
+# -- timeline ----------------------------------------------------------------------------
 def add_event(
     session: Session,
     case: ThreatCase,
@@ -85,15 +241,33 @@ def add_event(
     return base.create(session, TimelineEvent, fields)
 
 
+def timeline(session: Session, case_id: str) -> list[TimelineEvent]:
+    """Newest first: what happened last is what the officer needs first."""
+    stmt = (select(TimelineEvent).where(TimelineEvent.case_id == case_id)
+            .order_by(col(TimelineEvent.occurred_at).desc(), col(TimelineEvent.created_at).desc()))
+    return list(session.exec(stmt))
+
+
+# -- risk assessments and analysis ----------------------------------------------------------
 def assess_risk(session: Session, case: ThreatCase, data: Mapping[str, Any]) -> RiskAssessment:
     fields = {"assessed_on": date.today(), **data, "case_id": case.id}
     try:
-        level = risk_level(int(fields["threat"]), int(fields["vulnerability"]), int(fields["capacity"]))
+        ratings = int(fields["threat"]), int(fields["vulnerability"]), int(fields["capacity"])
+        level = risk_level(*ratings)
     except (KeyError, TypeError, ValueError, ZeroDivisionError):
         level = RiskLevel.LOW  # validation below names the bad field
     assessment = base.create(session, RiskAssessment, {**fields, "risk_level": level})
-    add_event(session, case, f"Risk reassessed: {assessment.risk_level.value}.", TimelineKind.ASSESSMENT, assessment.id)
+    add_event(session, case, f"Risk assessed: {reference.label('risk_level', level)} "
+              f"(T{assessment.threat} V{assessment.vulnerability} C{assessment.capacity}).",
+              TimelineKind.ASSESSMENT, assessment.id)
     return assessment
+
+
+def assessments_of(session: Session, case_id: str) -> list[RiskAssessment]:
+    """Oldest first, so the trend reads left to right."""
+    stmt = (select(RiskAssessment).where(RiskAssessment.case_id == case_id)
+            .order_by(col(RiskAssessment.assessed_on), col(RiskAssessment.created_at)))
+    return list(session.exec(stmt))
 
 
 def latest_assessment(session: Session, case_id: str) -> RiskAssessment | None:
@@ -109,70 +283,263 @@ def analyse(session: Session, case: ThreatCase, data: Mapping[str, Any]) -> Thre
     return base.create(session, ThreatAnalysis, {**data, "case_id": case.id})
 
 
+def update_analysis(session: Session, analysis: ThreatAnalysis, changes: Mapping[str, Any]) -> ThreatAnalysis:
+    return base.update(session, analysis, changes)
+
+
+def analyses_of(session: Session, case_id: str) -> list[ThreatAnalysis]:
+    stmt = select(ThreatAnalysis).where(ThreatAnalysis.case_id == case_id).order_by(col(ThreatAnalysis.created_at))
+    return list(session.exec(stmt))
+
+
+# -- sources -------------------------------------------------------------------------------
+#: Credibility ratings that count as corroborated information.
+CORROBORATED = (Credibility.CONFIRMED, Credibility.PROBABLY_TRUE)
+
+
 def add_source(session: Session, case: ThreatCase, data: Mapping[str, Any]) -> Source:
-    return base.create(session, Source, {"received_on": date.today(), **data, "case_id": case.id})
+    source = base.create(session, Source, {"received_on": date.today(), **data, "case_id": case.id})
+    add_event(session, case, f"Source added: reliability {source.reliability.value}, credibility "
+              f"{source.credibility.value}.", TimelineKind.SOURCE, source.id)
+    return source
 
 
-def add_action(session: Session, case: ThreatCase, data: Mapping[str, Any]) -> CaseAction:
-    fields = {**data, "case_id": case.id}
-    consent_id = _consent_gate(session, case, fields)
-    if consent_id:
-        fields["consent_record_id"] = consent_id
-    return base.create(session, CaseAction, fields)
+def sources_of(session: Session, case_id: str) -> list[Source]:
+    stmt = select(Source).where(Source.case_id == case_id).order_by(col(Source.received_on), col(Source.created_at))
+    return list(session.exec(stmt))
 
 
-def set_action_status(session: Session, action: CaseAction, status: ActionStatus, **extra: Any) -> CaseAction:
-    case = base.get(session, ThreatCase, action.case_id)
-    changes: dict[str, Any] = {"status": status, **extra}
-    if status == ActionStatus.DONE and "done_on" not in changes:
-        changes["done_on"] = date.today()
-    consent_id = _consent_gate(session, case, {**action.model_dump(), **changes})
-    if consent_id:
-        changes["consent_record_id"] = consent_id
-    base.update(session, action, changes)
-    add_event(session, case, f"Action '{action.title}': {status.value}.", TimelineKind.ACTION, action.id)
-    return action
+def source_warning(sources: Sequence[Source]) -> str | None:
+    """Why the facts may not hold yet: the guidelines ask for "a variety of credible sources".
+
+    Sources are counted as distinct by who gave them (the contact, else the
+    description), so the same person reported twice is still one source."""
+    if not sources:
+        return "No source recorded yet: the facts rest on nothing the vault knows."
+    distinct = {s.contact_id or " ".join(s.description.casefold().split()) for s in sources}
+    warnings = []
+    if len(distinct) == 1:
+        warnings.append("Rests on a single source.")
+    if not any(s.credibility in CORROBORATED for s in sources):
+        warnings.append("Unconfirmed: no source rated confirmed or probably true.")
+    return " ".join(warnings) or None
 
 
-def _consent_gate(session: Session, case: ThreatCase, fields: Mapping[str, Any]) -> str | None:
-    """An action on the defender's behalf that starts needs their consent, or a
-    recorded emergency justification. The schema enforces the same rule.
+# -- the consent gate ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DefenderConsent:
+    """A defender of the case and their standing decision on being acted for."""
 
-    Returns the id of the consent record the action rests on (None when no
-    consent is needed or an emergency justification stands in for it)."""
-    if not fields.get("on_behalf") or fields.get("status", ActionStatus.PLANNED) in (
-        ActionStatus.PLANNED,
-        ActionStatus.NOT_APPLICABLE,
-    ):
-        return None
-    if str(fields.get("emergency_justification") or "").strip():
+    contact: Contact
+    record: ConsentRecord | None
+
+    @property
+    def granted(self) -> bool:
+        return self.record is not None and self.record.value == ConsentValue.GRANTED
+
+
+def consents(session: Session, case_id: str) -> list[DefenderConsent]:
+    return [DefenderConsent(d, current_consent(session, d.id, ConsentScope.ACT_ON_BEHALF))
+            for d in defenders_of(session, case_id)]
+
+
+def _gate(session: Session, case_id: str, justification: str, what: str) -> str | None:
+    """Acting for the defenders needs every one's recorded consent, or a recorded
+    emergency justification. Returns the consent record the action rests on (None
+    when a justification stands in for it). The schema enforces the same rule."""
+    if justification.strip():
         return None
     consent_id = None
-    for defender in defenders_of(session, case.id):
-        consent = current_consent(session, defender.id, ConsentScope.ACT_ON_BEHALF)
-        if consent is None or consent.value != ConsentValue.GRANTED:
-            raise ValidationError(
-                {"consent": f"no recorded consent from {defender.codename} to act on their behalf; record it, or an emergency justification"}
-            )
-        consent_id = consent.id
+    for entry in consents(session, case_id):
+        if not entry.granted:
+            state = entry.record.value.value if entry.record else "none recorded"
+            raise ValidationError({"consent": (
+                f"{what} needs {entry.contact.codename}'s consent to act on their behalf ({state}): "
+                "record their consent, or an emergency justification")})
+        assert entry.record is not None
+        consent_id = entry.record.id
     return consent_id
 
 
+def _action_gate(session: Session, case_id: str, fields: Mapping[str, Any]) -> str | None:
+    if not fields.get("on_behalf") or fields.get("status", ActionStatus.PLANNED) in (
+        ActionStatus.PLANNED, ActionStatus.NOT_APPLICABLE,
+    ):
+        return None
+    return _gate(session, case_id, str(fields.get("emergency_justification") or ""), "This action")
+
+
+# -- actions ---------------------------------------------------------------------------------
+def add_action(session: Session, case: ThreatCase, data: Mapping[str, Any]) -> CaseAction:
+    fields = {"owner": DEFAULT_OWNER, **data, "case_id": case.id}
+    if fields.get("status") == ActionStatus.DONE and not fields.get("done_on"):
+        fields["done_on"] = date.today()
+    consent_id = _action_gate(session, case.id, fields)
+    if consent_id:
+        fields["consent_record_id"] = consent_id
+    action = base.create(session, CaseAction, fields)
+    add_event(session, case, f"Action added: {action.title}", TimelineKind.ACTION, action.id)
+    return action
+
+
+def update_action(session: Session, action: CaseAction, changes: Mapping[str, Any]) -> CaseAction:
+    """Edit an action: a status change goes through the gate and onto the timeline."""
+    changes = dict(changes)
+    status = changes.get("status", action.status)
+    if status == ActionStatus.DONE and action.status != ActionStatus.DONE and not changes.get("done_on"):
+        changes["done_on"] = date.today()
+    if status != ActionStatus.DONE and "done_on" not in changes:
+        changes["done_on"] = None
+    consent_id = _action_gate(session, action.case_id, {**action.model_dump(), **changes})
+    if consent_id:
+        changes["consent_record_id"] = consent_id
+    before = action.status
+    base.update(session, action, changes)
+    if action.status != before:
+        case = base.get(session, ThreatCase, action.case_id)
+        add_event(session, case, f"Action {reference.label('action_status', action.status).lower()}: {action.title}",
+                  TimelineKind.ACTION, action.id)
+    return action
+
+
+def set_action_status(session: Session, action: CaseAction, status: ActionStatus, **extra: Any) -> CaseAction:
+    return update_action(session, action, {"status": status, **extra})
+
+
+def actions_of(session: Session, case_id: str) -> list[CaseAction]:
+    """Open ones first by due date, then the rest; the immediate before the longer term."""
+    order = {ActionStatus.DOING: 0, ActionStatus.PLANNED: 1, ActionStatus.DONE: 2, ActionStatus.NOT_APPLICABLE: 3}
+    cat = {ActionCategory.IMMEDIATE: 0, ActionCategory.FREE: 1, ActionCategory.LONGER_TERM: 2}
+    rows = list(session.exec(select(CaseAction).where(CaseAction.case_id == case_id).order_by(col(CaseAction.created_at))))
+    return sorted(rows, key=lambda a: (order[a.status] > 1, a.due_on or date.max, cat[a.category], order[a.status]))
+
+
+def action_overdue(action: CaseAction, today: date) -> bool:
+    return action.status in OPEN_ACTION and action.due_on is not None and action.due_on < today
+
+
+# -- referrals -------------------------------------------------------------------------------
+def resources(session: Session) -> list[Resource]:
+    return list(session.exec(select(Resource).order_by(col(Resource.name))))
+
+
+def _referral_fields(session: Session, case_id: str, fields: dict[str, Any], before: Referral | None) -> dict[str, Any]:
+    status = ReferralStatus(fields.get("status") or ReferralStatus.DRAFT)
+    if fields.get("resource_id") and session.get(Resource, fields["resource_id"]) is None:
+        raise ValidationError({"resource_id": f"no resource '{fields['resource_id']}' in data/resources.toml"})
+    if status != ReferralStatus.DRAFT and not fields.get("sent_on"):
+        fields["sent_on"] = date.today()
+    if status in DECIDED_REFERRAL and not fields.get("decision_on"):
+        fields["decision_on"] = date.today()
+    if status != ReferralStatus.GRANTED and fields.get("amount_granted"):
+        raise ValidationError({"amount_granted": "only a granted referral has an amount granted"})
+    if status != ReferralStatus.DRAFT and (before is None or before.status == ReferralStatus.DRAFT or
+                                           not (before.consent_record_id or before.emergency_justification.strip())):
+        consent_id = _gate(session, case_id, str(fields.get("emergency_justification") or ""),
+                           "Sending this referral")
+        if consent_id:
+            fields["consent_record_id"] = consent_id
+    return fields
+
+
+def _resource_name(session: Session, resource_id: str) -> str:
+    resource = session.get(Resource, resource_id)
+    return resource.name if resource else resource_id
+
+
 def add_referral(session: Session, case: ThreatCase, data: Mapping[str, Any]) -> Referral:
-    referral = base.create(session, Referral, {**data, "case_id": case.id})
-    add_event(session, case, f"Referral to {referral.resource_id}: {referral.status.value}.", TimelineKind.REFERRAL, referral.id)
+    fields = _referral_fields(session, case.id, {**data, "case_id": case.id}, None)
+    referral = base.create(session, Referral, fields)
+    add_event(session, case, f"Referral to {_resource_name(session, referral.resource_id)}: "
+              f"{reference.label('referral_status', referral.status).lower()}.", TimelineKind.REFERRAL, referral.id)
     return referral
+
+
+def update_referral(session: Session, referral: Referral, changes: Mapping[str, Any]) -> Referral:
+    """Move a referral on (draft, sent, under review, granted/declined/withdrawn), its dates filled in."""
+    merged = _referral_fields(session, referral.case_id, {**referral.model_dump(), **changes}, referral)
+    before = referral.status
+    base.update(session, referral, {k: v for k, v in merged.items() if k in changes or getattr(referral, k) != v})
+    if referral.status != before:
+        case = base.get(session, ThreatCase, referral.case_id)
+        add_event(session, case, f"Referral to {_resource_name(session, referral.resource_id)}: "
+                  f"{reference.label('referral_status', referral.status).lower()}.", TimelineKind.REFERRAL, referral.id)
+    return referral
+
+
+def referrals_of(session: Session, case_id: str) -> list[Referral]:
+    stmt = select(Referral).where(Referral.case_id == case_id).order_by(col(Referral.created_at))
+    return list(session.exec(stmt))
+
+
+def referral_due_on(referral: Referral) -> date | None:
+    """When an answer is due: the expected decision date, else REFERRAL_CHASE_DAYS after sending."""
+    if referral.status not in PENDING_REFERRAL:
+        return None
+    if referral.expected_decision_on:
+        return referral.expected_decision_on
+    return referral.sent_on + timedelta(days=REFERRAL_CHASE_DAYS) if referral.sent_on else None
+
+
+def referral_overdue(referral: Referral, today: date) -> bool:
+    due = referral_due_on(referral)
+    return due is not None and due < today
+
+
+# -- coordination and feedback -------------------------------------------------------------
+def add_coordination(session: Session, case: ThreatCase, data: Mapping[str, Any]) -> CaseCoordination:
+    entry = base.create(session, CaseCoordination, {"on": date.today(), **data, "case_id": case.id})
+    add_event(session, case, f"{reference.label('coordination_kind', entry.kind)}: {entry.missions}",
+              TimelineKind.COORDINATION, entry.id)
+    return entry
+
+
+def coordination_of(session: Session, case_id: str) -> list[CaseCoordination]:
+    stmt = select(CaseCoordination).where(CaseCoordination.case_id == case_id).order_by(col(CaseCoordination.on))
+    return list(session.exec(stmt))
 
 
 def record_feedback(session: Session, case: ThreatCase, data: Mapping[str, Any]) -> DefenderFeedback:
     feedback = base.create(session, DefenderFeedback, {"told_on": date.today(), **data, "case_id": case.id})
-    add_event(session, case, "Defender informed of what was done.", TimelineKind.FEEDBACK, feedback.id)
+    add_event(session, case, "Defender told: " + feedback.what.strip().splitlines()[0][:200], TimelineKind.FEEDBACK,
+              feedback.id)
     return feedback
 
 
-def close_case(session: Session, case: ThreatCase, outcome: str, on: date | None = None) -> ThreatCase:
-    if not outcome.strip():
-        raise ValidationError({"outcome": "say how the case ended before closing it"})
-    base.update(session, case, {"status": CaseStatus.CLOSED, "closed_on": on or date.today(), "outcome": outcome})
-    add_event(session, case, "Case closed.", TimelineKind.STATUS)
-    return case
+def feedback_of(session: Session, case_id: str) -> list[DefenderFeedback]:
+    stmt = select(DefenderFeedback).where(DefenderFeedback.case_id == case_id).order_by(col(DefenderFeedback.told_on))
+    return list(session.exec(stmt))
+
+
+# -- the whole case ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CaseDetail:
+    case: ThreatCase
+    defenders: list[Contact]
+    threat_types: list[ThreatType]
+    assessments: list[RiskAssessment]  # oldest first
+    analyses: list[ThreatAnalysis]
+    sources: list[Source]
+    consents: list[DefenderConsent]
+    actions: list[CaseAction]
+    referrals: list[Referral]
+    coordination: list[CaseCoordination]
+    feedback: list[DefenderFeedback]
+    timeline: list[TimelineEvent]  # newest first
+
+    @property
+    def latest(self) -> RiskAssessment | None:
+        return self.assessments[-1] if self.assessments else None
+
+    def label(self, *, discreet: bool) -> str:
+        return case_label(self.case, self.defenders, discreet=discreet)
+
+
+def case_detail(session: Session, case_id: str) -> CaseDetail:
+    case = base.get(session, ThreatCase, case_id)
+    return CaseDetail(
+        case, defenders_of(session, case_id), threat_types_of(session, case_id), assessments_of(session, case_id),
+        analyses_of(session, case_id), sources_of(session, case_id), consents(session, case_id),
+        actions_of(session, case_id), referrals_of(session, case_id), coordination_of(session, case_id),
+        feedback_of(session, case_id), timeline(session, case_id),
+    )

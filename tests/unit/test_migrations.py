@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
+import sqlcipher3
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from conftest import PASSPHRASE
+from sqlalchemy import create_engine, text
 
 from hrd_tui import keyslots, migrations, vault
 from hrd_tui.models import metadata
@@ -14,8 +18,6 @@ from hrd_tui.paths import atomic_write, make_private_dir
 from hrd_tui.services import contacts
 from hrd_tui.store import Store
 from hrd_tui.vault import Secret
-
-from conftest import PASSPHRASE
 
 
 def make_vault_at_first_revision(vault_dir: Path) -> None:
@@ -68,3 +70,45 @@ def test_models_and_migrations_agree(opened: vault.Vault) -> None:
         context = MigrationContext.configure(s.connection(), opts={"include_object": migrations.include_object})
         diff = compare_metadata(context, metadata)
     assert diff == []
+
+
+def _checks(conn: Any) -> dict[str, list[str]]:
+    """Every table's named CHECK constraints as SQLite keeps them."""
+    found: dict[str, list[str]] = {}
+    for name, sql in conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql IS NOT NULL")):
+        checks = re.findall(r"CONSTRAINT (\w+ CHECK \(.*?\))(?:,|\n|\)$)", sql, re.DOTALL)
+        found[name] = sorted(re.sub(r"\s+", " ", c) for c in checks)
+    return found
+
+
+def test_migrations_make_the_same_check_constraints_as_the_models() -> None:
+    """Alembic's comparison does not see CHECK constraints: the consent gates and
+    vocabularies live there, so a migration that forgets one is caught here."""
+    fresh, migrated = (create_engine("sqlite://", module=sqlcipher3.dbapi2) for _ in range(2))
+    metadata.create_all(fresh)
+    with migrated.begin() as conn:
+        migrations.upgrade(conn, migrations.head_revision())
+    with fresh.connect() as a, migrated.connect() as b:
+        want, got = _checks(a), _checks(b)
+    assert want["referral"] and any("consent_gate" in c for c in want["case_action"])  # the parser finds them
+    assert {t: c for t, c in got.items() if t in want} == want
+
+
+def test_sent_referrals_of_an_older_vault_get_a_justification() -> None:
+    """Referrals sent before the gate covered them say so, instead of failing the upgrade."""
+    engine = create_engine("sqlite://", module=sqlcipher3.dbapi2)
+    with engine.begin() as conn:
+        migrations.upgrade(conn, "0002")
+        stamp = "'2025-01-01 00:00:00'"
+        conn.execute(text(f"INSERT INTO threat_case (id, created_at, updated_at, title, status, urgency, perpetrator, "
+                          f"perpetrator_note, summary, opened_on, outcome) VALUES ('k1', {stamp}, {stamp}, 'Case', 'new', "
+                          f"'urgent', 'unknown', '', '', '2025-01-01', '')"))
+        conn.execute(text("INSERT INTO resource (id, name, kind, funds, eligibility, how_to_refer, url) "
+                          "VALUES ('lifeline', 'Lifeline', '', '', '', '', '')"))
+        for rid, status in (("r1", "sent"), ("r2", "draft")):
+            conn.execute(text(f"INSERT INTO referral (id, created_at, updated_at, case_id, resource_id, purpose, status, "
+                              f"currency, outcome) VALUES ('{rid}', {stamp}, {stamp}, 'k1', 'lifeline', 'medical', "
+                              f"'{status}', 'USD', '')"))
+        migrations.upgrade(conn, migrations.head_revision())
+        rows = dict(conn.execute(text("SELECT id, emergency_justification FROM referral")).all())
+    assert rows["r1"].startswith("Recorded before referrals asked for consent") and rows["r2"] == ""

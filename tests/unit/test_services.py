@@ -56,7 +56,7 @@ def test_consent_gate_in_the_service(opened: vault.Vault) -> None:
         defender = contacts.create_contact(s, {"name": "Defender"})
         case = threats.open_case(s, {"title": "Case"}, [defender])
         action = threats.add_action(s, case, {"title": "Contact host government", "on_behalf": True})
-        with pytest.raises(ValidationError, match="no recorded consent"):
+        with pytest.raises(ValidationError, match="consent to act on their behalf .none recorded."):
             threats.set_action_status(s, action, ActionStatus.DOING)
         threats.set_action_status(s, action, ActionStatus.DOING, emergency_justification="Detained; no way to reach them")
         contacts.record_consent(s, defender, {"scope": "act_on_behalf", "value": "granted", "given_on": date.today(), "how": "in person"})
