@@ -83,6 +83,12 @@ def _trials_screen(section: Section) -> Screen:
     return TrialsScreen(section)
 
 
+def _threats_screen(section: Section) -> Screen:
+    from hrd_tui.screens.threats import ThreatsScreen
+
+    return ThreatsScreen(section)
+
+
 def _today_screen(section: Section) -> Screen:
     from hrd_tui.screens.today import TodayScreen
 
@@ -93,6 +99,7 @@ def _today_screen(section: Section) -> Screen:
 SECTION_SCREENS: dict[str, ScreenFactory] = {
     "today": _today_screen,
     "contacts": _contacts_screen,
+    "threats": _threats_screen,
     "trials": _trials_screen,
     "checklists": _checklists_screen,
 }
@@ -479,6 +486,13 @@ class HrdApp(App[None]):
         self._enter(section)
         self.call_after_refresh(self.screen.run_action, action)
 
+    def open_case(self, case_id: str) -> None:
+        """A threat case over the current screen (Esc comes back to it)."""
+        from hrd_tui.screens.threats import CaseScreen
+
+        if not self.locked:
+            self.push_screen(CaseScreen(case_id))
+
     # -- quick notes ------------------------------------------------------------------
     def open_notes(self, hearing_id: str) -> bool:
         """The note screen for a hearing, remembered as the one chosen last (already
@@ -588,6 +602,8 @@ class HrdApp(App[None]):
             yield SystemCommand("Quick note", "Notes at the hearing in progress (w)", self.action_quick_note)
             yield SystemCommand("New contact", "Add a person or organisation to the contacts",
                                 lambda: self.run_in_section("contacts", "new"))
+            yield SystemCommand("New threat case", "Open a case for a defender under threat",
+                                lambda: self.run_in_section("threats", "new"))
             yield SystemCommand("Import contacts", "Import a CSV or vCard file, with a preview first",
                                 lambda: self.run_in_section("contacts", "import_file"))
             yield SystemCommand("Lock", "Lock the vault now (ctrl+l)", self.action_lock)

@@ -162,6 +162,10 @@ class InteractionModal(RecordModal):
 class ConsentModal(RecordModal):
     title_text = "Record a consent decision"
 
+    def __init__(self, contact_id: str, *, scope: str | None = None) -> None:
+        super().__init__(contact_id)
+        self.scope = scope  # asked from a case: consent to act on the defender's behalf
+
     def specs(self) -> list[FieldSpec]:
         values = tuple((v.value, reference.label("consent_value", v.value)) for v in ConsentValue)
         return [
@@ -174,7 +178,7 @@ class ConsentModal(RecordModal):
         ]
 
     def initial_values(self) -> dict[str, Any]:
-        return {"given_on": self.app.today()}  # type: ignore[attr-defined]
+        return {"given_on": self.app.today(), "scope": self.scope}  # type: ignore[attr-defined]
 
     def store(self, session: Session, values: dict[str, Any]) -> str:
         return contacts.record_consent(session, base.get(session, contacts.Contact, self.contact_id), values).id

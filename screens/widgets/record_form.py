@@ -107,7 +107,7 @@ class RecordForm(VerticalScroll):
         wid = f"field-{spec.name}"
         if spec.kind == "choice":
             return Select([(label, code) for code, label in spec.choices], value=value or Select.NULL,
-                          allow_blank=not spec.required, id=wid, compact=True)
+                          allow_blank=not spec.required or not value, id=wid, compact=True)
         if spec.kind == "multi":
             chosen = set(value)
             return SelectionList(*[(label, code, code in chosen) for code, label in spec.choices], id=wid, compact=True)

@@ -1,0 +1,555 @@
+"""The forms of a threat case: opening and editing it, the risk worksheet, the
+five-step analysis, actions behind the consent gate, referrals, sources,
+coordination, feedback to the defender, timeline events and closing.
+
+Each saves in one transaction through hrd_tui.services.threats and keeps what
+was typed when the vault refuses it; a refusal by the consent gate is shown
+under the emergency-justification field, where the way past it is.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from hrd_tui.screens.forms import FORM_BINDINGS, FormActions, FormScreen, choices
+from hrd_tui.screens.widgets.record_form import FieldSpec, RecordForm
+from hrd_tui.screens.widgets.vault_text import VaultText
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Header, Input, Select, Static
+
+from hrd_tui.errors import ValidationError
+from hrd_tui.models import (
+    CaseAction,
+    Contact,
+    Referral,
+    Source,
+    ThreatAnalysis,
+    ThreatCase,
+)
+from hrd_tui.services import base, contacts, reference, threats
+from hrd_tui.services.history import VaultSession as Session
+from hrd_tui.vocab import (
+    ActionStatus,
+    CaseStatus,
+    ConsentScope,
+    ConsentValue,
+    CoordinationKind,
+    Credibility,
+    Perpetrator,
+    ReferralPurpose,
+    ReferralStatus,
+    Reliability,
+    ThreatType,
+    Urgency,
+)
+
+JUSTIFICATION_LABEL = "Emergency justification (only when consent cannot be asked: kept and shown)"
+
+
+def _gate_error(exc: ValidationError, field: str = "emergency_justification") -> ValidationError:
+    """The consent gate's refusal, shown where the officer can answer it."""
+    errors = dict(exc.errors)
+    if "consent" in errors:
+        errors[field] = errors.pop("consent")
+    return ValidationError(errors)
+
+
+# -- opening and editing a case --------------------------------------------------------------
+class CaseFormScreen(FormScreen):
+    """A new case in a few keys (title, defenders, what happened), or an edit.
+
+    Defenders are typed as codenames or names: F3 finds a contact by search,
+    F4 creates one on the spot; either adds them to the list."""
+
+    BINDINGS = [
+        *FORM_BINDINGS,
+        Binding("f3", "find_contact", "Find contact", id="case_form.find"),
+        Binding("f4", "new_contact", "New contact", id="case_form.new_contact"),
+    ]
+    masked_when_discreet = ("title",)
+
+    def __init__(self, case_id: str | None) -> None:
+        super().__init__(classes="form-screen")
+        self.case_id = case_id
+        self.editing = case_id is not None
+        self.title_text = "Edit threat case" if case_id else "New threat case"
+        self.draft_prefix = f"case:{case_id or 'new'}"
+
+    def specs(self) -> list[FieldSpec]:
+        fields = [
+            FieldSpec("title", "Title (shown only when discreet mode is off)", required=True, draft=True),
+            FieldSpec("defenders", "Defenders: codenames or names, comma-separated (F3 finds, F4 creates)", "list",
+                      required=True, draft=True),
+            FieldSpec("urgency", "Urgency", "choice", choices("urgency", Urgency), required=True),
+        ]
+        if self.case_id is None:
+            fields += [
+                FieldSpec("first_event", "What happened (the first timeline entry)", draft=True),
+                FieldSpec("first_event_at", "When it happened", "datetime", placeholder="now, HH:MM or YYYY-MM-DD HH:MM"),
+            ]
+        else:
+            open_statuses = tuple((v, label) for v, label in choices("case_status", CaseStatus) if v != CaseStatus.CLOSED)
+            fields.append(FieldSpec("status", "Status (x on the case closes it)", "choice", open_statuses, required=True))
+        return fields + [
+            FieldSpec("threat_types", "Threat types (space toggles)", "multi", choices("threat_type", ThreatType)),
+            FieldSpec("perpetrator", "Alleged perpetrator", "choice", choices("perpetrator", Perpetrator), required=True),
+            FieldSpec("perpetrator_note", "About the perpetrator", draft=True),
+            FieldSpec("summary", "Summary", "long", draft=True),
+        ]
+
+    def initial_values(self) -> dict[str, Any]:
+        if self.case_id is None:
+            return {"urgency": Urgency.URGENT.value, "perpetrator": Perpetrator.UNKNOWN.value}
+        with self.app.session("reading the case") as session:  # type: ignore[attr-defined]
+            case = base.get(session, ThreatCase, self.case_id)
+            values: dict[str, Any] = case.model_dump()
+            values["defenders"] = [c.codename for c in threats.defenders_of(session, case.id)]
+            values["threat_types"] = [t.value for t in threats.threat_types_of(session, case.id)]
+        return values
+
+    def store(self, session: Session, values: dict[str, Any]) -> str:
+        entries = values.pop("defenders", None)
+        people = contacts.resolve_people(session, entries, "defenders") if entries is not None else None
+        types = values.pop("threat_types", None)
+        if self.case_id is None:
+            first, when = values.pop("first_event", ""), values.pop("first_event_at", None)
+            values["opened_on"] = self.app.today()  # type: ignore[attr-defined]
+            return threats.open_case(session, values, people or [], types or (), first_event=first or "",
+                                     first_event_at=when).id
+        case = base.get(session, ThreatCase, self.case_id)
+        return threats.update_case(session, case, values, people, types).id
+
+    def _add_defender(self, codename: str | None) -> None:
+        if not codename:
+            return
+        field = self.query_one("#field-defenders", Input)
+        present = [p.strip() for p in field.value.split(",") if p.strip()]
+        if codename not in present:
+            field.value = ", ".join([*present, codename])
+        field.focus()
+
+    def action_find_contact(self) -> None:
+        from hrd_tui.screens.contact_pick import ContactPickModal
+
+        self.app.push_screen(ContactPickModal("Add a defender"), self._add_defender)
+
+    def action_new_contact(self) -> None:
+        from hrd_tui.screens.contact_form import ContactFormScreen
+
+        def created(contact_id: str | None) -> None:
+            if contact_id:
+                with self.app.session("reading the contact") as session:  # type: ignore[attr-defined]
+                    self._add_defender(base.get(session, Contact, contact_id).codename)
+
+        self.app.push_screen(ContactFormScreen(None), created)
+
+
+# -- forms with a guide: the risk worksheet and referrals ---------------------------------
+class GuidedFormScreen(FormScreen):
+    """A form with a panel that explains the current choice (a rating, a resource)."""
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Static(self.title_text + "  (Enter or F2 saves, Tab moves, Esc leaves)", id="form-title", markup=False)
+        yield RecordForm(self.specs(), self.initial_values(), draft_prefix=self.draft_prefix, id="form")
+        yield VaultText("", id="form-guide")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.show_guide()
+
+    @on(Select.Changed)
+    def _chosen(self) -> None:
+        self.show_guide()
+
+    def show_guide(self) -> None:
+        self.query_one("#form-guide", VaultText).set_text(self.guide(self.query_one(RecordForm)))
+
+    def guide(self, form: RecordForm) -> str:
+        raise NotImplementedError
+
+
+def _rating_choices(factor: reference.RiskFactor) -> tuple[tuple[str, str], ...]:
+    return tuple((str(n), f"{n}: {text}") for n, text in factor.guidance.items())
+
+
+class RiskFormScreen(GuidedFormScreen):
+    """The risk worksheet: threat, vulnerability and capacity, each with what its
+    levels mean; the result and its reasoning shown as the ratings change. A
+    reassessment starts from the last ratings and is kept beside them."""
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__(classes="form-screen")
+        self.case_id = case_id
+        self.title_text = "Risk worksheet"
+        self.draft_prefix = f"risk:{case_id}"
+
+    def specs(self) -> list[FieldSpec]:
+        factors = [FieldSpec(f.name, f.title, "choice", _rating_choices(f), required=True) for f in reference.risk_factors()]
+        return [*factors,
+                FieldSpec("reasoning", "Reasoning: what changed, what the ratings rest on", "long", draft=True),
+                FieldSpec("assessed_on", "Assessed on", "date", required=True)]
+
+    def initial_values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {"assessed_on": self.app.today()}  # type: ignore[attr-defined]
+        with self.app.session("reading the case") as session:  # type: ignore[attr-defined]
+            last = threats.latest_assessment(session, self.case_id)
+        if last is not None:
+            values.update(threat=last.threat, vulnerability=last.vulnerability, capacity=last.capacity)
+        return values
+
+    def guide(self, form: RecordForm) -> str:
+        ratings = [form.raw(f.name) for f in reference.risk_factors()]
+        if not all(ratings):
+            return "Rate all three factors to see the risk (risk = threat x vulnerability / capacity)."
+        threat, vulnerability, capacity = (int(r) for r in ratings)
+        return "Result: " + threats.risk_reasoning(threat, vulnerability, capacity)
+
+    def store(self, session: Session, values: dict[str, Any]) -> str:
+        case = base.get(session, ThreatCase, self.case_id)
+        if self.editing:
+            raise AssertionError("assessments are never edited")
+        ratings = {k: int(values[k]) for k in ("threat", "vulnerability", "capacity")}
+        return threats.assess_risk(session, case, {**values, **ratings}).id
+
+
+class ReferralFormScreen(GuidedFormScreen):
+    """A referral to a resource of data/resources.toml, moved on through its statuses.
+    Leaving the draft passes the defender's details on: the consent gate applies."""
+
+    def __init__(self, case_id: str, referral_id: str | None = None) -> None:
+        super().__init__(classes="form-screen")
+        self.case_id, self.referral_id = case_id, referral_id
+        self.editing = referral_id is not None
+        self.title_text = "Referral" if referral_id else "New referral"
+        self.draft_prefix = f"referral:{referral_id or 'new:' + case_id}"
+        self._resources: dict[str, Any] = {}
+
+    def specs(self) -> list[FieldSpec]:
+        with self.app.session("reading the resources") as session:  # type: ignore[attr-defined]
+            self._resources = {r.id: r for r in threats.resources(session)}
+        return [
+            FieldSpec("resource_id", "Resource", "choice", tuple((r.id, r.name) for r in self._resources.values()),
+                      required=True),
+            FieldSpec("purpose", "For", "choice", choices("referral_purpose", ReferralPurpose), required=True),
+            FieldSpec("status", "Status", "choice", choices("referral_status", ReferralStatus), required=True),
+            FieldSpec("amount_requested", "Amount asked", "int"),
+            FieldSpec("amount_granted", "Amount granted", "int"),
+            FieldSpec("currency", "Currency", placeholder="USD"),
+            FieldSpec("sent_on", "Sent on (blank: the day it is marked sent)", "date"),
+            FieldSpec("expected_decision_on", "Decision expected by", "date", placeholder="YYYY-MM-DD or +N days"),
+            FieldSpec("decision_on", "Decided on (blank: the day it is marked granted or declined)", "date"),
+            FieldSpec("outcome", "Outcome", "long", draft=True),
+            FieldSpec("emergency_justification", JUSTIFICATION_LABEL, "long", draft=True),
+        ]
+
+    def initial_values(self) -> dict[str, Any]:
+        if self.referral_id is None:
+            return {"status": ReferralStatus.DRAFT.value, "currency": "USD",
+                    "purpose": ReferralPurpose.LEGAL_FEES.value}
+        with self.app.session("reading the referral") as session:  # type: ignore[attr-defined]
+            values: dict[str, Any] = base.get(session, Referral, self.referral_id).model_dump()
+        for amount in ("amount_requested", "amount_granted"):
+            values[amount] = None if values[amount] is None else int(values[amount])
+        return values
+
+    def guide(self, form: RecordForm) -> str:
+        resource = self._resources.get(form.raw("resource_id"))
+        if resource is None:
+            return "Pick a resource to see what it funds and how to refer."
+        return (f"{resource.name}\nFunds: {resource.funds}\nEligible: {resource.eligibility}\n"
+                f"How to refer: {resource.how_to_refer}" + (f"\n{resource.url}" if resource.url else ""))
+
+    def store(self, session: Session, values: dict[str, Any]) -> str:
+        if values.get("currency") == "":
+            values["currency"] = "USD"
+        try:
+            if self.referral_id is None:
+                return threats.add_referral(session, base.get(session, ThreatCase, self.case_id), values).id
+            return threats.update_referral(session, base.get(session, Referral, self.referral_id), values).id
+        except ValidationError as exc:
+            raise _gate_error(exc) from None
+
+
+# -- the analysis ----------------------------------------------------------------------------
+#: The five steps of DOMAIN.md, with the question each answers.
+ANALYSIS_STEPS = (
+    ("facts", "1. The facts: what happened, when, to whom (what is established, what is reported)"),
+    ("pattern", "2. The pattern: earlier incidents, and how they escalate over time"),
+    ("objective", "3. The objective: what the threat seems meant to achieve"),
+    ("who", "4. Who is behind it: who makes the threat, who benefits"),
+    ("feasibility", "5. Feasibility: can they carry it out (means, access, impunity)?"),
+)
+
+
+class AnalysisFormScreen(FormScreen):
+    """One threat analysed in the five steps; a case has one per threat."""
+
+    def __init__(self, case_id: str, analysis_id: str | None = None) -> None:
+        super().__init__(classes="form-screen")
+        self.case_id, self.analysis_id = case_id, analysis_id
+        self.editing = analysis_id is not None
+        self.title_text = "Threat analysis"
+        self.draft_prefix = f"analysis:{analysis_id or 'new:' + case_id}"
+
+    def specs(self) -> list[FieldSpec]:
+        return [FieldSpec("threat_type", "Threat analysed", "choice", choices("threat_type", ThreatType)),
+                *[FieldSpec(name, label, "long", draft=True) for name, label in ANALYSIS_STEPS]]
+
+    def initial_values(self) -> dict[str, Any]:
+        with self.app.session("reading the analysis") as session:  # type: ignore[attr-defined]
+            if self.analysis_id is not None:
+                return base.get(session, ThreatAnalysis, self.analysis_id).model_dump()
+            done = {a.threat_type for a in threats.analyses_of(session, self.case_id)}
+            todo = [t for t in threats.threat_types_of(session, self.case_id) if t not in done]
+        return {"threat_type": todo[0].value if todo else None}
+
+    def store(self, session: Session, values: dict[str, Any]) -> str:
+        if self.analysis_id is None:
+            return threats.analyse(session, base.get(session, ThreatCase, self.case_id), values).id
+        return threats.update_analysis(session, base.get(session, ThreatAnalysis, self.analysis_id), values).id
+
+
+# -- small forms about a case ---------------------------------------------------------------
+class CaseModal(FormActions, ModalScreen[str | None]):
+    """A small form about one case, over the case screen."""
+
+    CSS_PATH = "forms.tcss"
+    BINDINGS = FORM_BINDINGS
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__(classes="record-modal")
+        self.case_id = case_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="record-box"):
+            yield Static(self.title_text + "  (Enter or F2 saves, Esc cancels)", classes="record-title", markup=False)
+            yield VaultText("", id="record-who")
+            yield RecordForm(self.specs(), self.initial_values(), draft_prefix=self.draft_prefix, id="form")
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "discreet", self.show_case)  # now, and whenever discreet mode changes
+        self.query_one(RecordForm).focus_first()
+
+    def show_case(self, discreet: bool) -> None:
+        if self.app.locked:  # type: ignore[attr-defined]
+            return
+        with self.app.session("reading the case") as session:  # type: ignore[attr-defined]
+            case = base.get(session, ThreatCase, self.case_id)
+            label = threats.case_label(case, threats.defenders_of(session, case.id), discreet=discreet)
+            extra = self.context(session, discreet)
+        self.query_one("#record-who", VaultText).set_text(f"Case: {label}" + (f"\n{extra}" if extra else ""))
+
+    def context(self, session: Session, discreet: bool) -> str:
+        """A line or two under the case's name that helps fill the form in."""
+        return ""
+
+    def case(self, session: Session) -> ThreatCase:
+        return base.get(session, ThreatCase, self.case_id)
+
+
+def consent_lines(session: Session, case_id: str, discreet: bool) -> str:
+    """Each defender's standing decision on being acted for, in words."""
+    lines = []
+    for entry in threats.consents(session, case_id):
+        who = entry.contact.codename if discreet else f"{entry.contact.name} ({entry.contact.codename})"
+        if entry.record is None:
+            state = "NO CONSENT RECORDED to act on their behalf"
+        else:
+            how = f", {entry.record.how}" if entry.record.how else ""
+            state = f"consent to act on their behalf: {entry.record.value.value} on {entry.record.given_on}{how}"
+        lines.append(f"{who}: {state}")
+    return "\n".join(lines)
+
+
+class ActionModal(CaseModal):
+    """An action: the guidelines' planned ones or a free one. Starting or finishing an
+    action on the defender's behalf needs their consent or a recorded justification."""
+
+    def __init__(self, case_id: str, action_id: str | None = None, status: ActionStatus | None = None,
+                 refusal: str = "") -> None:
+        super().__init__(case_id)
+        self.action_id, self.next_status, self.refusal = action_id, status, refusal
+        self.editing = action_id is not None
+        self.title_text = "Action" if action_id else "New action"
+        self.draft_prefix = f"action:{action_id or 'new:' + case_id}"
+
+    def specs(self) -> list[FieldSpec]:
+        return [
+            FieldSpec("title", "Action", required=True, draft=True),
+            FieldSpec("status", "Status", "choice", choices("action_status", ActionStatus), required=True),
+            FieldSpec("owner", "Owner", draft=True),
+            FieldSpec("due_on", "Due", "date", placeholder="YYYY-MM-DD, today or +N days"),
+            FieldSpec("on_behalf", "Done on the defender's behalf (needs their consent)", "bool"),
+            FieldSpec("note", "Note", draft=True),
+            FieldSpec("emergency_justification", JUSTIFICATION_LABEL, "long", draft=True),
+        ]
+
+    def initial_values(self) -> dict[str, Any]:
+        if self.action_id is None:
+            return {"status": ActionStatus.PLANNED.value, "owner": threats.DEFAULT_OWNER, "on_behalf": True}
+        with self.app.session("reading the action") as session:  # type: ignore[attr-defined]
+            values: dict[str, Any] = base.get(session, CaseAction, self.action_id).model_dump()
+        return values
+
+    def on_mount(self) -> None:
+        if self.next_status is not None:  # space on the list asked for this status and the gate said no
+            self.query_one("#field-status", Select).value = self.next_status.value
+        if self.refusal:
+            self.query_one(RecordForm).show_errors({"emergency_justification": self.refusal})
+
+    def context(self, session: Session, discreet: bool) -> str:
+        return consent_lines(session, self.case_id, discreet)
+
+    def store(self, session: Session, values: dict[str, Any]) -> str:
+        try:
+            if self.action_id is None:
+                return threats.add_action(session, self.case(session), values).id
+            return threats.update_action(session, base.get(session, CaseAction, self.action_id), values).id
+        except ValidationError as exc:
+            raise _gate_error(exc) from None
+
+
+class EventModal(CaseModal):
+    """A timeline entry in one line: Enter saves it with the time (now unless given)."""
+
+    title_text = "Timeline event"
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__(case_id)
+        self.draft_prefix = f"event:{case_id}"
+
+    def specs(self) -> list[FieldSpec]:
+        return [FieldSpec("text", "What happened", required=True, draft=True),
+                FieldSpec("occurred_at", "When", "datetime", placeholder="now, HH:MM or YYYY-MM-DD HH:MM")]
+
+    def store(self, session: Session, values: dict[str, Any]) -> str:
+        when = values.get("occurred_at") or datetime.now().astimezone()
+        if when > datetime.now().astimezone().replace(second=59):
+            raise ValidationError({"occurred_at": "is in the future"})
+        return threats.add_event(session, self.case(session), values["text"], occurred_at=when).id
+
+
+class SourceModal(CaseModal):
+    """Where a piece of information came from, with its two ratings."""
+
+    def __init__(self, case_id: str, source_id: str | None = None) -> None:
+        super().__init__(case_id)
+        self.source_id = source_id
+        self.editing = source_id is not None
+        self.title_text = "Source" if source_id else "New source"
+        self.draft_prefix = f"source:{source_id or 'new:' + case_id}"
+
+    def specs(self) -> list[FieldSpec]:
+        return [
+            FieldSpec("description", "Who or what, and what they said", required=True, draft=True),
+            FieldSpec("contact", "Contact (codename, optional)"),
+            FieldSpec("reliability", "Reliability of the source", "choice", choices("reliability", Reliability), required=True),
+            FieldSpec("credibility", "Credibility of the information", "choice", choices("credibility", Credibility),
+                      required=True),
+            FieldSpec("received_on", "Received on", "date", required=True),
+        ]
+
+    def initial_values(self) -> dict[str, Any]:
+        if self.source_id is None:
+            return {"reliability": Reliability.F.value, "credibility": Credibility.CANNOT_JUDGE.value,
+                    "received_on": self.app.today()}  # type: ignore[attr-defined]
+        with self.app.session("reading the source") as session:  # type: ignore[attr-defined]
+            source = base.get(session, Source, self.source_id)
+            values: dict[str, Any] = source.model_dump()
+            values["contact"] = base.get(session, Contact, source.contact_id).codename if source.contact_id else ""
+        return values
+
+    def store(self, session: Session, values: dict[str, Any]) -> str:
+        if "contact" in values:
+            codename = values.pop("contact")
+            values["contact_id"] = contacts.by_codenames(session, [codename], "contact")[0].id if codename else None
+        if self.source_id is None:
+            return threats.add_source(session, self.case(session), values).id
+        return base.update(session, base.get(session, Source, self.source_id), values).id
+
+
+class CoordinationModal(CaseModal):
+    """Like-minded missions: who is engaged and does what, joint statements and demarches."""
+
+    title_text = "Coordination with like-minded missions"
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__(case_id)
+        self.draft_prefix = f"coordination:{case_id}"
+
+    def specs(self) -> list[FieldSpec]:
+        return [
+            FieldSpec("kind", "What", "choice", choices("coordination_kind", CoordinationKind), required=True),
+            FieldSpec("missions", "Missions", required=True, draft=True, placeholder="e.g. Norland, Aldoria"),
+            FieldSpec("role", "Who does what / what was said", draft=True),
+            FieldSpec("on", "On", "date", required=True),
+            FieldSpec("note", "Note", draft=True),
+        ]
+
+    def initial_values(self) -> dict[str, Any]:
+        return {"kind": CoordinationKind.ENGAGED.value, "on": self.app.today()}  # type: ignore[attr-defined]
+
+    def context(self, session: Session, discreet: bool) -> str:
+        shares = [(d, contacts.current_consent(session, d.id, ConsentScope.SHARE_WITH_MISSIONS))
+                  for d in threats.defenders_of(session, self.case_id)]
+        missing = [d.codename for d, c in shares if c is None or c.value != ConsentValue.GRANTED]
+        if missing:
+            return f"Careful: no consent to share the case with other missions from {', '.join(missing)}."
+        return ""
+
+    def store(self, session: Session, values: dict[str, Any]) -> str:
+        return threats.add_coordination(session, self.case(session), values).id
+
+
+class FeedbackModal(CaseModal):
+    """When the defender was told what was done: acting for them without telling them
+    can itself endanger them."""
+
+    title_text = "Feedback to the defender"
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__(case_id)
+        self.draft_prefix = f"feedback:{case_id}"
+
+    def specs(self) -> list[FieldSpec]:
+        return [
+            FieldSpec("what", "What they were told", required=True, draft=True),
+            FieldSpec("defender", "Defender (codename)", required=True),
+            FieldSpec("told_on", "Told on", "date", required=True),
+            FieldSpec("how", "How (channel)", placeholder="e.g. Signal call, in person"),
+        ]
+
+    def initial_values(self) -> dict[str, Any]:
+        with self.app.session("reading the case") as session:  # type: ignore[attr-defined]
+            people = threats.defenders_of(session, self.case_id)
+        return {"told_on": self.app.today(), "defender": people[0].codename if len(people) == 1 else ""}  # type: ignore[attr-defined]
+
+    def store(self, session: Session, values: dict[str, Any]) -> str:
+        (who,) = contacts.by_codenames(session, [values.pop("defender")], "defender")
+        return threats.record_feedback(session, self.case(session), {**values, "contact_id": who.id}).id
+
+
+class CloseModal(CaseModal):
+    """Closing asks how the case ended; the case stays searchable."""
+
+    title_text = "Close the case"
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__(case_id)
+        self.draft_prefix = f"close:{case_id}"
+
+    def specs(self) -> list[FieldSpec]:
+        return [FieldSpec("outcome", "Outcome: how it ended, what to keep watching", "long", required=True, draft=True),
+                FieldSpec("closed_on", "Closed on", "date", required=True)]
+
+    def initial_values(self) -> dict[str, Any]:
+        return {"closed_on": self.app.today()}  # type: ignore[attr-defined]
+
+    def store(self, session: Session, values: dict[str, Any]) -> str:
+        return threats.close_case(session, self.case(session), values["outcome"], values["closed_on"]).id

@@ -1,0 +1,611 @@
+"""Active threats: the case list, and a case with everything done for the defender.
+
+The list is ordered by urgency, then risk, then last activity; an emergency is
+marked in words and signs (``!! EMERGENCY``), not by colour alone. A case shows
+the consent it rests on before anything else, because acting for a defender
+without their consent can itself endanger them.
+
+In discreet mode a case is named by its defenders' codenames, and every name of
+its defenders inside free text (summary, notes, timeline) is replaced by the
+codename.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, datetime
+
+from hrd_tui.screens.case_forms import (
+    ActionModal,
+    AnalysisFormScreen,
+    CaseFormScreen,
+    CloseModal,
+    CoordinationModal,
+    EventModal,
+    FeedbackModal,
+    ReferralFormScreen,
+    RiskFormScreen,
+    SourceModal,
+    consent_lines,
+)
+from hrd_tui.screens.sections import Section, SectionScreen
+from hrd_tui.screens.widgets.confirm import ConfirmModal
+from hrd_tui.screens.widgets.pick import PickModal
+from hrd_tui.screens.widgets.row_list import RowList, header_text
+from hrd_tui.screens.widgets.tables import fixed_table
+from hrd_tui.screens.widgets.vault_text import VaultText, literal
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from hrd_tui.errors import HrdError, ValidationError
+from hrd_tui.models import CaseAction, ThreatCase
+from hrd_tui.services import base, case_list, redaction, reference, threats
+from hrd_tui.services.case_list import CaseFilter, CaseRow
+from hrd_tui.vocab import (
+    ActionStatus,
+    CaseStatus,
+    FocusArea,
+    Perpetrator,
+    ThreatType,
+    Urgency,
+)
+
+#: (header, width): 76 columns with the padding, for 80x24.
+COLUMNS = (("Urgency", 12), ("Case", 20), ("Risk", 8), ("Status", 10), ("Last", 5), ("Next due", 11))
+
+
+def urgency_cell(urgency: Urgency) -> str:
+    """Words and signs, so an emergency stands out in 16 colours and in none."""
+    mark = case_list.urgency_mark(urgency)
+    label = "EMERGENCY" if urgency == Urgency.EMERGENCY else reference.label("urgency", urgency).lower()
+    return f"{mark} {label}".strip() if mark else f"   {label}"
+
+
+def case_cell(row: CaseRow, discreet: bool) -> str:
+    if not discreet:
+        return row.title
+    return "Case of " + (", ".join(codename for _, codename in row.defenders) or "(no defender)")
+
+
+def ago(moment: datetime, today: date) -> str:
+    days = (today - moment.astimezone().date()).days
+    if days <= 0:
+        return "today"
+    return f"{days}d" if days < 100 else f"{days // 30}mo"
+
+
+def due_cell(row: CaseRow) -> str:
+    if row.next_due is None:
+        return "-"
+    return ("!" if row.overdue_actions else " ") + row.next_due.isoformat()
+
+
+class ThreatsScreen(SectionScreen):
+    CSS_PATH = "threats.tcss"
+    BINDINGS = [
+        Binding("slash", "focus_filter", "Find", id="threats.search", key_display="/",
+                tooltip="Search cases (titles, summaries, outcomes, defenders)"),
+        Binding("n", "new", "New case", id="threats.new", tooltip="New threat case"),
+        Binding("f", "filters", "Filters", id="threats.filters", tooltip="Filter cases by status, urgency, threat..."),
+        Binding("x", "clear", "Clear", id="threats.clear", tooltip="Clear the search and filters"),
+        Binding("enter", "open", "Open", id="threats.open", show=False, tooltip="Open the case"),
+    ]
+
+    def __init__(self, section: Section) -> None:
+        super().__init__(section)
+        self.filter = CaseFilter()
+
+    def compose(self) -> ComposeResult:
+        yield self.section_bar()
+        with Vertical(id="threats-body"):
+            with Horizontal(id="threats-top"):
+                yield Input(id="threats-filter", placeholder="/ to search cases and defenders...", compact=True)
+                yield Static("", id="threats-count", markup=False)
+            yield Static("", id="threats-filters", markup=False)
+            yield Static(header_text([h for h, _ in COLUMNS], [w for _, w in COLUMNS]), id="threats-header",
+                         markup=False)
+            yield RowList([w for _, w in COLUMNS], id="threats")
+        yield Static("", id="discreet-indicator", markup=False)
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#threats", RowList).focus()
+
+    def reload(self) -> None:
+        if self.app.locked or not self.is_mounted:  # type: ignore[attr-defined]
+            return
+        discreet = self.app.discreet  # type: ignore[attr-defined]
+        day = self.app.today()  # type: ignore[attr-defined]
+        table = self.query_one("#threats", RowList)
+        previous = table.cursor_key
+        with self.app.session("reading the cases") as session:  # type: ignore[attr-defined]
+            rows = case_list.list_cases(session, self.filter, today=day)
+        table.clear()
+        table.add_rows((row.id, (urgency_cell(row.urgency), case_cell(row, discreet),
+                                 reference.label("risk_level", row.risk).lower() if row.risk else "not yet",
+                                 reference.short_label("case_status", row.status), ago(row.last_activity, day),
+                                 due_cell(row))) for row in rows)
+        index = table.index_of(previous) if previous else None
+        if index is not None:
+            table.move_cursor(index)
+        self.query_one("#threats-count", Static).update(f"{len(rows)} case{'s' if len(rows) != 1 else ''}")
+        self.query_one("#threats-filters", Static).update(self._filters_text())
+
+    def _filters_text(self) -> str:
+        f = self.filter
+        parts = ["all statuses" if f.include_closed and f.status is None else
+                 reference.label("case_status", f.status).lower() if f.status else "open cases"]
+        for vocabulary, value in (("urgency", f.urgency), ("threat_type", f.threat_type),
+                                  ("perpetrator", f.perpetrator), ("focus_area", f.focus_area)):
+            if value is not None:
+                parts.append(reference.label(vocabulary, value).lower())
+        return "Showing: " + ", ".join(parts) + "   (f filters, x clears)"
+
+    def action_focus_filter(self) -> None:
+        self.set_focus(self.query_one("#threats-filter", Input))
+
+    @on(Input.Changed, "#threats-filter")
+    def _typed(self, event: Input.Changed) -> None:
+        self.filter = replace(self.filter, query=event.value)
+        self.reload()
+
+    @on(Input.Submitted, "#threats-filter")
+    def _done(self) -> None:
+        self.query_one("#threats", RowList).focus()
+
+    def key_escape(self) -> None:
+        if self.query_one("#threats-filter", Input).has_focus:
+            self.query_one("#threats", RowList).focus()
+
+    def key_down(self) -> None:
+        if self.query_one("#threats-filter", Input).has_focus:
+            self.query_one("#threats", RowList).focus()
+
+    @on(RowList.Selected, "#threats")
+    def _selected(self, event: RowList.Selected) -> None:
+        self.app.push_screen(CaseScreen(event.key))
+
+    def action_open(self) -> None:
+        key = self.query_one("#threats", RowList).cursor_key
+        if key:
+            self.app.push_screen(CaseScreen(key))
+
+    def action_new(self) -> None:
+        self.app.push_screen(CaseFormScreen(None), lambda case_id: case_id and self.app.push_screen(CaseScreen(case_id)))
+
+    def action_filters(self) -> None:
+        def chosen(flt: CaseFilter | None) -> None:
+            if flt is not None:
+                self.filter = replace(flt, query=self.filter.query)
+                self.reload()
+
+        self.app.push_screen(CaseFilterModal(self.filter), chosen)
+
+    def action_clear(self) -> None:
+        self.filter = CaseFilter()
+        self.query_one("#threats-filter", Input).value = ""
+        self.reload()
+
+
+class CaseFilterModal(ModalScreen[CaseFilter | None]):
+    """Status, urgency, threat type, perpetrator, focus area: one list, Enter picks, a applies."""
+
+    CSS_PATH = "threats.tcss"
+    BINDINGS = [
+        Binding("escape,ctrl+g", "dismiss(None)", "Cancel", id="case_filters.cancel"),
+        Binding("a", "apply", "Apply", id="case_filters.apply"),
+        Binding("x", "clear", "Clear all", id="case_filters.clear"),
+    ]
+
+    def __init__(self, current: CaseFilter) -> None:
+        super().__init__()
+        self.choice = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="case-filter-box"):
+            yield Static("Filter cases: Enter picks, a applies, x clears, Esc cancels", markup=False)
+            yield OptionList(id="case-filter-options")
+            yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self._render_options()
+        self.query_one("#case-filter-options", OptionList).focus()
+
+    def _render_options(self) -> None:
+        options = self.query_one("#case-filter-options", OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        c = self.choice
+
+        def group(name: str, current: object, vocabulary: str, values: list[object], any_label: str) -> None:
+            options.add_option(Option(Content(f"{'(*)' if current is None else '( )'} {any_label}"), id=f"{name}:"))
+            for value in values:
+                on_ = current == value
+                label = reference.label(vocabulary, str(value))
+                options.add_option(Option(Content(f"{'(*)' if on_ else '( )'} {label}"), id=f"{name}:{value}"))
+            options.add_option(None)
+
+        status_any = "Every status, closed included" if c.include_closed else "Open cases (not closed)"
+        options.add_option(Option(Content(f"{'[x]' if c.include_closed else '[ ]'} Include closed cases"), id="closed"))
+        group("status", c.status, "case_status", list(CaseStatus), status_any)
+        group("urgency", c.urgency, "urgency", list(Urgency), "Any urgency")
+        group("threat", c.threat_type, "threat_type", list(ThreatType), "Any threat type")
+        group("perpetrator", c.perpetrator, "perpetrator", list(Perpetrator), "Any perpetrator")
+        group("focus", c.focus_area, "focus_area", list(FocusArea), "Any focus area of the defender")
+        options.highlighted = highlighted if highlighted is not None else 0
+
+    @on(OptionList.OptionSelected, "#case-filter-options")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        name, _, value = str(event.option.id).partition(":")
+        c = self.choice
+        if name == "closed":
+            self.choice = replace(c, include_closed=not c.include_closed)
+        else:
+            field, kind = {"status": ("status", CaseStatus), "urgency": ("urgency", Urgency),
+                           "threat": ("threat_type", ThreatType), "perpetrator": ("perpetrator", Perpetrator),
+                           "focus": ("focus_area", FocusArea)}[name]
+            self.choice = replace(c, **{field: kind(value) if value else None})
+        self._render_options()
+
+    def action_apply(self) -> None:
+        self.dismiss(self.choice)
+
+    def action_clear(self) -> None:
+        self.dismiss(CaseFilter())
+
+
+ACTION_MARK = {ActionStatus.PLANNED: "[ ]", ActionStatus.DOING: "[~]", ActionStatus.DONE: "[x]",
+               ActionStatus.NOT_APPLICABLE: "[-]"}
+#: What space moves an action on to.
+NEXT_STATUS = {ActionStatus.PLANNED: ActionStatus.DOING, ActionStatus.DOING: ActionStatus.DONE}
+HIDDEN = "(hidden in discreet mode)"
+
+
+class CaseScreen(Screen[None]):
+    """One case. The tables (actions, referrals, sources, analyses) take Enter to edit
+    their row; Tab moves between them; the keys in the footer add to the case."""
+
+    CSS_PATH = "threats.tcss"
+    BINDINGS = [
+        Binding("g", "risk", "Risk", id="case.risk", tooltip="Risk worksheet: reassess the risk"),
+        Binding("n", "event", "Event", id="case.event", tooltip="Add a timeline event in one line"),
+        Binding("l", "action", "Action", id="case.action", tooltip="Add an action"),
+        Binding("space", "advance", "Move on", id="case.advance",
+                tooltip="Move the selected action on: planned, doing, done"),
+        Binding("f", "referral", "Referral", id="case.referral", tooltip="Refer to a protection or emergency resource"),
+        Binding("s", "source", "Source", id="case.source", tooltip="Add a source with its ratings"),
+        Binding("p", "consent", "Consent", id="case.consent", tooltip="Record a defender's consent to act on their behalf"),
+        Binding("y", "analysis", "Analysis", id="case.analysis", tooltip="Analyse a threat in five steps", show=False),
+        Binding("j", "coordination", "Missions", id="case.coordination", show=False,
+                tooltip="Coordination with like-minded missions"),
+        Binding("u", "feedback", "Told", id="case.feedback", show=False, tooltip="Record what the defender was told"),
+        Binding("e", "edit", "Edit", id="case.edit", show=False, tooltip="Edit the case"),
+        Binding("x", "close", "Close", id="case.close", show=False, tooltip="Close the case with its outcome (or reopen it)"),
+        Binding("escape,left", "back", "Back", id="case.back"),
+    ]
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__(classes="case")
+        self.case_id = case_id
+        self.closed = False
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield VaultText("", id="case-title", single_line=True)
+        yield VaultText("", id="case-warning")
+        with VerticalScroll(id="case-body"):
+            yield VaultText("", id="case-facts")
+            yield Static("Consent to act on their behalf (p records it)", classes="case-heading", markup=False)
+            yield VaultText("", id="case-consent")
+            yield Static("Risk (g reassesses)", classes="case-heading", markup=False)
+            yield VaultText("", id="case-risk")
+            yield Static("Actions (Enter edits, space moves on, l adds)", classes="case-heading", markup=False)
+            yield fixed_table("case-actions", [("", 3), ("Action", 32), ("Owner", 10), ("Due", 11), ("Gate", 9)])
+            yield VaultText("", id="case-action-detail")
+            yield Static("Referrals (Enter edits, f adds)", classes="case-heading", markup=False)
+            yield fixed_table("case-referrals", [("Resource", 20), ("For", 10), ("Status", 12), ("Asked/granted", 13),
+                                                 ("Answer due", 11)])
+            yield Static("Sources (Enter edits, s adds)", classes="case-heading", markup=False)
+            yield VaultText("", id="case-source-warning")
+            yield fixed_table("case-sources", [("Received", 10), ("Rating", 6), ("Source", 54)])
+            yield Static("Threat analysis, five steps (Enter edits, y adds)", classes="case-heading", markup=False)
+            yield fixed_table("case-analyses", [("Threat", 20), ("Facts", 52)])
+            yield Static("Like-minded missions (j adds)", classes="case-heading", markup=False)
+            yield VaultText("", id="case-coordination")
+            yield Static("What the defender was told (u records)", classes="case-heading", markup=False)
+            yield VaultText("", id="case-feedback")
+            yield Static("Timeline, newest first (n adds an event)", classes="case-heading", markup=False)
+            yield VaultText("", id="case-timeline")
+        yield Static("", id="discreet-indicator", markup=False)
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "discreet", self.show)
+        self.query_one("#case-actions", DataTable).focus(scroll_visible=False)  # the top of the case first
+
+    def on_screen_resume(self) -> None:
+        self.show(self.app.discreet)  # type: ignore[attr-defined]
+
+    # -- showing ---------------------------------------------------------------------------
+    def show(self, discreet: bool) -> None:
+        if self.app.locked:  # type: ignore[attr-defined]
+            return
+        day: date = self.app.today()  # type: ignore[attr-defined]
+        with self.app.session("reading the case") as session:  # type: ignore[attr-defined]
+            d = threats.case_detail(session, self.case_id)
+            consent = consent_lines(session, self.case_id, discreet)
+            names = {r.id: r.name for r in threats.resources(session)}
+        c = d.case
+        self.closed = c.status == CaseStatus.CLOSED
+        # Names of the defenders inside free text become codenames in discreet mode.
+        text: Callable[[str], str] = (redaction.Redactor([(p.name, p.codename) for p in d.defenders])
+                                      if discreet else (lambda s: s))
+        mark = urgency_cell(c.urgency).strip()
+        self.query_one("#case-title", VaultText).set_text(f"{mark} | {d.label(discreet=discreet)}")
+        self._show_warning(d, day)
+        self.query_one("#case-facts", VaultText).set_text(self._facts(d, discreet, text))
+        self.query_one("#case-consent", VaultText).set_text(consent or "-")
+        self.query_one("#case-risk", VaultText).set_text(self._risk(d, day, text))
+        self._fill("#case-actions", [
+            (a.id, ACTION_MARK[a.status], text(a.title), a.owner or "-",
+             (str(a.due_on) if a.due_on else "-") + (" LATE" if threats.action_overdue(a, day) else ""),
+             self._gate(a)) for a in d.actions], "No actions.")
+        self._fill("#case-referrals", [
+            (r.id, names.get(r.resource_id, r.resource_id), reference.label("referral_purpose", r.purpose),
+             reference.label("referral_status", r.status), self._amounts(r.amount_requested, r.amount_granted),
+             self._answer_due(threats.referral_due_on(r), day)) for r in d.referrals], "No referrals.")
+        warning = threats.source_warning(d.sources)
+        self.query_one("#case-source-warning", VaultText).set_text(f"! {warning}" if warning else "")
+        self.query_one("#case-source-warning", VaultText).display = bool(warning)
+        self._fill("#case-sources", [
+            (s.id, str(s.received_on), f"{s.reliability.value}{s.credibility.value}", text(s.description))
+            for s in d.sources], "No sources.")
+        self._fill("#case-analyses", [
+            (a.id, reference.label("threat_type", a.threat_type) if a.threat_type else "(general)", text(a.facts) or "-")
+            for a in d.analyses], "Not analysed yet (y).")
+        self.query_one("#case-coordination", VaultText).set_text("\n".join(
+            f"{x.on}  {reference.label('coordination_kind', x.kind)}: {text(x.missions)}"
+            + (f" — {text(x.role)}" if x.role else "") for x in d.coordination) or "None yet.")
+        self.query_one("#case-feedback", VaultText).set_text("\n".join(
+            f"{f.told_on}  {text(f.what)}" + (f" ({text(f.how)})" if f.how else "") for f in d.feedback)
+            or "Nothing recorded: tell the defender what was done, and record it (u).")
+        self.query_one("#case-timeline", VaultText).set_text("\n".join(
+            f"{e.occurred_at.astimezone():%Y-%m-%d %H:%M}  {text(e.text)}" for e in d.timeline) or "-")
+        indicator = self.query_one("#discreet-indicator", Static)
+        indicator.update("DISCREET: codenames only" if discreet else "")
+        indicator.display = discreet
+
+    def _show_warning(self, d: threats.CaseDetail, day: date) -> None:
+        """What must not be missed, above everything: missing consent, stale risk."""
+        lines = []
+        if any(not entry.granted for entry in d.consents) and d.case.status != CaseStatus.CLOSED:
+            lines.append("NO CONSENT on record to act for every defender: on-behalf actions need it, "
+                         "or an emergency justification.")
+        latest = d.latest
+        if d.case.status != CaseStatus.CLOSED:
+            if latest is None:
+                lines.append("Risk NOT ASSESSED yet: g opens the risk worksheet.")
+            elif (day - latest.assessed_on).days > threats.REASSESS_DAYS:
+                lines.append(f"Risk last assessed {(day - latest.assessed_on).days} days ago: reassess (g).")
+        if d.case.status == CaseStatus.CLOSED:
+            lines.append(f"CLOSED on {d.case.closed_on} (x reopens).")
+        warning = self.query_one("#case-warning", VaultText)
+        warning.set_text("\n".join(lines))
+        warning.display = bool(lines)
+
+    @staticmethod
+    def _facts(d: threats.CaseDetail, discreet: bool, text: Callable[[str], str]) -> str:
+        c = d.case
+        people = ", ".join(p.codename if discreet else f"{p.name} ({p.codename})" for p in d.defenders) or "-"
+        types = ", ".join(reference.label("threat_type", t) for t in d.threat_types) or "-"
+        lines = [
+            f"Status: {reference.label('case_status', c.status)}    Urgency: {reference.label('urgency', c.urgency)}"
+            f"    Opened: {c.opened_on}" + (f"    Closed: {c.closed_on}" if c.closed_on else ""),
+            f"Defenders: {people}",
+            f"Threats: {types}",
+            f"Alleged perpetrator: {reference.label('perpetrator', c.perpetrator)}"
+            + (f" ({text(c.perpetrator_note)})" if c.perpetrator_note else ""),
+        ]
+        if c.summary:
+            lines += ["", text(c.summary)]
+        if c.outcome:
+            lines += ["", "Outcome: " + text(c.outcome)]
+        return "\n".join(lines)
+
+    @staticmethod
+    def _risk(d: threats.CaseDetail, day: date, text: Callable[[str], str]) -> str:
+        latest = d.latest
+        if latest is None:
+            return "Not assessed yet."
+        when = f"{reference.label('risk_level', latest.risk_level).upper()} on {latest.assessed_on} "
+        lines = [when + f"({(day - latest.assessed_on).days} days ago)",
+                 threats.risk_reasoning(latest.threat, latest.vulnerability, latest.capacity)]
+        if latest.reasoning:
+            lines.append("Why: " + text(latest.reasoning))
+        if len(d.assessments) > 1:
+            trend = " -> ".join(f"{a.assessed_on:%m-%d} {a.risk_level.value}" for a in d.assessments[-5:])
+            lines.append(f"Trend ({len(d.assessments)} assessments): {trend}")
+        return "\n".join(lines)
+
+    @staticmethod
+    def _gate(action: CaseAction) -> str:
+        if not action.on_behalf:
+            return "-"
+        if action.emergency_justification.strip():
+            return "JUSTIFIED"
+        return "consent" if action.consent_record_id else "needs OK"
+
+    @staticmethod
+    def _amounts(asked: float | None, granted: float | None) -> str:
+        def amount(value: float | None) -> str:
+            return "-" if value is None else f"{value:,.0f}"
+        return f"{amount(asked)}/{amount(granted)}"
+
+    @staticmethod
+    def _answer_due(due: date | None, day: date) -> str:
+        if due is None:
+            return "-"
+        return str(due) + (" LATE" if due < day else "")
+
+    def _fill(self, selector: str, rows: list[tuple[str, ...]], empty: str) -> None:
+        table = self.query_one(selector, DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        for key, *cells in rows:
+            table.add_row(*[literal(cell, single_line=True) for cell in cells], key=key)
+        if not rows:
+            table.add_row(*[literal(empty if n == 1 else "") for n in range(len(table.columns))], key="")
+        table.move_cursor(row=min(cursor, table.row_count - 1))
+
+    @on(DataTable.RowHighlighted, "#case-actions")
+    def _action_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_action_detail(str(event.row_key.value or ""))
+
+    def _show_action_detail(self, action_id: str) -> None:
+        """The whole of the selected action: its title in full, note, and what it rests on."""
+        detail = self.query_one("#case-action-detail", VaultText)
+        if not action_id or self.app.locked:  # type: ignore[attr-defined]
+            detail.set_text("")
+            return
+        with self.app.session("reading the action") as session:  # type: ignore[attr-defined]
+            a = session.get(CaseAction, action_id)
+            if a is None:
+                return
+            defenders = threats.defenders_of(session, a.case_id)
+        text = (redaction.Redactor([(p.name, p.codename) for p in defenders])
+                if self.app.discreet else (lambda s: s))  # type: ignore[attr-defined]
+        lines = [f"> {text(a.title)}"]
+        if a.note:
+            lines.append(f"  Note: {text(a.note)}")
+        if a.on_behalf:
+            if a.emergency_justification.strip():
+                lines.append(f"  Done without consent, justified: {text(a.emergency_justification)}")
+            elif a.consent_record_id:
+                lines.append("  On the defender's behalf, with their recorded consent.")
+            else:
+                lines.append("  On the defender's behalf: needs their consent (p) or a justification to start.")
+        if a.done_on:
+            lines.append(f"  Done on {a.done_on}.")
+        detail.set_text("\n".join(lines))
+
+    # -- acting ------------------------------------------------------------------------------
+    def _selected_key(self, selector: str) -> str | None:
+        table = self.query_one(selector, DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return str(key) if key else None
+
+    def _then_show(self, _result: object = None) -> None:
+        self.show(self.app.discreet)  # type: ignore[attr-defined]
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        key = event.row_key.value
+        if not key:
+            return
+        editors = {
+            "case-actions": lambda: ActionModal(self.case_id, str(key)),
+            "case-referrals": lambda: ReferralFormScreen(self.case_id, str(key)),
+            "case-sources": lambda: SourceModal(self.case_id, str(key)),
+            "case-analyses": lambda: AnalysisFormScreen(self.case_id, str(key)),
+        }
+        editor = editors.get(str(event.data_table.id))
+        if editor is not None:
+            self.app.push_screen(editor(), self._then_show)
+
+    def action_advance(self) -> None:
+        """Space: the selected action moves on; if the consent gate refuses, the action
+        opens with the reason under the justification field."""
+        action_id = self._selected_key("#case-actions")
+        if action_id is None or not self.query_one("#case-actions", DataTable).has_focus:
+            return
+        try:
+            with self.app.session("moving the action on") as session:  # type: ignore[attr-defined]
+                action = base.get(session, CaseAction, action_id)
+                status = NEXT_STATUS.get(action.status)
+                if status is None:
+                    self.app.notify("This action is finished; Enter edits it.", markup=False)
+                    return
+                threats.set_action_status(session, action, status, done_on=self.app.today() if status == ActionStatus.DONE else None)  # type: ignore[attr-defined]
+        except ValidationError as exc:
+            if "consent" not in exc.errors:
+                self.app.notify(str(exc), severity="error", markup=False)
+                return
+            self.app.push_screen(ActionModal(self.case_id, action_id, status, exc.errors["consent"]), self._then_show)
+            return
+        except HrdError as exc:
+            self.app.notify(str(exc), severity="error", markup=False)
+            return
+        self.app.notify(f"Action {reference.label('action_status', status).lower()}.", markup=False)
+        self.show(self.app.discreet)  # type: ignore[attr-defined]
+
+    def action_risk(self) -> None:
+        self.app.push_screen(RiskFormScreen(self.case_id), self._then_show)
+
+    def action_event(self) -> None:
+        self.app.push_screen(EventModal(self.case_id), self._then_show)
+
+    def action_action(self) -> None:
+        self.app.push_screen(ActionModal(self.case_id), self._then_show)
+
+    def action_referral(self) -> None:
+        self.app.push_screen(ReferralFormScreen(self.case_id), self._then_show)
+
+    def action_source(self) -> None:
+        self.app.push_screen(SourceModal(self.case_id), self._then_show)
+
+    def action_analysis(self) -> None:
+        self.app.push_screen(AnalysisFormScreen(self.case_id), self._then_show)
+
+    def action_coordination(self) -> None:
+        self.app.push_screen(CoordinationModal(self.case_id), self._then_show)
+
+    def action_feedback(self) -> None:
+        self.app.push_screen(FeedbackModal(self.case_id), self._then_show)
+
+    def action_edit(self) -> None:
+        self.app.push_screen(CaseFormScreen(self.case_id), self._then_show)
+
+    def action_consent(self) -> None:
+        from hrd_tui.screens.contact_form import ConsentModal
+
+        with self.app.session("reading the case") as session:  # type: ignore[attr-defined]
+            people = [(p.id, p.codename if self.app.discreet else f"{p.name} ({p.codename})")  # type: ignore[attr-defined]
+                      for p in threats.defenders_of(session, self.case_id)]
+
+        def record(index: int | None) -> None:
+            if index is not None:
+                self.app.push_screen(ConsentModal(people[index][0], scope="act_on_behalf"), self._then_show)
+
+        if len(people) == 1:
+            record(0)
+        elif people:
+            self.app.push_screen(PickModal("Whose consent?", [label for _, label in people]), record)
+
+    def action_close(self) -> None:
+        if not self.closed:
+            self.app.push_screen(CloseModal(self.case_id), self._then_show)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                with self.app.session("reopening the case") as session:  # type: ignore[attr-defined]
+                    threats.reopen_case(session, base.get(session, ThreatCase, self.case_id))
+            except HrdError as exc:
+                self.app.notify(str(exc), severity="error", markup=False)
+            self._then_show()
+
+        self.app.push_screen(ConfirmModal("Reopen this case? Its outcome stays in its history.", yes="Reopen"), answered)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
