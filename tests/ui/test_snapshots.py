@@ -129,3 +129,51 @@ def test_note_screen(snap_compare, contacts_app) -> None:  # type: ignore[no-unt
         await no_blink(pilot)
 
     assert snap_compare(contacts_app, terminal_size=(80, 24), run_before=to_notes)
+
+
+@pytest.fixture
+def cases_app(contacts_app):  # type: ignore[no-untyped-def]
+    """Three cases that differ in every column the list orders by, one with a hostile title."""
+    from hrd_tui.services import threats
+
+    from conftest import vault_session
+
+    with vault_session(contacts_app.vault_dir) as s:
+        people = {c.codename: c for c in s.exec(select(Contact)).all()}
+        emergency = threats.open_case(s, {
+            "title": "Detention of Ana Núñez after the march", "urgency": "emergency", "status": "responding",
+            "perpetrator": "police", "opened_on": FIXED_DAY - timedelta(days=20),
+            "summary": "Ana Núñez arrested at home; held incommunicado."}, [people["Heron-101"]],
+            ["arbitrary_detention", "risk_to_life"])
+        threats.assess_risk(s, emergency, {"threat": 5, "vulnerability": 4, "capacity": 2,
+                                           "assessed_on": FIXED_DAY - timedelta(days=20), "reasoning": "No lawyer."})
+        threats.open_case(s, {"title": "Smear campaign against Борис Петров", "urgency": "urgent",
+                              "opened_on": FIXED_DAY - timedelta(days=2)}, [people["Cedar-202"]], ["smear_campaign"])
+        routine = threats.open_case(s, {"title": "[bold]Registration[/bold] refused", "urgency": "routine",
+                                        "opened_on": FIXED_DAY - timedelta(days=40)}, [people["Quartz-404"]],
+                                    ["funding_registration"], plan=False)
+        threats.assess_risk(s, routine, {"threat": 2, "vulnerability": 2, "capacity": 3,
+                                         "assessed_on": FIXED_DAY - timedelta(days=5)})
+    return contacts_app
+
+
+def test_case_list(snap_compare, cases_app) -> None:  # type: ignore[no-untyped-def]
+    async def to_list(pilot) -> None:  # type: ignore[no-untyped-def]
+        await unlocked(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        await no_blink(pilot)
+
+    assert snap_compare(cases_app, terminal_size=(80, 24), run_before=to_list)
+
+
+def test_case_screen(snap_compare, cases_app) -> None:  # type: ignore[no-untyped-def]
+    """The emergency: no consent on record and a risk assessed 20 days ago, said above everything."""
+    async def to_case(pilot) -> None:  # type: ignore[no-untyped-def]
+        await unlocked(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+
+    assert snap_compare(cases_app, terminal_size=(80, 24), run_before=to_case)
