@@ -57,6 +57,9 @@ from hrd_tui.vocab import (
     Urgency,
 )
 
+PAGE_SIZE = 100
+PAGE_AHEAD = 20  # the next page loads when the cursor comes this close to the last loaded row
+MAX_SEEK = 5000  # back from a case: pages loaded to find it again, at most
 #: (header, width): 76 columns with the padding, for 80x24.
 COLUMNS = (("Urgency", 12), ("Case", 20), ("Risk", 8), ("Status", 10), ("Last", 5), ("Next due", 11))
 
@@ -101,6 +104,8 @@ class ThreatsScreen(SectionScreen):
     def __init__(self, section: Section) -> None:
         super().__init__(section)
         self.filter = CaseFilter()
+        self.loaded = 0
+        self.more = False
 
     def compose(self) -> ComposeResult:
         yield self.section_bar()
@@ -116,27 +121,54 @@ class ThreatsScreen(SectionScreen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.query_one("#threats", RowList).focus()
+        table = self.query_one("#threats", RowList)
+        table.load_rest = self._load_rest
+        table.focus()
+
+    # -- loading: a page at a time, so a keystroke costs the same with 2,000 cases as with 20
+    def _fetch(self, offset: int, limit: int = PAGE_SIZE) -> list[CaseRow]:
+        with self.app.session("reading the cases") as session:  # type: ignore[attr-defined]
+            rows = case_list.list_cases(session, self.filter, today=self.app.today(),  # type: ignore[attr-defined]
+                                        offset=offset, limit=limit + 1)
+        self.more = len(rows) > limit
+        return rows[:limit]
+
+    def _append(self, rows: list[CaseRow]) -> None:
+        discreet = self.app.discreet  # type: ignore[attr-defined]
+        day = self.app.today()  # type: ignore[attr-defined]
+        self.query_one("#threats", RowList).add_rows(
+            (row.id, (urgency_cell(row.urgency), case_cell(row, discreet),
+                      reference.label("risk_level", row.risk).lower() if row.risk else "not yet",
+                      reference.short_label("case_status", row.status), ago(row.last_activity, day), due_cell(row)))
+            for row in rows)
+        self.loaded += len(rows)
+        more = "+" if self.more else ""
+        self.query_one("#threats-count", Static).update(f"{self.loaded}{more} case{'s' if self.loaded != 1 else ''}")
 
     def reload(self) -> None:
         if self.app.locked or not self.is_mounted:  # type: ignore[attr-defined]
             return
-        discreet = self.app.discreet  # type: ignore[attr-defined]
-        day = self.app.today()  # type: ignore[attr-defined]
         table = self.query_one("#threats", RowList)
         previous = table.cursor_key
-        with self.app.session("reading the cases") as session:  # type: ignore[attr-defined]
-            rows = case_list.list_cases(session, self.filter, today=day)
         table.clear()
-        table.add_rows((row.id, (urgency_cell(row.urgency), case_cell(row, discreet),
-                                 reference.label("risk_level", row.risk).lower() if row.risk else "not yet",
-                                 reference.short_label("case_status", row.status), ago(row.last_activity, day),
-                                 due_cell(row))) for row in rows)
-        index = table.index_of(previous) if previous else None
-        if index is not None:
-            table.move_cursor(index)
-        self.query_one("#threats-count", Static).update(f"{len(rows)} case{'s' if len(rows) != 1 else ''}")
+        self.loaded = 0
+        self._append(self._fetch(0))
+        if previous:
+            while table.index_of(previous) is None and self.more and self.loaded < MAX_SEEK:
+                self._append(self._fetch(self.loaded))
+            index = table.index_of(previous)
+            if index is not None:
+                table.move_cursor(index)
         self.query_one("#threats-filters", Static).update(self._filters_text())
+
+    @on(RowList.Highlighted, "#threats")
+    def _near_end(self, event: RowList.Highlighted) -> None:
+        if self.more and event.index >= self.loaded - PAGE_AHEAD:
+            self._append(self._fetch(self.loaded))
+
+    def _load_rest(self) -> None:
+        while self.more:
+            self._append(self._fetch(self.loaded, limit=1000))
 
     def _filters_text(self) -> str:
         f = self.filter

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint
+from sqlalchemy import CheckConstraint, Index
 from sqlalchemy.sql.elements import conv
 from sqlmodel import Field, SQLModel
 
@@ -64,6 +64,8 @@ class RiskAssessment(Record, table=True):
 
     __tablename__ = "risk_assessment"
     __table_args__ = (
+        # The latest assessment of each case, read from the index alone (the case list).
+        Index("ix_risk_assessment_latest", "case_id", "assessed_on", "created_at"),
         CheckConstraint("threat BETWEEN 1 AND 5", name=conv("ck_risk_assessment_threat_range")),
         CheckConstraint("vulnerability BETWEEN 1 AND 5", name=conv("ck_risk_assessment_vulnerability_range")),
         CheckConstraint("capacity BETWEEN 1 AND 5", name=conv("ck_risk_assessment_capacity_range")),
@@ -195,6 +197,8 @@ class CaseCoordination(Record, table=True):
 
 class TimelineEvent(Record, table=True):
     __tablename__ = "timeline_event"
+    # A case's last activity, read from the index alone (the case list).
+    __table_args__ = (Index("ix_timeline_event_case_time", "case_id", "occurred_at"),)
     case_id: str = fk("threat_case.id")
     occurred_at: datetime = Field(default_factory=utcnow, index=True)
     kind: TimelineKind = vocab_field(TimelineKind, TimelineKind.EVENT)

@@ -305,3 +305,20 @@ async def test_closing_asks_for_an_outcome_and_the_case_stays_findable(app, vaul
         await pilot.press("a")
         await pilot.pause()
         assert rows.index_of(case_id) == 0
+
+
+async def test_the_list_loads_a_page_at_a_time_and_end_loads_the_rest(app, vault_dir: Path) -> None:
+    with vault_session(vault_dir) as s:
+        ana = contacts.by_codenames(s, ["Heron-101"], "x")[0]
+        for n in range(130):
+            threats.open_case(s, {"title": f"Case {n:03}", "opened_on": TODAY - timedelta(days=n)}, [ana], plan=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        rows = app.screen.query_one("#threats", RowList)
+        assert rows.row_count == 100 and "100+ cases" in str(app.screen.query_one("#threats-count").render())
+        await pilot.press("end")
+        await pilot.pause()
+        assert rows.row_count == 130 and rows.cursor_row == 129
+        assert str(app.screen.query_one("#threats-count").render()) == "130 cases"

@@ -1,5 +1,6 @@
 """Case work: like-minded missions on a case, the consent gate on referrals,
-and two more kinds of timeline entry (coordination, sources).
+two more kinds of timeline entry (coordination, sources), and the indexes the
+case list reads.
 
 Referrals already past the draft when this runs rested on nothing the vault
 recorded; they get a justification saying so, rather than a consent the
@@ -66,9 +67,14 @@ def upgrade() -> None:
             sa.text("status = 'draft' OR consent_record_id IS NOT NULL OR length(trim(emergency_justification)) > 0"),
         )
     _timeline_kinds(NEW_TIMELINE)
+    # The case list's per-case lookups (latest assessment, last activity) from the index alone.
+    op.create_index("ix_risk_assessment_latest", "risk_assessment", ["case_id", "assessed_on", "created_at"])
+    op.create_index("ix_timeline_event_case_time", "timeline_event", ["case_id", "occurred_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_timeline_event_case_time", "timeline_event")
+    op.drop_index("ix_risk_assessment_latest", "risk_assessment")
     op.execute(sa.text("DELETE FROM timeline_event WHERE kind IN ('coordination', 'source')"))
     _timeline_kinds(OLD_TIMELINE)
     with op.batch_alter_table("referral", schema=None) as batch_op:
