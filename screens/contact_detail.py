@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from hrd_tui.screens.widgets.confirm import ConfirmModal
+from hrd_tui.screens.widgets.pick import PickModal
+from hrd_tui.screens.widgets.tables import fixed_table
+from hrd_tui.screens.widgets.vault_text import VaultText, literal
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -19,11 +23,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from hrd_tui.errors import HrdError
 from hrd_tui.models import Contact
-from hrd_tui.screens.widgets.confirm import ConfirmModal
-from hrd_tui.screens.widgets.pick import PickModal
-from hrd_tui.screens.widgets.tables import fixed_table
-from hrd_tui.screens.widgets.vault_text import VaultText, literal
-from hrd_tui.services import base, contacts, history, reference
+from hrd_tui.services import base, contacts, history, reference, threats
 from hrd_tui.services.contacts import ContactDetail
 
 #: The detail view's sections, in order: (id, heading).
@@ -34,7 +34,7 @@ SECTIONS = (
     ("relationships", "Relationships (l links another contact)"),
     ("follow-ups", "Follow-ups"),
     ("interactions", "Interactions (i logs one)"),
-    ("cases", "Threat cases"),
+    ("cases", "Threat cases (g opens one)"),
     ("trials", "Trials"),
 )
 UNSAFE = "WARNING: direct contact is marked UNSAFE for this person. Use an intermediary or the channel agreed."
@@ -139,6 +139,7 @@ class ContactDetailScreen(Screen[None]):
         Binding("l", "add('relationship')", "Link", id="contact.relationship", tooltip="Link to another contact (relationship)"),
         Binding("y", "copy", "Copy", id="contact.copy", tooltip="Copy a channel handle (cleared after 30 s)"),
         Binding("h", "changes", "Changes", id="contact.changes", tooltip="What changed in this record"),
+        Binding("g", "open_case", "Case", id="contact.case", show=False, tooltip="Open one of their threat cases"),
         Binding("x", "delete", "Delete", id="contact.delete", show=False, tooltip="Delete this contact (asks first)"),
         Binding("escape,left", "back", "Back", id="contact.back"),
     ]
@@ -185,7 +186,10 @@ class ContactDetailScreen(Screen[None]):
                 "relationships": relationship_lines(d, discreet),
                 "follow-ups": follow_up_lines(d, today),
                 "interactions": interaction_lines(d),
-                "cases": [f"{c.opened_on} [{c.status.value}, {c.urgency.value}] {c.title}" for c in d.cases] or ["None."],
+                # A case's title often names the defender: in discreet mode, the case's codenames.
+                "cases": [f"{c.opened_on} [{c.status.value}, {c.urgency.value}] "
+                          + (threats.case_label(c, threats.defenders_of(session, c.id), discreet=True) if discreet else c.title)
+                          for c in d.cases] or ["None."],
                 "trials": [f"[{t.status.value}] {t.title}" for t in d.trials] or ["None."],
             }
         for section_id, lines in body.items():
@@ -195,6 +199,23 @@ class ContactDetailScreen(Screen[None]):
         indicator.display = discreet
 
     # -- actions ---------------------------------------------------------------------
+    def action_open_case(self) -> None:
+        cases = self.detail.cases if self.detail else []
+        if not cases:
+            self.app.notify("No threat case concerns this contact.", markup=False)
+            return
+        if len(cases) == 1:
+            self.app.open_case(cases[0].id)  # type: ignore[attr-defined]
+            return
+        discreet = self.app.discreet  # type: ignore[attr-defined]
+        labels = [f"{c.opened_on} [{c.status.value}] " + ("(title hidden)" if discreet else c.title) for c in cases]
+
+        def picked(index: int | None) -> None:
+            if index is not None:
+                self.app.open_case(cases[index].id)  # type: ignore[attr-defined]
+
+        self.app.push_screen(PickModal("Which case?", labels), picked)
+
     def action_back(self) -> None:
         self.app.pop_screen()
 

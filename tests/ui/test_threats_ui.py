@@ -322,3 +322,43 @@ async def test_the_list_loads_a_page_at_a_time_and_end_loads_the_rest(app, vault
         await pilot.pause()
         assert rows.row_count == 130 and rows.cursor_row == 129
         assert str(app.screen.query_one("#threats-count").render()) == "130 cases"
+
+
+async def test_from_a_defender_to_their_case_and_no_title_in_discreet_mode(app, vault_dir: Path) -> None:
+    from hrd_tui.screens.contact_detail import ContactDetailScreen
+
+    case_id = one_case(vault_dir, summary="Ana Núñez was followed home by two men.")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        rows = app.screen.query_one("#contacts", RowList)
+        rows.move_cursor(rows.index_of(action_owner_id(app, "Heron-101")))
+        await pilot.press("enter", "d")
+        await pilot.pause()
+        assert isinstance(app.screen, ContactDetailScreen)
+        cases = str(app.screen.query_one("#detail-cases").render())
+        assert "Case of Heron-101" in cases and "Núñez" not in cases
+        await pilot.press("g")
+        await pilot.pause()
+        assert isinstance(app.screen, CaseScreen) and app.screen.case_id == case_id
+        assert "Case of Heron-101" in str(app.screen.query_one("#case-title").render())
+        facts = str(app.screen.query_one("#case-facts").render())
+        assert "Núñez" not in facts and "Heron-101 was followed home" in facts
+
+
+def action_owner_id(app, codename: str) -> str:  # type: ignore[no-untyped-def]
+    with app.session("test") as s:
+        return contacts.by_codenames(s, [codename], "x")[0].id
+
+
+async def test_palette_new_threat_case(app) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"New threat case")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CaseFormScreen) and app.screen.case_id is None
