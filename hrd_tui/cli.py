@@ -242,6 +242,10 @@ def cmd_export(args: argparse.Namespace) -> int:
                 from hrd_tui.services import trials
 
                 data = trials.export_hearing_markdown(session, args.ref, real_names=args.real_names).encode("utf-8")
+            elif args.kind == "case":
+                from hrd_tui.services import case_export
+
+                data = case_export.export_case_markdown(session, args.ref, real_names=args.real_names).encode("utf-8")
             elif args.kind == "contacts":
                 from hrd_tui.services import contact_io
 
@@ -267,12 +271,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     elif args.kind == "hearing":
         _err("defendants are named only with their naming consent, in the text too; the others are replaced "
              "(--real-names names them all).")
-    if args.kind in ("contacts", "hearing") and (not args.output or args.output == "-") and sys.stdout.isatty():
+    elif args.kind == "case" and args.real_names:
+        _err("WARNING: --real-names: this case summary names every defender and source as stored, whatever their "
+             "naming consent; in the wrong hands it can endanger them.")
+    elif args.kind == "case":
+        _err("people are named only with their naming consent, in the text too; the others are replaced "
+             "(--real-names names them all).")
+    if args.kind in ("contacts", "hearing", "case") and (not args.output or args.output == "-") and sys.stdout.isatty():
         # Names are data, and data must not drive the terminal (ESC]52 writes the clipboard).
         from hrd_tui.sanitize import for_display
 
         data = for_display(data.decode("utf-8")).encode("utf-8")
-        if args.kind == "contacts":  # a hearing report never holds any: there is no other copy to offer
+        if args.kind == "contacts":  # a report never holds any: there is no other copy to offer
             _err("shown with control characters removed: use -o FILE for an exact copy.")
     _write_output(data, args.output)
     return 0
@@ -289,8 +299,13 @@ def _check_export_args(args: argparse.Namespace) -> None:
         if args.format != "md" or not args.ref:
             raise UsageError("Export a hearing report as Markdown: hrd-tui export hearing ID --format md [--real-names].")
         return
+    if args.kind == "case":
+        if args.format != "md" or not args.ref:
+            raise UsageError("Export a threat case as Markdown: hrd-tui export case ID --format md [--real-names].")
+        return
     if args.real_names:
-        raise UsageError("--real-names is for 'hrd-tui export contacts' and 'hrd-tui export hearing' only.")
+        raise UsageError("--real-names is for 'hrd-tui export contacts', 'hrd-tui export hearing' and "
+                         "'hrd-tui export case' only.")
     if args.format in ("csv", "vcard"):
         raise UsageError("CSV and vCard are for contacts: hrd-tui export contacts --format csv|vcard.")
     if args.kind is None and args.format != "json":
@@ -463,14 +478,15 @@ def build_parser() -> argparse.ArgumentParser:
     passwd.add_argument("--recovery", action="store_true", help="unlock with the recovery code, asked on the terminal")
     backup = add("backup", cmd_backup, "write a consistent, encrypted, verified copy of the vault to a new directory")
     backup.add_argument("dest", metavar="DEST", help="a directory that does not exist yet (or is empty)")
-    export = add("export", cmd_export, "export the whole vault as JSON, one record (checklist RUN, hearing ID) as Markdown, "
+    export = add("export", cmd_export, "export the whole vault as JSON, one record (checklist RUN, hearing ID, case ID) as Markdown, "
                  "or the contacts as CSV or vCard (codenames only unless --real-names): plain text, an explicit act")
-    export.add_argument("kind", nargs="?", choices=["checklist", "hearing", "contacts"], help="what to export (default: the whole vault)")
-    export.add_argument("ref", nargs="?", metavar="ID", help="the id of the checklist run or of the hearing")
+    export.add_argument("kind", nargs="?", choices=["checklist", "hearing", "case", "contacts"], help="what to export (default: the whole vault)")
+    export.add_argument("ref", nargs="?", metavar="ID", help="the id of the checklist run, the hearing or the threat case")
     export.add_argument("--format", choices=["json", "md", "csv", "vcard"], required=True)
     export.add_argument("--real-names", action="store_true",
                         help="contacts: include names, e-mail addresses, phone numbers and notes (default: codenames only); "
-                             "hearing: name every defendant (default: only those who consented to be named)")
+                             "hearing: name every defendant, case: name every defender and source "
+                             "(default: only those who consented to be named)")
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (mode 0600) instead of standard output")
     imp = add("import", cmd_import, "import a file into the vault: 'import checklist FILE' adds your own checklist "
               "template; 'import contacts FILE' adds contacts from CSV or vCard, after a preview")

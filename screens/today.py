@@ -1,29 +1,46 @@
-"""Today: what needs the officer now. Follow-ups due (the late ones marked LATE),
-contacts overdue for a check-in, and hearings in the next 14 days. Enter opens
-the contact or the hearing; space marks a follow-up done. Later sections
-(emergencies, referrals) join here as their issues land.
+"""Today: what needs the officer now, most pressing first. Open emergency and urgent
+cases (marked "!! EMERGENCY" or "! urgent", never by colour alone), follow-ups
+due (the late ones marked LATE), case actions and referrals due, cases whose risk
+assessment is too old, contacts overdue for a check-in, and hearings in the next
+14 days. Enter opens the case, the contact or the hearing; space marks a
+follow-up done. The body scrolls and every table has a bounded height, so the
+view works at 80x24.
 """
 
 from __future__ import annotations
 
+from datetime import date
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 
 from hrd_tui.errors import HrdError
 from hrd_tui.screens.sections import Section, SectionScreen
 from hrd_tui.screens.widgets.tables import fixed_table
 from hrd_tui.screens.widgets.vault_text import literal
-from hrd_tui.services import today
+from hrd_tui.services import reference, threats, today
+
+#: The tables whose rows are (or belong to) a threat case: Enter opens the case.
+CASE_TABLES = ("today-cases", "today-actions", "today-referrals", "today-reassess")
+
+
+def _due(day: date, late: bool) -> str:
+    return f"{day}" + (" LATE" if late else "")
+
+
+class TodayBody(VerticalScroll, can_focus=False):
+    """Scrolls to whichever table has the focus; never takes the focus itself (Tab
+    goes from table to table)."""
 
 
 class TodayScreen(SectionScreen):
     CSS_PATH = "today.tcss"
     BINDINGS = [
-        Binding("enter", "open", "Open", id="today.open", show=False, tooltip="Open the contact or the hearing"),
+        Binding("enter", "open", "Open", id="today.open", show=False,
+                tooltip="Open the case, the contact or the hearing"),
         Binding("space", "done", "Follow-up done", id="today.done"),
         Binding("tab", "app.focus_next", "Next list", id="today.next", show=False),
     ]
@@ -31,14 +48,25 @@ class TodayScreen(SectionScreen):
     def __init__(self, section: Section) -> None:
         super().__init__(section)
         self.follow_up_contact: dict[str, str] = {}
+        #: Row key -> case id, for the tables whose rows are an action or a referral.
+        self.row_case: dict[str, str] = {}
+        self._focus_chosen = False
 
     def compose(self) -> ComposeResult:
         yield self.section_bar()
-        with Vertical(id="today-body"):
+        with TodayBody(id="today-body"):
             yield Static("", id="today-date", markup=False)
+            yield Static("Emergencies and urgent cases (Enter opens the case)", classes="today-heading", markup=False)
+            yield fixed_table("today-cases", [("Urgency", 12), ("Risk", 12), ("Status", 10), ("Case", 34)])
             yield Static("Follow-ups due (space marks done, Enter opens the contact)", classes="today-heading",
                          markup=False)
-            yield fixed_table("today-follow-ups", [("Due", 11), ("Contact", 16), ("To do", 42)])
+            yield fixed_table("today-follow-ups", [("Due", 15), ("Contact", 16), ("To do", 38)])
+            yield Static("Case actions due (Enter opens the case)", classes="today-heading", markup=False)
+            yield fixed_table("today-actions", [("Due", 15), ("Case", 17), ("Action", 21), ("Owner", 6), ("Consent", 8)])
+            yield Static("Referrals awaiting an answer (Enter opens the case)", classes="today-heading", markup=False)
+            yield fixed_table("today-referrals", [("Answer due", 15), ("Case", 18), ("Resource", 22), ("Status", 12)])
+            yield Static("", id="today-reassess-heading", classes="today-heading", markup=False)
+            yield fixed_table("today-reassess", [("Last assessed", 14), ("When", 14), ("Risk", 10), ("Case", 30)])
             yield Static("", id="today-overdue-heading", classes="today-heading", markup=False)
             yield fixed_table("today-overdue", [("Contact", 24), ("Last contact", 12), ("Every", 9), ("Next follow-up", 14)])
             yield Static("Hearings in the next 14 days (Enter opens the hearing)", classes="today-heading", markup=False)
@@ -47,6 +75,7 @@ class TodayScreen(SectionScreen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        # No super().on_mount(): Textual runs SectionScreen's on_mount itself.
         self.query_one("#today-follow-ups", DataTable).focus()
 
     def reload(self) -> None:
@@ -55,29 +84,31 @@ class TodayScreen(SectionScreen):
         day = self.app.today()  # type: ignore[attr-defined]
         discreet = self.app.discreet  # type: ignore[attr-defined]
         self.query_one("#today-date", Static).update(f"{day:%A %d %B %Y}")
-        follow = self.query_one("#today-follow-ups", DataTable)
-        overdue = self.query_one("#today-overdue", DataTable)
-        follow.clear()
-        overdue.clear()
-        self.follow_up_contact = {}
         with self.app.session("reading today's list") as session:  # type: ignore[attr-defined]
-            for item in today.follow_ups_due(session, day):
-                c = item.contact
-                due = f"{item.due_on}" + (" LATE" if item.days_late(day) > 0 else "")
-                name = (c.codename if discreet else c.name) if c else "-"
-                follow.add_row(due, literal(name, single_line=True), literal(item.description, single_line=True),
-                               key=item.key)
-                if c is not None:
-                    self.follow_up_contact[item.key] = c.id
+            alerts = today.case_alerts(session, day, discreet=discreet)
+            follow_ups = today.follow_ups_due(session, day)
+            actions = today.actions_due(session, day, discreet=discreet)
+            referrals = today.referrals_due(session, day, discreet=discreet)
+            reassess = today.cases_to_reassess(session, day, discreet=discreet)
             page = today.overdue_contacts(session, day, discreet=discreet)
             hearings = today.upcoming_hearings(session, day, discreet=discreet)
+        self.row_case = {}
+        self._show_alerts(alerts)
+        self._show_follow_ups(follow_ups, day, discreet)
+        self._show_actions(actions)
+        self._show_referrals(referrals)
+        self._show_reassess(reassess, day)
         heading = "Contacts overdue for a check-in (cadence passed since the last contact)"
         if page.total > len(page.rows):
             heading += f": the first {len(page.rows)} of {page.total} (f in Contacts filters them all)"
         self.query_one("#today-overdue-heading", Static).update(heading)
+        overdue = self.query_one("#today-overdue", DataTable)
+        overdue.clear()
         for row in page.rows:
             overdue.add_row(literal(row.label(discreet), single_line=True), str(row.last_contact_on or "never"),
                             f"{row.cadence_days} d", str(row.next_follow_up_on or "-"), key=row.id)
+        if not overdue.row_count:
+            overdue.add_row("No one is overdue.", "", "", "", key="")
         upcoming = self.query_one("#today-hearings", DataTable)
         upcoming.clear()
         for item in hearings:
@@ -85,10 +116,72 @@ class TodayScreen(SectionScreen):
                              key=item.hearing.id)
         if not upcoming.row_count:
             upcoming.add_row("", "No hearing in the next 14 days.", key="")
+        if not self._focus_chosen:
+            # The first time: an emergency or urgent case comes before everything else.
+            self._focus_chosen = True
+            if alerts:
+                self.query_one("#today-cases", DataTable).focus()
+
+    def _show_alerts(self, alerts: list[today.CaseAlert]) -> None:
+        table = self.query_one("#today-cases", DataTable)
+        table.clear()
+        for alert in alerts:
+            risk = reference.label("risk_level", alert.risk) if alert.risk else "not assessed"
+            table.add_row(alert.marker, risk, reference.label("case_status", alert.status),
+                          literal(alert.label, single_line=True), key=alert.case_id)
+        if not table.row_count:
+            table.add_row("", "", "", "No emergency or urgent case open.", key="")
+
+    def _show_follow_ups(self, items: list[today.DueFollowUp], day: date, discreet: bool) -> None:
+        follow = self.query_one("#today-follow-ups", DataTable)
+        follow.clear()
+        self.follow_up_contact = {}
+        for item in items:
+            c = item.contact
+            name = (c.codename if discreet else c.name) if c else "-"
+            follow.add_row(_due(item.due_on, item.days_late(day) > 0), literal(name, single_line=True),
+                           literal(item.description, single_line=True), key=item.key)
+            if c is not None:
+                self.follow_up_contact[item.key] = c.id
         if not follow.row_count:
             follow.add_row("", "", "Nothing due this week.", key="")
-        if not overdue.row_count:
-            overdue.add_row("No one is overdue.", "", "", "", key="")
+
+    def _show_actions(self, actions: list[today.ActionDue]) -> None:
+        table = self.query_one("#today-actions", DataTable)
+        table.clear()
+        for action in actions:
+            if not action.on_behalf:
+                consent = "-"
+            else:
+                consent = "MISSING" if action.consent_missing else "ok"
+            table.add_row(_due(action.due_on, action.overdue), literal(action.label, single_line=True),
+                          literal(action.title, single_line=True), literal(action.owner, single_line=True), consent,
+                          key=action.action_id)
+            self.row_case[action.action_id] = action.case_id
+        if not table.row_count:
+            table.add_row("", "", "None due this week.", "", "", key="")
+
+    def _show_referrals(self, referrals: list[today.ReferralDue]) -> None:
+        table = self.query_one("#today-referrals", DataTable)
+        table.clear()
+        for item in referrals:
+            table.add_row(_due(item.due_on, item.overdue), literal(item.label, single_line=True), literal(item.resource, single_line=True),
+                          reference.label("referral_status", item.status), key=item.referral_id)
+            self.row_case[item.referral_id] = item.case_id
+        if not table.row_count:
+            table.add_row("", "", "None due this week.", "", key="")
+
+    def _show_reassess(self, cases: list[today.CaseToReassess], day: date) -> None:
+        self.query_one("#today-reassess-heading", Static).update(
+            f"Cases to reassess (no risk assessment in the last {threats.REASSESS_DAYS} days)")
+        table = self.query_one("#today-reassess", DataTable)
+        table.clear()
+        for item in cases:
+            risk = reference.label("risk_level", item.risk) if item.risk else "-"
+            table.add_row(str(item.assessed_on or "-"), item.describe(day), risk,
+                          literal(item.label, single_line=True), key=item.case_id)
+        if not table.row_count:
+            table.add_row("", "", "", "Every open case is assessed.", key="")
 
     def _focused_key(self) -> tuple[str, str] | None:
         focused = self.focused
@@ -102,6 +195,9 @@ class TodayScreen(SectionScreen):
         if found is None:
             return
         table, key = found
+        if table in CASE_TABLES:
+            self._open_case(self.row_case.get(key, key))
+            return
         if table == "today-hearings":
             from hrd_tui.screens.trials import HearingScreen
 
@@ -112,6 +208,13 @@ class TodayScreen(SectionScreen):
             from hrd_tui.screens.contact_detail import ContactDetailScreen
 
             self.app.push_screen(ContactDetailScreen(contact_id))
+
+    def _open_case(self, case_id: str) -> None:
+        open_case = getattr(self.app, "open_case", None)
+        if open_case is None:
+            self.app.notify("Cases open in the Active threats section, which is not here yet.", severity="warning")
+            return
+        open_case(case_id)
 
     @on(DataTable.RowSelected)
     def _selected(self) -> None:

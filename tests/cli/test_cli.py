@@ -181,7 +181,7 @@ def test_demo_is_idempotent_and_separate_from_the_default_vault(tmp_path: Path) 
     pw.write_text("demo\n")
     info = cli(demo_dir, pw, "info")
     counts = dict(line.split(None, 1) for line in info.stdout.splitlines() if line.split(None, 1)[0] in {"contacts", "threat_cases"})
-    assert int(counts["contacts"]) == 12 and int(counts["threat_cases"]) == 3
+    assert int(counts["contacts"]) == 12 and int(counts["threat_cases"]) == 4
 
 
 def test_the_app_without_a_terminal_explains_itself(tmp_path: Path) -> None:

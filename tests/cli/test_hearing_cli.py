@@ -92,7 +92,7 @@ def test_unknown_hearing_is_exit_12_in_one_line(tmp_path: Path, hearing_vault: t
     (["export", "hearing", "--format", "md"], "Export a hearing report as Markdown: hrd-tui export hearing ID --format md"),
     (["export", "hearing", "abc", "--format", "csv", "--real-names"], "Export a hearing report as Markdown"),
     (["export", "checklist", "abc", "--format", "md", "--real-names"],
-     "--real-names is for 'hrd-tui export contacts' and 'hrd-tui export hearing' only."),
+     "--real-names is for 'hrd-tui export contacts', 'hrd-tui export hearing' and 'hrd-tui export case' only."),
 ])
 def test_bad_combinations_are_usage_errors_before_the_vault_is_opened(tmp_path: Path, passfile: Path, args: list[str],
                                                                        message: str) -> None:

@@ -1,0 +1,359 @@
+"""A threat case as a Markdown summary, to hand a case over or brief someone on it.
+
+What it holds: the case (status, urgency, dates, alleged perpetrator, threat types,
+summary); the risk assessments as a trend, oldest to newest, each with its ratings,
+level and reasoning; the five-step threat analyses; the sources, with their
+reliability and credibility and the warning when the facts rest on too little
+(threats.source_warning); each defender's consent to be acted for; the actions and
+referrals, each saying what it rests on (consent, or the recorded emergency
+justification); coordination with like-minded missions; what the defenders were
+told; the timeline, oldest first; the outcome; and what was withheld.
+
+Redaction is the default, as in the hearing report (services.redaction): a person
+linked to the case (a defender, a source, someone told of the action) is named only
+with their naming consent: "named" gives the name, "anonymised" their codename,
+"never" or nothing recorded a neutral "Defender 1" or "Contact 1". The name is also
+replaced wherever it appears in the text (title, summary, analyses, sources, notes,
+timeline ...). ``real_names`` writes every name as stored. Vault text cannot drive
+a terminal or change the document's structure (services.markdown). Reading only:
+nothing is written, so it works on a vault opened read-only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from sqlmodel import Session
+
+from hrd_tui.models import CaseAction, ConsentRecord, Contact, Referral, Resource
+from hrd_tui.sanitize import for_display
+from hrd_tui.services import contacts, markdown, redaction, reference, threats
+from hrd_tui.services.trials import Naming
+from hrd_tui.vocab import ActionStatus, ConsentValue, ReferralStatus
+
+#: The five steps of a threat analysis, in order, with their headings.
+ANALYSIS_STEPS: tuple[tuple[str, str], ...] = (
+    ("facts", "The facts"),
+    ("pattern", "Pattern over time"),
+    ("objective", "Apparent objective"),
+    ("who", "Who is behind it"),
+    ("feasibility", "Feasibility"),
+)
+
+
+def case_naming(session: Session, defenders: Sequence[Contact], others: Sequence[Contact], *,
+                real_names: bool = False) -> list[Naming]:
+    """How each person of a case appears in the export, by their naming consent:
+    "named" -> the name; "anonymised" -> the codename; "never" (the default) ->
+    "Defender 1", "Defender 2" ... for the defenders and "Contact 1" ... for the
+    others (sources, people told), numbered in name order: nothing traceable, not
+    even a codename. ``real_names`` writes every name as stored."""
+    found: list[Naming] = []
+    for noun, people in (("Defender", defenders), ("Contact", others)):
+        unnamed = 0
+        for person in sorted(people, key=lambda c: (c.name.casefold(), c.id)):
+            consent = contacts.naming_consent(session, person.id)
+            if real_names or consent == ConsentValue.NAMED:
+                found.append(Naming(person, consent, person.name))
+            elif consent == ConsentValue.ANONYMISED:
+                found.append(Naming(person, consent, person.codename, "anonymised"))
+            else:
+                unnamed += 1
+                found.append(Naming(person, consent, f"{noun} {unnamed}", "no naming consent"))
+    return found
+
+
+def _codename_pattern(codename: str) -> str:
+    """A codename as typed in free text: any case, any run of spaces or dashes between its parts."""
+    parts = [re.escape(p) for p in re.split(r"[\s\-]+", codename.strip()) if p]
+    return r"(?<!\w)" + r"[\s\-]*".join(parts) + r"(?!\w)"
+
+
+@dataclass
+class _Writer:
+    """Vault text into the export: names replaced, then escaped for Markdown.
+
+    A person with no naming consent appears as "Defender 1", not even by codename:
+    officers write codenames into the text too, so those are replaced as well."""
+
+    redact: redaction.Redactor
+    shown: dict[str, str]  # contact id -> how they appear
+    codenames: dict[str, str] = field(default_factory=dict)  # codename (folded) -> stand-in
+    lines: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        forms = sorted(self.codenames, key=len, reverse=True)
+        self._codename_re = (re.compile("|".join(_codename_pattern(f) for f in forms), re.IGNORECASE)
+                             if forms else None)
+
+    def _codename(self, match: re.Match[str]) -> str:
+        key = " ".join(re.split(r"[\s\-]+", match.group(0).casefold()))
+        return self.codenames.get(key, redaction.SHARED)
+
+    def clean(self, value: object) -> str:
+        text = for_display("" if value is None else str(value))
+        if self._codename_re is not None:
+            text = self._codename_re.sub(self._codename, text)
+        return self.redact(text)
+
+    def inline(self, value: object) -> str:
+        return markdown.inline(self.clean(value))
+
+    def block(self, value: object, indent: str = "") -> str:
+        return markdown.block(self.clean(value), indent)
+
+    def person(self, contact_id: str | None) -> str | None:
+        return markdown.inline(self.shown[contact_id]) if contact_id in self.shown else None
+
+
+def _people(session: Session, detail: threats.CaseDetail) -> list[Contact]:
+    """The contacts linked to the case other than its defenders: sources, people told."""
+    ids = {s.contact_id for s in detail.sources} | {f.contact_id for f in detail.feedback}
+    ids -= {d.id for d in detail.defenders} | {None}
+    found = [session.get(Contact, contact_id) for contact_id in sorted(ids, key=str)]
+    return [c for c in found if c is not None]
+
+
+def _amount(value: float | None, currency: str) -> str | None:
+    if value is None:
+        return None
+    shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    return f"{shown} {markdown.inline(currency)}"
+
+
+def _local(value: datetime) -> datetime:
+    """A stored timestamp (UTC; naive means UTC) on the officer's clock."""
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone()
+
+
+def _utc_offset(value: datetime) -> str:
+    minutes = int((value.utcoffset() or timedelta(0)).total_seconds() // 60)
+    hours, mins = divmod(abs(minutes), 60)
+    return f"UTC{'+' if minutes >= 0 else '-'}{hours:02d}:{mins:02d}"
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else "-"
+
+
+def export_case_markdown(session: Session, case_id: str, *, real_names: bool = False) -> str:
+    """The case summary in Markdown (see the module's docstring); NotFound for an unknown id."""
+    detail = threats.case_detail(session, case_id)
+    case = detail.case
+    naming = case_naming(session, detail.defenders, _people(session, detail), real_names=real_names)
+    w = _Writer(redaction.Redactor([(n.contact.name, None if n.withheld is None else n.shown) for n in naming]),
+                {n.contact.id: n.shown for n in naming},
+                {" ".join(re.split(r"[\s\-]+", n.contact.codename.strip().casefold())): n.shown
+                 for n in naming if n.withheld and n.shown != n.contact.codename})
+    out = w.lines
+    now = datetime.now().astimezone()
+    out += [
+        f"# Threat case: {w.inline(case.title)}",
+        "",
+        f"Written {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by hrd-tui. Times are local ({_utc_offset(now)}).",
+        "",
+        "## Case",
+        "",
+    ]
+    latest = detail.latest
+    perpetrator = reference.label("perpetrator", case.perpetrator)
+    if case.perpetrator_note.strip():
+        perpetrator += f" ({w.clean(case.perpetrator_note)})"
+    rows: list[tuple[str, object]] = [
+        ("Status", reference.label("case_status", case.status)),
+        ("Urgency", reference.label("urgency", case.urgency)),
+        ("Opened", _day(case.opened_on)),
+        ("Closed", _day(case.closed_on)),
+        ("Defenders", ", ".join(w.shown[d.id] for d in detail.defenders) or "none recorded"),
+        ("Alleged perpetrator", perpetrator),
+        ("Threat types", "; ".join(reference.label("threat_type", t) for t in detail.threat_types) or "-"),
+        ("Latest risk", f"{reference.label('risk_level', latest.risk_level)} ({latest.assessed_on})"
+         if latest else "not assessed yet"),
+    ]
+    out += markdown.table(("Field", "Value"), rows)
+    out += ["", "## Summary", "", w.block(case.summary) or "-"]
+    _assessments(w, detail)
+    _analyses(w, detail)
+    _sources(w, detail)
+    _consents(w, detail)
+    _actions(session, w, detail.actions)
+    _referrals(session, w, detail.referrals)
+    _coordination(w, detail)
+    _feedback(w, detail)
+    _timeline(w, detail)
+    out += ["", "## Outcome", "", w.block(case.outcome) or ("-" if case.closed_on else "The case is open.")]
+    out += ["", "## Redaction", "", _redaction_summary(naming, real_names=real_names)]
+    return for_display("\n".join(out)) + "\n"
+
+
+def _assessments(w: _Writer, detail: threats.CaseDetail) -> None:
+    out = w.lines
+    out += ["", "## Risk assessments", ""]
+    if not detail.assessments:
+        out.append("Not assessed yet.")
+        return
+    trend = " -> ".join(f"{reference.label('risk_level', a.risk_level)} ({a.assessed_on})" for a in detail.assessments)
+    out += [f"Trend, oldest to newest: {trend}.", ""]
+    for a in detail.assessments:
+        out.append(f"- {a.assessed_on}: T{a.threat} V{a.vulnerability} C{a.capacity}, "
+                   f"{reference.label('risk_level', a.risk_level)}. "
+                   f"{markdown.inline(threats.risk_reasoning(a.threat, a.vulnerability, a.capacity))}")
+        if a.reasoning.strip():
+            out.append(f"  - Reasoning: {w.block(a.reasoning, ' ' * 4)}")
+
+
+def _analyses(w: _Writer, detail: threats.CaseDetail) -> None:
+    out = w.lines
+    out += ["", "## Threat analyses", ""]
+    if not detail.analyses:
+        out.append("No threat analysed yet.")
+        return
+    for n, analysis in enumerate(detail.analyses, 1):
+        what = reference.label("threat_type", analysis.threat_type) if analysis.threat_type else "Threat"
+        out += [f"### {n}. {what}", ""]
+        for name, heading in ANALYSIS_STEPS:
+            out.append(f"- {heading}: {w.block(getattr(analysis, name), '  ') or '-'}")
+        out.append("")
+    out.pop()
+
+
+def _sources(w: _Writer, detail: threats.CaseDetail) -> None:
+    out = w.lines
+    out += ["", "## Sources", ""]
+    warning = threats.source_warning(detail.sources)
+    if warning:
+        out += [f"**Warning:** {warning}", ""]
+    for s in detail.sources:
+        who = w.person(s.contact_id)
+        out.append(f"- {s.received_on}: reliability {s.reliability.value} "
+                   f"({reference.label('reliability', s.reliability)}), credibility {s.credibility.value} "
+                   f"({reference.label('credibility', s.credibility)})" + (f", from {who}" if who else "")
+                   + f": {w.block(s.description, '  ')}")
+    if not detail.sources:
+        out.pop()  # the warning says it
+
+
+def _consents(w: _Writer, detail: threats.CaseDetail) -> None:
+    out = w.lines
+    out += ["", "## Consent to act on their behalf", ""]
+    for entry in detail.consents:
+        who = markdown.inline(w.shown[entry.contact.id])
+        record = entry.record
+        if record is None:
+            out.append(f"- {who}: none recorded (acting for them needs their consent, or an emergency justification)")
+            continue
+        how = f", {w.inline(record.how)}" if record.how.strip() else ""
+        line = f"- {who}: {reference.label('consent_value', record.value).lower()} on {record.given_on}{how}"
+        out.append(line + (f". {w.inline(record.note)}" if record.note.strip() else ""))
+    if not detail.consents:
+        out.append("No defender recorded.")
+
+
+def _rests_on(session: Session, record_id: str | None, justification: str, w: _Writer) -> str | None:
+    """What acting for the defenders rests on: their consent, or the recorded justification."""
+    if record_id:
+        record = session.get(ConsentRecord, record_id)
+        return f"the defenders' recorded consent ({record.given_on})" if record else "the defenders' recorded consent"
+    if justification.strip():
+        return f"NO consent; emergency justification: {w.block(justification, '    ')}"
+    return None
+
+
+def _actions(session: Session, w: _Writer, actions: Sequence[CaseAction]) -> None:
+    out = w.lines
+    out += ["", "## Actions", ""]
+    for a in actions:
+        parts = [f"{reference.label('action_category', a.category)}", f"owner {w.inline(a.owner) or '-'}",
+                 f"due {_day(a.due_on)}"]
+        if a.done_on:
+            parts.append(f"done {a.done_on}")
+        out.append(f"- [{reference.label('action_status', a.status)}] {w.inline(a.title)} ({'; '.join(parts)})")
+        if a.on_behalf:
+            rests = _rests_on(session, a.consent_record_id, a.emergency_justification, w)
+            if rests is None:
+                rests = ("consent not recorded yet: needed before it starts" if a.status == ActionStatus.PLANNED
+                         else "nothing recorded")
+            out.append(f"  - On the defenders' behalf: {rests}")
+        if a.note.strip():
+            out.append(f"  - Note: {w.block(a.note, ' ' * 4)}")
+    if not actions:
+        out.append("No action recorded.")
+
+
+def _referrals(session: Session, w: _Writer, referrals: Sequence[Referral]) -> None:
+    out = w.lines
+    out += ["", "## Referrals", ""]
+    for r in referrals:
+        resource = session.get(Resource, r.resource_id)
+        name = markdown.inline(resource.name if resource else r.resource_id)
+        parts = [f"status {reference.label('referral_status', r.status).lower()}"]
+        for label, amount in (("requested", r.amount_requested), ("granted", r.amount_granted)):
+            if (shown := _amount(amount, r.currency)) is not None:
+                parts.append(f"{label} {shown}")
+        for label, day in (("sent", r.sent_on), ("decision expected", r.expected_decision_on),
+                           ("decided", r.decision_on)):
+            if day:
+                parts.append(f"{label} {day}")
+        out.append(f"- {name}, for {reference.label('referral_purpose', r.purpose).lower()} ({'; '.join(parts)})")
+        if r.outcome.strip():
+            out.append(f"  - Outcome: {w.block(r.outcome, ' ' * 4)}")
+        rests = _rests_on(session, r.consent_record_id, r.emergency_justification, w)
+        if rests is None and r.status == ReferralStatus.DRAFT:
+            rests = "consent not recorded yet: needed before it is sent"
+        if rests:
+            out.append(f"  - Rests on: {rests}")
+    if not referrals:
+        out.append("No referral made.")
+
+
+def _coordination(w: _Writer, detail: threats.CaseDetail) -> None:
+    out = w.lines
+    out += ["", "## Coordination with like-minded missions", ""]
+    for c in detail.coordination:
+        line = f"- {c.on}, {reference.label('coordination_kind', c.kind).lower()}: {w.inline(c.missions)}"
+        if c.role.strip():
+            line += f". {w.block(c.role, '  ')}"
+        out.append(line)
+        if c.note.strip():
+            out.append(f"  - Note: {w.block(c.note, ' ' * 4)}")
+    if not detail.coordination:
+        out.append("None recorded.")
+
+
+def _feedback(w: _Writer, detail: threats.CaseDetail) -> None:
+    out = w.lines
+    out += ["", "## Feedback to the defenders", ""]
+    for f in detail.feedback:
+        who = w.person(f.contact_id)
+        how = f" ({w.inline(f.how)})" if f.how.strip() else ""
+        out.append(f"- {f.told_on}, told {who or 'the defenders'}{how}: {w.block(f.what, '  ')}")
+    if not detail.feedback:
+        out.append("No feedback recorded: the defenders were not told what was done, or it was not noted.")
+
+
+def _timeline(w: _Writer, detail: threats.CaseDetail) -> None:
+    out = w.lines
+    out += ["", "## Timeline (oldest first)", ""]
+    for event in reversed(detail.timeline):
+        out.append(f"- {_local(event.occurred_at):%Y-%m-%d %H:%M} [{reference.label('timeline_kind', event.kind)}] "
+                   f"{w.block(event.text, '  ')}")
+    if not detail.timeline:
+        out.append("No event recorded.")
+
+
+def _redaction_summary(naming: Sequence[Naming], *, real_names: bool) -> str:
+    if not naming:
+        return "No one is linked to this case; no names were withheld."
+    if real_names:
+        return ("Real names: everyone linked to the case is named as stored, whatever their naming consent. "
+                "This copy can endanger them: keep it as safe as the vault.")
+    withheld = [n for n in naming if n.withheld]
+    if not withheld:
+        return "No names withheld: everyone linked to the case consented to be named."
+    listed = ", ".join(f"{markdown.inline(n.shown)} ({n.withheld})" for n in withheld)
+    return (f"{len(withheld)} name{'s' if len(withheld) != 1 else ''} withheld: {listed}. "
+            "Each withheld name (and each part of it) is replaced by the stand-in wherever it appeared in the text. "
+            "Other people named in free text (officials, relatives, counsel) are written as typed: check before sending.")
