@@ -21,18 +21,16 @@ nothing is written, so it works on a vault opened read-only.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session
 
 from hrd_tui.models import CaseAction, ConsentRecord, Contact, Referral, Resource
 from hrd_tui.sanitize import for_display
-from hrd_tui.services import contacts, markdown, redaction, reference, threats
-from hrd_tui.services.trials import Naming
-from hrd_tui.vocab import ActionStatus, ConsentValue, ReferralStatus
+from hrd_tui.services import markdown, redaction, reference, threats
+from hrd_tui.services.redaction import Naming
+from hrd_tui.vocab import ActionStatus, ReferralStatus
 
 #: The five steps of a threat analysis, in order, with their headings.
 ANALYSIS_STEPS: tuple[tuple[str, str], ...] = (
@@ -46,67 +44,17 @@ ANALYSIS_STEPS: tuple[tuple[str, str], ...] = (
 
 def case_naming(session: Session, defenders: Sequence[Contact], others: Sequence[Contact], *,
                 real_names: bool = False) -> list[Naming]:
-    """How each person of a case appears in the export, by their naming consent:
-    "named" -> the name; "anonymised" -> the codename; "never" (the default) ->
-    "Defender 1", "Defender 2" ... for the defenders and "Contact 1" ... for the
-    others (sources, people told), numbered in name order: nothing traceable, not
-    even a codename. ``real_names`` writes every name as stored."""
-    found: list[Naming] = []
-    for noun, people in (("Defender", defenders), ("Contact", others)):
-        unnamed = 0
-        for person in sorted(people, key=lambda c: (c.name.casefold(), c.id)):
-            consent = contacts.naming_consent(session, person.id)
-            if real_names or consent == ConsentValue.NAMED:
-                found.append(Naming(person, consent, person.name))
-            elif consent == ConsentValue.ANONYMISED:
-                found.append(Naming(person, consent, person.codename, "anonymised"))
-            else:
-                unnamed += 1
-                found.append(Naming(person, consent, f"{noun} {unnamed}", "no naming consent"))
-    return found
+    """How each person of a case appears in the export, by their naming consent
+    (redaction.report_naming): "Defender 1" ... for the defenders, "Contact 1" ... for
+    the others (sources, people told), each numbered in name order."""
+    def by_name(people: Sequence[Contact]) -> list[Contact]:
+        return sorted(people, key=lambda c: (c.name.casefold(), c.id))
+
+    return (redaction.report_naming(session, by_name(defenders), real_names=real_names, noun="Defender")
+            + redaction.report_naming(session, by_name(others), real_names=real_names, noun="Contact"))
 
 
-def _codename_pattern(codename: str) -> str:
-    """A codename as typed in free text: any case, any run of spaces or dashes between its parts."""
-    parts = [re.escape(p) for p in re.split(r"[\s\-]+", codename.strip()) if p]
-    return r"(?<!\w)" + r"[\s\-]*".join(parts) + r"(?!\w)"
-
-
-@dataclass
-class _Writer:
-    """Vault text into the export: names replaced, then escaped for Markdown.
-
-    A person with no naming consent appears as "Defender 1", not even by codename:
-    officers write codenames into the text too, so those are replaced as well."""
-
-    redact: redaction.Redactor
-    shown: dict[str, str]  # contact id -> how they appear
-    codenames: dict[str, str] = field(default_factory=dict)  # codename (folded) -> stand-in
-    lines: list[str] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        forms = sorted(self.codenames, key=len, reverse=True)
-        self._codename_re = (re.compile("|".join(_codename_pattern(f) for f in forms), re.IGNORECASE)
-                             if forms else None)
-
-    def _codename(self, match: re.Match[str]) -> str:
-        key = " ".join(re.split(r"[\s\-]+", match.group(0).casefold()))
-        return self.codenames.get(key, redaction.SHARED)
-
-    def clean(self, value: object) -> str:
-        text = for_display("" if value is None else str(value))
-        if self._codename_re is not None:
-            text = self._codename_re.sub(self._codename, text)
-        return self.redact(text)
-
-    def inline(self, value: object) -> str:
-        return markdown.inline(self.clean(value))
-
-    def block(self, value: object, indent: str = "") -> str:
-        return markdown.block(self.clean(value), indent)
-
-    def person(self, contact_id: str | None) -> str | None:
-        return markdown.inline(self.shown[contact_id]) if contact_id in self.shown else None
+_Writer = redaction.ReportText
 
 
 def _people(session: Session, detail: threats.CaseDetail) -> list[Contact]:
@@ -144,10 +92,7 @@ def export_case_markdown(session: Session, case_id: str, *, real_names: bool = F
     detail = threats.case_detail(session, case_id)
     case = detail.case
     naming = case_naming(session, detail.defenders, _people(session, detail), real_names=real_names)
-    w = _Writer(redaction.Redactor([(n.contact.name, None if n.withheld is None else n.shown) for n in naming]),
-                {n.contact.id: n.shown for n in naming},
-                {" ".join(re.split(r"[\s\-]+", n.contact.codename.strip().casefold())): n.shown
-                 for n in naming if n.withheld and n.shown != n.contact.codename})
+    w = _Writer(naming)
     out = w.lines
     now = datetime.now().astimezone()
     out += [

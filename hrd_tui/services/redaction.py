@@ -28,6 +28,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlmodel import Session
+
+from hrd_tui.models import Contact
+from hrd_tui.sanitize import for_display
+from hrd_tui.services import contacts, markdown
+from hrd_tui.vocab import ConsentValue
 
 #: Name parts that are also ordinary words: never matched on their own.
 PARTICLES = frozenset({
@@ -143,3 +151,87 @@ class Redactor:
             last = end
         pieces.append(text[last:])
         return "".join(pieces)
+
+
+# -- who is named in a report, and how ------------------------------------------------------
+@dataclass(frozen=True)
+class Naming:
+    """How one person appears in a report: ``shown`` is their name when they consented
+    to be named (or real names were asked for), else a stand-in."""
+
+    contact: Contact
+    consent: ConsentValue  # the naming consent in force
+    shown: str
+    withheld: str | None = None  # why the name is withheld: "no naming consent" or "anonymised"
+
+
+def report_naming(session: Session, people: Sequence[Contact], *, real_names: bool = False,
+                  noun: str = "Defendant") -> list[Naming]:
+    """Naming consent decides, per person: "named" -> the name; "anonymised" -> the
+    codename; "never" (the default when nothing is recorded) -> "<noun> 1", "<noun> 2"
+    ... in the order given: nothing that could be traced back, not even a codename.
+    ``real_names`` writes every name as stored."""
+    found: list[Naming] = []
+    unnamed = 0
+    for person in people:
+        consent = contacts.naming_consent(session, person.id)
+        if real_names or consent == ConsentValue.NAMED:
+            found.append(Naming(person, consent, person.name))
+        elif consent == ConsentValue.ANONYMISED:
+            found.append(Naming(person, consent, person.codename, "anonymised"))
+        else:
+            unnamed += 1
+            found.append(Naming(person, consent, f"{noun} {unnamed}", "no naming consent"))
+    return found
+
+
+def _codename_key(codename: str) -> str:
+    return " ".join(re.split(r"[\s\-]+", codename.strip().casefold()))
+
+
+def _codename_pattern(codename: str) -> str:
+    """A codename as typed in free text: any case, any run of spaces or dashes between its parts."""
+    parts = [re.escape(p) for p in re.split(r"[\s\-]+", codename.strip()) if p]
+    return r"(?<!\w)" + r"[\s\-]*".join(parts) + r"(?!\w)"
+
+
+@dataclass
+class ReportText:
+    """Vault text into a Markdown report: names replaced, then escaped for Markdown.
+
+    A person with no naming consent appears as "Defendant 1", not even by codename:
+    officers write codenames into notes too, so those are replaced as well."""
+
+    naming: Sequence[Naming]
+    lines: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.redact = Redactor([(n.contact.name, None if n.withheld is None else n.shown) for n in self.naming])
+        self.shown = {n.contact.id: n.shown for n in self.naming}
+        self.codenames = {_codename_key(n.contact.codename): n.shown
+                          for n in self.naming if n.withheld and n.shown != n.contact.codename}
+        forms = sorted(self.codenames, key=len, reverse=True)
+        self._codename_re = (re.compile("|".join(_codename_pattern(f) for f in forms), re.IGNORECASE)
+                             if forms else None)
+
+    def _codename(self, match: re.Match[str]) -> str:
+        return self.codenames.get(_codename_key(match.group(0)), SHARED)
+
+    def clean(self, value: object) -> str:
+        text = for_display("" if value is None else str(value))
+        if self._codename_re is not None:
+            text = self._codename_re.sub(self._codename, text)
+        return self.redact(text)
+
+    def inline(self, value: object) -> str:
+        return markdown.inline(self.clean(value))
+
+    def block(self, value: object, indent: str = "") -> str:
+        return markdown.block(self.clean(value), indent)
+
+    def cell(self, value: object) -> str:
+        return markdown.cell(self.clean(value))
+
+    def person(self, contact_id: str | None) -> str | None:
+        """How a linked contact is written (None: not one of the report's people)."""
+        return markdown.inline(self.shown[contact_id]) if contact_id in self.shown else None

@@ -12,7 +12,7 @@ and that holds inside free text too.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -31,7 +31,14 @@ from hrd_tui.models import (
     TrialNote,
 )
 from hrd_tui.sanitize import for_display
-from hrd_tui.services import base, checklists, contacts, markdown, redaction, reference, search
+from hrd_tui.services import (
+    base,
+    checklists,
+    markdown,
+    redaction,
+    reference,
+    search,
+)
 from hrd_tui.vocab import ConsentValue, ItemStatus, NoteTag, TrialStatus
 
 #: The shipped template a hearing's fair-trial checklist is run from.
@@ -439,54 +446,12 @@ def notes_by_item(session: Session, run: ChecklistRun) -> dict[str, list[NoteLin
 
 # -- the hearing report ------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Naming:
-    """How one defendant appears in a report: ``shown`` is their name when they
-    consented to be named (or real names were asked for), else a stand-in."""
-
-    contact: Contact
-    consent: ConsentValue  # the naming consent in force
-    shown: str
-    withheld: str | None = None  # why the name is withheld: "no naming consent" or "anonymised"
+Naming = redaction.Naming
+report_naming = redaction.report_naming
 
 
-def report_naming(session: Session, people: Sequence[Contact], *, real_names: bool = False) -> list[Naming]:
-    """Naming consent decides, per defendant: "named" -> the name; "anonymised" -> the
-    codename; "never" (the default when nothing is recorded) -> "Defendant 1",
-    "Defendant 2" ... (numbered in name order): nothing that could be traced back,
-    not even a codename. ``real_names`` writes every name as stored."""
-    found: list[Naming] = []
-    unnamed = 0
-    for person in people:
-        consent = contacts.naming_consent(session, person.id)
-        if real_names or consent == ConsentValue.NAMED:
-            found.append(Naming(person, consent, person.name))
-        elif consent == ConsentValue.ANONYMISED:
-            found.append(Naming(person, consent, person.codename, "anonymised"))
-        else:
-            unnamed += 1
-            found.append(Naming(person, consent, f"Defendant {unnamed}", "no naming consent"))
-    return found
-
-
-@dataclass
-class _Report:
+class _Report(redaction.ReportText):
     """The pieces every section of a hearing report needs: how to write vault text."""
-
-    redact: redaction.Redactor
-    lines: list[str] = field(default_factory=list)
-
-    def clean(self, value: object) -> str:
-        return self.redact(for_display("" if value is None else str(value)))
-
-    def inline(self, value: object) -> str:
-        return markdown.inline(self.clean(value))
-
-    def block(self, value: object, indent: str = "") -> str:
-        return markdown.block(self.clean(value), indent)
-
-    def cell(self, value: object) -> str:
-        return markdown.cell(self.clean(value))
 
     def note(self, line: NoteLine, *, started: datetime) -> str:
         """"10:24 [Testimony] text (corrected; original: ...)", local time (with the date
@@ -521,7 +486,7 @@ def export_hearing_markdown(session: Session, hearing_id: str, *, real_names: bo
     hearing = base.get(session, Hearing, hearing_id)
     trial = base.get(session, Trial, hearing.trial_id)
     naming = report_naming(session, defendants_of(session, trial.id), real_names=real_names)
-    report = _Report(redaction.Redactor([(n.contact.name, None if n.withheld is None else n.shown) for n in naming]))
+    report = _Report(naming)
     start = _local(hearing.starts_at)
     out = report.lines
     out += [

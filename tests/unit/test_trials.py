@@ -335,6 +335,9 @@ def test_a_defendant_without_consent_is_never_named_anywhere(opened: vault.Vault
         assert "Finding: Defendant 1 in handcuffs until the judge asked" in md
         assert "- Defendant 1 (no naming consent)\n- Heron-555 (anonymised)" in md
         assert "2 names withheld: Defendant 1 (no naming consent), Heron-555 (anonymised)." in md
+        # Her codename typed into a note is withheld too: without naming consent, not even that.
+        trials.add_note(s, hearing, f"{marisol.codename.lower()} smiles at her family")
+        assert "Defendant 1 smiles at her family" in trials.export_hearing_markdown(s, hearing.id)
 
         # Named by consent: the name is written; real names: every name, with a warning for those without consent.
         contacts.record_consent(s, marisol, {"scope": "naming", "value": "named", "given_on": DAY + timedelta(days=1), "how": "Signal"})
