@@ -256,10 +256,10 @@ def _detention_case(session: Session, today: date, people: dict[str, Contact]) -
                                                     "amount_requested": 4000, "sent_on": _day(today, -20), "expected_decision_on": _day(today, -10)})
     base.update(session, referral, {"status": ReferralStatus.GRANTED, "amount_granted": 3500, "decision_on": _day(today, -12),
                                     "outcome": "Covers defence costs to the first-instance verdict."})
-    threats.add_coordination(session, case, {"kind": "engaged", "missions": "Embassy of Norland (Fjord-110)", "on": _day(today, -21),
+    threats.add_coordination(session, case, {"kind": "engaged", "missions": "Embassy of Norland (Fjord-110)", "on_date": _day(today, -21),
                                              "role": "Norland observes every hearing with us; we raise the detention with the Ministry."})
     threats.add_coordination(session, case, {"kind": "joint_statement", "missions": "Norland, and two other like-minded missions",
-                                             "on": _day(today, -15), "role": "Joint local statement on the right to peaceful protest; no names."})
+                                             "on_date": _day(today, -15), "role": "Joint local statement on the right to peaceful protest; no names."})
     threats.record_feedback(session, case, {"contact_id": people["jose"].id, "told_on": _day(today, -17),
                                             "what": "The Ministry meeting and the Lifeline application.", "how": "Through Cedar-505, in person."})
     return case

@@ -36,8 +36,6 @@ from hrd_tui.services.history import VaultSession as Session
 from hrd_tui.vocab import (
     ActionStatus,
     CaseStatus,
-    ConsentScope,
-    ConsentValue,
     CoordinationKind,
     Credibility,
     Perpetrator,
@@ -71,11 +69,12 @@ class CaseFormScreen(FormScreen):
         Binding("f3", "find_contact", "Find contact", id="case_form.find"),
         Binding("f4", "new_contact", "New contact", id="case_form.new_contact"),
     ]
-    masked_when_discreet = ("title",)
+    masked_when_discreet = ("title", "perpetrator_note", "first_event")
 
-    def __init__(self, case_id: str | None) -> None:
+    def __init__(self, case_id: str | None, *, closed: bool = False) -> None:
         super().__init__(classes="form-screen")
         self.case_id = case_id
+        self.closed = closed  # a closed case keeps its status: x on the case reopens it
         self.editing = case_id is not None
         self.title_text = "Edit threat case" if case_id else "New threat case"
         self.draft_prefix = f"case:{case_id or 'new'}"
@@ -92,7 +91,7 @@ class CaseFormScreen(FormScreen):
                 FieldSpec("first_event", "What happened (the first timeline entry)", draft=True),
                 FieldSpec("first_event_at", "When it happened", "datetime", placeholder="now, HH:MM or YYYY-MM-DD HH:MM"),
             ]
-        else:
+        elif not self.closed:
             open_statuses = tuple((v, label) for v, label in choices("case_status", CaseStatus) if v != CaseStatus.CLOSED)
             fields.append(FieldSpec("status", "Status (x on the case closes it)", "choice", open_statuses, required=True))
         return fields + [
@@ -212,8 +211,6 @@ class RiskFormScreen(GuidedFormScreen):
 
     def store(self, session: Session, values: dict[str, Any]) -> str:
         case = base.get(session, ThreatCase, self.case_id)
-        if self.editing:
-            raise AssertionError("assessments are never edited")
         ratings = {k: int(values[k]) for k in ("threat", "vulnerability", "capacity")}
         return threats.assess_risk(session, case, {**values, **ratings}).id
 
@@ -471,7 +468,7 @@ class SourceModal(CaseModal):
             values["contact_id"] = contacts.by_codenames(session, [codename], "contact")[0].id if codename else None
         if self.source_id is None:
             return threats.add_source(session, self.case(session), values).id
-        return base.update(session, base.get(session, Source, self.source_id), values).id
+        return threats.update_source(session, base.get(session, Source, self.source_id), values).id
 
 
 class CoordinationModal(CaseModal):
@@ -488,19 +485,18 @@ class CoordinationModal(CaseModal):
             FieldSpec("kind", "What", "choice", choices("coordination_kind", CoordinationKind), required=True),
             FieldSpec("missions", "Missions", required=True, draft=True, placeholder="e.g. Norland, Aldoria"),
             FieldSpec("role", "Who does what / what was said", draft=True),
-            FieldSpec("on", "On", "date", required=True),
+            FieldSpec("on_date", "On", "date", required=True),
             FieldSpec("note", "Note", draft=True),
         ]
 
     def initial_values(self) -> dict[str, Any]:
-        return {"kind": CoordinationKind.ENGAGED.value, "on": self.app.today()}  # type: ignore[attr-defined]
+        return {"kind": CoordinationKind.ENGAGED.value, "on_date": self.app.today()}  # type: ignore[attr-defined]
 
     def context(self, session: Session, discreet: bool) -> str:
-        shares = [(d, contacts.current_consent(session, d.id, ConsentScope.SHARE_WITH_MISSIONS))
-                  for d in threats.defenders_of(session, self.case_id)]
-        missing = [d.codename for d, c in shares if c is None or c.value != ConsentValue.GRANTED]
+        missing = threats.sharing_not_consented(session, self.case_id)
         if missing:
-            return f"Careful: no consent to share the case with other missions from {', '.join(missing)}."
+            return (f"Careful: no consent to share the case with other missions from {', '.join(missing)}; "
+                    "the timeline will say so.")
         return ""
 
     def store(self, session: Session, values: dict[str, Any]) -> str:

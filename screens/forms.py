@@ -11,14 +11,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from hrd_tui.screens.widgets.confirm import ConfirmModal
+from hrd_tui.screens.widgets.record_form import FieldSpec, RecordForm
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from hrd_tui.errors import HrdError, ValidationError
-from hrd_tui.screens.widgets.confirm import ConfirmModal
-from hrd_tui.screens.widgets.record_form import FieldSpec, RecordForm
 from hrd_tui.services import reference
 from hrd_tui.services.history import VaultSession as Session
 
@@ -122,4 +122,5 @@ class FormScreen(FormActions, Screen[str | None]):
 
     def mask(self, discreet: bool) -> None:
         for name in self.masked_when_discreet:
-            self.query_one(f"#field-{name}", Input).password = discreet
+            for field in self.query(f"#field-{name}").results(Input):  # a field only some forms have
+                field.password = discreet

@@ -45,7 +45,7 @@ from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from hrd_tui.errors import HrdError, ValidationError
-from hrd_tui.models import CaseAction, ThreatCase
+from hrd_tui.models import CaseAction, Contact, Referral, ThreatCase
 from hrd_tui.services import base, case_list, redaction, reference, threats
 from hrd_tui.services.case_list import CaseFilter, CaseRow
 from hrd_tui.vocab import (
@@ -297,7 +297,6 @@ ACTION_MARK = {ActionStatus.PLANNED: "[ ]", ActionStatus.DOING: "[~]", ActionSta
                ActionStatus.NOT_APPLICABLE: "[-]"}
 #: What space moves an action on to.
 NEXT_STATUS = {ActionStatus.PLANNED: ActionStatus.DOING, ActionStatus.DOING: ActionStatus.DONE}
-HIDDEN = "(hidden in discreet mode)"
 
 
 class CaseScreen(Screen[None]):
@@ -320,7 +319,7 @@ class CaseScreen(Screen[None]):
         Binding("u", "feedback", "Told", id="case.feedback", show=False, tooltip="Record what the defender was told"),
         Binding("e", "edit", "Edit", id="case.edit", show=False, tooltip="Edit the case"),
         Binding("x", "close", "Close", id="case.close", show=False, tooltip="Close the case with its outcome (or reopen it)"),
-        Binding("escape,left", "back", "Back", id="case.back"),
+        Binding("escape,left,ctrl+g", "back", "Back", id="case.back", priority=True, key_display="esc"),
     ]
 
     def __init__(self, case_id: str) -> None:
@@ -342,8 +341,8 @@ class CaseScreen(Screen[None]):
             yield fixed_table("case-actions", [("", 3), ("Action", 32), ("Owner", 10), ("Due", 11), ("Gate", 9)])
             yield VaultText("", id="case-action-detail")
             yield Static("Referrals (Enter edits, f adds)", classes="case-heading", markup=False)
-            yield fixed_table("case-referrals", [("Resource", 20), ("For", 10), ("Status", 12), ("Asked/granted", 13),
-                                                 ("Answer due", 11)])
+            yield fixed_table("case-referrals", [("Resource", 16), ("For", 9), ("Status", 12), ("Asked/granted", 13),
+                                                 ("Answer due", 11), ("Gate", 7)])
             yield Static("Sources (Enter edits, s adds)", classes="case-heading", markup=False)
             yield VaultText("", id="case-source-warning")
             yield fixed_table("case-sources", [("Received", 10), ("Rating", 6), ("Source", 54)])
@@ -360,7 +359,20 @@ class CaseScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.watch(self.app, "discreet", self.show)
-        self.query_one("#case-actions", DataTable).focus(scroll_visible=False)  # the top of the case first
+        # The top of the case first; tab goes to the actions (and shows them) before space can move one.
+        self.query_one("#case-body").focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Space moves an action on only when the actions are in front of the officer."""
+        if action == "advance":
+            return self.query_one("#case-actions", DataTable).has_focus or None
+        return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def on_descendant_blur(self) -> None:
+        self.refresh_bindings()
 
     def on_screen_resume(self) -> None:
         self.show(self.app.discreet)  # type: ignore[attr-defined]
@@ -376,9 +388,8 @@ class CaseScreen(Screen[None]):
             names = {r.id: r.name for r in threats.resources(session)}
         c = d.case
         self.closed = c.status == CaseStatus.CLOSED
-        # Names of the defenders inside free text become codenames in discreet mode.
-        text: Callable[[str], str] = (redaction.Redactor([(p.name, p.codename) for p in d.defenders])
-                                      if discreet else (lambda s: s))
+        # Names of the people of the case inside free text become codenames in discreet mode.
+        text = self._discreet_text(d.people if discreet else [])
         mark = urgency_cell(c.urgency).strip()
         self.query_one("#case-title", VaultText).set_text(f"{mark} | {d.label(discreet=discreet)}")
         self._show_warning(d, day)
@@ -392,7 +403,8 @@ class CaseScreen(Screen[None]):
         self._fill("#case-referrals", [
             (r.id, names.get(r.resource_id, r.resource_id), reference.label("referral_purpose", r.purpose),
              reference.label("referral_status", r.status), self._amounts(r.amount_requested, r.amount_granted),
-             self._answer_due(threats.referral_due_on(r), day)) for r in d.referrals], "No referrals.")
+             self._answer_due(threats.referral_due_on(r), day), self._referral_gate(r)) for r in d.referrals],
+            "No referrals.")
         warning = threats.source_warning(d.sources)
         self.query_one("#case-source-warning", VaultText).set_text(f"! {warning}" if warning else "")
         self.query_one("#case-source-warning", VaultText).display = bool(warning)
@@ -403,7 +415,7 @@ class CaseScreen(Screen[None]):
             (a.id, reference.label("threat_type", a.threat_type) if a.threat_type else "(general)", text(a.facts) or "-")
             for a in d.analyses], "Not analysed yet (y).")
         self.query_one("#case-coordination", VaultText).set_text("\n".join(
-            f"{x.on}  {reference.label('coordination_kind', x.kind)}: {text(x.missions)}"
+            f"{x.on_date}  {reference.label('coordination_kind', x.kind)}: {text(x.missions)}"
             + (f" — {text(x.role)}" if x.role else "") for x in d.coordination) or "None yet.")
         self.query_one("#case-feedback", VaultText).set_text("\n".join(
             f"{f.told_on}  {text(f.what)}" + (f" ({text(f.how)})" if f.how else "") for f in d.feedback)
@@ -413,6 +425,13 @@ class CaseScreen(Screen[None]):
         indicator = self.query_one("#discreet-indicator", Static)
         indicator.update("DISCREET: codenames only" if discreet else "")
         indicator.display = discreet
+
+    @staticmethod
+    def _discreet_text(people: list[Contact]) -> Callable[[str], str]:
+        """Free text with these people's names as their codenames (none: as written)."""
+        if not people:
+            return lambda value: value
+        return redaction.Redactor([(p.name, p.codename) for p in people])
 
     def _show_warning(self, d: threats.CaseDetail, day: date) -> None:
         """What must not be missed, above everything: missing consent, stale risk."""
@@ -475,6 +494,12 @@ class CaseScreen(Screen[None]):
         return "consent" if action.consent_record_id else "needs OK"
 
     @staticmethod
+    def _referral_gate(referral: Referral) -> str:
+        if referral.emergency_justification.strip():
+            return "JUSTIF."
+        return "consent" if referral.consent_record_id else "-"
+
+    @staticmethod
     def _amounts(asked: float | None, granted: float | None) -> str:
         def amount(value: float | None) -> str:
             return "-" if value is None else f"{value:,.0f}"
@@ -510,9 +535,8 @@ class CaseScreen(Screen[None]):
             a = session.get(CaseAction, action_id)
             if a is None:
                 return
-            defenders = threats.defenders_of(session, a.case_id)
-        text = (redaction.Redactor([(p.name, p.codename) for p in defenders])
-                if self.app.discreet else (lambda s: s))  # type: ignore[attr-defined]
+            people = threats.case_people(session, a.case_id)
+        text = self._discreet_text(people if self.app.discreet else [])  # type: ignore[attr-defined]
         lines = [f"> {text(a.title)}"]
         if a.note:
             lines.append(f"  Note: {text(a.note)}")
@@ -604,7 +628,7 @@ class CaseScreen(Screen[None]):
         self.app.push_screen(FeedbackModal(self.case_id), self._then_show)
 
     def action_edit(self) -> None:
-        self.app.push_screen(CaseFormScreen(self.case_id), self._then_show)
+        self.app.push_screen(CaseFormScreen(self.case_id, closed=self.closed), self._then_show)
 
     def action_consent(self) -> None:
         from hrd_tui.screens.contact_form import ConsentModal

@@ -150,10 +150,12 @@ class Referral(Record, table=True):
     __table_args__ = (
         CheckConstraint("amount_requested IS NULL OR amount_requested >= 0", name=conv("ck_referral_requested_nonneg")),
         CheckConstraint("amount_granted IS NULL OR amount_granted >= 0", name=conv("ck_referral_granted_nonneg")),
-        # A referral passes the defender's details to someone else: once it leaves
-        # the draft it rests on their consent or on a recorded justification.
+        # A referral passes the defender's details to someone else: once sent it
+        # rests on their consent or on a recorded justification (a draft withdrawn
+        # before sending passed nothing on).
         CheckConstraint(
-            "status = 'draft' OR consent_record_id IS NOT NULL OR length(trim(emergency_justification)) > 0",
+            "status = 'draft' OR (status = 'withdrawn' AND sent_on IS NULL) OR consent_record_id IS NOT NULL "
+            "OR length(trim(emergency_justification)) > 0",
             name=conv("ck_referral_consent_gate"),
         ),
     )
@@ -191,7 +193,7 @@ class CaseCoordination(Record, table=True):
     kind: CoordinationKind = vocab_field(CoordinationKind, CoordinationKind.ENGAGED)
     missions: str = Field(min_length=1, max_length=2000)
     role: str = Field(default="", max_length=100_000)
-    on: date
+    on_date: date
     note: str = Field(default="", max_length=100_000)
 
 

@@ -258,7 +258,7 @@ def _coordination(w: _Writer, detail: threats.CaseDetail) -> None:
     out = w.lines
     out += ["", "## Coordination with like-minded missions", ""]
     for c in detail.coordination:
-        line = f"- {c.on}, {reference.label('coordination_kind', c.kind).lower()}: {w.inline(c.missions)}"
+        line = f"- {c.on_date}, {reference.label('coordination_kind', c.kind).lower()}: {w.inline(c.missions)}"
         if c.role.strip():
             line += f". {w.block(c.role, '  ')}"
         out.append(line)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -61,6 +61,8 @@ DUE_HORIZON_DAYS = 7
 #: A case not reassessed for longer than this is flagged (risk changes).
 REASSESS_DAYS = 14
 OPEN_ACTION = (ActionStatus.PLANNED, ActionStatus.DOING)
+#: A clock a few minutes fast is not a timeline event in the future.
+FUTURE_SLACK = timedelta(minutes=10)
 PENDING_REFERRAL = (ReferralStatus.SENT, ReferralStatus.UNDER_REVIEW)
 DECIDED_REFERRAL = (ReferralStatus.GRANTED, ReferralStatus.DECLINED)
 
@@ -171,12 +173,23 @@ def update_case(
     if defenders is not None and not defenders:
         raise ValidationError({"defenders": "a case concerns at least one defender"})
     before = (case.status, case.urgency)
+    old_people = {c.id: c.codename for c in defenders_of(session, case.id)}
+    old_types = set(threat_types_of(session, case.id))
     base.update(session, case, changes)
     if defenders is not None:
         _replace_links(session, CaseDefender, case.id, [CaseDefender(case_id=case.id, contact_id=c.id) for c in defenders])
+        added = sorted(c.codename for c in defenders if c.id not in old_people)
+        removed = sorted(code for cid, code in old_people.items() if cid not in {c.id for c in defenders})
+        if added:
+            add_event(session, case, f"Defender added: {', '.join(added)}.", TimelineKind.STATUS)
+        if removed:
+            add_event(session, case, f"Defender removed: {', '.join(removed)}.", TimelineKind.STATUS)
     if threat_types is not None:
         types = _threat_types(threat_types)
         _replace_links(session, CaseThreatType, case.id, [CaseThreatType(case_id=case.id, threat_type=t) for t in types])
+        if set(types) != old_types:
+            labels = ", ".join(reference.label("threat_type", t) for t in types) or "none"
+            add_event(session, case, f"Threat types: {labels}.", TimelineKind.STATUS)
     if case.status != before[0]:
         add_event(session, case, f"Status: {reference.label('case_status', case.status)}.", TimelineKind.STATUS)
     if case.urgency != before[1]:
@@ -237,6 +250,8 @@ def add_event(
 ) -> TimelineEvent:
     fields: dict[str, Any] = {"case_id": case.id, "text": text, "kind": kind, "ref_id": ref_id}
     if occurred_at is not None:
+        if occurred_at > datetime.now(UTC) + FUTURE_SLACK:
+            raise ValidationError({"occurred_at": "is in the future"})
         fields["occurred_at"] = occurred_at
     return base.create(session, TimelineEvent, fields)
 
@@ -304,6 +319,10 @@ def add_source(session: Session, case: ThreatCase, data: Mapping[str, Any]) -> S
     return source
 
 
+def update_source(session: Session, source: Source, changes: Mapping[str, Any]) -> Source:
+    return base.update(session, source, changes)
+
+
 def sources_of(session: Session, case_id: str) -> list[Source]:
     stmt = select(Source).where(Source.case_id == case_id).order_by(col(Source.received_on), col(Source.created_at))
     return list(session.exec(stmt))
@@ -344,39 +363,55 @@ def consents(session: Session, case_id: str) -> list[DefenderConsent]:
 
 
 def _gate(session: Session, case_id: str, justification: str, what: str) -> str | None:
-    """Acting for the defenders needs every one's recorded consent, or a recorded
-    emergency justification. Returns the consent record the action rests on (None
-    when a justification stands in for it). The schema enforces the same rule."""
+    """Acting for the defenders needs every one's recorded consent, or else a recorded
+    emergency justification. Returns the consent record the step rests on (None when
+    the justification stands in for missing consent). The schema enforces the same rule."""
+    entries = consents(session, case_id)
+    if not entries:
+        raise ValidationError({"consent": f"{what} is done for the case's defenders, and the case has none"})
+    missing = next((e for e in entries if not e.granted), None)
+    if missing is None:
+        return entries[-1].record.id if entries[-1].record else None
     if justification.strip():
         return None
-    consent_id = None
-    for entry in consents(session, case_id):
-        if not entry.granted:
-            state = entry.record.value.value if entry.record else "none recorded"
-            raise ValidationError({"consent": (
-                f"{what} needs {entry.contact.codename}'s consent to act on their behalf ({state}): "
-                "record their consent, or an emergency justification")})
-        assert entry.record is not None
-        consent_id = entry.record.id
-    return consent_id
+    state = missing.record.value.value if missing.record else "none recorded"
+    raise ValidationError({"consent": (
+        f"{what} needs {missing.contact.codename}'s consent to act on their behalf ({state}): "
+        "record their consent, or an emergency justification")})
 
 
-def _action_gate(session: Session, case_id: str, fields: Mapping[str, Any]) -> str | None:
-    if not fields.get("on_behalf") or fields.get("status", ActionStatus.PLANNED) in (
+def _set_by_gate(data: Mapping[str, Any]) -> None:
+    """What a step rests on is the gate's to say, never the caller's."""
+    if "consent_record_id" in data:
+        raise ValidationError({"consent_record_id": "is set by the consent gate"})
+
+
+def _rests_on(consent_id: str | None, justification: str) -> str:
+    return " (with consent)" if consent_id else (" (without consent: emergency justification)" if justification.strip() else "")
+
+
+def _action_needs_gate(before: CaseAction | None, after: Mapping[str, Any]) -> bool:
+    """The gate stands where an action on the defender's behalf starts (or is recorded
+    as started), becomes on their behalf while under way, or would rest on nothing. An
+    edit of a note on an action already done keeps what it rested on."""
+    if not after.get("on_behalf") or after.get("status", ActionStatus.PLANNED) in (
         ActionStatus.PLANNED, ActionStatus.NOT_APPLICABLE,
     ):
-        return None
-    return _gate(session, case_id, str(fields.get("emergency_justification") or ""), "This action")
+        return False
+    if before is None or before.status in (ActionStatus.PLANNED, ActionStatus.NOT_APPLICABLE) or not before.on_behalf:
+        return True
+    return not after.get("consent_record_id") and not str(after.get("emergency_justification") or "").strip()
 
 
 # -- actions ---------------------------------------------------------------------------------
 def add_action(session: Session, case: ThreatCase, data: Mapping[str, Any]) -> CaseAction:
+    _set_by_gate(data)
     fields = {"owner": DEFAULT_OWNER, **data, "case_id": case.id}
     if fields.get("status") == ActionStatus.DONE and not fields.get("done_on"):
         fields["done_on"] = date.today()
-    consent_id = _action_gate(session, case.id, fields)
-    if consent_id:
-        fields["consent_record_id"] = consent_id
+    if _action_needs_gate(None, fields):
+        fields["consent_record_id"] = _gate(session, case.id, str(fields.get("emergency_justification") or ""),
+                                            "This action")
     action = base.create(session, CaseAction, fields)
     add_event(session, case, f"Action added: {action.title}", TimelineKind.ACTION, action.id)
     return action
@@ -384,21 +419,31 @@ def add_action(session: Session, case: ThreatCase, data: Mapping[str, Any]) -> C
 
 def update_action(session: Session, action: CaseAction, changes: Mapping[str, Any]) -> CaseAction:
     """Edit an action: a status change goes through the gate and onto the timeline."""
+    _set_by_gate(changes)
     changes = dict(changes)
     status = changes.get("status", action.status)
+    under_way = status in (ActionStatus.DOING, ActionStatus.DONE)
+    if action.on_behalf and changes.get("on_behalf") is False and under_way:
+        raise ValidationError({"on_behalf": "it was started on the defender's behalf; that stays on record "
+                                            "(add a note instead)"})
     if status == ActionStatus.DONE and action.status != ActionStatus.DONE and not changes.get("done_on"):
         changes["done_on"] = date.today()
     if status != ActionStatus.DONE and "done_on" not in changes:
         changes["done_on"] = None
-    consent_id = _action_gate(session, action.case_id, {**action.model_dump(), **changes})
-    if consent_id:
-        changes["consent_record_id"] = consent_id
-    before = action.status
+    merged = {**action.model_dump(), **changes}
+    if _action_needs_gate(action, merged):
+        changes["consent_record_id"] = _gate(session, action.case_id,
+                                             str(merged.get("emergency_justification") or ""), "This action")
+    before_status, before_behalf = action.status, action.on_behalf
     base.update(session, action, changes)
-    if action.status != before:
-        case = base.get(session, ThreatCase, action.case_id)
-        add_event(session, case, f"Action {reference.label('action_status', action.status).lower()}: {action.title}",
-                  TimelineKind.ACTION, action.id)
+    case = base.get(session, ThreatCase, action.case_id)
+    if action.status != before_status:
+        rests = _rests_on(action.consent_record_id, action.emergency_justification) if action.on_behalf and under_way else ""
+        add_event(session, case, f"Action {reference.label('action_status', action.status).lower()}{rests}: "
+                  f"{action.title}", TimelineKind.ACTION, action.id)
+    if before_behalf != action.on_behalf:
+        add_event(session, case, ("Now on the defender's behalf: " if action.on_behalf else
+                                  "No longer on the defender's behalf: ") + action.title, TimelineKind.ACTION, action.id)
     return action
 
 
@@ -424,21 +469,30 @@ def resources(session: Session) -> list[Resource]:
 
 
 def _referral_fields(session: Session, case_id: str, fields: dict[str, Any], before: Referral | None) -> dict[str, Any]:
+    """Dates filled in as the referral moves on; what was sent stays as sent; the
+    gate where the defender's details are passed on, or would rest on nothing."""
     status = ReferralStatus(fields.get("status") or ReferralStatus.DRAFT)
     if fields.get("resource_id") and session.get(Resource, fields["resource_id"]) is None:
         raise ValidationError({"resource_id": f"no resource '{fields['resource_id']}' in data/resources.toml"})
-    if status != ReferralStatus.DRAFT and not fields.get("sent_on"):
-        fields["sent_on"] = date.today()
+    sent = before is not None and before.status != ReferralStatus.DRAFT
+    if sent:
+        assert before is not None
+        if status == ReferralStatus.DRAFT:
+            raise ValidationError({"status": "it was sent: it cannot go back to a draft (withdraw it instead)"})
+        for key in ("resource_id", "purpose"):
+            if fields.get(key) != getattr(before, key):
+                raise ValidationError({key: "cannot change once sent: withdraw it and refer again"})
+    never_sent = status == ReferralStatus.WITHDRAWN and not sent and not fields.get("sent_on")
+    if status != ReferralStatus.DRAFT and not never_sent:
+        if not fields.get("sent_on"):
+            fields["sent_on"] = date.today()
+        justification = str(fields.get("emergency_justification") or "")
+        if not sent or not (fields.get("consent_record_id") or justification.strip()):
+            fields["consent_record_id"] = _gate(session, case_id, justification, "Sending this referral")
     if status in DECIDED_REFERRAL and not fields.get("decision_on"):
         fields["decision_on"] = date.today()
     if status != ReferralStatus.GRANTED and fields.get("amount_granted"):
         raise ValidationError({"amount_granted": "only a granted referral has an amount granted"})
-    if status != ReferralStatus.DRAFT and (before is None or before.status == ReferralStatus.DRAFT or
-                                           not (before.consent_record_id or before.emergency_justification.strip())):
-        consent_id = _gate(session, case_id, str(fields.get("emergency_justification") or ""),
-                           "Sending this referral")
-        if consent_id:
-            fields["consent_record_id"] = consent_id
     return fields
 
 
@@ -448,23 +502,30 @@ def _resource_name(session: Session, resource_id: str) -> str:
 
 
 def add_referral(session: Session, case: ThreatCase, data: Mapping[str, Any]) -> Referral:
+    _set_by_gate(data)
     fields = _referral_fields(session, case.id, {**data, "case_id": case.id}, None)
     referral = base.create(session, Referral, fields)
-    add_event(session, case, f"Referral to {_resource_name(session, referral.resource_id)}: "
-              f"{reference.label('referral_status', referral.status).lower()}.", TimelineKind.REFERRAL, referral.id)
+    add_event(session, case, _referral_event(session, referral), TimelineKind.REFERRAL, referral.id)
     return referral
 
 
 def update_referral(session: Session, referral: Referral, changes: Mapping[str, Any]) -> Referral:
     """Move a referral on (draft, sent, under review, granted/declined/withdrawn), its dates filled in."""
+    _set_by_gate(changes)
     merged = _referral_fields(session, referral.case_id, {**referral.model_dump(), **changes}, referral)
     before = referral.status
     base.update(session, referral, {k: v for k, v in merged.items() if k in changes or getattr(referral, k) != v})
     if referral.status != before:
         case = base.get(session, ThreatCase, referral.case_id)
-        add_event(session, case, f"Referral to {_resource_name(session, referral.resource_id)}: "
-                  f"{reference.label('referral_status', referral.status).lower()}.", TimelineKind.REFERRAL, referral.id)
+        add_event(session, case, _referral_event(session, referral), TimelineKind.REFERRAL, referral.id)
     return referral
+
+
+def _referral_event(session: Session, referral: Referral) -> str:
+    rests = "" if referral.status == ReferralStatus.DRAFT else _rests_on(referral.consent_record_id,
+                                                                         referral.emergency_justification)
+    return (f"Referral to {_resource_name(session, referral.resource_id)}: "
+            f"{reference.label('referral_status', referral.status).lower()}{rests}.")
 
 
 def referrals_of(session: Session, case_id: str) -> list[Referral]:
@@ -488,18 +549,35 @@ def referral_overdue(referral: Referral, today: date) -> bool:
 
 # -- coordination and feedback -------------------------------------------------------------
 def add_coordination(session: Session, case: ThreatCase, data: Mapping[str, Any]) -> CaseCoordination:
-    entry = base.create(session, CaseCoordination, {"on": date.today(), **data, "case_id": case.id})
-    add_event(session, case, f"{reference.label('coordination_kind', entry.kind)}: {entry.missions}",
+    entry = base.create(session, CaseCoordination, {"on_date": date.today(), **data, "case_id": case.id})
+    unshared = sharing_not_consented(session, case.id)
+    note = f" (without consent to share the case from {', '.join(unshared)})" if unshared else ""
+    add_event(session, case, f"{reference.label('coordination_kind', entry.kind)}: {entry.missions}{note}",
               TimelineKind.COORDINATION, entry.id)
     return entry
 
 
+def sharing_not_consented(session: Session, case_id: str) -> list[str]:
+    """Codenames of the defenders who have not agreed to their case being shared with other missions."""
+    missing = []
+    for defender in defenders_of(session, case_id):
+        record = current_consent(session, defender.id, ConsentScope.SHARE_WITH_MISSIONS)
+        if record is None or record.value != ConsentValue.GRANTED:
+            missing.append(defender.codename)
+    return missing
+
+
 def coordination_of(session: Session, case_id: str) -> list[CaseCoordination]:
-    stmt = select(CaseCoordination).where(CaseCoordination.case_id == case_id).order_by(col(CaseCoordination.on))
+    stmt = select(CaseCoordination).where(CaseCoordination.case_id == case_id).order_by(col(CaseCoordination.on_date))
     return list(session.exec(stmt))
 
 
 def record_feedback(session: Session, case: ThreatCase, data: Mapping[str, Any]) -> DefenderFeedback:
+    if not str(data.get("what") or "").strip():
+        raise ValidationError({"what": "say what they were told"})
+    who = data.get("contact_id")
+    if who is not None and who not in {d.id for d in defenders_of(session, case.id)}:
+        raise ValidationError({"contact_id": "is not a defender of this case"})
     feedback = base.create(session, DefenderFeedback, {"told_on": date.today(), **data, "case_id": case.id})
     add_event(session, case, "Defender told: " + feedback.what.strip().splitlines()[0][:200], TimelineKind.FEEDBACK,
               feedback.id)
@@ -526,6 +604,7 @@ class CaseDetail:
     coordination: list[CaseCoordination]
     feedback: list[DefenderFeedback]
     timeline: list[TimelineEvent]  # newest first
+    people: list[Contact]  # everyone linked: the defenders, then sources and people told
 
     @property
     def latest(self) -> RiskAssessment | None:
@@ -541,5 +620,20 @@ def case_detail(session: Session, case_id: str) -> CaseDetail:
         case, defenders_of(session, case_id), threat_types_of(session, case_id), assessments_of(session, case_id),
         analyses_of(session, case_id), sources_of(session, case_id), consents(session, case_id),
         actions_of(session, case_id), referrals_of(session, case_id), coordination_of(session, case_id),
-        feedback_of(session, case_id), timeline(session, case_id),
+        feedback_of(session, case_id), timeline(session, case_id), case_people(session, case_id),
     )
+
+
+def case_people(session: Session, case_id: str) -> list[Contact]:
+    """Everyone the case names: its defenders, then the contacts behind its sources and
+    those told of what was done (whose names discreet mode and reports must hide)."""
+    people = defenders_of(session, case_id)
+    seen = {p.id for p in people}
+    linked = [s.contact_id for s in sources_of(session, case_id)] + [f.contact_id for f in feedback_of(session, case_id)]
+    for contact_id in linked:
+        if contact_id and contact_id not in seen:
+            contact = session.get(Contact, contact_id)
+            if contact is not None:
+                people.append(contact)
+                seen.add(contact_id)
+    return people

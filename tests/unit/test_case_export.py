@@ -61,7 +61,7 @@ def build(s):  # type: ignore[no-untyped-def]
                                    "expected_decision_on": DAY + timedelta(days=3),
                                    "emergency_justification": "Quarshie-Vold cannot be reached in custody."})
     threats.add_coordination(s, case, {"kind": "joint_statement", "missions": "Norland and Sudmark",
-                                       "role": f"Statement on {NEVER}", "on": DAY - timedelta(days=8)})
+                                       "role": f"Statement on {NEVER}", "on_date": DAY - timedelta(days=8)})
     threats.record_feedback(s, case, {"contact_id": never.id, "told_on": DAY - timedelta(days=6), "how": "via her lawyer",
                                       "what": "Told Ximena about the referral."})
     return case

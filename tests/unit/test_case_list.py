@@ -89,15 +89,16 @@ def test_same_urgency_and_risk_most_recent_activity_first_then_newest_opened(ope
         newer = case(s, "Tied, opened later", [ana], opened_on=DAY - timedelta(days=5))
         for each in (busy, quiet, older, newer):
             assess(s, each, RiskLevel.HIGH)
-        soon = utcnow() + timedelta(hours=1)
+        # Minutes after "Case opened." (now), within the few minutes a clock may be fast.
+        soon = utcnow() + timedelta(minutes=6)
         threats.add_event(s, quiet, "Call with the lawyer.", occurred_at=soon)
-        threats.add_event(s, busy, "Defender detained again.", occurred_at=soon + timedelta(hours=2))
-        tie = soon - timedelta(minutes=30)  # the same last activity: opened on decides
+        threats.add_event(s, busy, "Defender detained again.", occurred_at=soon + timedelta(minutes=2))
+        tie = soon - timedelta(minutes=2)  # the same last activity: opened on decides
         threats.add_event(s, older, "Visit.", occurred_at=tie)
         threats.add_event(s, newer, "Visit.", occurred_at=tie)
         assert titles(s) == ["Busy", "Quiet", "Tied, opened later", "Tied, opened earlier"]
         first = case_list.list_cases(s, ALL_OPEN, today=DAY)[0]
-        assert first.last_activity == soon + timedelta(hours=2) and first.last_activity.tzinfo == UTC
+        assert first.last_activity == soon + timedelta(minutes=2) and first.last_activity.tzinfo == UTC
 
 
 def test_closed_cases_are_left_out_unless_asked_for(opened) -> None:  # type: ignore[no-untyped-def]

@@ -54,8 +54,18 @@ def test_screens_reach_the_store_only_through_services() -> None:
 
 @pytest.mark.slow
 def test_the_wheel_holds_the_package_the_data_and_the_migrations(tmp_path: Path) -> None:
+    # Built from a copy: building in the checkout leaves build/ and an egg-info there,
+    # which the next test would take for an installed package.
+    import shutil
+
+    source = tmp_path / "src"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    for name in ("hrd_tui", "screens", "data"):
+        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp_path), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp_path), str(source)],
         capture_output=True, text=True,
     )
     assert result.returncode == 0, result.stderr[-2000:]

@@ -13,7 +13,14 @@ from hrd_tui import vault
 from hrd_tui.errors import ConstraintViolation, ValidationError
 from hrd_tui.models import Referral
 from hrd_tui.services import contacts, reference, templates, threats
-from hrd_tui.vocab import ActionCategory, Credibility, ReferralStatus, Reliability, RiskLevel, TimelineKind
+from hrd_tui.vocab import (
+    ActionCategory,
+    Credibility,
+    ReferralStatus,
+    Reliability,
+    RiskLevel,
+    TimelineKind,
+)
 
 OPENED = date(2026, 3, 2)
 
@@ -163,3 +170,73 @@ def test_closing_needs_an_outcome_and_reopening_keeps_it_in_the_history(opened: 
         assert case.status == "assessing" and case.closed_on is None and case.outcome == "Calls stopped."
         assert any(c.field == "status" and c.before == "closed" for c in history.changes(s, case))
         assert [e.text for e in threats.timeline(s, case.id)][:2] == ["Case reopened.", "Case closed: Calls stopped."]
+
+
+def test_the_gate_cannot_be_walked_around(opened: vault.Vault) -> None:
+    """Each way past the consent gate a review found, closed."""
+    with opened.store.session() as s:
+        case, (defender,) = _case(s, plan=False)
+        planned = threats.add_action(s, case, {"title": "Raise with the ministry", "on_behalf": True})
+        with pytest.raises(ValidationError, match="consent_record_id: is set by the consent gate"):
+            threats.update_action(s, planned, {"consent_record_id": "made-up"})
+        with pytest.raises(ValidationError, match="consent_record_id"):
+            threats.add_referral(s, case, {"resource_id": "lifeline", "purpose": "medical", "consent_record_id": "x"})
+        # Untick "on behalf" and start it in the same edit: refused, it stays on record.
+        with pytest.raises(ValidationError, match="on_behalf: it was started on the defender's behalf"):
+            threats.update_action(s, planned, {"status": "doing", "on_behalf": False})
+        # Consent given, the action done; consent withdrawn later: a note can still be added,
+        # and the action keeps the consent it rested on.
+        granted = contacts.record_consent(s, defender, {"scope": "act_on_behalf", "value": "granted", "given_on": OPENED})
+        threats.update_action(s, planned, {"status": "done"})
+        assert planned.consent_record_id == granted.id
+        contacts.record_consent(s, defender, {"scope": "act_on_behalf", "value": "refused",
+                                              "given_on": OPENED + timedelta(days=3)})
+        threats.update_action(s, planned, {"note": "Ministry promised an answer."})
+        assert planned.consent_record_id == granted.id and planned.note == "Ministry promised an answer."
+        # Without consent now: going ahead needs the justification, and the timeline says so.
+        other = threats.add_action(s, case, {"title": "Ask the platform to lock her accounts", "on_behalf": True})
+        threats.update_action(s, other, {"status": "doing", "emergency_justification": "Accounts used against her sources."})
+        assert other.consent_record_id is None
+        texts = [e.text for e in threats.timeline(s, case.id)]
+        assert "Action in progress (without consent: emergency justification): Ask the platform to lock her accounts" in texts
+        assert "Action done (with consent): Raise with the ministry" in texts
+        with pytest.raises(ValidationError, match="consent"):  # clearing the justification would leave it on nothing
+            threats.update_action(s, other, {"emergency_justification": " "})
+
+
+def test_a_sent_referral_stays_as_sent(opened: vault.Vault) -> None:
+    with opened.store.session() as s:
+        case, _ = _case(s, plan=False)
+        draft = threats.add_referral(s, case, {"resource_id": "lifeline", "purpose": "medical"})
+        threats.update_referral(s, draft, {"status": "withdrawn"})  # never sent: no consent needed, no date
+        assert draft.sent_on is None and draft.consent_record_id is None
+        sent = threats.add_referral(s, case, {"resource_id": "lifeline", "purpose": "medical", "status": "sent",
+                                              "emergency_justification": "In hiding."})
+        with pytest.raises(ValidationError, match="cannot go back to a draft"):
+            threats.update_referral(s, sent, {"status": "draft"})
+        with pytest.raises(ValidationError, match="resource_id: cannot change once sent"):
+            threats.update_referral(s, sent, {"resource_id": "freedom-house"})
+        with pytest.raises(ValidationError, match="Sending this referral needs Kite-0's consent"):
+            threats.update_referral(s, sent, {"emergency_justification": ""})
+        threats.update_referral(s, sent, {"status": "withdrawn"})
+        assert sent.sent_on is not None and sent.emergency_justification == "In hiding."
+
+
+def test_feedback_events_defenders_and_coordination_on_the_timeline(opened: vault.Vault) -> None:
+    from datetime import UTC, datetime
+
+    with opened.store.session() as s:
+        case, (defender,) = _case(s, plan=False)
+        stranger = contacts.create_contact(s, {"name": "Someone else", "codename": "Moth-9"})
+        with pytest.raises(ValidationError, match="say what they were told"):
+            threats.record_feedback(s, case, {"what": "   ", "contact_id": defender.id})
+        with pytest.raises(ValidationError, match="is not a defender of this case"):
+            threats.record_feedback(s, case, {"what": "Told", "contact_id": stranger.id})
+        with pytest.raises(ValidationError, match="occurred_at: is in the future"):
+            threats.add_event(s, case, "Tomorrow's news", occurred_at=datetime.now(UTC) + timedelta(hours=2))
+        threats.update_case(s, case, {}, [defender, stranger], ["intimidation", "travel_ban"])
+        threats.add_coordination(s, case, {"kind": "engaged", "missions": "Norland", "on_date": OPENED})
+        texts = [e.text for e in threats.timeline(s, case.id)]
+        assert "Defender added: Moth-9." in texts and "Threat types: Threats and intimidation, Travel ban." in texts
+        assert "Mission engaged: Norland (without consent to share the case from Kite-0, Moth-9)" in texts
+        assert [p.codename for p in threats.case_people(s, case.id)] == ["Kite-0", "Moth-9"]

@@ -43,7 +43,7 @@ def upgrade() -> None:
                                   native_enum=False, create_constraint=True), nullable=False),
         sa.Column("missions", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
         sa.Column("role", sqlmodel.sql.sqltypes.AutoString(length=100000), nullable=False),
-        sa.Column("on", sa.Date(), nullable=False),
+        sa.Column("on_date", sa.Date(), nullable=False),
         sa.Column("note", sqlmodel.sql.sqltypes.AutoString(length=100000), nullable=False),
         sa.ForeignKeyConstraint(["case_id"], ["threat_case.id"], name=op.f("fk_case_coordination_case_id_threat_case"),
                                 ondelete="CASCADE"),
@@ -64,7 +64,8 @@ def upgrade() -> None:
                                     ["consent_record_id"], ["id"], ondelete="RESTRICT")
         batch_op.create_check_constraint(
             "ck_referral_consent_gate",
-            sa.text("status = 'draft' OR consent_record_id IS NOT NULL OR length(trim(emergency_justification)) > 0"),
+            sa.text("status = 'draft' OR (status = 'withdrawn' AND sent_on IS NULL) OR consent_record_id IS NOT NULL "
+                    "OR length(trim(emergency_justification)) > 0"),
         )
     _timeline_kinds(NEW_TIMELINE)
     # The case list's per-case lookups (latest assessment, last activity) from the index alone.
