@@ -18,6 +18,11 @@ each for the first page of 100 rows (what a screen loads first) and for the
 whole list (no limit). Full garbage collections that land inside the measured
 calls are counted: each adds tens of milliseconds that belong to the process.
 
+Then the real program in a real terminal (tmux at 80x24, skipped without tmux):
+`a` to the list shown, each key of the search typed to the new count shown
+("100+ cases" while more than a page matches), and Enter to a case shown. One
+capture-pane poll takes a few milliseconds: that is the resolution.
+
 Target (printed as PASS/MISS, never asserted): p95 < 50 ms per call.
 """
 
@@ -28,6 +33,7 @@ import gc
 import os
 import random
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -39,7 +45,7 @@ from pathlib import Path
 os.environ["HRD_TUI_TEST_KDF"] = "1"
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_contacts import FIRST, LAST, ORGS, PASSPHRASE, stats
+from bench_contacts import FIRST, LAST, ORGS, PASSPHRASE, stats, tmux, wait_for
 from sqlmodel import Session, SQLModel
 
 from hrd_tui import vault as vaultmod
@@ -179,6 +185,70 @@ def figures(vault_dir: Path) -> None:
     gc.callbacks.remove(full)
 
 
+def _count_label(session: Session, query: str, today: date) -> str:
+    """What the list's count shows for a search: the screen loads a page of 100 at a time."""
+    from hrd_tui.screens.threats import PAGE_SIZE
+
+    found = len(case_list.list_cases(session, CaseFilter(query=query), today=today, limit=PAGE_SIZE + 1))
+    if found > PAGE_SIZE:
+        return f"{PAGE_SIZE}+ cases"
+    return f"{found} case{'s' if found != 1 else ''}"
+
+
+def screen_figures(vault_dir: Path, root: Path) -> None:
+    """The real program in a real terminal (tmux, 80x24): key sent to the list redrawn."""
+    if shutil.which("tmux") is None:
+        print("  screen: tmux not installed, skipped")
+        return
+    opened = vaultmod.unlock(vault_dir, vaultmod.Secret(PASSPHRASE), readonly=True)
+    expected: list[tuple[str, str]] = []  # (key, the count line its result shows)
+    with opened, opened.store.session("bench") as session:
+        today = date.today()
+        for word in TYPED:
+            expected += [(word[i - 1] if word[i - 1] != " " else "Space", _count_label(session, word[:i], today))
+                         for i in range(1, len(word) + 1)]
+            expected += [("BSpace", _count_label(session, word[:i], today)) for i in range(len(word) - 1, -1, -1)]
+    name = f"hrd-bench-cases-{os.getpid()}"
+    hrd = Path(sys.executable).with_name("hrd-tui")
+    env = f"HRD_TUI_TEST_KDF=1 XDG_CONFIG_HOME={root / 'config'}"
+    tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24", f"env {env} {hrd} --vault {vault_dir}")
+    try:
+        wait_for(name, "the vault is locked")
+        tmux("send-keys", "-t", name, PASSPHRASE, "Enter")
+        wait_for(name, "[t Today]")
+        start = time.perf_counter()
+        tmux("send-keys", "-t", name, "a")
+        print(f"  screen, open the list:        {(wait_for(name, '100+ cases') - start) * 1000:6.1f} ms")
+        tmux("send-keys", "-t", name, "/")
+        time.sleep(0.3)
+        latencies, previous = [], "100+ cases"
+        for key, line in expected:
+            if line == previous:  # the same count: the redraw cannot be seen by it
+                tmux("send-keys", "-t", name, key)
+                time.sleep(0.2)
+                continue
+            start = time.perf_counter()
+            tmux("send-keys", "-t", name, key)
+            latencies.append((wait_for(name, line, 5.0) - start) * 1000)
+            previous = line
+            time.sleep(0.05)
+        print(f"  screen, keystroke to redraw:  {stats(latencies)}")
+        tmux("send-keys", "-t", name, "Enter")  # back to the list
+        time.sleep(0.3)
+        opens = []
+        for _ in range(10):
+            start = time.perf_counter()
+            tmux("send-keys", "-t", name, "Enter")
+            opens.append((wait_for(name, "Risk (g reassesses)", 5.0) - start) * 1000)
+            tmux("send-keys", "-t", name, "Escape")
+            wait_for(name, "[a Threats]", 5.0)
+            tmux("send-keys", "-t", name, "Down")
+            time.sleep(0.1)
+        print(f"  screen, Enter to a case:      {stats(opens)}")
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=2_000)
@@ -191,6 +261,7 @@ def main() -> None:
         build(vault_dir, args.cases, args.contacts)
         print(f"built {args.cases:,} cases over {args.contacts:,} contacts in {time.perf_counter() - start:.1f} s")
         figures(vault_dir)
+        screen_figures(vault_dir, root)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -9,11 +9,12 @@ risk are shown as text ("!" and the level), never by colour alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from typing import Any
 
+from hrd_tui.screens.sections import Section, SectionScreen
+from hrd_tui.screens.widgets.filter_input import FilterInput
+from hrd_tui.screens.widgets.row_list import RowList, header_text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,8 +24,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from hrd_tui.screens.sections import Section, SectionScreen
-from hrd_tui.screens.widgets.row_list import RowList, header_text
 from hrd_tui.services import contact_list, reference
 from hrd_tui.services.contact_list import ContactFilter, ContactRow
 from hrd_tui.vocab import ContactKind, FocusArea, RiskLevel
@@ -67,19 +66,6 @@ def row_cells(row: ContactRow, discreet: bool) -> tuple[str, ...]:
         (row.last_contact_on.isoformat() if row.last_contact_on else "never") + ("!" if row.overdue else ""),
         row.next_follow_up_on.isoformat() if row.next_follow_up_on else "-",
     )
-
-
-class FilterInput(Input):
-    """Runs the filter in the same turn as the keystroke, not a message later: the
-    list then redraws in the frame that shows the key (a Changed message costs a
-    frame or two more, about 20 ms)."""
-
-    def __init__(self, on_value: Callable[[str], None], **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.on_value = on_value
-
-    def watch_value(self, value: str) -> None:
-        self.on_value(value)
 
 
 class ContactsScreen(SectionScreen):

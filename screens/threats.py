@@ -31,6 +31,7 @@ from hrd_tui.screens.case_forms import (
 )
 from hrd_tui.screens.sections import Section, SectionScreen
 from hrd_tui.screens.widgets.confirm import ConfirmModal
+from hrd_tui.screens.widgets.filter_input import FilterInput
 from hrd_tui.screens.widgets.pick import PickModal
 from hrd_tui.screens.widgets.row_list import RowList, header_text
 from hrd_tui.screens.widgets.tables import fixed_table
@@ -111,7 +112,8 @@ class ThreatsScreen(SectionScreen):
         yield self.section_bar()
         with Vertical(id="threats-body"):
             with Horizontal(id="threats-top"):
-                yield Input(id="threats-filter", placeholder="/ to search cases and defenders...", compact=True)
+                yield FilterInput(self._typed, id="threats-filter", placeholder="/ to search cases and defenders...",
+                                  compact=True)
                 yield Static("", id="threats-count", markup=False)
             yield Static("", id="threats-filters", markup=False)
             yield Static(header_text([h for h, _ in COLUMNS], [w for _, w in COLUMNS]), id="threats-header",
@@ -183,10 +185,10 @@ class ThreatsScreen(SectionScreen):
     def action_focus_filter(self) -> None:
         self.set_focus(self.query_one("#threats-filter", Input))
 
-    @on(Input.Changed, "#threats-filter")
-    def _typed(self, event: Input.Changed) -> None:
-        self.filter = replace(self.filter, query=event.value)
-        self.reload()
+    def _typed(self, value: str) -> None:
+        if value != self.filter.query:
+            self.filter = replace(self.filter, query=value)
+            self.reload()
 
     @on(Input.Submitted, "#threats-filter")
     def _done(self) -> None:

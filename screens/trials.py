@@ -10,6 +10,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from hrd_tui.screens.forms import FormScreen, choices
+from hrd_tui.screens.sections import Section, SectionScreen
+from hrd_tui.screens.widgets.filter_input import FilterInput
+from hrd_tui.screens.widgets.record_form import FieldSpec
+from hrd_tui.screens.widgets.row_list import RowList, header_text
+from hrd_tui.screens.widgets.tables import fixed_table
+from hrd_tui.screens.widgets.vault_text import VaultText, literal
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,12 +26,6 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from hrd_tui.errors import HrdError
 from hrd_tui.models import Hearing, Trial
-from hrd_tui.screens.forms import FormScreen, choices
-from hrd_tui.screens.sections import Section, SectionScreen
-from hrd_tui.screens.widgets.record_form import FieldSpec
-from hrd_tui.screens.widgets.row_list import RowList, header_text
-from hrd_tui.screens.widgets.tables import fixed_table
-from hrd_tui.screens.widgets.vault_text import VaultText, literal
 from hrd_tui.services import base, contacts, reference, trials
 from hrd_tui.services.history import VaultSession as Session
 from hrd_tui.services.trials import TrialRow
@@ -67,8 +68,8 @@ class TrialsScreen(SectionScreen):
         yield self.section_bar()
         with Vertical(id="trials-body"):
             with Horizontal(id="trials-top"):
-                yield Input(id="trials-filter", placeholder="/ to search titles, case numbers, courts, charges...",
-                            compact=True)
+                yield FilterInput(self._typed, id="trials-filter",
+                                  placeholder="/ to search titles, case numbers, courts, charges...", compact=True)
                 yield Static("all statuses", id="trials-status", markup=False)
             yield Static(header_text([h for h, _ in COLUMNS], [w for _, w in COLUMNS]), id="trials-header",
                          markup=False)
@@ -106,10 +107,10 @@ class TrialsScreen(SectionScreen):
         self.query_one("#trials-status", Static).update(f"status: {label}" if self.status else label)
         self.reload()
 
-    @on(Input.Changed, "#trials-filter")
-    def _typed(self, event: Input.Changed) -> None:
-        self.query_text = event.value
-        self.reload()
+    def _typed(self, value: str) -> None:
+        if value != self.query_text:
+            self.query_text = value
+            self.reload()
 
     @on(Input.Submitted, "#trials-filter")
     def _done(self) -> None:
