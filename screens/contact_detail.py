@@ -13,17 +13,16 @@ from datetime import date
 
 from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.pick import PickModal
-from hrd_tui.screens.widgets.tables import fixed_table
-from hrd_tui.screens.widgets.vault_text import VaultText, literal
+from hrd_tui.screens.widgets.vault_text import VaultText
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
 
 from hrd_tui.errors import HrdError
 from hrd_tui.models import Contact
-from hrd_tui.services import base, contacts, history, reference, threats
+from hrd_tui.services import base, contacts, reference, threats
 from hrd_tui.services.contacts import ContactDetail
 
 #: The detail view's sections, in order: (id, heading).
@@ -247,7 +246,10 @@ class ContactDetailScreen(Screen[None]):
         self.app.push_screen(PickModal("Copy which handle?", labels), copy)
 
     def action_changes(self) -> None:
-        self.app.push_screen(ChangesScreen(self.contact_id))
+        from hrd_tui.screens.changes import ChangesScreen
+
+        self.app.push_screen(ChangesScreen(Contact, self.contact_id, lambda _s, c, discreet: who(c, discreet),
+                                           contacts.IDENTIFYING))
 
     def action_delete(self) -> None:
         if self.detail is None:
@@ -269,45 +271,3 @@ class ContactDetailScreen(Screen[None]):
 
         self.app.push_screen(ConfirmModal(f"Delete {label}, with their channels, consent records and follow-ups?",
                                           yes="Delete", no="Keep"), answered)
-
-
-class ChangesScreen(Screen[None]):
-    """What changed in a contact's record, newest first (the history rule)."""
-
-    CSS_PATH = "contacts.tcss"
-    BINDINGS = [Binding("escape,left", "back", "Back", id="changes.back")]
-
-    def __init__(self, contact_id: str) -> None:
-        super().__init__(classes="changes")
-        self.contact_id = contact_id
-
-    def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
-        yield VaultText("", id="changes-title", single_line=True)
-        yield fixed_table("changes", [("When", 16), ("Field", 14), ("Before", 20), ("After", 20)])
-        yield Footer(compact=True, show_command_palette=False)
-
-    def on_mount(self) -> None:
-        self.watch(self.app, "discreet", self.show)  # now, and whenever discreet mode changes
-        self.query_one("#changes", DataTable).focus()
-
-    def show(self, discreet: bool) -> None:
-        if self.app.locked:  # type: ignore[attr-defined]
-            return
-        table = self.query_one("#changes", DataTable)
-        table.clear()
-        with self.app.session("reading the history") as session:  # type: ignore[attr-defined]
-            contact = base.get(session, Contact, self.contact_id)
-            found = history.changes(session, contact)
-            self.query_one("#changes-title", VaultText).set_text(
-                f"Changes to {who(contact, discreet)}: {len(found)} (the earlier versions are kept)")
-        for change in found:
-            hidden = discreet and change.field in contacts.IDENTIFYING
-            before = HIDDEN if hidden else change.before
-            after = HIDDEN if hidden else change.after
-            table.add_row(change.when.astimezone().strftime("%Y-%m-%d %H:%M"), change.field,
-                          literal("-" if before in (None, "") else before, single_line=True),
-                          literal("-" if after in (None, "") else after, single_line=True))
-
-    def action_back(self) -> None:
-        self.app.pop_screen()

@@ -49,6 +49,7 @@ from hrd_tui.errors import HrdError, ValidationError
 from hrd_tui.models import CaseAction, Contact, Referral, ThreatCase
 from hrd_tui.services import base, case_list, redaction, reference, threats
 from hrd_tui.services.case_list import CaseFilter, CaseRow
+from hrd_tui.services.history import VaultSession as Session
 from hrd_tui.vocab import (
     ActionStatus,
     CaseStatus,
@@ -295,6 +296,8 @@ class CaseFilterModal(ModalScreen[CaseFilter | None]):
         self.dismiss(CaseFilter())
 
 
+#: Case fields whose text often names people: hidden in the changes view in discreet mode.
+CASE_FREE_TEXT = frozenset({"title", "summary", "outcome", "perpetrator_note"})
 ACTION_MARK = {ActionStatus.PLANNED: "[ ]", ActionStatus.DOING: "[~]", ActionStatus.DONE: "[x]",
                ActionStatus.NOT_APPLICABLE: "[-]"}
 #: What space moves an action on to.
@@ -321,6 +324,7 @@ class CaseScreen(Screen[None]):
         Binding("u", "feedback", "Told", id="case.feedback", show=False, tooltip="Record what the defender was told"),
         Binding("e", "edit", "Edit", id="case.edit", show=False, tooltip="Edit the case"),
         Binding("x", "close", "Close", id="case.close", show=False, tooltip="Close the case with its outcome (or reopen it)"),
+        Binding("h", "changes", "Changes", id="case.changes", show=False, tooltip="What changed in this case's record"),
         Binding("escape,left,ctrl+g", "back", "Back", id="case.back", priority=True, key_display="esc"),
     ]
 
@@ -664,6 +668,14 @@ class CaseScreen(Screen[None]):
             self._then_show()
 
         self.app.push_screen(ConfirmModal("Reopen this case? Its outcome stays in its history.", yes="Reopen"), answered)
+
+    def action_changes(self) -> None:
+        from hrd_tui.screens.changes import ChangesScreen
+
+        def label(session: Session, case: ThreatCase, discreet: bool) -> str:
+            return threats.case_label(case, threats.defenders_of(session, case.id), discreet=discreet)
+
+        self.app.push_screen(ChangesScreen(ThreatCase, self.case_id, label, CASE_FREE_TEXT))  # type: ignore[arg-type]
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -147,8 +147,9 @@ class TrialScreen(Screen[None]):
 
     CSS_PATH = "trials.tcss"
     BINDINGS = [
-        Binding("h", "new_hearing", "New hearing", id="trial.hearing"),
+        Binding("n", "new_hearing", "New hearing", id="trial.hearing"),
         Binding("e", "edit", "Edit", id="trial.edit", tooltip="Edit the trial"),
+        Binding("h", "changes", "Changes", id="trial.changes", tooltip="What changed in this trial's record"),
         Binding("enter", "open", "Open", id="trial.open", show=False, tooltip="Open the hearing"),
         Binding("escape,left", "back", "Back", id="trial.back"),
     ]
@@ -162,7 +163,7 @@ class TrialScreen(Screen[None]):
         yield VaultText("", id="trial-title", single_line=True)
         with VerticalScroll(id="trial-body"):
             yield VaultText("", id="trial-facts")
-            yield Static("Hearings (Enter opens, h adds one)", classes="trial-heading", markup=False)
+            yield Static("Hearings (Enter opens, n adds one)", classes="trial-heading", markup=False)
             yield fixed_table("trial-hearings", [("Starts", 16), ("Court, chamber", 30), ("Next hearing", 12)])
         yield Static("", id="discreet-indicator", markup=False)
         yield Footer(compact=True, show_command_palette=False)
@@ -227,6 +228,15 @@ class TrialScreen(Screen[None]):
     def action_edit(self) -> None:
         self.app.push_screen(TrialFormScreen(self.trial_id))
 
+    def action_changes(self) -> None:
+        from hrd_tui.screens.changes import ChangesScreen
+
+        def label(_session: Session, trial: Trial, discreet: bool) -> str:
+            return f"case {trial.case_number or '(no number)'}, {trial.court or '(no court)'}" if discreet else trial.title
+
+        self.app.push_screen(ChangesScreen(Trial, self.trial_id, label,  # type: ignore[arg-type]
+                                           frozenset({"title", "charges", "counsel", "notes"})))
+
     def action_back(self) -> None:
         self.app.pop_screen()
 
@@ -256,6 +266,7 @@ class HearingScreen(Screen[None]):
         Binding("w", "notes", "Notes", id="hearing.notes", tooltip="Take notes at this hearing"),
         Binding("f", "checklist", "Fair trial", id="hearing.checklist", tooltip="The fair-trial checklist of this hearing"),
         Binding("e", "edit", "Edit", id="hearing.edit", tooltip="Edit the observer's header"),
+        Binding("h", "changes", "Changes", id="hearing.changes", tooltip="What changed in this hearing's record"),
         Binding("escape,left", "back", "Back", id="hearing.back"),
     ]
 
@@ -319,6 +330,14 @@ class HearingScreen(Screen[None]):
         with self.app.session("reading the hearing") as session:  # type: ignore[attr-defined]
             trial_id = base.get(session, Hearing, self.hearing_id).trial_id
         self.app.push_screen(HearingFormScreen(self.hearing_id, trial_id))
+
+    def action_changes(self) -> None:
+        from hrd_tui.screens.changes import ChangesScreen
+
+        def label(session: Session, hearing: Hearing, discreet: bool) -> str:
+            return trials.hearing_label(session, hearing, discreet=discreet)
+
+        self.app.push_screen(ChangesScreen(Hearing, self.hearing_id, label, PEOPLE_FIELDS))  # type: ignore[arg-type]
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -97,6 +97,26 @@ def _referencing(table_name: str) -> list[tuple[type[SQLModel], Any, str | None]
     return found
 
 
+def _referrers_first(model: type[SQLModel], rows: list[Any]) -> list[Any]:
+    """Rows of one table in an order they can be deleted in, when some point at others
+    of the same batch (a trial note's correction points at the line it corrects, and
+    the schema refuses to delete a line while its correction stands)."""
+    table = model.__table__  # type: ignore[attr-defined]
+    self_refs = [fk.parent.key for fk in table.foreign_keys if fk.column.table is table]
+    if not self_refs:
+        return rows
+    ordered: list[Any] = []
+    left = list(rows)
+    while left:
+        pointed_at = {getattr(r, ref) for r in left for ref in self_refs}
+        free = [r for r in left if r.id not in pointed_at]
+        if not free:  # a cycle: let the schema say no
+            return ordered + left
+        ordered += free
+        left = [r for r in left if r.id in pointed_at]
+    return ordered
+
+
 def delete(session: Session, obj: SQLModel) -> None:
     """Delete a record *through the session*, with what the schema would cascade.
 
@@ -109,7 +129,7 @@ def delete(session: Session, obj: SQLModel) -> None:
     if ident is not None and len(ident) == 1:
         for model, column, ondelete in _referencing(type(obj).__tablename__):
             rows = list(session.exec(select(model).where(column == ident[0])))
-            for row in rows:
+            for row in _referrers_first(model, rows) if ondelete == "CASCADE" else rows:
                 if ondelete == "CASCADE":
                     delete(session, row)
                 elif ondelete == "SET NULL":

@@ -7,13 +7,12 @@ tombstone), goes into ``record_version``; the search index is updated after.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
+from dataclasses import dataclass
 from typing import Any
 
-from dataclasses import dataclass
-
-from sqlalchemy import event, inspect
+from sqlalchemy import delete, event, func, inspect
 from sqlmodel import Session, SQLModel, col, select
 
 from hrd_tui.models import Draft, Record, RecordVersion, utcnow
@@ -122,3 +121,25 @@ def changes(session: Session, obj: SQLModel) -> list[Change]:
         found += [Change(when, key, old, after.get(key)) for key, old in before.items()
                   if key not in UNINTERESTING and after.get(key) != old]
     return found
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    versions: int  # earlier versions removed
+    tombstones: int  # last states of deleted records removed
+
+
+def purge(session: Session, older_than_days: int, *, now: datetime | None = None) -> PurgeReport:
+    """Remove, for good, the earlier versions and tombstones older than ``older_than_days``.
+
+    "For good" holds because the vault runs with secure_delete (freed pages are
+    overwritten); the caller checkpoints the WAL after the commit so no copy of
+    the removed rows stays there either. Automatic backups taken before the purge
+    still hold them: that is what a backup is for, and the CLI says so."""
+    if older_than_days < 0:
+        raise ValueError("older_than_days must be 0 or more")
+    cutoff = (now or utcnow()) - timedelta(days=older_than_days)
+    old = col(RecordVersion.changed_at) < cutoff
+    counts = dict(session.exec(select(RecordVersion.deleted, func.count()).where(old).group_by(RecordVersion.deleted)).all())
+    session.exec(delete(RecordVersion).where(old))  # type: ignore[call-overload]
+    return PurgeReport(versions=counts.get(False, 0), tombstones=counts.get(True, 0))

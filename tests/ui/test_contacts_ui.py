@@ -13,7 +13,8 @@ from textual.widgets import DataTable, Input, Select
 from hrd_tui import vault as vault_mod
 from hrd_tui.app import make_app
 from hrd_tui.models import Contact, FollowUp, Interaction
-from hrd_tui.screens.contact_detail import ChangesScreen, ContactDetailScreen
+from hrd_tui.screens.changes import ChangesScreen
+from hrd_tui.screens.contact_detail import ContactDetailScreen
 from hrd_tui.screens.contact_form import ContactFormScreen, InteractionModal
 from hrd_tui.screens.contacts import ContactsScreen, FilterModal
 from hrd_tui.screens.today import TodayScreen

@@ -407,3 +407,27 @@ async def test_discreet_mode_hides_the_names_of_sources_and_the_people_told(app,
         shown = " ".join(str(cell) for cell in sources.get_row_at(0)) + str(screen.query_one("#case-timeline").render())
         assert "Петров" not in shown and "Núñez" not in shown
         assert "Cedar-202 saw the car twice" in shown and "Cedar-202 and Heron-101 spoke to the police" in shown
+
+
+async def test_h_shows_what_changed_in_a_case_and_hides_free_text_in_discreet_mode(app, vault_dir: Path) -> None:
+    from hrd_tui.screens.changes import ChangesScreen
+
+    case_id = one_case(vault_dir, summary="Ana Núñez followed")
+    with vault_session(vault_dir) as s:
+        threats.update_case(s, s.get(ThreatCase, case_id), {"urgency": "emergency", "summary": "Ana Núñez detained"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await open_case_screen(app, pilot, case_id)
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, ChangesScreen)
+        table = app.screen.query_one("#changes", DataTable)
+        rows = {str(table.get_row_at(n)[1]): table.get_row_at(n) for n in range(table.row_count)}
+        assert set(rows) == {"urgency", "summary"}
+        assert str(rows["urgency"][2]) == "urgent" and str(rows["urgency"][3]) == "emergency"
+        assert "1 earlier version kept" in str(app.screen.query_one("#changes-title").render())
+        await pilot.press("d")
+        await pilot.pause()
+        rows = {str(table.get_row_at(n)[1]): table.get_row_at(n) for n in range(table.row_count)}
+        assert "Núñez" not in " ".join(str(c) for c in rows["summary"])
+        assert "Case of Heron-101" in str(app.screen.query_one("#changes-title").render())

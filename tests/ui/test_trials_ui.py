@@ -53,7 +53,7 @@ async def new_trial_and_hearing(app, pilot) -> str:  # type: ignore[no-untyped-d
     await pilot.press("f2")
     await pilot.pause()
     assert isinstance(app.screen, TrialScreen)
-    await pilot.press("h")
+    await pilot.press("n")
     await pilot.pause()
     assert isinstance(app.screen, HearingFormScreen)
     form = app.screen.query_one(RecordForm)
