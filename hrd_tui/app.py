@@ -89,6 +89,18 @@ def _threats_screen(section: Section) -> Screen:
     return ThreatsScreen(section)
 
 
+def _reports_screen(section: Section) -> Screen:
+    from hrd_tui.screens.reports import ReportsScreen
+
+    return ReportsScreen(section)
+
+
+def _monitoring_screen(section: Section) -> Screen:
+    from hrd_tui.screens.monitoring import MonitoringScreen
+
+    return MonitoringScreen(section)
+
+
 def _today_screen(section: Section) -> Screen:
     from hrd_tui.screens.today import TodayScreen
 
@@ -102,6 +114,8 @@ SECTION_SCREENS: dict[str, ScreenFactory] = {
     "threats": _threats_screen,
     "trials": _trials_screen,
     "checklists": _checklists_screen,
+    "monitoring": _monitoring_screen,
+    "reports": _reports_screen,
 }
 #: The draft key that remembers the hearing last chosen for quick notes (kept in the vault).
 LAST_HEARING_KEY = "quick-note:hearing"
@@ -604,6 +618,8 @@ class HrdApp(App[None]):
                                 lambda: self.run_in_section("contacts", "new"))
             yield SystemCommand("New threat case", "Open a case for a defender under threat",
                                 lambda: self.run_in_section("threats", "new"))
+            yield SystemCommand("New observation", "Record a civic-space observation (section I)",
+                                lambda: self.run_in_section("monitoring", "new"))
             yield SystemCommand("Import contacts", "Import a CSV or vCard file, with a preview first",
                                 lambda: self.run_in_section("contacts", "import_file"))
             yield SystemCommand("Lock", "Lock the vault now (ctrl+l)", self.action_lock)

@@ -335,6 +335,63 @@ def _write_output(data: bytes, output: str | None) -> None:
     _err(f"exported to {out} (mode 0600).")
 
 
+REPORT_TYPES = ("regular", "crhrp", "tip", "irf")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _report_day(value: str, option: str):  # -> date
+    from datetime import date
+
+    try:
+        if _ISO_DAY.fullmatch(value):
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise UsageError(f"{option} takes a date as YYYY-MM-DD (for example 2026-01-31).")
+
+
+def _report_args(args: argparse.Namespace):  # -> (ReportType, date, date)
+    """Checked before the passphrase is asked: a mistake costs nothing."""
+    from hrd_tui.errors import ValidationError
+    from hrd_tui.services import reports
+    from hrd_tui.vocab import ReportType
+
+    if args.type not in REPORT_TYPES:
+        raise UsageError(f"--type is one of {', '.join(REPORT_TYPES)}.")
+    start, end = _report_day(args.start, "--from"), _report_day(args.end, "--to")
+    try:
+        reports.check_period(start, end)
+    except ValidationError as exc:
+        problems = "; ".join(f"--{name} " + re.sub(r"\bfrom\b", "--from", message) for name, message in exc.errors.items())
+        raise UsageError(f"Bad period (--from {start}, --to {end}): {problems}.") from None
+    return ReportType(args.type), start, end
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    report_type, start, end = _report_args(args)
+    with _open(args, readonly=True) as opened:
+        if opened.needs_upgrade:
+            raise HrdError("This vault uses an older schema: open it once with the app (or 'hrd-tui passwd') to upgrade it, then report.")
+        with opened.store.session("assembling the report") as session:
+            from hrd_tui.services import reports
+
+            data = reports.render_report(session, report_type, start, end, real_names=args.real_names).encode("utf-8")
+    _err("WARNING: this report is PLAIN TEXT. Keep it encrypted, never e-mail it, and delete it when done.")
+    if args.real_names:
+        _err("WARNING: --real-names: this report names every person as stored, whatever their naming consent; "
+             "in the wrong hands it can endanger them.")
+    else:
+        _err("people are named only with their naming consent, in the text too; the others are described "
+             "('a defender'); sensitive locations are left out (--real-names names everyone).")
+    if (not args.output or args.output == "-") and sys.stdout.isatty():
+        # Vault text must not drive the terminal (ESC]52 writes the clipboard).
+        from hrd_tui.sanitize import for_display
+
+        data = for_display(data.decode("utf-8")).encode("utf-8")
+    _write_output(data, args.output)
+    return 0
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     if args.kind == "contacts":
         return _import_contacts(args)
@@ -488,6 +545,16 @@ def build_parser() -> argparse.ArgumentParser:
                              "hearing: name every defendant, case: name every defender and source "
                              "(default: only those who consented to be named)")
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (mode 0600) instead of standard output")
+    report = add("report", cmd_report, "assemble a report draft for a period as Markdown (regular report, Country "
+                 "Reports on Human Rights Practices, Trafficking in Persons, International Religious Freedom): "
+                 "plain text, names only with consent unless --real-names")
+    report.add_argument("--type", required=True, metavar="|".join(REPORT_TYPES), help="which report")
+    report.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD", help="the period's first day")
+    report.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD",
+                        help="the period's last day (at most 400 days in all)")
+    report.add_argument("--real-names", action="store_true",
+                        help="name every person as stored (default: only those who consented to be named)")
+    report.add_argument("-o", "--output", metavar="FILE", help="write to FILE (mode 0600) instead of standard output")
     imp = add("import", cmd_import, "import a file into the vault: 'import checklist FILE' adds your own checklist "
               "template; 'import contacts FILE' adds contacts from CSV or vCard, after a preview")
     imp.add_argument("kind", choices=["checklist", "contacts"])

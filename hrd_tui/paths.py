@@ -135,6 +135,25 @@ def open_private_output(path: Path) -> int:
         raise from_os_error(exc, f"creating {path}") from exc
 
 
+def write_private_file(path: Path, data: bytes) -> None:
+    """A plain-text export written with mode 0600 and fsynced; a partial file is removed."""
+    fd = open_private_output(path)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        path.unlink(missing_ok=True)
+        raise from_os_error(exc, f"writing {path}") from exc
+
+
+def default_export_dir() -> Path:
+    """Where the screens offer to save plain-text exports: a private folder of its own,
+    so stale exports can be found and offered for removal."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "exports"
+
+
 def read_secret_file(path: str) -> str:
     """Read a passphrase from a file (or '-' for stdin): first line, newline stripped."""
     import sys

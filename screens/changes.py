@@ -7,28 +7,28 @@ the earlier version). Fields that name people can be hidden in discreet mode.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from sqlmodel import SQLModel
+from hrd_tui.screens.widgets.tables import fixed_table
+from hrd_tui.screens.widgets.vault_text import VaultText, literal
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header
 
-from hrd_tui.screens.widgets.tables import fixed_table
-from hrd_tui.screens.widgets.vault_text import VaultText, literal
 from hrd_tui.services import base, history
 from hrd_tui.services.history import VaultSession as Session
 
 HIDDEN = "(hidden in discreet mode)"
 #: How a record is named in the title: (session, record, discreet) -> label.
-Labeller = Callable[[Session, SQLModel, bool], str]
+Labeller = Callable[[Session, Any, bool], str]
 
 
 class ChangesScreen(Screen[None]):
     CSS_PATH = "contacts.tcss"
     BINDINGS = [Binding("escape,left,ctrl+g", "back", "Back", id="changes.back")]
 
-    def __init__(self, model: type[SQLModel], record_id: str, label: Labeller,
+    def __init__(self, model: type[Any], record_id: str, label: Labeller,
                  hidden_when_discreet: frozenset[str] = frozenset()) -> None:
         super().__init__(classes="changes")
         self.model, self.record_id, self.label = model, record_id, label

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlmodel import Session
@@ -35,7 +35,7 @@ from sqlmodel import Session
 from hrd_tui.models import Contact
 from hrd_tui.sanitize import for_display
 from hrd_tui.services import contacts, markdown
-from hrd_tui.vocab import ConsentValue
+from hrd_tui.vocab import ConsentValue, ContactKind
 
 #: Name parts that are also ordinary words: never matched on their own.
 PARTICLES = frozenset({
@@ -99,23 +99,59 @@ def name_forms(name: str) -> list[str]:
     return forms
 
 
+_WORD = re.compile(r"\w+")
+_SPACES_DASHES = re.compile(r"[\s\-]+")
+
+
+def mentioned(text: str, people: Iterable[tuple[str, str, str]]) -> list[str]:
+    """The keys of ``people`` ((key, name, codename) triples) that ``text`` names: by
+    their name as a :class:`Redactor` finds it (whole, or a part of it on its own), or
+    by their codename in any case, accents optional, with or without its dash.
+
+    For a report that must hide every contact it mentions, not only the ones its
+    records link to: quick for a whole vault's contacts, since a name is searched for
+    only when each of its words is somewhere in the text. Errs towards finding too
+    many (a codename found inside a longer word counts)."""
+    folded = fold(text)
+    words = set(_WORD.findall(folded))
+    squeezed = _SPACES_DASHES.sub("", folded)
+    found: list[str] = []
+    for key, name, codename in people:
+        code = _SPACES_DASHES.sub("", fold(codename))
+        if code and code in squeezed:
+            found.append(key)
+            continue
+        folded_name = fold(name)
+        if not any(_unspaced(ch) for ch in folded_name) and not any(w in words for w in _WORD.findall(folded_name)):
+            continue  # no word of the name is in the text: no form of it can match
+        for form in name_forms(name):
+            unspaced = any(_unspaced(ch) for ch in form)
+            if not unspaced and not all(word in words for word in _WORD.findall(form)):
+                continue  # a word of it is nowhere in the text: it cannot match
+            if re.search(_pattern(form), folded):
+                found.append(key)
+                break
+    return found
+
+
 class Redactor:
     """Replaces each person's name in text with their stand-in.
 
     ``people`` is (name, stand-in) pairs; a stand-in of None keeps that name as
     written (consent to be named) while still protecting the others."""
 
-    def __init__(self, people: Sequence[tuple[str, str | None]]) -> None:
+    def __init__(self, people: Sequence[tuple[str, str | None]], *, whole_only: Collection[str] = ()) -> None:
         self._stand_ins: dict[str, str | None] = {}
+        whole = set(whole_only)
         claims: dict[str, set[str]] = {}  # a part -> every name it belongs to
         for name, _ in people:
-            for form in name_forms(name)[1:]:
+            for form in self._forms(name, whole)[1:]:
                 claims.setdefault(form, set()).add(_key(fold(name)))
         for name, stand_in in sorted(people, key=lambda p: p[1] is not None):
             # Kept names first: a kept whole name is left as written. Its parts alone
             # are not kept, and a part shared by several people (a family name) stands
             # for none of them in particular: it gets the neutral stand-in.
-            for n, form in enumerate(name_forms(name)):
+            for n, form in enumerate(self._forms(name, whole)):
                 if n == 0:
                     self._stand_ins.setdefault(form, stand_in)
                 elif stand_in is not None:
@@ -123,6 +159,13 @@ class Redactor:
         withheld = any(v is not None for v in self._stand_ins.values())
         forms = sorted(self._stand_ins, key=len, reverse=True)
         self._regex = re.compile("|".join(_pattern(f) for f in forms)) if withheld and forms else None
+
+    @staticmethod
+    def _forms(name: str, whole: set[str]) -> list[str]:
+        """An organisation's name is matched whole: its words ("Port Calder Legal Aid
+        Centre") are ordinary words and place names, hidden everywhere otherwise."""
+        forms = name_forms(name)
+        return forms[:1] if name in whole else forms
 
     def __call__(self, text: str) -> str:
         if self._regex is None or not text:
@@ -154,6 +197,14 @@ class Redactor:
 
 
 # -- who is named in a report, and how ------------------------------------------------------
+#: Contacts that are organisations, not people: their names are matched whole only.
+ORGANISATION_KINDS = frozenset({ContactKind.CSO, ContactKind.COALITION, ContactKind.INTERNATIONAL_CSO,
+                                ContactKind.LIKE_MINDED_MISSION, ContactKind.UN_MULTILATERAL, ContactKind.BUSINESS})
+
+
+def is_organisation(contact: Contact) -> bool:
+    return contact.kind in ORGANISATION_KINDS
+
 @dataclass(frozen=True)
 class Naming:
     """How one person appears in a report: ``shown`` is their name when they consented
@@ -206,7 +257,8 @@ class ReportText:
     lines: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.redact = Redactor([(n.contact.name, None if n.withheld is None else n.shown) for n in self.naming])
+        self.redact = Redactor([(n.contact.name, None if n.withheld is None else n.shown) for n in self.naming],
+                               whole_only={n.contact.name for n in self.naming if is_organisation(n.contact)})
         self.shown = {n.contact.id: n.shown for n in self.naming}
         self.codenames = {_codename_key(n.contact.codename): n.shown
                           for n in self.naming if n.withheld and n.shown != n.contact.codename}

@@ -140,7 +140,7 @@ def _refs_sql(q: Query, kind: str) -> tuple[str, dict[str, str]]:
     if kind not in INDEXED:
         raise ValueError(f"unknown search kind {kind!r}")
     if q.likes and not INDEXED[kind].key_fields:
-        return "SELECT NULL, NULL WHERE 0", {}  # short terms match keys; this kind has none
+        return "SELECT NULL AS kind, NULL AS ref WHERE 0", {}  # short terms match keys; this kind has none
     params: dict[str, str] = {}
     likes = []
     for i, like in enumerate(q.likes):

@@ -177,3 +177,30 @@ def test_case_screen(snap_compare, cases_app) -> None:  # type: ignore[no-untype
         await pilot.pause()
 
     assert snap_compare(cases_app, terminal_size=(80, 24), run_before=to_case)
+
+
+def test_monitoring_trend(snap_compare, app) -> None:  # type: ignore[no-untyped-def]
+    """Civic space, g: observations per category per month over the last twelve months."""
+    from conftest import vault_session
+
+    from hrd_tui.services import monitoring
+    from hrd_tui.vocab import CivicCategory as Civ
+
+    spread = {Civ.RESTRICTIONS_ON_FREEDOMS: (3, 40, 41, 200), Civ.FUNDING_REGISTRATION: (165, 166, 170, 300),
+              Civ.ATTACKS_REPRISALS: (0, 1, 2, 24, 25, 60, 95), Civ.SPURIOUS_LEGAL_ACTION: (95, 96, 130),
+              Civ.SURVEILLANCE: (5, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140),
+              Civ.DIALOGUE: (60,), Civ.BUSINESS_CONDUCT: (40, 330, 360)}
+    with vault_session(app.vault_dir) as s:
+        for category, days in spread.items():
+            for ago in days:
+                monitoring.add_observation(s, {"observed_on": FIXED_DAY - timedelta(days=ago), "category": category,
+                                               "description": "[bold]not markup[/bold]"})
+
+    async def to_trend(pilot) -> None:  # type: ignore[no-untyped-def]
+        await unlocked(pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("g")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=to_trend)

@@ -1,0 +1,502 @@
+"""Civic space: observations in the ten section-I categories, and their trend by month.
+
+The list shows the day, the category, the observation and where it happened, newest
+first. A location marked sensitive (the default) never shows in the list; in discreet
+mode no location shows at all, and the names of the contacts an observation is linked
+to are replaced by their codenames in its text. ``g`` draws the last twelve months as
+a chart: one row per category, one column per month, each cell a bar scaled to the
+busiest cell and its count, so it reads in 16 colours and in none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Any, ClassVar
+
+from hrd_tui.screens.forms import FORM_BINDINGS, FormScreen, choices
+from hrd_tui.screens.sections import Section, SectionScreen
+from hrd_tui.screens.widgets.filter_input import FilterInput
+from hrd_tui.screens.widgets.pick import PickModal
+from hrd_tui.screens.widgets.record_form import FieldSpec, RecordForm
+from hrd_tui.screens.widgets.row_list import RowList, header_text
+from hrd_tui.screens.widgets.vault_text import VaultText
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from hrd_tui.errors import ValidationError
+from hrd_tui.models import CivicObservation
+from hrd_tui.services import base, contacts, monitoring, redaction, reference
+from hrd_tui.services.history import VaultSession as Session
+from hrd_tui.services.monitoring import ObservationFilter, ObservationRow, Trend
+from hrd_tui.vocab import CivicCategory, Credibility, Reliability
+
+PAGE_SIZE = 100
+PAGE_AHEAD = 20  # the next page loads when the cursor comes this close to the last loaded row
+MAX_SEEK = 5000  # after an edit: pages loaded to find the row again, at most
+#: (header, width): 76 columns with the padding, for 80x24.
+COLUMNS = (("Date", 10), ("Category", 12), ("Observation", 30), ("Where", 11), ("Src", 3))
+SHORT_WIDTH = 12
+#: Labels for a 12-column cell, where the taxonomy's own (data/taxonomies.toml) are longer.
+SHORT: dict[CivicCategory, str] = {
+    CivicCategory.RESTRICTIONS_ON_FREEDOMS: "Freedoms",
+    CivicCategory.FUNDING_REGISTRATION: "Funding/reg.",
+    CivicCategory.ATTACKS_REPRISALS: "Attacks",
+    CivicCategory.SPURIOUS_LEGAL_ACTION: "Legal action",
+    CivicCategory.PROTECTION_REMEDY: "Protection",
+    CivicCategory.SURVEILLANCE: "Surveillance",
+    CivicCategory.HACKING_SEIZURE: "Hacking",
+    CivicCategory.DIALOGUE: "Dialogue",
+    CivicCategory.PUBLIC_PARTICIPATION: "Public part.",
+    CivicCategory.BUSINESS_CONDUCT: "Business",
+}
+#: What p cycles through: (label, days back; 0 = the trend's twelve calendar months; None = all).
+PERIODS: tuple[tuple[str, int | None], ...] = (
+    ("all dates", None), ("last 30 days", 30), ("last 90 days", 90), ("last 12 months", 0))
+SENSITIVE = "(sensitive)"
+HIDDEN = "(hidden)"
+
+
+def category_short(category: CivicCategory) -> str:
+    label = reference.short_label("civic_category", category)
+    return label if len(label) <= SHORT_WIDTH else SHORT[category]
+
+
+def period_start(index: int, today: date) -> date | None:
+    days = PERIODS[index][1]
+    if days is None:
+        return None
+    return monitoring.month_start(today, -11) if days == 0 else today - timedelta(days=days - 1)
+
+
+def discreet_text(row: ObservationRow, discreet: bool) -> Callable[[str], str]:
+    """The text with the linked contacts' names as their codenames (discreet mode)."""
+    if not discreet or not row.people:
+        return lambda value: value
+    return redaction.Redactor(list(row.people))
+
+
+def where_cell(row: ObservationRow, discreet: bool) -> str:
+    if not row.location:
+        return "-"
+    if discreet:
+        return HIDDEN
+    return SENSITIVE if row.location_sensitive else row.location
+
+
+class MonitoringScreen(SectionScreen):
+    CSS_PATH = "monitoring.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_filter", "Find", id="monitoring.search", key_display="/",
+                tooltip="Search observations (their text, and the contacts they are about)"),
+        Binding("n", "new", "New", id="monitoring.new", tooltip="New observation"),
+        Binding("f", "category", "Category", id="monitoring.category", tooltip="Show one category of observation"),
+        Binding("p", "period", "Period", id="monitoring.period",
+                tooltip="Period: last 30 days, 90 days, 12 months, all dates (p again: the next)"),
+        Binding("x", "clear", "Clear", id="monitoring.clear", tooltip="Clear the search, category and period"),
+        Binding("g", "trend", "Trend", id="monitoring.trend", tooltip="Observations per category per month (chart)"),
+        Binding("e", "edit", "Edit", id="monitoring.edit", show=False, tooltip="Edit the observation"),
+        Binding("h", "changes", "Changes", id="monitoring.changes", show=False,
+                tooltip="What changed in this observation's record"),
+    ]
+
+    def __init__(self, section: Section) -> None:
+        super().__init__(section)
+        self.filter = ObservationFilter()
+        self.period = 0
+        self.loaded = 0
+        self.more = False
+        self.rows: dict[str, ObservationRow] = {}
+
+    def compose(self) -> ComposeResult:
+        yield self.section_bar()
+        with Vertical(id="monitoring-body"):
+            with Horizontal(id="monitoring-top"):
+                yield FilterInput(self._typed, id="monitoring-filter", placeholder="/ to search observations...",
+                                  compact=True)
+                yield Static("", id="monitoring-count", markup=False)
+            yield Static("", id="monitoring-filters", markup=False)
+            yield Static(header_text([h for h, _ in COLUMNS], [w for _, w in COLUMNS]), id="monitoring-header",
+                         markup=False)
+            yield RowList([w for _, w in COLUMNS], id="observations")
+            yield VaultText("", id="monitoring-detail")
+        yield Static("", id="discreet-indicator", markup=False)
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#observations", RowList)
+        table.load_rest = self._load_rest
+        table.focus()
+
+    # -- loading: a page at a time ------------------------------------------------------------
+    def _fetch(self, offset: int, limit: int = PAGE_SIZE) -> list[ObservationRow]:
+        with self.app.session("reading the observations") as session:  # type: ignore[attr-defined]
+            rows = monitoring.list_observations(session, self.filter, offset=offset, limit=limit + 1)
+        self.more = len(rows) > limit
+        return rows[:limit]
+
+    def _append(self, rows: list[ObservationRow]) -> None:
+        discreet = self.app.discreet  # type: ignore[attr-defined]
+        self.rows.update((row.id, row) for row in rows)
+        self.query_one("#observations", RowList).add_rows(
+            (row.id, (str(row.observed_on), category_short(row.category),
+                      discreet_text(row, discreet)(row.description), where_cell(row, discreet),
+                      str(row.sources) if row.sources else "-"))
+            for row in rows)
+        self.loaded += len(rows)
+        more = "+" if self.more else ""
+        plural = "s" if self.loaded != 1 else ""
+        self.query_one("#monitoring-count", Static).update(f"{self.loaded}{more} observation{plural}")
+
+    def reload(self, select: str | None = None) -> None:
+        if self.app.locked or not self.is_mounted:  # type: ignore[attr-defined]
+            return
+        table = self.query_one("#observations", RowList)
+        wanted = select or table.cursor_key
+        table.clear()
+        self.rows = {}
+        self.loaded = 0
+        self._append(self._fetch(0))
+        if wanted:
+            while table.index_of(wanted) is None and self.more and self.loaded < MAX_SEEK:
+                self._append(self._fetch(self.loaded))
+            index = table.index_of(wanted)
+            if index is not None:
+                table.move_cursor(index)
+        self.query_one("#monitoring-filters", Static).update(self._filters_text())
+        self._show_detail(table.cursor_key)
+
+    @on(RowList.Highlighted, "#observations")
+    def _highlighted(self, event: RowList.Highlighted) -> None:
+        if self.more and event.index >= self.loaded - PAGE_AHEAD:
+            self._append(self._fetch(self.loaded))
+        self._show_detail(event.key)
+
+    def _load_rest(self) -> None:
+        while self.more:
+            self._append(self._fetch(self.loaded, limit=1000))
+
+    def _show_detail(self, key: str | None) -> None:
+        """The highlighted observation in full: its text, where, who it is about, sources."""
+        detail = self.query_one("#monitoring-detail", VaultText)
+        row = self.rows.get(key or "")
+        if row is None:
+            detail.set_text("No observation here yet: n records one." if not self.loaded else "")
+            return
+        discreet = self.app.discreet  # type: ignore[attr-defined]
+        if not row.location:
+            where = "Where: -"
+        elif discreet:
+            where = "Where: hidden in discreet mode"
+        elif row.location_sensitive:
+            where = f"Where (sensitive, never in reports): {row.location}"
+        else:
+            where = f"Where: {row.location}"
+        people = [codename if discreet else f"{name} ({codename})" for name, codename in row.people]
+        others = row.links - len(row.people)
+        about = ", ".join(people + ([f"{others} case or trial link{'s' if others != 1 else ''}"] if others else []))
+        detail.set_text("\n".join([
+            f"{where}  |  Sources: {row.sources}  |  About: {about or '-'}",
+            f"{reference.label('civic_category', row.category)}: {discreet_text(row, discreet)(row.description)}"]))
+
+    def _filters_text(self) -> str:
+        f = self.filter
+        parts = [category_short(f.category) if f.category else "every category", PERIODS[self.period][0]]
+        if f.start is not None:
+            parts[-1] += f" (since {f.start})"
+        return "Showing: " + ", ".join(parts) + ("   (x clears)" if f.active or f.query else "   (f category, p period)")
+
+    # -- search and filters ----------------------------------------------------------------------
+    def action_focus_filter(self) -> None:
+        self.set_focus(self.query_one("#monitoring-filter", Input))
+
+    def _typed(self, value: str) -> None:
+        """Each keystroke, in its own turn (FilterInput)."""
+        if value != self.filter.query:
+            self.filter = replace(self.filter, query=value)
+            self.reload()
+
+    @on(Input.Submitted, "#monitoring-filter")
+    def _done(self) -> None:
+        self.query_one("#observations", RowList).focus()
+
+    def key_escape(self) -> None:
+        if self.query_one("#monitoring-filter", Input).has_focus:
+            self.query_one("#observations", RowList).focus()
+
+    def key_down(self) -> None:
+        if self.query_one("#monitoring-filter", Input).has_focus:
+            self.query_one("#observations", RowList).focus()
+
+    def action_category(self) -> None:
+        current = self.filter.category
+        labels = [f"{'(*)' if current is None else '( )'} Every category"] + [
+            f"{'(*)' if current == c else '( )'} {reference.label('civic_category', c)}" for c in CivicCategory]
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self.filter = replace(self.filter, category=None if index == 0 else list(CivicCategory)[index - 1])
+                self.reload()
+
+        self.app.push_screen(PickModal("Show which category?", labels), chosen)
+
+    def action_period(self) -> None:
+        self.period = (self.period + 1) % len(PERIODS)
+        self.filter = replace(self.filter, start=period_start(self.period, self.app.today()))  # type: ignore[attr-defined]
+        self.reload()
+
+    def action_clear(self) -> None:
+        self.filter = ObservationFilter()
+        self.period = 0
+        self.query_one("#monitoring-filter", Input).value = ""
+        self.reload()
+
+    # -- recording and the trend -------------------------------------------------------------------
+    def _saved(self, observation_id: str | None) -> None:
+        self.reload(select=observation_id)
+
+    def action_new(self) -> None:
+        self.app.push_screen(ObservationFormScreen(None), self._saved)
+
+    @on(RowList.Selected, "#observations")
+    def _selected(self, event: RowList.Selected) -> None:
+        self.app.push_screen(ObservationFormScreen(event.key), self._saved)
+
+    def action_edit(self) -> None:
+        key = self.query_one("#observations", RowList).cursor_key
+        if key:
+            self.app.push_screen(ObservationFormScreen(key), self._saved)
+
+    def action_trend(self) -> None:
+        self.app.push_screen(TrendScreen())
+
+    def action_changes(self) -> None:
+        from hrd_tui.screens.changes import ChangesScreen
+
+        key = self.query_one("#observations", RowList).cursor_key
+        if key:
+            self.app.push_screen(ChangesScreen(CivicObservation, key, _observation_label,  # type: ignore[arg-type]
+                                               OBSERVATION_FREE_TEXT))
+
+
+#: Observation fields that can name people or places: hidden in the changes view in discreet mode.
+OBSERVATION_FREE_TEXT = frozenset({"description", "location", "links"})
+
+
+def _observation_label(session: Session, obs: CivicObservation, discreet: bool) -> str:
+    return f"Observation of {obs.observed_on}: {reference.label('civic_category', obs.category)}"
+
+
+# -- the form -----------------------------------------------------------------------------------
+class ObservationFormScreen(FormScreen):
+    """A new observation, or an edit: what, when, where (sensitive unless said otherwise),
+    who it is about (codenames or names; F3 finds), and a source with its ratings."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [*FORM_BINDINGS, Binding("f3", "find_contact", "Find contact", id="observation_form.find")]
+    masked_when_discreet = ("location",)
+
+    def __init__(self, observation_id: str | None) -> None:
+        super().__init__(classes="form-screen")
+        self.observation_id = observation_id
+        self.editing = observation_id is not None
+        self.title_text = "Edit observation" if observation_id else "New observation"
+        self.draft_prefix = f"observation:{observation_id or 'new'}"
+
+    def specs(self) -> list[FieldSpec]:
+        source = "Add a source" if self.editing else "Source"
+        return [
+            FieldSpec("category", "Category (section I)", "choice", choices("civic_category", CivicCategory),
+                      required=True),
+            FieldSpec("description", "What was observed", "long", required=True, draft=True),
+            FieldSpec("observed_on", "Observed on", "date", required=True, placeholder="YYYY-MM-DD, today or -N days"),
+            FieldSpec("location", "Where", draft=True),
+            FieldSpec("location_sensitive", "The location is sensitive (never in reports)", "bool"),
+            FieldSpec("contacts", "About: contacts by codename or name, comma-separated (F3 finds)", "list",
+                      draft=True),
+            FieldSpec("links", "Web links, comma-separated", "list"),
+            FieldSpec("source_description", f"{source} (optional): who or what, and what they said", draft=True),
+            FieldSpec("source_reliability", "Reliability of the source", "choice", choices("reliability", Reliability),
+                      required=True),
+            FieldSpec("source_credibility", "Credibility of the information", "choice",
+                      choices("credibility", Credibility), required=True),
+        ]
+
+    def initial_values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {"source_reliability": Reliability.F.value,
+                                  "source_credibility": Credibility.CANNOT_JUDGE.value}
+        if self.observation_id is None:
+            return {**values, "observed_on": self.app.today(), "location_sensitive": True}  # type: ignore[attr-defined]
+        with self.app.session("reading the observation") as session:  # type: ignore[attr-defined]
+            obs = base.get(session, CivicObservation, self.observation_id)
+            values.update(obs.model_dump())
+            values["contacts"] = [c.codename for c in monitoring.linked_contacts(session, obs.id)]
+            count = len(monitoring.sources_of(session, obs.id))
+        self.title_text = f"Edit observation, {count} source{'s' if count != 1 else ''} so far"
+        return values
+
+    def on_mount(self) -> None:
+        # The title is drawn before initial_values() counts the sources (FormScreen.compose).
+        self.query_one("#form-title", Static).update(f"{self.title_text}  (Enter or F2 saves, Tab moves, Esc leaves)")
+
+    def _source(self, values: dict[str, Any]) -> list[dict[str, Any]]:
+        """The source typed in, if any: its ratings are read as shown (an edit returns
+        only changed fields)."""
+        form = self.query_one(RecordForm)
+        for name in ("source_description", "source_reliability", "source_credibility"):
+            values.pop(name, None)
+        description = form.raw("source_description").strip()
+        if not description:
+            return []
+        return [{"description": description, "reliability": form.raw("source_reliability"),
+                 "credibility": form.raw("source_credibility")}]
+
+    def store(self, session: Session, values: dict[str, Any]) -> str:
+        today: date = self.app.today()  # type: ignore[attr-defined]
+        sources = self._source(values)
+        entries = values.pop("contacts", None)
+        people = contacts.resolve_people(session, entries, "contacts") if entries is not None else None
+        if "description" in values and not values["description"].strip():
+            raise ValidationError({"description": "is required"})
+        if "location" in values:
+            values["location"] = values["location"] or None
+        try:
+            if self.observation_id is None:
+                links = [{"contact_id": p.id} for p in people or []]
+                return monitoring.add_observation(session, values, sources, links, today=today).id
+            obs = base.get(session, CivicObservation, self.observation_id)
+            links = None
+            if people is not None:  # the contacts changed: the case and trial links stay as they are
+                kept = [{f: v for f in ("case_id", "trial_id") if (v := getattr(link, f))}
+                        for link in monitoring.links_of(session, obs.id) if not link.contact_id]
+                links = [{"contact_id": p.id} for p in people] + kept
+            return monitoring.update_observation(session, obs, values, links=links, new_sources=sources, today=today).id
+        except ValidationError as exc:
+            raise ValidationError({_field(key): message for key, message in exc.errors.items()}) from None
+
+    def _add_contact(self, codename: str | None) -> None:
+        if not codename:
+            return
+        field = self.query_one("#field-contacts", Input)
+        present = [p.strip() for p in field.value.split(",") if p.strip()]
+        if codename not in present:
+            field.value = ", ".join([*present, codename])
+        field.focus()
+
+    def action_find_contact(self) -> None:
+        from hrd_tui.screens.contact_pick import ContactPickModal
+
+        self.app.push_screen(ContactPickModal("Who is it about?"), self._add_contact)
+
+
+def _field(key: str) -> str:
+    """A service's error key as the form's field: sources.0.x is the source's x; links are
+    the contacts (the only links the form makes)."""
+    if key.startswith("sources."):
+        return "source_" + key.split(".")[2]
+    if key.startswith("links."):
+        return "contacts"
+    return key
+
+
+# -- the trend ----------------------------------------------------------------------------------
+BLOCKS = " ▁▂▃▄▅▆▇█"
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+CELL = 5  # " ▅ 12": a space, the bar, the count in three
+TOTAL = 6
+NONE_MARK = "·"
+BAR_STYLE = "$primary"
+
+
+def bar(count: int, peak: int) -> str:
+    """The block for ``count`` against ``peak``: never empty for a count above zero."""
+    if count <= 0 or peak <= 0:
+        return " "
+    return BLOCKS[max(1, min(8, -(-count * 8 // peak)))]
+
+
+def count_text(count: int) -> str:
+    return str(count) if count < 1000 else f"{count // 1000}k+"
+
+
+def trend_chart(t: Trend) -> Content:
+    """Rows of categories, columns of months, a total row and a total column: 78 cells wide
+    for twelve months, readable without colour (the bars and the numbers say it all)."""
+    parts: list[str | tuple[str, str]] = []
+
+    def cells(counts: list[int], peak: int, style: str) -> None:
+        for count in counts:
+            if count:
+                parts.extend([" ", (bar(count, peak), BAR_STYLE), (count_text(count).rjust(CELL - 2), style)])
+            else:
+                parts.append((" " * (CELL - 1) + NONE_MARK, "dim"))
+
+    years = "".join(str(m.year).rjust(CELL) if n == 0 or m.month == 1 else " " * CELL for n, m in enumerate(t.months))
+    parts += [" " * SHORT_WIDTH + years, "\n"]
+    months = "".join(MONTHS[m.month - 1].rjust(CELL) for m in t.months)
+    parts += [("Category".ljust(SHORT_WIDTH) + months + "Total".rjust(TOTAL), "bold"), "\n"]
+    totals = t.category_totals
+    for category, counts in t.counts.items():
+        parts.append((category_short(category).ljust(SHORT_WIDTH), "" if totals[category] else "dim"))
+        cells(counts, t.peak, "")
+        parts += [(str(totals[category]).rjust(TOTAL), "bold"), "\n"]
+    parts += ["─" * (SHORT_WIDTH + CELL * len(t.months) + TOTAL), "\n"]
+    parts.append(("All".ljust(SHORT_WIDTH), "bold"))
+    cells(t.month_totals, max(t.month_totals, default=0), "bold")
+    parts.append((str(t.total).rjust(TOTAL), "bold"))
+    return Content.assemble(*parts)
+
+
+def trend_legend(t: Trend) -> str:
+    if not t.total:
+        return "No observation in these months yet. Esc goes back."
+    legend = f"Bars: each count against the largest ({BLOCKS[-1]} = {t.peak}; All: {max(t.month_totals)}); {NONE_MARK} none."
+    most = max(t.category_totals.values())
+    busiest = [c for c, n in t.category_totals.items() if n == most]
+    if len(busiest) == 1:  # a tie names no category: none of them stands out
+        legend += f" Most observed: {reference.label('civic_category', busiest[0])} ({most})."
+    return legend
+
+
+class TrendScreen(Screen[None]):
+    """Observations per category per month over the last twelve months, drawn."""
+
+    CSS_PATH = "monitoring.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,left,ctrl+g,g", "back", "Back", id="trend.back", priority=True, key_display="esc"),
+    ]
+
+    def __init__(self, months: int = 12) -> None:
+        super().__init__(classes="trend")
+        self.months = months
+        self.trend: Trend | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Static("", id="trend-title", markup=False)
+        with VerticalScroll(id="trend-body"):
+            yield Static("", id="trend-chart", markup=False)
+            yield Static("", id="trend-legend", markup=False)
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        if self.app.locked:  # type: ignore[attr-defined]
+            return
+        with self.app.session("counting the observations") as session:  # type: ignore[attr-defined]
+            self.trend = t = monitoring.trend(session, self.app.today(), self.months)  # type: ignore[attr-defined]
+        first, last = t.months[0], t.months[-1]
+        self.query_one("#trend-title", Static).update(
+            f"Civic-space observations per month, {MONTHS[first.month - 1]} {first.year} to "
+            f"{MONTHS[last.month - 1]} {last.year}: {t.total} in all")
+        self.query_one("#trend-chart", Static).update(trend_chart(t))
+        self.query_one("#trend-legend", Static).update(trend_legend(t))
+        self.query_one("#trend-body").focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+

@@ -1,0 +1,191 @@
+"""Reports: pick a report type and a period, read the Markdown draft, save it.
+
+The preview is the very text ``hrd-tui report`` writes for the same type and
+period (one function makes both), shown as plain text: nothing in it is
+interpreted, so a name typed as ``[bold]`` stays as typed. Saving writes a
+plain-text file with mode 0600, after saying so; names follow each contact's
+naming consent (the screen never writes real names).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Input, Select, Static, TextArea
+
+from hrd_tui import paths
+from hrd_tui.errors import HrdError, ValidationError
+from hrd_tui.screens.forms import choices
+from hrd_tui.screens.sections import Section, SectionScreen
+from hrd_tui.screens.widgets.confirm import ConfirmModal
+from hrd_tui.screens.widgets.dialog import Dialog
+from hrd_tui.screens.widgets.record_form import parse_date
+from hrd_tui.services import reference, reports
+from hrd_tui.vocab import ReportType
+
+PLAIN_TEXT = ("The file is plain text: anyone who can read it reads the report. Names follow each "
+              "contact's naming consent; check it before sending.")
+
+
+def last_month(today: date) -> tuple[date, date]:
+    """The regular reporting period: the previous calendar month."""
+    end = today.replace(day=1) - timedelta(days=1)
+    return end.replace(day=1), end
+
+
+class ReportsScreen(SectionScreen):
+    CSS_PATH = "reports.tcss"
+    BINDINGS = [
+        Binding("f2", "preview", "Preview", id="reports.preview", tooltip="Draft the report for this type and period"),
+        Binding("f3", "save", "Save", id="reports.save", tooltip="Save the report as a plain-text file (mode 0600)"),
+        Binding("slash", "edit_period", "Period", id="reports.period", key_display="/",
+                tooltip="Change the report type and period"),
+    ]
+
+    def __init__(self, section: Section) -> None:
+        super().__init__(section)
+        self.text = ""
+        self.drafted: tuple[ReportType, date, date] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield self.section_bar()
+        with Vertical(id="reports-body"):
+            with Horizontal(id="reports-form"):
+                yield Select([(label, code) for code, label in choices("report_type", ReportType)],
+                             value=ReportType.REGULAR.value, allow_blank=False, id="report-type", compact=True)
+                yield Static(" from ", classes="reports-label", markup=False)
+                yield Input(id="report-from", placeholder="YYYY-MM-DD", compact=True)
+                yield Static(" to ", classes="reports-label", markup=False)
+                yield Input(id="report-to", placeholder="YYYY-MM-DD", compact=True)
+            yield Static("", id="reports-error", markup=False)
+            yield TextArea("", id="report-preview", read_only=True, soft_wrap=True, show_line_numbers=False,
+                           compact=True)
+            yield Static("F2 drafts the report for the type and period above; F3 saves it.", id="reports-status",
+                         markup=False)
+        yield Static("", id="discreet-indicator", markup=False)
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        start, end = last_month(self.app.today())  # type: ignore[attr-defined]
+        self.query_one("#report-from", Input).value = start.isoformat()
+        self.query_one("#report-to", Input).value = end.isoformat()
+        self.query_one("#report-type", Select).focus()
+
+    def reload(self) -> None:
+        """Back on the screen, or the vault reopened: the draft follows the vault."""
+        if self.drafted is not None and not self.app.locked:  # type: ignore[attr-defined]
+            self.action_preview()
+
+    # -- the period ------------------------------------------------------------------------------
+    def _request(self) -> tuple[ReportType, date, date] | None:
+        """The type and period typed, or None with the problem shown (what was typed stays)."""
+        today = self.app.today()  # type: ignore[attr-defined]
+        error = self.query_one("#reports-error", Static)
+        problems: dict[str, str] = {}
+        dates: dict[str, date] = {}
+        for name in ("from", "to"):
+            try:
+                dates[name] = parse_date(self.query_one(f"#report-{name}", Input).value, today)
+            except (ValueError, OverflowError):
+                problems[name] = "use YYYY-MM-DD, 'today' or +N/-N days"
+        if not problems:
+            try:
+                reports.check_period(dates["from"], dates["to"])
+            except ValidationError as exc:
+                problems.update(exc.errors)
+        if problems:
+            error.update("; ".join(f"{name}: {message}" for name, message in problems.items()))
+            first = next(iter(problems))
+            target = f"#report-{first}" if first in ("from", "to") else "#report-from"
+            self.query_one(target, Input).focus()
+            return None
+        error.update("")
+        return ReportType(str(self.query_one("#report-type", Select).value)), dates["from"], dates["to"]
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_preview()
+
+    def action_edit_period(self) -> None:
+        self.query_one("#report-type", Select).focus()
+
+    # -- drafting and saving -----------------------------------------------------------------------
+    def action_preview(self) -> None:
+        request = self._request()
+        if request is None:
+            return
+        kind, start, end = request
+        try:
+            with self.app.session("drafting the report") as session:  # type: ignore[attr-defined]
+                self.text = reports.render_report(session, kind, start, end)
+        except HrdError as exc:
+            self.app.notify(str(exc), severity="error", markup=False)
+            return
+        self.drafted = request
+        preview = self.query_one("#report-preview", TextArea)
+        preview.load_text(self.text)
+        preview.focus()
+        lines = self.text.count("\n")
+        self.query_one("#reports-status", Static).update(
+            f"{reference.label('report_type', kind)}, {start} to {end}: {lines} lines. F3 saves it (plain text).")
+
+    def default_path(self) -> Path:
+        assert self.drafted is not None
+        kind, start, end = self.drafted
+        return paths.default_export_dir() / f"report-{kind.value}-{start}-{end}.md"
+
+    def action_save(self) -> None:
+        if self.drafted is None:
+            self.app.notify("Draft the report first (F2).", severity="warning", markup=False)
+            return
+        self.app.push_screen(SaveModal(str(self.default_path())), self._save_to)
+
+    def _save_to(self, target: str | None) -> None:
+        if not target:
+            return
+        path = Path(target).expanduser()
+
+        def write(yes: bool | None = True) -> None:
+            if not yes:
+                return
+            try:
+                if path.parent == paths.default_export_dir():
+                    paths.make_private_dir(path.parent)
+                paths.write_private_file(path, self.text.encode("utf-8"))
+            except HrdError as exc:
+                self.app.notify(str(exc), severity="error", markup=False)
+                return
+            self.app.notify(f"Saved to {path} (mode 0600, plain text).", markup=False)
+
+        if path.exists():
+            self.app.push_screen(ConfirmModal(f"{path} exists. Replace it?", yes="Replace", no="Keep it"), write)
+        else:
+            write()
+
+
+class SaveModal(Dialog[str | None]):
+    """Where to save: a path, with the warning that the file is plain text."""
+
+    BINDINGS = [Binding("escape,ctrl+g", "dismiss(None)", "Cancel", id="report_save.cancel")]
+
+    def __init__(self, suggested: str) -> None:
+        super().__init__(classes="report-save")
+        self.suggested = suggested
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="report-save-box"):
+            yield Static("Save the report (Enter saves, Esc cancels)", markup=False)
+            yield Static(PLAIN_TEXT, markup=False)
+            yield Input(self.suggested, id="report-save-path", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#report-save-path", Input).focus()
+
+    @on(Input.Submitted, "#report-save-path")
+    def _chosen(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)

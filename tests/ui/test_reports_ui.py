@@ -1,0 +1,97 @@
+"""The reports screen: a type and a period, the draft shown, saved as a 0600 file; the
+same bytes as `hrd-tui report` for the same arguments. The real app on a real vault."""
+
+from __future__ import annotations
+
+import stat
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Select, TextArea
+
+from hrd_tui import vault as vault_mod
+from hrd_tui.app import make_app
+from hrd_tui.screens.reports import ReportsScreen, SaveModal
+from hrd_tui.services import contacts, monitoring, redaction, reports
+from hrd_tui.vocab import ReportType
+
+from conftest import PASSPHRASE, run_cli, unlock
+
+TODAY = date(2026, 11, 28)
+NAME = "Ana Núñez-Quispe"
+
+
+@pytest.fixture
+def app(vault_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    opened, _ = vault_mod.create(vault_dir, PASSPHRASE)
+    with opened.store.session("test data") as session:
+        ana = contacts.create_contact(session, {"name": NAME, "codename": "Heron-101", "kind": "defender"},
+                                      ["land_environment"])
+        monitoring.add_observation(session, {"observed_on": date(2026, 10, 14), "category": "attacks_reprisals",
+                                             "description": f"{NAME} beaten by police after the march",
+                                             "location": "Her house by the river", "location_sensitive": True},
+                                   links=[{"contact_id": ana.id}])
+        monitoring.add_observation(session, {"observed_on": date(2026, 11, 2), "category": "dialogue",
+                                             "description": "Outside the period"})
+    opened.close()
+    return make_app(vault_dir, settings_path=tmp_path / "settings.json", today=lambda: TODAY)
+
+
+async def test_the_draft_the_saved_file_and_the_cli_are_the_same_text(app, vault_dir: Path, tmp_path: Path,
+                                                                       passfile: Path) -> None:
+    target = tmp_path / "out" / "crhrp.md"
+    target.parent.mkdir()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        # The regular period is offered: last month.
+        assert screen.query_one("#report-from", Input).value == "2026-10-01"
+        assert screen.query_one("#report-to", Input).value == "2026-10-31"
+        screen.query_one("#report-type", Select).value = ReportType.CRHRP.value
+        await pilot.press("f2")
+        await pilot.pause()
+        shown = screen.query_one("#report-preview", TextArea).text
+        with app.session("test") as s:
+            assert shown == reports.render_report(s, ReportType.CRHRP, date(2026, 10, 1), date(2026, 10, 31))
+        assert "beaten by police" in shown and "Outside the period" not in shown
+        assert "nunez" not in redaction.fold(shown) and "river" not in shown  # no consent; a sensitive place
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveModal)
+        app.screen.query_one("#report-save-path", Input).value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportsScreen)
+    assert target.read_text("utf-8") == shown
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    cli_out = tmp_path / "out" / "cli.md"
+    done = run_cli("--vault", str(vault_dir), "--passphrase-file", str(passfile), "report", "--type", "crhrp",
+                   "--from", "2026-10-01", "--to", "2026-10-31", "-o", str(cli_out))
+    assert done.returncode == 0, done.stderr
+    assert cli_out.read_bytes() == target.read_bytes()
+
+
+async def test_a_bad_period_is_refused_and_what_was_typed_stays(app) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#report-from", Input).value = "2026-10-31"
+        screen.query_one("#report-to", Input).value = "2026-10-01"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "is before" in str(screen.query_one("#reports-error").render())
+        assert screen.query_one("#report-from", Input).value == "2026-10-31"
+        assert screen.query_one("#report-preview", TextArea).text == ""
+        screen.query_one("#report-to", Input).value = "someday"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "to: use YYYY-MM-DD" in str(screen.query_one("#reports-error").render())
+        await pilot.press("f3")  # nothing drafted: nothing to save
+        await pilot.pause()
+        assert isinstance(app.screen, ReportsScreen)
