@@ -563,6 +563,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--on-duplicate", choices=["merge", "skip"],
                      help="contacts: merge a row that matches an existing contact into it, or skip it (asked, else skip)")
     imp.add_argument("--yes", action="store_true", help="contacts: import without asking (needed without a terminal)")
+    from hrd_tui import cli_lifecycle  # after this module is whole: it imports the helpers above
+
+    cli_lifecycle.register(add)
     return parser
 
 

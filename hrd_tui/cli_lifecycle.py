@@ -1,0 +1,145 @@
+"""The data-lifecycle commands: handover bundles between officers, purging old
+history, the emergency wipe. Registered by hrd_tui.cli.build_parser; kept apart so
+the main command module stays readable.
+
+Every command that destroys or merges asks on a terminal first and takes
+``--yes`` for scripts; without a terminal and without ``--yes`` nothing happens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from hrd_tui import vault
+from hrd_tui.cli import UsageError, _ask_choice, _err, _open, _secret_from
+from hrd_tui.sanitize import for_display
+
+
+def _out(line: str) -> None:
+    print(for_display(line, single_line=True), flush=True)
+
+
+def _split(values: list[str] | None) -> list[str]:
+    """--contacts A,B --contacts C -> [A, B, C]."""
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+# -- handover ------------------------------------------------------------------------------
+def cmd_handover(args: argparse.Namespace) -> int:
+    if args.action == "export":
+        return _handover_export(args)
+    if args.contacts or args.cases or args.trials:
+        raise UsageError("--contacts, --cases and --trials choose what 'handover export' writes.")
+    return _handover_import(args)
+
+
+def _handover_export(args: argparse.Namespace) -> int:
+    from hrd_tui import handover
+    from hrd_tui.services import contacts
+
+    if args.yes or args.prefer or args.bundle_passphrase_file:
+        raise UsageError("--yes, --prefer and --bundle-passphrase-file are for 'handover import'.")
+    target = Path(args.file)
+    if target.exists():
+        raise UsageError(f"{target} exists: a bundle is never written over a file.")
+    with _open(args, readonly=True) as opened, opened.store.session("writing the handover bundle") as session:
+        people = [c.id for c in contacts.by_codenames(session, _split(args.contacts), "contacts")]
+        selection = handover.Selection(contacts=people, cases=_split(args.cases), trials=_split(args.trials))
+        chosen = selection if (people or selection.cases or selection.trials) else None
+        passphrase = handover.export_bundle(session, target, selection=chosen, vault_id=opened.header.vault_id)
+    _err(f"bundle written to {target} (mode 0600, encrypted).")
+    _err("BUNDLE PASSPHRASE: shown this once only. Give it to the receiving officer by another channel than "
+         "the file (read it aloud, or in person); anyone with both can read the bundle.")
+    print(passphrase, flush=True)
+    return 0
+
+
+def _handover_import(args: argparse.Namespace) -> int:
+    from hrd_tui import handover
+
+    if args.passphrase_file == "-" and args.bundle_passphrase_file == "-":
+        raise UsageError("Standard input can give one passphrase only: put the other in a file.")
+    secret = _secret_from(args.bundle_passphrase_file, "Bundle passphrase: ")
+    bundle = handover.read_bundle(Path(args.file), secret)  # a wrong passphrase fails before the vault opens
+    with _open(args, readonly=False) as opened, opened.store.session("importing the handover bundle") as session:
+        plan = handover.plan_import(session, bundle)
+        for line in plan.summary():
+            _out(line)
+        if plan.is_empty:
+            _out("Nothing to import: every record of the bundle is already here.")
+            return 0
+        for conflict in plan.conflicts:
+            for line in conflict.lines():
+                _out(line)
+        choices: dict[str, str] = {}
+        if args.yes:
+            if plan.conflicts and not args.prefer:
+                raise UsageError(f"{len(plan.conflicts)} conflict(s): with --yes, say which side wins with "
+                                 "--prefer mine|theirs. Nothing was imported.")
+        else:
+            if not sys.stdin.isatty():
+                raise UsageError("Nothing was imported: there is no terminal to confirm on. "
+                                 "Pass --yes (and --prefer mine|theirs when there are conflicts).")
+            if not args.prefer:
+                for conflict in plan.conflicts:
+                    choices[conflict.key] = _ask_choice(
+                        f"{for_display(conflict.label, single_line=True)}: keep [m]ine or take [t]heirs? [m/t] ",
+                        {"m": "mine", "t": "theirs"})
+            if _ask_choice("Import? [y/N] ", {"y": "yes", "n": "no", "": "no"}) != "yes":
+                _out("Nothing was imported.")
+                return 0
+        result = handover.apply_import(session, plan, choices, default=args.prefer)
+    _out(f"Imported {result.total_inserted} record(s); {len(result.took_theirs)} conflict(s) took the bundle's "
+         f"version (yours is kept in the history), {len(result.kept_mine)} kept yours.")
+    for note in result.notes:
+        _out(note)
+    return 0
+
+
+# -- purge -----------------------------------------------------------------------------------
+def cmd_purge(args: argparse.Namespace) -> int:
+    from hrd_tui.services import history
+
+    if args.older_than < 0:
+        raise UsageError("--older-than takes a number of days, 0 or more.")
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UsageError("Nothing was purged: there is no terminal to confirm on. Pass --yes.")
+        question = (f"Remove for good every earlier version and deleted record older than {args.older_than} days? "
+                    "This cannot be undone. [y/N] ")
+        if _ask_choice(question, {"y": "yes", "n": "no", "": "no"}) != "yes":
+            _out("Nothing was purged.")
+            return 0
+    with _open(args, readonly=False) as opened:
+        with opened.store.session("purging the history") as session:
+            report = history.purge(session, args.older_than)
+        opened.store.checkpoint()  # no copy of the removed rows left in the write-ahead log
+        backups = opened.dir / vault.BACKUPS_NAME
+    _out(f"Purged {report.versions} earlier version(s) and {report.tombstones} deleted record(s).")
+    if backups.exists() and any(backups.iterdir()):
+        _err(f"the encrypted backups in {backups} were taken before and still hold them.")
+    return 0
+
+
+def register(add: object) -> None:
+    """Add the lifecycle commands to the parser (``add`` is build_parser's helper)."""
+    handover = add("handover", cmd_handover,  # type: ignore[operator]
+                   "move records between officers' vaults in an encrypted bundle: 'handover export FILE' writes the "
+                   "whole vault (or --contacts/--cases/--trials) and prints the bundle's passphrase once; "
+                   "'handover import FILE' merges one in, conflicts chosen one by one")
+    handover.add_argument("action", choices=["export", "import"])
+    handover.add_argument("file", metavar="FILE")
+    handover.add_argument("--contacts", action="append", metavar="CODENAMES", help="export: these contacts (comma-separated)")
+    handover.add_argument("--cases", action="append", metavar="IDS", help="export: these threat cases, with what they need")
+    handover.add_argument("--trials", action="append", metavar="IDS", help="export: these trials, with their hearings")
+    handover.add_argument("--bundle-passphrase-file", metavar="FILE",
+                          help="import: read the bundle's passphrase from FILE ('-' for stdin) instead of asking")
+    handover.add_argument("--prefer", choices=["mine", "theirs"], help="import: which side wins every conflict")
+    handover.add_argument("--yes", action="store_true", help="import without asking (needed without a terminal)")
+    purge = add("purge", cmd_purge,  # type: ignore[operator]
+                "remove for good the earlier versions and deleted records older than DAYS (the history rule "
+                "keeps them until then)")
+    purge.add_argument("--older-than", type=int, required=True, metavar="DAYS")
+    purge.add_argument("--yes", action="store_true", help="purge without asking (needed without a terminal)")

@@ -1,0 +1,90 @@
+"""'hrd-tui handover' and 'hrd-tui purge' run as an officer (or a script) would: a
+bundle from one vault merged into another with its passphrase from a file; a wrong
+passphrase and a truncated bundle refused in one line with nothing imported; the
+history purged on request only."""
+
+from __future__ import annotations
+
+import stat
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlmodel import select
+
+from hrd_tui import vault
+from hrd_tui.models import Contact, RecordVersion, utcnow
+from hrd_tui.services import contacts
+
+from conftest import PASSPHRASE, run_cli
+
+
+def _vault(path: Path, *people: str) -> Path:
+    opened, _ = vault.create(path, PASSPHRASE)
+    with opened, opened.store.session() as s:
+        for name in people:
+            contacts.create_contact(s, {"name": name})
+    return path
+
+
+def _names(path: Path) -> list[str]:
+    with vault.unlock(path, vault.Secret(PASSPHRASE)) as opened, opened.store.session() as s:
+        return sorted(c.name for c in s.exec(select(Contact)))
+
+
+def test_a_handover_between_two_vaults(tmp_path: Path, passfile: Path) -> None:
+    sender = _vault(tmp_path / "a", "Ана Петрова", "Émile Zola-Ndiaye")
+    receiver = _vault(tmp_path / "b", "Kept Here")
+    bundle = tmp_path / "handover.bundle"
+    out = run_cli("--vault", str(sender), "--passphrase-file", str(passfile), "handover", "export", str(bundle))
+    assert out.returncode == 0, out.stderr
+    passphrase = out.stdout.strip()
+    assert len(passphrase) >= 32 and "BUNDLE PASSPHRASE" in out.stderr
+    assert stat.S_IMODE(bundle.stat().st_mode) == 0o600
+    assert "Петрова".encode() not in bundle.read_bytes() and b"Zola" not in bundle.read_bytes()
+    again = run_cli("--vault", str(sender), "--passphrase-file", str(passfile), "handover", "export", str(bundle))
+    assert again.returncode == 2 and "never written over" in again.stderr
+
+    wrong = tmp_path / "wrong"
+    wrong.write_text("AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH\n")
+    refused = run_cli("--vault", str(receiver), "--passphrase-file", str(passfile), "handover", "import", str(bundle),
+                      "--bundle-passphrase-file", str(wrong), "--yes")
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr and len(refused.stderr.splitlines()) == 1
+    cut = tmp_path / "cut.bundle"
+    cut.write_bytes(bundle.read_bytes()[:-7])
+    right = tmp_path / "right"
+    right.write_text(passphrase + "\n")
+    truncated = run_cli("--vault", str(receiver), "--passphrase-file", str(passfile), "handover", "import", str(cut),
+                        "--bundle-passphrase-file", str(right), "--yes")
+    assert truncated.returncode != 0 and "truncated" in truncated.stderr
+    assert _names(receiver) == ["Kept Here"]  # nothing imported by either
+
+    dry = run_cli("--vault", str(receiver), "--passphrase-file", str(passfile), "handover", "import", str(bundle),
+                  "--bundle-passphrase-file", str(right))
+    assert dry.returncode == 2 and "Nothing was imported" in dry.stderr
+    done = run_cli("--vault", str(receiver), "--passphrase-file", str(passfile), "handover", "import", str(bundle),
+                   "--bundle-passphrase-file", str(right), "--yes")
+    assert done.returncode == 0, done.stderr
+    assert _names(receiver) == ["Kept Here", "Émile Zola-Ndiaye", "Ана Петрова"]
+    twice = run_cli("--vault", str(receiver), "--passphrase-file", str(passfile), "handover", "import", str(bundle),
+                    "--bundle-passphrase-file", str(right), "--yes")
+    assert twice.returncode == 0 and "Nothing to import" in twice.stdout
+
+
+def test_purge_asks_and_removes_only_what_is_old(tmp_path: Path, passfile: Path) -> None:
+    path = _vault(tmp_path / "v", "First")
+    with vault.unlock(path, vault.Secret(PASSPHRASE)) as opened, opened.store.session() as s:
+        person = s.exec(select(Contact)).one()
+        contacts.update_contact(s, person, {"name": "Second"})
+        contacts.update_contact(s, person, {"name": "Third"})
+        first = s.exec(select(RecordVersion).order_by(RecordVersion.id)).first()
+        s.connection().execute(text("UPDATE record_version SET changed_at = :t WHERE id = :i"),
+                               {"t": utcnow() - timedelta(days=40), "i": first.id})
+    no_terminal = run_cli("--vault", str(path), "--passphrase-file", str(passfile), "purge", "--older-than", "30")
+    assert no_terminal.returncode == 2 and "Nothing was purged" in no_terminal.stderr
+    done = run_cli("--vault", str(path), "--passphrase-file", str(passfile), "purge", "--older-than", "30", "--yes")
+    assert done.returncode == 0 and "Purged 1 earlier version(s) and 0 deleted record(s)." in done.stdout
+    with vault.unlock(path, vault.Secret(PASSPHRASE)) as opened, opened.store.session() as s:
+        assert [v.data["name"] for v in s.exec(select(RecordVersion))] == ["Second"]
+    bad = run_cli("--vault", str(path), "--passphrase-file", str(passfile), "purge", "--older-than", "-1", "--yes")
+    assert bad.returncode == 2
