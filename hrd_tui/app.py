@@ -161,9 +161,10 @@ class HrdApp(App[None]):
     def __init__(self, vault_dir: Path, *, settings_path: Path | None = None,
                  clock: Callable[[], float] = time.monotonic,
                  screens: Mapping[str, ScreenFactory] | None = None,
-                 today: Callable[[], date] = date.today) -> None:
+                 today: Callable[[], date] = date.today, export_dir: Path | None = None) -> None:
         super().__init__()
         self.today = today  # the officer's calendar day; tests fix it
+        self.export_dir = export_dir  # where screens save plain-text exports (None: the platform's)
         self.vault_dir = vault_dir
         self.settings_path = settings_path or Settings.default_path()
         self.settings = Settings.load(self.settings_path)
@@ -362,6 +363,39 @@ class HrdApp(App[None]):
             self.notify(warning, severity="warning")
         self._enter(self.section)
         self._reopen_unsaved_note()
+        self._offer_stale_exports()
+
+    def _offer_stale_exports(self) -> None:
+        """Plain-text exports left in the export folder for more than a day: offered
+        for removal at every unlock until they are gone."""
+        from hrd_tui import exports
+        from hrd_tui.errors import HrdError
+        from hrd_tui.paths import default_export_dir
+        from hrd_tui.screens.widgets.confirm import ConfirmModal
+
+        folder = self.export_dir or default_export_dir()
+        try:
+            found = exports.stale(folder, hours=self.settings.stale_export_hours)
+        except HrdError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        if not found:
+            return
+
+        def answered(remove: bool | None) -> None:
+            if not remove:
+                return
+            problems = exports.remove(found)
+            for problem in problems:
+                self.notify(problem, severity="error", markup=False)
+            removed = len(found) - len(problems)
+            self.notify(f"Removed {removed} old export{'s' if removed != 1 else ''}.", markup=False)
+
+        hours = self.settings.stale_export_hours
+        names = ", ".join(p.name for p in found[:3]) + (" ..." if len(found) > 3 else "")
+        question = (f"{len(found)} plain-text export{'s' if len(found) != 1 else ''} older than {hours:g} hours in "
+                    f"{folder}: {names}. Remove {'them' if len(found) != 1 else 'it'} now (the bytes are overwritten)?")
+        self.call_after_refresh(lambda: self.push_screen(ConfirmModal(question, yes="Remove", no="Keep"), answered))
 
     def _reopen_unsaved_note(self) -> None:
         """A note line was being typed when the app stopped (a crash, a dropped link):
@@ -635,5 +669,6 @@ class HrdApp(App[None]):
 def make_app(vault_dir: Path, *, settings_path: Path | None = None,
              clock: Callable[[], float] = time.monotonic,
              screens: Mapping[str, ScreenFactory] | None = None,
-             today: Callable[[], date] = date.today) -> HrdApp:
-    return HrdApp(vault_dir, settings_path=settings_path, clock=clock, screens=screens, today=today)
+             today: Callable[[], date] = date.today, export_dir: Path | None = None) -> HrdApp:
+    return HrdApp(vault_dir, settings_path=settings_path, clock=clock, screens=screens, today=today,
+                  export_dir=export_dir)

@@ -20,6 +20,7 @@ class Settings:
     theme: str = "hrd-dark"
     idle_lock_minutes: float = 5.0
     discreet: bool = False
+    stale_export_hours: float = 24.0  # plain-text exports older than this are offered for removal at unlock
 
     @staticmethod
     def default_path() -> Path:
@@ -38,6 +39,8 @@ class Settings:
         if not isinstance(settings.idle_lock_minutes, (int, float)) or settings.idle_lock_minutes <= 0:
             settings.idle_lock_minutes = cls.idle_lock_minutes
         settings.discreet = bool(settings.discreet)
+        if not isinstance(settings.stale_export_hours, (int, float)) or settings.stale_export_hours <= 0:
+            settings.stale_export_hours = cls.stale_export_hours
         return settings
 
     def save(self, path: Path) -> None:

@@ -137,7 +137,10 @@ class ReportsScreen(SectionScreen):
     def default_path(self) -> Path:
         assert self.drafted is not None
         kind, start, end = self.drafted
-        return paths.default_export_dir() / f"report-{kind.value}-{start}-{end}.md"
+        return self.export_dir() / f"report-{kind.value}-{start}-{end}.md"
+
+    def export_dir(self) -> Path:
+        return self.app.export_dir or paths.default_export_dir()  # type: ignore[attr-defined]
 
     def action_save(self) -> None:
         if self.drafted is None:
@@ -154,7 +157,7 @@ class ReportsScreen(SectionScreen):
             if not yes:
                 return
             try:
-                if path.parent == paths.default_export_dir():
+                if path.parent == self.export_dir():
                     paths.make_private_dir(path.parent)
                 paths.write_private_file(path, self.text.encode("utf-8"))
             except HrdError as exc:

@@ -95,3 +95,37 @@ async def test_a_bad_period_is_refused_and_what_was_typed_stays(app) -> None:
         await pilot.press("f3")  # nothing drafted: nothing to save
         await pilot.pause()
         assert isinstance(app.screen, ReportsScreen)
+
+
+async def test_old_exports_are_offered_for_removal_at_unlock_and_reports_save_there(vault_dir: Path,
+                                                                                     tmp_path: Path) -> None:
+    import os
+    import time
+
+    from hrd_tui.screens.widgets.confirm import ConfirmModal
+
+    opened, _ = vault_mod.create(vault_dir, PASSPHRASE)
+    opened.close()
+    folder = tmp_path / "exports"
+    folder.mkdir(mode=0o700)
+    old, fresh = folder / "report-regular-old.md", folder / "report-new.md"
+    for path, hours in ((old, 30), (fresh, 1)):
+        path.write_text("Ana Núñez")
+        os.utime(path, (time.time() - hours * 3600,) * 2)
+    app = make_app(vault_dir, settings_path=tmp_path / "settings.json", today=lambda: TODAY, export_dir=folder)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        assert "1 plain-text export older than 24 hours" in str(app.screen.query_one("#confirm-question").render())
+        await pilot.press("y")
+        await pilot.pause()
+        assert not old.exists() and fresh.exists()
+        await pilot.press("r", "f2", "f3")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveModal)
+        target = app.screen.query_one("#report-save-path", Input).value
+        assert target == str(folder / "report-regular-2026-10-01-2026-10-31.md")
+        await pilot.press("enter")
+        await pilot.pause()
+    assert stat.S_IMODE(Path(target).stat().st_mode) == 0o600
