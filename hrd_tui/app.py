@@ -534,6 +534,12 @@ class HrdApp(App[None]):
         self._enter(section)
         self.call_after_refresh(self.screen.run_action, action)
 
+    def action_import_handover(self) -> None:
+        from hrd_tui.screens.handover import HandoverImportScreen
+
+        if not self.locked:
+            self.push_screen(HandoverImportScreen())
+
     def open_case(self, case_id: str) -> None:
         """A threat case over the current screen (Esc comes back to it)."""
         from hrd_tui.screens.threats import CaseScreen
@@ -656,6 +662,8 @@ class HrdApp(App[None]):
                                 lambda: self.run_in_section("monitoring", "new"))
             yield SystemCommand("Import contacts", "Import a CSV or vCard file, with a preview first",
                                 lambda: self.run_in_section("contacts", "import_file"))
+            yield SystemCommand("Import handover bundle", "Merge a colleague's encrypted handover bundle, "
+                                "conflicts decided one by one", self.action_import_handover)
             yield SystemCommand("Lock", "Lock the vault now (ctrl+l)", self.action_lock)
             yield SystemCommand("Discreet mode", "Show codenames instead of names (d)", self.action_toggle_discreet)
             for section in SECTIONS:
