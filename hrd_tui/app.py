@@ -117,6 +117,8 @@ SECTION_SCREENS: dict[str, ScreenFactory] = {
     "monitoring": _monitoring_screen,
     "reports": _reports_screen,
 }
+#: The emergency wipe's countdown after WIPE is typed: time to change one's mind.
+WIPE_COUNTDOWN_SECONDS = 5.0
 #: The draft key that remembers the hearing last chosen for quick notes (kept in the vault).
 LAST_HEARING_KEY = "quick-note:hearing"
 NOTE_DRAFT_PREFIX = "note:"
@@ -165,6 +167,7 @@ class HrdApp(App[None]):
         super().__init__()
         self.today = today  # the officer's calendar day; tests fix it
         self.export_dir = export_dir  # where screens save plain-text exports (None: the platform's)
+        self.wipe_countdown_seconds = WIPE_COUNTDOWN_SECONDS
         self.vault_dir = vault_dir
         self.settings_path = settings_path or Settings.default_path()
         self.settings = Settings.load(self.settings_path)
@@ -534,6 +537,48 @@ class HrdApp(App[None]):
         self._enter(section)
         self.call_after_refresh(self.screen.run_action, action)
 
+    def action_emergency_wipe(self) -> None:
+        from hrd_tui.screens.wipe import WipeModal
+
+        if self.locked:
+            return
+
+        def answered(go: bool | None) -> None:
+            if go:
+                self._wipe_now()
+
+        self.push_screen(WipeModal(self.wipe_countdown_seconds), answered)
+
+    def _wipe_now(self) -> None:
+        """Key slots first (unreadable from this instant), nothing saved after, then the rest."""
+        from hrd_tui import wipe
+        from hrd_tui.paths import default_export_dir
+
+        self.clear_clipboard()
+        report = wipe.destroy_key_slots(self.vault_dir)
+        self.drafts, self.unsaved_drafts, self.recovered_drafts = {}, set(), set()
+        vault, self.vault = self.vault, None
+        if vault is not None:
+            try:
+                vault.close()
+            except Exception:  # noqa: BLE001 - the key slots are gone; nothing here matters any more
+                pass
+        self.clear_notifications()
+        exports_dir = self.export_dir or default_export_dir()
+
+        def finish() -> None:
+            done = wipe.finish_wipe(report, exports_dir=exports_dir)
+            self.call_from_thread(lambda: self.exit(return_code=0 if done.complete else 1,
+                                                    message="\n".join(done.lines())))
+
+        self.run_worker(finish, thread=True, group="wipe", exit_on_error=False)
+
+    def action_wipe_after(self) -> None:
+        from hrd_tui.screens.wipe import WipeAfterModal
+
+        if self.vault is not None:
+            self.push_screen(WipeAfterModal(self.vault.wipe_after))
+
     def action_import_handover(self) -> None:
         from hrd_tui.screens.handover import HandoverImportScreen
 
@@ -664,6 +709,10 @@ class HrdApp(App[None]):
                                 lambda: self.run_in_section("contacts", "import_file"))
             yield SystemCommand("Import handover bundle", "Merge a colleague's encrypted handover bundle, "
                                 "conflicts decided one by one", self.action_import_handover)
+            yield SystemCommand("Emergency wipe", "Destroy this vault for good (type WIPE, then a short countdown)",
+                                self.action_emergency_wipe)
+            yield SystemCommand("Wipe after failed unlocks", "Wipe the vault after N failed unlocks in a row, "
+                                "or turn it off", self.action_wipe_after)
             yield SystemCommand("Lock", "Lock the vault now (ctrl+l)", self.action_lock)
             yield SystemCommand("Discreet mode", "Show codenames instead of names (d)", self.action_toggle_discreet)
             for section in SECTIONS:

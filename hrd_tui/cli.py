@@ -215,8 +215,10 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     with _open(args, readonly=False) as opened:
         new = _new_passphrase(args.new_passphrase_file)
         _err("deriving the new key (a few seconds)...")
-        opened.change_passphrase(new)
+        note = opened.change_passphrase(new)
     print("The passphrase was changed. The old one no longer opens the vault.")
+    if note:
+        print(note)
     return 0
 
 

@@ -123,6 +123,65 @@ def cmd_purge(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- the emergency wipe and the keys ---------------------------------------------------------
+WIPE_WORD = "WIPE"
+
+
+def cmd_wipe(args: argparse.Namespace) -> int:
+    """Destroy the vault: key slots first (unreadable from that instant), then the
+    keyring secret, then the files. No passphrase: in an emergency there is no time."""
+    from hrd_tui import paths, wipe
+
+    vault_dir = paths.resolve_vault_dir(args.vault)
+    wipe.ensure_vault(vault_dir)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UsageError("Nothing was wiped: there is no terminal to confirm on. Pass --yes.")
+        _err(f"This destroys the vault in {vault_dir} for good: no passphrase or recovery code will open it again.")
+        print(f"Type {WIPE_WORD} to wipe it: ", end="", file=sys.stderr, flush=True)
+        if sys.stdin.readline().strip() != WIPE_WORD:
+            _out("Nothing was wiped.")
+            return 0
+    report = wipe.wipe(vault_dir, exports_dir=paths.default_export_dir())
+    for line in report.lines():
+        _err(line)
+    return 0 if report.complete else 1
+
+
+def cmd_wipe_after(args: argparse.Namespace) -> int:
+    value = args.limit.strip().lower()
+    if value == "off":
+        limit = None
+    elif value.isdigit():
+        limit = int(value)
+    else:
+        raise UsageError("wipe-after takes a number of failed unlocks (3 to 20) or 'off'.")
+    with _open(args, readonly=False) as opened:
+        _out(opened.set_wipe_after(limit))
+    return 0
+
+
+def cmd_bind_workstation(args: argparse.Namespace) -> int:
+    from hrd_tui.cli import _unlock_secret
+
+    secret = _unlock_secret(args)
+    if secret.kind != "passphrase":
+        raise UsageError("Binding changes the passphrase slot: unlock with the passphrase.")
+    with _open_with(args, secret) as opened:
+        _out(opened.set_workstation_binding(args.state == "on", secret.value))
+    return 0
+
+
+def _open_with(args: argparse.Namespace, secret: object):  # type: ignore[no-untyped-def]
+    """The vault opened with a secret already asked for (it is needed twice)."""
+    from hrd_tui import paths, vault
+
+    opened = vault.unlock(paths.resolve_vault_dir(args.vault), secret, readonly=False)  # type: ignore[arg-type]
+    for warning in opened.warnings:
+        _err(f"warning: {warning}")
+    return opened
+
+
 def register(add: object) -> None:
     """Add the lifecycle commands to the parser (``add`` is build_parser's helper)."""
     handover = add("handover", cmd_handover,  # type: ignore[operator]
@@ -143,3 +202,14 @@ def register(add: object) -> None:
                 "keeps them until then)")
     purge.add_argument("--older-than", type=int, required=True, metavar="DAYS")
     purge.add_argument("--yes", action="store_true", help="purge without asking (needed without a terminal)")
+    wipe = add("wipe", cmd_wipe,  # type: ignore[operator]
+               "EMERGENCY: destroy the vault for good (key slots first, then the keyring secret, then the files); "
+               "no passphrase needed; asks to type WIPE unless --yes")
+    wipe.add_argument("--yes", action="store_true", help="wipe without asking (for a panic script)")
+    after = add("wipe-after", cmd_wipe_after,  # type: ignore[operator]
+                "wipe the vault after N failed unlocks in a row (3 to 20), or 'off' (the default)")
+    after.add_argument("limit", metavar="N|off")
+    bind = add("bind-workstation", cmd_bind_workstation,  # type: ignore[operator]
+               "on: the passphrase opens this vault only together with a secret in this workstation's keyring "
+               "(the recovery code still opens it anywhere); off: the passphrase alone again")
+    bind.add_argument("state", choices=["on", "off"])

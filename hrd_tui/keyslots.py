@@ -16,6 +16,21 @@ The design follows LUKS and KeePassXC (see shared/SECURITY.md):
 
 Changing the passphrase replaces one slot and re-MACs the header; the
 database bytes are untouched. Destroying the header makes the data unreadable.
+
+Workstation binding (opt-in, after 1Password's two-secret model): the
+passphrase slot may also need a 32-byte random secret kept in the OS keyring
+(keyring_binding.py). Its key-encryption key is then
+
+    KEK = HKDF-SHA256(ikm=Argon2id(passphrase, slot salt), salt=keyring secret,
+                      info="hrd-tui/passphrase-slot/workstation-bound/v1")
+
+so a copy of the vault taken elsewhere cannot be brute-forced with guesses of
+the passphrase alone. The slot's ``binding`` ({"kind": "keyring", "id": ...})
+is part of its associated data, so removing it from a copied header makes the
+slot fail. The recovery slot is never bound. A header with a bound slot is
+written as version 2; one without is byte-for-byte the version 1 format, so
+existing vaults open unchanged and an older hrd-tui refuses a bound vault by
+its version instead of failing as if the passphrase were wrong.
 """
 
 from __future__ import annotations
@@ -40,7 +55,11 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from hrd_tui.errors import UnlockFailed, VaultDamaged
 
 FORMAT = "hrd-tui-vault"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 1  # every slot plain: the original format
+BOUND_FORMAT_VERSION = 2  # a workstation-bound passphrase slot
+READABLE_VERSIONS = (FORMAT_VERSION, BOUND_FORMAT_VERSION)
+BINDING_SECRET_BYTES = 32
+BINDING_KIND = "keyring"
 KEY_BYTES = 32
 SALT_BYTES = 16
 NONCE_BYTES = 12
@@ -191,11 +210,26 @@ class Slot:
     salt: str
     nonce: str
     wrapped: str
+    #: {"kind": "keyring", "id": <32 hex>} when the slot also needs the keyring secret
+    binding: dict[str, str] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        if self.binding is None:
+            del data["binding"]  # a plain slot is written exactly as in version 1
+        return data
+
+    @property
+    def binding_id(self) -> str | None:
+        return None if self.binding is None else self.binding["id"]
 
     def associated_data(self, vault_id: str) -> bytes:
-        return _canonical(
-            {"format": FORMAT, "version": FORMAT_VERSION, "vault_id": vault_id, "type": self.type, "kdf": self.kdf, "salt": self.salt}
-        )
+        ad: dict[str, Any] = {
+            "format": FORMAT, "version": FORMAT_VERSION, "vault_id": vault_id, "type": self.type, "kdf": self.kdf, "salt": self.salt
+        }
+        if self.binding is not None:
+            ad["binding"] = self.binding
+        return _canonical(ad)
 
     def kdf_params(self) -> KdfParams:
         try:
@@ -213,15 +247,25 @@ class Header:
     created: str
     slots: list[Slot]
 
+    @property
+    def version(self) -> int:
+        return BOUND_FORMAT_VERSION if any(s.binding is not None for s in self.slots) else FORMAT_VERSION
+
+    @property
+    def bound(self) -> bool:
+        """Whether the passphrase slot also needs the workstation's keyring secret."""
+        slot = self.slot("passphrase")
+        return slot is not None and slot.binding is not None
+
     # -- (de)serialisation --------------------------------------------------
     def body(self) -> bytes:
         return _canonical(
             {
                 "format": FORMAT,
-                "version": FORMAT_VERSION,
+                "version": self.version,
                 "vault_id": self.vault_id,
                 "created": self.created,
-                "slots": [asdict(s) for s in self.slots],
+                "slots": [s.as_dict() for s in self.slots],
             }
         )
 
@@ -247,18 +291,22 @@ class Header:
             raise damaged from exc
         if not isinstance(obj, dict) or obj.get("format") != FORMAT:
             raise damaged
-        if obj.get("version") != FORMAT_VERSION:
-            raise VaultDamaged(f"This vault uses header version {obj.get('version')!r}; this hrd-tui reads version {FORMAT_VERSION}.")
+        if obj.get("version") not in READABLE_VERSIONS:
+            raise VaultDamaged(
+                f"This vault uses header version {obj.get('version')!r}; this hrd-tui reads versions "
+                f"{FORMAT_VERSION} to {BOUND_FORMAT_VERSION}."
+            )
         try:
             slots = [
-                Slot(type=s["type"], kdf=dict(s["kdf"]), salt=s["salt"], nonce=s["nonce"], wrapped=s["wrapped"])
+                Slot(type=s["type"], kdf=dict(s["kdf"]), salt=s["salt"], nonce=s["nonce"], wrapped=s["wrapped"],
+                     binding=_parse_binding(s.get("binding", None), s["type"]))
                 for s in obj["slots"]
             ]
             header = cls(vault_id=str(obj["vault_id"]), created=str(obj["created"]), slots=slots)
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise damaged from exc
         if header.body() != body:
-            raise damaged  # not canonical: edited by hand or damaged
+            raise damaged  # not canonical (the version must match the slots, too): edited by hand or damaged
         return header, body, mac
 
     # -- slots ----------------------------------------------------------------
@@ -269,7 +317,27 @@ class Header:
         self.slots = [s for s in self.slots if s.type != slot.type] + [slot]
 
 
-def _kek_for(slot: Slot, secret: bytes) -> bytes:
+def _parse_binding(raw: Any, slot_type: Any) -> dict[str, str] | None:
+    if raw is None:
+        return None
+    if (
+        slot_type != "passphrase"
+        or not isinstance(raw, dict)
+        or set(raw) != {"kind", "id"}
+        or raw["kind"] != BINDING_KIND
+        or not isinstance(raw["id"], str)
+        or not re.fullmatch(r"[0-9a-f]{32}", raw["id"])
+    ):
+        raise ValueError("bad binding")
+    return {"kind": raw["kind"], "id": raw["id"]}
+
+
+def new_binding() -> tuple[dict[str, str], bytes]:
+    """A fresh binding (its id names the keyring entry) and its 32-byte secret."""
+    return {"kind": BINDING_KIND, "id": secrets.token_hex(16)}, secrets.token_bytes(BINDING_SECRET_BYTES)
+
+
+def _kek_for(slot: Slot, secret: bytes, binding_secret: bytes | None = None) -> bytes:
     salt = _unb64(slot.salt)
     if len(salt) != SALT_BYTES or len(_unb64(slot.nonce)) != NONCE_BYTES:
         raise VaultDamaged("The vault header is damaged: a key slot has a bad salt or nonce.")
@@ -278,7 +346,12 @@ def _kek_for(slot: Slot, secret: bytes) -> bytes:
             raise VaultDamaged("The vault header names an unknown KDF.")
         params = slot.kdf_params()
         params.check_policy()
-        return argon2id(secret, salt, params)
+        if slot.binding is not None and (binding_secret is None or len(binding_secret) != BINDING_SECRET_BYTES):
+            raise UnlockFailed()  # vault.unlock fetches the keyring secret first; never derive without it
+        stretched = argon2id(secret, salt, params)
+        if slot.binding is None:
+            return stretched
+        return _hkdf(stretched, b"hrd-tui/passphrase-slot/workstation-bound/v1", salt=binding_secret)
     if slot.type == "recovery":
         if slot.kdf.get("name") != "hkdf-sha256":
             raise VaultDamaged("The vault header names an unknown KDF.")
@@ -286,25 +359,34 @@ def _kek_for(slot: Slot, secret: bytes) -> bytes:
     raise VaultDamaged("The vault header holds an unknown key slot type.")
 
 
-def make_slot(vault_id: str, type_: str, secret: bytes, data_key: bytes, params: KdfParams | None = None) -> Slot:
+def make_slot(vault_id: str, type_: str, secret: bytes, data_key: bytes, params: KdfParams | None = None, *,
+              binding: dict[str, str] | None = None, binding_secret: bytes | None = None) -> Slot:
+    """A new slot wrapping ``data_key``; a passphrase slot may be bound (``binding`` and its secret)."""
     if type_ == "passphrase":
         assert params is not None
         params.check_policy()
         kdf: dict[str, Any] = {"name": "argon2id", **asdict(params)}
     else:
         kdf = {"name": "hkdf-sha256"}
-    slot = Slot(type=type_, kdf=kdf, salt=_b64(os.urandom(SALT_BYTES)), nonce=_b64(os.urandom(NONCE_BYTES)), wrapped="")
-    kek = _kek_for(slot, secret)
+    if binding is not None:
+        assert type_ == "passphrase" and binding_secret is not None and len(binding_secret) == BINDING_SECRET_BYTES
+        binding = _parse_binding(binding, type_)
+    slot = Slot(type=type_, kdf=kdf, salt=_b64(os.urandom(SALT_BYTES)), nonce=_b64(os.urandom(NONCE_BYTES)), wrapped="",
+                binding=binding)
+    kek = _kek_for(slot, secret, binding_secret)
     slot.wrapped = _b64(AESGCM(kek).encrypt(_unb64(slot.nonce), data_key, slot.associated_data(vault_id)))
     return slot
 
 
-def open_slot(header: Header, body: bytes, mac: str, type_: str, secret: bytes) -> bytes:
-    """Return the data key, or raise UnlockFailed (the same for every cause)."""
+def open_slot(header: Header, body: bytes, mac: str, type_: str, secret: bytes, binding_secret: bytes | None = None) -> bytes:
+    """Return the data key, or raise UnlockFailed (the same for every cause).
+
+    A bound passphrase slot also needs ``binding_secret`` (from the keyring).
+    """
     slot = header.slot(type_)
     if slot is None:
         raise UnlockFailed()
-    kek = _kek_for(slot, secret)
+    kek = _kek_for(slot, secret, binding_secret)
     try:
         data_key = AESGCM(kek).decrypt(_unb64(slot.nonce), _unb64(slot.wrapped), slot.associated_data(header.vault_id))
     except (InvalidTag, ValueError) as exc:

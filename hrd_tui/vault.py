@@ -4,17 +4,18 @@
       vault.hdr       key slots + header MAC (keyslots.py)         0600
       vault.db        SQLCipher database (+ -wal, -shm while open)  0600
       vault.lock      held (flock) by the one process writing       0600
-      unlock-failures count and time of failed unlocks (no secret)  0600
+      unlock-failures failed unlocks in a row, the wipe setting     0600
       backups/        automatic encrypted backups before upgrades   0700
 
 This module composes the pieces: file hygiene (paths.py), key slots
-(keyslots.py), the hardened engine (store.py) and migrations. It imports no UI.
+(keyslots.py), the workstation keyring (keyring_binding.py), the emergency
+wipe and the failure counter (wipe.py), the hardened engine (store.py) and
+migrations. It imports no UI.
 """
 
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import shutil
 import tempfile
@@ -24,7 +25,8 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from hrd_tui import keyslots, migrations
+from hrd_tui import keyring_binding, keyslots, migrations
+from hrd_tui import wipe as wipe_mod
 from hrd_tui.errors import (
     CheckFailed,
     HrdError,
@@ -35,7 +37,8 @@ from hrd_tui.errors import (
     from_db_error,
     from_os_error,
 )
-from hrd_tui.keyslots import Header, KdfParams
+from hrd_tui.keyring_binding import KeyringUnavailable
+from hrd_tui.keyslots import Header, KdfParams, Slot
 from hrd_tui.paths import (
     DB_NAME,
     HEADER_NAME,
@@ -47,11 +50,14 @@ from hrd_tui.paths import (
     vault_exists,
 )
 from hrd_tui.store import Store, connect_raw
-
-LOCK_NAME = "vault.lock"
-FAILURES_NAME = "unlock-failures"
-BACKUPS_NAME = "backups"
-DB_SIDECARS = ("-wal", "-shm", "-journal")
+from hrd_tui.wipe import (  # noqa: F401 (FAILURES_NAME, LOCK_NAME: re-exported)
+    BACKUPS_NAME,
+    DB_SIDECARS,
+    FAILURES_NAME,
+    LOCK_NAME,
+    WIPED_MARKER,
+    VaultWiped,
+)
 
 # Growing delay after failed unlocks: 1 s, 2 s, 4 s ... capped at 30 s, enforced
 # before the next attempt (also across processes: the count is on disk).
@@ -119,13 +125,12 @@ class WriterLock:
 
 
 # -- failed-unlock throttling ------------------------------------------------
+# The counter (and the optional wipe after N failures in a row) lives in
+# wipe.py, a light module the unlock screen can read without this one.
 
 def _failure_state(vault_dir: Path) -> tuple[int, float]:
-    try:
-        data = json.loads((vault_dir / FAILURES_NAME).read_text("ascii"))
-        return int(data["count"]), float(data["last"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return 0, 0.0
+    state = wipe_mod.read_failures(vault_dir)
+    return state.count, state.last
 
 
 def failure_count(vault_dir: Path) -> int:
@@ -145,18 +150,26 @@ def unlock_delay(vault_dir: Path) -> float:
     return max(0.0, _delay_for(count) - (time.time() - last))
 
 
-def _record_failure(vault_dir: Path) -> None:
-    count, _ = _failure_state(vault_dir)
+def _failed_unlock(vault_dir: Path) -> HrdError:
+    """Count a failed unlock; the error to raise (after the wipe, when the setting says so)."""
+    state = wipe_mod.record_failure(vault_dir)
+    if state.wipe_after is None:
+        return UnlockFailed()
+    left = state.wipe_after - state.count
+    if left > 0:
+        return UnlockFailed(f"{UnlockFailed.MESSAGE} {wipe_mod.attempts_left_text(left)}")
     try:
-        atomic_write(vault_dir / FAILURES_NAME, json.dumps({"count": count + 1, "last": time.time()}).encode())
-    except HrdError:
-        pass  # a full disk must not turn a wrong passphrase into another error
+        wipe_mod.wipe(vault_dir)  # no lock, no wait: the setting is an order
+    except HrdError as exc:
+        return HrdError(f"Could not unlock; {state.count} failures in a row, so the vault was to be wiped, but: {exc}")
+    return VaultWiped(
+        f"Could not unlock, and that was failure {state.count} in a row: as set, this vault has been wiped "
+        "(key slots destroyed, files removed). Nothing can open it any more."
+    )
 
 
 def _reset_failures(vault_dir: Path) -> None:
-    path = vault_dir / FAILURES_NAME
-    if path.exists():
-        path.unlink(missing_ok=True)
+    wipe_mod.reset_failures(vault_dir)
 
 
 # -- the open vault -----------------------------------------------------------
@@ -192,21 +205,142 @@ class Vault:
         self.close()
 
     # -- key management ---------------------------------------------------
-    def change_passphrase(self, new_passphrase: str, params: KdfParams | None = None) -> None:
-        """Rewrap the data key under a new passphrase. The database is not touched."""
+    def _writable(self, what: str) -> None:
         if self.lock is None:
-            raise HrdError("The vault is open read-only; cannot change the passphrase.")
-        params = params or keyslots.calibrate()
+            raise HrdError(f"The vault is open read-only; cannot {what}.")
+
+    def _write_slot(self, slot: Slot) -> None:
+        """Put ``slot`` in the header and write it (here and in the automatic backups).
+
+        The in-memory header changes only once the file is written.
+        """
         key = bytes(self._data_key)
-        slot = keyslots.make_slot(self.header.vault_id, "passphrase", new_passphrase.encode("utf-8"), key, params)
-        self.header.set_slot(slot)
-        header = self.header.to_bytes(key)
-        atomic_write(header_path(self.dir), header)
+        header = Header(self.header.vault_id, self.header.created, list(self.header.slots))
+        header.set_slot(slot)
+        raw = header.to_bytes(key)
+        atomic_write(header_path(self.dir), raw)
+        self.header = header
         # The automatic backups inside the vault hold the same data key: left
         # with the old slot, the old passphrase would still open them (and, with
         # their header, this database). They get the new header too.
         for old in sorted((self.dir / BACKUPS_NAME).glob(f"*/{HEADER_NAME}")):
-            atomic_write(old, header)
+            atomic_write(old, raw)
+
+    def change_passphrase(self, new_passphrase: str, params: KdfParams | None = None, *,
+                          unbind_if_unreachable: bool = False, keyring_timeout: float | None = None) -> str | None:
+        """Rewrap the data key under a new passphrase. The database is not touched.
+
+        A workstation-bound vault stays bound (the keyring secret is read
+        again). When the keyring cannot be reached, KeyringUnavailable, unless
+        ``unbind_if_unreachable``: the new passphrase slot is then not bound,
+        and the returned notice says so (show it). None otherwise.
+        """
+        self._writable("change the passphrase")
+        params = params or keyslots.calibrate()
+        current = self.header.slot("passphrase")
+        binding, binding_secret, notice = None, None, None
+        if current is not None and current.binding is not None:
+            try:
+                binding_secret = keyring_binding.fetch_secret(self.header.vault_id, current.binding["id"], keyring_timeout)
+                binding = current.binding
+            except KeyringUnavailable as exc:
+                if not unbind_if_unreachable:
+                    raise KeyringUnavailable(
+                        exc.reason,
+                        f"This vault's passphrase is bound to a workstation keyring, which cannot be used here: "
+                        f"{exc.reason}. Change the passphrase on the bound workstation, or set it without the binding. "
+                        "Nothing was changed.",
+                    ) from None
+                notice = (
+                    f"Workstation binding is now off ({exc.reason}): the new passphrase opens this vault "
+                    "without the keyring. Turn binding on again on the workstation you keep it on."
+                )
+        slot = keyslots.make_slot(self.header.vault_id, "passphrase", new_passphrase.encode("utf-8"),
+                                  bytes(self._data_key), params, binding=binding, binding_secret=binding_secret)
+        self._write_slot(slot)
+        return notice
+
+    @property
+    def workstation_bound(self) -> bool:
+        return self.header.bound
+
+    def _check_passphrase(self, passphrase: str, binding_secret: bytes | None) -> None:
+        """The passphrase opens the current slot (so a typo cannot lock it out)."""
+        key = bytes(self._data_key)
+        header, body, mac = Header.parse(self.header.to_bytes(key))
+        try:
+            opened = keyslots.open_slot(header, body, mac, "passphrase", passphrase.encode("utf-8"), binding_secret)
+        except UnlockFailed:
+            opened = b""
+        if opened != key:
+            raise UnlockFailed("That is not this vault's passphrase; nothing was changed.")
+
+    def set_workstation_binding(self, on: bool, passphrase: str, *, keyring_timeout: float | None = None) -> str:
+        """Bind the passphrase slot to this workstation's keyring (``on``) or unbind it.
+
+        Needs the current passphrase (checked first) since the passphrase slot is
+        rewrapped; the recovery slot, the data key and the database do not
+        change. Returns the text to show. Raises KeyringUnavailable (no usable
+        keyring, timeout) or UnlockFailed (wrong passphrase); nothing is changed then.
+        """
+        self._writable("change the workstation binding")
+        current = self.header.slot("passphrase")
+        if current is None:
+            raise VaultDamaged("The vault header has no passphrase slot.")
+        vault_id = self.header.vault_id
+        if on == (current.binding is not None):
+            return f"Workstation binding is already {'on' if on else 'off'}; nothing was changed."
+        old_secret = None
+        if current.binding is not None:
+            try:
+                old_secret = keyring_binding.fetch_secret(vault_id, current.binding["id"], keyring_timeout)
+            except KeyringUnavailable as exc:
+                raise KeyringUnavailable(
+                    exc.reason,
+                    f"The workstation keyring cannot be used here ({exc.reason}), so the passphrase cannot be checked "
+                    "against the bound slot. Turn binding off on the bound workstation, or set a new passphrase "
+                    "without the binding. Nothing was changed.",
+                ) from None
+        self._check_passphrase(passphrase, old_secret)
+        params = current.kdf_params()
+        if on:
+            binding, secret = keyslots.new_binding()
+            backend = keyring_binding.store_secret(vault_id, binding["id"], secret, keyring_timeout)
+            try:
+                slot = keyslots.make_slot(vault_id, "passphrase", passphrase.encode("utf-8"), bytes(self._data_key),
+                                          params, binding=binding, binding_secret=secret)
+                self._write_slot(slot)
+            except BaseException:
+                try:
+                    keyring_binding.delete_secret(vault_id, binding["id"], keyring_timeout)
+                except KeyringUnavailable:
+                    pass  # the header was not written: the stray secret opens nothing
+                raise
+            return (
+                f"Workstation binding is ON (keyring: {backend}). The passphrase now opens this vault only together "
+                "with a secret kept in this workstation's keyring, so a copy taken elsewhere cannot be attacked by "
+                "guessing the passphrase. On any other machine, or if this keyring is lost or reset, only the "
+                "recovery code opens the vault: make sure you still have it."
+            )
+        slot = keyslots.make_slot(vault_id, "passphrase", passphrase.encode("utf-8"), bytes(self._data_key), params)
+        self._write_slot(slot)
+        text = "Workstation binding is off: the passphrase alone opens this vault again, on any machine."
+        try:
+            keyring_binding.delete_secret(vault_id, current.binding["id"], keyring_timeout)
+            text += " The secret was removed from the keyring: backups made while bound now open only with the recovery code."
+        except KeyringUnavailable as exc:
+            text += f" The old secret could not be removed from the keyring ({exc.reason})."
+        return text
+
+    # -- wipe after failed unlocks -------------------------------------------
+    @property
+    def wipe_after(self) -> int | None:
+        return wipe_mod.wipe_after(self.dir)
+
+    def set_wipe_after(self, limit: int | None) -> str:
+        """Wipe after ``limit`` (3-20) failed unlocks in a row, or never (None). Returns the text to show."""
+        self._writable("change the wipe setting")
+        return wipe_mod.set_wipe_after(self.dir, limit)
 
     def header_bytes(self) -> bytes:
         return self.header.to_bytes(bytes(self._data_key))
@@ -291,6 +425,8 @@ def create(vault_dir: Path, passphrase: str, *, params: KdfParams | None = None)
     harden_process()
     if exists(vault_dir):
         raise HrdError(f"A vault already exists at {vault_dir}.")
+    if (vault_dir / WIPED_MARKER).exists():
+        raise VaultWiped("This folder holds a vault whose wipe was started. Finish it with 'hrd-tui wipe' before creating a vault there.")
     if db_path(vault_dir).exists():
         raise VaultDamaged(
             f"{db_path(vault_dir)} exists without its header: an unfinished or damaged vault. "
@@ -323,6 +459,8 @@ def read_header(vault_dir: Path) -> tuple[Header, bytes, str]:
     try:
         raw = header_path(vault_dir).read_bytes()
     except FileNotFoundError:
+        if (vault_dir / WIPED_MARKER).exists():
+            raise VaultWiped(wipe_mod.WIPED_MESSAGE) from None
         if db_path(vault_dir).exists():
             raise VaultDamaged(f"The vault header {header_path(vault_dir)} is missing; restore it from a backup.") from None
         raise NoVault(f"No vault at {vault_dir}. Create one with 'hrd-tui init' (or try 'hrd-tui demo').") from None
@@ -352,11 +490,11 @@ def unlock(vault_dir: Path, secret: Secret, *, readonly: bool = False, wait: boo
         delay = unlock_delay(vault_dir)
         if delay and wait:
             time.sleep(delay)
+        binding_secret = _binding_secret(header, secret)
         try:
-            data_key = keyslots.open_slot(header, body, mac, secret.kind, secret.material())
+            data_key = keyslots.open_slot(header, body, mac, secret.kind, secret.material(), binding_secret)
         except UnlockFailed:
-            _record_failure(vault_dir)
-            raise
+            raise _failed_unlock(vault_dir) from None
         _reset_failures(vault_dir)
         store = Store(db_path(vault_dir), keyslots.database_key(data_key), readonly=readonly)
         vault = Vault(vault_dir, header, store, bytearray(data_key), lock, warnings)
@@ -370,6 +508,20 @@ def unlock(vault_dir: Path, secret: Secret, *, readonly: bool = False, wait: boo
         if lock is not None:
             lock.release()
         raise
+
+
+def _binding_secret(header: Header, secret: Secret) -> bytes | None:
+    """The keyring secret a bound passphrase slot needs (bounded by the keyring timeout).
+
+    Not reaching it is not a failed attempt: no guess was tried.
+    """
+    slot = header.slot(secret.kind)
+    if secret.kind != "passphrase" or slot is None or slot.binding is None:
+        return None
+    try:
+        return keyring_binding.fetch_secret(header.vault_id, slot.binding["id"])
+    except KeyringUnavailable as exc:
+        raise keyring_binding.BoundElsewhere(exc.reason) from None
 
 
 def _open_schema(vault: Vault) -> None:

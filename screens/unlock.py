@@ -6,6 +6,8 @@ screens only collect what the officer types and show progress and errors.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,7 +15,9 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, LoadingIndicator, Static
 
+from hrd_tui import wipe
 from hrd_tui.passphrase import estimate
+from hrd_tui.paths import vault_exists
 
 
 class UnlockScreen(Screen[None]):
@@ -27,6 +31,7 @@ class UnlockScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(id="unlock")
         self.recovery = False
+        self.wiped = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="unlock-box"):
@@ -35,11 +40,40 @@ class UnlockScreen(Screen[None]):
             yield Input(password=True, id="secret", placeholder="type, then Enter")
             yield LoadingIndicator(id="unlock-busy")
             yield Static("", id="unlock-status", markup=False)
+            yield Static("", id="unlock-attempts", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#unlock-busy").display = False
+        self.show_attempts_left()
         self.query_one("#secret", Input).focus()
+
+    @property
+    def vault_dir(self) -> Path | None:
+        return getattr(self.app, "vault_dir", None)
+
+    def show_attempts_left(self) -> None:
+        """With "wipe after N failed unlocks" on: how many tries remain (hidden otherwise)."""
+        line = self.query_one("#unlock-attempts", Static)
+        left = wipe.attempts_left(self.vault_dir) if self.vault_dir is not None else None
+        line.display = left is not None
+        line.update(wipe.attempts_left_text(left) if left is not None else "")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (self.wiped and action == "toggle_recovery")
+
+    def show_wiped(self, message: str) -> None:
+        """The vault is gone: say so, and take no more input."""
+        self.wiped = True
+        self.refresh_bindings()
+        self.query_one("#unlock-title", Static).update("hrd-tui: this vault was wiped")
+        self.query_one("#unlock-prompt", Static).display = False
+        field = self.query_one("#secret", Input)
+        field.value = ""
+        field.display = False
+        self.query_one("#unlock-busy").display = False
+        self.query_one("#unlock-attempts", Static).display = False
+        self.query_one("#unlock-status", Static).update(message or wipe.WIPED_MESSAGE)
 
     def action_toggle_recovery(self) -> None:
         self.recovery = not self.recovery
@@ -60,10 +94,20 @@ class UnlockScreen(Screen[None]):
         self.query_one("#unlock-status", Static).update(message)
 
     def failed(self, message: str) -> None:
+        if self.vault_dir is not None and self._wiped(self.vault_dir):
+            self.show_wiped(message)
+            return
         self.busy(False, message)
+        self.show_attempts_left()
         field = self.query_one("#secret", Input)
         field.value = ""
         field.focus()
+
+    @staticmethod
+    def _wiped(vault_dir: Path) -> bool:
+        return not vault_exists(vault_dir) and (
+            not vault_dir.exists() or (vault_dir / wipe.WIPED_MARKER).exists()
+        )
 
 
 class CreateScreen(Screen[None]):

@@ -88,3 +88,40 @@ def test_purge_asks_and_removes_only_what_is_old(tmp_path: Path, passfile: Path)
         assert [v.data["name"] for v in s.exec(select(RecordVersion))] == ["Second"]
     bad = run_cli("--vault", str(path), "--passphrase-file", str(passfile), "purge", "--older-than", "-1", "--yes")
     assert bad.returncode == 2
+
+
+def test_wipe_asks_then_leaves_nothing_that_opens(tmp_path: Path, passfile: Path) -> None:
+    path = _vault(tmp_path / "v", "Ana Núñez")
+    refused = run_cli("--vault", str(path), "wipe")
+    assert refused.returncode == 2 and "Nothing was wiped" in refused.stderr and path.exists()
+    done = run_cli("--vault", str(path), "wipe", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert not (path / vault.HEADER_NAME).exists() and not (path / vault.DB_NAME).exists()
+    after = run_cli("--vault", str(path), "--passphrase-file", str(passfile), "info")
+    assert after.returncode == 4 and "Traceback" not in after.stderr
+
+
+def test_wipe_after_three_failed_unlocks(tmp_path: Path, passfile: Path) -> None:
+    path = _vault(tmp_path / "v", "Ana Núñez")
+    bad = run_cli("--vault", str(path), "--passphrase-file", str(passfile), "wipe-after", "2")
+    assert bad.returncode == 11 and "3" in bad.stderr
+    on = run_cli("--vault", str(path), "--passphrase-file", str(passfile), "wipe-after", "3")
+    assert on.returncode == 0 and "wipe" in on.stdout.lower()
+    wrong = tmp_path / "wrong"
+    wrong.write_text("not the passphrase\n")
+    first = run_cli("--vault", str(path), "--passphrase-file", str(wrong), "info")
+    assert first.returncode == 3 and "2 attempts left" in first.stderr
+    run_cli("--vault", str(path), "--passphrase-file", str(wrong), "info")
+    third = run_cli("--vault", str(path), "--passphrase-file", str(wrong), "info")
+    assert third.returncode == 4 and "wiped" in third.stderr.lower()
+    assert not (path / vault.DB_NAME).exists()
+
+
+def test_binding_without_a_keyring_says_so_and_changes_nothing(tmp_path: Path, passfile: Path) -> None:
+    path = _vault(tmp_path / "v", "Ana Núñez")
+    header = (path / vault.HEADER_NAME).read_bytes()
+    out = run_cli("--vault", str(path), "--passphrase-file", str(passfile), "bind-workstation", "on",
+                  env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
+    assert out.returncode == 1 and len(out.stderr.strip().splitlines()) == 1 and "keyring" in out.stderr.lower()
+    assert (path / vault.HEADER_NAME).read_bytes() == header
+    assert _names(path) == ["Ana Núñez"]
