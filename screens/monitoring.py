@@ -32,7 +32,15 @@ from textual.widgets import Footer, Header, Input, Static
 
 from hrd_tui.errors import ValidationError
 from hrd_tui.models import CivicObservation
-from hrd_tui.services import base, contacts, monitoring, redaction, reference
+from hrd_tui.services import (
+    base,
+    case_list,
+    contacts,
+    monitoring,
+    redaction,
+    reference,
+    trials,
+)
 from hrd_tui.services.history import VaultSession as Session
 from hrd_tui.services.monitoring import ObservationFilter, ObservationRow, Trend
 from hrd_tui.vocab import CivicCategory, Credibility, Reliability
@@ -319,6 +327,9 @@ class ObservationFormScreen(FormScreen):
             FieldSpec("location_sensitive", "The location is sensitive (never in reports)", "bool"),
             FieldSpec("contacts", "About: contacts by codename or name, comma-separated (F3 finds)", "list",
                       draft=True),
+            FieldSpec("cases", "Threat cases: id (as reports cite it), title words or a defender's codename; "
+                      "comma-separated", "list", draft=True),
+            FieldSpec("trials", "Trials: case number, id or title words; comma-separated", "list", draft=True),
             FieldSpec("links", "Web links, comma-separated", "list"),
             FieldSpec("source_description", f"{source} (optional): who or what, and what they said", draft=True),
             FieldSpec("source_reliability", "Reliability of the source", "choice", choices("reliability", Reliability),
@@ -336,6 +347,9 @@ class ObservationFormScreen(FormScreen):
             obs = base.get(session, CivicObservation, self.observation_id)
             values.update(obs.model_dump())
             values["contacts"] = [c.codename for c in monitoring.linked_contacts(session, obs.id)]
+            linked = monitoring.links_of(session, obs.id)
+            values["cases"] = [link.case_id[:8] for link in linked if link.case_id]
+            values["trials"] = [link.trial_id[:8] for link in linked if link.trial_id]
             count = len(monitoring.sources_of(session, obs.id))
         self.title_text = f"Edit observation, {count} source{'s' if count != 1 else ''} so far"
         return values
@@ -361,20 +375,33 @@ class ObservationFormScreen(FormScreen):
         sources = self._source(values)
         entries = values.pop("contacts", None)
         people = contacts.resolve_people(session, entries, "contacts") if entries is not None else None
+        case_entries, trial_entries = values.pop("cases", None), values.pop("trials", None)
+        cases = case_list.resolve_cases(session, case_entries, "cases", today=today) if case_entries is not None else None
+        found_trials = (trials.resolve_trials(session, trial_entries, "trials", today=today)
+                        if trial_entries is not None else None)
         if "description" in values and not values["description"].strip():
             raise ValidationError({"description": "is required"})
         if "location" in values:
             values["location"] = values["location"] or None
         try:
             if self.observation_id is None:
-                links = [{"contact_id": p.id} for p in people or []]
+                links = ([{"contact_id": p.id} for p in people or []] + [{"case_id": c} for c in cases or []]
+                         + [{"trial_id": t} for t in found_trials or []])
                 return monitoring.add_observation(session, values, sources, links, today=today).id
             obs = base.get(session, CivicObservation, self.observation_id)
             links = None
-            if people is not None:  # the contacts changed: the case and trial links stay as they are
-                kept = [{f: v for f in ("case_id", "trial_id") if (v := getattr(link, f))}
-                        for link in monitoring.links_of(session, obs.id) if not link.contact_id]
-                links = [{"contact_id": p.id} for p in people] + kept
+            if people is not None or cases is not None or found_trials is not None:
+                current = monitoring.links_of(session, obs.id)
+                links = (
+                    [{"contact_id": p.id} for p in people] if people is not None
+                    else [{"contact_id": link.contact_id} for link in current if link.contact_id]
+                ) + (
+                    [{"case_id": c} for c in cases] if cases is not None
+                    else [{"case_id": link.case_id} for link in current if link.case_id]
+                ) + (
+                    [{"trial_id": t} for t in found_trials] if found_trials is not None
+                    else [{"trial_id": link.trial_id} for link in current if link.trial_id]
+                )
             return monitoring.update_observation(session, obs, values, links=links, new_sources=sources, today=today).id
         except ValidationError as exc:
             raise ValidationError({_field(key): message for key, message in exc.errors.items()}) from None

@@ -7,7 +7,7 @@ show each beside its field while keeping what was typed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -19,6 +19,7 @@ from hrd_tui.errors import NotFound, ValidationError
 
 M = TypeVar("M", bound=SQLModel)
 E = TypeVar("E", bound=StrEnum)
+T = TypeVar("T")
 
 #: Fields no caller sets: identity and bookkeeping.
 PROTECTED = frozenset({"id", "created_at", "updated_at"})
@@ -55,6 +56,30 @@ def codes(enum_cls: type[E], values: Iterable[str], field: str) -> list[E]:
     if bad:
         raise ValidationError({field: f"unknown value(s): {', '.join(bad)}"})
     return list(dict.fromkeys(found))
+
+
+def resolve_each(entries: Iterable[str], find: Callable[[str], list[T]], shown: Callable[[T], str], field: str,
+                 what: str) -> list[T]:
+    """Records from what an officer typed, one per entry: each must find exactly one.
+    Every entry that finds nothing, or several, is named in the error, so nothing is
+    linked by a guess."""
+    found: list[T] = []
+    problems: list[str] = []
+    for entry in (e.strip() for e in entries):
+        if not entry:
+            continue
+        matches = find(entry)
+        if len(matches) == 1:
+            if matches[0] not in found:
+                found.append(matches[0])
+        elif not matches:
+            problems.append(f"no {what} matches '{entry}'")
+        else:
+            listed = ", ".join(shown(m) for m in matches[:5]) + (", ..." if len(matches) > 5 else "")
+            problems.append(f"'{entry}' matches several ({listed}): be more precise")
+    if problems:
+        raise ValidationError({field: "; ".join(problems)})
+    return found
 
 
 def create(session: Session, model: type[M], data: Mapping[str, Any]) -> M:

@@ -36,7 +36,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
-from hrd_tui.services import search
+from hrd_tui.services import base, search
 from hrd_tui.vocab import (
     ActionStatus,
     CaseStatus,
@@ -255,3 +255,21 @@ def _split(pair: str | None) -> tuple[str, str]:
 def _utc(stored: str) -> datetime:
     """A stored timestamp (UTC, without zone) as an aware datetime."""
     return datetime.fromisoformat(stored).replace(tzinfo=UTC)
+
+
+_ID_PREFIX = re.compile(r"[0-9a-f]{8,32}")
+
+
+def resolve_cases(session: Session, entries: Sequence[str], field: str, *, today: date) -> list[str]:
+    """Threat cases (ids) from what an officer typed: the first characters of a case's id
+    (as reports cite it: 582c42a5), or words of its title, summary or outcome, or a
+    defender's name or codename; closed cases included. Each must find one case."""
+    def find(entry: str) -> list[str]:
+        if _ID_PREFIX.fullmatch(entry.lower()):
+            rows = session.connection().execute(text("SELECT id FROM threat_case WHERE id LIKE :p"),
+                                                {"p": entry.lower() + "%"}).all()
+            if rows:
+                return [r[0] for r in rows]
+        return [row.id for row in list_cases(session, CaseFilter(query=entry, include_closed=True), today=today, limit=6)]
+
+    return base.resolve_each(entries, find, lambda case_id: case_id[:8], field, "threat case")

@@ -312,24 +312,10 @@ def by_codenames(session: Session, codenames: Iterable[str], field: str) -> list
 
 
 def resolve_people(session: Session, entries: Iterable[str], field: str) -> list[Contact]:
-    """Contacts from what an officer typed: a codename, or enough of a name to find one
-    person. Every entry that finds nobody, or several people, is named in the error, so
-    nobody is attached to a case by a guess."""
-    found: list[Contact] = []
-    problems: list[str] = []
-    for entry in (e.strip() for e in entries):
-        if not entry:
-            continue
+    """Contacts from what an officer typed: a codename, or enough of a name to find one person."""
+    def find(entry: str) -> list[Contact]:
         exact = session.exec(select(Contact).where(func.lower(Contact.codename) == entry.lower())).first()
-        matches = [exact] if exact else list_contacts(session, entry, limit=6)
-        if len(matches) == 1:
-            if matches[0] not in found:
-                found.append(matches[0])
-        elif not matches:
-            problems.append(f"nobody matches '{entry}'")
-        else:
-            shown = ", ".join(c.codename for c in matches[:5]) + (", ..." if len(matches) > 5 else "")
-            problems.append(f"'{entry}' matches several ({shown}): type the codename")
-    if problems:
-        raise ValidationError({field: "; ".join(problems)})
-    return found
+        return [exact] if exact else list_contacts(session, entry, limit=6)
+
+    people = base.resolve_each(entries, find, lambda c: c.codename, field, "contact")
+    return people

@@ -151,6 +151,22 @@ class TrialRow:
         return self.title
 
 
+def resolve_trials(session: Session, entries: Sequence[str], field: str, *, today: date) -> list[str]:
+    """Trials (ids) from what an officer typed: the first characters of a trial's id, its
+    case number exactly, or words of its title, court or charges. Each must find one."""
+    def find(entry: str) -> list[str]:
+        exact = session.exec(select(Trial.id).where(col(Trial.case_number) == entry)).all()
+        if exact:
+            return list(exact)
+        if len(entry) >= 8 and all(ch in "0123456789abcdef" for ch in entry.lower()):
+            prefixed = session.exec(select(Trial.id).where(col(Trial.id).startswith(entry.lower()))).all()
+            if prefixed:
+                return list(prefixed)
+        return [row.id for row in list_trials(session, entry, today=today)][:6]
+
+    return base.resolve_each(entries, find, lambda trial_id: trial_id[:8], field, "trial")
+
+
 def list_trials(session: Session, query: str = "", *, today: date, status: TrialStatus | None = None,
                 discreet: bool = False) -> list[TrialRow]:
     """Trials matching ``query`` (the full-text index; all when empty), the next hearing

@@ -76,7 +76,8 @@ async def test_an_observation_in_a_few_keys_with_a_contact_and_a_source(app, vau
         assert isinstance(app.screen, ObservationFormScreen)
         await pilot.press("enter", *"surv", "enter")  # the category: open, type to find, pick
         await pilot.press("tab", *"Followed home after the vigil", "tab")  # what; the day is today already
-        await pilot.press("tab", *"Riverside", "tab", "tab", *"nunez", "tab", "tab")  # where (sensitive), about whom
+        await pilot.press("tab", *"Riverside", "tab", "tab", *"nunez")  # where (sensitive), about whom
+        await pilot.press("tab", "tab", "tab", "tab")  # no case, no trial, no web link
         await pilot.press(*"Neighbour saw the car", "tab", "enter", *"usu", "enter")  # a source, usually reliable
         await pilot.press("f2")
         await pilot.pause()
@@ -114,7 +115,7 @@ async def test_a_missing_category_is_refused_and_what_was_typed_stays(app, vault
         await pilot.press("f2")
         await pilot.pause()
         assert isinstance(app.screen, ObservationFormScreen)
-        assert "nobody matches 'Nobody-999'" in str(form.query_one("#error-contacts", Static).render())
+        assert "no contact matches 'Nobody-999'" in str(form.query_one("#error-contacts", Static).render())
         assert form.query_one("#field-description", TextArea).text == "Vigil dispersed by police"
     with vault_session(vault_dir) as s:
         assert s.exec(select(CivicObservation)).all() == []
@@ -257,3 +258,35 @@ async def test_enter_edits_the_observation_and_keeps_its_case_link(app, vault_di
         assert [c.codename for c in monitoring.linked_contacts(s, obs_id)] == ["Cedar-202", "Heron-101"]
         assert case_id in {link.case_id for link in monitoring.links_of(s, obs_id)}
         assert [src.description for src in monitoring.sources_of(s, obs_id)] == ["Lawyer's call"]
+
+
+async def test_an_observation_linked_to_a_case_and_a_trial_by_what_is_typed(app, vault_dir: Path) -> None:
+    from hrd_tui.services import threats, trials
+
+    with vault_session(vault_dir) as s:
+        ana = contacts.by_codenames(s, ["Heron-101"], "x")[0]
+        case = threats.open_case(s, {"title": "Detention after the march", "opened_on": TODAY}, [ana], plan=False)
+        threats.open_case(s, {"title": "Smear campaign", "opened_on": TODAY}, [ana], plan=False)
+        trial = trials.create_trial(s, {"title": "State v. Núñez", "case_number": "2026/114"}, [ana])
+        case_id, trial_id = case.id, trial.id
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_list(app, pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen.query_one(RecordForm)
+        form.query_one("#field-category").value = "attacks_reprisals"
+        form.query_one("#field-description", TextArea).text = "Arrested at dawn"
+        form.query_one("#field-cases", Input).value = "Heron-101"  # both her cases: refused, said why
+        form.query_one("#field-trials", Input).value = "2026/114"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, ObservationFormScreen)
+        assert "matches several" in str(form.query_one("#error-cases", Static).render())
+        form.query_one("#field-cases", Input).value = "detention"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, MonitoringScreen)
+    with vault_session(vault_dir) as s:
+        (obs,) = s.exec(select(CivicObservation)).all()
+        links = monitoring.links_of(s, obs.id)
+        assert {(link.case_id, link.trial_id) for link in links} == {(case_id, None), (None, trial_id)}

@@ -126,7 +126,7 @@ async def test_an_unknown_defender_is_refused_and_what_was_typed_stays(app) -> N
         await pilot.press("f2")
         await pilot.pause()
         assert isinstance(app.screen, CaseFormScreen)
-        assert "nobody matches 'Nobody-999'" in str(form.query_one("#error-defenders").render())
+        assert "no contact matches 'Nobody-999'" in str(form.query_one("#error-defenders").render())
         assert form.query_one("#field-title", Input).value == "A title kept"
 
 
