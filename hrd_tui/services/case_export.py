@@ -290,15 +290,8 @@ def _timeline(w: _Writer, detail: threats.CaseDetail) -> None:
 
 
 def _redaction_summary(naming: Sequence[Naming], *, real_names: bool) -> str:
-    if not naming:
-        return "No one is linked to this case; no names were withheld."
-    if real_names:
-        return ("Real names: everyone linked to the case is named as stored, whatever their naming consent. "
-                "This copy can endanger them: keep it as safe as the vault.")
-    withheld = [n for n in naming if n.withheld]
-    if not withheld:
-        return "No names withheld: everyone linked to the case consented to be named."
-    listed = ", ".join(f"{markdown.inline(n.shown)} ({n.withheld})" for n in withheld)
-    return (f"{len(withheld)} name{'s' if len(withheld) != 1 else ''} withheld: {listed}. "
-            "Each withheld name (and each part of it) is replaced by the stand-in wherever it appeared in the text. "
-            "Other people named in free text (officials, relatives, counsel) are written as typed: check before sending.")
+    return redaction.withheld_summary(
+        naming, real_names=real_names, nobody="No one is linked to this case; no names were withheld.",
+        everyone="everyone linked to the case",
+        where=" in the text. Other people named in free text (officials, relatives, counsel) are written as typed: "
+              "check before sending.")

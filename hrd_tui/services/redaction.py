@@ -287,3 +287,20 @@ class ReportText:
     def person(self, contact_id: str | None) -> str | None:
         """How a linked contact is written (None: not one of the report's people)."""
         return markdown.inline(self.shown[contact_id]) if contact_id in self.shown else None
+
+
+def withheld_summary(naming: Sequence[Naming], *, real_names: bool, nobody: str, everyone: str, where: str) -> str:
+    """The last section of a report: what was withheld and why. ``nobody`` when no one
+    is linked; ``everyone`` names the people for the all-named and real-names lines
+    ("every defendant"); ``where`` says where a withheld name was replaced."""
+    if not naming:
+        return nobody
+    if real_names:
+        return (f"Real names: {everyone} is named as stored, whatever their naming consent. "
+                "This copy can endanger them: keep it as safe as the vault.")
+    withheld = [n for n in naming if n.withheld]
+    if not withheld:
+        return f"No names withheld: {everyone} consented to be named."
+    listed = ", ".join(f"{markdown.inline(n.shown)} ({n.withheld})" for n in withheld)
+    return (f"{len(withheld)} name{'s' if len(withheld) != 1 else ''} withheld: {listed}. "
+            f"Each withheld name (and each part of it) is replaced by the stand-in wherever it appeared{where}")

@@ -566,15 +566,6 @@ def _checklist_section(session: Session, report: _Report, hearing: Hearing, star
 
 
 def _redaction_summary(naming: Sequence[Naming], *, real_names: bool) -> str:
-    if not naming:
-        return "No defendants are recorded for this trial; no names were withheld."
-    if real_names:
-        return ("Real names: every defendant is named as stored, whatever their naming consent. "
-                "This copy can endanger them: keep it as safe as the vault.")
-    withheld = [n for n in naming if n.withheld]
-    if not withheld:
-        return "No names withheld: every defendant consented to be named."
-    listed = ", ".join(f"{markdown.inline(n.shown)} ({n.withheld})" for n in withheld)
-    return (f"{len(withheld)} name{'s' if len(withheld) != 1 else ''} withheld: {listed}. "
-            "Each withheld name (and each part of it) is replaced by the stand-in wherever it appeared: "
-            "in the title, the header, the charges, the checklist and the notes.")
+    return redaction.withheld_summary(
+        naming, real_names=real_names, nobody="No defendants are recorded for this trial; no names were withheld.",
+        everyone="every defendant", where=": in the title, the header, the charges, the checklist and the notes.")
