@@ -119,6 +119,11 @@ class ReportsScreen(SectionScreen):
         request = self._request()
         if request is None:
             return
+        self.query_one("#reports-status", Static).update("Drafting the report (a busy year takes a few seconds)...")
+        self.call_after_refresh(self._draft, request)
+
+    def _draft(self, request: tuple[ReportType, date, date]) -> None:
+        """After the status line is drawn: a year of a busy post takes seconds (bench/bench_reports.py)."""
         kind, start, end = request
         try:
             with self.app.session("drafting the report") as session:  # type: ignore[attr-defined]

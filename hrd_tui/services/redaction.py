@@ -29,6 +29,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sqlmodel import Session
 
@@ -100,6 +101,8 @@ def name_forms(name: str) -> list[str]:
 
 
 _WORD = re.compile(r"\w+")
+#: Longest run of words looked up as a whole in mentioned(); longer names are searched.
+MAX_RUN = 5
 _SPACES_DASHES = re.compile(r"[\s\-]+")
 
 
@@ -113,7 +116,11 @@ def mentioned(text: str, people: Iterable[tuple[str, str, str]]) -> list[str]:
     only when each of its words is somewhere in the text. Errs towards finding too
     many (a codename found inside a longer word counts)."""
     folded = fold(text)
-    words = set(_WORD.findall(folded))
+    tokens = _WORD.findall(folded)
+    words = set(tokens)
+    # Runs of consecutive words: a name of several words can only be there if its
+    # words stand together somewhere (checked in a set, not by searching the text).
+    runs = {tuple(tokens[i:i + n]) for n in range(2, MAX_RUN + 1) for i in range(len(tokens) - n + 1)}
     squeezed = _SPACES_DASHES.sub("", folded)
     found: list[str] = []
     for key, name, codename in people:
@@ -126,12 +133,24 @@ def mentioned(text: str, people: Iterable[tuple[str, str, str]]) -> list[str]:
             continue  # no word of the name is in the text: no form of it can match
         for form in name_forms(name):
             unspaced = any(_unspaced(ch) for ch in form)
-            if not unspaced and not all(word in words for word in _WORD.findall(form)):
+            form_words = tuple(_WORD.findall(form))
+            if not unspaced and not all(word in words for word in form_words):
                 continue  # a word of it is nowhere in the text: it cannot match
+            if not unspaced and len(form_words) <= MAX_RUN:
+                if len(form_words) == 1 or form_words in runs:  # a whole word, or words side by side
+                    found.append(key)
+                    break
+                continue  # its words never stand together
             if re.search(_pattern(form), folded):
                 found.append(key)
                 break
     return found
+
+
+@lru_cache(maxsize=4096)
+def _alternation(forms: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for these name forms, longest first (so a whole name wins over its parts)."""
+    return re.compile("|".join(_pattern(f) for f in forms))
 
 
 class Redactor:
@@ -156,9 +175,17 @@ class Redactor:
                     self._stand_ins.setdefault(form, stand_in)
                 elif stand_in is not None:
                     self._stand_ins.setdefault(form, stand_in if len(claims.get(form, ())) <= 1 else SHARED)
-        withheld = any(v is not None for v in self._stand_ins.values())
-        forms = sorted(self._stand_ins, key=len, reverse=True)
-        self._regex = re.compile("|".join(_pattern(f) for f in forms)) if withheld and forms else None
+        self._withheld = any(v is not None for v in self._stand_ins.values())
+        # Indexed by a word of each form: a text is searched only for the names whose
+        # every word is in it (a report runs thousands of texts past every contact).
+        self._by_word: dict[str, list[str]] = {}
+        self._unspaced: list[str] = []
+        for form in self._stand_ins:
+            words = _WORD.findall(form)
+            if any(_unspaced(ch) for ch in form) or not words:
+                self._unspaced.append(form)
+            else:
+                self._by_word.setdefault(words[0], []).append(form)
 
     @staticmethod
     def _forms(name: str, whole: set[str]) -> list[str]:
@@ -167,8 +194,15 @@ class Redactor:
         forms = name_forms(name)
         return forms[:1] if name in whole else forms
 
+    def _candidates(self, flat: str) -> tuple[str, ...]:
+        words = set(_WORD.findall(flat))
+        found = {form for word in words for form in self._by_word.get(word, ())
+                 if all(w in words for w in _WORD.findall(form))}
+        found.update(form for form in self._unspaced if form.split(" ")[0] in flat)
+        return tuple(sorted(found, key=lambda f: (-len(f), f)))
+
     def __call__(self, text: str) -> str:
-        if self._regex is None or not text:
+        if not self._withheld or not text:
             return text
         folded: list[str] = []
         origin: list[int] = []  # folded position -> original position
@@ -177,9 +211,12 @@ class Redactor:
             folded.append(f)
             origin.extend([i] * len(f))
         flat = "".join(folded)
+        candidates = self._candidates(flat)
+        if not candidates:
+            return text
         pieces: list[str] = []
         last = 0
-        for match in self._regex.finditer(flat):
+        for match in _alternation(candidates).finditer(flat):
             stand_in = self._stand_ins.get(_key(match.group(0)))
             if stand_in is None:
                 continue
@@ -246,6 +283,11 @@ def _codename_pattern(codename: str) -> str:
     return r"(?<!\w)" + r"[\s\-]*".join(parts) + r"(?!\w)"
 
 
+@lru_cache(maxsize=4096)
+def _codename_alternation(keys: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(_codename_pattern(k) for k in keys), re.IGNORECASE)
+
+
 @dataclass
 class ReportText:
     """Vault text into a Markdown report: names replaced, then escaped for Markdown.
@@ -262,17 +304,34 @@ class ReportText:
         self.shown = {n.contact.id: n.shown for n in self.naming}
         self.codenames = {_codename_key(n.contact.codename): n.shown
                           for n in self.naming if n.withheld and n.shown != n.contact.codename}
-        forms = sorted(self.codenames, key=len, reverse=True)
-        self._codename_re = (re.compile("|".join(_codename_pattern(f) for f in forms), re.IGNORECASE)
-                             if forms else None)
+        self.index_codenames()
+
+    def index_codenames(self) -> None:
+        """Codenames by a word of theirs, and written without separators: a text is
+        searched only for the codenames it may hold (a report has thousands of texts)."""
+        self._codes_by_word: dict[str, list[str]] = {}
+        for key in self.codenames:
+            parts = key.split(" ")
+            self._codes_by_word.setdefault(parts[0], []).append(key)
+            if len(parts) > 1:
+                self._codes_by_word.setdefault("".join(parts), []).append(key)
+
+    def _codename_re(self, text: str) -> re.Pattern[str] | None:
+        words = set(_WORD.findall(text.casefold()))
+        found = {key for word in words for key in self._codes_by_word.get(word, ())
+                 if "".join(key.split(" ")) in words or all(part in words for part in key.split(" "))}
+        if not found:
+            return None
+        return _codename_alternation(tuple(sorted(found, key=lambda f: (-len(f), f))))
 
     def _codename(self, match: re.Match[str]) -> str:
         return self.codenames.get(_codename_key(match.group(0)), SHARED)
 
     def clean(self, value: object) -> str:
         text = for_display("" if value is None else str(value))
-        if self._codename_re is not None:
-            text = self._codename_re.sub(self._codename, text)
+        pattern = self._codename_re(text) if self.codenames else None
+        if pattern is not None:
+            text = pattern.sub(self._codename, text)
         return self.redact(text)
 
     def inline(self, value: object) -> str:

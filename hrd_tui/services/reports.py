@@ -59,7 +59,6 @@ so it works on a vault opened read-only.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -462,8 +461,15 @@ def _gather_observations(session: Session, period: _Period) -> None:
     if trial_ids:
         for row in session.exec(select(TrialDefendant).where(col(TrialDefendant.trial_id).in_(sorted(trial_ids)))):
             trial_people.setdefault(row.trial_id, set()).add(row.contact_id)
+    links_of: dict[str, list[ObservationLink]] = {}
+    for link in links:
+        links_of.setdefault(link.observation_id, []).append(link)
+    sources_of: dict[str, list[Source]] = {}
+    for source in sources:
+        if source.observation_id:
+            sources_of.setdefault(source.observation_id, []).append(source)
     for obs in rows:
-        mine = [link for link in links if link.observation_id == obs.id]
+        mine = links_of.get(obs.id, [])
         linked = _by_id({people[link.contact_id].id: people[link.contact_id]
                          for link in mine if link.contact_id in people}.values())
         cases = sorted({link.case_id for link in mine if link.case_id})
@@ -474,7 +480,7 @@ def _gather_observations(session: Session, period: _Period) -> None:
         for trial_id in trial_list:
             concerns |= trial_people.get(trial_id, set())
         period.observations.append(_Obs(obs, linked, cases, trial_list,
-                                        [s for s in sources if s.observation_id == obs.id], concerns))
+                                        sources_of.get(obs.id, []), concerns))
 
 
 def _gather_cases(session: Session, period: _Period) -> None:
@@ -561,9 +567,7 @@ class _Text(redaction.ReportText):
         for n in self.naming:
             if n.withheld is None and n.shown != n.contact.codename:
                 self.codenames.setdefault(redaction._codename_key(n.contact.codename), n.shown)
-        forms = sorted(self.codenames, key=len, reverse=True)
-        self._codename_re = (re.compile("|".join(redaction._codename_pattern(f) for f in forms), re.IGNORECASE)
-                             if forms else None)
+        self.index_codenames()
 
 
 @dataclass
