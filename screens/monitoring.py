@@ -85,9 +85,7 @@ def period_start(index: int, today: date) -> date | None:
 
 def discreet_text(row: ObservationRow, discreet: bool) -> Callable[[str], str]:
     """The text with the linked contacts' names as their codenames (discreet mode)."""
-    if not discreet or not row.people:
-        return lambda value: value
-    return redaction.Redactor(list(row.people))
+    return redaction.as_codenames(row.people if discreet else ())
 
 
 def where_cell(row: ObservationRow, discreet: bool) -> str:

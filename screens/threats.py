@@ -435,9 +435,7 @@ class CaseScreen(Screen[None]):
     @staticmethod
     def _discreet_text(people: list[Contact]) -> Callable[[str], str]:
         """Free text with these people's names as their codenames (none: as written)."""
-        if not people:
-            return lambda value: value
-        return redaction.Redactor([(p.name, p.codename) for p in people])
+        return redaction.as_codenames([(p.name, p.codename) for p in people])
 
     def _show_warning(self, d: threats.CaseDetail, day: date) -> None:
         """What must not be missed, above everything: missing consent, stale risk."""

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -231,6 +231,14 @@ class Redactor:
             last = end
         pieces.append(text[last:])
         return "".join(pieces)
+
+
+def as_codenames(people: Sequence[tuple[str, str]]) -> Callable[[str], str]:
+    """Free text with these people's names (name, codename) written as their codenames,
+    for discreet mode; with nobody, the text as written."""
+    if not people:
+        return lambda value: value
+    return Redactor(list(people))
 
 
 # -- who is named in a report, and how ------------------------------------------------------
