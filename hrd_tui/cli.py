@@ -10,7 +10,6 @@ traceback can carry vault data.
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
 import re
@@ -19,7 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from hrd_tui import paths
+from hrd_tui import cli_lifecycle, paths
+from hrd_tui.cli_common import ask_choice, err, new_passphrase, open_vault, out
 from hrd_tui.errors import HrdError, UsageError
 
 if TYPE_CHECKING:
@@ -27,76 +27,6 @@ if TYPE_CHECKING:
 
 DEMO_PASSPHRASE = "demo"
 DEBUG_ENV = "HRD_TUI_DEBUG"
-
-
-def _err(message: str) -> None:
-    """One line on stderr. Messages can quote file contents: never a control sequence."""
-    from hrd_tui.sanitize import for_display
-
-    print(f"hrd-tui: {for_display(message)}", file=sys.stderr, flush=True)
-
-
-# -- secrets -------------------------------------------------------------------
-
-def _ask(prompt: str) -> str:
-    if not sys.stdin.isatty():
-        raise UsageError(
-            "No terminal to ask for the passphrase on: use --passphrase-file FILE (or - for standard input)."
-        )
-    try:
-        return getpass.getpass(prompt)
-    except EOFError:
-        raise UsageError("No passphrase given.") from None
-
-
-def _secret_from(file_arg: str | None, prompt: str) -> str:
-    value = paths.read_secret_file(file_arg) if file_arg else _ask(prompt)
-    if not value:
-        raise UsageError("The passphrase is empty.")
-    return value
-
-
-def _new_passphrase(file_arg: str | None) -> str:
-    from hrd_tui.passphrase import estimate
-
-    if file_arg:
-        value = paths.read_secret_file(file_arg)
-    else:
-        value = _ask("New passphrase: ")
-        if _ask("Repeat the new passphrase: ") != value:
-            raise UsageError("The two passphrases differ; nothing was changed.")
-    strength = estimate(value)
-    if not strength.acceptable:
-        raise UsageError(f"That passphrase is too weak: {strength.reason}. Nothing was changed.")
-    if strength.label == "weak":
-        _err(f"warning: weak passphrase ({strength.reason}).")
-    return value
-
-
-def _unlock_secret(args: argparse.Namespace):
-    from hrd_tui.vault import Secret
-
-    recovery_file = getattr(args, "recovery_file", None)
-    if recovery_file or getattr(args, "recovery", False):
-        return Secret(_secret_from(recovery_file, "Recovery code: "), kind="recovery")
-    return Secret(_secret_from(args.passphrase_file, "Passphrase: "))
-
-
-def _open(args: argparse.Namespace, *, readonly: bool):
-    from hrd_tui import vault
-
-    vault_dir = paths.resolve_vault_dir(args.vault)
-    vault.read_header(vault_dir)  # no vault, or a damaged header, fails before the passphrase is asked
-    secret = _unlock_secret(args)
-    delay = vault.unlock_delay(vault_dir)
-    if delay:
-        _err(f"too many failed attempts: waiting {delay:.0f} s before trying.")
-    opened = vault.unlock(vault_dir, secret, readonly=readonly)
-    for warning in opened.warnings:
-        _err(f"warning: {warning}")
-    if opened.migrated_from:
-        _err(f"the vault was upgraded from schema {opened.migrated_from} (an encrypted backup is in {vault_dir / vault.BACKUPS_NAME}).")
-    return opened
 
 
 # -- commands ------------------------------------------------------------------
@@ -107,18 +37,18 @@ def cmd_init(args: argparse.Namespace) -> int:
     vault_dir = paths.resolve_vault_dir(args.vault)
     if vault.exists(vault_dir):
         raise HrdError(f"A vault already exists at {vault_dir}.")
-    passphrase = _new_passphrase(args.passphrase_file)
-    _err("calibrating the key derivation for this machine (a few seconds)...")
+    passphrase = new_passphrase(args.passphrase_file)
+    err("calibrating the key derivation for this machine (a few seconds)...")
     opened, recovery_code = vault.create(vault_dir, passphrase)
     with opened:
-        _err(f"created the vault at {vault_dir} ({opened.header.slot('passphrase').kdf_params().describe()}).")
+        err(f"created the vault at {vault_dir} ({opened.header.slot('passphrase').kdf_params().describe()}).")
         _show_recovery_code(recovery_code)
     return 0
 
 
 def _show_recovery_code(code: str) -> None:
-    _err("RECOVERY CODE: shown this once only. Write it down and keep it apart from the workstation;")
-    _err("it opens the vault if the passphrase is lost. Anyone holding it can open the vault.")
+    err("RECOVERY CODE: shown this once only. Write it down and keep it apart from the workstation;")
+    err("it opens the vault if the passphrase is lost. Anyone holding it can open the vault.")
     print(code, flush=True)
 
 
@@ -130,7 +60,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         opened = vault.unlock(vault_dir, vault.Secret(DEMO_PASSPHRASE))
         created = False
     else:
-        _err(f"creating a demo vault at {vault_dir} (fictional data; passphrase: {DEMO_PASSPHRASE})...")
+        err(f"creating a demo vault at {vault_dir} (fictional data; passphrase: {DEMO_PASSPHRASE})...")
         opened, _code = vault.create(vault_dir, DEMO_PASSPHRASE)
         created = True
     with opened:
@@ -161,7 +91,7 @@ def _start_app(vault_dir: Path) -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("The app needs a terminal; for scripts use the commands (see hrd-tui --help).")
     for name in scrub_ui_environment(os.environ):
-        _err(f"warning: ignoring {name}: Textual's logging would record what is typed.")
+        err(f"warning: ignoring {name}: Textual's logging would record what is typed.")
     from hrd_tui.app import make_app  # Textual is imported only when the app starts
 
     make_app(vault_dir).run()
@@ -175,7 +105,7 @@ def cmd_app(args: argparse.Namespace) -> int:
 def cmd_info(args: argparse.Namespace) -> int:
     from hrd_tui import keyslots, migrations, vault
 
-    with _open(args, readonly=True) as opened:
+    with open_vault(args, readonly=True) as opened:
         header = opened.header
         rows = [
             ("vault", str(opened.dir)),
@@ -201,20 +131,20 @@ def cmd_info(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from hrd_tui.errors import CheckFailed
 
-    with _open(args, readonly=True) as opened:
+    with open_vault(args, readonly=True) as opened:
         problems = opened.check()
     if problems:
         for problem in problems[:50]:
-            _err(problem)
+            err(problem)
         raise CheckFailed(f"The vault failed its checks ({len(problems)} problem(s)). Restore a backup.")
     print("ok: cipher_integrity_check, integrity_check and foreign_key_check all pass")
     return 0
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:
-    with _open(args, readonly=False) as opened:
-        new = _new_passphrase(args.new_passphrase_file)
-        _err("deriving the new key (a few seconds)...")
+    with open_vault(args, readonly=False) as opened:
+        new = new_passphrase(args.new_passphrase_file)
+        err("deriving the new key (a few seconds)...")
         note = opened.change_passphrase(new)
     print("The passphrase was changed. The old one no longer opens the vault.")
     if note:
@@ -223,7 +153,7 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    with _open(args, readonly=True) as opened:
+    with open_vault(args, readonly=True) as opened:
         dest = opened.backup(Path(args.dest))
     print(f"Encrypted backup written and verified: {dest}")
     print("It opens with the passphrase (or recovery code) in force now: hrd-tui --vault DEST info")
@@ -232,7 +162,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     _check_export_args(args)
-    with _open(args, readonly=True) as opened:
+    with open_vault(args, readonly=True) as opened:
         if opened.needs_upgrade:
             raise HrdError("This vault uses an older schema: open it once with the app (or 'hrd-tui passwd') to upgrade it, then export.")
         with opened.store.session("exporting") as session:
@@ -261,31 +191,31 @@ def cmd_export(args: argparse.Namespace) -> int:
                 # JSON escapes C0 controls itself; C1 controls (8-bit CSI ...) it leaves raw.
                 text = re.sub("[\x80-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)
                 data = text.encode("utf-8") + b"\n"
-    _err("WARNING: this export is PLAIN TEXT. Keep it encrypted, never e-mail it, and delete it when done.")
+    err("WARNING: this export is PLAIN TEXT. Keep it encrypted, never e-mail it, and delete it when done.")
     if args.kind == "contacts" and args.real_names:
-        _err("WARNING: --real-names: this file holds the real names, e-mail addresses, phone numbers and notes "
-             "of the people in it; in the wrong hands it can endanger them.")
+        err("WARNING: --real-names: this file holds the real names, e-mail addresses, phone numbers and notes "
+            "of the people in it; in the wrong hands it can endanger them.")
     elif args.kind == "contacts":
-        _err("codenames only: names, e-mail addresses, phone numbers and notes are left out (--real-names adds them).")
+        err("codenames only: names, e-mail addresses, phone numbers and notes are left out (--real-names adds them).")
     elif args.kind == "hearing" and args.real_names:
-        _err("WARNING: --real-names: this report names every defendant as stored, whatever their naming consent; "
-             "in the wrong hands it can endanger them.")
+        err("WARNING: --real-names: this report names every defendant as stored, whatever their naming consent; "
+            "in the wrong hands it can endanger them.")
     elif args.kind == "hearing":
-        _err("defendants are named only with their naming consent, in the text too; the others are replaced "
-             "(--real-names names them all).")
+        err("defendants are named only with their naming consent, in the text too; the others are replaced "
+            "(--real-names names them all).")
     elif args.kind == "case" and args.real_names:
-        _err("WARNING: --real-names: this case summary names every defender and source as stored, whatever their "
-             "naming consent; in the wrong hands it can endanger them.")
+        err("WARNING: --real-names: this case summary names every defender and source as stored, whatever their "
+            "naming consent; in the wrong hands it can endanger them.")
     elif args.kind == "case":
-        _err("people are named only with their naming consent, in the text too; the others are replaced "
-             "(--real-names names them all).")
+        err("people are named only with their naming consent, in the text too; the others are replaced "
+            "(--real-names names them all).")
     if args.kind in ("contacts", "hearing", "case") and (not args.output or args.output == "-") and sys.stdout.isatty():
         # Names are data, and data must not drive the terminal (ESC]52 writes the clipboard).
         from hrd_tui.sanitize import for_display
 
         data = for_display(data.decode("utf-8")).encode("utf-8")
         if args.kind == "contacts":  # a report never holds any: there is no other copy to offer
-            _err("shown with control characters removed: use -o FILE for an exact copy.")
+            err("shown with control characters removed: use -o FILE for an exact copy.")
     _write_output(data, args.output)
     return 0
 
@@ -334,7 +264,7 @@ def _write_output(data: bytes, output: str | None) -> None:
 
         out.unlink(missing_ok=True)
         raise from_os_error(exc, "writing the export") from exc
-    _err(f"exported to {out} (mode 0600).")
+    err(f"exported to {out} (mode 0600).")
 
 
 REPORT_TYPES = ("regular", "crhrp", "tip", "irf")
@@ -371,20 +301,20 @@ def _report_args(args: argparse.Namespace):  # -> (ReportType, date, date)
 
 def cmd_report(args: argparse.Namespace) -> int:
     report_type, start, end = _report_args(args)
-    with _open(args, readonly=True) as opened:
+    with open_vault(args, readonly=True) as opened:
         if opened.needs_upgrade:
             raise HrdError("This vault uses an older schema: open it once with the app (or 'hrd-tui passwd') to upgrade it, then report.")
         with opened.store.session("assembling the report") as session:
             from hrd_tui.services import reports
 
             data = reports.render_report(session, report_type, start, end, real_names=args.real_names).encode("utf-8")
-    _err("WARNING: this report is PLAIN TEXT. Keep it encrypted, never e-mail it, and delete it when done.")
+    err("WARNING: this report is PLAIN TEXT. Keep it encrypted, never e-mail it, and delete it when done.")
     if args.real_names:
-        _err("WARNING: --real-names: this report names every person as stored, whatever their naming consent; "
-             "in the wrong hands it can endanger them.")
+        err("WARNING: --real-names: this report names every person as stored, whatever their naming consent; "
+            "in the wrong hands it can endanger them.")
     else:
-        _err("people are named only with their naming consent, in the text too; the others are described "
-             "('a defender'); sensitive locations are left out (--real-names names everyone).")
+        err("people are named only with their naming consent, in the text too; the others are described "
+            "('a defender'); sensitive locations are left out (--real-names names everyone).")
     if (not args.output or args.output == "-") and sys.stdout.isatty():
         # Vault text must not drive the terminal (ESC]52 writes the clipboard).
         from hrd_tui.sanitize import for_display
@@ -406,7 +336,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from hrd_tui.services import checklists, templates
 
     template = templates.parse(text, args.file)  # a broken file is refused before the passphrase is asked
-    with _open(args, readonly=False) as opened:
+    with open_vault(args, readonly=False) as opened:
         with opened.store.session("importing the checklist template") as session:
             row = checklists.store_template(session, template)
             from hrd_tui.sanitize import for_display
@@ -436,7 +366,7 @@ def _import_contacts(args: argparse.Namespace) -> int:
     if not plan.valid:
         _print_plan(args.file, plan)
         raise contact_io.ContactFileError(f"{args.file}: every {plan.unit} has errors; nothing was imported.")
-    with _open(args, readonly=False) as opened:
+    with open_vault(args, readonly=False) as opened:
         with opened.store.session("importing contacts") as session:
             contact_io.match(session, plan)
             _print_plan(args.file, plan)
@@ -446,14 +376,14 @@ def _import_contacts(args: argparse.Namespace) -> int:
                     raise UsageError("Nothing was imported: there is no terminal to confirm on. "
                                      "Pass --yes to import (and --on-duplicate merge|skip).")
                 if plan.duplicates and on_duplicate is None:
-                    on_duplicate = _ask_choice(
+                    on_duplicate = ask_choice(
                         f"{len(plan.duplicates)} {plan.unit}(s) match existing contacts or earlier {plan.unit}s: "
                         "[m]erge their values into those contacts, or [s]kip them? [m/s] ", {"m": "merge", "s": "skip"})
                 on_duplicate = on_duplicate or "skip"
                 what = f"{len(plan.new)} new contact(s)"
                 if plan.duplicates:
                     what += f", {'merging' if on_duplicate == 'merge' else 'skipping'} {len(plan.duplicates)} duplicate(s)"
-                if _ask_choice(f"Import {what}? [y/N] ", {"y": "yes", "n": "no", "": "no"}) != "yes":
+                if ask_choice(f"Import {what}? [y/N] ", {"y": "yes", "n": "no", "": "no"}) != "yes":
                     print("Nothing was imported.")
                     return 0
             result = contact_io.apply(session, plan, on_duplicate or "skip")
@@ -462,11 +392,6 @@ def _import_contacts(args: argparse.Namespace) -> int:
 
 
 def _print_plan(filename: str, plan: ImportPlan) -> None:
-    from hrd_tui.sanitize import for_display
-
-    def out(line: str) -> None:
-        print(for_display(line, single_line=True))
-
     def capped(lines: list[str]) -> None:
         for line in lines[:PREVIEW_LINES]:
             out(line)
@@ -479,19 +404,6 @@ def _print_plan(filename: str, plan: ImportPlan) -> None:
     capped([f"{plan.unit} {row.row}: {note}" for row in plan.valid for note in row.notes])
     if plan.invalid:
         out(f"{plan.unit.capitalize()}s with errors are never imported; the others are imported only once confirmed.")
-
-
-def _ask_choice(prompt: str, answers: dict[str, str]) -> str:
-    """One of ``answers`` from the terminal; asks again (three times at most) on anything else."""
-    for _ in range(3):
-        print(prompt, end="", file=sys.stderr, flush=True)
-        line = sys.stdin.readline()
-        if not line:
-            break  # end of input
-        answer = line.strip().lower()[:1]
-        if answer in answers:
-            return answers[answer]
-    raise UsageError("No answer given; nothing was imported.")
 
 
 # -- parser ----------------------------------------------------------------------
@@ -565,8 +477,6 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--on-duplicate", choices=["merge", "skip"],
                      help="contacts: merge a row that matches an existing contact into it, or skip it (asked, else skip)")
     imp.add_argument("--yes", action="store_true", help="contacts: import without asking (needed without a terminal)")
-    from hrd_tui import cli_lifecycle  # after this module is whole: it imports the helpers above
-
     cli_lifecycle.register(add)
     return parser
 
@@ -577,16 +487,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except HrdError as exc:
-        _err(str(exc))
+        err(str(exc))
         return exc.exit_code
     except KeyboardInterrupt:
-        _err("interrupted; nothing half-written was kept.")
+        err("interrupted; nothing half-written was kept.")
         return 130
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if os.environ.get(DEBUG_ENV) == "1":
             raise
-        _err(f"internal error ({type(exc).__name__}); details are not printed because they may hold vault data. "
-             f"Run with {DEBUG_ENV}=1 to see them.")
+        err(f"internal error ({type(exc).__name__}); details are not printed because they may hold vault data. "
+            f"Run with {DEBUG_ENV}=1 to see them.")
         return 70
 
 

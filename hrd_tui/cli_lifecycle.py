@@ -1,6 +1,7 @@
 """The data-lifecycle commands: handover bundles between officers, purging old
 history, the emergency wipe. Registered by hrd_tui.cli.build_parser; kept apart so
-the main command module stays readable.
+the main command module stays readable. Shared helpers are in cli_common; the vault
+is imported inside the commands, never when the parser is built.
 
 Every command that destroys or merges asks on a terminal first and takes
 ``--yes`` for scripts; without a terminal and without ``--yes`` nothing happens.
@@ -12,13 +13,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from hrd_tui import vault
-from hrd_tui.cli import UsageError, _ask_choice, _err, _open, _secret_from
+from hrd_tui import paths
+from hrd_tui.cli_common import ask_choice, err, open_vault, out, secret_from, unlock_secret
+from hrd_tui.errors import UsageError
 from hrd_tui.sanitize import for_display
-
-
-def _out(line: str) -> None:
-    print(for_display(line, single_line=True), flush=True)
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -44,14 +42,14 @@ def _handover_export(args: argparse.Namespace) -> int:
     target = Path(args.file)
     if target.exists():
         raise UsageError(f"{target} exists: a bundle is never written over a file.")
-    with _open(args, readonly=True) as opened, opened.store.session("writing the handover bundle") as session:
+    with open_vault(args, readonly=True) as opened, opened.store.session("writing the handover bundle") as session:
         people = [c.id for c in contacts.by_codenames(session, _split(args.contacts), "contacts")]
         selection = handover.Selection(contacts=people, cases=_split(args.cases), trials=_split(args.trials))
         chosen = selection if (people or selection.cases or selection.trials) else None
         passphrase = handover.export_bundle(session, target, selection=chosen, vault_id=opened.header.vault_id)
-    _err(f"bundle written to {target} (mode 0600, encrypted).")
-    _err("BUNDLE PASSPHRASE: shown this once only. Give it to the receiving officer by another channel than "
-         "the file (read it aloud, or in person); anyone with both can read the bundle.")
+    err(f"bundle written to {target} (mode 0600, encrypted).")
+    err("BUNDLE PASSPHRASE: shown this once only. Give it to the receiving officer by another channel than "
+        "the file (read it aloud, or in person); anyone with both can read the bundle.")
     print(passphrase, flush=True)
     return 0
 
@@ -61,18 +59,18 @@ def _handover_import(args: argparse.Namespace) -> int:
 
     if args.passphrase_file == "-" and args.bundle_passphrase_file == "-":
         raise UsageError("Standard input can give one passphrase only: put the other in a file.")
-    secret = _secret_from(args.bundle_passphrase_file, "Bundle passphrase: ")
+    secret = secret_from(args.bundle_passphrase_file, "Bundle passphrase: ")
     bundle = handover.read_bundle(Path(args.file), secret)  # a wrong passphrase fails before the vault opens
-    with _open(args, readonly=False) as opened, opened.store.session("importing the handover bundle") as session:
+    with open_vault(args, readonly=False) as opened, opened.store.session("importing the handover bundle") as session:
         plan = handover.plan_import(session, bundle)
         for line in plan.summary():
-            _out(line)
+            out(line)
         if plan.is_empty:
-            _out("Nothing to import: every record of the bundle is already here.")
+            out("Nothing to import: every record of the bundle is already here.")
             return 0
         for conflict in plan.conflicts:
             for line in conflict.lines():
-                _out(line)
+                out(line)
         choices: dict[str, str] = {}
         if args.yes:
             if plan.conflicts and not args.prefer:
@@ -84,22 +82,23 @@ def _handover_import(args: argparse.Namespace) -> int:
                                  "Pass --yes (and --prefer mine|theirs when there are conflicts).")
             if not args.prefer:
                 for conflict in plan.conflicts:
-                    choices[conflict.key] = _ask_choice(
+                    choices[conflict.key] = ask_choice(
                         f"{for_display(conflict.label, single_line=True)}: keep [m]ine or take [t]heirs? [m/t] ",
                         {"m": "mine", "t": "theirs"})
-            if _ask_choice("Import? [y/N] ", {"y": "yes", "n": "no", "": "no"}) != "yes":
-                _out("Nothing was imported.")
+            if ask_choice("Import? [y/N] ", {"y": "yes", "n": "no", "": "no"}) != "yes":
+                out("Nothing was imported.")
                 return 0
         result = handover.apply_import(session, plan, choices, default=args.prefer)
-    _out(f"Imported {result.total_inserted} record(s); {len(result.took_theirs)} conflict(s) took the bundle's "
-         f"version (yours is kept in the history), {len(result.kept_mine)} kept yours.")
+    out(f"Imported {result.total_inserted} record(s); {len(result.took_theirs)} conflict(s) took the bundle's "
+        f"version (yours is kept in the history), {len(result.kept_mine)} kept yours.")
     for note in result.notes:
-        _out(note)
+        out(note)
     return 0
 
 
 # -- purge -----------------------------------------------------------------------------------
 def cmd_purge(args: argparse.Namespace) -> int:
+    from hrd_tui import vault
     from hrd_tui.services import history
 
     if args.older_than < 0:
@@ -109,17 +108,17 @@ def cmd_purge(args: argparse.Namespace) -> int:
             raise UsageError("Nothing was purged: there is no terminal to confirm on. Pass --yes.")
         question = (f"Remove for good every earlier version and deleted record older than {args.older_than} days? "
                     "This cannot be undone. [y/N] ")
-        if _ask_choice(question, {"y": "yes", "n": "no", "": "no"}) != "yes":
-            _out("Nothing was purged.")
+        if ask_choice(question, {"y": "yes", "n": "no", "": "no"}) != "yes":
+            out("Nothing was purged.")
             return 0
-    with _open(args, readonly=False) as opened:
+    with open_vault(args, readonly=False) as opened:
         with opened.store.session("purging the history") as session:
             report = history.purge(session, args.older_than)
         opened.store.checkpoint()  # no copy of the removed rows left in the write-ahead log
         backups = opened.dir / vault.BACKUPS_NAME
-    _out(f"Purged {report.versions} earlier version(s) and {report.tombstones} deleted record(s).")
+    out(f"Purged {report.versions} earlier version(s) and {report.tombstones} deleted record(s).")
     if backups.exists() and any(backups.iterdir()):
-        _err(f"the encrypted backups in {backups} were taken before and still hold them.")
+        err(f"the encrypted backups in {backups} were taken before and still hold them.")
     return 0
 
 
@@ -130,21 +129,21 @@ WIPE_WORD = "WIPE"
 def cmd_wipe(args: argparse.Namespace) -> int:
     """Destroy the vault: key slots first (unreadable from that instant), then the
     keyring secret, then the files. No passphrase: in an emergency there is no time."""
-    from hrd_tui import paths, wipe
+    from hrd_tui import wipe
 
     vault_dir = paths.resolve_vault_dir(args.vault)
     wipe.ensure_vault(vault_dir)
     if not args.yes:
         if not sys.stdin.isatty():
             raise UsageError("Nothing was wiped: there is no terminal to confirm on. Pass --yes.")
-        _err(f"This destroys the vault in {vault_dir} for good: no passphrase or recovery code will open it again.")
+        err(f"This destroys the vault in {vault_dir} for good: no passphrase or recovery code will open it again.")
         print(f"Type {WIPE_WORD} to wipe it: ", end="", file=sys.stderr, flush=True)
         if sys.stdin.readline().strip() != WIPE_WORD:
-            _out("Nothing was wiped.")
+            out("Nothing was wiped.")
             return 0
     report = wipe.wipe(vault_dir, exports_dir=paths.default_export_dir())
     for line in report.lines():
-        _err(line)
+        err(line)
     return 0 if report.complete else 1
 
 
@@ -156,30 +155,18 @@ def cmd_wipe_after(args: argparse.Namespace) -> int:
         limit = int(value)
     else:
         raise UsageError("wipe-after takes a number of failed unlocks (3 to 20) or 'off'.")
-    with _open(args, readonly=False) as opened:
-        _out(opened.set_wipe_after(limit))
+    with open_vault(args, readonly=False) as opened:
+        out(opened.set_wipe_after(limit))
     return 0
 
 
 def cmd_bind_workstation(args: argparse.Namespace) -> int:
-    from hrd_tui.cli import _unlock_secret
-
-    secret = _unlock_secret(args)
+    secret = unlock_secret(args)
     if secret.kind != "passphrase":
         raise UsageError("Binding changes the passphrase slot: unlock with the passphrase.")
-    with _open_with(args, secret) as opened:
-        _out(opened.set_workstation_binding(args.state == "on", secret.value))
+    with open_vault(args, readonly=False, secret=secret) as opened:
+        out(opened.set_workstation_binding(args.state == "on", secret.value))
     return 0
-
-
-def _open_with(args: argparse.Namespace, secret: object):  # type: ignore[no-untyped-def]
-    """The vault opened with a secret already asked for (it is needed twice)."""
-    from hrd_tui import paths, vault
-
-    opened = vault.unlock(paths.resolve_vault_dir(args.vault), secret, readonly=False)  # type: ignore[arg-type]
-    for warning in opened.warnings:
-        _err(f"warning: {warning}")
-    return opened
 
 
 def register(add: object) -> None:

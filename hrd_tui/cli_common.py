@@ -1,0 +1,111 @@
+"""What the command modules (cli.py, cli_lifecycle.py) share: one-line messages,
+asking for secrets and answers, opening the vault.
+
+Cheap to import: the vault (SQLAlchemy, SQLCipher, Alembic, cryptography) is
+imported inside the functions that open it, so ``hrd-tui --help`` and argument
+errors never load it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from typing import TYPE_CHECKING
+
+from hrd_tui import paths
+from hrd_tui.errors import UsageError
+from hrd_tui.sanitize import for_display
+
+if TYPE_CHECKING:
+    from hrd_tui.vault import Secret, Vault
+
+
+def err(message: str) -> None:
+    """One line on stderr. Messages can quote file contents: never a control sequence."""
+    print(f"hrd-tui: {for_display(message)}", file=sys.stderr, flush=True)
+
+
+def out(line: str) -> None:
+    """One line on stdout, control characters removed (it may hold vault text)."""
+    print(for_display(line, single_line=True), flush=True)
+
+
+# -- secrets and answers ----------------------------------------------------------
+
+def ask(prompt: str) -> str:
+    if not sys.stdin.isatty():
+        raise UsageError(
+            "No terminal to ask for the passphrase on: use --passphrase-file FILE (or - for standard input)."
+        )
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:
+        raise UsageError("No passphrase given.") from None
+
+
+def secret_from(file_arg: str | None, prompt: str) -> str:
+    value = paths.read_secret_file(file_arg) if file_arg else ask(prompt)
+    if not value:
+        raise UsageError("The passphrase is empty.")
+    return value
+
+
+def new_passphrase(file_arg: str | None) -> str:
+    from hrd_tui.passphrase import estimate
+
+    if file_arg:
+        value = paths.read_secret_file(file_arg)
+    else:
+        value = ask("New passphrase: ")
+        if ask("Repeat the new passphrase: ") != value:
+            raise UsageError("The two passphrases differ; nothing was changed.")
+    strength = estimate(value)
+    if not strength.acceptable:
+        raise UsageError(f"That passphrase is too weak: {strength.reason}. Nothing was changed.")
+    if strength.label == "weak":
+        err(f"warning: weak passphrase ({strength.reason}).")
+    return value
+
+
+def unlock_secret(args: argparse.Namespace) -> Secret:
+    from hrd_tui.vault import Secret
+
+    recovery_file = getattr(args, "recovery_file", None)
+    if recovery_file or getattr(args, "recovery", False):
+        return Secret(secret_from(recovery_file, "Recovery code: "), kind="recovery")
+    return Secret(secret_from(args.passphrase_file, "Passphrase: "))
+
+
+def ask_choice(prompt: str, answers: dict[str, str]) -> str:
+    """One of ``answers`` from the terminal; asks again (three times at most) on anything else."""
+    for _ in range(3):
+        print(prompt, end="", file=sys.stderr, flush=True)
+        line = sys.stdin.readline()
+        if not line:
+            break  # end of input
+        answer = line.strip().lower()[:1]
+        if answer in answers:
+            return answers[answer]
+    raise UsageError("No answer given; nothing was imported.")
+
+
+# -- the vault --------------------------------------------------------------------
+
+def open_vault(args: argparse.Namespace, *, readonly: bool, secret: Secret | None = None) -> Vault:
+    """The vault at --vault, unlocked with ``secret`` or with the one asked for now.
+    No vault, or a damaged header, fails before the passphrase is asked."""
+    from hrd_tui import vault
+
+    vault_dir = paths.resolve_vault_dir(args.vault)
+    vault.read_header(vault_dir)
+    secret = secret or unlock_secret(args)
+    delay = vault.unlock_delay(vault_dir)
+    if delay:
+        err(f"too many failed attempts: waiting {delay:.0f} s before trying.")
+    opened = vault.unlock(vault_dir, secret, readonly=readonly)
+    for warning in opened.warnings:
+        err(f"warning: {warning}")
+    if opened.migrated_from:
+        err(f"the vault was upgraded from schema {opened.migrated_from} (an encrypted backup is in {vault_dir / vault.BACKUPS_NAME}).")
+    return opened
