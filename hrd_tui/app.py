@@ -30,6 +30,7 @@ from textual.theme import Theme
 from textual.timer import Timer
 
 from hrd_tui.errors import HrdError
+from hrd_tui.keyboard import KeysInOrder
 from hrd_tui.paths import vault_exists
 from hrd_tui.screens.sections import SECTION_BY_NAME, SECTIONS, Section, SectionScreen
 from hrd_tui.screens.unlock import CreateScreen, RecoveryCodeScreen, UnlockScreen
@@ -153,7 +154,7 @@ def _global_bindings() -> list[Binding]:
     return bindings
 
 
-class HrdApp(App[None]):
+class HrdApp(KeysInOrder):
     TITLE = "hrd-tui"
     CSS_PATH = str(resources.files("hrd_tui.screens").joinpath("app.tcss"))
     BINDINGS = _global_bindings()
@@ -298,6 +299,7 @@ class HrdApp(App[None]):
         return self.vault is None
 
     def request_unlock(self, value: str, kind: str) -> None:
+        self.hold_keys()  # keys typed during the key derivation go to what the unlock opens
         self._unlock_worker(value, kind)
 
     # description=: Textual would otherwise describe the worker by its arguments,
@@ -324,6 +326,7 @@ class HrdApp(App[None]):
         self.call_from_thread(self._unlocked, opened, saved)
 
     def _unlock_failed(self, message: str, delay: float) -> None:
+        self.release_keys()
         if isinstance(self.screen, UnlockScreen):
             self.screen.failed(message + (f" The next try waits {delay:.0f} s." if delay >= 1 else ""))
 
@@ -357,6 +360,7 @@ class HrdApp(App[None]):
         self._enter(self.section)
 
     def _unlocked(self, opened: Vault, saved_drafts: dict[str, str]) -> None:
+        self.release_keys()
         self.vault = opened
         unsaved = {k: self.drafts[k] for k in self.unsaved_drafts if k in self.drafts}
         self.drafts = {**saved_drafts, **unsaved}
@@ -528,7 +532,21 @@ class HrdApp(App[None]):
             return False  # not over a dialog or a half-filled form: finish or leave it first
         return True
 
+    def _refused_in_form(self) -> bool:
+        """A section key or q typed into a form (on a choice, not a text field) must not
+        leave it: keys come in bursts, and the form would be gone without a question."""
+        if getattr(self.screen, "is_form", False):
+            self.notify("Save (F2) or leave (Esc) this form first.", severity="warning", markup=False)
+            return True
+        return False
+
+    async def action_quit(self) -> None:
+        if not self._refused_in_form():
+            await super().action_quit()
+
     def action_go(self, section: str) -> None:
+        if self._refused_in_form():
+            return
         if not self.locked and section in SECTION_BY_NAME:
             self._enter(section)
 

@@ -51,6 +51,14 @@ class NoteLog(OptionList):
             self.screen.type_into_line(event.character)  # type: ignore[attr-defined]
 
 
+class NoteLineInput(DraftInput):
+    """The line being typed. A paste of several lines is that many notes (the app
+    hands a one-line field a multi-line paste through ``paste_lines``)."""
+
+    def paste_lines(self, lines: list[str]) -> bool:
+        return self.screen.save_pasted(lines)  # type: ignore[attr-defined, no-any-return]
+
+
 class NoteScreen(Screen[None]):
     CSS_PATH = "trials.tcss"
     BINDINGS = [
@@ -74,7 +82,7 @@ class NoteScreen(Screen[None]):
         yield Static(TAGS_HELP, id="notes-tags", markup=False)
         yield NoteLog(id="notes-log")
         yield Static("", id="notes-status", markup=False)
-        yield DraftInput(f"note:{self.hearing_id}", id="note-line", placeholder="type, then Enter", compact=True)
+        yield NoteLineInput(f"note:{self.hearing_id}", id="note-line", placeholder="type, then Enter", compact=True)
         yield Footer(compact=True, show_command_palette=False)
 
     @property
@@ -131,34 +139,69 @@ class NoteScreen(Screen[None]):
     # -- writing ----------------------------------------------------------------------
     @on(DraftInput.Submitted, "#note-line")
     def _commit(self, event: DraftInput.Submitted) -> None:
-        field = self.query_one("#note-line", DraftInput)
         text = event.value
         if not text.strip():
             return
+        if self.correcting is not None:
+            self._save_correction(text)
+        elif self._save_new([text]):
+            self._line_done("Saved", self.lines[-1])
+
+    def save_pasted(self, lines: list[str]) -> bool:
+        """Every pasted line a note, in order, the first joined to what was typed before
+        the cursor and the last to what follows it. A correction takes one line: no."""
+        if self.correcting is not None:
+            return False
+        field = self.query_one("#note-line", DraftInput)
+        lines = list(lines)
+        lines[0] = field.value[:field.cursor_position] + lines[0]
+        lines[-1] = lines[-1] + field.value[field.cursor_position:]
+        texts = [line for line in lines if line.strip()]
+        if self._save_new(texts):
+            self._line_done(f"{len(texts)} pasted lines saved" if len(texts) > 1 else "Saved", self.lines[-1])
+            self.app.notify(f"{len(texts)} lines saved.", markup=False)
+        else:
+            field.value = " ".join(line.strip() for line in texts)  # kept, as a draft, until it can be saved
+            field.cursor_position = len(field.value)
+        return True
+
+    def _save_new(self, texts: list[str]) -> bool:
+        """The lines as notes, in one transaction (all or none); False, said, if not saved."""
         try:
             with self.app.session("saving the note") as session:  # type: ignore[attr-defined]
-                if self.correcting is None:
-                    note = trials.add_note(session, base.get(session, Hearing, self.hearing_id), text)
-                    saved = NoteLine(note, (), None)
-                else:
-                    original = self.lines[self.correcting]
-                    fix = trials.correct_note(session, base.get(session, TrialNote, original.note.id), text)
-                    saved = NoteLine(original.note, (*original.corrections, fix), original.item_id)
+                hearing = base.get(session, Hearing, self.hearing_id)
+                saved = [NoteLine(trials.add_note(session, hearing, text), (), None) for text in texts]
         except HrdError as exc:  # a full disk: the line stays where it is, as a draft
             self.app.notify(f"{exc} The line is kept.", severity="error", markup=False, timeout=10)
-            return
+            return False
         log = self.query_one("#notes-log", OptionList)
-        if self.correcting is None:
-            self.lines.append(saved)
-            log.add_option(Option(line_label(saved, self.item_numbers)))
-            log.scroll_end(animate=False)
-        else:
-            self.lines[self.correcting] = saved
-            log.replace_option_prompt_at_index(self.correcting, line_label(saved, self.item_numbers))
-            self._end_correction()
+        self.lines.extend(saved)
+        log.add_options([Option(line_label(line, self.item_numbers)) for line in saved])
+        log.scroll_end(animate=False)
+        return True
+
+    def _save_correction(self, text: str) -> None:
+        assert self.correcting is not None
+        original = self.lines[self.correcting]
+        try:
+            with self.app.session("saving the note") as session:  # type: ignore[attr-defined]
+                fix = trials.correct_note(session, base.get(session, TrialNote, original.note.id), text)
+        except HrdError as exc:
+            self.app.notify(f"{exc} The line is kept.", severity="error", markup=False, timeout=10)
+            return
+        saved = NoteLine(original.note, (*original.corrections, fix), original.item_id)
+        self.lines[self.correcting] = saved
+        self.query_one("#notes-log", OptionList).replace_option_prompt_at_index(
+            self.correcting, line_label(saved, self.item_numbers))
+        self._end_correction()
+        self._line_done("Saved", saved)
+
+    def _line_done(self, what: str, line: NoteLine) -> None:
+        field = self.query_one("#note-line", DraftInput)
         field.value = ""
         field.committed()
-        self.query_one("#notes-status", Static).update(f"{len(self.lines)} lines. Saved {saved.note.noted_at.astimezone():%H:%M}.")
+        self.query_one("#notes-status", Static).update(
+            f"{len(self.lines)} lines. {what} {line.note.noted_at.astimezone():%H:%M}.")
 
     # -- earlier lines ---------------------------------------------------------------------
     def action_to_log(self) -> None:

@@ -1,0 +1,214 @@
+"""Keys handled whole, one at a time, in the order they were typed (part of the app shell).
+
+Textual hands each key to the focused widget's own queue and returns at once.
+A printable key is handled there, but Enter, Tab, arrows and every binding
+bubble back up to the app through other queues before their action runs. When
+keys arrive together (a stalled SSH link delivers ten at once, a paste a
+hundred), the characters typed *after* an Enter or a Tab are inserted before
+that Enter is submitted or that Tab moves the focus: lines glue together, a
+form's second field lands in its first, and a key typed into a form that is
+still opening goes to the screen behind it. (Textual issue 6605.)
+
+So the app takes every key and paste itself and delivers it whole before it
+looks at the next one: it waits until the screen has handled what earlier keys
+set off (a screen being pushed, a submitted line, a field clearing), and until
+any work that must finish first (an unlock) has finished; then it walks the
+key up from the focused widget in this turn, and runs the binding it meets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from textual import events
+from textual.app import App
+from textual.message import Message
+from textual.message_pump import MessagePump
+from textual.messages import CloseMessages
+from textual.widget import Widget
+from textual.widgets import Input
+
+#: How long one key waits at most for the screen to settle, or for held work:
+#: past that the key is delivered anyway (a key late is better than a key lost).
+SETTLE_SECONDS = 2.0
+HOLD_SECONDS = 60.0
+#: Rounds of "let every widget handle what it has queued": a message posted in
+#: one round (a submitted line bubbling up) is handled in the next.
+SETTLE_ROUNDS = 32
+
+
+class KeysInOrder(App):  # type: ignore[type-arg]
+    """The app's key and paste delivery; see the module's docstring."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._holds = 0
+        self._released = asyncio.Event()
+        self._released.set()
+
+    @contextmanager
+    def keys_held(self) -> Iterator[None]:
+        """Keys typed meanwhile wait (an unlock in a worker): they belong to what comes after."""
+        self.hold_keys()
+        try:
+            yield
+        finally:
+            self.release_keys()
+
+    def hold_keys(self) -> None:
+        self._holds += 1
+        self._released.clear()
+
+    def release_keys(self) -> None:
+        self._holds = max(0, self._holds - 1)
+        if not self._holds:
+            self._released.set()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            if isinstance(event, events.Key) and not self.app_focus:
+                self.app_focus = True
+            await self._deliver(event)
+            return
+        await super().on_event(event)
+
+    async def _deliver(self, event: events.Key | events.Paste) -> None:
+        if self._holds:
+            try:
+                await asyncio.wait_for(self._released.wait(), HOLD_SECONDS)
+            except TimeoutError:
+                pass
+        await self._settle()
+        if isinstance(event, events.Key):
+            await self._deliver_key(event)
+        else:
+            await self._deliver_paste(event)
+
+    async def _deliver_key(self, event: events.Key) -> None:
+        screen = self.screen
+        if screen.maximized is not None and event.key == "escape" and self.escape_to_minimize:
+            screen.minimize()
+            return
+        if self.focused is not None:
+            screen._clear_tooltip()
+        if await self._check_bindings(event.key, priority=True):
+            return
+        if await self._walk_up(self.focused or screen, event):
+            return
+        # What App._on_key does once a key has bubbled up to the app.
+        if not await self._check_bindings(event.key):
+            from textual._dispatch_key import dispatch_key
+
+            await dispatch_key(self, event)
+
+    async def _deliver_paste(self, event: events.Paste) -> None:
+        """Nothing pasted is dropped. Textual's one-line field keeps only the first
+        line of a paste: a field that takes lines one by one (the note line) gets them
+        all through ``paste_lines``; any other one-line field gets them joined by
+        spaces, and the officer is told."""
+        target = self.focused
+        lines = event.text.splitlines()
+        filled = [line.strip() for line in lines if line.strip()]
+        if isinstance(target, Input) and len(filled) > 1:
+            paste_lines = getattr(target, "paste_lines", None)
+            if callable(paste_lines) and paste_lines(lines):
+                return
+            event = events.Paste(" ".join(filled))
+            self.notify(f"{len(filled)} pasted lines joined into one: this field takes one line.", markup=False)
+        elif isinstance(target, Input) and len(lines) > 1:
+            event = events.Paste(next((line for line in lines if line.strip()), ""))  # a line and its newline
+        await self._walk_up(target or self.screen, event)
+
+    async def _walk_up(self, node: MessagePump | None, event: events.Key | events.Paste) -> bool:
+        """Handle the event on the node and each parent up to the screen, here and
+        now; True if one of them stopped it."""
+        event._set_forwarded()
+        event.bubble = False  # type: ignore[misc]  # this walk is the bubbling
+        while node is not None and node is not self:
+            with node._context():
+                await node._dispatch_message(event)
+            if event._stop_propagation:
+                return True
+            node = node._parent
+        return False
+
+    async def _settle(self) -> None:
+        """Wait until what earlier keys set off is done: the app's own queued calls
+        (``focus()`` and ``call_later`` land there) and the screen's widgets' queues."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + SETTLE_SECONDS
+        for _ in range(SETTLE_ROUNDS):
+            ran = await self._run_own_queue()
+            try:
+                nodes = [node for node in self.screen.walk_children(with_self=True)
+                         if isinstance(node, Widget) and not node._message_queue.empty()]
+            except Exception:  # noqa: BLE001 - no screen yet, or one being torn down
+                return
+            if not nodes:
+                if ran:
+                    continue  # what ran may have queued more
+                return
+            if not await self._all_handled(nodes, deadline - loop.time()):
+                return
+
+    async def _all_handled(self, nodes: list[Widget], timeout: float) -> bool:
+        """True once every node has handled what it had queued (False: out of time)."""
+        done = asyncio.Event()
+        pending = 0
+
+        def handled() -> None:
+            nonlocal pending
+            pending -= 1
+            if pending <= 0:
+                done.set()
+
+        for node in nodes:
+            if node.call_later(handled):
+                pending += 1
+        if not pending:
+            return True
+        try:
+            await asyncio.wait_for(done.wait(), max(0.0, timeout))
+        except TimeoutError:
+            return False
+        return True
+
+    async def _run_own_queue(self) -> bool:
+        """Handle, here, the app's queued messages that are not input (this task is the
+        app's, busy with a key): input stays queued, in order, for after. True if any ran."""
+        ran = False
+        kept: list[Message | None] = []
+        while True:
+            taken = self._take_queued()
+            if not taken:
+                break
+            for message in taken:
+                if kept and (kept[-1] is None or isinstance(kept[-1], CloseMessages)):
+                    kept.append(message)  # closing: leave everything after it alone
+                elif message is None or isinstance(message, (events.InputEvent, events.Paste, CloseMessages)):
+                    kept.append(message)
+                else:
+                    ran = True
+                    await self._dispatch_message(message)
+            if not ran or (kept and (kept[-1] is None or isinstance(kept[-1], CloseMessages))):
+                break
+        for message in kept:
+            self._message_queue.put_nowait(message)
+        if self._next_callbacks:
+            await self._flush_next_callbacks()
+        return ran
+
+    def _take_queued(self) -> list[Message | None]:
+        taken: list[Message | None] = []
+        if self._pending_message is not None:
+            taken.append(self._pending_message)
+            self._pending_message = None
+            self._message_queue.task_done()  # it was taken off the queue; put back or handled below
+        while True:
+            try:
+                taken.append(self._message_queue.get_nowait())
+            except asyncio.QueueEmpty:
+                return taken
+            self._message_queue.task_done()
