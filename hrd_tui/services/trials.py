@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import literal_column, text
 from sqlmodel import Session, col, select
 
 from hrd_tui.errors import ValidationError
@@ -101,7 +101,9 @@ def correct_note(session: Session, original: TrialNote, line: str) -> TrialNote:
 
 
 def notes_of(session: Session, hearing_id: str) -> list[TrialNote]:
-    stmt = select(TrialNote).where(TrialNote.hearing_id == hearing_id).order_by(col(TrialNote.noted_at), col(TrialNote.created_at))
+    # rowid last: lines saved in the same instant (a pasted block) stay in the order typed
+    stmt = (select(TrialNote).where(TrialNote.hearing_id == hearing_id)
+            .order_by(col(TrialNote.noted_at), col(TrialNote.created_at), literal_column("trial_note.rowid")))
     return list(session.exec(stmt))
 
 
