@@ -1,6 +1,6 @@
 """Active-threats list benchmark: list_cases with 2,000 cases over 3,000 contacts.
 
-Run: python bench/bench_cases.py [--cases 2000] [--contacts 3000]
+Run: python bench/bench_cases.py [--cases 2000] [--contacts 3000] [--quick]
 
 Builds an encrypted vault (HRD_TUI_TEST_KDF=1: the unlock KDF is not what is
 measured) with fictional contacts (names from bench_contacts.py, focus areas)
@@ -195,7 +195,7 @@ def _count_label(session: Session, query: str, today: date) -> str:
     return f"{found} case{'s' if found != 1 else ''}"
 
 
-def screen_figures(vault_dir: Path, root: Path) -> None:
+def screen_figures(vault_dir: Path, root: Path, words: list[str] = TYPED, opens: int = 10) -> None:
     """The real program in a real terminal (tmux, 80x24): key sent to the list redrawn."""
     if shutil.which("tmux") is None:
         print("  screen: tmux not installed, skipped")
@@ -204,7 +204,7 @@ def screen_figures(vault_dir: Path, root: Path) -> None:
     expected: list[tuple[str, str]] = []  # (key, the count line its result shows)
     with opened, opened.store.session("bench") as session:
         today = date.today()
-        for word in TYPED:
+        for word in words:
             expected += [(word[i - 1] if word[i - 1] != " " else "Space", _count_label(session, word[:i], today))
                          for i in range(1, len(word) + 1)]
             expected += [("BSpace", _count_label(session, word[:i], today)) for i in range(len(word) - 1, -1, -1)]
@@ -235,16 +235,16 @@ def screen_figures(vault_dir: Path, root: Path) -> None:
         print(f"  screen, keystroke to redraw:  {stats(latencies)}")
         tmux("send-keys", "-t", name, "Enter")  # back to the list
         time.sleep(0.3)
-        opens = []
-        for _ in range(10):
+        opened_at = []
+        for _ in range(opens):
             start = time.perf_counter()
             tmux("send-keys", "-t", name, "Enter")
-            opens.append((wait_for(name, "Risk (g reassesses)", 5.0) - start) * 1000)
+            opened_at.append((wait_for(name, "Risk (g reassesses)", 5.0) - start) * 1000)
             tmux("send-keys", "-t", name, "Escape")
             wait_for(name, "[a Threats]", 5.0)
             tmux("send-keys", "-t", name, "Down")
             time.sleep(0.1)
-        print(f"  screen, Enter to a case:      {stats(opens)}")
+        print(f"  screen, Enter to a case:      {stats(opened_at)}")
     finally:
         subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
 
@@ -253,7 +253,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=2_000)
     parser.add_argument("--contacts", type=int, default=3_000)
+    parser.add_argument("--quick", action="store_true", help="a smoke run at tiny sizes (the test suite runs it): "
+                        "the figures mean little")
     args = parser.parse_args()
+    if args.quick:
+        args.cases, args.contacts = 200, 300  # the screen's figures need more than a page of open cases
     root = Path(tempfile.mkdtemp(prefix="hrd-bench-cases-"))
     try:
         vault_dir = root / "vault"
@@ -261,7 +265,8 @@ def main() -> None:
         build(vault_dir, args.cases, args.contacts)
         print(f"built {args.cases:,} cases over {args.contacts:,} contacts in {time.perf_counter() - start:.1f} s")
         figures(vault_dir)
-        screen_figures(vault_dir, root)
+        words, opens = (TYPED[:1], 2) if args.quick else (TYPED, 10)
+        screen_figures(vault_dir, root, words, opens)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

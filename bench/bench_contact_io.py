@@ -1,6 +1,6 @@
 """Contact import/export benchmark on the real encrypted store (SQLCipher, history and search hooks).
 
-Run: python bench/bench_contact_io.py [--rows 10000]
+Run: python bench/bench_contact_io.py [--rows 10000] [--quick]
 
 Builds a CSV file of N fictional contacts (fixed seed; Latin, Cyrillic, Arabic and
 CJK names, lists, focus areas, dates), then times, each in its own vault:
@@ -97,7 +97,11 @@ def import_timed(opened: vaultmod.Vault, text: str, fmt: contact_io.Format, on_d
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--quick", action="store_true", help="a smoke run at tiny sizes (the test suite runs it): "
+                        "the figures mean little")
     args = parser.parse_args()
+    if args.quick:
+        args.rows = 200
     rng = random.Random(SEED)
     n = args.rows
     text = make_csv(n, rng)

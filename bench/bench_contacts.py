@@ -1,6 +1,6 @@
 """Contacts list benchmark: filter-as-you-type with 10,000 contacts, service and screen.
 
-Run: python bench/bench_contacts.py [--contacts 10000]
+Run: python bench/bench_contacts.py [--contacts 10000] [--quick]
 
 Builds an encrypted vault (HRD_TUI_TEST_KDF=1: the unlock KDF is not what is
 measured) with N fictional contacts (fixed seed; Latin, Cyrillic, Arabic, CJK
@@ -58,6 +58,7 @@ LAST = ["García", "Müller", "Okafor", "Nørgaard", "Иванов", "Петро
         "Mensah", "Lefèvre", "Yılmaz"]
 ORGS = ["Legal Aid Centre", "Land Rights Watch", "Фонд защиты прав", "مركز العدالة", "女性权益中心", "Journalists in Danger"]
 TYPED = ["garcia", "ольга", "mensah okafor", "journalists", "zoe"]
+ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 
 
 def build(vault_dir: Path, count: int) -> None:
@@ -138,7 +139,7 @@ def wait_for(session: str, text: str, timeout: float = 30.0) -> float:
     raise TimeoutError(f"{text!r} never appeared")
 
 
-def echo_baseline() -> list[float]:
+def echo_baseline(chars: str = ALPHABET) -> list[float]:
     """A bare Textual app echoing keys into a second widget through the same tmux path."""
     session_name = f"hrd-bench-echo-{os.getpid()}"
     tmux("new-session", "-d", "-s", session_name, "-x", "80", "-y", "24",
@@ -146,7 +147,7 @@ def echo_baseline() -> list[float]:
     try:
         time.sleep(1.5)
         typed, latencies = "", []
-        for char in "abcdefghijklmnopqrstuvwxyz":
+        for char in chars:
             typed += char
             start = time.perf_counter()
             tmux("send-keys", "-t", session_name, char)
@@ -157,7 +158,7 @@ def echo_baseline() -> list[float]:
         subprocess.run(["tmux", "kill-session", "-t", session_name], capture_output=True)
 
 
-def screen_figures(vault_dir: Path, root: Path) -> None:
+def screen_figures(vault_dir: Path, root: Path, words: list[str] = TYPED, echo: str = ALPHABET) -> None:
     """The real program in a real terminal (tmux, 80x24): key sent to rows shown."""
     if shutil.which("tmux") is None:
         print("  screen: tmux not installed, skipped")
@@ -171,7 +172,7 @@ def screen_figures(vault_dir: Path, root: Path) -> None:
             total = contact_list.page(session, ContactFilter(query), today=today, limit=1).total
             return f"{total:,} contacts" if total <= PAGE_SIZE else f"{PAGE_SIZE} of {total:,} contacts"
 
-        for word in TYPED:
+        for word in words:
             for i in range(1, len(word) + 1):
                 expected.append((word[i - 1], shown(word[:i])))
             for i in range(len(word) - 1, -1, -1):
@@ -209,7 +210,7 @@ def screen_figures(vault_dir: Path, root: Path) -> None:
             previous = line
             time.sleep(0.05)
         print(f"  screen, keystroke to redraw:  {stats(latencies)}")
-        floor = echo_baseline()
+        floor = echo_baseline(echo)
         print(f"  bare Textual, key shown in a second widget: p50 {statistics.median(floor):6.1f} ms  "
               f"p95 {sorted(floor)[int(len(floor) * 0.95)]:6.1f} ms")
     finally:
@@ -219,7 +220,11 @@ def screen_figures(vault_dir: Path, root: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--contacts", type=int, default=10_000)
+    parser.add_argument("--quick", action="store_true", help="a smoke run at tiny sizes (the test suite runs it): "
+                        "the figures mean little")
     args = parser.parse_args()
+    if args.quick:
+        args.contacts = 3 * PAGE_SIZE  # the screen's figures need more than a page
     root = Path(tempfile.mkdtemp(prefix="hrd-bench-contacts-"))
     try:
         vault_dir = root / "vault"
@@ -227,7 +232,8 @@ def main() -> None:
         build(vault_dir, args.contacts)
         print(f"built {args.contacts:,} contacts in {time.perf_counter() - start:.1f} s")
         service_figures(vault_dir)
-        screen_figures(vault_dir, root)
+        words, echo = (TYPED[:1], ALPHABET[:3]) if args.quick else (TYPED, ALPHABET)
+        screen_figures(vault_dir, root, words, echo)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -1,6 +1,6 @@
 """Quick-note benchmark: typing and saving lines with 100,000 notes in the vault.
 
-Run: python bench/bench_notes.py [--notes 100000]
+Run: python bench/bench_notes.py [--notes 100000] [--quick]
 
 Builds an encrypted vault (HRD_TUI_TEST_KDF=1: the unlock KDF is not what is
 measured) with N trial notes over 200 hearings of 50 trials; today's hearing
@@ -33,7 +33,7 @@ from pathlib import Path
 
 os.environ["HRD_TUI_TEST_KDF"] = "1"
 
-from bench_contacts import echo_baseline, stats, tmux, wait_for  # noqa: E402  (same folder)
+from bench_contacts import ALPHABET, echo_baseline, stats, tmux, wait_for  # noqa: E402  (same folder)
 
 from hrd_tui import vault as vaultmod  # noqa: E402
 from hrd_tui.models import TrialNote  # noqa: E402
@@ -76,11 +76,11 @@ def build(vault_dir: Path, count: int) -> str:
         return today_id
 
 
-def service_figures(vault_dir: Path, hearing_id: str) -> None:
+def service_figures(vault_dir: Path, hearing_id: str, runs: int = 300) -> None:
     opened = vaultmod.unlock(vault_dir, vaultmod.Secret(PASSPHRASE))
     commits = []
     with opened:
-        for n in range(300):
+        for n in range(runs):
             start = time.perf_counter()
             with opened.store.session("bench note") as session:
                 trials.add_note(session, trials.base.get(session, trials.Hearing, hearing_id), f"t: bench line {n}")
@@ -91,7 +91,7 @@ def service_figures(vault_dir: Path, hearing_id: str) -> None:
           f"max {ordered[-1]:5.1f} ms  [{'PASS' if p95 < 20 else 'MISS'} < 20 ms]")
 
 
-def screen_figures(vault_dir: Path, root: Path) -> None:
+def screen_figures(vault_dir: Path, root: Path, lines: int = 12, echo: str = ALPHABET) -> None:
     if shutil.which("tmux") is None:
         print("  screen: tmux not installed, skipped")
         return
@@ -108,7 +108,7 @@ def screen_figures(vault_dir: Path, root: Path) -> None:
         shown = wait_for(session_name, "type, then Enter")
         print(f"  screen, w to the note screen: {(shown - start) * 1000:6.1f} ms (today's hearing, 800 lines)")
         keys, commits = [], []
-        for n in range(12):
+        for n in range(lines):
             typed = f"zq{n:02d}xline"  # "zq": in no other text on the screen
             tmux("send-keys", "-t", session_name, typed[0])
             time.sleep(0.1)
@@ -124,7 +124,7 @@ def screen_figures(vault_dir: Path, root: Path) -> None:
             time.sleep(0.1)
         print(f"  screen, keystroke to screen:  {stats(keys)}")
         print(f"  screen, Enter to saved line:  {stats(commits)}")
-        floor = echo_baseline()
+        floor = echo_baseline(echo)
         print(f"  (bare Textual, key shown in a second widget: p50 {statistics.median(floor):6.1f} ms; the note line"
               " is the field itself, so a key shows sooner)")
     finally:
@@ -134,14 +134,19 @@ def screen_figures(vault_dir: Path, root: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--notes", type=int, default=100_000)
+    parser.add_argument("--quick", action="store_true", help="a smoke run at tiny sizes (the test suite runs it): "
+                        "the figures mean little")
     args = parser.parse_args()
+    if args.quick:
+        args.notes = 1_000
     root = Path(tempfile.mkdtemp(prefix="hrd-bench-notes-"))
     try:
         start = time.perf_counter()
         hearing_id = build(root / "vault", args.notes)
         print(f"built {args.notes:,} notes in {time.perf_counter() - start:.1f} s")
-        service_figures(root / "vault", hearing_id)
-        screen_figures(root / "vault", root)
+        commits, lines, echo = (30, 2, ALPHABET[:3]) if args.quick else (300, 12, ALPHABET)
+        service_figures(root / "vault", hearing_id, commits)
+        screen_figures(root / "vault", root, lines, echo)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

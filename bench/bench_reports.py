@@ -1,6 +1,6 @@
 """Reports and the civic-space trend at a busy post's size.
 
-Run: python bench/bench_reports.py [--contacts 10000] [--observations 3000]
+Run: python bench/bench_reports.py [--contacts 10000] [--observations 3000] [--quick]
 
 Builds an encrypted vault (HRD_TUI_TEST_KDF=1: unlocking is not what is measured)
 with the contacts and cases of bench_contacts.py and a year of civic-space
@@ -98,7 +98,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--contacts", type=int, default=10_000)
     parser.add_argument("--observations", type=int, default=3_000)
+    parser.add_argument("--quick", action="store_true", help="a smoke run at tiny sizes (the test suite runs it): "
+                        "the figures mean little")
     args = parser.parse_args()
+    if args.quick:
+        args.contacts, args.observations = 300, 200
     root = Path(tempfile.mkdtemp(prefix="hrd-bench-reports-"))
     try:
         vault_dir = root / "vault"

@@ -1,0 +1,67 @@
+"""The benchmarks cannot rot: every bench/bench_*.py runs in its --quick mode (tiny
+sizes, seconds) against the installed package and prints its figures.
+
+Only that each finishes and prints its figure lines is checked, never a value:
+timings belong to the benchmarks' own output (README "Set up"). A new bench script
+fails here until its figure lines are listed in FIGURES.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+HAS_TMUX = shutil.which("tmux") is not None
+
+#: script -> (figure labels always printed, labels of the real-terminal figures, printed with tmux).
+FIGURES: dict[str, tuple[list[str], list[str]]] = {
+    "bench_cases": (["default view ", "each filter ", "each prefix typed ", "prefix, closed included "],
+                    ["screen, open the list:", "screen, keystroke to redraw:", "screen, Enter to a case:"]),
+    "bench_contact_io": (["CSV import, 200 new rows", "export CSV (real names)", "export vCard 3.0 (real names)",
+                          "same CSV again, merge", "vCard import, 200 new cards", "exported CSV into a fresh vault"],
+                         []),
+    "bench_contacts": (["service, each prefix typed:", "service, each sort column:", "service, filters:"],
+                       ["screen, open the list:", "screen, keystroke to redraw:", "bare Textual, key shown"]),
+    "bench_notes": (["service, one note committed:"],
+                    ["screen, w to the note screen:", "screen, keystroke to screen:", "screen, Enter to saved line:",
+                     "bare Textual, key shown"]),
+    "bench_reports": (["trend, 12 months", "observations, first 100", "report regular, a quarter", "report irf, a year"],
+                      []),
+    "bench_startup": ([], ["bare Textual app, start -> prompt drawn", "hrd-tui, start -> unlock prompt drawn",
+                           "ratio hrd-tui / bare", "hrd-tui, Enter -> today view drawn"]),
+    "bench_store": (["build total", "unlock run 1", "KDF alone (Argon2id)", "search p95", "list_contacts p95",
+                     "note commit p95", "SQLCipher within 1.5x of plain"],
+                    []),
+}
+SCRIPTS = sorted(path.stem for path in BENCH.glob("bench_*.py"))
+
+
+def test_every_bench_script_is_listed() -> None:
+    assert sorted(FIGURES) == SCRIPTS, "list the new script's figure lines in FIGURES"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_bench_runs_quick_and_prints_its_figures(name: str, tmp_path: Path) -> None:
+    always, terminal = FIGURES.get(name, ([], []))
+    if name == "bench_startup" and not HAS_TMUX:
+        pytest.skip("bench_startup needs tmux (CI installs it)")
+    # As a user runs it: `python bench/NAME.py`, from elsewhere than the checkout so the
+    # installed package is imported (as in CI), and with the real KDF unless the script
+    # itself chooses the test KDF.
+    env = {key: value for key, value in os.environ.items() if key not in ("HRD_TUI_TEST_KDF", "PYTHONPATH")}
+    result = subprocess.run([sys.executable, str(BENCH / f"{name}.py"), "--quick"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    lines = result.stdout.splitlines()
+    for label in always + (terminal if HAS_TMUX else []):
+        shown = [line for line in lines if label in line]
+        assert shown, f"{name} printed no {label!r} line:\n{result.stdout}"
+        assert re.search(r"\d", shown[0].split(label, 1)[1]), f"{label!r} has no figure: {shown[0]}"
