@@ -9,6 +9,7 @@ so the unlock prompt draws as fast as a bare Textual app.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import termios
@@ -19,7 +20,7 @@ from contextlib import contextmanager
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import events, work
 from textual.app import App, SystemCommand
@@ -123,6 +124,8 @@ WIPE_COUNTDOWN_SECONDS = 5.0
 #: The draft key that remembers the hearing last chosen for quick notes (kept in the vault).
 LAST_HEARING_KEY = "quick-note:hearing"
 NOTE_DRAFT_PREFIX = "note:"
+#: The draft key that keeps where the officer was: the section and the screens above it (JSON).
+PLACE_KEY = "app:place"
 
 
 def _terminal_gone() -> bool:
@@ -183,6 +186,8 @@ class HrdApp(KeysInOrder):
         self._imports = threading.Lock()
         self.clipboard_clear_seconds = CLIPBOARD_CLEAR_SECONDS
         self._clipboard_timer: Timer | None = None
+        self._quitting = False
+        self._recovered_notices: list[str] = []
         self.register_theme(DARK)
         self.register_theme(HIGH_CONTRAST)
         self.theme = self.settings.theme if self.settings.theme in self.available_themes else DARK.name
@@ -368,9 +373,57 @@ class HrdApp(KeysInOrder):
         self.last_input = self.clock()
         for warning in opened.warnings:
             self.notify(warning, severity="warning")
-        self._enter(self.section)
-        self._reopen_unsaved_note()
+        place = self._saved_place()
+        self._enter(place.get("section", self.section) if place.get("section") in SECTION_BY_NAME else self.section)
+        if place.get("screens"):
+            self.hold_keys()  # keys typed meanwhile go to the screen on top, once it is back
+            self.run_worker(self._restore_place(place["screens"]), group="place", exit_on_error=False)
+        else:
+            self._reopen_unsaved_note()
         self._offer_stale_exports()
+
+    # -- where the officer was -----------------------------------------------------------
+    def _saved_place(self) -> dict[str, Any]:
+        try:
+            place = json.loads(self.drafts.get(PLACE_KEY) or "{}")
+        except ValueError:
+            return {}
+        return place if isinstance(place, dict) and isinstance(place.get("screens", []), list) else {}
+
+    def _place_now(self) -> str:
+        """The section and every screen above it that can be rebuilt, with forms' text,
+        focus and cursor; empty once the officer quits on purpose."""
+        from hrd_tui.screens.places import place_of
+
+        if self.locked or self._quitting:
+            return ""
+        stack = [entry for screen in self.screen_stack[2:] if (entry := place_of(screen)) is not None]
+        return json.dumps({"section": self.section, "screens": stack}, ensure_ascii=False)
+
+    def _remember_place(self) -> None:
+        if self.locked:
+            return
+        place = self._place_now()
+        if place != self.drafts.get(PLACE_KEY, ""):
+            self.draft_changed(PLACE_KEY, place)
+
+    async def _restore_place(self, entries: list[dict[str, Any]]) -> None:
+        """Rebuild the screens that were open, in order, then the text, focus and cursor."""
+        from hrd_tui.screens.places import put_back, rebuild
+
+        back = 0
+        try:
+            for entry in entries:
+                screen = rebuild(entry) if isinstance(entry, dict) else None
+                if screen is None:
+                    continue
+                await self.push_screen(screen)
+                self.call_later(put_back, screen, entry)  # after the focus its on_mount asked for
+                back += 1
+        finally:
+            self.call_later(self.release_keys)
+        if back:
+            self.say_recovered("Back where you were.")
 
     def _offer_stale_exports(self) -> None:
         """Plain-text exports left in the export folder for more than a day: offered
@@ -455,16 +508,31 @@ class HrdApp(KeysInOrder):
         self.flush_drafts()
 
     def flush_drafts(self) -> None:
-        """Save the drafts that changed since the last save (the 2-second timer)."""
+        """Save the drafts that changed since the last save (the 2-second timer), and
+        where the officer is, for a crash."""
+        self._remember_place()
         if self.vault is None or not self.unsaved_drafts:
             return
         keys = set(self.unsaved_drafts)
         if self._write_drafts({k: self.drafts.get(k, "") for k in keys}):
             self.unsaved_drafts -= keys
 
+    def say_recovered(self, what: str = "Unsaved text from before was put back.") -> None:
+        """One short notice after an unlock or a restart, however many fields and screens came back."""
+        if not self._recovered_notices:
+            self.set_timer(0.2, self._recovered_notice)
+        if what not in self._recovered_notices:
+            self._recovered_notices.append(what)
+
+    def _recovered_notice(self) -> None:
+        notices, self._recovered_notices = self._recovered_notices, []
+        if notices:
+            self.notify(" ".join(notices), title="Recovered", markup=False)
+
     def save_drafts_now(self) -> None:
         """Everything being typed, and every screen's place (``save_state``): before a
         lock, a hang-up or an exit, while the vault is still open."""
+        self._remember_place()
         for screen in self.screen_stack:
             save_state = getattr(screen, "save_state", None)
             if callable(save_state) and self.vault is not None:
@@ -542,6 +610,7 @@ class HrdApp(KeysInOrder):
 
     async def action_quit(self) -> None:
         if not self._refused_in_form():
+            self._quitting = True  # on purpose: the next start begins at the section, not here
             await super().action_quit()
 
     def action_go(self, section: str) -> None:

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
+from hrd_tui.screens.places import Placed
 from hrd_tui.errors import HrdError
 from hrd_tui.sanitize import for_display
 from hrd_tui.screens.sections import Section, SectionScreen
@@ -182,7 +183,7 @@ class NoteModal(ModalScreen[str | None]):
         field.committed()
 
 
-class WalkthroughScreen(Screen[None]):
+class WalkthroughScreen(Placed, Screen[None]):
     BINDINGS = [
         Binding("j", "move(1)", "Down", id="walk.down", show=False),
         Binding("k", "move(-1)", "Up", id="walk.up", show=False),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from hrd_tui.screens.places import Placed
 from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.pick import PickModal
 from hrd_tui.screens.widgets.vault_text import VaultText
@@ -128,7 +129,7 @@ def interaction_lines(d: ContactDetail) -> list[str]:
     return lines or ["None logged yet."]
 
 
-class ContactDetailScreen(Screen[None]):
+class ContactDetailScreen(Placed, Screen[None]):
     CSS_PATH = "contacts.tcss"
     BINDINGS = [
         Binding("e", "edit", "Edit", id="contact.edit"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from hrd_tui.screens.places import Placed
 from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.record_form import FieldSpec, RecordForm
 from textual.app import ComposeResult
@@ -34,7 +35,7 @@ FORM_BINDINGS = [
 ]
 
 
-class FormActions:
+class FormActions(Placed):
     """Saving and leaving, shared by full-screen forms and small modal ones.
 
     Subclasses say what is edited (``specs``, ``initial_values``) and how it is

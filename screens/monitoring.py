@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any, ClassVar
 
+from hrd_tui.screens.places import Placed
 from hrd_tui.screens.forms import FORM_BINDINGS, FormScreen, choices
 from hrd_tui.screens.sections import Section, SectionScreen
 from hrd_tui.screens.widgets.filter_input import FilterInput
@@ -488,7 +489,7 @@ def trend_legend(t: Trend) -> str:
     return legend
 
 
-class TrendScreen(Screen[None]):
+class TrendScreen(Placed, Screen[None]):
     """Observations per category per month over the last twelve months, drawn."""
 
     CSS_PATH = "monitoring.tcss"

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from hrd_tui.screens.places import Placed
 from hrd_tui.errors import HrdError
 from hrd_tui.models import Hearing, TrialNote
 from hrd_tui.sanitize import for_display
@@ -59,7 +60,7 @@ class NoteLineInput(DraftInput):
         return self.screen.save_pasted(lines)  # type: ignore[attr-defined, no-any-return]
 
 
-class NoteScreen(Screen[None]):
+class NoteScreen(Placed, Screen[None]):
     CSS_PATH = "trials.tcss"
     BINDINGS = [
         Binding("up", "to_log", "Earlier lines", id="notes.log", tooltip="Go to earlier lines (Enter corrects one)"),

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 
+from hrd_tui.screens.places import Placed
 from hrd_tui.screens.case_forms import (
     ActionModal,
     AnalysisFormScreen,
@@ -304,7 +305,7 @@ ACTION_MARK = {ActionStatus.PLANNED: "[ ]", ActionStatus.DOING: "[~]", ActionSta
 NEXT_STATUS = {ActionStatus.PLANNED: ActionStatus.DOING, ActionStatus.DOING: ActionStatus.DONE}
 
 
-class CaseScreen(Screen[None]):
+class CaseScreen(Placed, Screen[None]):
     """One case. The tables (actions, referrals, sources, analyses) take Enter to edit
     their row; Tab moves between them; the keys in the footer add to the case."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from hrd_tui.screens.places import Placed
 from hrd_tui.screens.forms import FormScreen, choices
 from hrd_tui.screens.sections import Section, SectionScreen
 from hrd_tui.screens.widgets.filter_input import FilterInput
@@ -142,7 +143,7 @@ class TrialsScreen(SectionScreen):
             self.app.push_screen(TrialFormScreen(key))
 
 
-class TrialScreen(Screen[None]):
+class TrialScreen(Placed, Screen[None]):
     """One trial: what it is about, who is on trial, its hearings."""
 
     CSS_PATH = "trials.tcss"
@@ -258,7 +259,7 @@ PEOPLE_FIELDS = frozenset({"judges", "prosecutor", "defence_counsel", "interpret
 HIDDEN = "(hidden in discreet mode)"
 
 
-class HearingScreen(Screen[None]):
+class HearingScreen(Placed, Screen[None]):
     """One hearing: the observer's header, and the way to its notes and checklist."""
 
     CSS_PATH = "trials.tcss"

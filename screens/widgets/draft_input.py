@@ -30,8 +30,7 @@ class Drafted:
         if text:
             self.draft_text = text
         if text and from_before:
-            # after the screen is up, so the notice lands on it and not on the unlock screen
-            self.call_after_refresh(self.notify, "Unsaved text from before was put back.", title="Recovered")
+            self.app.say_recovered()  # one notice for every field, after the screen is up
 
     def _report(self: Any) -> None:
         self.app.draft_changed(self.draft_key, self.draft_text)

@@ -137,6 +137,31 @@ class RecordForm(VerticalScroll):
         assert isinstance(widget, Input)
         return widget.value
 
+    def snapshot(self) -> dict[str, Any]:
+        """What the officer changed, field by field, as typed (kept across a lock or a restart)."""
+        return {name: self.raw(name) for name in self.changed_names()}
+
+    def restore(self, raw: Mapping[str, Any]) -> None:
+        """Put back a snapshot: each field as it was typed or chosen."""
+        for spec in self.specs:
+            found = self.query(f"#field-{spec.name}")
+            if spec.name not in raw or not found:
+                continue
+            value, widget = raw[spec.name], found.first()
+            if isinstance(widget, Select):
+                widget.value = value if value else Select.NULL
+            elif isinstance(widget, SelectionList) and isinstance(value, list):
+                widget.deselect_all()
+                for code in value:
+                    widget.select(code)
+            elif isinstance(widget, Checkbox):
+                widget.value = bool(value)
+            elif isinstance(widget, TextArea):
+                widget.text = str(value)
+            elif isinstance(widget, Input):
+                widget.value = str(value)
+                widget.cursor_position = len(widget.value)
+
     def changed_names(self) -> list[str]:
         return [s.name for s in self.specs if self.raw(s.name) != self.initial[s.name]]
 
