@@ -33,7 +33,7 @@ from textual.widgets import Input
 #: How long one key waits at most for the screen to settle, or for held work:
 #: past that the key is delivered anyway (a key late is better than a key lost).
 SETTLE_SECONDS = 2.0
-HOLD_SECONDS = 60.0
+HOLD_SECONDS = 30.0
 #: Rounds of "let every widget handle what it has queued": a message posted in
 #: one round (a submitted line bubbling up) is handled in the next.
 SETTLE_ROUNDS = 32
@@ -78,8 +78,9 @@ class KeysInOrder(App):  # type: ignore[type-arg]
         if self._holds:
             try:
                 await asyncio.wait_for(self._released.wait(), HOLD_SECONDS)
-            except TimeoutError:
-                pass
+            except TimeoutError:  # held work that never said it ended: never hold keys again for it
+                self._holds = 0
+                self._released.set()
         await self._settle()
         if isinstance(event, events.Key):
             await self._deliver_key(event)
