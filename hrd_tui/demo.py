@@ -4,7 +4,7 @@ Why this exists: a newcomer's first look at hrd-tui (``hrd-tui demo``) should
 show contacts, overdue check-ins, active threats, a hearing happening today and
 a report draft, not a row of empty tables. Screens and tests use the same data,
 so it goes through the services (the consent gate, history and the search index
-all apply) and is deterministic: dates are relative to ``date.today()`` and
+all apply) and is deterministic: dates are relative to ``wallclock.today()`` and
 nothing is random except record ids.
 
 Everything here is invented. The Republic of Veridia does not exist, and no
@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from hrd_tui import wallclock
 from hrd_tui.models import CaseAction, Contact, Hearing, Report, ThreatCase, Trial
 from hrd_tui.services import (
     base,
@@ -56,7 +57,7 @@ def populate(session: Session) -> bool:
     """Fill an open vault with demo data; False (and nothing written) if it has contacts."""
     if session.exec(select(Contact.id)).first() is not None:
         return False
-    today = date.today()
+    today = wallclock.today()
     people = _contacts(session, today)
     _interactions(session, today, people)
     cases = _cases(session, today, people)

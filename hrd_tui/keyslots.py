@@ -52,6 +52,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from hrd_tui import wallclock
 from hrd_tui.errors import UnlockFailed, VaultDamaged
 
 FORMAT = "hrd-tui-vault"
@@ -401,7 +402,7 @@ def new_header(passphrase: bytes, recovery_code: str, params: KdfParams) -> tupl
     """A fresh header with a new random data key, a passphrase slot and a recovery slot."""
     data_key = secrets.token_bytes(KEY_BYTES)
     vault_id = secrets.token_hex(16)
-    created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    created = wallclock.now().strftime("%Y-%m-%dT%H:%M:%SZ")
     header = Header(vault_id=vault_id, created=created, slots=[])
     header.set_slot(make_slot(vault_id, "passphrase", passphrase, data_key, params))
     header.set_slot(make_slot(vault_id, "recovery", normalise_recovery_code(recovery_code), data_key))

@@ -7,12 +7,14 @@ identity when vaults are merged in a handover. Timestamps are timezone-aware and
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Enum as SAEnum, MetaData
 from sqlmodel import Field, SQLModel
+
+from hrd_tui import wallclock
 
 # Named constraints, so Alembic's batch migrations on SQLite can find them again.
 NAMING_CONVENTION = {
@@ -31,7 +33,7 @@ def new_id() -> str:
 
 def utcnow() -> datetime:
     """Aware UTC, to the millisecond (SQLModel stores aware datetimes as UTC)."""
-    now = datetime.now(UTC)
+    now = wallclock.now()
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 

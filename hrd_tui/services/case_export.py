@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session
 
+from hrd_tui import wallclock
 from hrd_tui.models import CaseAction, ConsentRecord, Contact, Referral, Resource
 from hrd_tui.sanitize import for_display
 from hrd_tui.services import markdown, redaction, reference, threats
@@ -94,11 +95,11 @@ def export_case_markdown(session: Session, case_id: str, *, real_names: bool = F
     naming = case_naming(session, detail.defenders, _people(session, detail), real_names=real_names)
     w = _Writer(naming)
     out = w.lines
-    now = datetime.now().astimezone()
+    now = wallclock.local_now()
     out += [
         f"# Threat case: {w.inline(case.title)}",
         "",
-        f"Written {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by hrd-tui. Times are local ({_utc_offset(now)}).",
+        f"Written {now.astimezone(UTC):%Y-%m-%d %H:%M} UTC by hrd-tui. Times are local ({_utc_offset(now)}).",
         "",
         "## Case",
         "",

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from hrd_tui import wallclock
 from hrd_tui.errors import NotFound, ValidationError
 from hrd_tui.sanitize import for_display
 from hrd_tui.models import ChecklistItemState, ChecklistRun, ChecklistTemplate, Contact, Hearing, ThreatCase, Trial
@@ -56,7 +57,7 @@ def store_template(session: Session, tpl: templates.Template) -> ChecklistTempla
 
 def attach_choices(session: Session, *, discreet: bool, today: date | None = None) -> list[tuple[str, dict[str, Any]]]:
     """What a new run can be attached to: (label, fields for the run). Names follow discreet mode."""
-    today = today or date.today()
+    today = today or wallclock.today()
     month_start = today.replace(day=1)
     next_month = (month_start + timedelta(days=32)).replace(day=1)
     choices: list[tuple[str, dict[str, Any]]] = [

@@ -5,12 +5,13 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
+from hrd_tui import wallclock
 from hrd_tui.errors import ConstraintViolation, ValidationError
 from hrd_tui.models import (
     CaseDefender,
@@ -154,7 +155,7 @@ def log_interaction(
     if not participants:
         raise ValidationError({"participants": "at least one contact took part"})
     when = data.get("occurred_at")
-    if isinstance(when, datetime) and when.tzinfo and when > datetime.now(UTC) + FUTURE_SLACK:
+    if isinstance(when, datetime) and when.tzinfo and when > wallclock.now() + FUTURE_SLACK:
         raise ValidationError({"occurred_at": "is in the future: log an interaction once it has happened"})
     interaction = base.create(session, Interaction, data)
     day = interaction.occurred_at.astimezone().date()

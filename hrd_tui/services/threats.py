@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from hrd_tui import wallclock
 from hrd_tui.errors import ValidationError
 from hrd_tui.models import (
     CaseAction,
@@ -122,7 +123,7 @@ def open_case(
         errors.update(exc.errors)
     if errors:
         raise ValidationError(errors)
-    case = base.create(session, ThreatCase, {"opened_on": date.today(), **data})
+    case = base.create(session, ThreatCase, {"opened_on": wallclock.today(), **data})
     for contact in defenders:
         session.add(CaseDefender(case_id=case.id, contact_id=contact.id))
     for threat_type in types:
@@ -225,7 +226,7 @@ def threat_types_of(session: Session, case_id: str) -> list[ThreatType]:
 def close_case(session: Session, case: ThreatCase, outcome: str, on: date | None = None) -> ThreatCase:
     if not outcome.strip():
         raise ValidationError({"outcome": "say how the case ended before closing it"})
-    base.update(session, case, {"status": CaseStatus.CLOSED, "closed_on": on or date.today(), "outcome": outcome})
+    base.update(session, case, {"status": CaseStatus.CLOSED, "closed_on": on or wallclock.today(), "outcome": outcome})
     add_event(session, case, "Case closed: " + outcome.strip().splitlines()[0][:200], TimelineKind.STATUS)
     return case
 
@@ -250,7 +251,7 @@ def add_event(
 ) -> TimelineEvent:
     fields: dict[str, Any] = {"case_id": case.id, "text": text, "kind": kind, "ref_id": ref_id}
     if occurred_at is not None:
-        if occurred_at > datetime.now(UTC) + FUTURE_SLACK:
+        if occurred_at > wallclock.now() + FUTURE_SLACK:
             raise ValidationError({"occurred_at": "is in the future"})
         fields["occurred_at"] = occurred_at
     return base.create(session, TimelineEvent, fields)
@@ -265,7 +266,7 @@ def timeline(session: Session, case_id: str) -> list[TimelineEvent]:
 
 # -- risk assessments and analysis ----------------------------------------------------------
 def assess_risk(session: Session, case: ThreatCase, data: Mapping[str, Any]) -> RiskAssessment:
-    fields = {"assessed_on": date.today(), **data, "case_id": case.id}
+    fields = {"assessed_on": wallclock.today(), **data, "case_id": case.id}
     try:
         ratings = int(fields["threat"]), int(fields["vulnerability"]), int(fields["capacity"])
         level = risk_level(*ratings)
@@ -313,7 +314,7 @@ CORROBORATED = (Credibility.CONFIRMED, Credibility.PROBABLY_TRUE)
 
 
 def add_source(session: Session, case: ThreatCase, data: Mapping[str, Any]) -> Source:
-    source = base.create(session, Source, {"received_on": date.today(), **data, "case_id": case.id})
+    source = base.create(session, Source, {"received_on": wallclock.today(), **data, "case_id": case.id})
     add_event(session, case, f"Source added: reliability {source.reliability.value}, credibility "
               f"{source.credibility.value}.", TimelineKind.SOURCE, source.id)
     return source
@@ -408,7 +409,7 @@ def add_action(session: Session, case: ThreatCase, data: Mapping[str, Any]) -> C
     _set_by_gate(data)
     fields = {"owner": DEFAULT_OWNER, **data, "case_id": case.id}
     if fields.get("status") == ActionStatus.DONE and not fields.get("done_on"):
-        fields["done_on"] = date.today()
+        fields["done_on"] = wallclock.today()
     if _action_needs_gate(None, fields):
         fields["consent_record_id"] = _gate(session, case.id, str(fields.get("emergency_justification") or ""),
                                             "This action")
@@ -427,7 +428,7 @@ def update_action(session: Session, action: CaseAction, changes: Mapping[str, An
         raise ValidationError({"on_behalf": "it was started on the defender's behalf; that stays on record "
                                             "(add a note instead)"})
     if status == ActionStatus.DONE and action.status != ActionStatus.DONE and not changes.get("done_on"):
-        changes["done_on"] = date.today()
+        changes["done_on"] = wallclock.today()
     if status != ActionStatus.DONE and "done_on" not in changes:
         changes["done_on"] = None
     merged = {**action.model_dump(), **changes}
@@ -485,12 +486,12 @@ def _referral_fields(session: Session, case_id: str, fields: dict[str, Any], bef
     never_sent = status == ReferralStatus.WITHDRAWN and not sent and not fields.get("sent_on")
     if status != ReferralStatus.DRAFT and not never_sent:
         if not fields.get("sent_on"):
-            fields["sent_on"] = date.today()
+            fields["sent_on"] = wallclock.today()
         justification = str(fields.get("emergency_justification") or "")
         if not sent or not (fields.get("consent_record_id") or justification.strip()):
             fields["consent_record_id"] = _gate(session, case_id, justification, "Sending this referral")
     if status in DECIDED_REFERRAL and not fields.get("decision_on"):
-        fields["decision_on"] = date.today()
+        fields["decision_on"] = wallclock.today()
     if status != ReferralStatus.GRANTED and fields.get("amount_granted"):
         raise ValidationError({"amount_granted": "only a granted referral has an amount granted"})
     return fields
@@ -549,7 +550,7 @@ def referral_overdue(referral: Referral, today: date) -> bool:
 
 # -- coordination and feedback -------------------------------------------------------------
 def add_coordination(session: Session, case: ThreatCase, data: Mapping[str, Any]) -> CaseCoordination:
-    entry = base.create(session, CaseCoordination, {"on_date": date.today(), **data, "case_id": case.id})
+    entry = base.create(session, CaseCoordination, {"on_date": wallclock.today(), **data, "case_id": case.id})
     unshared = sharing_not_consented(session, case.id)
     note = f" (without consent to share the case from {', '.join(unshared)})" if unshared else ""
     add_event(session, case, f"{reference.label('coordination_kind', entry.kind)}: {entry.missions}{note}",
@@ -578,7 +579,7 @@ def record_feedback(session: Session, case: ThreatCase, data: Mapping[str, Any])
     who = data.get("contact_id")
     if who is not None and who not in {d.id for d in defenders_of(session, case.id)}:
         raise ValidationError({"contact_id": "is not a defender of this case"})
-    feedback = base.create(session, DefenderFeedback, {"told_on": date.today(), **data, "case_id": case.id})
+    feedback = base.create(session, DefenderFeedback, {"told_on": wallclock.today(), **data, "case_id": case.id})
     add_event(session, case, "Defender told: " + feedback.what.strip().splitlines()[0][:200], TimelineKind.FEEDBACK,
               feedback.id)
     return feedback

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import literal_column, text
 from sqlmodel import Session, col, select
 
+from hrd_tui import wallclock
 from hrd_tui.errors import ValidationError
 from hrd_tui.models import (
     ChecklistItemState,
@@ -511,7 +512,7 @@ def export_hearing_markdown(session: Session, hearing_id: str, *, real_names: bo
         f"# Hearing report: {report.inline(trial.title)}",
         "",
         (f"Hearing of {start:%Y-%m-%d %H:%M}. Times are local ({_utc_offset(start)}). "
-         f"Written {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by hrd-tui."),
+         f"Written {wallclock.now():%Y-%m-%d %H:%M} UTC by hrd-tui."),
         "",
         "## Hearing",
         "",
