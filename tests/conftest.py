@@ -1,8 +1,13 @@
 """Shared fixtures: real vaults in temp directories, with the documented test KDF.
 
-HRD_TUI_TEST_KDF=1 is the one test setting (README): Argon2id with tiny
-parameters so that a test unlock takes milliseconds. Everything else is the
-real stack: SQLCipher, key slots, migrations, services.
+HRD_TUI_TEST_KDF=1 (README) gives Argon2id tiny parameters, so that a test
+unlock takes milliseconds. Everything else is the real stack: SQLCipher, key
+slots, migrations, services.
+
+No test depends on the real date or clock: ``frozen_clock`` (autouse) starts the
+vault's clock (hrd_tui.wallclock) at FROZEN_NOW, on FROZEN_DAY, for every test;
+subprocesses get the same clock through HRD_TUI_TEST_NOW (``frozen_settings``), and
+the app the same day through ``make_app(..., today=...)``.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -25,9 +31,29 @@ os.environ.pop("HRD_TUI_VAULT", None)
 os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="hrd-tui-tests-xdg-")
 atexit.register(shutil.rmtree, os.environ["XDG_DATA_HOME"], True)  # leave nothing behind in /tmp
 
-from hrd_tui import vault as vault_mod  # noqa: E402
+from hrd_tui import vault as vault_mod, wallclock  # noqa: E402
 
 PASSPHRASE = "correct horse battery staple"
+
+#: The officer's day in every test, and the instant every test starts at: noon of that
+#: day in the process's local time, as far from either midnight as can be.
+FROZEN_DAY = date(2026, 11, 28)
+FROZEN_NOW = datetime.combine(FROZEN_DAY, time(12, 0)).astimezone().astimezone(UTC)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[datetime]:
+    """Every test runs at FROZEN_NOW (the clock then runs on, so records keep their
+    order); a subprocess inheriting the environment starts there too."""
+    monkeypatch.setenv(wallclock.TEST_NOW_ENV, FROZEN_NOW.isoformat())
+    with wallclock.frozen(FROZEN_NOW) as at:
+        yield at
+
+
+def frozen_settings() -> dict[str, str]:
+    """The test settings for a subprocess: the test KDF, and the clock where it stands now
+    (not back at FROZEN_NOW: what a subprocess writes comes after what the test wrote)."""
+    return {"HRD_TUI_TEST_KDF": "1", wallclock.TEST_NOW_ENV: wallclock.now().isoformat()}
 
 
 @pytest.fixture
@@ -59,7 +85,7 @@ def passfile(tmp_path: Path) -> Path:
 def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None,
             timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run the real program (python -m hrd_tui) as a user would."""
-    full_env = {**os.environ, "HRD_TUI_TEST_KDF": "1", **(env or {})}
+    full_env = {**os.environ, **frozen_settings(), **(env or {})}
     full_env.pop("HRD_TUI_DEBUG", None)
     return subprocess.run(
         # -P: like the installed console script, never import from the working

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import stat
 import subprocess
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from hrd_tui import vault
 from hrd_tui.services import contacts, threats
 from hrd_tui.vocab import ActionStatus
 
-from conftest import PASSPHRASE, run_cli
+from conftest import FROZEN_DAY, PASSPHRASE, run_cli
 
 NEVER = "Ximena Quarshie-Vold"
 NAMED = "Tomasz Okonkwo"
@@ -29,7 +29,7 @@ def case_vault(tmp_path: Path) -> tuple[Path, str]:
     who consented to be named."""
     vault_dir = tmp_path / "v"
     opened, _code = vault.create(vault_dir, PASSPHRASE)
-    day = date.today()
+    day = FROZEN_DAY
     with opened, opened.store.session() as s:
         never = contacts.create_contact(s, {"name": NEVER, "codename": "Orchid-990"})
         named = contacts.create_contact(s, {"name": NAMED, "codename": "Cedar-505"})

@@ -15,7 +15,7 @@ from sqlmodel import select
 from hrd_tui import vault
 from hrd_tui.models import Contact
 
-from conftest import PASSPHRASE, run_cli
+from conftest import PASSPHRASE, frozen_settings, run_cli
 
 MARKER = "Qwertz Distinctive-Marker"
 
@@ -123,7 +123,7 @@ def run_on_terminal(args: list[str], answers: str) -> tuple[int, str, str]:
     """The real program with a terminal on standard input (a pty), typing ``answers``."""
     master, slave = pty.openpty()
     try:
-        env = {**os.environ, "HRD_TUI_TEST_KDF": "1"}
+        env = {**os.environ, **frozen_settings()}
         env.pop("HRD_TUI_DEBUG", None)
         proc = subprocess.Popen([sys.executable, "-P", "-m", "hrd_tui", *args], stdin=slave,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
@@ -159,7 +159,7 @@ def test_export_to_a_terminal_sends_no_control_sequence(cli_vault: Path, passfil
     with vault.unlock(cli_vault, vault.Secret(PASSPHRASE)) as opened, opened.store.session() as s:
         contacts.create_contact(s, {"name": "clip\x1b]52;c;ZXZpbA==\x07 \u202eboard \x9b31m", "codename": "Evil-1"})
     master, slave = pty.openpty()
-    env = {**os.environ, "HRD_TUI_TEST_KDF": "1"}
+    env = {**os.environ, **frozen_settings()}
     proc = subprocess.Popen([sys.executable, "-P", "-m", "hrd_tui", "--vault", str(cli_vault), "--passphrase-file",
                              str(passfile), "export", "contacts", "--format", "csv", "--real-names"],
                             stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.PIPE, env=env)

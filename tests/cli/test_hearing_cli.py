@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import stat
 import subprocess
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from hrd_tui import vault
+from hrd_tui import vault, wallclock
 from hrd_tui.services import contacts, trials
 
 from conftest import PASSPHRASE, run_cli
@@ -28,7 +28,7 @@ def hearing_vault(tmp_path: Path) -> tuple[Path, str]:
         defendant = contacts.create_contact(s, {"name": NAME, "codename": "Orchid-990"})
         trial = trials.create_trial(s, {"title": f"Prosecutor v. {NAME}", "court": "Port Calder District Court",
                                         "case_number": "2026/114", "charges": "Unauthorised assembly."}, [defendant])
-        start = datetime.now().astimezone().replace(hour=9, minute=30, second=0, microsecond=0) - timedelta(days=1)
+        start = wallclock.local_now().replace(hour=9, minute=30, second=0, microsecond=0) - timedelta(days=1)
         hearing = trials.add_hearing(s, trial, {"starts_at": start, "judges": "Judge R. Castellane"})
         trials.add_note(s, hearing, f"d: {NAME.split()[0]} brought in handcuffs\x1b]52;c;ZXZpbA==\x07", noted_at=start + timedelta(minutes=4))
         hearing_id = hearing.id

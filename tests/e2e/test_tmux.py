@@ -12,9 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import frozen_settings, run_cli
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
+
+
+def env_settings() -> str:
+    """HRD_TUI_TEST_KDF=1 and the frozen clock, for ``env`` on a tmux command line."""
+    return " ".join(f"{name}={value}" for name, value in frozen_settings().items())
 
 
 def tmux(*args: str) -> str:
@@ -64,7 +69,7 @@ def test_unlock_navigate_lock_and_hang_up(tmp_path: Path) -> None:
     session = f"hrd-e2e-{os.getpid()}"
     hrd = Path(sys.executable).with_name("hrd-tui")
     # 16 colours, as on a Linux console or an SSH client that drops COLORTERM
-    env = f"HRD_TUI_TEST_KDF=1 XDG_CONFIG_HOME={tmp_path / 'config'} TERM=xterm TEXTUAL_COLOR_SYSTEM=standard"
+    env = f"{env_settings()} XDG_CONFIG_HOME={tmp_path / 'config'} TERM=xterm TEXTUAL_COLOR_SYSTEM=standard"
     tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", f"env {env} {hrd} --vault {vault_dir}")
     try:
         wait_for(session, "the vault is locked")
@@ -100,7 +105,7 @@ def test_text_being_typed_survives_a_hangup_or_sigterm(tmp_path: Path, how: str)
     vault_dir = tmp_path / "demo"
     assert run_cli("--vault", str(vault_dir), "demo", "--create-only").returncode == 0
     session = f"hrd-e2e-draft-{os.getpid()}"
-    command = f"env HRD_TUI_TEST_KDF=1 {sys.executable} {DRAFT_APP} {vault_dir} {tmp_path / 'settings.json'}"
+    command = f"env {env_settings()} {sys.executable} {DRAFT_APP} {vault_dir} {tmp_path / 'settings.json'}"
 
     def start_and_unlock() -> None:
         tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", command)
@@ -138,7 +143,7 @@ def test_a_quick_note_line_survives_kill_9_and_a_dropped_link(tmp_path: Path, ho
     assert run_cli("--vault", str(vault_dir), "demo", "--create-only").returncode == 0  # a hearing today
     session = f"hrd-e2e-note-{os.getpid()}"
     hrd = Path(sys.executable).with_name("hrd-tui")
-    command = f"env HRD_TUI_TEST_KDF=1 XDG_CONFIG_HOME={tmp_path / 'config'} {hrd} --vault {vault_dir}"
+    command = f"env {env_settings()} XDG_CONFIG_HOME={tmp_path / 'config'} {hrd} --vault {vault_dir}"
 
     def start_and_unlock(then: str) -> str:
         tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", command)

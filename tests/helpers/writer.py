@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import resource
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
-from hrd_tui import vault
+from hrd_tui import vault, wallclock
 from hrd_tui.errors import HrdError
 from hrd_tui.services import contacts
 
@@ -23,7 +22,7 @@ def one_action(v: vault.Vault, i: int, marker: str) -> None:
         c = contacts.create_contact(s, {"name": f"{marker} person {i}", "notes": f"{marker} notes {i} " * 20},
                                     ["land_environment", "labour"])
         contacts.add_channel(s, c, {"kind": "signal", "handle": f"{marker}-handle-{i}", "preferred": True})
-        contacts.log_interaction(s, {"kind": "call", "occurred_at": datetime.now(UTC), "summary": f"{marker} call {i}"}, [c])
+        contacts.log_interaction(s, {"kind": "call", "occurred_at": wallclock.now(), "summary": f"{marker} call {i}"}, [c])
 
 
 def main() -> int:

@@ -8,6 +8,7 @@ import pytest
 from textual.widgets import DataTable, Input, OptionList
 
 from hrd_tui import vault as vault_mod
+from hrd_tui import wallclock
 from hrd_tui.app import make_app
 from hrd_tui.screens.checklists import ChecklistsScreen, NoteModal, StartChecklistModal, WalkthroughScreen
 from hrd_tui.services import checklists
@@ -20,7 +21,7 @@ from conftest import PASSPHRASE, unlock
 def app(vault_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     opened, _ = vault_mod.create(vault_dir, PASSPHRASE)
     opened.close()
-    return make_app(vault_dir, settings_path=tmp_path / "settings.json")
+    return make_app(vault_dir, settings_path=tmp_path / "settings.json", today=wallclock.today)
 
 
 

@@ -4,13 +4,14 @@ handle. The real app on a real encrypted vault (Pilot)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, Select
 
 from hrd_tui import vault as vault_mod
+from hrd_tui import wallclock
 from hrd_tui.app import make_app
 from hrd_tui.models import Contact, FollowUp, Interaction
 from hrd_tui.screens.changes import ChangesScreen
@@ -24,9 +25,9 @@ from hrd_tui.screens.widgets.row_list import RowList
 from hrd_tui.services import contacts
 from sqlmodel import select
 
-from conftest import PASSPHRASE, unlock, vault_session
+from conftest import FROZEN_DAY, PASSPHRASE, unlock, vault_session
 
-TODAY = date.today()
+TODAY = FROZEN_DAY
 
 
 def people(session) -> dict[str, Contact]:  # type: ignore[no-untyped-def]
@@ -50,7 +51,7 @@ def app(vault_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     with opened.store.session("test data") as session:
         people(session)
     opened.close()
-    return make_app(vault_dir, settings_path=tmp_path / "settings.json")
+    return make_app(vault_dir, settings_path=tmp_path / "settings.json", today=wallclock.today)
 
 
 
@@ -337,7 +338,7 @@ def hostile_app(vault_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def
         for n, name in enumerate(HOSTILE_NAMES):
             contacts.create_contact(session, {"name": name, "codename": f"H-{n}", "notes": name, "organisation": name})
     opened.close()
-    return make_app(vault_dir, settings_path=tmp_path / "settings.json")
+    return make_app(vault_dir, settings_path=tmp_path / "settings.json", today=wallclock.today)
 
 
 async def test_hostile_names_show_literally_search_and_keep_the_layout(hostile_app) -> None:  # type: ignore[no-untyped-def]
@@ -383,7 +384,7 @@ async def test_long_lists_load_page_by_page_as_the_cursor_goes_down(vault_dir: P
         for n in range(PAGE_SIZE * 2 + 5):
             contacts.create_contact(session, {"name": f"Person {n:03d}", "codename": f"P-{n:03d}"})
     opened.close()
-    app = make_app(vault_dir, settings_path=tmp_path / "settings.json")
+    app = make_app(vault_dir, settings_path=tmp_path / "settings.json", today=wallclock.today)
     async with app.run_test(size=(80, 24)) as pilot:
         table = await to_contacts(app, pilot)
         assert table.row_count == PAGE_SIZE

@@ -10,7 +10,7 @@ from hrd_tui.screens.handover import HandoverImportScreen
 from sqlmodel import select
 from textual.widgets import DataTable, Input
 
-from hrd_tui import handover
+from hrd_tui import handover, wallclock
 from hrd_tui import vault as vault_mod
 from hrd_tui.app import make_app
 from hrd_tui.models import Contact
@@ -36,7 +36,7 @@ async def test_a_bundle_merged_from_the_screen(vault_dir: Path, tmp_path: Path) 
         contacts.create_contact(s, {"name": "Chen Jing", "codename": "Aster-303"})
         bundle = tmp_path / "second.bundle"
         passphrase = handover.export_bundle(s, bundle)
-    app = make_app(vault_dir, settings_path=tmp_path / "settings.json")
+    app = make_app(vault_dir, settings_path=tmp_path / "settings.json", today=wallclock.today)
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)
         app.action_import_handover()

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE, unlock, vault_session
+from conftest import FROZEN_DAY, PASSPHRASE, unlock, vault_session
 from hrd_tui.screens.changes import ChangesScreen
 from hrd_tui.screens.monitoring import (
     MonitoringScreen,
@@ -30,7 +30,7 @@ from hrd_tui.services import contacts, monitoring
 from hrd_tui.vocab import CivicCategory as Civ
 from hrd_tui.vocab import Credibility, Reliability
 
-TODAY = date(2026, 11, 28)
+TODAY = FROZEN_DAY
 
 
 @pytest.fixture

@@ -16,9 +16,9 @@ from hrd_tui.screens.reports import ReportsScreen, SaveModal
 from hrd_tui.services import contacts, monitoring, redaction, reports
 from hrd_tui.vocab import ReportType
 
-from conftest import PASSPHRASE, run_cli, unlock
+from conftest import FROZEN_DAY, PASSPHRASE, run_cli, unlock
 
-TODAY = date(2026, 11, 28)
+TODAY = FROZEN_DAY
 NAME = "Ana Núñez-Quispe"
 
 
@@ -100,7 +100,6 @@ async def test_a_bad_period_is_refused_and_what_was_typed_stays(app) -> None:
 async def test_old_exports_are_offered_for_removal_at_unlock_and_reports_save_there(vault_dir: Path,
                                                                                      tmp_path: Path) -> None:
     import os
-    import time
 
     from hrd_tui.screens.widgets.confirm import ConfirmModal
 
@@ -110,8 +109,9 @@ async def test_old_exports_are_offered_for_removal_at_unlock_and_reports_save_th
     folder.mkdir(mode=0o700)
     old, fresh = folder / "report-regular-old.md", folder / "report-new.md"
     for path, hours in ((old, 30), (fresh, 1)):
-        path.write_text("Ana Núñez")
-        os.utime(path, (time.time() - hours * 3600,) * 2)
+        path.write_text("Ana Núñez")  # aged from its own mtime: file ages are the real clock's, not the vault's
+        written = path.stat().st_mtime
+        os.utime(path, (written - hours * 3600,) * 2)
     app = make_app(vault_dir, settings_path=tmp_path / "settings.json", today=lambda: TODAY, export_dir=folder)
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)

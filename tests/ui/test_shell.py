@@ -9,6 +9,7 @@ import pytest
 from textual.widgets import Input, Static
 
 from hrd_tui import vault as vault_mod
+from hrd_tui import wallclock
 from hrd_tui.app import make_app
 from hrd_tui.screens.help import HelpScreen  # noqa: E402
 from hrd_tui.screens.sections import SectionScreen
@@ -40,7 +41,7 @@ def existing(vault_dir: Path) -> Path:
 
 
 async def test_create_shows_the_recovery_code_once_then_today(vault_dir: Path, settings: Path) -> None:
-    app = make_app(vault_dir, settings_path=settings)
+    app = make_app(vault_dir, settings_path=settings, today=wallclock.today)
     async with app.run_test(size=(80, 24)) as pilot:
         assert isinstance(app.screen, CreateScreen)
         app.screen.query_one("#first", Input).value = "abc"
@@ -63,7 +64,7 @@ async def test_create_shows_the_recovery_code_once_then_today(vault_dir: Path, s
 
 
 async def test_wrong_passphrase_clears_the_field_and_says_so(existing: Path, settings: Path) -> None:
-    app = make_app(existing, settings_path=settings)
+    app = make_app(existing, settings_path=settings, today=wallclock.today)
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot, "not the passphrase")
         assert isinstance(app.screen, UnlockScreen)
@@ -73,7 +74,7 @@ async def test_wrong_passphrase_clears_the_field_and_says_so(existing: Path, set
 
 
 async def test_unlock_navigate_lock_and_come_back_to_the_same_section(existing: Path, settings: Path) -> None:
-    app = make_app(existing, settings_path=settings)
+    app = make_app(existing, settings_path=settings, today=wallclock.today)
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)
         assert not app.locked
@@ -97,7 +98,7 @@ async def test_unlock_navigate_lock_and_come_back_to_the_same_section(existing: 
 
 async def test_idle_lock_with_a_controllable_clock(existing: Path, settings: Path) -> None:
     clock = FakeClock()
-    app = make_app(existing, settings_path=settings, clock=clock)
+    app = make_app(existing, settings_path=settings, clock=clock, today=wallclock.today)
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)
         clock.now += 4 * 60
@@ -114,19 +115,19 @@ async def test_idle_lock_with_a_controllable_clock(existing: Path, settings: Pat
 
 
 async def test_discreet_mode_shows_an_indicator_and_persists(existing: Path, settings: Path) -> None:
-    app = make_app(existing, settings_path=settings)
+    app = make_app(existing, settings_path=settings, today=wallclock.today)
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)
         await pilot.press("d")
         await pilot.pause()
         indicator = app.screen.query_one("#discreet-indicator", Static)
         assert indicator.display and "DISCREET" in str(indicator.content)
-    again = make_app(existing, settings_path=settings)
+    again = make_app(existing, settings_path=settings, today=wallclock.today)
     assert again.discreet is True
 
 
 async def test_help_lists_screen_and_global_keys(existing: Path, settings: Path) -> None:
-    app = make_app(existing, settings_path=settings)
+    app = make_app(existing, settings_path=settings, today=wallclock.today)
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)
         await pilot.press("f1")
@@ -141,7 +142,7 @@ async def test_help_lists_screen_and_global_keys(existing: Path, settings: Path)
 
 
 async def test_palette_holds_the_plain_named_commands(existing: Path, settings: Path) -> None:
-    app = make_app(existing, settings_path=settings)
+    app = make_app(existing, settings_path=settings, today=wallclock.today)
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)
         titles = {command.title for command in app.get_system_commands(app.screen)}
@@ -220,7 +221,7 @@ async def test_drafts_are_saved_every_two_seconds_while_typing(existing: Path, s
 
 
 async def test_a_large_terminal_works_too(existing: Path, settings: Path) -> None:
-    app = make_app(existing, settings_path=settings)
+    app = make_app(existing, settings_path=settings, today=wallclock.today)
     async with app.run_test(size=(200, 60)) as pilot:
         await unlock(app, pilot)
         await pilot.press("m")
@@ -246,7 +247,7 @@ async def test_text_survives_leaving_the_section_and_coming_back(existing: Path,
 
 
 async def test_an_unexpected_error_closes_the_vault_and_prints_no_traceback(existing: Path, settings: Path, capfd) -> None:  # type: ignore[no-untyped-def]
-    app = make_app(existing, settings_path=settings)
+    app = make_app(existing, settings_path=settings, today=wallclock.today)
     secret_local = "Ahmed the defender"  # noqa: F841 - what a traceback with locals would show
 
     def boom() -> None:

@@ -5,11 +5,11 @@ outcome. The real app on a real encrypted vault (Pilot)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE, unlock, vault_session
+from conftest import FROZEN_DAY, PASSPHRASE, unlock, vault_session
 from hrd_tui.screens.case_forms import (
     ActionModal,
     CaseFormScreen,
@@ -31,7 +31,7 @@ from hrd_tui.models import CaseAction, Referral, RiskAssessment, ThreatCase
 from hrd_tui.services import contacts, threats
 from hrd_tui.vocab import ActionStatus, CaseStatus, ReferralStatus, RiskLevel
 
-TODAY = date(2026, 11, 28)
+TODAY = FROZEN_DAY
 
 
 @pytest.fixture
@@ -268,7 +268,7 @@ async def test_a_referral_through_its_statuses(app, vault_dir: Path) -> None:
     with vault_session(vault_dir) as s:
         referral = s.get(Referral, referral_id)
         assert referral is not None and referral.status == ReferralStatus.GRANTED
-        assert referral.sent_on == date.today() and referral.decision_on == date.today()
+        assert referral.sent_on == referral.decision_on == FROZEN_DAY
         assert referral.amount_requested == 3000 and referral.amount_granted == 2500
         assert referral.consent_record_id is not None
         texts = [e.text for e in threats.timeline(s, case_id)]

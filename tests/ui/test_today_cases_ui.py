@@ -5,7 +5,7 @@ discreet mode; Enter on any case row opens that case."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,9 +17,9 @@ from hrd_tui.screens.today import TodayScreen
 from hrd_tui.services import contacts, threats
 from hrd_tui.vocab import ReferralStatus
 
-from conftest import PASSPHRASE, unlock, vault_session
+from conftest import FROZEN_DAY, PASSPHRASE, unlock, vault_session
 
-DAY = date(2026, 11, 28)
+DAY = FROZEN_DAY
 NAME = "Ana Quintero"
 CODENAME = "Heron-101"
 

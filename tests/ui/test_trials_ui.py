@@ -5,7 +5,7 @@ on a real encrypted vault (Pilot)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from sqlmodel import select
 from textual.widgets import Input, OptionList
 
 from hrd_tui import vault as vault_mod
+from hrd_tui import wallclock
 from hrd_tui.app import make_app
 from hrd_tui.screens.notes import NoteScreen
 from hrd_tui.screens.trials import HearingFormScreen, HearingScreen, TrialFormScreen, TrialScreen, TrialsScreen
@@ -22,7 +23,7 @@ from hrd_tui.screens.widgets.row_list import RowList
 from hrd_tui.services import contacts, trials
 from hrd_tui.vocab import NoteTag
 
-from conftest import PASSPHRASE, unlock, vault_session
+from conftest import FROZEN_DAY, PASSPHRASE, unlock, vault_session
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def app(vault_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
         contacts.create_contact(session, {"name": "Ana Núñez", "codename": "Heron-101"})
         contacts.create_contact(session, {"name": "Борис Петров", "codename": "Cedar-202"})
     opened.close()
-    return make_app(vault_dir, settings_path=tmp_path / "settings.json")
+    return make_app(vault_dir, settings_path=tmp_path / "settings.json", today=wallclock.today)
 
 
 
@@ -156,14 +157,14 @@ async def test_quick_note_key_with_no_hearing_starts_one_for_a_chosen_trial(app)
 async def test_the_line_being_typed_comes_back_after_the_app_is_stopped(app, vault_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     with vault_session(app.vault_dir) as s:
         trial = trials.create_trial(s, {"title": "State v. Ana", "case_number": "2026/1"})
-        hearing_id = trials.start_hearing_now(s, trial, datetime.now().astimezone()).id
+        hearing_id = trials.start_hearing_now(s, trial, wallclock.local_now()).id
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)
         await pilot.press("w", *"half a sent")
         await pilot.pause()
         assert isinstance(app.screen, NoteScreen)
     # The app is gone (exit saves what is typed); a new one unlocks into the note, text back.
-    again = make_app(vault_dir, settings_path=tmp_path / "settings.json")
+    again = make_app(vault_dir, settings_path=tmp_path / "settings.json", today=wallclock.today)
     async with again.run_test(size=(80, 24)) as pilot:
         await unlock(again, pilot)
         await pilot.pause()
@@ -177,7 +178,7 @@ async def test_discreet_mode_hides_names_on_the_trials_list(app) -> None:  # typ
         ana = s.exec(select(contacts.Contact).where(contacts.Contact.codename == "Heron-101")).one()
         trial = trials.create_trial(s, {"title": "State v. Ana Núñez", "case_number": "2026/114", "court": "District"},
                                     [ana])
-        trials.add_hearing(s, trial, {"starts_at": datetime.now().astimezone() + timedelta(days=3)})
+        trials.add_hearing(s, trial, {"starts_at": wallclock.local_now() + timedelta(days=3)})
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)
         await pilot.press("o")
@@ -185,7 +186,7 @@ async def test_discreet_mode_hides_names_on_the_trials_list(app) -> None:  # typ
         table = app.screen.query_one("#trials", RowList)
         row = table.get_row_at(0)
         assert row[0].startswith("State v. Ana") and row[1] == "2026/114" and row[2] == "Ana Núñez"
-        assert row[5] == str(date.today() + timedelta(days=3))
+        assert row[5] == str(FROZEN_DAY + timedelta(days=3))
         await pilot.press("d")
         await pilot.pause()
         row = table.get_row_at(0)
@@ -203,7 +204,7 @@ async def test_discreet_mode_hides_names_on_the_trials_list(app) -> None:  # typ
 async def hearing_today(app) -> str:  # type: ignore[no-untyped-def]
     with vault_session(app.vault_dir) as s:
         trial = trials.create_trial(s, {"title": "State v. Ana Núñez", "case_number": "2026/1", "court": "District"})
-        hearing = trials.start_hearing_now(s, trial, datetime.now().astimezone())
+        hearing = trials.start_hearing_now(s, trial, wallclock.local_now())
         trials.update_hearing(s, hearing, {"judges": "Judge Ana Vidal", "defence_counsel": "Counsel Bob Aké"})
         trials.add_note(s, hearing, "t: witness says 3 men")
         return hearing.id

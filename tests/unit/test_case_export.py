@@ -6,7 +6,7 @@ names on request, and vault text unable to break the document or the terminal.""
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -15,7 +15,9 @@ from hrd_tui.services import contacts, threats
 from hrd_tui.services.case_export import export_case_markdown
 from hrd_tui.vocab import ActionStatus, ReferralStatus
 
-DAY = date.today()
+from conftest import FROZEN_DAY
+
+DAY = FROZEN_DAY
 NEVER = "Ximena Quarshie-Vold"  # naming consent "never"
 NAMED = "Tomasz Okonkwo"  # naming consent "named"
 HIDDEN = "Lucía Brenner"  # a source with no naming decision recorded

@@ -7,12 +7,15 @@ from datetime import date, timedelta
 
 import pytest
 
+from hrd_tui import wallclock
 from hrd_tui.errors import ValidationError
 from hrd_tui.services import contact_list, contacts, history, threats, today
 from hrd_tui.services.contact_list import ContactFilter
 from hrd_tui.vocab import ContactKind, FocusArea, RiskLevel
 
-DAY = date(2026, 11, 28)
+from conftest import FROZEN_DAY
+
+DAY = FROZEN_DAY
 
 
 def add(session, name: str, codename: str, **fields):  # type: ignore[no-untyped-def]
@@ -31,14 +34,8 @@ def test_overdue_counts_from_the_last_real_contact_not_the_planned_follow_up(ope
         page = contact_list.page(s, ContactFilter(overdue=True), today=DAY)
         assert [r.name for r in page.rows] == ["Due", "Never"] and page.total == 2
         # Logging an interaction is real contact: no longer overdue.
-        contacts.log_interaction(s, {"kind": "call", "occurred_at": contacts_now()}, [due])
-        assert [r.name for r in contact_list.page(s, ContactFilter(overdue=True), today=date.today()).rows] == ["Never"]
-
-
-def contacts_now():  # type: ignore[no-untyped-def]
-    from hrd_tui.models import utcnow
-
-    return utcnow()
+        contacts.log_interaction(s, {"kind": "call", "occurred_at": wallclock.now()}, [due])
+        assert [r.name for r in contact_list.page(s, ContactFilter(overdue=True), today=DAY).rows] == ["Never"]
 
 
 def test_risk_is_the_latest_assessment_of_open_cases_only(opened) -> None:  # type: ignore[no-untyped-def]
@@ -101,7 +98,7 @@ def test_filters_combine_and_pages_add_up(opened) -> None:  # type: ignore[no-un
 def test_today_lists_follow_ups_due_within_a_week_latest_first(opened) -> None:  # type: ignore[no-untyped-def]
     with opened.store.session("t") as s:
         ana = add(s, "Ana", "T-1", cadence_days=7)
-        contacts.log_interaction(s, {"kind": "meeting", "occurred_at": contacts_now()}, [ana], [
+        contacts.log_interaction(s, {"kind": "meeting", "occurred_at": wallclock.now()}, [ana], [
             {"description": "late", "due_on": DAY - timedelta(days=2)},
             {"description": "soon", "due_on": DAY + timedelta(days=7)},
             {"description": "later", "due_on": DAY + timedelta(days=8)},
@@ -153,7 +150,7 @@ def test_the_day_of_a_contact_is_the_officers_local_day(opened, monkeypatch) -> 
             contacts.log_interaction(s, {"kind": "call", "occurred_at": evening}, [ana])
             assert ana.last_contact_on == date(2026, 1, 1)
             with pytest.raises(ValidationError):
-                contacts.log_interaction(s, {"kind": "call", "occurred_at": datetime.now(timezone.utc) + timedelta(days=2)}, [ana])
+                contacts.log_interaction(s, {"kind": "call", "occurred_at": wallclock.now() + timedelta(days=2)}, [ana])
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()

@@ -17,7 +17,7 @@ from hrd_tui.models import Contact, ContactFocusArea, InteractionParticipant, Se
 from hrd_tui.services import contacts, trials
 from hrd_tui.vault import Secret
 
-from conftest import PASSPHRASE, find_markers, run_cli
+from conftest import PASSPHRASE, find_markers, frozen_settings, run_cli
 
 WRITER = Path(__file__).parent.parent / "helpers" / "writer.py"
 
@@ -25,7 +25,7 @@ WRITER = Path(__file__).parent.parent / "helpers" / "writer.py"
 def start_writer(vault_dir: Path, passfile: Path, mode: str, marker: str = "CRASHTEST", env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, str(WRITER), str(vault_dir), str(passfile), mode, marker],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **frozen_settings(), **(env or {})},
     )
 
 

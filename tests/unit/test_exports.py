@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 from hrd_tui import exports
+
+from conftest import FROZEN_NOW
 
 
 def test_stale_exports_are_found_by_age_and_removed(tmp_path: Path) -> None:
     folder = tmp_path / "exports"
     folder.mkdir(mode=0o700)
-    now = time.time()
+    now = FROZEN_NOW.timestamp()  # passed to stale(): no real clock involved
     old, fresh, older = folder / "report-old.md", folder / "report-fresh.md", folder / "contacts.csv"
     for path, hours in ((old, 25), (fresh, 2), (older, 72)):
         path.write_text("Ana Núñez\n" * 100)

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PASSPHRASE, find_markers
+from conftest import FROZEN_DAY, PASSPHRASE, find_markers
 from sqlmodel import Session, select
 
-from hrd_tui import demo, handover, keyslots, vault
+from hrd_tui import demo, handover, keyslots, vault, wallclock
 from hrd_tui.errors import HrdError, NotFound, UnlockFailed, ValidationError
 from hrd_tui.handover import (
     MAGIC,
@@ -189,7 +189,7 @@ def test_a_case_carries_its_defenders_and_their_consent_and_nobody_else(a: vault
         other = person(s, "Ярослав Невідомий", "Moss-2", email="yaroslav@example.org")
         consent(s, other, "naming", "named")
         contacts.add_channel(s, other, {"kind": "wire", "handle": "@moss-two"})
-        contacts.log_interaction(s, {"kind": "meeting", "occurred_at": datetime.now().astimezone() - timedelta(days=2),
+        contacts.log_interaction(s, {"kind": "meeting", "occurred_at": wallclock.local_now() - timedelta(days=2),
                                      "summary": "Met both"}, [defender, other])
         case = threats.open_case(s, {"title": "Threats against Kite-1"}, [defender], ["intimidation"],
                                  first_event="Calls at night")
@@ -231,9 +231,9 @@ def test_contacts_carry_their_channels_relations_and_meetings_among_themselves(a
         contacts.relate(s, {"from_contact_id": x.id, "to_contact_id": y.id, "kind": "member_of"})
         contacts.relate(s, {"from_contact_id": x.id, "to_contact_id": z.id, "kind": "family_of"})
         met = contacts.log_interaction(
-            s, {"kind": "meeting", "occurred_at": datetime.now().astimezone() - timedelta(days=1), "summary": "x and z"},
+            s, {"kind": "meeting", "occurred_at": wallclock.local_now() - timedelta(days=1), "summary": "x and z"},
             [x, z], [{"description": "call back", "due_on": DAY}])
-        contacts.log_interaction(s, {"kind": "call", "occurred_at": datetime.now().astimezone() - timedelta(days=1),
+        contacts.log_interaction(s, {"kind": "call", "occurred_at": wallclock.local_now() - timedelta(days=1),
                                      "summary": "z alone"}, [z])
         ids = {"x": x.id, "y": y.id, "z": z.id, "met": met.id}
     bundle = handover.read_bundle(out / "c.hrdb", export(a, out / "c.hrdb", Selection(contacts=[ids["x"], ids["y"]])))
@@ -306,7 +306,7 @@ def test_a_link_to_someone_left_out_is_emptied_and_said(a: vault.Vault, b: vault
     whole = out / "all.hrdb"
     preview = plan(b, whole, export(a, whole))
     [conflict] = preview.conflicts
-    assert conflict.table == "sources" and conflict.label == "source of case of Fjord-5 (opened " + str(date.today()) + ")"
+    assert conflict.table == "sources" and conflict.label == "source of case of Fjord-5 (opened " + str(FROZEN_DAY) + ")"
     assert conflict.lines()[1] == "  contact id: mine (empty) | theirs Sparrow-5"
 
 

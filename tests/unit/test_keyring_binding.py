@@ -26,7 +26,7 @@ from conftest import PASSPHRASE
 from keyring.backends import chainer, fail
 from keyring.compat import properties
 
-from hrd_tui import keyring_binding, keyslots, vault, wipe
+from hrd_tui import keyring_binding, keyslots, vault, wallclock, wipe
 from hrd_tui.errors import UnlockFailed
 from hrd_tui.keyring_binding import BoundElsewhere, KeyringUnavailable
 from hrd_tui.keyslots import Header, KdfParams
@@ -358,7 +358,7 @@ async def test_the_unlock_screen_says_where_a_bound_vault_opens(tmp_path: Path, 
 
     bound_vault(vault_dir, use_keyring(DictKeyring()))
     use_keyring(fail.Keyring())
-    app = make_app(vault_dir, settings_path=tmp_path / "settings.json")
+    app = make_app(vault_dir, settings_path=tmp_path / "settings.json", today=wallclock.today)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await unlock(app, pilot)

@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
+from hrd_tui import wallclock
 from hrd_tui.errors import ValidationError
 from hrd_tui.services import contacts, monitoring, redaction, reports, threats, trials
 from hrd_tui.services.reports import NOTHING, render_report
@@ -431,7 +432,7 @@ def test_the_same_vault_gives_the_same_text(opened, ids: dict[str, str]) -> None
     for report_type in TYPES:
         first = render(opened, report_type)
         assert render(opened, report_type) == first
-        assert " UTC" not in first and datetime.now().strftime("%Y-%m-%d %H:") not in first
+        assert " UTC" not in first and wallclock.local_now().strftime("%Y-%m-%d %H:") not in first
 
 
 @pytest.mark.parametrize("report_type", TYPES)

@@ -13,6 +13,8 @@ from hrd_tui.models import CaseAction, Contact, RecordVersion
 from hrd_tui.services import base, checklists, contacts, drafts, threats, trials
 from hrd_tui.vocab import ActionStatus, ItemStatus, NoteTag, RiskLevel
 
+from conftest import FROZEN_DAY
+
 
 def test_validation_reports_every_bad_field_and_writes_nothing(opened: vault.Vault) -> None:
     with pytest.raises(ValidationError) as exc:
@@ -59,12 +61,12 @@ def test_consent_gate_in_the_service(opened: vault.Vault) -> None:
         with pytest.raises(ValidationError, match="consent to act on their behalf .none recorded."):
             threats.set_action_status(s, action, ActionStatus.DOING)
         threats.set_action_status(s, action, ActionStatus.DOING, emergency_justification="Detained; no way to reach them")
-        contacts.record_consent(s, defender, {"scope": "act_on_behalf", "value": "granted", "given_on": date.today(), "how": "in person"})
+        contacts.record_consent(s, defender, {"scope": "act_on_behalf", "value": "granted", "given_on": FROZEN_DAY, "how": "in person"})
         second = threats.add_action(s, case, {"title": "Issue statement", "on_behalf": True, "status": "done"})
         assert second.consent_record_id is not None
         third = threats.add_action(s, case, {"title": "Attend hearing", "on_behalf": True})
         threats.set_action_status(s, third, ActionStatus.DONE)
-        assert third.consent_record_id is not None and third.done_on == date.today()
+        assert third.consent_record_id is not None and third.done_on == FROZEN_DAY
 
 
 def test_foreign_keys_are_enforced(opened: vault.Vault) -> None:
@@ -145,7 +147,7 @@ def test_deleting_a_contact_leaves_a_tombstone_for_everything_it_takes_with_it(o
         c = contacts.create_contact(s, {"name": "Leaving"}, ["labour"])
         other = contacts.create_contact(s, {"name": "Staying"})
         contacts.add_channel(s, c, {"kind": "signal", "handle": "@leaving", "preferred": True})
-        contacts.record_consent(s, c, {"scope": "naming", "value": "never", "given_on": date.today()})
+        contacts.record_consent(s, c, {"scope": "naming", "value": "never", "given_on": FROZEN_DAY})
         contacts.relate(s, {"from_contact_id": other.id, "to_contact_id": c.id, "kind": "works_with"})
         case = threats.open_case(s, {"title": "Case"}, [other])
         threats.add_source(s, case, {"description": "told us", "contact_id": c.id})

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from hrd_tui import vault
+from hrd_tui import vault, wallclock
 from hrd_tui.errors import ConstraintViolation, ValidationError
 from hrd_tui.models import Referral
 from hrd_tui.services import contacts, reference, templates, threats
@@ -21,6 +21,8 @@ from hrd_tui.vocab import (
     RiskLevel,
     TimelineKind,
 )
+
+from conftest import FROZEN_DAY
 
 OPENED = date(2026, 3, 2)
 
@@ -81,7 +83,7 @@ def test_every_defender_must_consent_before_an_action_for_them_starts(opened: va
         contacts.record_consent(s, second, {"scope": "act_on_behalf", "value": "granted",
                                             "given_on": OPENED + timedelta(days=1)})
         threats.update_action(s, action, {"status": "done"})
-        assert action.consent_record_id is not None and action.done_on == date.today()
+        assert action.consent_record_id is not None and action.done_on == FROZEN_DAY
         threats.update_action(s, action, {"status": "doing"})  # back under way: no longer done
         assert action.done_on is None
 
@@ -94,14 +96,14 @@ def test_a_referral_leaves_the_draft_only_with_consent_or_a_justification(opened
         with pytest.raises(ValidationError, match="Sending this referral needs Kite-0's consent"):
             threats.update_referral(s, referral, {"status": "sent"})
         threats.update_referral(s, referral, {"status": "sent", "emergency_justification": "In hiding, unreachable."})
-        assert referral.sent_on == date.today() and referral.consent_record_id is None
+        assert referral.sent_on == FROZEN_DAY and referral.consent_record_id is None
         threats.update_referral(s, referral, {"status": "under_review", "expected_decision_on": OPENED})
         assert threats.referral_overdue(referral, OPENED + timedelta(days=1))
         assert not threats.referral_overdue(referral, OPENED)
         with pytest.raises(ValidationError, match="only a granted referral has an amount granted"):
             threats.update_referral(s, referral, {"amount_granted": 100})
         threats.update_referral(s, referral, {"status": "granted", "amount_granted": 100})
-        assert referral.decision_on == date.today() and threats.referral_due_on(referral) is None
+        assert referral.decision_on == FROZEN_DAY and threats.referral_due_on(referral) is None
         kinds = [e.kind for e in threats.timeline(s, case.id)]
         assert kinds.count(TimelineKind.REFERRAL) == 4  # drafted, sent, under review, granted
         with pytest.raises(ValidationError, match="no resource 'nowhere'"):
@@ -223,7 +225,6 @@ def test_a_sent_referral_stays_as_sent(opened: vault.Vault) -> None:
 
 
 def test_feedback_events_defenders_and_coordination_on_the_timeline(opened: vault.Vault) -> None:
-    from datetime import UTC, datetime
 
     with opened.store.session() as s:
         case, (defender,) = _case(s, plan=False)
@@ -233,7 +234,7 @@ def test_feedback_events_defenders_and_coordination_on_the_timeline(opened: vaul
         with pytest.raises(ValidationError, match="is not a defender of this case"):
             threats.record_feedback(s, case, {"what": "Told", "contact_id": stranger.id})
         with pytest.raises(ValidationError, match="occurred_at: is in the future"):
-            threats.add_event(s, case, "Tomorrow's news", occurred_at=datetime.now(UTC) + timedelta(hours=2))
+            threats.add_event(s, case, "Tomorrow's news", occurred_at=wallclock.now() + timedelta(hours=2))
         threats.update_case(s, case, {}, [defender, stranger], ["intimidation", "travel_ban"])
         threats.add_coordination(s, case, {"kind": "engaged", "missions": "Norland", "on_date": OPENED})
         texts = [e.text for e in threats.timeline(s, case.id)]

@@ -15,7 +15,7 @@ import pytest
 from markdown_it import MarkdownIt
 from sqlmodel import Session
 
-from hrd_tui import demo, vault
+from hrd_tui import demo, vault, wallclock
 from hrd_tui.errors import ValidationError
 from hrd_tui.models import ChecklistItemState, Contact, Hearing, Trial, TrialNote
 from hrd_tui.services import base, checklists, contacts, history, markdown, redaction, threats, today, trials
@@ -427,7 +427,7 @@ def test_markdown_helpers_escape_only_what_opens_a_block() -> None:
 def test_the_demo_hearing_of_today_exports_with_its_notes(opened: vault.Vault) -> None:
     with opened.store.session() as s:
         demo.populate(s)
-        hearing = trials.hearing_in_progress(s, datetime.now().astimezone().replace(hour=10, minute=0))
+        hearing = trials.hearing_in_progress(s, wallclock.local_now().replace(hour=10, minute=0))
         assert hearing is not None
         assert [line.text for line in trials.note_log(s, hearing.id)][0] == "Same observers admitted without delay today"
         past = trials.trial_detail(s, hearing.trial_id).hearings[0]

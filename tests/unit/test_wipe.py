@@ -9,9 +9,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
+from conftest import PASSPHRASE, frozen_settings
 
-from hrd_tui import keyslots, vault, wipe
+from hrd_tui import keyslots, vault, wallclock, wipe
 from hrd_tui.errors import (
     HrdError,
     NoVault,
@@ -93,7 +93,7 @@ def test_wipe_does_not_wait_for_a_writer_in_another_process(vault_dir: Path, pas
     opened.close()
     # The installed package, as the durability tests run it: no source tree on the path
     # (in CI the checkout's hrd_tui/ lacks the screens/ and data/ mapping).
-    env = dict(os.environ)
+    env = {**os.environ, **frozen_settings()}
     writer = subprocess.Popen(
         [sys.executable, str(ROOT / "tests" / "helpers" / "writer.py"), str(vault_dir), str(passfile), "loop", "WIPEMARKER"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
@@ -225,7 +225,7 @@ async def test_the_unlock_screen_counts_down_then_says_the_vault_was_wiped(tmp_p
 
     opened.set_wipe_after(3)
     opened.close()
-    app = make_app(vault_dir, settings_path=tmp_path / "settings.json")
+    app = make_app(vault_dir, settings_path=tmp_path / "settings.json", today=wallclock.today)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = app.screen
