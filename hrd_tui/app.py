@@ -30,6 +30,7 @@ from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 from textual.timer import Timer
 
+from hrd_tui import wallclock
 from hrd_tui.errors import HrdError
 from hrd_tui.keyboard import KeysInOrder
 from hrd_tui.paths import vault_exists
@@ -167,7 +168,7 @@ class HrdApp(KeysInOrder):
     def __init__(self, vault_dir: Path, *, settings_path: Path | None = None,
                  clock: Callable[[], float] = time.monotonic,
                  screens: Mapping[str, ScreenFactory] | None = None,
-                 today: Callable[[], date] = date.today, export_dir: Path | None = None) -> None:
+                 today: Callable[[], date] = wallclock.today, export_dir: Path | None = None) -> None:
         super().__init__()
         self.today = today  # the officer's calendar day; tests fix it
         self.export_dir = export_dir  # where screens save plain-text exports (None: the platform's)
@@ -709,12 +710,10 @@ class HrdApp(KeysInOrder):
     def action_quick_note(self) -> None:
         """Notes for the hearing in progress (today's, or the one chosen last), with no
         other step; with none, pick a trial and a hearing starts now."""
-        from datetime import datetime
-
         from hrd_tui.screens.widgets.pick import PickModal
         from hrd_tui.services import trials
 
-        now = datetime.now().astimezone()
+        now = wallclock.local_now()
         with self.session("finding the hearing") as session:
             hearing = trials.hearing_in_progress(session, now, self.drafts.get(LAST_HEARING_KEY) or None)
             rows = [] if hearing else trials.list_trials(session, today=self.today())
@@ -731,7 +730,7 @@ class HrdApp(KeysInOrder):
             with self.session("starting a hearing") as session:
                 from hrd_tui.models import Trial
 
-                started = trials.start_hearing_now(session, session.get(Trial, rows[index].id), datetime.now().astimezone())
+                started = trials.start_hearing_now(session, session.get(Trial, rows[index].id), wallclock.local_now())
             self.open_notes(started.id)
 
         self.push_screen(PickModal("No hearing today. Start one now, for which trial?",
@@ -813,6 +812,6 @@ class HrdApp(KeysInOrder):
 def make_app(vault_dir: Path, *, settings_path: Path | None = None,
              clock: Callable[[], float] = time.monotonic,
              screens: Mapping[str, ScreenFactory] | None = None,
-             today: Callable[[], date] = date.today, export_dir: Path | None = None) -> HrdApp:
+             today: Callable[[], date] = wallclock.today, export_dir: Path | None = None) -> HrdApp:
     return HrdApp(vault_dir, settings_path=settings_path, clock=clock, screens=screens, today=today,
                   export_dir=export_dir)

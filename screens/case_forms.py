@@ -9,9 +9,9 @@ under the emergency-justification field, where the way past it is.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
+from hrd_tui import wallclock
 from hrd_tui.screens.forms import FORM_BINDINGS, FormActions, FormScreen, choices
 from hrd_tui.screens.widgets.record_form import FieldSpec, RecordForm
 from hrd_tui.screens.widgets.vault_text import VaultText
@@ -426,8 +426,9 @@ class EventModal(CaseModal):
                 FieldSpec("occurred_at", "When", "datetime", placeholder="now, HH:MM or YYYY-MM-DD HH:MM")]
 
     def store(self, session: Session, values: dict[str, Any]) -> str:
-        when = values.get("occurred_at") or datetime.now().astimezone()
-        if when > datetime.now().astimezone().replace(second=59):
+        now = wallclock.local_now()
+        when = values.get("occurred_at") or now
+        if when > now.replace(second=59):
             raise ValidationError({"occurred_at": "is in the future"})
         return threats.add_event(session, self.case(session), values["text"], occurred_at=when).id
 

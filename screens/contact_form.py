@@ -7,7 +7,6 @@ leaving a changed form asks first.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from textual.app import ComposeResult
@@ -15,6 +14,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from hrd_tui import wallclock
 from hrd_tui.errors import ValidationError
 from hrd_tui.screens.forms import FORM_BINDINGS, FormActions, FormScreen, choices
 from hrd_tui.screens.widgets.record_form import FieldSpec, RecordForm
@@ -147,7 +147,7 @@ class InteractionModal(RecordModal):
     def store(self, session: Session, values: dict[str, Any]) -> str:
         follow_up, due = values.pop("follow_up", ""), values.pop("follow_up_due", None)
         others = values.pop("others", [])
-        values["occurred_at"] = values.get("occurred_at") or datetime.now().astimezone()
+        values["occurred_at"] = values.get("occurred_at") or wallclock.local_now()
         if follow_up and due is None:
             raise ValidationError({"follow_up_due": "a follow-up needs a due date"})
         if due is not None and not follow_up:

@@ -8,9 +8,9 @@ drafts survive a lock, a hang-up or a crash.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
+from hrd_tui import wallclock
 from hrd_tui.screens.places import Placed
 from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.record_form import FieldSpec, RecordForm
@@ -63,7 +63,7 @@ class FormActions(Placed):
     def action_save(self) -> None:
         form = self.query_one(RecordForm)  # type: ignore[attr-defined]
         today = self.app.today()  # type: ignore[attr-defined]
-        values, errors = form.values(only_changed=self.editing, today=today, now=datetime.now().astimezone())
+        values, errors = form.values(only_changed=self.editing, today=today, now=wallclock.local_now())
         if errors:
             form.show_errors(errors)
             return

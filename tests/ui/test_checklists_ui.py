@@ -144,11 +144,15 @@ async def test_place_survives_lock_and_the_palette_works_from_the_walkthrough(ap
         await pilot.press("ctrl+l")
         await pilot.pause()
         await unlock(app, pilot)
-        await pilot.press("k")  # the checklists section again (it was the current one): no clash
+        await app.workers.wait_for_complete()
         await pilot.pause()
         with app.session() as s:
             run = checklists.get_run(s, run_id)
             assert run.current_item == checklists.template_of(s, run).items[3]["id"]
+        # back in the walkthrough at the same item, with no key pressed
+        assert isinstance(app.screen, WalkthroughScreen) and app.screen.current == 3
+        await pilot.press("escape", "k")  # the checklists section again (it was the current one): no clash
+        await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, WalkthroughScreen) and app.screen.current == 3

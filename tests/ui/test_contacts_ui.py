@@ -490,9 +490,9 @@ async def test_an_interaction_being_typed_survives_a_lock(app) -> None:  # type:
         await pilot.pause()
         assert app.locked
         await unlock(app, pilot)
-        await pilot.press("i")
+        await app.workers.wait_for_complete()
         await pilot.pause()
-        assert isinstance(app.screen, InteractionModal)
+        assert isinstance(app.screen, InteractionModal)  # back where the officer was, no key pressed
         assert app.screen.query_one("#field-summary", Input).value == "Half a sentence"
 
 
@@ -590,11 +590,12 @@ async def test_a_new_contact_half_typed_survives_a_lock_notes_included(app) -> N
         await pilot.pause()
         assert app.locked
         await unlock(app, pilot)
-        await pilot.press("n")
+        await app.workers.wait_for_complete()
         await pilot.pause()
-        assert isinstance(app.screen, ContactFormScreen)
+        assert isinstance(app.screen, ContactFormScreen)  # back where the officer was, no key pressed
         assert app.screen.query_one("#field-name", Input).value == "Noor Haddad"
         assert app.screen.query_one("#field-notes", TextArea).text == "met at the\nclinic"
+        assert app.focused is app.screen.query_one("#field-notes", TextArea)
         await pilot.press("f2")  # saved: the drafts go
         await pilot.pause()
         await pilot.press("n")
