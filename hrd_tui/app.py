@@ -18,7 +18,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,9 +33,9 @@ from hrd_tui import wallclock
 from hrd_tui.errors import HrdError
 from hrd_tui.keyboard import KeysInOrder
 from hrd_tui.paths import vault_exists
+from hrd_tui import screens as screens_package
 from hrd_tui.screens.sections import SECTION_BY_NAME, SECTIONS, Section, SectionScreen
 from hrd_tui.screens.unlock import CreateScreen, RecoveryCodeScreen, UnlockScreen
-from hrd_tui.screens.widgets.draft_input import DRAFT_FIELD
 from hrd_tui.settings import Settings
 
 if TYPE_CHECKING:
@@ -160,7 +159,7 @@ def _global_bindings() -> list[Binding]:
 
 class HrdApp(KeysInOrder):
     TITLE = "hrd-tui"
-    CSS_PATH = str(resources.files("hrd_tui.screens").joinpath("app.tcss"))
+    CSS_PATH = str(Path(screens_package.__file__).with_name("app.tcss"))
     BINDINGS = _global_bindings()
 
     discreet: reactive[bool] = reactive(False)
@@ -199,7 +198,7 @@ class HrdApp(KeysInOrder):
         self.push_screen(UnlockScreen() if vault_exists(self.vault_dir) else CreateScreen())
         # While the officer types, load the vault's heavy modules (SQLCipher,
         # SQLAlchemy, the models) in the background: after the prompt is drawn.
-        self.set_timer(WARM_UP_AFTER_SECONDS, self._warm_up)
+        self.call_after_refresh(self.set_timer, WARM_UP_AFTER_SECONDS, self._warm_up)  # never before the first paint
         self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock)
         self.set_interval(DRAFT_SAVE_SECONDS, self.flush_drafts)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -533,6 +532,8 @@ class HrdApp(KeysInOrder):
     def save_drafts_now(self) -> None:
         """Everything being typed, and every screen's place (``save_state``): before a
         lock, a hang-up or an exit, while the vault is still open."""
+        from hrd_tui.screens.widgets.draft_input import DRAFT_FIELD  # TextArea: not on the start-up path
+
         self._remember_place()
         for screen in self.screen_stack:
             save_state = getattr(screen, "save_state", None)
