@@ -39,9 +39,9 @@ def tmux(*args: str) -> str:
     return subprocess.run(["tmux", *args], capture_output=True, text=True).stdout
 
 
-#: What each program draws once its prompt is up: the bare app's label, and the
-#: unlock screen's title and the passphrase field's placeholder.
-BARE_DRAWN = ("bare prompt",)
+#: What each program draws once its prompt is up: a label and the field's placeholder
+#: (Textual draws an Input's placeholder a frame after the first: both wait for it).
+BARE_DRAWN = ("bare prompt", "bare field")
 UNLOCK_DRAWN = ("the vault is locked", "type, then Enter")
 TODAY_DRAWN = ("Follow-ups due",)
 

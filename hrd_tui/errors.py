@@ -8,7 +8,6 @@ are part of the command line's contract and are listed in the README.
 from __future__ import annotations
 
 import errno
-import sqlite3
 from collections.abc import Mapping
 
 
@@ -125,6 +124,8 @@ def from_db_error(exc: BaseException, what: str = "writing to the vault") -> Hrd
         return PermissionProblem(f"The vault is read-only; cannot complete {what}.")
     if "locked" in text or "busy" in text:
         return VaultBusy("The vault is busy (another process is writing); try again.")
+    import sqlite3  # only once a database error is being translated
+
     if isinstance(orig, sqlite3.Error) or orig.__class__.__module__.startswith("sqlcipher3"):
         return HrdError(f"Database error while {what}.")
     return HrdError(f"Unexpected error while {what}.")

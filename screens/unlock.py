@@ -43,10 +43,10 @@ class UnlockScreen(Screen[None]):
             yield Static("", id="unlock-attempts", markup=False)
         yield Footer()
 
+    AUTO_FOCUS = "#secret"  # focused as it is composed: the prompt's first frame is its last
+
     def on_mount(self) -> None:
-        self.query_one("#unlock-busy").display = False
         self.show_attempts_left()
-        self.query_one("#secret", Input).focus()
 
     @property
     def vault_dir(self) -> Path | None:
@@ -56,7 +56,8 @@ class UnlockScreen(Screen[None]):
         """With "wipe after N failed unlocks" on: how many tries remain (hidden otherwise)."""
         line = self.query_one("#unlock-attempts", Static)
         left = wipe.attempts_left(self.vault_dir) if self.vault_dir is not None else None
-        line.display = left is not None
+        if line.display != (left is not None):  # no second layout for the first frame
+            line.display = left is not None
         line.update(wipe.attempts_left_text(left) if left is not None else "")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
