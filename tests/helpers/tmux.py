@@ -13,11 +13,13 @@ run left behind in a shared server.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,14 +32,24 @@ from conftest import frozen_settings
 
 needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
 
-SOCKET = f"hrd-tests-{os.getpid()}"
+#: A socket in a folder of this process's own, removed at exit (tmux never removes its socket).
+_SOCKET_DIR = tempfile.mkdtemp(prefix="hrd-tests-tmux-")
+SOCKET = os.path.join(_SOCKET_DIR, "socket")
+atexit.register(shutil.rmtree, _SOCKET_DIR, True)
 #: The installed console script, as an officer starts it.
 HRD = Path(sys.executable).with_name("hrd-tui")
 _sessions = count(1)
 
 
 def run_tmux(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["tmux", "-L", SOCKET, "-f", os.devnull, *args], capture_output=True, text=True, check=False)
+    return subprocess.run(["tmux", "-S", SOCKET, "-f", os.devnull, *args], capture_output=True, text=True, check=False)
+
+
+@atexit.register
+def _end_server() -> None:
+    """Whatever a failed test left running (run before the socket's folder goes)."""
+    if os.path.exists(SOCKET):
+        run_tmux("kill-server")
 
 
 def tmux(*args: str) -> str:
