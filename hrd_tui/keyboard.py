@@ -75,13 +75,14 @@ class KeysInOrder(App):  # type: ignore[type-arg]
         await super().on_event(event)
 
     async def _deliver(self, event: events.Key | events.Paste) -> None:
+        await self._settle()  # what the previous key set off may take a hold (an unlock does)
         if self._holds:
             try:
                 await asyncio.wait_for(self._released.wait(), HOLD_SECONDS)
             except TimeoutError:  # held work that never said it ended: never hold keys again for it
                 self._holds = 0
                 self._released.set()
-        await self._settle()
+            await self._settle()
         if isinstance(event, events.Key):
             await self._deliver_key(event)
         else:

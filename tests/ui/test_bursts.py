@@ -141,10 +141,6 @@ async def test_a_section_key_after_a_burst_into_the_case_form_leaves_nothing(app
         assert "Save (F2) or leave (Esc) this form first." in notices(app)
 
 
-# not strict: the key is lost in most runs, not all (it depends on which task runs first)
-@pytest.mark.xfail(strict=False, reason="product bug: a key sent with the passphrase's Enter is lost when the "
-                   "unlock starts while it waits (hrd_tui/keyboard.py holds keys only if the hold was "
-                   "taken before the key's turn)")
 async def test_keys_typed_right_after_the_passphrase_go_to_the_unlocked_app(app) -> None:  # type: ignore[no-untyped-def]
     async with app.run_test(size=(80, 24)) as pilot:
         await burst(app, pilot, *typed(PASSPHRASE), "c")
