@@ -45,7 +45,7 @@ from pathlib import Path
 os.environ["HRD_TUI_TEST_KDF"] = "1"
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_contacts import FIRST, LAST, ORGS, PASSPHRASE, stats, tmux, wait_for
+from bench_contacts import FIRST, LAST, ORGS, PASSPHRASE, TMUX_SERVER, stats, tmux, wait_for
 from sqlmodel import Session, SQLModel
 
 from hrd_tui import vault as vaultmod
@@ -246,7 +246,7 @@ def screen_figures(vault_dir: Path, root: Path, words: list[str] = TYPED, opens:
             time.sleep(0.1)
         print(f"  screen, Enter to a case:      {stats(opened_at)}")
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+        subprocess.run(["tmux", "-L", TMUX_SERVER, "kill-session", "-t", name], capture_output=True)
 
 
 def main() -> None:

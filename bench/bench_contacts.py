@@ -27,6 +27,7 @@ lands in the frame that shows the key.
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import random
 import shutil
@@ -126,8 +127,14 @@ def service_figures(vault_dir: Path) -> None:
         print(f"  ({total:,} contacts)")
 
 
+#: The benches' own tmux server, started from this process's environment: a server
+#: already running (the officer's, or one a test run left) carries its own.
+TMUX_SERVER = f"hrd-bench-{os.getpid()}"
+atexit.register(lambda: subprocess.run(["tmux", "-L", TMUX_SERVER, "kill-server"], capture_output=True))
+
+
 def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
+    return subprocess.run(["tmux", "-L", TMUX_SERVER, *args], capture_output=True, text=True, check=True).stdout
 
 
 def wait_for(session: str, text: str, timeout: float = 30.0) -> float:
@@ -155,7 +162,7 @@ def echo_baseline(chars: str = ALPHABET) -> list[float]:
             time.sleep(0.05)
         return latencies
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session_name], capture_output=True)
+        subprocess.run(["tmux", "-L", TMUX_SERVER, "kill-session", "-t", session_name], capture_output=True)
 
 
 def screen_figures(vault_dir: Path, root: Path, words: list[str] = TYPED, echo: str = ALPHABET) -> None:
@@ -214,7 +221,7 @@ def screen_figures(vault_dir: Path, root: Path, words: list[str] = TYPED, echo: 
         print(f"  bare Textual, key shown in a second widget: p50 {statistics.median(floor):6.1f} ms  "
               f"p95 {sorted(floor)[int(len(floor) * 0.95)]:6.1f} ms")
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session_name], capture_output=True)
+        subprocess.run(["tmux", "-L", TMUX_SERVER, "kill-session", "-t", session_name], capture_output=True)
 
 
 def main() -> None:

@@ -33,7 +33,7 @@ from pathlib import Path
 
 os.environ["HRD_TUI_TEST_KDF"] = "1"
 
-from bench_contacts import ALPHABET, echo_baseline, stats, tmux, wait_for  # noqa: E402  (same folder)
+from bench_contacts import ALPHABET, TMUX_SERVER, echo_baseline, stats, tmux, wait_for  # noqa: E402  (same folder)
 
 from hrd_tui import vault as vaultmod  # noqa: E402
 from hrd_tui.models import TrialNote  # noqa: E402
@@ -106,7 +106,7 @@ def screen_figures(vault_dir: Path, root: Path, lines: int = 12, echo: str = ALP
         start = time.perf_counter()
         tmux("send-keys", "-t", session_name, "w")
         shown = wait_for(session_name, "type, then Enter")
-        print(f"  screen, w to the note screen: {(shown - start) * 1000:6.1f} ms (today's hearing, 800 lines)")
+        print(f"  screen, w to the note screen: {(shown - start) * 1000:6.1f} ms (today's hearing, with every line the service run added)")
         keys, commits = [], []
         for n in range(lines):
             typed = f"zq{n:02d}xline"  # "zq": in no other text on the screen
@@ -128,7 +128,7 @@ def screen_figures(vault_dir: Path, root: Path, lines: int = 12, echo: str = ALP
         print(f"  (bare Textual, key shown in a second widget: p50 {statistics.median(floor):6.1f} ms; the note line"
               " is the field itself, so a key shows sooner)")
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session_name], capture_output=True)
+        subprocess.run(["tmux", "-L", TMUX_SERVER, "kill-session", "-t", session_name], capture_output=True)
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ whose figures mean little.)
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import shutil
 import statistics
@@ -35,8 +36,12 @@ PASSPHRASE = "bench startup passphrase 2026"
 TYPING_SECONDS = 2.0
 
 
+TMUX_SERVER = f"hrd-bench-startup-{os.getpid()}"  # its own server: see bench_contacts.TMUX_SERVER
+atexit.register(lambda: subprocess.run(["tmux", "-L", TMUX_SERVER, "kill-server"], capture_output=True))
+
+
 def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], capture_output=True, text=True).stdout
+    return subprocess.run(["tmux", "-L", TMUX_SERVER, *args], capture_output=True, text=True).stdout
 
 
 #: What each program draws once its prompt is up: a label and the field's placeholder
