@@ -27,6 +27,7 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
+from textual.widgets import Input
 from textual.timer import Timer
 
 from hrd_tui import wallclock
@@ -187,6 +188,7 @@ class HrdApp(KeysInOrder):
         self.clipboard_clear_seconds = CLIPBOARD_CLEAR_SECONDS
         self._clipboard_timer: Timer | None = None
         self._quitting = False
+        self._restoring = False
         self._recovered_notices: list[str] = []
         self.register_theme(DARK)
         self.register_theme(HIGH_CONTRAST)
@@ -194,8 +196,22 @@ class HrdApp(KeysInOrder):
         self.set_reactive(HrdApp.discreet, self.settings.discreet)
 
     # -- life cycle -------------------------------------------------------------
+    def get_default_screen(self) -> Screen:
+        """The first prompt is the bottom screen: composed before the first frame, as a
+        bare app's is (pushed from on_mount, a half-mounted screen was drawn first).
+        Everything after goes above it (:meth:`_replace_top`); it is emptied once used."""
+        return UnlockScreen() if vault_exists(self.vault_dir) else CreateScreen()
+
+    def _replace_top(self, screen: Screen) -> None:
+        """The screen above the first prompt: the section, a later unlock prompt."""
+        if len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            for field in self.screen_stack[0].query(Input):
+                field.value = ""  # no passphrase left behind in the first prompt's fields
+            self.push_screen(screen)
+
     def on_mount(self) -> None:
-        self.push_screen(UnlockScreen() if vault_exists(self.vault_dir) else CreateScreen())
         # While the officer types, load the vault's heavy modules (SQLCipher,
         # SQLAlchemy, the models) in the background: after the prompt is drawn.
         self.call_after_refresh(self.set_timer, WARM_UP_AFTER_SECONDS, self._warm_up)  # never before the first paint
@@ -359,7 +375,7 @@ class HrdApp(KeysInOrder):
 
     def _created(self, opened: Vault, code: str) -> None:
         self.vault = opened
-        self.switch_screen(RecoveryCodeScreen(code))
+        self._replace_top(RecoveryCodeScreen(code))
 
     def recovery_code_confirmed(self) -> None:
         self._enter(self.section)
@@ -412,6 +428,7 @@ class HrdApp(KeysInOrder):
         from hrd_tui.screens.places import put_back, rebuild
 
         back = 0
+        self._restoring = True
         try:
             for entry in entries:
                 screen = rebuild(entry) if isinstance(entry, dict) else None
@@ -422,8 +439,10 @@ class HrdApp(KeysInOrder):
                 back += 1
         finally:
             self.call_later(self.release_keys)
+            self._restoring = False
         if back:
             self.say_recovered("Back where you were.")
+        self.call_later(self._recovered_notice)  # after the fields' own put-backs (queued above)
 
     def _offer_stale_exports(self) -> None:
         """Plain-text exports left in the export folder for more than a day: offered
@@ -478,7 +497,7 @@ class HrdApp(KeysInOrder):
         if isinstance(current, SectionScreen) and current.section.name == section:
             return  # already there (and a second screen with the same id would clash)
         factory = self.screen_factories.get(section, SectionScreen)
-        self.switch_screen(factory(SECTION_BY_NAME[section]))
+        self._replace_top(factory(SECTION_BY_NAME[section]))
 
     @contextmanager
     def session(self, what: str = "saving to the vault") -> Iterator[Session]:
@@ -518,9 +537,10 @@ class HrdApp(KeysInOrder):
             self.unsaved_drafts -= keys
 
     def say_recovered(self, what: str = "Unsaved text from before was put back.") -> None:
-        """One short notice after an unlock or a restart, however many fields and screens came back."""
-        if not self._recovered_notices:
-            self.set_timer(0.2, self._recovered_notice)
+        """One short notice after an unlock or a restart, however many fields and screens came
+        back: said once the screens being rebuilt are all up, or after this refresh."""
+        if not self._recovered_notices and not self._restoring:
+            self.call_after_refresh(self._recovered_notice)
         if what not in self._recovered_notices:
             self._recovered_notices.append(what)
 
@@ -581,7 +601,10 @@ class HrdApp(KeysInOrder):
                 self.pop_screen()  # screens save their place as they go (ScreenSuspend)
         finally:
             self.close_vault()
-        self.switch_screen(UnlockScreen())
+        if isinstance(self.screen_stack[0], UnlockScreen):
+            self.pop_screen()  # back to the first prompt, emptied when it shows again
+        else:
+            self._replace_top(UnlockScreen())  # over the create prompt a new vault began with
         self.clear_notifications()  # a toast may quote data
         self.sub_title = ""
 

@@ -38,7 +38,8 @@ class UnlockScreen(Screen[None]):
             yield Static("hrd-tui: the vault is locked", id="unlock-title", markup=False)
             yield Static("Passphrase", id="unlock-prompt", markup=False)
             yield Input(password=True, id="secret", placeholder="type, then Enter")
-            yield LoadingIndicator(id="unlock-busy")
+            # No LoadingIndicator: it redraws 16 times a second even while hidden; the
+            # status line says "Deriving the key..." in words instead.
             yield Static("", id="unlock-status", markup=False)
             yield Static("", id="unlock-attempts", markup=False)
         yield Footer()
@@ -47,6 +48,19 @@ class UnlockScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.show_attempts_left()
+
+    def on_screen_resume(self) -> None:
+        """Shown again after a lock (it is the app's bottom screen): as new, field emptied."""
+        if not self.is_mounted or self.wiped:
+            return
+        self.recovery = False
+        self.query_one("#unlock-prompt", Static).update("Passphrase")
+        field = self.query_one("#secret", Input)
+        field.password = True
+        self.busy(False, "")
+        field.value = ""
+        self.show_attempts_left()
+        self.set_focus(field)
 
     @property
     def vault_dir(self) -> Path | None:
@@ -72,7 +86,6 @@ class UnlockScreen(Screen[None]):
         field = self.query_one("#secret", Input)
         field.value = ""
         field.display = False
-        self.query_one("#unlock-busy").display = False
         self.query_one("#unlock-attempts", Static).display = False
         self.query_one("#unlock-status", Static).update(message or wipe.WIPED_MESSAGE)
 
@@ -91,7 +104,6 @@ class UnlockScreen(Screen[None]):
     def busy(self, on_: bool, message: str = "") -> None:
         field = self.query_one("#secret", Input)
         field.disabled = on_
-        self.query_one("#unlock-busy").display = on_
         self.query_one("#unlock-status", Static).update(message)
 
     def failed(self, message: str) -> None:

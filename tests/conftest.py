@@ -133,6 +133,10 @@ async def unlock(app, pilot, passphrase: str = PASSPHRASE) -> None:  # type: ign
     (the unlock worker done, the section drawn). Cursors stop blinking for snapshots."""
     from textual.widgets import Input
 
+    for _ in range(100):  # the first prompt is the bottom screen: composed in the app's first turns
+        if app.screen.query("#secret"):
+            break
+        await pilot.pause()
     for field in app.screen.query(Input):
         field.cursor_blink = False
     app.screen.query_one("#secret", Input).value = passphrase

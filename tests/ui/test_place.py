@@ -64,7 +64,7 @@ async def test_a_lock_inside_a_case_form_comes_back_to_the_form_text_and_focus(v
         focused = app.focused.id
         await pilot.press("ctrl+l")
         await pilot.pause()
-        assert app.locked and stack(app) == ["UnlockScreen"]
+        assert app.locked and [type(s).__name__ for s in app.screen_stack] == ["UnlockScreen"]
         await back_from_unlock(app, pilot)
         assert stack(app) == ["ThreatsScreen", "CaseScreen", "ActionModal"]
         assert app.screen.query_one("#field-title", Input).value == "Call the lawyer"
@@ -133,3 +133,20 @@ def test_a_placed_screen_is_rebuilt_from_its_own_arguments() -> None:
     screen = rebuild({"screen": "hrd_tui.screens.threats:CaseScreen", "args": ["abc"], "kwargs": {}})
     assert isinstance(screen, CaseScreen) and screen._place_args == (["abc"], {})
     assert not isinstance(screen, ThreatsScreen)
+
+
+async def test_the_first_prompt_under_the_section_keeps_no_passphrase(vault: Path, tmp_path: Path) -> None:
+    """The unlock prompt is the app's bottom screen (drawn whole in the first frame): once
+    the vault is open its field is emptied, and a lock shows it again empty."""
+    from hrd_tui.screens.unlock import UnlockScreen
+
+    app = new_app(vault, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        bottom = app.screen_stack[0]
+        assert isinstance(bottom, UnlockScreen) and len(app.screen_stack) == 2
+        assert bottom.query_one("#secret", Input).value == ""
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert app.screen is bottom and app.focused is bottom.query_one("#secret", Input)
+        assert bottom.query_one("#secret", Input).value == "" and not bottom.query_one("#secret", Input).disabled

@@ -88,7 +88,7 @@ async def test_unlock_navigate_lock_and_come_back_to_the_same_section(existing: 
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert app.locked and isinstance(app.screen, UnlockScreen)
-        assert len(app.screen_stack) == 2 and not app._notifications
+        assert len(app.screen_stack) == 1 and not app._notifications  # the prompt alone: no screen with data
         assert app.vault is None and app.sub_title == ""
         await pilot.press("c")  # keys that need the vault do nothing while locked
         assert isinstance(app.screen, UnlockScreen)
