@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -127,6 +128,18 @@ LAST_HEARING_KEY = "quick-note:hearing"
 NOTE_DRAFT_PREFIX = "note:"
 #: The draft key that keeps where the officer was: the section and the screens above it (JSON).
 PLACE_KEY = "app:place"
+
+
+def osc52(text: str, *, tmux_passthrough: bool = False) -> str:
+    """The OSC 52 sequence that puts ``text`` on the officer's clipboard (empty: clears it).
+    Through tmux's passthrough, tmux hands it to the outer terminal without keeping its own
+    copy in a paste buffer (a plain OSC 52 with ``set-clipboard on`` leaves one there)."""
+    import base64
+
+    sequence = f"\x1b]52;c;{base64.b64encode(text.encode('utf-8')).decode('ascii')}\a"
+    if tmux_passthrough:
+        return "\x1bPtmux;" + sequence.replace("\x1b", "\x1b\x1b") + "\x1b\\"
+    return sequence
 
 
 def _terminal_gone() -> bool:
@@ -277,8 +290,30 @@ class HrdApp(KeysInOrder):
         if self._clipboard_timer is not None:
             self._clipboard_timer.stop()
         self._clipboard_timer = self.set_timer(self.clipboard_clear_seconds, self.clear_clipboard)
-        self.notify(f"{what} copied to your terminal's clipboard; it is cleared in {self.clipboard_clear_seconds:.0f} s.",
-                    markup=False)
+        kept_by_tmux = bool(os.environ.get("TMUX")) and not self._tmux_passthrough
+        self.notify(f"{what} copied to your terminal's clipboard; it is cleared in {self.clipboard_clear_seconds:.0f} s."
+                    + (" tmux keeps a copy in its paste buffers that this cannot clear: set allow-passthrough on"
+                       " in tmux (see README)." if kept_by_tmux else ""), markup=False, timeout=8)
+
+    @cached_property
+    def _tmux_passthrough(self) -> bool:
+        """Inside tmux with ``allow-passthrough`` on, the copy goes straight to the officer's
+        terminal; otherwise tmux keeps it in a paste buffer, out of the app's reach."""
+        if not os.environ.get("TMUX"):
+            return False
+        import subprocess
+
+        try:
+            shown = subprocess.run(["tmux", "show-options", "-gv", "allow-passthrough"], capture_output=True,
+                                   text=True, timeout=1.0).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return False
+        return shown in ("on", "all")
+
+    def copy_to_clipboard(self, text: str) -> None:
+        self._clipboard = text
+        if self._driver is not None:
+            self._driver.write(osc52(text, tmux_passthrough=self._tmux_passthrough))
 
     def clear_clipboard(self) -> None:
         """Overwrite what we copied (an empty OSC 52 payload); also done at lock and exit."""
@@ -297,6 +332,10 @@ class HrdApp(KeysInOrder):
         Textual would print the traceback with its local variables: names and
         notes among them. (Mirrors Textual 8.2's own handler; textual is pinned.)
         """
+        try:
+            self.save_drafts_now()  # what is typed, and where: back at the next unlock
+        except Exception:  # noqa: BLE001 - the error may have broken a screen; the vault closes anyway
+            pass
         try:
             self.close_vault()
         except Exception:  # noqa: BLE001 - closing is best effort here

@@ -150,3 +150,25 @@ async def test_the_first_prompt_under_the_section_keeps_no_passphrase(vault: Pat
         await pilot.pause()
         assert app.screen is bottom and app.focused is bottom.query_one("#secret", Input)
         assert bottom.query_one("#secret", Input).value == "" and not bottom.query_one("#secret", Input).disabled
+
+
+async def test_an_unexpected_error_saves_what_is_typed_before_the_vault_closes(vault: Path, tmp_path: Path) -> None:
+    """A crash inside the app (not a killed process): the handler saves drafts and the
+    place before it closes the vault, so the next unlock has them."""
+    first = new_app(vault, tmp_path)
+
+    def boom() -> None:
+        raise RuntimeError("a bug")
+
+    with pytest.raises(RuntimeError):
+        async with first.run_test(size=(80, 24)) as pilot:
+            await into_an_action_form(first, pilot)
+            first.unsaved_drafts.clear()  # nothing left for a timer: only the handler can save it
+            first.call_later(boom)
+            await pilot.pause()
+    assert first.vault is None
+    again = new_app(vault, tmp_path)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await back_from_unlock(again, pilot)
+        assert stack(again) == ["ThreatsScreen", "CaseScreen", "ActionModal"]
+        assert again.screen.query_one("#field-title", Input).value == "Call the lawyer"
