@@ -109,7 +109,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import ForeignKeyConstraint, UniqueConstraint
 from sqlmodel import Session, SQLModel, col, select
 
-from hrd_tui import keyslots, migrations
+from hrd_tui import keyslots, limits, migrations
 from hrd_tui.errors import HrdError, UnlockFailed, ValidationError, from_os_error
 from hrd_tui.keyslots import KdfParams
 from hrd_tui.models import (
@@ -155,8 +155,15 @@ SALT_BYTES = 16
 NONCE_BYTES = 12
 TAG_BYTES = 16
 MAX_HEADER_BYTES = 4096
-MAX_DOCUMENT_BYTES = 1 << 30  # decompressed; a bigger document is refused, not inflated
-MAX_FILE_BYTES = 1 << 32
+#: Limits checked before anything is parsed (SECURITY.md, requirement 18). The
+#: document is inflated in pieces and refused once past MAX_DOCUMENT_BYTES (a zlib
+#: bomb never grows further); its nesting and its number of objects are counted
+#: from its brackets before json sees it (json recurses: deep nesting would crash it).
+MAX_DOCUMENT_BYTES = 256 << 20
+MAX_FILE_BYTES = MAX_DOCUMENT_BYTES + (1 << 20)  # compressed and sealed: never much more than the document
+MAX_DEPTH = 32  # a document is 3 deep (document, table, record), 5 with a list in a field
+MAX_RECORDS = 2_000_000  # objects: records, and any object inside one
+HEADER_DEPTH = 4
 HKDF_INFO = b"hrd-tui/bundle/v1"
 
 PASSPHRASE_ALPHABET = keyslots.RECOVERY_ALPHABET  # Crockford base32: no I, L, O, U
@@ -313,10 +320,10 @@ def _parse_header(data: bytes) -> tuple[_Header, int]:
             raise _truncated(f"{len(data)} bytes, cut inside its header")
         raise BundleError(_DAMAGED)
     line = data[len(MAGIC) : end]
-    try:
-        obj = json.loads(line.decode("ascii"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BundleError(_DAMAGED) from exc
+    if not line.isascii():
+        raise BundleError(_DAMAGED)
+    obj = limits.load_json(line, max_depth=HEADER_DEPTH, max_records=None, too_deep=lambda _n: BundleError(_DAMAGED),
+                           too_many=lambda _n: BundleError(_DAMAGED), damaged=lambda: BundleError(_DAMAGED))
     if not isinstance(obj, dict) or obj.get("format") != BUNDLE_FORMAT:
         raise BundleError("This file is not an hrd-tui bundle.")
     version = obj.get("version")
@@ -346,7 +353,7 @@ def _parse_header(data: bytes) -> tuple[_Header, int]:
 def open_sealed(data: bytes, passphrase: str) -> dict[str, Any]:
     """The document inside bundle bytes; every failure is one clear error."""
     header, start = _parse_header(data)
-    body = data[start:]
+    body = memoryview(data)[start:]  # not a copy
     if len(body) < header.length:
         raise _truncated(f"{len(body)} of its {header.length} encrypted bytes are there")
     if len(body) > header.length:
@@ -356,17 +363,21 @@ def open_sealed(data: bytes, passphrase: str) -> dict[str, Any]:
         plain = AESGCM(key).decrypt(header.nonce, body, data[:start])
     except InvalidTag:
         raise BundleUnlockFailed() from None
-    inflater = zlib.decompressobj()
-    try:
-        raw = inflater.decompress(plain, MAX_DOCUMENT_BYTES + 1)
-    except zlib.error as exc:
-        raise BundleError("The bundle is damaged: its content does not decompress.") from exc
-    if len(raw) > MAX_DOCUMENT_BYTES or inflater.unconsumed_tail or not inflater.eof:
-        raise BundleError("The bundle's content is too large or incomplete; refusing it.")
-    try:
-        document = json.loads(raw.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BundleError("The bundle is damaged: its content is not a handover document.") from exc
+    raw = limits.inflate(
+        plain, MAX_DOCUMENT_BYTES,
+        too_large=lambda: BundleError(
+            f"The bundle's content is too large (over {MAX_DOCUMENT_BYTES >> 20} MiB once decompressed); refusing it "
+            "(hand over a selection instead of the whole vault)."),
+        damaged=lambda: BundleError("The bundle is damaged: its content does not decompress."),
+    )
+    del plain
+    document = limits.load_json(
+        raw, max_depth=MAX_DEPTH, max_records=MAX_RECORDS,
+        too_deep=lambda n: BundleError(f"The bundle's content nests deeper than {n} levels: it is not a "
+                                       "handover document; refusing it."),
+        too_many=lambda n: BundleError(f"The bundle holds more than {n:,} records; refusing it."),
+        damaged=lambda: BundleError("The bundle is damaged: its content is not a handover document."),
+    )
     if not isinstance(document, dict):
         raise BundleError("The bundle is damaged: its content is not a handover document.")
     return document
