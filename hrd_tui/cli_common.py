@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import math
 import sys
 from typing import TYPE_CHECKING
 
@@ -101,8 +102,8 @@ def open_vault(args: argparse.Namespace, *, readonly: bool, secret: Secret | Non
     vault.read_header(vault_dir)
     secret = secret or unlock_secret(args)
     delay = vault.unlock_delay(vault_dir)
-    if delay:
-        err(f"too many failed attempts: waiting {delay:.0f} s before trying.")
+    if delay >= 1:  # never "waiting 0 s": a shorter wait passes unannounced
+        err(f"too many failed attempts: waiting {math.ceil(delay)} s before trying.")
     opened = vault.unlock(vault_dir, secret, readonly=readonly)
     for warning in opened.warnings:
         err(f"warning: {warning}")

@@ -153,17 +153,19 @@ def unlock_delay(vault_dir: Path) -> float:
 def _failed_unlock(vault_dir: Path) -> HrdError:
     """Count a failed unlock; the error to raise (after the wipe, when the setting says so)."""
     state = wipe_mod.record_failure(vault_dir)
+    if state.problem is not None:  # a setting that is not authentic never wipes: it is reported
+        return UnlockFailed(f"{UnlockFailed.MESSAGE} " + wipe_mod.NOT_AUTHENTIC.format(name=wipe_mod.FAILURES_NAME, why=state.problem))
     if state.wipe_after is None:
         return UnlockFailed()
-    left = state.wipe_after - state.count
+    left = state.wipe_after - state.counted
     if left > 0:
         return UnlockFailed(f"{UnlockFailed.MESSAGE} {wipe_mod.attempts_left_text(left)}")
     try:
         wipe_mod.wipe(vault_dir)  # no lock, no wait: the setting is an order
     except HrdError as exc:
-        return HrdError(f"Could not unlock; {state.count} failures in a row, so the vault was to be wiped, but: {exc}")
+        return HrdError(f"Could not unlock; {state.counted} failures in a row, so the vault was to be wiped, but: {exc}")
     return VaultWiped(
-        f"Could not unlock, and that was failure {state.count} in a row: as set, this vault has been wiped "
+        f"Could not unlock, and that was failure {state.counted} in a row: as set, this vault has been wiped "
         "(key slots destroyed, files removed). Nothing can open it any more."
     )
 
@@ -340,7 +342,7 @@ class Vault:
     def set_wipe_after(self, limit: int | None) -> str:
         """Wipe after ``limit`` (3-20) failed unlocks in a row, or never (None). Returns the text to show."""
         self._writable("change the wipe setting")
-        return wipe_mod.set_wipe_after(self.dir, limit)
+        return wipe_mod.set_wipe_after(self.dir, limit, bytes(self._data_key))  # the key signs the setting
 
     def header_bytes(self) -> bytes:
         return self.header.to_bytes(bytes(self._data_key))
@@ -487,15 +489,19 @@ def unlock(vault_dir: Path, secret: Secret, *, readonly: bool = False, wait: boo
         raise VaultDamaged(f"The vault database {db_path(vault_dir)} is missing; restore it from a backup.")
     lock = None if readonly else WriterLock(vault_dir)
     try:
-        delay = unlock_delay(vault_dir)
-        if delay and wait:
-            time.sleep(delay)
-        binding_secret = _binding_secret(header, secret)
-        try:
-            data_key = keyslots.open_slot(header, body, mac, secret.kind, secret.material(), binding_secret)
-        except UnlockFailed:
-            raise _failed_unlock(vault_dir) from None
-        _reset_failures(vault_dir)
+        # One attempt at a time (wipe.attempt_lock): the delay, the key derivation and
+        # the count of its result, so that parallel guesses all wait and all count.
+        with wipe_mod.attempt_lock(vault_dir):
+            header, body, mac = read_header(vault_dir)  # again: a parallel attempt may have wiped it
+            delay = unlock_delay(vault_dir)
+            if delay and wait:
+                time.sleep(delay)
+            binding_secret = _binding_secret(header, secret)
+            try:
+                data_key = keyslots.open_slot(header, body, mac, secret.kind, secret.material(), binding_secret)
+            except UnlockFailed:
+                raise _failed_unlock(vault_dir) from None
+            warnings += wipe_mod.confirm_after_unlock(vault_dir, data_key)
         store = Store(db_path(vault_dir), keyslots.database_key(data_key), readonly=readonly)
         vault = Vault(vault_dir, header, store, bytearray(data_key), lock, warnings)
         try:

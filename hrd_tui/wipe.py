@@ -22,6 +22,46 @@ secret), with the optional setting that wipes the vault after N failures in a
 row. This module is light (no database import) so that the unlock screen can
 show the attempts left.
 
+Attempts are serialised, and the wipe setting is signed (issue 15, an
+attacker's pass; SECURITY.md requirement 19):
+
+* ``attempt_lock``: every unlock attempt holds ``flock`` on ``unlock.lock`` in
+  the vault folder from the delay check through the key derivation to the
+  recording of its result. A parallel attempt waits for it, then runs with the
+  delay and the count the earlier ones left: N parallel guesses count N, and
+  with "wipe after 3" the third wipes the vault and the ones still waiting
+  find nothing left to try (they are never evaluated).
+* The setting is *signed*: turning it on (on an unlocked vault) writes
+  ``{"vault_id", "wipe_after", "nonce", "pub", "sig"}``, an Ed25519 signature
+  by a key derived from the data key (HKDF, its own label) over the vault id,
+  N and a fresh nonce. A failed unlock does not know the data key, but it can
+  check the signature against the public key in the file and the vault id
+  against ``vault.hdr``; a successful unlock also checks that the public key
+  is this vault's own. A setting that fails a check, is unsigned (written by
+  an older hrd-tui, or planted, such as ``{"count":2,"last":0,"wipe_after":3}``)
+  or belongs to another vault is *never* acted on: it is reported (the failed
+  unlock's message says so, and a successful unlock warns and removes it).
+  Setting it again on the unlocked vault signs it.
+* The counter cannot be signed: it must be raised before the result of the
+  key derivation is known. It is bound to the setting instead: it carries the
+  nonce of the setting it counts against (``for``), and every successful
+  unlock re-signs the setting with a new nonce. A count written for another
+  nonce (planted, copied from a backup or another vault, left from before)
+  adds to the delay only; the wipe counts only failures recorded, under the
+  lock, against the signed setting in force.
+
+What this cannot do, said plainly: at a failed unlock the process knows
+nothing an attacker who can read and write the vault folder does not know
+(the typed guess aside), so no file there can be proven genuine at that moment.
+Such a person who also knows this format can write their own key pair and
+signature (caught only at the next successful unlock) or raise the count next
+to a genuine setting. That person can equally delete ``vault.hdr``: write
+access to the vault folder is already the power to destroy it. What the
+design does guarantee is that a file not written by hrd-tui for this vault
+and this setting (a plant of the old format, a copy from another vault or a
+backup, an edited N) never wipes anything, and that guessing in parallel
+gains no attempt.
+
 What a wipe cannot reach: copies made elsewhere (``hrd-tui backup DEST``,
 disk images, snapshots, cloud sync), blocks an SSD or a copy-on-write
 filesystem keeps after an overwrite, and the memory of a process that still
@@ -37,6 +77,8 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,38 +107,162 @@ class VaultWiped(NoVault):
 
 # -- the failed-unlock counter and the wipe-after setting ----------------------------
 
+ATTEMPT_LOCK_NAME = "unlock.lock"
+SETTING_SIGNING_INFO = b"hrd-tui/wipe-after-setting/ed25519/v1"
+NOT_AUTHENTIC = (
+    "The wipe-after setting in {name} is not authentic ({why}); it was ignored: no wipe. "
+    "Set it again on the unlocked vault if you want it."
+)
+
+
 @dataclass(frozen=True)
 class FailureState:
     count: int = 0
     last: float = 0.0
+    #: N, only when the setting is signed, for this vault (see the module's docstring)
     wipe_after: int | None = None
+    #: failures recorded against that signed setting (what the wipe counts)
+    counted: int = 0
+    #: why a setting found in the file is not acted on (None: none found, or authentic)
+    problem: str | None = None
+    nonce: str | None = None
+    raw_setting: dict | None = field(default=None, compare=False, repr=False)
 
 
 def _valid_limit(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and WIPE_AFTER_MIN <= value <= WIPE_AFTER_MAX
 
 
+def _canonical(obj: object) -> bytes:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+
+
+def _setting_message(vault_id: str, limit: int, nonce: str) -> bytes:
+    return _canonical({"purpose": "hrd-tui wipe-after", "vault_id": vault_id, "wipe_after": limit, "nonce": nonce})
+
+
+def _signing_key(data_key: bytes):  # -> Ed25519PrivateKey (imported late: this module stays light)
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    seed = bytearray(HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=SETTING_SIGNING_INFO).derive(bytes(data_key)))
+    try:
+        return Ed25519PrivateKey.from_private_bytes(bytes(seed))
+    finally:
+        seed[:] = bytes(len(seed))
+
+
+def _public_hex(private) -> str:
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    return private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
+
+
+def sign_setting(vault_id: str, limit: int, data_key: bytes) -> dict:
+    """The signed setting, with a fresh nonce (only an unlocked vault has ``data_key``)."""
+    private = _signing_key(data_key)
+    nonce = os.urandom(16).hex()
+    return {"vault_id": vault_id, "wipe_after": limit, "nonce": nonce, "pub": _public_hex(private),
+            "sig": private.sign(_setting_message(vault_id, limit, nonce)).hex()}
+
+
+def header_vault_id(vault_dir: Path) -> str | None:
+    """The vault id in ``vault.hdr``, read as plain JSON (no secret, no crypto import)."""
+    try:
+        vault_id = json.loads((vault_dir / HEADER_NAME).read_bytes().split(b"\n", 1)[0])["vault_id"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return vault_id if isinstance(vault_id, str) else None
+
+
+def _setting_problem(setting: object, vault_id: str | None) -> str | None:
+    """None when ``setting`` is signed and for ``vault_id``; else why it is not acted on."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    if not isinstance(setting, dict) or set(setting) != {"vault_id", "wipe_after", "nonce", "pub", "sig"}:
+        return "not signed"
+    limit, nonce = setting["wipe_after"], setting["nonce"]
+    if not _valid_limit(limit) or not isinstance(nonce, str) or not re.fullmatch(r"[0-9a-f]{32}", nonce):
+        return "malformed"
+    if vault_id is None or setting["vault_id"] != vault_id:
+        return "written for another vault"
+    try:
+        Ed25519PublicKey.from_public_bytes(bytes.fromhex(setting["pub"])).verify(
+            bytes.fromhex(setting["sig"]), _setting_message(vault_id, limit, nonce))
+    except (InvalidSignature, ValueError, TypeError):
+        return "its signature does not verify"
+    return None
+
+
 def read_failures(vault_dir: Path) -> FailureState:
+    """The count (for the delay, whatever wrote it) and the setting, acted on only when authentic."""
     try:
         data = json.loads((vault_dir / FAILURES_NAME).read_text("ascii"))
         count, last = int(data["count"]), float(data["last"])
     except (OSError, ValueError, KeyError, TypeError):
         return FailureState()
-    limit = data.get("wipe_after")
-    return FailureState(max(count, 0), last, limit if _valid_limit(limit) else None)
+    count = max(count, 0)
+    if "setting" not in data and "wipe_after" not in data:
+        return FailureState(count, last)
+    setting = data.get("setting", {"wipe_after": data.get("wipe_after")})  # the old, unsigned format too
+    problem = _setting_problem(setting, header_vault_id(vault_dir))
+    if problem is not None:
+        return FailureState(count, last, problem=problem, raw_setting=setting if isinstance(setting, dict) else None)
+    counted = data.get("counted", 0)
+    if data.get("for") != setting["nonce"] or not isinstance(counted, int) or isinstance(counted, bool):
+        counted = 0  # counted against another setting (or planted): delay only
+    return FailureState(count, last, setting["wipe_after"], max(0, min(counted, count)), None, setting["nonce"], setting)
 
 
 def _write_failures(vault_dir: Path, state: FailureState) -> None:
     data: dict[str, object] = {"count": state.count, "last": state.last}
-    if state.wipe_after is not None:
-        data["wipe_after"] = state.wipe_after
+    if state.raw_setting is not None:  # one that is not authentic is kept, to be reported until an unlock removes it
+        data["setting"] = state.raw_setting
+        if state.problem is None:
+            data.update(counted=state.counted, **{"for": state.nonce})
     atomic_write(vault_dir / FAILURES_NAME, json.dumps(data).encode())
 
 
+@contextmanager
+def attempt_lock(vault_dir: Path) -> Iterator[None]:
+    """Hold the unlock-attempt lock (waits for a parallel attempt: never skips the count).
+
+    Raises NoVault when the folder is gone (a parallel attempt wiped it).
+    """
+    path = Path(vault_dir) / ATTEMPT_LOCK_NAME
+    while True:
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        except FileNotFoundError:
+            raise NoVault(f"No vault at {vault_dir}.") from None
+        except OSError as exc:
+            raise from_os_error(exc, "opening the unlock lock") from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                same = os.stat(path, follow_symlinks=False).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                same = False  # removed by a wipe while we waited
+            if same or not path.parent.exists():
+                break
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)  # a stale lock file: lock the one now in place
+    try:
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
 def record_failure(vault_dir: Path) -> FailureState:
-    """Count one more failed unlock; returns the new state (counted even if the disk is full)."""
+    """Count one more failed unlock (call it under ``attempt_lock``); returns the new state
+    (counted even if the disk is full)."""
     old = read_failures(vault_dir)
-    state = FailureState(old.count + 1, time.time(), old.wipe_after)
+    counted = old.counted + 1 if old.wipe_after is not None else 0
+    state = FailureState(old.count + 1, time.time(), old.wipe_after, counted, old.problem, old.nonce, old.raw_setting)
     try:
         _write_failures(vault_dir, state)
     except HrdError:
@@ -104,46 +270,78 @@ def record_failure(vault_dir: Path) -> FailureState:
     return state
 
 
+def confirm_after_unlock(vault_dir: Path, data_key: bytes) -> list[str]:
+    """After a successful unlock (the data key known): the count starts again; a signed
+    setting is checked against this vault's own key and signed anew with a new nonce
+    (which ends any count written for the old one); one that is not authentic is
+    removed. Returns the warnings to show."""
+    state = read_failures(vault_dir)
+    vault_id = header_vault_id(vault_dir)
+    warnings: list[str] = []
+    problem = state.problem
+    if problem is None and state.raw_setting is not None and state.raw_setting.get("pub") != _public_hex(_signing_key(data_key)):
+        problem = "signed by a key that is not this vault's"
+    try:
+        if state.raw_setting is not None and problem is None and vault_id is not None:
+            fresh = sign_setting(vault_id, state.wipe_after, data_key)  # type: ignore[arg-type]
+            _write_failures(vault_dir, FailureState(0, 0.0, state.wipe_after, 0, None, fresh["nonce"], fresh))
+        elif state.count or state.last or problem is not None:
+            (vault_dir / FAILURES_NAME).unlink(missing_ok=True)
+    except (HrdError, OSError):
+        pass  # the unlock itself succeeded; the count is only advice for the delay
+    if problem is not None:
+        warnings.append(NOT_AUTHENTIC.format(name=FAILURES_NAME, why=problem).replace("; it was ignored", "; it was ignored and removed"))
+    return warnings
+
+
 def reset_failures(vault_dir: Path) -> None:
-    """After a successful unlock: the count starts again; the setting stays."""
+    """The count starts again; the setting stays as it is (use ``confirm_after_unlock`` after an unlock)."""
     state = read_failures(vault_dir)
     if state.wipe_after is None:
         (vault_dir / FAILURES_NAME).unlink(missing_ok=True)
     elif state.count or state.last:
-        _write_failures(vault_dir, FailureState(0, 0.0, state.wipe_after))
+        _write_failures(vault_dir, FailureState(0, 0.0, state.wipe_after, 0, None, state.nonce, state.raw_setting))
 
 
 def wipe_after(vault_dir: Path) -> int | None:
-    """N when the vault is wiped after N failed unlocks in a row; None when off."""
+    """N when the vault is wiped after N failed unlocks in a row (signed setting); None when off."""
     return read_failures(vault_dir).wipe_after
 
 
 def attempts_left(vault_dir: Path) -> int | None:
-    """Failed unlocks still allowed before the wipe; None when the setting is off."""
+    """Failed unlocks still allowed before the wipe; None when the setting is off (or not authentic)."""
     state = read_failures(vault_dir)
-    return None if state.wipe_after is None else max(0, state.wipe_after - state.count)
+    return None if state.wipe_after is None else max(0, state.wipe_after - state.counted)
 
 
 def attempts_left_text(left: int) -> str:
     return f"{left} attempt{'s' if left != 1 else ''} left before this vault is wiped."
 
 
-def set_wipe_after(vault_dir: Path, limit: int | None) -> str:
+def set_wipe_after(vault_dir: Path, limit: int | None, data_key: bytes | None = None) -> str:
     """Turn the setting on (``limit`` from 3 to 20) or off (None); returns the text to show.
 
-    Call it on an unlocked vault only (``Vault.set_wipe_after`` checks that).
+    Call it on an unlocked vault only (``Vault.set_wipe_after`` checks that and
+    passes the data key, which signs the setting).
     """
     if limit is not None and not _valid_limit(limit):
         raise ValidationError({"wipe_after": f"a whole number from {WIPE_AFTER_MIN} to {WIPE_AFTER_MAX}, or off"})
+    if limit is not None and data_key is None:
+        raise HrdError("The wipe setting is signed with the vault's key: set it on an unlocked vault.")
     state = read_failures(vault_dir)
-    new = FailureState(state.count, state.last, limit)
+    vault_id = header_vault_id(vault_dir)
+    if limit is not None and vault_id is None:
+        raise HrdError("The vault header cannot be read; the wipe setting was not changed.")
     if limit is None and not state.count:
         try:
             (vault_dir / FAILURES_NAME).unlink(missing_ok=True)
         except OSError as exc:
             raise from_os_error(exc, "changing the wipe setting") from exc
+    elif limit is None:
+        _write_failures(vault_dir, FailureState(state.count, state.last))
     else:
-        _write_failures(vault_dir, new)
+        setting = sign_setting(vault_id, limit, data_key)  # type: ignore[arg-type]
+        _write_failures(vault_dir, FailureState(state.count, state.last, limit, 0, None, setting["nonce"], setting))
     if limit is None:
         return "Wipe after failed unlocks is off: wrong passphrases only make the next try wait."
     return (
@@ -151,7 +349,7 @@ def set_wipe_after(vault_dir: Path, limit: int | None) -> str:
         "this vault for good (its key slots first, then every file), with no way back. Anyone at this keyboard "
         "can trigger it, you too when tired or in a hurry; a backup kept elsewhere is then the only copy. "
         "It does not protect a copy of the vault taken from this disk, and someone able to change files in "
-        "the vault folder can turn it off."
+        "the vault folder can turn it off (a setting that is not signed by this vault's key never wipes)."
     )
 
 
@@ -373,7 +571,7 @@ def _remove(report: WipeReport, path: Path) -> None:
 
 
 def _ours(name: str) -> bool:
-    known = {DB_NAME, *(DB_NAME + s for s in DB_SIDECARS), LOCK_NAME, FAILURES_NAME, BACKUPS_NAME, WIPED_MARKER, HEADER_NAME}
+    known = {DB_NAME, *(DB_NAME + s for s in DB_SIDECARS), LOCK_NAME, ATTEMPT_LOCK_NAME, FAILURES_NAME, BACKUPS_NAME, WIPED_MARKER, HEADER_NAME}
     temps = (f".{HEADER_NAME}.tmp-", f".{FAILURES_NAME}.tmp-", f".{DB_NAME}")
     return name in known or name.startswith(temps)
 
