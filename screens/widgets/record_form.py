@@ -138,8 +138,10 @@ class RecordForm(VerticalScroll):
         return widget.value
 
     def snapshot(self) -> dict[str, Any]:
-        """What the officer changed, field by field, as typed (kept across a lock or a restart)."""
-        return {name: self.raw(name) for name in self.changed_names()}
+        """What the officer changed, field by field, as typed (kept across a lock or a restart).
+        Asked for at any moment (the 2-second save), so a form still composing gives what it has."""
+        composed = [s.name for s in self.specs if self.query(f"#field-{s.name}")]
+        return {name: value for name in composed if (value := self.raw(name)) != self.initial[name]}
 
     def restore(self, raw: Mapping[str, Any]) -> None:
         """Put back a snapshot: each field as it was typed or chosen."""

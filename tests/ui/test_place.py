@@ -172,3 +172,19 @@ async def test_an_unexpected_error_saves_what_is_typed_before_the_vault_closes(v
         await back_from_unlock(again, pilot)
         assert stack(again) == ["ThreatsScreen", "CaseScreen", "ActionModal"]
         assert again.screen.query_one("#field-title", Input).value == "Call the lawyer"
+
+
+async def test_the_place_is_taken_safely_while_a_form_is_still_composing(vault: Path, tmp_path: Path) -> None:
+    """The 2-second save can fire between a form's push and its fields' mount."""
+    from hrd_tui.screens.case_forms import CaseFormScreen
+
+    app = new_app(vault, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        app.push_screen(CaseFormScreen(None))
+        place = app._place_now()  # no await: the form has not composed its fields yet
+        assert '"hrd_tui.screens.case_forms:CaseFormScreen"' in place
+        await pilot.pause()
+        app.screen.query_one("#field-title", Input).value = "Half a title"
+        await app.screen.query_one("#field-summary").remove()  # as if not yet composed
+        assert '"title": "Half a title"' in app._place_now()
