@@ -56,7 +56,9 @@ def test_bench_runs_quick_and_prints_its_figures(name: str, tmp_path: Path) -> N
     # As a user runs it: `python bench/NAME.py`, from elsewhere than the checkout so the
     # installed package is imported (as in CI), and with the real KDF unless the script
     # itself chooses the test KDF.
-    env = {key: value for key, value in os.environ.items() if key not in ("HRD_TUI_TEST_KDF", "PYTHONPATH")}
+    # Nor the tests' frozen clock: a bench builds its data on the real one.
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("HRD_TUI_TEST_KDF", "HRD_TUI_TEST_NOW", "PYTHONPATH")}
     result = subprocess.run([sys.executable, str(BENCH / f"{name}.py"), "--quick"], cwd=tmp_path, env=env,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
