@@ -38,6 +38,7 @@ from typing import Any, Literal
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
+from hrd_tui import limits
 from hrd_tui.errors import HrdError, UsageError, ValidationError, from_os_error
 from hrd_tui.models import Contact, ContactFocusArea
 from hrd_tui.services import base, contact_vcard, contacts, reference, search
@@ -61,6 +62,14 @@ DATE_FIELDS = ("last_contact_on", "next_follow_up_on")
 CHUNK = 500
 #: A cell may be as long as the longest field (notes: 1,000,000) and still be read, then refused by validation.
 CSV_FIELD_LIMIT = 4_000_000
+#: Limits checked before any parser sees the file (SECURITY.md, requirement 18): a crafted
+#: file is refused in one line (exit 11), never parsed into gigabytes of memory.
+MAX_FILE_BYTES = 64 << 20
+#: A physical line; a CSV cell or a vCard property (unfolded) as long as the longest field
+#: (notes: 1,000,000 characters), every character of it quoted, still fits.
+MAX_LINE_CHARS = CSV_FIELD_LIMIT
+MAX_PROPERTY_CHARS = CSV_FIELD_LIMIT
+MAX_RECORDS = 50_000
 TRUE_WORDS = frozenset({"true", "yes", "1"})
 FALSE_WORDS = frozenset({"false", "no", "0"})
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -189,11 +198,19 @@ def _shown(value: str, limit: int = 40) -> str:
 # -- reading -------------------------------------------------------------------
 
 def read_file(path: str | Path) -> str:
-    """A file's text, exactly (no newline translation); a byte-order mark is dropped."""
+    """A file's text, exactly (no newline translation); a byte-order mark is dropped.
+    A file over MAX_FILE_BYTES is refused before it is read."""
+    too_large = ContactFileError(f"{path} is too large to be a contact file (more than {MAX_FILE_BYTES >> 20} MiB); "
+                                 "nothing was read. Split it into smaller files.")
     try:
-        data = Path(path).read_bytes()
+        if Path(path).stat().st_size > MAX_FILE_BYTES:
+            raise too_large
+        with Path(path).open("rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)  # a file that grows, or a pipe, is cut at the limit too
     except OSError as exc:
         raise from_os_error(exc, f"reading {path}") from exc
+    if len(data) > MAX_FILE_BYTES:
+        raise too_large
     try:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
@@ -221,17 +238,35 @@ def parse(text: str, fmt: Format) -> ImportPlan:
     ContactFileError; row-level ones are collected. Duplicates and generated
     codenames come from :func:`match`."""
     text = text.removeprefix("\ufeff")
+    if fmt not in FORMATS:
+        raise UsageError(f"Unknown import format {fmt!r}: csv or vcard.")
+    check_limits(text, fmt)
     if fmt == "csv":
         return ImportPlan("csv", [_build_row(n, raw, notes, "row") for n, raw, notes in _csv_records(text)])
     if fmt == "vcard":
         rows = []
-        for n, raw, notes, problem in contact_vcard.records(text):
+        for n, raw, notes, problem in contact_vcard.records(text, MAX_PROPERTY_CHARS):
             if problem:
                 rows.append(ImportRow(n, {}, issues=[RowIssue(n, "card", problem, "card")]))
             else:
                 rows.append(_build_row(n, raw, notes, "card"))
         return ImportPlan("vcard", rows)
     raise UsageError(f"Unknown import format {fmt!r}: csv or vcard.")
+
+
+def check_limits(text: str, fmt: Format) -> None:
+    """Line length and number of records, before the CSV reader or vobject sees the text."""
+    line = limits.long_line(text, MAX_LINE_CHARS)
+    if line is not None:
+        raise ContactFileError(f"The file's line {line} is too long (more than {MAX_LINE_CHARS:,} characters): "
+                               "not a contact file this program reads; nothing was read.")
+    if fmt == "vcard" and contact_vcard.count_cards(text) > MAX_RECORDS:
+        raise _too_many()
+
+
+def _too_many() -> ContactFileError:
+    return ContactFileError(f"The file holds more than {MAX_RECORDS:,} contacts; nothing was read. "
+                            "Split it into smaller files.")
 
 
 def preview(session: Session, text: str, fmt: Format) -> ImportPlan:
@@ -264,6 +299,8 @@ def _csv_records(text: str) -> Iterator[tuple[int, dict[str, Any], list[str]]]:
             raise ContactFileError("The file needs a codename or a name column.")
         for cells in reader:
             number += 1
+            if number > MAX_RECORDS + 1:
+                raise _too_many()
             if not any(cells):
                 continue  # a blank line
             notes = []

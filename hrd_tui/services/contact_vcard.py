@@ -13,6 +13,12 @@ properties so that an export imports back unchanged:
 A codenames-only export writes the codename as FN (address books need a name);
 on import, an FN equal to the card's codename counts as no name. vCard text
 cannot hold a carriage return: one inside a field comes back as a line feed.
+
+Before vobject sees a card, its properties are unfolded one by one and only the
+ones read here are kept (KEPT): a PHOTO, LOGO, SOUND or KEY, or any property
+marked base64 or binary, is left out with a remark and never decoded, and a
+property longer than contact_io.MAX_PROPERTY_CHARS makes that card an error.
+contact_io checks the file's size, line lengths and number of cards first.
 """
 
 from __future__ import annotations
@@ -41,42 +47,108 @@ WHAT = {"email": "e-mail addresses", "tel": "phone numbers", "fn": "names (FN)",
         "org": "organisations (ORG)", "title": "titles", "adr": "addresses"}
 
 
-def _cards(text: str) -> Iterator[tuple[int, int, str | None]]:
-    """(card number, first line, the card's text, or None when it has no END:VCARD)."""
-    number, start, lines = 0, 0, None
+#: Properties read into a contact; every other one is left out before vobject sees the
+#: card (vobject would decode a 20 MB PHOTO, taking gigabytes; nothing here uses it).
+KEPT = frozenset({"begin", "end", "version", "fn", "n", "org", "title", "role", "note", "email", "tel", "adr", "lang",
+                  "categories", "x-hrd-focus", *X_FIELDS})
+#: Left out with a remark: binary data (pictures, sounds, keys) is never decoded.
+BINARY = frozenset({"photo", "logo", "sound", "key"})
+_NAME = re.compile(r"(?:[A-Za-z0-9-]+\.)?([A-Za-z0-9-]+)")
+_ENCODED = re.compile(r";[ \t]*(?:ENCODING[ \t]*=[ \t]*\"?(?:B|BASE64)\b|VALUE[ \t]*=[ \t]*\"?BINARY\b)", re.IGNORECASE)
+
+
+def count_cards(text: str) -> int:
+    return len(re.findall(r"^BEGIN[ \t]*:[ \t]*VCARD[ \t]*\r?$", text, re.IGNORECASE | re.MULTILINE))
+
+
+class _Card:
+    """One card's lines as they are read: unfolded properties kept or left out one by one."""
+
+    def __init__(self, number: int, start: int, first: str, max_property: int) -> None:
+        self.number, self.start, self.max_property = number, start, max_property
+        self.lines: list[str] = [first]
+        self.keep = True  # the current property is kept
+        self.size = 0  # characters of the current property
+        self.left_out: dict[str, None] = {}
+        self.too_long = False
+
+    def add(self, line: str) -> None:
+        if line[:1] in (" ", "\t"):  # a folded continuation of the current property
+            if self.keep:
+                self.size += len(line)
+                if self.size > self.max_property:
+                    self.too_long, self.keep = True, False
+                else:
+                    self.lines.append(line)
+            return
+        match = _NAME.match(line)
+        name = match.group(1).lower() if match else ""
+        head = line.split(":", 1)[0]
+        self.keep = name in KEPT and not _ENCODED.search(head)
+        if not self.keep:
+            if name in BINARY or _ENCODED.search(head):
+                self.left_out[name.upper()] = None
+            return
+        self.size = len(line)
+        if self.size > self.max_property:
+            self.too_long, self.keep = True, False
+            return
+        self.lines.append(line)
+
+    def text(self) -> str:
+        return "\r\n".join(self.lines) + "\r\n"
+
+    def notes(self) -> list[str]:
+        if not self.left_out:
+            return []
+        return [f"{', '.join(sorted(self.left_out))} left out: pictures, sounds, keys and other binary data are not imported"]
+
+
+def _cards(text: str, max_property: int) -> Iterator[tuple[_Card, bool]]:
+    """(the card, whether it has its END:VCARD), with only the properties that are read."""
+    card: _Card | None = None
+    number = 0
     for lineno, line in enumerate(_LINE_BREAK.split(text), start=1):
         if _BEGIN.fullmatch(line):
-            if lines is not None:
-                yield number, start, None
-            number, start, lines = number + 1, lineno, [line]
-        elif lines is not None:
-            lines.append(line)
+            if card is not None:
+                yield card, False
+            number += 1
+            card = _Card(number, lineno, line, max_property)
+        elif card is not None:
             if _END.fullmatch(line):
-                yield number, start, "\r\n".join(lines) + "\r\n"
-                lines = None
-    if lines is not None:
-        yield number, start, None
+                card.lines.append(line)
+                yield card, True
+                card = None
+            else:
+                card.add(line)
+    if card is not None:
+        yield card, False
 
 
-def records(text: str) -> Iterator[tuple[int, dict[str, Any], list[str], str | None]]:
+def records(text: str, max_property: int) -> Iterator[tuple[int, dict[str, Any], list[str], str | None]]:
     """(card number, raw fields by CSV column, remarks, problem) for every card."""
     import vobject
 
     from hrd_tui.services.contact_io import ContactFileError
 
     found = False
-    for number, start, card_text in _cards(text):
+    for card, complete in _cards(text, max_property):
         found = True
-        if card_text is None:
+        number, start = card.number, card.start
+        if not complete:
             yield number, {}, [], f"not a valid vCard (it starts on line {start}): END:VCARD is missing"
             continue
+        if card.too_long:
+            yield number, {}, [], (f"not imported (it starts on line {start}): a property is too long "
+                                   f"(more than {max_property:,} characters)")
+            continue
         try:
-            card = vobject.readOne(card_text)
-            raw, notes = _fields(card)
+            parsed = vobject.readOne(card.text())
+            raw, notes = _fields(parsed)
         except Exception:  # noqa: BLE001 - vobject raises many kinds; the card is reported, the rest go on
             yield number, {}, [], f"not a valid vCard (it starts on line {start}): a line could not be read"
             continue
-        yield number, raw, notes, None
+        yield number, raw, card.notes() + notes, None
     if not found:
         raise ContactFileError("Not a vCard file: no BEGIN:VCARD line.")
 
