@@ -18,8 +18,9 @@ Export writes every contact, sorted by codename. By default (``real_names``
 off) the columns that identify a person (name, e-mail, phone, notes) are left
 empty: codenames only. Exporting with real names and importing the file again
 gives the same contacts, and a second export of them is byte-identical. Text is
-data, never markup: CSV cells are quoted per RFC 4180 and nothing is escaped or
-stripped for spreadsheets (formula injection is the reader's risk; see README).
+data, never markup: CSV cells are quoted per RFC 4180, and a cell a spreadsheet
+would run as a formula gets a leading apostrophe that the import takes off
+again (:func:`defuse`, :func:`restore`).
 """
 
 from __future__ import annotations
@@ -307,7 +308,7 @@ def _csv_records(text: str) -> Iterator[tuple[int, dict[str, Any], list[str]]]:
             extra = [c for c in cells[len(names):] if c]
             if extra:
                 notes.append(f"{len(extra)} cell(s) beyond the last column left out")
-            yield number, dict(zip(names, cells, strict=False)), notes
+            yield number, dict(zip(names, map(restore, cells), strict=False)), notes
     except csv.Error as exc:
         raise ContactFileError(f"Row {number + 1} is not valid CSV ({exc}); nothing was read.") from None
 
@@ -623,13 +624,35 @@ def _cell(contact: Contact, areas: list[str], column: str) -> str:
     return str(value.value if isinstance(value, ContactKind) else value)
 
 
+#: A cell a spreadsheet may run as a formula (OWASP, "CSV Injection"): it starts with one of
+#: = + - @ tab or carriage return, after any apostrophes (see defuse).
+_FORMULA = re.compile("'*[=+\\-@\t\r]")
+
+
+def defuse(cell: str) -> str:
+    """A leading apostrophe on a cell a spreadsheet could run as a formula.
+
+    The rule is reversible: an apostrophe is added to every cell that is, after
+    any apostrophes it already starts with, one of = + - @ tab CR; and an import
+    removes one apostrophe from exactly those cells (:func:`restore`). So
+    ``=SUM(A1)`` is written ``'=SUM(A1)``, a name that really is ``'=x`` is written
+    ``''=x``, and ``'Abdul`` (no formula after the apostrophe) is left alone.
+    """
+    return "'" + cell if _FORMULA.match(cell) else cell
+
+
+def restore(cell: str) -> str:
+    """The cell as it was before :func:`defuse`."""
+    return cell[1:] if cell[:1] == "'" and _FORMULA.match(cell, 1) else cell
+
+
 def export_csv(session: Session, *, real_names: bool = False) -> str:
     """Every contact as CSV (RFC 4180, CRLF), by codename; codenames only unless ``real_names``."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for contact, areas in _all_contacts(session):
-        writer.writerow(["" if c in IDENTIFYING and not real_names else _cell(contact, areas, c) for c in CSV_COLUMNS])
+        writer.writerow([defuse("" if c in IDENTIFYING and not real_names else _cell(contact, areas, c)) for c in CSV_COLUMNS])
     return out.getvalue()
 
 
