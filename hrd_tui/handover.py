@@ -144,6 +144,7 @@ from hrd_tui.models import (
 from hrd_tui.paths import atomic_write
 from hrd_tui.sanitize import for_display
 from hrd_tui.services import base
+from hrd_tui.services.contacts import clean_input as contacts_clean
 from hrd_tui.services.history import jsonable
 
 MAGIC = b"HRDTUI-BUNDLE\n"
@@ -878,6 +879,8 @@ class _Planner:
         if set(row) - set(_columns(model)) or any(c not in row for c in _pk_cols(model)):
             raise BundleError(f"The bundle is damaged: a record of {name.replace('_', ' ')} has an unknown shape.")
         out = dict(row)
+        if model is Contact:  # the names as any other way in stores them: no invisible characters
+            out.update({k: v for k, v in contacts_clean(out).items() if k in ("name", "codename")})
         for fk in _fks(model):
             value = tuple(out.get(c) for c in fk.cols)
             target = self.remap.get(fk.target, {}).get(value)

@@ -11,6 +11,7 @@ visible placeholders. Markup is never parsed: callers build literal Content.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _BIDI = {
@@ -26,3 +27,45 @@ def for_display(text: object, *, single_line: bool = False) -> str:
     if single_line:
         value = value.replace("\n", " ").replace("\t", " ")
     return value
+
+
+# -- invisible characters in names -------------------------------------------------
+# Format characters (Unicode category Cf: zero-width spaces and joiners, U+2060-2064,
+# the byte-order mark, bidi marks, overrides and isolates, soft hyphens, tag
+# characters ...) draw nothing, so "Ana\u200b Núñez" looks like "Ana Núñez" and slips
+# past duplicate detection, and a bidi override makes a name read backwards. They are
+# taken out of names and codenames as they come in (forms, CLI import, handover).
+_JOINERS = frozenset("\u200c\u200d")
+
+
+def _is_letter(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "LM"
+
+
+def strip_invisible(text: str, *, keep_joiners: bool = False) -> str:
+    """``text`` without its format (Cf) characters.
+
+    With ``keep_joiners`` (for names), a zero-width non-joiner or joiner between two
+    letters stays: Persian, Arabic and the Indic scripts spell with them (the ZWNJ in
+    "\u0645\u06cc\u200c\u0631\u0648\u06cc" is part of the word). Duplicate detection compares names with none at all.
+    """
+    if text.isprintable():  # no Cf character (the common case, in C)
+        return text
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        if unicodedata.category(ch) != "Cf":
+            out.append(ch)
+        elif keep_joiners and ch in _JOINERS and out and _is_letter(out[-1]) \
+                and i + 1 < len(text) and _is_letter(text[i + 1]):
+            out.append(ch)
+    return "".join(out)
+
+
+def clean_name(value: object) -> object:
+    """A name as stored: invisible characters out, joiners inside a word kept."""
+    return strip_invisible(value, keep_joiners=True) if isinstance(value, str) else value
+
+
+def clean_codename(value: object) -> object:
+    """A codename as stored: no invisible character at all."""
+    return strip_invisible(value) if isinstance(value, str) else value

@@ -42,6 +42,7 @@ from sqlmodel import Session, col, select
 from hrd_tui import limits
 from hrd_tui.errors import HrdError, UsageError, ValidationError, from_os_error
 from hrd_tui.models import Contact, ContactFocusArea
+from hrd_tui.sanitize import strip_invisible
 from hrd_tui.services import base, contact_vcard, contacts, reference, search
 from hrd_tui.vocab import ContactKind, FocusArea
 
@@ -344,6 +345,7 @@ def _build_row(number: int, raw: Mapping[str, Any], notes: list[str], unit: str)
                 if value.strip():
                     row.data[name] = _integer(value)
             elif name in ("name", "codename"):
+                value = contacts.clean_input({name: value})[name]
                 if value.strip():
                     row.data[name] = value
             else:
@@ -432,7 +434,7 @@ def _integer(value: str) -> int:
 # -- duplicates and codenames -----------------------------------------------------
 
 def _name_key(name: str) -> str:
-    return " ".join(search.normalise(name).split())
+    return " ".join(search.normalise(strip_invisible(name)).split())
 
 
 def _phone_key(phone: str) -> str:

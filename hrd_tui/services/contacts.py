@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from hrd_tui import wallclock
 from hrd_tui.errors import ConstraintViolation, ValidationError
+from hrd_tui.sanitize import clean_codename, clean_name
 from hrd_tui.models import (
     CaseDefender,
     ConsentRecord,
@@ -57,8 +58,19 @@ def _focus_areas(values: Iterable[str]) -> list[FocusArea]:
     return base.codes(FocusArea, values, "focus_areas")
 
 
-def create_contact(session: Session, data: Mapping[str, Any], focus_areas: Iterable[str] = ()) -> Contact:
+def clean_input(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Names and codenames without invisible characters (sanitize.strip_invisible):
+    every way in (forms, CLI import, handover) goes through here."""
     fields = dict(data)
+    if "name" in fields:
+        fields["name"] = clean_name(fields["name"])
+    if "codename" in fields:
+        fields["codename"] = clean_codename(fields["codename"])
+    return fields
+
+
+def create_contact(session: Session, data: Mapping[str, Any], focus_areas: Iterable[str] = ()) -> Contact:
+    fields = clean_input(data)
     if not str(fields.get("codename") or "").strip():
         fields["codename"] = new_codename(session)
     areas = _focus_areas(focus_areas)
@@ -76,6 +88,7 @@ def _check_codename_free(session: Session, codename: str, own_id: str | None) ->
 
 def update_contact(session: Session, contact: Contact, changes: Mapping[str, Any]) -> Contact:
     """A blank codename gets a new one, as at creation: a contact always has one."""
+    changes = clean_input(changes)
     if "codename" in changes and not str(changes["codename"] or "").strip():
         changes = {**changes, "codename": new_codename(session)}
     if "codename" in changes:
