@@ -141,7 +141,7 @@ def cmd_wipe(args: argparse.Namespace) -> int:
         if sys.stdin.readline().strip() != WIPE_WORD:
             out("Nothing was wiped.")
             return 0
-    report = wipe.wipe(vault_dir, exports_dir=paths.default_export_dir())
+    report = wipe.wipe(vault_dir, exports_dir=paths.export_root())  # only this vault's folder in it is removed
     for line in report.lines():
         err(line)
     return 0 if report.complete else 1

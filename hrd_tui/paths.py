@@ -148,10 +148,31 @@ def write_private_file(path: Path, data: bytes) -> None:
         raise from_os_error(exc, f"writing {path}") from exc
 
 
-def default_export_dir() -> Path:
-    """Where the screens offer to save plain-text exports: a private folder of its own,
-    so stale exports can be found and offered for removal."""
+_export_vault_id: str | None = None
+
+
+def export_root() -> Path:
+    """The folder holding every vault's export folder (and older exports, from before
+    exports had a folder per vault)."""
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "exports"
+
+
+def set_export_vault(vault_id: str | None) -> None:
+    """The vault whose exports ``default_export_dir()`` means from now on (set at unlock and create)."""
+    global _export_vault_id
+    _export_vault_id = vault_id if vault_id and all(c in "0123456789abcdef" for c in vault_id) else None
+
+
+def default_export_dir(vault_id: str | None = None) -> Path:
+    """Where the screens offer to save plain-text exports: a private folder of the
+    vault's own (``exports/<vault id>``), so stale exports can be found and offered
+    for removal, and a wipe of one vault removes its exports and no other's.
+
+    ``vault_id`` defaults to the vault last unlocked or created in this process;
+    with none, the shared folder (where exports went before they had one per vault).
+    """
+    vault_id = vault_id or _export_vault_id
+    return export_root() / vault_id if vault_id else export_root()
 
 
 def read_secret_file(path: str) -> str:

@@ -454,6 +454,7 @@ def create(vault_dir: Path, passphrase: str, *, params: KdfParams | None = None)
         lock.release()
         raise
     vault = Vault(vault_dir, header, store, bytearray(data_key), lock)
+    wipe_mod.set_export_vault(header.vault_id)  # its exports go to a folder of its own (paths.default_export_dir)
     return vault, recovery_code
 
 

@@ -83,7 +83,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hrd_tui.errors import HrdError, NoVault, ValidationError, from_os_error
-from hrd_tui.paths import DB_NAME, HEADER_NAME, atomic_write, fsync_dir
+from hrd_tui.paths import DB_NAME, HEADER_NAME, atomic_write, fsync_dir, set_export_vault
 
 LOCK_NAME = "vault.lock"
 FAILURES_NAME = "unlock-failures"
@@ -169,11 +169,15 @@ def sign_setting(vault_id: str, limit: int, data_key: bytes) -> dict:
 
 def header_vault_id(vault_dir: Path) -> str | None:
     """The vault id in ``vault.hdr``, read as plain JSON (no secret, no crypto import)."""
+    return _vault_id_in(vault_dir / HEADER_NAME)
+
+
+def _vault_id_in(header: Path) -> str | None:
     try:
-        vault_id = json.loads((vault_dir / HEADER_NAME).read_bytes().split(b"\n", 1)[0])["vault_id"]
+        vault_id = json.loads(header.read_bytes().split(b"\n", 1)[0])["vault_id"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return vault_id if isinstance(vault_id, str) else None
+    return vault_id if isinstance(vault_id, str) and re.fullmatch(r"[0-9a-f]{32}", vault_id) else None
 
 
 def _setting_problem(setting: object, vault_id: str | None) -> str | None:
@@ -277,6 +281,7 @@ def confirm_after_unlock(vault_dir: Path, data_key: bytes) -> list[str]:
     removed. Returns the warnings to show."""
     state = read_failures(vault_dir)
     vault_id = header_vault_id(vault_dir)
+    set_export_vault(vault_id)  # this vault's exports go to its own folder (see finish_wipe)
     warnings: list[str] = []
     problem = state.problem
     if problem is None and state.raw_setting is not None and state.raw_setting.get("pub") != _public_hex(_signing_key(data_key)):
@@ -369,6 +374,8 @@ class WipeReport:
     seconds: float = 0.0
     finished: bool = False
     bindings: list[tuple[str, str]] = field(default_factory=list)  # (vault id, binding id) in the keyring
+    vault_id: str | None = None  # read from a header before step 1: names the vault's exports folder
+    exports_left: list[Path] = field(default_factory=list)  # older exports in the shared folder
     _started: float = field(default=0.0, repr=False)
 
     @property
@@ -387,6 +394,11 @@ class WipeReport:
             out.append(f"Keyring: {self.keyring}.")
             out.append(f"Files removed: {len(self.removed)}; the vault folder {'is gone' if not self.vault_dir.exists() else 'is still there'}.")
         out += [f"Left in place (not hrd-tui's): {p}" for p in self.left]
+        if self.exports_left:
+            out.append(
+                f"Left in place: {len(self.exports_left)} older export(s) in {self.exports_left[0].parent}, saved before "
+                "exports had a folder per vault, so they cannot be told apart by vault. Remove them if they are this vault's."
+            )
         out += [f"Problem: {p}" for p in self.problems]
         if self.writer_pid is not None:
             out.append(
@@ -495,7 +507,8 @@ def destroy_key_slots(vault_dir: Path) -> WipeReport:
     files = _walk_files(vault_dir)
     headers = [p for p in files if _is_header(p)]
     databases = [p for p in files if p.name == DB_NAME]
-    report = WipeReport(vault_dir=vault_dir, bindings=_bindings_in(headers), _started=started)
+    report = WipeReport(vault_dir=vault_dir, bindings=_bindings_in(headers), _started=started,
+                        vault_id=next(filter(None, (_vault_id_in(p) for p in headers)), None))
     failed: list[str] = []
     for path in sorted(headers, key=lambda p: (p.parent != vault_dir, str(p))):  # the live header first
         try:
@@ -580,8 +593,11 @@ def finish_wipe(report: WipeReport, *, keyring_timeout: float | None = None, exp
     """Step 2: the keyring secret, then the files and the folder. Never raises for a
     file it could not remove: each problem is one line in ``report.problems``.
 
-    ``exports_dir``: also overwrite and remove every file in that folder (the
-    officer's plain-text exports, ``paths.default_export_dir()``); None leaves it.
+    ``exports_dir``: where the officer's plain-text exports are saved
+    (``paths.default_export_dir()``, or the shared ``exports`` folder holding each
+    vault's folder); None leaves exports alone. Only this vault's own folder
+    (``<vault id>``) is overwritten and removed; files in a folder shared by
+    vaults (older exports) are left and listed, since they cannot be told apart.
     """
     vault_dir = report.vault_dir
     _delete_keyring_secrets(report, keyring_timeout)
@@ -610,22 +626,36 @@ def finish_wipe(report: WipeReport, *, keyring_timeout: float | None = None, exp
 
 
 def _remove_exports(report: WipeReport, folder: Path) -> None:
-    try:
-        entries = list(os.scandir(folder))
-    except FileNotFoundError:
-        return
-    except OSError as exc:
-        report.problems.append(str(from_os_error(exc, f"reading {folder}")))
-        return
-    for entry in entries:
-        path = Path(entry.path)
-        if entry.is_file(follow_symlinks=False):
+    """This vault's exports folder (``folder`` itself, or ``folder/<vault id>``), overwritten
+    and removed; loose files in a shared folder only listed (``exports_left``)."""
+    vault_id = report.vault_id
+    own = folder if vault_id is not None and folder.name == vault_id else (folder / vault_id if vault_id else None)
+    shared = None if own == folder else folder
+    if own is not None and own.is_dir() and not own.is_symlink():
+        for path in _files_in(report, own):
             try:
                 _overwrite(path)
                 path.unlink()
                 report.removed.append(path)
             except OSError as exc:
                 report.problems.append(f"{path.name}: {exc.strerror or exc}")
+        try:
+            own.rmdir()
+            report.removed.append(own)
+        except OSError as exc:
+            report.problems.append(f"{own}: {exc.strerror or exc}")
+    if shared is not None:
+        report.exports_left += _files_in(report, shared)
+
+
+def _files_in(report: WipeReport, folder: Path) -> list[Path]:
+    try:
+        return sorted(Path(e.path) for e in os.scandir(folder) if e.is_file(follow_symlinks=False))
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        report.problems.append(str(from_os_error(exc, f"reading {folder}")))
+        return []
 
 
 def wipe(vault_dir: Path, *, keyring_timeout: float | None = None, exports_dir: Path | None = None) -> WipeReport:

@@ -117,11 +117,12 @@ def test_a_planted_count_only_adds_delay(vault_dir: Path, opened: vault.Vault) -
     opened.set_wipe_after(3)
     data = json.loads((vault_dir / wipe.FAILURES_NAME).read_text())
     opened.close()
-    _plant(vault_dir, {**data, "count": 2, "last": time.time(), "counted": 2, "for": "0" * 32})  # counted against another setting
-    assert wipe.attempts_left(vault_dir) == 3 and vault.unlock_delay(vault_dir) > 0
+    # counted against another setting (a nonce not in force): a long delay, no wipe
+    _plant(vault_dir, {**data, "count": 8, "last": time.time(), "counted": 8, "for": "0" * 32})
+    assert wipe.attempts_left(vault_dir) == 3 and vault.unlock_delay(vault_dir) > 1
     with pytest.raises(UnlockFailed, match="2 attempts left"):
         vault.unlock(vault_dir, Secret("a typo"), wait=False)
-    assert vault.exists(vault_dir) and vault.failure_count(vault_dir) == 3
+    assert vault.exists(vault_dir) and vault.failure_count(vault_dir) == 9
 
 
 def test_a_successful_unlock_re_signs_the_setting_with_a_new_nonce(vault_dir: Path, opened: vault.Vault) -> None:

@@ -149,11 +149,11 @@ def test_unknown_files_are_left_and_reported(vault_dir: Path, opened: vault.Vaul
 
 def test_the_exports_folder_is_wiped_only_when_asked(tmp_path: Path, vault_dir: Path, opened: vault.Vault) -> None:
     opened.close()
-    exports = tmp_path / "exports"
-    exports.mkdir()
+    exports = tmp_path / "exports" / opened.header.vault_id  # the vault's own folder (paths.default_export_dir)
+    exports.mkdir(parents=True)
     (exports / "contacts.csv").write_text("name\nWipe Marker Person\n")
     report = wipe.wipe(vault_dir, exports_dir=exports)
-    assert list(exports.iterdir()) == [] and exports / "contacts.csv" in report.removed
+    assert not exports.exists() and exports / "contacts.csv" in report.removed
 
 
 # -- wipe after N failed unlocks -------------------------------------------------------
