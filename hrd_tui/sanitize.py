@@ -38,15 +38,20 @@ def for_display(text: object, *, single_line: bool = False) -> str:
 _JOINERS = frozenset("\u200c\u200d")
 
 
+#: Scripts that never spell with joiners: one there is only a disguise.
+_NO_JOINER_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
+
+
 def _is_letter(ch: str) -> bool:
-    return unicodedata.category(ch)[0] in "LM"
+    """A letter or mark of a script that may spell with zero-width (non-)joiners."""
+    return unicodedata.category(ch)[0] in "LM" and not unicodedata.name(ch, "").startswith(_NO_JOINER_SCRIPTS)
 
 
 def strip_invisible(text: str, *, keep_joiners: bool = False) -> str:
     """``text`` without its format (Cf) characters.
 
     With ``keep_joiners`` (for names), a zero-width non-joiner or joiner between two
-    letters stays: Persian, Arabic and the Indic scripts spell with them (the ZWNJ in
+    letters (not Latin, Greek or Cyrillic) stays: Persian, Arabic and the Indic scripts spell with them (the ZWNJ in
     "\u0645\u06cc\u200c\u0631\u0648\u06cc" is part of the word). Duplicate detection compares names with none at all.
     """
     if text.isprintable():  # no Cf character (the common case, in C)

@@ -1,5 +1,6 @@
 """Importing contacts from the screen: the same dry run as ``hrd-tui import
-contacts``. A file is read and previewed (every row's errors by row and field,
+contacts``. A file is read and parsed in a worker thread (the screen says "Reading..." and
+stays responsive), then previewed (every row's errors by row and field,
 every duplicate with the contact it matches, by codename); nothing is written
 until the officer confirms, choosing to merge or skip the duplicates.
 """
@@ -8,12 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.worker import get_current_worker
 
 from hrd_tui.errors import HrdError
 from hrd_tui.screens.widgets.confirm import ConfirmModal
@@ -72,19 +74,51 @@ class ImportContactsScreen(Screen[int | None]):
     def _preview(self, event: Input.Submitted) -> None:
         raw = event.value.strip()
         summary = self.query_one("#import-summary", VaultText)
+        self.plan = None
+        self.refresh_bindings()
         if not raw:
             summary.set_text("Type the path of a .csv or .vcf file.")
             return
-        path = Path(raw).expanduser()
+        summary.set_text("Reading...")
+        self.query_one("#import-rows", DataTable).clear()
+        self._read(Path(raw).expanduser())
+
+    # The file is read and parsed here, off the UI thread: a large or crafted file
+    # never freezes the screen, and any failure comes back as a message. The vault is
+    # only touched back on the UI thread (_parsed, _confirmed): a lock closes the store
+    # from that thread, so a worker's open transaction can never race it, and no two
+    # threads ever use the vault at once. What is left there is bounded by the file
+    # limits (contact_io.MAX_RECORDS): one query to match, one transaction to write.
+    @work(thread=True, exclusive=True, group="contact-import", exit_on_error=False, description="reading contacts")
+    def _read(self, path: Path) -> None:
         try:
             text = contact_io.read_file(path)
             fmt = contact_io.detect_format(path.name, text)
-            with self.app.session("previewing the import") as session:  # type: ignore[attr-defined]
-                plan = contact_io.preview(session, text, fmt)
+            plan = contact_io.parse(text, fmt)
+            del text
         except HrdError as exc:
-            self.plan = None
-            summary.set_text(str(exc))
-            self.refresh_bindings()
+            message = str(exc)
+        except Exception as exc:  # noqa: BLE001 - never a traceback (it may quote the file)
+            message = f"Could not read {path.name} (internal error: {type(exc).__name__}); nothing was imported."
+        else:
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(self._parsed, plan)
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._failed, message)
+
+    def _failed(self, message: str) -> None:
+        self.plan = None
+        self.query_one("#import-summary", VaultText).set_text(message)
+        self.query_one("#import-path", Input).focus()
+        self.refresh_bindings()
+
+    def _parsed(self, plan: ImportPlan) -> None:
+        try:
+            with self.app.session("previewing the import") as session:  # type: ignore[attr-defined]
+                contact_io.match(session, plan)
+        except HrdError as exc:
+            self._failed(str(exc))
             return
         self.plan = plan
         self._show_plan()

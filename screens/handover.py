@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.worker import get_current_worker
 
 from hrd_tui.errors import HrdError
 
@@ -65,20 +66,29 @@ class HandoverImportScreen(Screen[None]):
         secret = self.query_one("#handover-passphrase", Input).value
         if not secret:
             return
-        self.query_one("#handover-summary", VaultText).set_text("Opening the bundle...")
+        self.query_one("#handover-summary", VaultText).set_text("Reading the bundle...")
         self._read(path, secret)
 
-    @work(thread=True, exclusive=True, group="handover")
+    # description=: Textual would otherwise describe the worker by its arguments, the passphrase among them.
+    @work(thread=True, exclusive=True, group="handover", exit_on_error=False, description="reading the bundle")
     def _read(self, path: Path, secret: str) -> None:
-        """The KDF takes a second or more: off the UI thread."""
+        """The KDF, the decompression and the parsing take seconds: off the UI thread.
+        The vault is touched only back on the UI thread (_plan, _apply), never from two
+        threads: a lock closes the store from there."""
         from hrd_tui import handover
 
         try:
             bundle = handover.read_bundle(path, secret)
         except HrdError as exc:
-            self.app.call_from_thread(self._failed, str(exc))
+            message = str(exc)
+        except Exception as exc:  # noqa: BLE001 - a crafted bundle gets a message, never a crash
+            message = f"Could not read the bundle (internal error: {type(exc).__name__}); nothing was imported."
+        else:
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(self._plan, bundle)
             return
-        self.app.call_from_thread(self._plan, bundle)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._failed, message)
 
     def _failed(self, message: str) -> None:
         self.query_one("#handover-summary", VaultText).set_text(message)
@@ -93,6 +103,9 @@ class HandoverImportScreen(Screen[None]):
                 self.plan = handover.plan_import(session, bundle)  # type: ignore[arg-type]
         except HrdError as exc:
             self._failed(str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - a record of an unknown shape: a message, not a crash
+            self._failed(f"Could not read the bundle (internal error: {type(exc).__name__}); nothing was imported.")
             return
         self.bundle = bundle
         self.choices = {c.key: "mine" for c in self.plan.conflicts}
