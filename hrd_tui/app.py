@@ -430,6 +430,10 @@ class HrdApp(KeysInOrder):
             self.notify(warning, severity="warning")
         place = self._saved_place()
         self._enter(place.get("section", self.section) if place.get("section") in SECTION_BY_NAME else self.section)
+        if isinstance(place.get("at"), dict) and len(self.screen_stack) > 1:
+            from hrd_tui.screens.places import put_back
+
+            put_back(self.screen_stack[1], place["at"])  # the list's cursor on the same record
         if place.get("screens"):
             self.hold_keys()  # keys typed meanwhile go to the screen on top, once it is back
             self.run_worker(self._restore_place(place["screens"]), group="place", exit_on_error=False)
@@ -448,12 +452,13 @@ class HrdApp(KeysInOrder):
     def _place_now(self) -> str:
         """The section and every screen above it that can be rebuilt, with forms' text,
         focus and cursor; empty once the officer quits on purpose."""
-        from hrd_tui.screens.places import place_of
+        from hrd_tui.screens.places import focus_of, place_of
 
-        if self.locked or self._quitting:
+        if self.locked or self._quitting or len(self.screen_stack) < 2:
             return ""
         stack = [entry for screen in self.screen_stack[2:] if (entry := place_of(screen)) is not None]
-        return json.dumps({"section": self.section, "screens": stack}, ensure_ascii=False)
+        return json.dumps({"section": self.section, "at": focus_of(self.screen_stack[1]), "screens": stack},
+                          ensure_ascii=False)
 
     def _remember_place(self) -> None:
         if self.locked:

@@ -47,9 +47,9 @@ class Placed:
         cls.__init__ = recording  # type: ignore[misc]
 
 
-def _cursor(widget: Widget | None) -> int | None:
+def _cursor(widget: Widget | None) -> int | str | None:
     if isinstance(widget, RowList):
-        return widget.cursor_row
+        return widget.cursor_key  # the record, not the row: the list may be paged or reordered
     if isinstance(widget, OptionList):
         return widget.highlighted
     if isinstance(widget, DataTable):
@@ -57,9 +57,15 @@ def _cursor(widget: Widget | None) -> int | None:
     return None
 
 
-def _set_cursor(widget: Widget, cursor: int) -> None:
-    if isinstance(widget, RowList):
-        widget.cursor_row = cursor
+def _set_cursor(widget: Widget, cursor: int | str) -> None:
+    if isinstance(widget, RowList) and isinstance(cursor, str):
+        if widget.index_of(cursor) is None and widget.load_rest is not None:
+            widget.load_rest()  # beyond the pages loaded so far
+        index = widget.index_of(cursor)
+        if index is not None:
+            widget.move_cursor(index)
+    elif not isinstance(cursor, int):
+        return
     elif isinstance(widget, OptionList) and cursor < widget.option_count:
         widget.highlighted = cursor
     elif isinstance(widget, DataTable) and cursor < widget.row_count:
@@ -72,17 +78,21 @@ def place_of(screen: Screen[Any]) -> dict[str, Any] | None:
     if not isinstance(screen, Placed) or screen._place_args is None:
         return None
     args, kwargs = screen._place_args
-    focused = screen.focused
     entry: dict[str, Any] = {
         "screen": f"{type(screen).__module__}:{type(screen).__qualname__}",
-        "args": args, "kwargs": kwargs,
-        "focus": focused.id if focused is not None else None,
-        "cursor": _cursor(focused),
+        "args": args, "kwargs": kwargs, **focus_of(screen),
     }
     forms = list(screen.query(RecordForm))
     if forms:
         entry["fields"] = forms[0].snapshot()
     return entry
+
+
+def focus_of(screen: Screen[Any]) -> dict[str, Any]:
+    """The focused widget and its cursor (a list's record, an option): also kept for the
+    section screen, which is built anew, not rebuilt from arguments."""
+    focused = screen.focused
+    return {"focus": focused.id if focused is not None else None, "cursor": _cursor(focused)}
 
 
 def rebuild(entry: dict[str, Any]) -> Screen[Any] | None:
@@ -109,8 +119,8 @@ def put_back(screen: Screen[Any], entry: dict[str, Any]) -> None:
     forms = screen.query(RecordForm)
     if forms:  # once the form has composed every field (in its own turn)
         forms.first().call_after_refresh(_fields_back, screen, fields if isinstance(fields, dict) else {}, entry)
-    else:
-        screen.call_after_refresh(_focus_back, screen, entry)
+    else:  # after the focus its own on_mount asked for (that goes through the app's queue)
+        screen.call_after_refresh(screen.app.call_later, _focus_back, screen, entry)
 
 
 def _fields_back(screen: Screen[Any], fields: dict[str, Any], entry: dict[str, Any]) -> None:
@@ -124,5 +134,5 @@ def _focus_back(screen: Screen[Any], entry: dict[str, Any]) -> None:
         for widget in screen.query(f"#{focus}")[:1]:
             if widget.focusable:
                 screen.set_focus(widget)
-                if isinstance(cursor, int) and cursor >= 0:
+                if isinstance(cursor, (int, str)) and not isinstance(cursor, bool):
                     _set_cursor(widget, cursor)

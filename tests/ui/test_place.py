@@ -188,3 +188,28 @@ async def test_the_place_is_taken_safely_while_a_form_is_still_composing(vault: 
         app.screen.query_one("#field-title", Input).value = "Half a title"
         await app.screen.query_one("#field-summary").remove()  # as if not yet composed
         assert '"title": "Half a title"' in app._place_now()
+
+
+async def test_a_lock_on_a_list_comes_back_to_the_same_record(vault_dir: Path, tmp_path: Path) -> None:
+    """The threats list scrolled to a case: after the lock, the cursor is on that case again
+    (by record, not by row: the list may have changed meanwhile)."""
+    from hrd_tui.screens.widgets.row_list import RowList
+
+    opened, _ = vault_mod.create(vault_dir, PASSPHRASE)
+    with opened.store.session("test data") as session:
+        ana = contacts.create_contact(session, {"name": "Ana Núñez", "codename": "Heron-101"})
+        for n in range(6):
+            threats.open_case(session, {"title": f"Case number {n}"}, [ana])
+    opened.close()
+    app = new_app(vault_dir, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await pilot.press("a", "down", "down", "down")
+        await pilot.pause()
+        before = app.screen.query_one("#threats", RowList).cursor_key
+        assert before is not None and app.screen.query_one("#threats", RowList).cursor_row == 3
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await back_from_unlock(app, pilot)
+        rows = app.screen.query_one("#threats", RowList)
+        assert app.focused is rows and rows.cursor_key == before
