@@ -10,6 +10,12 @@ seed), batches and queries run on an unencrypted SQLite database with the same
 tables, hooks and pragmas. ``--quick`` divides all sizes by 100 and times fewer
 extra batches and commits: a smoke run (the test suite runs it) whose figures mean little.
 
+Also the cost of ``PRAGMA cipher_memory_security = ON`` (store.py sets it: SQLCipher
+then zeroes and mlocks its allocations). The setting is process-wide and cannot be
+turned off once on, so the same workload (the searches, listings and note commits
+above, on the built vault) runs in fresh child processes, alternately with it off and
+on, twice each; the best of each is printed ("cipher_memory_security ON vs OFF").
+
 Targets (printed as PASS/MISS, never asserted):
   * search p95 < 30 ms at full size (search.search and contacts.list_contacts);
   * SQLCipher within 1.5x of plain SQLite on the same operations;
@@ -317,6 +323,9 @@ def report(enc: dict[str, Any], plain: dict[str, Any], quick: bool) -> None:
                 rows.append((f"{name} {stat} (n={len(e)})", fn(e), fn(p), "ms"))
     for row in rows:
         print(line(*row))
+    on, off = enc["memsec"]["on"], enc["memsec"]["off"]
+    print(f"  cipher_memory_security ON vs OFF, same workload (searches, listings, commits): "
+          f"{on:.2f} s vs {off:.2f} s ({on / off:.2f}x)")
     print("  " + "-" * 80)
     print("  targets" + (" (QUICK run, sizes /100: the search target applies at full size)" if quick else ", full size") + ":")
     for name, limit in (("search", 30), ("list_contacts", 30), ("note commit", 20)):
@@ -352,7 +361,46 @@ def run_encrypted(root: Path, data: dict[str, Any], queries: Sequence[str], hear
     print("  measuring search, list_contacts, note commits ...", flush=True)
     lat = measure(vault.store, queries, hearing_id)
     vault.close()
-    return {**built, "unlock": unlocks, "kdf": kdf, "open": opens, "lat": lat, "about": f"{engine}; {params.describe()}"}
+    memsec = memory_security_cost(vdir, db_key)
+    return {**built, "unlock": unlocks, "kdf": kdf, "open": opens, "lat": lat, "about": f"{engine}; {params.describe()}",
+            "memsec": memsec}
+
+
+SIZES: list[str] = []  # the command line's size arguments, for the child processes
+
+
+def memory_security_cost(vdir: Path, db_key: bytes) -> dict[str, float]:
+    """Seconds for the same workload with cipher_memory_security off and on (best of 2 each),
+    each run in a fresh process (the setting is process-wide and sticky)."""
+    import subprocess
+    import sys
+
+    best: dict[str, float] = {}
+    print("  cipher_memory_security: the same workload in child processes, off and on ...", flush=True)
+    for mode in ("off", "on", "off", "on"):
+        done = subprocess.run([sys.executable, __file__, *SIZES, "--memory-security-child", mode, "--vault-dir", str(vdir)],
+                              input=db_key.hex(), capture_output=True, text=True, check=True)
+        secs = float(done.stdout.split("CHILD-SECONDS ")[1].split()[0])
+        best[mode] = min(best.get(mode, secs), secs)
+    return best
+
+
+def memory_security_child(mode: str, vdir: Path, data: dict[str, Any], queries: Sequence[str], hearing_id: str) -> None:
+    import sys
+
+    from hrd_tui import store as store_mod
+
+    db_key = bytes.fromhex(sys.stdin.read().strip())
+    if mode == "off":  # the engine exactly as store.py builds it, less that one setting
+        pragma = store_mod._pragma
+        store_mod._pragma = lambda conn, sql: [] if "cipher_memory_security" in sql else pragma(conn, sql)
+    store = Store(vaultmod.db_path(vdir), db_key)
+    with store.raw() as conn:
+        got = str(conn.execute("PRAGMA cipher_memory_security").fetchone()[0])
+    assert got == ("1" if mode == "on" else "0"), f"cipher_memory_security is {got} in the {mode} run"
+    secs = timed(lambda: measure(store, queries, hearing_id))
+    store.close()
+    print(f"CHILD-SECONDS {secs:.4f}", flush=True)
 
 
 def run_plain(root: Path, data: dict[str, Any], queries: Sequence[str], hearing_id: str) -> dict[str, Any]:
@@ -376,7 +424,11 @@ def main() -> None:
     parser.add_argument("--interactions", type=int, default=50_000)
     parser.add_argument("--notes", type=int, default=100_000)
     parser.add_argument("--quick", action="store_true", help="a smoke run: sizes /100, one extra batch, 50 commits")
+    parser.add_argument("--memory-security-child", choices=["on", "off"], help=argparse.SUPPRESS)
+    parser.add_argument("--vault-dir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    SIZES[:] = ["--contacts", str(args.contacts), "--interactions", str(args.interactions), "--notes", str(args.notes),
+                *(["--quick"] if args.quick else [])]
     div = 100 if args.quick else 1
     if args.quick:
         global EXTRA_BATCHES, COMMITS
@@ -384,6 +436,9 @@ def main() -> None:
     data = make_data(args.contacts // div, args.interactions // div, args.notes // div)
     queries = make_queries(data)
     hearing_id = data["hearings"][0]["id"]
+    if args.memory_security_child:
+        memory_security_child(args.memory_security_child, args.vault_dir, data, queries, hearing_id)
+        return
     print(f"sizes: {len(data['contacts'])} contacts, {len(data['interactions'])} interactions, "
           f"{len(data['trials'])} trials, {len(data['hearings'])} hearings, {len(data['notes'])} notes; "
           f"{len(queries)} queries; seed {SEED}")

@@ -7,6 +7,7 @@ directory), as KeePassXC saves its databases.
 
 from __future__ import annotations
 
+import functools
 import os
 import resource
 import stat
@@ -27,13 +28,63 @@ def vault_exists(vault_dir: Path) -> bool:
     return (vault_dir / HEADER_NAME).is_file()
 
 
+PR_SET_DUMPABLE = 4
+PR_GET_DUMPABLE = 3
+
+
 def harden_process() -> None:
-    """umask 077 so SQLite's -wal/-shm and every other file start private; no core dumps."""
+    """umask 077 so SQLite's -wal/-shm and every other file start private; no core dumps;
+    on Linux, not dumpable either (``prctl(PR_SET_DUMPABLE, 0)``): no core even if the
+    limit is raised again, and gcore, ptrace and /proc/PID/mem are refused to other
+    processes of the same user (root can still read our memory)."""
     os.umask(0o077)
     try:
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     except (ValueError, OSError):  # pragma: no cover - platform refuses; not fatal
         pass
+    libc = _libc()
+    if libc is not None:
+        libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+
+
+def dumpable() -> int | None:
+    """PR_GET_DUMPABLE on Linux (0: not dumpable); None elsewhere."""
+    libc = _libc()
+    return None if libc is None else int(libc.prctl(PR_GET_DUMPABLE, 0, 0, 0, 0))
+
+
+@functools.cache
+def _libc():  # -> ctypes.CDLL | None (looked up once: find_library may run ldconfig)
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+    import ctypes.util
+
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    except OSError:  # pragma: no cover - no libc to call: umask and the core limit still hold
+        return None
+
+
+def wipe_buffer(buffer: bytes | bytearray | None) -> None:
+    """Overwrite ``buffer`` with zeros in place. A bytearray is simply zeroed; a bytes
+    object (immutable to Python, yet the one a C API was handed) is zeroed with
+    ctypes.memset. Never call it on a bytes object still in use: every holder of
+    that object sees zeros from now on. Cannot reach the copies others made."""
+    if not buffer:
+        return
+    if isinstance(buffer, bytearray):
+        buffer[:] = bytes(len(buffer))
+        return
+    if type(buffer) is not bytes or len(buffer) < 2:
+        return  # b"" and one-byte objects are shared singletons: never write into them
+    import ctypes
+    import sys
+
+    offset = sys.getsizeof(b"") - 1  # the header before the bytes (CPython's PyBytesObject)
+    ctypes.memset(id(buffer) + offset, 0, len(buffer))
 
 
 def default_vault_dir() -> Path:

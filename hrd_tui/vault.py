@@ -47,6 +47,7 @@ from hrd_tui.paths import (
     fsync_dir,
     harden_process,
     make_private_dir,
+    wipe_buffer,
     vault_exists,
 )
 from hrd_tui.store import Store, connect_raw
@@ -192,8 +193,9 @@ class Vault:
         return self.store.is_open
 
     def close(self) -> None:
-        """Close the database, drop the key, release the lock. Idempotent."""
+        """Close the database, zero the keys in place, release the lock. Idempotent."""
         self.store.close()
+        wipe_buffer(getattr(self, "_engine_key", None))  # the SQLCipher key, as handed to the engine
         for i in range(len(self._data_key)):
             self._data_key[i] = 0
         if self.lock is not None:
@@ -439,8 +441,13 @@ def create(vault_dir: Path, passphrase: str, *, params: KdfParams | None = None)
     store: Store | None = None
     try:
         recovery_code = keyslots.new_recovery_code()
-        header, data_key = keyslots.new_header(passphrase.encode("utf-8"), recovery_code, params or keyslots.calibrate())
-        store = Store(db_path(vault_dir), keyslots.database_key(data_key))
+        material = passphrase.encode("utf-8")
+        try:
+            header, data_key = keyslots.new_header(material, recovery_code, params or keyslots.calibrate())
+        finally:
+            wipe_buffer(material)  # zeroed once the KDF has it (the str itself cannot be wiped)
+        db_key = keyslots.database_key(data_key)
+        store = Store(db_path(vault_dir), db_key)
         _prepare_schema(store)
         atomic_write(header_path(vault_dir), header.to_bytes(data_key))  # the vault exists from here
     except BaseException:
@@ -454,6 +461,8 @@ def create(vault_dir: Path, passphrase: str, *, params: KdfParams | None = None)
         lock.release()
         raise
     vault = Vault(vault_dir, header, store, bytearray(data_key), lock)
+    vault._engine_key = db_key  # the very object the engine holds: zeroed at close
+    wipe_buffer(data_key)  # the vault keeps its own copy, zeroed at close
     wipe_mod.set_export_vault(header.vault_id)  # its exports go to a folder of its own (paths.default_export_dir)
     return vault, recovery_code
 
@@ -498,18 +507,25 @@ def unlock(vault_dir: Path, secret: Secret, *, readonly: bool = False, wait: boo
             if delay and wait:
                 time.sleep(delay)
             binding_secret = _binding_secret(header, secret)
+            material = secret.material()
             try:
-                data_key = keyslots.open_slot(header, body, mac, secret.kind, secret.material(), binding_secret)
+                data_key = keyslots.open_slot(header, body, mac, secret.kind, material, binding_secret)
             except UnlockFailed:
                 raise _failed_unlock(vault_dir) from None
+            finally:
+                wipe_buffer(material)  # the typed secret's bytes, zeroed once the KDF has run
             warnings += wipe_mod.confirm_after_unlock(vault_dir, data_key)
-        store = Store(db_path(vault_dir), keyslots.database_key(data_key), readonly=readonly)
+        db_key = keyslots.database_key(data_key)
+        store = Store(db_path(vault_dir), db_key, readonly=readonly)
         vault = Vault(vault_dir, header, store, bytearray(data_key), lock, warnings)
+        vault._engine_key = db_key  # the very object the engine holds: zeroed at close
         try:
             _open_schema(vault)
         except BaseException:
             vault.close()
             raise
+        finally:
+            wipe_buffer(data_key)  # the vault keeps its own copy (a bytearray), zeroed at close
         return vault
     except BaseException:
         if lock is not None:

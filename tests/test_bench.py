@@ -37,7 +37,7 @@ FIGURES: dict[str, tuple[list[str], list[str]]] = {
     "bench_startup": ([], ["bare Textual app, start -> prompt drawn", "hrd-tui, start -> unlock prompt drawn",
                            "ratio hrd-tui / bare", "hrd-tui, Enter -> today view drawn"]),
     "bench_store": (["build total", "unlock run 1", "KDF alone (Argon2id)", "search p95", "list_contacts p95",
-                     "note commit p95", "SQLCipher within 1.5x of plain"],
+                     "note commit p95", "SQLCipher within 1.5x of plain", "cipher_memory_security ON vs OFF"],
                     []),
 }
 SCRIPTS = sorted(path.stem for path in BENCH.glob("bench_*.py"))
