@@ -142,6 +142,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:
+    if args.new_recovery_code:
+        if args.new_passphrase_file:
+            raise UsageError("--new-recovery-code changes the recovery code only; change the passphrase apart.")
+        with open_vault(args, readonly=False) as opened:
+            code = opened.new_recovery_code()
+            _show_recovery_code(code)
+        err("The old recovery code no longer opens the vault (its key slot was overwritten).")
+        return 0
     with open_vault(args, readonly=False) as opened:
         new = new_passphrase(args.new_passphrase_file)
         err("deriving the new key (a few seconds)...")
@@ -149,6 +157,29 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     print("The passphrase was changed. The old one no longer opens the vault.")
     if note:
         print(note)
+    return 0
+
+
+def cmd_rekey(args: argparse.Namespace) -> int:
+    from hrd_tui.cli_common import secret_from, unlock_secret
+
+    secret = unlock_secret(args)
+    if secret.kind != "passphrase":
+        raise UsageError("rekey rewraps every slot: unlock with the passphrase, and give the recovery code with "
+                         "--recovery-code-file (or --new-recovery-code).")
+    if args.new_recovery_code and args.recovery_code_file:
+        raise UsageError("Give the recovery code, or ask for a new one: not both.")
+    if args.passphrase_file == "-" and args.recovery_code_file == "-":
+        raise UsageError("Standard input can give one secret only: put the other in a file.")
+    with open_vault(args, readonly=False, secret=secret) as opened:
+        code = None if args.new_recovery_code else secret_from(args.recovery_code_file, "Recovery code: ")
+        err("re-encrypting the vault under a new data key...")
+        new_code = opened.rekey(secret.value, code)
+        if new_code:
+            _show_recovery_code(new_code)
+    print("The vault was re-encrypted under a new data key; the passphrase and the "
+          + ("new recovery code" if new_code else "recovery code") + " open it. Copies made before "
+          "(hrd-tui backup DEST) keep the old key: destroy them if the old key was exposed.", flush=True)
     return 0
 
 
@@ -447,6 +478,13 @@ def build_parser() -> argparse.ArgumentParser:
     passwd.add_argument("--new-passphrase-file", metavar="FILE", help="read the new passphrase from FILE ('-' for stdin)")
     passwd.add_argument("--recovery-file", metavar="FILE", help="unlock with the recovery code read from FILE")
     passwd.add_argument("--recovery", action="store_true", help="unlock with the recovery code, asked on the terminal")
+    passwd.add_argument("--new-recovery-code", action="store_true",
+                        help="instead: a new recovery code (printed once); the old one no longer opens the vault")
+    rekey = add("rekey", cmd_rekey, "re-encrypt the database under a new random data key and rewrap every slot "
+                "(needs the passphrase and the recovery code); refused while the app has the vault open")
+    rekey.add_argument("--recovery-code-file", metavar="FILE", help="read the recovery code from FILE ('-' for stdin)")
+    rekey.add_argument("--new-recovery-code", action="store_true",
+                       help="issue a new recovery code (printed once) instead of keeping the current one")
     backup = add("backup", cmd_backup, "write a consistent, encrypted, verified copy of the vault to a new directory")
     backup.add_argument("dest", metavar="DEST", help="a directory that does not exist yet (or is empty)")
     export = add("export", cmd_export, "export the whole vault as JSON, one record (checklist RUN, hearing ID, case ID) as Markdown, "

@@ -12,10 +12,13 @@ The design follows LUKS and KeePassXC (see shared/SECURITY.md):
 * the whole header carries an HMAC under a key derived from the data key, so
   flipping any byte of it makes unlock fail cleanly;
 * KDF parameters are checked against the policy *before* any work is done, so a
-  forged header cannot ask for a weak KDF or for 100 GiB of memory.
+  forged header cannot ask for a weak KDF, nor for more than this machine's
+  calibration would pick (at most twice its memory cap, at most 4x its time,
+  predicted from one measured pass over 64 MiB).
 
 Changing the passphrase replaces one slot and re-MACs the header; the
 database bytes are untouched. Destroying the header makes the data unreadable.
+``rekey`` changes the data key itself (below).
 
 Workstation binding (opt-in, after 1Password's two-secret model): the
 passphrase slot may also need a 32-byte random secret kept in the OS keyring
@@ -31,6 +34,36 @@ slot fail. The recovery slot is never bound. A header with a bound slot is
 written as version 2; one without is byte-for-byte the version 1 format, so
 existing vaults open unchanged and an older hrd-tui refuses a bound vault by
 its version instead of failing as if the passphrase were wrong.
+
+Header file layout (issue 15): the key slots are never replaced by writing a
+new file and renaming it, which would leave the earlier slots in the disk's
+freed blocks, where the old passphrase still unwraps the data key. The file
+``vault.hdr`` has a fixed size (HEADER_FILE_SIZE, two areas of AREA_SIZE) and
+is only ever overwritten in place, at the same offsets, then fsynced. Each area
+holds the payload above (body line, mac line), a line
+``seq:<20 digits> sum:<SHA-256 of payload and seq>``, and zeros to the area's
+end. The checksum needs no key: it tells a whole area from one a crash tore;
+the HMAC still authenticates the payload at unlock. The whole area with the
+highest sequence number is in force. A write puts the new payload (sequence
++1) in the area *not* in force, fsync, then the same bytes in the other area,
+fsync: a cut during the first write leaves the earlier header in force, a cut
+during the second the new one; and once both are written no byte of the
+earlier slots is left in the file. A vault created before this layout (a
+variable-size header) opens unchanged and is moved to the layout in place at
+its first write: area 1, past the old bytes, first; then area 0 over them.
+New files (``init``, ``backup``) are written whole, every area alike.
+
+Rekey (``Vault.rekey``): the order keeps a vault that opens at every instant.
+1. the current header plus a ``rekey`` slot (the next data key wrapped under the
+current one, authenticated by the header MAC) is written in place; 2. the
+database is re-encrypted with SQLCipher's ``PRAGMA rekey`` (one commit; the
+automatic backups' databases likewise); 3. the header is written with slots
+for the next key alone. A cut before 2 commits: the database opens with the
+current key, and the next writer removes the rekey slot. A cut after: the
+database opens with the next key (unlock tries it), and ``hrd-tui rekey`` run
+again writes step 3 (it needs the passphrase and the recovery code, since
+hrd-tui never keeps either; so the slots for the next key are written last,
+not first).
 """
 
 from __future__ import annotations
@@ -81,8 +114,21 @@ CEILING_PARALLELISM = 16
 CALIBRATION_TARGET_SECONDS = (0.5, 1.0)
 CALIBRATION_MAX_MEMORY_KIB = 512 * 1024
 DEFAULT_PARALLELISM = 4
+# What a header may ask for is bounded by what calibration picks on this machine
+# (check_policy): memory at most twice calibration's cap, and at most
+# POLICY_COST_FACTOR times calibration's time (its upper target), predicted from a
+# measured rate before the header's own KDF runs.
+POLICY_MAX_MEMORY_KIB = 2 * CALIBRATION_MAX_MEMORY_KIB
+POLICY_COST_FACTOR = 4
+POLICY_MAX_SECONDS = POLICY_COST_FACTOR * CALIBRATION_TARGET_SECONDS[1]
+# Below this cost (KiB x passes: calibration's cheapest full-memory pick) nothing is measured.
+POLICY_FREE_COST = CALIBRATION_MAX_MEMORY_KIB * FLOOR_TIME_COST
+RATE_PROBE_MEMORY_KIB = 64 * 1024
 
 TEST_PARAMS = {"time_cost": 1, "memory_kib": 8, "parallelism": 1}
+
+#: A slot only present while ``hrd-tui rekey`` runs (see "Rekey" above).
+REKEY_SLOT = "rekey"
 
 RECOVERY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
 RECOVERY_GROUPS = 8
@@ -112,6 +158,20 @@ class KdfParams:
             raise VaultDamaged("The vault header asks for absurd KDF parameters; refusing to run them.")
         if self.parallelism < 1 or self.time_cost < 1 or self.memory_kib < 8 * self.parallelism:
             raise VaultDamaged("The vault header is damaged: bad KDF parameters.")
+        if self.memory_kib > POLICY_MAX_MEMORY_KIB:
+            raise VaultDamaged(
+                f"The vault header asks for {self.describe()}: more memory than hrd-tui ever picks "
+                f"(at most {CALIBRATION_MAX_MEMORY_KIB // 1024} MiB); refusing to run it."
+            )
+        if self.memory_kib * self.time_cost > POLICY_FREE_COST:
+            seconds = self.memory_kib * self.time_cost / RATE_PROBE_MEMORY_KIB * probe_seconds(self.parallelism)
+            if seconds > POLICY_MAX_SECONDS:
+                raise VaultDamaged(
+                    f"The vault header asks for {self.describe()}, about {seconds:.0f} s of work on this machine: "
+                    f"more than {POLICY_COST_FACTOR}x what calibration picks here "
+                    f"({CALIBRATION_TARGET_SECONDS[0]}-{CALIBRATION_TARGET_SECONDS[1]:.0f} s); refusing to run it. "
+                    "If the vault was made on a much faster machine, open it there and run 'hrd-tui passwd'."
+                )
         if self.is_test and not test_kdf_enabled():
             raise VaultDamaged(
                 "The vault header asks for KDF parameters below the safety floor "
@@ -122,6 +182,19 @@ class KdfParams:
         mem = f"{self.memory_kib // 1024} MiB" if self.memory_kib >= 1024 else f"{self.memory_kib} KiB"
         text = f"Argon2id t={self.time_cost} m={mem} p={self.parallelism}"
         return text + (" (TEST PARAMETERS: insecure)" if self.is_test else "")
+
+
+_probe_cache: dict[int, float] = {}
+
+
+def probe_seconds(parallelism: int) -> float:
+    """Seconds one Argon2id pass over 64 MiB takes here (measured once per process):
+    fixed parameters, never the header's, so a forged header costs at most this."""
+    if parallelism not in _probe_cache:
+        start = time.perf_counter()
+        hash_secret_raw(b"policy", b"\0" * SALT_BYTES, 1, RATE_PROBE_MEMORY_KIB, parallelism, KEY_BYTES, Type.ID)
+        _probe_cache[parallelism] = time.perf_counter() - start
+    return _probe_cache[parallelism]
 
 
 def argon2id(secret: bytes, salt: bytes, params: KdfParams) -> bytes:
@@ -357,6 +430,10 @@ def _kek_for(slot: Slot, secret: bytes, binding_secret: bytes | None = None) -> 
         if slot.kdf.get("name") != "hkdf-sha256":
             raise VaultDamaged("The vault header names an unknown KDF.")
         return _hkdf(secret, b"hrd-tui/recovery-slot/v1", salt=salt)
+    if slot.type == REKEY_SLOT:  # the secret is the data key the other slots wrap
+        if slot.kdf.get("name") != "hkdf-sha256":
+            raise VaultDamaged("The vault header names an unknown KDF.")
+        return _hkdf(secret, b"hrd-tui/rekey-slot/v1", salt=salt)
     raise VaultDamaged("The vault header holds an unknown key slot type.")
 
 
@@ -398,6 +475,30 @@ def open_slot(header: Header, body: bytes, mac: str, type_: str, secret: bytes, 
     return data_key
 
 
+def make_rekey_slot(vault_id: str, data_key: bytes, next_key: bytes) -> Slot:
+    """The slot a rekey writes first: ``next_key`` wrapped under the key the other slots wrap."""
+    return make_slot(vault_id, REKEY_SLOT, data_key, next_key)
+
+
+def open_rekey_slot(header: Header, data_key: bytes) -> bytes | None:
+    """The next data key of a rekey in progress (None when there is none).
+
+    Call with the data key an ordinary slot gave (open_slot has checked the
+    header's MAC with it, so the rekey slot is authentic).
+    """
+    slot = header.slot(REKEY_SLOT)
+    if slot is None:
+        return None
+    try:
+        key = AESGCM(_kek_for(slot, data_key)).decrypt(
+            _unb64(slot.nonce), _unb64(slot.wrapped), slot.associated_data(header.vault_id))
+    except (InvalidTag, ValueError) as exc:
+        raise VaultDamaged("The vault header's rekey slot is damaged.") from exc
+    if len(key) != KEY_BYTES:
+        raise VaultDamaged("The vault header's rekey slot is damaged.")
+    return key
+
+
 def new_header(passphrase: bytes, recovery_code: str, params: KdfParams) -> tuple[Header, bytes]:
     """A fresh header with a new random data key, a passphrase slot and a recovery slot."""
     data_key = secrets.token_bytes(KEY_BYTES)
@@ -407,3 +508,112 @@ def new_header(passphrase: bytes, recovery_code: str, params: KdfParams) -> tupl
     header.set_slot(make_slot(vault_id, "passphrase", passphrase, data_key, params))
     header.set_slot(make_slot(vault_id, "recovery", normalise_recovery_code(recovery_code), data_key))
     return header, data_key
+
+
+# -- the header file: fixed size, two areas, updated in place -------------------
+#
+# See the module docstring ("Header file layout"). Header.to_bytes() is the
+# *payload* (the version 1/2 text: body line, mac line); the file frames it.
+
+AREA_SIZE = 16 * 1024
+AREA_COUNT = 2
+HEADER_FILE_SIZE = AREA_SIZE * AREA_COUNT
+_TRAILER = re.compile(rb"seq:(\d{20}) sum:([0-9a-f]{64})")
+
+
+def _area(payload: bytes, seq: int) -> bytes:
+    stamp = b"seq:%020d" % seq
+    content = payload + stamp + b" sum:" + hashlib.sha256(payload + stamp).hexdigest().encode("ascii") + b"\n"
+    if len(content) > AREA_SIZE:
+        raise VaultDamaged(f"The key slots do not fit in the header's {AREA_SIZE}-byte area; nothing was written.")
+    return content + b"\0" * (AREA_SIZE - len(content))
+
+
+def _read_area(area: bytes) -> tuple[int, bytes] | None:
+    """(sequence number, payload) of a whole, checksummed area; None if torn, empty or not one."""
+    content = area.rstrip(b"\0")
+    if not content.endswith(b"\n"):
+        return None
+    head, _, last = content[:-1].rpartition(b"\n")
+    match = _TRAILER.fullmatch(last)
+    if not match or not head:
+        return None
+    payload = head + b"\n"
+    if not hmac.compare_digest(hashlib.sha256(payload + b"seq:" + match[1]).hexdigest().encode("ascii"), match[2]):
+        return None
+    return int(match[1]), payload
+
+
+def header_areas(raw: bytes) -> list[tuple[int, bytes] | None]:
+    """Each area of a fixed-layout header file, read (None: torn or not an area)."""
+    if len(raw) != HEADER_FILE_SIZE:
+        return [None] * AREA_COUNT
+    return [_read_area(raw[i * AREA_SIZE:(i + 1) * AREA_SIZE]) for i in range(AREA_COUNT)]
+
+
+def _legacy_payload(raw: bytes) -> bytes:
+    """A pre-layout header (the bare payload), maybe followed by the zeros of a migration cut short.
+
+    Also what is left to try when no area checks out: area 0 without its
+    trailer, so that Header.parse (and then the MAC) says what is wrong.
+    """
+    content = raw[:AREA_SIZE].split(b"\0", 1)[0] if len(raw) >= AREA_SIZE else raw
+    head, _, last = content.rstrip(b"\n").rpartition(b"\n")
+    if head and _TRAILER.fullmatch(last):
+        return head + b"\n"
+    return content
+
+
+def header_payload(raw: bytes) -> tuple[bytes, bool]:
+    """The payload in force in a header file's bytes, and whether the file is in the fixed layout.
+
+    The whole area with the highest sequence number wins. A file in no layout
+    at all is taken as an old (variable-size) header; if it is not one either,
+    Header.parse says what is wrong with it.
+    """
+    valid = [area for area in header_areas(raw) if area is not None]
+    if valid:
+        return max(valid)[1], True
+    return _legacy_payload(raw), False
+
+
+def frame_header(payload: bytes, seq: int = 1) -> bytes:
+    """A whole new header file: every area holding ``payload`` (for a file that does not exist yet)."""
+    return _area(payload, seq) * AREA_COUNT
+
+
+def write_header_in_place(path: os.PathLike[str] | str, payload: bytes) -> None:
+    """Overwrite the header file at ``path`` with ``payload``, in place (same inode, same size).
+
+    Crash-safe: the area *not* in force is written and fsynced first, so a torn
+    write leaves the one in force whole; then the other area gets the same
+    bytes, so no copy of the earlier key slots is left in the file. An old
+    variable-size header is migrated: area 1 (past its bytes) first, then area
+    0 over it, padded to the fixed size. Raises OSError (the caller maps it).
+    """
+    fd = os.open(path, os.O_RDWR | os.O_NOFOLLOW)
+    try:
+        size = os.fstat(fd).st_size
+        if size > 1 << 20:
+            raise VaultDamaged("The vault header is damaged (far too large).")
+        raw = os.pread(fd, size, 0)
+        areas = header_areas(raw)
+        valid = [(seq, i) for i, area in enumerate(areas) if area is not None for seq in (area[0],)]
+        if valid:
+            in_force = max(valid)[1]
+            order = [i for i in range(AREA_COUNT) if i != in_force] + [in_force]
+            seq = max(valid)[0] + 1
+        else:
+            legacy = len(_legacy_payload(raw))
+            if size > HEADER_FILE_SIZE or legacy >= AREA_SIZE:
+                raise VaultDamaged("The old vault header is too large to move to the fixed layout; nothing was written.")
+            order, seq = list(range(AREA_COUNT - 1, -1, -1)), 1  # the old bytes (in area 0) last
+        area = _area(payload, seq)
+        for index in order:
+            view, offset = memoryview(area), index * AREA_SIZE
+            while view:
+                written = os.pwrite(fd, view, offset)
+                view, offset = view[written:], offset + written
+            os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -35,7 +35,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
-from hrd_tui.errors import HrdError, UnsafeBuild, VaultDamaged, from_db_error
+from hrd_tui.errors import HrdError, StorageFull, UnsafeBuild, VaultDamaged, from_db_error
 from hrd_tui.services.history import VaultSession
 
 BUSY_TIMEOUT_MS = 5000
@@ -61,6 +61,9 @@ def connect_raw(path: Path, db_key: bytes, *, readonly: bool = False) -> sqlciph
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlcipher3.DatabaseError as exc:
+            full = from_db_error(exc, "opening the vault")
+            if isinstance(full, StorageFull):  # no room for the -wal/-shm: a full disk, not damage
+                raise full from exc
             raise VaultDamaged(
                 "The vault database does not open with the key from its header: it is damaged, "
                 "or the header belongs to another vault."

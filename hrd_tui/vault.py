@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import secrets
 import shutil
 import tempfile
 import time
@@ -115,8 +116,12 @@ class WriterLock:
                 f"The vault at {vault_dir} is open in another hrd-tui process (pid {holder}). "
                 "Close that one first; only one may write at a time."
             ) from None
-        os.ftruncate(self.fd, 0)
-        os.write(self.fd, str(os.getpid()).encode("ascii"))
+        try:
+            os.ftruncate(self.fd, 0)
+            os.write(self.fd, str(os.getpid()).encode("ascii"))
+        except OSError as exc:  # a full disk: the lock is held all the same, but say why the open fails
+            self.release()
+            raise from_os_error(exc, "writing the vault lock") from exc
 
     def release(self) -> None:
         if self.fd is not None:
@@ -187,6 +192,9 @@ class Vault:
     warnings: list[str] = field(default_factory=list)
     migrated_from: str | None = None
     needs_upgrade: bool = False
+    #: While a rekey is unfinished (the database already under the next key, the
+    #: slots still wrapping ``_data_key``): the next data key, which keys the database.
+    _next_key: bytearray | None = field(default=None, repr=False)
 
     @property
     def is_open(self) -> bool:
@@ -198,6 +206,9 @@ class Vault:
         wipe_buffer(getattr(self, "_engine_key", None))  # the SQLCipher key, as handed to the engine
         for i in range(len(self._data_key)):
             self._data_key[i] = 0
+        if self._next_key is not None:
+            for i in range(len(self._next_key)):
+                self._next_key[i] = 0
         if self.lock is not None:
             self.lock.release()
             self.lock = None
@@ -218,17 +229,25 @@ class Vault:
 
         The in-memory header changes only once the file is written.
         """
-        key = bytes(self._data_key)
         header = Header(self.header.vault_id, self.header.created, list(self.header.slots))
         header.set_slot(slot)
-        raw = header.to_bytes(key)
-        atomic_write(header_path(self.dir), raw)
+        self._write_header(header)
+
+    def _write_header(self, header: Header, key: bytes | None = None) -> None:
+        """Write ``header`` over the live header file and the automatic backups' ones, in place.
+
+        In place (keyslots.write_header_in_place): the same blocks are
+        overwritten, so the earlier slots are not left in freed blocks as a
+        rename would leave them. The in-memory header changes once the live file is written.
+        """
+        raw = header.to_bytes(key if key is not None else bytes(self._data_key))
+        _write_header_file(header_path(self.dir), raw)
         self.header = header
         # The automatic backups inside the vault hold the same data key: left
         # with the old slot, the old passphrase would still open them (and, with
         # their header, this database). They get the new header too.
         for old in sorted((self.dir / BACKUPS_NAME).glob(f"*/{HEADER_NAME}")):
-            atomic_write(old, raw)
+            _write_header_file(old, raw)
 
     def change_passphrase(self, new_passphrase: str, params: KdfParams | None = None, *,
                           unbind_if_unreachable: bool = False, keyring_timeout: float | None = None) -> str | None:
@@ -264,6 +283,96 @@ class Vault:
         self._write_slot(slot)
         return notice
 
+    def _keyring_secret(self, slot: Slot, keyring_timeout: float | None, advice: str) -> bytes | None:
+        """The keyring secret a bound slot needs (None for a plain one); KeyringUnavailable gives ``advice``."""
+        if slot.binding is None:
+            return None
+        try:
+            return keyring_binding.fetch_secret(self.header.vault_id, slot.binding["id"], keyring_timeout)
+        except KeyringUnavailable as exc:
+            raise KeyringUnavailable(
+                exc.reason, f"The workstation keyring cannot be used here ({exc.reason}){advice} Nothing was changed."
+            ) from None
+
+    def _db_key(self) -> bytes:
+        """The SQLCipher key: from the data key, or from the next one while a rekey is unfinished."""
+        return keyslots.database_key(bytes(self._next_key if self._next_key is not None else self._data_key))
+
+    def new_recovery_code(self) -> str:
+        """A new recovery code (returned: show it once); the old recovery slot is
+        overwritten in place, so the old code opens nothing. The data key does not change."""
+        self._writable("change the recovery code")
+        code = keyslots.new_recovery_code()
+        self._write_slot(keyslots.make_slot(self.header.vault_id, "recovery", keyslots.normalise_recovery_code(code),
+                                            bytes(self._data_key)))
+        return code
+
+    def _check_recovery_code(self, code: str) -> None:
+        key = bytes(self._data_key)
+        header, body, mac = Header.parse(self.header.to_bytes(key))
+        try:
+            opened = keyslots.open_slot(header, body, mac, "recovery", keyslots.normalise_recovery_code(code))
+        except UnlockFailed:
+            opened = b""
+        if opened != key:
+            raise UnlockFailed("That is not this vault's recovery code; nothing was changed.")
+
+    def rekey(self, passphrase: str, recovery_code: str | None, *, keyring_timeout: float | None = None) -> str | None:
+        """A new random data key: the database (and the automatic backups') re-encrypted
+        with SQLCipher's ``PRAGMA rekey``, every slot rewrapped.
+
+        Each slot is rewrapped under its own secret, which hrd-tui never keeps: so
+        the passphrase and the recovery code are both needed (checked before
+        anything changes), or ``recovery_code=None`` for a new recovery code,
+        returned (show it once). Crash-safe order (keyslots.py, "Rekey"): the
+        next key is first written wrapped under the current one beside the
+        current slots; then the databases are re-encrypted (each one commit);
+        only then are the slots rewritten for the next key alone. Run again, it
+        finishes a rekey that was interrupted.
+        """
+        self._writable("rekey the vault")
+        vault_id = self.header.vault_id
+        current = self.header.slot("passphrase")
+        if current is None:
+            raise VaultDamaged("The vault header has no passphrase slot.")
+        binding_secret = self._keyring_secret(current, keyring_timeout, "; rekey on the bound workstation.")
+        self._check_passphrase(passphrase, binding_secret)
+        new_code = None
+        if recovery_code is None:
+            new_code = recovery_code = keyslots.new_recovery_code()
+        else:
+            self._check_recovery_code(recovery_code)
+        old_key = bytes(self._data_key)
+        next_key = bytes(self._next_key) if self._next_key is not None else secrets.token_bytes(keyslots.KEY_BYTES)
+        final = Header(vault_id, self.header.created, [])
+        final.set_slot(keyslots.make_slot(vault_id, "passphrase", passphrase.encode("utf-8"), next_key,
+                                          current.kdf_params(), binding=current.binding, binding_secret=binding_secret))
+        final.set_slot(keyslots.make_slot(vault_id, "recovery", keyslots.normalise_recovery_code(recovery_code), next_key))
+        limit = self.wipe_after
+        if self._next_key is None:
+            # 1. The next key, wrapped under the current one, beside the current slots.
+            pending = Header(vault_id, self.header.created,
+                             [s for s in self.header.slots if s.type != keyslots.REKEY_SLOT])
+            pending.set_slot(keyslots.make_rekey_slot(vault_id, old_key, next_key))
+            self._write_header(pending)
+            # 2. The database re-encrypted: one commit; from here it opens with the next key.
+            self.store.close()
+            _rekey_database(db_path(self.dir), old_key, next_key)
+            self._next_key = bytearray(next_key)
+            engine_key = keyslots.database_key(next_key)
+            self.store = Store(db_path(self.dir), engine_key)
+            wipe_buffer(getattr(self, "_engine_key", None))
+            self._engine_key = engine_key  # zeroed at close, as unlock's
+        for backup in sorted((self.dir / BACKUPS_NAME).glob(f"*/{DB_NAME}")):
+            _rekey_database(backup, old_key, next_key)  # each one commit; done ones are skipped
+        # 3. The slots for the next key alone, over the earlier ones in place.
+        self._write_header(final, next_key)
+        self._data_key[:] = next_key
+        self._next_key = None
+        if limit is not None:
+            self.set_wipe_after(limit)  # the setting is signed with the data key: sign it anew
+        return new_code
+
     @property
     def workstation_bound(self) -> bool:
         return self.header.bound
@@ -294,17 +403,9 @@ class Vault:
         vault_id = self.header.vault_id
         if on == (current.binding is not None):
             return f"Workstation binding is already {'on' if on else 'off'}; nothing was changed."
-        old_secret = None
-        if current.binding is not None:
-            try:
-                old_secret = keyring_binding.fetch_secret(vault_id, current.binding["id"], keyring_timeout)
-            except KeyringUnavailable as exc:
-                raise KeyringUnavailable(
-                    exc.reason,
-                    f"The workstation keyring cannot be used here ({exc.reason}), so the passphrase cannot be checked "
-                    "against the bound slot. Turn binding off on the bound workstation, or set a new passphrase "
-                    "without the binding. Nothing was changed.",
-                ) from None
+        old_secret = self._keyring_secret(
+            current, keyring_timeout, ", so the passphrase cannot be checked against the bound slot. Turn binding "
+            "off on the bound workstation, or set a new passphrase without the binding.")
         self._check_passphrase(passphrase, old_secret)
         params = current.kdf_params()
         if on:
@@ -375,8 +476,8 @@ class Vault:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-            atomic_write(header_path(tmp), self.header_bytes())
-            problems = _integrity_problems(db_path(tmp), keyslots.database_key(bytes(self._data_key)))
+            atomic_write(header_path(tmp), keyslots.frame_header(self.header_bytes()))  # a new file: nothing to overwrite
+            problems = _integrity_problems(db_path(tmp), self._db_key())
             if problems:
                 raise CheckFailed("The backup did not verify: " + "; ".join(problems[:3]))
             if dest.exists():
@@ -396,11 +497,34 @@ class Vault:
     def check(self) -> list[str]:
         """Every integrity problem found (empty when the vault is sound)."""
         self.store.checkpoint()  # a writer completes pending WAL work first
-        return _integrity_problems(db_path(self.dir), keyslots.database_key(bytes(self._data_key)), readonly=True)
+        return _integrity_problems(db_path(self.dir), self._db_key(), readonly=True)
 
     def schema_revision(self) -> str | None:
         with self.store.session("reading the schema revision") as session:
             return migrations.current_revision(session.connection())
+
+
+def _rekey_database(path: Path, old_key: bytes, next_key: bytes) -> None:
+    """Re-encrypt the database at ``path`` from ``old_key`` to ``next_key`` (one commit);
+    nothing to do when it already opens with ``next_key``."""
+    if _opens_with(path, next_key):
+        return
+    conn = connect_raw(path, keyslots.database_key(old_key))
+    try:
+        conn.execute(f"PRAGMA rekey = \"x'{keyslots.database_key(next_key).hex()}'\"")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the pages under the old key overwritten in place
+    except Exception as exc:  # noqa: BLE001 - mapped to one user error
+        raise from_db_error(exc, "re-encrypting the vault") from exc
+    finally:
+        conn.close()
+
+
+def _opens_with(path: Path, key: bytes) -> bool:
+    try:
+        connect_raw(path, keyslots.database_key(key), readonly=True).close()
+    except VaultDamaged:
+        return False
+    return True
 
 
 def _integrity_problems(path: Path, db_key: bytes, readonly: bool = False) -> list[str]:
@@ -449,7 +573,8 @@ def create(vault_dir: Path, passphrase: str, *, params: KdfParams | None = None)
         db_key = keyslots.database_key(data_key)
         store = Store(db_path(vault_dir), db_key)
         _prepare_schema(store)
-        atomic_write(header_path(vault_dir), header.to_bytes(data_key))  # the vault exists from here
+        # The vault exists from here; a new file (nothing to overwrite), in the fixed layout.
+        atomic_write(header_path(vault_dir), keyslots.frame_header(header.to_bytes(data_key)))
     except BaseException:
         if store is not None:
             store.close()
@@ -480,7 +605,14 @@ def read_header(vault_dir: Path) -> tuple[Header, bytes, str]:
         raise from_os_error(exc, "reading the vault header") from exc
     if len(raw) > 1 << 20:
         raise VaultDamaged("The vault header is damaged (far too large).")
-    return Header.parse(raw)
+    return Header.parse(keyslots.header_payload(raw)[0])
+
+
+def _write_header_file(path: Path, payload: bytes) -> None:
+    try:
+        keyslots.write_header_in_place(path, payload)
+    except OSError as exc:
+        raise from_os_error(exc, f"writing {path.name}") from exc
 
 
 def unlock(vault_dir: Path, secret: Secret, *, readonly: bool = False, wait: bool = True) -> Vault:
@@ -495,8 +627,7 @@ def unlock(vault_dir: Path, secret: Secret, *, readonly: bool = False, wait: boo
         raise NoVault(f"No vault at {vault_dir}. Create one with 'hrd-tui init' (or try 'hrd-tui demo').")
     warnings = enforce_private(vault_dir)
     header, body, mac = read_header(vault_dir)
-    if not db_path(vault_dir).is_file():
-        raise VaultDamaged(f"The vault database {db_path(vault_dir)} is missing; restore it from a backup.")
+    check_database_present(vault_dir)
     lock = None if readonly else WriterLock(vault_dir)
     try:
         # One attempt at a time (wipe.attempt_lock): the delay, the key derivation and
@@ -515,12 +646,18 @@ def unlock(vault_dir: Path, secret: Secret, *, readonly: bool = False, wait: boo
             finally:
                 wipe_buffer(material)  # the typed secret's bytes, zeroed once the KDF has run
             warnings += wipe_mod.confirm_after_unlock(vault_dir, data_key)
-        db_key = keyslots.database_key(data_key)
+        # A rekey in progress (see Vault.rekey): the database is under whichever key opens it.
+        next_key = keyslots.open_rekey_slot(header, data_key)
+        rekeyed = next_key is not None and _opens_with(db_path(vault_dir), next_key)
+        db_key = keyslots.database_key(next_key if rekeyed else data_key)
         store = Store(db_path(vault_dir), db_key, readonly=readonly)
-        vault = Vault(vault_dir, header, store, bytearray(data_key), lock, warnings)
+        vault = Vault(vault_dir, header, store, bytearray(data_key), lock, warnings,
+                      _next_key=bytearray(next_key) if rekeyed else None)
         vault._engine_key = db_key  # the very object the engine holds: zeroed at close
         try:
             _open_schema(vault)
+            if next_key is not None:
+                _interrupted_rekey(vault)
         except BaseException:
             vault.close()
             raise
@@ -531,6 +668,31 @@ def unlock(vault_dir: Path, secret: Secret, *, readonly: bool = False, wait: boo
         if lock is not None:
             lock.release()
         raise
+
+
+def check_database_present(vault_dir: Path) -> None:
+    """A header without its database, or with an empty one, is a damaged vault: never a new one."""
+    path = db_path(vault_dir)
+    try:
+        size = path.stat().st_size if path.is_file() else None
+    except OSError as exc:
+        raise from_os_error(exc, "reading the vault database") from exc
+    if size is None:
+        raise VaultDamaged(f"The vault database {path} is missing; restore it from a backup.")
+    if size == 0:
+        raise VaultDamaged(f"The vault database {path} is empty (0 bytes): the vault is damaged, and is not "
+                           "started again empty. Restore it from a backup.")
+
+
+def _interrupted_rekey(vault: Vault) -> None:
+    """A header still holding a rekey slot: undone by a writer when the database was
+    not re-encrypted yet; otherwise ``hrd-tui rekey`` must finish it (it needs both secrets)."""
+    if vault._next_key is not None:
+        vault.warnings.append("A rekey was interrupted after the database was re-encrypted: run 'hrd-tui rekey' "
+                              "to finish it (until then the header holds both keys).")
+    elif vault.lock is not None:
+        vault._write_header(Header(vault.header.vault_id, vault.header.created,
+                                   [s for s in vault.header.slots if s.type != keyslots.REKEY_SLOT]))
 
 
 def _binding_secret(header: Header, secret: Secret) -> bytes | None:
@@ -557,6 +719,12 @@ def _open_schema(vault: Vault) -> None:
     head = migrations.head_revision()
     if current is not None and current not in migrations.all_revisions():
         raise VaultDamaged(f"This vault was written by a newer hrd-tui (schema {current}); upgrade hrd-tui to open it.")
+    if current is None:
+        with vault.store.raw() as conn:
+            tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+        if not tables:  # a vault is created with its schema: an empty database is damage, never a new vault
+            raise VaultDamaged(f"The vault database {db_path(vault.dir)} is empty: the vault is damaged, and is not "
+                               "started again empty. Restore it from a backup.")
     if vault.lock is None:
         vault.needs_upgrade = current != head
         return

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from hrd_tui import vault
+from hrd_tui import keyslots, vault
 from hrd_tui.errors import UnlockFailed
 
 from conftest import PASSPHRASE, run_cli
@@ -101,7 +101,10 @@ def test_missing_vault_exit_4(tmp_path: Path, passfile: Path) -> None:
 def test_damaged_header_and_corrupt_database_exit_5(cli_vault: Path, passfile: Path) -> None:
     header = cli_vault / vault.HEADER_NAME
     original = header.read_bytes()
-    header.write_bytes(b"garbage" + original[7:])
+    # Both copies of the key slots (one damaged area alone is a torn write: the other opens)
+    damaged = b"".join(b"garbage" + original[i:i + keyslots.AREA_SIZE][7:]
+                       for i in range(0, len(original), keyslots.AREA_SIZE))
+    header.write_bytes(damaged)
     assert_clean_failure(cli(cli_vault, passfile, "info"), 5, "header is damaged")
     header.write_bytes(original)
     db = cli_vault / vault.DB_NAME
