@@ -32,6 +32,7 @@ FIGURES: dict[str, tuple[list[str], list[str]]] = {
     "bench_notes": (["service, one note committed:"],
                     ["screen, w to the note screen:", "screen, keystroke to screen:", "screen, Enter to saved line:",
                      "bare Textual, key shown"]),
+    "bench_rekey": (["rekey, ", "opens after rekey, passphrase and recovery code, check ok:"], []),
     "bench_reports": (["trend, 12 months", "observations, first 100", "report regular, a quarter", "report irf, a year"],
                       []),
     "bench_startup": ([], ["bare Textual app, start -> prompt drawn", "hrd-tui, start -> unlock prompt drawn",
