@@ -154,10 +154,11 @@ def test_on_a_terminal_it_asks_before_writing(tmp_path: Path, cli_vault: Path, p
 
 
 def test_export_to_a_terminal_sends_no_control_sequence(cli_vault: Path, passfile: Path) -> None:
-    from hrd_tui.services import contacts
+    from hrd_tui.services import base
 
     with vault.unlock(cli_vault, vault.Secret(PASSPHRASE)) as opened, opened.store.session() as s:
-        contacts.create_contact(s, {"name": "clip\x1b]52;c;ZXZpbA==\x07 \u202eboard \x9b31m", "codename": "Evil-1"})
+        # Stored as is (an older vault may hold it; input now drops the override): the terminal must cope.
+        base.create(s, Contact, {"name": "clip\x1b]52;c;ZXZpbA==\x07 \u202eboard \x9b31m", "codename": "Evil-1"})
     master, slave = pty.openpty()
     env = {**os.environ, **frozen_settings()}
     proc = subprocess.Popen([sys.executable, "-P", "-m", "hrd_tui", "--vault", str(cli_vault), "--passphrase-file",
