@@ -102,6 +102,9 @@ def main() -> None:
     prompt: list[float] = []
     today: list[float] = []
     session = f"hrd-bench-startup-{os.getpid()}"
+    # A session that outlives the timed ones: the server must not be exiting (its last
+    # session killed) just as the next timed one starts.
+    tmux("new-session", "-d", "-s", "keep", "sleep 86400")
 
     def bare_run() -> None:
         bare.append(timed_start(f"{sys.executable} {HERE / 'bare_app.py'}", BARE_DRAWN, session + "b"))
