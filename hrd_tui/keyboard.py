@@ -19,8 +19,6 @@ key up from the focused widget in this turn, and runs the binding it meets.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from textual import events
 from textual.app import App
@@ -48,16 +46,8 @@ class KeysInOrder(App):  # type: ignore[type-arg]
         self._released = asyncio.Event()
         self._released.set()
 
-    @contextmanager
-    def keys_held(self) -> Iterator[None]:
-        """Keys typed meanwhile wait (an unlock in a worker): they belong to what comes after."""
-        self.hold_keys()
-        try:
-            yield
-        finally:
-            self.release_keys()
-
     def hold_keys(self) -> None:
+        """Keys typed from now on wait (an unlock in a worker): they belong to what comes after."""
         self._holds += 1
         self._released.clear()
 
