@@ -623,11 +623,7 @@ def unlock(vault_dir: Path, secret: Secret, *, readonly: bool = False, wait: boo
     check and export work while the app is running.
     """
     harden_process()
-    if not vault_dir.is_dir():
-        raise NoVault(f"No vault at {vault_dir}. Create one with 'hrd-tui init' (or try 'hrd-tui demo').")
-    warnings = enforce_private(vault_dir)
-    header, body, mac = read_header(vault_dir)
-    check_database_present(vault_dir)
+    warnings = _checked_before_unlock(vault_dir)
     lock = None if readonly else WriterLock(vault_dir)
     try:
         # One attempt at a time (wipe.attempt_lock): the delay, the key derivation and
@@ -668,6 +664,32 @@ def unlock(vault_dir: Path, secret: Secret, *, readonly: bool = False, wait: boo
         if lock is not None:
             lock.release()
         raise
+
+
+def _checked_before_unlock(vault_dir: Path) -> list[str]:
+    """The folder, its modes, the header and the database, checked before any lock is taken.
+
+    A parallel attempt may be wiping the vault at this very moment (its header
+    overwritten, its files going): what is seen then is a passing state, not damage.
+    So a failed check is made again under the unlock-attempt lock, which the wiping
+    attempt holds to the end: the answer is then the settled one (no vault, wiped,
+    or the damage that is really there).
+    """
+    def checks() -> list[str]:
+        if not vault_dir.is_dir():
+            raise NoVault(f"No vault at {vault_dir}. Create one with 'hrd-tui init' (or try 'hrd-tui demo').")
+        warnings = enforce_private(vault_dir)
+        read_header(vault_dir)
+        check_database_present(vault_dir)
+        return warnings
+
+    try:
+        return checks()
+    except (NoVault, VaultWiped):
+        raise
+    except (HrdError, OSError):
+        with wipe_mod.attempt_lock(vault_dir):
+            return checks()
 
 
 def check_database_present(vault_dir: Path) -> None:

@@ -7,6 +7,7 @@ import multiprocessing
 import subprocess
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -51,6 +52,32 @@ def test_parallel_guesses_stop_at_the_wipe(vault_dir: Path, opened: vault.Vault)
     assert sum("failure 3 in a row" in o for o in outcomes) == 1
     assert all(o.startswith(("UnlockFailed", "VaultWiped", "NoVault")) for o in outcomes), outcomes
     assert not vault_dir.exists()
+
+
+@pytest.mark.parametrize("readonly", [True, False])
+def test_an_attempt_that_meets_a_wipe_half_done_reports_the_wipe(vault_dir: Path, opened: vault.Vault,
+                                                                   readonly: bool) -> None:
+    """The window the parallel test hits only under load, held open: the header already
+    overwritten by a wiping attempt (which holds the attempt lock), no marker yet."""
+    opened.close()
+    outcome: list[str] = []
+
+    def attempt() -> None:
+        try:
+            vault.unlock(vault_dir, Secret("not the passphrase"), readonly=readonly, wait=False)
+            outcome.append("opened")
+        except Exception as exc:  # noqa: BLE001 - the outcome is what is compared
+            outcome.append(type(exc).__name__ + ": " + str(exc))
+
+    with wipe.attempt_lock(vault_dir):
+        wipe._overwrite(vault.header_path(vault_dir))  # the wipe's first step, mid-way
+        thread = threading.Thread(target=attempt)
+        thread.start()
+        thread.join(0.5)
+        assert thread.is_alive() and outcome == []  # waits for the wipe instead of calling the vault damaged
+        wipe.finish_wipe(wipe.destroy_key_slots(vault_dir))
+    thread.join(10)
+    assert len(outcome) == 1 and outcome[0].startswith(("NoVault", "VaultWiped")), outcome
 
 
 def _popen(*args: str) -> subprocess.Popen[str]:
