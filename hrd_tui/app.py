@@ -545,10 +545,14 @@ class HrdApp(KeysInOrder):
 
     @contextmanager
     def session(self, what: str = "saving to the vault") -> Iterator[Session]:
-        """One transaction on the open vault, for screens (which never see the store)."""
-        if self.vault is None:
+        """One transaction on the open vault, for screens (which never see the store).
+
+        Safe from a worker thread: a lock meanwhile waits for the transaction to end
+        (Store.close), and a session asked for after the lock is refused."""
+        vault = self.vault  # read once: a lock on the UI thread may set it to None
+        if vault is None:
             raise HrdError("The vault is locked.")
-        with self.vault.store.session(what) as session:
+        with vault.store.session(what) as session:
             yield session
 
     # -- unfinished text ---------------------------------------------------------------

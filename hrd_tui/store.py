@@ -24,6 +24,7 @@ not honour them is refused (UnsafeBuild) rather than used.
 
 from __future__ import annotations
 
+import threading
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -145,21 +146,48 @@ def make_engine(path: Path, db_key: bytes, *, readonly: bool = False) -> Engine:
 
 
 class Store:
-    """An open, unlocked database. ``close()`` drops every connection and the key."""
+    """An open, unlocked database. ``close()`` drops every connection and the key.
+
+    Sessions may run on worker threads (an import's match and write) while the app
+    locks from the UI thread: ``close()`` refuses new sessions at once, then waits for
+    those under way to end, so a transaction is never cut by a lock and no connection
+    outlives the key. A worker must therefore never wait on the UI thread while it
+    holds a session (``call_from_thread`` comes after the ``with`` block).
+    """
 
     def __init__(self, path: Path, db_key: bytes, *, readonly: bool = False) -> None:
         self.path = path
         self.readonly = readonly
         self.engine: Engine | None = make_engine(path, db_key, readonly=readonly)
+        self._users = threading.Condition()
+        self._in_use: dict[int, int] = {}  # thread ident -> sessions it has open
+        self._closing = False
 
     @property
     def is_open(self) -> bool:
-        return self.engine is not None
+        return self.engine is not None and not self._closing
 
-    def _engine(self) -> Engine:
-        if self.engine is None:
-            raise HrdError("The vault is locked.")
-        return self.engine
+    @contextmanager
+    def _use(self) -> Iterator[Engine]:
+        """The engine, counted as in use by this thread until the block ends."""
+        me = threading.get_ident()
+        with self._users:
+            if self.engine is None or self._closing:
+                raise HrdError("The vault is locked.")
+            engine = self.engine
+            self._in_use[me] = self._in_use.get(me, 0) + 1
+        try:
+            yield engine
+        finally:
+            with self._users:
+                self._in_use[me] -= 1
+                if not self._in_use[me]:
+                    del self._in_use[me]
+                self._users.notify_all()
+
+    def _others_done(self) -> bool:
+        me = threading.get_ident()
+        return not any(n for ident, n in self._in_use.items() if ident != me)
 
     @contextmanager
     def session(self, what: str = "saving to the vault") -> Iterator[Session]:
@@ -167,7 +195,7 @@ class Store:
 
         Database errors become user errors here, once, for every caller.
         """
-        with VaultSession(self._engine(), expire_on_commit=False) as session:
+        with self._use() as engine, VaultSession(engine, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
@@ -189,20 +217,38 @@ class Store:
     @contextmanager
     def raw(self) -> Iterator[sqlcipher3.Connection]:
         """The DBAPI connection, for PRAGMAs and maintenance (check, backup)."""
-        with self._engine().connect() as conn:
+        with self._use() as engine, engine.connect() as conn:
             yield conn.connection.dbapi_connection  # type: ignore[misc]
 
     def checkpoint(self) -> None:
         if self.engine is not None and not self.readonly:
-            try:
-                with self.raw() as conn:
-                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            except Exception:  # noqa: BLE001 - closing must not fail on a busy checkpoint
-                pass
+            with self._use() as engine:
+                _checkpoint(engine)
 
     def close(self) -> None:
-        if self.engine is None:
-            return
-        self.checkpoint()
-        self.engine.dispose()
-        self.engine = None
+        """Refuse new sessions, wait for other threads' sessions to end, then drop
+        every connection. Waits without a limit: what a worker writes is bounded by the
+        import limits (limits.py), and cutting it would lose what the officer confirmed."""
+        with self._users:
+            if self.engine is None or self._closing:
+                return
+            self._closing = True
+            self._users.wait_for(self._others_done)
+            engine = self.engine
+        try:
+            if not self.readonly:
+                _checkpoint(engine)
+        finally:
+            with self._users:
+                self.engine = None
+                self._closing = False
+            engine.dispose()
+
+
+def _checkpoint(engine: Engine) -> None:
+    """Fold the -wal into the database and truncate it (at close: nothing left beside it)."""
+    try:
+        with engine.connect() as conn:
+            conn.connection.dbapi_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+    except Exception:  # noqa: BLE001 - closing must not fail on a busy checkpoint
+        pass

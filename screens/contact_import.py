@@ -15,9 +15,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
-from textual.worker import get_current_worker
 
 from hrd_tui.errors import HrdError
+from hrd_tui.screens.background import HandsBack
 from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.tables import fixed_table
 from hrd_tui.screens.widgets.vault_text import VaultText, literal
@@ -37,7 +37,7 @@ def row_status(row: ImportRow, unit: str) -> tuple[str, str]:
     return "new", "; ".join(row.notes)
 
 
-class ImportContactsScreen(Screen[int | None]):
+class ImportContactsScreen(HandsBack, Screen[int | None]):
     CSS_PATH = "contacts.tcss"
     BINDINGS = [
         Binding("f2", "confirm", "Import", id="import.confirm"),
@@ -51,6 +51,7 @@ class ImportContactsScreen(Screen[int | None]):
         super().__init__(classes="import")
         self.plan: ImportPlan | None = None
         self.on_duplicate = "skip"
+        self.busy = False  # the import is being written
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -67,7 +68,8 @@ class ImportContactsScreen(Screen[int | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("confirm", "duplicates"):
-            return self.plan is not None or None  # shown, greyed out, until a file is previewed
+            # shown, greyed out, until a file is previewed, and while it is being written
+            return (self.plan is not None and not self.busy) or None
         return True
 
     @on(Input.Submitted, "#import-path")
@@ -83,12 +85,11 @@ class ImportContactsScreen(Screen[int | None]):
         self.query_one("#import-rows", DataTable).clear()
         self._read(Path(raw).expanduser())
 
-    # The file is read and parsed here, off the UI thread: a large or crafted file
-    # never freezes the screen, and any failure comes back as a message. The vault is
-    # only touched back on the UI thread (_parsed, _confirmed): a lock closes the store
-    # from that thread, so a worker's open transaction can never race it, and no two
-    # threads ever use the vault at once. What is left there is bounded by the file
-    # limits (contact_io.MAX_RECORDS): one query to match, one transaction to write.
+    # All the work is done off the UI thread: reading, parsing and matching in one
+    # worker, the write in another. A large or crafted file never freezes the screen,
+    # and any failure comes back as a message. The store lets a lock (from the UI
+    # thread) wait for a worker's transaction to end, and refuses a session after it;
+    # a worker hands its result to the screen only once its session is closed.
     @work(thread=True, exclusive=True, group="contact-import", exit_on_error=False, description="reading contacts")
     def _read(self, path: Path) -> None:
         try:
@@ -96,30 +97,25 @@ class ImportContactsScreen(Screen[int | None]):
             fmt = contact_io.detect_format(path.name, text)
             plan = contact_io.parse(text, fmt)
             del text
+            with self.app.session("previewing the import") as session:  # type: ignore[attr-defined]
+                contact_io.match(session, plan)
         except HrdError as exc:
             message = str(exc)
         except Exception as exc:  # noqa: BLE001 - never a traceback (it may quote the file)
             message = f"Could not read {path.name} (internal error: {type(exc).__name__}); nothing was imported."
         else:
-            if not get_current_worker().is_cancelled:
-                self.app.call_from_thread(self._parsed, plan)
+            self.hand_back(self._parsed, plan)
             return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._failed, message)
+        self.hand_back(self._failed, message)
 
     def _failed(self, message: str) -> None:
         self.plan = None
+        self.busy = False
         self.query_one("#import-summary", VaultText).set_text(message)
         self.query_one("#import-path", Input).focus()
         self.refresh_bindings()
 
     def _parsed(self, plan: ImportPlan) -> None:
-        try:
-            with self.app.session("previewing the import") as session:  # type: ignore[attr-defined]
-                contact_io.match(session, plan)
-        except HrdError as exc:
-            self._failed(str(exc))
-            return
         self.plan = plan
         self._show_plan()
         self.query_one("#import-rows", DataTable).focus()
@@ -144,6 +140,8 @@ class ImportContactsScreen(Screen[int | None]):
                           literal(detail or "-", single_line=True))
 
     def action_duplicates(self, choice: str) -> None:
+        if self.busy:
+            return
         self.on_duplicate = choice
         if self.plan is not None:
             self._show_plan()
@@ -160,16 +158,39 @@ class ImportContactsScreen(Screen[int | None]):
         self.app.push_screen(ConfirmModal(question + "?", yes="Import", no="Not yet"), self._confirmed)
 
     def _confirmed(self, yes: bool | None) -> None:
-        if not yes or self.plan is None:
+        if not yes or self.plan is None or self.busy:
             return
+        self.busy = True
+        self.refresh_bindings()
+        self.query_one("#import-summary", VaultText).set_text("Importing... (the whole file is written, or nothing)")
+        self._write(self.plan, self.on_duplicate)
+
+    @work(thread=True, exclusive=True, group="contact-import", exit_on_error=False, description="importing contacts")
+    def _write(self, plan: ImportPlan, on_duplicate: str) -> None:
+        """One transaction for the whole file; a lock meanwhile waits for it to end."""
         try:
             with self.app.session("importing contacts") as session:  # type: ignore[attr-defined]
-                result = contact_io.apply(session, self.plan, self.on_duplicate)  # type: ignore[arg-type]
+                result = contact_io.apply(session, plan, on_duplicate)  # type: ignore[arg-type]
         except HrdError as exc:
-            self.query_one("#import-summary", VaultText).set_text(f"{exc} Nothing was imported.")
+            message = f"{exc} Nothing was imported."
+        except Exception as exc:  # noqa: BLE001 - rolled back by the store; a message, never a crash
+            message = f"Could not import (internal error: {type(exc).__name__}); nothing was imported."
+        else:
+            self.hand_back(self._imported, result)
             return
+        self.hand_back(self._write_failed, message)
+
+    def _write_failed(self, message: str) -> None:
+        self.busy = False
+        self.query_one("#import-summary", VaultText).set_text(message)
+        self.refresh_bindings()
+
+    def _imported(self, result: contact_io.ImportResult) -> None:
         self.app.notify(f"Imported: {result}.", markup=False)
         self.dismiss(result.created + result.merged)
 
     def action_cancel(self) -> None:
+        if self.busy:  # the officer confirmed: the import finishes, and says so
+            self.notify("Importing: one moment.", markup=False)
+            return
         self.dismiss(None)

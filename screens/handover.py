@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hrd_tui.screens.background import HandsBack
 from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.tables import fixed_table
 from hrd_tui.screens.widgets.vault_text import VaultText, literal
@@ -20,12 +21,11 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
-from textual.worker import get_current_worker
 
 from hrd_tui.errors import HrdError
 
 
-class HandoverImportScreen(Screen[None]):
+class HandoverImportScreen(HandsBack, Screen[None]):
     CSS_PATH = "contacts.tcss"
     BINDINGS = [
         Binding("f2", "confirm", "Import", id="handover.confirm"),
@@ -40,6 +40,7 @@ class HandoverImportScreen(Screen[None]):
         self.bundle = None
         self.plan = None
         self.choices: dict[str, str] = {}
+        self.busy = False  # the bundle is being written
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -72,43 +73,34 @@ class HandoverImportScreen(Screen[None]):
     # description=: Textual would otherwise describe the worker by its arguments, the passphrase among them.
     @work(thread=True, exclusive=True, group="handover", exit_on_error=False, description="reading the bundle")
     def _read(self, path: Path, secret: str) -> None:
-        """The KDF, the decompression and the parsing take seconds: off the UI thread.
-        The vault is touched only back on the UI thread (_plan, _apply), never from two
-        threads: a lock closes the store from there."""
+        """The KDF, the decompression, the parsing and the comparison with this vault
+        take seconds: off the UI thread (a lock meanwhile waits for the comparison's
+        session to end; see HandsBack)."""
         from hrd_tui import handover
 
         try:
             bundle = handover.read_bundle(path, secret)
+            with self.app.session("reading the bundle") as session:  # type: ignore[attr-defined]
+                plan = handover.plan_import(session, bundle)
         except HrdError as exc:
             message = str(exc)
         except Exception as exc:  # noqa: BLE001 - a crafted bundle gets a message, never a crash
             message = f"Could not read the bundle (internal error: {type(exc).__name__}); nothing was imported."
         else:
-            if not get_current_worker().is_cancelled:
-                self.app.call_from_thread(self._plan, bundle)
+            self.hand_back(self._planned, bundle, plan)
             return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._failed, message)
+        self.hand_back(self._failed, message)
 
     def _failed(self, message: str) -> None:
+        self.busy = False
         self.query_one("#handover-summary", VaultText).set_text(message)
         self.query_one("#handover-passphrase", Input).focus()
 
-    def _plan(self, bundle: object) -> None:
-        from hrd_tui import handover
-
+    def _planned(self, bundle: object, plan: object) -> None:
         self.query_one("#handover-passphrase", Input).value = ""  # not kept on screen longer than needed
-        try:
-            with self.app.session("reading the bundle") as session:  # type: ignore[attr-defined]
-                self.plan = handover.plan_import(session, bundle)  # type: ignore[arg-type]
-        except HrdError as exc:
-            self._failed(str(exc))
-            return
-        except Exception as exc:  # noqa: BLE001 - a record of an unknown shape: a message, not a crash
-            self._failed(f"Could not read the bundle (internal error: {type(exc).__name__}); nothing was imported.")
-            return
         self.bundle = bundle
-        self.choices = {c.key: "mine" for c in self.plan.conflicts}
+        self.plan = plan  # type: ignore[assignment]
+        self.choices = {c.key: "mine" for c in self.plan.conflicts}  # type: ignore[union-attr]
         self._show()
 
     def _show(self) -> None:
@@ -138,7 +130,7 @@ class HandoverImportScreen(Screen[None]):
 
     def action_choose(self, side: str) -> None:
         table = self.query_one("#handover-conflicts", DataTable)
-        if self.plan is None or not table.row_count or not table.has_focus:
+        if self.plan is None or self.busy or not table.row_count or not table.has_focus:
             return
         key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value).split("#")[0]
         self.choices[key] = side
@@ -146,7 +138,7 @@ class HandoverImportScreen(Screen[None]):
 
     def action_confirm(self) -> None:
         plan = self.plan
-        if plan is None or plan.is_empty:
+        if plan is None or plan.is_empty or self.busy:
             return
         theirs = sum(1 for v in self.choices.values() if v == "theirs")
         question = (f"Import this bundle? {sum(plan.new_counts.values())} new record(s); {len(plan.conflicts)} "
@@ -159,17 +151,41 @@ class HandoverImportScreen(Screen[None]):
         self.app.push_screen(ConfirmModal(question, yes="Import", no="Not now"), answered)
 
     def _apply(self) -> None:
+        if self.busy or self.plan is None:
+            return
+        self.busy = True
+        self.query_one("#handover-summary", VaultText).set_text("Importing... (the whole bundle is written, or nothing)")
+        self._write(self.plan, dict(self.choices))
+
+    @work(thread=True, exclusive=True, group="handover", exit_on_error=False, description="importing the bundle")
+    def _write(self, plan: object, choices: dict[str, str]) -> None:
+        """One transaction for the whole bundle; a lock meanwhile waits for it to end."""
         from hrd_tui import handover
 
         try:
             with self.app.session("importing the bundle") as session:  # type: ignore[attr-defined]
-                result = handover.apply_import(session, self.plan, self.choices)  # type: ignore[arg-type]
+                result = handover.apply_import(session, plan, choices)  # type: ignore[arg-type]
         except HrdError as exc:
-            self.app.notify(str(exc), severity="error", markup=False)
+            message = str(exc)
+        except Exception as exc:  # noqa: BLE001 - rolled back by the store; a message, never a crash
+            message = f"Could not import the bundle (internal error: {type(exc).__name__}); nothing was imported."
+        else:
+            self.hand_back(self._imported, result)
             return
-        self.app.notify(f"Imported {result.total_inserted} record(s); {len(result.took_theirs)} took the bundle's "
+        self.hand_back(self._write_failed, message)
+
+    def _write_failed(self, message: str) -> None:
+        self.busy = False
+        self.app.notify(message, severity="error", markup=False)
+        self._show()
+
+    def _imported(self, result: object) -> None:
+        self.app.notify(f"Imported {result.total_inserted} record(s); {len(result.took_theirs)} took the bundle's "  # type: ignore[attr-defined]
                         "version.", markup=False)
         self.dismiss(None)
 
     def action_cancel(self) -> None:
+        if self.busy:  # the officer confirmed: the import finishes, and says so
+            self.notify("Importing: one moment.", markup=False)
+            return
         self.dismiss(None)

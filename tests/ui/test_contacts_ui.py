@@ -297,6 +297,7 @@ async def test_import_preview_conflicts_then_confirm(app, tmp_path: Path) -> Non
         await pilot.pause()
         assert isinstance(app.screen, ConfirmModal)
         await pilot.press("y")
+        await app.workers.wait_for_complete()  # written in a worker
         await pilot.pause()
         assert isinstance(app.screen, ContactsScreen)
         with app.session() as s:

@@ -116,3 +116,54 @@ async def test_a_crafted_bundle_is_refused_on_the_screen_which_stays_usable(app,
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "No file" in str(screen.query_one("#handover-summary").render())
+
+
+async def test_a_lock_while_an_import_is_written_waits_for_it_and_loses_nothing(  # type: ignore[no-untyped-def]
+        app, vault_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The match and the write run in workers; ctrl+l during the write lets the
+    transaction end (all of the file, committed) before the key is dropped."""
+    from sqlmodel import select
+
+    from hrd_tui.models import Contact
+    from hrd_tui.screens.unlock import UnlockScreen
+
+    good = tmp_path / "good.csv"
+    good.write_text("name,kind\nEva Lind,defender\nFrank Ode,journalist\n", encoding="utf-8")
+    inside, release = threading.Event(), threading.Event()
+    real_apply = contact_io.apply
+
+    def held_apply(session, plan, on_duplicate):  # type: ignore[no-untyped-def]
+        result = real_apply(session, plan, on_duplicate)
+        inside.set()
+        release.wait(10)  # still inside the transaction
+        return result
+
+    monkeypatch.setattr(contact_io, "apply", held_apply)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        app.push_screen(ImportContactsScreen())
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#import-path", Input).value = str(good)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "2 new" in summary(app)
+        await pilot.press("f2", "y")
+        for _ in range(100):
+            if inside.is_set():
+                break
+            await pilot.pause(0.05)
+        assert inside.is_set() and "Importing..." in summary(app)
+        await pilot.press("escape")  # confirmed: it finishes, the screen stays
+        assert app.screen is screen and not screen.check_action("confirm", ())
+        threading.Timer(0.5, release.set).start()
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert release.is_set() and app.vault is None and isinstance(app.screen, UnlockScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running
+    with vault_mod.unlock(vault_dir, vault_mod.Secret(PASSPHRASE), readonly=True) as again, \
+            again.store.session() as s:
+        assert sorted(c.name for c in s.exec(select(Contact))) == ["Eva Lind", "Frank Ode"]

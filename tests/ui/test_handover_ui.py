@@ -62,6 +62,7 @@ async def test_a_bundle_merged_from_the_screen(vault_dir: Path, tmp_path: Path) 
         await pilot.pause()
         assert str(table.get_row_at(0)[0]) == "theirs"
         await pilot.press("f2", "y")
+        await app.workers.wait_for_complete()  # written in a worker
         await pilot.pause()
         assert not isinstance(app.screen, HandoverImportScreen)
         with app.session("test") as s:

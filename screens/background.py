@@ -1,0 +1,28 @@
+"""Handing a thread worker's result back to the screen that started it.
+
+Import screens read, match and write on worker threads (the UI stays responsive
+to a large or crafted file). By the time a worker finishes, its screen may have
+gone: cancelled by the officer, or popped by a lock. Its result is then dropped,
+never applied to widgets that no longer exist (which would stop the app).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.screen import Screen
+from textual.worker import get_current_worker
+
+
+class HandsBack(Screen):  # type: ignore[type-arg]
+    """A screen whose thread workers report through ``hand_back``."""
+
+    def hand_back(self, callback: Callable[..., None], *args: object) -> None:
+        """From a worker thread, after its vault session is closed (a lock waits for
+        open sessions on the UI thread: waiting on that thread inside one would hang)."""
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._if_shown, callback, *args)
+
+    def _if_shown(self, callback: Callable[..., None], *args: object) -> None:
+        if self.is_attached:
+            callback(*args)
