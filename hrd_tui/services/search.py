@@ -135,26 +135,29 @@ def parse_query(query: str) -> Query:
     return Query(match, likes)
 
 
-def _refs_sql(q: Query, kind: str) -> tuple[str, dict[str, str]]:
-    """SQL selecting (kind, ref) of the records of ``kind`` matching ``q``, newest first."""
+def _key_likes(q: Query, alias: str) -> tuple[list[str], dict[str, str]]:
+    """The short terms, each a LIKE on the key of the search_map row ``alias``."""
+    params = {f"like{i}": like for i, like in enumerate(q.likes)}
+    return [f"{alias}.key LIKE :{name} ESCAPE '\\'" for name in params], params
+
+
+def _refs_sql(q: Query, kind: str, *, ordered: bool = True) -> tuple[str, dict[str, str]]:
+    """SQL selecting (kind, ref) of the records of ``kind`` matching ``q``, newest first
+    (``ordered``; a sub-select under IN needs no order, and a sort has a cost)."""
     if kind not in INDEXED:
         raise ValueError(f"unknown search kind {kind!r}")
     if q.likes and not INDEXED[kind].key_fields:
         return "SELECT NULL AS kind, NULL AS ref WHERE 0", {}  # short terms match keys; this kind has none
-    params: dict[str, str] = {}
-    likes = []
-    for i, like in enumerate(q.likes):
-        likes.append(f"m.key LIKE :like{i} ESCAPE '\\'")
-        params[f"like{i}"] = like
+    likes, params = _key_likes(q, "m")
     if q.match:
         params["match"] = q.match
         where = " AND ".join([f"search_{kind} MATCH :match", *likes])
         sql = (f"SELECT m.kind, m.ref FROM search_{kind} JOIN search_map m ON m.id = search_{kind}.rowid "
-               f"WHERE {where} ORDER BY search_{kind}.rowid DESC")
+               f"WHERE {where}" + (f" ORDER BY search_{kind}.rowid DESC" if ordered else ""))
     else:
         params["search_kind"] = kind
         where = " AND ".join(["m.kind = :search_kind", *likes])
-        sql = f"SELECT m.kind, m.ref FROM search_map m WHERE {where} ORDER BY m.id DESC"
+        sql = f"SELECT m.kind, m.ref FROM search_map m WHERE {where}" + (" ORDER BY m.id DESC" if ordered else "")
     return sql, params
 
 
@@ -181,10 +184,28 @@ def search(session: Session, query: str, kinds: Sequence[str] | None = None, lim
     return hits
 
 
+def map_row_matches_sql(query: str, kind: str, alias: str) -> tuple[str, dict[str, str]] | None:
+    """A condition on a ``search_map`` row already joined as ``alias``, for a list that
+    joins the map anyway (its sort key): no sub-select of every matching ref to build,
+    which is 5 to 10 times cheaper under cipher_memory_security (see contact_list)."""
+    q = parse_query(query)
+    if q.empty:
+        return None
+    if kind not in INDEXED:
+        raise ValueError(f"unknown search kind {kind!r}")
+    if q.likes and not INDEXED[kind].key_fields:
+        return "0", {}  # short terms match keys; this kind has none
+    parts, params = _key_likes(q, alias)
+    if q.match:
+        parts.append(f"{alias}.id IN (SELECT rowid FROM search_{kind} WHERE search_{kind} MATCH :match)")
+        params["match"] = q.match
+    return " AND ".join(parts), params
+
+
 def matching_refs_sql(query: str, kind: str) -> tuple[str, dict[str, str]] | None:
     """A sub-select of the refs of ``kind`` matching ``query``, for list filters."""
     q = parse_query(query)
     if q.empty:
         return None
-    sql, params = _refs_sql(q, kind)
+    sql, params = _refs_sql(q, kind, ordered=False)
     return f"SELECT ref FROM ({sql})", params
