@@ -68,7 +68,7 @@ def profile_lines(d: ContactDetail, discreet: bool, today: date) -> list[str]:
         f"Last contact: {c.last_contact_on or 'never'}    Keep in touch: "
         + (f"every {c.cadence_days} days" if c.cadence_days else "no cadence set")
         + ("    OVERDUE for a check-in" if overdue else ""),
-        f"Next follow-up: {c.next_follow_up_on or '-'}",
+        f"Next follow-up: {d.next_follow_up_on or '-'}",
     ]
     if c.notes:
         lines += ["Notes:", str(shown("notes"))]

@@ -232,3 +232,10 @@ def _rows(session: Session, ids: list[str], today: date) -> list[ContactRow]:
         for r in found
     }
     return [by_id[i] for i in ids if i in by_id]
+
+
+def next_follow_up(session: Session, contact_id: str) -> date | None:
+    """A contact's next follow-up, as the list shows it (the detail view shows the same)."""
+    found = session.connection().execute(
+        text(f"SELECT {_NEXT_SQL} FROM contact c WHERE c.id = :id"), {"id": contact_id}).scalar_one_or_none()
+    return date.fromisoformat(found) if found else None

@@ -28,7 +28,7 @@ from hrd_tui.models import (
     Trial,
     TrialDefendant,
 )
-from hrd_tui.services import base, search
+from hrd_tui.services import base, contact_list, search
 from hrd_tui.vocab import NAMING_VALUES, ConsentScope, ConsentValue, FocusArea
 
 CODENAME_WORDS = (
@@ -279,6 +279,7 @@ class ContactDetail:
     follow_ups: list[FollowUp]
     cases: list[ThreatCase]
     trials: list[Trial]
+    next_follow_up_on: date | None = None  # as the contact list shows it (contact_list.next_follow_up)
 
     def in_force(self) -> dict[ConsentScope, ConsentRecord]:
         current: dict[ConsentScope, ConsentRecord] = {}
@@ -307,6 +308,7 @@ def detail(session: Session, contact_id: str) -> ContactDetail:
         follow_ups=follow_ups_of(session, contact_id),
         cases=list(cases),
         trials=list(trials),
+        next_follow_up_on=contact_list.next_follow_up(session, contact_id),
     )
 
 

@@ -582,6 +582,22 @@ async def test_next_follow_up_is_the_earliest_planned_or_open_one(app) -> None: 
 
 
 
+async def test_the_detail_shows_the_same_next_follow_up_as_the_list(app) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16: the detail said "Next follow-up: -" after an interaction with a follow-up due in 7 days."""
+    async with app.run_test(size=(80, 40)) as pilot:
+        table = await to_contacts(app, pilot)
+        table.move_cursor(1)  # Борис, no planned date
+        await pilot.press("i", *"Call about the appeal", "tab", "tab", "tab", *"Send the brief", "tab", *"+7", "enter")
+        await pilot.pause()
+        row = table.get_row_at(table.index_of(table.cursor_key or ""))
+        assert row[0] == "Борис Петров" and row[5] == str(TODAY + timedelta(days=7))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ContactDetailScreen)
+        profile = str(app.screen.query_one("#detail-profile").render())
+        assert f"Next follow-up: {TODAY + timedelta(days=7)}" in profile
+
+
 async def test_a_new_contact_half_typed_survives_a_lock_notes_included(app) -> None:  # type: ignore[no-untyped-def]
     from textual.widgets import TextArea
 
