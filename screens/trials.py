@@ -410,7 +410,7 @@ class HearingFormScreen(FormScreen):
         if self.hearing_id is None:
             with self.app.session("reading the trial") as session:  # type: ignore[attr-defined]
                 court = base.get(session, Trial, self.trial_id).court
-            return {"court": court}
+            return {"court": court, "starts_at": "now"}
         with self.app.session("reading the hearing") as session:  # type: ignore[attr-defined]
             values: dict[str, Any] = base.get(session, Hearing, self.hearing_id).model_dump()
         admitted = values.get("observers_admitted")

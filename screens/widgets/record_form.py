@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from textual import on
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
@@ -25,6 +26,7 @@ from textual.widgets import Checkbox, Input, Select, SelectionList, Static, Text
 
 from hrd_tui.sanitize import for_display
 from hrd_tui.screens.widgets.draft_input import DraftInput, DraftTextArea
+from hrd_tui.screens.widgets.toggles import MarkedCheckbox, MarkedSelectionList
 
 Kind = Literal["text", "list", "long", "choice", "multi", "bool", "date", "datetime", "int"]
 
@@ -71,8 +73,10 @@ def shown(value: Any, kind: Kind) -> Any:
         return for_display(value or "", single_line=kind == "text")
     if kind == "date":
         return value.isoformat() if value else ""
-    if kind == "datetime":
-        return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "now"
+    if kind == "datetime":  # empty stays empty: "now" in an edited record would save the time of the edit
+        if isinstance(value, datetime):
+            return value.astimezone().strftime("%Y-%m-%d %H:%M")
+        return value or ""  # a form may offer "now" as typed text, read when it is saved
     if kind == "int":
         return "" if value is None else str(value)
     if kind == "list":
@@ -97,9 +101,12 @@ class RecordForm(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         for spec in self.specs:
-            label = spec.label + (" *" if spec.required else "")
-            yield Static(label, classes="form-label", markup=False)
-            yield self._widget(spec)
+            widget = self._widget(spec)
+            if spec.kind != "bool":  # a tick box says its own label: "[ ] label"
+                # The label sits in the field's border: every field is a box, empty or not, and
+                # the focused one's border is drawn in other characters (app.tcss), not only colour.
+                widget.border_title = Content(spec.label + (" *" if spec.required else ""))
+            yield widget
             yield Static("", id=f"error-{spec.name}", classes="form-error", markup=False)
 
     def _widget(self, spec: FieldSpec) -> Widget:
@@ -110,9 +117,10 @@ class RecordForm(VerticalScroll):
                           allow_blank=not spec.required or not value, id=wid, compact=True)
         if spec.kind == "multi":
             chosen = set(value)
-            return SelectionList(*[(label, code, code in chosen) for code, label in spec.choices], id=wid, compact=True)
+            return MarkedSelectionList(*[(label, code, code in chosen) for code, label in spec.choices], id=wid,
+                                       compact=True)
         if spec.kind == "bool":
-            return Checkbox(spec.label, value=value, id=wid, compact=True)
+            return MarkedCheckbox(spec.label + (" *" if spec.required else ""), value=value, id=wid, compact=True)
         if spec.kind == "long" and spec.draft and self.draft_prefix:
             return DraftTextArea(f"{self.draft_prefix}:{spec.name}", value, id=wid, soft_wrap=True,
                                  tab_behavior="focus", compact=True)
@@ -221,7 +229,9 @@ class RecordForm(VerticalScroll):
         """Each message under its field (unknown fields under the first); focus the first bad one."""
         names = {s.name for s in self.specs}
         for spec in self.specs:
-            self.query_one(f"#error-{spec.name}", Static).update("")
+            cleared = self.query_one(f"#error-{spec.name}", Static)
+            cleared.update("")
+            cleared.display = False  # an empty error line takes no row
         first: str | None = None
         for field, message in errors.items():
             name = field.split(".")[0]
@@ -229,6 +239,7 @@ class RecordForm(VerticalScroll):
             label = "" if name in names else f"{field}: "
             box = self.query_one(f"#error-{target}", Static)
             box.update(for_display(f"{label}{message}", single_line=True))
+            box.display = True
             first = first or target
         if first is not None:
             self.query_one(f"#field-{first}").focus()

@@ -15,6 +15,7 @@ from textual.widgets import Input, OptionList
 from hrd_tui import vault as vault_mod
 from hrd_tui import wallclock
 from hrd_tui.app import make_app
+from hrd_tui.models import Hearing
 from hrd_tui.screens.notes import NoteScreen
 from hrd_tui.screens.trials import HearingFormScreen, HearingScreen, TrialFormScreen, TrialScreen, TrialsScreen
 from hrd_tui.screens.widgets.pick import PickModal
@@ -266,3 +267,23 @@ async def test_discreet_mode_hides_people_on_the_hearing_screen_and_w_waits_for_
         await pilot.press("w")
         await pilot.pause()
         assert isinstance(app.screen, HearingFormScreen)
+
+
+async def test_a_hearing_with_no_end_time_edits_with_an_empty_end_and_keeps_none(app) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16: an empty date-time field showed "now" (Ends: now), and saving the header set the end."""
+    hearing_id = await hearing_today(app)
+    async with app.run_test(size=(80, 40)) as pilot:
+        await unlock(app, pilot)
+        app.push_screen(HearingScreen(hearing_id))
+        await pilot.pause()
+        assert "Ends: -" in str(app.screen.query_one("#hearing-header").render())
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, HearingFormScreen)
+        assert app.screen.query_one("#field-ends_at", Input).value == ""
+        assert app.screen.query_one("#field-starts_at", Input).value != "now"  # the time it started
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, HearingScreen)
+        with app.session() as s:
+            assert s.get(Hearing, hearing_id).ends_at is None  # type: ignore[union-attr]
