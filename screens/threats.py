@@ -406,7 +406,7 @@ class CaseScreen(Placed, Screen[None]):
         self._fill("#case-actions", [
             (a.id, ACTION_MARK[a.status], text(a.title), a.owner or "-",
              (str(a.due_on) if a.due_on else "-") + (" LATE" if threats.action_overdue(a, day) else ""),
-             self._gate(a)) for a in d.actions], "No actions.")
+             self._gate(a, d.consents)) for a in d.actions], "No actions.")
         self._fill("#case-referrals", [
             (r.id, names.get(r.resource_id, r.resource_id), reference.label("referral_purpose", r.purpose),
              reference.label("referral_status", r.status), self._amounts(r.amount_requested, r.amount_granted),
@@ -491,12 +491,9 @@ class CaseScreen(Placed, Screen[None]):
         return "\n".join(lines)
 
     @staticmethod
-    def _gate(action: CaseAction) -> str:
-        if not action.on_behalf:
-            return "-"
-        if action.emergency_justification.strip():
-            return "JUSTIFIED"
-        return "consent" if action.consent_record_id else "needs OK"
+    def _gate(action: CaseAction, entries: list[threats.DefenderConsent]) -> str:
+        gate = threats.action_gate(action, entries)
+        return {"": "-", "justified": "JUSTIFIED", "consent": "consent"}.get(gate, "needs OK")
 
     @staticmethod
     def _referral_gate(referral: Referral) -> str:
@@ -541,14 +538,15 @@ class CaseScreen(Placed, Screen[None]):
             if a is None:
                 return
             people = threats.case_people(session, a.case_id)
+            gate = threats.action_gate(a, threats.consents(session, a.case_id))
         text = self._discreet_text(people if self.app.discreet else [])  # type: ignore[attr-defined]
         lines = [f"> {text(a.title)}"]
         if a.note:
             lines.append(f"  Note: {text(a.note)}")
         if a.on_behalf:
-            if a.emergency_justification.strip():
+            if gate == "justified":
                 lines.append(f"  Done without consent, justified: {text(a.emergency_justification)}")
-            elif a.consent_record_id:
+            elif gate == "consent":
                 lines.append("  On the defender's behalf, with their recorded consent.")
             else:
                 lines.append("  On the defender's behalf: needs their consent (p) or a justification to start.")

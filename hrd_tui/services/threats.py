@@ -363,6 +363,22 @@ def consents(session: Session, case_id: str) -> list[DefenderConsent]:
             for d in defenders_of(session, case_id)]
 
 
+def consent_covers(entries: Sequence[DefenderConsent]) -> bool:
+    """Every defender of the case has consented to be acted for: what the gate asks."""
+    return bool(entries) and all(e.granted for e in entries)
+
+
+def action_gate(action: CaseAction, entries: Sequence[DefenderConsent]) -> str:
+    """What an action rests on, or would rest on if it started now: "" (not on the
+    defender's behalf), "justified", "consent" (recorded on it, or consent in force that
+    covers it while it waits), or "needs consent". ``entries`` are the case's consents."""
+    if not action.on_behalf:
+        return ""
+    if action.emergency_justification.strip():
+        return "justified"
+    return "consent" if action.consent_record_id or consent_covers(entries) else "needs consent"
+
+
 def _gate(session: Session, case_id: str, justification: str, what: str) -> str | None:
     """Acting for the defenders needs every one's recorded consent, or else a recorded
     emergency justification. Returns the consent record the step rests on (None when

@@ -170,6 +170,34 @@ async def test_the_consent_gate_refuses_then_allows_with_consent(app, vault_dir:
     assert done.status == ActionStatus.DOING and done.consent_record_id is not None
 
 
+async def test_actions_waiting_on_consent_no_longer_need_ok_once_it_is_recorded(app, vault_dir: Path) -> None:
+    """Issue 16: on-behalf actions showed "needs OK" after the consent was recorded, until each was moved on."""
+    case_id = one_case(vault_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        screen = await open_case_screen(app, pilot, case_id)
+        table = screen.query_one("#case-actions", DataTable)
+
+        def gates() -> list[str]:
+            return [str(table.get_row_at(i)[-1]) for i in range(table.row_count)]
+
+        assert "needs OK" in gates()
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, ConsentModal)
+        form = app.screen.query_one(RecordForm)
+        form.query_one("#field-value", Select).value = "granted"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, CaseScreen)
+        assert "needs OK" not in gates() and "consent" in gates()
+        planned = next(i for i in range(table.row_count) if str(table.get_row_at(i)[-1]) == "consent")
+        table.focus()
+        table.move_cursor(row=planned)
+        await pilot.pause()
+        assert "with their recorded consent" in str(screen.query_one("#case-action-detail").render())
+
+
 async def test_the_consent_gate_allows_a_recorded_justification(app, vault_dir: Path) -> None:
     case_id = one_case(vault_dir)
     action = action_titled(vault_dir, case_id, "threat-immediate:public-statement")
