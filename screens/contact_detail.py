@@ -138,7 +138,8 @@ class ContactDetailScreen(Placed, Screen[None]):
         Binding("v", "add('channel')", "Channel", id="contact.channel", tooltip="Add a secure channel"),
         Binding("l", "add('relationship')", "Link", id="contact.relationship", tooltip="Link to another contact (relationship)"),
         Binding("y", "copy", "Copy", id="contact.copy", tooltip="Copy a channel handle (cleared after 30 s)"),
-        Binding("h", "changes", "Changes", id="contact.changes", tooltip="What changed in this record"),
+        # The footer keeps 80 columns: these are in F1 (and the palette).
+        Binding("h", "changes", "Changes", id="contact.changes", show=False, tooltip="What changed in this record"),
         Binding("g", "open_case", "Case", id="contact.case", show=False, tooltip="Open one of their threat cases"),
         Binding("x", "delete", "Delete", id="contact.delete", show=False, tooltip="Delete this contact (asks first)"),
         Binding("escape,left", "back", "Back", id="contact.back"),

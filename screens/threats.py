@@ -317,8 +317,10 @@ class CaseScreen(Placed, Screen[None]):
         Binding("space", "advance", "Move on", id="case.advance",
                 tooltip="Move the selected action on: planned, doing, done"),
         Binding("f", "referral", "Referral", id="case.referral", tooltip="Refer to a protection or emergency resource"),
-        Binding("s", "source", "Source", id="case.source", tooltip="Add a source with its ratings"),
-        Binding("p", "consent", "Consent", id="case.consent", tooltip="Record a defender's consent to act on their behalf"),
+        # The footer keeps 80 columns for the keys above; these are in F1, the palette and the headings.
+        Binding("s", "source", "Source", id="case.source", show=False, tooltip="Add a source with its ratings"),
+        Binding("p", "consent", "Consent", id="case.consent", show=False,
+                tooltip="Record a defender's consent to act on their behalf"),
         Binding("y", "analysis", "Analysis", id="case.analysis", tooltip="Analyse a threat in five steps", show=False),
         Binding("j", "coordination", "Missions", id="case.coordination", show=False,
                 tooltip="Coordination with like-minded missions"),
