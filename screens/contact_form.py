@@ -25,7 +25,6 @@ from hrd_tui.vocab import (
     Certainty,
     ChannelKind,
     ConsentScope,
-    ConsentValue,
     ContactKind,
     FocusArea,
     InteractionKind,
@@ -167,11 +166,13 @@ class ConsentModal(RecordModal):
         self.scope = scope  # asked from a case: consent to act on the defender's behalf
 
     def specs(self) -> list[FieldSpec]:
-        values = tuple((v.value, reference.label("consent_value", v.value)) for v in ConsentValue)
+        # Only the decisions the chosen scope takes, offered again when the scope changes.
+        by_scope = {scope.value: tuple((v.value, reference.label("consent_value", v.value))
+                                       for v in contacts.consent_values(scope)) for scope in ConsentScope}
         return [
             FieldSpec("scope", "Consent to", "choice", choices("consent_scope", ConsentScope), required=True),
-            FieldSpec("value", "Decision (naming: never / anonymised / named; others: granted / refused)", "choice",
-                      values, required=True),
+            FieldSpec("value", "Decision (choose the scope first)", "choice", required=True,
+                      depends_on="scope", choices_by=by_scope),
             FieldSpec("given_on", "Given on", "date", required=True),
             FieldSpec("how", "How it was given", placeholder="e.g. in person, on Signal"),
             FieldSpec("note", "Note"),

@@ -128,11 +128,18 @@ def channels(session: Session, contact_id: str) -> list[SecureChannel]:
     return sorted(rows, key=lambda c: (not c.preferred, c.created_at))
 
 
+def consent_values(scope: ConsentScope | str) -> tuple[ConsentValue, ...]:
+    """The decisions a scope takes: naming never / anonymised / named, the others granted / refused."""
+    if str(scope) == ConsentScope.NAMING:
+        return NAMING_VALUES
+    return tuple(v for v in ConsentValue if v not in NAMING_VALUES)
+
+
 def record_consent(session: Session, contact: Contact, data: Mapping[str, Any]) -> ConsentRecord:
-    """Naming takes never / anonymised / named, the other scopes granted / refused
-    (the schema refuses the rest; said here first, against the field)."""
+    """Only the decisions the scope takes (consent_values; the schema refuses the rest,
+    said here first, against the field)."""
     scope, value = data.get("scope"), data.get("value")
-    if scope and value and (str(scope) == ConsentScope.NAMING) != (str(value) in NAMING_VALUES):
+    if scope and value and str(value) not in consent_values(str(scope)):
         raise ValidationError({"value": "naming takes never, anonymised or named; the other scopes granted or refused"})
     return base.create(session, ConsentRecord, {**data, "contact_id": contact.id})
 

@@ -40,6 +40,10 @@ class FieldSpec:
     required: bool = False
     placeholder: str = ""
     masked: bool = False  # shown as dots: a real name in discreet mode
+    #: A choice whose offer follows another choice field: that field's value -> the choices
+    #: offered (``choices`` while it has none of these values). Updated as it changes.
+    depends_on: str = ""
+    choices_by: Mapping[str, tuple[tuple[str, str], ...]] | None = None
     draft: bool = False  # typed text survives a lock or a crash (DraftInput, DraftTextArea)
 
 
@@ -98,6 +102,7 @@ class RecordForm(VerticalScroll):
         self.specs = list(specs)
         self.initial = {s.name: shown(values.get(s.name), s.kind) for s in self.specs}
         self.draft_prefix = draft_prefix
+        self.offered: dict[str, tuple[tuple[str, str], ...]] = {}  # what each choice offers now
 
     def compose(self) -> ComposeResult:
         for spec in self.specs:
@@ -113,8 +118,9 @@ class RecordForm(VerticalScroll):
         value = self.initial[spec.name]
         wid = f"field-{spec.name}"
         if spec.kind == "choice":
-            return Select([(label, code) for code, label in spec.choices], value=value or Select.NULL,
-                          allow_blank=not spec.required or not value, id=wid, compact=True)
+            offer = self.offered[spec.name] = self._offer(spec, self.initial.get(spec.depends_on))
+            return Select([(label, code) for code, label in offer], value=value or Select.NULL,
+                          allow_blank=not spec.required or not value or bool(spec.depends_on), id=wid, compact=True)
         if spec.kind == "multi":
             chosen = set(value)
             return MarkedSelectionList(*[(label, code, code in chosen) for code, label in spec.choices], id=wid,
@@ -130,6 +136,30 @@ class RecordForm(VerticalScroll):
             return DraftInput(f"{self.draft_prefix}:{spec.name}", value=value, id=wid, placeholder=spec.placeholder,
                               password=spec.masked, compact=True)
         return Input(value, id=wid, placeholder=spec.placeholder, password=spec.masked, compact=True)
+
+    @staticmethod
+    def _offer(spec: FieldSpec, other: Any) -> tuple[tuple[str, str], ...]:
+        return spec.choices_by.get(str(other or ""), spec.choices) if spec.choices_by else spec.choices
+
+    @on(Select.Changed)
+    def _choice_changed(self, event: Select.Changed) -> None:
+        self._follow(str(event.select.id or "").removeprefix("field-"))
+
+    def _follow(self, name: str) -> None:
+        """The choices that follow field ``name`` offer what its value allows; a choice
+        still allowed stays chosen."""
+        for spec in self.specs:
+            if spec.depends_on != name or not spec.depends_on or not self.query(f"#field-{spec.name}"):
+                continue
+            widget = self.query_one(f"#field-{spec.name}", Select)
+            offer = self._offer(spec, self.raw(name))
+            if offer == self.offered.get(spec.name):
+                continue
+            kept = self.raw(spec.name)
+            self.offered[spec.name] = offer
+            widget.set_options([(label, code) for code, label in offer])
+            if kept in {code for code, _ in offer}:
+                widget.value = kept
 
     # -- reading -------------------------------------------------------------------------
     def raw(self, name: str) -> Any:
@@ -160,6 +190,7 @@ class RecordForm(VerticalScroll):
             value, widget = raw[spec.name], found.first()
             if isinstance(widget, Select):
                 widget.value = value if value else Select.NULL
+                self._follow(spec.name)  # a choice restored after it offers what this one allows
             elif isinstance(widget, SelectionList) and isinstance(value, list):
                 widget.deselect_all()
                 for code in value:

@@ -419,11 +419,8 @@ async def test_consent_channel_and_relationship_from_the_detail_view(app) -> Non
         assert isinstance(app.screen, ConsentModal)
         form = app.screen.query_one(RecordForm)
         form.query_one("#field-scope", Select).value = "naming"
-        form.query_one("#field-value", Select).value = "granted"  # wrong for naming: refused on the field
-        form.query_one("#field-how", Input).value = "in person"
-        await pilot.press("f2")
         await pilot.pause()
-        assert "naming takes" in str(app.screen.query_one("#error-value").render())
+        form.query_one("#field-how", Input).value = "in person"
         form.query_one("#field-value", Select).value = "anonymised"
         await pilot.press("f2")
         await pilot.pause()
@@ -451,6 +448,55 @@ async def test_consent_channel_and_relationship_from_the_detail_view(app) -> Non
         await pilot.press("f2")
         await pilot.pause()
         assert "works with 陈静 (Aster-303) (probable)" in str(app.screen.query_one("#detail-relationships").render())
+
+
+async def test_the_consent_form_offers_only_the_decisions_the_scope_takes(app) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16: all five decisions were offered for every scope, the wrong ones refused only on save."""
+    from hrd_tui.screens.contact_form import ConsentModal
+
+    def offered(form: RecordForm) -> list[str]:
+        select = form.query_one("#field-value", Select)
+        return [str(code) for _, code in select._options if code is not Select.NULL]
+
+    async with app.run_test(size=(80, 40)) as pilot:
+        await to_contacts(app, pilot)
+        await pilot.press("enter", "p")
+        await pilot.pause()
+        assert isinstance(app.screen, ConsentModal)
+        form = app.screen.query_one(RecordForm)
+        assert offered(form) == []  # no scope yet: nothing to decide
+        form.query_one("#field-scope", Select).value = "naming"
+        await pilot.pause()
+        assert offered(form) == ["never", "anonymised", "named"]
+        form.query_one("#field-value", Select).value = "named"
+        form.query_one("#field-scope", Select).value = "contact"
+        await pilot.pause()
+        assert offered(form) == ["granted", "refused"]
+        assert form.query_one("#field-value", Select).value is Select.NULL  # "named" is not a decision here
+        form.query_one("#field-value", Select).value = "refused"
+        form.query_one("#field-scope", Select).value = "share_with_missions"
+        await pilot.pause()
+        assert form.query_one("#field-value", Select).value == "refused"  # still a decision here: kept
+        form.query_one("#field-scope", Select).value = "naming"
+        await pilot.pause()
+        form.query_one("#field-value", Select).value = "anonymised"
+        await pilot.press("ctrl+l")  # a lock: both come back, the decision among the scope's own
+        await pilot.pause()
+        assert app.locked
+        await unlock(app, pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, ConsentModal)
+        form = app.screen.query_one(RecordForm)
+        assert form.query_one("#field-scope", Select).value == "naming"
+        assert form.query_one("#field-value", Select).value == "anonymised"
+        assert offered(form) == ["never", "anonymised", "named"]
+        app.screen.dismiss(None)
+        await pilot.pause()
+        with app.session() as s:  # asked from a case: the scope is set, so is the offer
+            ana = s.exec(select(Contact).where(Contact.codename == "Heron-101")).one()
+        app.push_screen(ConsentModal(ana.id, scope="act_on_behalf"))
+        await pilot.pause()
+        assert offered(app.screen.query_one(RecordForm)) == ["granted", "refused"]
 
 
 async def test_delete_asks_and_refuses_a_defender_in_a_case(app) -> None:  # type: ignore[no-untyped-def]
