@@ -1,0 +1,72 @@
+"""On/off choices that read without colour: ``[x]`` ticked, ``[ ]`` not, ``>`` the focus.
+
+Textual draws a tick box as ``▐X▌`` and tells ticked from unticked by the colour
+of the X alone; in 16 colours or none at all every box looks ticked. These draw
+the state as text, and mark the focused box (or the highlighted row of a focused
+list) with ``>`` so the focus does not hang on a background colour either.
+"""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.content import Content
+from textual.strip import Strip
+from textual.widgets import Checkbox, OptionList, SelectionList
+from textual.widgets.option_list import OptionDoesNotExist
+
+TICKED = "[x]"
+UNTICKED = "[ ]"
+FOCUS = ">"
+
+
+def box(on: bool) -> str:
+    return TICKED if on else UNTICKED
+
+
+class MarkedCheckbox(Checkbox):
+    """``> [x] label`` when focused, ``  [ ] label`` when not."""
+
+    @property
+    def _button(self) -> Content:
+        style = self.get_visual_style("toggle--button")
+        marker = FOCUS if self.has_focus else " "
+        return Content.assemble(f"{marker} ", (box(self.value), style))
+
+    def _on_focus(self) -> None:
+        self.refresh(layout=False)
+
+    def _on_blur(self) -> None:
+        self.refresh(layout=False)
+
+
+class MarkedSelectionList(SelectionList[str]):
+    """Each row ``[x] label`` or ``[ ] label``; the highlighted row of the focused list ``>``."""
+
+    def _get_left_gutter_width(self) -> int:
+        return len(f"{FOCUS}{TICKED} ")
+
+    def render_line(self, y: int) -> Strip:
+        line = OptionList.render_line(self, y)
+        index = self.scroll_offset.y + y  # one line per choice (nowrap), as SelectionList assumes
+        try:
+            selection = self.get_option_at_index(index)
+        except OptionDoesNotExist:
+            return line
+        component = "selection-list--button"
+        if selection.value in self._selected:
+            component += "-selected"
+        if self.highlighted == index:
+            component += "-highlighted"
+        underlying = next(iter(line)).style or self.rich_style
+        meta = Style(meta={"option": index})  # a click on the box toggles it, as in SelectionList
+        button = self.get_component_rich_style(component) + meta
+        marker = FOCUS if self.has_focus and self.highlighted == index else " "
+        return Strip([Segment(marker, underlying + meta), Segment(box(selection.value in self._selected), button),
+                      Segment(" ", underlying), *line])
+
+    def _on_focus(self) -> None:
+        self.refresh()
+
+    def _on_blur(self) -> None:
+        self.refresh()
