@@ -41,7 +41,8 @@ def app(vault_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # ty
                                           "last_contact_on": FROZEN_DAY - timedelta(days=3)},
                                       ["land_environment", "indigenous"])
         threats.open_case(s, {"title": "Detention of Ana Núñez after the march", "urgency": "emergency",
-                              "opened_on": FROZEN_DAY - timedelta(days=2)}, [ana], ["arbitrary_detention"])
+                              "opened_on": FROZEN_DAY - timedelta(days=2)}, [ana], ["arbitrary_detention"],
+                         plan=False)  # no planned actions: the list behind the action form stays empty
         run = checklists.start_run(s, "fair-trial")
         ids = [item["id"] for item in checklists.template_of(s, run).items]
         checklists.set_item(s, run, ids[0], ItemStatus.DONE)
