@@ -147,6 +147,42 @@ def mentioned(text: str, people: Iterable[tuple[str, str, str]]) -> list[str]:
     return found
 
 
+#: Words after which a described person loses their own article: "the Heron-101 hearings"
+#: reads "the land-rights defender hearings", not "the a land-rights defender hearings".
+#: Not "that", "this", "her" or "his": before a name they are as often a conjunction or a pronoun.
+_DETERMINER_BEFORE = re.compile(r"(?<!\w)(?:the|a|an|its|our|their|your|my|whose|each|every)\s+\Z", re.IGNORECASE)
+#: The start of a sentence inside a text (after its end mark, or a new line): a capital there.
+#: The start of the text is left as it is: a report puts every text after a label ("Summary: ").
+_SENTENCE_BEFORE = re.compile(r"(?:(\S*)([.!?])[\"')\]]*\s+|\n\s*)\Z")
+#: Words whose full stop ends no sentence ("Prosecutor v. X", "Dr. X"); so does an initial ("J. X").
+_ABBREVIATIONS = frozenset({"v", "vs", "mr", "mrs", "ms", "dr", "st", "no", "nos", "prof", "gen", "col", "lt",
+                            "sgt", "hon", "jr", "sr", "cf", "e.g", "i.e", "etc", "art", "para", "approx"})
+
+
+def _starts_sentence(before: str) -> bool:
+    found = _SENTENCE_BEFORE.search(before)
+    if found is None:
+        return False
+    if found.group(2) != ".":
+        return True  # a new line, "!" or "?"
+    word = re.sub(r"^\W+", "", found.group(1)).casefold()
+    return len(word) > 1 and word not in _ABBREVIATIONS
+
+
+def fitted(before: str, description: str) -> str:
+    """A description that stands in for a name ("a land-rights defender", "an official")
+    fitted to the words ``before`` it: without its article after a determiner, with a
+    capital at the start of a sentence. Anything not starting with "a" or "an" is left as it is."""
+    article, _, rest = description.partition(" ")
+    if article.casefold() not in ("a", "an") or not rest:
+        return description
+    if _DETERMINER_BEFORE.search(before):
+        return rest
+    if _starts_sentence(before):
+        return description[:1].upper() + description[1:]
+    return description
+
+
 @lru_cache(maxsize=4096)
 def _alternation(forms: tuple[str, ...]) -> re.Pattern[str]:
     """One pattern for these name forms, longest first (so a whole name wins over its parts)."""
@@ -157,9 +193,12 @@ class Redactor:
     """Replaces each person's name in text with their stand-in.
 
     ``people`` is (name, stand-in) pairs; a stand-in of None keeps that name as
-    written (consent to be named) while still protecting the others."""
+    written (consent to be named) while still protecting the others. ``fit``, given
+    the text before a name and its stand-in, says how the stand-in is written there."""
 
-    def __init__(self, people: Sequence[tuple[str, str | None]], *, whole_only: Collection[str] = ()) -> None:
+    def __init__(self, people: Sequence[tuple[str, str | None]], *, whole_only: Collection[str] = (),
+                 fit: Callable[[str, str], str] | None = None) -> None:
+        self._fit = fit
         self._stand_ins: dict[str, str | None] = {}
         whole = set(whole_only)
         claims: dict[str, set[str]] = {}  # a part -> every name it belongs to
@@ -216,6 +255,7 @@ class Redactor:
             return text
         pieces: list[str] = []
         last = 0
+        previous: str | None = None  # the stand-in written last
         for match in _alternation(candidates).finditer(flat):
             stand_in = self._stand_ins.get(_key(match.group(0)))
             if stand_in is None:
@@ -224,11 +264,11 @@ class Redactor:
             while end < len(text) and folded[end] == "":
                 end += 1  # a trailing accent or invisible character goes with the name
             between = text[last:start]
-            if pieces and pieces[-1] == stand_in and not fold(between).strip(" -"):
+            if previous == stand_in and not fold(between).strip(" -"):
                 last = end  # "Marisol Quintero": two parts of one name, one stand-in
                 continue
-            pieces += [between, stand_in]
-            last = end
+            pieces += [between, self._fit(text[:start], stand_in) if self._fit else stand_in]
+            previous, last = stand_in, end
         pieces.append(text[last:])
         return "".join(pieces)
 
@@ -307,8 +347,10 @@ class ReportText:
     lines: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self._described = {n.shown for n in self.naming if n.withheld}  # stand-ins fitted to the sentence
         self.redact = Redactor([(n.contact.name, None if n.withheld is None else n.shown) for n in self.naming],
-                               whole_only={n.contact.name for n in self.naming if is_organisation(n.contact)})
+                               whole_only={n.contact.name for n in self.naming if is_organisation(n.contact)},
+                               fit=self._fit)
         self.shown = {n.contact.id: n.shown for n in self.naming}
         self.codenames = {_codename_key(n.contact.codename): n.shown
                           for n in self.naming if n.withheld and n.shown != n.contact.codename}
@@ -332,8 +374,11 @@ class ReportText:
             return None
         return _codename_alternation(tuple(sorted(found, key=lambda f: (-len(f), f))))
 
+    def _fit(self, before: str, stand_in: str) -> str:
+        return fitted(before, stand_in) if stand_in in self._described else stand_in
+
     def _codename(self, match: re.Match[str]) -> str:
-        return self.codenames.get(_codename_key(match.group(0)), SHARED)
+        return self._fit(match.string[:match.start()], self.codenames.get(_codename_key(match.group(0)), SHARED))
 
     def clean(self, value: object) -> str:
         text = for_display("" if value is None else str(value))

@@ -44,7 +44,9 @@ decision, their kind alone ("a defender", "a journalist", "an organisation"), si
 "never" means not even a description that could identify them
 (:data:`KIND_WORDING`, :data:`FOCUS_WORDING`). The same holds inside every piece of
 free text (titles, descriptions, summaries, notes, outcomes): each withheld name, each
-part of it and the codename are replaced (redaction.ReportText), for the people the
+part of it and the codename are replaced (redaction.ReportText), the description fitted
+to its sentence ("the Heron-101 hearings": "the land-rights defender hearings", with a
+capital where a sentence starts: redaction.fitted), for the people the
 records link to and for any other contact of the vault the text names. Locations marked
 sensitive are left out, always; the case number of a trial is left out too (it
 identifies the defendants as surely as a name), and so are sources' identities and

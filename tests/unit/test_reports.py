@@ -384,6 +384,39 @@ def test_neutral_descriptions() -> None:
     assert describe(ContactKind.GOVERNMENT_OFFICIAL, [FocusArea.LABOUR], with_focus=True) == "an official"
 
 
+def test_a_described_person_fits_the_sentence_for_every_kind() -> None:
+    """Issue 16: "agreed to observe the a land-rights defender hearings"."""
+    described = ({reports.describe(kind, [area], with_focus=True) for kind in ContactKind for area in FocusArea}
+                 | {reports.describe(kind) for kind in ContactKind})
+    for text in described:
+        article, rest = text.split(" ", 1)
+        assert article in ("a", "an"), text
+        assert redaction.fitted("agreed to observe the ", text) == rest
+        assert redaction.fitted("met their ", text) == rest
+        assert redaction.fitted("Hearing adjourned. ", text) == f"{article.capitalize()} {rest}"
+        assert redaction.fitted("Adjourned!\n", text) == f"{article.capitalize()} {rest}"
+        for before in ("", "Prosecutor v. ", "met Dr. ", "J. ", "said that ", "told her ", "with "):
+            assert redaction.fitted(before, text) == text, (before, text)
+    assert redaction.fitted("the ", "[name withheld]") == "[name withheld]"
+
+
+def test_described_people_read_as_sentences_in_a_report(opened) -> None:  # type: ignore[no-untyped-def]
+    with opened.store.session("t") as s:
+        anon = contacts.create_contact(s, {"name": ANON, "codename": "Lantern-202", "kind": "defender"},
+                                       ["land_environment"])
+        contacts.record_consent(s, anon, {"scope": "naming", "value": "anonymised", "given_on": START})
+        official = contacts.create_contact(s, {"name": "Ilse Moreau", "codename": "Quartz-404",
+                                               "kind": "government_official"})
+        monitoring.add_observation(s, {
+            "observed_on": START, "category": "dialogue",
+            "description": ("Like-minded coordination: agreed to observe the Lantern-202 hearings in rotation. "
+                            f"{ANON} was not told. The Quartz 404 office refused; Moreau's deputy came.")},
+            links=[{"contact_id": anon.id}, {"contact_id": official.id}])
+    report = render(opened, ReportType.REGULAR)
+    assert ("agreed to observe the land-rights defender hearings in rotation. A land-rights defender was not told. "
+            "The official office refused; an official's deputy came.") in report
+
+
 # -- the period -------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("report_type", TYPES)
