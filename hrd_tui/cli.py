@@ -197,6 +197,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         if opened.needs_upgrade:
             raise HrdError("This vault uses an older schema: open it once with the app (or 'hrd-tui passwd') to upgrade it, then export.")
         with opened.store.session("exporting") as session:
+            if args.ref:  # the id, or its start as reports cite it and the app shows it
+                from hrd_tui.models import ChecklistRun, Hearing, ThreatCase
+                from hrd_tui.services.base import resolve_id
+
+                model = {"checklist": ChecklistRun, "hearing": Hearing, "case": ThreatCase}[args.kind]
+                args.ref = resolve_id(session, model, args.ref, "ID")
             if args.kind == "checklist":
                 from hrd_tui.services import checklists
 
@@ -490,7 +496,8 @@ def build_parser() -> argparse.ArgumentParser:
     export = add("export", cmd_export, "export the whole vault as JSON, one record (checklist RUN, hearing ID, case ID) as Markdown, "
                  "or the contacts as CSV or vCard (codenames only unless --real-names): plain text, an explicit act")
     export.add_argument("kind", nargs="?", choices=["checklist", "hearing", "case", "contacts"], help="what to export (default: the whole vault)")
-    export.add_argument("ref", nargs="?", metavar="ID", help="the id of the checklist run, the hearing or the threat case")
+    export.add_argument("ref", nargs="?", metavar="ID", help="the id of the checklist run, the hearing or the threat case "
+                        "(or its start: the 8 characters reports cite and the app shows will do)")
     export.add_argument("--format", choices=["json", "md", "csv", "vcard"], required=True)
     export.add_argument("--real-names", action="store_true",
                         help="contacts: include names, e-mail addresses, phone numbers and notes (default: codenames only); "

@@ -43,8 +43,13 @@ def _handover_export(args: argparse.Namespace) -> int:
     if target.exists():
         raise UsageError(f"{target} exists: a bundle is never written over a file.")
     with open_vault(args, readonly=True) as opened, opened.store.session("writing the handover bundle") as session:
+        from hrd_tui.models import ThreatCase, Trial
+        from hrd_tui.services.base import resolve_id
+
         people = [c.id for c in contacts.by_codenames(session, _split(args.contacts), "contacts")]
-        selection = handover.Selection(contacts=people, cases=_split(args.cases), trials=_split(args.trials))
+        cases = [resolve_id(session, ThreatCase, i, "cases") for i in _split(args.cases)]  # a prefix will do
+        trials = [resolve_id(session, Trial, i, "trials") for i in _split(args.trials)]
+        selection = handover.Selection(contacts=people, cases=cases, trials=trials)
         chosen = selection if (people or selection.cases or selection.trials) else None
         passphrase = handover.export_bundle(session, target, selection=chosen, vault_id=opened.header.vault_id)
     err(f"bundle written to {target} (mode 0600, encrypted).")

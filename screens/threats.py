@@ -363,6 +363,7 @@ class CaseScreen(Placed, Screen[None]):
             yield VaultText("", id="case-feedback")
             yield Static("Timeline, newest first (n adds an event)", classes="case-heading", markup=False)
             yield VaultText("", id="case-timeline")
+            yield VaultText("", id="case-id")
         yield Static("", id="discreet-indicator", markup=False)
         yield Footer(compact=True, show_command_palette=False)
 
@@ -403,6 +404,7 @@ class CaseScreen(Placed, Screen[None]):
         self.query_one("#case-title", VaultText).set_text(f"{mark} | {d.label(discreet=discreet)}")
         self._show_warning(d, day)
         self.query_one("#case-facts", VaultText).set_text(self._facts(d, discreet, text))
+        self.query_one("#case-id", VaultText).set_text(base.id_line(c.id))
         self.query_one("#case-consent", VaultText).set_text(consent or "-")
         self.query_one("#case-risk", VaultText).set_text(self._risk(d, day, text))
         self._fill("#case-actions", [

@@ -195,6 +195,7 @@ class TrialScreen(Placed, Screen[None]):
             ]
             if t.notes and not discreet:
                 facts += ["Notes:", t.notes]
+            facts.append(base.id_line(t.id))
             hearings = [(h.id, when(h.starts_at), ", ".join(x for x in (h.court, h.chamber) if x) or "-",
                          str(h.next_hearing_on or "-")) for h in d.hearings]
         self.query_one("#trial-title", VaultText).set_text(title)
@@ -308,6 +309,7 @@ class HearingScreen(Placed, Screen[None]):
             lines.append("")
             lines.append("Fair-trial checklist: " + ("started (f opens it)" if run else "not started (f starts it)"))
             lines.append("w takes notes; each line is saved with its time when Enter is pressed.")
+            lines.append(base.id_line(hearing.id))
         self.query_one("#hearing-title", VaultText).set_text(label)
         self.query_one("#hearing-header", VaultText).set_text("\n".join(lines))
 

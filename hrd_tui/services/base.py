@@ -7,6 +7,7 @@ show each beside its field while keeping what was typed.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -110,6 +111,53 @@ def get(session: Session, model: type[M], ident: Any) -> M:
     if obj is None:
         raise NotFound(f"No {model.__tablename__.replace('_', ' ')} with id {ident}.")
     return obj
+
+
+#: How many characters of an id a record shows and is cited by ("[hearing 91b97c96]").
+SHORT_ID = 8
+#: The fewest characters of an id a command takes: fewer would match by accident.
+MIN_ID_PREFIX = 4
+
+
+def short_id(ident: str) -> str:
+    """The id as detail views show it and reports cite it."""
+    return ident[:SHORT_ID]
+
+
+def id_line(ident: str) -> str:
+    """The line a detail view shows a record's id on."""
+    return f"Id: {short_id(ident)} (as reports cite it, and as hrd-tui commands take it)"
+
+
+def ids_starting(session: Session, model: type[M], prefix: str, limit: int = 6) -> list[str]:
+    """The ids of ``model`` records that start with ``prefix``, in order, at most ``limit``:
+    the one lookup behind every id typed short (commands, and the forms' links)."""
+    column = model.__table__.c.id  # type: ignore[attr-defined]
+    rows = session.exec(select(column).where(column.startswith(prefix.lower(), autoescape=True))
+                        .order_by(column).limit(limit))
+    return [str(r) for r in rows]
+
+
+def resolve_id(session: Session, model: type[M], typed: str, field: str = "id") -> str:
+    """The full id of the one ``model`` record whose id is ``typed`` or starts with it
+    (what reports cite and detail views show is the first SHORT_ID characters).
+    NotFound when none does; ValidationError when several do (ambiguous), naming them."""
+    what = model.__tablename__.replace("_", " ")  # type: ignore[attr-defined]
+    prefix = typed.strip().lower()
+    if session.get(model, prefix) is not None:
+        return prefix
+    if len(prefix) < MIN_ID_PREFIX or not prefix.isalnum():
+        raise NotFound(f"No {what} with id {typed.strip()} (give the id, or at least its first "
+                       f"{MIN_ID_PREFIX} characters).")
+    found = ids_starting(session, model, prefix)
+    if not found:
+        raise NotFound(f"No {what} with id {prefix}.")
+    if len(found) > 1:
+        shown = max(SHORT_ID, len(os.path.commonprefix(found)) + 4)  # enough to tell them apart
+        listed = ", ".join(i[:shown] for i in found[:5]) + (", ..." if len(found) > 5 else "")
+        raise ValidationError({field: f"'{prefix}' is ambiguous: it starts the ids of several {what}s "
+                                      f"({listed}); give more characters"})
+    return str(found[0])
 
 
 def _referencing(table_name: str) -> list[tuple[type[SQLModel], Any, str | None]]:

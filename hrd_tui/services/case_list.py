@@ -36,6 +36,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session
 
+from hrd_tui.models import ThreatCase
 from hrd_tui.services import base, search
 from hrd_tui.vocab import (
     ActionStatus,
@@ -266,10 +267,9 @@ def resolve_cases(session: Session, entries: Sequence[str], field: str, *, today
     defender's name or codename; closed cases included. Each must find one case."""
     def find(entry: str) -> list[str]:
         if _ID_PREFIX.fullmatch(entry.lower()):
-            rows = session.connection().execute(text("SELECT id FROM threat_case WHERE id LIKE :p"),
-                                                {"p": entry.lower() + "%"}).all()
+            rows = base.ids_starting(session, ThreatCase, entry)
             if rows:
-                return [r[0] for r in rows]
+                return rows
         return [row.id for row in list_cases(session, CaseFilter(query=entry, include_closed=True), today=today, limit=6)]
 
     return base.resolve_each(entries, find, lambda case_id: case_id[:8], field, "threat case")

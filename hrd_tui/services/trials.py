@@ -162,9 +162,9 @@ def resolve_trials(session: Session, entries: Sequence[str], field: str, *, toda
         if exact:
             return list(exact)
         if len(entry) >= 8 and all(ch in "0123456789abcdef" for ch in entry.lower()):
-            prefixed = session.exec(select(Trial.id).where(col(Trial.id).startswith(entry.lower()))).all()
+            prefixed = base.ids_starting(session, Trial, entry)
             if prefixed:
-                return list(prefixed)
+                return prefixed
         return [row.id for row in list_trials(session, entry, today=today)][:6]
 
     return base.resolve_each(entries, find, lambda trial_id: trial_id[:8], field, "trial")

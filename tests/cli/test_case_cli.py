@@ -115,3 +115,19 @@ def test_bad_combinations_are_usage_errors_before_the_vault_is_opened(tmp_path: 
                                                                        message: str) -> None:
     # No vault there: had the vault been opened first, this would be exit 4.
     assert_one_line_failure(cli(tmp_path / "no-vault", passfile, *args), 2, message)
+
+
+def test_a_case_is_taken_by_the_short_id_reports_cite(tmp_path: Path, case_vault: tuple[Path, str],
+                                                      passfile: Path) -> None:
+    """Issue 16: every command that takes a record id takes its first 8 characters (export, handover)."""
+    vault_dir, case_id = case_vault
+    full = cli(vault_dir, passfile, "export", "case", case_id, "--format", "md")
+    short = cli(vault_dir, passfile, "export", "case", case_id[:8], "--format", "md")
+    assert short.returncode == 0, short.stderr
+    assert short.stdout == full.stdout
+    bundle = tmp_path / "handover.bundle"
+    handed = cli(vault_dir, passfile, "handover", "export", str(bundle), "--cases", case_id[:8])
+    assert handed.returncode == 0, handed.stderr
+    assert bundle.exists()
+    missing = cli(vault_dir, passfile, "handover", "export", str(tmp_path / "other.bundle"), "--cases", "ffffffff")
+    assert_one_line_failure(missing, 12, "No threat case with id ffffffff.")

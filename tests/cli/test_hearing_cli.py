@@ -98,3 +98,26 @@ def test_bad_combinations_are_usage_errors_before_the_vault_is_opened(tmp_path: 
                                                                        message: str) -> None:
     # No vault there: had the vault been opened first, this would be exit 4.
     assert_one_line_failure(cli(tmp_path / "no-vault", passfile, *args), 2, message)
+
+
+def test_a_hearing_is_exported_by_the_short_id_reports_cite(tmp_path: Path, hearing_vault: tuple[Path, str],
+                                                             passfile: Path) -> None:
+    """Issue 16: reports cite [hearing 91b97c96], and 'export hearing 91b97c96' said there was no such hearing."""
+    vault_dir, hearing_id = hearing_vault
+    full = cli(vault_dir, passfile, "export", "hearing", hearing_id, "--format", "md")
+    short = cli(vault_dir, passfile, "export", "hearing", hearing_id[:8].upper(), "--format", "md")
+    assert short.returncode == 0, short.stderr
+    assert short.stdout == full.stdout and "Prosecutor v. Defendant 1" in short.stdout
+    # Two hearings whose ids start alike: their common start is ambiguous, said in one line, exit 11.
+    with vault.unlock(vault_dir, vault.Secret(PASSPHRASE)) as opened, opened.store.session() as s:
+        trial = trials.create_trial(s, {"title": "Another trial"})
+        for tail in ("0", "1"):
+            trials.add_hearing(s, trial, {"id": "abcd1234" + tail * 24, "starts_at": wallclock.local_now()})
+    out = tmp_path / "none.md"
+    result = cli(vault_dir, passfile, "export", "hearing", "abcd1234", "--format", "md", "-o", str(out))
+    assert_one_line_failure(result, 11, "'abcd1234' is ambiguous")
+    assert "abcd12340000" in result.stderr and "abcd12341111" in result.stderr
+    assert not out.exists()
+    assert cli(vault_dir, passfile, "export", "hearing", "abcd12341", "--format", "md").returncode == 0
+    assert_one_line_failure(cli(vault_dir, passfile, "export", "hearing", "abc", "--format", "md"), 12,
+                            "No hearing with id abc (give the id, or at least its first 4 characters).")

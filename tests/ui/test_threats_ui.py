@@ -198,6 +198,15 @@ async def test_actions_waiting_on_consent_no_longer_need_ok_once_it_is_recorded(
         assert "with their recorded consent" in str(screen.query_one("#case-action-detail").render())
 
 
+async def test_the_case_shows_the_short_id_reports_cite(app, vault_dir: Path) -> None:
+    """Issue 16: the 8 characters reports cite ([case 582c42a5]) and commands take are on the case."""
+    case_id = one_case(vault_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        screen = await open_case_screen(app, pilot, case_id)
+        assert f"Id: {case_id[:8]} " in str(screen.query_one("#case-id").render())
+
+
 async def test_the_consent_gate_allows_a_recorded_justification(app, vault_dir: Path) -> None:
     case_id = one_case(vault_dir)
     action = action_titled(vault_dir, case_id, "threat-immediate:public-statement")

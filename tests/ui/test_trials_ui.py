@@ -287,3 +287,18 @@ async def test_a_hearing_with_no_end_time_edits_with_an_empty_end_and_keeps_none
         assert isinstance(app.screen, HearingScreen)
         with app.session() as s:
             assert s.get(Hearing, hearing_id).ends_at is None  # type: ignore[union-attr]
+
+
+async def test_the_hearing_and_the_trial_show_the_short_id_reports_cite(app) -> None:  # type: ignore[no-untyped-def]
+    """Issue 16: the 8 characters reports cite ([hearing 91b97c96]) and commands take are on the detail views."""
+    hearing_id = await hearing_today(app)
+    async with app.run_test(size=(80, 40)) as pilot:
+        await unlock(app, pilot)
+        app.push_screen(HearingScreen(hearing_id))
+        await pilot.pause()
+        assert f"Id: {hearing_id[:8]} " in str(app.screen.query_one("#hearing-header").render())
+        with app.session() as s:
+            trial_id = s.get(Hearing, hearing_id).trial_id  # type: ignore[union-attr]
+        app.push_screen(TrialScreen(trial_id))
+        await pilot.pause()
+        assert f"Id: {trial_id[:8]} " in str(app.screen.query_one("#trial-facts").render())

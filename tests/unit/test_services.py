@@ -161,3 +161,24 @@ def test_deleting_a_contact_leaves_a_tombstone_for_everything_it_takes_with_it(o
                                         "contact_focus_area"}
         nulled = [v for v in s.exec(select(RecordVersion).where(RecordVersion.entity == "source")) if not v.deleted]
         assert nulled and nulled[-1].data["contact_id"] == cid  # the source keeps its earlier version
+
+
+def test_a_record_is_found_by_the_start_of_its_id_and_an_ambiguous_start_is_refused(opened: vault.Vault) -> None:
+    from hrd_tui.errors import NotFound
+    from hrd_tui.models import ThreatCase
+
+    with opened.store.session() as s:
+        defender = contacts.create_contact(s, {"name": "Defender"})
+        ids = [threats.open_case(s, {"id": f"5a5a{tail * 28}", "title": f"Case {tail}"}, [defender], plan=False).id
+               for tail in ("0", "1")]
+        assert base.resolve_id(s, ThreatCase, ids[0]) == ids[0]
+        assert base.resolve_id(s, ThreatCase, " 5A5A1111 ") == ids[1]  # as reports cite it, any case
+        with pytest.raises(ValidationError, match="'5a5a' is ambiguous: it starts the ids of several threat cases "
+                                                  r"\(5a5a0000, 5a5a1111\); give more characters"):
+            base.resolve_id(s, ThreatCase, "5a5a", "ID")
+        with pytest.raises(NotFound, match="No threat case with id 5a5b."):
+            base.resolve_id(s, ThreatCase, "5a5b")
+        for odd in ("5a5", "5a5a%", "5a5a_", ""):  # too short, or what SQL would read as a pattern
+            with pytest.raises(NotFound):
+                base.resolve_id(s, ThreatCase, odd)
+        assert base.ids_starting(s, ThreatCase, "5A5A0") == [ids[0]]
