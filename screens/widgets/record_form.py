@@ -111,6 +111,8 @@ class RecordForm(VerticalScroll):
                 # The label sits in the field's border: every field is a box, empty or not, and
                 # the focused one's border is drawn in other characters (app.tcss), not only colour.
                 widget.border_title = Content(spec.label + (" *" if spec.required else ""))
+                if spec.required:  # said again in the bottom line: a long label is cut short, star and all
+                    widget.border_subtitle = "required"
             yield widget
             yield Static("", id=f"error-{spec.name}", classes="form-error", markup=False)
 

@@ -186,6 +186,7 @@ async def test_the_focused_field_is_drawn_in_other_characters(app, theme: str) -
         assert top_line(text, "Codename (blank: one is made up)").startswith("╭─ Codename")  # the others: single
         name_row = text.splitlines().index(next(line for line in text.splitlines() if " Name * " in line))
         assert text.splitlines()[name_row + 1].strip()[:1] == "║"
+        assert "required" in text.splitlines()[name_row + 2]  # said in words too, where a long label is cut
         codename_row = name_row + 3
         assert text.splitlines()[codename_row + 1].strip()[:1] == "│"  # an empty field is a box too
         await pilot.press("tab")
