@@ -458,6 +458,14 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"hrd-tui: error: {message}\n")
 
 
+def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
+    """The options every command takes, before the command or after it."""
+    parser.add_argument("--vault", metavar="DIR", default=default,
+                        help=f"the vault directory (default: ${paths.VAULT_ENV} or {paths.default_vault_dir()})")
+    parser.add_argument("--passphrase-file", metavar="FILE", default=default,
+                        help="read the passphrase from FILE ('-' for standard input) instead of asking")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="hrd-tui",
@@ -465,13 +473,16 @@ def build_parser() -> argparse.ArgumentParser:
         description="A secure terminal workbench for Human Rights Officers. With no command, starts the app.",
         epilog="Passphrases are never taken from the command line. Exit codes are listed in the README.",
     )
-    parser.add_argument("--vault", metavar="DIR", help=f"the vault directory (default: ${paths.VAULT_ENV} or {paths.default_vault_dir()})")
-    parser.add_argument("--passphrase-file", metavar="FILE", help="read the passphrase from FILE ('-' for standard input) instead of asking")
+    _global_options(parser, default=None)
+    # The same options after the command too ("hrd-tui info --passphrase-file F"): there they
+    # are left unset unless given (SUPPRESS), so a value given before the command stands.
+    after = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    _global_options(after, default=argparse.SUPPRESS)
     parser.set_defaults(func=cmd_app)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
 
     def add(name: str, func: Callable[[argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_, description=help_, allow_abbrev=False)
+        p = sub.add_parser(name, help=help_, description=help_, allow_abbrev=False, parents=[after])
         p.set_defaults(func=func)
         return p
 

@@ -83,6 +83,20 @@ def test_info_shows_kdf_schema_and_counts_but_no_secret(cli_vault: Path, passfil
     assert PASSPHRASE not in out + result.stderr
 
 
+def test_the_global_options_go_before_or_after_the_command(tmp_path: Path, cli_vault: Path, passfile: Path) -> None:
+    """Issue 16: 'hrd-tui info --passphrase-file F' was refused as if a passphrase were on the command line."""
+    after = run_cli("info", "--vault", str(cli_vault), "--passphrase-file", str(passfile))
+    assert after.returncode == 0, after.stderr
+    assert after.stdout == run_cli("--vault", str(cli_vault), "--passphrase-file", str(passfile), "info").stdout
+    mixed = run_cli("--vault", str(cli_vault), "check", "--passphrase-file", str(passfile))
+    assert mixed.returncode == 0 and mixed.stdout.startswith("ok"), mixed.stderr
+    # After the command, a value given there wins over one given before it.
+    assert run_cli("--vault", str(tmp_path / "none"), "info", "--vault", str(cli_vault),
+                   "--passphrase-file", str(passfile)).returncode == 0
+    refused = run_cli("info", "--passphrase", PASSPHRASE)  # still never a passphrase itself
+    assert refused.returncode == 2 and PASSPHRASE not in refused.stderr + refused.stdout
+
+
 def test_passphrase_from_stdin(cli_vault: Path) -> None:
     result = run_cli("--vault", str(cli_vault), "--passphrase-file", "-", "check", input=PASSPHRASE + "\n")
     assert result.returncode == 0 and result.stdout.startswith("ok")
