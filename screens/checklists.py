@@ -22,6 +22,7 @@ from hrd_tui.sanitize import for_display
 from hrd_tui.screens.sections import Section, SectionScreen
 from hrd_tui.screens.widgets.draft_input import DraftInput
 from hrd_tui.screens.widgets.tables import fixed_table
+from hrd_tui.screens.widgets.toggles import PointerOptionList
 from hrd_tui.screens.widgets.vault_text import VaultText, literal
 from hrd_tui.services import checklists, trials
 from hrd_tui.vocab import ItemStatus
@@ -105,9 +106,10 @@ class StartChecklistModal(ModalScreen[tuple[str, dict] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="start-box"):
             yield Static("Start which checklist? (Enter chooses, Esc or Left cancels)", id="start-prompt", markup=False)
-            yield OptionList(*[Option(literal(label, single_line=True), id=tid) for tid, label in self.choices], id="templates")
-            yield OptionList(*[Option(literal(label, single_line=True), id=str(n))
-                               for n, (label, _) in enumerate(self.attachments)], id="attach")
+            yield PointerOptionList(*[Option(literal(label, single_line=True), id=tid) for tid, label in self.choices],
+                                    id="templates")
+            yield PointerOptionList(*[Option(literal(label, single_line=True), id=str(n))
+                                      for n, (label, _) in enumerate(self.attachments)], id="attach")
 
     def on_mount(self) -> None:
         self.query_one("#attach").display = False
@@ -210,7 +212,7 @@ class WalkthroughScreen(Placed, Screen[None]):
             yield ProgressBar(id="walk-progress", show_eta=False, show_percentage=False)
             yield Static("", id="walk-counts", markup=False)
         with Horizontal(id="walk-body"):
-            yield OptionList(id="walk-items")
+            yield PointerOptionList(id="walk-items")  # > on the item the keys act on
             with VerticalScroll(id="walk-side"):
                 yield VaultText("", id="walk-guidance")
                 yield VaultText("", id="walk-note")

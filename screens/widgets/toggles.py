@@ -70,3 +70,21 @@ class MarkedSelectionList(SelectionList[str]):
 
     def _on_blur(self) -> None:
         self.refresh()
+
+
+class PointerOptionList(OptionList):
+    """An option list whose highlighted option starts with ``>``: the item a key will act
+    on, shown in characters as well as by the highlight's colour."""
+
+    def _get_left_gutter_width(self) -> int:
+        return len(f"{FOCUS} ")
+
+    def render_line(self, y: int) -> Strip:
+        line = super().render_line(y)
+        try:
+            index, offset = self._lines[self.scroll_offset.y + y]  # the option on this line, its line in it
+        except IndexError:
+            return line  # below the last option: already a blank line as wide as the list
+        style = next(iter(line)).style or self.rich_style
+        marker = FOCUS if index == self.highlighted and offset == 0 else " "
+        return Strip([Segment(f"{marker} ", style), *line])

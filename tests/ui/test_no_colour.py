@@ -202,3 +202,23 @@ async def test_the_focused_field_is_drawn_in_other_characters(app, theme: str) -
         await pilot.press("slash")
         await pilot.pause()
         assert screen_text(app).splitlines()[1].lstrip().startswith("║/ to search")
+
+
+async def test_the_checklist_item_the_keys_act_on_is_marked(app) -> None:  # type: ignore[no-untyped-def]
+    """Space marks the highlighted item done: which one it is shows as > in the text, not only as a highlight."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await pilot.press("k")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, WalkthroughScreen)
+        lines = [line[1:].rstrip() for line in screen_text(app).splitlines()]  # inside the list's border
+        assert any(line.startswith("  [x] 1. Informed promptly") for line in lines)
+        assert any(line.startswith("> [ ] 2. Brought promptly") for line in lines)  # resumed here
+        await pilot.press("space")  # done; the next one is current
+        await pilot.pause()
+        lines = [line[1:].rstrip() for line in screen_text(app).splitlines()]
+        assert any(line.startswith("  [x] 2. Brought promptly") for line in lines)
+        assert any(line.startswith("> [x] 3. Counsel from arrest") for line in lines)
+        assert sum(line.startswith(">") for line in lines) == 1
