@@ -203,6 +203,8 @@ class HrdApp(KeysInOrder):
         self._quitting = False
         self._restoring = False
         self._recovered_notices: list[str] = []
+        self._names: tuple[tuple[object, ...], Callable[[str], str]] | None = None  # (fingerprint, filter)
+        self._names_checked: float | None = None
         self.register_theme(DARK)
         self.register_theme(HIGH_CONTRAST)
         self.theme = self.settings.theme if self.settings.theme in self.available_themes else DARK.name
@@ -214,6 +216,31 @@ class HrdApp(KeysInOrder):
         bare app's is (pushed from on_mount, a half-mounted screen was drawn first).
         Everything after goes above it (:meth:`_replace_top`); it is emptied once used."""
         return UnlockScreen() if vault_exists(self.vault_dir) else CreateScreen()
+
+    # -- the discreet badge on every screen ----------------------------------------------
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        result = super().push_screen(screen, *args, **kwargs)
+        self._badge(self.screen_stack[-1])
+        return result
+
+    def switch_screen(self, screen: Any) -> Any:  # type: ignore[override]
+        result = super().switch_screen(screen)
+        self._badge(self.screen_stack[-1])
+        return result
+
+    def _badge(self, screen: Screen) -> None:  # type: ignore[type-arg]
+        """Every screen shown gets the discreet badge (shown only in discreet mode)."""
+        from hrd_tui.screens.widgets.discreet_badge import DiscreetBadge
+
+        if not screen.query(DiscreetBadge):
+            screen.mount(DiscreetBadge())
+
+    def on_resize(self, event: events.Resize) -> None:
+        from hrd_tui.screens.widgets.discreet_badge import DiscreetBadge
+
+        for screen in self.screen_stack:
+            for badge in screen.query(DiscreetBadge):
+                badge.place(event.size.width)
 
     def _replace_top(self, screen: Screen) -> None:
         """The screen above the first prompt: the section, a later unlock prompt."""
@@ -554,6 +581,40 @@ class HrdApp(KeysInOrder):
             raise HrdError("The vault is locked.")
         with vault.store.session(what) as session:
             yield session
+        self._names_checked = None  # a contact may have changed: discreet names are checked again
+
+    # -- discreet mode: the one rule for names on screen --------------------------------
+    #: How often the contacts are checked for a change that the discreet names must follow.
+    NAMES_CHECK_SECONDS = 1.0
+
+    def discreet_names(self) -> Callable[[str], str] | None:
+        """In discreet mode, the filter every piece of vault text goes through on its way
+        to the screen (vault_text.literal, notifications, titles): every contact's name
+        and its parts written as their codename. None when discreet mode is off.
+
+        Rebuilt when the contacts change (checked at most once a second, and after each
+        write from a screen); fails closed: with no vault open, it hides nothing because
+        nothing from the vault is shown."""
+        if not self.discreet or self.vault is None:
+            return None
+        now = self.clock()
+        if self._names is None or self._names_checked is None or now - self._names_checked >= self.NAMES_CHECK_SECONDS:
+            from hrd_tui.services import redaction
+
+            with self.vault.store.session("reading names for discreet mode") as session:
+                fingerprint = redaction.contacts_fingerprint(session)
+                if self._names is None or self._names[0] != fingerprint:
+                    self._names = (fingerprint, redaction.discreet_names(session))
+            self._names_checked = now
+        return self._names[1]
+
+    def discreet_text(self, text: str) -> str:
+        names = self.discreet_names()
+        return names(text) if names is not None else text
+
+    def notify(self, message: str, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        """Every notice in discreet mode goes through the names filter (a notice may quote a record)."""
+        super().notify(self.discreet_text(message), *args, **kwargs)
 
     # -- unfinished text ---------------------------------------------------------------
     # drafts: the last known text of every field by key (from the vault at unlock,
@@ -632,6 +693,7 @@ class HrdApp(KeysInOrder):
 
     # -- lock --------------------------------------------------------------------------
     def close_vault(self) -> None:
+        self._names = self._names_checked = None  # the names go with the key
         if self.vault is not None:
             vault, self.vault = self.vault, None
             vault.close()

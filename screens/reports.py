@@ -25,6 +25,7 @@ from hrd_tui.screens.sections import Section, SectionScreen
 from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.dialog import Dialog
 from hrd_tui.screens.widgets.record_form import parse_date
+from hrd_tui.screens.widgets.vault_text import on_screen
 from hrd_tui.services import reference, reports
 from hrd_tui.vocab import ReportType
 
@@ -132,12 +133,20 @@ class ReportsScreen(SectionScreen):
             self.app.notify(str(exc), severity="error", markup=False)
             return
         self.drafted = request
-        preview = self.query_one("#report-preview", TextArea)
-        preview.load_text(self.text)
-        preview.focus()
+        self.show_preview(self.app.discreet)  # type: ignore[attr-defined]
+        self.query_one("#report-preview", TextArea).focus()
+
+    def show_preview(self, discreet: bool) -> None:
+        """The draft on screen: in discreet mode with every name as a codename, whatever
+        the consent (the screen may be seen); the file F3 saves follows each consent."""
+        if self.drafted is None:
+            return
+        kind, start, end = self.drafted
+        self.query_one("#report-preview", TextArea).load_text(on_screen(self.text))
         lines = self.text.count("\n")
+        hidden = " Discreet mode: names hidden on screen; the saved file names those who consented." if discreet else ""
         self.query_one("#reports-status", Static).update(
-            f"{reference.label('report_type', kind)}, {start} to {end}: {lines} lines. F3 saves it (plain text).")
+            f"{reference.label('report_type', kind)}, {start} to {end}: {lines} lines. F3 saves it (plain text).{hidden}")
 
     def default_path(self) -> Path:
         assert self.drafted is not None

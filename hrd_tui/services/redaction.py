@@ -31,7 +31,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sqlmodel import Session
+from sqlmodel import Session, func, select
 
 from hrd_tui.models import Contact
 from hrd_tui.sanitize import for_display
@@ -279,6 +279,26 @@ def as_codenames(people: Sequence[tuple[str, str]]) -> Callable[[str], str]:
     if not people:
         return lambda value: value
     return Redactor(list(people))
+
+
+def contacts_fingerprint(session: Session) -> tuple[object, ...]:
+    """Changes whenever a contact is added, removed or edited (edits bump updated_at):
+    one cheap aggregate, so a screen can ask it often and rebuild names only on change."""
+    row = session.exec(select(func.count(), func.max(Contact.updated_at)).select_from(Contact)).one()
+    return tuple(row)
+
+
+def discreet_names(session: Session) -> Callable[[str], str]:
+    """Discreet mode's one rule for free text: every contact's name, and every part of
+    it (accents and case folded, as search does), written as their codename, in any
+    text from the vault, whatever the consent to be named (the screen may be seen by
+    anyone in the room). Organisations are matched by their whole name only."""
+    rows = session.exec(select(Contact.name, Contact.codename, Contact.kind)).all()
+    people = [(name, codename) for name, codename, _ in rows if name and codename]
+    if not people:
+        return lambda value: value
+    whole = {name for name, _, kind in rows if kind in ORGANISATION_KINDS}
+    return Redactor(people, whole_only=whole)
 
 
 # -- who is named in a report, and how ------------------------------------------------------

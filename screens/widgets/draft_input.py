@@ -14,6 +14,8 @@ from textual import on
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
+from hrd_tui.screens.widgets.veiled import Veiled
+
 #: The CSS class of every field whose text is a draft: the app saves them all at a
 #: lock, a hang-up or an exit (each has ``draft_key`` and ``draft_text``).
 DRAFT_FIELD = "draft-field"
@@ -71,8 +73,9 @@ class DraftInput(Drafted, Input):
             self._report()
 
 
-class DraftTextArea(Drafted, TextArea):
-    """The same for text of several lines (notes, charges, an outcome)."""
+class DraftTextArea(Drafted, Veiled):
+    """The same for text of several lines (notes, charges, an outcome); in discreet
+    mode shown with codenames until revealed (Veiled): the draft is the real text."""
 
     def __init__(self, draft_key: str, text: str = "", **kwargs: object) -> None:
         super().__init__(text, **kwargs)  # type: ignore[arg-type]
@@ -80,16 +83,16 @@ class DraftTextArea(Drafted, TextArea):
 
     @property  # type: ignore[override]
     def draft_text(self) -> str:
-        return self.text
+        return self.real_text
 
     @draft_text.setter
     def draft_text(self, text: str) -> None:
-        self.text = text
+        self.set_real_text(text)
 
     def on_mount(self) -> None:
         self._put_back()
 
     @on(TextArea.Changed)
     def _changed(self, event: TextArea.Changed) -> None:
-        if event.text_area is self:
+        if event.text_area is self and not self.veiled:  # the discreet version is never a draft
             self._report()

@@ -26,6 +26,7 @@ from textual.widgets import Checkbox, Input, Select, SelectionList, Static, Text
 
 from hrd_tui.sanitize import for_display
 from hrd_tui.screens.widgets.draft_input import DraftInput, DraftTextArea
+from hrd_tui.screens.widgets.veiled import Veiled
 from hrd_tui.screens.widgets.toggles import MarkedCheckbox, MarkedSelectionList
 
 Kind = Literal["text", "list", "long", "choice", "multi", "bool", "date", "datetime", "int"]
@@ -133,7 +134,7 @@ class RecordForm(VerticalScroll):
             return DraftTextArea(f"{self.draft_prefix}:{spec.name}", value, id=wid, soft_wrap=True,
                                  tab_behavior="focus", compact=True)
         if spec.kind == "long":
-            return TextArea(value, id=wid, soft_wrap=True, tab_behavior="focus", compact=True)
+            return Veiled(value, id=wid, soft_wrap=True, tab_behavior="focus", compact=True)
         if spec.draft and self.draft_prefix:
             return DraftInput(f"{self.draft_prefix}:{spec.name}", value=value, id=wid, placeholder=spec.placeholder,
                               password=spec.masked, compact=True)
@@ -172,6 +173,8 @@ class RecordForm(VerticalScroll):
             return sorted(str(v) for v in widget.selected)
         if isinstance(widget, Checkbox):
             return widget.value
+        if isinstance(widget, Veiled):
+            return widget.real_text  # never the discreet version shown
         if isinstance(widget, TextArea):
             return widget.text
         assert isinstance(widget, Input)
@@ -199,6 +202,8 @@ class RecordForm(VerticalScroll):
                     widget.select(code)
             elif isinstance(widget, Checkbox):
                 widget.value = bool(value)
+            elif isinstance(widget, Veiled):
+                widget.set_real_text(str(value))
             elif isinstance(widget, TextArea):
                 widget.text = str(value)
             elif isinstance(widget, Input):

@@ -7,6 +7,7 @@ title) must never reach the officer's terminal (SECURITY.md, requirement 6).
 
 from __future__ import annotations
 
+from textual._context import active_app
 from textual.content import Content
 from textual.widgets import Static
 
@@ -14,8 +15,18 @@ from hrd_tui.sanitize import for_display
 
 
 def literal(value: object, *, single_line: bool = False) -> Content:
-    """Vault text as literal Content: for tables, labels and titles alike."""
-    return Content(for_display(value, single_line=single_line))
+    """Vault text as literal Content: for tables, labels and titles alike. In discreet
+    mode, with every contact's name written as their codename (HrdApp.discreet_names):
+    the one place the rule is applied, so no screen can forget it."""
+    return Content(on_screen(for_display(value, single_line=single_line)))
+
+
+def on_screen(text: str) -> str:
+    """``text`` as the running app may show it: through discreet mode's names filter."""
+    app = active_app.get(None)
+    names = getattr(app, "discreet_names", None)
+    filter_ = names() if callable(names) else None
+    return filter_(text) if filter_ is not None else text
 
 
 class VaultText(Static):
