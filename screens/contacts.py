@@ -14,7 +14,7 @@ from datetime import date
 
 from hrd_tui.screens.sections import Section, SectionScreen
 from hrd_tui.screens.widgets.filter_input import FilterInput
-from hrd_tui.screens.widgets.row_list import RowList, header_text
+from hrd_tui.screens.widgets.row_list import RowList
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -32,7 +32,7 @@ PAGE_SIZE = 40  # two screens' worth at 80x24: every row added costs the redraw
 #: Load the next page when the cursor is this close to the last loaded row.
 PAGE_AHEAD = 10
 
-#: (sort key, header, width): 76 columns with the cell padding, for 80x24.
+#: (sort key, header, least width): 78 columns with the cell padding, for 80x24; the name takes the rest.
 COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("name", "Name", 19),
     ("kind", "Kind", 9),
@@ -103,7 +103,7 @@ class ContactsScreen(SectionScreen):
                 yield Static("", id="contacts-count", markup=False)
             yield Static("", id="contacts-filters", markup=False)
             yield Static("", id="contacts-header", markup=False)
-            yield RowList([width for _, _, width in COLUMNS], id="contacts")
+            yield RowList([width for _, _, width in COLUMNS], flex=0, id="contacts")
         yield Static("", id="discreet-indicator", markup=False)
         yield Footer(compact=True, show_command_palette=False)
 
@@ -152,7 +152,7 @@ class ContactsScreen(SectionScreen):
         label = "Codename" if self.app.discreet else "Name"  # type: ignore[attr-defined]
         headers = {key: (label if key == "name" else header) + ((" v" if self.descending else " ^") if key == self.sort else "")
                    for key, header, _ in COLUMNS}
-        self._set_text("#contacts-header", header_text(list(headers.values()), [w for _, _, w in COLUMNS]))
+        self._set_text("#contacts-header", self.query_one("#contacts", RowList).header(list(headers.values())))
         shown = f"{self.loaded:,} of {self.total:,}" if self.loaded < self.total else f"{self.total:,}"
         described = self.filter.describe()
         self._set_text("#contacts-count", f"{shown} contacts")
@@ -164,6 +164,10 @@ class ContactsScreen(SectionScreen):
         if self._texts.get(selector) != text:
             self._texts[selector] = text
             widget.update(text, layout=False)  # fixed sizes (contacts.tcss)
+
+    @on(RowList.WidthsChanged, "#contacts")
+    def _widths_changed(self) -> None:
+        self._show_status()
 
     @on(RowList.Highlighted, "#contacts")
     def _near_end(self, event: RowList.Highlighted) -> None:

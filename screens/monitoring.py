@@ -49,7 +49,7 @@ from hrd_tui.vocab import CivicCategory, Credibility, Reliability
 PAGE_SIZE = 100
 PAGE_AHEAD = 20  # the next page loads when the cursor comes this close to the last loaded row
 MAX_SEEK = 5000  # after an edit: pages loaded to find the row again, at most
-#: (header, width): 76 columns with the padding, for 80x24.
+#: (header, least width): 76 columns with the padding, for 80x24; the observation takes the rest.
 COLUMNS = (("Date", 10), ("Category", 12), ("Observation", 30), ("Where", 11), ("Src", 3))
 SHORT_WIDTH = 12
 #: Labels for a 12-column cell, where the taxonomy's own (data/taxonomies.toml) are longer.
@@ -131,7 +131,7 @@ class MonitoringScreen(SectionScreen):
             yield Static("", id="monitoring-filters", markup=False)
             yield Static(header_text([h for h, _ in COLUMNS], [w for _, w in COLUMNS]), id="monitoring-header",
                          markup=False)
-            yield RowList([w for _, w in COLUMNS], id="observations")
+            yield RowList([w for _, w in COLUMNS], flex=2, id="observations")
             yield VaultText("", id="monitoring-detail")
         yield Static("", id="discreet-indicator", markup=False)
         yield Footer(compact=True, show_command_palette=False)
@@ -178,6 +178,10 @@ class MonitoringScreen(SectionScreen):
                 table.move_cursor(index)
         self.query_one("#monitoring-filters", Static).update(self._filters_text())
         self._show_detail(table.cursor_key)
+
+    @on(RowList.WidthsChanged, "#observations")
+    def _widths_changed(self, event: RowList.WidthsChanged) -> None:
+        self.query_one("#monitoring-header", Static).update(event.row_list.header([h for h, _ in COLUMNS]))
 
     @on(RowList.Highlighted, "#observations")
     def _highlighted(self, event: RowList.Highlighted) -> None:

@@ -63,7 +63,7 @@ from hrd_tui.vocab import (
 PAGE_SIZE = 100
 PAGE_AHEAD = 20  # the next page loads when the cursor comes this close to the last loaded row
 MAX_SEEK = 5000  # back from a case: pages loaded to find it again, at most
-#: (header, width): 76 columns with the padding, for 80x24.
+#: (header, least width): 76 columns with the padding, for 80x24; the case's title takes the rest.
 COLUMNS = (("Urgency", 12), ("Case", 20), ("Risk", 8), ("Status", 10), ("Last", 5), ("Next due", 11))
 
 
@@ -120,7 +120,7 @@ class ThreatsScreen(SectionScreen):
             yield Static("", id="threats-filters", markup=False)
             yield Static(header_text([h for h, _ in COLUMNS], [w for _, w in COLUMNS]), id="threats-header",
                          markup=False)
-            yield RowList([w for _, w in COLUMNS], id="threats")
+            yield RowList([w for _, w in COLUMNS], flex=1, id="threats")
         yield Static("", id="discreet-indicator", markup=False)
         yield Footer(compact=True, show_command_palette=False)
 
@@ -128,6 +128,10 @@ class ThreatsScreen(SectionScreen):
         table = self.query_one("#threats", RowList)
         table.load_rest = self._load_rest
         table.focus()
+
+    @on(RowList.WidthsChanged, "#threats")
+    def _widths_changed(self, event: RowList.WidthsChanged) -> None:
+        self.query_one("#threats-header", Static).update(event.row_list.header([h for h, _ in COLUMNS]))
 
     # -- loading: a page at a time, so a keystroke costs the same with 2,000 cases as with 20
     def _fetch(self, offset: int, limit: int = PAGE_SIZE) -> list[CaseRow]:
@@ -347,11 +351,12 @@ class CaseScreen(Placed, Screen[None]):
             yield Static("Risk (g reassesses)", classes="case-heading", markup=False)
             yield VaultText("", id="case-risk")
             yield Static("Actions (Enter edits, space moves on, l adds)", classes="case-heading", markup=False)
-            yield fixed_table("case-actions", [("", 3), ("Action", 32), ("Owner", 10), ("Due", 11), ("Gate", 9)])
+            # At least 76 columns with the padding (80x24); the action, the resource take the rest.
+            yield fixed_table("case-actions", [("", 3), ("Action", 28), ("Owner", 10), ("Due", 15), ("Gate", 9)], flex=1)
             yield VaultText("", id="case-action-detail")
             yield Static("Referrals (Enter edits, f adds)", classes="case-heading", markup=False)
-            yield fixed_table("case-referrals", [("Resource", 16), ("For", 9), ("Status", 12), ("Asked/granted", 13),
-                                                 ("Answer due", 11), ("Gate", 7)])
+            yield fixed_table("case-referrals", [("Resource", 11), ("For", 10), ("Status", 12), ("Amounts", 9),
+                                                 ("Answer due", 15), ("Gate", 7)], flex=0)
             yield Static("Sources (Enter edits, s adds)", classes="case-heading", markup=False)
             yield VaultText("", id="case-source-warning")
             yield fixed_table("case-sources", [("Received", 10), ("Rating", 6), ("Source", 54)])
@@ -524,7 +529,8 @@ class CaseScreen(Placed, Screen[None]):
         for key, *cells in rows:
             table.add_row(*[literal(cell, single_line=True) for cell in cells], key=key)
         if not rows:
-            table.add_row(*[literal(empty if n == 1 else "") for n in range(len(table.columns))], key="")
+            main = getattr(table, "flex", 1)  # the widest column says so, not cut
+            table.add_row(*[literal(empty if n == main else "") for n in range(len(table.columns))], key="")
         table.move_cursor(row=min(cursor, table.row_count - 1))
 
     @on(DataTable.RowHighlighted, "#case-actions")

@@ -32,8 +32,8 @@ from hrd_tui.services.history import VaultSession as Session
 from hrd_tui.services.trials import TrialRow
 from hrd_tui.vocab import TrialStatus
 
-#: (header, width): 78 columns with the padding, for 80x24.
-COLUMNS = (("Trial", 16), ("Case no.", 10), ("Defendants", 12), ("Court", 10), ("Status", 8), ("Next", 10))
+#: (header, least width): 78 columns with the padding, for 80x24; the title takes the rest.
+COLUMNS = (("Trial", 16), ("Case no.", 10), ("Defendants", 11), ("Court", 10), ("Status", 9), ("Next", 10))
 STATUS_CYCLE: tuple[TrialStatus | None, ...] = (None, *TrialStatus)
 
 
@@ -74,12 +74,16 @@ class TrialsScreen(SectionScreen):
                 yield Static("all statuses", id="trials-status", markup=False)
             yield Static(header_text([h for h, _ in COLUMNS], [w for _, w in COLUMNS]), id="trials-header",
                          markup=False)
-            yield RowList([w for _, w in COLUMNS], id="trials")
+            yield RowList([w for _, w in COLUMNS], flex=0, id="trials")
         yield Static("", id="discreet-indicator", markup=False)
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#trials", RowList).focus()
+
+    @on(RowList.WidthsChanged, "#trials")
+    def _widths_changed(self, event: RowList.WidthsChanged) -> None:
+        self.query_one("#trials-header", Static).update(event.row_list.header([h for h, _ in COLUMNS]))
 
     def reload(self) -> None:
         if self.app.locked or not self.is_mounted:  # type: ignore[attr-defined]

@@ -7,13 +7,18 @@ and padded to their column's width by terminal cells, so CJK and emoji keep
 the columns straight), and drawing is copying the visible strips. The cursor
 row is shown reversed by the theme and the cursor's row number is in the
 messages, so nothing depends on colour alone.
+
+The columns share the width: each keeps at least its given width, and the main one
+(``flex``: the name or the title) takes the rest, recomputed on resize (strips are made
+again, lazily, for the rows drawn). Cut text ends in an ellipsis; Enter opens the record
+with the whole of it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from rich.cells import set_cell_size
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual.binding import Binding
 from textual.geometry import Region, Size
@@ -28,9 +33,39 @@ from hrd_tui.sanitize import for_display
 Columns = Sequence[tuple[str, int]]  # (key, width in cells)
 
 
+#: A column other than the main one grows to its longest text, but not past this.
+OTHER_COLUMN_MAX = 40
+
+
+def share_width(least: Sequence[int], longest: Sequence[int], flex: int, room: int) -> list[int]:
+    """Column widths (padding of 2 each excluded) for ``room`` cells: each at least
+    ``least``; the spare to ``flex`` up to its longest text, then to the others up to theirs
+    (at most OTHER_COLUMN_MAX), and the rest to ``flex``."""
+    widths = list(least)
+    spare = room - sum(w + 2 for w in widths)
+    order = [flex] + [n for n in range(len(widths)) if n != flex]
+    for n in order:
+        if spare <= 0:
+            break
+        want = longest[n] if n == flex else min(longest[n], max(least[n], OTHER_COLUMN_MAX))
+        grow = min(spare, max(0, want - widths[n]))
+        widths[n] += grow
+        spare -= grow
+    if spare > 0 and widths:
+        widths[flex] += spare
+    return widths
+
+
 def fit(text: object, width: int) -> str:
-    """Vault text made safe and exactly ``width`` cells wide (cropped or padded)."""
-    return set_cell_size(for_display(text, single_line=True), width)
+    """Vault text made safe and exactly ``width`` cells wide (padded, or cut with an ellipsis)."""
+    return cut(for_display(text, single_line=True), width)
+
+
+def cut(text: str, width: int) -> str:
+    """Safe one-line text exactly ``width`` cells wide: padded, or cut and ending in …"""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, max(0, width - 1)) + "…" if width > 0 else ""
 
 
 def header_text(labels: Sequence[str], widths: Sequence[int]) -> str:
@@ -41,6 +76,7 @@ class RowList(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     RowList {
         background: $surface;
+        scrollbar-size-vertical: 1;
     }
     RowList > .row-list--cursor {
         background: $block-cursor-blurred-background;
@@ -81,12 +117,26 @@ class RowList(ScrollView, can_focus=True):
     class Selected(RowMessage):
         """Enter (or a double click) on a row."""
 
-    def __init__(self, widths: Sequence[int], **kwargs: object) -> None:
+    class WidthsChanged(Message):
+        """The columns were given new widths (a resize): the header above is drawn again."""
+
+        def __init__(self, row_list: RowList) -> None:
+            super().__init__()
+            self.row_list = row_list
+
+        @property
+        def control(self) -> RowList:
+            return self.row_list
+
+    def __init__(self, widths: Sequence[int], *, flex: int = 0, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.widths = list(widths)
+        self.min_widths = list(widths)
+        self.widths = list(widths)  # as drawn now: the flex column's grows with the list
+        self.flex = flex
+        self.longest = list(widths)  # the longest text seen in each column (never shrinks: no jumps)
         self._keys: list[str] = []
-        self._cells: list[tuple[str, ...]] = []
-        self._strips: list[Strip] = []
+        self._cells: list[tuple[str, ...]] = []  # sanitised, whole: cut when drawn
+        self._strips: dict[int, Strip] = {}  # made when first drawn, at the current widths
         self._index: dict[str, int] = {}
         #: Called before End moves to the last row: a paged list loads the rest here.
         self.load_rest: Callable[[], None] | None = None
@@ -97,7 +147,7 @@ class RowList(ScrollView, can_focus=True):
         return len(self._keys)
 
     def clear(self) -> None:
-        self._keys, self._cells, self._strips, self._index = [], [], [], {}
+        self._keys, self._cells, self._strips, self._index = [], [], {}, {}
         self.set_reactive(RowList.cursor_row, 0)
         self.scroll_to(y=0, animate=False, immediate=True)
         self._resized()
@@ -105,20 +155,57 @@ class RowList(ScrollView, can_focus=True):
     def add_rows(self, rows: Iterable[tuple[str, Sequence[object]]]) -> None:
         """(key, cells) pairs; cells are shown literally, never as markup."""
         for key, cells in rows:
-            fitted = tuple(fit(cell, width) for cell, width in zip(cells, self.widths))
             self._index[key] = len(self._keys)
             self._keys.append(key)
-            self._cells.append(fitted)
-            self._strips.append(Strip([Segment("".join(f" {cell} " for cell in fitted))]))
+            safe = tuple(for_display(cell, single_line=True) for cell in cells)
+            self._cells.append(safe)
+            for n, cell in enumerate(safe[:len(self.longest)]):
+                self.longest[n] = max(self.longest[n], cell_len(cell))
         self._resized()
 
     def _resized(self) -> None:
+        self._fit_columns()
         self.virtual_size = Size(sum(w + 2 for w in self.widths), len(self._keys))
         self.refresh()
 
+    def on_resize(self) -> None:
+        self._resized()
+
+    def _fit_columns(self) -> None:
+        """Share the width out again (tables.share_width), less the vertical scrollbar
+        when there are more rows than lines."""
+        width, height = self.size
+        if not width:  # not laid out yet
+            return
+        room = width - (self.styles.scrollbar_size_vertical if len(self._keys) > height else 0)
+        widths = share_width(self.min_widths, self.longest, self.flex, room)
+        if widths != self.widths:
+            self.widths = widths
+            self._strips = {}
+            self.post_message(self.WidthsChanged(self))
+
+    def header(self, labels: Sequence[str]) -> str:
+        """The header line for these labels at the current widths."""
+        return header_text(labels, self.widths)
+
+    def _strip(self, index: int) -> Strip:
+        strip = self._strips.get(index)
+        if strip is None:
+            strip = Strip([Segment("".join(f" {cell} " for cell in self.fitted(index)))])
+            self._strips[index] = strip
+        return strip
+
+    def fitted(self, index: int) -> tuple[str, ...]:
+        """The cells of a row cut or padded to the current widths."""
+        return tuple(cut(cell, width) for cell, width in zip(self._cells[index], self.widths))
+
     def get_row_at(self, index: int) -> tuple[str, ...]:
         """The cells of a row as shown, without the padding."""
-        return tuple(cell.rstrip() for cell in self._cells[index])
+        return tuple(cell.rstrip() for cell in self.fitted(index))
+
+    def full_row_at(self, index: int) -> tuple[str, ...]:
+        """The cells of a row whole (made safe), as a tooltip or a detail line shows them."""
+        return self._cells[index]
 
     def key_at(self, index: int) -> str:
         return self._keys[index]
@@ -135,9 +222,9 @@ class RowList(ScrollView, can_focus=True):
         index = y + self.scroll_offset.y
         width = self.scrollable_content_region.width
         base = self.rich_style
-        if index >= len(self._strips):
+        if index >= len(self._keys):
             return Strip.blank(width, base)
-        strip = self._strips[index]
+        strip = self._strip(index)
         if index == self.cursor_row:
             strip = strip.apply_style(self.get_component_rich_style("row-list--cursor"))
         else:

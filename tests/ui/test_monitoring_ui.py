@@ -188,17 +188,17 @@ async def test_discreet_mode_hides_the_names_of_linked_contacts_and_every_locati
             people=("Cedar-202",))
     async with app.run_test(size=(80, 24)) as pilot:
         table = await to_list(app, pilot)
-        assert rows(table) == [
-            ("2026-11-27", "Attacks", "Ana Núñez beaten outside her o", "12 River St", "-"),
-            ("2026-11-26", "Surveillance", "Car parked outside Борис Петро", "(sensitive)", "-"),
+        assert rows(table) == [  # as shown at 80 columns: cut text ends in an ellipsis
+            ("2026-11-27", "Attacks", "Ana Núñez beaten outside her of…", "12 River S…", "-"),
+            ("2026-11-26", "Surveillance", "Car parked outside Борис Петров…", "(sensitive)", "-"),
         ]
         assert "Block 9" not in screen_text(app)  # sensitive: never in the list
         assert "Ana Núñez (Heron-101)" in str(app.screen.query_one("#monitoring-detail", Static).render())
         await pilot.press("d")
         await pilot.pause()
         assert rows(table) == [
-            ("2026-11-27", "Attacks", "Heron-101 beaten outside her o", "(hidden)", "-"),
-            ("2026-11-26", "Surveillance", "Car parked outside Cedar-202's", "(hidden)", "-"),
+            ("2026-11-27", "Attacks", "Heron-101 beaten outside her of…", "(hidden)", "-"),
+            ("2026-11-26", "Surveillance", "Car parked outside Cedar-202's …", "(hidden)", "-"),
         ]
         for _ in range(2):
             shown = screen_text(app)

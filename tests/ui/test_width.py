@@ -56,12 +56,19 @@ async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
 
 
 def footer_overflow(screen: Screen, width: int) -> list[str]:  # type: ignore[type-arg]
-    """The footer keys of this screen that end past ``width`` (none: it fits)."""
+    """The footer keys of this screen that end past ``width``, and the tables whose columns
+    do not fit theirs (none: it fits)."""
+    from hrd_tui.screens.widgets.tables import FlexTable
+
     past = []
     for footer in screen.query(Footer):
         for key in footer.query(FooterKey):
             if key.display and key.region.right > width:
                 past.append(f"{key.key_display} {key.description} (ends at {key.region.right})")
+    for table in screen.query(FlexTable):
+        needed = sum(column.width + 2 * table.cell_padding for column in table.ordered_columns)
+        if table.display and needed > table.scrollable_content_region.width:
+            past.append(f"table #{table.id} needs {needed} of {table.scrollable_content_region.width}")
     return past
 
 
@@ -77,7 +84,7 @@ def screen_classes() -> set[str]:
     return names
 
 
-async def test_every_footer_fits_80_columns(demo_vault: Path, tmp_path: Path) -> None:
+async def test_every_footer_and_table_fits_80_columns(demo_vault: Path, tmp_path: Path) -> None:
     seen: dict[str, list[str]] = {}
     for walk in WALKS:
         app = demo_app(demo_vault, tmp_path)
@@ -97,3 +104,72 @@ async def test_every_footer_fits_80_columns(demo_vault: Path, tmp_path: Path) ->
     assert {name: past for name, past in seen.items() if past} == {}
     missing = screen_classes() - set(seen) - (NOT_WALKED - {"HandoverImportScreen"})
     assert missing == set(), "screens the walk does not reach: add a walk for them"
+
+
+LONG_TITLE = "Threatening calls to a disability-rights campaigner after the budget protest"  # a demo case
+
+
+async def test_columns_share_the_width_and_grow_with_it(demo_vault: Path, tmp_path: Path) -> None:
+    """The case title in the list and the action in the case take the width there is: cut
+    with an ellipsis at 80 columns, more of it at 200; no column narrower than its header."""
+    from hrd_tui.screens.contacts import COLUMNS as CONTACT_COLUMNS
+    from hrd_tui.screens.monitoring import COLUMNS as OBSERVATION_COLUMNS
+    from hrd_tui.screens.threats import COLUMNS as CASE_COLUMNS
+    from hrd_tui.screens.trials import COLUMNS as TRIAL_COLUMNS
+    from hrd_tui.screens.widgets.row_list import RowList
+    from hrd_tui.screens.widgets.tables import FlexTable
+    from rich.cells import cell_len
+
+    lists = {"c": ("#contacts", [h for _, h, _ in CONTACT_COLUMNS]), "a": ("#threats", [h for h, _ in CASE_COLUMNS]),
+             "o": ("#trials", [h for h, _ in TRIAL_COLUMNS]), "m": ("#observations", [h for h, _ in OBSERVATION_COLUMNS])}
+    shown: dict[int, str] = {}
+    action_width: dict[int, int] = {}
+    for size in ((80, 24), (200, 60)):
+        app = demo_app(demo_vault, tmp_path)
+        async with app.run_test(size=size) as pilot:
+            await unlock(app, pilot)
+            for key, (selector, labels) in lists.items():
+                await pilot.press(key)
+                await settle(app, pilot)
+                table = app.screen.query_one(selector, RowList)
+                assert sum(w + 2 for w in table.widths) <= table.size.width, (size, key)  # no sideways scrolling
+                for label, width in zip(labels, table.widths, strict=True):
+                    assert width >= cell_len(label), (size, key, label)
+            await pilot.press("a")
+            await settle(app, pilot)
+            cases = app.screen.query_one("#threats", RowList)
+            row = next(n for n in range(cases.row_count) if cases.full_row_at(n)[1] == LONG_TITLE)
+            shown[size[0]] = cases.get_row_at(row)[1]
+            cases.move_cursor(row)
+            await pilot.press("enter")
+            await settle(app, pilot)
+            for table in app.screen.query(FlexTable):
+                for column in table.ordered_columns:
+                    assert column.width >= cell_len(column.label.plain), (size, table.id, column.label)
+                assert sum(c.width + 2 for c in table.ordered_columns) <= table.size.width, (size, table.id)
+            actions = app.screen.query_one("#case-actions", FlexTable)
+            action_width[size[0]] = actions.ordered_columns[actions.flex].width
+            lines = [actions.render_line(y).text for y in range(actions.size.height)]
+            if size == (80, 24):
+                assert any("…" in line for line in lines), lines  # a long action, cut, says so
+    assert shown[80].endswith("…") and LONG_TITLE.startswith(shown[80][:-1])
+    assert len(shown[200]) > len(shown[80]) and LONG_TITLE.startswith(shown[200].rstrip("…"))
+    assert action_width[200] > action_width[80]
+
+
+async def test_help_wraps_at_80_columns(demo_vault: Path, tmp_path: Path) -> None:
+    """No sideways scrollbar: every column inside the box, long text on a second line."""
+    from textual.widgets import DataTable
+
+    app = demo_app(demo_vault, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        for key in ("a", "enter", "f1"):
+            await pilot.press(key)
+            await settle(app, pilot)
+        table = app.screen.query_one("#help-table", DataTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        assert not table.show_horizontal_scrollbar
+        assert [str(c.label) for c in table.ordered_columns] == ["Key", "Action", "Where"]
+        lines = [table.render_line(y).text for y in range(table.size.height)]
+        assert any("this screen" in line for line in lines)  # the last column is on screen
