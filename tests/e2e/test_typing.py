@@ -67,8 +67,8 @@ def logged(shown: str) -> list[str]:
 
 
 def filter_field(shown: str) -> str:
-    """What the contacts filter holds (the second row, left of the count)."""
-    return shown.splitlines()[1].rsplit("  ", 1)[0].strip() if len(shown.splitlines()) > 1 else ""
+    """What the contacts filter holds (the second row, left of the count, inside the field's side lines)."""
+    return shown.splitlines()[1].rsplit("  ", 1)[0].strip().strip("│║").strip() if len(shown.splitlines()) > 1 else ""
 
 
 def export(vault_dir: Path, tmp_path: Path) -> dict[str, Any]:
