@@ -15,6 +15,7 @@ from hrd_tui.models import Referral
 from hrd_tui.services import contacts, reference, templates, threats
 from hrd_tui.vocab import (
     ActionCategory,
+    ActionStatus,
     Credibility,
     ReferralStatus,
     Reliability,
@@ -241,3 +242,27 @@ def test_feedback_events_defenders_and_coordination_on_the_timeline(opened: vaul
         assert "Defender added: Moth-9." in texts and "Threat types: Threats and intimidation, Travel ban." in texts
         assert "Mission engaged: Norland (without consent to share the case from Kite-0, Moth-9)" in texts
         assert [p.codename for p in threats.case_people(s, case.id)] == ["Kite-0", "Moth-9"]
+
+
+def test_an_action_waiting_for_consent_is_covered_once_every_defender_consents(opened: vault.Vault) -> None:
+    """Issue 16: what the case's actions list shows ("needs OK" or "consent") follows the
+    consent in force, not only what an action already rested on when it was moved on."""
+    with opened.store.session() as s:
+        ana, boris = (contacts.create_contact(s, {"name": n}) for n in ("Ana", "Boris"))
+        case = threats.open_case(s, {"title": "Case"}, [ana, boris], plan=False)
+        waiting = threats.add_action(s, case, {"title": "Call the ministry", "on_behalf": True})
+        own = threats.add_action(s, case, {"title": "Read the file", "on_behalf": False})
+
+        def gate(action):  # type: ignore[no-untyped-def]
+            return threats.action_gate(action, threats.consents(s, case.id))
+
+        assert (gate(waiting), gate(own)) == ("needs consent", "")
+        contacts.record_consent(s, ana, {"scope": "act_on_behalf", "value": "granted", "given_on": FROZEN_DAY})
+        assert gate(waiting) == "needs consent"  # Boris has not consented
+        contacts.record_consent(s, boris, {"scope": "act_on_behalf", "value": "granted", "given_on": FROZEN_DAY})
+        assert gate(waiting) == "consent" and waiting.consent_record_id is None  # covered, before it is moved on
+        contacts.record_consent(s, boris, {"scope": "act_on_behalf", "value": "refused",
+                                           "given_on": FROZEN_DAY + timedelta(days=1)})
+        assert gate(waiting) == "needs consent"  # withdrawn: no longer covered
+        threats.set_action_status(s, waiting, ActionStatus.DOING, emergency_justification="Detained")
+        assert gate(waiting) == "justified"
