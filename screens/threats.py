@@ -311,7 +311,10 @@ NEXT_STATUS = {ActionStatus.PLANNED: ActionStatus.DOING, ActionStatus.DOING: Act
 
 class CaseScreen(Placed, Screen[None]):
     """One case. The tables (actions, referrals, sources, analyses) take Enter to edit
-    their row; Tab moves between them; the keys in the footer add to the case."""
+    their row; Tab moves between them; the keys in the footer add to the case.
+
+    The case reads top to bottom like a page: Home, End, PageUp and PageDown move the page
+    even from inside a table (its rows keep the arrows), and v jumps to the timeline."""
 
     CSS_PATH = "threats.tcss"
     BINDINGS = [
@@ -333,6 +336,14 @@ class CaseScreen(Placed, Screen[None]):
         Binding("x", "close", "Close", id="case.close", show=False, tooltip="Close the case with its outcome (or reopen it)"),
         Binding("h", "changes", "Changes", id="case.changes", show=False, tooltip="What changed in this case's record"),
         Binding("escape,left,ctrl+g", "back", "Back", id="case.back", priority=True, key_display="esc"),
+        Binding("v", "timeline", "Timeline", id="case.timeline", show=False,
+                tooltip="Jump to the timeline at the bottom of the case"),
+        # Before the tables' own: in a case these move the page, not a table's cursor.
+        Binding("home", "page('home')", "Top", id="case.top", show=False, priority=True, tooltip="Top of the case"),
+        Binding("end", "page('end')", "Bottom", id="case.bottom", show=False, priority=True,
+                tooltip="Bottom of the case (the timeline)"),
+        Binding("pageup", "page('up')", "Page up", id="case.page_up", show=False, priority=True),
+        Binding("pagedown", "page('down')", "Page down", id="case.page_down", show=False, priority=True),
     ]
 
     def __init__(self, case_id: str) -> None:
@@ -366,7 +377,8 @@ class CaseScreen(Placed, Screen[None]):
             yield VaultText("", id="case-coordination")
             yield Static("What the defender was told (u records)", classes="case-heading", markup=False)
             yield VaultText("", id="case-feedback")
-            yield Static("Timeline, newest first (n adds an event)", classes="case-heading", markup=False)
+            yield Static("Timeline, newest first (n adds an event; v jumps here)", id="case-timeline-heading",
+                         classes="case-heading", markup=False)
             yield VaultText("", id="case-timeline")
             yield VaultText("", id="case-id")
         yield Static("", id="discreet-indicator", markup=False)
@@ -686,3 +698,23 @@ class CaseScreen(Placed, Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    # -- reading the page ----------------------------------------------------------------
+    def action_page(self, where: str) -> None:
+        """The page moves, and takes the focus (arrows then scroll it too; Tab goes back
+        to the tables)."""
+        body = self.query_one("#case-body", VerticalScroll)
+        body.focus(scroll_visible=False)
+        if where == "home":
+            body.scroll_home(animate=False)
+        elif where == "end":
+            body.scroll_end(animate=False)
+        elif where == "up":
+            body.scroll_page_up(animate=False)
+        else:
+            body.scroll_page_down(animate=False)
+
+    def action_timeline(self) -> None:
+        body = self.query_one("#case-body", VerticalScroll)
+        body.focus(scroll_visible=False)
+        body.scroll_to_widget(self.query_one("#case-timeline-heading"), animate=False, top=True)

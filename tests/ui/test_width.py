@@ -173,3 +173,51 @@ async def test_help_wraps_at_80_columns(demo_vault: Path, tmp_path: Path) -> Non
         assert [str(c.label) for c in table.ordered_columns] == ["Key", "Action", "Where"]
         lines = [table.render_line(y).text for y in range(table.size.height)]
         assert any("this screen" in line for line in lines)  # the last column is on screen
+
+
+async def test_a_case_reads_top_to_bottom(demo_vault: Path, tmp_path: Path) -> None:
+    """Home, End, PageUp and PageDown move the page even from inside a table (whose cursor
+    stays), and v jumps to the timeline without tabbing through every table."""
+    from textual.containers import VerticalScroll
+    from textual.widgets import DataTable
+
+    app = demo_app(demo_vault, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        for key in ("a", "enter"):
+            await pilot.press(key)
+            await settle(app, pilot)
+        body = app.screen.query_one("#case-body", VerticalScroll)
+        actions = app.screen.query_one("#case-actions", DataTable)
+        timeline = app.screen.query_one("#case-timeline-heading")
+        assert body.max_scroll_y > 0 and body.scroll_y == 0
+
+        def on_page(widget) -> bool:  # type: ignore[no-untyped-def]
+            return body.region.contains_region(widget.region)
+
+        await pilot.press("tab")  # into the actions
+        await pilot.press("down")
+        await pilot.pause()
+        assert actions.has_focus and actions.cursor_row == 1
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert body.scroll_y > 0 and actions.cursor_row == 1
+        await pilot.press("end")
+        await pilot.pause()
+        events = app.screen.query_one("#case-timeline")  # the oldest event, at the very bottom, is on the page
+        assert body.scroll_y == body.max_scroll_y and events.region.bottom <= body.region.bottom
+        assert actions.cursor_row == 1
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert 0 < body.scroll_y < body.max_scroll_y
+        await pilot.press("home")
+        await pilot.pause()
+        assert body.scroll_y == 0 and actions.cursor_row == 1
+        await pilot.press("v")
+        await pilot.pause()
+        assert on_page(timeline) and body.scroll_y > 0
+        await pilot.press("f1")
+        await pilot.pause()
+        help_rows = app.screen.rows  # F1 lists the jump and the page keys
+        assert ("v", "Jump to the timeline at the bottom of the case", "this screen") in help_rows
+        assert any(keys.startswith("end") and "Bottom of the case" in what for keys, what, _ in help_rows)
