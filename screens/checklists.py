@@ -24,7 +24,7 @@ from hrd_tui.screens.widgets.draft_input import DraftInput
 from hrd_tui.screens.widgets.tables import fixed_table
 from hrd_tui.screens.widgets.toggles import PointerOptionList
 from hrd_tui.screens.widgets.vault_text import VaultText, literal
-from hrd_tui.services import checklists, trials
+from hrd_tui.services import base, checklists, trials
 from hrd_tui.vocab import ItemStatus
 
 
@@ -42,7 +42,8 @@ class ChecklistsScreen(SectionScreen):
         yield self.section_bar()
         with Vertical(id="section-body"):
             yield Static("Checklists in progress (Enter opens, s starts a new one)", id="section-title", markup=False)
-            yield fixed_table("runs", [("Checklist", 44), ("Progress", 8), ("Last change", 16)])
+            # Id: the start of the run's id, as 'hrd-tui export checklist RUN' takes it.
+            yield fixed_table("runs", [("Checklist", 35), ("Progress", 8), ("Last change", 16), ("Id", 8)], flex=0)
         yield Static("", id="discreet-indicator", markup=False)
         yield Footer(compact=True, show_command_palette=False)
 
@@ -57,7 +58,7 @@ class ChecklistsScreen(SectionScreen):
         with self.app.session("reading checklists") as session:  # type: ignore[attr-defined]
             for run, done in checklists.runs_in_progress(session):
                 table.add_row(literal(run.title, single_line=True), f"{done.settled}/{done.total}",
-                              f"{run.updated_at:%Y-%m-%d %H:%M}", key=run.id)
+                              f"{run.updated_at:%Y-%m-%d %H:%M}", base.short_id(run.id), key=run.id)
 
     def action_open(self) -> None:
         table = self.query_one("#runs", DataTable)

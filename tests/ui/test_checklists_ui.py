@@ -66,6 +66,7 @@ async def test_a_whole_walkthrough_by_keys_with_a_note_and_resume(app) -> None: 
         assert isinstance(app.screen, ChecklistsScreen)
         table = app.screen.query_one("#runs", DataTable)
         assert table.row_count == 1 and "3/17" in str(table.get_row_at(0)[1])
+        assert str(table.get_row_at(0)[3]) == run_id[:8]  # as 'hrd-tui export checklist RUN' takes it (issue 16)
         with app.session() as s:
             run = checklists.get_run(s, run_id)
             states = checklists.states(s, run)
