@@ -33,7 +33,7 @@ from functools import lru_cache
 
 from sqlmodel import Session, func, select
 
-from hrd_tui.models import Contact
+from hrd_tui.models import Contact, RecordVersion
 from hrd_tui.sanitize import for_display
 from hrd_tui.services import contacts, markdown
 from hrd_tui.vocab import ConsentValue, ContactKind
@@ -49,6 +49,7 @@ SHARED = "[name withheld]"
 _SEPARATORS = re.compile(r"[\s\-]+")
 
 
+@lru_cache(maxsize=65536)
 def _fold(ch: str) -> str:
     """One character as matching sees it: no case, no accents, one kind of dash and space."""
     category = unicodedata.category(ch)
@@ -201,15 +202,16 @@ class Redactor:
         self._fit = fit
         self._stand_ins: dict[str, str | None] = {}
         whole = set(whole_only)
+        forms_of = {name: self._forms(name, whole) for name, _ in people}  # once each: a vault has thousands
         claims: dict[str, set[str]] = {}  # a part -> every name it belongs to
-        for name, _ in people:
-            for form in self._forms(name, whole)[1:]:
-                claims.setdefault(form, set()).add(_key(fold(name)))
+        for name, forms in forms_of.items():
+            for form in forms[1:]:
+                claims.setdefault(form, set()).add(forms[0] if forms else name)
         for name, stand_in in sorted(people, key=lambda p: p[1] is not None):
             # Kept names first: a kept whole name is left as written. Its parts alone
             # are not kept, and a part shared by several people (a family name) stands
             # for none of them in particular: it gets the neutral stand-in.
-            for n, form in enumerate(self._forms(name, whole)):
+            for n, form in enumerate(forms_of[name]):
                 if n == 0:
                     self._stand_ins.setdefault(form, stand_in)
                 elif stand_in is not None:
@@ -218,11 +220,13 @@ class Redactor:
         # Indexed by a word of each form: a text is searched only for the names whose
         # every word is in it (a report runs thousands of texts past every contact).
         self._by_word: dict[str, list[str]] = {}
-        self._unspaced: list[str] = []
+        self._by_char: dict[str, list[tuple[str, str]]] = {}  # unspaced forms by first character: (first word, form)
+        self._memo: dict[str, str] = {}  # the same cells come back on every redraw
+        self._words: dict[str, tuple[str, ...]] = {}
         for form in self._stand_ins:
-            words = _WORD.findall(form)
+            words = self._words[form] = tuple(_WORD.findall(form))
             if any(_unspaced(ch) for ch in form) or not words:
-                self._unspaced.append(form)
+                self._by_char.setdefault(form[0], []).append((form.split(" ")[0], form))
             else:
                 self._by_word.setdefault(words[0], []).append(form)
 
@@ -236,13 +240,24 @@ class Redactor:
     def _candidates(self, flat: str) -> tuple[str, ...]:
         words = set(_WORD.findall(flat))
         found = {form for word in words for form in self._by_word.get(word, ())
-                 if all(w in words for w in _WORD.findall(form))}
-        found.update(form for form in self._unspaced if form.split(" ")[0] in flat)
+                 if all(w in words for w in self._words[form])}
+        found.update(form for ch in set(flat) for first, form in self._by_char.get(ch, ()) if first in flat)
         return tuple(sorted(found, key=lambda f: (-len(f), f)))
+
+    #: Texts remembered with their result (a screen redraws the same cells on every key).
+    MEMO_SIZE = 20_000
 
     def __call__(self, text: str) -> str:
         if not self._withheld or not text:
             return text
+        done = self._memo.get(text)
+        if done is None:
+            if len(self._memo) >= self.MEMO_SIZE:
+                self._memo.clear()
+            done = self._memo[text] = self._replace(text)
+        return done
+
+    def _replace(self, text: str) -> str:
         folded: list[str] = []
         origin: list[int] = []  # folded position -> original position
         for i, ch in enumerate(text):
@@ -284,8 +299,11 @@ def as_codenames(people: Sequence[tuple[str, str]]) -> Callable[[str], str]:
 def contacts_fingerprint(session: Session) -> tuple[object, ...]:
     """Changes whenever a contact is added, removed or edited (edits bump updated_at):
     one cheap aggregate, so a screen can ask it often and rebuild names only on change."""
-    row = session.exec(select(func.count(), func.max(Contact.updated_at)).select_from(Contact)).one()
-    return tuple(row)
+    count = session.exec(select(func.count()).select_from(Contact)).one()
+    # Every edit and deletion adds a row to the history (history.py): its newest rowid
+    # moves with them, and is read from the end of one index, not by scanning contacts.
+    newest = session.exec(select(func.max(RecordVersion.id))).one()
+    return (count, newest)
 
 
 def discreet_names(session: Session) -> Callable[[str], str]:
