@@ -66,8 +66,8 @@ class CaseFormScreen(FormScreen):
 
     BINDINGS = [
         *FORM_BINDINGS,
-        Binding("f3", "find_contact", "Find contact", id="case_form.find"),
-        Binding("f4", "new_contact", "New contact", id="case_form.new_contact"),
+        Binding("f3,ctrl+f", "find_contact", "Find contact", id="case_form.find", key_display="f3 ^f"),
+        Binding("f4,ctrl+n", "new_contact", "New contact", id="case_form.new_contact", key_display="f4 ^n"),
     ]
     masked_when_discreet = ("title", "perpetrator_note", "first_event")
 

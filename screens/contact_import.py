@@ -40,7 +40,7 @@ def row_status(row: ImportRow, unit: str) -> tuple[str, str]:
 class ImportContactsScreen(HandsBack, Screen[int | None]):
     CSS_PATH = "contacts.tcss"
     BINDINGS = [
-        Binding("f2", "confirm", "Import", id="import.confirm"),
+        Binding("f2,ctrl+o", "confirm", "Import", id="import.confirm", key_display="f2 ^o"),
         Binding("u", "duplicates('merge')", "Merge duplicates", id="import.merge",
                 tooltip="Update (merge) duplicates into the existing contacts"),
         Binding("s", "duplicates('skip')", "Skip duplicates", id="import.skip"),
@@ -128,7 +128,7 @@ class ImportContactsScreen(HandsBack, Screen[int | None]):
         if plan.duplicates:
             lines.append(f"Duplicates will be {'MERGED into the existing contacts' if self.on_duplicate == 'merge' else 'SKIPPED'}"
                          " (u merges, s skips).")
-        lines.append("F2 imports (asks first), Esc cancels." if plan.valid else "Nothing to import. Esc goes back.")
+        lines.append("F2 or ^o imports (asks first), Esc cancels." if plan.valid else "Nothing to import. Esc goes back.")
         self.query_one("#import-summary", VaultText).set_text("\n".join(lines))
         table = self.query_one("#import-rows", DataTable)
         table.clear()

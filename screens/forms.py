@@ -29,8 +29,10 @@ def choices(vocabulary: str, enum: Any) -> tuple[tuple[str, str], ...]:
 
 
 #: Textual only reads BINDINGS from widget classes, so each form class names these.
+#: Every F-key has a ctrl+letter twin for terminals without F-keys (some phone SSH clients):
+#: ctrl+o saves or confirms (nano's "write out"), ctrl+f finds, ctrl+n creates, ctrl+r drafts.
 FORM_BINDINGS = [
-    Binding("f2", "save", "Save", id="form.save"),
+    Binding("f2,ctrl+o", "save", "Save", id="form.save", key_display="f2 ^o"),
     Binding("escape,ctrl+g", "leave", "Back", id="form.back"),
 ]
 

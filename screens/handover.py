@@ -28,7 +28,7 @@ from hrd_tui.errors import HrdError
 class HandoverImportScreen(HandsBack, Screen[None]):
     CSS_PATH = "contacts.tcss"
     BINDINGS = [
-        Binding("f2", "confirm", "Import", id="handover.confirm"),
+        Binding("f2,ctrl+o", "confirm", "Import", id="handover.confirm", key_display="f2 ^o"),
         Binding("m", "choose('mine')", "Keep mine", id="handover.mine", tooltip="Keep this vault's record"),
         Binding("t", "choose('theirs')", "Take theirs", id="handover.theirs",
                 tooltip="Take the bundle's record (yours stays in the history)"),
@@ -45,7 +45,7 @@ class HandoverImportScreen(HandsBack, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         with Vertical(id="handover-body"):
-            yield Static("Import a handover bundle: nothing is written until you confirm (F2).", markup=False)
+            yield Static("Import a handover bundle: nothing is written until you confirm (F2 or ^o).", markup=False)
             yield Input(id="handover-path", placeholder="the bundle's path, then Tab", compact=True)
             yield Input(id="handover-passphrase", placeholder="the bundle's passphrase, then Enter", password=True,
                         compact=True)
@@ -111,9 +111,9 @@ class HandoverImportScreen(HandsBack, Screen[None]):
         if plan.is_empty:
             lines.append("Nothing to import: every record of the bundle is already here.")
         elif plan.conflicts:
-            lines.append("Each conflict keeps yours unless you press t on it (m puts yours back). F2 imports.")
+            lines.append("Each conflict keeps yours unless you press t on it (m puts yours back). F2 or ^o imports.")
         else:
-            lines.append("No conflict. F2 imports.")
+            lines.append("No conflict. F2 or ^o imports.")
         self.query_one("#handover-summary", VaultText).set_text("\n".join(lines))
         table = self.query_one("#handover-conflicts", DataTable)
         cursor = table.cursor_row

@@ -309,7 +309,8 @@ class ObservationFormScreen(FormScreen):
     """A new observation, or an edit: what, when, where (sensitive unless said otherwise),
     who it is about (codenames or names; F3 finds), and a source with its ratings."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [*FORM_BINDINGS, Binding("f3", "find_contact", "Find contact", id="observation_form.find")]
+    BINDINGS: ClassVar[list[BindingType]] = [*FORM_BINDINGS, Binding("f3,ctrl+f", "find_contact", "Find contact",
+                                                                                   id="observation_form.find", key_display="f3 ^f")]
     masked_when_discreet = ("location",)
 
     def __init__(self, observation_id: str | None) -> None:

@@ -42,8 +42,11 @@ def last_month(today: date) -> tuple[date, date]:
 class ReportsScreen(SectionScreen):
     CSS_PATH = "reports.tcss"
     BINDINGS = [
-        Binding("f2", "preview", "Preview", id="reports.preview", tooltip="Draft the report for this type and period"),
-        Binding("f3", "save", "Save", id="reports.save", tooltip="Save the report as a plain-text file (mode 0600)"),
+        # ctrl+r drafts, ctrl+o saves (as in every form): for terminals without F-keys.
+        Binding("f2,ctrl+r", "preview", "Preview", id="reports.preview", key_display="f2 ^r",
+                tooltip="Draft the report for this type and period"),
+        Binding("f3,ctrl+o", "save", "Save", id="reports.save", key_display="f3 ^o",
+                tooltip="Save the report as a plain-text file (mode 0600)"),
         Binding("slash", "edit_period", "Period", id="reports.period", key_display="/",
                 tooltip="Change the report type and period"),
     ]
@@ -66,7 +69,7 @@ class ReportsScreen(SectionScreen):
             yield Static("", id="reports-error", markup=False)
             yield TextArea("", id="report-preview", read_only=True, soft_wrap=True, show_line_numbers=False,
                            compact=True)
-            yield Static("F2 drafts the report for the type and period above; F3 saves it.", id="reports-status",
+            yield Static("F2 (^r) drafts the report for the type and period above; F3 (^o) saves it.", id="reports-status",
                          markup=False)
         yield Static("", id="discreet-indicator", markup=False)
         yield Footer(compact=True, show_command_palette=False)
@@ -146,7 +149,7 @@ class ReportsScreen(SectionScreen):
         lines = self.text.count("\n")
         hidden = " Discreet mode: names hidden on screen; the saved file names those who consented." if discreet else ""
         self.query_one("#reports-status", Static).update(
-            f"{reference.label('report_type', kind)}, {start} to {end}: {lines} lines. F3 saves it (plain text).{hidden}")
+            f"{reference.label('report_type', kind)}, {start} to {end}: {lines} lines. F3 (^o) saves it (plain text).{hidden}")
 
     def default_path(self) -> Path:
         assert self.drafted is not None
@@ -158,7 +161,7 @@ class ReportsScreen(SectionScreen):
 
     def action_save(self) -> None:
         if self.drafted is None:
-            self.app.notify("Draft the report first (F2).", severity="warning", markup=False)
+            self.app.notify("Draft the report first (F2 or ^r).", severity="warning", markup=False)
             return
         self.app.push_screen(SaveModal(str(self.default_path())), self._save_to)
 

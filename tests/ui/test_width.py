@@ -8,6 +8,8 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import shutil
+from itertools import count
 from pathlib import Path
 
 import pytest
@@ -35,6 +37,9 @@ NOT_WALKED = {"SectionScreen", "FormScreen", "GuidedFormScreen", "HandsBack", "C
               "HandoverImportScreen"}
 
 
+_copies = count()
+
+
 @pytest.fixture(scope="module")
 def demo_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
     vault_dir = tmp_path_factory.mktemp("demo") / "vault"
@@ -46,7 +51,11 @@ def demo_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def demo_app(vault_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
-    return make_app(vault_dir, settings_path=tmp_path / "settings.json", today=lambda: FROZEN_DAY,
+    """The app on a fresh copy of the demo vault: each run starts at Today (the vault keeps
+    the officer's place) with the demo's data and nothing an earlier run wrote."""
+    copy = tmp_path / f"vault-{next(_copies)}"
+    shutil.copytree(vault_dir, copy)
+    return make_app(copy, settings_path=tmp_path / "settings.json", today=lambda: FROZEN_DAY,
                     export_dir=tmp_path / "exports")
 
 
@@ -221,3 +230,76 @@ async def test_a_case_reads_top_to_bottom(demo_vault: Path, tmp_path: Path) -> N
         help_rows = app.screen.rows  # F1 lists the jump and the page keys
         assert ("v", "Jump to the timeline at the bottom of the case", "this screen") in help_rows
         assert any(keys.startswith("end") and "Bottom of the case" in what for keys, what, _ in help_rows)
+
+
+#: ctrl+letters that never reach the app or mean something else: tmux's prefix, flow
+#: control, suspend, interrupt, end of input, backspace, tab, enter, newline, and our lock.
+CTRL_KEYS_TAKEN = {"ctrl+b", "ctrl+s", "ctrl+q", "ctrl+z", "ctrl+c", "ctrl+d", "ctrl+h", "ctrl+i", "ctrl+m",
+                   "ctrl+j", "ctrl+l"}
+
+
+def all_bindings() -> list[tuple[str, object]]:
+    from textual.binding import Binding
+
+    found = []
+    for info in pkgutil.walk_packages(screens_package.__path__, screens_package.__name__ + "."):
+        module = importlib.import_module(info.name)
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ == module.__name__ and hasattr(cls, "BINDINGS"):
+                found += [(name, b) for b in cls.BINDINGS if isinstance(b, Binding)]
+    from hrd_tui.screens.forms import FORM_BINDINGS
+
+    return found + [("FORM_BINDINGS", b) for b in FORM_BINDINGS]
+
+
+def test_every_f_key_has_a_ctrl_letter_twin() -> None:
+    """Some phone SSH clients have no F-keys: each F-key binding (F1 has ? and the
+    palette) has a ctrl+letter that SSH and tmux pass through, and shows it."""
+    missing = []
+    for owner, binding in all_bindings():
+        keys = binding.key.split(",")  # type: ignore[attr-defined]
+        if not any(k.startswith("f") and k[1:].isdigit() and k != "f1" for k in keys):
+            continue
+        twins = [k for k in keys if k.startswith("ctrl+") and len(k) == 6 and k not in CTRL_KEYS_TAKEN]
+        display = binding.key_display or ""  # type: ignore[attr-defined]
+        if not twins or f"^{twins[0][-1]}" not in display:
+            missing.append(f"{owner}: {binding.key} ({display})")  # type: ignore[attr-defined]
+    assert missing == []
+
+
+async def test_ctrl_letters_work_in_the_forms(demo_vault: Path, tmp_path: Path) -> None:
+    """ctrl+o saves a new contact (F2); in a new case ctrl+f finds a contact (F3) and
+    ctrl+n creates one (F4)."""
+    from sqlmodel import select
+
+    from hrd_tui.models import Contact
+    from hrd_tui.screens.case_forms import CaseFormScreen
+    from hrd_tui.screens.contact_form import ContactFormScreen
+    from hrd_tui.screens.contact_pick import ContactPickModal
+    from hrd_tui.screens.contacts import ContactsScreen
+
+    app = demo_app(demo_vault, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        for key in ("c", "n"):
+            await pilot.press(key)
+            await settle(app, pilot)
+        assert isinstance(app.screen, ContactFormScreen)
+        await pilot.press(*"Dana Ivić")
+        await pilot.press("ctrl+o")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ContactsScreen)
+        with app.session() as s:
+            assert s.exec(select(Contact).where(Contact.name == "Dana Ivić")).one()
+        for key in ("a", "n"):
+            await pilot.press(key)
+            await settle(app, pilot)
+        assert isinstance(app.screen, CaseFormScreen)
+        await pilot.press("ctrl+f")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ContactPickModal)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("ctrl+n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ContactFormScreen)
