@@ -54,7 +54,7 @@ class SectionBar(Static):
         for section in SECTIONS:
             label = f"{section.key} {section.short}"
             parts.append((f"[{label}]", "bold reverse") if section.name == current else f" {label} ")
-            parts.append(" ")
+        # 71 columns in all: the discreet badge (8) keeps the top right at 80 columns.
         super().__init__(Content.assemble(*parts), id="section-bar", markup=False)
 
 

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-LABEL = " DISCREET "
+LABEL = "DISCREET"  # 8 columns: the section bar leaves them free at 80 columns
 
 
 class DiscreetBadge(Static):
+    #: Its layer is above every other widget: app.tcss gives every screen the layers
+    #: ``default discreet-badge`` (a widget placed absolutely is otherwise drawn under
+    #: the ones it overlaps).
     DEFAULT_CSS = """
     DiscreetBadge {
         position: absolute;
-        width: 10;
+        layer: discreet-badge;
+        width: 8;
         height: 1;
         text-style: reverse bold;
         background: $warning;

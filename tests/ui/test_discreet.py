@@ -18,6 +18,7 @@ from hrd_tui import demo
 from hrd_tui import vault as vault_mod
 from hrd_tui.app import make_app
 from hrd_tui.models import Contact, Hearing, ThreatCase
+from hrd_tui.screens.widgets.discreet_badge import DiscreetBadge
 from hrd_tui.services import redaction, trials
 
 from conftest import FROZEN_DAY, PASSPHRASE, unlock
@@ -109,8 +110,11 @@ async def test_no_name_on_any_screen_in_discreet_mode(demo_vault: Path, tmp_path
         text = shown_text(screen)
         found = leaks(text, people, organisations)
         assert not found, f"{type(screen).__name__} after {keys} shows {found}:\n{text}"
-        assert "DISCREET" in text or "DISCREET" in shown_text(app.screen_stack[-1]), \
-            f"no discreet indicator on {type(screen).__name__}"
+        badge = screen.query_one(DiscreetBadge)  # drawn on top, at the top right, on this very screen
+        assert badge.display and badge.region.right == 80 and badge.region.y == 0
+        assert screen.get_widget_at(badge.region.x, 0)[0] is badge, f"the badge is hidden on {type(screen).__name__}"
+        for bar in screen.query("#section-bar"):  # and it hides no section's key
+            assert len(str(bar.render()).rstrip()) < badge.region.x
 
 
 async def test_a_multi_line_field_shows_codenames_until_revealed_and_saves_the_real_text(
