@@ -35,19 +35,21 @@ Columns = Sequence[tuple[str, int]]  # (key, width in cells)
 
 #: A column other than the main one grows to its longest text, but not past this.
 OTHER_COLUMN_MAX = 40
+#: The main column grows this far before the others have their turn.
+MAIN_COLUMN_FIRST = 40
 
 
 def share_width(least: Sequence[int], longest: Sequence[int], flex: int, room: int) -> list[int]:
     """Column widths (padding of 2 each excluded) for ``room`` cells: each at least
-    ``least``; the spare to ``flex`` up to its longest text, then to the others up to theirs
-    (at most OTHER_COLUMN_MAX), and the rest to ``flex``."""
+    ``least``; the spare goes to ``flex`` up to its longest text (at most MAIN_COLUMN_FIRST),
+    then to the others up to theirs (at most OTHER_COLUMN_MAX), and the rest to ``flex``."""
     widths = list(least)
     spare = room - sum(w + 2 for w in widths)
-    order = [flex] + [n for n in range(len(widths)) if n != flex]
-    for n in order:
+    wants = [(n, min(longest[n], max(least[n], MAIN_COLUMN_FIRST if n == flex else OTHER_COLUMN_MAX)))
+             for n in [flex] + [n for n in range(len(widths)) if n != flex]]
+    for n, want in wants:
         if spare <= 0:
             break
-        want = longest[n] if n == flex else min(longest[n], max(least[n], OTHER_COLUMN_MAX))
         grow = min(spare, max(0, want - widths[n]))
         widths[n] += grow
         spare -= grow

@@ -2,7 +2,7 @@
 
 Every column keeps at least its given width (and never less than its header); the width
 left over goes first to the main column (the title or the name: the widest given, unless
-said) up to its longest text, then to the other columns up to theirs, and what still
+said) up to its longest text (or 40), then to the other columns up to theirs, and what still
 remains to the main column again (``share_width``). Recomputed on every resize and as rows
 come, so 80 columns show what fits and 200 show more.
 Whatever is cut ends in an ellipsis (a 10,000-character name is cut, never allowed to push

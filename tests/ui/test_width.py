@@ -161,6 +161,8 @@ async def test_columns_share_the_width_and_grow_with_it(demo_vault: Path, tmp_pa
             lines = [actions.render_line(y).text for y in range(actions.size.height)]
             if size == (80, 24):
                 assert any("…" in line for line in lines), lines  # a long action, cut, says so
+            else:  # the other columns have room for their text too
+                assert any("HRO with the political section chief" in line for line in lines), lines
     assert shown[80].endswith("…") and LONG_TITLE.startswith(shown[80][:-1])
     assert len(shown[200]) > len(shown[80]) and LONG_TITLE.startswith(shown[200].rstrip("…"))
     assert action_width[200] > action_width[80]
