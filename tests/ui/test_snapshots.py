@@ -1,4 +1,5 @@
-"""Snapshots at 80x24 of the unlock, today, help and contacts screens (textual pinned exactly).
+"""Snapshots at 80x24 of the unlock, today, help and contacts screens (textual pinned exactly);
+the list screens and a case at 200x60 too (issue 16: columns grow with the width).
 
 Update after a deliberate change with: .venv/bin/pytest tests/ui/test_snapshots.py --snapshot-update
 """
@@ -141,6 +142,7 @@ def cases_app(contacts_app):  # type: ignore[no-untyped-def]
     with vault_session(contacts_app.vault_dir) as s:
         people = {c.codename: c for c in s.exec(select(Contact)).all()}
         emergency = threats.open_case(s, {
+            "id": "5e1f2a3b00004000800000000000000a",  # shown at 200x60: a fixed one for the snapshot
             "title": "Detention of Ana Núñez after the march", "urgency": "emergency", "status": "responding",
             "perpetrator": "police", "opened_on": FIXED_DAY - timedelta(days=20),
             "summary": "Ana Núñez arrested at home; held incommunicado."}, [people["Heron-101"]],
@@ -204,3 +206,65 @@ def test_monitoring_trend(snap_compare, app) -> None:  # type: ignore[no-untyped
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=to_trend)
+
+
+# -- Width (issue 16): the list screens and a case at 80x24 and at 200x60 ---------------
+WIDE = (200, 60)
+
+
+@pytest.fixture
+def trials_app(contacts_app):  # type: ignore[no-untyped-def]
+    """Two trials with titles, defendants and courts longer than 80 columns leave them."""
+    from datetime import datetime
+
+    from hrd_tui.services import trials
+
+    from conftest import vault_session
+
+    with vault_session(contacts_app.vault_dir) as s:
+        people = {c.codename: c for c in s.exec(select(Contact)).all()}
+        first = trials.create_trial(s, {"title": "Prosecutor v. Ana Núñez and the Tierra Viva land defenders",
+                                        "case_number": "CR-0417/B", "court": "Port Calder Regional Criminal Court",
+                                        "status": "ongoing"}, [people["Heron-101"], people["Quartz-404"]])
+        trials.add_hearing(s, first, {"starts_at": datetime(2026, 12, 2, 9, 30).astimezone()})
+        trials.create_trial(s, {"title": "State v. Борис Петров (criminal defamation)", "case_number": "MC-2291",
+                                "court": "Port Calder Magistrates' Court", "status": "pre_trial"}, [people["Cedar-202"]])
+    return contacts_app
+
+
+async def to_section(pilot, key: str) -> None:  # type: ignore[no-untyped-def]
+    await unlocked(pilot)
+    await pilot.press(key)
+    await pilot.pause()
+    await no_blink(pilot)
+
+
+def test_contacts_list_wide(snap_compare, contacts_app) -> None:  # type: ignore[no-untyped-def]
+    async def run(pilot) -> None:  # type: ignore[no-untyped-def]
+        await to_section(pilot, "c")
+
+    assert snap_compare(contacts_app, terminal_size=WIDE, run_before=run)
+
+
+def test_case_list_wide(snap_compare, cases_app) -> None:  # type: ignore[no-untyped-def]
+    async def run(pilot) -> None:  # type: ignore[no-untyped-def]
+        await to_section(pilot, "a")
+
+    assert snap_compare(cases_app, terminal_size=WIDE, run_before=run)
+
+
+def test_case_screen_wide(snap_compare, cases_app) -> None:  # type: ignore[no-untyped-def]
+    async def run(pilot) -> None:  # type: ignore[no-untyped-def]
+        await to_section(pilot, "a")
+        await pilot.press("enter")
+        await pilot.pause()
+
+    assert snap_compare(cases_app, terminal_size=WIDE, run_before=run)
+
+
+@pytest.mark.parametrize("size", [(80, 24), WIDE], ids=["80x24", "200x60"])
+def test_trials_list(snap_compare, trials_app, size) -> None:  # type: ignore[no-untyped-def]
+    async def run(pilot) -> None:  # type: ignore[no-untyped-def]
+        await to_section(pilot, "o")
+
+    assert snap_compare(trials_app, terminal_size=size, run_before=run)
