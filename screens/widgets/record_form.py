@@ -27,7 +27,7 @@ from textual.widgets import Checkbox, Input, Select, SelectionList, Static, Text
 from hrd_tui.sanitize import for_display
 from hrd_tui.screens.widgets.draft_input import DraftInput, DraftTextArea
 from hrd_tui.screens.widgets.veiled import Veiled
-from hrd_tui.screens.widgets.toggles import MarkedCheckbox, MarkedSelectionList
+from hrd_tui.screens.widgets.toggles import MarkedCheckbox, MarkedSelect, MarkedSelectionList
 
 Kind = Literal["text", "list", "long", "choice", "multi", "bool", "date", "datetime", "int"]
 
@@ -122,7 +122,7 @@ class RecordForm(VerticalScroll):
         wid = f"field-{spec.name}"
         if spec.kind == "choice":
             offer = self.offered[spec.name] = self._offer(spec, self.initial.get(spec.depends_on))
-            return Select([(label, code) for code, label in offer], value=value or Select.NULL,
+            return MarkedSelect([(label, code) for code, label in offer], value=value or Select.NULL,
                           allow_blank=not spec.required or not value or bool(spec.depends_on), id=wid, compact=True)
         if spec.kind == "multi":
             chosen = set(value)

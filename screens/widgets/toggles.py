@@ -12,7 +12,9 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.content import Content
 from textual.strip import Strip
-from textual.widgets import Checkbox, OptionList, SelectionList
+from textual.app import ComposeResult
+from textual.widgets import Checkbox, OptionList, Select, SelectionList
+from textual.widgets._select import SelectCurrent, SelectOverlay  # Select's own parts, to swap its list
 from textual.widgets.option_list import OptionDoesNotExist
 
 TICKED = "[x]"
@@ -72,15 +74,16 @@ class MarkedSelectionList(SelectionList[str]):
         self.refresh()
 
 
-class PointerOptionList(OptionList):
-    """An option list whose highlighted option starts with ``>``: the item a key will act
+class Pointer:
+    """For option lists: the highlighted option starts with ``>``, the item a key will act
     on, shown in characters as well as by the highlight's colour."""
 
     def _get_left_gutter_width(self) -> int:
         return len(f"{FOCUS} ")
 
     def render_line(self, y: int) -> Strip:
-        line = super().render_line(y)
+        assert isinstance(self, OptionList)
+        line = super().render_line(y)  # type: ignore[misc]
         try:
             index, offset = self._lines[self.scroll_offset.y + y]  # the option on this line, its line in it
         except IndexError:
@@ -88,3 +91,19 @@ class PointerOptionList(OptionList):
         style = next(iter(line)).style or self.rich_style
         marker = FOCUS if index == self.highlighted and offset == 0 else " "
         return Strip([Segment(f"{marker} ", style), *line])
+
+
+class PointerOptionList(Pointer, OptionList):
+    pass
+
+
+class PointerSelectOverlay(Pointer, SelectOverlay):
+    pass
+
+
+class MarkedSelect(Select[str]):
+    """A drop-down whose open list marks the highlighted choice with ``>``."""
+
+    def compose(self) -> ComposeResult:
+        yield SelectCurrent(self.prompt)
+        yield PointerSelectOverlay(type_to_search=self._type_to_search).data_bind(compact=Select.compact)

@@ -222,3 +222,19 @@ async def test_the_checklist_item_the_keys_act_on_is_marked(app) -> None:  # typ
         assert any(line.startswith("  [x] 2. Brought promptly") for line in lines)
         assert any(line.startswith("> [x] 3. Counsel from arrest") for line in lines)
         assert sum(line.startswith(">") for line in lines) == 1
+
+
+async def test_an_open_choice_marks_the_highlighted_option(app) -> None:  # type: ignore[no-untyped-def]
+    """A form's drop-down, open: its own box, and > on the option Enter would choose."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await new_contact_form(pilot)
+        await pilot.press("tab", "tab", "enter")  # Kind, opened
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        assert any("║> Human rights defender" in line for line in lines)
+        assert any("║  Civil-society organisation" in line for line in lines)
+        await pilot.press("down")
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        assert any("║> Civil-society organisation" in line for line in lines)
+        assert sum("║> " in line for line in lines) == 1
