@@ -1,0 +1,118 @@
+"""Issue 16: which row a table's cursor is on, and which table has the focus, read with
+no colour at all (NO_COLOR=1), in both shipped themes.
+
+The focused table's cursor row is drawn in reverse video (bold too), an unfocused
+table's cursor row underlined; headers are bold only. Reverse, bold and underline are
+attributes of the characters, which NO_COLOR leaves, so the test reads them from the
+screen's strips as the terminal gets them (after the app's NO_COLOR filter).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from rich.style import Style
+from textual.widgets import DataTable
+
+from hrd_tui import vault as vault_mod
+from hrd_tui.app import DARK, HIGH_CONTRAST, make_app
+from hrd_tui.services import contacts, threats
+
+from conftest import FROZEN_DAY, PASSPHRASE, unlock, vault_session
+
+THEMES = [DARK.name, HIGH_CONTRAST.name]
+
+
+@pytest.fixture
+def plain_app(vault_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Two contacts, an emergency case on one with a follow-up due; no colour at all."""
+    monkeypatch.setenv("NO_COLOR", "1")  # read when the app is built
+    opened, _ = vault_mod.create(vault_dir, PASSPHRASE)
+    opened.close()
+    with vault_session(vault_dir) as s:
+        ana = contacts.create_contact(s, {"name": "Ana Núñez", "codename": "Heron-101", "kind": "defender",
+                                          "last_contact_on": FROZEN_DAY - timedelta(days=90),
+                                          "next_follow_up_on": FROZEN_DAY - timedelta(days=1)}, [])
+        contacts.create_contact(s, {"name": "Bruno Quispe", "kind": "journalist",
+                                    "last_contact_on": FROZEN_DAY - timedelta(days=80)}, [])
+        threats.open_case(s, {"title": "Detention of Ana Núñez after the march", "urgency": "emergency",
+                              "opened_on": FROZEN_DAY - timedelta(days=2)}, [ana], ["arbitrary_detention"])
+    return make_app(vault_dir, settings_path=tmp_path / "settings.json", today=lambda: FROZEN_DAY)
+
+
+def row_style(app, table: DataTable, row: int) -> Style:  # type: ignore[no-untyped-def]
+    """The style of a table row's first character as the terminal gets it (filters applied)."""
+    strips = app.screen._compositor.render_strips()
+    region = table.content_region
+    y = region.y + (1 if table.show_header else 0) + row - table.scroll_offset.y
+    line = strips[y].crop(region.x, region.right)
+    return next(iter(line)).style or Style()
+
+
+def header_style(app, table: DataTable) -> Style:  # type: ignore[no-untyped-def]
+    strips = app.screen._compositor.render_strips()
+    region = table.content_region
+    return next(iter(strips[region.y].crop(region.x, region.right))).style or Style()
+
+
+def cursor_shown(style: Style) -> str:
+    """How a row reads without colour: "focused" (reverse), "unfocused" (underline) or "plain"."""
+    if style.reverse:
+        return "focused"
+    return "unfocused" if style.underline else "plain"
+
+
+@pytest.mark.parametrize("theme", THEMES)
+async def test_today_shows_the_focused_table_and_every_cursor_without_colour(plain_app, theme: str) -> None:  # type: ignore[no-untyped-def]
+    """On entering Today the first table has the focus: its cursor row reversed, every other
+    table's cursor row underlined, headers neither; Tab moves the reverse video on."""
+    async with plain_app.run_test(size=(80, 40)) as pilot:
+        plain_app.theme = theme
+        await unlock(plain_app, pilot)
+        await pilot.pause()
+        tables = list(plain_app.screen.query(DataTable))
+        first = plain_app.screen.query_one("#today-cases", DataTable)
+        assert plain_app.focused is first
+        shown = {str(t.id): cursor_shown(row_style(plain_app, t, t.cursor_row)) for t in tables if t.region.height}
+        assert shown == {str(t.id): "focused" if t is first else "unfocused" for t in tables if t.region.height}
+        assert all(cursor_shown(header_style(plain_app, t)) == "plain" for t in tables if t.region.height)
+        assert cursor_shown(row_style(plain_app, first, 0)) == "focused"
+        await pilot.press("tab")
+        await pilot.pause()
+        second = plain_app.screen.query_one("#today-follow-ups", DataTable)
+        assert plain_app.focused is second
+        assert cursor_shown(row_style(plain_app, second, second.cursor_row)) == "focused"
+        assert cursor_shown(row_style(plain_app, first, first.cursor_row)) == "unfocused"
+
+
+@pytest.mark.parametrize("theme", THEMES)
+async def test_contacts_list_cursor_reads_without_colour(plain_app, theme: str) -> None:  # type: ignore[no-untyped-def]
+    """The contacts list (a RowList, not a DataTable): the cursor row reversed while the list
+    has the focus, underlined when the filter has it, the other rows plain."""
+    from hrd_tui.screens.widgets.row_list import RowList
+
+    async with plain_app.run_test(size=(80, 24)) as pilot:
+        plain_app.theme = theme
+        await unlock(plain_app, pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        rows = plain_app.screen.query_one("#contacts", RowList)
+        rows.focus()
+        await pilot.pause()
+        await pilot.press("down")
+        await pilot.pause()
+        assert rows.cursor_row == 1
+
+        def shown(row: int) -> str:
+            strips = plain_app.screen._compositor.render_strips()
+            region = rows.content_region
+            line = strips[region.y + row - rows.scroll_offset.y].crop(region.x, region.right)
+            return cursor_shown(next(iter(line)).style or Style())
+
+        assert (shown(0), shown(1)) == ("plain", "focused")
+        plain_app.screen.focus_next()  # away from the list
+        await pilot.pause()
+        assert not rows.has_focus
+        assert (shown(0), shown(1)) == ("plain", "unfocused")
