@@ -7,6 +7,7 @@ defenders). In discreet mode the list shows codenames only.
 from __future__ import annotations
 
 from hrd_tui.screens.widgets.dialog import Dialog
+from hrd_tui.screens.widgets.toggles import PointerOptionList
 from hrd_tui.screens.widgets.vault_text import literal
 from textual import on
 from textual.app import ComposeResult
@@ -33,7 +34,7 @@ class ContactPickModal(Dialog[str | None]):
         with Vertical(id="contact-pick-box"):
             yield Static(f"{self.question}: type a name or codename; down and Enter pick, Esc cancels", markup=False)
             yield Input(id="contact-pick-query", placeholder="name, codename, organisation...", compact=True)
-            yield OptionList(id="contact-pick-options")
+            yield PointerOptionList(id="contact-pick-options")  # > on the contact Enter picks
 
     def on_mount(self) -> None:
         self.query_one("#contact-pick-query", Input).focus()

@@ -15,6 +15,7 @@ from datetime import date
 from hrd_tui.screens.sections import Section, SectionScreen
 from hrd_tui.screens.widgets.filter_input import FilterInput
 from hrd_tui.screens.widgets.row_list import RowList
+from hrd_tui.screens.widgets.toggles import PointerOptionList
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -310,7 +311,7 @@ class FilterModal(ModalScreen[ContactFilter | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="filter-box"):
             yield Static("Filter contacts: Enter picks, a applies, x clears, Esc cancels", markup=False)
-            yield OptionList(id="filter-options")
+            yield PointerOptionList(id="filter-options")  # > on the choice Enter toggles
             yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:

@@ -25,6 +25,7 @@ from hrd_tui.screens.sections import Section, SectionScreen
 from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.dialog import Dialog
 from hrd_tui.screens.widgets.record_form import parse_date
+from hrd_tui.screens.widgets.toggles import MarkedSelect
 from hrd_tui.screens.widgets.vault_text import on_screen
 from hrd_tui.services import reference, reports
 from hrd_tui.vocab import ReportType
@@ -60,8 +61,8 @@ class ReportsScreen(SectionScreen):
         yield self.section_bar()
         with Vertical(id="reports-body"):
             with Horizontal(id="reports-form"):
-                yield Select([(label, code) for code, label in choices("report_type", ReportType)],
-                             value=ReportType.REGULAR.value, allow_blank=False, id="report-type", compact=True)
+                yield MarkedSelect([(label, code) for code, label in choices("report_type", ReportType)],  # > when open
+                                   value=ReportType.REGULAR.value, allow_blank=False, id="report-type", compact=True)
                 yield Static(" from ", classes="reports-label", markup=False)
                 yield Input(id="report-from", placeholder="YYYY-MM-DD", compact=True)
                 yield Static(" to ", classes="reports-label", markup=False)

@@ -116,3 +116,89 @@ async def test_contacts_list_cursor_reads_without_colour(plain_app, theme: str) 
         await pilot.pause()
         assert not rows.has_focus
         assert (shown(0), shown(1)) == ("plain", "unfocused")
+
+
+# -- lists whose highlighted option starts with > ----------------------------------------------
+def line_of(text: str, label: str) -> str:
+    """The last screen line with ``label``: the dialog's, over whatever the screen below shows."""
+    found = [line for line in text.splitlines() if label in line]
+    assert found, text
+    return found[-1]
+
+
+def marked_labels(text: str, labels: list[str]) -> list[str]:
+    """The labels whose first line (a long one wraps in a narrow list) is marked ``>``."""
+    return [label for label in labels for line in text.splitlines()
+            if "> " in line and label.startswith(line.split("> ", 1)[1].split("║")[0].rstrip(" ▁▂▃▄▅▆▇█"))]
+
+
+def marked(line: str, label: str) -> bool:
+    """Whether the option ``label`` on this screen line is marked ``>`` (the first character
+    before it that is not a space, within the list's box)."""
+    before = line[:line.index(label)].rstrip(" ([*x])")
+    return before.endswith(">")
+
+
+@pytest.mark.parametrize("theme", THEMES)
+async def test_contact_finder_marks_the_option_enter_picks(plain_app, theme: str) -> None:  # type: ignore[no-untyped-def]
+    from hrd_tui.screens.contact_pick import ContactPickModal
+    from helpers.colours import screen_text
+
+    async with plain_app.run_test(size=(80, 24)) as pilot:
+        plain_app.theme = theme
+        await unlock(plain_app, pilot)
+        plain_app.push_screen(ContactPickModal("Add a defender"))
+        await pilot.pause()
+        text = screen_text(plain_app)
+        assert marked(line_of(text, "Ana Núñez"), "Ana Núñez")  # Enter in the query picks the first
+        assert not marked(line_of(text, "Bruno Quispe"), "Bruno Quispe")
+        await pilot.press("down", "down")  # into the list, then to Bruno
+        await pilot.pause()
+        text = screen_text(plain_app)
+        assert not marked(line_of(text, "Ana Núñez"), "Ana Núñez")
+        assert marked(line_of(text, "Bruno Quispe"), "Bruno Quispe")
+
+
+@pytest.mark.parametrize("theme", THEMES)
+async def test_contacts_filter_marks_the_option_enter_toggles(plain_app, theme: str) -> None:  # type: ignore[no-untyped-def]
+    from helpers.colours import screen_text
+
+    async with plain_app.run_test(size=(80, 24)) as pilot:
+        plain_app.theme = theme
+        await unlock(plain_app, pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        text = screen_text(plain_app)
+        assert marked(line_of(text, "Overdue for a check-in only"), "Overdue for a check-in only")
+        assert not marked(line_of(text, "Any kind"), "Any kind")
+        await pilot.press("down")
+        await pilot.pause()
+        text = screen_text(plain_app)
+        assert not marked(line_of(text, "Overdue for a check-in only"), "Overdue for a check-in only")
+        assert marked(line_of(text, "Any kind"), "Any kind")
+
+
+@pytest.mark.parametrize("theme", THEMES)
+async def test_report_type_drop_down_marks_the_option_enter_chooses(plain_app, theme: str) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import Select
+
+    from helpers.colours import screen_text
+
+    async with plain_app.run_test(size=(80, 24)) as pilot:
+        plain_app.theme = theme
+        await unlock(plain_app, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        drop = plain_app.screen.query_one("#report-type", Select)
+        assert drop.has_focus
+        await pilot.press("enter")  # open it: the current choice highlighted
+        await pilot.pause()
+        assert drop.expanded
+        labels = [str(prompt) for prompt, _ in drop._options]
+        current = labels[[value for _, value in drop._options].index(drop.value)]
+        assert marked_labels(screen_text(plain_app), labels) == [current]
+        await pilot.press("down")
+        await pilot.pause()
+        assert marked_labels(screen_text(plain_app), labels) == [labels[labels.index(current) + 1]]
