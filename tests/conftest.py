@@ -18,10 +18,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -115,6 +116,22 @@ def find_markers(roots: list[Path], markers: list[str]) -> list[str]:
                 continue
             hits += [f"{path}: {m} ({enc})" for m, enc, needle in needles if needle in data]
     return hits
+
+
+def demo_vault_at(vault_dir: Path, extra: Callable[[Any], None] | None = None) -> Path:
+    """A new vault holding the demo's fictional data (and what ``extra`` writes in the
+    same transaction): the whole product's screens have something to show."""
+    from hrd_tui import demo
+
+    opened, _ = vault_mod.create(vault_dir, PASSPHRASE)
+    try:
+        with opened.store.session("demo data") as session:
+            demo.populate(session)
+            if extra is not None:
+                extra(session)
+    finally:
+        opened.close()
+    return vault_dir
 
 
 @contextmanager

@@ -14,14 +14,13 @@ from sqlmodel import select
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, OptionList, Static, TextArea
 
-from hrd_tui import demo
 from hrd_tui import vault as vault_mod
 from hrd_tui.app import make_app
 from hrd_tui.models import Contact, Hearing, ThreatCase
 from hrd_tui.screens.widgets.discreet_badge import DiscreetBadge
 from hrd_tui.services import redaction, trials
 
-from conftest import FROZEN_DAY, PASSPHRASE, unlock
+from conftest import FROZEN_DAY, PASSPHRASE, demo_vault_at, unlock
 
 #: Keys from a section that reach each screen and dialog (demo data).
 WALKS: tuple[tuple[str, ...], ...] = (
@@ -38,18 +37,15 @@ TYPED_NOTE = "Jose Nunez-Vidal says guards beat him"  # accents left out, as typ
 
 @pytest.fixture(scope="module")
 def demo_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    vault_dir = tmp_path_factory.mktemp("demo") / "vault"
-    opened, _ = vault_mod.create(vault_dir, PASSPHRASE)
-    with opened.store.session("demo data") as session:
-        demo.populate(session)
+    def names_typed_in_text(session) -> None:  # type: ignore[no-untyped-def]
         for hearing in session.exec(select(Hearing)).all():
             trials.add_note(session, hearing, TYPED_NOTE)
         case = session.exec(select(ThreatCase)).first()
         assert case is not None
         case.summary = (case.summary or "") + "\nIrina said she met Jose Nunez-Vidal twice."
         session.add(case)
-    opened.close()
-    return vault_dir
+
+    return demo_vault_at(tmp_path_factory.mktemp("demo") / "vault", names_typed_in_text)
 
 
 def names(vault_dir: Path) -> tuple[list[tuple[str, str, str]], list[str]]:

@@ -17,11 +17,10 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-from hrd_tui import demo, screens as screens_package
-from hrd_tui import vault as vault_mod
+from hrd_tui import screens as screens_package
 from hrd_tui.app import make_app
 
-from conftest import FROZEN_DAY, PASSPHRASE, unlock
+from conftest import FROZEN_DAY, demo_vault_at, unlock
 
 #: Keys from the section screen that reach each screen with a footer (demo data).
 WALKS: tuple[tuple[str, ...], ...] = (
@@ -41,12 +40,7 @@ _copies = count()
 
 @pytest.fixture(scope="module")
 def demo_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    vault_dir = tmp_path_factory.mktemp("demo") / "vault"
-    opened, _ = vault_mod.create(vault_dir, PASSPHRASE)
-    with opened.store.session("demo data") as session:
-        demo.populate(session)
-    opened.close()
-    return vault_dir
+    return demo_vault_at(tmp_path_factory.mktemp("demo") / "vault")
 
 
 def demo_app(vault_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
