@@ -30,6 +30,8 @@ from hrd_tui.screens.widgets.veiled import Veiled
 from hrd_tui.screens.widgets.toggles import MarkedCheckbox, MarkedSelect, MarkedSelectionList
 
 Kind = Literal["text", "list", "long", "choice", "multi", "bool", "date", "datetime", "int"]
+#: Before every error under a field: it reads as an error with no colour at all (issue 16).
+ERROR_MARK = "! "
 
 
 @dataclass(frozen=True)
@@ -276,7 +278,7 @@ class RecordForm(VerticalScroll):
             target = name if name in names else self.specs[0].name
             label = "" if name in names else f"{field}: "
             box = self.query_one(f"#error-{target}", Static)
-            box.update(for_display(f"{label}{message}", single_line=True))
+            box.update(ERROR_MARK + for_display(f"{label}{message}", single_line=True))
             box.display = True
             first = first or target
         if first is not None:

@@ -202,3 +202,31 @@ async def test_report_type_drop_down_marks_the_option_enter_chooses(plain_app, t
         await pilot.press("down")
         await pilot.pause()
         assert marked_labels(screen_text(plain_app), labels) == [labels[labels.index(current) + 1]]
+
+
+# -- errors under fields ----------------------------------------------------------------------
+@pytest.mark.parametrize("theme", THEMES)
+async def test_form_error_is_marked_under_its_field_without_colour(plain_app, theme: str) -> None:  # type: ignore[no-untyped-def]
+    """An error reads as one in characters ("! " before it), on the line under its field."""
+    from textual.widgets import Input, Static
+
+    from hrd_tui.screens.widgets.record_form import RecordForm
+    from helpers.colours import screen_text
+
+    async with plain_app.run_test(size=(80, 24)) as pilot:
+        plain_app.theme = theme
+        await unlock(plain_app, pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("enter")  # no name
+        await pilot.pause()
+        form = plain_app.screen.query_one(RecordForm)
+        error = form.query_one("#error-name", Static)
+        field = form.query_one("#field-name", Input)
+        assert error.display and field.has_focus
+        assert error.region.y == field.region.bottom  # right under its field's box
+        line = screen_text(plain_app).splitlines()[error.region.y]
+        assert line[error.region.x:].startswith("! ") and "required" in line
+        assert "! " not in line[:error.region.x]
