@@ -908,6 +908,15 @@ class HrdApp(KeysInOrder):
         rows = [(", ".join(keys), what, where) for keys, what, where in grouped.values()]
         return sorted(rows, key=lambda row: row[2] != "this screen")
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, the command Enter runs marked > (it reads without colour)."""
+        from textual.command import CommandPalette
+
+        from hrd_tui.screens.widgets.toggles import PointerCommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(PointerCommandPalette(id="--command-palette"))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         if not self.locked:
             # This screen's own actions first, by the names its footer and help use.

@@ -13,7 +13,9 @@ from rich.style import Style
 from textual.content import Content
 from textual.strip import Strip
 from textual.app import ComposeResult
-from textual.widgets import Checkbox, OptionList, Select, SelectionList
+from textual.command import CommandInput, CommandList, CommandPalette, SearchIcon
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Checkbox, LoadingIndicator, OptionList, Select, SelectionList
 from textual.widgets._select import SelectCurrent, SelectOverlay  # Select's own parts, to swap its list
 from textual.widgets.option_list import OptionDoesNotExist
 
@@ -107,3 +109,24 @@ class MarkedSelect(Select[str]):
     def compose(self) -> ComposeResult:
         yield SelectCurrent(self.prompt)
         yield PointerSelectOverlay(type_to_search=self._type_to_search).data_bind(compact=Select.compact)
+
+
+class PointerCommandList(Pointer, CommandList):
+    pass
+
+
+class PointerCommandPalette(CommandPalette):
+    """Textual's command palette, the command Enter runs marked ``>`` (its highlight is a
+    background colour only, and option styles cannot be reverse video)."""
+
+    def compose(self) -> ComposeResult:
+        # CommandPalette.compose (Textual 8.2.8, pinned) with our list; the palette finds it by type.
+        with Vertical(id="--container"):
+            with Horizontal(id="--input"):
+                yield SearchIcon()
+                yield CommandInput(placeholder=self._placeholder, select_on_focus=False)
+                if not self.run_on_select:
+                    yield Button("\u25b6")
+            with Vertical(id="--results"):
+                yield PointerCommandList()
+                yield LoadingIndicator()

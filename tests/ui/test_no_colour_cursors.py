@@ -230,3 +230,34 @@ async def test_form_error_is_marked_under_its_field_without_colour(plain_app, th
         line = screen_text(plain_app).splitlines()[error.region.y]
         assert line[error.region.x:].startswith("! ") and "required" in line
         assert "! " not in line[:error.region.x]
+
+
+# -- the command palette ----------------------------------------------------------------------
+@pytest.mark.parametrize("theme", THEMES)
+async def test_palette_marks_the_command_enter_runs(plain_app, theme: str) -> None:  # type: ignore[no-untyped-def]
+    """Textual's palette shows the command Enter runs by a background colour only (option
+    styles cannot be reverse video): ours marks it >, on its title's line."""
+    from textual.command import CommandList
+
+    from helpers.colours import screen_text
+
+    async with plain_app.run_test(size=(80, 24)) as pilot:
+        plain_app.theme = theme
+        await unlock(plain_app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"go to")
+        commands = plain_app.screen.query_one(CommandList)
+        for _ in range(50):  # the palette searches in the background
+            await pilot.pause()
+            if commands.option_count > 1 and commands.highlighted is not None:
+                break
+        await pilot.press("down")
+        await pilot.pause()
+        assert commands.highlighted == 1
+        titles = [str(commands.get_option_at_index(n).prompt).splitlines()[0] for n in range(2)]
+        text = screen_text(plain_app)
+        assert marked_labels(text, titles) == [titles[1]]
+        await pilot.press("up")
+        await pilot.pause()
+        assert marked_labels(screen_text(plain_app), titles) == [titles[0]]
