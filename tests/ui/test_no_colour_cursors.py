@@ -1,10 +1,14 @@
-"""Issue 16: which row a table's cursor is on, and which table has the focus, read with
-no colour at all (NO_COLOR=1), in both shipped themes.
+"""Issue 16: which row a table's cursor is on, which table has the focus, which option of
+a list Enter acts on, which line is an error, read with no colour at all (NO_COLOR=1), in
+both shipped themes.
 
 The focused table's cursor row is drawn in reverse video (bold too), an unfocused
 table's cursor row underlined; headers are bold only. Reverse, bold and underline are
 attributes of the characters, which NO_COLOR leaves, so the test reads them from the
-screen's strips as the terminal gets them (after the app's NO_COLOR filter).
+screen's strips as the terminal gets them (after the app's NO_COLOR filter). Option lists
+(the contact finder, the contacts filter, the report-type drop-down, the command palette)
+mark the highlighted option with ``>``, and errors under fields start with ``! ``: those
+are read from the screen's characters.
 """
 
 from __future__ import annotations
@@ -116,6 +120,31 @@ async def test_contacts_list_cursor_reads_without_colour(plain_app, theme: str) 
         await pilot.pause()
         assert not rows.has_focus
         assert (shown(0), shown(1)) == ("plain", "unfocused")
+
+
+@pytest.mark.parametrize("theme", THEMES)
+async def test_a_case_shows_which_of_its_tables_has_the_focus_without_colour(plain_app, theme: str) -> None:  # type: ignore[no-untyped-def]
+    """A case's tables: Tab to the actions, its cursor row reversed, the others' underlined;
+    Tab again and the reverse video moves to the next table with rows."""
+    async with plain_app.run_test(size=(80, 60)) as pilot:
+        plain_app.theme = theme
+        await unlock(plain_app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("tab")
+        await pilot.pause()
+        actions = plain_app.screen.query_one("#case-actions", DataTable)
+        assert actions.has_focus and actions.row_count
+        height = plain_app.size.height
+        tables = [t for t in plain_app.screen.query(DataTable)  # those with rows, their cursor on the screen
+                  if t.row_count and 0 <= t.content_region.y + 1 + t.cursor_row - t.scroll_offset.y < height]
+        assert len(tables) > 1, [(t.id, t.row_count, t.content_region) for t in plain_app.screen.query(DataTable)]
+        shown = {str(t.id): cursor_shown(row_style(plain_app, t, t.cursor_row)) for t in tables}
+        assert shown == {str(t.id): "focused" if t is actions else "unfocused" for t in tables}
+        if actions.row_count > 1:
+            assert cursor_shown(row_style(plain_app, actions, 1)) == "plain"
 
 
 # -- lists whose highlighted option starts with > ----------------------------------------------
