@@ -36,6 +36,7 @@ from hrd_tui.screens.widgets.filter_input import FilterInput
 from hrd_tui.screens.widgets.pick import PickModal
 from hrd_tui.screens.widgets.row_list import RowList, header_text
 from hrd_tui.screens.widgets.tables import fixed_table
+from hrd_tui.screens.widgets.toggles import PointerOptionList
 from hrd_tui.screens.widgets.vault_text import VaultText, literal
 from textual import on
 from textual.app import ComposeResult
@@ -251,7 +252,7 @@ class CaseFilterModal(ModalScreen[CaseFilter | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="case-filter-box"):
             yield Static("Filter cases: Enter picks, a applies, x clears, Esc cancels", markup=False)
-            yield OptionList(id="case-filter-options")
+            yield PointerOptionList(id="case-filter-options")  # > on the choice Enter toggles
             yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:

@@ -12,6 +12,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from hrd_tui.screens.widgets.dialog import Dialog
+from hrd_tui.screens.widgets.toggles import PointerOptionList
 from hrd_tui.screens.widgets.vault_text import literal
 
 
@@ -25,8 +26,8 @@ class PickModal(Dialog[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="pick-box"):
             yield Static(f"{self.question} (Enter picks, Esc cancels)", markup=False)
-            yield OptionList(*[Option(literal(label, single_line=True), id=str(n)) for n, label in enumerate(self.labels)],
-                             id="pick-options")
+            yield PointerOptionList(*[Option(literal(label, single_line=True), id=str(n))  # > on the one Enter picks
+                                      for n, label in enumerate(self.labels)], id="pick-options")
 
     def on_mount(self) -> None:
         options = self.query_one("#pick-options", OptionList)

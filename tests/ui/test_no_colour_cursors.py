@@ -13,6 +13,7 @@ are read from the screen's characters.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -157,8 +158,9 @@ def line_of(text: str, label: str) -> str:
 
 def marked_labels(text: str, labels: list[str]) -> list[str]:
     """The labels whose first line (a long one wraps in a narrow list) is marked ``>``."""
-    return [label for label in labels for line in text.splitlines()
-            if "> " in line and label.startswith(line.split("> ", 1)[1].split("║")[0].rstrip(" ▁▂▃▄▅▆▇█"))]
+    marked_starts = [re.split(r"\s{2,}|[║▎│▁▂▃▄▅▆▇█]", line.split("> ", 1)[1])[0].rstrip()
+                     for line in text.splitlines() if "> " in line]
+    return [label for label in labels for start in marked_starts if start and label.startswith(start)]
 
 
 def marked(line: str, label: str) -> bool:
@@ -207,6 +209,37 @@ async def test_contacts_filter_marks_the_option_enter_toggles(plain_app, theme: 
         text = screen_text(plain_app)
         assert not marked(line_of(text, "Overdue for a check-in only"), "Overdue for a check-in only")
         assert marked(line_of(text, "Any kind"), "Any kind")
+
+
+@pytest.mark.parametrize("theme", THEMES)
+async def test_case_filter_and_pick_dialogs_mark_the_option_enter_picks(plain_app, theme: str) -> None:  # type: ignore[no-untyped-def]
+    """The cases filter and the one-of-a-few pick dialog (which case, which handle, whose consent)."""
+    from textual.widgets import OptionList
+
+    from hrd_tui.screens.widgets.pick import PickModal
+    from helpers.colours import screen_text
+
+    async with plain_app.run_test(size=(80, 24)) as pilot:
+        plain_app.theme = theme
+        await unlock(plain_app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        options = plain_app.screen.query_one("#case-filter-options", OptionList)
+        labels = [str(options.get_option_at_index(n).prompt) for n in range(2)]  # "[ ] Include closed cases"...
+        assert marked_labels(screen_text(plain_app), labels) == [labels[0]]
+        await pilot.press("down")
+        await pilot.pause()
+        assert marked_labels(screen_text(plain_app), labels) == [labels[1]]
+        await pilot.press("escape")
+        await pilot.pause()
+        plain_app.push_screen(PickModal("Which case?", ["The march", "The raid"]))
+        await pilot.pause()
+        assert marked_labels(screen_text(plain_app), ["The march", "The raid"]) == ["The march"]
+        await pilot.press("down")
+        await pilot.pause()
+        assert marked_labels(screen_text(plain_app), ["The march", "The raid"]) == ["The raid"]
 
 
 @pytest.mark.parametrize("theme", THEMES)
