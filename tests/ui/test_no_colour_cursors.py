@@ -260,6 +260,8 @@ async def test_report_type_drop_down_marks_the_option_enter_chooses(plain_app, t
         assert drop.expanded
         labels = [str(prompt) for prompt, _ in drop._options]
         current = labels[[value for _, value in drop._options].index(drop.value)]
+        text = screen_text(plain_app)
+        assert all(label in text for label in labels), text  # each whole on its line, not wrapped by the >
         assert marked_labels(screen_text(plain_app), labels) == [current]
         await pilot.press("down")
         await pilot.pause()
