@@ -283,6 +283,9 @@ class RecordForm(VerticalScroll):
             first = first or target
         if first is not None:
             self.query_one(f"#field-{first}").focus()
+            # The message is on the line under its field: on screen too, not a page below
+            # (a refusal by the consent gate names the last field of a long form).
+            self.call_after_refresh(self.query_one(f"#error-{first}", Static).scroll_visible, animate=False)
 
     def focus_first(self) -> None:
         self.query_one(f"#field-{self.specs[0].name}").focus()

@@ -169,6 +169,9 @@ async def test_columns_share_the_width_and_grow_with_it(demo_vault: Path, tmp_pa
                 for column in table.ordered_columns:
                     assert column.width >= cell_len(column.label.plain), (size, table.id, column.label)
                 assert sum(c.width + 2 for c in table.ordered_columns) <= table.size.width, (size, table.id)
+            title = app.screen.query_one("#case-title")
+            title_line = title.render_line(0).text.rstrip()
+            assert title.size.height == 1 and (title_line.endswith("…") if size == (80, 24) else "budget protest" in title_line), title_line
             actions = app.screen.query_one("#case-actions", FlexTable)
             action_width[size[0]] = actions.ordered_columns[actions.flex].width
             lines = [actions.render_line(y).text for y in range(actions.size.height)]
@@ -318,3 +321,32 @@ async def test_ctrl_letters_work_in_the_forms(demo_vault: Path, tmp_path: Path) 
         await pilot.press("ctrl+n")
         await settle(app, pilot)
         assert isinstance(app.screen, ContactFormScreen)
+
+
+async def test_a_refusal_is_on_screen_and_a_guide_leaves_the_form_room(demo_vault: Path, tmp_path: Path) -> None:
+    """At 80x24 the consent gate's refusal, on the last field of the action form, is shown
+    without scrolling; a referral's resource guide takes at most a quarter of the screen."""
+    from sqlmodel import select
+    from textual.widgets import Select
+
+    from hrd_tui.models import ThreatCase
+    from hrd_tui.screens.case_forms import ActionModal, ReferralFormScreen
+
+    app = demo_app(demo_vault, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        with app.session() as session:
+            case = session.exec(select(ThreatCase)).first()
+            assert case is not None
+            case_id = case.id
+        app.push_screen(ActionModal(case_id, refusal="Acting on their behalf needs their consent first."))
+        await settle(app, pilot)
+        error = app.screen.query_one("#error-emergency_justification")
+        assert error.region.height and error.region.bottom <= 24, error.region  # on screen, not a page below
+        app.pop_screen()
+        app.push_screen(ReferralFormScreen(case_id))
+        await settle(app, pilot)
+        app.screen.query_one("#field-resource_id", Select).value = next(iter(app.screen._resources))  # type: ignore[attr-defined]
+        await settle(app, pilot)
+        guide = app.screen.query_one("#form-guide")
+        assert "Funds:" in str(guide.render()) and guide.region.height <= 6, guide.region
