@@ -224,9 +224,7 @@ def plain_store(path: Path) -> Store:
 
     engine = create_engine("sqlite+pysqlite://", module=sqlcipher3.dbapi2, creator=creator, poolclass=QueuePool, pool_size=2, max_overflow=2)
     event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
-    store = Store.__new__(Store)
-    store.path, store.readonly, store.engine = path, False, engine
-    return store
+    return Store.on_engine(path, engine)
 
 
 def open_checked(store: Store, first: bool = False) -> Store:

@@ -156,9 +156,19 @@ class Store:
     """
 
     def __init__(self, path: Path, db_key: bytes, *, readonly: bool = False) -> None:
+        self._open(path, make_engine(path, db_key, readonly=readonly), readonly)
+
+    @classmethod
+    def on_engine(cls, path: Path, engine: Engine, *, readonly: bool = False) -> Store:
+        """A store over an engine made elsewhere (bench_store's unencrypted baseline)."""
+        store = cls.__new__(cls)
+        store._open(path, engine, readonly)
+        return store
+
+    def _open(self, path: Path, engine: Engine, readonly: bool) -> None:
         self.path = path
         self.readonly = readonly
-        self.engine: Engine | None = make_engine(path, db_key, readonly=readonly)
+        self.engine: Engine | None = engine
         self._users = threading.Condition()
         self._in_use: dict[int, int] = {}  # thread ident -> sessions it has open
         self._closing = False
