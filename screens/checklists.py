@@ -44,7 +44,6 @@ class ChecklistsScreen(SectionScreen):
             yield Static("Checklists in progress (Enter opens, s starts a new one)", id="section-title", markup=False)
             # Id: the start of the run's id, as 'hrd-tui export checklist RUN' takes it.
             yield fixed_table("runs", [("Checklist", 35), ("Progress", 8), ("Last change", 16), ("Id", 8)], flex=0)
-        yield Static("", id="discreet-indicator", markup=False)
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:

@@ -159,7 +159,6 @@ class ContactDetailScreen(Placed, Screen[None]):
             for section_id, heading in SECTIONS:
                 yield Static(heading, classes="detail-heading", markup=False)
                 yield VaultText("", id=f"detail-{section_id}", classes="detail-section")
-        yield Static("", id="discreet-indicator", markup=False)
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -195,9 +194,6 @@ class ContactDetailScreen(Placed, Screen[None]):
             }
         for section_id, lines in body.items():
             self.query_one(f"#detail-{section_id}", VaultText).set_text("\n".join(lines))
-        indicator = self.query_one("#discreet-indicator", Static)
-        indicator.update("DISCREET: codenames only" if discreet else "")
-        indicator.display = discreet
 
     # -- actions ---------------------------------------------------------------------
     def action_open_case(self) -> None:

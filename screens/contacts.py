@@ -105,7 +105,6 @@ class ContactsScreen(SectionScreen):
             yield Static("", id="contacts-filters", markup=False)
             yield Static("", id="contacts-header", markup=False)
             yield RowList([width for _, _, width in COLUMNS], flex=0, id="contacts")
-        yield Static("", id="discreet-indicator", markup=False)
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:

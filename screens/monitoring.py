@@ -133,7 +133,6 @@ class MonitoringScreen(SectionScreen):
                          markup=False)
             yield RowList([w for _, w in COLUMNS], flex=2, id="observations")
             yield VaultText("", id="monitoring-detail")
-        yield Static("", id="discreet-indicator", markup=False)
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:

@@ -72,7 +72,6 @@ class ReportsScreen(SectionScreen):
                            compact=True)
             yield Static("F2 (^r) drafts the report for the type and period above; F3 (^o) saves it.", id="reports-status",
                          markup=False)
-        yield Static("", id="discreet-indicator", markup=False)
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:

@@ -72,7 +72,6 @@ class SectionScreen(Screen[None]):
         with VerticalScroll(id="section-body"):
             yield Static(self.section.title, id="section-title", markup=False)
             yield Static(f"Coming in its own milestone: {self.section.coming}", id="section-coming", markup=False)
-        yield Static("", id="discreet-indicator", markup=False)
         yield Footer(compact=True, show_command_palette=False)  # ctrl+p is in help; the screen's keys need the room
 
     def on_mount(self) -> None:
@@ -81,9 +80,6 @@ class SectionScreen(Screen[None]):
         self.watch(self.app, "discreet", self.refresh_discreet)  # called now, and on every change
 
     def refresh_discreet(self, on: bool) -> None:
-        indicator = self.query_one("#discreet-indicator", Static)
-        indicator.update("DISCREET: codenames only" if on else "")
-        indicator.display = on
         self.reload()
 
     def on_screen_resume(self) -> None:

@@ -122,7 +122,6 @@ class ThreatsScreen(SectionScreen):
             yield Static(header_text([h for h, _ in COLUMNS], [w for _, w in COLUMNS]), id="threats-header",
                          markup=False)
             yield RowList([w for _, w in COLUMNS], flex=1, id="threats")
-        yield Static("", id="discreet-indicator", markup=False)
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -382,7 +381,6 @@ class CaseScreen(Placed, Screen[None]):
                          classes="case-heading", markup=False)
             yield VaultText("", id="case-timeline")
             yield VaultText("", id="case-id")
-        yield Static("", id="discreet-indicator", markup=False)
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -451,9 +449,6 @@ class CaseScreen(Placed, Screen[None]):
             or "Nothing recorded: tell the defender what was done, and record it (u).")
         self.query_one("#case-timeline", VaultText).set_text("\n".join(
             f"{e.occurred_at.astimezone():%Y-%m-%d %H:%M}  {text(e.text)}" for e in d.timeline) or "-")
-        indicator = self.query_one("#discreet-indicator", Static)
-        indicator.update("DISCREET: codenames only" if discreet else "")
-        indicator.display = discreet
 
     @staticmethod
     def _discreet_text(people: list[Contact]) -> Callable[[str], str]:

@@ -71,7 +71,6 @@ class TodayScreen(SectionScreen):
             yield fixed_table("today-overdue", [("Contact", 24), ("Last contact", 12), ("Every", 9), ("Next follow-up", 14)])
             yield Static("Hearings in the next 14 days (Enter opens the hearing)", classes="today-heading", markup=False)
             yield fixed_table("today-hearings", [("Starts", 16), ("Hearing", 56)])
-        yield Static("", id="discreet-indicator", markup=False)
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:

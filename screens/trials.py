@@ -75,7 +75,6 @@ class TrialsScreen(SectionScreen):
             yield Static(header_text([h for h, _ in COLUMNS], [w for _, w in COLUMNS]), id="trials-header",
                          markup=False)
             yield RowList([w for _, w in COLUMNS], flex=0, id="trials")
-        yield Static("", id="discreet-indicator", markup=False)
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -170,7 +169,6 @@ class TrialScreen(Placed, Screen[None]):
             yield VaultText("", id="trial-facts")
             yield Static("Hearings (Enter opens, n adds one)", classes="trial-heading", markup=False)
             yield fixed_table("trial-hearings", [("Starts", 16), ("Court, chamber", 30), ("Next hearing", 12)])
-        yield Static("", id="discreet-indicator", markup=False)
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -208,9 +206,6 @@ class TrialScreen(Placed, Screen[None]):
         table.clear()
         for key, *cells in hearings:
             table.add_row(*[literal(c, single_line=True) for c in cells], key=key)
-        indicator = self.query_one("#discreet-indicator", Static)
-        indicator.update("DISCREET: codenames only" if discreet else "")
-        indicator.display = discreet
 
     def _hearing_id(self) -> str | None:
         table = self.query_one("#trial-hearings", DataTable)
@@ -285,7 +280,6 @@ class HearingScreen(Placed, Screen[None]):
         yield VaultText("", id="hearing-title", single_line=True)
         with VerticalScroll(id="hearing-body"):
             yield VaultText("", id="hearing-header")
-        yield Static("", id="discreet-indicator", markup=False)
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:

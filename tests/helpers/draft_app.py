@@ -20,7 +20,6 @@ class JotScreen(SectionScreen):
     def compose(self) -> ComposeResult:
         yield Static(f"{self.section.title} (test screen with a text field)", markup=False)
         yield DraftInput(f"test:{self.section.name}", id="jot")
-        yield Static("", id="discreet-indicator", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -13,6 +13,7 @@ from hrd_tui import wallclock
 from hrd_tui.app import PLACE_KEY, make_app
 from hrd_tui.screens.help import HelpScreen  # noqa: E402
 from hrd_tui.screens.sections import SectionScreen
+from hrd_tui.screens.widgets.discreet_badge import DiscreetBadge
 from hrd_tui.screens.unlock import CreateScreen, RecoveryCodeScreen, UnlockScreen
 
 from conftest import PASSPHRASE, unlock
@@ -120,8 +121,8 @@ async def test_discreet_mode_shows_an_indicator_and_persists(existing: Path, set
         await unlock(app, pilot)
         await pilot.press("d")
         await pilot.pause()
-        indicator = app.screen.query_one("#discreet-indicator", Static)
-        assert indicator.display and "DISCREET" in str(indicator.content)
+        badge = app.screen.query_one(DiscreetBadge)  # drawn on top, at the top right
+        assert badge.display and app.screen.get_widget_at(badge.region.x, 0)[0] is badge
     again = make_app(existing, settings_path=settings, today=wallclock.today)
     assert again.discreet is True
 
