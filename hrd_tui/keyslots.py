@@ -275,6 +275,12 @@ def normalise_recovery_code(code: str) -> bytes:
     return cleaned.encode("ascii", errors="replace")
 
 
+def is_recovery_code(code: str) -> bool:
+    """Shaped like a recovery code once normalised: 32 characters of its alphabet."""
+    cleaned = normalise_recovery_code(code).decode("ascii")
+    return len(cleaned) == RECOVERY_GROUPS * RECOVERY_GROUP_LEN and all(c in RECOVERY_ALPHABET for c in cleaned)
+
+
 # -- header -----------------------------------------------------------------
 
 @dataclass

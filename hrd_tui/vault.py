@@ -31,6 +31,7 @@ from hrd_tui import wipe as wipe_mod
 from hrd_tui.errors import (
     CheckFailed,
     HrdError,
+    NotARecoveryCode,
     NoVault,
     UnlockFailed,
     VaultBusy,
@@ -623,6 +624,8 @@ def unlock(vault_dir: Path, secret: Secret, *, readonly: bool = False, wait: boo
     check and export work while the app is running.
     """
     harden_process()
+    if secret.kind == "recovery" and not keyslots.is_recovery_code(secret.value):
+        raise NotARecoveryCode()  # before the attempt lock: not an attempt, not counted
     warnings = _checked_before_unlock(vault_dir)
     lock = None if readonly else WriterLock(vault_dir)
     try:

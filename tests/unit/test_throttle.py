@@ -180,3 +180,25 @@ def test_the_cli_never_says_waiting_0_s(vault_dir: Path, opened: vault.Vault, mo
     cli_common.open_vault(args, readonly=True, secret=Secret(PASSPHRASE)).close()
     err = capsys.readouterr().err
     assert ("waiting" not in err) if said is None else (said in err), err
+
+
+@pytest.mark.parametrize("typed", ["x", "1234", "ABCD-EFGH", "not a recovery code at all, just a passphrase"])
+def test_a_malformed_recovery_code_is_refused_and_never_counted(vault_dir: Path, opened: vault.Vault,
+                                                               typed: str) -> None:
+    """Issue 22: with wipe-after 3, two wrong passphrases and a one-character "code"
+    wiped the vault. Input not shaped like a code is refused before any attempt."""
+    from hrd_tui import keyslots
+    from hrd_tui.errors import NotARecoveryCode
+
+    opened.set_wipe_after(3)
+    opened.close()
+    for _ in range(2):
+        with pytest.raises(UnlockFailed):
+            vault.unlock(vault_dir, Secret("a typo"), wait=False)
+    with pytest.raises(NotARecoveryCode, match="does not count"):
+        vault.unlock(vault_dir, Secret(typed, kind="recovery"), wait=False)
+    assert vault.exists(vault_dir) and vault.failure_count(vault_dir) == 2
+    shaped_but_wrong = keyslots.new_recovery_code()
+    with pytest.raises(wipe.VaultWiped, match="3 in a row"):  # a code of the right shape is an attempt
+        vault.unlock(vault_dir, Secret(shaped_but_wrong.lower().replace("-", " "), kind="recovery"), wait=False)
+    assert not vault_dir.exists()

@@ -180,8 +180,8 @@ def test_three_wrong_tries_wipe_the_vault(vault_dir: Path, new_vault: tuple[vaul
     with pytest.raises(UnlockFailed, match="^Could not unlock.* 2 attempts left before this vault is wiped.$"):
         vault.unlock(vault_dir, Secret("wrong one"), wait=False)
     assert wipe.attempts_left(vault_dir) == 2
-    with pytest.raises(UnlockFailed, match="1 attempt left before"):  # a recovery code counts too
-        vault.unlock(vault_dir, Secret("AAAA-BBBB", kind="recovery"), wait=False)
+    with pytest.raises(UnlockFailed, match="1 attempt left before"):  # a recovery code (of the right shape) counts too
+        vault.unlock(vault_dir, Secret("AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH", kind="recovery"), wait=False)
     with pytest.raises(wipe.VaultWiped, match="failure 3 in a row.*wiped"):
         vault.unlock(vault_dir, Secret("wrong three"), readonly=True, wait=False)
     assert not vault_dir.exists()
