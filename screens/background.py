@@ -15,7 +15,16 @@ from textual.worker import get_current_worker
 
 
 class HandsBack(Screen):  # type: ignore[type-arg]
-    """A screen whose thread workers report through ``hand_back``."""
+    """A screen whose thread workers report through ``hand_back``; while ``busy`` (a
+    write the officer confirmed is under way) it stays, so the result is seen."""
+
+    busy = False
+
+    def action_cancel(self) -> None:
+        if self.busy:  # the officer confirmed: the import finishes, and says so
+            self.notify("Importing: one moment.", markup=False)
+            return
+        self.dismiss(None)
 
     def hand_back(self, callback: Callable[..., None], *args: object) -> None:
         """From a worker thread, after its vault session is closed (a lock waits for

@@ -51,7 +51,6 @@ class ImportContactsScreen(HandsBack, Screen[int | None]):
         super().__init__(classes="import")
         self.plan: ImportPlan | None = None
         self.on_duplicate = "skip"
-        self.busy = False  # the import is being written
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -188,9 +187,3 @@ class ImportContactsScreen(HandsBack, Screen[int | None]):
     def _imported(self, result: contact_io.ImportResult) -> None:
         self.app.notify(f"Imported: {result}.", markup=False)
         self.dismiss(result.created + result.merged)
-
-    def action_cancel(self) -> None:
-        if self.busy:  # the officer confirmed: the import finishes, and says so
-            self.notify("Importing: one moment.", markup=False)
-            return
-        self.dismiss(None)

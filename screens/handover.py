@@ -40,7 +40,6 @@ class HandoverImportScreen(HandsBack, Screen[None]):
         self.bundle = None
         self.plan = None
         self.choices: dict[str, str] = {}
-        self.busy = False  # the bundle is being written
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -182,10 +181,4 @@ class HandoverImportScreen(HandsBack, Screen[None]):
     def _imported(self, result: object) -> None:
         self.app.notify(f"Imported {result.total_inserted} record(s); {len(result.took_theirs)} took the bundle's "  # type: ignore[attr-defined]
                         "version.", markup=False)
-        self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        if self.busy:  # the officer confirmed: the import finishes, and says so
-            self.notify("Importing: one moment.", markup=False)
-            return
         self.dismiss(None)

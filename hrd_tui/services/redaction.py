@@ -206,7 +206,7 @@ class Redactor:
         claims: dict[str, set[str]] = {}  # a part -> every name it belongs to
         for name, forms in forms_of.items():
             for form in forms[1:]:
-                claims.setdefault(form, set()).add(forms[0] if forms else name)
+                claims.setdefault(form, set()).add(forms[0])
         for name, stand_in in sorted(people, key=lambda p: p[1] is not None):
             # Kept names first: a kept whole name is left as written. Its parts alone
             # are not kept, and a part shared by several people (a family name) stands
@@ -297,8 +297,8 @@ def as_codenames(people: Sequence[tuple[str, str]]) -> Callable[[str], str]:
 
 
 def contacts_fingerprint(session: Session) -> tuple[object, ...]:
-    """Changes whenever a contact is added, removed or edited (edits bump updated_at):
-    one cheap aggregate, so a screen can ask it often and rebuild names only on change."""
+    """Changes whenever a contact is added, removed or edited: two reads from the ends
+    of indexes, so a screen can ask it often and rebuild names only on change."""
     count = session.exec(select(func.count()).select_from(Contact)).one()
     # Every edit and deletion adds a row to the history (history.py): its newest rowid
     # moves with them, and is read from the end of one index, not by scanning contacts.

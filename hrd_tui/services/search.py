@@ -135,6 +135,14 @@ def parse_query(query: str) -> Query:
     return Query(match, likes)
 
 
+def _keyless(q: Query, kind: str) -> bool:
+    """Whether ``q`` can match nothing of ``kind``: its short terms match keys, and this
+    kind has none. Raises ValueError for a kind that is not indexed."""
+    if kind not in INDEXED:
+        raise ValueError(f"unknown search kind {kind!r}")
+    return bool(q.likes) and not INDEXED[kind].key_fields
+
+
 def _key_likes(q: Query, alias: str) -> tuple[list[str], dict[str, str]]:
     """The short terms, each a LIKE on the key of the search_map row ``alias``."""
     params = {f"like{i}": like for i, like in enumerate(q.likes)}
@@ -144,10 +152,8 @@ def _key_likes(q: Query, alias: str) -> tuple[list[str], dict[str, str]]:
 def _refs_sql(q: Query, kind: str, *, ordered: bool = True) -> tuple[str, dict[str, str]]:
     """SQL selecting (kind, ref) of the records of ``kind`` matching ``q``, newest first
     (``ordered``; a sub-select under IN needs no order, and a sort has a cost)."""
-    if kind not in INDEXED:
-        raise ValueError(f"unknown search kind {kind!r}")
-    if q.likes and not INDEXED[kind].key_fields:
-        return "SELECT NULL AS kind, NULL AS ref WHERE 0", {}  # short terms match keys; this kind has none
+    if _keyless(q, kind):
+        return "SELECT NULL AS kind, NULL AS ref WHERE 0", {}
     likes, params = _key_likes(q, "m")
     if q.match:
         params["match"] = q.match
@@ -191,10 +197,8 @@ def map_row_matches_sql(query: str, kind: str, alias: str) -> tuple[str, dict[st
     q = parse_query(query)
     if q.empty:
         return None
-    if kind not in INDEXED:
-        raise ValueError(f"unknown search kind {kind!r}")
-    if q.likes and not INDEXED[kind].key_fields:
-        return "0", {}  # short terms match keys; this kind has none
+    if _keyless(q, kind):
+        return "0", {}
     parts, params = _key_likes(q, alias)
     if q.match:
         parts.append(f"{alias}.id IN (SELECT rowid FROM search_{kind} WHERE search_{kind} MATCH :match)")

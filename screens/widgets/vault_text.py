@@ -23,10 +23,8 @@ def literal(value: object, *, single_line: bool = False) -> Content:
 
 def on_screen(text: str) -> str:
     """``text`` as the running app may show it: through discreet mode's names filter."""
-    app = active_app.get(None)
-    names = getattr(app, "discreet_names", None)
-    filter_ = names() if callable(names) else None
-    return filter_(text) if filter_ is not None else text
+    show = getattr(active_app.get(None), "discreet_text", None)
+    return show(text) if callable(show) else text
 
 
 class VaultText(Static):

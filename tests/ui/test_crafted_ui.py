@@ -36,6 +36,17 @@ def summary(app) -> str:  # type: ignore[no-untyped-def]
     return str(app.screen.query_one("#import-summary").render())
 
 
+async def import_file(app, pilot, path: Path) -> ImportContactsScreen:  # type: ignore[no-untyped-def]
+    """The contact import screen over the open vault, ``path`` typed and Enter pressed."""
+    app.push_screen(ImportContactsScreen())
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, ImportContactsScreen)
+    screen.query_one("#import-path", Input).value = str(path)
+    await pilot.press("enter")
+    return screen
+
+
 async def test_contact_import_reads_in_a_worker_and_shows_a_refusal(app, tmp_path: Path,  # type: ignore[no-untyped-def]
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     crafted = tmp_path / "crafted.csv"
@@ -52,11 +63,7 @@ async def test_contact_import_reads_in_a_worker_and_shows_a_refusal(app, tmp_pat
     monkeypatch.setattr(contact_io, "read_file", slow_read)
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)
-        app.push_screen(ImportContactsScreen())
-        await pilot.pause()
-        screen = app.screen
-        screen.query_one("#import-path", Input).value = str(crafted)
-        await pilot.press("enter")
+        screen = await import_file(app, pilot, crafted)
         await pilot.pause()
         assert "Reading..." in summary(app)  # the worker waits: the UI thread does not
         await pilot.press("x")  # keys still go to the screen while the file is read
@@ -84,10 +91,7 @@ async def test_contact_import_shows_an_internal_failure_as_a_message(app, tmp_pa
     monkeypatch.setattr(contact_io, "parse", lambda *a: (_ for _ in ()).throw(RecursionError("deep")))
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)
-        app.push_screen(ImportContactsScreen())
-        await pilot.pause()
-        app.screen.query_one("#import-path", Input).value = str(path)
-        await pilot.press("enter")
+        await import_file(app, pilot, path)
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, ImportContactsScreen) and app.is_running
@@ -141,11 +145,7 @@ async def test_a_lock_while_an_import_is_written_waits_for_it_and_loses_nothing(
     monkeypatch.setattr(contact_io, "apply", held_apply)
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)
-        app.push_screen(ImportContactsScreen())
-        await pilot.pause()
-        screen = app.screen
-        screen.query_one("#import-path", Input).value = str(good)
-        await pilot.press("enter")
+        screen = await import_file(app, pilot, good)
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "2 new" in summary(app)
