@@ -142,8 +142,8 @@ from hrd_tui.models import (
     utcnow,
 )
 from hrd_tui.paths import atomic_write
-from hrd_tui.sanitize import for_display
-from hrd_tui.services import base
+from hrd_tui.sanitize import codename_key, for_display
+from hrd_tui.services import base, contacts
 from hrd_tui.services.contacts import clean_input as contacts_clean
 from hrd_tui.services.history import jsonable
 
@@ -570,7 +570,7 @@ def bundle_document(session: Session, *, selection: Selection | None = None, vau
     else:
         chosen = _select_rows(session, selection)
     for name in CARRIED:
-        doc[name] = [jsonable(row.model_dump()) for row in chosen[name]]
+        doc[name] = [jsonable(row.model_dump(exclude=DERIVED)) for row in chosen[name]]
     return doc
 
 
@@ -612,9 +612,14 @@ def _key_of(obj: SQLModel) -> Key:
     return tuple(jsonable(getattr(obj, c)) for c in _pk_cols(type(obj)))
 
 
+#: Columns the vault computes from others (a contact's folded codename): never carried,
+#: never compared, set again by the receiving vault.
+DERIVED = frozenset({"codename_key"})
+
+
 @cache
 def _columns(model: type[SQLModel]) -> tuple[str, ...]:
-    return tuple(model.__table__.columns.keys())  # type: ignore[attr-defined]
+    return tuple(c for c in model.__table__.columns.keys() if c not in DERIVED)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -650,7 +655,7 @@ def _natural_keys(model: type[SQLModel]) -> list[tuple[str, ...]]:
     keys += [tuple(c.name for c in index.columns) for index in table.indexes
              if index.unique and index.dialect_options["sqlite"].get("where") is None]
     if model is Contact:
-        keys = [k for k in keys if k != ("codename",)]
+        keys = [k for k in keys if k not in (("codename",), ("codename_key",))]
     return list(dict.fromkeys(keys))
 
 
@@ -753,7 +758,7 @@ class _Labels:
         row = self.by_id[name].get(ident)
         if row is None and ident is not None:
             obj = self.session.get(EXPORT_TABLES[name], ident)
-            row = jsonable(obj.model_dump()) if obj is not None else None
+            row = jsonable(obj.model_dump(exclude=DERIVED)) if obj is not None else None
         return row
 
     def codename(self, contact_id: Any) -> str:
@@ -876,6 +881,7 @@ class _Planner:
     # -- the plan ------------------------------------------------------------
     def _shape(self, name: str, row: dict[str, Any]) -> dict[str, Any]:
         model = EXPORT_TABLES[name]
+        row = {k: v for k, v in row.items() if k not in DERIVED}  # recomputed here, whatever the bundle says
         if set(row) - set(_columns(model)) or any(c not in row for c in _pk_cols(model)):
             raise BundleError(f"The bundle is damaged: a record of {name.replace('_', ' ')} has an unknown shape.")
         out = dict(row)
@@ -944,7 +950,7 @@ class _Planner:
             if name in REFERENCE_TABLES:
                 self.identical[name] += 1  # reference data: this vault's version is kept
                 continue
-            mine = jsonable(mine_obj.model_dump())
+            mine = jsonable(mine_obj.model_dump(exclude=DERIVED))
             self._dangling(name, row, mine)
             if name == "contacts" and row.get("codename") != mine.get("codename") and _codename_taken(
                 self.session, row.get("codename"), mine_obj.id  # type: ignore[attr-defined]
@@ -974,8 +980,7 @@ class _Planner:
 
     def _warn_new(self, name: str, row: dict[str, Any]) -> None:
         if name == "contacts":
-            other = self.session.exec(select(Contact.id).where(Contact.codename == row.get("codename"))).first()
-            if other is not None:
+            if contacts.codename_owner(self.session, str(row.get("codename") or "")) is not None:
                 self.notes.append(
                     f"a new contact has the codename {row.get('codename')}, which another contact here has: "
                     "it will get a new codename."
@@ -1048,7 +1053,7 @@ def _self_ordered(model: type[SQLModel], rows: list[dict[str, Any]]) -> list[dic
 
 
 def _codename_taken(session: Session, codename: Any, own_id: Any) -> bool:
-    other = session.exec(select(Contact.id).where(Contact.codename == codename)).first()
+    other = contacts.codename_owner(session, str(codename or ""))
     return other is not None and other != own_id
 
 
@@ -1094,7 +1099,7 @@ def apply_import(
         model = EXPORT_TABLES[name]
         # Unique values kept in memory while the table is imported (a query per record
         # would flush the session each time): codename -> contact, contact -> preferred channel.
-        codenames: dict[Any, Any] = dict(session.exec(select(Contact.codename, Contact.id)).all()) if model is Contact else {}
+        codenames: dict[Any, Any] = dict(session.exec(select(Contact.codename_key, Contact.id)).all()) if model is Contact else {}
         preferred: dict[Any, Any] = {}
         if model is SecureChannel:
             stmt = select(SecureChannel.contact_id, SecureChannel.id).where(col(SecureChannel.preferred).is_(True))
@@ -1109,12 +1114,12 @@ def apply_import(
                 raise HrdError("The vault changed during the import; nothing was imported.")
             changes = {d.field: d.theirs for d in conflict.diffs if d.field not in base.PROTECTED}
             if model is Contact and "codename" in changes:
-                if codenames.get(changes["codename"], obj.id) != obj.id:
+                if codenames.get(codename_key(changes["codename"]), obj.id) != obj.id:
                     del changes["codename"]
                     result.notes.append(f"{conflict.label}: kept its codename here; the bundle's is another contact's here.")
                 else:
-                    codenames.pop(obj.codename, None)
-                    codenames[changes["codename"]] = obj.id
+                    codenames.pop(obj.codename_key, None)
+                    codenames[codename_key(changes["codename"])] = obj.id
             if model is SecureChannel and "preferred" in changes:
                 holder = preferred.get(obj.contact_id)
                 if not changes["preferred"]:
@@ -1132,11 +1137,11 @@ def apply_import(
         for row in rows:
             data = dict(row)
             if model is Contact:
-                if codenames.get(data.get("codename"), data.get("id")) != data.get("id"):
+                if codenames.get(codename_key(str(data.get("codename") or "")), data.get("id")) != data.get("id"):
                     old = data["codename"]
                     data["codename"] = _fresh_codename(codenames)
                     result.notes.append(f"new contact {old} is called {data['codename']} here: {old} was taken.")
-                codenames[data["codename"]] = data.get("id")
+                codenames[codename_key(data["codename"])] = data.get("id")
             if model is SecureChannel and data.get("preferred"):
                 contact_id = data.get("contact_id")
                 if preferred.get(contact_id, data.get("id")) != data.get("id"):
@@ -1160,9 +1165,9 @@ def _fresh_codename(taken: Mapping[Any, Any]) -> str:
 
     for _ in range(1000):
         candidate = f"{secrets.choice(CODENAME_WORDS)}-{secrets.randbelow(900) + 100}"
-        if candidate not in taken:
+        if codename_key(candidate) not in taken:
             return candidate
-    while (candidate := f"Contact-{secrets.token_hex(4)}") in taken:
+    while codename_key(candidate := f"Contact-{secrets.token_hex(4)}") in taken:
         pass
     return candidate
 

@@ -72,5 +72,13 @@ def clean_name(value: object) -> object:
 
 
 def clean_codename(value: object) -> object:
-    """A codename as stored: no invisible character at all."""
-    return strip_invisible(value) if isinstance(value, str) else value
+    """A codename as stored: no invisible character at all, no space around it."""
+    return strip_invisible(value).strip() if isinstance(value, str) else value
+
+
+def codename_key(value: str) -> str:
+    """What makes two codenames the same one: ``heron-101 `` and ``Héron-101`` would
+    send a new case to the wrong person, so uniqueness and look-ups compare this
+    (invisible characters out, trimmed, accents dropped, case folded)."""
+    decomposed = unicodedata.normalize("NFKD", strip_invisible(value).strip())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()

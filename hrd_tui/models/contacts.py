@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from pydantic import field_validator
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint, event, inspect, text
 from sqlalchemy.sql.elements import conv
 from sqlmodel import Field, SQLModel
 
+from hrd_tui.sanitize import codename_key
 from hrd_tui.models.common import Record, fk, json_list_field, vocab_field
 from hrd_tui.vocab import (
     Certainty,
@@ -50,6 +51,9 @@ class ContactBase(SQLModel):
 
 
 class Contact(ContactBase, Record, table=True):
+    # Unique: codenames are one and the same after trimming and folding case and
+    # accents (sanitize.codename_key); kept in step by the mapper hook below.
+    codename_key: str = Field(default="", max_length=400, unique=True, index=True)
     __table_args__ = (
         CheckConstraint("length(trim(name)) > 0", name=conv("ck_contact_name_not_blank")),
         CheckConstraint("cadence_days IS NULL OR cadence_days > 0", name=conv("ck_contact_cadence_positive")),
@@ -67,12 +71,16 @@ class SecureChannel(Record, table=True):
     __table_args__ = (
         # At most one preferred channel per contact, enforced by the schema.
         Index("uq_secure_channel_preferred", "contact_id", unique=True, sqlite_where=text("preferred = 1")),
+        CheckConstraint("retired_on IS NULL OR preferred = 0", name=conv("ck_secure_channel_retired_not_preferred")),
     )
     contact_id: str = fk("contact.id")
     kind: ChannelKind = vocab_field(ChannelKind)
     handle: str = Field(default="", max_length=2000)
     preferred: bool = False
     note: str = Field(default="", max_length=10_000)
+    # A compromised or abandoned channel is retired, not deleted: the history of
+    # how a defender was reached stays, and a retired channel is never preferred.
+    retired_on: date | None = None
 
 
 class ConsentRecord(Record, table=True):
@@ -132,3 +140,14 @@ class FollowUp(Record, table=True):
     description: str = Field(min_length=1, max_length=10_000)
     due_on: date = Field(index=True)
     done_on: date | None = None
+
+
+@event.listens_for(Contact, "before_insert")
+@event.listens_for(Contact, "before_update")
+def _keep_codename_key(_mapper: object, _conn: object, contact: Contact) -> None:
+    """Every way a codename is written (forms, imports, handover) sets its key here.
+
+    Only when the codename itself changes: a key the 0004 migration had to make
+    distinct for an old clash stays until that codename is changed."""
+    if not contact.codename_key or inspect(contact).attrs.codename.history.has_changes():
+        contact.codename_key = codename_key(contact.codename)

@@ -42,7 +42,7 @@ from sqlmodel import Session, col, select
 from hrd_tui import limits
 from hrd_tui.errors import HrdError, UsageError, ValidationError, from_os_error
 from hrd_tui.models import Contact, ContactFocusArea
-from hrd_tui.sanitize import strip_invisible
+from hrd_tui.sanitize import codename_key, strip_invisible
 from hrd_tui.services import base, contact_vcard, contacts, reference, search
 from hrd_tui.vocab import ContactKind, FocusArea
 
@@ -444,7 +444,7 @@ def _phone_key(phone: str) -> str:
 
 def _keys(codename: str | None, name: str | None, email: str | None, phone: str | None) -> list[tuple[str, str]]:
     """(field, key) in order of strength: codename, e-mail, phone, name."""
-    keys = [("codename", codename or ""), ("email", (email or "").strip().lower()),
+    keys = [("codename", codename_key(codename or "")), ("email", (email or "").strip().lower()),
             ("phone", _phone_key(phone or "")), ("name", _name_key(name or ""))]
     return [(f, k) for f, k in keys if k]
 
@@ -455,12 +455,12 @@ def _row_keys(row: ImportRow) -> list[tuple[str, str]]:
 
 
 def new_codename(taken: set[str]) -> str:
-    """A codename in the app's style (Heron-123), not in ``taken``: more digits as
+    """A codename in the app's style (Heron-123) whose key (sanitize.codename_key) is not in ``taken``: more digits as
     the three-digit ones run out, so a batch of any size needs no query per row."""
     for attempt in range(400):
         width = 3 + attempt // 20
         candidate = f"{secrets.choice(contacts.CODENAME_WORDS)}-{secrets.randbelow(9 * 10 ** (width - 1)) + 10 ** (width - 1)}"
-        if candidate not in taken:
+        if codename_key(candidate) not in taken:
             return candidate
     raise HrdError("Could not find a free codename.")  # pragma: no cover - 10^20 candidates
 
@@ -474,11 +474,11 @@ def match(session: Session, plan: ImportPlan) -> ImportPlan:
     for ident, codename, name, email, phone in session.exec(
         select(Contact.id, Contact.codename, Contact.name, Contact.email, Contact.phone)
     ):
-        taken.add(codename)
+        taken.add(codename_key(codename))
         known[ident] = dict(_keys(None, name, email, phone))
         for key in _keys(codename, name, email, phone):
             index.setdefault(key, (ident, codename))
-    taken |= {r.data["codename"] for r in plan.rows if "codename" in r.data}
+    taken |= {codename_key(r.data["codename"]) for r in plan.rows if "codename" in r.data}
     earlier: dict[tuple[str, str], ImportRow] = {}
     for row in plan.rows:
         if not row.ok:
@@ -502,14 +502,14 @@ def match(session: Session, plan: ImportPlan) -> ImportPlan:
                 row.matched_on = f"earlier {plan.unit} {first.row}"
                 row.duplicate_of = first.duplicate_of
                 row.duplicate_label = first.duplicate_label if first.duplicate_of else first.data.get("codename", "")
-        if row.is_duplicate and row.data.get("codename", row.duplicate_label) != row.duplicate_label:
+        if row.is_duplicate and row.data.get("codename", row.duplicate_label).strip() != row.duplicate_label:
             row.notes.append(f"its codename differs from {row.duplicate_label}: a merge keeps {row.duplicate_label}")
         if not row.is_duplicate:
             if "codename" not in row.data:
                 row.data["codename"] = new_codename(taken)
                 row.filled.add("codename")
                 row.notes.append(f"codename left blank: {row.data['codename']} was generated")
-            taken.add(row.data["codename"])
+            taken.add(codename_key(row.data["codename"]))
             if "name" not in row.data:
                 row.data["name"] = row.data["codename"]
                 row.filled.add("name")
@@ -533,8 +533,8 @@ def apply(session: Session, plan: ImportPlan, on_duplicate: Literal["merge", "sk
         raise UsageError("On a duplicate: merge or skip.")
     result = ImportResult(invalid=len(plan.invalid))
     new, duplicates = plan.new, plan.duplicates
-    taken = set(session.exec(select(Contact.codename)))
-    if any(row.data["codename"] in taken for row in new):
+    taken = set(session.exec(select(Contact.codename_key)))
+    if any(codename_key(row.data["codename"]) in taken for row in new):
         raise HrdError("The vault changed since the preview (a codename is now taken): preview the file again.")
     created: dict[int, Contact] = {}
     areas: dict[str, list[str]] = {}

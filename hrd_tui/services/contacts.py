@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from hrd_tui import wallclock
 from hrd_tui.errors import ConstraintViolation, ValidationError
-from hrd_tui.sanitize import clean_codename, clean_name
+from hrd_tui.sanitize import clean_codename, clean_name, codename_key
 from hrd_tui.models import (
     CaseDefender,
     ConsentRecord,
@@ -49,7 +49,7 @@ def new_codename(session: Session) -> str:
     """A codename that gives nothing away and is not yet used."""
     for _ in range(100):
         candidate = f"{secrets.choice(CODENAME_WORDS)}-{secrets.randbelow(900) + 100}"
-        if session.exec(select(Contact.id).where(Contact.codename == candidate)).first() is None:
+        if codename_owner(session, candidate) is None:
             return candidate
     return f"Contact-{secrets.token_hex(4)}"
 
@@ -80,10 +80,29 @@ def create_contact(session: Session, data: Mapping[str, Any], focus_areas: Itera
     return contact
 
 
+def codename_owner(session: Session, codename: str) -> str | None:
+    """The contact whose codename is this one once case, accents and spaces are set aside."""
+    return session.exec(select(Contact.id).where(Contact.codename_key == codename_key(codename))).first()
+
+
 def _check_codename_free(session: Session, codename: str, own_id: str | None) -> None:
-    other = session.exec(select(Contact.id).where(Contact.codename == codename)).first()
+    other = codename_owner(session, codename)
     if other is not None and other != own_id:
-        raise ValidationError({"codename": "is already used by another contact"})
+        taken = session.get(Contact, other)
+        same = taken is not None and taken.codename == codename.strip()
+        raise ValidationError({"codename": "is already used by another contact" if same else
+                               f"is the same as {taken.codename if taken else 'another'}'s (case, accents and "
+                               "spaces do not make a codename different)"})
+
+
+def codename_clashes(session: Session) -> list[list[str]]:
+    """Codenames held more than once once folded, which vaults before schema 0004 let in.
+
+    They are reported, never renamed: which contact keeps the name is the officer's call."""
+    groups: dict[str, list[str]] = {}
+    for codename in session.exec(select(Contact.codename).order_by(col(Contact.created_at))):
+        groups.setdefault(codename_key(codename), []).append(codename)
+    return [names for names in groups.values() if len(names) > 1]
 
 
 def update_contact(session: Session, contact: Contact, changes: Mapping[str, Any]) -> Contact:
@@ -324,7 +343,7 @@ def by_codenames(session: Session, codenames: Iterable[str], field: str) -> list
     found: list[Contact] = []
     missing: list[str] = []
     for codename in codenames:
-        contact = session.exec(select(Contact).where(Contact.codename == codename.strip())).first()
+        contact = session.exec(select(Contact).where(Contact.codename_key == codename_key(codename))).first()
         if contact is None:
             missing.append(codename)
         else:
@@ -337,7 +356,7 @@ def by_codenames(session: Session, codenames: Iterable[str], field: str) -> list
 def resolve_people(session: Session, entries: Iterable[str], field: str) -> list[Contact]:
     """Contacts from what an officer typed: a codename, or enough of a name to find one person."""
     def find(entry: str) -> list[Contact]:
-        exact = session.exec(select(Contact).where(func.lower(Contact.codename) == entry.lower())).first()
+        exact = session.exec(select(Contact).where(Contact.codename_key == codename_key(entry))).first()
         return [exact] if exact else list_contacts(session, entry, limit=6)
 
     people = base.resolve_each(entries, find, lambda c: c.codename, field, "contact")
