@@ -22,7 +22,13 @@ class Draft(SQLModel, table=True):
 
 class RecordVersion(SQLModel, table=True):
     """The state of a record *before* a change (or its last state before a
-    delete: a tombstone). Written by the session hook in services/history.py."""
+    delete: a tombstone). Written by the session hook in services/history.py.
+
+    ``kind`` says what ``data`` holds: "" the record's columns before an edit
+    (or a tombstone), "lists" its lists (focus areas, defendants...) before one
+    changed, "declined" values offered by a handover and not taken.
+    ``source`` says where the change came from: "" this officer's own edit,
+    else e.g. "handover merge from <bundle>"."""
 
     __tablename__ = "record_version"
     __table_args__ = (Index("ix_record_version_entity", "entity", "entity_id", "changed_at"),)
@@ -31,4 +37,6 @@ class RecordVersion(SQLModel, table=True):
     entity_id: str = Field(max_length=200)
     changed_at: datetime = Field(default_factory=utcnow)
     deleted: bool = False
+    kind: str = Field(default="", max_length=16)
+    source: str = Field(default="", max_length=200)
     data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)

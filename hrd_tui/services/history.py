@@ -18,6 +18,11 @@ from sqlmodel import Session, SQLModel, col, select
 from hrd_tui.models import Draft, Record, RecordVersion, utcnow
 from hrd_tui.services import search
 
+#: RecordVersion.kind: the record's columns before an edit, or its last state (a tombstone).
+EARLIER = ""
+#: RecordVersion.kind: values a handover offered for the record and the officer did not take.
+DECLINED = "declined"
+
 NOT_VERSIONED: tuple[type[SQLModel], ...] = (RecordVersion, Draft)
 
 
@@ -55,18 +60,21 @@ class VaultSession(Session):
 @event.listens_for(VaultSession, "before_flush")
 def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
     now = utcnow()
+    source = session.info.get("change_source", "")
     versions: list[RecordVersion] = []
     for obj in list(session.dirty):
         if isinstance(obj, NOT_VERSIONED) or not session.is_modified(obj, include_collections=False):
             continue
-        versions.append(RecordVersion(entity=type(obj).__tablename__, entity_id=_identity(obj), data=previous_state(obj)))
+        versions.append(RecordVersion(entity=type(obj).__tablename__, entity_id=_identity(obj), source=source,
+                                      data=previous_state(obj)))
         if isinstance(obj, Record):
             obj.updated_at = now
     for obj in list(session.deleted):
         if isinstance(obj, NOT_VERSIONED):
             continue
         versions.append(
-            RecordVersion(entity=type(obj).__tablename__, entity_id=_identity(obj), deleted=True, data=previous_state(obj))
+            RecordVersion(entity=type(obj).__tablename__, entity_id=_identity(obj), deleted=True, source=source,
+                          data=previous_state(obj))
         )
     session.add_all(versions)
     pending = session.info.setdefault("index", {"new": [], "changed": [], "deleted": []})
@@ -84,6 +92,14 @@ def _after_flush(session: Session, _ctx: Any) -> None:
 
 def _unique(objs: list[Any]) -> list[Any]:
     return list({id(o): o for o in objs}.values())
+
+
+def record_declined(session: Session, obj: SQLModel, values: dict[str, Any], source: str) -> None:
+    """Keep, in the history of ``obj``, ``values`` that were offered (by a handover
+    bundle, as ``source`` says) and not taken: the value not taken is not lost."""
+    if values:
+        session.add(RecordVersion(entity=type(obj).__tablename__, entity_id=_identity(obj), kind=DECLINED,
+                                  source=source, data=jsonable(dict(values))))
 
 
 #: Bookkeeping columns a reader of the history does not need to see change.
@@ -112,7 +128,8 @@ def versions(session: Session, entity: str, entity_id: str) -> list[RecordVersio
 
 def changes(session: Session, obj: SQLModel) -> list[Change]:
     """What changed in ``obj`` over time, newest first: each earlier version against the next."""
-    states = [(v.changed_at, v.data) for v in versions(session, type(obj).__tablename__, _identity(obj))]
+    states = [(v.changed_at, v.data) for v in versions(session, type(obj).__tablename__, _identity(obj))
+              if v.kind == EARLIER]
     current = {attr.key: jsonable(getattr(obj, attr.key)) for attr in inspect(obj).mapper.column_attrs}
     found: list[Change] = []
     for n in reversed(range(len(states))):

@@ -106,3 +106,26 @@ def test_purge_refuses_a_negative_age(opened: vault.Vault) -> None:
 
     with opened.store.session() as s, pytest.raises(ValueError):
         history.purge(s, -1, now=datetime(2026, 1, 1))
+
+
+def test_each_version_says_where_its_change_came_from(opened: vault.Vault) -> None:
+    """A handover merge sets session.info["change_source"]; the officer's own edit leaves it empty."""
+    with opened.store.session() as s:
+        c = contacts.create_contact(s, {"name": "Mine"})
+        contacts.update_contact(s, c, {"name": "Mine, edited"})
+        s.info["change_source"] = "handover merge from Post A, 2026-11-20"
+        contacts.update_contact(s, c, {"name": "Theirs"})
+        kept = history.versions(s, "contact", c.id)
+    assert [(v.data["name"], v.source) for v in kept] == [
+        ("Mine", ""), ("Mine, edited", "handover merge from Post A, 2026-11-20")]
+
+
+def test_values_not_taken_from_a_handover_are_kept_in_the_history(opened: vault.Vault) -> None:
+    with opened.store.session() as s:
+        c = contacts.create_contact(s, {"name": "Kept", "notes": "ours"})
+        history.record_declined(s, c, {"notes": "theirs"}, "handover merge from Post A")
+        s.flush()
+        kept = history.versions(s, "contact", c.id)
+        assert [(v.kind, v.source, v.data) for v in kept] == [
+            (history.DECLINED, "handover merge from Post A", {"notes": "theirs"})]
+        assert c.notes == "ours" and history.changes(s, c) == []  # not a change to the record
