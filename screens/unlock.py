@@ -25,6 +25,9 @@ class UnlockScreen(Screen[None]):
 
     BINDINGS = [
         Binding("ctrl+r", "toggle_recovery", "Recovery code", id="unlock.recovery"),
+        # Masked as typed (a recovery code as much as a passphrase): shown only when asked.
+        Binding("ctrl+t", "toggle_shown", "Show/hide", id="unlock.show",
+                tooltip="Show or hide what is typed (passphrase or recovery code)"),
         Binding("ctrl+q", "app.quit", "Quit", id="unlock.quit"),
     ]
 
@@ -54,9 +57,8 @@ class UnlockScreen(Screen[None]):
         if not self.is_mounted or self.wiped:
             return
         self.recovery = False
-        self.query_one("#unlock-prompt", Static).update("Passphrase")
         field = self.query_one("#secret", Input)
-        field.password = True
+        self._mask()
         self.busy(False, "")
         field.value = ""
         self.show_attempts_left()
@@ -75,7 +77,7 @@ class UnlockScreen(Screen[None]):
         line.update(wipe.attempts_left_text(left) if left is not None else "")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (self.wiped and action == "toggle_recovery")
+        return not (self.wiped and action in ("toggle_recovery", "toggle_shown"))
 
     def show_wiped(self, message: str) -> None:
         """The vault is gone: say so, and take no more input."""
@@ -91,8 +93,22 @@ class UnlockScreen(Screen[None]):
 
     def action_toggle_recovery(self) -> None:
         self.recovery = not self.recovery
-        self.query_one("#unlock-prompt", Static).update("Recovery code" if self.recovery else "Passphrase")
-        self.query_one("#secret", Input).password = not self.recovery
+        self._mask()
+
+    def action_toggle_shown(self) -> None:
+        field = self.query_one("#secret", Input)
+        field.password = not field.password
+        self._prompt()
+
+    def _mask(self) -> None:
+        """What is typed hidden again (after a switch, a failure, a lock)."""
+        self.query_one("#secret", Input).password = True
+        self._prompt()
+
+    def _prompt(self) -> None:
+        shown = not self.query_one("#secret", Input).password
+        what = "Recovery code" if self.recovery else "Passphrase"
+        self.query_one("#unlock-prompt", Static).update(f"{what} (shown: ctrl+t hides it)" if shown else what)
 
     @on(Input.Submitted, "#secret")
     def submit(self, event: Input.Submitted) -> None:
@@ -110,8 +126,13 @@ class UnlockScreen(Screen[None]):
         if self.vault_dir is not None and self._wiped(self.vault_dir):
             self.show_wiped(message)
             return
+        left = wipe.attempts_left(self.vault_dir) if self.vault_dir is not None else None
+        if left is not None:  # said once, on its own line (show_attempts_left), not twice
+            said = wipe.attempts_left_text(left)
+            message = message.replace(f" {said}", "").replace(said, "").strip()
         self.busy(False, message)
         self.show_attempts_left()
+        self._mask()
         field = self.query_one("#secret", Input)
         field.value = ""
         field.focus()
