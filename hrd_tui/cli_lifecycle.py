@@ -15,7 +15,7 @@ from pathlib import Path
 
 from hrd_tui import paths
 from hrd_tui.cli_common import ask_choice, err, open_vault, out, secret_from, unlock_secret
-from hrd_tui.errors import UsageError
+from hrd_tui.errors import UsageError, ValidationError
 from hrd_tui.sanitize import for_display
 
 
@@ -153,6 +153,8 @@ def cmd_wipe(args: argparse.Namespace) -> int:
 
 
 def cmd_wipe_after(args: argparse.Namespace) -> int:
+    from hrd_tui import wipe
+
     value = args.limit.strip().lower()
     if value == "off":
         limit = None
@@ -160,6 +162,10 @@ def cmd_wipe_after(args: argparse.Namespace) -> int:
         limit = int(value)
     else:
         raise UsageError("wipe-after takes a number of failed unlocks (3 to 20) or 'off'.")
+    if limit is not None and not wipe.WIPE_AFTER_MIN <= limit <= wipe.WIPE_AFTER_MAX:
+        # Refused before the passphrase is asked for: typing it would be for nothing.
+        raise ValidationError({"wipe_after": f"a whole number from {wipe.WIPE_AFTER_MIN} to {wipe.WIPE_AFTER_MAX}, "
+                                             f"or off ({limit} is not)"})
     with open_vault(args, readonly=False) as opened:
         out(opened.set_wipe_after(limit))
     return 0

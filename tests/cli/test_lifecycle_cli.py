@@ -117,6 +117,18 @@ def test_wipe_after_three_failed_unlocks(tmp_path: Path, passfile: Path) -> None
     assert not (path / vault.DB_NAME).exists()
 
 
+def test_wipe_after_refuses_the_number_before_asking_for_the_passphrase(tmp_path: Path) -> None:
+    """Issue 22: 'wipe-after 21' asked for the passphrase, then refused the number."""
+    path = _vault(tmp_path / "v", "Ana Núñez")
+    for limit in ("21", "2", "0"):
+        asked = run_cli("--vault", str(path), "wipe-after", limit)  # no terminal: asking would fail
+        assert asked.returncode == 11, asked.stderr
+        assert "from 3 to 20" in asked.stderr and "passphrase" not in asked.stderr.lower()
+    typo = run_cli("--vault", str(path), "--passphrase-file", "-", "wipe-after", "21", input="a typo\n")
+    assert typo.returncode == 11 and "from 3 to 20" in typo.stderr  # never read, so never a failed unlock
+    assert vault.failure_count(path) == 0
+
+
 def test_binding_without_a_keyring_says_so_and_changes_nothing(tmp_path: Path, passfile: Path) -> None:
     path = _vault(tmp_path / "v", "Ana Núñez")
     header = (path / vault.HEADER_NAME).read_bytes()
