@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -35,14 +37,84 @@ def field_errors(exc: pydantic.ValidationError) -> dict[str, str]:
     return errors
 
 
+@dataclass(frozen=True)
+class DateOrder:
+    """Two dates of one record where ``later`` may not come before ``earlier`` (the same
+    day or time is fine); a refusal is said under ``later``, the field typed last."""
+
+    earlier: str
+    later: str
+    earlier_is: str  # "... is before {earlier_is}, 2026-12-02"
+
+
+#: Every pair of dates that has an order, by table: the one rule behind "a case closed
+#: before it was opened" and its kin (base.validate applies it to every create and
+#: update). Pairs of dates with no order are in DATES_WITHOUT_ORDER, saying why; a
+#: test walks the models so a new date is put in one or the other.
+DATE_ORDER: dict[str, tuple[DateOrder, ...]] = {
+    "threat_case": (DateOrder("opened_on", "closed_on", "the day the case was opened"),),
+    "referral": (DateOrder("sent_on", "decision_on", "the day it was sent"),
+                 DateOrder("sent_on", "expected_decision_on", "the day it was sent")),
+    "hearing": (DateOrder("starts_at", "ends_at", "the hearing starts"),
+                DateOrder("starts_at", "next_hearing_on", "this hearing")),
+    "checklist_run": (DateOrder("period_start", "period_end", "the start of the period"),),
+    "report": (DateOrder("period_start", "period_end", "the start of the period"),),
+}
+
+#: Pairs of dates on one record that are rightly in either order.
+DATES_WITHOUT_ORDER: dict[tuple[str, str, str], str] = {
+    ("case_action", "due_on", "done_on"): "done early is done",
+    ("follow_up", "due_on", "done_on"): "done early is done",
+    ("contact", "last_contact_on", "next_follow_up_on"): "a follow-up can be overdue",
+    ("referral", "expected_decision_on", "decision_on"): "a decision can come early or late",
+    ("hearing", "ends_at", "next_hearing_on"): "the next hearing is after this one starts (DATE_ORDER)",
+    ("checklist_run", "period_start", "finished_at"): "a run about a period can be finished during it",
+    ("checklist_run", "period_end", "finished_at"): "a run about a period can be finished during it",
+}
+
+
+def _instant(value: date | datetime, other: date | datetime) -> date | datetime:
+    """``value`` comparable with ``other``: a datetime beside a date is its local day; a
+    datetime as read back from the vault (naive, UTC) beside an aware one is aware."""
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        if not isinstance(other, datetime):
+            return aware.astimezone().date()
+        return aware if other.tzinfo or value.tzinfo else value
+    return value
+
+
+def _shown(value: date | datetime) -> str:
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone().strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
+
+
+def date_order_errors(table: str, record: Any) -> dict[str, str]:
+    """The pairs of DATE_ORDER that ``record`` (of ``table``) has the wrong way round,
+    each message keyed to the later field."""
+    errors: dict[str, str] = {}
+    for pair in DATE_ORDER.get(table, ()):
+        first, then = getattr(record, pair.earlier, None), getattr(record, pair.later, None)
+        if first is None or then is None or pair.later in errors:
+            continue
+        if _instant(then, first) < _instant(first, then):
+            errors[pair.later] = f"{_shown(then)} is before {pair.earlier_is}, {_shown(first)}"
+    return errors
+
+
 def validate(model: type[M], data: Mapping[str, Any]) -> M:
     unknown = sorted(set(data) - set(model.model_fields))
     if unknown:
         raise ValidationError({name: "unknown field" for name in unknown})
     try:
-        return model.model_validate(dict(data))
+        checked = model.model_validate(dict(data))
     except pydantic.ValidationError as exc:
         raise ValidationError(field_errors(exc)) from None
+    out_of_order = date_order_errors(getattr(model, "__tablename__", ""), checked)
+    if out_of_order:
+        raise ValidationError(out_of_order)
+    return checked
 
 
 def codes(enum_cls: type[E], values: Iterable[str], field: str) -> list[E]:

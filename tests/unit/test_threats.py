@@ -98,9 +98,10 @@ def test_a_referral_leaves_the_draft_only_with_consent_or_a_justification(opened
             threats.update_referral(s, referral, {"status": "sent"})
         threats.update_referral(s, referral, {"status": "sent", "emergency_justification": "In hiding, unreachable."})
         assert referral.sent_on == FROZEN_DAY and referral.consent_record_id is None
-        threats.update_referral(s, referral, {"status": "under_review", "expected_decision_on": OPENED})
-        assert threats.referral_overdue(referral, OPENED + timedelta(days=1))
-        assert not threats.referral_overdue(referral, OPENED)
+        expected = FROZEN_DAY + timedelta(days=10)  # a decision is expected after sending (base.DATE_ORDER)
+        threats.update_referral(s, referral, {"status": "under_review", "expected_decision_on": expected})
+        assert threats.referral_overdue(referral, expected + timedelta(days=1))
+        assert not threats.referral_overdue(referral, expected)
         with pytest.raises(ValidationError, match="only a granted referral has an amount granted"):
             threats.update_referral(s, referral, {"amount_granted": 100})
         threats.update_referral(s, referral, {"status": "granted", "amount_granted": 100})
