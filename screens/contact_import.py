@@ -12,7 +12,7 @@ from pathlib import Path
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
@@ -29,27 +29,46 @@ PREVIEW_ROWS = 500
 
 
 def row_status(row: ImportRow, unit: str) -> tuple[str, str]:
-    """(status, detail) of one row, in words."""
+    """(status, detail) of one row, in words: its errors, what it duplicates, and every
+    remark the command line prints for it (``same codename as ..., but a different name``)."""
     if not row.ok:
-        return "ERROR", "; ".join(f"{i.field}: {i.message}" for i in row.issues)
-    if row.is_duplicate:
-        return "duplicate", row.describe_duplicate(unit)
-    return "new", "; ".join(row.notes)
+        status, said = "ERROR", [f"{i.field}: {i.message}" for i in row.issues]
+    elif row.is_duplicate:
+        status, said = "duplicate", [row.describe_duplicate(unit)]
+    else:
+        status, said = "new", []
+    return status, "; ".join(said + row.notes)
+
+
+def row_whole(row: ImportRow, unit: str) -> str:
+    """The row in full, one problem or remark a line (under the table: nothing cut)."""
+    status, _ = row_status(row, unit)
+    head = f"{unit.capitalize()} {row.row}, codename {row.data.get('codename') or '-'}: "
+    if not row.ok:
+        lines = [head + "ERROR, never imported", *(f"! {i.field}: {i.message}" for i in row.issues)]
+    elif row.is_duplicate:
+        lines = [head + row.describe_duplicate(unit)]
+    else:
+        lines = [head + "new"]
+    return "\n".join(lines + [f"Remark: {note}" for note in row.notes])
 
 
 class ImportContactsScreen(HandsBack, Screen[int | None]):
     CSS_PATH = "contacts.tcss"
     BINDINGS = [
         Binding("f2,ctrl+o", "confirm", "Import", id="import.confirm", key_display="f2 ^o"),
-        Binding("u", "duplicates('merge')", "Merge duplicates", id="import.merge",
+        # Short words: with the table focused the footer also shows F1 and w, all in 80 columns.
+        Binding("u", "duplicates('merge')", "Merge", id="import.merge",
                 tooltip="Update (merge) duplicates into the existing contacts"),
-        Binding("s", "duplicates('skip')", "Skip duplicates", id="import.skip"),
+        Binding("s", "duplicates('skip')", "Skip", id="import.skip",
+                tooltip="Skip duplicates (the existing contacts stay as they are)"),
         Binding("escape,ctrl+g", "cancel", "Cancel", id="import.cancel"),
     ]
 
     def __init__(self) -> None:
         super().__init__(classes="import")
         self.plan: ImportPlan | None = None
+        self.shown: list[ImportRow] = []  # the table's rows, in its order
         self.on_duplicate = "skip"
 
     def compose(self) -> ComposeResult:
@@ -60,9 +79,13 @@ class ImportContactsScreen(HandsBack, Screen[int | None]):
             yield Input(id="import-path", placeholder="path of the file, then Enter: ~/contacts.csv")
             yield VaultText("", id="import-summary")
             yield fixed_table("import-rows", [("Row", 5), ("Status", 9), ("Codename", 14), ("Detail", 42)])
+            # The highlighted row whole, wrapped (the Detail column cuts); Tab to scroll a long one.
+            with VerticalScroll(id="import-detail"):
+                yield VaultText("", id="import-detail-text")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        self._show_whole(None)
         self.query_one("#import-path", Input).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -82,6 +105,7 @@ class ImportContactsScreen(HandsBack, Screen[int | None]):
             return
         summary.set_text("Reading...")
         self.query_one("#import-rows", DataTable).clear()
+        self._show_whole(None)
         self._read(Path(raw).expanduser())
 
     # All the work is done off the UI thread: reading, parsing and matching in one
@@ -109,6 +133,8 @@ class ImportContactsScreen(HandsBack, Screen[int | None]):
 
     def _failed(self, message: str) -> None:
         self.plan = None
+        self.shown = []
+        self._show_whole(None)
         self.busy = False
         self.query_one("#import-summary", VaultText).set_text(message)
         self.query_one("#import-path", Input).focus()
@@ -130,13 +156,29 @@ class ImportContactsScreen(HandsBack, Screen[int | None]):
         lines.append("F2 or ^o imports (asks first), Esc cancels." if plan.valid else "Nothing to import. Esc goes back.")
         self.query_one("#import-summary", VaultText).set_text("\n".join(lines))
         table = self.query_one("#import-rows", DataTable)
+        cursor = table.cursor_row
         table.clear()
-        # Problems first: they are what the officer has to read.
-        ordered = [*plan.invalid, *plan.duplicates, *plan.new][:PREVIEW_ROWS]
-        for row in ordered:
+        # Problems first, then rows with remarks: they are what the officer has to read.
+        self.shown = [*plan.invalid, *plan.duplicates, *sorted(plan.new, key=lambda r: not r.notes)][:PREVIEW_ROWS]
+        for n, row in enumerate(self.shown):
             status, detail = row_status(row, plan.unit)
             table.add_row(str(row.row), status, literal(row.data.get("codename", "-"), single_line=True),
-                          literal(detail or "-", single_line=True))
+                          literal(detail or "-", single_line=True), key=str(n))
+        if self.shown:
+            table.move_cursor(row=min(max(cursor, 0), len(self.shown) - 1))
+        self._show_whole(table.cursor_row if self.shown else None)
+
+    @on(DataTable.RowHighlighted, "#import-rows")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_whole(event.cursor_row)
+
+    def _show_whole(self, index: int | None) -> None:
+        row = self.shown[index] if index is not None and 0 <= index < len(self.shown) else None
+        detail = self.query_one("#import-detail", VerticalScroll)
+        detail.display = row is not None
+        if row is not None and self.plan is not None:
+            self.query_one("#import-detail-text", VaultText).set_text(row_whole(row, self.plan.unit))
+            detail.scroll_home(animate=False)
 
     def action_duplicates(self, choice: str) -> None:
         if self.busy:
