@@ -3,12 +3,16 @@
 Every change is saved the moment a key is pressed (one transaction each);
 leaving and coming back resumes at the item last worked on. States are shown
 as marks ([x] done, [-] not applicable, [!] blocked, [ ] open), never by
-colour alone.
+colour alone. x exports a run as Markdown, the very text 'hrd-tui export
+checklist RUN' writes (a plain-text file, mode 0600, never over another file
+without asking); the run's id is shown in the list and on the walkthrough.
 """
 
 from __future__ import annotations
 
-from textual import on
+from pathlib import Path
+
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -16,8 +20,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
+from hrd_tui import paths
 from hrd_tui.screens.places import Placed
 from hrd_tui.errors import HrdError
+from hrd_tui.screens.reports import SaveModal
+from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.sanitize import for_display
 from hrd_tui.screens.sections import Section, SectionScreen
 from hrd_tui.screens.widgets.draft_input import DraftInput
@@ -28,10 +35,67 @@ from hrd_tui.services import base, checklists, trials
 from hrd_tui.vocab import ItemStatus
 
 
-class ChecklistsScreen(SectionScreen):
+EXPORT_WARNING = ("The file is plain text: anyone who can read it reads the run, its notes included. "
+                  "Keep it encrypted, never e-mail it, and delete it when done.")
+
+
+class ExportRunModal(SaveModal):
+    """Where to write a run's Markdown: the report dialog's path field and Enter, its own words."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="report-save-box"):
+            yield Static("Export the checklist run as Markdown (Enter saves, Esc cancels)", markup=False)
+            yield Static(EXPORT_WARNING, markup=False)
+            yield Input(self.suggested, id="report-save-path", compact=True)
+
+
+class ExportsRun:
+    """x on a screen showing a run: ask where, ask before replacing a file, then read
+    and write in a worker (services.checklists.export_markdown, as the CLI)."""
+
+    app: object
+
+    def export_run(self, run_id: str) -> None:
+        folder = self.app.export_dir or paths.default_export_dir()  # type: ignore[attr-defined]
+        suggested = folder / f"checklist-{base.short_id(run_id)}.md"
+
+        def chosen(target: str | None) -> None:
+            if not target:
+                return
+            path = Path(target).expanduser()
+
+            def go(yes: bool | None = True) -> None:
+                if yes:
+                    self._write_run(run_id, path, path.parent == folder)
+
+            if path.exists():
+                self.app.push_screen(ConfirmModal(f"{path} exists. Replace it?", yes="Replace", no="Keep it"), go)  # type: ignore[attr-defined]
+            else:
+                go()
+
+        self.app.push_screen(ExportRunModal(str(suggested)), chosen)  # type: ignore[attr-defined]
+
+    @work(thread=True, exclusive=True, group="checklist-export", exit_on_error=False, description="exporting the run")
+    def _write_run(self, run_id: str, path: Path, own_folder: bool) -> None:
+        app = self.app
+        try:
+            with app.session("exporting the checklist") as session:  # type: ignore[attr-defined]
+                text = checklists.export_markdown(session, checklists.get_run(session, run_id))
+            if own_folder:
+                paths.make_private_dir(path.parent)
+            paths.write_private_file(path, text.encode("utf-8"))
+        except HrdError as exc:
+            app.call_from_thread(app.notify, str(exc), severity="error", markup=False)  # type: ignore[attr-defined]
+            return
+        app.call_from_thread(app.notify, f"Exported to {path} (mode 0600, plain text).",  # type: ignore[attr-defined]
+                             markup=False)
+
+
+class ChecklistsScreen(ExportsRun, SectionScreen):
     BINDINGS = [
         Binding("s", "start", "Start checklist", id="checklists.start"),
         Binding("i", "import_template", "Import template", id="checklists.import"),
+        Binding("x", "export", "Export", id="checklists.export", tooltip="Export the run as Markdown (plain text, mode 0600)"),
         Binding("enter", "open", "Open", id="checklists.open", show=False),
     ]
 
@@ -59,11 +123,23 @@ class ChecklistsScreen(SectionScreen):
                 table.add_row(literal(run.title, single_line=True), f"{done.settled}/{done.total}",
                               f"{run.updated_at:%Y-%m-%d %H:%M}", base.short_id(run.id), key=run.id)
 
-    def action_open(self) -> None:
+    def _highlighted_run(self) -> str | None:
         table = self.query_one("#runs", DataTable)
-        if table.row_count:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            self.app.push_screen(WalkthroughScreen(str(key)))
+        if not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def action_open(self) -> None:
+        run_id = self._highlighted_run()
+        if run_id:
+            self.app.push_screen(WalkthroughScreen(run_id))
+
+    def action_export(self) -> None:
+        run_id = self._highlighted_run()
+        if run_id is None:
+            self.app.notify("No checklist in progress to export.", severity="warning", markup=False)
+            return
+        self.export_run(run_id)
 
     @on(DataTable.RowSelected, "#runs")
     def _run_selected(self, event: DataTable.RowSelected) -> None:
@@ -185,7 +261,7 @@ class NoteModal(ModalScreen[str | None]):
         field.committed()
 
 
-class WalkthroughScreen(Placed, Screen[None]):
+class WalkthroughScreen(ExportsRun, Placed, Screen[None]):
     BINDINGS = [
         Binding("j", "move(1)", "Down", id="walk.down", show=False),
         Binding("k", "move(-1)", "Up", id="walk.up", show=False),
@@ -194,6 +270,7 @@ class WalkthroughScreen(Placed, Screen[None]):
         Binding("b", "mark('blocked')", "Blocked", id="walk.blocked"),
         Binding("u", "mark('open')", "Reopen", id="walk.open"),
         Binding("enter", "note", "Note", id="walk.note"),
+        Binding("x", "export", "Export", id="walk.export", tooltip="Export the run as Markdown (plain text, mode 0600)"),
         Binding("escape,left", "back", "Back", id="walk.back"),
     ]
 
@@ -229,7 +306,9 @@ class WalkthroughScreen(Placed, Screen[None]):
             if run.hearing_id:
                 self.attached = {item_id: [f"{line.note.noted_at.astimezone():%H:%M} {line.text}" for line in lines]
                                  for item_id, lines in trials.notes_by_item(session, run).items()}
-            self.query_one("#walk-title", VaultText).set_text(f"{run.title} (v{template.version})")
+            # The id first: a long title is cut at the right, and the id is what the CLI takes.
+            self.query_one("#walk-title", VaultText).set_text(
+                f"Id: {base.short_id(run.id)}  {run.title} (v{template.version})")
         items = self.query_one("#walk-items", OptionList)
         items.add_options([Option(self._label(n, item), id=item["id"]) for n, item in enumerate(self.items)])
         index = next((n for n, item in enumerate(self.items) if item["id"] == current), 0)
@@ -318,6 +397,9 @@ class WalkthroughScreen(Placed, Screen[None]):
 
         key = f"checklist-note:{self.run_id}:{item['id']}"
         self.app.push_screen(NoteModal(key, item["text"], self.notes.get(item["id"], "")), save)
+
+    def action_export(self) -> None:
+        self.export_run(self.run_id)
 
     def action_back(self) -> None:
         self.app.pop_screen()

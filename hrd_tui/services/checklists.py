@@ -183,6 +183,6 @@ def export_markdown(session: Session, run: ChecklistRun) -> str:
         lines.append(f"{n}. {MARKS[status]} {markdown.inline(item['text'])} ({status.value.replace('_', ' ')})")
         if state and state.note:
             lines.append(f"   - Note: {markdown.block(state.note, ' ' * 5)}")
-        if state and status != ItemStatus.OPEN:
+        if state and (status != ItemStatus.OPEN or state.note):  # a note alone is a change too
             lines.append(f"   - Changed: {state.updated_at:%Y-%m-%d %H:%M} UTC")
     return for_display("\n".join(lines)) + "\n"

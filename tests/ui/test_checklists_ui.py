@@ -81,7 +81,16 @@ async def test_a_whole_walkthrough_by_keys_with_a_note_and_resume(app) -> None: 
         assert isinstance(app.screen, WalkthroughScreen) and app.screen.current == 5
 
 
-def test_walkthrough_snapshot(snap_compare, app) -> None:  # type: ignore[no-untyped-def]
+def test_walkthrough_snapshot(snap_compare, app, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import itertools
+    import uuid
+    from types import SimpleNamespace
+
+    from hrd_tui.models import common
+
+    numbers = itertools.count(1)  # the run's id is on screen: the same one each time
+    monkeypatch.setattr(common, "uuid", SimpleNamespace(uuid4=lambda: uuid.UUID(int=next(numbers))))
+
     async def walk(pilot) -> None:  # type: ignore[no-untyped-def]
         await unlock(pilot.app, pilot)
         await start_fair_trial(pilot.app, pilot)
@@ -175,3 +184,47 @@ async def test_a_refused_change_is_reported_not_fatal(app, tmp_path: Path) -> No
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, WalkthroughScreen) and app.return_code is None
+
+
+async def test_export_a_run_from_the_app_with_its_id_shown(vault_dir: Path, tmp_path: Path) -> None:
+    """Issue 22: a run could not be exported from the app and its id was shown nowhere on the
+    walkthrough. x writes exactly the CLI's Markdown, mode 0600, and asks before replacing a file."""
+    from hrd_tui.screens.reports import SaveModal
+    from hrd_tui.screens.widgets.confirm import ConfirmModal
+
+    opened, _ = vault_mod.create(vault_dir, PASSPHRASE)
+    opened.close()
+    out = tmp_path / "exports"
+    app = make_app(vault_dir, settings_path=tmp_path / "settings.json", today=wallclock.today, export_dir=out)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await start_fair_trial(app, pilot)
+        run_id = app.screen.run_id
+        assert f"Id: {run_id[:8]}" in str(app.screen.query_one("#walk-title").render())
+        await pilot.press("j", "enter", *"asked the clerk", "enter")  # a note alone on item 2
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveModal)
+        assert app.screen.query_one(Input).value == str(out / f"checklist-{run_id[:8]}.md")
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        target = out / f"checklist-{run_id[:8]}.md"
+        assert target.stat().st_mode & 0o777 == 0o600
+        with app.session() as s:
+            assert target.read_text("utf-8") == checklists.export_markdown(s, checklists.get_run(s, run_id))
+        assert "   - Note: asked the clerk\n   - Changed: " in target.read_text("utf-8")
+        target.write_text("mine")
+        await pilot.press("escape")  # the list: x exports the highlighted run, and asks before replacing
+        await pilot.pause()
+        assert isinstance(app.screen, ChecklistsScreen)
+        await pilot.press("x", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal) and "exists" in str(app.screen.query_one("#confirm-question").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert target.read_text() == "mine"
+        assert isinstance(app.screen, ChecklistsScreen)

@@ -43,7 +43,7 @@ def app(vault_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # ty
         threats.open_case(s, {"title": "Detention of Ana Núñez after the march", "urgency": "emergency",
                               "opened_on": FROZEN_DAY - timedelta(days=2)}, [ana], ["arbitrary_detention"],
                          plan=False)  # no planned actions: the list behind the action form stays empty
-        run = checklists.start_run(s, "fair-trial")
+        run = checklists.start_run(s, "fair-trial", {"id": "c4ec1157000040008000000000000001"})  # shown: fixed
         ids = [item["id"] for item in checklists.template_of(s, run).items]
         checklists.set_item(s, run, ids[0], ItemStatus.DONE)
         checklists.set_item(s, run, ids[2], ItemStatus.DONE)

@@ -95,3 +95,17 @@ def test_exports_carry_no_control_sequences(opened: vault.Vault) -> None:
         checklists.set_item(s, run, "permission", ItemStatus.DONE, note="ok\x1b]0;pwned\x07")
         md = checklists.export_markdown(s, run)
     assert "\x1b" not in md and "\x07" not in md and "Ask]52;c;ZXZpbA== for permission" in md
+
+
+def test_an_item_changed_only_by_its_note_shows_when_it_changed(opened: vault.Vault) -> None:
+    """Issue 22: an open item with a note had no 'Changed' line in the export."""
+    with opened.store.session() as s:
+        checklists.import_template(s, GOOD, "x.toml")
+        run = checklists.start_run(s, "my-visit")
+        checklists.set_item(s, run, "consent", note="asked through her lawyer")
+        md = checklists.export_markdown(s, run)
+    item = md[md.index("Consent of the detainee"):]
+    assert "(open)" in item.splitlines()[0]
+    assert "   - Note: asked through her lawyer\n   - Changed: " in item
+    untouched = md[md.index("Ask for permission"):md.index("Consent of the detainee")]
+    assert "Changed" not in untouched  # nothing done to it: no time
