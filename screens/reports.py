@@ -5,10 +5,20 @@ period (one function makes both), shown as plain text: nothing in it is
 interpreted, so a name typed as ``[bold]`` stays as typed. Saving writes a
 plain-text file with mode 0600, after saying so; names follow each contact's
 naming consent (the screen never writes real names).
+
+F3 saves the draft on screen, the very text and under its own type and period,
+never one drafted anew from the type and period typed since: the officer checks
+what they read before it leaves the vault, and a report they have not read must
+not go out under the name of one they have. When the type or period above no
+longer matches the draft, the status line says so and the save dialog says which
+report it saves (F2 drafts the other). Coming back to the screen drafts the same
+report again (the vault may have changed), and a file is replaced only after a
+question naming it and what it holds.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -34,6 +44,24 @@ PLAIN_TEXT = ("The file is plain text: anyone who can read it reads the report. 
               "contact's naming consent; check it before sending.")
 
 
+@dataclass(frozen=True)
+class Draft:
+    """A report as drafted: what the preview shows, and what F3 saves."""
+
+    kind: ReportType
+    start: date
+    end: date
+    text: str
+
+    @property
+    def request(self) -> tuple[ReportType, date, date]:
+        return self.kind, self.start, self.end
+
+    @property
+    def title(self) -> str:
+        return reports.draft_title(self.kind, self.start, self.end)
+
+
 def last_month(today: date) -> tuple[date, date]:
     """The regular reporting period: the previous calendar month."""
     end = today.replace(day=1) - timedelta(days=1)
@@ -54,8 +82,7 @@ class ReportsScreen(SectionScreen):
 
     def __init__(self, section: Section) -> None:
         super().__init__(section)
-        self.text = ""
-        self.drafted: tuple[ReportType, date, date] | None = None
+        self.draft: Draft | None = None  # what the preview shows
 
     def compose(self) -> ComposeResult:
         yield self.section_bar()
@@ -81,9 +108,14 @@ class ReportsScreen(SectionScreen):
         self.query_one("#report-type", Select).focus()
 
     def reload(self) -> None:
-        """Back on the screen, or the vault reopened: the draft follows the vault."""
-        if self.drafted is not None and not self.app.locked:  # type: ignore[attr-defined]
-            self.action_preview()
+        """Back on the screen, or the vault reopened: the draft follows the vault; the
+        same report (type and period) as drafted, whatever the fields above say now."""
+        if self.draft is not None and not self.app.locked:  # type: ignore[attr-defined]
+            self._start_draft(self.draft.request)
+
+    def refresh_discreet(self, on: bool) -> None:
+        """Discreet mode changes only how the draft is shown, not the draft."""
+        self.show_preview(on)
 
     # -- the period ------------------------------------------------------------------------------
     def _request(self) -> tuple[ReportType, date, date] | None:
@@ -115,14 +147,35 @@ class ReportsScreen(SectionScreen):
     def _submitted(self) -> None:
         self.action_preview()
 
+    @on(Select.Changed, "#report-type")
+    @on(Input.Changed, "#report-from, #report-to")
+    def _asked_changed(self) -> None:
+        if self.draft is not None:
+            self.show_status()
+
+    def _asked(self) -> tuple[ReportType, date, date] | None:
+        """The type and period the fields above ask for now (None: not a valid period), quietly."""
+        today = self.app.today()  # type: ignore[attr-defined]
+        try:
+            start, end = (parse_date(self.query_one(f"#report-{n}", Input).value, today) for n in ("from", "to"))
+        except (ValueError, OverflowError):
+            return None
+        return ReportType(str(self.query_one("#report-type", Select).value)), start, end
+
+    def stale(self) -> bool:
+        """The fields above ask for another report than the draft shown."""
+        return self.draft is not None and self._asked() != self.draft.request
+
     def action_edit_period(self) -> None:
         self.query_one("#report-type", Select).focus()
 
     # -- drafting and saving -----------------------------------------------------------------------
     def action_preview(self) -> None:
         request = self._request()
-        if request is None:
-            return
+        if request is not None:
+            self._start_draft(request)
+
+    def _start_draft(self, request: tuple[ReportType, date, date]) -> None:
         self.query_one("#reports-status", Static).update("Drafting the report (a busy year takes a few seconds)...")
         self.call_after_refresh(self._draft, request)
 
@@ -131,41 +184,58 @@ class ReportsScreen(SectionScreen):
         kind, start, end = request
         try:
             with self.app.session("drafting the report") as session:  # type: ignore[attr-defined]
-                self.text = reports.render_report(session, kind, start, end)
+                text = reports.render_report(session, kind, start, end)
         except HrdError as exc:
             self.app.notify(str(exc), severity="error", markup=False)
+            self.show_status()
             return
-        self.drafted = request
+        self.draft = Draft(kind, start, end, text)  # the text and what it is, together
         self.show_preview(self.app.discreet)  # type: ignore[attr-defined]
         self.query_one("#report-preview", TextArea).focus()
 
     def show_preview(self, discreet: bool) -> None:
         """The draft on screen: in discreet mode with every name as a codename, whatever
         the consent (the screen may be seen); the file F3 saves follows each consent."""
-        if self.drafted is None:
+        if self.draft is None:
             return
-        kind, start, end = self.drafted
-        self.query_one("#report-preview", TextArea).load_text(on_screen(self.text))
-        lines = self.text.count("\n")
-        hidden = " Discreet mode: names hidden on screen; the saved file names those who consented." if discreet else ""
-        self.query_one("#reports-status", Static).update(
-            f"{reference.label('report_type', kind)}, {start} to {end}: {lines} lines. F3 (^o) saves it (plain text).{hidden}")
+        self.query_one("#report-preview", TextArea).load_text(on_screen(self.draft.text))
+        self.show_status(discreet)
 
-    def default_path(self) -> Path:
-        assert self.drafted is not None
-        kind, start, end = self.drafted
-        return self.export_dir() / f"report-{kind.value}-{start}-{end}.md"
+    def show_status(self, discreet: bool | None = None) -> None:
+        """What the preview is; when the fields above ask for another report, that it is
+        not that one (F3 saves the preview, F2 drafts the other)."""
+        draft = self.draft
+        if draft is None:
+            return
+        if discreet is None:
+            discreet = bool(self.app.discreet)  # type: ignore[attr-defined]
+        shown = f"{reference.label('report_type', draft.kind)}, {draft.start} to {draft.end}"
+        if self.stale():
+            status = f"Shown: {shown}, not the type or period above. F2 drafts that; F3 (^o) saves the one shown."
+        else:
+            lines = draft.text.count("\n")
+            hidden = " Discreet mode: names hidden on screen; the saved file names those who consented." if discreet else ""
+            status = f"{shown}: {lines} lines. F3 (^o) saves it (plain text).{hidden}"
+        self.query_one("#reports-status", Static).update(status)
+
+    def default_path(self, draft: Draft) -> Path:
+        return self.export_dir() / f"report-{draft.kind.value}-{draft.start}-{draft.end}.md"
 
     def export_dir(self) -> Path:
         return self.app.export_dir or paths.default_export_dir()  # type: ignore[attr-defined]
 
     def action_save(self) -> None:
-        if self.drafted is None:
+        draft = self.draft  # the draft on screen now: saved as it is, whatever happens after
+        if draft is None:
             self.app.notify("Draft the report first (F2 or ^r).", severity="warning", markup=False)
             return
-        self.app.push_screen(SaveModal(str(self.default_path())), self._save_to)
+        what = f"The draft shown: {draft.title}."
+        if self.stale():
+            what += " Not the type or period above, chosen since: Esc, then F2 drafts that one."
+        self.app.push_screen(SaveModal(str(self.default_path(draft)), what=what),
+                             lambda target: self._save_to(draft, target))
 
-    def _save_to(self, target: str | None) -> None:
+    def _save_to(self, draft: Draft, target: str | None) -> None:
         if not target:
             return
         path = Path(target).expanduser()
@@ -176,14 +246,16 @@ class ReportsScreen(SectionScreen):
             try:
                 if path.parent == self.export_dir():
                     paths.make_private_dir(path.parent)
-                paths.write_private_file(path, self.text.encode("utf-8"))
+                paths.write_private_file(path, draft.text.encode("utf-8"))
             except HrdError as exc:
                 self.app.notify(str(exc), severity="error", markup=False)
                 return
-            self.app.notify(f"Saved to {path} (mode 0600, plain text).", markup=False)
+            self.app.notify(f"Saved the {draft.title} to {path} (mode 0600, plain text).", markup=False)
 
         if path.exists():
-            self.app.push_screen(ConfirmModal(f"{path} exists. Replace it?", yes="Replace", no="Keep it"), write)
+            question = (f"{path} exists. It holds {reports.what_file_holds(path)}.\n"
+                        f"Replace it with the draft of the {draft.title}?")
+            self.app.push_screen(ConfirmModal(question, yes="Replace", no="Keep it"), write)
         else:
             write()
 
@@ -193,13 +265,16 @@ class SaveModal(Dialog[str | None]):
 
     BINDINGS = [Binding("escape,ctrl+g", "dismiss(None)", "Cancel", id="report_save.cancel")]
 
-    def __init__(self, suggested: str) -> None:
+    def __init__(self, suggested: str, *, what: str = "") -> None:
         super().__init__(classes="report-save")
         self.suggested = suggested
+        self.what = what  # which report is saved
 
     def compose(self) -> ComposeResult:
         with Vertical(id="report-save-box"):
             yield Static("Save the report (Enter saves, Esc cancels)", markup=False)
+            if self.what:
+                yield Static(self.what, id="report-save-what", markup=False)
             yield Static(PLAIN_TEXT, markup=False)
             yield Input(self.suggested, id="report-save-path", compact=True)
 

@@ -64,6 +64,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from sqlmodel import Session, col, select
 
@@ -295,6 +296,40 @@ REPORT_FOCUS: dict[ReportType, FocusArea] = {
 }
 
 _REF_KINDS = ("obs", "case", "trial", "hearing", "interaction")
+
+
+# -- what a draft is, and what a file on disk holds --------------------------------------------------
+
+def draft_title(report_type: ReportType, start: date, end: date) -> str:
+    """What a draft is, as its first line says it (without "# Draft: "): the report's
+    title and its period."""
+    return f"{REPORT_TITLES[report_type]}, {start} to {end}"
+
+
+#: The start of every draft's first line (_header).
+DRAFT_HEADING = "# Draft: "
+#: How much of a file on disk is read to say what it holds.
+_PEEK = 4096
+
+
+def what_file_holds(path: Path) -> str:
+    """What an existing file holds, said before it is replaced: a report draft's title and
+    period from its first line, else that it is no draft, with its first line; and its
+    size. Reads at most the first 4 KB. The text is the file's, untrusted: show it as such."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as f:
+            head = f.read(_PEEK).decode("utf-8", errors="replace")
+    except OSError as exc:
+        return f"a file that cannot be read ({exc.strerror or exc})"
+    first = next((line.strip() for line in head.splitlines() if line.strip()), "")
+    first = for_display(first)[:100]
+    amount = f"{size} bytes" if size < 1024 else f"{size / 1024:.1f} KB"
+    if first.startswith(DRAFT_HEADING):
+        return f"the draft of the {first[len(DRAFT_HEADING):]} ({amount})"
+    if not first:
+        return f"no report draft ({amount}, no text)"
+    return f'no report draft ({amount}; its first line: "{first}")'
 
 
 # -- the period --------------------------------------------------------------------------------------
@@ -817,7 +852,7 @@ def _ref_kinds(report_type: ReportType) -> str:
 
 def _header(report_type: ReportType, start: date, end: date, *, real_names: bool) -> list[str]:
     lines = [
-        f"# Draft: {REPORT_TITLES[report_type]}, {start} to {end}",
+        f"{DRAFT_HEADING}{draft_title(report_type, start, end)}",
         "",
         (f"Assembled by hrd-tui from {_SCOPE[report_type]}, {start} to {end} (both days included, local dates). "
          f"Each statement ends with the record it came from: {_ref_kinds(report_type)} and the first 8 characters "

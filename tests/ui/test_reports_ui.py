@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Input, Select, Static, TextArea
 
 from hrd_tui import vault as vault_mod
 from hrd_tui.app import make_app
@@ -129,3 +129,122 @@ async def test_old_exports_are_offered_for_removal_at_unlock_and_reports_save_th
         await pilot.press("enter")
         await pilot.pause()
     assert stat.S_IMODE(Path(target).stat().st_mode) == 0o600
+
+
+def _drafts_vault(vault_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    opened, _ = vault_mod.create(vault_dir, PASSPHRASE)
+    with opened.store.session("test data") as session:
+        monitoring.add_observation(session, {"observed_on": date(2026, 10, 14), "category": "attacks_reprisals",
+                                             "description": "Offices raided"})
+    opened.close()
+    folder = tmp_path / "exports"
+    app = make_app(vault_dir, settings_path=tmp_path / "settings.json", today=lambda: TODAY, export_dir=folder)
+    return app, folder / "report-crhrp-2026-10-01-2026-10-31.md"
+
+
+async def _draft_and_save_crhrp(app, pilot, crhrp_file: Path) -> str:  # type: ignore[no-untyped-def]
+    await unlock(app, pilot)
+    await pilot.press("r")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, ReportsScreen)
+    screen.query_one("#report-type", Select).value = ReportType.CRHRP.value
+    await pilot.press("f2")
+    await pilot.pause()
+    crhrp = screen.query_one("#report-preview", TextArea).text
+    assert crhrp.startswith("# Draft: Country Reports on Human Rights Practices, 2026-10-01 to 2026-10-31")
+    await pilot.press("f3")
+    await pilot.pause()
+    assert isinstance(app.screen, SaveModal)
+    assert app.screen.query_one("#report-save-path", Input).value == str(crhrp_file)
+    await pilot.press("enter")
+    await pilot.pause()
+    assert crhrp_file.read_text("utf-8") == crhrp
+    return crhrp
+
+
+async def test_f3_saves_the_draft_shown_not_the_type_picked_since(vault_dir: Path, tmp_path: Path) -> None:
+    """Issue 22: the Country Reports drafted and saved; TIP picked, F3 without F2, "replace?"
+    answered yes: the file held the TIP draft under the Country Reports name (returning from
+    the dialog drafted anew from the type picked). F3 saves the draft on screen, the very
+    text under its own name, and the preview stays that draft."""
+    app, crhrp_file = _drafts_vault(vault_dir, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        crhrp = await _draft_and_save_crhrp(app, pilot, crhrp_file)
+        screen = app.screen
+        screen.query_one("#report-type", Select).value = ReportType.TIP.value
+        await pilot.press("f3", "enter")  # the path offered
+        await pilot.pause()
+        await pilot.press("y")  # replace
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.query_one("#report-preview", TextArea).text == crhrp  # not redrafted as TIP
+    assert crhrp_file.read_text("utf-8") == crhrp
+    assert "Trafficking in Persons" not in crhrp
+
+
+async def test_the_draft_shown_is_said_when_the_type_above_differs(vault_dir: Path, tmp_path: Path) -> None:
+    """The status line says the preview is not the type or period above; the save dialog
+    says which report it saves; the question before replacing names the file and what it holds."""
+    from hrd_tui.screens.widgets.confirm import ConfirmModal
+
+    app, crhrp_file = _drafts_vault(vault_dir, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _draft_and_save_crhrp(app, pilot, crhrp_file)
+        crhrp_file.write_text("# Draft: Country Reports on Human Rights Practices, 2026-10-01 to 2026-10-31\n"
+                              "edited by hand\n", "utf-8")
+        screen = app.screen
+        status = screen.query_one("#reports-status", Static)
+        assert "not the type or period above" not in str(status.render())
+        screen.query_one("#report-type", Select).value = ReportType.TIP.value
+        await pilot.pause()
+        assert "not the type or period above" in str(status.render())
+        screen.query_one("#report-type", Select).value = ReportType.CRHRP.value
+        screen.query_one("#report-to", Input).value = "2026-10-30"  # the period, too
+        await pilot.pause()
+        assert "not the type or period above" in str(status.render())
+        screen.query_one("#report-to", Input).value = "2026-10-31"
+        await pilot.pause()
+        assert "not the type or period above" not in str(status.render())
+        screen.query_one("#report-type", Select).value = ReportType.TIP.value
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveModal)
+        what = str(app.screen.query_one("#report-save-what", Static).render())
+        assert "The draft shown: Country Reports on Human Rights Practices, 2026-10-01 to 2026-10-31" in what
+        assert "Not the type or period above, chosen since" in what
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        question = str(app.screen.query_one("#confirm-question").render())
+        assert f"{crhrp_file} exists" in question
+        assert "It holds the draft of the Country Reports on Human Rights Practices, 2026-10-01 to 2026-10-31" in question
+        assert "Replace it with the draft of the Country Reports" in question
+        await pilot.press("n")
+        await pilot.pause()
+    assert "edited by hand" in crhrp_file.read_text("utf-8")
+
+
+async def test_the_question_before_replacing_says_a_file_is_no_report(app, tmp_path: Path) -> None:
+    """A file that is not a draft: the question says so, with its first line (shown as typed)."""
+    from hrd_tui.screens.widgets.confirm import ConfirmModal
+
+    target = tmp_path / "notes.md"
+    target.write_text("\n[bold]My own notes[/bold]\nmore\n", "utf-8")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await pilot.press("r", "f2")
+        await pilot.pause()
+        await pilot.press("f3")
+        await pilot.pause()
+        app.screen.query_one("#report-save-path", Input).value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        question = str(app.screen.query_one("#confirm-question").render())
+        assert 'no report draft (' in question and 'its first line: "[bold]My own notes[/bold]"' in question
+        assert "Replace it with the draft of the Regular report on the civic space environment, 2026-10-01" in question
+        await pilot.press("n")
+        await pilot.pause()
+    assert target.read_text("utf-8") == "\n[bold]My own notes[/bold]\nmore\n"
