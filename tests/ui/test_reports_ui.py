@@ -248,3 +248,36 @@ async def test_the_question_before_replacing_says_a_file_is_no_report(app, tmp_p
         await pilot.press("n")
         await pilot.pause()
     assert target.read_text("utf-8") == "\n[bold]My own notes[/bold]\nmore\n"
+
+
+async def test_discreet_mode_changes_how_the_draft_is_shown_not_which(vault_dir: Path, tmp_path: Path) -> None:
+    """Discreet mode on and off with TIP picked since the draft: the preview is the same
+    Country Reports draft (it re-drafted from the type picked, as coming back did), names as codenames."""
+    opened, _ = vault_mod.create(vault_dir, PASSPHRASE)
+    with opened.store.session("test data") as session:
+        ana = contacts.create_contact(session, {"name": NAME, "codename": "Heron-101", "kind": "defender"}, [])
+        contacts.record_consent(session, ana, {"scope": "naming", "value": "named", "given_on": date(2026, 1, 1)})
+        monitoring.add_observation(session, {"observed_on": date(2026, 10, 14), "category": "attacks_reprisals",
+                                             "description": f"{NAME} detained"}, links=[{"contact_id": ana.id}])
+    opened.close()
+    app = make_app(vault_dir, settings_path=tmp_path / "settings.json", today=lambda: TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#report-type", Select).value = ReportType.CRHRP.value
+        await pilot.press("f2")
+        await pilot.pause()
+        preview = screen.query_one("#report-preview", TextArea)
+        assert preview.text.startswith("# Draft: Country Reports") and f"{NAME} detained" in preview.text
+        screen.query_one("#report-type", Select).value = ReportType.TIP.value
+        preview.focus()
+        await pilot.press("d")
+        await pilot.pause()
+        assert app.discreet
+        assert preview.text.startswith("# Draft: Country Reports") and "Heron-101 detained" in preview.text
+        assert "Núñez" not in preview.text
+        await pilot.press("d")
+        await pilot.pause()
+        assert preview.text.startswith("# Draft: Country Reports") and f"{NAME} detained" in preview.text
