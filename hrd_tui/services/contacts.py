@@ -131,20 +131,60 @@ def focus_areas(session: Session, contact_id: str) -> list[FocusArea]:
     return sorted(rows, key=list(FocusArea).index)
 
 
+def _unprefer_others(session: Session, contact_id: str, keep: str | None = None) -> None:
+    """At most one preferred channel per contact (the schema's rule): the others lose it."""
+    for other in session.exec(select(SecureChannel).where(SecureChannel.contact_id == contact_id, SecureChannel.preferred)):
+        if other.id != keep:
+            base.update(session, other, {"preferred": False})
+
+
 def add_channel(session: Session, contact: Contact, data: Mapping[str, Any]) -> SecureChannel:
     fields = {**data, "contact_id": contact.id}
+    if fields.get("retired_on") and fields.get("preferred"):
+        raise ValidationError({"preferred": "a retired channel cannot be the preferred one"})
     if fields.get("preferred"):
-        for other in session.exec(select(SecureChannel).where(SecureChannel.contact_id == contact.id, SecureChannel.preferred)):
-            other.preferred = False
-            session.add(other)
-        session.flush()
+        _unprefer_others(session, contact.id)
     return base.create(session, SecureChannel, fields)
 
 
+def update_channel(session: Session, channel: SecureChannel, changes: Mapping[str, Any]) -> SecureChannel:
+    """Correct a channel (its kind, handle, note, whether it is preferred); the earlier
+    version stays in the history. A retired channel cannot become the preferred one."""
+    if "contact_id" in changes and changes["contact_id"] != channel.contact_id:
+        raise ValidationError({"contact_id": "a channel stays with its contact"})
+    if changes.get("preferred"):
+        if changes.get("retired_on", channel.retired_on) is not None:
+            raise ValidationError({"preferred": f"this channel was retired on {channel.retired_on}: "
+                                                "reinstate it before making it the preferred one"})
+        _unprefer_others(session, channel.contact_id, keep=channel.id)
+    return base.update(session, channel, changes)
+
+
+def retire_channel(session: Session, channel: SecureChannel, on: date | None, today: date) -> SecureChannel:
+    """A compromised or abandoned channel retired on a day (kept, shown as retired, never
+    preferred: retiring the preferred channel leaves the contact with none preferred)."""
+    if on is None:
+        raise ValidationError({"retired_on": "say when it was retired"})
+    if on > today:
+        raise ValidationError({"retired_on": "is in the future: retire a channel once it is no longer used"})
+    return base.update(session, channel, {"retired_on": on, "preferred": False})
+
+
+def reinstate_channel(session: Session, channel: SecureChannel) -> SecureChannel:
+    """A retired channel in use again (not preferred until made so); the retirement stays in the history."""
+    return base.update(session, channel, {"retired_on": None})
+
+
+def delete_channel(session: Session, channel: SecureChannel) -> None:
+    """Remove a channel recorded by mistake (its last state kept as a tombstone until a
+    purge). A channel that was used and is no longer safe is retired instead."""
+    base.delete(session, channel)
+
+
 def channels(session: Session, contact_id: str) -> list[SecureChannel]:
-    """Preferred first."""
+    """Preferred first, then the others in use, then the retired ones."""
     rows = session.exec(select(SecureChannel).where(SecureChannel.contact_id == contact_id))
-    return sorted(rows, key=lambda c: (not c.preferred, c.created_at))
+    return sorted(rows, key=lambda c: (c.retired_on is not None, not c.preferred, c.created_at))
 
 
 def consent_values(scope: ConsentScope | str) -> tuple[ConsentValue, ...]:
@@ -182,6 +222,27 @@ def relate(session: Session, data: Mapping[str, Any]) -> Relationship:
     return base.create(session, Relationship, data)
 
 
+def update_relationship(session: Session, relationship: Relationship, changes: Mapping[str, Any]) -> Relationship:
+    """Correct a relationship (its kind, the other contact, certainty, note). Said against
+    the field before the schema would refuse it: a contact related to themselves, or the
+    same relationship twice."""
+    merged = {"from_contact_id": relationship.from_contact_id, "to_contact_id": relationship.to_contact_id,
+              "kind": relationship.kind, **changes}
+    if merged["from_contact_id"] == merged["to_contact_id"]:
+        raise ValidationError({"other": "a contact cannot be related to themselves"})
+    twin = session.exec(select(Relationship.id).where(
+        Relationship.from_contact_id == merged["from_contact_id"], Relationship.to_contact_id == merged["to_contact_id"],
+        Relationship.kind == str(merged["kind"]), Relationship.id != relationship.id)).first()
+    if twin is not None:
+        raise ValidationError({"kind": "this relationship is already recorded"})
+    return base.update(session, relationship, changes)
+
+
+def delete_relationship(session: Session, relationship: Relationship) -> None:
+    """Remove a relationship recorded wrongly (kept as a tombstone until a purge)."""
+    base.delete(session, relationship)
+
+
 def log_interaction(
     session: Session,
     data: Mapping[str, Any],
@@ -193,9 +254,7 @@ def log_interaction(
     ever showing as overdue."""
     if not participants:
         raise ValidationError({"participants": "at least one contact took part"})
-    when = data.get("occurred_at")
-    if isinstance(when, datetime) and when.tzinfo and when > wallclock.now() + FUTURE_SLACK:
-        raise ValidationError({"occurred_at": "is in the future: log an interaction once it has happened"})
+    _check_when(data)
     interaction = base.create(session, Interaction, data)
     day = interaction.occurred_at.astimezone().date()
     for contact in participants:
@@ -206,6 +265,69 @@ def log_interaction(
         base.create(session, FollowUp, {"contact_id": participants[0].id, **item, "interaction_id": interaction.id})
     session.flush()
     return interaction
+
+
+def _check_when(data: Mapping[str, Any]) -> None:
+    when = data.get("occurred_at")
+    if isinstance(when, datetime) and when.tzinfo and when > wallclock.now() + FUTURE_SLACK:
+        raise ValidationError({"occurred_at": "is in the future: log an interaction once it has happened"})
+
+
+def participants_of(session: Session, interaction_id: str) -> list[Contact]:
+    """Who took part in an interaction, by codename."""
+    stmt = (select(Contact).join(InteractionParticipant, col(InteractionParticipant.contact_id) == Contact.id)
+            .where(InteractionParticipant.interaction_id == interaction_id).order_by(Contact.codename))
+    return list(session.exec(stmt))
+
+
+def _recount_last_contact(session: Session, contact_ids: Iterable[str], gone_day: date) -> None:
+    """After an interaction on ``gone_day`` is moved or removed: a contact whose last
+    contact was that day gets the day of their latest interaction left, or none (then
+    they show as due for a check-in, the safe side: the earlier value is in the history)."""
+    for contact_id in contact_ids:
+        contact = session.get(Contact, contact_id)
+        if contact is None or contact.last_contact_on != gone_day:
+            continue
+        left = interactions_of(session, contact_id)  # latest first
+        day = left[0].occurred_at.astimezone().date() if left else None
+        if day != contact.last_contact_on:
+            base.update(session, contact, {"last_contact_on": day})
+
+
+def update_interaction(session: Session, interaction: Interaction, changes: Mapping[str, Any],
+                       participants: Sequence[Contact] | None = None) -> Interaction:
+    """Correct an interaction, and who took part when ``participants`` is given (a removed
+    participant leaves a tombstone). Each participant's last contact follows the new day."""
+    if participants is not None and not participants:
+        raise ValidationError({"participants": "at least one contact took part"})
+    _check_when(changes)
+    old_day = interaction.occurred_at.astimezone().date()
+    before = {c.id for c in participants_of(session, interaction.id)}
+    base.update(session, interaction, changes)
+    after = before if participants is None else {c.id for c in participants}
+    for gone in before - after:
+        row = session.get(InteractionParticipant, (interaction.id, gone))
+        if row is not None:
+            session.delete(row)
+    for new in after - before:
+        session.add(InteractionParticipant(interaction_id=interaction.id, contact_id=new))
+    session.flush()
+    day = interaction.occurred_at.astimezone().date()
+    for contact_id in after:
+        contact = base.get(session, Contact, contact_id)
+        if contact.last_contact_on is None or contact.last_contact_on < day:
+            base.update(session, contact, {"last_contact_on": day})
+    _recount_last_contact(session, before | after, old_day)
+    return interaction
+
+
+def delete_interaction(session: Session, interaction: Interaction) -> None:
+    """Remove an interaction logged by mistake, with its participants and its follow-ups
+    (each kept as a tombstone until a purge); each participant's last contact is counted again."""
+    day = interaction.occurred_at.astimezone().date()
+    people = [c.id for c in participants_of(session, interaction.id)]
+    base.delete(session, interaction)
+    _recount_last_contact(session, people, day)
 
 
 def interactions_of(session: Session, contact_id: str) -> list[Interaction]:
@@ -290,6 +412,11 @@ def follow_ups_of(session: Session, contact_id: str) -> list[FollowUp]:
 
 def complete_follow_up(session: Session, follow_up_id: str, today: date) -> FollowUp:
     return base.update(session, base.get(session, FollowUp, follow_up_id), {"done_on": today})
+
+
+def reopen_follow_up(session: Session, follow_up_id: str) -> FollowUp:
+    """A follow-up marked done by mistake is open again (the done version stays in the history)."""
+    return base.update(session, base.get(session, FollowUp, follow_up_id), {"done_on": None})
 
 
 @dataclass

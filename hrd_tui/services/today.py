@@ -88,6 +88,15 @@ def complete(session: Session, key: str, today: date) -> None:
         contacts.complete_follow_up(session, key, today)
 
 
+def reopen(session: Session, key: str, due_on: date) -> None:
+    """Undo ``complete``: the follow-up open again, or the planned date (``due_on``) set again.
+    Both edits keep the done version in the history."""
+    if key.startswith("planned:"):
+        contacts.update_contact(session, base.get(session, Contact, key.removeprefix("planned:")), {"next_follow_up_on": due_on})
+    else:
+        contacts.reopen_follow_up(session, key)
+
+
 def overdue_contacts(session: Session, today: date, *, discreet: bool) -> contact_list.ContactPage:
     """Contacts whose keep-in-touch cadence has passed, longest since contact first
     (the first OVERDUE_LIMIT; the page's total says how many there are)."""
