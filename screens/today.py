@@ -3,7 +3,8 @@ cases (marked "!! EMERGENCY" or "! urgent", never by colour alone), follow-ups
 due (the late ones marked LATE), case actions and referrals due, cases whose risk
 assessment is too old, contacts overdue for a check-in, and hearings in the next
 14 days. Enter opens the case, the contact or the hearing; space marks a
-follow-up done. The body scrolls and every table has a bounded height, so the
+follow-up done, and the same key opens it again (the row stays, marked "done",
+while the day lasts). The body scrolls and every table has a bounded height, so the
 view works at 80x24.
 """
 
@@ -41,13 +42,17 @@ class TodayScreen(SectionScreen):
     BINDINGS = [
         Binding("enter", "open", "Open", id="today.open", show=False,
                 tooltip="Open the case, the contact or the hearing"),
-        Binding("space", "done", "Follow-up done", id="today.done"),
+        Binding("space", "done", "Done/reopen", id="today.done",
+                tooltip="Mark the follow-up done, or open it again"),
         Binding("tab", "app.focus_next", "Next list", id="today.next", show=False),
     ]
 
     def __init__(self, section: Section) -> None:
         super().__init__(section)
         self.follow_up_contact: dict[str, str] = {}
+        #: Follow-ups marked done here (key -> the row and the day): still listed, as done,
+        #: so that space on the same row opens them again.
+        self.done_here: dict[str, tuple[today.DueFollowUp, date]] = {}
         #: Row key -> case id, for the tables whose rows are an action or a referral.
         self.row_case: dict[str, str] = {}
         self._focus_chosen = False
@@ -58,8 +63,8 @@ class TodayScreen(SectionScreen):
             yield Static("", id="today-date", markup=False)
             yield Static("Emergencies and urgent cases (Enter opens the case)", classes="today-heading", markup=False)
             yield fixed_table("today-cases", [("Urgency", 12), ("Risk", 12), ("Status", 10), ("Case", 34)])
-            yield Static("Follow-ups due (space marks done, Enter opens the contact)", classes="today-heading",
-                         markup=False)
+            yield Static("Follow-ups due (space: done, or open again; Enter opens the contact)",
+                         classes="today-heading", markup=False)
             yield fixed_table("today-follow-ups", [("Due", 15), ("Contact", 16), ("To do", 38)])
             yield Static("Case actions due (Enter opens the case)", classes="today-heading", markup=False)
             yield fixed_table("today-actions", [("Due", 15), ("Case", 17), ("Action", 21), ("Owner", 6), ("Consent", 8)])
@@ -133,17 +138,26 @@ class TodayScreen(SectionScreen):
 
     def _show_follow_ups(self, items: list[today.DueFollowUp], day: date, discreet: bool) -> None:
         follow = self.query_one("#today-follow-ups", DataTable)
+        was = self._focused_key()
         follow.clear()
         self.follow_up_contact = {}
-        for item in items:
+        open_keys = {item.key for item in items}
+        # Done here today and not opened again elsewhere: kept in the list, marked done.
+        self.done_here = {k: (item, on) for k, (item, on) in self.done_here.items() if on == day and k not in open_keys}
+        rows = sorted([(item, False) for item in items] + [(item, True) for item, _ in self.done_here.values()],
+                      key=lambda row: row[0].due_on)
+        for item, done in rows:
             c = item.contact
             name = (c.codename if discreet else c.name) if c else "-"
-            follow.add_row(_due(item.due_on, item.days_late(day) > 0), literal(name, single_line=True),
-                           literal(item.description, single_line=True), key=item.key)
+            due = f"{item.due_on} done" if done else _due(item.due_on, item.days_late(day) > 0)
+            follow.add_row(due, literal(name, single_line=True),
+                           literal(("[x] " if done else "") + item.description, single_line=True), key=item.key)
             if c is not None:
                 self.follow_up_contact[item.key] = c.id
         if not follow.row_count:
             follow.add_row("", "", "Nothing due this week.", key="")
+        if was is not None and was[0] == "today-follow-ups" and was[1] in {item.key for item, _ in rows}:
+            follow.move_cursor(row=follow.get_row_index(was[1]))  # space again acts on the same follow-up
 
     def _show_actions(self, actions: list[today.ActionDue]) -> None:
         table = self.query_one("#today-actions", DataTable)
@@ -220,14 +234,29 @@ class TodayScreen(SectionScreen):
         self.action_open()
 
     def action_done(self) -> None:
+        """Space: an open follow-up done, a follow-up done here open again (a planned
+        date set back); each edit keeps the earlier version in the history."""
         found = self._focused_key()
         if found is None or found[0] != "today-follow-ups":
             return
+        key, day = found[1], self.app.today()  # type: ignore[attr-defined]
+        done = self.done_here.get(key)
         try:
-            with self.app.session("marking the follow-up done") as session:  # type: ignore[attr-defined]
-                today.complete(session, found[1], self.app.today())  # type: ignore[attr-defined]
-        except HrdError as exc:
-            self.app.notify(str(exc), severity="error", markup=False)
+            with self.app.session("changing the follow-up") as session:  # type: ignore[attr-defined]
+                if done is not None:
+                    today.reopen(session, key, done[0].due_on)
+                else:
+                    item = next(i for i in today.follow_ups_due(session, day) if i.key == key)
+                    today.complete(session, key, day)
+        except (HrdError, StopIteration) as exc:
+            self.app.notify(str(exc) or "That follow-up has changed: the list is read again.", severity="error",
+                            markup=False)
+            self.reload()
             return
-        self.app.notify("Follow-up marked done.")
+        if done is not None:
+            del self.done_here[key]
+            self.app.notify("Follow-up open again.")
+        else:
+            self.done_here[key] = (item, day)
+            self.app.notify("Follow-up marked done (space opens it again).")
         self.reload()

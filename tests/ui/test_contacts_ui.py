@@ -22,7 +22,7 @@ from hrd_tui.screens.today import TodayScreen
 from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.record_form import RecordForm
 from hrd_tui.screens.widgets.row_list import RowList
-from hrd_tui.services import base, contacts
+from hrd_tui.services import base, contacts, history
 from sqlmodel import select
 
 from conftest import FROZEN_DAY, PASSPHRASE, unlock, vault_session
@@ -231,7 +231,16 @@ async def test_log_an_interaction_in_a_few_keys_with_a_follow_up(app) -> None:  
         assert "Send the lawyer list" in str(follow.get_row_at(0)[2])
         await pilot.press("space")
         await pilot.pause()
-        assert "Nothing due" in str(follow.get_row_at(0)[2])
+        # Issue 22: done, and still listed as done, so that the same key opens it again.
+        assert [str(c) for c in follow.get_row_at(0)] == [f"{fu.due_on} done", "Ana Núñez", "[x] Send the lawyer list"]
+        with app.session() as s:
+            assert s.get(FollowUp, fu.id).done_on == TODAY
+        await pilot.press("space")
+        await pilot.pause()
+        assert [str(c) for c in follow.get_row_at(0)] == [str(fu.due_on), "Ana Núñez", "Send the lawyer list"]
+        with app.session() as s:
+            assert s.get(FollowUp, fu.id).done_on is None
+            assert [v.data["done_on"] for v in history.versions(s, "follow_up", fu.id)] == [None, str(TODAY)]
 
 
 async def test_today_lists_overdue_contacts_and_opens_them(app) -> None:  # type: ignore[no-untyped-def]
@@ -620,9 +629,15 @@ async def test_next_follow_up_is_the_earliest_planned_or_open_one(app) -> None: 
         follow.focus()
         await pilot.press("space")  # the planned one: done, the date cleared (the edit is in the history)
         await pilot.pause()
-        assert [str(follow.get_row_at(i)[2]) for i in range(follow.row_count)] == ["Send the brief"]
+        assert [str(follow.get_row_at(i)[2]) for i in range(follow.row_count)] == ["[x] Planned follow-up", "Send the brief"]
         with app.session() as s:
             assert s.exec(select(Contact).where(Contact.codename == "Heron-101")).one().next_follow_up_on is None
+        await pilot.press("space")  # by mistake: the same key sets the date again (issue 22)
+        await pilot.pause()
+        assert [str(follow.get_row_at(i)[2]) for i in range(follow.row_count)] == ["Planned follow-up", "Send the brief"]
+        with app.session() as s:
+            ana = s.exec(select(Contact).where(Contact.codename == "Heron-101")).one()
+            assert ana.next_follow_up_on == TODAY + timedelta(days=1)
 
 
 
