@@ -13,9 +13,9 @@ from sqlalchemy import inspect, text
 from sqlmodel import SQLModel, select
 from sqlmodel.sql.sqltypes import AutoString
 
-from hrd_tui import demo, vault
-from hrd_tui.models import EXPORT_TABLES, RecordVersion, utcnow
-from hrd_tui.services import base, contacts, history
+from hrd_tui import demo, vault, wallclock
+from hrd_tui.models import EXPORT_TABLES, Contact, RecordVersion, ThreatCase, Trial, utcnow
+from hrd_tui.services import base, contacts, history, reference, threats, trials
 
 #: Tables the history does not apply to: it would be the history of the history.
 UNVERSIONED = {"drafts", "record_versions"}
@@ -128,4 +128,103 @@ def test_values_not_taken_from_a_handover_are_kept_in_the_history(opened: vault.
         kept = history.versions(s, "contact", c.id)
         assert [(v.kind, v.source, v.data) for v in kept] == [
             (history.DECLINED, "handover merge from Post A", {"notes": "theirs"})]
-        assert c.notes == "ours" and history.changes(s, c) == []  # not a change to the record
+        assert c.notes == "ours"  # not a change to the record: shown as the value not taken
+        assert [(ch.field, ch.before, ch.after, ch.source, ch.declined) for ch in history.changes(s, c)] == [
+            ("notes", "ours", "theirs", "handover merge from Post A", True)]
+
+
+def _link_tables() -> set[str]:
+    """Tables that link records to records or to a vocabulary: every column a key
+    (ObservationLink, a Record of its own, links an observation to what it is about)."""
+    found = set()
+    for table in SQLModel.metadata.tables.values():
+        keys = [c for c in table.columns if c.primary_key or c.foreign_keys]
+        plain = [c for c in table.columns if c not in keys and c.name not in ("id", "created_at", "updated_at")]
+        if len([c for c in keys if c.foreign_keys]) >= 1 and not plain:
+            found.add(table.name)
+    return found
+
+
+def test_every_link_table_is_read_as_a_list_of_its_parent() -> None:
+    """A link table left out of history.LINK_LISTS would change unseen in the history."""
+    covered = {spec.link.__tablename__ for spec in history.LINK_LISTS}  # type: ignore[attr-defined]
+    assert _link_tables() >= {"contact_focus_area", "case_defender", "trial_defendant"}  # the walk finds them
+    assert _link_tables() == covered
+
+
+def test_changes_to_lists_appear_in_the_parent_record_history(opened: vault.Vault) -> None:
+    with opened.store.session() as s:
+        ana = contacts.create_contact(s, {"name": "Ana", "codename": "Heron-101"}, ["labour", "land_environment"])
+        ben = contacts.create_contact(s, {"name": "Ben", "codename": "Cedar-202"})
+        case = threats.open_case(s, {"title": "Case"}, [ana], ["surveillance"], plan=False)
+        trial = trials.create_trial(s, {"title": "Trial"}, [ana])
+    with opened.store.session() as s:  # nothing recorded for lists made with the record
+        assert history.changes(s, base.get(s, Contact, ana.id)) == []
+        assert history.changes(s, base.get(s, ThreatCase, case.id)) == []
+    with opened.store.session() as s:
+        contacts.set_focus_areas(s, base.get(s, Contact, ana.id), ["labour", "journalism_media"])
+        threats.update_case(s, base.get(s, ThreatCase, case.id), {}, defenders=[base.get(s, Contact, ana.id),
+                            base.get(s, Contact, ben.id)], threat_types=["surveillance"])
+        trials.update_trial(s, base.get(s, Trial, trial.id), {}, [base.get(s, Contact, ben.id)])
+    with opened.store.session() as s:
+        areas = [(c.field, c.before, c.after) for c in history.changes(s, base.get(s, Contact, ana.id))]
+        label = {code: reference.label("focus_area", code) for code in ("labour", "land_environment", "journalism_media")}
+        assert areas == [("focus_areas", [label["land_environment"], label["labour"]],  # in the form's order
+                          [label["labour"], label["journalism_media"]])]
+        on_case = [(c.field, c.before, c.after) for c in history.changes(s, base.get(s, ThreatCase, case.id))]
+        assert on_case == [("defenders", ["Heron-101"], ["Cedar-202", "Heron-101"])]  # threat types: unchanged
+        on_trial = [(c.field, c.before, c.after) for c in history.changes(s, base.get(s, Trial, trial.id))]
+        assert on_trial == [("defendants", ["Heron-101"], ["Cedar-202"])]
+        assert base.get(s, Contact, ana.id).updated_at > base.get(s, Contact, ana.id).created_at
+
+
+def test_a_column_and_a_list_changed_one_after_the_other_each_read_right(opened: vault.Vault) -> None:
+    with opened.store.session() as s:
+        ana = contacts.create_contact(s, {"name": "Ana", "role": "Organiser"}, ["labour"])
+    for step in ({"role": "Coordinator"}, ["land_environment"], {"role": "Director"}):
+        with opened.store.session() as s:
+            c = base.get(s, Contact, ana.id)
+            contacts.update_contact(s, c, step) if isinstance(step, dict) else contacts.set_focus_areas(s, c, step)
+    with opened.store.session() as s:
+        found = [(c.field, c.before, c.after) for c in history.changes(s, base.get(s, Contact, ana.id))]
+    labour, land = reference.label("focus_area", "labour"), reference.label("focus_area", "land_environment")
+    assert found == [("role", "Coordinator", "Director"), ("focus_areas", [labour], [land]),
+                     ("role", "Organiser", "Coordinator")]
+
+
+def test_after_a_purge_an_edited_record_does_not_claim_it_never_changed(opened: vault.Vault) -> None:
+    with opened.store.session() as s:
+        edited = contacts.create_contact(s, {"name": "Edited"})
+        untouched = contacts.create_contact(s, {"name": "Untouched"})
+        s.connection().execute(text("UPDATE contact SET created_at = :t, updated_at = :t"),
+                               {"t": utcnow() - timedelta(days=200)})
+    with wallclock.frozen(utcnow() - timedelta(days=100)), opened.store.session() as s:
+        contacts.update_contact(s, base.get(s, Contact, edited.id), {"name": "Edited twice"})
+    with opened.store.session() as s:
+        assert history.history_of(s, base.get(s, Contact, edited.id)).earlier_not_kept is False
+        history.purge(s, 90)
+    with opened.store.session() as s:
+        after = history.history_of(s, base.get(s, Contact, edited.id))
+        assert after.changes == [] and after.kept == 0 and after.earlier_not_kept
+        assert not history.history_of(s, base.get(s, Contact, untouched.id)).earlier_not_kept
+
+
+def test_values_read_as_the_officer_reads_them(monkeypatch: Any) -> None:
+    import time
+
+    from hrd_tui.models import Hearing
+
+    monkeypatch.setenv("TZ", "Pacific/Auckland")
+    time.tzset()
+    try:
+        assert history.text(Hearing, "starts_at", "2026-11-28T09:30:00+00:00") == "2026-11-28 22:30"  # local, not UTC
+        assert history.text(Hearing, "starts_at", "2026-11-28T09:30:00") == "2026-11-28 22:30"  # stored naive: UTC
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    assert history.text(ThreatCase, "urgency", "emergency") == reference.label("urgency", "emergency")
+    assert history.text(Contact, "tags", ["a", "b"]) == "a, b"
+    assert history.text(Contact, "direct_contact_safe", False) == "no"
+    assert history.text(Contact, "email", None) == "-" and history.text(Contact, "email", "") == "-"
+    assert history.source_text("") == "you"
+    assert history.source_text("handover merge from Post A") == "handover merge from Post A"
