@@ -158,6 +158,8 @@ def _global_bindings() -> list[Binding]:
         # Shown in help and the palette; the footer keeps its 80 columns for the sections.
         Binding("ctrl+l", "lock", "Lock", id="app.lock", priority=True, show=False),
         Binding("d", "toggle_discreet", "Discreet mode", id="app.discreet", show=False),
+        Binding("comma", "settings", "Settings", id="app.settings", show=False,
+                tooltip="Settings: idle lock, theme, discreet mode, old exports"),
         # From anywhere outside a text field: notes for the hearing in progress.
         Binding("w", "quick_note", "Quick note", id="app.quick_note", tooltip="Quick note at the hearing in progress"),
         Binding("q", "quit", "Quit", id="app.quit", show=False),
@@ -729,7 +731,7 @@ class HrdApp(KeysInOrder):
 
     # -- navigation, discreet mode, themes, help ----------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("go", "toggle_discreet", "lock", "quick_note") and self.locked:
+        if action in ("go", "toggle_discreet", "lock", "quick_note", "settings") and self.locked:
             return False
         if action == "quick_note" and (isinstance(self.screen, ModalScreen) or getattr(self.screen, "is_form", False)):
             return False  # not over a dialog or a half-filled form: finish or leave it first
@@ -874,21 +876,32 @@ class HrdApp(KeysInOrder):
         self.run_in_section("checklists", "start")
 
     def action_toggle_discreet(self) -> None:
-        self.discreet = not self.discreet
-        self.settings.discreet = self.discreet
-        self._save_settings()
+        self.change_settings({"discreet": not self.discreet})
         self.notify("Discreet mode on: codenames only." if self.discreet else "Discreet mode off.")
 
     def _theme_changed(self, theme: Theme) -> None:
-        if theme.name != self.settings.theme:
-            self.settings.theme = theme.name
-            self._save_settings()
+        if theme.name != self.settings.theme:  # chosen from the palette's Theme command
+            self.change_settings({"theme": theme.name})
 
-    def _save_settings(self) -> None:
+    def change_settings(self, changes: Mapping[str, Any]) -> None:
+        """Use the new values now, and write these keys alone to the settings file (others'
+        edits to it kept: Settings.update); a file that cannot be written is said, not fatal."""
+        for name, value in changes.items():
+            setattr(self.settings, name, value)
+        if "theme" in changes and self.theme != changes["theme"]:
+            self.theme = changes["theme"]
+        if "discreet" in changes:
+            self.discreet = bool(changes["discreet"])
         try:
-            self.settings.save(self.settings_path)
+            Settings.update(self.settings_path, changes)
         except HrdError as exc:
-            self.notify(str(exc), severity="warning")
+            self.notify(f"{exc} The setting holds until the app stops.", severity="warning", markup=False)
+
+    def action_settings(self) -> None:
+        from hrd_tui.screens.settings import SettingsModal
+
+        if not self.locked and not isinstance(self.screen, SettingsModal):
+            self.push_screen(SettingsModal())
 
     def action_help(self) -> None:
         from hrd_tui.screens.help import HelpScreen  # DataTable: loaded when first asked for
@@ -944,6 +957,8 @@ class HrdApp(KeysInOrder):
                                 "or turn it off", self.action_wipe_after)
             yield SystemCommand("Lock", "Lock the vault now (ctrl+l)", self.action_lock)
             yield SystemCommand("Discreet mode", "Show codenames instead of names (d)", self.action_toggle_discreet)
+            yield SystemCommand("Settings", "Idle lock minutes, theme, discreet mode, old exports (,)",
+                                self.action_settings)
             for section in SECTIONS:
                 yield SystemCommand(f"Go to {section.title.lower()}", f"Open {section.title} ({section.key})",
                                     lambda name=section.name: self.action_go(name))
