@@ -49,12 +49,9 @@ from hrd_tui.vocab import (
 JUSTIFICATION_LABEL = "Emergency justification (only when consent cannot be asked: kept and shown)"
 
 
-def _gate_error(exc: ValidationError, field: str = "emergency_justification") -> ValidationError:
-    """The consent gate's refusal, shown where the officer can answer it."""
-    errors = dict(exc.errors)
-    if "consent" in errors:
-        errors[field] = errors.pop("consent")
-    return ValidationError(errors)
+def justification() -> FieldSpec:
+    """Where the consent gate's refusal is shown: the way past it is here."""
+    return FieldSpec("emergency_justification", JUSTIFICATION_LABEL, "long", draft=True, errors_from=("consent", "consent_record_id"))
 
 
 # -- opening and editing a case --------------------------------------------------------------
@@ -83,19 +80,21 @@ class CaseFormScreen(FormScreen):
         fields = [
             FieldSpec("title", "Title (shown only when discreet mode is off)", required=True, draft=True),
             FieldSpec("defenders", "Defenders: codenames or names, comma-separated (F3 finds, F4 creates)", "list",
-                      required=True, draft=True),
+                      required=True, draft=True, errors_from=("defenders",)),
             FieldSpec("urgency", "Urgency", "choice", choices("urgency", Urgency), required=True),
         ]
         if self.case_id is None:
             fields += [
-                FieldSpec("first_event", "What happened (the first timeline entry)", draft=True),
-                FieldSpec("first_event_at", "When it happened", "datetime", placeholder="now, HH:MM or YYYY-MM-DD HH:MM"),
+                FieldSpec("first_event", "What happened (the first timeline entry)", draft=True, errors_from=("text",)),
+                FieldSpec("first_event_at", "When it happened", "datetime", placeholder="now, HH:MM or YYYY-MM-DD HH:MM",
+                          errors_from=("occurred_at",)),
             ]
         elif not self.closed:
             open_statuses = tuple((v, label) for v, label in choices("case_status", CaseStatus) if v != CaseStatus.CLOSED)
             fields.append(FieldSpec("status", "Status (x on the case closes it)", "choice", open_statuses, required=True))
         return fields + [
-            FieldSpec("threat_types", "Threat types (space toggles)", "multi", choices("threat_type", ThreatType)),
+            FieldSpec("threat_types", "Threat types (space toggles)", "multi", choices("threat_type", ThreatType),
+                      errors_from=("threat_types",)),
             FieldSpec("perpetrator", "Alleged perpetrator", "choice", choices("perpetrator", Perpetrator), required=True),
             FieldSpec("perpetrator_note", "About the perpetrator", draft=True),
             FieldSpec("summary", "Summary", "long", draft=True),
@@ -242,7 +241,7 @@ class ReferralFormScreen(GuidedFormScreen):
             FieldSpec("expected_decision_on", "Decision expected by", "date", placeholder="YYYY-MM-DD or +N days"),
             FieldSpec("decision_on", "Decided on (blank: the day it is marked granted or declined)", "date"),
             FieldSpec("outcome", "Outcome", "long", draft=True),
-            FieldSpec("emergency_justification", JUSTIFICATION_LABEL, "long", draft=True),
+            justification(),
         ]
 
     def initial_values(self) -> dict[str, Any]:
@@ -265,12 +264,9 @@ class ReferralFormScreen(GuidedFormScreen):
     def store(self, session: Session, values: dict[str, Any]) -> str:
         if values.get("currency") == "":
             values["currency"] = "USD"
-        try:
-            if self.referral_id is None:
-                return threats.add_referral(session, base.get(session, ThreatCase, self.case_id), values).id
-            return threats.update_referral(session, base.get(session, Referral, self.referral_id), values).id
-        except ValidationError as exc:
-            raise _gate_error(exc) from None
+        if self.referral_id is None:
+            return threats.add_referral(session, base.get(session, ThreatCase, self.case_id), values).id
+        return threats.update_referral(session, base.get(session, Referral, self.referral_id), values).id
 
 
 # -- the analysis ----------------------------------------------------------------------------
@@ -384,7 +380,7 @@ class ActionModal(CaseModal):
             FieldSpec("due_on", "Due", "date", placeholder="YYYY-MM-DD, today or +N days"),
             FieldSpec("on_behalf", "Done on the defender's behalf (needs their consent)", "bool"),
             FieldSpec("note", "Note", draft=True),
-            FieldSpec("emergency_justification", JUSTIFICATION_LABEL, "long", draft=True),
+            justification(),
         ]
 
     def initial_values(self) -> dict[str, Any]:
@@ -404,12 +400,9 @@ class ActionModal(CaseModal):
         return consent_lines(session, self.case_id, discreet)
 
     def store(self, session: Session, values: dict[str, Any]) -> str:
-        try:
-            if self.action_id is None:
-                return threats.add_action(session, self.case(session), values).id
-            return threats.update_action(session, base.get(session, CaseAction, self.action_id), values).id
-        except ValidationError as exc:
-            raise _gate_error(exc) from None
+        if self.action_id is None:
+            return threats.add_action(session, self.case(session), values).id
+        return threats.update_action(session, base.get(session, CaseAction, self.action_id), values).id
 
 
 class EventModal(CaseModal):
@@ -446,7 +439,7 @@ class SourceModal(CaseModal):
     def specs(self) -> list[FieldSpec]:
         return [
             FieldSpec("description", "Who or what, and what they said", required=True, draft=True),
-            FieldSpec("contact", "Contact (codename, optional)"),
+            FieldSpec("contact", "Contact (codename, optional)", errors_from=("contact", "contact_id")),
             FieldSpec("reliability", "Reliability of the source", "choice", choices("reliability", Reliability), required=True),
             FieldSpec("credibility", "Credibility of the information", "choice", choices("credibility", Credibility),
                       required=True),
@@ -517,7 +510,7 @@ class FeedbackModal(CaseModal):
     def specs(self) -> list[FieldSpec]:
         return [
             FieldSpec("what", "What they were told", required=True, draft=True),
-            FieldSpec("defender", "Defender (codename)", required=True),
+            FieldSpec("defender", "Defender (codename)", required=True, errors_from=("defender", "contact_id")),
             FieldSpec("told_on", "Told on", "date", required=True),
             FieldSpec("how", "How (channel)", placeholder="e.g. Signal call, in person"),
         ]

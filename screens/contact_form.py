@@ -38,7 +38,8 @@ def contact_specs() -> list[FieldSpec]:
         FieldSpec("name", "Name", required=True, draft=True),
         FieldSpec("codename", "Codename (blank: one is made up)", placeholder="e.g. Heron-101", draft=True),
         FieldSpec("kind", "Kind", "choice", choices("contact_kind", ContactKind), required=True),
-        FieldSpec("focus_areas", "Focus areas (space toggles)", "multi", choices("focus_area", FocusArea)),
+        FieldSpec("focus_areas", "Focus areas (space toggles)", "multi", choices("focus_area", FocusArea),
+                  errors_from=("focus_areas", "area")),
         FieldSpec("organisation", "Organisation", draft=True),
         FieldSpec("role", "Role", draft=True),
         FieldSpec("country", "Country", draft=True),
@@ -132,10 +133,11 @@ class InteractionModal(RecordModal):
             FieldSpec("summary", "Summary", required=True, draft=True),
             FieldSpec("kind", "Kind", "choice", choices("interaction_kind", InteractionKind), required=True),
             FieldSpec("occurred_at", "When", "datetime", placeholder="now, HH:MM or YYYY-MM-DD HH:MM"),
-            FieldSpec("follow_up", "Follow-up to do (optional)", draft=True),
-            FieldSpec("follow_up_due", "Follow-up due", "date", placeholder="YYYY-MM-DD or +N days"),
+            FieldSpec("follow_up", "Follow-up to do (optional)", draft=True, errors_from=("follow_up", "description")),
+            FieldSpec("follow_up_due", "Follow-up due", "date", placeholder="YYYY-MM-DD or +N days",
+                      errors_from=("follow_up_due", "due_on")),
             FieldSpec("conveyed_to_counterparts", "Concerns conveyed to embassy counterparts", "bool"),
-            FieldSpec("others", "Also present (codenames, comma-separated)", "list"),
+            FieldSpec("others", "Also present (codenames, comma-separated)", "list", errors_from=("others", "participants")),
             FieldSpec("location", "Where (leave blank if it could endanger anyone)"),
             FieldSpec("location_sensitive", "The location is sensitive (never in reports)", "bool"),
         ]
@@ -206,7 +208,7 @@ class RelationshipModal(RecordModal):
     def specs(self) -> list[FieldSpec]:
         return [
             FieldSpec("kind", "This contact is", "choice", choices("relationship_kind", RelationshipKind), required=True),
-            FieldSpec("other", "...of / with (codename)", required=True),
+            FieldSpec("other", "...of / with (codename)", required=True, errors_from=("other", "to_contact_id")),
             FieldSpec("certainty", "How certain", "choice", choices("certainty", Certainty), required=True),
             FieldSpec("note", "Note"),
         ]

@@ -325,20 +325,23 @@ class ObservationFormScreen(FormScreen):
             FieldSpec("category", "Category (section I)", "choice", choices("civic_category", CivicCategory),
                       required=True),
             FieldSpec("description", "What was observed", "long", required=True, draft=True),
-            FieldSpec("observed_on", "Observed on", "date", required=True, placeholder="YYYY-MM-DD, today or -N days"),
+            FieldSpec("observed_on", "Observed on", "date", required=True, placeholder="YYYY-MM-DD, today or -N days",
+                      errors_from=("sources.*.received_on",)),
             FieldSpec("location", "Where", draft=True),
             FieldSpec("location_sensitive", "The location is sensitive (never in reports)", "bool"),
             FieldSpec("contacts", "About: contacts by codename or name, comma-separated (F3 finds)", "list",
-                      draft=True),
+                      draft=True, errors_from=("contacts", "links.*.contact_id")),
             FieldSpec("cases", "Threat cases: id (as reports cite it), title words or a defender's codename; "
-                      "comma-separated", "list", draft=True),
-            FieldSpec("trials", "Trials: case number, id or title words; comma-separated", "list", draft=True),
+                      "comma-separated", "list", draft=True, errors_from=("cases", "links.*.case_id")),
+            FieldSpec("trials", "Trials: case number, id or title words; comma-separated", "list", draft=True,
+                      errors_from=("trials", "links.*.trial_id")),
             FieldSpec("links", "Web links, comma-separated", "list"),
-            FieldSpec("source_description", f"{source} (optional): who or what, and what they said", draft=True),
+            FieldSpec("source_description", f"{source} (optional): who or what, and what they said", draft=True,
+                      errors_from=("sources.*.description",)),
             FieldSpec("source_reliability", "Reliability of the source", "choice", choices("reliability", Reliability),
-                      required=True),
+                      required=True, errors_from=("sources.*.reliability",)),
             FieldSpec("source_credibility", "Credibility of the information", "choice",
-                      choices("credibility", Credibility), required=True),
+                      choices("credibility", Credibility), required=True, errors_from=("sources.*.credibility",)),
         ]
 
     def initial_values(self) -> dict[str, Any]:
@@ -386,28 +389,25 @@ class ObservationFormScreen(FormScreen):
             raise ValidationError({"description": "is required"})
         if "location" in values:
             values["location"] = values["location"] or None
-        try:
-            if self.observation_id is None:
-                links = ([{"contact_id": p.id} for p in people or []] + [{"case_id": c} for c in cases or []]
-                         + [{"trial_id": t} for t in found_trials or []])
-                return monitoring.add_observation(session, values, sources, links, today=today).id
-            obs = base.get(session, CivicObservation, self.observation_id)
-            links = None
-            if people is not None or cases is not None or found_trials is not None:
-                current = monitoring.links_of(session, obs.id)
-                links = (
-                    [{"contact_id": p.id} for p in people] if people is not None
-                    else [{"contact_id": link.contact_id} for link in current if link.contact_id]
-                ) + (
-                    [{"case_id": c} for c in cases] if cases is not None
-                    else [{"case_id": link.case_id} for link in current if link.case_id]
-                ) + (
-                    [{"trial_id": t} for t in found_trials] if found_trials is not None
-                    else [{"trial_id": link.trial_id} for link in current if link.trial_id]
-                )
-            return monitoring.update_observation(session, obs, values, links=links, new_sources=sources, today=today).id
-        except ValidationError as exc:
-            raise ValidationError({_field(key): message for key, message in exc.errors.items()}) from None
+        if self.observation_id is None:
+            links = ([{"contact_id": p.id} for p in people or []] + [{"case_id": c} for c in cases or []]
+                     + [{"trial_id": t} for t in found_trials or []])
+            return monitoring.add_observation(session, values, sources, links, today=today).id
+        obs = base.get(session, CivicObservation, self.observation_id)
+        links = None
+        if people is not None or cases is not None or found_trials is not None:
+            current = monitoring.links_of(session, obs.id)
+            links = (
+                [{"contact_id": p.id} for p in people] if people is not None
+                else [{"contact_id": link.contact_id} for link in current if link.contact_id]
+            ) + (
+                [{"case_id": c} for c in cases] if cases is not None
+                else [{"case_id": link.case_id} for link in current if link.case_id]
+            ) + (
+                [{"trial_id": t} for t in found_trials] if found_trials is not None
+                else [{"trial_id": link.trial_id} for link in current if link.trial_id]
+            )
+        return monitoring.update_observation(session, obs, values, links=links, new_sources=sources, today=today).id
 
     def _add_contact(self, codename: str | None) -> None:
         if not codename:
@@ -422,16 +422,6 @@ class ObservationFormScreen(FormScreen):
         from hrd_tui.screens.contact_pick import ContactPickModal
 
         self.app.push_screen(ContactPickModal("Who is it about?"), self._add_contact)
-
-
-def _field(key: str) -> str:
-    """A service's error key as the form's field: sources.0.x is the source's x; links are
-    the contacts (the only links the form makes)."""
-    if key.startswith("sources."):
-        return "source_" + key.split(".")[2]
-    if key.startswith("links."):
-        return "contacts"
-    return key
 
 
 # -- the trend ----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
@@ -48,6 +49,11 @@ class FieldSpec:
     depends_on: str = ""
     choices_by: Mapping[str, tuple[tuple[str, str], ...]] | None = None
     draft: bool = False  # typed text survives a lock or a crash (DraftInput, DraftTextArea)
+    #: The service's names (fnmatch patterns) whose errors are this field's, where the form
+    #: asks for a thing under another name than the service checks it by: "When" of a new
+    #: case is the first event's ``occurred_at``, a codename typed is a ``contact_id``.
+    #: A field not named after a model field says here what the service calls it.
+    errors_from: tuple[str, ...] = ()
 
 
 def parse_date(value: str, today: date) -> date:
@@ -106,8 +112,12 @@ class RecordForm(VerticalScroll):
         self.initial = {s.name: shown(values.get(s.name), s.kind) for s in self.specs}
         self.draft_prefix = draft_prefix
         self.offered: dict[str, tuple[tuple[str, str], ...]] = {}  # what each choice offers now
+        self._errored: dict[str, Any] = {}  # field -> the value its error was about
 
     def compose(self) -> ComposeResult:
+        # An error about something the form does not ask for (a closing date when the
+        # opening is moved after it): said above the fields, never under another one.
+        yield Static("", id="error-form", classes="form-error", markup=False)
         for spec in self.specs:
             widget = self._widget(spec)
             if spec.kind != "bool":  # a tick box says its own label: "[ ] label"
@@ -145,10 +155,6 @@ class RecordForm(VerticalScroll):
     @staticmethod
     def _offer(spec: FieldSpec, other: Any) -> tuple[tuple[str, str], ...]:
         return spec.choices_by.get(str(other or ""), spec.choices) if spec.choices_by else spec.choices
-
-    @on(Select.Changed)
-    def _choice_changed(self, event: Select.Changed) -> None:
-        self._follow(str(event.select.id or "").removeprefix("field-"))
 
     def _follow(self, name: str) -> None:
         """The choices that follow field ``name`` offer what its value allows; a choice
@@ -265,27 +271,74 @@ class RecordForm(VerticalScroll):
         return raw
 
     # -- errors ------------------------------------------------------------------------------
-    def show_errors(self, errors: Mapping[str, str]) -> None:
-        """Each message under its field (unknown fields under the first); focus the first bad one."""
-        names = {s.name for s in self.specs}
+    def field_for(self, key: str) -> str | None:
+        """The field a service's error ``key`` belongs under: the field of that name, the one
+        that takes it (FieldSpec.errors_from), the field of its first part (``links.0``),
+        the field it is the id of (``contact_id``: ``contact``); None when the form has none."""
+        names = [s.name for s in self.specs]
+        if key in names:
+            return key
         for spec in self.specs:
-            cleared = self.query_one(f"#error-{spec.name}", Static)
-            cleared.update("")
-            cleared.display = False  # an empty error line takes no row
+            if any(fnmatchcase(key, pattern) for pattern in spec.errors_from):
+                return spec.name
+        head = key.split(".")[0]
+        if head in names:
+            return head
+        if head.removesuffix("_id") in names:
+            return head.removesuffix("_id")
+        return None
+
+    def show_errors(self, errors: Mapping[str, str]) -> str | None:
+        """Each message under its field (field_for), focus on the first of them, whose
+        name is returned; one about a field the form does not have above the fields, naming it."""
+        self._errored = {}
+        for box in self.query(".form-error").results(Static):
+            box.update("")
+            box.display = False  # an empty error line takes no row
         first: str | None = None
+        lines: dict[str, list[str]] = {}
         for field, message in errors.items():
-            name = field.split(".")[0]
-            target = name if name in names else self.specs[0].name
-            label = "" if name in names else f"{field}: "
+            target = self.field_for(field)
+            label = "" if target is not None else field.replace("_", " ").replace(".", " ") + ": "
+            lines.setdefault(target or "form", []).append(f"{label}{message}")
+            if target is not None:
+                first = first or target
+        for target, messages in lines.items():
             box = self.query_one(f"#error-{target}", Static)
-            box.update(ERROR_MARK + for_display(f"{label}{message}", single_line=True))
+            box.update(ERROR_MARK + for_display("; ".join(messages), single_line=True))
             box.display = True
-            first = first or target
+            if target != "form":
+                self._errored[target] = self.raw(target)
+        shown_first = first or ("form" if "form" in lines else None)
         if first is not None:
             self.query_one(f"#field-{first}").focus()
+        if shown_first is not None:
             # The message is on the line under its field: on screen too, not a page below
             # (a refusal by the consent gate names the last field of a long form).
-            self.call_after_refresh(self.query_one(f"#error-{first}", Static).scroll_visible, animate=False)
+            self.call_after_refresh(self.query_one(f"#error-{shown_first}", Static).scroll_visible, animate=False)
+        return first
+
+    def _edited(self, widget: Widget | None) -> None:
+        """A field's error goes once its value changes from the one refused (not on a change
+        event that leaves it as it was: a value set just before the error was shown)."""
+        name = str(getattr(widget, "id", "") or "").removeprefix("field-")
+        if name in self._errored and self.raw(name) != self._errored[name]:
+            del self._errored[name]
+            box = self.query_one(f"#error-{name}", Static)
+            box.update("")
+            box.display = False
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Checkbox.Changed)
+    @on(SelectionList.SelectedChanged)
+    def _field_changed(self, event: Message) -> None:
+        self._edited(getattr(event, "control", None))
+
+    @on(Select.Changed)
+    def _choice_changed(self, event: Select.Changed) -> None:
+        self._follow(str(event.select.id or "").removeprefix("field-"))
+        self._edited(event.select)
 
     def focus_first(self) -> None:
         self.query_one(f"#field-{self.specs[0].name}").focus()

@@ -1,0 +1,150 @@
+"""Errors under the right field (issue 22): a service names what it checks by its own
+field names (``occurred_at``, ``contact_id``, ``links.0.case_id``); each form puts every
+message under the field the officer typed it in (FieldSpec.errors_from, RecordForm.field_for),
+one about something the form does not ask for above the fields, never under another
+field; and a message goes once its field is edited. The real app on a real vault (Pilot)."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+import pkgutil
+from collections.abc import Callable
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import FROZEN_DAY, PASSPHRASE, unlock, vault_session
+from hrd_tui import screens as screens_package
+from hrd_tui.screens.case_forms import CaseFormScreen
+from hrd_tui.screens.forms import FormActions
+from hrd_tui.screens.widgets.record_form import RecordForm
+from textual.widgets import Input, Static
+
+from hrd_tui import vault as vault_mod
+from hrd_tui.app import make_app
+from hrd_tui.models import metadata
+from hrd_tui.settings import Settings
+from hrd_tui.services import contacts, monitoring, threats, trials
+
+
+@pytest.fixture
+def ids(vault_dir: Path) -> dict[str, str]:
+    opened, _ = vault_mod.create(vault_dir, PASSPHRASE)
+    opened.close()
+    with vault_session(vault_dir) as s:
+        heron = contacts.create_contact(s, {"name": "Ana Núñez", "codename": "Heron-101"})
+        case = threats.open_case(s, {"title": "Case", "opened_on": FROZEN_DAY}, [heron], ["intimidation"])
+        trial = trials.create_trial(s, {"title": "Trial"}, [heron])
+        hearing = trials.add_hearing(s, trial, {"starts_at": trials.day_start(FROZEN_DAY)})
+        obs = monitoring.add_observation(s, {"observed_on": FROZEN_DAY, "category": "dialogue", "description": "x"})
+        return {"contact": heron.id, "case": case.id, "trial": trial.id, "hearing": hearing.id, "observation": obs.id}
+
+
+def _app(vault_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    return make_app(vault_dir, settings_path=tmp_path / "settings.json", today=lambda: FROZEN_DAY)
+
+
+def error_of(form: RecordForm, name: str) -> str:
+    box = form.query_one(f"#error-{name}", Static)
+    return str(box.render()) if box.display else ""
+
+
+async def test_a_new_case_dated_in_the_future_is_refused_under_when_and_focus_goes_there(ids, vault_dir: Path,
+                                                                                         tmp_path: Path) -> None:
+    app = _app(vault_dir, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        app.push_screen(CaseFormScreen(None))
+        await pilot.pause()
+        form = app.screen.query_one(RecordForm)
+        form.query_one("#field-title", Input).value = "Threats"
+        form.query_one("#field-defenders", Input).value = "Heron-101"
+        form.query_one("#field-first_event", Input).value = "A call"
+        form.query_one("#field-first_event_at", Input).value = "2026-12-30 10:00"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, CaseFormScreen)
+        assert "in the future" in error_of(form, "first_event_at")
+        assert error_of(form, "title") == "" and error_of(form, "form") == ""
+        assert app.focused is form.query_one("#field-first_event_at")
+        # The correction goes where the focus is; the message goes as it is typed.
+        await pilot.press("ctrl+u", *"now")
+        await pilot.pause()
+        assert error_of(form, "first_event_at") == ""
+        assert form.query_one("#field-title", Input).value == "Threats"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert not isinstance(app.screen, CaseFormScreen)
+
+
+def form_classes() -> set[type]:
+    found = set()
+    for info in pkgutil.walk_packages(screens_package.__path__, screens_package.__name__ + "."):
+        module = importlib.import_module(info.name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if (cls.__module__ == module.__name__ and issubclass(cls, FormActions) and cls is not FormActions
+                    and "specs" in vars(cls)):
+                found.add(cls)
+    return found
+
+
+def forms(ids: dict[str, str]) -> list[tuple[str, Callable[[], Any]]]:
+    from hrd_tui.screens import case_forms as cf, contact_form as kf, monitoring as mf, trials as tf
+
+    case, contact = ids["case"], ids["contact"]
+    return [
+        ("CaseFormScreen", lambda: cf.CaseFormScreen(None)), ("CaseFormScreen", lambda: cf.CaseFormScreen(case)),
+        ("RiskFormScreen", lambda: cf.RiskFormScreen(case)), ("ReferralFormScreen", lambda: cf.ReferralFormScreen(case)),
+        ("AnalysisFormScreen", lambda: cf.AnalysisFormScreen(case)), ("ActionModal", lambda: cf.ActionModal(case)),
+        ("EventModal", lambda: cf.EventModal(case)), ("SourceModal", lambda: cf.SourceModal(case)),
+        ("CoordinationModal", lambda: cf.CoordinationModal(case)), ("FeedbackModal", lambda: cf.FeedbackModal(case)),
+        ("CloseModal", lambda: cf.CloseModal(case)), ("ContactFormScreen", lambda: kf.ContactFormScreen(None)),
+        ("InteractionModal", lambda: kf.InteractionModal(contact)), ("ConsentModal", lambda: kf.ConsentModal(contact)),
+        ("ChannelModal", lambda: kf.ChannelModal(contact)), ("RelationshipModal", lambda: kf.RelationshipModal(contact)),
+        ("ObservationFormScreen", lambda: mf.ObservationFormScreen(None)),
+        ("ObservationFormScreen", lambda: mf.ObservationFormScreen(ids["observation"])),
+        ("TrialFormScreen", lambda: tf.TrialFormScreen(ids["trial"])),
+        ("HearingFormScreen", lambda: tf.HearingFormScreen(ids["hearing"], ids["trial"])),
+        *([("SettingsModal", lambda: importlib.import_module("hrd_tui.screens.settings").SettingsModal())]
+          if importlib.util.find_spec("hrd_tui.screens.settings") else []),
+    ]
+
+
+#: Every column name of every table, and every setting: a form field by one of these names is
+#: checked by that name.
+COLUMNS = {c.name for t in metadata.tables.values() for c in t.columns} | {f.name for f in fields(Settings)}
+
+
+async def test_every_form_puts_each_error_under_its_own_field(ids, vault_dir: Path, tmp_path: Path) -> None:
+    walked = forms(ids)
+    assert {cls.__name__ for cls in form_classes()} - {name for name, _ in walked} == set(), \
+        "a form the walk does not open: add it to forms()"
+    app = _app(vault_dir, tmp_path)
+    wrong: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        for name, make in walked:
+            app.push_screen(make())
+            await pilot.pause()
+            form = app.screen.query_one(RecordForm)
+            for spec in form.specs:
+                if spec.name not in COLUMNS and not spec.errors_from:
+                    wrong.append(f"{name}.{spec.name}: not a model field, and no errors_from says what the "
+                                 "service calls it")
+                for key in (spec.name, *(p.replace("*", "0") for p in spec.errors_from)):
+                    focused = form.show_errors({key: "refused"})  # the focus moves after a refresh
+                    shown = {s.name for s in form.specs if error_of(form, s.name)} | (
+                        {"form"} if error_of(form, "form") else set())
+                    if shown != {spec.name} or focused != spec.name:
+                        wrong.append(f"{name}: error {key!r} shown under {sorted(shown)}, focus to {focused}, "
+                                     f"not {spec.name}")
+            focused = form.show_errors({"no_such_field": "refused"})
+            if not error_of(form, "form").startswith("! no such field: refused") or focused is not None or any(
+                    error_of(form, s.name) for s in form.specs):
+                wrong.append(f"{name}: an error about a field it lacks is not above the fields alone")
+            app.pop_screen()
+            await pilot.pause()
+    assert wrong == []
