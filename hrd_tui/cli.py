@@ -376,10 +376,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     with open_vault(args, readonly=False) as opened:
         with opened.store.session("importing the checklist template") as session:
             row = checklists.store_template(session, template)
-            from hrd_tui.sanitize import for_display
+            from hrd_tui.sanitize import for_display, plural
 
             print(for_display(f"Imported checklist template '{row.id}' version {row.version}: {row.title} "
-                              f"({len(row.items)} items)."))
+                              f"({plural(len(row.items), 'item')})."))
     return 0
 
 

@@ -42,6 +42,11 @@ _JOINERS = frozenset("\u200c\u200d")
 _NO_JOINER_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
 
 
+def plural(n: int, word: str, many: str = "") -> str:
+    """``n`` and the word for that many: "1 contact", "2 contacts", "0 people"."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
 def _is_letter(ch: str) -> bool:
     """A letter or mark of a script that may spell with zero-width (non-)joiners."""
     return unicodedata.category(ch)[0] in "LM" and not unicodedata.name(ch, "").startswith(_NO_JOINER_SCRIPTS)

@@ -25,7 +25,7 @@ from hrd_tui.screens.places import Placed
 from hrd_tui.errors import HrdError
 from hrd_tui.screens.reports import SaveModal
 from hrd_tui.screens.widgets.confirm import ConfirmModal
-from hrd_tui.sanitize import for_display
+from hrd_tui.sanitize import for_display, plural
 from hrd_tui.screens.sections import Section, SectionScreen
 from hrd_tui.screens.widgets.draft_input import DraftInput
 from hrd_tui.screens.widgets.tables import fixed_table
@@ -147,7 +147,7 @@ class ChecklistsScreen(ExportsRun, SectionScreen):
 
     def action_start(self) -> None:
         with self.app.session("reading templates") as session:  # type: ignore[attr-defined]
-            choices = [(t.id, f"{t.title} ({len(t.items)} items)") for t in checklists.list_templates(session)]
+            choices = [(t.id, f"{t.title} ({plural(len(t.items), 'item')})") for t in checklists.list_templates(session)]
             attachments = checklists.attach_choices(session, discreet=self.app.discreet)  # type: ignore[attr-defined]
         self.app.push_screen(StartChecklistModal(choices, attachments), self._start)
 
@@ -235,7 +235,7 @@ class ImportTemplateModal(ModalScreen[None]):
         except HrdError as exc:
             self.query_one("#import-status", VaultText).set_text(str(exc))
             return
-        self.app.notify(for_display(f"Imported '{row.title}' ({len(row.items)} items)."), markup=False)
+        self.app.notify(for_display(f"Imported '{row.title}' ({plural(len(row.items), 'item')})."), markup=False)
         self.dismiss(None)
 
 

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from hrd_tui.errors import HrdError
+from hrd_tui.sanitize import plural
 from hrd_tui.screens.background import HandsBack
 from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.tables import fixed_table
@@ -192,10 +193,10 @@ class ImportContactsScreen(HandsBack, Screen[int | None]):
         if plan is None or not plan.valid:
             return
         dups = len(plan.duplicates)
-        question = f"Import {len(plan.new)} new contacts" + (
-            f" and {'merge' if self.on_duplicate == 'merge' else 'skip'} {dups} duplicates" if dups else "")
+        question = f"Import {plural(len(plan.new), 'new contact')}" + (
+            f" and {'merge' if self.on_duplicate == 'merge' else 'skip'} {plural(dups, 'duplicate')}" if dups else "")
         if plan.invalid:
-            question += f"? The {len(plan.invalid)} rows with errors are left out"
+            question += f"? {plural(len(plan.invalid), 'row')} with errors {'is' if len(plan.invalid) == 1 else 'are'} left out"
         self.app.push_screen(ConfirmModal(question + "?", yes="Import", no="Not yet"), self._confirmed)
 
     def _confirmed(self, yes: bool | None) -> None:

@@ -25,6 +25,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from hrd_tui.sanitize import plural
 from hrd_tui.services import contact_list, reference
 from hrd_tui.services.contact_list import ContactFilter, ContactRow
 from hrd_tui.vocab import ContactKind, FocusArea, RiskLevel
@@ -153,9 +154,9 @@ class ContactsScreen(SectionScreen):
         headers = {key: (label if key == "name" else header) + ((" v" if self.descending else " ^") if key == self.sort else "")
                    for key, header, _ in COLUMNS}
         self._set_text("#contacts-header", self.query_one("#contacts", RowList).header(list(headers.values())))
-        shown = f"{self.loaded:,} of {self.total:,}" if self.loaded < self.total else f"{self.total:,}"
+        shown = f"{self.loaded:,} of " if self.loaded < self.total else ""
         described = self.filter.describe()
-        self._set_text("#contacts-count", f"{shown} contacts")
+        self._set_text("#contacts-count", shown + plural(self.total, "contact"))
         self._set_text("#contacts-filters", f"Filters: {described} (x clears)  |  ! = overdue" if described else
                        "f filters, s sorts, S reverses  |  ! = overdue for a check-in")
 

@@ -49,6 +49,7 @@ from textual.widgets.option_list import Option
 
 from hrd_tui.errors import HrdError, ValidationError
 from hrd_tui.models import CaseAction, Contact, Referral, ThreatCase
+from hrd_tui.sanitize import plural
 from hrd_tui.services import base, case_list, redaction, reference, threats
 from hrd_tui.services.case_list import CaseFilter, CaseRow
 from hrd_tui.services.history import VaultSession as Session
@@ -498,7 +499,7 @@ class CaseScreen(Placed, Screen[None]):
         if latest is None:
             return "Not assessed yet."
         when = f"{reference.label('risk_level', latest.risk_level).upper()} on {latest.assessed_on} "
-        lines = [when + f"({(day - latest.assessed_on).days} days ago)",
+        lines = [when + f"({plural((day - latest.assessed_on).days, 'day')} ago)",
                  threats.risk_reasoning(latest.threat, latest.vulnerability, latest.capacity)]
         if latest.reasoning:
             lines.append("Why: " + text(latest.reasoning))

@@ -42,7 +42,7 @@ from sqlmodel import Session, col, select
 from hrd_tui import limits
 from hrd_tui.errors import HrdError, UsageError, ValidationError, from_os_error
 from hrd_tui.models import Contact, ContactFocusArea
-from hrd_tui.sanitize import codename_key, strip_invisible
+from hrd_tui.sanitize import codename_key, plural, strip_invisible
 from hrd_tui.services import base, contact_vcard, contacts, reference, search
 from hrd_tui.vocab import ContactKind, FocusArea
 
@@ -184,7 +184,7 @@ class ImportResult:
 
     def __str__(self) -> str:
         return (f"{self.created} created, {self.merged} merged into existing contacts, "
-                f"{self.skipped} duplicates skipped, {self.invalid} with errors not imported")
+                f"{plural(self.skipped, 'duplicate')} skipped, {self.invalid} with errors not imported")
 
 
 def _plural(n: int, word: str) -> str:
