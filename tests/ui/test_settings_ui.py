@@ -21,14 +21,7 @@ from hrd_tui.screens.unlock import UnlockScreen
 
 from conftest import PASSPHRASE, unlock
 from helpers.colours import screen_text, sixteen_colours
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from helpers.clock import FakeClock
 
 
 @pytest.fixture

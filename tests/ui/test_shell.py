@@ -17,14 +17,7 @@ from hrd_tui.screens.widgets.discreet_badge import DiscreetBadge
 from hrd_tui.screens.unlock import CreateScreen, RecoveryCodeScreen, UnlockScreen
 
 from conftest import PASSPHRASE, unlock
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from helpers.clock import FakeClock
 
 
 @pytest.fixture
