@@ -65,9 +65,10 @@ SHORT: dict[CivicCategory, str] = {
     CivicCategory.PUBLIC_PARTICIPATION: "Public part.",
     CivicCategory.BUSINESS_CONDUCT: "Business",
 }
-#: What p cycles through: (label, days back; 0 = the trend's twelve calendar months; None = all).
+#: What p cycles through: (label, days back, today included; None = all). Every period rolls
+#: back from today, and says so: "last 365 days", not "12 months" that read as since 1 January.
 PERIODS: tuple[tuple[str, int | None], ...] = (
-    ("all dates", None), ("last 30 days", 30), ("last 90 days", 90), ("last 12 months", 0))
+    ("all dates", None), ("last 30 days", 30), ("last 90 days", 90), ("last 365 days", 365))
 SENSITIVE = "(sensitive)"
 HIDDEN = "(hidden)"
 
@@ -81,7 +82,7 @@ def period_start(index: int, today: date) -> date | None:
     days = PERIODS[index][1]
     if days is None:
         return None
-    return monitoring.month_start(today, -11) if days == 0 else today - timedelta(days=days - 1)
+    return today - timedelta(days=days - 1)
 
 
 def discreet_text(row: ObservationRow, discreet: bool) -> Callable[[str], str]:
@@ -105,7 +106,7 @@ class MonitoringScreen(SectionScreen):
         Binding("n", "new", "New", id="monitoring.new", tooltip="New observation"),
         Binding("f", "category", "Category", id="monitoring.category", tooltip="Show one category of observation"),
         Binding("p", "period", "Period", id="monitoring.period",
-                tooltip="Period: last 30 days, 90 days, 12 months, all dates (p again: the next)"),
+                tooltip="Period: the last 30, 90 or 365 days, or all dates (p again: the next)"),
         Binding("x", "clear", "Clear", id="monitoring.clear", tooltip="Clear the search, category and period"),
         Binding("g", "trend", "Trend", id="monitoring.trend", tooltip="Observations per category per month (chart)"),
         Binding("e", "edit", "Edit", id="monitoring.edit", show=False, tooltip="Edit the observation"),

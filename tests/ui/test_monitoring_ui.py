@@ -290,3 +290,23 @@ async def test_an_observation_linked_to_a_case_and_a_trial_by_what_is_typed(app,
         (obs,) = s.exec(select(CivicObservation)).all()
         links = monitoring.links_of(s, obs.id)
         assert {(link.case_id, link.trial_id) for link in links} == {(case_id, None), (None, trial_id)}
+
+
+async def test_every_period_rolls_back_from_today_and_says_so(app, vault_dir: Path) -> None:
+    """Issue 22: 'last 12 months' meant since the first of the month eleven months back, while
+    30 and 90 days rolled: every period now counts back from today, today included."""
+    observe(vault_dir, 29, Civ.DIALOGUE, "day 30")
+    observe(vault_dir, 30, Civ.DIALOGUE, "day 31")
+    observe(vault_dir, 364, Civ.DIALOGUE, "day 365")  # 2025-11-29: before 1 December 2025
+    observe(vault_dir, 365, Civ.DIALOGUE, "day 366")
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await to_list(app, pilot)
+        shown = {}
+        for _ in range(3):
+            await pilot.press("p")
+            await pilot.pause()
+            label = str(app.screen.query_one("#monitoring-filters", Static).render())
+            shown[label.split(", ")[1].split("  ")[0]] = sorted(r[2] for r in rows(table))
+        assert shown == {"last 30 days (since 2026-10-30)": ["day 30"],
+                         "last 90 days (since 2026-08-31)": ["day 30", "day 31"],
+                         "last 365 days (since 2025-11-29)": ["day 30", "day 31", "day 365"]}
