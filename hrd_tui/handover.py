@@ -143,7 +143,7 @@ from hrd_tui.models import (
 )
 from hrd_tui.paths import atomic_write
 from hrd_tui.sanitize import codename_key, for_display
-from hrd_tui.services import base, contacts
+from hrd_tui.services import base, contacts, history
 from hrd_tui.services.contacts import clean_input as contacts_clean
 from hrd_tui.services.history import jsonable
 
@@ -407,12 +407,24 @@ class Bundle:
     vault_id: str
     selection: dict[str, list[str]] | None
     tables: dict[str, list[dict[str, Any]]] = field(repr=False)
+    name: str = ""  # the file it was read from, to say where a merged change came from
 
     def counts(self) -> dict[str, int]:
         return {name: len(rows) for name, rows in self.tables.items() if rows}
 
+    @property
+    def label(self) -> str:
+        """How the history names this bundle: its file, and when it was exported."""
+        exported = f"exported {self.exported_at[:10]}" if self.exported_at else "undated"
+        return f"{self.name} ({exported})" if self.name else f"a bundle {exported}"
 
-def _bundle_of(document: dict[str, Any]) -> Bundle:
+    def people(self) -> list[tuple[str, str]]:
+        """(name, codename) of the bundle's contacts: discreet mode hides these names too."""
+        return [(str(r["name"]), str(r["codename"])) for r in self.tables.get("contacts", [])
+                if isinstance(r.get("name"), str) and isinstance(r.get("codename"), str) and r["name"] and r["codename"]]
+
+
+def _bundle_of(document: dict[str, Any], file_name: str = "") -> Bundle:
     bad = BundleError("The bundle is damaged: its content is not a handover document.")
     if document.get("format") != DOCUMENT_FORMAT:
         raise bad
@@ -441,6 +453,7 @@ def _bundle_of(document: dict[str, Any]) -> Bundle:
         vault_id=str(document.get("vault_id", "")),
         selection=selection if isinstance(selection, dict) else None,
         tables=tables,
+        name=file_name,
     )
 
 
@@ -459,7 +472,7 @@ def read_bundle(path: Path, passphrase: str) -> Bundle:
         raise BundleError(f"{path} is a folder, not an hrd-tui bundle.") from None
     except OSError as exc:
         raise from_os_error(exc, f"reading {path.name}") from exc
-    return _bundle_of(open_sealed(data, passphrase))
+    return _bundle_of(open_sealed(data, passphrase), path.name)
 
 
 # -- export ----------------------------------------------------------------------
@@ -685,6 +698,13 @@ class FieldDiff:
     theirs: Any = field(repr=False)
     mine_shown: str = field(repr=False, compare=False, default="")
     theirs_shown: str = field(repr=False, compare=False, default="")
+    #: The values whole, as text (nothing cut, lines kept): for a view that scrolls.
+    mine_whole: str = field(repr=False, compare=False, default="")
+    theirs_whole: str = field(repr=False, compare=False, default="")
+
+    @property
+    def label(self) -> str:
+        return self.field.replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -702,10 +722,13 @@ class Conflict:
         out = [for_display(f"{self.label} ({self.key})", single_line=True)]
         for diff in self.diffs:
             out.append(
-                for_display(f"  {diff.field.replace('_', ' ')}: mine {diff.mine_shown} | theirs {diff.theirs_shown}",
-                            single_line=True)
+                for_display(f"  {diff.label}: mine {diff.mine_shown} | theirs {diff.theirs_shown}", single_line=True)
             )
         return out
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(d.field for d in self.diffs)
 
 
 @dataclass
@@ -733,12 +756,20 @@ class ImportPlan:
         return lines + [for_display(note, single_line=True) for note in self.notes]
 
 
-def _shown(value: Any, limit: int = 60) -> str:
+def _whole(value: Any) -> str:
+    """A field's value as text, whole: lines kept, nothing quoted or cut."""
     if value is None or value == "" or value == []:
         return "(empty)"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """A field's value on one line, quoted, cut at ``limit`` (for the CLI's preview)."""
+    text = _whole(value)
+    if value is None or value == "" or value == [] or isinstance(value, bool):
+        return text
     text = text.replace("\n", " ")
     return repr(text if len(text) <= limit else text[: limit - 3] + "...")
 
@@ -820,11 +851,15 @@ class _Labels:
             return f"{what} of {self.codename(row.get('contact_id'))}"
         return f"{what} {str(row.get('id', ''))[:8]}"
 
-    def value(self, model: type[SQLModel], column: str, value: Any) -> str:
+    def value(self, model: type[SQLModel], column: str, value: Any, *, whole: bool = False) -> str:
         for fk in _fks(model):
             if fk.cols == (column,) and fk.target == "contacts" and value is not None:
                 return self.codename(value)
-        return _shown(value)
+        return _whole(value) if whole else _shown(value)
+
+    def diff(self, model: type[SQLModel], column: str, mine: Any, theirs: Any) -> FieldDiff:
+        return FieldDiff(column, mine, theirs, self.value(model, column, mine), self.value(model, column, theirs),
+                         self.value(model, column, mine, whole=True), self.value(model, column, theirs, whole=True))
 
 
 class _Planner:
@@ -963,7 +998,7 @@ class _Planner:
                 )
                 row["codename"] = mine.get("codename")
             diffs = tuple(
-                FieldDiff(f, mine.get(f), row[f], self.labels.value(model, f, mine.get(f)), self.labels.value(model, f, row[f]))
+                self.labels.diff(model, f, mine.get(f), row[f])
                 for f in _columns(model)  # in the table's order, so a preview reads the same every time
                 if f in row and f not in pk and f not in IGNORED_FIELDS and mine.get(f) != row[f]
             )
@@ -1010,11 +1045,15 @@ def plan_import(session: Session, bundle: Bundle) -> ImportPlan:
 
 @dataclass
 class ImportResult:
+    """Conflicts by key: every differing field kept here (``kept_mine``), every one
+    taken from the bundle (``took_theirs``), or some of each (``mixed``)."""
+
     inserted: dict[str, int]
     identical: int
     kept_mine: list[str]
     took_theirs: list[str]
     notes: list[str]
+    mixed: list[str] = field(default_factory=list)
 
     @property
     def total_inserted(self) -> int:
@@ -1057,20 +1096,72 @@ def _codename_taken(session: Session, codename: Any, own_id: Any) -> bool:
     return other is not None and other != own_id
 
 
+#: Where the history hook (services/history.py) reads the source of a session's changes.
+CHANGE_SOURCE = "change_source"
+_UNSET = object()
+
+#: A conflict's decision: one side for the whole record, or a side for each differing field.
+FieldChoices = Mapping[str, Choice]
+Decision = Choice | FieldChoices
+
+
+def _decide(conflicts: Sequence[Conflict], choices: Mapping[str, Decision],
+            default: Choice | None) -> dict[str, dict[str, Choice]]:
+    """Each conflict's side for each of its fields; ValidationError for any choice that
+    is not one, or any field left undecided with no default."""
+    by_key = {c.key: c for c in conflicts}
+    bad: dict[str, str] = {}
+    for key, choice in choices.items():
+        conflict = by_key.get(key)
+        if conflict is None:
+            bad[key] = "is not a conflict of this import"
+        elif isinstance(choice, Mapping):
+            wrong = [f for f in choice if f not in conflict.fields]
+            if wrong:
+                bad[key] = f"{', '.join(map(str, wrong))}: not a field that differs"
+            elif any(v not in ("mine", "theirs") for v in choice.values()):
+                bad[key] = "choose mine or theirs for each field"
+        elif choice not in ("mine", "theirs"):
+            bad[key] = "choose mine or theirs"
+    if bad:
+        raise ValidationError(bad)
+    decided: dict[str, dict[str, Choice]] = {}
+    unresolved: dict[str, str] = {}
+    for conflict in conflicts:
+        choice = choices.get(conflict.key, default)
+        per_field = dict(choice) if isinstance(choice, Mapping) else dict.fromkeys(conflict.fields, choice)
+        left = [d.label for d in conflict.diffs if per_field.get(d.field, default) is None]
+        if left:
+            unresolved[conflict.key] = f"{conflict.label}: {', '.join(left)} differ; choose mine or theirs"
+            continue
+        decided[conflict.key] = {f: per_field.get(f) or default for f in conflict.fields}  # type: ignore[misc]
+    if unresolved:
+        raise ValidationError(unresolved)
+    return decided
+
+
 def apply_import(
     session: Session,
     plan: ImportPlan,
-    choices: Mapping[str, Choice] | None = None,
+    choices: Mapping[str, Decision] | None = None,
     *,
     default: Choice | None = None,
+    source: str | None = None,
 ) -> ImportResult:
     """Carry out ``plan`` in the caller's session (one transaction; nothing is committed here).
 
-    ``choices`` maps each conflict's key to "mine" (keep this vault's record) or
-    "theirs" (take the bundle's, through an update: the earlier version goes into the
-    history). A conflict left out takes ``default``; with no default it is an error
-    (ValidationError listing them) and nothing is written. The plan is made again
-    first: if the vault changed since the preview, nothing is written.
+    ``choices`` maps each conflict's key to "mine" (keep this vault's record), "theirs"
+    (take the bundle's), or to a side for each differing field (``{"role": "mine",
+    "phone": "theirs"}``): exactly the fields chosen "theirs" are taken, so two officers
+    who changed different fields both keep their edits. A field left out takes
+    ``default``; with no default it is an error (ValidationError listing them) and
+    nothing is written. The plan is made again first: if the vault changed since the
+    preview, nothing is written.
+
+    Nothing is lost: a value replaced by the bundle's goes into the history (the
+    update's earlier version), and a bundle's value not taken is kept there too
+    (history.record_declined). Both are marked with ``source``, by default
+    "handover merge from <the bundle's file>".
     """
     choices = dict(choices or {})
     if default not in (None, "mine", "theirs"):
@@ -1078,23 +1169,28 @@ def apply_import(
     fresh = plan_import(session, plan.bundle)
     if _signature(fresh) != _signature(plan):
         raise HrdError("The vault changed since this import was previewed; preview it again. Nothing was imported.")
-    known = {c.key for c in fresh.conflicts}
-    bad = {k: "is not a conflict of this import" for k in choices if k not in known}
-    bad.update({k: "choose mine or theirs" for k, v in choices.items() if k in known and v not in ("mine", "theirs")})
-    if bad:
-        raise ValidationError(bad)
-    unresolved = [c for c in fresh.conflicts if c.key not in choices]
-    if unresolved and default is None:
-        raise ValidationError({
-            c.key: f"{c.label}: {', '.join(d.field for d in c.diffs)} differ; choose mine or theirs" for c in unresolved
-        })
-    decision = {c.key: choices.get(c.key, default) for c in fresh.conflicts}
+    decision = _decide(fresh.conflicts, choices, default)
     result = ImportResult(inserted={}, identical=sum(fresh.identical.values()), kept_mine=[], took_theirs=[],
                           notes=list(fresh.notes))
     by_table: dict[str, list[Conflict]] = defaultdict(list)
     for conflict in fresh.conflicts:
         by_table[conflict.table].append(conflict)
+    source = source or f"handover merge from {plan.bundle.label}"
+    before = session.info.get(CHANGE_SOURCE, _UNSET)
+    session.info[CHANGE_SOURCE] = source
+    try:
+        _apply(session, fresh, by_table, decision, result, source)
+    finally:
+        if before is _UNSET:
+            session.info.pop(CHANGE_SOURCE, None)
+        else:
+            session.info[CHANGE_SOURCE] = before
+    return result
 
+
+
+def _apply(session: Session, fresh: ImportPlan, by_table: Mapping[str, list[Conflict]],
+           decision: Mapping[str, Mapping[str, Choice]], result: ImportResult, source: str) -> None:
     for name in TABLE_ORDER:
         model = EXPORT_TABLES[name]
         # Unique values kept in memory while the table is imported (a query per record
@@ -1104,18 +1200,28 @@ def apply_import(
         if model is SecureChannel:
             stmt = select(SecureChannel.contact_id, SecureChannel.id).where(col(SecureChannel.preferred).is_(True))
             preferred = dict(session.exec(stmt).all())
-        theirs = [c for c in by_table[name] if decision[c.key] == "theirs"]
-        result.kept_mine += [c.key for c in by_table[name] if decision[c.key] == "mine"]
+        conflicts = list(by_table.get(name, []))
         # Changes that free a unique value (a channel no longer preferred) go first.
-        theirs.sort(key=lambda c: any(d.field == "preferred" and d.theirs for d in c.diffs))
-        for conflict in theirs:
+        conflicts.sort(key=lambda c: any(d.field == "preferred" and d.theirs and decision[c.key][d.field] == "theirs"
+                                         for d in c.diffs))
+        for conflict in conflicts:
+            sides = decision[conflict.key]
+            taken = [d for d in conflict.diffs if sides[d.field] == "theirs"]
+            declined = {d.field: d.theirs for d in conflict.diffs
+                        if sides[d.field] == "mine" and d.field not in base.PROTECTED}
+            if not taken:
+                result.kept_mine.append(conflict.key)
+            elif len(taken) == len(conflict.diffs):
+                result.took_theirs.append(conflict.key)
+            else:
+                result.mixed.append(conflict.key)
             obj: Any = session.get(model, conflict.record_key if len(conflict.record_key) > 1 else conflict.record_key[0])
             if obj is None:  # pragma: no cover - the plan was just made in this session
                 raise HrdError("The vault changed during the import; nothing was imported.")
-            changes = {d.field: d.theirs for d in conflict.diffs if d.field not in base.PROTECTED}
+            changes = {d.field: d.theirs for d in taken if d.field not in base.PROTECTED}
             if model is Contact and "codename" in changes:
                 if codenames.get(codename_key(changes["codename"]), obj.id) != obj.id:
-                    del changes["codename"]
+                    declined["codename"] = changes.pop("codename")
                     result.notes.append(f"{conflict.label}: kept its codename here; the bundle's is another contact's here.")
                 else:
                     codenames.pop(obj.codename_key, None)
@@ -1126,13 +1232,13 @@ def apply_import(
                     if holder == obj.id:
                         del preferred[obj.contact_id]
                 elif holder not in (None, obj.id):
-                    del changes["preferred"]
+                    declined["preferred"] = changes.pop("preferred")
                     result.notes.append(f"{conflict.label}: not made preferred; another channel of that contact is.")
                 else:
                     preferred[obj.contact_id] = obj.id
             if changes:
                 base.update(session, obj, changes)  # flushes: a value freed here is free for the next
-            result.took_theirs.append(conflict.key)
+            history.record_declined(session, obj, declined, source)  # the bundle's values not taken
         rows = _self_ordered(model, fresh.new[name])
         for row in rows:
             data = dict(row)
@@ -1156,7 +1262,6 @@ def apply_import(
         session.flush()
         if rows:
             result.inserted[name] = len(rows)
-    return result
 
 
 def _fresh_codename(taken: Mapping[Any, Any]) -> str:
@@ -1183,6 +1288,8 @@ __all__ = [
     "BundleTooNew",
     "BundleUnlockFailed",
     "Conflict",
+    "Decision",
+    "FieldChoices",
     "FieldDiff",
     "ImportPlan",
     "ImportResult",

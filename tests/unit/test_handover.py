@@ -376,6 +376,76 @@ def test_mine_keeps_the_receivers_value(b: vault.Vault, diverged: dict[str, Any]
     assert import_bundle(b, diverged["path"], diverged["passphrase"], default="mine").kept_mine == [diverged["key"]]
 
 
+@pytest.fixture
+def apart(a: vault.Vault, b: vault.Vault, out: Path) -> dict[str, Any]:
+    """The same contact, handed over, then edited in different fields: A the role, B the phone."""
+    with a.store.session() as s:
+        contact_id = person(s, "Ana Lúcia Ñandú", "Heron-7", role="Organiser", phone="+1 555 0100").id
+    import_bundle(b, out / "first.hrdb", export(a, out / "first.hrdb"))
+    with a.store.session() as s:
+        contacts.update_contact(s, s.get(Contact, contact_id), {"role": "Coordinator"})
+    with b.store.session() as s:
+        contacts.update_contact(s, s.get(Contact, contact_id), {"phone": "+1 555 0199"})
+    passphrase = export(a, out / "second.hrdb")
+    return {"id": contact_id, "key": f"contacts/{contact_id}", "path": out / "second.hrdb", "passphrase": passphrase}
+
+
+def test_each_field_takes_its_own_side_so_both_officers_keep_their_edits(b: vault.Vault,
+                                                                        apart: dict[str, Any]) -> None:
+    conflict = plan(b, apart["path"], apart["passphrase"]).conflicts[0]
+    assert {d.field: (d.mine, d.theirs) for d in conflict.diffs} == {
+        "role": ("Organiser", "Coordinator"), "phone": ("+1 555 0199", "+1 555 0100")}
+    result = import_bundle(b, apart["path"], apart["passphrase"], {apart["key"]: {"role": "theirs", "phone": "mine"}})
+    assert result.mixed == [apart["key"]] and result.took_theirs == [] and result.kept_mine == []
+    with b.store.session() as s:
+        k = s.get(Contact, apart["id"])
+        assert (k.role, k.phone) == ("Coordinator", "+1 555 0199")  # A's edit and B's
+    assert plan(b, apart["path"], apart["passphrase"]).conflicts[0].fields == ("phone",)
+
+
+def test_the_value_not_taken_and_the_source_are_in_the_history(b: vault.Vault, apart: dict[str, Any]) -> None:
+    """Taken: the earlier value is a version marked as the merge's; not taken: the bundle's
+    value is kept as declined, with the same source. Changes after the import are the officer's."""
+    import_bundle(b, apart["path"], apart["passphrase"], {apart["key"]: {"role": "theirs", "phone": "mine"}})
+    source = f"handover merge from second.hrdb (exported {FROZEN_DAY})"
+    with b.store.session() as s:
+        kept = history.versions(s, "contact", apart["id"])
+        merged = [(v.kind, v.source, v.data.get("role"), v.data.get("phone")) for v in kept if v.source == source]
+        assert merged == [(history.EARLIER, source, "Organiser", "+1 555 0199"),  # before the role was taken
+                          (history.DECLINED, source, None, "+1 555 0100")]  # the phone not taken
+        assert next(v for v in kept if v.kind == history.DECLINED).data == {"phone": "+1 555 0100"}
+        assert "change_source" not in s.info
+        contacts.update_contact(s, s.get(Contact, apart["id"]), {"role": "Chair"})
+    with b.store.session() as s:
+        assert history.versions(s, "contact", apart["id"])[-1].source == ""
+
+
+def test_a_field_left_out_takes_the_default_or_is_refused(b: vault.Vault, apart: dict[str, Any]) -> None:
+    before = tables(b)
+    with pytest.raises(ValidationError) as refused:
+        import_bundle(b, apart["path"], apart["passphrase"], {apart["key"]: {"role": "theirs"}})
+    assert "phone differ" in str(refused.value) and "role" not in refused.value.errors[apart["key"]]
+    with pytest.raises(ValidationError, match="not a field that differs"):
+        import_bundle(b, apart["path"], apart["passphrase"], {apart["key"]: {"name": "theirs"}}, default="mine")
+    with pytest.raises(ValidationError, match="for each field"):
+        import_bundle(b, apart["path"], apart["passphrase"], {apart["key"]: {"role": "both"}}, default="mine")
+    assert tables(b) == before
+    result = import_bundle(b, apart["path"], apart["passphrase"], {apart["key"]: {"role": "theirs"}}, default="mine")
+    assert result.mixed == [apart["key"]]
+    with b.store.session() as s:
+        assert (s.get(Contact, apart["id"]).role, s.get(Contact, apart["id"]).phone) == ("Coordinator", "+1 555 0199")
+
+
+def test_whole_values_are_kept_for_a_view_that_scrolls(b: vault.Vault, diverged: dict[str, Any]) -> None:
+    """The preview cuts a value; the diff also carries it whole, lines and all."""
+    long = "seen by B " + "x" * 100 + "\n(C)"
+    with b.store.session() as s:
+        contacts.update_contact(s, s.get(Contact, diverged["id"]), {"notes": long})
+    diff = next(d for d in plan(b, diverged["path"], diverged["passphrase"]).conflicts[0].diffs if d.field == "notes")
+    assert diff.mine_shown.endswith("...'") and "(C)" not in diff.mine_shown
+    assert (diff.mine_whole, diff.theirs_whole) == (long, "seen by A")
+
+
 def test_unresolved_or_unknown_choices_are_refused_and_nothing_is_written(b: vault.Vault,
                                                                          diverged: dict[str, Any]) -> None:
     before = tables(b)
