@@ -20,6 +20,12 @@ class Veiled(TextArea):
 
     _real: str | None = None  # the real text while the discreet version is shown
     _revealed = False  # shown by the officer: stays so until discreet mode is turned off
+    #: False for a view that only shows text (a value to read whole): read-only even when shown.
+    EDITABLE = True
+
+    def discreet_version(self, real: str) -> str:
+        """What discreet mode shows of ``real``: every contact's name as their codename."""
+        return on_screen(real)
 
     @property
     def real_text(self) -> str:
@@ -42,7 +48,7 @@ class Veiled(TextArea):
 
     def _veil(self) -> None:
         real = self.real_text
-        shown = on_screen(real)
+        shown = self.discreet_version(real)
         if shown == real:
             return
         self._real = real
@@ -54,12 +60,12 @@ class Veiled(TextArea):
             return
         real, self._real = self._real, None
         self.load_text(real)
-        self.read_only = False
+        self.read_only = not self.EDITABLE
 
     def set_real_text(self, text: str) -> None:
         """Put text in the field (a restored snapshot): veiled again if it names someone."""
         self._real = None
-        self.read_only = False
+        self.read_only = not self.EDITABLE
         self.load_text(text)
         if getattr(self.app, "discreet", False) and not self._revealed:
             self._veil()
