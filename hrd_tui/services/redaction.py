@@ -17,6 +17,24 @@ What counts as the name, and why it errs on the side of hiding too much:
   ``Banana``); anywhere in scripts written without them (Chinese, Japanese,
   Thai ...), where a name sits inside a run of other characters.
 
+Names as names, never an ordinary word inside ordinary text. A part of a name that
+is also an ordinary word (:data:`ORDINARY_WORDS`: "Will", "Hope", "Grace", "Test",
+"Person") is the name only where it is written as a name, with a capital: "Mr Person
+said", "Person's", "Will signed"; written in lower case it is the word ("I will go",
+"we hope", "Dup codename test"), and left as it is. That holds for a whole name made
+only of such words too ("Hope Grace", not "we hope grace prevails"). A capital at the
+start of a sentence says nothing either way, and there the name is assumed: a
+reviewer sees a sentence that reads oddly, but nobody sees a name that reads like a
+word. Months and weekdays (:data:`CALENDAR_WORDS`) are capitalised as words too, so
+in a report "March" alone is the month, the name only after a title ("Ms March") or
+with the other parts of the name; on screen (discreet mode: ``calendar_as_names``)
+a capitalised "March" is hidden too, since hiding a little too much on screen costs
+nothing. Every other part is hidden in any case, as before ("saw nunez" too): the
+list only spares words, it can make no name visible that is not such a word, and a
+word missing from it is hidden as before (safe, if clumsy). Hiding a common word
+would also tell a reader what the name is ("Dup codename a defender": the defender
+is called Test).
+
 A name kept on purpose (a defendant who consented to be named) is matched
 first as a whole, so a surname shared with a withheld co-defendant is hidden
 only where it stands alone, and then as "[name withheld]", since it could be
@@ -44,6 +62,40 @@ PARTICLES = frozenset({
     "du", "el", "ibn", "la", "las", "le", "les", "los", "mac", "san", "santa", "st", "the", "van", "von", "y",
 })
 MIN_PART = 3
+#: Name parts that are also ordinary English words (folded): alone, the name only where
+#: written with a capital (see the module's docstring). Given names and surnames that
+#: are words, and words that officers' notes use; a part not listed is hidden in any case.
+ORDINARY_WORDS = frozenset("""
+    will hope grace faith joy charity mercy patience prudence constance honor honour glory
+    blessing blessed precious gift innocent comfort favour favor wisdom knowledge justice liberty
+    freedom peace unity harmony melody destiny trinity verity serenity bliss promise memory miracle
+    victory beauty happy sunny honey candy sugar love loyal noble earnest amen
+    rose lily daisy iris ivy holly hazel heather olive pearl ruby amber crystal jade violet
+    dawn eve autumn summer winter spring sky rain storm snow star sun moon
+    river brook glen dale hill hills wood woods field fields ford lane stone rock cliff bush marsh
+    moor lake pond well wells bell bells hall church chapel castle tower bridge bridges street gate
+    gates park parks house court palace garden gardens land north south east west
+    king prince princess queen duke earl lord knight bishop pope abbot dean chancellor marshal
+    marshall sheriff major judge sergeant page hunter fisher baker cook cooper carter mason miller
+    turner walker parker porter potter weaver wright butler clerk shepherd farmer gardener
+    slater thatcher carpenter barber banks bank bond booth cross
+    brown black white green gray grey gold silver young long short little small strong hardy wise
+    good best bright sharp swift quick rich rice price cash money
+    bill mark frank grant jack rob pat sue nick drew chase chuck gene art ray sterling
+    hunt rush wade dash
+    test person people man woman child guy case trial state union law rule order
+    day night light way ward worth key lock hook ring
+""".split())
+#: Words capitalised in ordinary English too: alone, in a report, the name only after a title.
+CALENDAR_WORDS = frozenset("""
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+""".split())
+#: A title before a name: "Ms March", "Dr. Hope".
+_TITLE_BEFORE = re.compile(r"(?<!\w)(?:mr|mrs|ms|mx|miss|dr|prof|professor|sir|dame|madam|madame|mme|mlle|"
+                           r"sr|sra|srta|don|dona|doña|judge|justice|minister|senator|deputy|president|"
+                           r"general|colonel|captain|major|officer|inspector|advocate|attorney|counsel|"
+                           r"father|sister|brother|imam|rabbi|pastor|reverend|rev)\.?\s+\Z", re.IGNORECASE)
 #: What a part of a name shared by several people (a family name) becomes on its own.
 SHARED = "[name withheld]"
 _SEPARATORS = re.compile(r"[\s\-]+")
@@ -115,7 +167,8 @@ def mentioned(text: str, people: Iterable[tuple[str, str, str]]) -> list[str]:
     For a report that must hide every contact it mentions, not only the ones its
     records link to: quick for a whole vault's contacts, since a name is searched for
     only when each of its words is somewhere in the text. Errs towards finding too
-    many (a codename found inside a longer word counts)."""
+    many (a codename found inside a longer word counts, and so does a part of a name
+    that is an ordinary word in lower case, which the Redactor then leaves as it is)."""
     folded = fold(text)
     tokens = _WORD.findall(folded)
     words = set(tokens)
@@ -195,11 +248,15 @@ class Redactor:
 
     ``people`` is (name, stand-in) pairs; a stand-in of None keeps that name as
     written (consent to be named) while still protecting the others. ``fit``, given
-    the text before a name and its stand-in, says how the stand-in is written there."""
+    the text before a name and its stand-in, says how the stand-in is written there.
+    A name made of ordinary words is replaced only where written as a name (the
+    module's docstring); ``calendar_as_names`` counts a capitalised month or weekday
+    as the name too (for the screen, where hiding too much costs nothing)."""
 
     def __init__(self, people: Sequence[tuple[str, str | None]], *, whole_only: Collection[str] = (),
-                 fit: Callable[[str, str], str] | None = None) -> None:
+                 fit: Callable[[str, str], str] | None = None, calendar_as_names: bool = False) -> None:
         self._fit = fit
+        self._calendar_as_names = calendar_as_names
         self._stand_ins: dict[str, str | None] = {}
         whole = set(whole_only)
         forms_of = {name: self._forms(name, whole) for name, _ in people}  # once each: a vault has thousands
@@ -217,6 +274,8 @@ class Redactor:
                 elif stand_in is not None:
                     self._stand_ins.setdefault(form, stand_in if len(claims.get(form, ())) <= 1 else SHARED)
         self._withheld = any(v is not None for v in self._stand_ins.values())
+        # Forms that are ordinary words: replaced only where they stand as a name.
+        self._as_word = {form: _word_kind(form) for form in self._stand_ins if _word_kind(form)}
         # Indexed by a word of each form: a text is searched only for the names whose
         # every word is in it (a report runs thousands of texts past every contact).
         self._by_word: dict[str, list[str]] = {}
@@ -271,11 +330,21 @@ class Redactor:
         pieces: list[str] = []
         last = 0
         previous: str | None = None  # the stand-in written last
-        for match in _alternation(candidates).finditer(flat):
-            stand_in = self._stand_ins.get(_key(match.group(0)))
+        pattern = _alternation(candidates)
+        at = 0
+        while (match := pattern.search(flat, at)) is not None:
+            at = match.end()
+            key = _key(match.group(0))
+            stand_in = self._stand_ins.get(key)
             if stand_in is None:
-                continue
+                continue  # a name kept as written: its parts there are kept too
             start, end = origin[match.start()], origin[match.end() - 1] + 1
+            if key in self._as_word and not self._as_name(self._as_word[key], text, start):
+                # An ordinary word here, not the name: a later word of it may still be one
+                # ("we hope Grace": not "hope grace", but "Grace").
+                word = _WORD.match(flat, match.start())
+                at = word.end() if word else match.start() + 1
+                continue
             while end < len(text) and folded[end] == "":
                 end += 1  # a trailing accent or invisible character goes with the name
             between = text[last:start]
@@ -288,12 +357,28 @@ class Redactor:
         return "".join(pieces)
 
 
+    def _as_name(self, kind: str, text: str, start: int) -> bool:
+        """Whether the ordinary word at ``start`` of ``text`` stands as a name there."""
+        if kind == "calendar" and not self._calendar_as_names:
+            return _TITLE_BEFORE.search(text, max(0, start - 16), start) is not None
+        return not text[start].islower()  # a capital, or a script without case
+
+
+def _word_kind(form: str) -> str:
+    """"calendar" for a form that is a month or weekday, "word" for one made only of
+    ordinary words, "" for a name that is no word (hidden in any case)."""
+    if form in CALENDAR_WORDS:
+        return "calendar"
+    words = form.split(" ")
+    return "word" if all(w in ORDINARY_WORDS or w in CALENDAR_WORDS for w in words) else ""
+
+
 def as_codenames(people: Sequence[tuple[str, str]]) -> Callable[[str], str]:
     """Free text with these people's names (name, codename) written as their codenames,
     for discreet mode; with nobody, the text as written."""
     if not people:
         return lambda value: value
-    return Redactor(list(people))
+    return Redactor(list(people), calendar_as_names=True)
 
 
 def contacts_fingerprint(session: Session) -> tuple[object, ...]:
@@ -310,13 +395,16 @@ def discreet_names(session: Session) -> Callable[[str], str]:
     """Discreet mode's one rule for free text: every contact's name, and every part of
     it (accents and case folded, as search does), written as their codename, in any
     text from the vault, whatever the consent to be named (the screen may be seen by
-    anyone in the room). Organisations are matched by their whole name only."""
+    anyone in the room). Organisations are matched by their whole name only. A part
+    that is an ordinary word is the name where written with a capital, a month or a
+    weekday included (the screen hides a little more than a report): "I will go" stays,
+    since rewriting it would show which word the name is."""
     rows = session.exec(select(Contact.name, Contact.codename, Contact.kind)).all()
     people = [(name, codename) for name, codename, _ in rows if name and codename]
     if not people:
         return lambda value: value
     whole = {name for name, _, kind in rows if kind in ORGANISATION_KINDS}
-    return Redactor(people, whole_only=whole)
+    return Redactor(people, whole_only=whole, calendar_as_names=True)
 
 
 # -- who is named in a report, and how ------------------------------------------------------
