@@ -12,11 +12,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from hrd_tui import paths
 from hrd_tui.cli_common import ask_choice, err, open_vault, out, secret_from, unlock_secret
 from hrd_tui.errors import UsageError, ValidationError
 from hrd_tui.sanitize import for_display
+
+if TYPE_CHECKING:
+    from hrd_tui.handover import Conflict
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -59,6 +63,22 @@ def _handover_export(args: argparse.Namespace) -> int:
     return 0
 
 
+_MINE_THEIRS = {"m": "mine", "t": "theirs"}
+
+
+def _ask_conflict(conflict: Conflict) -> str | dict[str, str]:
+    """Mine or theirs for the whole record, or (with more than one field) field by field."""
+    label = for_display(conflict.label, single_line=True)
+    if len(conflict.diffs) == 1:
+        return ask_choice(f"{label}: keep [m]ine or take [t]heirs? [m/t] ", _MINE_THEIRS)
+    side = ask_choice(f"{label}: keep [m]ine, take [t]heirs, or [f]ield by field? [m/t/f] ",
+                      {**_MINE_THEIRS, "f": "fields"})
+    if side != "fields":
+        return side
+    return {d.field: ask_choice(f"  {for_display(d.label, single_line=True)}: keep [m]ine or take [t]heirs? [m/t] ",
+                                _MINE_THEIRS) for d in conflict.diffs}
+
+
 def _handover_import(args: argparse.Namespace) -> int:
     from hrd_tui import handover
 
@@ -76,7 +96,7 @@ def _handover_import(args: argparse.Namespace) -> int:
         for conflict in plan.conflicts:
             for line in conflict.lines():
                 out(line)
-        choices: dict[str, str] = {}
+        choices: dict[str, Any] = {}
         if args.yes:
             if plan.conflicts and not args.prefer:
                 raise UsageError(f"{len(plan.conflicts)} conflict(s): with --yes, say which side wins with "
@@ -87,15 +107,14 @@ def _handover_import(args: argparse.Namespace) -> int:
                                  "Pass --yes (and --prefer mine|theirs when there are conflicts).")
             if not args.prefer:
                 for conflict in plan.conflicts:
-                    choices[conflict.key] = ask_choice(
-                        f"{for_display(conflict.label, single_line=True)}: keep [m]ine or take [t]heirs? [m/t] ",
-                        {"m": "mine", "t": "theirs"})
+                    choices[conflict.key] = _ask_conflict(conflict)
             if ask_choice("Import? [y/N] ", {"y": "yes", "n": "no", "": "no"}) != "yes":
                 out("Nothing was imported.")
                 return 0
         result = handover.apply_import(session, plan, choices, default=args.prefer)
+    mixed = f", {len(result.mixed)} took some fields of each" if result.mixed else ""
     out(f"Imported {result.total_inserted} record(s); {len(result.took_theirs)} conflict(s) took the bundle's "
-        f"version (yours is kept in the history), {len(result.kept_mine)} kept yours.")
+        f"version (yours is kept in the history), {len(result.kept_mine)} kept yours{mixed}.")
     for note in result.notes:
         out(note)
     return 0
