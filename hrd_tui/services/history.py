@@ -228,8 +228,9 @@ def record_declined(session: Session, obj: SQLModel, values: dict[str, Any], sou
                                   source=source, data=jsonable(dict(values))))
 
 
-#: Bookkeeping columns a reader of the history does not need to see change.
-UNINTERESTING = frozenset({"updated_at"})
+#: Bookkeeping columns a reader of the history does not need to see change
+#: (codename_key follows the codename, whose change is shown).
+UNINTERESTING = frozenset({"updated_at", "codename_key"})
 
 
 @dataclass(frozen=True)
@@ -297,7 +298,7 @@ def history_of(session: Session, obj: SQLModel) -> History:
     for v in (v for v in kept if v.kind == DECLINED):
         n = sum(1 for s in states if (s.changed_at, s.id or 0) < (v.changed_at, v.id or 0)) - 1
         found += [Change(v.changed_at, key, after(n, key), offered, v.source, declined=True)
-                  for key, offered in v.data.items()]
+                  for key, offered in v.data.items() if key not in UNINTERESTING]
     found.sort(key=lambda c: c.when, reverse=True)  # stable: each version's fields keep their order
     found = [_readable_lists(session, type(obj), c) for c in found]
     return History(found, len(states), _earlier_not_kept(obj, states))
@@ -375,7 +376,7 @@ def text(model: type[SQLModel], field: str, value: Any) -> str:
     if column is not None and isinstance(getattr(column.type, "impl_instance", column.type), DateTime) \
             and isinstance(value, str):
         try:
-            return _aware(value).astimezone().strftime("%Y-%m-%d %H:%M")
+            return when_text(datetime.fromisoformat(value))
         except ValueError:
             return value
     if column is not None and isinstance(column.type, SAEnum) and column.type.enum_class is not None:
@@ -383,6 +384,11 @@ def text(model: type[SQLModel], field: str, value: Any) -> str:
         if vocabulary is not None:
             return reference.label(vocabulary, str(value))
     return str(value)
+
+
+def when_text(moment: datetime) -> str:
+    """The time of a change in the officer's local time (a naive one read back is UTC)."""
+    return _aware(moment).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def source_text(source: str) -> str:

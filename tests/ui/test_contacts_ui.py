@@ -201,8 +201,8 @@ async def test_edit_keeps_the_earlier_version_and_leaving_asks(app) -> None:  # 
         assert isinstance(app.screen, ChangesScreen)
         changes = app.screen.query_one("#changes", DataTable)
         fields = [str(changes.get_row_at(i)[1]) for i in range(changes.row_count)]
-        assert "role" in fields
-        row = changes.get_row_at(fields.index("role"))
+        assert "Role" in fields  # the form's label
+        row = changes.get_row_at(fields.index("Role"))
         assert str(row[2]) == "-" and str(row[3]) == "Coordinator"
 
 

@@ -28,7 +28,7 @@ from textual.widgets import DataTable, Input, Select, TextArea
 from hrd_tui import vault as vault_mod
 from hrd_tui.app import make_app
 from hrd_tui.models import CaseAction, Referral, RiskAssessment, ThreatCase
-from hrd_tui.services import contacts, threats
+from hrd_tui.services import contacts, reference, threats
 from hrd_tui.vocab import ActionStatus, CaseStatus, ReferralStatus, RiskLevel
 
 TODAY = FROZEN_DAY
@@ -460,11 +460,12 @@ async def test_h_shows_what_changed_in_a_case_and_hides_free_text_in_discreet_mo
         assert isinstance(app.screen, ChangesScreen)
         table = app.screen.query_one("#changes", DataTable)
         rows = {str(table.get_row_at(n)[1]): table.get_row_at(n) for n in range(table.row_count)}
-        assert set(rows) == {"urgency", "summary"}
-        assert str(rows["urgency"][2]) == "urgent" and str(rows["urgency"][3]) == "emergency"
+        assert set(rows) == {"Urgency", "Summary"}  # the form's labels, and values as the form offers them
+        assert str(rows["Urgency"][2]) == reference.label("urgency", "urgent")
+        assert str(rows["Urgency"][3]) == reference.label("urgency", "emergency")
         assert "1 earlier version kept" in str(app.screen.query_one("#changes-title").render())
         await pilot.press("d")
         await pilot.pause()
         rows = {str(table.get_row_at(n)[1]): table.get_row_at(n) for n in range(table.row_count)}
-        assert "Núñez" not in " ".join(str(c) for c in rows["summary"])
+        assert "Núñez" not in " ".join(str(c) for c in rows["Summary"])
         assert "Case of Heron-101" in str(app.screen.query_one("#changes-title").render())

@@ -228,3 +228,14 @@ def test_values_read_as_the_officer_reads_them(monkeypatch: Any) -> None:
     assert history.text(Contact, "email", None) == "-" and history.text(Contact, "email", "") == "-"
     assert history.source_text("") == "you"
     assert history.source_text("handover merge from Post A") == "handover merge from Post A"
+
+
+def test_a_new_codename_is_one_change_not_two(opened: vault.Vault) -> None:
+    """codename_key follows the codename: the history shows the codename's change only."""
+    with opened.store.session() as s:
+        c = contacts.create_contact(s, {"name": "Ana", "codename": "Heron-101"})
+    with opened.store.session() as s:
+        contacts.update_contact(s, base.get(s, Contact, c.id), {"codename": "Egret-404"})
+    with opened.store.session() as s:
+        assert [(ch.field, ch.before, ch.after) for ch in history.changes(s, base.get(s, Contact, c.id))] == [
+            ("codename", "Heron-101", "Egret-404")]
