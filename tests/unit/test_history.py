@@ -239,3 +239,30 @@ def test_a_new_codename_is_one_change_not_two(opened: vault.Vault) -> None:
     with opened.store.session() as s:
         assert [(ch.field, ch.before, ch.after) for ch in history.changes(s, base.get(s, Contact, c.id))] == [
             ("codename", "Heron-101", "Egret-404")]
+
+
+def test_list_changes_say_where_they_came_from(opened: vault.Vault) -> None:
+    with opened.store.session() as s:
+        c = contacts.create_contact(s, {"name": "Ana"}, ["labour"])
+    with opened.store.session() as s:
+        s.info["change_source"] = "handover merge from Post A"
+        contacts.set_focus_areas(s, base.get(s, Contact, c.id), ["labour", "trafficking"])
+    with opened.store.session() as s:
+        assert [(ch.field, ch.source) for ch in history.changes(s, base.get(s, Contact, c.id))] == [
+            ("focus_areas", "handover merge from Post A")]
+
+
+def test_versions_an_older_vault_kept_read_as_the_officers_own_edits() -> None:
+    """Migration 0005: every version already kept is a record's columns, edited here."""
+    import sqlcipher3
+    from sqlalchemy import create_engine
+
+    from hrd_tui import migrations
+
+    engine = create_engine("sqlite://", module=sqlcipher3.dbapi2)
+    with engine.begin() as conn:
+        migrations.upgrade(conn, "0004")
+        conn.execute(text("INSERT INTO record_version (entity, entity_id, changed_at, deleted, data) "
+                          "VALUES ('contact', 'c1', '2025-01-01 00:00:00', 0, '{\"name\": \"Ana\"}')"))
+        migrations.upgrade(conn, migrations.head_revision())
+        assert conn.execute(text("SELECT kind, source FROM record_version")).all() == [("", "")]
