@@ -79,9 +79,9 @@ def number_problem(name: str, value: object) -> str | None:
     """Why ``value`` cannot be setting ``name`` (a number within its range); None when it can."""
     low, high, unit = NUMBERS[name]
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return f"a number of {unit}, from {low:g} to {high:g}"
-    if not low <= value <= high:
-        return f"from {low:g} to {high:g} {unit} ({value:g} is too {'few' if value < low else 'many'})"
+        return f"must be a number of {unit}, from {low:g} to {high:g}"
+    if not low <= value <= high:  # worded as the forms word a whole number out of range
+        return f"{value:g} is out of range: it must be from {low:g} to {high:g} {unit}"
     return None
 
 

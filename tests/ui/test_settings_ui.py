@@ -93,7 +93,7 @@ async def test_the_settings_screen_sets_idle_lock_minutes_and_the_app_uses_them(
         await pilot.pause()
         lines = screen_text(app).splitlines()
         label = next(n for n, line in enumerate(lines) if "Lock after this many idle minutes (1 to 240)" in line)
-        assert "! from 1 to 240 minutes (-3 is too few)" in lines[label + 3]  # under the field's box, no colour
+        assert "! -3 is out of range: it must be from 1 to 240 minutes" in lines[label + 3]  # under the field's box, no colour
         assert isinstance(app.screen, SettingsModal) and app.focused is field
         assert "idle_lock_minutes" not in written(settings)  # refused: not written
         await pilot.press("ctrl+u", "2", "enter")
