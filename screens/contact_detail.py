@@ -5,10 +5,18 @@ changed in the record over time.
 In discreet mode the name, and the names of related contacts, are replaced by
 codenames. A contact for whom direct contact is unsafe gets a warning at the
 top and above the channels, in words (not only colour).
+
+f corrects one of the records around the contact: picks the record (an
+interaction, a channel, a relationship, a follow-up), then what to do with it:
+edit, remove (asks first, naming it), retire a channel on a day or reinstate
+it, mark a follow-up done or open it again. A retired channel reads "retired
+2026-11-20" and is never offered to copy.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from hrd_tui.screens.places import Placed
@@ -22,7 +30,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from hrd_tui.errors import HrdError
-from hrd_tui.models import Contact
+from hrd_tui.models import Contact, FollowUp, Interaction, Relationship, SecureChannel
 from hrd_tui.services import base, contacts, reference, threats
 from hrd_tui.services.contacts import ContactDetail
 
@@ -30,10 +38,10 @@ from hrd_tui.services.contacts import ContactDetail
 SECTIONS = (
     ("profile", "Profile"),
     ("consent", "Consent (in force first; p records a decision)"),
-    ("channels", "Secure channels (preferred first; v adds, y copies)"),
-    ("relationships", "Relationships (l links another contact)"),
-    ("follow-ups", "Follow-ups"),
-    ("interactions", "Interactions (i logs one)"),
+    ("channels", "Secure channels (preferred first; v adds, y copies, f corrects or retires)"),
+    ("relationships", "Relationships (l links another contact; f corrects)"),
+    ("follow-ups", "Follow-ups (f marks one done, or open again)"),
+    ("interactions", "Interactions (i logs one; f corrects)"),
     ("cases", "Threat cases (g opens one)"),
     ("trials", "Trials"),
 )
@@ -90,43 +98,62 @@ def consent_lines(d: ContactDetail) -> list[str]:
     return lines or ["No consent recorded: nothing is done on their behalf, and they are never named."]
 
 
+def channel_line(ch: SecureChannel, discreet: bool) -> str:
+    """A channel in words: * when preferred, "retired <day>" when retired (never colour alone)."""
+    handle = HIDDEN if discreet and ch.handle else (ch.handle or "-")  # a number or username can name them
+    retired = f"  (retired {ch.retired_on})" if ch.retired_on else ""
+    return (f"{'* ' if ch.preferred else '  '}{reference.label('channel_kind', ch.kind)}: {handle}{retired}"
+            f"{'  (' + ch.note + ')' if ch.note else ''}")
+
+
 def channel_lines(d: ContactDetail, discreet: bool) -> list[str]:
     lines = [UNSAFE] if not d.contact.direct_contact_safe else []
-    for ch in d.channels:
-        handle = HIDDEN if discreet and ch.handle else (ch.handle or "-")  # a number or username can name them
-        lines.append(f"{'* ' if ch.preferred else '  '}{reference.label('channel_kind', ch.kind)}: {handle}"
-                     f"{'  (' + ch.note + ')' if ch.note else ''}")
+    lines += [channel_line(ch, discreet) for ch in d.channels]
     return lines or ["No channel recorded."]
 
 
+def relationship_line(rel: contacts.Related, discreet: bool) -> str:
+    kind = reference.label("relationship_kind", rel.relationship.kind).lower()
+    certainty = reference.label("certainty", rel.relationship.certainty).lower()
+    other = who(rel.other, discreet)
+    return f"{kind} {other} ({certainty})" if rel.outgoing else f"{other} is {kind} this contact ({certainty})"
+
+
 def relationship_lines(d: ContactDetail, discreet: bool) -> list[str]:
-    lines = []
-    for rel in d.relationships:
-        kind = reference.label("relationship_kind", rel.relationship.kind).lower()
-        certainty = reference.label("certainty", rel.relationship.certainty).lower()
-        other = who(rel.other, discreet)
-        lines.append(f"{kind} {other} ({certainty})" if rel.outgoing else f"{other} is {kind} this contact ({certainty})")
-    return lines or ["None recorded."]
+    return [relationship_line(rel, discreet) for rel in d.relationships] or ["None recorded."]
+
+
+def follow_up_line(f: FollowUp, today: date) -> str:
+    if f.done_on:
+        return f"[x] {f.description} (done {f.done_on})"
+    return f"[ ] {f.description} (due {f.due_on}{' LATE' if f.due_on < today else ''})"
 
 
 def follow_up_lines(d: ContactDetail, today: date) -> list[str]:
-    lines = []
-    for f in d.follow_ups:
-        if f.done_on:
-            lines.append(f"[x] {f.description} (done {f.done_on})")
-        else:
-            late = " LATE" if f.due_on < today else ""
-            lines.append(f"[ ] {f.description} (due {f.due_on}{late})")
-    return lines or ["None."]
+    return [follow_up_line(f, today) for f in d.follow_ups] or ["None."]
+
+
+def interaction_line(it: Interaction) -> str:
+    when = it.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    conveyed = "; conveyed to counterparts" if it.conveyed_to_counterparts else ""
+    return f"{when} {reference.label('interaction_kind', it.kind)}{conveyed}: {it.summary}"
 
 
 def interaction_lines(d: ContactDetail) -> list[str]:
-    lines = []
-    for it in d.interactions:
-        when = it.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        conveyed = "; conveyed to counterparts" if it.conveyed_to_counterparts else ""
-        lines.append(f"{when} {reference.label('interaction_kind', it.kind)}{conveyed}: {it.summary}")
-    return lines or ["None logged yet."]
+    return [interaction_line(it) for it in d.interactions] or ["None logged yet."]
+
+
+def cut(text: str, width: int = 120) -> str:
+    """A long summary's start, for a list or a question (the view shows it whole)."""
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One thing f offers for a record: its words in the pick list, and what it does."""
+
+    label: str
+    run: Callable[[], None]
 
 
 class ContactDetailScreen(Placed, Screen[None]):
@@ -138,7 +165,10 @@ class ContactDetailScreen(Placed, Screen[None]):
         Binding("v", "add('channel')", "Channel", id="contact.channel", tooltip="Add a secure channel"),
         Binding("l", "add('relationship')", "Link", id="contact.relationship", tooltip="Link to another contact (relationship)"),
         Binding("y", "copy", "Copy", id="contact.copy", tooltip="Copy a channel handle (cleared after 30 s)"),
-        # The footer keeps 80 columns: these are in F1 (and the palette).
+        # The footer keeps 80 columns: these are in F1 (and the palette); the headings name f.
+        Binding("f", "correct", "Correct", id="contact.correct", show=False,
+                tooltip="Correct a record: edit or remove an interaction, channel or relationship, retire a "
+                        "channel, a follow-up done or open again"),
         Binding("h", "changes", "Changes", id="contact.changes", show=False, tooltip="What changed in this record"),
         Binding("g", "open_case", "Case", id="contact.case", show=False, tooltip="Open one of their threat cases"),
         Binding("x", "delete", "Delete", id="contact.delete", show=False, tooltip="Delete this contact (asks first)"),
@@ -227,9 +257,10 @@ class ContactDetailScreen(Placed, Screen[None]):
         self.app.push_screen(ADDERS[what](self.contact_id))
 
     def action_copy(self) -> None:
-        channels = [ch for ch in (self.detail.channels if self.detail else []) if ch.handle]
+        # A retired channel may be compromised: never offered.
+        channels = [ch for ch in (self.detail.channels if self.detail else []) if ch.handle and not ch.retired_on]
         if not channels:
-            self.app.notify("No channel with a handle to copy.", severity="warning")
+            self.app.notify("No channel in use with a handle to copy.", severity="warning")
             return
 
         def copy(index: int | None) -> None:
@@ -269,3 +300,122 @@ class ContactDetailScreen(Placed, Screen[None]):
 
         self.app.push_screen(ConfirmModal(f"Delete {label}, with their channels, consent records and follow-ups?",
                                           yes="Delete", no="Keep"), answered)
+
+    # -- correcting the records around the contact (f) ------------------------------
+    def action_correct(self) -> None:
+        d = self.detail
+        if d is None:
+            return
+        discreet, today = self.app.discreet, self.app.today()  # type: ignore[attr-defined]
+        records: list[tuple[str, str, list[Correction]]] = (  # (label, what it is, what can be done)
+            [(f"Channel: {channel_line(ch, discreet).strip()}", "channel", self._channel_fixes(ch, discreet))
+             for ch in d.channels]
+            + [(f"Relationship: {relationship_line(rel, discreet)}", "relationship", self._relationship_fixes(rel, discreet))
+               for rel in d.relationships]
+            + [(f"Follow-up: {follow_up_line(f, today)}", "follow-up", self._follow_up_fixes(f)) for f in d.follow_ups]
+            + [(f"Interaction: {cut(interaction_line(it))}", "interaction", self._interaction_fixes(it))
+               for it in d.interactions]
+        )
+        if not records:
+            self.app.notify("Nothing to correct: no channel, relationship, follow-up or interaction yet.", markup=False)
+            return
+
+        def picked(index: int | None) -> None:
+            if index is None:
+                return
+            _, what, fixes = records[index]
+
+            def chosen(n: int | None) -> None:
+                if n is not None:
+                    fixes[n].run()
+
+            # The question in vocabulary words only: the record's own text is in the list.
+            self.app.push_screen(PickModal(f"What to do with this {what}?", [fix.label for fix in fixes]), chosen)
+
+        self.app.push_screen(PickModal("Correct which record?", [label for label, _, _ in records]), picked)
+
+    def _write(self, what: str, change: Callable[..., object], notice: str) -> None:
+        """One transaction through a service; the view read again after it."""
+        try:
+            with self.app.session(what) as session:  # type: ignore[attr-defined]
+                change(session)
+        except HrdError as exc:
+            self.app.notify(str(exc), severity="error", markup=False)
+            return
+        self.app.notify(notice, markup=False)
+        self.show(self.app.discreet)  # type: ignore[attr-defined]
+
+    def _edit(self, modal: object) -> None:
+        def saved(record_id: str | None) -> None:
+            if record_id:
+                self.app.notify("Corrected (the earlier version is in the history: h on the contact shows "
+                                "its own fields).", markup=False)
+
+        self.app.push_screen(modal, saved)  # type: ignore[arg-type]
+
+    def _remove(self, question: str, what: str, remove: Callable[..., object]) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._write(f"removing the {what}", remove,
+                            f"The {what} is removed (its last state is kept in the history until a purge).")
+
+        self.app.push_screen(ConfirmModal(question, yes="Remove", no="Keep"), answered)
+
+    def _channel_fixes(self, ch: SecureChannel, discreet: bool) -> list[Correction]:
+        from hrd_tui.screens.contact_records import EditChannelModal, RetireChannelModal
+
+        kind = reference.label("channel_kind", ch.kind)
+
+        def get(session: object) -> SecureChannel:
+            return base.get(session, SecureChannel, ch.id)  # type: ignore[arg-type]
+
+        if ch.retired_on:
+            state = Correction(f"Reinstate it (in use again; retired {ch.retired_on})", lambda: self._write(
+                "reinstating the channel", lambda s: contacts.reinstate_channel(s, get(s)),
+                f"The {kind} channel is in use again (its retirement is in the history)."))
+        else:
+            state = Correction("Retire it on a day (compromised or no longer used: kept on record, not preferred)",
+                               lambda: self._edit(RetireChannelModal(self.contact_id, ch.id, kind)))
+        question = (f"Remove the channel {channel_line(ch, discreet).strip()}? A channel that was used and is no "
+                    "longer safe is better retired, which keeps it on record with its day.")
+        return [
+            Correction("Edit it", lambda: self._edit(EditChannelModal(self.contact_id, ch.id))),
+            state,
+            Correction("Remove it (recorded by mistake)", lambda: self._remove(
+                question, "channel", lambda s: contacts.delete_channel(s, get(s)))),
+        ]
+
+    def _relationship_fixes(self, rel: contacts.Related, discreet: bool) -> list[Correction]:
+        from hrd_tui.screens.contact_records import EditRelationshipModal
+
+        r = rel.relationship
+        return [
+            Correction("Edit it", lambda: self._edit(EditRelationshipModal(r.id, r.from_contact_id))),
+            Correction("Remove it", lambda: self._remove(
+                f"Remove the relationship: {relationship_line(rel, discreet)}?", "relationship",
+                lambda s: contacts.delete_relationship(s, base.get(s, Relationship, r.id)))),
+        ]
+
+    def _follow_up_fixes(self, f: FollowUp) -> list[Correction]:
+        if f.done_on:
+            return [Correction(f"Open it again (marked done {f.done_on})", lambda: self._write(
+                "opening the follow-up again", lambda s: contacts.reopen_follow_up(s, f.id), "Follow-up open again."))]
+        return [Correction("Mark it done", lambda: self._write(
+            "marking the follow-up done", lambda s: contacts.complete_follow_up(s, f.id, self.app.today()),  # type: ignore[attr-defined]
+            "Follow-up marked done (f opens it again)."))]
+
+    def _interaction_fixes(self, it: Interaction) -> list[Correction]:
+        from hrd_tui.screens.contact_records import EditInteractionModal
+
+        def remove() -> None:
+            with self.app.session("reading the interaction") as session:  # type: ignore[attr-defined]
+                people, follow_ups = contacts.interaction_links(session, it.id)
+            self._remove(
+                f"Remove the interaction {cut(interaction_line(it))}, with who took part ({people}) and its "
+                f"follow-ups ({follow_ups})?", "interaction",
+                lambda s: contacts.delete_interaction(s, base.get(s, Interaction, it.id)))
+
+        return [
+            Correction("Edit it (and who took part)", lambda: self._edit(EditInteractionModal(self.contact_id, it.id))),
+            Correction("Remove it, with its follow-ups", remove),
+        ]

@@ -280,6 +280,16 @@ def participants_of(session: Session, interaction_id: str) -> list[Contact]:
     return list(session.exec(stmt))
 
 
+def interaction_links(session: Session, interaction_id: str) -> tuple[int, int]:
+    """How many took part in an interaction, and how many follow-ups came of it (what
+    removing it removes with it)."""
+    people = session.exec(select(func.count()).select_from(InteractionParticipant)
+                          .where(InteractionParticipant.interaction_id == interaction_id)).one()
+    follow_ups = session.exec(select(func.count()).select_from(FollowUp)
+                              .where(FollowUp.interaction_id == interaction_id)).one()
+    return int(people), int(follow_ups)
+
+
 def _recount_last_contact(session: Session, contact_ids: Iterable[str], gone_day: date) -> None:
     """After an interaction on ``gone_day`` is moved or removed: a contact whose last
     contact was that day gets the day of their latest interaction left, or none (then
