@@ -49,7 +49,7 @@ def contact_specs() -> list[FieldSpec]:
         FieldSpec("email", "E-mail", draft=True),
         FieldSpec("phone", "Phone", draft=True),
         FieldSpec("direct_contact_safe", "Direct contact is safe", "bool"),
-        FieldSpec("cadence_days", "Keep in touch every N days", "int", placeholder="e.g. 30"),
+        FieldSpec("cadence_days", "Keep in touch every N days", "int", placeholder="e.g. 30", minimum=1, maximum=3650),
         FieldSpec("next_follow_up_on", "Next follow-up", "date", placeholder="YYYY-MM-DD, today or +N"),
         FieldSpec("notes", "Notes", "long", draft=True),
     ]

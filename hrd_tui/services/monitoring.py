@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
@@ -91,6 +92,30 @@ def _check_day(observed_on: object, today: date | None) -> None:
         raise ValidationError({"observed_on": "is in the future: record what has been observed"})
 
 
+#: The only kinds of web link an observation keeps: a javascript:, data: or file: link
+#: is no source anyone can open, and can run or read something when opened.
+WEB_SCHEMES = ("http", "https")
+
+
+def _check_web_links(links: object) -> None:
+    """Every web link is an http:// or https:// address, with a host."""
+    if not isinstance(links, list | tuple):
+        return
+    bad = []
+    for link in links:
+        text = str(link).strip()
+        try:
+            parts = urlsplit(text)
+            ok = parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname) and not any(c.isspace() for c in text)
+        except ValueError:
+            ok = False
+        if not ok:
+            bad.append(str(link))
+    if bad:
+        shown = ", ".join(b if len(b) <= 40 else b[:39] + "…" for b in bad[:3]) + (", ..." if len(bad) > 3 else "")
+        raise ValidationError({"links": f"only web addresses starting http:// or https:// are taken (not {shown})"})
+
+
 def add_observation(
     session: Session,
     data: Mapping[str, Any],
@@ -106,6 +131,7 @@ def add_observation(
     With ``today``, an observation dated after it is refused."""
     checked = _check_links(session, links)
     _check_day(data.get("observed_on"), today)
+    _check_web_links(data.get("links"))
     observation = base.create(session, CivicObservation, data)
     _add_sources(session, observation, sources)
     for link in checked:
@@ -127,6 +153,7 @@ def update_observation(
     tombstone); ``new_sources`` are added beside the existing ones."""
     checked = _check_links(session, links) if links is not None else None
     _check_day(changes.get("observed_on"), today)
+    _check_web_links(changes.get("links"))
     base.update(session, obs, changes)
     if checked is not None:
         current = links_of(session, obs.id)

@@ -11,6 +11,8 @@ name is shown sanitised) is never rewritten by an edit that did not touch it.
 
 from __future__ import annotations
 
+import calendar
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -54,6 +56,24 @@ class FieldSpec:
     #: case is the first event's ``occurred_at``, a codename typed is a ``contact_id``.
     #: A field not named after a model field says here what the service calls it.
     errors_from: tuple[str, ...] = ()
+    #: The whole numbers an "int" field takes (the model's own bounds).
+    minimum: int = 0
+    maximum: int = 999_999_999
+
+
+def no_such_day(value: str) -> str | None:
+    """What is wrong with a date that has the shape YYYY-MM-DD but is no day of the calendar
+    ("2026-02-30: February 2026 has 28 days"); None for any other text."""
+    found = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", value)
+    if found is None:
+        return None
+    year, month, day = (int(part) for part in found.groups())
+    if not 1 <= month <= 12:
+        return f"{found.group()}: there is no month {month} (months are 01 to 12)"
+    days = calendar.monthrange(max(year, 1), month)[1]
+    if not 1 <= day <= days:
+        return f"{found.group()}: {calendar.month_name[month]} {year} has {days} days"
+    return None
 
 
 def parse_date(value: str, today: date) -> date:
@@ -256,18 +276,24 @@ class RecordForm(VerticalScroll):
             try:
                 return parse_date(raw, today)
             except (ValueError, OverflowError):
-                raise ValueError("use YYYY-MM-DD, 'today' or +N days") from None
+                raise ValueError(no_such_day(raw) or "use YYYY-MM-DD, 'today' or +N days") from None
         if spec.kind == "datetime":
             try:
                 return parse_datetime(raw, now).astimezone(UTC)
             except (ValueError, OverflowError):
-                raise ValueError("use 'now', HH:MM or YYYY-MM-DD HH:MM") from None
+                raise ValueError(no_such_day(raw) or "use 'now', HH:MM or YYYY-MM-DD HH:MM") from None
         if spec.kind == "list":
             return [part.strip() for part in raw.split(",") if part.strip()]
         if spec.kind == "int":
-            if not raw.isdigit() or len(raw) > 9:
-                raise ValueError("must be a whole number")
-            return int(raw)
+            bounds = (f"from {spec.minimum:,} to {spec.maximum:,}" if spec.maximum < 999_999_999
+                      else f"{spec.minimum:,} or more")
+            digits = raw.removeprefix("-")
+            if not digits.isdigit() or not digits.isascii() or len(digits) > 9:
+                raise ValueError(f"must be a whole number, {bounds}")
+            number = int(raw)
+            if not spec.minimum <= number <= spec.maximum:
+                raise ValueError(f"{raw} is out of range: it must be {bounds}")
+            return number
         return raw
 
     # -- errors ------------------------------------------------------------------------------

@@ -148,3 +148,51 @@ async def test_every_form_puts_each_error_under_its_own_field(ids, vault_dir: Pa
             app.pop_screen()
             await pilot.pause()
     assert wrong == []
+
+
+async def test_a_day_that_does_not_exist_a_number_out_of_range_and_each_error_goes_when_fixed(
+        ids, vault_dir: Path, tmp_path: Path) -> None:
+    from hrd_tui.screens.contact_form import ContactFormScreen
+
+    app = _app(vault_dir, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        app.push_screen(ContactFormScreen(None))
+        await pilot.pause()
+        form = app.screen.query_one(RecordForm)
+        form.query_one("#field-name", Input).value = "Kim Lee"
+        form.query_one("#field-cadence_days", Input).value = "-3"
+        form.query_one("#field-next_follow_up_on", Input).value = "2026-02-30"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert error_of(form, "next_follow_up_on") == "! 2026-02-30: February 2026 has 28 days"
+        assert error_of(form, "cadence_days") == "! -3 is out of range: it must be from 1 to 3,650"
+        form.query_one("#field-cadence_days", Input).value = "30"
+        await pilot.pause()
+        assert error_of(form, "cadence_days") == ""  # fixed: its message goes, the other stays
+        assert "February 2026" in error_of(form, "next_follow_up_on")
+        form.query_one("#field-next_follow_up_on", Input).value = "2026-13-01"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert error_of(form, "next_follow_up_on") == "! 2026-13-01: there is no month 13 (months are 01 to 12)"
+        form.query_one("#field-cadence_days", Input).value = "thirty"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert error_of(form, "cadence_days") == "! must be a whole number, from 1 to 3,650"
+
+
+async def test_a_web_link_is_http_or_https_only(ids, vault_dir: Path, tmp_path: Path) -> None:
+    from hrd_tui.screens.monitoring import ObservationFormScreen
+
+    app = _app(vault_dir, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        app.push_screen(ObservationFormScreen(ids["observation"]))
+        await pilot.pause()
+        form = app.screen.query_one(RecordForm)
+        form.query_one("#field-links", Input).value = "https://example.org/a, javascript:alert(1)"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, ObservationFormScreen)
+        assert "only web addresses starting http:// or https://" in error_of(form, "links")
+        assert "javascript:alert(1)" in error_of(form, "links")

@@ -211,3 +211,18 @@ def test_the_trend_is_one_query(opened) -> None:  # type: ignore[no-untyped-def]
             event.remove(engine, "before_cursor_execute", listener)
     assert len(statements) == 1 and "GROUP BY" in statements[0]
     assert t.total == sum(1 for n in range(30) if DAY - timedelta(days=11 * n) >= date(2025, 12, 1))
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,x", "file:///etc/passwd",
+                                  "ftp://example.org", "example.org", "https://", " http:// x"])
+def test_a_web_link_other_than_http_or_https_is_refused(opened, link: str) -> None:  # type: ignore[no-untyped-def]
+    """Issue 22: an observation's web links took javascript: and the like."""
+    with opened.store.session() as s:
+        with pytest.raises(ValidationError) as refused:
+            monitoring.add_observation(s, {"observed_on": date(2026, 11, 1), "category": "dialogue",
+                                           "description": "x", "links": ["https://example.org", link]})
+        assert "http:// or https://" in refused.value.errors["links"]
+        obs = monitoring.add_observation(s, {"observed_on": date(2026, 11, 1), "category": "dialogue",
+                                             "description": "x", "links": ["https://example.org/a?b=1", "HTTP://x.org"]})
+        with pytest.raises(ValidationError):
+            monitoring.update_observation(s, obs, {"links": [link]})
