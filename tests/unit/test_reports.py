@@ -518,3 +518,19 @@ def test_mentioned_finds_names_and_codenames_as_the_redactor_would() -> None:
     assert redaction.mentioned("A banana; the test.", people) == ["b"]  # "Test" alone is a part of her name
     assert redaction.mentioned("Bananas only.", people) == []
     assert redaction.mentioned("今天陳美玲来了", people) == ["c"]
+
+
+def test_what_a_file_holds_before_it_is_replaced(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Said in the question before a file is replaced (the reports screen's F3)."""
+    draft = tmp_path / "draft.md"
+    draft.write_text(f"{reports.DRAFT_HEADING}{reports.draft_title(ReportType.TIP, START, END)}\n\nText\n", "utf-8")
+    assert reports.what_file_holds(draft) == ("the draft of the Trafficking in Persons Report, 2025-03-01 to "
+                                              f"2025-03-31 ({draft.stat().st_size} bytes)")
+    other = tmp_path / "other.md"
+    other.write_bytes(b"\n  My notes \x1b[31m\xff\n" + b"x" * 2000)
+    said = reports.what_file_holds(other)
+    assert said.startswith("no report draft (2.0 KB; its first line: ") and "My notes" in said and "\x1b" not in said
+    empty = tmp_path / "empty.md"
+    empty.write_bytes(b"")
+    assert reports.what_file_holds(empty) == "no report draft (0 bytes, no text)"
+    assert reports.what_file_holds(tmp_path).startswith("a file that cannot be read")  # a folder
