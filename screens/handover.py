@@ -65,11 +65,16 @@ def first_difference(mine: str, theirs: str) -> int:
                 min(len(mine), len(theirs)) + 1)
 
 
+def characters(value: object, whole: str) -> int:
+    """How long a value is (nothing is 0, though it reads "(empty)")."""
+    return 0 if value in (None, "", []) else len(whole)
+
+
 def difference_line(diff: FieldDiff) -> str:
     """How two values differ, in words that show neither."""
-    mine, theirs = diff.mine_whole, diff.theirs_whole
-    return (f"{diff.label}: {len(mine)} and {len(theirs)} characters, "
-            f"first difference at {first_difference(mine, theirs)}.")
+    mine, theirs = characters(diff.mine, diff.mine_whole), characters(diff.theirs, diff.theirs_whole)
+    where = first_difference(diff.mine_whole if mine else "", diff.theirs_whole if theirs else "")
+    return f"{diff.label}: {mine} and {theirs} characters, first difference at {where}."
 
 
 class HandoverImportScreen(HandsBack, Screen[None]):
@@ -356,10 +361,11 @@ class WholeValues(ModalScreen[str | None]):
         with Vertical(id="whole-body"):
             yield VaultText(f"{self.merge.bundle_names(conflict.label)}: {diff.label} (now: {taken})",
                             id="whole-title", single_line=True)
-            yield VaultText(f"Mine above, theirs below; {difference_line(diff)}", single_line=True)
-            yield Static(f"Mine, in this vault ({len(diff.mine_whole)} characters):", markup=False)
+            yield VaultText(difference_line(diff), single_line=True)
+            yield Static(f"Mine, in this vault ({characters(diff.mine, diff.mine_whole)} characters):", markup=False)
             yield WholeValue(diff.mine_whole, veil, id="whole-mine")
-            yield Static(f"Theirs, in the bundle ({len(diff.theirs_whole)} characters):", markup=False)
+            yield Static(f"Theirs, in the bundle ({characters(diff.theirs, diff.theirs_whole)} characters):",
+                         markup=False)
             yield WholeValue(diff.theirs_whole, veil, id="whole-theirs")
         yield Footer(compact=True, show_command_palette=False)
 
