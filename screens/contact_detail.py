@@ -348,8 +348,7 @@ class ContactDetailScreen(Placed, Screen[None]):
     def _edit(self, modal: object) -> None:
         def saved(record_id: str | None) -> None:
             if record_id:
-                self.app.notify("Corrected (the earlier version is in the history: h on the contact shows "
-                                "its own fields).", markup=False)
+                self.app.notify("Corrected (the earlier version is kept in the history).", markup=False)
 
         self.app.push_screen(modal, saved)  # type: ignore[arg-type]
 

@@ -260,3 +260,17 @@ async def test_a_follow_up_is_marked_done_and_opened_again_from_the_detail(app) 
             assert fu.done_on is None
             versions = s.exec(select(RecordVersion).where(RecordVersion.entity_id == fu.id)).all()
             assert [v.data["done_on"] for v in versions] == [None, str(TODAY)]
+
+
+def test_a_retired_channel_and_the_pick_in_16_colours(snap_compare, app) -> None:  # type: ignore[no-untyped-def]
+    """The detail with a retired channel, and f's list over it, at 80x24 in the 16 standard colours."""
+    async def retire_then_pick(pilot) -> None:  # type: ignore[no-untyped-def]
+        await to_ana(pilot.app, pilot)
+        await correct(pilot, CHANNEL, 1)
+        await pilot.press(*["backspace"] * 10, *"2026-11-20", "enter")
+        await pilot.pause()
+        pilot.app.clear_notifications()  # the notice times out: not part of the picture
+        await pilot.press("f")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=retire_then_pick)
