@@ -698,7 +698,8 @@ class FieldDiff:
     theirs: Any = field(repr=False)
     mine_shown: str = field(repr=False, compare=False, default="")
     theirs_shown: str = field(repr=False, compare=False, default="")
-    #: The values whole, as text (nothing cut, lines kept): for a view that scrolls.
+    #: The values whole, as the officer reads them (nothing cut, lines kept, local times,
+    #: vocabulary labels, people by codename): for the merge screen and its view that scrolls.
     mine_whole: str = field(repr=False, compare=False, default="")
     theirs_whole: str = field(repr=False, compare=False, default="")
 
@@ -855,7 +856,9 @@ class _Labels:
         for fk in _fks(model):
             if fk.cols == (column,) and fk.target == "contacts" and value is not None:
                 return self.codename(value)
-        return _whole(value) if whole else _shown(value)
+        if not whole:
+            return _shown(value)
+        return "(empty)" if value is None or value == "" or value == [] else history.text(model, column, value)
 
     def diff(self, model: type[SQLModel], column: str, mine: Any, theirs: Any) -> FieldDiff:
         return FieldDiff(column, mine, theirs, self.value(model, column, mine), self.value(model, column, theirs),

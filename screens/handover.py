@@ -30,6 +30,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from hrd_tui.errors import HrdError
+from hrd_tui.models import EXPORT_TABLES
 from hrd_tui.sanitize import for_display
 from hrd_tui.screens.background import HandsBack
 from hrd_tui.screens.trials import PEOPLE_FIELDS
@@ -70,11 +71,11 @@ def characters(value: object, whole: str) -> int:
     return 0 if value in (None, "", []) else len(whole)
 
 
-def difference_line(diff: FieldDiff) -> str:
+def difference_line(label: str, diff: FieldDiff) -> str:
     """How two values differ, in words that show neither."""
     mine, theirs = characters(diff.mine, diff.mine_whole), characters(diff.theirs, diff.theirs_whole)
     where = first_difference(diff.mine_whole if mine else "", diff.theirs_whole if theirs else "")
-    return f"{diff.label}: {mine} and {theirs} characters, first difference at {where}."
+    return f"{label}: {mine} and {theirs} characters, first difference at {where}."
 
 
 class HandoverImportScreen(HandsBack, Screen[None]):
@@ -100,6 +101,7 @@ class HandoverImportScreen(HandsBack, Screen[None]):
         #: conflict key -> field -> "mine" or "theirs"
         self.choices: dict[str, dict[str, str]] = {}
         self.bundle_names: Callable[[str], str] = lambda text: text
+        self.labels: dict[str, dict[str, str]] = {}  # table -> field -> its form's label
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -176,6 +178,14 @@ class HandoverImportScreen(HandsBack, Screen[None]):
         self._show()
 
     # -- what the screen shows --------------------------------------------------------
+    def field_label(self, conflict: Conflict, field: str) -> str:
+        """A field by the label its edit form gives it, as the history names it."""
+        if conflict.table not in self.labels:
+            from hrd_tui.screens.changes import field_labels
+
+            self.labels[conflict.table] = field_labels(EXPORT_TABLES[conflict.table], str(conflict.record_key[0]))
+        return self.labels[conflict.table].get(field, field.replace("_", " "))
+
     def discreet_value(self, conflict: Conflict, field: str, text: str, hidden: str = HIDDEN) -> str:
         """``text`` as discreet mode may show it (the vault's names are replaced by literal())."""
         if not getattr(self.app, "discreet", False):
@@ -204,9 +214,9 @@ class HandoverImportScreen(HandsBack, Screen[None]):
             for n, diff in enumerate(conflict.diffs):
                 table.add_row(self.choices[conflict.key][diff.field],
                               literal(self.bundle_names(conflict.label) if n == 0 else "", single_line=True),
-                              literal(diff.label, single_line=True),
-                              literal(self.discreet_value(conflict, diff.field, diff.mine_shown), single_line=True),
-                              literal(self.discreet_value(conflict, diff.field, diff.theirs_shown), single_line=True),
+                              literal(self.field_label(conflict, diff.field), single_line=True),
+                              literal(self.discreet_value(conflict, diff.field, diff.mine_whole), single_line=True),
+                              literal(self.discreet_value(conflict, diff.field, diff.theirs_whole), single_line=True),
                               key=f"{conflict.key}#{diff.field}")
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
@@ -227,7 +237,8 @@ class HandoverImportScreen(HandsBack, Screen[None]):
         current = self._current()
         line = ""
         if current is not None:
-            line = f"{difference_line(current[1])} v: whole values"
+            conflict, diff = current
+            line = f"{difference_line(self.field_label(conflict, diff.field), diff)} v: whole values"
         self.query_one("#handover-field", VaultText).set_text(line)
 
     # -- choices ------------------------------------------------------------------------
@@ -354,14 +365,15 @@ class WholeValues(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         conflict, diff = self.conflict, self.diff
         taken = self.merge.choices[conflict.key][diff.field]
+        label = self.merge.field_label(conflict, diff.field)
 
         def veil(text: str) -> str:
             return self.merge.discreet_value(conflict, diff.field, text, HIDDEN_WHOLE)
 
         with Vertical(id="whole-body"):
-            yield VaultText(f"{self.merge.bundle_names(conflict.label)}: {diff.label} (now: {taken})",
+            yield VaultText(f"{self.merge.bundle_names(conflict.label)}: {label} (now: {taken})",
                             id="whole-title", single_line=True)
-            yield VaultText(difference_line(diff), single_line=True)
+            yield VaultText(difference_line(label, diff), single_line=True)
             yield Static(f"Mine, in this vault ({characters(diff.mine, diff.mine_whole)} characters):", markup=False)
             yield WholeValue(diff.mine_whole, veil, id="whole-mine")
             yield Static(f"Theirs, in the bundle ({characters(diff.theirs, diff.theirs_whole)} characters):",

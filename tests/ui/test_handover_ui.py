@@ -80,7 +80,7 @@ async def test_a_bundle_merged_from_the_screen(vault_dir: Path, tmp_path: Path) 
         await pilot.pause()
         summary = str(screen.query_one("#handover-summary").render())
         assert "new contacts: 1" in summary and "conflicts: 1" in summary
-        assert rows(screen) == [["mine", "contact Heron-101", "role", "'coordinator'", "'founder'"]]
+        assert rows(screen) == [["mine", "contact Heron-101", "Role", "coordinator", "founder"]]
         await pilot.press("t")
         await pilot.pause()
         assert rows(screen)[0][0] == "theirs"
@@ -102,8 +102,8 @@ async def test_each_field_is_chosen_on_its_own_and_both_edits_are_kept(vault_dir
     app = sixteen_colours(make_app(vault_dir, settings_path=tmp_path / "settings.json", today=wallclock.today))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_bundle(app, pilot, bundle, passphrase)
-        assert rows(screen) == [["mine", "contact Heron-101", "role", "'spokesperson'", "'founder'"],
-                                ["mine", "", "phone", "'+1 555 0199'", "'+1 555 0100'"]]
+        assert rows(screen) == [["mine", "contact Heron-101", "Role", "spokesperson", "founder"],
+                                ["mine", "", "Phone", "+1 555 0199", "+1 555 0100"]]
         await pilot.press("T")
         assert [r[0] for r in rows(screen)] == ["theirs", "theirs"]
         await pilot.press("M")
@@ -132,8 +132,8 @@ async def test_whole_values_on_demand(vault_dir: Path, tmp_path: Path) -> None:
     app = make_app(vault_dir, settings_path=tmp_path / "settings.json", today=wallclock.today)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_bundle(app, pilot, bundle, passphrase)
-        assert [r[2] for r in rows(screen)] == ["name", "notes"]
-        assert "name: 9 and 13 characters, first difference at 10" in str(screen.query_one("#handover-field").render())
+        assert [r[2] for r in rows(screen)] == ["Name", "Notes"]  # as the contact form names them
+        assert "Name: 9 and 13 characters, first difference at 10" in str(screen.query_one("#handover-field").render())
         await pilot.press("v")
         await pilot.pause()
         whole = app.screen
@@ -175,9 +175,9 @@ async def test_discreet_mode_shows_no_real_name(vault_dir: Path, tmp_path: Path,
         text = screen_text(app)
         for secret in ("Núñez", "Ana", "555", "Борис", "Chen"):
             assert secret not in text, secret
-        assert [r[2:] for r in rows(screen)] == [["name", "(hidden)", "(hidden)"],
-                                                 ["role", "'aide to Cedar-202'", "'aide to Aster-303'"],
-                                                 ["phone", "(hidden)", "(hidden)"]]
+        assert [r[2:] for r in rows(screen)] == [["Name", "(hidden)", "(hidden)"],
+                                                 ["Role", "aide to Cedar-202", "aide to Aster-303"],
+                                                 ["Phone", "(hidden)", "(hidden)"]]
         await pilot.press("v")
         await pilot.pause()
         whole = app.screen
@@ -192,4 +192,4 @@ async def test_discreet_mode_shows_no_real_name(vault_dir: Path, tmp_path: Path,
         assert "Núñez" not in screen_text(app)
         await pilot.press("d")  # discreet mode off: the values come back
         await pilot.pause()
-        assert rows(screen)[0][3:] == [f"'{NAME}'", f"'{THEIR_NAME}'"]
+        assert rows(screen)[0][3:] == [NAME, THEIR_NAME]

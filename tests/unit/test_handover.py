@@ -440,10 +440,12 @@ def test_whole_values_are_kept_for_a_view_that_scrolls(b: vault.Vault, diverged:
     """The preview cuts a value; the diff also carries it whole, lines and all."""
     long = "seen by B " + "x" * 100 + "\n(C)"
     with b.store.session() as s:
-        contacts.update_contact(s, s.get(Contact, diverged["id"]), {"notes": long})
-    diff = next(d for d in plan(b, diverged["path"], diverged["passphrase"]).conflicts[0].diffs if d.field == "notes")
-    assert diff.mine_shown.endswith("...'") and "(C)" not in diff.mine_shown
-    assert (diff.mine_whole, diff.theirs_whole) == (long, "seen by A")
+        contacts.update_contact(s, s.get(Contact, diverged["id"]), {"notes": long, "kind": "journalist"})
+    diffs = {d.field: d for d in plan(b, diverged["path"], diverged["passphrase"]).conflicts[0].diffs}
+    assert diffs["notes"].mine_shown.endswith("...'") and "(C)" not in diffs["notes"].mine_shown
+    assert (diffs["notes"].mine_whole, diffs["notes"].theirs_whole) == (long, "seen by A")
+    # As the form shows them: a vocabulary's label, not its code.
+    assert (diffs["kind"].mine_whole, diffs["kind"].theirs_whole) == ("Journalist or media", "Human rights defender")
 
 
 def test_unresolved_or_unknown_choices_are_refused_and_nothing_is_written(b: vault.Vault,
