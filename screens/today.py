@@ -248,9 +248,10 @@ class TodayScreen(SectionScreen):
                 else:
                     item = next(i for i in today.follow_ups_due(session, day) if i.key == key)
                     today.complete(session, key, day)
-        except (HrdError, StopIteration) as exc:
+        except (HrdError, StopIteration) as exc:  # changed or removed elsewhere meanwhile
             self.app.notify(str(exc) or "That follow-up has changed: the list is read again.", severity="error",
                             markup=False)
+            self.done_here.pop(key, None)
             self.reload()
             return
         if done is not None:

@@ -274,3 +274,28 @@ def test_a_retired_channel_and_the_pick_in_16_colours(snap_compare, app) -> None
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=retire_then_pick)
+
+
+async def test_today_forgets_a_follow_up_done_there_then_removed_elsewhere(app) -> None:  # type: ignore[no-untyped-def]
+    """Space on Today keeps a done follow-up listed so that space opens it again; removed
+    meanwhile (its interaction removed), space says so and the row goes."""
+    from textual.widgets import DataTable
+
+    from hrd_tui.screens.today import TodayScreen
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        assert isinstance(app.screen, TodayScreen)
+        follow = app.screen.query_one("#today-follow-ups", DataTable)
+        follow.focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert str(follow.get_row_at(0)[2]) == "[x] Send the lawyer list"
+        assert "Done/reopen" in screen_text(app).splitlines()[-1]  # the footer says what space does, in words
+        with app.session() as s:
+            contacts.delete_interaction(s, s.exec(select(Interaction)).one())
+        await pilot.press("space")
+        await pilot.pause()
+        assert str(follow.get_row_at(0)[2]) == "Nothing due this week."
+        with app.session() as s:
+            assert s.exec(select(FollowUp)).all() == []
