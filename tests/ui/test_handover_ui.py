@@ -122,6 +122,10 @@ async def test_each_field_is_chosen_on_its_own_and_both_edits_are_kept(vault_dir
         with app.session("test") as s:
             person = s.get(Contact, contact_id)
             assert (person.role, person.phone) == ("founder", "+1 555 0199")
+            # The history says what the merge replaced, and keeps the value not taken; both name the bundle.
+            found = {(c.field, c.before, c.after, c.declined, c.source.split(" (")[0]) for c in history.changes(s, person)}
+            assert ("role", "spokesperson", "founder", False, "handover merge from second.bundle") in found
+            assert ("phone", "+1 555 0199", "+1 555 0100", True, "handover merge from second.bundle") in found
 
 
 async def test_whole_values_on_demand(vault_dir: Path, tmp_path: Path) -> None:
