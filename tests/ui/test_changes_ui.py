@@ -26,6 +26,7 @@ from conftest import PASSPHRASE, unlock
 from helpers.colours import screen_text
 
 LONG_ROLE = "Coordinator of the regional network of land defenders, lawyers and community paralegals"
+LONG_ORGANISATION = "\n".join(f"Line {n} of a very long organisation name" for n in range(200))
 
 
 @pytest.fixture
@@ -55,7 +56,8 @@ def app(vault_dir: Path, tmp_path: Path, auckland: ZoneInfo):  # type: ignore[no
     with opened.store.session("test data") as s:
         history.purge(s, 90)
     with opened.store.session("test data") as s:
-        contacts.update_contact(s, base.get(s, Contact, ana.id), {"role": LONG_ROLE})
+        contacts.update_contact(s, base.get(s, Contact, ana.id), {"role": LONG_ROLE,
+                                                                  "organisation": LONG_ORGANISATION})
     with opened.store.session("test data") as s:
         contacts.set_focus_areas(s, base.get(s, Contact, ana.id), ["labour", "land_environment"])
     with opened.store.session("test data") as s:
@@ -89,7 +91,7 @@ async def test_each_change_reads_with_its_label_local_time_and_source(app, auckl
     async with app.run_test(size=(80, 24)) as pilot:
         table = await open_changes(app, pilot, "Heron-101")
         shown = rows(table)
-        assert set(shown) == {"Role", "Focus areas", "Phone", "Notes"}  # the form's labels, lists included
+        assert set(shown) == {"Role", "Organisation", "Focus areas", "Phone", "Notes"}  # the form's labels, lists included
         labour, land = (reference.label("focus_area", a) for a in ("labour", "land_environment"))
         assert shown["Focus areas"][2:] == [labour, f"{land}, {labour}", "you"]
         assert shown["Role"][2:] == ["Organiser", LONG_ROLE, "you"]
@@ -133,6 +135,21 @@ async def test_enter_shows_a_change_whole_and_discreet_mode_holds_there(app) -> 
         await pilot.press("v")
         await pilot.pause()
         assert isinstance(app.screen, ChangesScreen)
+
+
+async def test_a_long_value_scrolls_whole(app) -> None:  # type: ignore[no-untyped-def]
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await open_changes(app, pilot, "Heron-101")
+        labels = [str(table.get_row_at(n)[1]) for n in range(table.row_count)]
+        table.move_cursor(row=labels.index("Organisation"))
+        await pilot.press("enter")
+        await pilot.pause()
+        body = app.screen.query_one("#whole-change-body")
+        assert "Line 199 of" in str(app.screen.query_one("#whole-change-values").render())
+        assert body.max_scroll_y > 100 and body.scroll_y == 0
+        await pilot.press("pagedown", "pagedown")
+        await pilot.pause()
+        assert body.scroll_y > 0
 
 
 async def test_after_a_purge_the_history_says_earlier_changes_are_not_kept(app) -> None:  # type: ignore[no-untyped-def]
