@@ -18,9 +18,11 @@ question naming it and what it holds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -83,6 +85,7 @@ class ReportsScreen(SectionScreen):
     def __init__(self, section: Section) -> None:
         super().__init__(section)
         self.draft: Draft | None = None  # what the preview shows
+        self._dialogs = 0  # own dialogs open (saving): coming back from one drafts nothing anew
 
     def compose(self) -> ComposeResult:
         yield self.section_bar()
@@ -106,6 +109,19 @@ class ReportsScreen(SectionScreen):
         self.query_one("#report-from", Input).value = start.isoformat()
         self.query_one("#report-to", Input).value = end.isoformat()
         self.query_one("#report-type", Select).focus()
+
+    def resumed(self) -> None:
+        """Back from the save dialog or its question, the vault is as it was: the draft
+        stays (a busy year takes seconds to draft). Back from anything else (help, the
+        palette, a quick note), it is drafted again."""
+        if self._dialogs:
+            self._dialogs -= 1
+            return
+        self.reload()
+
+    def _ask(self, dialog: Dialog, answered: Callable[[Any], None]) -> None:  # type: ignore[type-arg]
+        self._dialogs += 1
+        self.app.push_screen(dialog, answered)
 
     def reload(self) -> None:
         """Back on the screen, or the vault reopened: the draft follows the vault; the
@@ -232,8 +248,7 @@ class ReportsScreen(SectionScreen):
         what = f"The draft shown: {draft.title}."
         if self.stale():
             what += " Not the type or period above, chosen since: Esc, then F2 drafts that one."
-        self.app.push_screen(SaveModal(str(self.default_path(draft)), what=what),
-                             lambda target: self._save_to(draft, target))
+        self._ask(SaveModal(str(self.default_path(draft)), what=what), lambda target: self._save_to(draft, target))
 
     def _save_to(self, draft: Draft, target: str | None) -> None:
         if not target:
@@ -255,7 +270,7 @@ class ReportsScreen(SectionScreen):
         if path.exists():
             question = (f"{path} exists. It holds {reports.what_file_holds(path)}.\n"
                         f"Replace it with the draft of the {draft.title}?")
-            self.app.push_screen(ConfirmModal(question, yes="Replace", no="Keep it"), write)
+            self._ask(ConfirmModal(question, yes="Replace", no="Keep it"), write)
         else:
             write()
 

@@ -281,3 +281,30 @@ async def test_discreet_mode_changes_how_the_draft_is_shown_not_which(vault_dir:
         await pilot.press("d")
         await pilot.pause()
         assert preview.text.startswith("# Draft: Country Reports") and f"{NAME} detained" in preview.text
+
+
+async def test_coming_back_from_saving_keeps_the_draft(vault_dir: Path, tmp_path: Path) -> None:
+    """Back from the save dialog and its question the draft is the one shown, not drafted
+    again: a busy year takes seconds to draft, and the vault did not change. Back from
+    anything else, the same report is drafted again."""
+    app, crhrp_file = _drafts_vault(vault_dir, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _draft_and_save_crhrp(app, pilot, crhrp_file)
+        screen = app.screen
+        draft = screen.draft
+        await pilot.press("f3", "enter")  # the same file: replace?
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is screen and screen.draft is draft  # not drafted again
+        await pilot.press("f3", "escape")
+        await pilot.pause()
+        assert screen.draft is draft
+        await pilot.press("f1")  # help, and back: drafted again (the same report), as before
+        await pilot.pause()
+        assert app.screen is not screen
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is screen and screen.draft is not draft and screen.draft == draft
