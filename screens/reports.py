@@ -119,7 +119,8 @@ class ReportsScreen(SectionScreen):
             return
         self.reload()
 
-    def _ask(self, dialog: Dialog, answered: Callable[[Any], None]) -> None:  # type: ignore[type-arg]
+    def _ask(self, dialog: Dialog[Any], answered: Callable[[Any], None]) -> None:
+        """Open one of this screen's own dialogs (saving): coming back from it keeps the draft."""
         self._dialogs += 1
         self.app.push_screen(dialog, answered)
 
