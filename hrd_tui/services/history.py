@@ -165,7 +165,7 @@ def _list_versions(session: Session, now: datetime, source: str) -> list[RecordV
             continue
         lists["updated_at"] = previous_state(parent).get("updated_at")
         found.append(RecordVersion(entity=model.__tablename__, entity_id=parent_id, kind=LISTS,  # type: ignore[attr-defined]
-                                   source=source, data=lists))
+                                   changed_at=now, source=source, data=lists))  # the time of the edit, as updated_at
         if isinstance(parent, Record):
             parent.updated_at = now
     return found
