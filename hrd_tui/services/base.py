@@ -73,6 +73,52 @@ DATES_WITHOUT_ORDER: dict[tuple[str, str, str], str] = {
 }
 
 
+@dataclass(frozen=True)
+class RecordRule:
+    """A rule over several fields of one record that the schema holds as a CHECK: said
+    here first, in plain words, under ``field``."""
+
+    field: str
+    holds: Callable[[Any], bool]
+    message: str
+
+
+def _set(*values: Any) -> int:
+    return sum(v is not None for v in values)
+
+
+#: The schema's CHECK rules over several fields (models), by table, checked by base.validate
+#: on every create and update so the officer reads a sentence, never "CHECK constraint failed".
+RECORD_RULES: dict[str, tuple[RecordRule, ...]] = {
+    "threat_case": (RecordRule("closed_on", lambda r: (r.status == "closed") == (r.closed_on is not None),
+                               "a closed case has the day it was closed, and only a closed case has one "
+                               "(x on the case closes or reopens it)"),),
+    "contact_relationship": (RecordRule("to_contact_id", lambda r: r.from_contact_id != r.to_contact_id,
+                                        "a contact cannot be related to themselves"),),
+    "secure_channel": (RecordRule("preferred", lambda r: r.retired_on is None or not r.preferred,
+                                  "a retired channel cannot be the preferred one"),),
+    "source": (RecordRule("case_id", lambda r: _set(r.case_id, r.observation_id) == 1,
+                          "a source belongs to one threat case or one observation"),),
+    "observation_link": (RecordRule("links", lambda r: _set(r.contact_id, r.case_id, r.trial_id) == 1,
+                                    "give exactly one of a contact, a threat case or a trial"),),
+    "checklist_run": (
+        RecordRule("period_end", lambda r: (r.period_start is None) == (r.period_end is None),
+                   "a period has both a first and a last day"),
+        RecordRule("attached_to", lambda r: _set(r.case_id, r.trial_id, r.hearing_id, r.contact_id, r.period_start) <= 1,
+                   "a checklist run is about one thing at most: a case, a trial, a hearing, a contact or a period"),
+    ),
+}
+
+
+def record_rule_errors(table: str, record: Any) -> dict[str, str]:
+    """The RECORD_RULES of ``table`` that ``record`` breaks, each under its field."""
+    errors: dict[str, str] = {}
+    for rule in RECORD_RULES.get(table, ()):
+        if rule.field not in errors and not rule.holds(record):
+            errors[rule.field] = rule.message
+    return errors
+
+
 def _instant(value: date | datetime, other: date | datetime) -> date | datetime:
     """``value`` comparable with ``other``: a datetime beside a date is its local day; a
     datetime as read back from the vault (naive, UTC) beside an aware one is aware."""
@@ -111,9 +157,10 @@ def validate(model: type[M], data: Mapping[str, Any]) -> M:
         checked = model.model_validate(dict(data))
     except pydantic.ValidationError as exc:
         raise ValidationError(field_errors(exc)) from None
-    out_of_order = date_order_errors(getattr(model, "__tablename__", ""), checked)
-    if out_of_order:
-        raise ValidationError(out_of_order)
+    table = getattr(model, "__tablename__", "")
+    broken = {**date_order_errors(table, checked), **record_rule_errors(table, checked)}
+    if broken:
+        raise ValidationError(broken)
     return checked
 
 
@@ -153,6 +200,12 @@ def resolve_each(entries: Iterable[str], find: Callable[[str], list[T]], shown: 
     if problems:
         raise ValidationError({field: "; ".join(problems)})
     return found
+
+
+def distinct(records: Iterable[T]) -> list[T]:
+    """Records in order, each once (by id): the same person typed twice, by codename and by
+    name, is one link, never a second row the schema's key refuses."""
+    return list({getattr(r, "id"): r for r in records}.values())
 
 
 def create(session: Session, model: type[M], data: Mapping[str, Any]) -> M:

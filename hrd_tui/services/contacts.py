@@ -218,23 +218,27 @@ def naming_consent(session: Session, contact_id: str) -> ConsentValue:
     return record.value if record else ConsentValue.NEVER
 
 
+def _check_relationship(session: Session, merged: Mapping[str, Any], own_id: str | None) -> None:
+    """Said against the field before the schema would refuse it: a contact related to
+    themselves, or the same relationship twice."""
+    if merged.get("from_contact_id") == merged.get("to_contact_id"):
+        raise ValidationError({"other": "a contact cannot be related to themselves"})
+    twin = session.exec(select(Relationship.id).where(
+        Relationship.from_contact_id == merged.get("from_contact_id"), Relationship.to_contact_id == merged.get("to_contact_id"),
+        Relationship.kind == str(merged.get("kind")), Relationship.id != own_id)).first()
+    if twin is not None:
+        raise ValidationError({"kind": "this relationship is already recorded"})
+
+
 def relate(session: Session, data: Mapping[str, Any]) -> Relationship:
+    _check_relationship(session, data, None)
     return base.create(session, Relationship, data)
 
 
 def update_relationship(session: Session, relationship: Relationship, changes: Mapping[str, Any]) -> Relationship:
-    """Correct a relationship (its kind, the other contact, certainty, note). Said against
-    the field before the schema would refuse it: a contact related to themselves, or the
-    same relationship twice."""
-    merged = {"from_contact_id": relationship.from_contact_id, "to_contact_id": relationship.to_contact_id,
-              "kind": relationship.kind, **changes}
-    if merged["from_contact_id"] == merged["to_contact_id"]:
-        raise ValidationError({"other": "a contact cannot be related to themselves"})
-    twin = session.exec(select(Relationship.id).where(
-        Relationship.from_contact_id == merged["from_contact_id"], Relationship.to_contact_id == merged["to_contact_id"],
-        Relationship.kind == str(merged["kind"]), Relationship.id != relationship.id)).first()
-    if twin is not None:
-        raise ValidationError({"kind": "this relationship is already recorded"})
+    """Correct a relationship (its kind, the other contact, certainty, note)."""
+    _check_relationship(session, {"from_contact_id": relationship.from_contact_id, "kind": relationship.kind,
+                                  "to_contact_id": relationship.to_contact_id, **changes}, relationship.id)
     return base.update(session, relationship, changes)
 
 
@@ -252,6 +256,7 @@ def log_interaction(
     """The officer's own calendar day (local time) is the day of the contact; an
     interaction cannot be logged ahead of time, or it would keep the contact from
     ever showing as overdue."""
+    participants = base.distinct(participants)  # one typed twice is there once (the schema's key)
     if not participants:
         raise ValidationError({"participants": "at least one contact took part"})
     _check_when(data)
@@ -487,7 +492,7 @@ def by_codenames(session: Session, codenames: Iterable[str], field: str) -> list
             found.append(contact)
     if missing:
         raise ValidationError({field: f"no contact with codename {', '.join(missing)}"})
-    return found
+    return base.distinct(found)
 
 
 def resolve_people(session: Session, entries: Iterable[str], field: str) -> list[Contact]:

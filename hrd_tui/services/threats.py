@@ -115,6 +115,7 @@ def open_case(
     """Open a case; with ``plan`` the guidelines' immediate and longer-term actions
     are planned at once, each with its owner and a due date counted from the opening."""
     errors: dict[str, str] = {}
+    defenders = base.distinct(defenders)
     if not defenders:
         errors["defenders"] = "a case concerns at least one defender"
     try:
@@ -171,6 +172,7 @@ def update_case(
     changes = dict(changes)
     if changes.get("status") == CaseStatus.CLOSED and case.status != CaseStatus.CLOSED:
         raise ValidationError({"status": "close the case with its outcome (x on the case)"})
+    defenders = base.distinct(defenders) if defenders is not None else None
     if defenders is not None and not defenders:
         raise ValidationError({"defenders": "a case concerns at least one defender"})
     before = (case.status, case.urgency)

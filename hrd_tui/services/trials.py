@@ -58,7 +58,7 @@ SHORTHAND: dict[str, NoteTag] = {
 
 def create_trial(session: Session, data: Mapping[str, Any], defendants: Sequence[Contact] = ()) -> Trial:
     trial = base.create(session, Trial, data)
-    for contact in defendants:
+    for contact in base.distinct(defendants):  # one typed twice is one defendant (the schema's key)
         session.add(TrialDefendant(trial_id=trial.id, contact_id=contact.id))
     session.flush()
     return trial

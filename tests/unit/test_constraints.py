@@ -1,0 +1,175 @@
+"""Every rule the schema holds is checked by a service first (issue 22): 'UNIQUE constraint
+failed: trial_defendant.trial_id' and 'CHECK constraint failed: ck_contact_relationship_not_self'
+reached the officer. The test walks every UNIQUE, CHECK and composite-key rule in
+hrd_tui.models.metadata and maps each to an attempt to break it through the services: each
+is refused with a message under a field (a ValidationError in plain words) or, where
+nothing is wrong in what was meant (a defender typed twice), done without breaking it.
+A new constraint without a check here fails the walk."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import CheckConstraint, Index, PrimaryKeyConstraint, UniqueConstraint
+from sqlmodel import SQLModel
+
+from hrd_tui import vault
+from hrd_tui.errors import ValidationError
+from hrd_tui.models import ChecklistRun, Report, Source, metadata
+from hrd_tui.services import base, checklists, contacts, monitoring, threats, trials
+
+DAY = date(2026, 11, 20)
+TEMPLATE = """schema = 1
+id = "my-visit"
+version = 1
+title = "Prison visit"
+
+[[item]]
+id = "permission"
+text = "Ask for permission"
+"""
+
+
+def constraint_names() -> set[str]:
+    names = set()
+    for table in metadata.tables.values():
+        for c in table.constraints:
+            if isinstance(c, CheckConstraint) and not str(c.name).endswith("_vocab"):
+                names.add(str(c.name))
+            elif isinstance(c, UniqueConstraint) or (isinstance(c, PrimaryKeyConstraint) and len(c.columns) > 1):
+                names.add(str(c.name))
+        names |= {str(i.name) for i in table.indexes if isinstance(i, Index) and i.unique}
+        names |= {f"{table.name}.{col.name} unique" for col in table.columns if col.unique}
+    return names
+
+
+def _world(s: Any) -> dict[str, Any]:
+    a = contacts.create_contact(s, {"name": "Ana", "codename": "Heron-101"})
+    b = contacts.create_contact(s, {"name": "Boris", "codename": "Cedar-202"})
+    case = threats.open_case(s, {"title": "Case", "opened_on": DAY}, [a], plan=False)
+    trial = trials.create_trial(s, {"title": "Trial"}, [a])
+    hearing = trials.add_hearing(s, trial, {"starts_at": datetime(2026, 11, 20, 9, tzinfo=UTC)})
+    obs = monitoring.add_observation(s, {"observed_on": DAY, "category": "dialogue", "description": "x"})
+    return {"a": a, "b": b, "case": case, "trial": trial, "hearing": hearing, "obs": obs}
+
+
+def _same_codename(s: Any, w: dict[str, Any]) -> None:
+    contacts.create_contact(s, {"name": "Other", "codename": " heron-101"})
+
+
+def _twice(s: Any, w: dict[str, Any]) -> None:
+    """A defender, defendant or participant typed twice is one: done, without a second row."""
+    a = w["a"]
+    case = threats.open_case(s, {"title": "Twice", "opened_on": DAY}, [a, a], ["intimidation", "intimidation"], plan=False)
+    threats.update_case(s, case, {}, [a, a, w["b"]])
+    assert [c.id for c in threats.defenders_of(s, case.id)] == sorted([a.id, w["b"].id], key=lambda i: (
+        a.codename if i == a.id else w["b"].codename))
+    trial = trials.create_trial(s, {"title": "Twice"}, [a, a])
+    trials.update_trial(s, trial, {}, [a, a])
+    assert len(trials.defendants_of(s, trial.id)) == 1
+    contacts.log_interaction(s, {"kind": "meeting", "occurred_at": datetime(2026, 11, 20, 9, tzinfo=UTC)}, [a, a])
+    contacts.create_contact(s, {"name": "C", "codename": "Wren-3"}, ["land_environment", "land_environment"])
+    assert contacts.by_codenames(s, ["Heron-101", "heron-101"], "x") == [a]
+
+
+def _action_gate(s: Any, w: dict[str, Any]) -> None:
+    threats.add_action(s, w["case"], {"title": "Call the ministry", "on_behalf": True, "status": "done"})
+
+
+def _referral_gate(s: Any, w: dict[str, Any]) -> None:
+    threats.add_referral(s, w["case"], {"resource_id": threats.resources(s)[0].id, "purpose": "legal_fees",
+                                         "status": "sent"})
+
+
+#: Each rule of the schema, and an attempt to break it through the services.
+ATTEMPTS: dict[str, Callable[[Any, dict[str, Any]], None]] = {
+    "pk_checklist_template": lambda s, w: [checklists.import_template(s, TEMPLATE, "t.toml") for _ in range(2)],
+    "ck_contact_cadence_positive": lambda s, w: contacts.update_contact(s, w["a"], {"cadence_days": 0}),
+    "ck_contact_name_not_blank": lambda s, w: contacts.create_contact(s, {"name": "  ", "codename": "X-1"}),
+    "uq_contact_codename": _same_codename,
+    "contact.codename unique": _same_codename,
+    "contact.codename_key unique": _same_codename,
+    "ix_contact_codename_key": _same_codename,
+    "ck_report_period": lambda s, w: base.create(s, Report, {"type": "regular", "period_start": DAY,
+                                                             "period_end": DAY - timedelta(days=1)}),
+    "ck_threat_case_closed_has_date": lambda s, w: threats.update_case(s, w["case"], {"closed_on": DAY}),
+    "pk_case_defender": _twice,
+    "pk_case_threat_type": _twice,
+    "pk_contact_focus_area": _twice,
+    "pk_interaction_participant": _twice,
+    "pk_trial_defendant": _twice,
+    "ck_consent_record_value_fits_scope": lambda s, w: contacts.record_consent(
+        s, w["a"], {"scope": "naming", "value": "granted", "given_on": DAY}),
+    "uq_contact_relationship_triple": lambda s, w: [contacts.relate(
+        s, {"from_contact_id": w["a"].id, "to_contact_id": w["b"].id, "kind": "member_of"}) for _ in range(2)],
+    "ck_contact_relationship_not_self": lambda s, w: contacts.relate(
+        s, {"from_contact_id": w["a"].id, "to_contact_id": w["a"].id, "kind": "member_of"}),
+    "ck_risk_assessment_threat_range": lambda s, w: threats.assess_risk(
+        s, w["case"], {"assessed_on": DAY, "threat": 6, "vulnerability": 3, "capacity": 3}),
+    "ck_risk_assessment_vulnerability_range": lambda s, w: threats.assess_risk(
+        s, w["case"], {"assessed_on": DAY, "threat": 3, "vulnerability": 0, "capacity": 3}),
+    "ck_risk_assessment_capacity_range": lambda s, w: threats.assess_risk(
+        s, w["case"], {"assessed_on": DAY, "threat": 3, "vulnerability": 3, "capacity": 9}),
+    "ck_secure_channel_retired_not_preferred": lambda s, w: contacts.add_channel(
+        s, w["a"], {"kind": "signal", "preferred": True, "retired_on": DAY}),
+    "uq_secure_channel_preferred": lambda s, w: [contacts.add_channel(
+        s, w["a"], {"kind": "signal", "preferred": True}) for _ in range(2)],
+    "ck_source_one_owner": lambda s, w: base.create(s, Source, {
+        "case_id": w["case"].id, "observation_id": w["obs"].id, "description": "x", "received_on": DAY}),
+    "ck_case_action_consent_gate": _action_gate,
+    "ck_hearing_counts_nonneg": lambda s, w: trials.update_hearing(s, w["hearing"], {"press_count": -1}),
+    "ck_hearing_ends_after_start": lambda s, w: trials.update_hearing(
+        s, w["hearing"], {"ends_at": datetime(2026, 11, 20, 8, tzinfo=UTC)}),
+    "ck_observation_link_one_target": lambda s, w: monitoring.add_observation(
+        s, {"observed_on": DAY, "category": "dialogue", "description": "y"},
+        links=[{"contact_id": w["a"].id, "case_id": w["case"].id}]),
+    "ck_referral_requested_nonneg": lambda s, w: threats.add_referral(s, w["case"], {
+        "resource_id": threats.resources(s)[0].id, "purpose": "legal_fees", "amount_requested": -5}),
+    "ck_referral_granted_nonneg": lambda s, w: threats.add_referral(s, w["case"], {
+        "resource_id": threats.resources(s)[0].id, "purpose": "legal_fees", "amount_granted": -5}),
+    "ck_referral_consent_gate": _referral_gate,
+    "ck_checklist_run_one_attachment": lambda s, w: checklists.start_run(
+        s, "fair-trial", {"case_id": w["case"].id, "trial_id": w["trial"].id}),
+    "ck_checklist_run_period": lambda s, w: checklists.start_run(s, "fair-trial", {"period_start": DAY}),
+    "uq_checklist_item_state_run_item": lambda s, w: checklists.import_template(
+        s, TEMPLATE + TEMPLATE[TEMPLATE.index("[[item]]"):], "twice.toml"),
+}
+
+
+def test_every_rule_of_the_schema_has_a_check_in_the_services() -> None:
+    assert constraint_names() - set(ATTEMPTS) == set(), "a rule of the schema no service checks first: add it"
+    assert set(ATTEMPTS) - constraint_names() == set(), "a rule no longer in the schema"
+
+
+@pytest.mark.parametrize("name", sorted(ATTEMPTS))
+def test_each_rule_is_said_in_plain_words_before_the_database_refuses_it(opened: vault.Vault, name: str) -> None:
+    with opened.store.session() as s:
+        world = _world(s)
+        s.flush()
+        try:
+            ATTEMPTS[name](s, world)
+            s.flush()  # done without breaking it: nothing for the schema to refuse
+        except ValidationError as refused:
+            assert refused.errors, name
+            for field, message in refused.errors.items():
+                assert "constraint" not in message.lower() and "_" not in message.split(":")[0], (field, message)
+        s.rollback()
+
+
+def test_every_vocabulary_rule_is_checked_by_the_models_own_validation() -> None:
+    """The 27 vocabulary CHECKs: every such column is validated as its enum by base.validate."""
+    checked = 0
+    for mapper in SQLModel._sa_registry.mappers:  # type: ignore[attr-defined]
+        table = mapper.local_table
+        for c in table.constraints:
+            if isinstance(c, CheckConstraint) and str(c.name).endswith("_vocab"):
+                column = next(iter(c.columns)).name
+                with pytest.raises(ValidationError) as refused:
+                    base.validate(mapper.class_, {column: "no-such-value"})
+                assert column in refused.value.errors
+                checked += 1
+    assert checked == len([c for t in metadata.tables.values() for c in t.constraints
+                           if isinstance(c, CheckConstraint) and str(c.name).endswith("_vocab")])
