@@ -541,4 +541,5 @@ def withheld_summary(naming: Sequence[Naming], *, real_names: bool, nobody: str,
         return f"No names withheld: {everyone} consented to be named."
     listed = ", ".join(f"{markdown.inline(n.shown)} ({n.withheld})" for n in withheld)
     return (f"{len(withheld)} name{'s' if len(withheld) != 1 else ''} withheld: {listed}. "
-            f"Each withheld name (and each part of it) is replaced by the stand-in wherever it appeared{where}")
+            "Each withheld name (and each part of it; one that is also an ordinary word where it is written as a "
+            f"name, with a capital) is replaced by the stand-in wherever it appeared{where}")

@@ -886,7 +886,8 @@ def _redaction(naming: Sequence[Naming], hidden_locations: int, *, real_names: b
     named = len(naming) - len(withheld)
     lines = [(f"- {_plural(len(withheld), 'name')} withheld by naming consent: {never} with no consent to be named "
              f"(written as their kind only), {anonymised} anonymised (written as their kind and focus area). "
-             "Each withheld name, each part of it and the person's codename are replaced wherever they appeared "
+             "Each withheld name, each part of it (one that is also an ordinary word, such as \"Hope\", where it "
+             "is written as a name, with a capital) and the person's codename are replaced wherever they appeared "
              f"in the text. {_plural(named, 'person', 'people')} named with their consent."),
              f"- {locations}",
              "- Trial case numbers and who the sources are, and what they said, are left out.",
