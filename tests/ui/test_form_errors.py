@@ -196,3 +196,22 @@ async def test_a_web_link_is_http_or_https_only(ids, vault_dir: Path, tmp_path: 
         assert isinstance(app.screen, ObservationFormScreen)
         assert "only web addresses starting http:// or https://" in error_of(form, "links")
         assert "javascript:alert(1)" in error_of(form, "links")
+
+
+async def test_a_case_closed_before_it_was_opened_is_refused_under_closed_on(ids, vault_dir: Path,
+                                                                             tmp_path: Path) -> None:
+    """Issue 22: the report said 'opened 2026-12-02, closed 2026-11-01'."""
+    from hrd_tui.screens.case_forms import CloseModal
+
+    app = _app(vault_dir, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        app.push_screen(CloseModal(ids["case"]))
+        await pilot.pause()
+        form = app.screen.query_one(RecordForm)
+        form.restore({"outcome": "Relocated; keep watching the hearing.", "closed_on": "2026-11-01"})
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, CloseModal)
+        assert error_of(form, "closed_on") == f"! 2026-11-01 is before the day the case was opened, {FROZEN_DAY}"
+        assert app.focused is form.query_one("#field-closed_on")
