@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
@@ -110,7 +110,8 @@ class HandoverImportScreen(HandsBack, Screen[None]):
             yield Input(id="handover-path", placeholder="the bundle's path, then Tab", compact=True)
             yield Input(id="handover-passphrase", placeholder="the bundle's passphrase, then Enter", password=True,
                         compact=True)
-            yield VaultText("", id="handover-summary")
+            with VerticalScroll(id="handover-summary-box"):  # many notes scroll (Tab, then the arrows)
+                yield VaultText("", id="handover-summary")
             yield fixed_table("handover-conflicts", [("Take", 6), ("Record", 20), ("Field", 12), ("Mine", 14),
                                                      ("Theirs", 14)])
             yield VaultText("", id="handover-field", single_line=True)

@@ -197,3 +197,28 @@ async def test_discreet_mode_shows_no_real_name(vault_dir: Path, tmp_path: Path,
         await pilot.press("d")  # discreet mode off: the values come back
         await pilot.pause()
         assert rows(screen)[0][3:] == [NAME, THEIR_NAME]
+
+
+async def test_a_long_summary_scrolls_and_leaves_the_conflicts_room(vault_dir: Path, tmp_path: Path) -> None:
+    """Twelve new contacts whose codenames are taken here: twelve notes. The summary
+    takes 8 rows at most and scrolls; the table keeps its rows below."""
+    _, bundle, passphrase = diverged(vault_dir, tmp_path, {"role": "coordinator"}, {"role": "founder"})
+    with vault_mod.unlock(tmp_path / "sender", vault_mod.Secret(PASSPHRASE)) as sender, sender.store.session() as s:
+        for n in range(12):
+            contacts.create_contact(s, {"name": f"Person {n}", "codename": f"Lark-{100 + n}"})
+        passphrase = handover.export_bundle(s, bundle.with_name("third.bundle"))
+    with vault_session(vault_dir) as s:
+        for n in range(12):
+            contacts.create_contact(s, {"name": f"Someone {n}", "codename": f"Lark-{100 + n}"})
+    app = make_app(vault_dir, settings_path=tmp_path / "settings.json", today=wallclock.today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_bundle(app, pilot, bundle.with_name("third.bundle"), passphrase)
+        box = screen.query_one("#handover-summary-box")
+        assert box.size.height == 8 and box.max_scroll_y > 0
+        assert "contact Heron-101" in screen_text(app)  # the conflict still shows
+        assert "F2 or ^o imports" not in screen_text(app)
+        await pilot.press("shift+tab")  # from the table to the summary
+        assert app.focused is box
+        await pilot.press("end")
+        await pilot.pause()
+        assert "F2 or ^o imports" in screen_text(app)
