@@ -217,8 +217,11 @@ async def test_a_long_summary_scrolls_and_leaves_the_conflicts_room(vault_dir: P
         assert box.size.height == 8 and box.max_scroll_y > 0
         assert "contact Heron-101" in screen_text(app)  # the conflict still shows
         assert "F2 or ^o imports" not in screen_text(app)
+        bar = [line[1] for line in screen_text(app).splitlines() if "conflicts: 1" in line]
         await pilot.press("shift+tab")  # from the table to the summary
         assert app.focused is box
+        focused_bar = [line[1] for line in screen_text(app).splitlines() if "conflicts: 1" in line]
+        assert bar == [" "] and focused_bar[0].strip(), focused_bar  # the focus reads without colour
         await pilot.press("end")
         await pilot.pause()
         assert "F2 or ^o imports" in screen_text(app)
