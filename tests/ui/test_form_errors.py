@@ -40,11 +40,29 @@ def ids(vault_dir: Path) -> dict[str, str]:
         trial = trials.create_trial(s, {"title": "Trial"}, [heron])
         hearing = trials.add_hearing(s, trial, {"starts_at": trials.day_start(FROZEN_DAY)})
         obs = monitoring.add_observation(s, {"observed_on": FROZEN_DAY, "category": "dialogue", "description": "x"})
-        return {"contact": heron.id, "case": case.id, "trial": trial.id, "hearing": hearing.id, "observation": obs.id}
+        cedar = contacts.create_contact(s, {"name": "Boris", "codename": "Cedar-202"})
+        talk = contacts.log_interaction(s, {"kind": "meeting", "occurred_at": trials.day_start(FROZEN_DAY)}, [heron])
+        channel = contacts.add_channel(s, heron, {"kind": "signal"})
+        rel = contacts.relate(s, {"from_contact_id": heron.id, "to_contact_id": cedar.id, "kind": "member_of"})
+        return {"contact": heron.id, "case": case.id, "trial": trial.id, "hearing": hearing.id, "observation": obs.id,
+                "interaction": talk.id, "channel": channel.id, "relationship": rel.id}
 
 
 def _app(vault_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     return make_app(vault_dir, settings_path=tmp_path / "settings.json", today=lambda: FROZEN_DAY)
+
+
+async def open_form(app, pilot, screen) -> RecordForm:  # type: ignore[no-untyped-def]
+    """Unlocked, with ``screen`` (a form) on top: its RecordForm."""
+    await unlock(app, pilot)
+    app.push_screen(screen)
+    await pilot.pause()
+    return app.screen.query_one(RecordForm)
+
+
+async def save(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("f2")
+    await pilot.pause()
 
 
 def error_of(form: RecordForm, name: str) -> str:
@@ -56,16 +74,12 @@ async def test_a_new_case_dated_in_the_future_is_refused_under_when_and_focus_go
                                                                                          tmp_path: Path) -> None:
     app = _app(vault_dir, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(app, pilot)
-        app.push_screen(CaseFormScreen(None))
-        await pilot.pause()
-        form = app.screen.query_one(RecordForm)
+        form = await open_form(app, pilot, CaseFormScreen(None))
         form.query_one("#field-title", Input).value = "Threats"
         form.query_one("#field-defenders", Input).value = "Heron-101"
         form.query_one("#field-first_event", Input).value = "A call"
         form.query_one("#field-first_event_at", Input).value = "2026-12-30 10:00"
-        await pilot.press("f2")
-        await pilot.pause()
+        await save(pilot)
         assert isinstance(app.screen, CaseFormScreen)
         assert "in the future" in error_of(form, "first_event_at")
         assert error_of(form, "title") == "" and error_of(form, "form") == ""
@@ -75,8 +89,7 @@ async def test_a_new_case_dated_in_the_future_is_refused_under_when_and_focus_go
         await pilot.pause()
         assert error_of(form, "first_event_at") == ""
         assert form.query_one("#field-title", Input).value == "Threats"
-        await pilot.press("f2")
-        await pilot.pause()
+        await save(pilot)
         assert not isinstance(app.screen, CaseFormScreen)
 
 
@@ -92,7 +105,7 @@ def form_classes() -> set[type]:
 
 
 def forms(ids: dict[str, str]) -> list[tuple[str, Callable[[], Any]]]:
-    from hrd_tui.screens import case_forms as cf, contact_form as kf, monitoring as mf, trials as tf
+    from hrd_tui.screens import case_forms as cf, contact_form as kf, contact_records as rf, monitoring as mf, trials as tf
 
     case, contact = ids["case"], ids["contact"]
     return [
@@ -108,6 +121,10 @@ def forms(ids: dict[str, str]) -> list[tuple[str, Callable[[], Any]]]:
         ("ObservationFormScreen", lambda: mf.ObservationFormScreen(ids["observation"])),
         ("TrialFormScreen", lambda: tf.TrialFormScreen(ids["trial"])),
         ("HearingFormScreen", lambda: tf.HearingFormScreen(ids["hearing"], ids["trial"])),
+        ("EditInteractionModal", lambda: rf.EditInteractionModal(contact, ids["interaction"])),
+        ("EditChannelModal", lambda: rf.EditChannelModal(contact, ids["channel"])),
+        ("RetireChannelModal", lambda: rf.RetireChannelModal(contact, ids["channel"], "Signal")),
+        ("EditRelationshipModal", lambda: rf.EditRelationshipModal(ids["relationship"], contact)),
         *([("SettingsModal", lambda: importlib.import_module("hrd_tui.screens.settings").SettingsModal())]
           if importlib.util.find_spec("hrd_tui.screens.settings") else []),
     ]
@@ -156,15 +173,11 @@ async def test_a_day_that_does_not_exist_a_number_out_of_range_and_each_error_go
 
     app = _app(vault_dir, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(app, pilot)
-        app.push_screen(ContactFormScreen(None))
-        await pilot.pause()
-        form = app.screen.query_one(RecordForm)
+        form = await open_form(app, pilot, ContactFormScreen(None))
         form.query_one("#field-name", Input).value = "Kim Lee"
         form.query_one("#field-cadence_days", Input).value = "-3"
         form.query_one("#field-next_follow_up_on", Input).value = "2026-02-30"
-        await pilot.press("f2")
-        await pilot.pause()
+        await save(pilot)
         assert error_of(form, "next_follow_up_on") == "! 2026-02-30: February 2026 has 28 days"
         assert error_of(form, "cadence_days") == "! -3 is out of range: it must be from 1 to 3,650"
         form.query_one("#field-cadence_days", Input).value = "30"
@@ -172,12 +185,10 @@ async def test_a_day_that_does_not_exist_a_number_out_of_range_and_each_error_go
         assert error_of(form, "cadence_days") == ""  # fixed: its message goes, the other stays
         assert "February 2026" in error_of(form, "next_follow_up_on")
         form.query_one("#field-next_follow_up_on", Input).value = "2026-13-01"
-        await pilot.press("f2")
-        await pilot.pause()
+        await save(pilot)
         assert error_of(form, "next_follow_up_on") == "! 2026-13-01: there is no month 13 (months are 01 to 12)"
         form.query_one("#field-cadence_days", Input).value = "thirty"
-        await pilot.press("f2")
-        await pilot.pause()
+        await save(pilot)
         assert error_of(form, "cadence_days") == "! must be a whole number, from 1 to 3,650"
 
 
@@ -186,13 +197,9 @@ async def test_a_web_link_is_http_or_https_only(ids, vault_dir: Path, tmp_path: 
 
     app = _app(vault_dir, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(app, pilot)
-        app.push_screen(ObservationFormScreen(ids["observation"]))
-        await pilot.pause()
-        form = app.screen.query_one(RecordForm)
+        form = await open_form(app, pilot, ObservationFormScreen(ids["observation"]))
         form.query_one("#field-links", Input).value = "https://example.org/a, javascript:alert(1)"
-        await pilot.press("f2")
-        await pilot.pause()
+        await save(pilot)
         assert isinstance(app.screen, ObservationFormScreen)
         assert "only web addresses starting http:// or https://" in error_of(form, "links")
         assert "javascript:alert(1)" in error_of(form, "links")
@@ -205,13 +212,9 @@ async def test_a_case_closed_before_it_was_opened_is_refused_under_closed_on(ids
 
     app = _app(vault_dir, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(app, pilot)
-        app.push_screen(CloseModal(ids["case"]))
-        await pilot.pause()
-        form = app.screen.query_one(RecordForm)
+        form = await open_form(app, pilot, CloseModal(ids["case"]))
         form.restore({"outcome": "Relocated; keep watching the hearing.", "closed_on": "2026-11-01"})
-        await pilot.press("f2")
-        await pilot.pause()
+        await save(pilot)
         assert isinstance(app.screen, CloseModal)
         assert error_of(form, "closed_on") == f"! 2026-11-01 is before the day the case was opened, {FROZEN_DAY}"
         assert app.focused is form.query_one("#field-closed_on")
