@@ -28,11 +28,30 @@ T = TypeVar("T")
 PROTECTED = frozenset({"id", "created_at", "updated_at"})
 
 
+#: Pydantic's messages by error type, in the words a form shows under the field.
+PLAIN: dict[str, Callable[[dict[str, Any]], str]] = {
+    "missing": lambda ctx: "is required",
+    "greater_than_equal": lambda ctx: f"must be {ctx['ge']} or more",
+    "greater_than": lambda ctx: f"must be more than {ctx['gt']}",
+    "less_than_equal": lambda ctx: f"must be {ctx['le']} or less",
+    "less_than": lambda ctx: f"must be less than {ctx['lt']}",
+    "string_too_short": lambda ctx: ("is required" if ctx["min_length"] == 1
+                                     else f"must have at least {ctx['min_length']:,} characters"),
+    "string_too_long": lambda ctx: f"is too long: at most {ctx['max_length']:,} characters",
+    "enum": lambda ctx: f"must be one of {ctx['expected']}",
+    "int_parsing": lambda ctx: "must be a whole number",
+    "int_from_float": lambda ctx: "must be a whole number",
+    "date_parsing": lambda ctx: "must be a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": lambda ctx: "must be a date (YYYY-MM-DD)",
+}
+
+
 def field_errors(exc: pydantic.ValidationError) -> dict[str, str]:
     errors: dict[str, str] = {}
     for err in exc.errors():
         field = ".".join(str(p) for p in err["loc"]) or "input"
-        message = err["msg"].removeprefix("Value error, ")
+        plain = PLAIN.get(err["type"])
+        message = plain(err.get("ctx") or {}) if plain else err["msg"].removeprefix("Value error, ")
         errors.setdefault(field, message)
     return errors
 

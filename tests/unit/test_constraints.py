@@ -173,3 +173,19 @@ def test_every_vocabulary_rule_is_checked_by_the_models_own_validation() -> None
                 checked += 1
     assert checked == len([c for t in metadata.tables.values() for c in t.constraints
                            if isinstance(c, CheckConstraint) and str(c.name).endswith("_vocab")])
+
+
+def test_the_models_own_rules_are_said_in_plain_words() -> None:
+    """'Input should be greater than or equal to 1', 'String should have at least 1 character'
+    and 'Field required' were shown under fields (issue 22)."""
+    from hrd_tui.models import Contact, RiskAssessment
+
+    with pytest.raises(ValidationError) as refused:
+        base.validate(RiskAssessment, {"case_id": "c", "assessed_on": "2026-02-30", "threat": 9, "vulnerability": 0,
+                                       "capacity": "x", "risk_level": "zz"})
+    assert refused.value.errors == {"assessed_on": "must be a date (YYYY-MM-DD)", "threat": "must be 5 or less",
+                                    "vulnerability": "must be 1 or more", "capacity": "must be a whole number",
+                                    "risk_level": "must be one of 'low', 'medium', 'high' or 'critical'"}
+    with pytest.raises(ValidationError) as refused:
+        base.validate(Contact, {"name": "", "codename": "x" * 201})
+    assert refused.value.errors == {"name": "is required", "codename": "is too long: at most 200 characters"}

@@ -226,13 +226,13 @@ def test_row_errors_name_the_row_and_the_field_and_the_valid_rows_still_import(o
             "row 4, last_contact_on: not a date (YYYY-MM-DD): 2024-13-01",
             "row 5, cadence_days: not a whole number: every week",
             "row 5, direct_contact_safe: not true or false (true/false, yes/no, 1/0): maybe",
-            "row 6, email: String should have at most 320 characters",
+            "row 6, email: is too long: at most 320 characters",
             "row 7, focus_areas: unknown value(s): astrology",
-            "row 7, cadence_days: Input should be greater than or equal to 1",
-            "row 8, phone: String should have at most 64 characters",
-            "row 8, notes: String should have at most 1000000 characters",
-            "row 9, name: String should have at most 10000 characters",
-            "row 9, codename: String should have at most 200 characters",
+            "row 7, cadence_days: must be 1 or more",
+            "row 8, phone: is too long: at most 64 characters",
+            "row 8, notes: is too long: at most 1,000,000 characters",
+            "row 9, name: is too long: at most 10,000 characters",
+            "row 9, codename: is too long: at most 200 characters",
         ]
         assert [r.row for r in plan.new] == [2, 10]
         assert plan.summary_lines()[0] == "9 rows: 2 new, 0 duplicates of existing contacts, 7 with errors"
