@@ -316,7 +316,9 @@ def _report_day(value: str, option: str):  # -> date
             return date.fromisoformat(value)
     except ValueError:
         pass
-    raise UsageError(f"{option} takes a date as YYYY-MM-DD (for example 2026-01-31).")
+    from hrd_tui.services.base import no_such_day
+
+    raise UsageError(f"{option} {no_such_day(value) or 'takes a date as YYYY-MM-DD (for example 2026-01-31)'}.")
 
 
 def _report_args(args: argparse.Namespace):  # -> (ReportType, date, date)

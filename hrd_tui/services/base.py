@@ -7,7 +7,9 @@ show each beside its field while keeping what was typed.
 
 from __future__ import annotations
 
+import calendar
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -44,6 +46,21 @@ PLAIN: dict[str, Callable[[dict[str, Any]], str]] = {
     "date_parsing": lambda ctx: "must be a date (YYYY-MM-DD)",
     "date_from_datetime_parsing": lambda ctx: "must be a date (YYYY-MM-DD)",
 }
+
+
+def no_such_day(value: str) -> str | None:
+    """What is wrong with a date that has the shape YYYY-MM-DD but is no day of the calendar
+    ("2026-02-30: February 2026 has 28 days"); None for any other text."""
+    found = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", value)
+    if found is None:
+        return None
+    year, month, day = (int(part) for part in found.groups())
+    if not 1 <= month <= 12:
+        return f"{found.group()}: there is no month {month} (months are 01 to 12)"
+    days = calendar.monthrange(max(year, 1), month)[1]
+    if not 1 <= day <= days:
+        return f"{found.group()}: {calendar.month_name[month]} {year} has {days} days"
+    return None
 
 
 def field_errors(exc: pydantic.ValidationError) -> dict[str, str]:

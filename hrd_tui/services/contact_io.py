@@ -422,7 +422,7 @@ def _date(value: str) -> date:
             return date.fromisoformat(text)
         except ValueError:
             pass
-    raise ValueError(f"not a date (YYYY-MM-DD): {_shown(value)}")
+    raise ValueError(base.no_such_day(text) or f"not a date (YYYY-MM-DD): {_shown(value)}")
 
 
 def _integer(value: str) -> int:

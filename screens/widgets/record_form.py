@@ -11,8 +11,6 @@ name is shown sanitised) is never rewritten by an edit that did not touch it.
 
 from __future__ import annotations
 
-import calendar
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -28,6 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, SelectionList, Static, TextArea
 
 from hrd_tui.sanitize import for_display
+from hrd_tui.services.base import no_such_day
 from hrd_tui.screens.widgets.draft_input import DraftInput, DraftTextArea
 from hrd_tui.screens.widgets.veiled import Veiled
 from hrd_tui.screens.widgets.toggles import MarkedCheckbox, MarkedSelect, MarkedSelectionList
@@ -59,21 +58,6 @@ class FieldSpec:
     #: The whole numbers an "int" field takes (the model's own bounds).
     minimum: int = 0
     maximum: int = 999_999_999
-
-
-def no_such_day(value: str) -> str | None:
-    """What is wrong with a date that has the shape YYYY-MM-DD but is no day of the calendar
-    ("2026-02-30: February 2026 has 28 days"); None for any other text."""
-    found = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", value)
-    if found is None:
-        return None
-    year, month, day = (int(part) for part in found.groups())
-    if not 1 <= month <= 12:
-        return f"{found.group()}: there is no month {month} (months are 01 to 12)"
-    days = calendar.monthrange(max(year, 1), month)[1]
-    if not 1 <= day <= days:
-        return f"{found.group()}: {calendar.month_name[month]} {year} has {days} days"
-    return None
 
 
 def parse_date(value: str, today: date) -> date:

@@ -102,7 +102,7 @@ def test_real_names_on_request_with_a_warning(tmp_path: Path, report_vault: Path
     (["--type", "tip", "--from", "2025-01-01", "--to", "2026-02-05"],
      "--to makes the period 401 days long; a report covers at most 400 days."),
     (["--type", "irf", "--from", "2025-3-1", "--to", END], "--from takes a date as YYYY-MM-DD"),
-    (["--type", "irf", "--from", START, "--to", "2025-02-30"], "--to takes a date as YYYY-MM-DD"),
+    (["--type", "irf", "--from", START, "--to", "2025-02-30"], "--to 2025-02-30: February 2025 has 28 days."),
     (["--type", "irf", "--from", "yesterday", "--to", END], "--from takes a date as YYYY-MM-DD"),
     (["--type", "annual", "--from", START, "--to", END], "--type is one of regular, crhrp, tip, irf."),
 ])

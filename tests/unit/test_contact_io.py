@@ -223,7 +223,7 @@ def test_row_errors_name_the_row_and_the_field_and_the_valid_rows_still_import(o
         issues = [str(i) for i in plan.issues]
         assert issues == [
             "row 3, kind: unknown value(s): activist",
-            "row 4, last_contact_on: not a date (YYYY-MM-DD): 2024-13-01",
+            "row 4, last_contact_on: 2024-13-01: there is no month 13 (months are 01 to 12)",
             "row 5, cadence_days: not a whole number: every week",
             "row 5, direct_contact_safe: not true or false (true/false, yes/no, 1/0): maybe",
             "row 6, email: is too long: at most 320 characters",
