@@ -39,7 +39,7 @@ from hrd_tui.screens.widgets.dialog import Dialog
 from hrd_tui.screens.widgets.record_form import parse_date
 from hrd_tui.screens.widgets.toggles import MarkedSelect
 from hrd_tui.screens.widgets.vault_text import on_screen
-from hrd_tui.services import reference, reports
+from hrd_tui.services import base, reference, reports
 from hrd_tui.vocab import ReportType
 
 PLAIN_TEXT = ("The file is plain text: anyone who can read it reads the report. Names follow each "
@@ -142,10 +142,11 @@ class ReportsScreen(SectionScreen):
         problems: dict[str, str] = {}
         dates: dict[str, date] = {}
         for name in ("from", "to"):
+            typed = self.query_one(f"#report-{name}", Input).value
             try:
-                dates[name] = parse_date(self.query_one(f"#report-{name}", Input).value, today)
+                dates[name] = parse_date(typed, today)
             except (ValueError, OverflowError):
-                problems[name] = "use YYYY-MM-DD, 'today' or +N/-N days"
+                problems[name] = base.no_such_day(typed) or "use YYYY-MM-DD, 'today' or +N/-N days"
         if not problems:
             try:
                 reports.check_period(dates["from"], dates["to"])

@@ -92,6 +92,10 @@ async def test_a_bad_period_is_refused_and_what_was_typed_stays(app) -> None:
         await pilot.press("f2")
         await pilot.pause()
         assert "to: use YYYY-MM-DD" in str(screen.query_one("#reports-error").render())
+        screen.query_one("#report-to", Input).value = "2026-11-31"  # issue 22: a day that does not exist says so
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "to: 2026-11-31: November 2026 has 30 days" in str(screen.query_one("#reports-error").render())
         await pilot.press("f3")  # nothing drafted: nothing to save
         await pilot.pause()
         assert isinstance(app.screen, ReportsScreen)
