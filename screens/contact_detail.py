@@ -31,6 +31,7 @@ from textual.widgets import Footer, Header, Static
 
 from hrd_tui.errors import HrdError
 from hrd_tui.models import Contact, FollowUp, Interaction, Relationship, SecureChannel
+from hrd_tui.sanitize import plural
 from hrd_tui.services import base, contacts, reference, threats
 from hrd_tui.services.contacts import ContactDetail
 
@@ -74,7 +75,7 @@ def profile_lines(d: ContactDetail, discreet: bool, today: date) -> list[str]:
         f"E-mail: {shown('email')}    Phone: {shown('phone')}",
         f"Direct contact: {'safe' if c.direct_contact_safe else 'UNSAFE'}",
         f"Last contact: {c.last_contact_on or 'never'}    Keep in touch: "
-        + (f"every {c.cadence_days} days" if c.cadence_days else "no cadence set")
+        + (f"every {plural(c.cadence_days, 'day')}" if c.cadence_days else "no cadence set")
         + ("    OVERDUE for a check-in" if overdue else ""),
         f"Next follow-up: {d.next_follow_up_on or '-'}",
     ]

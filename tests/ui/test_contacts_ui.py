@@ -683,3 +683,14 @@ async def test_a_new_contact_half_typed_survives_a_lock_notes_included(app) -> N
         await pilot.pause()
         assert app.screen.query_one("#field-name", Input).value == ""
         assert app.screen.query_one("#field-notes", TextArea).text == ""
+
+
+def test_a_cadence_of_one_day_reads_in_the_singular(opened) -> None:  # type: ignore[no-untyped-def]
+    from hrd_tui.screens.contact_detail import profile_lines
+
+    with opened.store.session() as session:
+        daily = contacts.create_contact(session, {"name": "Dana", "cadence_days": 1})
+        weekly = contacts.create_contact(session, {"name": "Eve", "cadence_days": 7})
+        lines = {c.name: " ".join(profile_lines(contacts.detail(session, c.id), False, TODAY)) for c in (daily, weekly)}
+    assert "every 1 day " in lines["Dana"] + " " and "every 1 days" not in lines["Dana"]
+    assert "every 7 days" in lines["Eve"]
