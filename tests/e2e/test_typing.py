@@ -176,3 +176,37 @@ def test_two_pasted_lines_in_the_contact_name_are_joined_by_a_space(app: str, va
     wait_for(app, "4 contacts")
     quit_app(app)
     assert len(by_name(export(vault, tmp_path), "Maria José da Silva-Ortega")) == 1
+
+
+def test_lines_pasted_into_the_new_case_form_are_kept_whole(app: str, vault: Path, tmp_path: Path) -> None:
+    """A title copied over two lines and a two-line account of what happened, each pasted
+    into its one-line field: every word kept, the lines joined by a space, and said."""
+    unlocked(app)
+    send(app, "a")
+    wait_for(app, "[a Threats]")
+    send(app, "n")
+    wait_for(app, "New threat case")
+    paste(app, "Raid on the\nLark office")
+    wait_for(app, "Raid on the Lark office", "2 pasted lines joined")
+    send(app, "Tab", "Heron-101", "Tab", "Tab")
+    paste(app, "Police searched the office\nand took two laptops")
+    wait_for(app, "2 pasted lines joined")
+    send(app, "F2")
+    wait_for(app, "Defenders: Ana Núñez (Heron-101)")
+    quit_app(app)
+    doc = export(vault, tmp_path)
+    assert [c["title"] for c in doc["threat_cases"]] == ["Raid on the Lark office"]
+    assert [e["text"] for e in doc["timeline_events"]].count("Police searched the office and took two laptops") == 1
+
+
+def test_a_name_pasted_into_the_filter_with_its_newline_filters_by_the_name(app: str) -> None:
+    unlocked(app)
+    send(app, "c")
+    wait_for(app, "3 contacts")
+    send(app, "/")
+    paste(app, "Carla\n")  # copied from a list: the line's end comes along
+    shown = wait_until(app, lambda shown: filter_field(shown) == "Carla" and "1 contact" in shown
+                       and "1 contacts" not in shown,
+                       "'Carla' in the filter, and one contact")
+    assert "Carla Mendes" in shown and "Ana Núñez" not in shown
+    assert "[c Contacts]" in shown  # no key of the paste reached the section bar
