@@ -209,7 +209,7 @@ class StartChecklistModal(ModalScreen[tuple[str, dict] | None]):
 class ImportTemplateModal(ModalScreen[None]):
     """Import an officer's own template from a TOML file; errors keep what was typed."""
 
-    BINDINGS = [Binding("escape,ctrl+g", "dismiss(None)", "Cancel", id="import.cancel")]
+    BINDINGS = [Binding("escape,ctrl+g", "dismiss(None)", "Cancel", id="template_import.cancel")]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="start-box"):

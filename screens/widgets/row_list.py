@@ -93,13 +93,13 @@ class RowList(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"row-list--cursor"}
     BINDINGS = [
         # Arrows only: single letters belong to the sections and the screens.
-        Binding("up", "move(-1)", "Up", show=False),
-        Binding("down", "move(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("end", "last", "Last", show=False),
-        Binding("enter", "select", "Open", show=False),
+        Binding("up", "move(-1)", "Up", id="rows.up", show=False),
+        Binding("down", "move(1)", "Down", id="rows.down", show=False),
+        Binding("pageup", "page(-1)", "Page up", id="rows.page_up", show=False),
+        Binding("pagedown", "page(1)", "Page down", id="rows.page_down", show=False),
+        Binding("home", "first", "First", id="rows.first", show=False),
+        Binding("end", "last", "Last", id="rows.last", show=False),
+        Binding("enter", "select", "Open", id="rows.open", show=False),
     ]
 
     cursor_row: reactive[int] = reactive(0, always_update=True, init=False)
