@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual.screen import Screen
-from textual.worker import get_current_worker
+
+from hrd_tui.screens import calls
 
 
 class HandsBack(Screen):  # type: ignore[type-arg]
@@ -27,11 +28,5 @@ class HandsBack(Screen):  # type: ignore[type-arg]
         self.dismiss(None)
 
     def hand_back(self, callback: Callable[..., None], *args: object) -> None:
-        """From a worker thread, after its vault session is closed (a lock waits for
-        open sessions on the UI thread: waiting on that thread inside one would hang)."""
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._if_shown, callback, *args)
-
-    def _if_shown(self, callback: Callable[..., None], *args: object) -> None:
-        if self.is_attached:
-            callback(*args)
+        """From a worker thread: ``callback(*args)`` if this screen is still shown (calls.hand_back)."""
+        calls.hand_back(self, callback, *args)
