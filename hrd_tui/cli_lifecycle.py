@@ -20,7 +20,7 @@ from hrd_tui.errors import UsageError, ValidationError
 from hrd_tui.sanitize import for_display
 
 if TYPE_CHECKING:
-    from hrd_tui.handover import Conflict
+    from hrd_tui.services.handover.planning import Conflict
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -38,7 +38,7 @@ def cmd_handover(args: argparse.Namespace) -> int:
 
 
 def _handover_export(args: argparse.Namespace) -> int:
-    from hrd_tui import handover
+    from hrd_tui.services import handover
     from hrd_tui.services import contacts
 
     if args.yes or args.prefer or args.bundle_passphrase_file:
@@ -80,7 +80,7 @@ def _ask_conflict(conflict: Conflict) -> str | dict[str, str]:
 
 
 def _handover_import(args: argparse.Namespace) -> int:
-    from hrd_tui import handover
+    from hrd_tui.services import handover
 
     if args.passphrase_file == "-" and args.bundle_passphrase_file == "-":
         raise UsageError("Standard input can give one passphrase only: put the other in a file.")

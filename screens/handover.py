@@ -41,7 +41,7 @@ from hrd_tui.screens.widgets.veiled import Veiled
 from hrd_tui.services import contacts
 
 if TYPE_CHECKING:
-    from hrd_tui.handover import Conflict, FieldDiff, ImportPlan
+    from hrd_tui.services.handover.planning import Conflict, FieldDiff, ImportPlan
 
 #: Fields that name or identify someone, hidden whole in discreet mode (as the detail
 #: views hide them): free text there may hold a name this vault does not know.
@@ -147,7 +147,7 @@ class HandoverImportScreen(HandsBack, Screen[None]):
         """The KDF, the decompression, the parsing and the comparison with this vault
         take seconds: off the UI thread (a lock meanwhile waits for the comparison's
         session to end; see HandsBack)."""
-        from hrd_tui import handover
+        from hrd_tui.services import handover
         from hrd_tui.services import redaction
 
         try:
@@ -307,7 +307,7 @@ class HandoverImportScreen(HandsBack, Screen[None]):
     @work(thread=True, exclusive=True, group="handover", exit_on_error=False, description="importing the bundle")
     def _write(self, plan: ImportPlan, choices: dict[str, dict[str, str]]) -> None:
         """One transaction for the whole bundle; a lock meanwhile waits for it to end."""
-        from hrd_tui import handover
+        from hrd_tui.services import handover
 
         try:
             with self.app.session("importing the bundle") as session:  # type: ignore[attr-defined]

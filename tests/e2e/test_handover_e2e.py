@@ -10,10 +10,9 @@ from pathlib import Path
 from conftest import PASSPHRASE, vault_session
 from helpers.tmux import needs_tmux, program, send, terminal, wait_for
 
-from hrd_tui import handover
 from hrd_tui import vault as vault_mod
 from hrd_tui.models import Contact
-from hrd_tui.services import contacts
+from hrd_tui.services import contacts, handover
 
 pytestmark = needs_tmux
 

@@ -14,11 +14,11 @@ from hrd_tui.screens.handover import HandoverImportScreen, WholeValue, WholeValu
 from sqlmodel import select
 from textual.widgets import DataTable, Input
 
-from hrd_tui import handover, wallclock
 from hrd_tui import vault as vault_mod
+from hrd_tui import wallclock
 from hrd_tui.app import make_app
 from hrd_tui.models import Contact
-from hrd_tui.services import contacts, history
+from hrd_tui.services import contacts, handover, history
 
 NAME = "Ana Núñez"
 THEIR_NAME = "Ana Núñez (C)"  # the sender's: cut to fit, the two look the same

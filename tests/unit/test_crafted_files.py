@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from hrd_tui import handover
 from hrd_tui.errors import ValidationError
 from hrd_tui.models import Contact
-from hrd_tui.services import contact_io, contacts
+from hrd_tui.services import contact_io, contacts, handover
+from hrd_tui.services.handover import document, sealing
+from hrd_tui.services.history import jsonable
 
 @pytest.fixture
 def session(opened):  # type: ignore[no-untyped-def]
@@ -35,16 +36,16 @@ def sealed(compressed: bytes, passphrase: str = BUNDLE_PASSPHRASE) -> bytes:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     params = handover.default_params()
-    salt, nonce = os.urandom(handover.SALT_BYTES), os.urandom(handover.NONCE_BYTES)
+    salt, nonce = os.urandom(sealing.SALT_BYTES), os.urandom(sealing.NONCE_BYTES)
     header = {
-        "format": handover.BUNDLE_FORMAT, "version": handover.BUNDLE_VERSION,
+        "format": sealing.BUNDLE_FORMAT, "version": sealing.BUNDLE_VERSION,
         "kdf": {"name": "argon2id", "time_cost": params.time_cost, "memory_kib": params.memory_kib,
-                "parallelism": params.parallelism, "salt": handover._b64(salt)},
-        "cipher": {"name": "aes-256-gcm", "nonce": handover._b64(nonce)},
-        "compression": "zlib", "length": len(compressed) + handover.TAG_BYTES,
+                "parallelism": params.parallelism, "salt": sealing._b64(salt)},
+        "cipher": {"name": "aes-256-gcm", "nonce": sealing._b64(nonce)},
+        "compression": "zlib", "length": len(compressed) + sealing.TAG_BYTES,
     }
-    prefix = handover.MAGIC + handover._canonical(header) + b"\n"
-    return prefix + AESGCM(handover._bundle_key(passphrase, salt, params)).encrypt(nonce, compressed, prefix)
+    prefix = sealing.MAGIC + sealing._canonical(header) + b"\n"
+    return prefix + AESGCM(sealing._bundle_key(passphrase, salt, params)).encrypt(nonce, compressed, prefix)
 
 
 def deep_document(depth: int) -> bytes:
@@ -80,14 +81,14 @@ def test_nesting_inside_strings_is_text_not_depth() -> None:
 
 
 def test_a_header_nesting_deep_is_damaged_not_a_crash() -> None:
-    data = handover.MAGIC + b"[" * 4000 + b"\n" + b"x" * 64
+    data = sealing.MAGIC + b"[" * 4000 + b"\n" + b"x" * 64
     with pytest.raises(handover.BundleError):
         handover.open_sealed(data, BUNDLE_PASSPHRASE)
 
 
 def test_a_zlib_bomb_is_refused_after_inflating_at_most_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     limit = 4 << 20
-    monkeypatch.setattr(handover, "MAX_DOCUMENT_BYTES", limit)
+    monkeypatch.setattr(sealing, "MAX_DOCUMENT_BYTES", limit)
     bomb = zlib.compress(b"[" + b" " * (400 << 20) + b"]", 9)  # 400 MiB of spaces in ~400 KB
     data = sealed(bomb)
     tracemalloc.start()
@@ -115,11 +116,11 @@ def test_a_real_zlib_bomb_peaks_near_the_limit_not_at_gigabytes() -> None:
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert peak < handover.MAX_DOCUMENT_BYTES * 1.5 < 600 << 20, peak >> 20
+    assert peak < sealing.MAX_DOCUMENT_BYTES * 1.5 < 600 << 20, peak >> 20
 
 
 def test_too_many_records_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(handover, "MAX_RECORDS", 1000)
+    monkeypatch.setattr(sealing, "MAX_RECORDS", 1000)
     doc = {"format": "hrd-tui-handover", "version": 1, "contacts": [{"id": str(i)} for i in range(1001)]}
     with pytest.raises(handover.BundleError) as caught:
         handover.open_sealed(sealed(zlib.compress(json.dumps(doc).encode())), BUNDLE_PASSPHRASE)
@@ -129,7 +130,7 @@ def test_too_many_records_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_bundle_file_too_large_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "big.bundle"
     with path.open("wb") as f:
-        f.truncate(handover.MAX_FILE_BYTES + 1)  # sparse: nothing is written
+        f.truncate(sealing.MAX_FILE_BYTES + 1)  # sparse: nothing is written
     monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("read"))
     with pytest.raises(handover.BundleError):
         handover.read_bundle(path, BUNDLE_PASSPHRASE)
@@ -305,10 +306,10 @@ def test_joiners_inside_a_word_are_spelling_and_kept(session) -> None:  # type: 
 
 def test_a_handover_carries_names_without_invisible_characters(session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     doc = {"format": "hrd-tui-handover", "version": 1, "contacts": []}
-    bundle = handover._bundle_of(doc)
+    bundle = document._bundle_of(doc)
     contact = contacts.create_contact(session, {"name": "Real Name", "codename": "Heron-1"})
     session.flush()
-    row = {k: v for k, v in handover.jsonable(contact.model_dump()).items()}
+    row = {k: v for k, v in jsonable(contact.model_dump()).items()}
     row.update(id="0" * 31 + "1", name="Ana\u200b Núñez", codename="Heron\u200d-2")
     bundle.tables["contacts"] = [row]
     plan = handover.plan_import(session, bundle)

@@ -18,18 +18,8 @@ import pytest
 from conftest import FROZEN_DAY, PASSPHRASE, find_markers
 from sqlmodel import Session, select
 
-from hrd_tui import demo, handover, keyslots, vault, wallclock
+from hrd_tui import demo, keyslots, vault, wallclock
 from hrd_tui.errors import HrdError, NotFound, UnlockFailed, ValidationError
-from hrd_tui.handover import (
-    MAGIC,
-    Bundle,
-    BundleError,
-    BundleTooNew,
-    BundleUnlockFailed,
-    ImportPlan,
-    ImportResult,
-    Selection,
-)
 from hrd_tui.models import (
     EXPORT_TABLES,
     Contact,
@@ -39,8 +29,16 @@ from hrd_tui.models import (
     SecureChannel,
     TrialNote,
 )
-from hrd_tui.services import checklists, contacts, history, search, threats, trials
+from hrd_tui.services import checklists, contacts, handover, history, search, threats, trials
 from hrd_tui.services.export import export_document
+from hrd_tui.services.handover import sealing
+from hrd_tui.services.handover import tables as carried_tables
+from hrd_tui.services.handover.applying import ImportResult
+from hrd_tui.services.handover.document import Bundle
+from hrd_tui.services.handover.errors import BundleError, BundleTooNew, BundleUnlockFailed
+from hrd_tui.services.handover.planning import ImportPlan
+from hrd_tui.services.handover.sealing import MAGIC
+from hrd_tui.services.handover.selection import Selection
 
 DAY = date(2026, 3, 10)
 
@@ -146,7 +144,7 @@ def test_whole_vault_round_trip_keeps_the_receivers_records(a: vault.Vault, b: v
 
     of_a, of_b = tables(a), tables(b)
     assert result.total_inserted > 200 and not result.took_theirs and not result.kept_mine
-    for name in handover.CARRIED:
+    for name in carried_tables.CARRIED:
         assert of_a[name], f"the demo leaves {name} empty: the round trip would prove nothing"
         for key, row in of_a[name].items():
             assert key in of_b[name], f"{name} {key} did not arrive"
@@ -164,7 +162,7 @@ def test_whole_vault_round_trip_keeps_the_receivers_records(a: vault.Vault, b: v
     # A second import of the same bundle finds everything already there.
     again = plan(b, out / "all.hrdb", passphrase)
     assert again.new_counts == {} and again.conflicts == []
-    assert sum(again.identical.values()) == sum(len(of_a[name]) for name in handover.CARRIED)
+    assert sum(again.identical.values()) == sum(len(of_a[name]) for name in carried_tables.CARRIED)
 
 
 def test_bundle_leaves_drafts_and_history_out(a: vault.Vault, out: Path) -> None:
@@ -665,8 +663,8 @@ def test_the_passphrase_is_strong_and_easy_to_read_aloud(sent: tuple[Path, str])
     assert all(shape.fullmatch(p) for p in samples)
     assert len(set(samples)) == len(samples)
     used = set("".join(samples).replace("-", ""))
-    assert used == set(handover.PASSPHRASE_ALPHABET) and not used & set("ILOU")  # no look-alikes
-    assert len(handover.PASSPHRASE_ALPHABET) == 32 and handover.PASSPHRASE_BITS >= 128
+    assert used == set(sealing.PASSPHRASE_ALPHABET) and not used & set("ILOU")  # no look-alikes
+    assert len(sealing.PASSPHRASE_ALPHABET) == 32 and sealing.PASSPHRASE_BITS >= 128
     # Read back as people type it: lower case, spaces, O for 0 and I/L for 1.
     typed = passphrase.lower().replace("-", " ").replace("0", "o").replace("1", "l")
     assert isinstance(handover.read_bundle(path, typed), Bundle)
