@@ -6,6 +6,7 @@ defenders). In discreet mode the list shows codenames only.
 
 from __future__ import annotations
 
+from hrd_tui.screens.shell import ShellAccess
 from hrd_tui.screens.widgets.dialog import Dialog
 from hrd_tui.screens.widgets.toggles import PointerOptionList
 from hrd_tui.screens.widgets.vault_text import literal
@@ -21,7 +22,7 @@ from hrd_tui.services import contact_list
 LIMIT = 12
 
 
-class ContactPickModal(Dialog[str | None]):
+class ContactPickModal(ShellAccess, Dialog[str | None]):
     """Returns the picked contact's codename, or None."""
 
     BINDINGS = [Binding("escape,ctrl+g", "dismiss(None)", "Cancel", id="contact_pick.cancel")]
@@ -56,10 +57,9 @@ class ContactPickModal(Dialog[str | None]):
             self.query_one("#contact-pick-options", OptionList).focus()
 
     def _fill(self, query: str) -> None:
-        discreet = self.app.discreet  # type: ignore[attr-defined]
-        with self.app.session("finding contacts") as session:  # type: ignore[attr-defined]
-            page = contact_list.page(session, contact_list.ContactFilter(query=query), today=self.app.today(),  # type: ignore[attr-defined]
-                                     sort="name", discreet=discreet, limit=LIMIT)
+        discreet = self.shell.discreet
+        page = contact_list.read_page(self.shell, contact_list.ContactFilter(query=query), today=self.shell.today(),
+                                      sort="name", discreet=discreet, limit=LIMIT, what="finding contacts")
         options = self.query_one("#contact-pick-options", OptionList)
         options.clear_options()
         for row in page.rows:

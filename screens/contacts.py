@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import date
 
 from hrd_tui.screens.sections import Section, SectionScreen
+from hrd_tui.screens.shell import ShellAccess
 from hrd_tui.screens.widgets.filter_input import FilterInput
 from hrd_tui.screens.widgets.row_list import RowList
 from hrd_tui.screens.widgets.toggles import PointerOptionList
@@ -70,7 +71,7 @@ def row_cells(row: ContactRow, discreet: bool) -> tuple[str, ...]:
     )
 
 
-class ContactsScreen(SectionScreen):
+class ContactsScreen(ShellAccess, SectionScreen):
     CSS_PATH = "contacts.tcss"
     # Short words for the footer at 80 columns; the tooltip names the action in help and the palette.
     BINDINGS = [
@@ -119,19 +120,18 @@ class ContactsScreen(SectionScreen):
     # -- loading -------------------------------------------------------------------
     @property
     def today(self) -> date:
-        return self.app.today()  # type: ignore[attr-defined]
+        return self.shell.today()
 
     def _fetch(self, offset: int, limit: int = PAGE_SIZE) -> list[ContactRow]:
-        with self.app.session("reading contacts") as session:  # type: ignore[attr-defined]
-            page = contact_list.page(session, self.filter, today=self.today, sort=self.sort,
-                                     descending=self.descending, discreet=self.app.discreet,  # type: ignore[attr-defined]
-                                     offset=offset, limit=limit)
+        page = contact_list.read_page(self.shell, self.filter, today=self.today, sort=self.sort,
+                                      descending=self.descending, discreet=self.shell.discreet,
+                                      offset=offset, limit=limit)
         self.total = page.total
         return page.rows
 
     def reload(self, keep_cursor: bool = False) -> None:
         """Run the filter again from the first page (a keystroke, a sort, a filter)."""
-        if self.app.locked or not self.is_mounted:  # type: ignore[attr-defined]
+        if self.shell.locked or not self.is_mounted:
             return
         table = self.query_one("#contacts", RowList)
         previous = self.selected_id() if keep_cursor else None
@@ -143,14 +143,14 @@ class ContactsScreen(SectionScreen):
         self._show_status()
 
     def _append(self, rows: list[ContactRow]) -> None:
-        discreet = self.app.discreet  # type: ignore[attr-defined]
+        discreet = self.shell.discreet
         self.query_one("#contacts", RowList).add_rows((row.id, row_cells(row, discreet)) for row in rows)
         self.loaded += len(rows)
 
     def _show_status(self) -> None:
         """Headers, count and filter line, each touched only when its text changed: an
         update of a label costs a layout pass of the screen, felt at every keystroke."""
-        label = "Codename" if self.app.discreet else "Name"  # type: ignore[attr-defined]
+        label = "Codename" if self.shell.discreet else "Name"
         headers = {key: (label if key == "name" else header) + ((" v" if self.descending else " ^") if key == self.sort else "")
                    for key, header, _ in COLUMNS}
         self._set_text("#contacts-header", self.query_one("#contacts", RowList).header(list(headers.values())))

@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from hrd_tui.errors import ValidationError
 from hrd_tui.services import search
+from hrd_tui.services.base import Transactions
 from hrd_tui.vocab import ContactKind, FocusArea, RiskLevel
 
 _FOCUS_ORDER = list(FocusArea)
@@ -199,6 +200,24 @@ def page(
     total = conn.execute(text(f"{count_with}SELECT COUNT(*) FROM contact c {count_joins}{_MAP_JOIN} WHERE {where}"),
                          params).scalar_one()
     return ContactPage(rows=_rows(session, ids, today), total=int(total))
+
+
+def read_page(
+    tx: Transactions,
+    flt: ContactFilter = ContactFilter(),
+    *,
+    today: date,
+    sort: str = "name",
+    descending: bool = False,
+    discreet: bool = False,
+    offset: int = 0,
+    limit: int = 100,
+    what: str = "reading contacts",
+) -> ContactPage:
+    """``page`` in its own transaction, for a screen (its rows are plain values)."""
+    with tx.session(what) as session:
+        return page(session, flt, today=today, sort=sort, descending=descending, discreet=discreet,
+                    offset=offset, limit=limit)
 
 
 def _rows(session: Session, ids: list[str], today: date) -> list[ContactRow]:
