@@ -14,6 +14,11 @@ longer matches the draft, the status line says so and the save dialog says which
 report it saves (F2 drafts the other). Coming back to the screen drafts the same
 report again (the vault may have changed), and a file is replaced only after a
 question naming it and what it holds.
+
+The draft is made, and the file written, on a worker thread (calls.attempt_in_worker):
+a busy post's year takes seconds, and the app keeps drawing, the idle lock counting
+and a hang-up handled meanwhile. While it drafts, the status line says so and F2 or
+F3 pressed again starts nothing.
 """
 
 from __future__ import annotations
@@ -32,8 +37,10 @@ from textual.widgets import Footer, Input, Select, Static, TextArea
 
 from hrd_tui import paths
 from hrd_tui.errors import HrdError, ValidationError
+from hrd_tui.screens.calls import attempt_in_worker
 from hrd_tui.screens.forms import choices
 from hrd_tui.screens.sections import Section, SectionScreen
+from hrd_tui.screens.shell import ShellAccess
 from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.dialog import Dialog
 from hrd_tui.screens.widgets.record_form import parse_date
@@ -70,7 +77,7 @@ def last_month(today: date) -> tuple[date, date]:
     return end.replace(day=1), end
 
 
-class ReportsScreen(SectionScreen):
+class ReportsScreen(ShellAccess, SectionScreen):
     CSS_PATH = "reports.tcss"
     BINDINGS = [
         # ctrl+r drafts, ctrl+o saves (as in every form): for terminals without F-keys.
@@ -86,6 +93,7 @@ class ReportsScreen(SectionScreen):
         super().__init__(section)
         self.draft: Draft | None = None  # what the preview shows
         self._dialogs = 0  # own dialogs open (saving): coming back from one drafts nothing anew
+        self.drafting = False  # a draft is being made on a worker: F2 and F3 wait for it
 
     def compose(self) -> ComposeResult:
         yield self.section_bar()
@@ -105,7 +113,7 @@ class ReportsScreen(SectionScreen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        start, end = last_month(self.app.today())  # type: ignore[attr-defined]
+        start, end = last_month(self.shell.today())
         self.query_one("#report-from", Input).value = start.isoformat()
         self.query_one("#report-to", Input).value = end.isoformat()
         self.query_one("#report-type", Select).focus()
@@ -127,7 +135,7 @@ class ReportsScreen(SectionScreen):
     def reload(self) -> None:
         """Back on the screen, or the vault reopened: the draft follows the vault; the
         same report (type and period) as drafted, whatever the fields above say now."""
-        if self.draft is not None and not self.app.locked:  # type: ignore[attr-defined]
+        if self.draft is not None and not self.shell.locked and not self.drafting:
             self._start_draft(self.draft.request)
 
     def refresh_discreet(self, on: bool) -> None:
@@ -137,7 +145,7 @@ class ReportsScreen(SectionScreen):
     # -- the period ------------------------------------------------------------------------------
     def _request(self) -> tuple[ReportType, date, date] | None:
         """The type and period typed, or None with the problem shown (what was typed stays)."""
-        today = self.app.today()  # type: ignore[attr-defined]
+        today = self.shell.today()
         error = self.query_one("#reports-error", Static)
         problems: dict[str, str] = {}
         dates: dict[str, date] = {}
@@ -173,7 +181,7 @@ class ReportsScreen(SectionScreen):
 
     def _asked(self) -> tuple[ReportType, date, date] | None:
         """The type and period the fields above ask for now (None: not a valid period), quietly."""
-        today = self.app.today()  # type: ignore[attr-defined]
+        today = self.shell.today()
         try:
             start, end = (parse_date(self.query_one(f"#report-{n}", Input).value, today) for n in ("from", "to"))
         except (ValueError, OverflowError):
@@ -189,27 +197,36 @@ class ReportsScreen(SectionScreen):
 
     # -- drafting and saving -----------------------------------------------------------------------
     def action_preview(self) -> None:
+        if self._still_drafting():
+            return
         request = self._request()
         if request is not None:
             self._start_draft(request)
 
-    def _start_draft(self, request: tuple[ReportType, date, date]) -> None:
-        self.query_one("#reports-status", Static).update("Drafting the report (a busy year takes a few seconds)...")
-        self.call_after_refresh(self._draft, request)
+    def _still_drafting(self) -> bool:
+        """A draft is being made: said, and nothing else started (one draft at a time)."""
+        if self.drafting:
+            self.app.notify("Still drafting the report: it shows here when done.", severity="warning", markup=False)
+        return self.drafting
 
-    def _draft(self, request: tuple[ReportType, date, date]) -> None:
-        """After the status line is drawn: a year of a busy post takes seconds (bench/bench_reports.py)."""
+    def _start_draft(self, request: tuple[ReportType, date, date]) -> None:
+        """On a worker: a year of a busy post takes seconds (bench/bench_reports.py)."""
         kind, start, end = request
-        try:
-            with self.app.session("drafting the report") as session:  # type: ignore[attr-defined]
-                text = reports.render_report(session, kind, start, end)
-        except HrdError as exc:
-            self.app.notify(str(exc), severity="error", markup=False)
-            self.show_status()
-            return
-        self.draft = Draft(kind, start, end, text)  # the text and what it is, together
-        self.show_preview(self.app.discreet)  # type: ignore[attr-defined]
+        self.drafting = True
+        self.query_one("#reports-status", Static).update("Drafting the report (a busy year takes a few seconds)...")
+        attempt_in_worker(self, lambda: reports.draft_report(self.shell, kind, start, end),
+                          lambda text: self._drafted(Draft(kind, start, end, text)),  # the text and what it is
+                          what="drafting the report", kept=False, refused=self._not_drafted)
+
+    def _drafted(self, draft: Draft) -> None:
+        self.drafting = False
+        self.draft = draft
+        self.show_preview(self.shell.discreet)
         self.query_one("#report-preview", TextArea).focus()
+
+    def _not_drafted(self, _exc: HrdError) -> None:
+        self.drafting = False
+        self.show_status()
 
     def show_preview(self, discreet: bool) -> None:
         """The draft on screen: in discreet mode with every name as a codename, whatever
@@ -226,7 +243,7 @@ class ReportsScreen(SectionScreen):
         if draft is None:
             return
         if discreet is None:
-            discreet = bool(self.app.discreet)  # type: ignore[attr-defined]
+            discreet = self.shell.discreet
         shown = f"{reference.label('report_type', draft.kind)}, {draft.start} to {draft.end}"
         if self.stale():
             status = f"Shown: {shown}, not the type or period above. F2 drafts that; F3 (^o) saves the one shown."
@@ -240,9 +257,11 @@ class ReportsScreen(SectionScreen):
         return self.export_dir() / f"report-{draft.kind.value}-{draft.start}-{draft.end}.md"
 
     def export_dir(self) -> Path:
-        return self.app.export_dir or paths.default_export_dir()  # type: ignore[attr-defined]
+        return self.shell.export_dir or paths.default_export_dir()
 
     def action_save(self) -> None:
+        if self._still_drafting():
+            return
         draft = self.draft  # the draft on screen now: saved as it is, whatever happens after
         if draft is None:
             self.app.notify("Draft the report first (F2 or ^r).", severity="warning", markup=False)
@@ -260,14 +279,10 @@ class ReportsScreen(SectionScreen):
         def write(yes: bool | None = True) -> None:
             if not yes:
                 return
-            try:
-                if path.parent == self.export_dir():
-                    paths.make_private_dir(path.parent)
-                paths.write_private_file(path, draft.text.encode("utf-8"))
-            except HrdError as exc:
-                self.app.notify(str(exc), severity="error", markup=False)
-                return
-            self.app.notify(f"Saved the {draft.title} to {path} (mode 0600, plain text).", markup=False)
+            attempt_in_worker(self, lambda: reports.save_report(path, draft.text, export_dir=self.export_dir()),
+                              lambda _none: self.app.notify(
+                                  f"Saved the {draft.title} to {path} (mode 0600, plain text).", markup=False),
+                              what="saving the report", kept=False)
 
         if path.exists():
             question = (f"{path} exists. It holds {reports.what_file_holds(path)}.\n"

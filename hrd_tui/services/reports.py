@@ -68,6 +68,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from hrd_tui import paths
 from hrd_tui.errors import ValidationError
 from hrd_tui.models import (
     CaseAction,
@@ -90,6 +91,7 @@ from hrd_tui.models import (
 )
 from hrd_tui.sanitize import for_display
 from hrd_tui.services import contacts, markdown, redaction, reference, threats, trials
+from hrd_tui.services.base import Transactions
 from hrd_tui.services.redaction import Naming
 from hrd_tui.vocab import (
     ActionStatus,
@@ -936,3 +938,19 @@ def render_report(session: Session, report_type: ReportType | str, start: date, 
     rw.out += ["", "## Redaction", ""]
     rw.out += _redaction(naming, len(rw.hidden_locations), real_names=real_names)
     return for_display("\n".join(rw.out)) + "\n"
+
+
+def draft_report(tx: Transactions, report_type: ReportType | str, start: date, end: date) -> str:
+    """``render_report`` in a transaction of its own: what the reports screen shows,
+    the very text ``hrd-tui report`` writes. A screen holds no session, and runs this
+    on a worker: a busy post's year takes seconds (bench/bench_reports.py)."""
+    with tx.session("drafting the report") as session:
+        return render_report(session, report_type, start, end)
+
+
+def save_report(path: Path, text: str, *, export_dir: Path) -> None:
+    """``text`` written to ``path`` as a plain-text file with mode 0600 (HrdError to
+    refuse); the folder is made private first when it is the vault's export folder."""
+    if path.parent == export_dir:
+        paths.make_private_dir(path.parent)
+    paths.write_private_file(path, text.encode("utf-8"))

@@ -53,6 +53,7 @@ async def test_the_draft_the_saved_file_and_the_cli_are_the_same_text(app, vault
         assert screen.query_one("#report-to", Input).value == "2026-10-31"
         screen.query_one("#report-type", Select).value = ReportType.CRHRP.value
         await pilot.press("f2")
+        await app.workers.wait_for_complete()  # drafted on a worker
         await pilot.pause()
         shown = screen.query_one("#report-preview", TextArea).text
         with app.session("test") as s:
@@ -64,6 +65,7 @@ async def test_the_draft_the_saved_file_and_the_cli_are_the_same_text(app, vault
         assert isinstance(app.screen, SaveModal)
         app.screen.query_one("#report-save-path", Input).value = str(target)
         await pilot.press("enter")
+        await app.workers.wait_for_complete()  # written on a worker
         await pilot.pause()
         assert isinstance(app.screen, ReportsScreen)
     assert target.read_text("utf-8") == shown
@@ -125,12 +127,15 @@ async def test_old_exports_are_offered_for_removal_at_unlock_and_reports_save_th
         await pilot.press("y")
         await pilot.pause()
         assert not old.exists() and fresh.exists()
-        await pilot.press("r", "f2", "f3")
+        await pilot.press("r", "f2")
+        await app.workers.wait_for_complete()  # drafted on a worker
+        await pilot.press("f3")
         await pilot.pause()
         assert isinstance(app.screen, SaveModal)
         target = app.screen.query_one("#report-save-path", Input).value
         assert target == str(folder / "report-regular-2026-10-01-2026-10-31.md")
         await pilot.press("enter")
+        await app.workers.wait_for_complete()  # written on a worker
         await pilot.pause()
     assert stat.S_IMODE(Path(target).stat().st_mode) == 0o600
 
@@ -154,6 +159,7 @@ async def _draft_and_save_crhrp(app, pilot, crhrp_file: Path) -> str:  # type: i
     assert isinstance(screen, ReportsScreen)
     screen.query_one("#report-type", Select).value = ReportType.CRHRP.value
     await pilot.press("f2")
+    await app.workers.wait_for_complete()  # drafted on a worker
     await pilot.pause()
     crhrp = screen.query_one("#report-preview", TextArea).text
     assert crhrp.startswith("# Draft: Country Reports on Human Rights Practices, 2026-10-01 to 2026-10-31")
@@ -162,6 +168,7 @@ async def _draft_and_save_crhrp(app, pilot, crhrp_file: Path) -> str:  # type: i
     assert isinstance(app.screen, SaveModal)
     assert app.screen.query_one("#report-save-path", Input).value == str(crhrp_file)
     await pilot.press("enter")
+    await app.workers.wait_for_complete()  # written on a worker
     await pilot.pause()
     assert crhrp_file.read_text("utf-8") == crhrp
     return crhrp
@@ -180,6 +187,7 @@ async def test_f3_saves_the_draft_shown_not_the_type_picked_since(vault_dir: Pat
         await pilot.press("f3", "enter")  # the path offered
         await pilot.pause()
         await pilot.press("y")  # replace
+        await app.workers.wait_for_complete()  # written on a worker
         await pilot.pause()
         await pilot.pause()
         assert app.screen is screen
@@ -239,6 +247,7 @@ async def test_the_question_before_replacing_says_a_file_is_no_report(app, tmp_p
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)
         await pilot.press("r", "f2")
+        await app.workers.wait_for_complete()  # drafted on a worker
         await pilot.pause()
         await pilot.press("f3")
         await pilot.pause()
@@ -272,6 +281,7 @@ async def test_discreet_mode_changes_how_the_draft_is_shown_not_which(vault_dir:
         screen = app.screen
         screen.query_one("#report-type", Select).value = ReportType.CRHRP.value
         await pilot.press("f2")
+        await app.workers.wait_for_complete()  # drafted on a worker
         await pilot.pause()
         preview = screen.query_one("#report-preview", TextArea)
         assert preview.text.startswith("# Draft: Country Reports") and f"{NAME} detained" in preview.text
@@ -299,6 +309,7 @@ async def test_coming_back_from_saving_keeps_the_draft(vault_dir: Path, tmp_path
         await pilot.press("f3", "enter")  # the same file: replace?
         await pilot.pause()
         await pilot.press("y")
+        await app.workers.wait_for_complete()  # written on a worker
         await pilot.pause()
         await pilot.pause()
         assert app.screen is screen and screen.draft is draft  # not drafted again
@@ -309,6 +320,41 @@ async def test_coming_back_from_saving_keeps_the_draft(vault_dir: Path, tmp_path
         await pilot.pause()
         assert app.screen is not screen
         await pilot.press("escape")
+        await app.workers.wait_for_complete()  # drafted again on a worker
         await pilot.pause()
         await pilot.pause()
         assert app.screen is screen and screen.draft is not draft and screen.draft == draft
+
+
+async def test_while_drafting_the_screen_says_so_and_f2_f3_start_nothing(app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Issue 17: the draft is made on a worker (the app keeps drawing); while it is, the
+    status line says so, and F2 or F3 pressed again start no second draft and no save."""
+    import threading
+
+    release = threading.Event()
+    asked: list[tuple[object, ...]] = []
+    draft_report = reports.draft_report
+
+    def held(tx, *request):  # type: ignore[no-untyped-def]
+        asked.append(request)
+        release.wait(30)
+        return draft_report(tx, *request)
+
+    monkeypatch.setattr(reports, "draft_report", held)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert "Drafting the report" in str(screen.query_one("#reports-status", Static).render())
+        await pilot.press("f2", "f3")
+        await pilot.pause()
+        assert app.screen is screen and len(asked) == 1
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.query_one("#report-preview", TextArea).text.startswith("# Draft: Regular")
+        assert "lines. F3 (^o) saves it" in str(screen.query_one("#reports-status", Static).render())

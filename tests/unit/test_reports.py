@@ -534,3 +534,21 @@ def test_what_a_file_holds_before_it_is_replaced(tmp_path) -> None:  # type: ign
     empty.write_bytes(b"")
     assert reports.what_file_holds(empty) == "no report draft (0 bytes, no text)"
     assert reports.what_file_holds(tmp_path).startswith("a file that cannot be read")  # a folder
+
+
+def test_draft_report_opens_its_own_transaction_and_gives_the_text_render_report_gives(  # type: ignore[no-untyped-def]
+        opened, ids: dict[str, str]) -> None:
+    """Issue 17: the screen hands its shell (here the store) to draft_report, which holds
+    the session; the text is plain, the very text render_report gives."""
+    text = reports.draft_report(opened.store, ReportType.CRHRP, START, END)
+    assert type(text) is str and text == render(opened, ReportType.CRHRP)
+
+
+def test_save_report_writes_a_private_file_and_makes_the_export_folder_private(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import stat
+
+    folder = tmp_path / "exports"
+    target = folder / "report.md"
+    reports.save_report(target, "# Draft: Ñ\n", export_dir=folder)
+    assert target.read_bytes() == "# Draft: Ñ\n".encode()
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600 and stat.S_IMODE(folder.stat().st_mode) == 0o700
