@@ -10,9 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from hrd_tui.screens.places import Placed
+from hrd_tui.screens.calls import REFUSED, attempt
 from hrd_tui.screens.forms import FormScreen, choices
+from hrd_tui.screens.places import Placed
 from hrd_tui.screens.sections import Section, SectionScreen
+from hrd_tui.screens.shell import ShellAccess
 from hrd_tui.screens.widgets.filter_input import FilterInput
 from hrd_tui.screens.widgets.record_form import FieldSpec
 from hrd_tui.screens.widgets.row_list import RowList, header_text
@@ -25,10 +27,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from hrd_tui.errors import HrdError
-from hrd_tui.models import Hearing, Trial
-from hrd_tui.services import base, contacts, reference, trials
-from hrd_tui.services.history import VaultSession as Session
+from hrd_tui.services import base, reference, trials
 from hrd_tui.services.trials import TrialRow
 from hrd_tui.vocab import TrialStatus
 
@@ -50,7 +49,7 @@ def when(value: datetime | None) -> str:
     return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "-"
 
 
-class TrialsScreen(SectionScreen):
+class TrialsScreen(ShellAccess, SectionScreen):
     CSS_PATH = "trials.tcss"
     BINDINGS = [
         Binding("slash", "focus_filter", "Find", id="trials.search", key_display="/", tooltip="Search trials"),
@@ -85,14 +84,13 @@ class TrialsScreen(SectionScreen):
         self.query_one("#trials-header", Static).update(event.row_list.header([h for h, _ in COLUMNS]))
 
     def reload(self) -> None:
-        if self.app.locked or not self.is_mounted:  # type: ignore[attr-defined]
+        if self.shell.locked or not self.is_mounted:
             return
-        discreet = self.app.discreet  # type: ignore[attr-defined]
+        discreet = self.shell.discreet
         table = self.query_one("#trials", RowList)
         previous = table.cursor_key
-        with self.app.session("reading trials") as session:  # type: ignore[attr-defined]
-            rows = trials.list_trials(session, self.query_text, today=self.app.today(),  # type: ignore[attr-defined]
-                                      status=self.status, discreet=discreet)
+        rows = trials.trial_rows(self.shell, self.query_text, today=self.shell.today(), status=self.status,
+                                 discreet=discreet)
         table.clear()
         table.add_rows((row.id, (trial_cell(row, discreet), row.case_number or "-", defendants_cell(row, discreet),
                                  row.court or "-",
@@ -146,7 +144,7 @@ class TrialsScreen(SectionScreen):
             self.app.push_screen(TrialFormScreen(key))
 
 
-class TrialScreen(Placed, Screen[None]):
+class TrialScreen(ShellAccess, Placed, Screen[None]):
     """One trial: what it is about, who is on trial, its hearings."""
 
     CSS_PATH = "trials.tcss"
@@ -176,30 +174,28 @@ class TrialScreen(Placed, Screen[None]):
         self.query_one("#trial-hearings", DataTable).focus()
 
     def on_screen_resume(self) -> None:
-        self.show(self.app.discreet)  # type: ignore[attr-defined]
+        self.show(self.shell.discreet)
 
     def show(self, discreet: bool) -> None:
-        if self.app.locked:  # type: ignore[attr-defined]
+        if self.shell.locked:
             return
-        with self.app.session("reading the trial") as session:  # type: ignore[attr-defined]
-            d = trials.trial_detail(session, self.trial_id)
-            t = d.trial
-            people = ", ".join(c.codename if discreet else f"{c.name} ({c.codename})" for c in d.defendants) or "-"
-            title = f"Case {t.case_number or '(no number)'}, {t.court or '(no court)'}" if discreet else t.title
-            facts = [
-                f"Status: {reference.label('trial_status', t.status)}",
-                f"Court: {t.court or '-'}    Case number: {t.case_number or '-'}",
-                f"Defendants: {people}",
-                f"Counsel: {'(hidden in discreet mode)' if discreet and t.counsel else t.counsel or '-'}",
-                f"Threat case: {d.threat_case.title if d.threat_case and not discreet else ('linked' if d.threat_case else '-')}",
-                # Charges often spell out the defendant's name.
-                "Charges:", (HIDDEN if discreet and t.charges else t.charges or "-"),
-            ]
-            if t.notes and not discreet:
-                facts += ["Notes:", t.notes]
-            facts.append(base.id_line(t.id))
-            hearings = [(h.id, when(h.starts_at), ", ".join(x for x in (h.court, h.chamber) if x) or "-",
-                         str(h.next_hearing_on or "-")) for h in d.hearings]
+        t = trials.trial_view(self.shell, self.trial_id)
+        people = ", ".join(codename if discreet else f"{name} ({codename})" for name, codename in t.defendants) or "-"
+        title = f"Case {t.case_number or '(no number)'}, {t.court or '(no court)'}" if discreet else t.title
+        facts = [
+            f"Status: {reference.label('trial_status', t.status)}",
+            f"Court: {t.court or '-'}    Case number: {t.case_number or '-'}",
+            f"Defendants: {people}",
+            f"Counsel: {'(hidden in discreet mode)' if discreet and t.counsel else t.counsel or '-'}",
+            f"Threat case: {t.threat_case if t.threat_case and not discreet else ('linked' if t.threat_case else '-')}",
+            # Charges often spell out the defendant's name.
+            "Charges:", (HIDDEN if discreet and t.charges else t.charges or "-"),
+        ]
+        if t.notes and not discreet:
+            facts += ["Notes:", t.notes]
+        facts.append(base.id_line(t.id))
+        hearings = [(h.id, when(h.starts_at), ", ".join(x for x in (h.court, h.chamber) if x) or "-",
+                     str(h.next_hearing_on or "-")) for h in t.hearings]
         self.query_one("#trial-title", VaultText).set_text(title)
         self.query_one("#trial-facts", VaultText).set_text("\n".join(facts))
         table = self.query_one("#trial-hearings", DataTable)
@@ -232,10 +228,7 @@ class TrialScreen(Placed, Screen[None]):
     def action_changes(self) -> None:
         from hrd_tui.screens.changes import ChangesScreen
 
-        def label(_session: Session, trial: Trial, discreet: bool) -> str:
-            return f"case {trial.case_number or '(no number)'}, {trial.court or '(no court)'}" if discreet else trial.title
-
-        self.app.push_screen(ChangesScreen(Trial, self.trial_id, label,  # type: ignore[arg-type]
+        self.app.push_screen(ChangesScreen(trials.TRIAL_RECORD, self.trial_id, trials.trial_changes_label,
                                            frozenset({"title", "charges", "counsel", "notes"})))
 
     def action_back(self) -> None:
@@ -259,7 +252,7 @@ PEOPLE_FIELDS = frozenset({"judges", "prosecutor", "defence_counsel", "interpret
 HIDDEN = "(hidden in discreet mode)"
 
 
-class HearingScreen(Placed, Screen[None]):
+class HearingScreen(ShellAccess, Placed, Screen[None]):
     """One hearing: the observer's header, and the way to its notes and checklist."""
 
     CSS_PATH = "trials.tcss"
@@ -287,58 +280,47 @@ class HearingScreen(Placed, Screen[None]):
         self.query_one("#hearing-body").focus()
 
     def on_screen_resume(self) -> None:
-        self.show(self.app.discreet)  # type: ignore[attr-defined]
+        self.show(self.shell.discreet)
 
     def show(self, discreet: bool) -> None:
-        if self.app.locked:  # type: ignore[attr-defined]
+        if self.shell.locked:
             return
-        with self.app.session("reading the hearing") as session:  # type: ignore[attr-defined]
-            hearing = base.get(session, Hearing, self.hearing_id)
-            label = trials.hearing_label(session, hearing, discreet=discreet)
-            run = trials.fair_trial_run(session, hearing, create=False)
-            lines = [f"Starts: {when(hearing.starts_at)}    Ends: {when(hearing.ends_at)}"]
-            for field, title in HEADER_FIELDS:
-                value = getattr(hearing, field)
-                if isinstance(value, bool):
-                    value = "yes" if value else "no"
-                if discreet and field in PEOPLE_FIELDS and value:
-                    value = HIDDEN
-                lines.append(f"{title}: {'-' if value in (None, '') else value}")
-            lines.append("")
-            lines.append("Fair-trial checklist: " + ("started (f opens it)" if run else "not started (f starts it)"))
-            lines.append("w takes notes; each line is saved with its time when Enter is pressed.")
-            lines.append(base.id_line(hearing.id))
-        self.query_one("#hearing-title", VaultText).set_text(label)
+        hearing = trials.hearing_view(self.shell, self.hearing_id, discreet=discreet)
+        lines = [f"Starts: {when(hearing.starts_at)}    Ends: {when(hearing.ends_at)}"]
+        for field, title in HEADER_FIELDS:
+            value = hearing.fields[field]
+            if isinstance(value, bool):
+                value = "yes" if value else "no"
+            if discreet and field in PEOPLE_FIELDS and value:
+                value = HIDDEN
+            lines.append(f"{title}: {'-' if value in (None, '') else value}")
+        lines.append("")
+        lines.append("Fair-trial checklist: " + ("started (f opens it)" if hearing.checklist_started
+                                                 else "not started (f starts it)"))
+        lines.append("w takes notes; each line is saved with its time when Enter is pressed.")
+        lines.append(base.id_line(hearing.id))
+        self.query_one("#hearing-title", VaultText).set_text(hearing.label)
         self.query_one("#hearing-header", VaultText).set_text("\n".join(lines))
 
     def action_notes(self) -> None:
-        self.app.open_notes(self.hearing_id)  # type: ignore[attr-defined]
+        self.shell.open_notes(self.hearing_id)
 
     def action_checklist(self) -> None:
         from hrd_tui.screens.checklists import WalkthroughScreen
 
-        try:
-            with self.app.session("opening the fair-trial checklist") as session:  # type: ignore[attr-defined]
-                run = trials.fair_trial_run(session, base.get(session, Hearing, self.hearing_id))
-                assert run is not None
-                run_id = run.id
-        except HrdError as exc:
-            self.app.notify(str(exc), severity="error", markup=False)
+        run_id = attempt(self, lambda: trials.fair_trial_run_id(self.shell, self.hearing_id), kept=False)
+        if run_id is REFUSED:
             return
         self.app.push_screen(WalkthroughScreen(run_id))
 
     def action_edit(self) -> None:
-        with self.app.session("reading the hearing") as session:  # type: ignore[attr-defined]
-            trial_id = base.get(session, Hearing, self.hearing_id).trial_id
-        self.app.push_screen(HearingFormScreen(self.hearing_id, trial_id))
+        self.app.push_screen(HearingFormScreen(self.hearing_id, trials.trial_of_hearing(self.shell, self.hearing_id)))
 
     def action_changes(self) -> None:
         from hrd_tui.screens.changes import ChangesScreen
 
-        def label(session: Session, hearing: Hearing, discreet: bool) -> str:
-            return trials.hearing_label(session, hearing, discreet=discreet)
-
-        self.app.push_screen(ChangesScreen(Hearing, self.hearing_id, label, PEOPLE_FIELDS))  # type: ignore[arg-type]
+        self.app.push_screen(ChangesScreen(trials.HEARING_RECORD, self.hearing_id, trials.hearing_changes_label,
+                                           PEOPLE_FIELDS))
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -369,18 +351,10 @@ class TrialFormScreen(FormScreen):
     def initial_values(self) -> dict[str, Any]:
         if self.trial_id is None:
             return {"status": TrialStatus.PRE_TRIAL.value}
-        with self.app.session("reading the trial") as session:  # type: ignore[attr-defined]
-            trial = base.get(session, Trial, self.trial_id)
-            values: dict[str, Any] = trial.model_dump()
-            values["defendants"] = [c.codename for c in trials.defendants_of(session, trial.id)]
-        return values
+        return trials.trial_form_values(self.shell, self.trial_id)
 
-    def store(self, session: Session, values: dict[str, Any]) -> str:
-        codenames = values.pop("defendants", None)
-        people = contacts.by_codenames(session, codenames, "defendants") if codenames is not None else None
-        if self.trial_id is None:
-            return trials.create_trial(session, values, people or []).id
-        return trials.update_trial(session, base.get(session, Trial, self.trial_id), values, people).id
+    def save(self, values: dict[str, Any]) -> str:
+        return trials.save_trial(self.shell, self.trial_id, values)
 
 
 class HearingFormScreen(FormScreen):
@@ -409,19 +383,14 @@ class HearingFormScreen(FormScreen):
 
     def initial_values(self) -> dict[str, Any]:
         if self.hearing_id is None:
-            with self.app.session("reading the trial") as session:  # type: ignore[attr-defined]
-                court = base.get(session, Trial, self.trial_id).court
-            return {"court": court, "starts_at": "now"}
-        with self.app.session("reading the hearing") as session:  # type: ignore[attr-defined]
-            values: dict[str, Any] = base.get(session, Hearing, self.hearing_id).model_dump()
+            return {"court": trials.trial_court(self.shell, self.trial_id), "starts_at": "now"}
+        values = trials.hearing_values(self.shell, self.hearing_id)
         admitted = values.get("observers_admitted")
         values["observers_admitted"] = None if admitted is None else ("yes" if admitted else "no")
         return values
 
-    def store(self, session: Session, values: dict[str, Any]) -> str:
+    def save(self, values: dict[str, Any]) -> str:
         if "observers_admitted" in values:
             values["observers_admitted"] = None if values["observers_admitted"] is None else values["observers_admitted"] == "yes"
-        if self.hearing_id is None:
-            return trials.add_hearing(session, base.get(session, Trial, self.trial_id), values).id
-        return trials.update_hearing(session, base.get(session, Hearing, self.hearing_id), values).id
+        return trials.save_hearing(self.shell, self.hearing_id, self.trial_id, values)
 

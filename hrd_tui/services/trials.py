@@ -12,7 +12,7 @@ and that holds inside free text too.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -35,11 +35,13 @@ from hrd_tui.sanitize import for_display
 from hrd_tui.services import (
     base,
     checklists,
+    contacts,
     markdown,
     redaction,
     reference,
     search,
 )
+from hrd_tui.services.base import Transactions
 from hrd_tui.vocab import ConsentValue, ItemStatus, NoteTag, TrialStatus
 
 #: The shipped template a hearing's fair-trial checklist is run from.
@@ -563,3 +565,248 @@ def _redaction_summary(naming: Sequence[Naming], *, real_names: bool) -> str:
     return redaction.withheld_summary(
         naming, real_names=real_names, nobody="No defendants are recorded for this trial; no names were withheld.",
         everyone="every defendant", where=": in the title, the header, the charges, the checklist and the notes.")
+
+
+# -- for the screens: one transaction each, plain values back ------------------------------------
+#
+# A screen hands the app (base.Transactions) to these; each opens its own transaction
+# and returns values or frozen views that outlive it, never an ORM instance.
+
+
+def trial_rows(tx: Transactions, query: str = "", *, today: date, status: TrialStatus | None = None,
+               discreet: bool = False) -> list[TrialRow]:
+    """The trials list (:func:`list_trials`), read in its own transaction."""
+    with tx.session("reading trials") as session:
+        return list_trials(session, query, today=today, status=status, discreet=discreet)
+
+
+@dataclass(frozen=True)
+class HearingRow:
+    """One hearing as the trial view lists it."""
+
+    id: str
+    starts_at: datetime
+    court: str
+    chamber: str
+    next_hearing_on: date | None
+
+
+@dataclass(frozen=True)
+class TrialView:
+    """What the trial view shows, read in one transaction: plain values only."""
+
+    id: str
+    title: str
+    court: str
+    case_number: str
+    status: TrialStatus
+    counsel: str
+    charges: str
+    notes: str
+    defendants: tuple[tuple[str, str], ...]  # (name, codename), in name order
+    threat_case: str | None  # the linked case's title, if a case is linked
+    hearings: tuple[HearingRow, ...]  # by start time
+
+
+def trial_view(tx: Transactions, trial_id: str) -> TrialView:
+    with tx.session("reading the trial") as session:
+        d = trial_detail(session, trial_id)
+        t = d.trial
+        return TrialView(
+            id=t.id, title=t.title, court=t.court, case_number=t.case_number, status=t.status, counsel=t.counsel,
+            charges=t.charges, notes=t.notes, defendants=tuple((c.name, c.codename) for c in d.defendants),
+            threat_case=d.threat_case.title if d.threat_case else None,
+            hearings=tuple(HearingRow(h.id, h.starts_at, h.court, h.chamber, h.next_hearing_on) for h in d.hearings),
+        )
+
+
+@dataclass(frozen=True)
+class HearingView:
+    """What the hearing view shows: the hearing's own fields as plain values, its label
+    (names only when not discreet) and whether its fair-trial checklist is started."""
+
+    id: str
+    trial_id: str
+    label: str
+    starts_at: datetime
+    ends_at: datetime | None
+    fields: Mapping[str, Any]  # every column of the hearing, by name
+    checklist_started: bool
+
+
+def hearing_view(tx: Transactions, hearing_id: str, *, discreet: bool) -> HearingView:
+    with tx.session("reading the hearing") as session:
+        hearing = base.get(session, Hearing, hearing_id)
+        return HearingView(
+            id=hearing.id, trial_id=hearing.trial_id, label=hearing_label(session, hearing, discreet=discreet),
+            starts_at=hearing.starts_at, ends_at=hearing.ends_at, fields=hearing.model_dump(),
+            checklist_started=fair_trial_run(session, hearing, create=False) is not None,
+        )
+
+
+def hearing_title(tx: Transactions, hearing_id: str, *, discreet: bool) -> str:
+    """The hearing's label (:func:`hearing_label`) in its own transaction."""
+    with tx.session("reading the hearing") as session:
+        return hearing_label(session, base.get(session, Hearing, hearing_id), discreet=discreet)
+
+
+def trial_of_hearing(tx: Transactions, hearing_id: str) -> str:
+    """The id of the trial a hearing belongs to."""
+    with tx.session("reading the hearing") as session:
+        return base.get(session, Hearing, hearing_id).trial_id
+
+
+def fair_trial_run_id(tx: Transactions, hearing_id: str) -> str:
+    """The id of the hearing's fair-trial checklist run, started now if there is none."""
+    with tx.session("opening the fair-trial checklist") as session:
+        run = fair_trial_run(session, base.get(session, Hearing, hearing_id))
+        assert run is not None
+        return run.id
+
+
+# The history screen (screens.changes) reads a record by its model and names it with a
+# (session, record, discreet) labeller: these are the trial's and the hearing's.
+TRIAL_RECORD = Trial
+HEARING_RECORD = Hearing
+
+
+def trial_changes_label(_session: Session, trial: Trial, discreet: bool) -> str:
+    return f"case {trial.case_number or '(no number)'}, {trial.court or '(no court)'}" if discreet else trial.title
+
+
+def hearing_changes_label(session: Session, hearing: Hearing, discreet: bool) -> str:
+    return hearing_label(session, hearing, discreet=discreet)
+
+
+# -- the trial and hearing forms -------------------------------------------------------------------
+
+def trial_form_values(tx: Transactions, trial_id: str) -> dict[str, Any]:
+    """A trial's fields as its form edits them, the defendants by codename."""
+    with tx.session("reading the trial") as session:
+        trial = base.get(session, Trial, trial_id)
+        values: dict[str, Any] = trial.model_dump()
+        values["defendants"] = [c.codename for c in defendants_of(session, trial.id)]
+        return values
+
+
+def save_trial(tx: Transactions, trial_id: str | None, values: Mapping[str, Any]) -> str:
+    """A new trial (``trial_id`` None) or changes to one, from its form; the trial's id.
+    ``defendants`` are codenames: absent leaves them as they are."""
+    changes = dict(values)
+    codenames = changes.pop("defendants", None)
+    with tx.session("saving") as session:
+        people = contacts.by_codenames(session, codenames, "defendants") if codenames is not None else None
+        if trial_id is None:
+            return create_trial(session, changes, people or []).id
+        return update_trial(session, base.get(session, Trial, trial_id), changes, people).id
+
+
+def trial_court(tx: Transactions, trial_id: str) -> str:
+    """The trial's court: what a new hearing's court starts as."""
+    with tx.session("reading the trial") as session:
+        return base.get(session, Trial, trial_id).court
+
+
+def hearing_values(tx: Transactions, hearing_id: str) -> dict[str, Any]:
+    """A hearing's fields, by name, as plain values."""
+    with tx.session("reading the hearing") as session:
+        return base.get(session, Hearing, hearing_id).model_dump()
+
+
+def save_hearing(tx: Transactions, hearing_id: str | None, trial_id: str, values: Mapping[str, Any]) -> str:
+    """A new hearing of the trial (``hearing_id`` None) or changes to one; the hearing's id."""
+    with tx.session("saving") as session:
+        if hearing_id is None:
+            return add_hearing(session, base.get(session, Trial, trial_id), values).id
+        return update_hearing(session, base.get(session, Hearing, hearing_id), values).id
+
+
+# -- the note line ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NoteView:
+    """One line of the note log as a screen shows it, plain values only: the original
+    line's id and time, the latest text and tag (:class:`NoteLine`), and the item of the
+    fair-trial checklist it is attached to, if any."""
+
+    id: str  # the original line's: what a correction or an attachment points at
+    noted_at: datetime
+    text: str
+    tag: NoteTag | None
+    corrected: bool
+    item_id: str | None = None
+
+    @classmethod
+    def of(cls, line: NoteLine) -> NoteView:
+        return cls(line.note.id, line.note.noted_at, line.text, line.tag, line.corrected, line.item_id)
+
+    def corrected_to(self, fix: NoteView) -> NoteView:
+        """This line with ``fix`` as its latest correction: a fix typed without a shorthand
+        keeps the line's tag (as :attr:`NoteLine.tag`)."""
+        return replace(self, text=fix.text, tag=fix.tag or self.tag, corrected=True)
+
+    def attached_to(self, item_id: str) -> NoteView:
+        return replace(self, item_id=item_id)
+
+
+@dataclass(frozen=True)
+class NotePage:
+    """What the note screen opens with: the lines, and the fair-trial checklist's item
+    ids in order (empty when no checklist is started), so a line can say its item's number."""
+
+    lines: tuple[NoteView, ...]
+    item_ids: tuple[str, ...]
+
+
+def note_page(tx: Transactions, hearing_id: str) -> NotePage:
+    with tx.session("reading the notes") as session:
+        hearing = base.get(session, Hearing, hearing_id)
+        lines = tuple(NoteView.of(line) for line in note_log(session, hearing_id))
+        run = fair_trial_run(session, hearing, create=False)
+        items = checklists.template_of(session, run).items if run else []
+        return NotePage(lines, tuple(item["id"] for item in items))
+
+
+def save_note_lines(tx: Transactions, hearing_id: str, texts: Sequence[str]) -> list[NoteView]:
+    """Each text a note line of the hearing, in order, in one transaction (all or none).
+    Called on the UI thread, one call per Enter or paste, so lines keep the order typed."""
+    with tx.session("saving the note") as session:
+        hearing = base.get(session, Hearing, hearing_id)
+        return [NoteView.of(NoteLine(add_note(session, hearing, text))) for text in texts]
+
+
+def save_note_correction(tx: Transactions, note_id: str, text: str) -> NoteView:
+    """A correction of the line ``note_id`` (the original stays): the correction itself."""
+    with tx.session("saving the note") as session:
+        fix = correct_note(session, base.get(session, TrialNote, note_id), text)
+        return NoteView.of(NoteLine(fix))
+
+
+@dataclass(frozen=True)
+class AttachedNote:
+    """Where a line was attached: the item, its text, and the checklist's item ids in order."""
+
+    item_id: str
+    item_text: str
+    item_ids: tuple[str, ...]
+
+
+def attach_note_to_current_item(tx: Transactions, hearing_id: str, note_id: str) -> AttachedNote:
+    """Attach the line to the current item of the hearing's fair-trial checklist (its first
+    item when none is current), starting the checklist if it is not yet."""
+    with tx.session("attaching the note") as session:
+        hearing = base.get(session, Hearing, hearing_id)
+        run = fair_trial_run(session, hearing)
+        assert run is not None
+        items = checklists.template_of(session, run).items
+        item_id = run.current_item or items[0]["id"]
+        attach_note(session, base.get(session, TrialNote, note_id), run, item_id)
+        text = next(item["text"] for item in items if item["id"] == item_id)
+        return AttachedNote(item_id, text, tuple(item["id"] for item in items))
+
+
+def attached_notes(tx: Transactions, run_id: str) -> dict[str, list[NoteView]]:
+    """The note lines attached to each item of a run (:func:`notes_by_item`)."""
+    with tx.session("reading the notes") as session:
+        run = checklists.get_run(session, run_id)
+        return {item: [NoteView.of(line) for line in lines] for item, lines in notes_by_item(session, run).items()}
