@@ -15,14 +15,10 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -33,8 +29,15 @@ os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="hrd-tui-tests-xdg-")
 atexit.register(shutil.rmtree, os.environ["XDG_DATA_HOME"], True)  # leave nothing behind in /tmp
 
 from hrd_tui import vault as vault_mod, wallclock  # noqa: E402
+import hrd_tui.services  # noqa: E402,F401 (registers what a vault is prepared with as it opens: hrd_tui.vault_hooks)
 
-PASSPHRASE = "correct horse battery staple"
+# The app factory and the CLI runner live in helpers/ (bench/ uses them too); the
+# tests import them from here, as before.
+from helpers.app import PASSPHRASE, demo_vault_at, unlock, vault_session
+from helpers.cli import frozen_settings, run_cli
+
+__all__ = ["FROZEN_DAY", "FROZEN_NOW", "PASSPHRASE", "demo_vault_at", "find_markers", "frozen_settings", "run_cli",
+           "unlock", "vault_session"]
 
 #: The officer's day in every test, and the instant every test starts at: noon of that
 #: day in the process's local time, as far from either midnight as can be.
@@ -49,12 +52,6 @@ def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[datetime]:
     monkeypatch.setenv(wallclock.TEST_NOW_ENV, FROZEN_NOW.isoformat())
     with wallclock.frozen(FROZEN_NOW) as at:
         yield at
-
-
-def frozen_settings() -> dict[str, str]:
-    """The test settings for a subprocess: the test KDF, and the clock where it stands now
-    (not back at FROZEN_NOW: what a subprocess writes comes after what the test wrote)."""
-    return {"HRD_TUI_TEST_KDF": "1", wallclock.TEST_NOW_ENV: wallclock.now().isoformat()}
 
 
 @pytest.fixture
@@ -83,24 +80,6 @@ def passfile(tmp_path: Path) -> Path:
     return path
 
 
-def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None,
-            timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run the real program (python -m hrd_tui) as a user would."""
-    full_env = {**os.environ, **frozen_settings(), **(env or {})}
-    full_env.pop("HRD_TUI_DEBUG", None)
-    return subprocess.run(
-        # -P: like the installed console script, never import from the working
-        # directory (a checkout's hrd_tui/ lacks the screens/ and data/ mapping).
-        [sys.executable, "-P", "-m", "hrd_tui", *args],
-        input=input,
-        capture_output=True,
-        text=True,
-        env=full_env,
-        cwd=cwd,
-        timeout=timeout,
-    )
-
-
 def find_markers(roots: list[Path], markers: list[str]) -> list[str]:
     """Every (file, marker, encoding) where a marker's bytes appear, UTF-8 or UTF-16."""
     hits: list[str] = []
@@ -116,50 +95,6 @@ def find_markers(roots: list[Path], markers: list[str]) -> list[str]:
                 continue
             hits += [f"{path}: {m} ({enc})" for m, enc, needle in needles if needle in data]
     return hits
-
-
-def demo_vault_at(vault_dir: Path, extra: Callable[[Any], None] | None = None) -> Path:
-    """A new vault holding the demo's fictional data (and what ``extra`` writes in the
-    same transaction): the whole product's screens have something to show."""
-    from hrd_tui import demo
-
-    opened, _ = vault_mod.create(vault_dir, PASSPHRASE)
-    try:
-        with opened.store.session("demo data") as session:
-            demo.populate(session)
-            if extra is not None:
-                extra(session)
-    finally:
-        opened.close()
-    return vault_dir
-
-
-@contextmanager
-def vault_session(vault_dir: Path, what: str = "test set-up") -> Iterator[object]:
-    """One transaction on a vault no app has open (test data set-up)."""
-    opened = vault_mod.unlock(vault_dir, vault_mod.Secret(PASSPHRASE))
-    try:
-        with opened.store.session(what) as session:
-            yield session
-    finally:
-        opened.close()
-
-
-async def unlock(app, pilot, passphrase: str = PASSPHRASE) -> None:  # type: ignore[no-untyped-def]
-    """Type the passphrase on the app's unlock screen and wait until the vault is open
-    (the unlock worker done, the section drawn). Cursors stop blinking for snapshots."""
-    from textual.widgets import Input
-
-    for _ in range(100):  # the first prompt is the bottom screen: composed in the app's first turns
-        if app.screen.query("#secret"):
-            break
-        await pilot.pause()
-    for field in app.screen.query(Input):
-        field.cursor_blink = False
-    app.screen.query_one("#secret", Input).value = passphrase
-    await pilot.press("enter")
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
