@@ -9,6 +9,7 @@ so the unlock prompt draws as fast as a bare Textual app.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
@@ -34,7 +35,7 @@ from textual.timer import Timer
 from hrd_tui import wallclock
 from hrd_tui.errors import HrdError
 from hrd_tui.keyboard import KeysInOrder
-from hrd_tui.paths import vault_exists
+from hrd_tui.paths import KEYMAP_NAME, vault_exists
 from hrd_tui import screens as screens_package
 from hrd_tui.screens.sections import SECTION_BY_NAME, SECTIONS, Section, SectionScreen
 from hrd_tui.screens.unlock import CreateScreen, RecoveryCodeScreen, UnlockScreen
@@ -191,6 +192,7 @@ class HrdApp(KeysInOrder):
         self.vault_dir = vault_dir
         self.settings_path = settings_path or Settings.default_path()
         self.settings = Settings.load(self.settings_path)
+        self.keymap_path = self.settings_path.with_name(KEYMAP_NAME)  # the officer's keys, read once mounted
         self.clock = clock
         self.screen_factories = {**SECTION_SCREENS, **(screens or {})}
         self.vault: Vault | None = None
@@ -260,6 +262,8 @@ class HrdApp(KeysInOrder):
         self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock)
         self.set_interval(DRAFT_SAVE_SECONDS, self.flush_drafts)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+        if self.keymap_path.exists():  # the usual case is none: then nothing is imported or read
+            self._load_keymap()
         if not self.is_headless:
             self._install_signal_handlers()
             self.set_interval(2.0, self._check_terminal)
@@ -271,6 +275,26 @@ class HrdApp(KeysInOrder):
             import hrd_tui.services.drafts  # noqa: F401
             import hrd_tui.services.reference  # noqa: F401
             import hrd_tui.vault  # noqa: F401
+
+    @work(thread=True, group="keymap", exit_on_error=False, description="keymap")
+    def _load_keymap(self) -> None:
+        """The officer's keymap file, checked against every binding (so every screen module is
+        imported: in a thread, while the prompt is up). Each entry left out is said once."""
+        from hrd_tui import keymap
+
+        raw, problems = keymap.read(self.keymap_path)
+        if raw:
+            with self._imports:
+                owners, priority = binding_owners()
+            checked = keymap.check(self.keymap_path, raw, owners, _key_name, priority)
+            problems += checked.problems
+            if checked.keys:
+                self.call_from_thread(self.set_keymap, checked.keys)
+            for note in checked.notes:
+                self.call_from_thread(self.notify, str(note), title="Keymap", timeout=20, markup=False)
+        for problem in problems:
+            self.call_from_thread(self.notify, f"{problem}. Left out.", title="Keymap: left out", severity="warning",
+                                  timeout=20, markup=False)
 
     def _install_signal_handlers(self) -> None:
         """Textual does not handle SIGHUP: without this a dropped SSH link kills
@@ -907,18 +931,21 @@ class HrdApp(KeysInOrder):
         from hrd_tui.screens.help import HelpScreen  # DataTable: loaded when first asked for
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.binding_rows()))
+            rows = self.binding_rows(with_ids=True)
+            self.push_screen(HelpScreen([row[:3] for row in rows], ids=[row[3] for row in rows]))
 
-    def binding_rows(self) -> list[tuple[str, str, str]]:
-        """(keys, what, where) for every binding active on the current screen, its own first."""
-        grouped: dict[tuple[str, str], tuple[list[str], str, str]] = {}
+    def binding_rows(self, with_ids: bool = False) -> list[tuple[str, ...]]:
+        """(keys, what, where) for every binding active on the current screen, its own first;
+        with_ids, each binding's id last (what a keymap file names)."""
+        grouped: dict[tuple[str, str], tuple[list[str], str, str, str]] = {}
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
             where = "everywhere" if active.node is self else "this screen"
             what = binding.tooltip or binding.description or binding.action
-            keys, _, _ = grouped.setdefault((binding.id or binding.action, where), ([], what, where))
+            keys, *_ = grouped.setdefault((binding.id or binding.action, where), ([], what, where, binding.id or ""))
             keys.append(self.get_key_display(binding) if binding.key_display is None else key)
-        rows = [(", ".join(keys), what, where) for keys, what, where in grouped.values()]
+        rows = [(", ".join(keys), what, where, *([ident] if with_ids else []))
+                for keys, what, where, ident in grouped.values()]
         return sorted(rows, key=lambda row: row[2] != "this screen")
 
     def action_command_palette(self) -> None:
@@ -965,6 +992,68 @@ class HrdApp(KeysInOrder):
         yield SystemCommand("Help", "Every key of this screen and the global ones (F1, ?)", self.action_help)
         yield SystemCommand("Quit", "Save, close the vault and quit (q)", self.action_quit)
         yield from (c for c in super().get_system_commands(screen) if c.title in KEPT_SYSTEM_COMMANDS)
+
+
+def all_bindings() -> Iterator[tuple[str, Binding]]:
+    """(owner, binding) for the app's bindings and every binding of our screens and widgets,
+    those they inherit from our classes included (Textual merges them into each class), not
+    Textual's own (tab, ctrl+c: no ids). Imports every screen module."""
+    import importlib
+    import pkgutil
+
+    from textual.dom import DOMNode
+
+    from hrd_tui.keymap import APP_OWNER
+
+    for module in pkgutil.walk_packages(screens_package.__path__, f"{screens_package.__name__}."):
+        importlib.import_module(module.name)
+    classes: list[type[DOMNode]] = [HrdApp]
+    todo: list[type[DOMNode]] = [DOMNode]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            if sub not in classes and sub.__module__.startswith(f"{screens_package.__name__}."):
+                classes.append(sub)
+            todo.append(sub)
+    for cls in classes:
+        owner = APP_OWNER if cls is HrdApp else f"{cls.__module__.rsplit('.', 1)[-1]}.{cls.__qualname__}"
+        for klass in reversed(cls.__mro__):
+            if not klass.__module__.startswith("hrd_tui."):
+                continue
+            for binding in Binding.make_bindings(klass.__dict__.get("BINDINGS", [])):
+                yield owner, binding
+
+
+def binding_owners() -> tuple[dict[str, dict[str, str]], set[str]]:
+    """Each owner's bindings with an id (id to comma-separated keys), and the ids of the app's
+    priority bindings: what the keymap check needs."""
+    from hrd_tui.keymap import APP_OWNER
+
+    owners: dict[str, dict[str, str]] = {}
+    priority: set[str] = set()
+    for owner, binding in all_bindings():
+        if binding.id and binding.priority and owner == APP_OWNER:
+            priority.add(binding.id)
+        if binding.id:
+            keys = owners.setdefault(owner, {})
+            keys[binding.id] = f"{keys[binding.id]},{binding.key}" if binding.id in keys else binding.key
+    return owners, priority
+
+
+@functools.cache
+def _key_names() -> frozenset[str]:
+    from textual.keys import Keys, _character_to_key
+
+    named = {key.value for key in Keys if "+" not in key.value and key.value.isidentifier()}
+    return frozenset(named | {_character_to_key(chr(code)) for code in range(33, 127)})
+
+
+def _key_name(base: str) -> str | None:
+    """Textual's name for a key typed in the keymap file without its modifiers ("?": "question_mark")."""
+    from textual.keys import _character_to_key
+
+    if len(base) == 1:
+        return _character_to_key(base) if base.isprintable() else None
+    return base if base in _key_names() else None
 
 
 def make_app(vault_dir: Path, *, settings_path: Path | None = None,

@@ -21,6 +21,9 @@ APP_NAME = "hrd-tui"
 VAULT_ENV = "HRD_TUI_VAULT"
 HEADER_NAME = "vault.hdr"
 DB_NAME = "vault.db"
+#: The officer's keymap (binding id to keys), optional, next to settings.json in the config
+#: directory; read and checked by hrd_tui.keymap.
+KEYMAP_NAME = "keymap.toml"
 
 
 def vault_exists(vault_dir: Path) -> bool:
