@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import Enum
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
 from textual.message_pump import MessagePump
 from textual.screen import Screen
@@ -55,7 +55,7 @@ def attempt(node: MessagePump, call: Callable[[], T], *, form: RecordForm | None
         return REFUSED
 
 
-def attempt_in_worker(screen: Screen[object], call: Callable[[], T], done: Callable[[T], None], *,
+def attempt_in_worker(screen: Screen[Any], call: Callable[[], T], done: Callable[[T], None], *,
                       what: str, form: RecordForm | None = None, kept: bool = True,
                       refused: Callable[[HrdError], None] | None = None) -> Worker[None]:
     """``call()`` on a thread worker; ``done(result)`` back on the UI thread.
@@ -81,13 +81,13 @@ def attempt_in_worker(screen: Screen[object], call: Callable[[], T], done: Calla
     return screen.run_worker(work, thread=True, group=f"call:{what}", description=what)
 
 
-def hand_back(screen: Screen[object], callback: Callable[..., None], *args: object) -> None:
+def hand_back(screen: Screen[Any], callback: Callable[..., None], *args: object) -> None:
     """From a worker thread, after its vault session is closed (a lock waits for open
     sessions on the UI thread: waiting on that thread inside one would hang)."""
     if not get_current_worker().is_cancelled:
         screen.app.call_from_thread(_if_shown, screen, callback, *args)
 
 
-def _if_shown(screen: Screen[object], callback: Callable[..., None], *args: object) -> None:
+def _if_shown(screen: Screen[Any], callback: Callable[..., None], *args: object) -> None:
     if screen.is_attached:
         callback(*args)
