@@ -13,31 +13,38 @@ attached to the current item of the hearing's fair-trial checklist with one key.
 
 from __future__ import annotations
 
+from hrd_tui.screens.calls import REFUSED, attempt
+from hrd_tui.screens.places import Placed
+from hrd_tui.screens.shell import ShellAccess
+from hrd_tui.screens.widgets.draft_input import DraftInput
+from hrd_tui.screens.widgets.vault_text import VaultText, literal
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from hrd_tui.screens.places import Placed
 from hrd_tui.errors import HrdError
-from hrd_tui.models import Hearing, TrialNote
 from hrd_tui.sanitize import for_display
-from hrd_tui.screens.widgets.draft_input import DraftInput
-from hrd_tui.screens.widgets.vault_text import VaultText, literal
-from hrd_tui.services import base, checklists, reference, trials
-from hrd_tui.services.trials import NoteLine
+from hrd_tui.services import reference, trials
+from hrd_tui.services.trials import NoteView
 
 SHORTHAND_OF = {tag: key for key, tag in trials.SHORTHAND.items()}
 TAGS_HELP = "a: access  p: procedure  t: testimony  e: evidence  d: defendant  q: quote"
 
 
-def line_label(line: NoteLine, item_numbers: dict[str, int]) -> object:
+def line_label(line: NoteView, item_numbers: dict[str, int]) -> Content:
     tag = f"[{reference.short_label('note_tag', line.tag)}] " if line.tag else ""
-    corrected = " (corrected)" if line.corrections else ""
+    corrected = " (corrected)" if line.corrected else ""
     item = f"  -> item {item_numbers[line.item_id]}" if line.item_id in item_numbers else ""
-    return literal(f"{line.note.noted_at.astimezone():%H:%M} {tag}{line.text}{corrected}{item}")
+    return literal(f"{line.noted_at.astimezone():%H:%M} {tag}{line.text}{corrected}{item}")
+
+
+def numbered(item_ids: tuple[str, ...]) -> dict[str, int]:
+    """Each item of the fair-trial checklist by its number, from 1."""
+    return {item_id: n + 1 for n, item_id in enumerate(item_ids)}
 
 
 class NoteLog(OptionList):
@@ -49,7 +56,9 @@ class NoteLog(OptionList):
         if event.is_printable and event.character and event.character != "c":
             event.stop()
             event.prevent_default()
-            self.screen.type_into_line(event.character)  # type: ignore[attr-defined]
+            screen = self.screen
+            if isinstance(screen, NoteScreen):
+                screen.type_into_line(event.character)
 
 
 class NoteLineInput(DraftInput):
@@ -57,10 +66,11 @@ class NoteLineInput(DraftInput):
     hands a one-line field a multi-line paste through ``paste_lines``)."""
 
     def paste_lines(self, lines: list[str]) -> bool:
-        return self.screen.save_pasted(lines)  # type: ignore[attr-defined, no-any-return]
+        screen = self.screen
+        return isinstance(screen, NoteScreen) and screen.save_pasted(lines)
 
 
-class NoteScreen(Placed, Screen[None]):
+class NoteScreen(ShellAccess, Placed, Screen[None]):
     CSS_PATH = "trials.tcss"
     BINDINGS = [
         Binding("up", "to_log", "Earlier lines", id="notes.log", tooltip="Go to earlier lines (Enter corrects one)"),
@@ -73,7 +83,7 @@ class NoteScreen(Placed, Screen[None]):
     def __init__(self, hearing_id: str) -> None:
         super().__init__(classes="notes")
         self.hearing_id = hearing_id
-        self.lines: list[NoteLine] = []
+        self.lines: list[NoteView] = []
         self.correcting: int | None = None  # index in self.lines
         self.show_names = False
         self.item_numbers: dict[str, int] = {}
@@ -95,8 +105,8 @@ class NoteScreen(Placed, Screen[None]):
     def on_mount(self) -> None:
         self.watch(self.app, "discreet", self.show_title)
         self.load()
-        fixing, _ = self.app.draft_for(self.fix_key)  # type: ignore[attr-defined]
-        index = next((n for n, line in enumerate(self.lines) if line.note.id == fixing), None)
+        fixing, _ = self.shell.draft_for(self.fix_key)
+        index = next((n for n, line in enumerate(self.lines) if line.id == fixing), None)
         if index is not None and self.query_one("#note-line", DraftInput).value:
             self._start_correction(index, keep_text=True)
         self.set_focus(self.query_one("#note-line", DraftInput))
@@ -115,22 +125,17 @@ class NoteScreen(Placed, Screen[None]):
 
     # -- showing -------------------------------------------------------------------
     def show_title(self, discreet: bool) -> None:
-        if self.app.locked:  # type: ignore[attr-defined]
+        if self.shell.locked:
             return
         if discreet:
             self.show_names = False  # names come back only when asked again
-        with self.app.session("reading the hearing") as session:  # type: ignore[attr-defined]
-            hearing = base.get(session, Hearing, self.hearing_id)
-            label = trials.hearing_label(session, hearing, discreet=discreet or not self.show_names)
+        label = trials.hearing_title(self.shell, self.hearing_id, discreet=discreet or not self.show_names)
         self.query_one("#notes-title", VaultText).set_text(f"Notes: {label}")
 
     def load(self) -> None:
-        with self.app.session("reading the notes") as session:  # type: ignore[attr-defined]
-            hearing = base.get(session, Hearing, self.hearing_id)
-            self.lines = trials.note_log(session, self.hearing_id)
-            run = trials.fair_trial_run(session, hearing, create=False)
-            items = checklists.template_of(session, run).items if run else []
-        self.item_numbers = {item["id"]: n + 1 for n, item in enumerate(items)}
+        page = trials.note_page(self.shell, self.hearing_id)
+        self.lines = list(page.lines)
+        self.item_numbers = numbered(page.item_ids)
         log = self.query_one("#notes-log", OptionList)
         log.clear_options()
         log.add_options([Option(line_label(line, self.item_numbers)) for line in self.lines])
@@ -167,11 +172,11 @@ class NoteScreen(Placed, Screen[None]):
         return True
 
     def _save_new(self, texts: list[str]) -> bool:
-        """The lines as notes, in one transaction (all or none); False, said, if not saved."""
+        """The lines as notes, in one transaction (all or none); False, said, if not saved.
+        On the UI thread, never in a worker: each Enter or paste is saved before the next
+        key is handled, so lines keep the order they were typed in."""
         try:
-            with self.app.session("saving the note") as session:  # type: ignore[attr-defined]
-                hearing = base.get(session, Hearing, self.hearing_id)
-                saved = [NoteLine(trials.add_note(session, hearing, text), (), None) for text in texts]
+            saved = trials.save_note_lines(self.shell, self.hearing_id, texts)
         except HrdError as exc:  # a full disk: the line stays where it is, as a draft
             self.app.notify(f"{exc} The line is kept.", severity="error", markup=False, timeout=10)
             return False
@@ -185,24 +190,23 @@ class NoteScreen(Placed, Screen[None]):
         assert self.correcting is not None
         original = self.lines[self.correcting]
         try:
-            with self.app.session("saving the note") as session:  # type: ignore[attr-defined]
-                fix = trials.correct_note(session, base.get(session, TrialNote, original.note.id), text)
+            fix = trials.save_note_correction(self.shell, original.id, text)
         except HrdError as exc:
             self.app.notify(f"{exc} The line is kept.", severity="error", markup=False, timeout=10)
             return
-        saved = NoteLine(original.note, (*original.corrections, fix), original.item_id)
+        saved = original.corrected_to(fix)
         self.lines[self.correcting] = saved
         self.query_one("#notes-log", OptionList).replace_option_prompt_at_index(
             self.correcting, line_label(saved, self.item_numbers))
         self._end_correction()
         self._line_done("Saved", saved)
 
-    def _line_done(self, what: str, line: NoteLine) -> None:
+    def _line_done(self, what: str, line: NoteView) -> None:
         field = self.query_one("#note-line", DraftInput)
         field.value = ""
         field.committed()
         self.query_one("#notes-status", Static).update(
-            f"{len(self.lines)} lines. {what} {line.note.noted_at.astimezone():%H:%M}.")
+            f"{len(self.lines)} lines. {what} {line.noted_at.astimezone():%H:%M}.")
 
     # -- earlier lines ---------------------------------------------------------------------
     def action_to_log(self) -> None:
@@ -229,39 +233,32 @@ class NoteScreen(Placed, Screen[None]):
         if not keep_text:
             field.value = (f"{SHORTHAND_OF[line.tag]}: " if line.tag else "") + line.text
         field.cursor_position = len(field.value)
-        self.app.draft_changed(self.fix_key, line.note.id)  # type: ignore[attr-defined]
+        self.shell.draft_changed(self.fix_key, line.id)
         self.query_one("#notes-status", Static).update(
-            f"Correcting the {line.note.noted_at.astimezone():%H:%M} line (the original is kept). Enter saves, Esc cancels.")
+            f"Correcting the {line.noted_at.astimezone():%H:%M} line (the original is kept). Enter saves, Esc cancels.")
 
     def _end_correction(self) -> None:
         self.correcting = None
-        self.app.draft_changed(self.fix_key, "")  # type: ignore[attr-defined]
+        self.shell.draft_changed(self.fix_key, "")
 
     def action_attach(self) -> None:
         index = self.query_one("#notes-log", OptionList).highlighted
         if index is None:
             return
         line = self.lines[index]
-        try:
-            with self.app.session("attaching the note") as session:  # type: ignore[attr-defined]
-                hearing = base.get(session, Hearing, self.hearing_id)
-                run = trials.fair_trial_run(session, hearing)
-                assert run is not None
-                items = checklists.template_of(session, run).items
-                item_id = run.current_item or items[0]["id"]
-                trials.attach_note(session, base.get(session, TrialNote, line.note.id), run, item_id)
-                text = next(item["text"] for item in items if item["id"] == item_id)
-        except HrdError as exc:
-            self.app.notify(str(exc), severity="error", markup=False)
+        attached = attempt(self, lambda: trials.attach_note_to_current_item(self.shell, self.hearing_id, line.id),
+                           kept=False)
+        if attached is REFUSED:
             return
-        self.item_numbers = {item["id"]: n + 1 for n, item in enumerate(items)}
-        self.lines[index] = NoteLine(line.note, line.corrections, item_id)
+        self.item_numbers = numbered(attached.item_ids)
+        self.lines[index] = line.attached_to(attached.item_id)
         self.query_one("#notes-log", OptionList).replace_option_prompt_at_index(index, line_label(self.lines[index], self.item_numbers))
-        self.app.notify(for_display(f"Attached to item {self.item_numbers[item_id]}: {text}"), markup=False)
+        self.app.notify(for_display(f"Attached to item {self.item_numbers[attached.item_id]}: {attached.item_text}"),
+                        markup=False)
         self.set_focus(self.query_one("#note-line", DraftInput))
 
     def action_names(self) -> None:
-        if self.app.discreet:  # type: ignore[attr-defined]
+        if self.shell.discreet:
             self.app.notify("Discreet mode is on: no names (d turns it off).", severity="warning")
             return
         self.show_names = not self.show_names
