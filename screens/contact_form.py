@@ -14,13 +14,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from hrd_tui import wallclock
-from hrd_tui.errors import ValidationError
 from hrd_tui.screens.forms import FORM_BINDINGS, FormActions, FormScreen, choices
 from hrd_tui.screens.widgets.record_form import FieldSpec, RecordForm
 from hrd_tui.screens.widgets.vault_text import VaultText
-from hrd_tui.services import base, contacts, reference
-from hrd_tui.services.history import VaultSession as Session
+from hrd_tui.services import contacts, reference
 from hrd_tui.vocab import (
     Certainty,
     ChannelKind,
@@ -72,22 +69,10 @@ class ContactFormScreen(FormScreen):
     def initial_values(self) -> dict[str, Any]:
         if self.contact_id is None:
             return {"kind": ContactKind.DEFENDER.value, "direct_contact_safe": True}
-        with self.app.session("reading the contact") as session:  # type: ignore[attr-defined]
-            contact = base.get(session, contacts.Contact, self.contact_id)
-            values: dict[str, Any] = contact.model_dump()
-            values["focus_areas"] = [a.value for a in contacts.focus_areas(session, contact.id)]
-        return values
+        return contacts.contact_values(self.shell, self.contact_id)
 
-    def store(self, session: Session, values: dict[str, Any]) -> str:
-        areas = values.pop("focus_areas", None)
-        if self.contact_id is None:
-            contact = contacts.create_contact(session, values, areas or ())
-        else:
-            contact = base.get(session, contacts.Contact, self.contact_id)
-            contacts.update_contact(session, contact, values)
-            if areas is not None:
-                contacts.set_focus_areas(session, contact, areas)
-        return contact.id
+    def save(self, values: dict[str, Any]) -> str:
+        return contacts.save_contact(self.shell, self.contact_id, values)
 
 
 class RecordModal(FormActions, ModalScreen[str | None]):
@@ -111,11 +96,9 @@ class RecordModal(FormActions, ModalScreen[str | None]):
         self.query_one(RecordForm).focus_first()
 
     def show_who(self, discreet: bool) -> None:
-        if self.app.locked:  # type: ignore[attr-defined]
+        if self.shell.locked:
             return
-        with self.app.session("reading the contact") as session:  # type: ignore[attr-defined]
-            contact = base.get(session, contacts.Contact, self.contact_id)
-            who = contact.codename if discreet else f"{contact.name} ({contact.codename})"
+        who = contacts.read_person(self.shell, self.contact_id).who(discreet)
         self.query_one("#record-who", VaultText).set_text(f"Contact: {who}")
 
 
@@ -145,18 +128,8 @@ class InteractionModal(RecordModal):
     def initial_values(self) -> dict[str, Any]:
         return {"kind": InteractionKind.MEETING.value, "location_sensitive": True}
 
-    def store(self, session: Session, values: dict[str, Any]) -> str:
-        follow_up, due = values.pop("follow_up", ""), values.pop("follow_up_due", None)
-        others = values.pop("others", [])
-        values["occurred_at"] = values.get("occurred_at") or wallclock.local_now()
-        if follow_up and due is None:
-            raise ValidationError({"follow_up_due": "a follow-up needs a due date"})
-        if due is not None and not follow_up:
-            raise ValidationError({"follow_up": "say what is to be done by that date"})
-        people = [base.get(session, contacts.Contact, self.contact_id), *contacts.by_codenames(session, others, "others")]
-        follow_ups = [{"description": follow_up, "due_on": due}] if follow_up else []
-        interaction = contacts.log_interaction(session, values, people, follow_ups)
-        return interaction.id
+    def save(self, values: dict[str, Any]) -> str:
+        return contacts.log_contact_interaction(self.shell, self.contact_id, values)
 
 
 
@@ -181,10 +154,10 @@ class ConsentModal(RecordModal):
         ]
 
     def initial_values(self) -> dict[str, Any]:
-        return {"given_on": self.app.today(), "scope": self.scope}  # type: ignore[attr-defined]
+        return {"given_on": self.shell.today(), "scope": self.scope}
 
-    def store(self, session: Session, values: dict[str, Any]) -> str:
-        return contacts.record_consent(session, base.get(session, contacts.Contact, self.contact_id), values).id
+    def save(self, values: dict[str, Any]) -> str:
+        return contacts.record_contact_consent(self.shell, self.contact_id, values)
 
 
 class ChannelModal(RecordModal):
@@ -198,8 +171,8 @@ class ChannelModal(RecordModal):
             FieldSpec("note", "Note"),
         ]
 
-    def store(self, session: Session, values: dict[str, Any]) -> str:
-        return contacts.add_channel(session, base.get(session, contacts.Contact, self.contact_id), values).id
+    def save(self, values: dict[str, Any]) -> str:
+        return contacts.add_contact_channel(self.shell, self.contact_id, values)
 
 
 class RelationshipModal(RecordModal):
@@ -216,9 +189,8 @@ class RelationshipModal(RecordModal):
     def initial_values(self) -> dict[str, Any]:
         return {"kind": RelationshipKind.MEMBER_OF.value, "certainty": Certainty.PROBABLE.value}
 
-    def store(self, session: Session, values: dict[str, Any]) -> str:
-        (other,) = contacts.by_codenames(session, [values.pop("other")], "other")
-        return contacts.relate(session, {**values, "from_contact_id": self.contact_id, "to_contact_id": other.id}).id
+    def save(self, values: dict[str, Any]) -> str:
+        return contacts.relate_to_codename(self.shell, self.contact_id, values)
 
 
 #: What the detail view offers to add, by key.

@@ -10,8 +10,7 @@ from typing import Any
 
 from hrd_tui.screens.contact_form import ChannelModal, InteractionModal, RecordModal, RelationshipModal
 from hrd_tui.screens.widgets.record_form import FieldSpec
-from hrd_tui.services import base, contacts
-from hrd_tui.services.history import VaultSession as Session
+from hrd_tui.services import contacts
 
 #: The interaction form's fields that make a new follow-up: a follow-up is its own record.
 FOLLOW_UP_FIELDS = ("follow_up", "follow_up_due")
@@ -33,20 +32,10 @@ class EditInteractionModal(InteractionModal):
         return [spec for spec in super().specs() if spec.name not in FOLLOW_UP_FIELDS]
 
     def initial_values(self) -> dict[str, Any]:
-        with self.app.session("reading the interaction") as session:  # type: ignore[attr-defined]
-            it = base.get(session, contacts.Interaction, self.interaction_id)
-            values: dict[str, Any] = it.model_dump()
-            values["others"] = [c.codename for c in contacts.participants_of(session, it.id) if c.id != self.contact_id]
-        return values
+        return contacts.interaction_values(self.shell, self.interaction_id, self.contact_id)
 
-    def store(self, session: Session, values: dict[str, Any]) -> str:
-        it = base.get(session, contacts.Interaction, self.interaction_id)
-        people = None
-        if "others" in values:
-            people = [base.get(session, contacts.Contact, self.contact_id),
-                      *contacts.by_codenames(session, values.pop("others"), "others")]
-        contacts.update_interaction(session, it, values, people)
-        return it.id
+    def save(self, values: dict[str, Any]) -> str:
+        return contacts.correct_interaction(self.shell, self.contact_id, self.interaction_id, values)
 
 
 class EditChannelModal(ChannelModal):
@@ -58,11 +47,10 @@ class EditChannelModal(ChannelModal):
         self.channel_id = channel_id
 
     def initial_values(self) -> dict[str, Any]:
-        with self.app.session("reading the channel") as session:  # type: ignore[attr-defined]
-            return base.get(session, contacts.SecureChannel, self.channel_id).model_dump()
+        return contacts.channel_values(self.shell, self.channel_id)
 
-    def store(self, session: Session, values: dict[str, Any]) -> str:
-        return contacts.update_channel(session, base.get(session, contacts.SecureChannel, self.channel_id), values).id
+    def save(self, values: dict[str, Any]) -> str:
+        return contacts.correct_channel(self.shell, self.channel_id, values)
 
 
 class RetireChannelModal(RecordModal):
@@ -78,11 +66,10 @@ class RetireChannelModal(RecordModal):
                           required=True, placeholder="YYYY-MM-DD or today")]
 
     def initial_values(self) -> dict[str, Any]:
-        return {"retired_on": self.app.today()}  # type: ignore[attr-defined]
+        return {"retired_on": self.shell.today()}
 
-    def store(self, session: Session, values: dict[str, Any]) -> str:
-        channel = base.get(session, contacts.SecureChannel, self.channel_id)
-        return contacts.retire_channel(session, channel, values.get("retired_on"), self.app.today()).id  # type: ignore[attr-defined]
+    def save(self, values: dict[str, Any]) -> str:
+        return contacts.retire_channel_on(self.shell, self.channel_id, values.get("retired_on"), self.shell.today())
 
 
 class EditRelationshipModal(RelationshipModal):
@@ -97,15 +84,7 @@ class EditRelationshipModal(RelationshipModal):
         self.relationship_id = relationship_id
 
     def initial_values(self) -> dict[str, Any]:
-        with self.app.session("reading the relationship") as session:  # type: ignore[attr-defined]
-            rel = base.get(session, contacts.Relationship, self.relationship_id)
-            values: dict[str, Any] = rel.model_dump()
-            values["other"] = base.get(session, contacts.Contact, rel.to_contact_id).codename
-        return values
+        return contacts.relationship_values(self.shell, self.relationship_id)
 
-    def store(self, session: Session, values: dict[str, Any]) -> str:
-        rel = base.get(session, contacts.Relationship, self.relationship_id)
-        if "other" in values:
-            (other,) = contacts.by_codenames(session, [values.pop("other")], "other")
-            values["to_contact_id"] = other.id
-        return contacts.update_relationship(session, rel, values).id
+    def save(self, values: dict[str, Any]) -> str:
+        return contacts.correct_relationship(self.shell, self.relationship_id, values)

@@ -29,7 +29,21 @@ from hrd_tui.models import (
     TrialDefendant,
 )
 from hrd_tui.services import base, contact_list, search
-from hrd_tui.vocab import NAMING_VALUES, ConsentScope, ConsentValue, FocusArea
+from hrd_tui.services.base import Transactions
+from hrd_tui.vocab import (
+    NAMING_VALUES,
+    CaseStatus,
+    Certainty,
+    ChannelKind,
+    ConsentScope,
+    ConsentValue,
+    ContactKind,
+    FocusArea,
+    InteractionKind,
+    RelationshipKind,
+    TrialStatus,
+    Urgency,
+)
 
 CODENAME_WORDS = (
     "Heron", "Cedar", "Lantern", "Harbor", "Falcon", "Juniper", "Meridian", "Orchid", "Quartz", "Sparrow",
@@ -355,7 +369,7 @@ def interactions_of(session: Session, contact_id: str) -> list[Interaction]:
     return list(session.exec(stmt))
 
 
-def is_overdue(contact: Contact, today: date) -> bool:
+def is_overdue(contact: Contact | ContactView, today: date) -> bool:
     """Keep-in-touch cadence passed, counted from the last real contact."""
     if contact.cadence_days is None:
         return False
@@ -503,3 +517,334 @@ def resolve_people(session: Session, entries: Iterable[str], field: str) -> list
 
     people = base.resolve_each(entries, find, lambda c: c.codename, field, "contact")
     return people
+
+
+# -- For screens: each function opens its own transaction (services.base.Transactions)
+# and returns plain values or frozen views, never an ORM instance that would outlive
+# its session. The session-taking functions above stay the steps (the CLI and the
+# tests call them).
+
+
+@dataclass(frozen=True)
+class Person:
+    """A contact as another record names them: in discreet mode, by codename only."""
+
+    id: str
+    name: str
+    codename: str
+
+    def who(self, discreet: bool) -> str:
+        return self.codename if discreet else f"{self.name} ({self.codename})"
+
+
+@dataclass(frozen=True)
+class ContactView:
+    """A contact's own fields, as the detail view shows them."""
+
+    id: str
+    name: str
+    codename: str
+    kind: ContactKind
+    organisation: str | None
+    role: str | None
+    country: str | None
+    region: str | None
+    languages: tuple[str, ...]
+    tags: tuple[str, ...]
+    email: str | None
+    phone: str | None
+    direct_contact_safe: bool
+    last_contact_on: date | None
+    cadence_days: int | None
+    notes: str
+
+
+@dataclass(frozen=True)
+class ChannelView:
+    id: str
+    kind: ChannelKind
+    handle: str
+    preferred: bool
+    note: str
+    retired_on: date | None
+
+
+@dataclass(frozen=True)
+class ConsentView:
+    id: str
+    scope: ConsentScope
+    value: ConsentValue
+    given_on: date
+    how: str
+
+
+@dataclass(frozen=True)
+class RelatedView:
+    """A relationship seen from one contact: ``outgoing`` when this contact is its subject
+    (``from_contact_id``, whom its edit form is opened for)."""
+
+    id: str
+    kind: RelationshipKind
+    certainty: Certainty
+    from_contact_id: str
+    other: Person
+    outgoing: bool
+
+
+@dataclass(frozen=True)
+class FollowUpView:
+    id: str
+    description: str
+    due_on: date
+    done_on: date | None
+
+
+@dataclass(frozen=True)
+class InteractionView:
+    id: str
+    kind: InteractionKind
+    occurred_at: datetime
+    summary: str
+    conveyed_to_counterparts: bool
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """A threat case the contact is a defender in; ``discreet_label`` names it by its
+    defenders' codenames (a case's title often names the defender)."""
+
+    id: str
+    opened_on: date
+    status: CaseStatus
+    urgency: Urgency
+    title: str
+    discreet_label: str
+
+
+@dataclass(frozen=True)
+class TrialView:
+    id: str
+    status: TrialStatus
+    title: str
+
+
+@dataclass(frozen=True)
+class ContactDetailView:
+    """Everything the detail view shows, read in one transaction, as plain values."""
+
+    contact: ContactView
+    focus_areas: tuple[FocusArea, ...]
+    channels: tuple[ChannelView, ...]
+    consents: tuple[ConsentView, ...]  # newest first
+    relationships: tuple[RelatedView, ...]
+    interactions: tuple[InteractionView, ...]
+    follow_ups: tuple[FollowUpView, ...]
+    cases: tuple[CaseView, ...]
+    trials: tuple[TrialView, ...]
+    next_follow_up_on: date | None = None
+
+    def in_force(self) -> dict[ConsentScope, ConsentView]:
+        current: dict[ConsentScope, ConsentView] = {}
+        for record in self.consents:  # newest first
+            current.setdefault(record.scope, record)
+        return current
+
+
+def person(contact: Contact) -> Person:
+    return Person(contact.id, contact.name, contact.codename)
+
+
+def contact_view(c: Contact) -> ContactView:
+    return ContactView(c.id, c.name, c.codename, c.kind, c.organisation, c.role, c.country, c.region,
+                       tuple(c.languages), tuple(c.tags), c.email, c.phone, c.direct_contact_safe,
+                       c.last_contact_on, c.cadence_days, c.notes)
+
+
+def detail_view(session: Session, contact_id: str) -> ContactDetailView:
+    """``detail`` as plain values (the step of ``read_detail``)."""
+    from hrd_tui.services import threats  # threats imports this module
+
+    d = detail(session, contact_id)
+    return ContactDetailView(
+        contact=contact_view(d.contact),
+        focus_areas=tuple(d.focus_areas),
+        channels=tuple(ChannelView(ch.id, ch.kind, ch.handle, ch.preferred, ch.note, ch.retired_on)
+                       for ch in d.channels),
+        consents=tuple(ConsentView(r.id, r.scope, r.value, r.given_on, r.how) for r in d.consents),
+        relationships=tuple(RelatedView(rel.relationship.id, rel.relationship.kind, rel.relationship.certainty,
+                                        rel.relationship.from_contact_id, person(rel.other), rel.outgoing)
+                            for rel in d.relationships),
+        interactions=tuple(InteractionView(it.id, it.kind, it.occurred_at, it.summary, it.conveyed_to_counterparts)
+                           for it in d.interactions),
+        follow_ups=tuple(FollowUpView(f.id, f.description, f.due_on, f.done_on) for f in d.follow_ups),
+        cases=tuple(CaseView(c.id, c.opened_on, c.status, c.urgency, c.title,
+                             threats.case_label(c, threats.defenders_of(session, c.id), discreet=True))
+                    for c in d.cases),
+        trials=tuple(TrialView(t.id, t.status, t.title) for t in d.trials),
+        next_follow_up_on=d.next_follow_up_on,
+    )
+
+
+def read_detail(tx: Transactions, contact_id: str) -> ContactDetailView:
+    with tx.session("reading the contact") as session:
+        return detail_view(session, contact_id)
+
+
+def read_person(tx: Transactions, contact_id: str) -> Person:
+    with tx.session("reading the contact") as session:
+        return person(base.get(session, Contact, contact_id))
+
+
+def contact_values(tx: Transactions, contact_id: str) -> dict[str, Any]:
+    """A contact's fields as its edit form starts from them, with its focus areas."""
+    with tx.session("reading the contact") as session:
+        contact = base.get(session, Contact, contact_id)
+        values: dict[str, Any] = contact.model_dump()
+        values["focus_areas"] = [a.value for a in focus_areas(session, contact.id)]
+    return values
+
+
+def save_contact(tx: Transactions, contact_id: str | None, values: Mapping[str, Any]) -> str:
+    """A new contact (``contact_id`` None) or the changed fields of one; its id."""
+    values = dict(values)
+    areas = values.pop("focus_areas", None)
+    with tx.session("saving") as session:
+        if contact_id is None:
+            return create_contact(session, values, areas or ()).id
+        contact = base.get(session, Contact, contact_id)
+        update_contact(session, contact, values)
+        if areas is not None:
+            set_focus_areas(session, contact, areas)
+        return contact.id
+
+
+def remove_contact(tx: Transactions, contact_id: str) -> None:
+    with tx.session("deleting the contact") as session:
+        delete_contact(session, base.get(session, Contact, contact_id))
+
+
+def log_contact_interaction(tx: Transactions, contact_id: str, values: Mapping[str, Any]) -> str:
+    """An interaction as its form gives it: with ``contact_id``, the codenames in ``others``
+    took part; ``follow_up`` and ``follow_up_due`` make a follow-up (both or neither)."""
+    values = dict(values)
+    follow_up, due = values.pop("follow_up", ""), values.pop("follow_up_due", None)
+    others = values.pop("others", [])
+    values["occurred_at"] = values.get("occurred_at") or wallclock.local_now()
+    if follow_up and due is None:
+        raise ValidationError({"follow_up_due": "a follow-up needs a due date"})
+    if due is not None and not follow_up:
+        raise ValidationError({"follow_up": "say what is to be done by that date"})
+    with tx.session("saving") as session:
+        people = [base.get(session, Contact, contact_id), *by_codenames(session, others, "others")]
+        follow_ups = [{"description": follow_up, "due_on": due}] if follow_up else []
+        return log_interaction(session, values, people, follow_ups).id
+
+
+def interaction_values(tx: Transactions, interaction_id: str, contact_id: str) -> dict[str, Any]:
+    """An interaction's fields as its edit form starts from them; ``others``: the codenames
+    of those who took part besides ``contact_id``."""
+    with tx.session("reading the interaction") as session:
+        it = base.get(session, Interaction, interaction_id)
+        values: dict[str, Any] = it.model_dump()
+        values["others"] = [c.codename for c in participants_of(session, it.id) if c.id != contact_id]
+    return values
+
+
+def correct_interaction(tx: Transactions, contact_id: str, interaction_id: str, values: Mapping[str, Any]) -> str:
+    """The changed fields of an interaction; ``others`` (when changed) are who took part
+    with ``contact_id``."""
+    values = dict(values)
+    with tx.session("saving") as session:
+        it = base.get(session, Interaction, interaction_id)
+        people = None
+        if "others" in values:
+            people = [base.get(session, Contact, contact_id), *by_codenames(session, values.pop("others"), "others")]
+        update_interaction(session, it, values, people)
+        return it.id
+
+
+def read_interaction_links(tx: Transactions, interaction_id: str) -> tuple[int, int]:
+    with tx.session("reading the interaction") as session:
+        return interaction_links(session, interaction_id)
+
+
+def remove_interaction(tx: Transactions, interaction_id: str) -> None:
+    with tx.session("removing the interaction") as session:
+        delete_interaction(session, base.get(session, Interaction, interaction_id))
+
+
+def record_contact_consent(tx: Transactions, contact_id: str, values: Mapping[str, Any]) -> str:
+    with tx.session("saving") as session:
+        return record_consent(session, base.get(session, Contact, contact_id), values).id
+
+
+def add_contact_channel(tx: Transactions, contact_id: str, values: Mapping[str, Any]) -> str:
+    with tx.session("saving") as session:
+        return add_channel(session, base.get(session, Contact, contact_id), values).id
+
+
+def channel_values(tx: Transactions, channel_id: str) -> dict[str, Any]:
+    with tx.session("reading the channel") as session:
+        return base.get(session, SecureChannel, channel_id).model_dump()
+
+
+def correct_channel(tx: Transactions, channel_id: str, values: Mapping[str, Any]) -> str:
+    with tx.session("saving") as session:
+        return update_channel(session, base.get(session, SecureChannel, channel_id), values).id
+
+
+def retire_channel_on(tx: Transactions, channel_id: str, on: date | None, today: date) -> str:
+    with tx.session("saving") as session:
+        return retire_channel(session, base.get(session, SecureChannel, channel_id), on, today).id
+
+
+def reinstate_channel_by_id(tx: Transactions, channel_id: str) -> None:
+    with tx.session("reinstating the channel") as session:
+        reinstate_channel(session, base.get(session, SecureChannel, channel_id))
+
+
+def remove_channel(tx: Transactions, channel_id: str) -> None:
+    with tx.session("removing the channel") as session:
+        delete_channel(session, base.get(session, SecureChannel, channel_id))
+
+
+def relate_to_codename(tx: Transactions, contact_id: str, values: Mapping[str, Any]) -> str:
+    """``contact_id`` related to the contact whose codename is ``values["other"]``."""
+    values = dict(values)
+    with tx.session("saving") as session:
+        (other,) = by_codenames(session, [values.pop("other")], "other")
+        return relate(session, {**values, "from_contact_id": contact_id, "to_contact_id": other.id}).id
+
+
+def relationship_values(tx: Transactions, relationship_id: str) -> dict[str, Any]:
+    """A relationship's fields as its edit form starts from them; ``other``: the codename."""
+    with tx.session("reading the relationship") as session:
+        rel = base.get(session, Relationship, relationship_id)
+        values: dict[str, Any] = rel.model_dump()
+        values["other"] = base.get(session, Contact, rel.to_contact_id).codename
+    return values
+
+
+def correct_relationship(tx: Transactions, relationship_id: str, values: Mapping[str, Any]) -> str:
+    values = dict(values)
+    with tx.session("saving") as session:
+        rel = base.get(session, Relationship, relationship_id)
+        if "other" in values:
+            (other,) = by_codenames(session, [values.pop("other")], "other")
+            values["to_contact_id"] = other.id
+        return update_relationship(session, rel, values).id
+
+
+def remove_relationship(tx: Transactions, relationship_id: str) -> None:
+    with tx.session("removing the relationship") as session:
+        delete_relationship(session, base.get(session, Relationship, relationship_id))
+
+
+def mark_follow_up_done(tx: Transactions, follow_up_id: str, today: date) -> None:
+    with tx.session("marking the follow-up done") as session:
+        complete_follow_up(session, follow_up_id, today)
+
+
+def open_follow_up_again(tx: Transactions, follow_up_id: str) -> None:
+    with tx.session("opening the follow-up again") as session:
+        reopen_follow_up(session, follow_up_id)
