@@ -50,6 +50,8 @@ IDLE_CHECK_SECONDS = 1.0
 HARD_EXIT_SECONDS = 1.5
 WARM_UP_AFTER_SECONDS = 0.3
 DRAFT_SAVE_SECONDS = 2.0
+#: Entries of the keymap file left out that get a notice each (the rest are counted in one).
+KEYMAP_NOTICES = 8
 #: A handle copied to the officer's clipboard is wiped again after this long.
 CLIPBOARD_CLEAR_SECONDS = 30.0
 #: Built-in palette commands we keep: "Screenshot" would write the screen, data
@@ -292,9 +294,12 @@ class HrdApp(KeysInOrder):
                 self.call_from_thread(self.set_keymap, checked.keys)
             for note in checked.notes:
                 self.call_from_thread(self.notify, str(note), title="Keymap", timeout=20, markup=False)
-        for problem in problems:
+        for problem in problems[:KEYMAP_NOTICES]:
             self.call_from_thread(self.notify, f"{problem}. Left out.", title="Keymap: left out", severity="warning",
                                   timeout=20, markup=False)
+        if len(problems) > KEYMAP_NOTICES:  # a file of thousands of bad lines must not bury the screen in notices
+            self.call_from_thread(self.notify, f"{self.keymap_path}: {len(problems) - KEYMAP_NOTICES} more entries left "
+                                  "out.", title="Keymap: left out", severity="warning", timeout=20, markup=False)
 
     def _install_signal_handlers(self) -> None:
         """Textual does not handle SIGHUP: without this a dropped SSH link kills

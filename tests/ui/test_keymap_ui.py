@@ -177,3 +177,20 @@ async def test_help_shows_each_bindings_id_on_i(existing: Path, settings: Path) 
         await pilot.press("i")
         await pilot.pause()
         assert not any("id: " in cell for cell in cells())
+
+
+async def test_a_file_of_many_bad_entries_gives_a_few_notices_and_a_count(existing: Path, settings: Path) -> None:
+    from hrd_tui.app import KEYMAP_NOTICES
+
+    keymap_file(settings, "".join(f'"no.such.{n}" = "z"\n' for n in range(2000)) + '"app.go.contacts" = "z"\n')
+    app = make_app(existing, settings_path=settings, today=wallclock.today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(app, pilot)
+        said = messages(app)
+        assert len(said) == KEYMAP_NOTICES + 1
+        assert said[-1].endswith(f"{2000 - KEYMAP_NOTICES} more entries left out.")
+        await unlock(app, pilot)
+        app.set_focus(None)
+        await pilot.press("z")  # the valid entry still applies
+        await pilot.pause()
+        assert app.screen.section.name == "contacts"
