@@ -33,7 +33,6 @@ import gc
 import os
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -45,7 +44,8 @@ from pathlib import Path
 os.environ["HRD_TUI_TEST_KDF"] = "1"
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_contacts import FIRST, LAST, ORGS, PASSPHRASE, TMUX_SERVER, stats, tmux, wait_for
+from bench_contacts import FIRST, LAST, ORGS, PASSPHRASE, TERMINAL, keystroke_latencies, stats, unlocked
+from helpers.terminal import installed
 from sqlmodel import Session, SQLModel
 
 from hrd_tui import vault as vaultmod
@@ -197,7 +197,7 @@ def _count_label(session: Session, query: str, today: date) -> str:
 
 def screen_figures(vault_dir: Path, root: Path, words: list[str] = TYPED, opens: int = 10) -> None:
     """The real program in a real terminal (tmux, 80x24): key sent to the list redrawn."""
-    if shutil.which("tmux") is None:
+    if not installed():
         print("  screen: tmux not installed, skipped")
         return
     opened = vaultmod.unlock(vault_dir, vaultmod.Secret(PASSPHRASE), readonly=True)
@@ -205,48 +205,24 @@ def screen_figures(vault_dir: Path, root: Path, words: list[str] = TYPED, opens:
     with opened, opened.store.session("bench") as session:
         today = date.today()
         for word in words:
-            expected += [(word[i - 1] if word[i - 1] != " " else "Space", _count_label(session, word[:i], today))
+            expected += [(word[i - 1], _count_label(session, word[:i], today))
                          for i in range(1, len(word) + 1)]
             expected += [("BSpace", _count_label(session, word[:i], today)) for i in range(len(word) - 1, -1, -1)]
-    name = f"hrd-bench-cases-{os.getpid()}"
-    hrd = Path(sys.executable).with_name("hrd-tui")
-    env = f"HRD_TUI_TEST_KDF=1 XDG_CONFIG_HOME={root / 'config'}"
-    tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24", f"env {env} {hrd} --vault {vault_dir}")
-    try:
-        wait_for(name, "the vault is locked")
-        tmux("send-keys", "-t", name, PASSPHRASE, "Enter")
-        wait_for(name, "[t Today]")
-        start = time.perf_counter()
-        tmux("send-keys", "-t", name, "a")
-        print(f"  screen, open the list:        {(wait_for(name, '100+ cases') - start) * 1000:6.1f} ms")
-        tmux("send-keys", "-t", name, "/")
+    with unlocked(vault_dir, root, "hrd-bench-cases", "[t Today]") as name:
+        print(f"  screen, open the list:        {TERMINAL.seconds_to(name, 'a', '100+ cases', timeout=30.0) * 1000:6.1f} ms")
+        TERMINAL.send(name, "/")
         time.sleep(0.3)
-        latencies, previous = [], "100+ cases"
-        for key, line in expected:
-            if line == previous:  # the same count: the redraw cannot be seen by it
-                tmux("send-keys", "-t", name, key)
-                time.sleep(0.2)
-                continue
-            start = time.perf_counter()
-            tmux("send-keys", "-t", name, key)
-            latencies.append((wait_for(name, line, 5.0) - start) * 1000)
-            previous = line
-            time.sleep(0.05)
-        print(f"  screen, keystroke to redraw:  {stats(latencies)}")
-        tmux("send-keys", "-t", name, "Enter")  # back to the list
+        print(f"  screen, keystroke to redraw:  {stats(keystroke_latencies(name, expected, '100+ cases'))}")
+        TERMINAL.send(name, "Enter")  # back to the list
         time.sleep(0.3)
         opened_at = []
         for _ in range(opens):
-            start = time.perf_counter()
-            tmux("send-keys", "-t", name, "Enter")
-            opened_at.append((wait_for(name, "Risk (g reassesses)", 5.0) - start) * 1000)
-            tmux("send-keys", "-t", name, "Escape")
-            wait_for(name, "[a Threats]", 5.0)
-            tmux("send-keys", "-t", name, "Down")
+            opened_at.append(TERMINAL.seconds_to(name, "Enter", "Risk (g reassesses)", timeout=5.0) * 1000)
+            TERMINAL.send(name, "Escape")
+            TERMINAL.wait_for(name, "[a Threats]", timeout=5.0)
+            TERMINAL.send(name, "Down")
             time.sleep(0.1)
         print(f"  screen, Enter to a case:      {stats(opened_at)}")
-    finally:
-        subprocess.run(["tmux", "-L", TMUX_SERVER, "kill-session", "-t", name], capture_output=True)
 
 
 def main() -> None:

@@ -27,20 +27,24 @@ lands in the frame that shows the key.
 from __future__ import annotations
 
 import argparse
-import atexit
 import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
 os.environ["HRD_TUI_TEST_KDF"] = "1"
+# The tests' helpers (tests/helpers): the benches drive the real program in tmux with
+# the end-to-end tests' driver. A checkout's tests/ folder, beside this one.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from helpers.terminal import Tmux, hrd_command, installed  # noqa: E402
 
 from hrd_tui import vault as vaultmod  # noqa: E402
 from hrd_tui.models import CaseDefender, Contact, ContactFocusArea, RiskAssessment, ThreatCase  # noqa: E402
@@ -128,46 +132,52 @@ def service_figures(vault_dir: Path) -> None:
 
 
 #: The benches' own tmux server, started from this process's environment: a server
-#: already running (the officer's, or one a test run left) carries its own.
-TMUX_SERVER = f"hrd-bench-{os.getpid()}"
-atexit.register(lambda: subprocess.run(["tmux", "-L", TMUX_SERVER, "kill-server"], capture_output=True))
+#: already running (the officer's, or one a test run left) carries its own. Polled
+#: back to back: the poll is the figures' resolution.
+TERMINAL = Tmux(name=f"hrd-bench-{os.getpid()}", poll=0.0)
 
 
-def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", "-L", TMUX_SERVER, *args], capture_output=True, text=True, check=True).stdout
+@contextmanager
+def unlocked(vault_dir: Path, root: Path, name: str, then: str, timeout: float = 30.0) -> Iterator[str]:
+    """The installed hrd-tui on the vault in a real terminal (tmux, 80x24), unlocked
+    and showing ``then``: its session, closed at the end."""
+    command = hrd_command(vault_dir, {"HRD_TUI_TEST_KDF": "1", "XDG_CONFIG_HOME": str(root / "config")})
+    with TERMINAL.terminal(command, name) as session:
+        TERMINAL.unlock(session, PASSPHRASE, then, timeout)
+        yield session
 
 
-def wait_for(session: str, text: str, timeout: float = 30.0) -> float:
-    """Poll the real terminal until ``text`` shows; the moment it showed (perf_counter)."""
-    deadline = time.perf_counter() + timeout
-    while time.perf_counter() < deadline:
-        if text in tmux("capture-pane", "-p", "-t", session):
-            return time.perf_counter()
-    raise TimeoutError(f"{text!r} never appeared")
+def keystroke_latencies(session: str, expected: list[tuple[str, str]], previous: str) -> list[float]:
+    """Each key sent to the list's count line showing its result (ms); a key whose count
+    is the one already shown is sent untimed (its redraw cannot be seen by the count)."""
+    latencies = []
+    for key, line in expected:
+        key = "Space" if key == " " else key
+        if line == previous:
+            TERMINAL.send(session, key)
+            time.sleep(0.2)
+            continue
+        latencies.append(TERMINAL.seconds_to(session, key, line, timeout=5.0) * 1000)
+        previous = line
+        time.sleep(0.05)
+    return latencies
 
 
 def echo_baseline(chars: str = ALPHABET) -> list[float]:
     """A bare Textual app echoing keys into a second widget through the same tmux path."""
-    session_name = f"hrd-bench-echo-{os.getpid()}"
-    tmux("new-session", "-d", "-s", session_name, "-x", "80", "-y", "24",
-         f"{sys.executable} {Path(__file__).with_name('echo_app.py')}")
-    try:
+    with TERMINAL.terminal(f"{sys.executable} {Path(__file__).with_name('echo_app.py')}", "hrd-bench-echo") as session:
         time.sleep(1.5)
         typed, latencies = "", []
         for char in chars:
             typed += char
-            start = time.perf_counter()
-            tmux("send-keys", "-t", session_name, char)
-            latencies.append((wait_for(session_name, f"typed:{typed}:end", 5.0) - start) * 1000)
+            latencies.append(TERMINAL.seconds_to(session, char, f"typed:{typed}:end", timeout=5.0) * 1000)
             time.sleep(0.05)
         return latencies
-    finally:
-        subprocess.run(["tmux", "-L", TMUX_SERVER, "kill-session", "-t", session_name], capture_output=True)
 
 
 def screen_figures(vault_dir: Path, root: Path, words: list[str] = TYPED, echo: str = ALPHABET) -> None:
     """The real program in a real terminal (tmux, 80x24): key sent to rows shown."""
-    if shutil.which("tmux") is None:
+    if not installed():
         print("  screen: tmux not installed, skipped")
         return
     opened = vaultmod.unlock(vault_dir, vaultmod.Secret(PASSPHRASE), readonly=True)
@@ -184,44 +194,21 @@ def screen_figures(vault_dir: Path, root: Path, words: list[str] = TYPED, echo: 
                 expected.append((word[i - 1], shown(word[:i])))
             for i in range(len(word) - 1, -1, -1):
                 expected.append(("BSpace", shown(word[:i])))
-    session_name = f"hrd-bench-{os.getpid()}"
-    hrd = Path(sys.executable).with_name("hrd-tui")
-    env = f"HRD_TUI_TEST_KDF=1 XDG_CONFIG_HOME={root / 'config'}"
-    tmux("new-session", "-d", "-s", session_name, "-x", "80", "-y", "24", f"env {env} {hrd} --vault {vault_dir}")
-    try:
-        wait_for(session_name, "the vault is locked")
-        tmux("send-keys", "-t", session_name, PASSPHRASE, "Enter")
-        wait_for(session_name, "Follow-ups due")
-        start = time.perf_counter()
-        tmux("send-keys", "-t", session_name, "c")
-        shown_at = wait_for(session_name, f"{PAGE_SIZE} of ")
-        print(f"  screen, open the list:        {(shown_at - start) * 1000:6.1f} ms")
+    with unlocked(vault_dir, root, "hrd-bench", "Follow-ups due") as name:
+        opening = TERMINAL.seconds_to(name, "c", f"{PAGE_SIZE} of ", timeout=30.0)
+        print(f"  screen, open the list:        {opening * 1000:6.1f} ms")
         polls = []
         for _ in range(20):
             t = time.perf_counter()
-            tmux("capture-pane", "-p", "-t", session_name)
+            TERMINAL.screen(name)
             polls.append((time.perf_counter() - t) * 1000)
         print(f"  (one capture-pane poll takes {statistics.median(polls):.1f} ms: the resolution of what follows)")
-        tmux("send-keys", "-t", session_name, "/")
+        TERMINAL.send(name, "/")
         time.sleep(0.3)
-        latencies = []
-        previous = ""
-        for key, line in expected:
-            if line == previous:  # same count: cannot see the redraw by its count line
-                tmux("send-keys", "-t", session_name, key)
-                time.sleep(0.2)
-                continue
-            start = time.perf_counter()
-            tmux("send-keys", "-t", session_name, key) if key != " " else tmux("send-keys", "-t", session_name, "Space")
-            latencies.append((wait_for(session_name, line, 5.0) - start) * 1000)
-            previous = line
-            time.sleep(0.05)
-        print(f"  screen, keystroke to redraw:  {stats(latencies)}")
+        print(f"  screen, keystroke to redraw:  {stats(keystroke_latencies(name, expected, ''))}")
         floor = echo_baseline(echo)
         print(f"  bare Textual, key shown in a second widget: p50 {statistics.median(floor):6.1f} ms  "
               f"p95 {sorted(floor)[int(len(floor) * 0.95)]:6.1f} ms")
-    finally:
-        subprocess.run(["tmux", "-L", TMUX_SERVER, "kill-session", "-t", session_name], capture_output=True)
 
 
 def main() -> None:

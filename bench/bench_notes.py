@@ -24,8 +24,6 @@ import os
 import random
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import datetime, timedelta
@@ -33,7 +31,8 @@ from pathlib import Path
 
 os.environ["HRD_TUI_TEST_KDF"] = "1"
 
-from bench_contacts import ALPHABET, TMUX_SERVER, echo_baseline, stats, tmux, wait_for  # noqa: E402  (same folder)
+from bench_contacts import ALPHABET, TERMINAL, echo_baseline, stats, unlocked  # noqa: E402  (same folder)
+from helpers.terminal import installed  # noqa: E402  (tests/, on the path since bench_contacts)
 
 from hrd_tui import vault as vaultmod  # noqa: E402
 from hrd_tui.models import TrialNote  # noqa: E402
@@ -92,43 +91,29 @@ def service_figures(vault_dir: Path, hearing_id: str, runs: int = 300) -> None:
 
 
 def screen_figures(vault_dir: Path, root: Path, lines: int = 12, echo: str = ALPHABET) -> None:
-    if shutil.which("tmux") is None:
+    if not installed():
         print("  screen: tmux not installed, skipped")
         return
-    session_name = f"hrd-bench-notes-{os.getpid()}"
-    hrd = Path(sys.executable).with_name("hrd-tui")
-    env = f"HRD_TUI_TEST_KDF=1 XDG_CONFIG_HOME={root / 'config'}"
-    tmux("new-session", "-d", "-s", session_name, "-x", "80", "-y", "24", f"env {env} {hrd} --vault {vault_dir}")
-    try:
-        wait_for(session_name, "the vault is locked")
-        tmux("send-keys", "-t", session_name, PASSPHRASE, "Enter")
-        wait_for(session_name, "[t Today]", 60)  # not "f1 Help": the unlock screen shows that too
-        start = time.perf_counter()
-        tmux("send-keys", "-t", session_name, "w")
-        shown = wait_for(session_name, "type, then Enter")
-        print(f"  screen, w to the note screen: {(shown - start) * 1000:6.1f} ms (today's hearing, with every line the service run added)")
+    # Not "f1 Help" for the unlocked app: the unlock screen shows that too.
+    with unlocked(vault_dir, root, "hrd-bench-notes", "[t Today]", timeout=60) as name:
+        shown = TERMINAL.seconds_to(name, "w", "type, then Enter", timeout=30.0)
+        print(f"  screen, w to the note screen: {shown * 1000:6.1f} ms (today's hearing, with every line the service run added)")
         keys, commits = [], []
         for n in range(lines):
             typed = f"zq{n:02d}xline"  # "zq": in no other text on the screen
-            tmux("send-keys", "-t", session_name, typed[0])
+            TERMINAL.send(name, typed[0])
             time.sleep(0.1)
             for i in range(1, len(typed)):
-                start = time.perf_counter()
-                tmux("send-keys", "-t", session_name, typed[i])
-                keys.append((wait_for(session_name, typed[: i + 1], 5.0) - start) * 1000)
+                keys.append(TERMINAL.seconds_to(name, typed[i], typed[: i + 1], timeout=5.0) * 1000)
                 time.sleep(0.03)
-            start = time.perf_counter()
-            tmux("send-keys", "-t", session_name, "Enter")
             # The same handler saves, adds the line to the log and empties the input.
-            commits.append((wait_for(session_name, "type, then Enter", 5.0) - start) * 1000)
+            commits.append(TERMINAL.seconds_to(name, "Enter", "type, then Enter", timeout=5.0) * 1000)
             time.sleep(0.1)
         print(f"  screen, keystroke to screen:  {stats(keys)}")
         print(f"  screen, Enter to saved line:  {stats(commits)}")
         floor = echo_baseline(echo)
         print(f"  (bare Textual, key shown in a second widget: p50 {statistics.median(floor):6.1f} ms; the note line"
               " is the field itself, so a key shows sooner)")
-    finally:
-        subprocess.run(["tmux", "-L", TMUX_SERVER, "kill-session", "-t", session_name], capture_output=True)
 
 
 def main() -> None:

@@ -19,31 +19,32 @@ whose figures mean little.)
 from __future__ import annotations
 
 import argparse
-import atexit
 import compileall
 import importlib.util
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# The tests' helpers (tests/helpers): the same tmux driver and CLI runner as the
+# end-to-end tests. A checkout's tests/ folder, beside this one.
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+from helpers.cli import run_hrd  # noqa: E402
+from helpers.terminal import Tmux, hrd_command, installed  # noqa: E402
+
 PASSPHRASE = "bench startup passphrase 2026"
 #: A person takes at least this long to type a passphrase; the app uses the time
 #: to load the vault's modules in the background.
 TYPING_SECONDS = 2.0
 
 
-TMUX_SERVER = f"hrd-bench-startup-{os.getpid()}"  # its own server: see bench_contacts.TMUX_SERVER
-atexit.register(lambda: subprocess.run(["tmux", "-L", TMUX_SERVER, "kill-server"], capture_output=True))
-
-
-def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", "-L", TMUX_SERVER, *args], capture_output=True, text=True).stdout
+#: Its own tmux server (see bench_contacts.TERMINAL), polled every 5 ms.
+TERMINAL = Tmux(name=f"hrd-bench-startup-{os.getpid()}", poll=0.005)
 
 
 #: What each program draws once its prompt is up: a label and the field's placeholder
@@ -53,21 +54,11 @@ UNLOCK_DRAWN = ("the vault is locked", "type, then Enter")
 TODAY_DRAWN = ("Follow-ups due",)
 
 
-def until(session: str, texts: tuple[str, ...], timeout: float = 30.0) -> float:
-    """Poll the terminal until every one of ``texts`` shows; the moment it did (perf_counter)."""
+def timed_start(command: str, drawn: tuple[str, ...], name: str) -> tuple[str, float]:
+    """A new terminal running ``command``: its session, and the seconds until ``drawn`` shows."""
     start = time.perf_counter()
-    while time.perf_counter() - start < timeout:
-        screen = tmux("capture-pane", "-p", "-t", session)
-        if all(text in screen for text in texts):
-            return time.perf_counter()
-        time.sleep(0.005)
-    raise RuntimeError(f"{texts!r} did not appear in {timeout} s:\n{screen}")
-
-
-def timed_start(command: str, drawn: tuple[str, ...], session: str) -> float:
-    start = time.perf_counter()
-    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", command)
-    return until(session, drawn) - start
+    session = TERMINAL.start(command, name)
+    return session, TERMINAL.moment(session, *drawn, timeout=30.0) - start
 
 
 def p95(samples: list[float]) -> float:
@@ -99,50 +90,45 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="two runs, test KDF: a smoke run")
     args = parser.parse_args()
     runs, typing = (2, 0.5) if args.quick else (args.runs, TYPING_SECONDS)
-    if not shutil.which("tmux"):
+    if not installed():
         sys.exit("tmux is needed")
-    hrd = Path(sys.executable).with_name("hrd-tui")
     root = Path(tempfile.mkdtemp(prefix="hrd-bench-startup-"))
     vault_dir, settings = root / "vault", root / "config"
     env = {"XDG_CONFIG_HOME": str(settings)} | ({"HRD_TUI_TEST_KDF": "1"} if args.quick else {})
-    # tmux starts a session with its server's environment, not ours: say what we mean.
-    env_prefix = "env -u HRD_TUI_TEST_KDF " + " ".join(f"{k}={v}" for k, v in env.items())
     (root / "pw").write_text(PASSPHRASE + "\n")
-    cli = [str(hrd), "--vault", str(vault_dir), "--passphrase-file", str(root / "pw")]
-    run_env = {k: v for k, v in os.environ.items() if k != "HRD_TUI_TEST_KDF"} | env
-    subprocess.run([*cli, "init"], check=True, capture_output=True, env=run_env)
-    info = subprocess.run([*cli, "info"], check=True, capture_output=True, text=True, env=run_env).stdout
+    cli = ["--vault", str(vault_dir), "--passphrase-file", str(root / "pw")]
+    run_hrd(*cli, "init", env=env, unset=("HRD_TUI_TEST_KDF",), check=True)
+    info = run_hrd(*cli, "info", env=env, unset=("HRD_TUI_TEST_KDF",), check=True).stdout
     compiled = compile_package()
     kdf = next((line.split(None, 3)[-1] for line in info.splitlines() if line.startswith("key slot: passphrase")), "?")
     bare: list[float] = []
     prompt: list[float] = []
     today: list[float] = []
-    session = f"hrd-bench-startup-{os.getpid()}"
+    hrd = hrd_command(vault_dir, env, unset=("HRD_TUI_TEST_KDF",))
     # A session that outlives the timed ones: the server must not be exiting (its last
     # session killed) just as the next timed one starts.
-    tmux("new-session", "-d", "-s", "keep", "sleep 86400")
+    TERMINAL.start("sleep 86400", "keep")
 
     def bare_run() -> None:
-        bare.append(timed_start(f"{sys.executable} {HERE / 'bare_app.py'}", BARE_DRAWN, session + "b"))
-        tmux("kill-session", "-t", session + "b")
+        session, seconds = timed_start(f"{sys.executable} {HERE / 'bare_app.py'}", BARE_DRAWN, "bare")
+        TERMINAL.kill(session)
+        bare.append(seconds)
 
     try:
         for i in range(runs):
             if i % 2 == 0:  # which starts first alternates: neither always meets a warm cache first
                 bare_run()
-            prompt.append(timed_start(f"{env_prefix} {hrd} --vault {vault_dir}", UNLOCK_DRAWN, session))
-            tmux("send-keys", "-t", session, PASSPHRASE)
+            session, seconds = timed_start(hrd, UNLOCK_DRAWN, "hrd")
+            prompt.append(seconds)
+            TERMINAL.send(session, PASSPHRASE)
             time.sleep(typing)
-            start = time.perf_counter()
-            tmux("send-keys", "-t", session, "Enter")
-            today.append(until(session, TODAY_DRAWN) - start)
-            tmux("kill-session", "-t", session)
+            today.append(TERMINAL.seconds_to(session, "Enter", *TODAY_DRAWN, timeout=30.0))
+            TERMINAL.kill(session)
             if i % 2 == 1:
                 bare_run()
             time.sleep(0.3)
-    finally:  # a session left by a failed run: kill-session on a gone one does nothing
-        for name in (session, session + "b"):
-            tmux("kill-session", "-t", name)
+    finally:  # sessions a failed run left, before their vault goes
+        TERMINAL.kill_server()
         shutil.rmtree(root, ignore_errors=True)
     ratio = statistics.median(prompt) / statistics.median(bare)
     print(f"runs: {runs} each, interleaved; terminal 80x24 in tmux; this vault's KDF: {kdf}; hrd-tui {compiled}"

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from helpers.terminal import installed
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
-HAS_TMUX = shutil.which("tmux") is not None
+HAS_TMUX = installed()
 
 #: script -> (figure labels always printed, labels of the real-terminal figures, printed with tmux).
 FIGURES: dict[str, tuple[list[str], list[str]]] = {
@@ -46,6 +46,14 @@ SCRIPTS = sorted(path.stem for path in BENCH.glob("bench_*.py"))
 
 def test_every_bench_script_is_listed() -> None:
     assert sorted(FIGURES) == SCRIPTS, "list the new script's figure lines in FIGURES"
+
+
+def test_benches_drive_the_terminal_and_cli_through_the_tests_helpers() -> None:
+    """One tmux driver and one CLI runner (tests/helpers/terminal.py and cli.py) for the
+    tests and the benches: a bench that runs tmux or the program itself has grown a copy."""
+    for path in BENCH.glob("*.py"):
+        text = path.read_text()
+        assert '"tmux"' not in text and '"hrd-tui"' not in text, f"{path.name}: use helpers.terminal / helpers.cli"
 
 
 @pytest.mark.slow
