@@ -11,29 +11,40 @@ without asking); the run's id is shown in the list and on the walkthrough.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from textual import on, work
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Input, OptionList, ProgressBar, Static
-from textual.widgets.option_list import Option
-
-from hrd_tui import paths
+from hrd_tui.screens.calls import REFUSED, attempt, attempt_in_worker
 from hrd_tui.screens.places import Placed
-from hrd_tui.errors import HrdError
 from hrd_tui.screens.reports import SaveModal
-from hrd_tui.screens.widgets.confirm import ConfirmModal
-from hrd_tui.sanitize import for_display, plural
 from hrd_tui.screens.sections import Section, SectionScreen
+from hrd_tui.screens.shell import ShellAccess
+from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.draft_input import DraftInput
 from hrd_tui.screens.widgets.tables import fixed_table
 from hrd_tui.screens.widgets.toggles import PointerOptionList
 from hrd_tui.screens.widgets.vault_text import VaultText, literal
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import (
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    OptionList,
+    ProgressBar,
+    Static,
+)
+from textual.widgets.option_list import Option
+
+from hrd_tui import paths
+from hrd_tui.errors import HrdError
+from hrd_tui.sanitize import for_display, plural
 from hrd_tui.services import base, checklists, trials
 from hrd_tui.vocab import ItemStatus
-
 
 EXPORT_WARNING = ("The file is plain text: anyone who can read it reads the run, its notes included. "
                   "Keep it encrypted, never e-mail it, and delete it when done.")
@@ -49,14 +60,12 @@ class ExportRunModal(SaveModal):
             yield Input(self.suggested, id="report-save-path", compact=True)
 
 
-class ExportsRun:
+class ExportsRun(ShellAccess, Screen[None]):
     """x on a screen showing a run: ask where, ask before replacing a file, then read
     and write in a worker (services.checklists.export_markdown, as the CLI)."""
 
-    app: object
-
     def export_run(self, run_id: str) -> None:
-        folder = self.app.export_dir or paths.default_export_dir()  # type: ignore[attr-defined]
+        folder = self.shell.export_dir or paths.default_export_dir()
         suggested = folder / f"checklist-{base.short_id(run_id)}.md"
 
         def chosen(target: str | None) -> None:
@@ -69,26 +78,18 @@ class ExportsRun:
                     self._write_run(run_id, path, path.parent == folder)
 
             if path.exists():
-                self.app.push_screen(ConfirmModal(f"{path} exists. Replace it?", yes="Replace", no="Keep it"), go)  # type: ignore[attr-defined]
+                self.app.push_screen(ConfirmModal(f"{path} exists. Replace it?", yes="Replace", no="Keep it"), go)
             else:
                 go()
 
-        self.app.push_screen(ExportRunModal(str(suggested)), chosen)  # type: ignore[attr-defined]
+        self.app.push_screen(ExportRunModal(str(suggested)), chosen)
 
-    @work(thread=True, exclusive=True, group="checklist-export", exit_on_error=False, description="exporting the run")
     def _write_run(self, run_id: str, path: Path, own_folder: bool) -> None:
-        app = self.app
-        try:
-            with app.session("exporting the checklist") as session:  # type: ignore[attr-defined]
-                text = checklists.export_markdown(session, checklists.get_run(session, run_id))
-            if own_folder:
-                paths.make_private_dir(path.parent)
-            paths.write_private_file(path, text.encode("utf-8"))
-        except HrdError as exc:
-            app.call_from_thread(app.notify, str(exc), severity="error", markup=False)  # type: ignore[attr-defined]
-            return
-        app.call_from_thread(app.notify, f"Exported to {path} (mode 0600, plain text).",  # type: ignore[attr-defined]
-                             markup=False)
+        def written(_: None) -> None:
+            self.app.notify(f"Exported to {path} (mode 0600, plain text).", markup=False)
+
+        attempt_in_worker(self, lambda: checklists.export_run_file(self.shell, run_id, path, own_folder=own_folder),
+                          written, what="exporting the run", kept=False)
 
 
 class ChecklistsScreen(ExportsRun, SectionScreen):
@@ -114,14 +115,13 @@ class ChecklistsScreen(ExportsRun, SectionScreen):
         self.query_one("#runs", DataTable).focus()
 
     def reload(self) -> None:
-        if self.app.locked:  # type: ignore[attr-defined]
+        if self.shell.locked:
             return
         table = self.query_one("#runs", DataTable)
         table.clear()
-        with self.app.session("reading checklists") as session:  # type: ignore[attr-defined]
-            for run, done in checklists.runs_in_progress(session):
-                table.add_row(literal(run.title, single_line=True), f"{done.settled}/{done.total}",
-                              f"{run.updated_at:%Y-%m-%d %H:%M}", base.short_id(run.id), key=run.id)
+        for run in checklists.run_rows(self.shell):
+            table.add_row(literal(run.title, single_line=True), f"{run.settled}/{run.total}",
+                          f"{run.updated_at:%Y-%m-%d %H:%M}", base.short_id(run.id), key=run.id)
 
     def _highlighted_run(self) -> str | None:
         table = self.query_one("#runs", DataTable)
@@ -146,10 +146,9 @@ class ChecklistsScreen(ExportsRun, SectionScreen):
         self.app.push_screen(WalkthroughScreen(str(event.row_key.value)))
 
     def action_start(self) -> None:
-        with self.app.session("reading templates") as session:  # type: ignore[attr-defined]
-            choices = [(t.id, f"{t.title} ({plural(len(t.items), 'item')})") for t in checklists.list_templates(session)]
-            attachments = checklists.attach_choices(session, discreet=self.app.discreet)  # type: ignore[attr-defined]
-        self.app.push_screen(StartChecklistModal(choices, attachments), self._start)
+        found = checklists.start_choices(self.shell, discreet=self.shell.discreet)
+        choices = [(t.id, f"{t.title} ({plural(t.items, 'item')})") for t in found.templates]
+        self.app.push_screen(StartChecklistModal(choices, list(found.attachments)), self._start)
 
     def action_import_template(self) -> None:
         self.app.push_screen(ImportTemplateModal())
@@ -158,14 +157,11 @@ class ChecklistsScreen(ExportsRun, SectionScreen):
         if not choice:
             return
         template_id, attachment = choice
-        try:
-            with self.app.session("starting a checklist") as session:  # type: ignore[attr-defined]
-                run = checklists.start_run(session, template_id, attachment)
-        except HrdError as exc:
-            self.app.notify(str(exc), severity="error", markup=False)
+        run_id = attempt(self, lambda: checklists.start_checklist(self.shell, template_id, attachment), kept=False)
+        if run_id is REFUSED:
             return
         self.reload()
-        self.app.push_screen(WalkthroughScreen(run.id))
+        self.app.push_screen(WalkthroughScreen(run_id))
 
 
 
@@ -206,7 +202,7 @@ class StartChecklistModal(ModalScreen[tuple[str, dict] | None]):
         self.dismiss((self.template_id, self.attachments[int(event.option.id or 0)][1]))
 
 
-class ImportTemplateModal(ModalScreen[None]):
+class ImportTemplateModal(ShellAccess, ModalScreen[None]):
     """Import an officer's own template from a TOML file; errors keep what was typed."""
 
     BINDINGS = [Binding("escape,ctrl+g", "dismiss(None)", "Cancel", id="template_import.cancel")]
@@ -227,15 +223,14 @@ class ImportTemplateModal(ModalScreen[None]):
         path = Path(event.value.strip()).expanduser()
         try:
             text = path.read_text("utf-8")
-            with self.app.session("importing the checklist template") as session:  # type: ignore[attr-defined]
-                row = checklists.import_template(session, text, str(path))
+            row = checklists.import_template_text(self.shell, text, str(path))
         except (OSError, UnicodeDecodeError) as exc:
             self.query_one("#import-status", VaultText).set_text(f"Cannot read {path}: {getattr(exc, 'strerror', None) or 'not UTF-8 text'}")
             return
         except HrdError as exc:
             self.query_one("#import-status", VaultText).set_text(str(exc))
             return
-        self.app.notify(for_display(f"Imported '{row.title}' ({plural(len(row.items), 'item')})."), markup=False)
+        self.app.notify(for_display(f"Imported '{row.title}' ({plural(row.items, 'item')})."), markup=False)
         self.dismiss(None)
 
 
@@ -261,7 +256,7 @@ class NoteModal(ModalScreen[str | None]):
         field.committed()
 
 
-class WalkthroughScreen(ExportsRun, Placed, Screen[None]):
+class WalkthroughScreen(ExportsRun, Placed):
     BINDINGS = [
         Binding("j", "move(1)", "Down", id="walk.down", show=False),
         Binding("k", "move(-1)", "Up", id="walk.up", show=False),
@@ -277,7 +272,7 @@ class WalkthroughScreen(ExportsRun, Placed, Screen[None]):
     def __init__(self, run_id: str) -> None:
         super().__init__(classes="walkthrough")
         self.run_id = run_id
-        self.items: list[dict[str, str]] = []
+        self.items: list[dict[str, Any]] = []
         self.status: dict[str, ItemStatus] = {}
         self.notes: dict[str, str] = {}
         self.attached: dict[str, list[str]] = {}  # hearing notes attached to each item
@@ -296,19 +291,16 @@ class WalkthroughScreen(ExportsRun, Placed, Screen[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        with self.app.session("opening the checklist") as session:  # type: ignore[attr-defined]
-            run = checklists.get_run(session, self.run_id)
-            template = checklists.template_of(session, run)
-            self.items = template.items
-            for item_id, state in checklists.states(session, run).items():
-                self.status[item_id], self.notes[item_id] = state.status, state.note
-            current = run.current_item
-            if run.hearing_id:
-                self.attached = {item_id: [f"{line.note.noted_at.astimezone():%H:%M} {line.text}" for line in lines]
-                                 for item_id, lines in trials.notes_by_item(session, run).items()}
-            # The id first: a long title is cut at the right, and the id is what the CLI takes.
-            self.query_one("#walk-title", VaultText).set_text(
-                f"Id: {base.short_id(run.id)}  {run.title} (v{template.version})")
+        run = checklists.run_view(self.shell, self.run_id)
+        self.items = list(run.items)
+        self.status, self.notes = dict(run.status), dict(run.notes)
+        current = run.current_item
+        if run.hearing_id:
+            self.attached = {item_id: [f"{line.noted_at.astimezone():%H:%M} {line.text}" for line in lines]
+                             for item_id, lines in trials.attached_notes(self.shell, self.run_id).items()}
+        # The id first: a long title is cut at the right, and the id is what the CLI takes.
+        self.query_one("#walk-title", VaultText).set_text(
+            f"Id: {base.short_id(run.id)}  {run.title} (v{run.template_version})")
         items = self.query_one("#walk-items", OptionList)
         items.add_options([Option(self._label(n, item), id=item["id"]) for n, item in enumerate(self.items)])
         index = next((n for n, item in enumerate(self.items) if item["id"] == current), 0)
@@ -317,7 +309,7 @@ class WalkthroughScreen(ExportsRun, Placed, Screen[None]):
         self._refresh_progress()
         self._show(index)
 
-    def _label(self, n: int, item: dict[str, str]) -> object:
+    def _label(self, n: int, item: dict[str, Any]) -> Content:
         return literal(f"{checklists.MARKS[self.status.get(item['id'], ItemStatus.OPEN)]} {n + 1}. {item['text']}")
 
     def _refresh_progress(self) -> None:
@@ -363,12 +355,9 @@ class WalkthroughScreen(ExportsRun, Placed, Screen[None]):
         if index is None:
             return
         item_id = self.items[index]["id"]
-        try:
-            with self.app.session("saving the checklist") as session:  # type: ignore[attr-defined]
-                run = checklists.get_run(session, self.run_id)
-                checklists.set_item(session, run, item_id, ItemStatus(status))
-        except HrdError as exc:  # nothing changed: say so, keep the screen as it was
-            self.app.notify(str(exc), severity="error", markup=False)
+        # Refused: nothing changed; said, and the screen kept as it was.
+        if attempt(self, lambda: checklists.set_run_item(self.shell, self.run_id, item_id, ItemStatus(status)),
+                   kept=False) is REFUSED:
             return
         self.status[item_id] = ItemStatus(status)
         self.query_one("#walk-items", OptionList).replace_option_prompt_at_index(index, self._label(index, self.items[index]))
@@ -386,11 +375,10 @@ class WalkthroughScreen(ExportsRun, Placed, Screen[None]):
             if note is None:
                 return
             try:
-                with self.app.session("saving the note") as session:  # type: ignore[attr-defined]
-                    checklists.set_item(session, checklists.get_run(session, self.run_id), item["id"], note=note)
+                checklists.set_run_item(self.shell, self.run_id, item["id"], note=note)
             except HrdError as exc:
                 self.app.notify(f"{exc} The note is kept as a draft.", severity="error", markup=False)
-                self.app.draft_changed(key, note)  # type: ignore[attr-defined]
+                self.shell.draft_changed(key, note)
                 return
             self.notes[item["id"]] = note
             self._show(index)
@@ -410,10 +398,9 @@ class WalkthroughScreen(ExportsRun, Placed, Screen[None]):
 
     def save_state(self) -> None:
         """Called by the app before a lock or an exit, too, while the vault is open."""
-        if self.app.locked or not self.items:  # type: ignore[attr-defined]
+        if self.shell.locked or not self.items:
             return
         index = self.current
         if index is None:
             return
-        with self.app.session("remembering the place") as session:  # type: ignore[attr-defined]
-            checklists.set_position(session, checklists.get_run(session, self.run_id), self.items[index]["id"])
+        checklists.remember_item(self.shell, self.run_id, self.items[index]["id"])

@@ -4,16 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from hrd_tui import wallclock
+from hrd_tui import paths, wallclock
 from hrd_tui.errors import NotFound, ValidationError
+from hrd_tui.models import (
+    ChecklistItemState,
+    ChecklistRun,
+    ChecklistTemplate,
+    Contact,
+    Hearing,
+    ThreatCase,
+    Trial,
+)
 from hrd_tui.sanitize import for_display
-from hrd_tui.models import ChecklistItemState, ChecklistRun, ChecklistTemplate, Contact, Hearing, ThreatCase, Trial
 from hrd_tui.services import base, markdown, reference, templates
+from hrd_tui.services.base import Transactions
 from hrd_tui.vocab import CaseStatus, ItemStatus
 
 #: How an item's state is written where colour cannot be relied on.
@@ -186,3 +196,114 @@ def export_markdown(session: Session, run: ChecklistRun) -> str:
         if state and (status != ItemStatus.OPEN or state.note):  # a note alone is a change too
             lines.append(f"   - Changed: {state.updated_at:%Y-%m-%d %H:%M} UTC")
     return for_display("\n".join(lines)) + "\n"
+
+
+# -- for the screens: one transaction each, plain values back ------------------------------------
+#
+# A screen hands the app (base.Transactions) to these; each opens its own transaction
+# and returns values or frozen views that outlive it, never an ORM instance.
+
+
+@dataclass(frozen=True)
+class RunRow:
+    """One run in progress as the checklists list shows it."""
+
+    id: str
+    title: str
+    settled: int
+    total: int
+    updated_at: datetime
+
+
+def run_rows(tx: Transactions) -> list[RunRow]:
+    """The runs in progress (:func:`runs_in_progress`), the last changed first."""
+    with tx.session("reading checklists") as session:
+        return [RunRow(run.id, run.title, done.settled, done.total, run.updated_at)
+                for run, done in runs_in_progress(session)]
+
+
+@dataclass(frozen=True)
+class TemplateRow:
+    """A template as the screens name it: its id, title and how many items it has."""
+
+    id: str
+    title: str
+    items: int
+
+
+@dataclass(frozen=True)
+class StartChoices:
+    """What a new run can be started from (the newest version of each template, by
+    title) and attached to (:func:`attach_choices`: label, fields for the run)."""
+
+    templates: tuple[TemplateRow, ...]
+    attachments: tuple[tuple[str, dict[str, Any]], ...]
+
+
+def start_choices(tx: Transactions, *, discreet: bool) -> StartChoices:
+    with tx.session("reading templates") as session:
+        return StartChoices(tuple(TemplateRow(t.id, t.title, len(t.items)) for t in list_templates(session)),
+                            tuple(attach_choices(session, discreet=discreet)))
+
+
+def start_checklist(tx: Transactions, template_id: str, attachment: Mapping[str, Any]) -> str:
+    """A new run of the template's newest version, attached as chosen; the run's id."""
+    with tx.session("starting a checklist") as session:
+        return start_run(session, template_id, attachment).id
+
+
+def import_template_text(tx: Transactions, text: str, source: str) -> TemplateRow:
+    """An officer's own template (:func:`import_template`), from the text of ``source``."""
+    with tx.session("importing the checklist template") as session:
+        row = import_template(session, text, source)
+        return TemplateRow(row.id, row.title, len(row.items))
+
+
+@dataclass(frozen=True)
+class RunView:
+    """What the walkthrough opens with: the run, its template's items in order, each
+    item's state and note, and the item to resume at."""
+
+    id: str
+    title: str
+    template_version: int
+    hearing_id: str | None
+    current_item: str | None
+    items: tuple[dict[str, Any], ...]  # each a copy of the template's item (id, text, guidance...)
+    status: Mapping[str, ItemStatus]
+    notes: Mapping[str, str]
+
+
+def run_view(tx: Transactions, run_id: str) -> RunView:
+    with tx.session("opening the checklist") as session:
+        run = get_run(session, run_id)
+        template = template_of(session, run)
+        found = states(session, run)
+        return RunView(run.id, run.title, template.version, run.hearing_id, run.current_item,
+                       tuple(dict(item) for item in template.items),
+                       {item_id: state.status for item_id, state in found.items()},
+                       {item_id: state.note for item_id, state in found.items()})
+
+
+def set_run_item(tx: Transactions, run_id: str, item_id: str, status: ItemStatus | None = None,
+                 note: str | None = None) -> None:
+    """One item's state, note or both (:func:`set_item`), saved the moment it is given."""
+    with tx.session("saving the note" if status is None else "saving the checklist") as session:
+        set_item(session, get_run(session, run_id), item_id, status, note)
+
+
+def remember_item(tx: Transactions, run_id: str, item_id: str) -> None:
+    """The item a run resumes at (:func:`set_position`)."""
+    with tx.session("remembering the place") as session:
+        set_position(session, get_run(session, run_id), item_id)
+
+
+def export_run_file(tx: Transactions, run_id: str, path: Path, *, own_folder: bool) -> None:
+    """The run's Markdown (:func:`export_markdown`) written to ``path``: mode 0600, never a
+    partial file; the export folder is made private first when it is ours (``own_folder``).
+    The vault is read in its own transaction, closed before the file is written."""
+    with tx.session("exporting the checklist") as session:
+        text = export_markdown(session, get_run(session, run_id))
+    if own_folder:
+        paths.make_private_dir(path.parent)
+    paths.write_private_file(path, text.encode("utf-8"))
