@@ -38,6 +38,7 @@ from sqlmodel import Session
 
 from hrd_tui.models import ThreatCase
 from hrd_tui.services import base, search
+from hrd_tui.services.base import Transactions
 from hrd_tui.vocab import (
     ActionStatus,
     CaseStatus,
@@ -214,6 +215,13 @@ def list_cases(session: Session, flt: CaseFilter = CaseFilter(), *, today: date,
         return []
     defenders, types = _people_and_types(session, [r[0] for r in found])
     return [_row(r, defenders.get(r[0], ()), types.get(r[0], ())) for r in found]
+
+
+def read_cases(tx: Transactions, flt: CaseFilter = CaseFilter(), *, today: date,
+               limit: int | None = None, offset: int = 0) -> list[CaseRow]:
+    """list_cases in a transaction of its own: for the screens, which hold no session."""
+    with tx.session("reading the cases") as session:
+        return list_cases(session, flt, today=today, limit=limit, offset=offset)
 
 
 def _people_and_types(

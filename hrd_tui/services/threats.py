@@ -34,7 +34,8 @@ from hrd_tui.models import (
     ThreatCase,
     TimelineEvent,
 )
-from hrd_tui.services import base, reference
+from hrd_tui.services import base, contacts, reference
+from hrd_tui.services.base import Transactions
 from hrd_tui.services.contacts import current_consent
 from hrd_tui.vocab import (
     ActionCategory,
@@ -42,11 +43,15 @@ from hrd_tui.vocab import (
     CaseStatus,
     ConsentScope,
     ConsentValue,
+    CoordinationKind,
     Credibility,
+    Perpetrator,
+    ReferralPurpose,
     ReferralStatus,
     RiskLevel,
     ThreatType,
     TimelineKind,
+    Urgency,
 )
 
 #: The templates a new case plans its actions from, and the category each gives.
@@ -656,3 +661,433 @@ def case_people(session: Session, case_id: str) -> list[Contact]:
                 people.append(contact)
                 seen.add(contact_id)
     return people
+
+
+# -- for the screens: one transaction per call, plain values back ------------------------------
+# The screens hold no session (issue 17): each function below opens its own transaction on
+# ``tx`` (the app, or the command line's store) and returns frozen views or plain values,
+# never ORM instances, which would outlive their session. The session-taking functions above
+# stay the steps (the command line, the reports and the tests call them).
+
+#: What space on a case's action moves it on to.
+NEXT_STATUS = {ActionStatus.PLANNED: ActionStatus.DOING, ActionStatus.DOING: ActionStatus.DONE}
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone a case names, as the screen shows them: by name or by codename."""
+
+    id: str
+    name: str
+    codename: str
+
+
+@dataclass(frozen=True)
+class ConsentView:
+    """A defender's standing decision on being acted for (``value`` None: none recorded)."""
+
+    person: Person
+    value: ConsentValue | None
+    given_on: date | None
+    how: str
+
+    @property
+    def granted(self) -> bool:
+        return self.value == ConsentValue.GRANTED
+
+
+@dataclass(frozen=True)
+class AssessmentView:
+    assessed_on: date
+    risk_level: RiskLevel
+    threat: int
+    vulnerability: int
+    capacity: int
+    reasoning: str
+
+
+@dataclass(frozen=True)
+class ActionView:
+    id: str
+    title: str
+    status: ActionStatus
+    owner: str
+    due_on: date | None
+    overdue: bool  # on the day the view was read for
+    gate: str  # action_gate's word: "", "justified", "consent", "needs consent"
+
+
+@dataclass(frozen=True)
+class ReferralView:
+    id: str
+    resource: str  # the resource's name (its id when it is no longer in data/resources.toml)
+    purpose: ReferralPurpose
+    status: ReferralStatus
+    amount_requested: float | None
+    amount_granted: float | None
+    answer_due: date | None  # referral_due_on
+    justified: bool  # an emergency justification stands in for consent
+    with_consent: bool  # rests on a consent record
+
+
+@dataclass(frozen=True)
+class SourceView:
+    id: str
+    received_on: date
+    rating: str  # reliability and credibility, as "B2"
+    description: str
+
+
+@dataclass(frozen=True)
+class AnalysisView:
+    id: str
+    threat_type: ThreatType | None
+    facts: str
+
+
+@dataclass(frozen=True)
+class CoordinationView:
+    on_date: date
+    kind: CoordinationKind
+    missions: str
+    role: str
+
+
+@dataclass(frozen=True)
+class FeedbackView:
+    told_on: date
+    what: str
+    how: str
+
+
+@dataclass(frozen=True)
+class EventView:
+    occurred_at: datetime
+    text: str
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """A whole case as its screen shows it, read in one transaction."""
+
+    id: str
+    title: str
+    status: CaseStatus
+    urgency: Urgency
+    opened_on: date
+    closed_on: date | None
+    perpetrator: Perpetrator
+    perpetrator_note: str
+    summary: str
+    outcome: str
+    defenders: tuple[Person, ...]  # by codename
+    threat_types: tuple[ThreatType, ...]
+    assessments: tuple[AssessmentView, ...]  # oldest first
+    consents: tuple[ConsentView, ...]
+    actions: tuple[ActionView, ...]
+    referrals: tuple[ReferralView, ...]
+    source_warning: str | None
+    sources: tuple[SourceView, ...]
+    analyses: tuple[AnalysisView, ...]
+    coordination: tuple[CoordinationView, ...]
+    feedback: tuple[FeedbackView, ...]
+    timeline: tuple[EventView, ...]  # newest first
+    people: tuple[Person, ...]  # everyone linked: the defenders, then sources and people told
+
+    @property
+    def latest(self) -> AssessmentView | None:
+        return self.assessments[-1] if self.assessments else None
+
+    def label(self, *, discreet: bool) -> str:
+        """As case_label says it: the title, or the defenders' codenames when discreet."""
+        if not discreet:
+            return self.title
+        return "Case of " + (", ".join(sorted(d.codename for d in self.defenders)) or "(no defender)")
+
+
+@dataclass(frozen=True)
+class ActionDetail:
+    """One action in full, under the case's table of actions."""
+
+    title: str
+    note: str
+    on_behalf: bool
+    gate: str
+    emergency_justification: str
+    done_on: date | None
+    people: tuple[Person, ...]  # the case's, whose names discreet mode hides in the text
+
+
+@dataclass(frozen=True)
+class ResourceView:
+    """A protection or emergency resource, as the referral form explains it."""
+
+    id: str
+    name: str
+    funds: str
+    eligibility: str
+    how_to_refer: str
+    url: str
+
+
+def _person(contact: Contact) -> Person:
+    return Person(contact.id, contact.name, contact.codename)
+
+
+def _consent_view(entry: DefenderConsent) -> ConsentView:
+    record = entry.record
+    return ConsentView(_person(entry.contact), record.value if record else None,
+                       record.given_on if record else None, record.how if record else "")
+
+
+#: The record the changes screen lists the history of, for a case (that screen takes the model class).
+CHANGES_RECORD = ThreatCase
+
+
+def changes_label(session: Session, case: ThreatCase, discreet: bool) -> str:
+    """How the changes screen names a case: as case_label does."""
+    return case_label(case, defenders_of(session, case.id), discreet=discreet)
+
+
+def read_case(tx: Transactions, case_id: str, *, today: date) -> CaseView:
+    """Everything the case screen shows; ``today`` decides what is late."""
+    with tx.session("reading the case") as session:
+        d = case_detail(session, case_id)
+        names = {r.id: r.name for r in resources(session)}
+        c = d.case
+        return CaseView(
+            id=c.id, title=c.title, status=c.status, urgency=c.urgency, opened_on=c.opened_on, closed_on=c.closed_on,
+            perpetrator=c.perpetrator, perpetrator_note=c.perpetrator_note, summary=c.summary, outcome=c.outcome,
+            defenders=tuple(_person(p) for p in d.defenders), threat_types=tuple(d.threat_types),
+            assessments=tuple(AssessmentView(a.assessed_on, a.risk_level, a.threat, a.vulnerability, a.capacity,
+                                             a.reasoning) for a in d.assessments),
+            consents=tuple(_consent_view(e) for e in d.consents),
+            actions=tuple(ActionView(a.id, a.title, a.status, a.owner, a.due_on, action_overdue(a, today),
+                                     action_gate(a, d.consents)) for a in d.actions),
+            referrals=tuple(ReferralView(
+                r.id, names.get(r.resource_id, r.resource_id), r.purpose, r.status, r.amount_requested,
+                r.amount_granted, referral_due_on(r), bool(r.emergency_justification.strip()),
+                bool(r.consent_record_id)) for r in d.referrals),
+            source_warning=source_warning(d.sources),
+            sources=tuple(SourceView(s.id, s.received_on, f"{s.reliability.value}{s.credibility.value}",
+                                     s.description) for s in d.sources),
+            analyses=tuple(AnalysisView(a.id, a.threat_type, a.facts) for a in d.analyses),
+            coordination=tuple(CoordinationView(x.on_date, x.kind, x.missions, x.role) for x in d.coordination),
+            feedback=tuple(FeedbackView(f.told_on, f.what, f.how) for f in d.feedback),
+            timeline=tuple(EventView(e.occurred_at, e.text) for e in d.timeline),
+            people=tuple(_person(p) for p in d.people),
+        )
+
+
+def read_action(tx: Transactions, action_id: str) -> ActionDetail | None:
+    """The action in full, with what it rests on; None when it is gone."""
+    with tx.session("reading the action") as session:
+        a = session.get(CaseAction, action_id)
+        if a is None:
+            return None
+        people = case_people(session, a.case_id)
+        gate = action_gate(a, consents(session, a.case_id))
+        return ActionDetail(a.title, a.note, a.on_behalf, gate, a.emergency_justification, a.done_on,
+                            tuple(_person(p) for p in people))
+
+
+def case_defenders(tx: Transactions, case_id: str) -> list[Person]:
+    """The case's defenders, by codename."""
+    with tx.session("reading the case") as session:
+        return [_person(p) for p in defenders_of(session, case_id)]
+
+
+def case_consents(tx: Transactions, case_id: str) -> list[ConsentView]:
+    """Each defender's standing decision on being acted for."""
+    with tx.session("reading the case") as session:
+        return [_consent_view(e) for e in consents(session, case_id)]
+
+
+def case_name(tx: Transactions, case_id: str, *, discreet: bool) -> str:
+    """case_label of the case: its title, or its defenders' codenames when discreet."""
+    with tx.session("reading the case") as session:
+        case = base.get(session, ThreatCase, case_id)
+        return case_label(case, defenders_of(session, case.id), discreet=discreet)
+
+
+def unshared_defenders(tx: Transactions, case_id: str) -> list[str]:
+    """sharing_not_consented in its own transaction."""
+    with tx.session("reading the case") as session:
+        return sharing_not_consented(session, case_id)
+
+
+def codename_of(tx: Transactions, contact_id: str) -> str:
+    """A contact's codename: how a defender is typed into a case's forms."""
+    with tx.session("reading the contact") as session:
+        return base.get(session, Contact, contact_id).codename
+
+
+@dataclass(frozen=True)
+class Advanced:
+    """What space on an action did: its new status (None: it was finished already), or
+    the consent gate's reason for not moving it to ``status``."""
+
+    status: ActionStatus | None
+    refusal: str = ""
+
+
+def advance_action(tx: Transactions, action_id: str, *, today: date) -> Advanced:
+    """The action moved on (planned to doing, doing to done, done on ``today``). A refusal
+    by the consent gate comes back as ``refusal`` (the form opens with it, where the way
+    past it is); any other refusal is raised."""
+    status: ActionStatus | None = None
+    try:
+        with tx.session("moving the action on") as session:
+            action = base.get(session, CaseAction, action_id)
+            status = NEXT_STATUS.get(action.status)
+            if status is None:
+                return Advanced(None)
+            set_action_status(session, action, status, done_on=today if status == ActionStatus.DONE else None)
+    except ValidationError as exc:
+        if "consent" not in exc.errors or status is None:
+            raise
+        return Advanced(status, exc.errors["consent"])
+    return Advanced(status)
+
+
+def reopen(tx: Transactions, case_id: str) -> None:
+    """reopen_case in its own transaction."""
+    with tx.session("reopening the case") as session:
+        reopen_case(session, base.get(session, ThreatCase, case_id))
+
+
+# -- the forms: what they start from, and saving what was typed (the record's id back)
+def case_form_values(tx: Transactions, case_id: str) -> dict[str, Any]:
+    """The case's fields, its defenders' codenames and its threat types' codes."""
+    with tx.session("reading the case") as session:
+        case = base.get(session, ThreatCase, case_id)
+        values: dict[str, Any] = case.model_dump()
+        values["defenders"] = [c.codename for c in defenders_of(session, case.id)]
+        values["threat_types"] = [t.value for t in threat_types_of(session, case.id)]
+    return values
+
+
+def save_case(tx: Transactions, case_id: str | None, values: dict[str, Any], *, today: date) -> str:
+    """A new case (opened ``today``, with its first event) or an edit; defenders typed as
+    codenames or names."""
+    values = dict(values)
+    with tx.session("saving the case") as session:
+        entries = values.pop("defenders", None)
+        people = contacts.resolve_people(session, entries, "defenders") if entries is not None else None
+        types = values.pop("threat_types", None)
+        if case_id is None:
+            first, when = values.pop("first_event", ""), values.pop("first_event_at", None)
+            values["opened_on"] = today
+            return open_case(session, values, people or [], types or (), first_event=first or "",
+                             first_event_at=when).id
+        case = base.get(session, ThreatCase, case_id)
+        return update_case(session, case, values, people, types).id
+
+
+def last_ratings(tx: Transactions, case_id: str) -> dict[str, int]:
+    """The latest assessment's three ratings, where a reassessment starts (none: empty)."""
+    with tx.session("reading the case") as session:
+        last = latest_assessment(session, case_id)
+    if last is None:
+        return {}
+    return {"threat": last.threat, "vulnerability": last.vulnerability, "capacity": last.capacity}
+
+
+def save_assessment(tx: Transactions, case_id: str, values: dict[str, Any]) -> str:
+    ratings = {k: int(values[k]) for k in ("threat", "vulnerability", "capacity")}
+    with tx.session("saving the risk assessment") as session:
+        return assess_risk(session, base.get(session, ThreatCase, case_id), {**values, **ratings}).id
+
+
+def resource_views(tx: Transactions) -> list[ResourceView]:
+    """The resources a referral can go to, by name."""
+    with tx.session("reading the resources") as session:
+        return [ResourceView(r.id, r.name, r.funds, r.eligibility, r.how_to_refer, r.url) for r in resources(session)]
+
+
+def referral_form_values(tx: Transactions, referral_id: str) -> dict[str, Any]:
+    with tx.session("reading the referral") as session:
+        values: dict[str, Any] = base.get(session, Referral, referral_id).model_dump()
+    return values
+
+
+def save_referral(tx: Transactions, case_id: str, referral_id: str | None, values: dict[str, Any]) -> str:
+    with tx.session("saving the referral") as session:
+        if referral_id is None:
+            return add_referral(session, base.get(session, ThreatCase, case_id), values).id
+        return update_referral(session, base.get(session, Referral, referral_id), values).id
+
+
+def analysis_form_values(tx: Transactions, case_id: str, analysis_id: str | None) -> dict[str, Any]:
+    """An analysis's fields; for a new one, the first threat type of the case not analysed yet."""
+    with tx.session("reading the analysis") as session:
+        if analysis_id is not None:
+            values: dict[str, Any] = base.get(session, ThreatAnalysis, analysis_id).model_dump()
+            return values
+        done = {a.threat_type for a in analyses_of(session, case_id)}
+        todo = [t for t in threat_types_of(session, case_id) if t not in done]
+    return {"threat_type": todo[0].value if todo else None}
+
+
+def save_analysis(tx: Transactions, case_id: str, analysis_id: str | None, values: dict[str, Any]) -> str:
+    with tx.session("saving the analysis") as session:
+        if analysis_id is None:
+            return analyse(session, base.get(session, ThreatCase, case_id), values).id
+        return update_analysis(session, base.get(session, ThreatAnalysis, analysis_id), values).id
+
+
+def action_form_values(tx: Transactions, action_id: str) -> dict[str, Any]:
+    with tx.session("reading the action") as session:
+        values: dict[str, Any] = base.get(session, CaseAction, action_id).model_dump()
+    return values
+
+
+def save_action(tx: Transactions, case_id: str, action_id: str | None, values: dict[str, Any]) -> str:
+    with tx.session("saving the action") as session:
+        if action_id is None:
+            return add_action(session, base.get(session, ThreatCase, case_id), values).id
+        return update_action(session, base.get(session, CaseAction, action_id), values).id
+
+
+def log_event(tx: Transactions, case_id: str, text: str, *, occurred_at: datetime | None) -> str:
+    with tx.session("saving the event") as session:
+        return add_event(session, base.get(session, ThreatCase, case_id), text, occurred_at=occurred_at).id
+
+
+def source_form_values(tx: Transactions, source_id: str) -> dict[str, Any]:
+    """A source's fields, its contact as a codename."""
+    with tx.session("reading the source") as session:
+        source = base.get(session, Source, source_id)
+        values: dict[str, Any] = source.model_dump()
+        values["contact"] = base.get(session, Contact, source.contact_id).codename if source.contact_id else ""
+    return values
+
+
+def save_source(tx: Transactions, case_id: str, source_id: str | None, values: dict[str, Any]) -> str:
+    """A source, its contact typed as a codename (blank: none)."""
+    values = dict(values)
+    with tx.session("saving the source") as session:
+        if "contact" in values:
+            codename = values.pop("contact")
+            values["contact_id"] = contacts.by_codenames(session, [codename], "contact")[0].id if codename else None
+        if source_id is None:
+            return add_source(session, base.get(session, ThreatCase, case_id), values).id
+        return update_source(session, base.get(session, Source, source_id), values).id
+
+
+def log_coordination(tx: Transactions, case_id: str, values: dict[str, Any]) -> str:
+    with tx.session("saving the coordination") as session:
+        return add_coordination(session, base.get(session, ThreatCase, case_id), values).id
+
+
+def log_feedback(tx: Transactions, case_id: str, values: dict[str, Any]) -> str:
+    """What the defender (typed as a codename, in ``values["defender"]``) was told."""
+    values = dict(values)
+    with tx.session("saving the feedback") as session:
+        (who,) = contacts.by_codenames(session, [values.pop("defender")], "defender")
+        return record_feedback(session, base.get(session, ThreatCase, case_id), {**values, "contact_id": who.id}).id
+
+
+def close_with_outcome(tx: Transactions, case_id: str, outcome: str, on: date | None) -> str:
+    with tx.session("closing the case") as session:
+        return close_case(session, base.get(session, ThreatCase, case_id), outcome, on).id
