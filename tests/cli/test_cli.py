@@ -220,7 +220,7 @@ def test_growing_delay_applies_across_processes(tmp_path: Path, cli_vault: Path,
 
 
 def test_textual_logging_is_turned_off_before_the_app_starts() -> None:
-    from hrd_tui.cli import scrub_ui_environment
+    from hrd_tui.cli.start import scrub_ui_environment
 
     env = {"TEXTUAL_LOG": "/tmp/textual.log", "TEXTUAL": "devtools,debug", "OTHER": "x"}
     assert scrub_ui_environment(env) == ["TEXTUAL_LOG", "TEXTUAL=debug,devtools"]

@@ -172,7 +172,7 @@ def test_the_cli_never_says_waiting_0_s(vault_dir: Path, opened: vault.Vault, mo
                                         capsys: pytest.CaptureFixture[str], delay: float, said: str | None) -> None:
     import argparse
 
-    from hrd_tui import cli_common
+    from hrd_tui.cli import common as cli_common
 
     opened.close()
     monkeypatch.setattr(vault, "unlock_delay", lambda _dir: delay)

@@ -1,5 +1,5 @@
-"""What the command modules (cli.py, cli_lifecycle.py) share: one-line messages,
-asking for secrets and answers, opening the vault.
+"""What the command modules share: one-line messages, asking for secrets and
+answers, opening the vault, showing a recovery code, writing an output file.
 
 Cheap to import: the vault (SQLAlchemy, SQLCipher, Alembic, cryptography) is
 imported inside the functions that open it, so ``hrd-tui --help`` and argument
@@ -11,7 +11,9 @@ from __future__ import annotations
 import argparse
 import getpass
 import math
+import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hrd_tui import paths
@@ -96,6 +98,7 @@ def ask_choice(prompt: str, answers: dict[str, str]) -> str:
 def open_vault(args: argparse.Namespace, *, readonly: bool, secret: Secret | None = None) -> Vault:
     """The vault at --vault, unlocked with ``secret`` or with the one asked for now.
     No vault, or a damaged header, fails before the passphrase is asked."""
+    import hrd_tui.services  # noqa: F401 - registers what every vault holds (hrd_tui.vault_hooks)
     from hrd_tui import vault
 
     vault_dir = paths.resolve_vault_dir(args.vault)
@@ -110,3 +113,32 @@ def open_vault(args: argparse.Namespace, *, readonly: bool, secret: Secret | Non
     if opened.migrated_from:
         err(f"the vault was upgraded from schema {opened.migrated_from} (an encrypted backup is in {vault_dir / vault.BACKUPS_NAME}).")
     return opened
+
+
+# -- what a command prints or writes ------------------------------------------------
+
+def show_recovery_code(code: str) -> None:
+    err("RECOVERY CODE: shown this once only. Write it down and keep it apart from the workstation;")
+    err("it opens the vault if the passphrase is lost. Anyone holding it can open the vault.")
+    print(code, flush=True)
+
+
+def write_output(data: bytes, output: str | None) -> None:
+    """To FILE with mode 0600 (fsynced), or to standard output."""
+    if not output or output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    out = Path(output)
+    fd = paths.open_private_output(out)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        from hrd_tui.errors import from_os_error
+
+        out.unlink(missing_ok=True)
+        raise from_os_error(exc, "writing the export") from exc
+    err(f"exported to {out} (mode 0600).")

@@ -1,0 +1,70 @@
+"""``hrd-tui report``: a report draft for a period, as Markdown (names only with consent
+unless --real-names). The period is checked before the passphrase is asked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+
+from hrd_tui.cli.common import err, open_vault, write_output
+from hrd_tui.cli.table import REPORT_TYPES
+from hrd_tui.errors import HrdError, UsageError
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _report_day(value: str, option: str):  # -> date
+    from datetime import date
+
+    try:
+        if _ISO_DAY.fullmatch(value):
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    from hrd_tui.services.base import no_such_day
+
+    raise UsageError(f"{option} {no_such_day(value) or 'takes a date as YYYY-MM-DD (for example 2026-01-31)'}.")
+
+
+def _report_args(args: argparse.Namespace):  # -> (ReportType, date, date)
+    """Checked before the passphrase is asked: a mistake costs nothing."""
+    from hrd_tui.errors import ValidationError
+    from hrd_tui.services import reports
+    from hrd_tui.vocab import ReportType
+
+    if args.type not in REPORT_TYPES:
+        raise UsageError(f"--type is one of {', '.join(REPORT_TYPES)}.")
+    start, end = _report_day(args.start, "--from"), _report_day(args.end, "--to")
+    try:
+        reports.check_period(start, end)
+    except ValidationError as exc:
+        problems = "; ".join(f"--{name} " + re.sub(r"\bfrom\b", "--from", message) for name, message in exc.errors.items())
+        raise UsageError(f"Bad period (--from {start}, --to {end}): {problems}.") from None
+    return ReportType(args.type), start, end
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    report_type, start, end = _report_args(args)
+    with open_vault(args, readonly=True) as opened:
+        if opened.needs_upgrade:
+            raise HrdError("This vault uses an older schema: open it once with the app (or 'hrd-tui passwd') to upgrade it, then report.")
+        with opened.store.session("assembling the report") as session:
+            from hrd_tui.services import reports
+
+            data = reports.render_report(session, report_type, start, end, real_names=args.real_names).encode("utf-8")
+    err("WARNING: this report is PLAIN TEXT. Keep it encrypted, never e-mail it, and delete it when done.")
+    if args.real_names:
+        err("WARNING: --real-names: this report names every person as stored, whatever their naming consent; "
+            "in the wrong hands it can endanger them.")
+    else:
+        err("people are named only with their naming consent, in the text too; the others are described "
+            "('a defender'); sensitive locations are left out (--real-names names everyone).")
+    if (not args.output or args.output == "-") and sys.stdout.isatty():
+        # Vault text must not drive the terminal (ESC]52 writes the clipboard).
+        from hrd_tui.sanitize import for_display
+
+        data = for_display(data.decode("utf-8")).encode("utf-8")
+    write_output(data, args.output)
+    return 0
