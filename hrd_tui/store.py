@@ -37,7 +37,7 @@ from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
 from hrd_tui.errors import HrdError, StorageFull, UnsafeBuild, VaultDamaged, from_db_error
-from hrd_tui.services.history import VaultSession
+from hrd_tui.history_hooks import VaultSession
 
 BUSY_TIMEOUT_MS = 5000
 

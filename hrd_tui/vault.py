@@ -26,7 +26,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from hrd_tui import keyring_binding, keyslots, migrations
+from hrd_tui import keyring_binding, keyslots, migrations, vault_hooks
 from hrd_tui import wipe as wipe_mod
 from hrd_tui.errors import (
     CheckFailed,
@@ -552,6 +552,7 @@ def _integrity_problems(path: Path, db_key: bytes, readonly: bool = False) -> li
 def create(vault_dir: Path, passphrase: str, *, params: KdfParams | None = None) -> tuple[Vault, str]:
     """Create a new vault; returns it (open for writing) and the recovery code (show it once)."""
     harden_process()
+    vault_hooks.require()  # before anything is made: a vault is created with what the services keep in it
     if exists(vault_dir):
         raise HrdError(f"A vault already exists at {vault_dir}.")
     if (vault_dir / WIPED_MARKER).exists():
@@ -624,6 +625,8 @@ def unlock(vault_dir: Path, secret: Secret, *, readonly: bool = False, wait: boo
     check and export work while the app is running.
     """
     harden_process()
+    if not readonly:
+        vault_hooks.require()  # a writer prepares the vault as it opens (_open_schema)
     if secret.kind == "recovery" and not keyslots.is_recovery_code(secret.value):
         raise NotARecoveryCode()  # before the attempt lock: not an attempt, not counted
     warnings = _checked_before_unlock(vault_dir)
@@ -759,10 +762,8 @@ def _open_schema(vault: Vault) -> None:
     if current != head:
         _upgrade_in_place(vault, current)
         return
-    from hrd_tui.services import reference
-
     with vault.store.session("loading reference data") as session:
-        reference.sync(session)
+        vault_hooks.run(vault_hooks.ON_OPEN, session)  # the reference data (hrd_tui/services/__init__.py)
 
 
 def _upgrade_in_place(vault: Vault, current: str | None) -> None:
@@ -770,23 +771,20 @@ def _upgrade_in_place(vault: Vault, current: str | None) -> None:
     vault.backup(vault.dir / BACKUPS_NAME / f"pre-upgrade-{current or 'empty'}-{stamp}")
     _prepare_schema(vault.store)
     vault.migrated_from = current or "empty"
-    from hrd_tui.services import contacts
-
     with vault.store.session("checking codenames") as session:
-        clashes = contacts.codename_clashes(session)
-    for names in clashes:  # left as they were (see migration 0004): the officer decides which one changes
-        vault.warnings.append(f"These codenames are one and the same once case and accents are set aside: "
-                              f"{', '.join(names)}. Give all but one a new codename.")
+        for check in list(vault_hooks.ON_UPGRADE):  # codenames that clash (hrd_tui/services/__init__.py)
+            vault.warnings += check(session)
 
 
 def _prepare_schema(store: Store) -> None:
-    """Migrate to head, load reference data, rebuild the search index: one transaction."""
-    from hrd_tui.services import reference, search
+    """Migrate to head, load reference data, rebuild the search index: one transaction.
 
+    The data and the index are the services' (registered in hrd_tui.vault_hooks by
+    hrd_tui/services/__init__.py): the vault imports no service."""
     with store.session("upgrading the vault") as session:
         migrations.upgrade(session.connection())
-        reference.sync(session)
-        search.rebuild(session)
+        vault_hooks.run(vault_hooks.ON_OPEN, session)
+        vault_hooks.run(vault_hooks.ON_MIGRATION, session)
 
 
 def remove_database_files(vault_dir: Path) -> None:
