@@ -77,8 +77,16 @@ class Tmux:
         return self.run(*args).stdout
 
     def kill_server(self) -> None:
-        if self.socket is None or os.path.exists(self.socket):
-            self.run("kill-server")
+        """The server and its terminals gone; a named server's socket too (tmux leaves it
+        behind in /tmp; a private socket's folder is removed at exit)."""
+        if self.socket is not None:
+            if os.path.exists(self.socket):
+                self.run("kill-server")
+            return
+        socket = self("display-message", "-p", "#{socket_path}").strip()  # empty: no server running
+        self.run("kill-server")
+        if socket:
+            Path(socket).unlink(missing_ok=True)
 
     def start(self, command: str, name: str, width: int = 80, height: int = 24) -> str:
         """A new terminal running ``command`` (tmux execs it: no shell in between); its session name."""
