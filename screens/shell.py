@@ -6,34 +6,31 @@ renamed or removed shell method is then a type error in every screen that uses
 it, not an AttributeError at the officer's keyboard. ``HrdApp`` is checked
 against this protocol by mypy (hrd_tui/app.py) and by a test.
 
-The shell is also the screens' ``Transactions`` (services.base): a screen hands
+The shell is also the screens' ``Transactions`` (hrd_tui.transactions): a screen hands
 ``self.shell`` to a service function, which opens its own transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
 from textual.message_pump import MessagePump
 
-if TYPE_CHECKING:
-    from sqlmodel import Session
+from hrd_tui.transactions import Transactions
 
+if TYPE_CHECKING:
     from hrd_tui.settings import Settings
 
 
 @runtime_checkable
-class Shell(Protocol):
+class Shell(Transactions, Protocol):
     """The app as the screens see it: services' transactions, the day, discreet mode,
     drafts, navigation to a record, and the officer's settings."""
 
-    # -- the vault, for services (services.base.Transactions) ---------------------
-    def session(self, what: str = ...) -> AbstractContextManager[Session]: ...
-
+    # -- the vault: services open their transactions through session() (Transactions) --
     @property
     def locked(self) -> bool: ...
 

@@ -11,33 +11,21 @@ import calendar
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 import pydantic
 from sqlalchemy import inspect
 from sqlmodel import Session, SQLModel, select
 
 from hrd_tui.errors import NotFound, ValidationError
+from hrd_tui.transactions import Transactions as Transactions  # what service functions take first
 
 M = TypeVar("M", bound=SQLModel)
 E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
-
-class Transactions(Protocol):
-    """What a service needs of its caller to do its own work: one transaction at a time.
-
-    Screens never open a session: they hand the app (which satisfies this) to a
-    service function, and the function opens the transaction, does its work and
-    returns plain values or view objects, never ORM instances that would outlive
-    their session. The command line hands its opened vault's store the same way.
-    """
-
-    def session(self, what: str = ...) -> AbstractContextManager[Session]: ...
-
 
 #: Fields no caller sets: identity and bookkeeping.
 PROTECTED = frozenset({"id", "created_at", "updated_at"})
