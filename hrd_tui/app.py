@@ -454,6 +454,7 @@ class HrdApp(KeysInOrder):
     @work(thread=True, exclusive=True, group="vault", exit_on_error=False, description="create")
     def _create_worker(self, passphrase: str) -> None:
         with self._imports:
+            import hrd_tui.services  # noqa: F401 - registers what every vault holds (hrd_tui.vault_hooks)
             from hrd_tui import vault as vault_mod
 
         try:
