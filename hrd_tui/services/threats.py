@@ -227,7 +227,7 @@ def defenders_of(session: Session, case_id: str) -> list[Contact]:
 
 def threat_types_of(session: Session, case_id: str) -> list[ThreatType]:
     rows = session.exec(select(CaseThreatType.threat_type).where(CaseThreatType.case_id == case_id))
-    return sorted(rows, key=list(ThreatType).index)
+    return sorted((ThreatType(r) for r in rows), key=list(ThreatType).index)
 
 
 def close_case(session: Session, case: ThreatCase, outcome: str, on: date | None = None) -> ThreatCase:
