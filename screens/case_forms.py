@@ -9,9 +9,9 @@ under the emergency-justification field, where the way past it is.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from hrd_tui import wallclock
 from hrd_tui.screens.forms import FORM_BINDINGS, FormActions, FormScreen, choices
 from hrd_tui.screens.widgets.record_form import FieldSpec, RecordForm
 from hrd_tui.screens.widgets.vault_text import VaultText
@@ -22,17 +22,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Header, Input, Select, Static
 
+from hrd_tui import wallclock
 from hrd_tui.errors import ValidationError
-from hrd_tui.models import (
-    CaseAction,
-    Contact,
-    Referral,
-    Source,
-    ThreatAnalysis,
-    ThreatCase,
-)
-from hrd_tui.services import base, contacts, reference, threats
-from hrd_tui.services.history import VaultSession as Session
+from hrd_tui.services import reference, threats
 from hrd_tui.vocab import (
     ActionStatus,
     CaseStatus,
@@ -103,24 +95,10 @@ class CaseFormScreen(FormScreen):
     def initial_values(self) -> dict[str, Any]:
         if self.case_id is None:
             return {"urgency": Urgency.URGENT.value, "perpetrator": Perpetrator.UNKNOWN.value}
-        with self.app.session("reading the case") as session:  # type: ignore[attr-defined]
-            case = base.get(session, ThreatCase, self.case_id)
-            values: dict[str, Any] = case.model_dump()
-            values["defenders"] = [c.codename for c in threats.defenders_of(session, case.id)]
-            values["threat_types"] = [t.value for t in threats.threat_types_of(session, case.id)]
-        return values
+        return threats.case_form_values(self.shell, self.case_id)
 
-    def store(self, session: Session, values: dict[str, Any]) -> str:
-        entries = values.pop("defenders", None)
-        people = contacts.resolve_people(session, entries, "defenders") if entries is not None else None
-        types = values.pop("threat_types", None)
-        if self.case_id is None:
-            first, when = values.pop("first_event", ""), values.pop("first_event_at", None)
-            values["opened_on"] = self.app.today()  # type: ignore[attr-defined]
-            return threats.open_case(session, values, people or [], types or (), first_event=first or "",
-                                     first_event_at=when).id
-        case = base.get(session, ThreatCase, self.case_id)
-        return threats.update_case(session, case, values, people, types).id
+    def save(self, values: dict[str, Any]) -> str:
+        return threats.save_case(self.shell, self.case_id, values, today=self.shell.today())
 
     def _add_defender(self, codename: str | None) -> None:
         if not codename:
@@ -141,8 +119,7 @@ class CaseFormScreen(FormScreen):
 
         def created(contact_id: str | None) -> None:
             if contact_id:
-                with self.app.session("reading the contact") as session:  # type: ignore[attr-defined]
-                    self._add_defender(base.get(session, Contact, contact_id).codename)
+                self._add_defender(threats.codename_of(self.shell, contact_id))
 
         self.app.push_screen(ContactFormScreen(None), created)
 
@@ -194,12 +171,7 @@ class RiskFormScreen(GuidedFormScreen):
                 FieldSpec("assessed_on", "Assessed on", "date", required=True)]
 
     def initial_values(self) -> dict[str, Any]:
-        values: dict[str, Any] = {"assessed_on": self.app.today()}  # type: ignore[attr-defined]
-        with self.app.session("reading the case") as session:  # type: ignore[attr-defined]
-            last = threats.latest_assessment(session, self.case_id)
-        if last is not None:
-            values.update(threat=last.threat, vulnerability=last.vulnerability, capacity=last.capacity)
-        return values
+        return {"assessed_on": self.shell.today(), **threats.last_ratings(self.shell, self.case_id)}
 
     def guide(self, form: RecordForm) -> str:
         ratings = [form.raw(f.name) for f in reference.risk_factors()]
@@ -208,10 +180,8 @@ class RiskFormScreen(GuidedFormScreen):
         threat, vulnerability, capacity = (int(r) for r in ratings)
         return "Result: " + threats.risk_reasoning(threat, vulnerability, capacity)
 
-    def store(self, session: Session, values: dict[str, Any]) -> str:
-        case = base.get(session, ThreatCase, self.case_id)
-        ratings = {k: int(values[k]) for k in ("threat", "vulnerability", "capacity")}
-        return threats.assess_risk(session, case, {**values, **ratings}).id
+    def save(self, values: dict[str, Any]) -> str:
+        return threats.save_assessment(self.shell, self.case_id, values)
 
 
 class ReferralFormScreen(GuidedFormScreen):
@@ -224,11 +194,10 @@ class ReferralFormScreen(GuidedFormScreen):
         self.editing = referral_id is not None
         self.title_text = "Referral" if referral_id else "New referral"
         self.draft_prefix = f"referral:{referral_id or 'new:' + case_id}"
-        self._resources: dict[str, Any] = {}
+        self._resources: dict[str, threats.ResourceView] = {}
 
     def specs(self) -> list[FieldSpec]:
-        with self.app.session("reading the resources") as session:  # type: ignore[attr-defined]
-            self._resources = {r.id: r for r in threats.resources(session)}
+        self._resources = {r.id: r for r in threats.resource_views(self.shell)}
         return [
             FieldSpec("resource_id", "Resource", "choice", tuple((r.id, r.name) for r in self._resources.values()),
                       required=True),
@@ -248,8 +217,7 @@ class ReferralFormScreen(GuidedFormScreen):
         if self.referral_id is None:
             return {"status": ReferralStatus.DRAFT.value, "currency": "USD",
                     "purpose": ReferralPurpose.LEGAL_FEES.value}
-        with self.app.session("reading the referral") as session:  # type: ignore[attr-defined]
-            values: dict[str, Any] = base.get(session, Referral, self.referral_id).model_dump()
+        values = threats.referral_form_values(self.shell, self.referral_id)
         for amount in ("amount_requested", "amount_granted"):
             values[amount] = None if values[amount] is None else int(values[amount])
         return values
@@ -261,12 +229,10 @@ class ReferralFormScreen(GuidedFormScreen):
         return (f"{resource.name}\nFunds: {resource.funds}\nEligible: {resource.eligibility}\n"
                 f"How to refer: {resource.how_to_refer}" + (f"\n{resource.url}" if resource.url else ""))
 
-    def store(self, session: Session, values: dict[str, Any]) -> str:
+    def save(self, values: dict[str, Any]) -> str:
         if values.get("currency") == "":
             values["currency"] = "USD"
-        if self.referral_id is None:
-            return threats.add_referral(session, base.get(session, ThreatCase, self.case_id), values).id
-        return threats.update_referral(session, base.get(session, Referral, self.referral_id), values).id
+        return threats.save_referral(self.shell, self.case_id, self.referral_id, values)
 
 
 # -- the analysis ----------------------------------------------------------------------------
@@ -295,17 +261,10 @@ class AnalysisFormScreen(FormScreen):
                 *[FieldSpec(name, label, "long", draft=True) for name, label in ANALYSIS_STEPS]]
 
     def initial_values(self) -> dict[str, Any]:
-        with self.app.session("reading the analysis") as session:  # type: ignore[attr-defined]
-            if self.analysis_id is not None:
-                return base.get(session, ThreatAnalysis, self.analysis_id).model_dump()
-            done = {a.threat_type for a in threats.analyses_of(session, self.case_id)}
-            todo = [t for t in threats.threat_types_of(session, self.case_id) if t not in done]
-        return {"threat_type": todo[0].value if todo else None}
+        return threats.analysis_form_values(self.shell, self.case_id, self.analysis_id)
 
-    def store(self, session: Session, values: dict[str, Any]) -> str:
-        if self.analysis_id is None:
-            return threats.analyse(session, base.get(session, ThreatCase, self.case_id), values).id
-        return threats.update_analysis(session, base.get(session, ThreatAnalysis, self.analysis_id), values).id
+    def save(self, values: dict[str, Any]) -> str:
+        return threats.save_analysis(self.shell, self.case_id, self.analysis_id, values)
 
 
 # -- small forms about a case ---------------------------------------------------------------
@@ -313,7 +272,7 @@ class CaseModal(FormActions, ModalScreen[str | None]):
     """A small form about one case, over the case screen."""
 
     CSS_PATH = "forms.tcss"
-    BINDINGS = FORM_BINDINGS
+    BINDINGS = [*FORM_BINDINGS]
 
     def __init__(self, case_id: str) -> None:
         super().__init__(classes="record-modal")
@@ -330,32 +289,27 @@ class CaseModal(FormActions, ModalScreen[str | None]):
         self.query_one(RecordForm).focus_first()
 
     def show_case(self, discreet: bool) -> None:
-        if self.app.locked:  # type: ignore[attr-defined]
+        if self.shell.locked:
             return
-        with self.app.session("reading the case") as session:  # type: ignore[attr-defined]
-            case = base.get(session, ThreatCase, self.case_id)
-            label = threats.case_label(case, threats.defenders_of(session, case.id), discreet=discreet)
-            extra = self.context(session, discreet)
+        label = threats.case_name(self.shell, self.case_id, discreet=discreet)
+        extra = self.context(discreet)
         self.query_one("#record-who", VaultText).set_text(f"Case: {label}" + (f"\n{extra}" if extra else ""))
 
-    def context(self, session: Session, discreet: bool) -> str:
+    def context(self, discreet: bool) -> str:
         """A line or two under the case's name that helps fill the form in."""
         return ""
 
-    def case(self, session: Session) -> ThreatCase:
-        return base.get(session, ThreatCase, self.case_id)
 
-
-def consent_lines(session: Session, case_id: str, discreet: bool) -> str:
+def consent_lines(consents: Sequence[threats.ConsentView], discreet: bool) -> str:
     """Each defender's standing decision on being acted for, in words."""
     lines = []
-    for entry in threats.consents(session, case_id):
-        who = entry.contact.codename if discreet else f"{entry.contact.name} ({entry.contact.codename})"
-        if entry.record is None:
+    for entry in consents:
+        who = entry.person.codename if discreet else f"{entry.person.name} ({entry.person.codename})"
+        if entry.value is None:
             state = "NO CONSENT RECORDED to act on their behalf"
         else:
-            how = f", {entry.record.how}" if entry.record.how else ""
-            state = f"consent to act on their behalf: {entry.record.value.value} on {entry.record.given_on}{how}"
+            how = f", {entry.how}" if entry.how else ""
+            state = f"consent to act on their behalf: {entry.value.value} on {entry.given_on}{how}"
         lines.append(f"{who}: {state}")
     return "\n".join(lines)
 
@@ -386,9 +340,7 @@ class ActionModal(CaseModal):
     def initial_values(self) -> dict[str, Any]:
         if self.action_id is None:
             return {"status": ActionStatus.PLANNED.value, "owner": threats.DEFAULT_OWNER, "on_behalf": True}
-        with self.app.session("reading the action") as session:  # type: ignore[attr-defined]
-            values: dict[str, Any] = base.get(session, CaseAction, self.action_id).model_dump()
-        return values
+        return threats.action_form_values(self.shell, self.action_id)
 
     def on_mount(self) -> None:
         if self.next_status is not None:  # space on the list asked for this status and the gate said no
@@ -396,13 +348,11 @@ class ActionModal(CaseModal):
         if self.refusal:
             self.query_one(RecordForm).show_errors({"emergency_justification": self.refusal})
 
-    def context(self, session: Session, discreet: bool) -> str:
-        return consent_lines(session, self.case_id, discreet)
+    def context(self, discreet: bool) -> str:
+        return consent_lines(threats.case_consents(self.shell, self.case_id), discreet)
 
-    def store(self, session: Session, values: dict[str, Any]) -> str:
-        if self.action_id is None:
-            return threats.add_action(session, self.case(session), values).id
-        return threats.update_action(session, base.get(session, CaseAction, self.action_id), values).id
+    def save(self, values: dict[str, Any]) -> str:
+        return threats.save_action(self.shell, self.case_id, self.action_id, values)
 
 
 class EventModal(CaseModal):
@@ -418,12 +368,12 @@ class EventModal(CaseModal):
         return [FieldSpec("text", "What happened", required=True, draft=True),
                 FieldSpec("occurred_at", "When", "datetime", placeholder="now, HH:MM or YYYY-MM-DD HH:MM")]
 
-    def store(self, session: Session, values: dict[str, Any]) -> str:
+    def save(self, values: dict[str, Any]) -> str:
         now = wallclock.local_now()
         when = values.get("occurred_at") or now
         if when > now.replace(second=59):
             raise ValidationError({"occurred_at": "is in the future"})
-        return threats.add_event(session, self.case(session), values["text"], occurred_at=when).id
+        return threats.log_event(self.shell, self.case_id, values["text"], occurred_at=when)
 
 
 class SourceModal(CaseModal):
@@ -449,20 +399,11 @@ class SourceModal(CaseModal):
     def initial_values(self) -> dict[str, Any]:
         if self.source_id is None:
             return {"reliability": Reliability.F.value, "credibility": Credibility.CANNOT_JUDGE.value,
-                    "received_on": self.app.today()}  # type: ignore[attr-defined]
-        with self.app.session("reading the source") as session:  # type: ignore[attr-defined]
-            source = base.get(session, Source, self.source_id)
-            values: dict[str, Any] = source.model_dump()
-            values["contact"] = base.get(session, Contact, source.contact_id).codename if source.contact_id else ""
-        return values
+                    "received_on": self.shell.today()}
+        return threats.source_form_values(self.shell, self.source_id)
 
-    def store(self, session: Session, values: dict[str, Any]) -> str:
-        if "contact" in values:
-            codename = values.pop("contact")
-            values["contact_id"] = contacts.by_codenames(session, [codename], "contact")[0].id if codename else None
-        if self.source_id is None:
-            return threats.add_source(session, self.case(session), values).id
-        return threats.update_source(session, base.get(session, Source, self.source_id), values).id
+    def save(self, values: dict[str, Any]) -> str:
+        return threats.save_source(self.shell, self.case_id, self.source_id, values)
 
 
 class CoordinationModal(CaseModal):
@@ -484,17 +425,17 @@ class CoordinationModal(CaseModal):
         ]
 
     def initial_values(self) -> dict[str, Any]:
-        return {"kind": CoordinationKind.ENGAGED.value, "on_date": self.app.today()}  # type: ignore[attr-defined]
+        return {"kind": CoordinationKind.ENGAGED.value, "on_date": self.shell.today()}
 
-    def context(self, session: Session, discreet: bool) -> str:
-        missing = threats.sharing_not_consented(session, self.case_id)
+    def context(self, discreet: bool) -> str:
+        missing = threats.unshared_defenders(self.shell, self.case_id)
         if missing:
             return (f"Careful: no consent to share the case with other missions from {', '.join(missing)}; "
                     "the timeline will say so.")
         return ""
 
-    def store(self, session: Session, values: dict[str, Any]) -> str:
-        return threats.add_coordination(session, self.case(session), values).id
+    def save(self, values: dict[str, Any]) -> str:
+        return threats.log_coordination(self.shell, self.case_id, values)
 
 
 class FeedbackModal(CaseModal):
@@ -516,13 +457,11 @@ class FeedbackModal(CaseModal):
         ]
 
     def initial_values(self) -> dict[str, Any]:
-        with self.app.session("reading the case") as session:  # type: ignore[attr-defined]
-            people = threats.defenders_of(session, self.case_id)
-        return {"told_on": self.app.today(), "defender": people[0].codename if len(people) == 1 else ""}  # type: ignore[attr-defined]
+        people = threats.case_defenders(self.shell, self.case_id)
+        return {"told_on": self.shell.today(), "defender": people[0].codename if len(people) == 1 else ""}
 
-    def store(self, session: Session, values: dict[str, Any]) -> str:
-        (who,) = contacts.by_codenames(session, [values.pop("defender")], "defender")
-        return threats.record_feedback(session, self.case(session), {**values, "contact_id": who.id}).id
+    def save(self, values: dict[str, Any]) -> str:
+        return threats.log_feedback(self.shell, self.case_id, values)
 
 
 class CloseModal(CaseModal):
@@ -539,7 +478,7 @@ class CloseModal(CaseModal):
                 FieldSpec("closed_on", "Closed on", "date", required=True)]
 
     def initial_values(self) -> dict[str, Any]:
-        return {"closed_on": self.app.today()}  # type: ignore[attr-defined]
+        return {"closed_on": self.shell.today()}
 
-    def store(self, session: Session, values: dict[str, Any]) -> str:
-        return threats.close_case(session, self.case(session), values["outcome"], values["closed_on"]).id
+    def save(self, values: dict[str, Any]) -> str:
+        return threats.close_with_outcome(self.shell, self.case_id, values["outcome"], values["closed_on"])

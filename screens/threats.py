@@ -12,11 +12,12 @@ codename.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
+from typing import Any
 
-from hrd_tui.screens.places import Placed
+from hrd_tui.screens.calls import REFUSED, attempt
 from hrd_tui.screens.case_forms import (
     ActionModal,
     AnalysisFormScreen,
@@ -30,7 +31,9 @@ from hrd_tui.screens.case_forms import (
     SourceModal,
     consent_lines,
 )
+from hrd_tui.screens.places import Placed
 from hrd_tui.screens.sections import Section, SectionScreen
+from hrd_tui.screens.shell import ShellAccess
 from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.filter_input import FilterInput
 from hrd_tui.screens.widgets.pick import PickModal
@@ -47,12 +50,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from hrd_tui.errors import HrdError, ValidationError
-from hrd_tui.models import CaseAction, Contact, Referral, ThreatCase
 from hrd_tui.sanitize import plural
 from hrd_tui.services import base, case_list, redaction, reference, threats
 from hrd_tui.services.case_list import CaseFilter, CaseRow
-from hrd_tui.services.history import VaultSession as Session
 from hrd_tui.vocab import (
     ActionStatus,
     CaseStatus,
@@ -95,7 +95,7 @@ def due_cell(row: CaseRow) -> str:
     return ("!" if row.overdue_actions else " ") + row.next_due.isoformat()
 
 
-class ThreatsScreen(SectionScreen):
+class ThreatsScreen(ShellAccess, SectionScreen):
     CSS_PATH = "threats.tcss"
     BINDINGS = [
         Binding("slash", "focus_filter", "Find", id="threats.search", key_display="/",
@@ -136,15 +136,13 @@ class ThreatsScreen(SectionScreen):
 
     # -- loading: a page at a time, so a keystroke costs the same with 2,000 cases as with 20
     def _fetch(self, offset: int, limit: int = PAGE_SIZE) -> list[CaseRow]:
-        with self.app.session("reading the cases") as session:  # type: ignore[attr-defined]
-            rows = case_list.list_cases(session, self.filter, today=self.app.today(),  # type: ignore[attr-defined]
-                                        offset=offset, limit=limit + 1)
+        rows = case_list.read_cases(self.shell, self.filter, today=self.shell.today(), offset=offset, limit=limit + 1)
         self.more = len(rows) > limit
         return rows[:limit]
 
     def _append(self, rows: list[CaseRow]) -> None:
-        discreet = self.app.discreet  # type: ignore[attr-defined]
-        day = self.app.today()  # type: ignore[attr-defined]
+        discreet = self.shell.discreet
+        day = self.shell.today()
         self.query_one("#threats", RowList).add_rows(
             (row.id, (urgency_cell(row.urgency), case_cell(row, discreet),
                       reference.label("risk_level", row.risk).lower() if row.risk else "not yet",
@@ -155,7 +153,7 @@ class ThreatsScreen(SectionScreen):
         self.query_one("#threats-count", Static).update(f"{self.loaded}{more} case{'s' if self.loaded != 1 else ''}")
 
     def reload(self) -> None:
-        if self.app.locked or not self.is_mounted:  # type: ignore[attr-defined]
+        if self.shell.locked or not self.is_mounted:
             return
         table = self.query_one("#threats", RowList)
         previous = table.cursor_key
@@ -292,7 +290,8 @@ class CaseFilterModal(ModalScreen[CaseFilter | None]):
             field, kind = {"status": ("status", CaseStatus), "urgency": ("urgency", Urgency),
                            "threat": ("threat_type", ThreatType), "perpetrator": ("perpetrator", Perpetrator),
                            "focus": ("focus_area", FocusArea)}[name]
-            self.choice = replace(c, **{field: kind(value) if value else None})
+            chosen: dict[str, Any] = {field: kind(value) if value else None}
+            self.choice = replace(c, **chosen)
         self._render_options()
 
     def action_apply(self) -> None:
@@ -306,11 +305,11 @@ class CaseFilterModal(ModalScreen[CaseFilter | None]):
 CASE_FREE_TEXT = frozenset({"title", "summary", "outcome", "perpetrator_note"})
 ACTION_MARK = {ActionStatus.PLANNED: "[ ]", ActionStatus.DOING: "[~]", ActionStatus.DONE: "[x]",
                ActionStatus.NOT_APPLICABLE: "[-]"}
-#: What space moves an action on to.
-NEXT_STATUS = {ActionStatus.PLANNED: ActionStatus.DOING, ActionStatus.DOING: ActionStatus.DONE}
+#: What space moves an action on to (the service's rule).
+NEXT_STATUS = threats.NEXT_STATUS
 
 
-class CaseScreen(Placed, Screen[None]):
+class CaseScreen(Placed, ShellAccess, Screen[None]):
     """One case. The tables (actions, referrals, sources, analyses) take Enter to edit
     their row; Tab moves between them; the keys in the footer add to the case.
 
@@ -402,42 +401,39 @@ class CaseScreen(Placed, Screen[None]):
         self.refresh_bindings()
 
     def on_screen_resume(self) -> None:
-        self.show(self.app.discreet)  # type: ignore[attr-defined]
+        self.show(self.shell.discreet)
 
     # -- showing ---------------------------------------------------------------------------
     def show(self, discreet: bool) -> None:
-        if self.app.locked:  # type: ignore[attr-defined]
+        if self.shell.locked:
             return
-        day: date = self.app.today()  # type: ignore[attr-defined]
-        with self.app.session("reading the case") as session:  # type: ignore[attr-defined]
-            d = threats.case_detail(session, self.case_id)
-            consent = consent_lines(session, self.case_id, discreet)
-            names = {r.id: r.name for r in threats.resources(session)}
-        c = d.case
-        self.closed = c.status == CaseStatus.CLOSED
+        day = self.shell.today()
+        d = threats.read_case(self.shell, self.case_id, today=day)
+        consent = consent_lines(d.consents, discreet)
+        self.closed = d.status == CaseStatus.CLOSED
         # Names of the people of the case inside free text become codenames in discreet mode.
-        text = self._discreet_text(d.people if discreet else [])
-        mark = urgency_cell(c.urgency).strip()
+        text = self._discreet_text(d.people if discreet else ())
+        mark = urgency_cell(d.urgency).strip()
         self.query_one("#case-title", VaultText).set_text(f"{mark} | {d.label(discreet=discreet)}")
         self._show_warning(d, day)
         self.query_one("#case-facts", VaultText).set_text(self._facts(d, discreet, text))
-        self.query_one("#case-id", VaultText).set_text(base.id_line(c.id))
+        self.query_one("#case-id", VaultText).set_text(base.id_line(d.id))
         self.query_one("#case-consent", VaultText).set_text(consent or "-")
         self.query_one("#case-risk", VaultText).set_text(self._risk(d, day, text))
         self._fill("#case-actions", [
             (a.id, ACTION_MARK[a.status], text(a.title), a.owner or "-",
-             (str(a.due_on) if a.due_on else "-") + (" LATE" if threats.action_overdue(a, day) else ""),
-             self._gate(a, d.consents)) for a in d.actions], "No actions.")
+             (str(a.due_on) if a.due_on else "-") + (" LATE" if a.overdue else ""),
+             self._gate(a.gate)) for a in d.actions], "No actions.")
         self._fill("#case-referrals", [
-            (r.id, names.get(r.resource_id, r.resource_id), reference.label("referral_purpose", r.purpose),
+            (r.id, r.resource, reference.label("referral_purpose", r.purpose),
              reference.label("referral_status", r.status), self._amounts(r.amount_requested, r.amount_granted),
-             self._answer_due(threats.referral_due_on(r), day), self._referral_gate(r)) for r in d.referrals],
+             self._answer_due(r.answer_due, day), self._referral_gate(r)) for r in d.referrals],
             "No referrals.")
-        warning = threats.source_warning(d.sources)
+        warning = d.source_warning
         self.query_one("#case-source-warning", VaultText).set_text(f"! {warning}" if warning else "")
         self.query_one("#case-source-warning", VaultText).display = bool(warning)
         self._fill("#case-sources", [
-            (s.id, str(s.received_on), f"{s.reliability.value}{s.credibility.value}", text(s.description))
+            (s.id, str(s.received_on), s.rating, text(s.description))
             for s in d.sources], "No sources.")
         self._fill("#case-analyses", [
             (a.id, reference.label("threat_type", a.threat_type) if a.threat_type else "(general)", text(a.facts) or "-")
@@ -452,31 +448,31 @@ class CaseScreen(Placed, Screen[None]):
             f"{e.occurred_at.astimezone():%Y-%m-%d %H:%M}  {text(e.text)}" for e in d.timeline) or "-")
 
     @staticmethod
-    def _discreet_text(people: list[Contact]) -> Callable[[str], str]:
+    def _discreet_text(people: Sequence[threats.Person]) -> Callable[[str], str]:
         """Free text with these people's names as their codenames (none: as written)."""
         return redaction.as_codenames([(p.name, p.codename) for p in people])
 
-    def _show_warning(self, d: threats.CaseDetail, day: date) -> None:
+    def _show_warning(self, d: threats.CaseView, day: date) -> None:
         """What must not be missed, above everything: missing consent, stale risk."""
         lines = []
-        if any(not entry.granted for entry in d.consents) and d.case.status != CaseStatus.CLOSED:
+        if any(not entry.granted for entry in d.consents) and d.status != CaseStatus.CLOSED:
             lines.append("NO CONSENT on record to act for every defender: on-behalf actions need it, "
                          "or an emergency justification.")
         latest = d.latest
-        if d.case.status != CaseStatus.CLOSED:
+        if d.status != CaseStatus.CLOSED:
             if latest is None:
                 lines.append("Risk NOT ASSESSED yet: g opens the risk worksheet.")
             elif (day - latest.assessed_on).days > threats.REASSESS_DAYS:
                 lines.append(f"Risk last assessed {(day - latest.assessed_on).days} days ago: reassess (g).")
-        if d.case.status == CaseStatus.CLOSED:
-            lines.append(f"CLOSED on {d.case.closed_on} (x reopens).")
+        if d.status == CaseStatus.CLOSED:
+            lines.append(f"CLOSED on {d.closed_on} (x reopens).")
         warning = self.query_one("#case-warning", VaultText)
         warning.set_text("\n".join(lines))
         warning.display = bool(lines)
 
     @staticmethod
-    def _facts(d: threats.CaseDetail, discreet: bool, text: Callable[[str], str]) -> str:
-        c = d.case
+    def _facts(d: threats.CaseView, discreet: bool, text: Callable[[str], str]) -> str:
+        c = d
         people = ", ".join(p.codename if discreet else f"{p.name} ({p.codename})" for p in d.defenders) or "-"
         types = ", ".join(reference.label("threat_type", t) for t in d.threat_types) or "-"
         lines = [
@@ -494,7 +490,7 @@ class CaseScreen(Placed, Screen[None]):
         return "\n".join(lines)
 
     @staticmethod
-    def _risk(d: threats.CaseDetail, day: date, text: Callable[[str], str]) -> str:
+    def _risk(d: threats.CaseView, day: date, text: Callable[[str], str]) -> str:
         latest = d.latest
         if latest is None:
             return "Not assessed yet."
@@ -509,15 +505,14 @@ class CaseScreen(Placed, Screen[None]):
         return "\n".join(lines)
 
     @staticmethod
-    def _gate(action: CaseAction, entries: list[threats.DefenderConsent]) -> str:
-        gate = threats.action_gate(action, entries)
+    def _gate(gate: str) -> str:
         return {"": "-", "justified": "JUSTIFIED", "consent": "consent"}.get(gate, "needs OK")
 
     @staticmethod
-    def _referral_gate(referral: Referral) -> str:
-        if referral.emergency_justification.strip():
+    def _referral_gate(referral: threats.ReferralView) -> str:
+        if referral.justified:
             return "JUSTIF."
-        return "consent" if referral.consent_record_id else "-"
+        return "consent" if referral.with_consent else "-"
 
     @staticmethod
     def _amounts(asked: float | None, granted: float | None) -> str:
@@ -549,16 +544,14 @@ class CaseScreen(Placed, Screen[None]):
     def _show_action_detail(self, action_id: str) -> None:
         """The whole of the selected action: its title in full, note, and what it rests on."""
         detail = self.query_one("#case-action-detail", VaultText)
-        if not action_id or self.app.locked:  # type: ignore[attr-defined]
+        if not action_id or self.shell.locked:
             detail.set_text("")
             return
-        with self.app.session("reading the action") as session:  # type: ignore[attr-defined]
-            a = session.get(CaseAction, action_id)
-            if a is None:
-                return
-            people = threats.case_people(session, a.case_id)
-            gate = threats.action_gate(a, threats.consents(session, a.case_id))
-        text = self._discreet_text(people if self.app.discreet else [])  # type: ignore[attr-defined]
+        a = threats.read_action(self.shell, action_id)
+        if a is None:
+            return
+        gate = a.gate
+        text = self._discreet_text(a.people if self.shell.discreet else ())
         lines = [f"> {text(a.title)}"]
         if a.note:
             lines.append(f"  Note: {text(a.note)}")
@@ -582,14 +575,14 @@ class CaseScreen(Placed, Screen[None]):
         return str(key) if key else None
 
     def _then_show(self, _result: object = None) -> None:
-        self.show(self.app.discreet)  # type: ignore[attr-defined]
+        self.show(self.shell.discreet)
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         key = event.row_key.value
         if not key:
             return
-        editors = {
+        editors: dict[str, Callable[[], Screen[str | None]]] = {
             "case-actions": lambda: ActionModal(self.case_id, str(key)),
             "case-referrals": lambda: ReferralFormScreen(self.case_id, str(key)),
             "case-sources": lambda: SourceModal(self.case_id, str(key)),
@@ -605,25 +598,19 @@ class CaseScreen(Placed, Screen[None]):
         action_id = self._selected_key("#case-actions")
         if action_id is None or not self.query_one("#case-actions", DataTable).has_focus:
             return
-        try:
-            with self.app.session("moving the action on") as session:  # type: ignore[attr-defined]
-                action = base.get(session, CaseAction, action_id)
-                status = NEXT_STATUS.get(action.status)
-                if status is None:
-                    self.app.notify("This action is finished; Enter edits it.", markup=False)
-                    return
-                threats.set_action_status(session, action, status, done_on=self.app.today() if status == ActionStatus.DONE else None)  # type: ignore[attr-defined]
-        except ValidationError as exc:
-            if "consent" not in exc.errors:
-                self.app.notify(str(exc), severity="error", markup=False)
-                return
-            self.app.push_screen(ActionModal(self.case_id, action_id, status, exc.errors["consent"]), self._then_show)
+        moved = attempt(self, lambda: threats.advance_action(self.shell, action_id, today=self.shell.today()),
+                        kept=False)
+        if moved is REFUSED:
             return
-        except HrdError as exc:
-            self.app.notify(str(exc), severity="error", markup=False)
+        if moved.status is None:
+            self.app.notify("This action is finished; Enter edits it.", markup=False)
             return
+        if moved.refusal:
+            self.app.push_screen(ActionModal(self.case_id, action_id, moved.status, moved.refusal), self._then_show)
+            return
+        status = moved.status
         self.app.notify(f"Action {reference.label('action_status', status).lower()}.", markup=False)
-        self.show(self.app.discreet)  # type: ignore[attr-defined]
+        self.show(self.shell.discreet)
 
     def action_risk(self) -> None:
         self.app.push_screen(RiskFormScreen(self.case_id), self._then_show)
@@ -655,9 +642,9 @@ class CaseScreen(Placed, Screen[None]):
     def action_consent(self) -> None:
         from hrd_tui.screens.contact_form import ConsentModal
 
-        with self.app.session("reading the case") as session:  # type: ignore[attr-defined]
-            people = [(p.id, p.codename if self.app.discreet else f"{p.name} ({p.codename})")  # type: ignore[attr-defined]
-                      for p in threats.defenders_of(session, self.case_id)]
+        discreet = self.shell.discreet
+        people = [(p.id, p.codename if discreet else f"{p.name} ({p.codename})")
+                  for p in threats.case_defenders(self.shell, self.case_id)]
 
         def record(index: int | None) -> None:
             if index is not None:
@@ -676,11 +663,7 @@ class CaseScreen(Placed, Screen[None]):
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
-            try:
-                with self.app.session("reopening the case") as session:  # type: ignore[attr-defined]
-                    threats.reopen_case(session, base.get(session, ThreatCase, self.case_id))
-            except HrdError as exc:
-                self.app.notify(str(exc), severity="error", markup=False)
+            attempt(self, lambda: threats.reopen(self.shell, self.case_id), kept=False)
             self._then_show()
 
         self.app.push_screen(ConfirmModal("Reopen this case? Its outcome stays in its history.", yes="Reopen"), answered)
@@ -688,10 +671,7 @@ class CaseScreen(Placed, Screen[None]):
     def action_changes(self) -> None:
         from hrd_tui.screens.changes import ChangesScreen
 
-        def label(session: Session, case: ThreatCase, discreet: bool) -> str:
-            return threats.case_label(case, threats.defenders_of(session, case.id), discreet=discreet)
-
-        self.app.push_screen(ChangesScreen(ThreatCase, self.case_id, label, CASE_FREE_TEXT))  # type: ignore[arg-type]
+        self.app.push_screen(ChangesScreen(threats.CHANGES_RECORD, self.case_id, threats.changes_label, CASE_FREE_TEXT))
 
     def action_back(self) -> None:
         self.app.pop_screen()
