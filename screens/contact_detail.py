@@ -18,8 +18,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
+from hrd_tui.screens.calls import REFUSED, attempt
 from hrd_tui.screens.places import Placed
+from hrd_tui.screens.shell import ShellAccess
 from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.pick import PickModal
 from hrd_tui.screens.widgets.vault_text import VaultText
@@ -29,11 +32,19 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from hrd_tui.errors import HrdError
-from hrd_tui.models import Contact, FollowUp, Interaction, Relationship, SecureChannel
 from hrd_tui.sanitize import plural
-from hrd_tui.services import base, contacts, reference, threats
-from hrd_tui.services.contacts import ContactDetail
+from hrd_tui.services import contacts, reference
+from hrd_tui.services.contacts import (
+    ChannelView,
+    ContactDetailView,
+    FollowUpView,
+    InteractionView,
+    Person,
+    RelatedView,
+)
+
+if TYPE_CHECKING:
+    from hrd_tui.screens.contact_form import RecordModal
 
 #: The detail view's sections, in order: (id, heading).
 SECTIONS = (
@@ -49,14 +60,14 @@ SECTIONS = (
 UNSAFE = "WARNING: direct contact is marked UNSAFE for this person. Use an intermediary or the channel agreed."
 
 
-def who(contact: Contact, discreet: bool) -> str:
+def who(contact: Person | contacts.ContactView, discreet: bool) -> str:
     return contact.codename if discreet else f"{contact.name} ({contact.codename})"
 
 
 HIDDEN = "(hidden in discreet mode)"
 
 
-def profile_lines(d: ContactDetail, discreet: bool, today: date) -> list[str]:
+def profile_lines(d: ContactDetailView, discreet: bool, today: date) -> list[str]:
     c = d.contact
     overdue = contacts.is_overdue(c, today)
 
@@ -84,7 +95,7 @@ def profile_lines(d: ContactDetail, discreet: bool, today: date) -> list[str]:
     return lines
 
 
-def consent_lines(d: ContactDetail) -> list[str]:
+def consent_lines(d: ContactDetailView) -> list[str]:
     current = d.in_force()
     lines = []
     for scope in current:
@@ -99,7 +110,7 @@ def consent_lines(d: ContactDetail) -> list[str]:
     return lines or ["No consent recorded: nothing is done on their behalf, and they are never named."]
 
 
-def channel_line(ch: SecureChannel, discreet: bool) -> str:
+def channel_line(ch: ChannelView, discreet: bool) -> str:
     """A channel in words: * when preferred, "retired <day>" when retired (never colour alone)."""
     handle = HIDDEN if discreet and ch.handle else (ch.handle or "-")  # a number or username can name them
     retired = f"  (retired {ch.retired_on})" if ch.retired_on else ""
@@ -107,40 +118,40 @@ def channel_line(ch: SecureChannel, discreet: bool) -> str:
             f"{'  (' + ch.note + ')' if ch.note else ''}")
 
 
-def channel_lines(d: ContactDetail, discreet: bool) -> list[str]:
+def channel_lines(d: ContactDetailView, discreet: bool) -> list[str]:
     lines = [UNSAFE] if not d.contact.direct_contact_safe else []
     lines += [channel_line(ch, discreet) for ch in d.channels]
     return lines or ["No channel recorded."]
 
 
-def relationship_line(rel: contacts.Related, discreet: bool) -> str:
-    kind = reference.label("relationship_kind", rel.relationship.kind).lower()
-    certainty = reference.label("certainty", rel.relationship.certainty).lower()
+def relationship_line(rel: RelatedView, discreet: bool) -> str:
+    kind = reference.label("relationship_kind", rel.kind).lower()
+    certainty = reference.label("certainty", rel.certainty).lower()
     other = who(rel.other, discreet)
     return f"{kind} {other} ({certainty})" if rel.outgoing else f"{other} is {kind} this contact ({certainty})"
 
 
-def relationship_lines(d: ContactDetail, discreet: bool) -> list[str]:
+def relationship_lines(d: ContactDetailView, discreet: bool) -> list[str]:
     return [relationship_line(rel, discreet) for rel in d.relationships] or ["None recorded."]
 
 
-def follow_up_line(f: FollowUp, today: date) -> str:
+def follow_up_line(f: FollowUpView, today: date) -> str:
     if f.done_on:
         return f"[x] {f.description} (done {f.done_on})"
     return f"[ ] {f.description} (due {f.due_on}{' LATE' if f.due_on < today else ''})"
 
 
-def follow_up_lines(d: ContactDetail, today: date) -> list[str]:
+def follow_up_lines(d: ContactDetailView, today: date) -> list[str]:
     return [follow_up_line(f, today) for f in d.follow_ups] or ["None."]
 
 
-def interaction_line(it: Interaction) -> str:
+def interaction_line(it: InteractionView) -> str:
     when = it.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M")
     conveyed = "; conveyed to counterparts" if it.conveyed_to_counterparts else ""
     return f"{when} {reference.label('interaction_kind', it.kind)}{conveyed}: {it.summary}"
 
 
-def interaction_lines(d: ContactDetail) -> list[str]:
+def interaction_lines(d: ContactDetailView) -> list[str]:
     return [interaction_line(it) for it in d.interactions] or ["None logged yet."]
 
 
@@ -157,7 +168,7 @@ class Correction:
     run: Callable[[], None]
 
 
-class ContactDetailScreen(Placed, Screen[None]):
+class ContactDetailScreen(Placed, ShellAccess, Screen[None]):
     CSS_PATH = "contacts.tcss"
     BINDINGS = [
         Binding("e", "edit", "Edit", id="contact.edit"),
@@ -179,7 +190,7 @@ class ContactDetailScreen(Placed, Screen[None]):
     def __init__(self, contact_id: str) -> None:
         super().__init__(classes="contact-detail")
         self.contact_id = contact_id
-        self.detail: ContactDetail | None = None
+        self.detail: ContactDetailView | None = None
         self.deleted = False
 
     def compose(self) -> ComposeResult:
@@ -197,50 +208,48 @@ class ContactDetailScreen(Placed, Screen[None]):
         self.query_one("#detail-body").focus()
 
     def on_screen_resume(self) -> None:
-        self.show(self.app.discreet)  # type: ignore[attr-defined]
+        self.show(self.shell.discreet)
 
     def show(self, discreet: bool) -> None:
-        if self.app.locked or self.deleted:  # type: ignore[attr-defined]
+        if self.shell.locked or self.deleted:
             return
-        today = self.app.today()  # type: ignore[attr-defined]
-        with self.app.session("reading the contact") as session:  # type: ignore[attr-defined]
-            d = self.detail = contacts.detail(session, self.contact_id)
-            self.sub_title = "Contact"
-            self.query_one("#detail-title", VaultText).set_text(who(d.contact, discreet))
-            warning = self.query_one("#detail-warning", Static)
-            warning.update(UNSAFE if not d.contact.direct_contact_safe else "")
-            warning.display = not d.contact.direct_contact_safe
-            body = {
-                "profile": profile_lines(d, discreet, today),
-                "consent": consent_lines(d),
-                "channels": channel_lines(d, discreet),
-                "relationships": relationship_lines(d, discreet),
-                "follow-ups": follow_up_lines(d, today),
-                "interactions": interaction_lines(d),
-                # A case's title often names the defender: in discreet mode, the case's codenames.
-                "cases": [f"{c.opened_on} [{c.status.value}, {c.urgency.value}] "
-                          + (threats.case_label(c, threats.defenders_of(session, c.id), discreet=True) if discreet else c.title)
-                          for c in d.cases] or ["None."],
-                "trials": [f"[{t.status.value}] {t.title}" for t in d.trials] or ["None."],
-            }
+        today = self.shell.today()
+        d = self.detail = contacts.read_detail(self.shell, self.contact_id)
+        self.sub_title = "Contact"
+        self.query_one("#detail-title", VaultText).set_text(who(d.contact, discreet))
+        warning = self.query_one("#detail-warning", Static)
+        warning.update(UNSAFE if not d.contact.direct_contact_safe else "")
+        warning.display = not d.contact.direct_contact_safe
+        body = {
+            "profile": profile_lines(d, discreet, today),
+            "consent": consent_lines(d),
+            "channels": channel_lines(d, discreet),
+            "relationships": relationship_lines(d, discreet),
+            "follow-ups": follow_up_lines(d, today),
+            "interactions": interaction_lines(d),
+            # A case's title often names the defender: in discreet mode, the case's codenames.
+            "cases": [f"{c.opened_on} [{c.status.value}, {c.urgency.value}] " + (c.discreet_label if discreet else c.title)
+                      for c in d.cases] or ["None."],
+            "trials": [f"[{t.status.value}] {t.title}" for t in d.trials] or ["None."],
+        }
         for section_id, lines in body.items():
             self.query_one(f"#detail-{section_id}", VaultText).set_text("\n".join(lines))
 
     # -- actions ---------------------------------------------------------------------
     def action_open_case(self) -> None:
-        cases = self.detail.cases if self.detail else []
+        cases = self.detail.cases if self.detail else ()
         if not cases:
             self.app.notify("No threat case concerns this contact.", markup=False)
             return
         if len(cases) == 1:
-            self.app.open_case(cases[0].id)  # type: ignore[attr-defined]
+            self.shell.open_case(cases[0].id)
             return
-        discreet = self.app.discreet  # type: ignore[attr-defined]
+        discreet = self.shell.discreet
         labels = [f"{c.opened_on} [{c.status.value}] " + ("(title hidden)" if discreet else c.title) for c in cases]
 
         def picked(index: int | None) -> None:
             if index is not None:
-                self.app.open_case(cases[index].id)  # type: ignore[attr-defined]
+                self.shell.open_case(cases[index].id)
 
         self.app.push_screen(PickModal("Which case?", labels), picked)
 
@@ -259,7 +268,7 @@ class ContactDetailScreen(Placed, Screen[None]):
 
     def action_copy(self) -> None:
         # A retired channel may be compromised: never offered.
-        channels = [ch for ch in (self.detail.channels if self.detail else []) if ch.handle and not ch.retired_on]
+        channels = [ch for ch in (self.detail.channels if self.detail else ()) if ch.handle and not ch.retired_on]
         if not channels:
             self.app.notify("No channel in use with a handle to copy.", severity="warning")
             return
@@ -267,7 +276,7 @@ class ContactDetailScreen(Placed, Screen[None]):
         def copy(index: int | None) -> None:
             if index is not None:
                 ch = channels[index]
-                self.app.copy_for_officer(ch.handle, f"The {reference.label('channel_kind', ch.kind)} handle")  # type: ignore[attr-defined]
+                self.shell.copy_for_officer(ch.handle, f"The {reference.label('channel_kind', ch.kind)} handle")
 
         if len(channels) == 1:
             copy(0)
@@ -278,7 +287,9 @@ class ContactDetailScreen(Placed, Screen[None]):
     def action_changes(self) -> None:
         from hrd_tui.screens.changes import ChangesScreen
 
-        self.app.push_screen(ChangesScreen(Contact, self.contact_id, lambda _s, c, discreet: who(c, discreet),
+        # ChangesScreen (screens/changes.py) still names the model and labels the ORM record.
+        self.app.push_screen(ChangesScreen(contacts.Contact, self.contact_id,
+                                           lambda _s, c, discreet: contacts.person(c).who(discreet),
                                            contacts.IDENTIFYING))
 
     def action_delete(self) -> None:
@@ -287,13 +298,8 @@ class ContactDetailScreen(Placed, Screen[None]):
         label = self.detail.contact.codename  # the question stays on screen: never the name
 
         def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                with self.app.session("deleting the contact") as session:  # type: ignore[attr-defined]
-                    contacts.delete_contact(session, base.get(session, Contact, self.contact_id))
-            except HrdError as exc:
-                self.app.notify(str(exc), severity="error", markup=False)
+            if not yes or attempt(self, lambda: contacts.remove_contact(self.shell, self.contact_id),
+                                  kept=False) is REFUSED:
                 return
             self.deleted = True  # nothing to show when this screen resumes on its way out
             self.app.notify("Contact deleted (the record is kept in the history until a purge).")
@@ -307,7 +313,7 @@ class ContactDetailScreen(Placed, Screen[None]):
         d = self.detail
         if d is None:
             return
-        discreet, today = self.app.discreet, self.app.today()  # type: ignore[attr-defined]
+        discreet, today = self.shell.discreet, self.shell.today()
         records: list[tuple[str, str, list[Correction]]] = (  # (label, what it is, what can be done)
             [(f"Channel: {channel_line(ch, discreet).strip()}", "channel", self._channel_fixes(ch, discreet))
              for ch in d.channels]
@@ -335,43 +341,34 @@ class ContactDetailScreen(Placed, Screen[None]):
 
         self.app.push_screen(PickModal("Correct which record?", [label for label, _, _ in records]), picked)
 
-    def _write(self, what: str, change: Callable[..., object], notice: str) -> None:
-        """One transaction through a service; the view read again after it."""
-        try:
-            with self.app.session(what) as session:  # type: ignore[attr-defined]
-                change(session)
-        except HrdError as exc:
-            self.app.notify(str(exc), severity="error", markup=False)
+    def _write(self, change: Callable[[], object], notice: str) -> None:
+        """One service call (its own transaction); the view read again after it."""
+        if attempt(self, change, kept=False) is REFUSED:
             return
         self.app.notify(notice, markup=False)
-        self.show(self.app.discreet)  # type: ignore[attr-defined]
+        self.show(self.shell.discreet)
 
-    def _edit(self, modal: object) -> None:
+    def _edit(self, modal: RecordModal) -> None:
         def saved(record_id: str | None) -> None:
             if record_id:
                 self.app.notify("Corrected (the earlier version is kept in the history).", markup=False)
 
-        self.app.push_screen(modal, saved)  # type: ignore[arg-type]
+        self.app.push_screen(modal, saved)
 
-    def _remove(self, question: str, what: str, remove: Callable[..., object]) -> None:
+    def _remove(self, question: str, what: str, remove: Callable[[], object]) -> None:
         def answered(yes: bool | None) -> None:
             if yes:
-                self._write(f"removing the {what}", remove,
-                            f"The {what} is removed (its last state is kept in the history until a purge).")
+                self._write(remove, f"The {what} is removed (its last state is kept in the history until a purge).")
 
         self.app.push_screen(ConfirmModal(question, yes="Remove", no="Keep"), answered)
 
-    def _channel_fixes(self, ch: SecureChannel, discreet: bool) -> list[Correction]:
+    def _channel_fixes(self, ch: ChannelView, discreet: bool) -> list[Correction]:
         from hrd_tui.screens.contact_records import EditChannelModal, RetireChannelModal
 
         kind = reference.label("channel_kind", ch.kind)
-
-        def get(session: object) -> SecureChannel:
-            return base.get(session, SecureChannel, ch.id)  # type: ignore[arg-type]
-
         if ch.retired_on:
             state = Correction(f"Reinstate it (in use again; retired {ch.retired_on})", lambda: self._write(
-                "reinstating the channel", lambda s: contacts.reinstate_channel(s, get(s)),
+                lambda: contacts.reinstate_channel_by_id(self.shell, ch.id),
                 f"The {kind} channel is in use again (its retirement is in the history)."))
         else:
             state = Correction("Retire it on a day (compromised or no longer used: kept on record, not preferred)",
@@ -382,38 +379,36 @@ class ContactDetailScreen(Placed, Screen[None]):
             Correction("Edit it", lambda: self._edit(EditChannelModal(self.contact_id, ch.id))),
             state,
             Correction("Remove it (recorded by mistake)", lambda: self._remove(
-                question, "channel", lambda s: contacts.delete_channel(s, get(s)))),
+                question, "channel", lambda: contacts.remove_channel(self.shell, ch.id))),
         ]
 
-    def _relationship_fixes(self, rel: contacts.Related, discreet: bool) -> list[Correction]:
+    def _relationship_fixes(self, rel: RelatedView, discreet: bool) -> list[Correction]:
         from hrd_tui.screens.contact_records import EditRelationshipModal
 
-        r = rel.relationship
         return [
-            Correction("Edit it", lambda: self._edit(EditRelationshipModal(r.id, r.from_contact_id))),
+            Correction("Edit it", lambda: self._edit(EditRelationshipModal(rel.id, rel.from_contact_id))),
             Correction("Remove it", lambda: self._remove(
                 f"Remove the relationship: {relationship_line(rel, discreet)}?", "relationship",
-                lambda s: contacts.delete_relationship(s, base.get(s, Relationship, r.id)))),
+                lambda: contacts.remove_relationship(self.shell, rel.id))),
         ]
 
-    def _follow_up_fixes(self, f: FollowUp) -> list[Correction]:
+    def _follow_up_fixes(self, f: FollowUpView) -> list[Correction]:
         if f.done_on:
             return [Correction(f"Open it again (marked done {f.done_on})", lambda: self._write(
-                "opening the follow-up again", lambda s: contacts.reopen_follow_up(s, f.id), "Follow-up open again."))]
+                lambda: contacts.open_follow_up_again(self.shell, f.id), "Follow-up open again."))]
         return [Correction("Mark it done", lambda: self._write(
-            "marking the follow-up done", lambda s: contacts.complete_follow_up(s, f.id, self.app.today()),  # type: ignore[attr-defined]
+            lambda: contacts.mark_follow_up_done(self.shell, f.id, self.shell.today()),
             "Follow-up marked done (f opens it again)."))]
 
-    def _interaction_fixes(self, it: Interaction) -> list[Correction]:
+    def _interaction_fixes(self, it: InteractionView) -> list[Correction]:
         from hrd_tui.screens.contact_records import EditInteractionModal
 
         def remove() -> None:
-            with self.app.session("reading the interaction") as session:  # type: ignore[attr-defined]
-                people, follow_ups = contacts.interaction_links(session, it.id)
+            people, follow_ups = contacts.read_interaction_links(self.shell, it.id)
             self._remove(
                 f"Remove the interaction {cut(interaction_line(it))}, with who took part ({people}) and its "
                 f"follow-ups ({follow_ups})?", "interaction",
-                lambda s: contacts.delete_interaction(s, base.get(s, Interaction, it.id)))
+                lambda: contacts.remove_interaction(self.shell, it.id))
 
         return [
             Correction("Edit it (and who took part)", lambda: self._edit(EditInteractionModal(self.contact_id, it.id))),

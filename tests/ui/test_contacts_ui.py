@@ -691,6 +691,6 @@ def test_a_cadence_of_one_day_reads_in_the_singular(opened) -> None:  # type: ig
     with opened.store.session() as session:
         daily = contacts.create_contact(session, {"name": "Dana", "cadence_days": 1})
         weekly = contacts.create_contact(session, {"name": "Eve", "cadence_days": 7})
-        lines = {c.name: " ".join(profile_lines(contacts.detail(session, c.id), False, TODAY)) for c in (daily, weekly)}
+        lines = {c.name: " ".join(profile_lines(contacts.detail_view(session, c.id), False, TODAY)) for c in (daily, weekly)}
     assert "every 1 day " in lines["Dana"] + " " and "every 1 days" not in lines["Dana"]
     assert "every 7 days" in lines["Eve"]
