@@ -8,6 +8,7 @@ until the officer confirms, choosing to merge or skip the duplicates.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,6 +20,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from hrd_tui.errors import HrdError
 from hrd_tui.sanitize import plural
 from hrd_tui.screens.background import HandsBack
+from hrd_tui.screens.shell import ShellAccess
 from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.tables import fixed_table
 from hrd_tui.screens.widgets.vault_text import VaultText, literal
@@ -54,7 +56,7 @@ def row_whole(row: ImportRow, unit: str) -> str:
     return "\n".join(lines + [f"Remark: {note}" for note in row.notes])
 
 
-class ImportContactsScreen(HandsBack, Screen[int | None]):
+class ImportContactsScreen(ShellAccess, HandsBack, Screen[int | None]):
     CSS_PATH = "contacts.tcss"
     BINDINGS = [
         Binding("f2,ctrl+o", "confirm", "Import", id="import.confirm", key_display="f2 ^o"),
@@ -70,7 +72,7 @@ class ImportContactsScreen(HandsBack, Screen[int | None]):
         super().__init__(classes="import")
         self.plan: ImportPlan | None = None
         self.shown: list[ImportRow] = []  # the table's rows, in its order
-        self.on_duplicate = "skip"
+        self.on_duplicate: Literal["merge", "skip"] = "skip"
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -117,12 +119,7 @@ class ImportContactsScreen(HandsBack, Screen[int | None]):
     @work(thread=True, exclusive=True, group="contact-import", exit_on_error=False, description="reading contacts")
     def _read(self, path: Path) -> None:
         try:
-            text = contact_io.read_file(path)
-            fmt = contact_io.detect_format(path.name, text)
-            plan = contact_io.parse(text, fmt)
-            del text
-            with self.app.session("previewing the import") as session:  # type: ignore[attr-defined]
-                contact_io.match(session, plan)
+            plan = contact_io.preview_file(self.shell, path)
         except HrdError as exc:
             message = str(exc)
         except Exception as exc:  # noqa: BLE001 - never a traceback (it may quote the file)
@@ -181,7 +178,7 @@ class ImportContactsScreen(HandsBack, Screen[int | None]):
             self.query_one("#import-detail-text", VaultText).set_text(row_whole(row, self.plan.unit))
             detail.scroll_home(animate=False)
 
-    def action_duplicates(self, choice: str) -> None:
+    def action_duplicates(self, choice: Literal["merge", "skip"]) -> None:
         if self.busy:
             return
         self.on_duplicate = choice
@@ -208,11 +205,10 @@ class ImportContactsScreen(HandsBack, Screen[int | None]):
         self._write(self.plan, self.on_duplicate)
 
     @work(thread=True, exclusive=True, group="contact-import", exit_on_error=False, description="importing contacts")
-    def _write(self, plan: ImportPlan, on_duplicate: str) -> None:
+    def _write(self, plan: ImportPlan, on_duplicate: Literal["merge", "skip"]) -> None:
         """One transaction for the whole file; a lock meanwhile waits for it to end."""
         try:
-            with self.app.session("importing contacts") as session:  # type: ignore[attr-defined]
-                result = contact_io.apply(session, plan, on_duplicate)  # type: ignore[arg-type]
+            result = contact_io.import_planned(self.shell, plan, on_duplicate)
         except HrdError as exc:
             message = f"{exc} Nothing was imported."
         except Exception as exc:  # noqa: BLE001 - rolled back by the store; a message, never a crash

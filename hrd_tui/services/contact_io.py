@@ -44,6 +44,7 @@ from hrd_tui.errors import HrdError, UsageError, ValidationError, from_os_error
 from hrd_tui.models import Contact, ContactFocusArea
 from hrd_tui.sanitize import codename_key, plural, strip_invisible
 from hrd_tui.services import base, contact_vcard, contacts, reference, search
+from hrd_tui.services.base import Transactions
 from hrd_tui.vocab import ContactKind, FocusArea
 
 Format = Literal["csv", "vcard"]
@@ -274,6 +275,24 @@ def _too_many() -> ContactFileError:
 def preview(session: Session, text: str, fmt: Format) -> ImportPlan:
     """The dry run: parse, validate, find duplicates. Writes nothing."""
     return match(session, parse(text, fmt))
+
+
+def preview_file(tx: Transactions, path: Path) -> ImportPlan:
+    """The dry run of a file, for a screen (on a worker: a large file takes seconds): read,
+    parse and check it without the vault, then find duplicates in a transaction of its own.
+    The plan holds plain values."""
+    text = read_file(path)
+    plan = parse(text, detect_format(path.name, text))
+    del text
+    with tx.session("previewing the import") as session:
+        match(session, plan)
+    return plan
+
+
+def import_planned(tx: Transactions, plan: ImportPlan, on_duplicate: Literal["merge", "skip"]) -> ImportResult:
+    """A previewed plan written in one transaction of its own: the whole file, or nothing."""
+    with tx.session("importing contacts") as session:
+        return apply(session, plan, on_duplicate)
 
 
 def _csv_records(text: str) -> Iterator[tuple[int, dict[str, Any], list[str]]]:
