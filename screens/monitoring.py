@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 from hrd_tui.screens.places import Placed
 from hrd_tui.screens.forms import FORM_BINDINGS, FormScreen, choices
 from hrd_tui.screens.sections import Section, SectionScreen
+from hrd_tui.screens.shell import ShellAccess
 from hrd_tui.screens.widgets.filter_input import FilterInput
 from hrd_tui.screens.widgets.pick import PickModal
 from hrd_tui.screens.widgets.record_form import FieldSpec, RecordForm
@@ -31,18 +32,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from hrd_tui.errors import ValidationError
-from hrd_tui.models import CivicObservation
-from hrd_tui.services import (
-    base,
-    case_list,
-    contacts,
-    monitoring,
-    redaction,
-    reference,
-    trials,
-)
-from hrd_tui.services.history import VaultSession as Session
+from hrd_tui.services import monitoring, redaction, reference
 from hrd_tui.services.monitoring import ObservationFilter, ObservationRow, Trend
 from hrd_tui.vocab import CivicCategory, Credibility, Reliability
 
@@ -98,7 +88,7 @@ def where_cell(row: ObservationRow, discreet: bool) -> str:
     return SENSITIVE if row.location_sensitive else row.location
 
 
-class MonitoringScreen(SectionScreen):
+class MonitoringScreen(ShellAccess, SectionScreen):
     CSS_PATH = "monitoring.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_filter", "Find", id="monitoring.search", key_display="/",
@@ -143,13 +133,12 @@ class MonitoringScreen(SectionScreen):
 
     # -- loading: a page at a time ------------------------------------------------------------
     def _fetch(self, offset: int, limit: int = PAGE_SIZE) -> list[ObservationRow]:
-        with self.app.session("reading the observations") as session:  # type: ignore[attr-defined]
-            rows = monitoring.list_observations(session, self.filter, offset=offset, limit=limit + 1)
+        rows = monitoring.read_observations(self.shell, self.filter, offset=offset, limit=limit + 1)
         self.more = len(rows) > limit
         return rows[:limit]
 
     def _append(self, rows: list[ObservationRow]) -> None:
-        discreet = self.app.discreet  # type: ignore[attr-defined]
+        discreet = self.shell.discreet
         self.rows.update((row.id, row) for row in rows)
         self.query_one("#observations", RowList).add_rows(
             (row.id, (str(row.observed_on), category_short(row.category),
@@ -162,7 +151,7 @@ class MonitoringScreen(SectionScreen):
         self.query_one("#monitoring-count", Static).update(f"{self.loaded}{more} observation{plural}")
 
     def reload(self, select: str | None = None) -> None:
-        if self.app.locked or not self.is_mounted:  # type: ignore[attr-defined]
+        if self.shell.locked or not self.is_mounted:
             return
         table = self.query_one("#observations", RowList)
         wanted = select or table.cursor_key
@@ -200,7 +189,7 @@ class MonitoringScreen(SectionScreen):
         if row is None:
             detail.set_text("No observation here yet: n records one." if not self.loaded else "")
             return
-        discreet = self.app.discreet  # type: ignore[attr-defined]
+        discreet = self.shell.discreet
         if not row.location:
             where = "Where: -"
         elif discreet:
@@ -259,7 +248,7 @@ class MonitoringScreen(SectionScreen):
 
     def action_period(self) -> None:
         self.period = (self.period + 1) % len(PERIODS)
-        self.filter = replace(self.filter, start=period_start(self.period, self.app.today()))  # type: ignore[attr-defined]
+        self.filter = replace(self.filter, start=period_start(self.period, self.shell.today()))
         self.reload()
 
     def action_clear(self) -> None:
@@ -292,16 +281,12 @@ class MonitoringScreen(SectionScreen):
 
         key = self.query_one("#observations", RowList).cursor_key
         if key:
-            self.app.push_screen(ChangesScreen(CivicObservation, key, _observation_label,  # type: ignore[arg-type]
+            self.app.push_screen(ChangesScreen(monitoring.CHANGES_RECORD, key, monitoring.changes_label,
                                                OBSERVATION_FREE_TEXT))
 
 
 #: Observation fields that can name people or places: hidden in the changes view in discreet mode.
 OBSERVATION_FREE_TEXT = frozenset({"description", "location", "links"})
-
-
-def _observation_label(session: Session, obs: CivicObservation, discreet: bool) -> str:
-    return f"Observation of {obs.observed_on}: {reference.label('civic_category', obs.category)}"
 
 
 # -- the form -----------------------------------------------------------------------------------
@@ -349,15 +334,10 @@ class ObservationFormScreen(FormScreen):
         values: dict[str, Any] = {"source_reliability": Reliability.F.value,
                                   "source_credibility": Credibility.CANNOT_JUDGE.value}
         if self.observation_id is None:
-            return {**values, "observed_on": self.app.today(), "location_sensitive": True}  # type: ignore[attr-defined]
-        with self.app.session("reading the observation") as session:  # type: ignore[attr-defined]
-            obs = base.get(session, CivicObservation, self.observation_id)
-            values.update(obs.model_dump())
-            values["contacts"] = [c.codename for c in monitoring.linked_contacts(session, obs.id)]
-            linked = monitoring.links_of(session, obs.id)
-            values["cases"] = [link.case_id[:8] for link in linked if link.case_id]
-            values["trials"] = [link.trial_id[:8] for link in linked if link.trial_id]
-            count = len(monitoring.sources_of(session, obs.id))
+            return {**values, "observed_on": self.shell.today(), "location_sensitive": True}
+        form = monitoring.observation_form(self.shell, self.observation_id)
+        values.update(form.values)
+        count = form.sources
         self.title_text = f"Edit observation, {count} source{'s' if count != 1 else ''} so far"
         return values
 
@@ -377,38 +357,9 @@ class ObservationFormScreen(FormScreen):
         return [{"description": description, "reliability": form.raw("source_reliability"),
                  "credibility": form.raw("source_credibility")}]
 
-    def store(self, session: Session, values: dict[str, Any]) -> str:
-        today: date = self.app.today()  # type: ignore[attr-defined]
+    def save(self, values: dict[str, Any]) -> str:
         sources = self._source(values)
-        entries = values.pop("contacts", None)
-        people = contacts.resolve_people(session, entries, "contacts") if entries is not None else None
-        case_entries, trial_entries = values.pop("cases", None), values.pop("trials", None)
-        cases = case_list.resolve_cases(session, case_entries, "cases", today=today) if case_entries is not None else None
-        found_trials = (trials.resolve_trials(session, trial_entries, "trials", today=today)
-                        if trial_entries is not None else None)
-        if "description" in values and not values["description"].strip():
-            raise ValidationError({"description": "is required"})
-        if "location" in values:
-            values["location"] = values["location"] or None
-        if self.observation_id is None:
-            links = ([{"contact_id": p.id} for p in people or []] + [{"case_id": c} for c in cases or []]
-                     + [{"trial_id": t} for t in found_trials or []])
-            return monitoring.add_observation(session, values, sources, links, today=today).id
-        obs = base.get(session, CivicObservation, self.observation_id)
-        links = None
-        if people is not None or cases is not None or found_trials is not None:
-            current = monitoring.links_of(session, obs.id)
-            links = (
-                [{"contact_id": p.id} for p in people] if people is not None
-                else [{"contact_id": link.contact_id} for link in current if link.contact_id]
-            ) + (
-                [{"case_id": c} for c in cases] if cases is not None
-                else [{"case_id": link.case_id} for link in current if link.case_id]
-            ) + (
-                [{"trial_id": t} for t in found_trials] if found_trials is not None
-                else [{"trial_id": link.trial_id} for link in current if link.trial_id]
-            )
-        return monitoring.update_observation(session, obs, values, links=links, new_sources=sources, today=today).id
+        return monitoring.save_observation(self.shell, self.observation_id, values, sources, today=self.shell.today())
 
     def _add_contact(self, codename: str | None) -> None:
         if not codename:
@@ -484,7 +435,7 @@ def trend_legend(t: Trend) -> str:
     return legend
 
 
-class TrendScreen(Placed, Screen[None]):
+class TrendScreen(Placed, ShellAccess, Screen[None]):
     """Observations per category per month over the last twelve months, drawn."""
 
     CSS_PATH = "monitoring.tcss"
@@ -506,10 +457,9 @@ class TrendScreen(Placed, Screen[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        if self.app.locked:  # type: ignore[attr-defined]
+        if self.shell.locked:
             return
-        with self.app.session("counting the observations") as session:  # type: ignore[attr-defined]
-            self.trend = t = monitoring.trend(session, self.app.today(), self.months)  # type: ignore[attr-defined]
+        self.trend = t = monitoring.read_trend(self.shell, self.shell.today(), self.months)
         first, last = t.months[0], t.months[-1]
         self.query_one("#trend-title", Static).update(
             f"Civic-space observations per month, {MONTHS[first.month - 1]} {first.year} to "

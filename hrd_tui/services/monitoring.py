@@ -34,7 +34,8 @@ from hrd_tui.models import (
     ThreatCase,
     Trial,
 )
-from hrd_tui.services import base, search
+from hrd_tui.services import base, case_list, contacts, reference, search, trials
+from hrd_tui.services.base import Transactions
 from hrd_tui.vocab import CivicCategory
 
 #: What a link may point at: its field, the model, and how an error names it.
@@ -335,3 +336,90 @@ def trend(session: Session, today: date, months: int = 12) -> Trend:
     for month, category, count in rows:
         counts[_CATEGORY[category]][index[month]] = int(count)
     return Trend(columns, counts)
+
+
+# -- for the screens: one transaction per call, plain values back ------------------------------
+# The screens hold no session (issue 17): each function below opens its own transaction on
+# ``tx`` (the app, or the command line's store) and returns plain values or frozen views,
+# never ORM instances. The session-taking functions above stay the steps (the command line,
+# the reports and the tests call them).
+
+#: The record the changes screen reads for an observation.
+CHANGES_RECORD = CivicObservation
+
+
+def changes_label(session: Session, obs: CivicObservation, discreet: bool) -> str:
+    """How the changes screen names an observation: its day and category."""
+    return f"Observation of {obs.observed_on}: {reference.label('civic_category', obs.category)}"
+
+
+def read_observations(tx: Transactions, flt: ObservationFilter, *, offset: int = 0,
+                      limit: int | None = None) -> list[ObservationRow]:
+    """A page of the list (``list_observations``), in a transaction of its own."""
+    with tx.session("reading the observations") as session:
+        return list_observations(session, flt, offset=offset, limit=limit)
+
+
+def read_trend(tx: Transactions, today: date, months: int = 12) -> Trend:
+    """The trend (``trend``), in a transaction of its own."""
+    with tx.session("counting the observations") as session:
+        return trend(session, today, months)
+
+
+@dataclass(frozen=True)
+class ObservationForm:
+    """An observation as its edit form starts: the fields' values, and its sources so far."""
+
+    values: dict[str, Any]
+    sources: int
+
+
+def observation_form(tx: Transactions, observation_id: str) -> ObservationForm:
+    """What the edit form shows: the observation's fields, the codenames of the contacts
+    it is about, the short ids of its cases and trials (as reports cite them)."""
+    with tx.session("reading the observation") as session:
+        obs = base.get(session, CivicObservation, observation_id)
+        values = obs.model_dump()
+        values["contacts"] = [c.codename for c in linked_contacts(session, obs.id)]
+        linked = links_of(session, obs.id)
+        values["cases"] = [link.case_id[:8] for link in linked if link.case_id]
+        values["trials"] = [link.trial_id[:8] for link in linked if link.trial_id]
+        return ObservationForm(values, len(sources_of(session, obs.id)))
+
+
+def save_observation(tx: Transactions, observation_id: str | None, values: dict[str, Any],
+                     sources: Sequence[Mapping[str, Any]], *, today: date) -> str:
+    """A new observation (``observation_id`` None) or an edit, as the form typed it: who
+    it is about as codenames or names, cases and trials as typed (each must find one);
+    the links not retyped in an edit stay. The observation's id; ValidationError to refuse."""
+    with tx.session("saving the observation") as session:
+        entries = values.pop("contacts", None)
+        people = contacts.resolve_people(session, entries, "contacts") if entries is not None else None
+        case_entries, trial_entries = values.pop("cases", None), values.pop("trials", None)
+        cases = (case_list.resolve_cases(session, case_entries, "cases", today=today)
+                 if case_entries is not None else None)
+        found_trials = (trials.resolve_trials(session, trial_entries, "trials", today=today)
+                        if trial_entries is not None else None)
+        if "description" in values and not values["description"].strip():
+            raise ValidationError({"description": "is required"})
+        if "location" in values:
+            values["location"] = values["location"] or None
+        if observation_id is None:
+            links = ([{"contact_id": p.id} for p in people or []] + [{"case_id": c} for c in cases or []]
+                     + [{"trial_id": t} for t in found_trials or []])
+            return add_observation(session, values, sources, links, today=today).id
+        obs = base.get(session, CivicObservation, observation_id)
+        changed_links = None
+        if people is not None or cases is not None or found_trials is not None:
+            current = links_of(session, obs.id)
+            changed_links = (
+                [{"contact_id": p.id} for p in people] if people is not None
+                else [{"contact_id": link.contact_id} for link in current if link.contact_id]
+            ) + (
+                [{"case_id": c} for c in cases] if cases is not None
+                else [{"case_id": link.case_id} for link in current if link.case_id]
+            ) + (
+                [{"trial_id": t} for t in found_trials] if found_trials is not None
+                else [{"trial_id": link.trial_id} for link in current if link.trial_id]
+            )
+        return update_observation(session, obs, values, links=changed_links, new_sources=sources, today=today).id
