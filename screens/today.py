@@ -18,8 +18,9 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 
-from hrd_tui.errors import HrdError
+from hrd_tui.screens.calls import REFUSED, attempt
 from hrd_tui.screens.sections import Section, SectionScreen
+from hrd_tui.screens.shell import ShellAccess
 from hrd_tui.screens.widgets.tables import fixed_table
 from hrd_tui.screens.widgets.vault_text import literal
 from hrd_tui.services import reference, threats, today
@@ -37,7 +38,7 @@ class TodayBody(VerticalScroll, can_focus=False):
     goes from table to table)."""
 
 
-class TodayScreen(SectionScreen):
+class TodayScreen(ShellAccess, SectionScreen):
     CSS_PATH = "today.tcss"
     BINDINGS = [
         Binding("enter", "open", "Open", id="today.open", show=False,
@@ -52,7 +53,7 @@ class TodayScreen(SectionScreen):
         self.follow_up_contact: dict[str, str] = {}
         #: Follow-ups marked done here (key -> the row and the day): still listed, as done,
         #: so that space on the same row opens them again.
-        self.done_here: dict[str, tuple[today.DueFollowUp, date]] = {}
+        self.done_here: dict[str, tuple[today.FollowUpRow, date]] = {}
         #: Row key -> case id, for the tables whose rows are an action or a referral.
         self.row_case: dict[str, str] = {}
         self._focus_chosen = False
@@ -83,25 +84,19 @@ class TodayScreen(SectionScreen):
         self.query_one("#today-follow-ups", DataTable).focus()
 
     def reload(self) -> None:
-        if self.app.locked or not self.is_mounted:  # type: ignore[attr-defined]
+        if self.shell.locked or not self.is_mounted:
             return
-        day = self.app.today()  # type: ignore[attr-defined]
-        discreet = self.app.discreet  # type: ignore[attr-defined]
+        day = self.shell.today()
+        discreet = self.shell.discreet
         self.query_one("#today-date", Static).update(f"{day:%A %d %B %Y}")
-        with self.app.session("reading today's list") as session:  # type: ignore[attr-defined]
-            alerts = today.case_alerts(session, day, discreet=discreet)
-            follow_ups = today.follow_ups_due(session, day)
-            actions = today.actions_due(session, day, discreet=discreet)
-            referrals = today.referrals_due(session, day, discreet=discreet)
-            reassess = today.cases_to_reassess(session, day, discreet=discreet)
-            page = today.overdue_contacts(session, day, discreet=discreet)
-            hearings = today.upcoming_hearings(session, day, discreet=discreet)
+        shown = today.read_today(self.shell, day, discreet=discreet)
+        alerts, page, hearings = shown.alerts, shown.overdue, shown.hearings
         self.row_case = {}
         self._show_alerts(alerts)
-        self._show_follow_ups(follow_ups, day, discreet)
-        self._show_actions(actions)
-        self._show_referrals(referrals)
-        self._show_reassess(reassess, day)
+        self._show_follow_ups(shown.follow_ups, day, discreet)
+        self._show_actions(shown.actions)
+        self._show_referrals(shown.referrals)
+        self._show_reassess(shown.reassess, day)
         heading = "Contacts overdue for a check-in (cadence passed since the last contact)"
         if page.total > len(page.rows):
             heading += f": the first {len(page.rows)} of {page.total} (f in Contacts filters them all)"
@@ -116,8 +111,8 @@ class TodayScreen(SectionScreen):
         upcoming = self.query_one("#today-hearings", DataTable)
         upcoming.clear()
         for item in hearings:
-            upcoming.add_row(f"{item.hearing.starts_at.astimezone():%Y-%m-%d %H:%M}", literal(item.label, single_line=True),
-                             key=item.hearing.id)
+            upcoming.add_row(f"{item.starts_at.astimezone():%Y-%m-%d %H:%M}", literal(item.label, single_line=True),
+                             key=item.hearing_id)
         if not upcoming.row_count:
             upcoming.add_row("", "No hearing in the next 14 days.", key="")
         if not self._focus_chosen:
@@ -136,7 +131,7 @@ class TodayScreen(SectionScreen):
         if not table.row_count:
             table.add_row("", "", "", "No emergency or urgent case open.", key="")
 
-    def _show_follow_ups(self, items: list[today.DueFollowUp], day: date, discreet: bool) -> None:
+    def _show_follow_ups(self, items: list[today.FollowUpRow], day: date, discreet: bool) -> None:
         follow = self.query_one("#today-follow-ups", DataTable)
         was = self._focused_key()
         follow.clear()
@@ -147,13 +142,12 @@ class TodayScreen(SectionScreen):
         rows = sorted([(item, False) for item in items] + [(item, True) for item, _ in self.done_here.values()],
                       key=lambda row: row[0].due_on)
         for item, done in rows:
-            c = item.contact
-            name = (c.codename if discreet else c.name) if c else "-"
+            name = item.who(discreet)
             due = f"{item.due_on} done" if done else _due(item.due_on, item.days_late(day) > 0)
             follow.add_row(due, literal(name, single_line=True),
                            literal(("[x] " if done else "") + item.description, single_line=True), key=item.key)
-            if c is not None:
-                self.follow_up_contact[item.key] = c.id
+            if item.contact_id is not None:
+                self.follow_up_contact[item.key] = item.contact_id
         if not follow.row_count:
             follow.add_row("", "", "Nothing due this week.", key="")
         if was is not None and was[0] == "today-follow-ups" and was[1] in {item.key for item, _ in rows}:
@@ -223,11 +217,7 @@ class TodayScreen(SectionScreen):
             self.app.push_screen(ContactDetailScreen(contact_id))
 
     def _open_case(self, case_id: str) -> None:
-        open_case = getattr(self.app, "open_case", None)
-        if open_case is None:
-            self.app.notify("Cases open in the Active threats section, which is not here yet.", severity="warning")
-            return
-        open_case(case_id)
+        self.shell.open_case(case_id)
 
     @on(DataTable.RowSelected)
     def _selected(self) -> None:
@@ -239,25 +229,25 @@ class TodayScreen(SectionScreen):
         found = self._focused_key()
         if found is None or found[0] != "today-follow-ups":
             return
-        key, day = found[1], self.app.today()  # type: ignore[attr-defined]
+        key, day = found[1], self.shell.today()
         done = self.done_here.get(key)
-        try:
-            with self.app.session("changing the follow-up") as session:  # type: ignore[attr-defined]
-                if done is not None:
-                    today.reopen(session, key, done[0].due_on)
-                else:
-                    item = next(i for i in today.follow_ups_due(session, day) if i.key == key)
-                    today.complete(session, key, day)
-        except (HrdError, StopIteration) as exc:  # changed or removed elsewhere meanwhile
-            self.app.notify(str(exc) or "That follow-up has changed: the list is read again.", severity="error",
-                            markup=False)
-            self.done_here.pop(key, None)
-            self.reload()
-            return
         if done is not None:
+            due_on = done[0].due_on
+            if attempt(self, lambda: today.reopen_follow_up(self.shell, key, due_on), kept=False) is REFUSED:
+                self._changed_meanwhile(key)
+                return
             del self.done_here[key]
             self.app.notify("Follow-up open again.")
         else:
+            item = attempt(self, lambda: today.mark_follow_up_done(self.shell, key, day), kept=False)
+            if item is REFUSED:
+                self._changed_meanwhile(key)
+                return
             self.done_here[key] = (item, day)
             self.app.notify("Follow-up marked done (space opens it again).")
+        self.reload()
+
+    def _changed_meanwhile(self, key: str) -> None:
+        """The follow-up was changed or removed elsewhere (the refusal is shown): the list is read again."""
+        self.done_here.pop(key, None)
         self.reload()

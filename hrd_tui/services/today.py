@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -29,7 +29,9 @@ from hrd_tui.models import (
     ThreatCase,
     Trial,
 )
+from hrd_tui.errors import NotFound
 from hrd_tui.services import base, case_list, contact_list, contacts, threats, trials
+from hrd_tui.services.base import Transactions
 from hrd_tui.vocab import (
     CaseStatus,
     ConsentScope,
@@ -342,3 +344,93 @@ def cases_to_reassess(session: Session, today: date, *, discreet: bool,
     found = [CaseToReassess(c.id, labels[c.id], *risk.get(c.id, (None, None))) for c in stale]
     opened = {c.id: c.opened_on for c in stale}
     return sorted(found, key=lambda r: (r.assessed_on is not None, r.assessed_on or opened[r.case_id], r.label))
+
+
+# -- for the screens: one transaction per call, plain values back ------------------------------
+# The today screen holds no session (issue 17): it hands the app to these functions, which
+# open their own transaction and give back frozen views (no ORM instance outlives its
+# session). The session-taking functions above stay the steps (the tests call them).
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    """A follow-up due, as the today list shows it: who (name and codename) and what."""
+
+    key: str  # DueFollowUp.key: the follow-up's id, or "planned:<contact id>"
+    due_on: date
+    description: str
+    contact_id: str | None
+    contact_name: str
+    contact_codename: str
+
+    def who(self, discreet: bool) -> str:
+        if self.contact_id is None:
+            return "-"
+        return self.contact_codename if discreet else self.contact_name
+
+    def days_late(self, today: date) -> int:
+        return (today - self.due_on).days
+
+
+def _follow_up_row(item: DueFollowUp) -> FollowUpRow:
+    c = item.contact
+    return FollowUpRow(item.key, item.due_on, item.description, c.id if c else None, c.name if c else "",
+                       c.codename if c else "")
+
+
+@dataclass(frozen=True)
+class HearingRow:
+    """A hearing to attend, as the today list shows it (UpcomingHearing's label)."""
+
+    hearing_id: str
+    starts_at: datetime
+    label: str
+
+
+@dataclass(frozen=True)
+class TodayList:
+    """Everything the today screen shows, read in one transaction."""
+
+    alerts: list[CaseAlert]
+    follow_ups: list[FollowUpRow]
+    actions: list[ActionDue]
+    referrals: list[ReferralDue]
+    reassess: list[CaseToReassess]
+    overdue: contact_list.ContactPage
+    hearings: list[HearingRow]
+
+
+def read_today(tx: Transactions, today: date, *, discreet: bool) -> TodayList:
+    """The today list for ``today``: urgent cases, follow-ups, actions and referrals due,
+    cases to reassess, contacts overdue and hearings ahead."""
+    with tx.session("reading today's list") as session:
+        return TodayList(
+            alerts=case_alerts(session, today, discreet=discreet),
+            follow_ups=[_follow_up_row(item) for item in follow_ups_due(session, today)],
+            actions=actions_due(session, today, discreet=discreet),
+            referrals=referrals_due(session, today, discreet=discreet),
+            reassess=cases_to_reassess(session, today, discreet=discreet),
+            overdue=overdue_contacts(session, today, discreet=discreet),
+            hearings=[HearingRow(h.hearing.id, h.hearing.starts_at, h.label)
+                      for h in upcoming_hearings(session, today, discreet=discreet)])
+
+
+#: Said when a follow-up marked or opened again has changed or gone meanwhile.
+FOLLOW_UP_CHANGED = "That follow-up has changed: the list is read again."
+
+
+def mark_follow_up_done(tx: Transactions, key: str, today: date) -> FollowUpRow:
+    """Follow-up ``key`` (still due) done on ``today``; it as it was, so the list can
+    keep it, marked done. NotFound if it is no longer due (changed elsewhere)."""
+    with tx.session("changing the follow-up") as session:
+        item = next((i for i in follow_ups_due(session, today) if i.key == key), None)
+        if item is None:
+            raise NotFound(FOLLOW_UP_CHANGED)
+        row = _follow_up_row(item)
+        complete(session, key, today)
+    return row
+
+
+def reopen_follow_up(tx: Transactions, key: str, due_on: date) -> None:
+    """Undo ``mark_follow_up_done``: open again (a planned date set back to ``due_on``)."""
+    with tx.session("changing the follow-up") as session:
+        reopen(session, key, due_on)
