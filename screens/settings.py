@@ -60,13 +60,13 @@ class SettingsModal(FormActions, ModalScreen[None]):
         ]
 
     def initial_values(self) -> dict[str, Any]:
-        now = self.app.settings  # type: ignore[attr-defined]
+        now = self.shell.settings
         return {"idle_lock_minutes": f"{now.idle_lock_minutes:g}", "stale_export_hours": f"{now.stale_export_hours:g}",
                 "theme": self.app.theme, "discreet": now.discreet}
 
     def action_save(self) -> None:
         form = self.query_one(RecordForm)
-        typed, errors = form.values(only_changed=True, today=self.app.today(),  # type: ignore[attr-defined]
+        typed, errors = form.values(only_changed=True, today=self.shell.today(),
                                     now=wallclock.local_now())
         changes: dict[str, Any] = {}
         for name, value in typed.items():
@@ -83,6 +83,6 @@ class SettingsModal(FormActions, ModalScreen[None]):
             form.show_errors(errors)
             return
         if changes:
-            self.app.change_settings(changes)  # type: ignore[attr-defined]
+            self.shell.change_settings(changes)
             self.app.notify("Settings saved.", markup=False)
         self.dismiss(None)

@@ -18,9 +18,10 @@ from textual.widgets import Button, Footer, Input, LoadingIndicator, Static
 from hrd_tui import wipe
 from hrd_tui.passphrase import estimate
 from hrd_tui.paths import vault_exists
+from hrd_tui.screens.shell import ShellAccess
 
 
-class UnlockScreen(Screen[None]):
+class UnlockScreen(ShellAccess, Screen[None]):
     """Passphrase (or recovery code) in, a worker does the rest."""
 
     BINDINGS = [
@@ -115,7 +116,7 @@ class UnlockScreen(Screen[None]):
         if not event.value:
             return
         self.busy(True, "Deriving the key...")
-        self.app.request_unlock(event.value, "recovery" if self.recovery else "passphrase")  # type: ignore[attr-defined]
+        self.shell.request_unlock(event.value, "recovery" if self.recovery else "passphrase")
 
     def busy(self, on_: bool, message: str = "") -> None:
         field = self.query_one("#secret", Input)
@@ -144,7 +145,7 @@ class UnlockScreen(Screen[None]):
         )
 
 
-class CreateScreen(Screen[None]):
+class CreateScreen(ShellAccess, Screen[None]):
     """A new vault: passphrase twice, a strength estimate with its reason."""
 
     BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", id="create.quit")]
@@ -188,7 +189,7 @@ class CreateScreen(Screen[None]):
             field.disabled = True
         self.query_one("#unlock-busy").display = True
         self.query_one("#unlock-status", Static).update("Calibrating the key derivation for this machine...")
-        self.app.request_create(first.value)  # type: ignore[attr-defined]
+        self.shell.request_create(first.value)
 
     def failed(self, message: str, keep_first: bool = False) -> None:
         first, second = self.query_one("#first", Input), self.query_one("#second", Input)
@@ -200,7 +201,7 @@ class CreateScreen(Screen[None]):
         (second if keep_first else first).focus()
 
 
-class RecoveryCodeScreen(Screen[None]):
+class RecoveryCodeScreen(ShellAccess, Screen[None]):
     """The recovery code, shown once; the officer confirms it is written down."""
 
     BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", id="recovery.quit")]
@@ -227,4 +228,4 @@ class RecoveryCodeScreen(Screen[None]):
     @on(Button.Pressed, "#written")
     def done(self) -> None:
         self.code = ""
-        self.app.recovery_code_confirmed()  # type: ignore[attr-defined]
+        self.shell.recovery_code_confirmed()
