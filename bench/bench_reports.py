@@ -107,6 +107,17 @@ TICK_S = 0.005
 STALL_TARGET_MS = 100
 
 
+async def _probe(gaps: list[float], stop: asyncio.Event) -> None:
+    """Every TICK_S on the event loop until ``stop``: each gap between two ticks (a
+    stalled loop ticks late)."""
+    last = time.perf_counter()
+    while not stop.is_set():
+        await asyncio.sleep(TICK_S)
+        now = time.perf_counter()
+        gaps.append(now - last)
+        last = now
+
+
 async def _drafting_stalls(vault_dir: Path, root: Path, kind: ReportType, start: date, end: date,
                            runs: int) -> tuple[list[float], list[float], int]:
     """The real app on ``vault_dir``: F2 on the reports screen for ``kind`` over
@@ -140,17 +151,8 @@ async def _drafting_stalls(vault_dir: Path, root: Path, kind: ReportType, start:
         took: list[float] = []
         for _ in range(runs):
             gaps: list[float] = []
-            ticking = True
-
-            async def probe() -> None:
-                last = time.perf_counter()
-                while ticking:
-                    await asyncio.sleep(TICK_S)
-                    now = time.perf_counter()
-                    gaps.append(now - last)
-                    last = now
-
-            task = asyncio.create_task(probe())
+            ticking = asyncio.Event()  # set: the probe stops
+            task = asyncio.create_task(_probe(gaps, ticking))
             await asyncio.sleep(TICK_S * 4)
             before = screen.draft
             began = time.perf_counter()
@@ -159,7 +161,7 @@ async def _drafting_stalls(vault_dir: Path, root: Path, kind: ReportType, start:
                 await asyncio.sleep(TICK_S)
             await pilot.pause()  # the preview drawn
             took.append((time.perf_counter() - began) * 1000)
-            ticking = False
+            ticking.set()
             await task
             stalls.append(max(gaps) * 1000)
             assert screen.draft is not None and screen.draft.request == (kind, start, end)
