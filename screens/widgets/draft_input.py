@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from textual import on
-from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
+from hrd_tui.screens.shell import ShellAccess
 from hrd_tui.screens.widgets.veiled import Veiled
 
 #: The CSS class of every field whose text is a draft: the app saves them all at a
@@ -21,41 +21,44 @@ from hrd_tui.screens.widgets.veiled import Veiled
 DRAFT_FIELD = "draft-field"
 
 
-class Drafted:
+class Drafted(ShellAccess):
     """What both kinds of field do; each says how its text is read and set."""
 
     draft_key: str
-    draft_text: str
 
-    def _put_back(self: Any) -> None:
-        text, from_before = self.app.draft_for(self.draft_key)
+    @property
+    def draft_text(self) -> str:
+        raise NotImplementedError
+
+    @draft_text.setter
+    def draft_text(self, text: str) -> None:
+        raise NotImplementedError
+
+    def _put_back(self) -> None:
+        text, from_before = self.shell.draft_for(self.draft_key)
         if text:
             self.draft_text = text
         if text and from_before:
-            self.app.say_recovered()  # one notice for every field, after the screen is up
+            self.shell.say_recovered()  # one notice for every field, after the screen is up
 
-    def _report(self: Any) -> None:
-        self.app.draft_changed(self.draft_key, self.draft_text)
+    def _report(self) -> None:
+        self.shell.draft_changed(self.draft_key, self.draft_text)
 
-    def committed(self: Any) -> None:
+    def committed(self) -> None:
         """Call when the text has been saved for real: the draft is no longer needed."""
-        self.app.discard_draft(self.draft_key)
-
-
-def _register(field: Widget, draft_key: str) -> None:
-    field.draft_key = draft_key  # type: ignore[attr-defined]
-    field.add_class(DRAFT_FIELD)
+        self.shell.discard_draft(self.draft_key)
 
 
 class DraftInput(Drafted, Input):
-    def __init__(self, draft_key: str, **kwargs: object) -> None:
+    def __init__(self, draft_key: str, **kwargs: Any) -> None:
         # Never select the whole text on focus: the next key would replace what was
         # recovered or typed, and the draft with it two seconds later.
         kwargs.setdefault("select_on_focus", False)
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        _register(self, draft_key)
+        super().__init__(**kwargs)
+        self.draft_key = draft_key
+        self.add_class(DRAFT_FIELD)
 
-    @property  # type: ignore[override]
+    @property
     def draft_text(self) -> str:
         return self.value
 
@@ -77,11 +80,12 @@ class DraftTextArea(Drafted, Veiled):
     """The same for text of several lines (notes, charges, an outcome); in discreet
     mode shown with codenames until revealed (Veiled): the draft is the real text."""
 
-    def __init__(self, draft_key: str, text: str = "", **kwargs: object) -> None:
-        super().__init__(text, **kwargs)  # type: ignore[arg-type]
-        _register(self, draft_key)
+    def __init__(self, draft_key: str, text: str = "", **kwargs: Any) -> None:
+        super().__init__(text, **kwargs)
+        self.draft_key = draft_key
+        self.add_class(DRAFT_FIELD)
 
-    @property  # type: ignore[override]
+    @property
     def draft_text(self) -> str:
         return self.real_text
 

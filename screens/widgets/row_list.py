@@ -17,6 +17,7 @@ with the whole of it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -130,8 +131,8 @@ class RowList(ScrollView, can_focus=True):
         def control(self) -> RowList:
             return self.row_list
 
-    def __init__(self, widths: Sequence[int], *, flex: int = 0, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, widths: Sequence[int], *, flex: int = 0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.min_widths = list(widths)
         self.widths = list(widths)  # as drawn now: the flex column's grows with the list
         self.flex = flex

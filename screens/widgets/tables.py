@@ -13,11 +13,13 @@ or a line under the table shows the selected row in full).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from rich.cells import cell_len
-from rich.text import Text
+from rich.text import Text, TextType
 from textual.content import Content
 from textual.widgets import DataTable
+from textual.widgets.data_table import RowKey
 from textual.widgets._data_table import RowRenderables
 
 from hrd_tui.screens.widgets.row_list import share_width
@@ -42,8 +44,8 @@ class FlexTable(DataTable[object]):
     }
     """
 
-    def __init__(self, columns: Sequence[tuple[str, int]], *, flex: int | None = None, **kwargs: object) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, columns: Sequence[tuple[str, int]], *, flex: int | None = None, **kwargs: Any) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.min_widths = [max(width, cell_len(label)) for label, width in columns]
         widest = max(range(len(columns)), key=lambda n: columns[n][1]) if columns else 0
         self.flex = widest if flex is None else flex
@@ -51,12 +53,13 @@ class FlexTable(DataTable[object]):
         for (label, _), width in zip(columns, self.min_widths):
             self.add_column(label, width=width)
 
-    def add_row(self, *cells: object, **kwargs: object):  # type: ignore[no-untyped-def,override]
+    def add_row(self, *cells: object, height: int | None = 1, key: str | None = None,
+                label: TextType | None = None) -> RowKey:
         for n, cell in enumerate(cells[:len(self.longest)]):
             self.longest[n] = max(self.longest[n], cell_len(str(cell)))
-        key = super().add_row(*cells, **kwargs)  # type: ignore[arg-type]
+        row_key = super().add_row(*cells, height=height, key=key, label=label)
         self.fit_columns()
-        return key
+        return row_key
 
     def on_resize(self) -> None:
         self.fit_columns()

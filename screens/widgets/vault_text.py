@@ -7,6 +7,8 @@ title) must never reach the officer's terminal (SECURITY.md, requirement 6).
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual._context import active_app
 from textual.content import Content
 from textual.widgets import Static
@@ -28,8 +30,8 @@ def on_screen(text: str) -> str:
 
 
 class VaultText(Static):
-    def __init__(self, value: object = "", *, single_line: bool = False, **kwargs: object) -> None:
-        super().__init__(literal(value, single_line=single_line), markup=False, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, value: object = "", *, single_line: bool = False, **kwargs: Any) -> None:
+        super().__init__(literal(value, single_line=single_line), markup=False, **kwargs)
         self.single_line = single_line
 
     def set_text(self, value: object) -> None:
