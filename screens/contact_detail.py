@@ -287,9 +287,7 @@ class ContactDetailScreen(Placed, ShellAccess, Screen[None]):
     def action_changes(self) -> None:
         from hrd_tui.screens.changes import ChangesScreen
 
-        # ChangesScreen (screens/changes.py) still names the model and labels the ORM record.
-        self.app.push_screen(ChangesScreen(contacts.Contact, self.contact_id,
-                                           lambda _s, c, discreet: contacts.person(c).who(discreet),
+        self.app.push_screen(ChangesScreen(contacts.CHANGES_RECORD, self.contact_id, contacts.changes_label,
                                            contacts.IDENTIFYING))
 
     def action_delete(self) -> None:

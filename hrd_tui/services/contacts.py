@@ -654,6 +654,15 @@ def person(contact: Contact) -> Person:
     return Person(contact.id, contact.name, contact.codename)
 
 
+#: The record the changes screen reads the history of (screens/changes.py).
+CHANGES_RECORD = Contact
+
+
+def changes_label(session: Session, contact: Contact, discreet: bool) -> str:
+    """How the changes screen names a contact: by codename in discreet mode."""
+    return person(contact).who(discreet)
+
+
 def contact_view(c: Contact) -> ContactView:
     return ContactView(c.id, c.name, c.codename, c.kind, c.organisation, c.role, c.country, c.region,
                        tuple(c.languages), tuple(c.tags), c.email, c.phone, c.direct_contact_safe,
