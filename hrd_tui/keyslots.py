@@ -87,6 +87,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from hrd_tui import wallclock
 from hrd_tui.errors import UnlockFailed, VaultDamaged
+from hrd_tui.testmode import TEST_KDF_ENV as TEST_KDF_ENV  # named by the CLI and the tests
+from hrd_tui.testmode import test_kdf_enabled as test_kdf_enabled
 
 FORMAT = "hrd-tui-vault"
 FORMAT_VERSION = 1  # every slot plain: the original format
@@ -97,10 +99,6 @@ BINDING_KIND = "keyring"
 KEY_BYTES = 32
 SALT_BYTES = 16
 NONCE_BYTES = 12
-
-#: Tests (and only tests) may set this to "1" to use tiny Argon2id parameters.
-#: ``info`` reports such a vault as using test parameters.
-TEST_KDF_ENV = "HRD_TUI_TEST_KDF"
 
 # Policy (shared/SECURITY.md, requirement 4): RFC 9106's low-memory option is
 # the floor; anything above 4 GiB is refused as absurd before any work is done.
@@ -133,10 +131,6 @@ REKEY_SLOT = "rekey"
 RECOVERY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
 RECOVERY_GROUPS = 8
 RECOVERY_GROUP_LEN = 4
-
-
-def test_kdf_enabled() -> bool:
-    return os.environ.get(TEST_KDF_ENV) == "1"
 
 
 @dataclass(frozen=True)

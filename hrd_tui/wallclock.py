@@ -28,6 +28,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
+from hrd_tui.testmode import test_kdf_enabled
+
 #: Tests only (with HRD_TUI_TEST_KDF=1): the instant the clock reads when the process starts.
 TEST_NOW_ENV = "HRD_TUI_TEST_NOW"
 
@@ -49,8 +51,6 @@ def _env_anchor() -> tuple[datetime, float] | None:
     raw = os.environ.get(TEST_NOW_ENV)
     if not raw:
         return None
-    from hrd_tui.keyslots import test_kdf_enabled  # only when the setting is there at all
-
     if not test_kdf_enabled():
         return None
     if _from_env is None or _from_env[0] != raw:
