@@ -187,7 +187,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--contacts", type=int, default=10_000)
     parser.add_argument("--observations", type=int, default=3_000)
-    parser.add_argument("--drafts", type=int, default=0, help="F2 presses timed on the screen (default 5; 1 with --quick)")
+    parser.add_argument("--drafts", type=int, default=0,
+                        help="F2 presses timed on the screen (default 5; 1 with --quick)")
     parser.add_argument("--quick", action="store_true", help="a smoke run at tiny sizes (the test suite runs it): "
                         "the figures mean little")
     args = parser.parse_args()

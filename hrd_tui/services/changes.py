@@ -62,14 +62,11 @@ def change_rows(model: type[SQLModel], labels: Mapping[str, str], found: list[hi
     rows = []
     for change in found:
         secret = discreet and change.field in hidden
-
-        def shown(value: Any) -> str:
-            return HIDDEN if secret else history.text(model, change.field, value)
-
+        before, after = ((HIDDEN, HIDDEN) if secret else (history.text(model, change.field, change.before),
+                                                          history.text(model, change.field, change.after)))
         rows.append(ChangeRow(history.when_text(change.when),
                               labels.get(change.field, change.field.replace("_", " ").capitalize()),
-                              shown(change.before), shown(change.after), history.source_text(change.source),
-                              change.declined))
+                              before, after, history.source_text(change.source), change.declined))
     return rows
 
 

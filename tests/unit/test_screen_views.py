@@ -88,7 +88,8 @@ def test_record_changes_are_text_with_the_title_and_note(opened) -> None:  # typ
     no_orm(found)
     assert found.note == "" and "1 earlier version kept" in found.title
     by_field = {row.field: row for row in found.rows}
-    assert (by_field["What was observed"].before, by_field["What was observed"].after) == ("First words", "Second words")
+    what = by_field["What was observed"]
+    assert (what.before, what.after) == ("First words", "Second words")
     assert (by_field["Where"].before, by_field["Where"].after) == (changes.HIDDEN, changes.HIDDEN)
     assert all(isinstance(row.when, str) and row.source_cell == row.source for row in found.rows)
     with pytest.raises(NotFound):
