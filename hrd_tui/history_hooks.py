@@ -39,6 +39,7 @@ from hrd_tui.models import (
     TrialDefendant,
     utcnow,
 )
+from hrd_tui.models.common import table_name
 
 #: RecordVersion.kind: the record's columns before an edit, or its last state (a tombstone).
 EARLIER = ""
@@ -138,8 +139,8 @@ def _list_versions(session: Session, now: datetime, source: str) -> list[RecordV
     action), as they were when it began: a service that removes links in one flush
     and adds in the next makes one change. The record's updated_at moves, as an edit's does."""
     created: set[tuple[str, str]] = session.info.setdefault("created_here", set())
-    created |= {(type(o).__tablename__, identity(o)) for o in session.new if isinstance(o, Record)}
-    going = {(type(o).__tablename__, identity(o)) for o in session.deleted}
+    created |= {(table_name(type(o)), identity(o)) for o in session.new if isinstance(o, Record)}
+    going = {(table_name(type(o)), identity(o)) for o in session.deleted}
     moves: dict[tuple[LinkList, str], tuple[set[tuple[str, str]], set[tuple[str, str]]]] = {}
     for obj, gone in [(o, False) for o in session.new] + [(o, True) for o in session.deleted]:
         spec = _LIST_OF.get(type(obj))
@@ -151,7 +152,7 @@ def _list_versions(session: Session, now: datetime, source: str) -> list[RecordV
     recorded: set[tuple[str, str, str]] = session.info.setdefault("lists_recorded", set())
     by_parent: dict[tuple[type[SQLModel], str], dict[str, Any]] = {}
     for (spec, parent_id), (added, removed) in moves.items():
-        key = (spec.parent.__tablename__, parent_id)  # type: ignore[attr-defined]
+        key = (table_name(spec.parent), parent_id)
         if key in created or key in going or all((*key, name) in recorded for name in spec.names):
             continue  # new, going, or already kept as it was when this transaction began
         before = stored_lists(session, spec, parent_id)
@@ -167,7 +168,7 @@ def _list_versions(session: Session, now: datetime, source: str) -> list[RecordV
         if parent is None:
             continue
         lists["updated_at"] = previous_state(parent).get("updated_at")
-        found.append(RecordVersion(entity=model.__tablename__, entity_id=parent_id, kind=LISTS,  # type: ignore[attr-defined]
+        found.append(RecordVersion(entity=table_name(model), entity_id=parent_id, kind=LISTS,
                                    changed_at=now, source=source, data=lists))  # the time of the edit, as updated_at
         if isinstance(parent, Record):
             parent.updated_at = now
@@ -186,7 +187,7 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
     for obj in list(session.dirty):
         if isinstance(obj, NOT_VERSIONED) or not session.is_modified(obj, include_collections=False):
             continue
-        versions.append(RecordVersion(entity=type(obj).__tablename__, entity_id=identity(obj), source=source,
+        versions.append(RecordVersion(entity=table_name(type(obj)), entity_id=identity(obj), source=source,
                                       data=previous_state(obj)))
         if isinstance(obj, Record):
             obj.updated_at = now
@@ -194,7 +195,7 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
         if isinstance(obj, NOT_VERSIONED):
             continue
         versions.append(
-            RecordVersion(entity=type(obj).__tablename__, entity_id=identity(obj), deleted=True, source=source,
+            RecordVersion(entity=table_name(type(obj)), entity_id=identity(obj), deleted=True, source=source,
                           data=previous_state(obj))
         )
     versions += _list_versions(session, now, source)
@@ -229,5 +230,5 @@ def record_declined(session: Session, obj: SQLModel, values: dict[str, Any], sou
     """Keep, in the history of ``obj``, ``values`` that were offered (by a handover
     bundle, as ``source`` says) and not taken: the value not taken is not lost."""
     if values:
-        session.add(RecordVersion(entity=type(obj).__tablename__, entity_id=identity(obj), kind=DECLINED,
+        session.add(RecordVersion(entity=table_name(type(obj)), entity_id=identity(obj), kind=DECLINED,
                                   source=source, data=jsonable(dict(values))))

@@ -146,13 +146,14 @@ def _timed(fn: Callable[[], T], timeout: float | None) -> T:
         _hung.difference_update({t for t in _hung if not t.is_alive()})
         if _hung:
             raise KeyringUnavailable("an earlier keyring call has not answered yet (a locked keyring?)")
-    box: dict[str, Any] = {}
+    values: list[T] = []
+    errors: list[BaseException] = []
 
     def run() -> None:
         try:
-            box["value"] = fn()
+            values.append(fn())
         except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
-            box["error"] = exc
+            errors.append(exc)
 
     thread = threading.Thread(target=run, name="hrd-tui-keyring", daemon=True)
     thread.start()
@@ -161,12 +162,12 @@ def _timed(fn: Callable[[], T], timeout: float | None) -> T:
         with _hung_lock:
             _hung.add(thread)
         raise KeyringUnavailable(f"the keyring did not answer within {limit:g} s (is it locked?)")
-    if "error" in box:
-        error = box["error"]
+    if errors:
+        error = errors[0]
         if isinstance(error, HrdError):
             raise error
         raise KeyringUnavailable(_describe_error(error)) from None
-    return box["value"]
+    return values[0]
 
 
 def _describe_error(error: BaseException) -> str:
@@ -209,7 +210,8 @@ def fetch_secret(vault_id: str, binding_id: str, timeout: float | None = None) -
     """The binding secret, or KeyringUnavailable (no keyring, refused, timeout, no entry)."""
 
     def run() -> str | None:
-        return _choose_backend().get_password(SERVICE, entry_name(vault_id, binding_id))
+        value: str | None = _choose_backend().get_password(SERVICE, entry_name(vault_id, binding_id))
+        return value
 
     value = _timed(run, timeout)
     if value is None:

@@ -12,10 +12,14 @@ import os
 import resource
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
 from hrd_tui.errors import HrdError, NoVault, PermissionProblem, from_os_error
+
+if TYPE_CHECKING:
+    import ctypes  # imported by _libc only when it is called
 
 APP_NAME = "hrd-tui"
 VAULT_ENV = "HRD_TUI_VAULT"
@@ -57,7 +61,8 @@ def dumpable() -> int | None:
 
 
 @functools.cache
-def _libc():  # -> ctypes.CDLL | None (looked up once: find_library may run ldconfig)
+def _libc() -> ctypes.CDLL | None:
+    """libc, looked up once: find_library may run ldconfig."""
     import sys
 
     if not sys.platform.startswith("linux"):

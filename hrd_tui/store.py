@@ -29,9 +29,10 @@ import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import sqlcipher3
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
@@ -42,8 +43,9 @@ from hrd_tui.history_hooks import VaultSession
 BUSY_TIMEOUT_MS = 5000
 
 
-def _pragma(conn: sqlcipher3.Connection, sql: str) -> list[tuple]:
-    return conn.execute(sql).fetchall()
+def _pragma(conn: sqlcipher3.Connection, sql: str) -> list[tuple[Any, ...]]:
+    rows: list[tuple[Any, ...]] = conn.execute(sql).fetchall()
+    return rows
 
 
 def connect_raw(path: Path, db_key: bytes, *, readonly: bool = False) -> sqlcipher3.Connection:
@@ -139,7 +141,7 @@ def make_engine(path: Path, db_key: bytes, *, readonly: bool = False) -> Engine:
     )
 
     @event.listens_for(engine, "begin")
-    def _begin(conn) -> None:  # one user action = one explicit transaction
+    def _begin(conn: Connection) -> None:  # one user action = one explicit transaction
         conn.exec_driver_sql("BEGIN")
 
     return engine
@@ -228,7 +230,7 @@ class Store:
     def raw(self) -> Iterator[sqlcipher3.Connection]:
         """The DBAPI connection, for PRAGMAs and maintenance (check, backup)."""
         with self._use() as engine, engine.connect() as conn:
-            yield conn.connection.dbapi_connection  # type: ignore[misc]
+            yield conn.connection.dbapi_connection
 
     def checkpoint(self) -> None:
         if self.engine is not None and not self.readonly:

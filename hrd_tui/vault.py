@@ -49,12 +49,13 @@ from hrd_tui.paths import (
     fsync_dir,
     harden_process,
     make_private_dir,
+    set_export_vault,
     wipe_buffer,
     vault_exists,
 )
 from hrd_tui.store import Store, connect_raw
 from hrd_tui.wipe import (  # noqa: F401 (FAILURES_NAME, LOCK_NAME: re-exported)
-    BACKUPS_NAME,
+    BACKUPS_NAME as BACKUPS_NAME,  # named by the CLI (vault.BACKUPS_NAME)
     DB_SIDECARS,
     FAILURES_NAME,
     LOCK_NAME,
@@ -148,7 +149,7 @@ def _delay_for(count: int) -> float:
     if count <= 0:
         return 0.0
     base = TEST_FAILURE_DELAY_BASE if keyslots.test_kdf_enabled() else FAILURE_DELAY_BASE
-    return min(base * 2 ** (count - 1), FAILURE_DELAY_CAP)
+    return min(base * 2.0 ** (count - 1), FAILURE_DELAY_CAP)
 
 
 def unlock_delay(vault_dir: Path) -> float:
@@ -431,6 +432,7 @@ class Vault:
         slot = keyslots.make_slot(vault_id, "passphrase", passphrase.encode("utf-8"), bytes(self._data_key), params)
         self._write_slot(slot)
         text = "Workstation binding is off: the passphrase alone opens this vault again, on any machine."
+        assert current.binding is not None  # turning it off: it was on (checked above)
         try:
             keyring_binding.delete_secret(vault_id, current.binding["id"], keyring_timeout)
             text += " The secret was removed from the keyring: backups made while bound now open only with the recovery code."
@@ -590,7 +592,7 @@ def create(vault_dir: Path, passphrase: str, *, params: KdfParams | None = None)
     vault = Vault(vault_dir, header, store, bytearray(data_key), lock)
     vault._engine_key = db_key  # the very object the engine holds: zeroed at close
     wipe_buffer(data_key)  # the vault keeps its own copy, zeroed at close
-    wipe_mod.set_export_vault(header.vault_id)  # its exports go to a folder of its own (paths.default_export_dir)
+    set_export_vault(header.vault_id)  # its exports go to a folder of its own (paths.default_export_dir)
     return vault, recovery_code
 
 
@@ -650,11 +652,11 @@ def unlock(vault_dir: Path, secret: Secret, *, readonly: bool = False, wait: boo
             warnings += wipe_mod.confirm_after_unlock(vault_dir, data_key)
         # A rekey in progress (see Vault.rekey): the database is under whichever key opens it.
         next_key = keyslots.open_rekey_slot(header, data_key)
-        rekeyed = next_key is not None and _opens_with(db_path(vault_dir), next_key)
-        db_key = keyslots.database_key(next_key if rekeyed else data_key)
+        rekeyed_key = next_key if next_key is not None and _opens_with(db_path(vault_dir), next_key) else None
+        db_key = keyslots.database_key(data_key if rekeyed_key is None else rekeyed_key)
         store = Store(db_path(vault_dir), db_key, readonly=readonly)
         vault = Vault(vault_dir, header, store, bytearray(data_key), lock, warnings,
-                      _next_key=bytearray(next_key) if rekeyed else None)
+                      _next_key=None if rekeyed_key is None else bytearray(rekeyed_key))
         vault._engine_key = db_key  # the very object the engine holds: zeroed at close
         try:
             _open_schema(vault)

@@ -77,13 +77,17 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
 from hrd_tui.errors import HrdError, NoVault, ValidationError, from_os_error
 from hrd_tui.paths import DB_NAME, HEADER_NAME, atomic_write, fsync_dir, set_export_vault
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 LOCK_NAME = "vault.lock"
 FAILURES_NAME = "unlock-failures"
@@ -126,7 +130,7 @@ class FailureState:
     #: why a setting found in the file is not acted on (None: none found, or authentic)
     problem: str | None = None
     nonce: str | None = None
-    raw_setting: dict | None = field(default=None, compare=False, repr=False)
+    raw_setting: Mapping[str, object] | None = field(default=None, compare=False, repr=False)
 
 
 def _valid_limit(value: object) -> bool:
@@ -141,7 +145,8 @@ def _setting_message(vault_id: str, limit: int, nonce: str) -> bytes:
     return _canonical({"purpose": "hrd-tui wipe-after", "vault_id": vault_id, "wipe_after": limit, "nonce": nonce})
 
 
-def _signing_key(data_key: bytes):  # -> Ed25519PrivateKey (imported late: this module stays light)
+def _signing_key(data_key: bytes) -> Ed25519PrivateKey:
+    """The setting's signing key, from the data key (cryptography imported late: this module stays light)."""
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -153,13 +158,23 @@ def _signing_key(data_key: bytes):  # -> Ed25519PrivateKey (imported late: this 
         seed[:] = bytes(len(seed))
 
 
-def _public_hex(private) -> str:
+def _public_hex(private: Ed25519PrivateKey) -> str:
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
     return private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
 
 
-def sign_setting(vault_id: str, limit: int, data_key: bytes) -> dict:
+class SignedSetting(TypedDict):
+    """The wipe setting as written to the failures file, signed with the vault's key."""
+
+    vault_id: str
+    wipe_after: int
+    nonce: str
+    pub: str
+    sig: str
+
+
+def sign_setting(vault_id: str, limit: int, data_key: bytes) -> SignedSetting:
     """The signed setting, with a fresh nonce (only an unlocked vault has ``data_key``)."""
     private = _signing_key(data_key)
     nonce = os.urandom(16).hex()

@@ -9,9 +9,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import JSON, Enum as SAEnum, MetaData
+from sqlalchemy import JSON, Enum as SAEnum, MetaData, Table, inspect
 from sqlmodel import Field, SQLModel
 
 from hrd_tui import wallclock
@@ -25,6 +25,24 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 SQLModel.metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def table_name(model: type[SQLModel]) -> str:
+    """A table model's table name. SQLModel types ``__tablename__`` as a str or the
+    function that makes one (its default is a declared_attr); on a mapped table
+    model it is always the str, which this checks rather than assumes."""
+    name = model.__tablename__
+    if not isinstance(name, str):
+        raise TypeError(f"{model.__name__} is not a table model")
+    return name
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A table model's Table (what ``__table__`` holds, which SQLModel does not declare)."""
+    table = inspect(model).local_table
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not a table model")
+    return table
 
 
 def new_id() -> str:
@@ -59,7 +77,11 @@ def json_list_field() -> Any:
     return Field(default_factory=list, sa_type=JSON, nullable=False)
 
 
-def fk(target: str, *, nullable: bool = False, ondelete: str = "CASCADE", index: bool = True) -> Any:
+#: What SQLModel's Field accepts as ``ondelete`` (sqlmodel.main.OnDeleteType)
+OnDelete = Literal["CASCADE", "SET NULL", "RESTRICT"]
+
+
+def fk(target: str, *, nullable: bool = False, ondelete: OnDelete = "CASCADE", index: bool = True) -> Any:
     return Field(default=None if nullable else ..., foreign_key=target, ondelete=ondelete, nullable=nullable, index=index)
 
 

@@ -87,9 +87,9 @@ def _plan(item: dict[str, Any], n: int, source: str, line: int | None) -> dict[s
         value = item[key]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise TemplateError(source, line, f"item {n + 1}: '{key}' must be a {'true/false' if kind is bool else kind.__name__}")
-        if key == "due_days" and not 0 <= value <= MAX_DUE_DAYS:
+        if key == "due_days" and isinstance(value, int) and not 0 <= value <= MAX_DUE_DAYS:
             raise TemplateError(source, line, f"item {n + 1}: 'due_days' must be between 0 and {MAX_DUE_DAYS}")
-        if key == "owner" and len(value) > 200:
+        if key == "owner" and isinstance(value, str) and len(value) > 200:
             raise TemplateError(source, line, f"item {n + 1}: 'owner' is longer than 200 characters")
         plan[key] = value
     return plan
