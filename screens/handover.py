@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -30,9 +30,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from hrd_tui.errors import HrdError
-from hrd_tui.models import EXPORT_TABLES
 from hrd_tui.sanitize import for_display
 from hrd_tui.screens.background import HandsBack
+from hrd_tui.screens.shell import ShellAccess
 from hrd_tui.screens.trials import PEOPLE_FIELDS
 from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.tables import fixed_table
@@ -41,6 +41,7 @@ from hrd_tui.screens.widgets.veiled import Veiled
 from hrd_tui.services import contacts
 
 if TYPE_CHECKING:
+    from hrd_tui.services.handover.applying import Choice, ImportResult
     from hrd_tui.services.handover.planning import Conflict, FieldDiff, ImportPlan
 
 #: Fields that name or identify someone, hidden whole in discreet mode (as the detail
@@ -53,7 +54,8 @@ HIDDEN_WHEN_DISCREET: dict[str, frozenset[str]] = {
 }
 HIDDEN = "(hidden)"
 HIDDEN_WHOLE = "(hidden in discreet mode: ctrl+r shows it)"
-MINE, THEIRS = "mine", "theirs"
+MINE: Final = "mine"
+THEIRS: Final = "theirs"
 
 
 def hidden_in_discreet(table: str, field: str) -> bool:
@@ -78,7 +80,7 @@ def difference_line(label: str, diff: FieldDiff) -> str:
     return f"{label}: {mine} and {theirs} characters, first difference at {where}."
 
 
-class HandoverImportScreen(HandsBack, Screen[None]):
+class HandoverImportScreen(ShellAccess, HandsBack, Screen[None]):
     CSS_PATH = "handover.tcss"
     BINDINGS = [
         Binding("f2,ctrl+o", "confirm", "Import", id="handover.confirm", key_display="f2 ^o"),
@@ -96,10 +98,9 @@ class HandoverImportScreen(HandsBack, Screen[None]):
 
     def __init__(self) -> None:
         super().__init__(classes="handover")
-        self.bundle = None
         self.plan: ImportPlan | None = None
         #: conflict key -> field -> "mine" or "theirs"
-        self.choices: dict[str, dict[str, str]] = {}
+        self.choices: dict[str, dict[str, Choice]] = {}
         self.bundle_names: Callable[[str], str] = lambda text: text
         self.labels: dict[str, dict[str, str]] = {}  # table -> field -> its form's label
 
@@ -152,15 +153,14 @@ class HandoverImportScreen(HandsBack, Screen[None]):
 
         try:
             bundle = handover.read_bundle(path, secret)
-            with self.app.session("reading the bundle") as session:  # type: ignore[attr-defined]
-                plan = handover.plan_import(session, bundle)
+            plan = handover.plan_bundle(self.shell, bundle)
             names = redaction.as_codenames(bundle.people())
         except HrdError as exc:
             message = str(exc)
         except Exception as exc:  # noqa: BLE001 - a crafted bundle gets a message, never a crash
             message = f"Could not read the bundle (internal error: {type(exc).__name__}); nothing was imported."
         else:
-            self.hand_back(self._planned, bundle, plan, names)
+            self.hand_back(self._planned, plan, names)
             return
         self.hand_back(self._failed, message)
 
@@ -169,9 +169,8 @@ class HandoverImportScreen(HandsBack, Screen[None]):
         self.query_one("#handover-summary", VaultText).set_text(message)
         self.query_one("#handover-passphrase", Input).focus()
 
-    def _planned(self, bundle: object, plan: ImportPlan, names: Callable[[str], str]) -> None:
+    def _planned(self, plan: ImportPlan, names: Callable[[str], str]) -> None:
         self.query_one("#handover-passphrase", Input).value = ""  # not kept on screen longer than needed
-        self.bundle = bundle
         self.plan = plan
         self.bundle_names = names
         self.choices = {c.key: dict.fromkeys(c.fields, MINE) for c in plan.conflicts}
@@ -183,13 +182,14 @@ class HandoverImportScreen(HandsBack, Screen[None]):
         """A field by the label its edit form gives it, as the history names it."""
         if conflict.table not in self.labels:
             from hrd_tui.screens.changes import field_labels
+            from hrd_tui.services import handover
 
-            self.labels[conflict.table] = field_labels(EXPORT_TABLES[conflict.table], str(conflict.record_key[0]))
+            self.labels[conflict.table] = field_labels(handover.record_class(conflict.table), str(conflict.record_key[0]))
         return self.labels[conflict.table].get(field, field.replace("_", " "))
 
     def discreet_value(self, conflict: Conflict, field: str, text: str, hidden: str = HIDDEN) -> str:
         """``text`` as discreet mode may show it (the vault's names are replaced by literal())."""
-        if not getattr(self.app, "discreet", False):
+        if not self.shell.discreet:
             return text
         if hidden_in_discreet(conflict.table, field) and text != "(empty)":
             return hidden
@@ -249,18 +249,18 @@ class HandoverImportScreen(HandsBack, Screen[None]):
             return None
         return self._current()
 
-    def action_choose(self, side: str) -> None:
+    def action_choose(self, side: Choice) -> None:
         current = self._choosing()
         if current is not None:
             self.choose(current[0], current[1].field, side)
 
-    def action_choose_record(self, side: str) -> None:
+    def action_choose_record(self, side: Choice) -> None:
         current = self._choosing()
         if current is not None:
             self.choices[current[0].key] = dict.fromkeys(current[0].fields, side)
             self._show()
 
-    def choose(self, conflict: Conflict, field: str, side: str) -> None:
+    def choose(self, conflict: Conflict, field: str, side: Choice) -> None:
         self.choices[conflict.key][field] = side
         self._show()
 
@@ -274,8 +274,8 @@ class HandoverImportScreen(HandsBack, Screen[None]):
             return
         conflict, diff = current
 
-        def chosen(side: str | None) -> None:
-            if side in (MINE, THEIRS):
+        def chosen(side: Choice | None) -> None:
+            if side is not None:
                 self.choose(conflict, diff.field, side)
 
         self.app.push_screen(WholeValues(self, conflict, diff), chosen)
@@ -305,13 +305,12 @@ class HandoverImportScreen(HandsBack, Screen[None]):
         self._write(self.plan, {key: dict(sides) for key, sides in self.choices.items()})
 
     @work(thread=True, exclusive=True, group="handover", exit_on_error=False, description="importing the bundle")
-    def _write(self, plan: ImportPlan, choices: dict[str, dict[str, str]]) -> None:
+    def _write(self, plan: ImportPlan, choices: dict[str, dict[str, Choice]]) -> None:
         """One transaction for the whole bundle; a lock meanwhile waits for it to end."""
         from hrd_tui.services import handover
 
         try:
-            with self.app.session("importing the bundle") as session:  # type: ignore[attr-defined]
-                result = handover.apply_import(session, plan, choices)  # type: ignore[arg-type]
+            result = handover.import_bundle(self.shell, plan, choices)
         except HrdError as exc:
             message = str(exc)
         except Exception as exc:  # noqa: BLE001 - rolled back by the store; a message, never a crash
@@ -327,9 +326,9 @@ class HandoverImportScreen(HandsBack, Screen[None]):
         self.app.notify(message, severity="error", markup=False)
         self._show()
 
-    def _imported(self, result: object) -> None:
-        took = len(result.took_theirs) + len(result.mixed)  # type: ignore[attr-defined]
-        self.app.notify(f"Imported {result.total_inserted} record(s); {took} conflict(s) took some or all of the "  # type: ignore[attr-defined]
+    def _imported(self, result: ImportResult) -> None:
+        took = len(result.took_theirs) + len(result.mixed)
+        self.app.notify(f"Imported {result.total_inserted} record(s); {took} conflict(s) took some or all of the "
                         "bundle's values (what was not taken is kept in the history).", markup=False)
         self.dismiss(None)
 
@@ -339,15 +338,15 @@ class WholeValue(Veiled):
 
     EDITABLE = False
 
-    def __init__(self, text: str, veil: Callable[[str], str], **kwargs: object) -> None:
-        super().__init__(for_display(text), read_only=True, soft_wrap=True, compact=True, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, text: str, veil: Callable[[str], str], *, id: str | None = None) -> None:
+        super().__init__(for_display(text), read_only=True, soft_wrap=True, compact=True, id=id)
         self.veil = veil
 
     def discreet_version(self, real: str) -> str:
         return on_screen(self.veil(real))
 
 
-class WholeValues(ModalScreen[str | None]):
+class WholeValues(ModalScreen["Choice | None"]):
     """A conflict's field: this vault's value above the bundle's, each whole and scrolling
     (Tab moves between them); m or t decides the field here too."""
 

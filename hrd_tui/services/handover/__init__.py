@@ -29,12 +29,13 @@ may as well import them from the module that holds them.
 
 from __future__ import annotations
 
-from hrd_tui.services.handover.applying import Decision, FieldChoices, ImportResult, apply_import
+from hrd_tui.services.handover.applying import Decision, FieldChoices, ImportResult, apply_import, import_bundle
 from hrd_tui.services.handover.document import Bundle, bundle_document, export_bundle, read_bundle
 from hrd_tui.services.handover.errors import BundleError, BundleTooNew, BundleUnlockFailed
-from hrd_tui.services.handover.planning import Conflict, FieldDiff, ImportPlan, plan_import
+from hrd_tui.services.handover.planning import Conflict, FieldDiff, ImportPlan, plan_bundle, plan_import
 from hrd_tui.services.handover.sealing import default_params, new_bundle_passphrase, open_sealed, seal_document
 from hrd_tui.services.handover.selection import Selection
+from hrd_tui.services.handover.tables import record_class
 
 __all__ = [
     "Bundle",
@@ -52,9 +53,12 @@ __all__ = [
     "bundle_document",
     "default_params",
     "export_bundle",
+    "import_bundle",
     "new_bundle_passphrase",
     "open_sealed",
+    "plan_bundle",
     "plan_import",
     "read_bundle",
+    "record_class",
     "seal_document",
 ]

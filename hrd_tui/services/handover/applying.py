@@ -20,6 +20,7 @@ from hrd_tui.sanitize import codename_key
 from hrd_tui.services import base, history
 from hrd_tui.services.handover.planning import Conflict, ImportPlan, plan_import
 from hrd_tui.services.handover.tables import NAME_OF_TABLE, TABLE_ORDER, fks
+from hrd_tui.transactions import Transactions
 
 Choice = Literal["mine", "theirs"]
 
@@ -114,6 +115,12 @@ def _decide(conflicts: Sequence[Conflict], choices: Mapping[str, Decision],
     if unresolved:
         raise ValidationError(unresolved)
     return decided
+
+
+def import_bundle(tx: Transactions, plan: ImportPlan, choices: Mapping[str, Decision]) -> ImportResult:
+    """``apply_import`` in one transaction of its own (the whole bundle or nothing): for a screen."""
+    with tx.session("importing the bundle") as session:
+        return apply_import(session, plan, choices)
 
 
 def apply_import(

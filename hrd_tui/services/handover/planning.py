@@ -43,6 +43,7 @@ from hrd_tui.services.handover.tables import (
     rows_in,
 )
 from hrd_tui.services.history import jsonable
+from hrd_tui.transactions import Transactions
 
 
 @dataclass(frozen=True)
@@ -284,6 +285,12 @@ def _check_revision(bundle_revision: str | None, vault_revision: str | None) -> 
             f"This bundle has schema {bundle_revision}, newer than this vault's ({vault_revision}); "
             "open the vault for writing once (it upgrades), then import."
         )
+
+
+def plan_bundle(tx: Transactions, bundle: Bundle) -> ImportPlan:
+    """``plan_import`` in a transaction of its own: for a screen, which holds no session."""
+    with tx.session("reading the bundle") as session:
+        return plan_import(session, bundle)
 
 
 def plan_import(session: Session, bundle: Bundle) -> ImportPlan:

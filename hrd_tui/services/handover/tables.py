@@ -28,6 +28,11 @@ IGNORED_FIELDS = frozenset({"updated_at", "loaded_at"})
 Key = tuple[Any, ...]
 
 
+def record_class(table: str) -> type[SQLModel]:
+    """The record class a bundle's ``table`` holds: a screen labels its fields as its edit form does."""
+    return EXPORT_TABLES[table]
+
+
 def rows_in(session: Session, model: type[SQLModel], column: Any, values: Iterable[Any]) -> list[Any]:
     """Rows whose ``column`` is one of ``values`` (chunked: SQLite limits parameters)."""
     wanted = list(dict.fromkeys(v for v in values if v is not None))
