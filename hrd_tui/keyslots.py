@@ -265,7 +265,7 @@ def new_recovery_code() -> str:
 def normalise_recovery_code(code: str) -> bytes:
     """Accept the code as people copy it: any case, spaces or dashes, O for 0, I/L for 1."""
     cleaned = code.upper().replace("-", "").replace(" ", "").strip()
-    cleaned = cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"}))
+    cleaned = cleaned.translate(str.maketrans("OILU", "011V"))
     return cleaned.encode("ascii", errors="replace")
 
 
