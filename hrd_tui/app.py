@@ -478,6 +478,13 @@ class HrdApp(KeysInOrder):
     def recovery_code_confirmed(self) -> None:
         self._enter(self.section)
 
+    def set_wipe_after(self, limit: int | None) -> str:
+        """The open vault's "wipe after N failed unlocks" (screens never hold the vault)."""
+        vault = self.vault  # read once: a lock may set it to None
+        if vault is None:
+            raise HrdError("The vault is locked.")
+        return vault.set_wipe_after(limit)
+
     def _unlocked(self, opened: Vault, saved_drafts: dict[str, str]) -> None:
         self.release_keys()
         self.vault = opened

@@ -74,6 +74,9 @@ class Shell(Transactions, Protocol):
 
     def recovery_code_confirmed(self) -> None: ...
 
+    # -- the vault's own settings ------------------------------------------------------------
+    def set_wipe_after(self, limit: int | None) -> str: ...
+
 
 def shell_of(node: MessagePump) -> Shell:
     """``node``'s app as the shell: for code that holds a widget it did not define."""

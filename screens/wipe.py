@@ -11,6 +11,7 @@ import math
 import time
 
 from hrd_tui.screens.widgets.dialog import Dialog
+from hrd_tui.screens.shell import ShellAccess
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -69,7 +70,7 @@ class WipeModal(Dialog[bool]):
         self.dismiss(False)
 
 
-class WipeAfterModal(Dialog[None]):
+class WipeAfterModal(ShellAccess, Dialog[None]):
     """Wipe after N failed unlocks in a row (3 to 20), or off."""
 
     BINDINGS = [Binding("escape,ctrl+g", "dismiss(None)", "Cancel", id="wipe_after.cancel")]
@@ -96,7 +97,7 @@ class WipeAfterModal(Dialog[None]):
             self.query_one("#wipe-after-error", Static).update("A number from 3 to 20, or off.")
             return
         try:
-            text = self.app.vault.set_wipe_after(None if value == "off" else int(value))  # type: ignore[attr-defined]
+            text = self.shell.set_wipe_after(None if value == "off" else int(value))
         except HrdError as exc:
             self.query_one("#wipe-after-error", Static).update(str(exc))
             return
