@@ -10,6 +10,7 @@ so the unlock prompt draws as fast as a bare Textual app.
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import os
 import signal
@@ -506,6 +507,8 @@ class HrdApp(KeysInOrder):
         else:
             self._reopen_unsaved_note()
         self._offer_stale_exports()
+        self.call_after_refresh(gc.freeze)  # see close_vault
+
 
     # -- where the officer was -----------------------------------------------------------
     def _saved_place(self) -> dict[str, Any]:
@@ -736,6 +739,12 @@ class HrdApp(KeysInOrder):
         if self.vault is not None:
             vault, self.vault = self.vault, None
             vault.close()
+        # What was alive once unlocked (modules, the screens, the vault's machinery) is
+        # frozen out of the cyclic collector's full passes, which otherwise walk it all
+        # and, triggered by a worker drafting a report, stall the event loop for
+        # 200-300 ms (bench_reports' screen figure); unfrozen here, so what this session
+        # held is collected with the key gone.
+        gc.unfreeze()
         self.drafts = {k: self.drafts[k] for k in self.unsaved_drafts if k in self.drafts}
         self.recovered_drafts = set()
 

@@ -257,3 +257,22 @@ async def test_an_unexpected_error_closes_the_vault_and_prints_no_traceback(exis
     out, err = capfd.readouterr()
     assert "internal error (RuntimeError)" in out + err
     assert "Ahmed" not in out + err and "Traceback" not in out + err
+
+
+async def test_what_lives_while_unlocked_is_frozen_from_the_collector_until_the_lock(existing: Path,
+                                                                                     settings: Path) -> None:
+    """The cyclic collector's full passes skip what was alive at unlock (a worker drafting
+    a report otherwise stalls the event loop while they walk it: bench_reports); the lock
+    hands it all back, so what the session held is collected with the key gone."""
+    import gc
+
+    gc.unfreeze()
+    app = make_app(existing, settings_path=settings)
+    async with app.run_test() as pilot:
+        await unlock(app, pilot)
+        await pilot.pause()
+        assert gc.get_freeze_count() > 0
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        assert gc.get_freeze_count() == 0
