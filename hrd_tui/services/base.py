@@ -21,6 +21,7 @@ from sqlalchemy import inspect
 from sqlmodel import Session, SQLModel, select
 
 from hrd_tui.errors import NotFound, ValidationError
+from hrd_tui.models.common import table_name
 from hrd_tui.transactions import Transactions as Transactions  # what service functions take first
 
 M = TypeVar("M", bound=SQLModel)
@@ -271,7 +272,7 @@ def update(session: Session, obj: M, changes: Mapping[str, Any]) -> M:
 def get(session: Session, model: type[M], ident: Any) -> M:
     obj = session.get(model, ident)
     if obj is None:
-        raise NotFound(f"No {model.__tablename__.replace('_', ' ')} with id {ident}.")
+        raise NotFound(f"No {table_name(model).replace('_', ' ')} with id {ident}.")
     return obj
 
 
@@ -304,7 +305,7 @@ def resolve_id(session: Session, model: type[M], typed: str, field: str = "id") 
     """The full id of the one ``model`` record whose id is ``typed`` or starts with it
     (what reports cite and detail views show is the first SHORT_ID characters).
     NotFound when none does; ValidationError when several do (ambiguous), naming them."""
-    what = model.__tablename__.replace("_", " ")  # type: ignore[attr-defined]
+    what = table_name(model).replace("_", " ")
     prefix = typed.strip().lower()
     if session.get(model, prefix) is not None:
         return prefix
@@ -322,12 +323,12 @@ def resolve_id(session: Session, model: type[M], typed: str, field: str = "id") 
     return str(found[0])
 
 
-def _referencing(table_name: str) -> list[tuple[type[SQLModel], Any, str | None]]:
-    """(model, column, ondelete) of every foreign key that points at ``table_name``."""
+def _referencing(table: str) -> list[tuple[type[SQLModel], Any, str | None]]:
+    """(model, column, ondelete) of every foreign key that points at ``table``."""
     found = []
-    for mapper in SQLModel._sa_registry.mappers:  # type: ignore[attr-defined]
+    for mapper in SQLModel._sa_registry.mappers:
         for fk in mapper.local_table.foreign_keys:
-            if fk.column.table.name == table_name and len(fk.constraint.columns) == 1:
+            if fk.column.table.name == table and fk.constraint is not None and len(fk.constraint.columns) == 1:
                 found.append((mapper.class_, fk.parent, fk.ondelete))
     return found
 
@@ -362,7 +363,7 @@ def delete(session: Session, obj: SQLModel) -> None:
     """
     ident = inspect(obj).identity
     if ident is not None and len(ident) == 1:
-        for model, column, ondelete in _referencing(type(obj).__tablename__):
+        for model, column, ondelete in _referencing(table_name(type(obj))):
             rows = list(session.exec(select(model).where(column == ident[0])))
             for row in _referrers_first(model, rows) if ondelete == "CASCADE" else rows:
                 if ondelete == "CASCADE":

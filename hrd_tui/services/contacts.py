@@ -141,7 +141,7 @@ def set_focus_areas(session: Session, contact: Contact, areas: Iterable[str]) ->
 
 
 def focus_areas(session: Session, contact_id: str) -> list[FocusArea]:
-    rows = session.exec(select(ContactFocusArea.area).where(ContactFocusArea.contact_id == contact_id))
+    rows = session.exec(select(col(ContactFocusArea.area)).where(ContactFocusArea.contact_id == contact_id))
     return sorted(rows, key=list(FocusArea).index)
 
 

@@ -22,14 +22,15 @@ from hrd_tui.history_hooks import (  # noqa: F401 (re-exported: the history's na
     LISTS,
     NOT_VERSIONED,
     LinkList,
-    VaultSession,
     identity,
-    jsonable,
     previous_state,
-    record_declined,
     stored_lists,
 )
+from hrd_tui.history_hooks import VaultSession as VaultSession  # re-exported explicitly: named from here elsewhere
+from hrd_tui.history_hooks import jsonable as jsonable
+from hrd_tui.history_hooks import record_declined as record_declined
 from hrd_tui.models import Contact, RecordVersion, Trial, utcnow
+from hrd_tui.models.common import table_name
 from hrd_tui.services import reference
 from hrd_tui.vocab import VOCABULARIES
 
@@ -87,7 +88,7 @@ def history_of(session: Session, obj: SQLModel) -> History:
     """What changed in ``obj`` over time, newest first: each earlier version against the
     next one holding the same field (a version of its lists holds only lists), the
     values offered and not taken among them."""
-    kept = versions(session, type(obj).__tablename__, identity(obj))
+    kept = versions(session, table_name(type(obj)), identity(obj))
     states = [v for v in kept if v.kind in (EARLIER, LISTS)]
     current = current_state(session, obj)
 
@@ -147,7 +148,7 @@ def _readable_lists(session: Session, model: type[SQLModel], change: Change) -> 
 def _items(session: Session, name: str, items: list[str] | None) -> list[str]:
     items = list(items or [])
     if name in _LIST_VOCABULARY:
-        order = list(VOCABULARIES[_LIST_VOCABULARY[name]])
+        order = [member.value for member in VOCABULARIES[_LIST_VOCABULARY[name]]]
         known = sorted((i for i in items if i in order), key=order.index)
         return [reference.label(_LIST_VOCABULARY[name], i) for i in known] + [i for i in items if i not in order]
     if name in _PEOPLE:
@@ -164,7 +165,7 @@ def _record_name(session: Session, model: type[SQLModel], ident: str, column: st
     row = session.get(model, ident)
     if row is not None:
         return str(getattr(row, column) or "")
-    gone = versions(session, model.__tablename__, ident)  # type: ignore[attr-defined]
+    gone = versions(session, table_name(model), ident)
     return str(gone[-1].data.get(column) or "") if gone else f"(deleted {ident[:8]})"
 
 
@@ -218,6 +219,7 @@ def purge(session: Session, older_than_days: int, *, now: datetime | None = None
         raise ValueError("older_than_days must be 0 or more")
     cutoff = (now or utcnow()) - timedelta(days=older_than_days)
     old = col(RecordVersion.changed_at) < cutoff
-    counts = dict(session.exec(select(RecordVersion.deleted, func.count()).where(old).group_by(RecordVersion.deleted)).all())
-    session.exec(delete(RecordVersion).where(old))  # type: ignore[call-overload]
+    deleted = col(RecordVersion.deleted)
+    counts = dict(session.exec(select(deleted, func.count()).where(old).group_by(deleted)).all())
+    session.exec(delete(RecordVersion).where(old))
     return PurgeReport(versions=counts.get(False, 0), tombstones=counts.get(True, 0))

@@ -163,9 +163,9 @@ def update_observation(
             if _link_key(link) not in wanted:
                 base.delete(session, link)
         have = {_link_key(link) for link in current}
-        for link in checked:
-            if tuple(sorted(link.items())) not in have:
-                base.create(session, ObservationLink, {**link, "observation_id": obs.id})
+        for values in checked:
+            if tuple(sorted(values.items())) not in have:
+                base.create(session, ObservationLink, {**values, "observation_id": obs.id})
     _add_sources(session, obs, new_sources)
     session.flush()
     return obs

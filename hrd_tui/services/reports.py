@@ -494,12 +494,13 @@ def _gather_observations(session: Session, period: _Period) -> None:
     trial_ids = {link.trial_id for link in links if link.trial_id}
     case_people: dict[str, set[str]] = {}
     if case_ids:
-        for row in session.exec(select(CaseDefender).where(col(CaseDefender.case_id).in_(sorted(case_ids)))):
-            case_people.setdefault(row.case_id, set()).add(row.contact_id)
+        for defender in session.exec(select(CaseDefender).where(col(CaseDefender.case_id).in_(sorted(case_ids)))):
+            case_people.setdefault(defender.case_id, set()).add(defender.contact_id)
     trial_people: dict[str, set[str]] = {}
     if trial_ids:
-        for row in session.exec(select(TrialDefendant).where(col(TrialDefendant.trial_id).in_(sorted(trial_ids)))):
-            trial_people.setdefault(row.trial_id, set()).add(row.contact_id)
+        defendants = select(TrialDefendant).where(col(TrialDefendant.trial_id).in_(sorted(trial_ids)))
+        for defendant in session.exec(defendants):
+            trial_people.setdefault(defendant.trial_id, set()).add(defendant.contact_id)
     links_of: dict[str, list[ObservationLink]] = {}
     for link in links:
         links_of.setdefault(link.observation_id, []).append(link)
@@ -816,8 +817,8 @@ def _tip(rw: _Writer, period: _Period) -> None:
         _place(placed, ["challenges"], rw.case(c))
     for t in period.trials:
         _place(placed, ["challenges"], rw.trial(t))
-    for t in period.talks:
-        _place(placed, ["engagement"], rw.talk(t))
+    for talk in period.talks:
+        _place(placed, ["engagement"], rw.talk(talk))
     rw.sections(TIP_SECTIONS, placed)
 
 
@@ -829,8 +830,8 @@ def _irf(rw: _Writer, period: _Period) -> None:
         _place(placed, IRF_PERPETRATORS[c.case.perpetrator], rw.case(c))
     for t in period.trials:
         _place(placed, ["government"], rw.trial(t))
-    for t in period.talks:
-        _place(placed, ["us"], rw.talk(t))
+    for talk in period.talks:
+        _place(placed, ["us"], rw.talk(talk))
     rw.sections(IRF_SECTIONS, placed)
 
 

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel, select
 
-from hrd_tui.models import CivicObservation, Contact, Interaction, ThreatCase, Trial, TrialNote
+from hrd_tui.models import CivicObservation, Contact, Interaction, Record, ThreatCase, Trial, TrialNote
 
 
 @dataclass(frozen=True)
 class Indexed:
-    model: type[SQLModel]
+    model: type[Record]  # every indexed kind is a Record: found again by its id
     fields: tuple[str, ...]  # the searchable text
     key_fields: tuple[str, ...]  # what one- and two-character terms match
 
@@ -44,7 +44,7 @@ INDEXED: dict[str, Indexed] = {
     "trial_note": Indexed(TrialNote, ("text",), ()),
     "observation": Indexed(CivicObservation, ("description",), ()),
 }
-KIND_OF: dict[type[SQLModel], str] = {spec.model: kind for kind, spec in INDEXED.items()}
+KIND_OF: dict[type[Record], str] = {spec.model: kind for kind, spec in INDEXED.items()}
 MIN_TRIGRAM = 3
 
 
@@ -65,14 +65,14 @@ def _joined(obj: SQLModel, fields: Iterable[str]) -> str:
     return normalise("\n".join(parts))
 
 
-def document(obj: SQLModel) -> tuple[str, str]:
+def document(obj: Record) -> tuple[str, str]:
     """(full text, key) of a record, normalised."""
     spec = INDEXED[KIND_OF[type(obj)]]
     return _joined(obj, spec.fields), _joined(obj, spec.key_fields)
 
 
 def index_objects(
-    session: Session, new: Iterable[SQLModel], changed: Iterable[SQLModel], deleted: Iterable[SQLModel]
+    session: Session, new: Iterable[Record], changed: Iterable[Record], deleted: Iterable[Record]
 ) -> None:
     """Keep the index in step with a flush: one FTS row per record, found by rowid."""
     conn = session.connection()

@@ -77,7 +77,7 @@ def follow_ups_due(session: Session, today: date, horizon_days: int = FOLLOW_UP_
         .order_by(col(FollowUp.due_on), col(FollowUp.created_at))
     )
     items = [DueFollowUp(f.due_on, f.description, c, f) for f, c in session.exec(stmt)]
-    planned = session.exec(select(Contact).where(col(Contact.next_follow_up_on).is_not(None), Contact.next_follow_up_on <= until))
+    planned = session.exec(select(Contact).where(col(Contact.next_follow_up_on).is_not(None), col(Contact.next_follow_up_on) <= until))
     items += [DueFollowUp(c.next_follow_up_on, "Planned follow-up", c) for c in planned if c.next_follow_up_on]
     return sorted(items, key=lambda item: item.due_on)
 
@@ -167,7 +167,7 @@ def _latest_risk(session: Session, case_ids: Iterable[str]) -> dict[str, tuple[d
     ids = list(case_ids)
     if not ids:
         return {}
-    stmt = (select(RiskAssessment.case_id, RiskAssessment.assessed_on, RiskAssessment.risk_level)
+    stmt = (select(col(RiskAssessment.case_id), col(RiskAssessment.assessed_on), col(RiskAssessment.risk_level))
             .where(col(RiskAssessment.case_id).in_(ids))
             .order_by(col(RiskAssessment.assessed_on), col(RiskAssessment.created_at)))
     return {case_id: (on, RiskLevel(level)) for case_id, on, level in session.exec(stmt)}  # the last one wins

@@ -189,7 +189,7 @@ def list_trials(session: Session, query: str = "", *, today: date, status: Trial
                                       .where(col(TrialDefendant.trial_id).in_(ids))):
         people.setdefault(link.trial_id, []).append(contact)
     hearings: dict[str, list[tuple[datetime, date | None]]] = {}
-    for trial_id, starts_at, next_on in session.exec(select(Hearing.trial_id, Hearing.starts_at, Hearing.next_hearing_on)
+    for trial_id, starts_at, next_on in session.exec(select(col(Hearing.trial_id), col(Hearing.starts_at), col(Hearing.next_hearing_on))
                                                      .where(col(Hearing.trial_id).in_(ids))):
         hearings.setdefault(trial_id, []).append((starts_at, next_on))
     start = day_start(today)
