@@ -49,6 +49,9 @@ from hrd_tui.screens.widgets.vault_text import on_screen
 from hrd_tui.services import base, reference, reports
 from hrd_tui.vocab import ReportType
 
+#: Lines of a draft put in the preview in one turn of the event loop (see show_preview).
+PREVIEW_PART_LINES = 250
+
 PLAIN_TEXT = ("The file is plain text: anyone who can read it reads the report. Names follow each "
               "contact's naming consent; check it before sending.")
 
@@ -94,6 +97,7 @@ class ReportsScreen(ShellAccess, SectionScreen):
         self.draft: Draft | None = None  # what the preview shows
         self._dialogs = 0  # own dialogs open (saving): coming back from one drafts nothing anew
         self.drafting = False  # a draft is being made on a worker: F2 and F3 wait for it
+        self._preview_loading: object = None  # the preview being put on screen a part at a time
 
     def compose(self) -> ComposeResult:
         yield self.section_bar()
@@ -230,11 +234,28 @@ class ReportsScreen(ShellAccess, SectionScreen):
 
     def show_preview(self, discreet: bool) -> None:
         """The draft on screen: in discreet mode with every name as a codename, whatever
-        the consent (the screen may be seen); the file F3 saves follows each consent."""
+        the consent (the screen may be seen); the file F3 saves follows each consent.
+
+        A long draft goes in a part at a time, one part a turn of the event loop: a
+        year's draft (thousands of lines) loaded at once held the loop for 60-150 ms
+        (bench_reports), and the first screenful is what the officer reads first."""
         if self.draft is None:
             return
-        self.query_one("#report-preview", TextArea).load_text(on_screen(self.draft.text))
+        lines = on_screen(self.draft.text).split("\n")
+        self._preview_loading = loading = object()  # a newer preview stops an older one's loading
+        self.query_one("#report-preview", TextArea).load_text("\n".join(lines[:PREVIEW_PART_LINES]))
+        if len(lines) > PREVIEW_PART_LINES:
+            self.call_after_refresh(self._load_more, loading, lines, PREVIEW_PART_LINES)
         self.show_status(discreet)
+
+    def _load_more(self, loading: object, lines: list[str], start: int) -> None:
+        if loading is not self._preview_loading or not self.is_attached:
+            return
+        preview = self.query_one("#report-preview", TextArea)
+        preview.insert("\n" + "\n".join(lines[start : start + PREVIEW_PART_LINES]), preview.document.end,
+                       maintain_selection_offset=True)
+        if start + PREVIEW_PART_LINES < len(lines):
+            self.call_after_refresh(self._load_more, loading, lines, start + PREVIEW_PART_LINES)
 
     def show_status(self, discreet: bool | None = None) -> None:
         """What the preview is; when the fields above ask for another report, that it is
