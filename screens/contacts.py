@@ -9,21 +9,20 @@ risk are shown as text ("!" and the level), never by colour alone.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 
-from hrd_tui.screens.sections import Section, SectionScreen
-from hrd_tui.screens.shell import ShellAccess
-from hrd_tui.screens.widgets.filter_input import FilterInput
-from hrd_tui.screens.widgets.row_list import RowList
+from hrd_tui.screens.filtered_list import FilteredListScreen
+from hrd_tui.screens.sections import Section
 from hrd_tui.screens.widgets.toggles import PointerOptionList
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from hrd_tui.sanitize import plural
@@ -71,7 +70,7 @@ def row_cells(row: ContactRow, discreet: bool) -> tuple[str, ...]:
     )
 
 
-class ContactsScreen(ShellAccess, SectionScreen):
+class ContactsScreen(FilteredListScreen[ContactRow, ContactFilter]):
     CSS_PATH = "contacts.tcss"
     # Short words for the footer at 80 columns; the tooltip names the action in help and the palette.
     BINDINGS = [
@@ -87,6 +86,14 @@ class ContactsScreen(ShellAccess, SectionScreen):
         Binding("S", "reverse", "Reverse sort", id="contacts.reverse", show=False),
         Binding("l", "import_file", "Import", id="contacts.import", tooltip="Import contacts (CSV or vCard)"),
     ]
+    id_prefix = list_id = "contacts"
+    placeholder = "/ to search names, organisations, notes..."
+    columns = tuple((header, width) for _, header, width in COLUMNS)
+    page_size = PAGE_SIZE
+    page_ahead = PAGE_AHEAD
+    max_seek = None
+    keeps_cursor = False  # a new search starts at the top; back from a contact, the cursor stays on it
+    status_layout = False  # fixed sizes (contacts.tcss)
 
     def __init__(self, section: Section) -> None:
         super().__init__(section)
@@ -94,139 +101,42 @@ class ContactsScreen(ShellAccess, SectionScreen):
         self.sort = "name"
         self.descending = False
         self.total = 0
-        self.loaded = 0
-        self._texts: dict[str, str] = {}
-
-    def compose(self) -> ComposeResult:
-        yield self.section_bar()
-        with Vertical(id="contacts-body"):
-            with Horizontal(id="contacts-top"):
-                yield FilterInput(self._filter_typed, id="contacts-filter",
-                                  placeholder="/ to search names, organisations, notes...", compact=True)
-                yield Static("", id="contacts-count", markup=False)
-            yield Static("", id="contacts-filters", markup=False)
-            yield Static("", id="contacts-header", markup=False)
-            yield RowList([width for _, _, width in COLUMNS], flex=0, id="contacts")
-        yield Footer(compact=True, show_command_palette=False)
-
-    def on_mount(self) -> None:
-        table = self.query_one("#contacts", RowList)
-        table.load_rest = self._load_rest
-        table.focus()
 
     def resumed(self) -> None:
-        self.reload(keep_cursor=True)  # back from a contact: the cursor stays on it
+        self.reload(select=self.selected_id())  # back from a contact: the cursor stays on it
 
     # -- loading -------------------------------------------------------------------
     @property
     def today(self) -> date:
         return self.shell.today()
 
-    def _fetch(self, offset: int, limit: int = PAGE_SIZE) -> list[ContactRow]:
+    def fetch(self, offset: int, limit: int) -> list[ContactRow]:
         page = contact_list.read_page(self.shell, self.filter, today=self.today, sort=self.sort,
                                       descending=self.descending, discreet=self.shell.discreet,
                                       offset=offset, limit=limit)
         self.total = page.total
+        self.more = offset + len(page.rows) < page.total
         return page.rows
 
-    def reload(self, keep_cursor: bool = False) -> None:
-        """Run the filter again from the first page (a keystroke, a sort, a filter)."""
-        if self.shell.locked or not self.is_mounted:
-            return
-        table = self.query_one("#contacts", RowList)
-        previous = self.selected_id() if keep_cursor else None
-        rows = self._fetch(0)
-        table.clear()
-        self.loaded = 0
-        self._append(rows)
-        self._select(previous)
-        self._show_status()
-
-    def _append(self, rows: list[ContactRow]) -> None:
+    def cells(self, rows: Sequence[ContactRow]) -> Iterable[tuple[str, ...]]:
         discreet = self.shell.discreet
-        self.query_one("#contacts", RowList).add_rows((row.id, row_cells(row, discreet)) for row in rows)
-        self.loaded += len(rows)
+        return [row_cells(row, discreet) for row in rows]
 
-    def _show_status(self) -> None:
-        """Headers, count and filter line, each touched only when its text changed: an
-        update of a label costs a layout pass of the screen, felt at every keystroke."""
+    def header_labels(self) -> list[str]:
         label = "Codename" if self.shell.discreet else "Name"
-        headers = {key: (label if key == "name" else header) + ((" v" if self.descending else " ^") if key == self.sort else "")
-                   for key, header, _ in COLUMNS}
-        self._set_text("#contacts-header", self.query_one("#contacts", RowList).header(list(headers.values())))
+        return [(label if key == "name" else header) + ((" v" if self.descending else " ^") if key == self.sort else "")
+                for key, header, _ in COLUMNS]
+
+    def count_text(self) -> str:
         shown = f"{self.loaded:,} of " if self.loaded < self.total else ""
+        return shown + plural(self.total, "contact")
+
+    def filters_text(self) -> str:
         described = self.filter.describe()
-        self._set_text("#contacts-count", shown + plural(self.total, "contact"))
-        self._set_text("#contacts-filters", f"Filters: {described} (x clears)  |  ! = overdue" if described else
-                       "f filters, s sorts, S reverses  |  ! = overdue for a check-in")
-
-    def _set_text(self, selector: str, text: str) -> None:
-        widget = self.query_one(selector, Static)
-        if self._texts.get(selector) != text:
-            self._texts[selector] = text
-            widget.update(text, layout=False)  # fixed sizes (contacts.tcss)
-
-    @on(RowList.WidthsChanged, "#contacts")
-    def _widths_changed(self) -> None:
-        self._show_status()
-
-    @on(RowList.Highlighted, "#contacts")
-    def _near_end(self, event: RowList.Highlighted) -> None:
-        if self.loaded < self.total and event.index >= self.loaded - PAGE_AHEAD:
-            self._append(self._fetch(self.loaded))
-            self._show_status()
-
-    def _load_rest(self) -> None:
-        """End: every remaining match (a strip per row is cheap; only the visible ones are drawn)."""
-        while self.loaded < self.total:
-            rows = self._fetch(self.loaded, limit=1000)
-            if not rows:
-                break
-            self._append(rows)
-        self._show_status()
-
-    def selected_id(self) -> str | None:
-        return self.query_one("#contacts", RowList).cursor_key
-
-    def _select(self, contact_id: str | None) -> None:
-        """Put the cursor on a contact, loading pages until it is there (back from editing
-        row 300, or a new contact sorted far down); nothing if it no longer matches."""
-        if contact_id is None:
-            return
-        table = self.query_one("#contacts", RowList)
-        while table.index_of(contact_id) is None and self.loaded < self.total:
-            rows = self._fetch(self.loaded)
-            if not rows:
-                break
-            self._append(rows)
-        index = table.index_of(contact_id)
-        if index is not None:
-            table.move_cursor(index)
-        self._show_status()
+        return (f"Filters: {described} (x clears)  |  ! = overdue" if described else
+                "f filters, s sorts, S reverses  |  ! = overdue for a check-in")
 
     # -- filter and sort ---------------------------------------------------------------
-    def action_focus_filter(self) -> None:
-        # At once, not after a refresh (Widget.focus): what is typed right after "/"
-        # belongs in the filter, not to the section keys.
-        self.set_focus(self.query_one("#contacts-filter", Input))
-
-    def _filter_typed(self, value: str) -> None:
-        if value != self.filter.query:
-            self.filter = replace(self.filter, query=value)
-            self.reload()
-
-    @on(Input.Submitted, "#contacts-filter")
-    def _filter_done(self) -> None:
-        self.query_one("#contacts", RowList).focus()
-
-    def key_escape(self) -> None:
-        if self.query_one("#contacts-filter", Input).has_focus:
-            self.query_one("#contacts", RowList).focus()
-
-    def key_down(self) -> None:
-        if self.query_one("#contacts-filter", Input).has_focus:
-            self.query_one("#contacts", RowList).focus()
-
     def action_sort(self) -> None:
         keys = [key for key, _, _ in COLUMNS]
         self.sort = keys[(keys.index(self.sort) + 1) % len(keys)]
@@ -239,31 +149,17 @@ class ContactsScreen(ShellAccess, SectionScreen):
         self.reload()
 
     def action_filters(self) -> None:
-        def chosen(flt: ContactFilter | None) -> None:
-            if flt is not None:
-                self.filter = flt
-                self.reload()
-
-        self.app.push_screen(FilterModal(self.filter), chosen)
+        self.app.push_screen(FilterModal(self.filter), self.refilter)
 
     def action_clear_filters(self) -> None:
         self.filter = ContactFilter(self.filter.query)
         self.reload()
 
     # -- actions on a contact -------------------------------------------------------------
-    @on(RowList.Selected, "#contacts")
-    def _row_selected(self, event: RowList.Selected) -> None:
-        self._open(event.key)
-
-    def action_open(self) -> None:
-        contact_id = self.selected_id()
-        if contact_id:
-            self._open(contact_id)
-
-    def _open(self, contact_id: str) -> None:
+    def open_row(self, key: str) -> None:
         from hrd_tui.screens.contact_detail import ContactDetailScreen
 
-        self.app.push_screen(ContactDetailScreen(contact_id))
+        self.app.push_screen(ContactDetailScreen(key))
 
     def action_new(self) -> None:
         from hrd_tui.screens.contact_form import ContactFormScreen
@@ -278,16 +174,17 @@ class ContactsScreen(ShellAccess, SectionScreen):
             self.app.push_screen(ContactFormScreen(contact_id), self._saved)
 
     def _saved(self, contact_id: str | None) -> None:
-        self.reload(keep_cursor=True)
+        self.reload(select=self.selected_id())
         if contact_id:  # a new contact: show where it landed
-            self._select(contact_id)
+            self.seek(contact_id)
+            self.show_status()
 
     def action_interaction(self) -> None:
         from hrd_tui.screens.contact_form import InteractionModal
 
         contact_id = self.selected_id()
         if contact_id:
-            self.app.push_screen(InteractionModal(contact_id), lambda _: self.reload(keep_cursor=True))
+            self.app.push_screen(InteractionModal(contact_id), lambda _: self.reload(select=self.selected_id()))
 
     def action_import_file(self) -> None:
         from hrd_tui.screens.contact_import import ImportContactsScreen

@@ -10,24 +10,22 @@ busiest cell and its count, so it reads in 16 colours and in none.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any, ClassVar
 
 from hrd_tui.screens.places import Placed
 from hrd_tui.screens.forms import FORM_BINDINGS, FormScreen, choices
-from hrd_tui.screens.sections import Section, SectionScreen
+from hrd_tui.screens.filtered_list import FilteredListScreen
+from hrd_tui.screens.sections import Section
 from hrd_tui.screens.shell import ShellAccess
-from hrd_tui.screens.widgets.filter_input import FilterInput
 from hrd_tui.screens.widgets.pick import PickModal
 from hrd_tui.screens.widgets.record_form import FieldSpec, RecordForm
-from hrd_tui.screens.widgets.row_list import RowList, header_text
 from hrd_tui.screens.widgets.vault_text import VaultText
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
@@ -88,7 +86,7 @@ def where_cell(row: ObservationRow, discreet: bool) -> str:
     return SENSITIVE if row.location_sensitive else row.location
 
 
-class MonitoringScreen(ShellAccess, SectionScreen):
+class MonitoringScreen(FilteredListScreen[ObservationRow, ObservationFilter]):
     CSS_PATH = "monitoring.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_filter", "Find", id="monitoring.search", key_display="/",
@@ -103,84 +101,32 @@ class MonitoringScreen(ShellAccess, SectionScreen):
         Binding("h", "changes", "Changes", id="monitoring.changes", show=False,
                 tooltip="What changed in this observation's record"),
     ]
+    id_prefix, list_id = "monitoring", "observations"
+    placeholder = "/ to search observations..."
+    columns = COLUMNS
+    flex = 2
+    noun = "observation"
+    page_size, page_ahead, max_seek = PAGE_SIZE, PAGE_AHEAD, MAX_SEEK
 
     def __init__(self, section: Section) -> None:
         super().__init__(section)
         self.filter = ObservationFilter()
         self.period = 0
-        self.loaded = 0
-        self.more = False
-        self.rows: dict[str, ObservationRow] = {}
 
-    def compose(self) -> ComposeResult:
-        yield self.section_bar()
-        with Vertical(id="monitoring-body"):
-            with Horizontal(id="monitoring-top"):
-                yield FilterInput(self._typed, id="monitoring-filter", placeholder="/ to search observations...",
-                                  compact=True)
-                yield Static("", id="monitoring-count", markup=False)
-            yield Static("", id="monitoring-filters", markup=False)
-            yield Static(header_text([h for h, _ in COLUMNS], [w for _, w in COLUMNS]), id="monitoring-header",
-                         markup=False)
-            yield RowList([w for _, w in COLUMNS], flex=2, id="observations")
-            yield VaultText("", id="monitoring-detail")
-        yield Footer(compact=True, show_command_palette=False)
-
-    def on_mount(self) -> None:
-        table = self.query_one("#observations", RowList)
-        table.load_rest = self._load_rest
-        table.focus()
+    def compose_below(self) -> ComposeResult:
+        yield VaultText("", id="monitoring-detail")
 
     # -- loading: a page at a time ------------------------------------------------------------
-    def _fetch(self, offset: int, limit: int = PAGE_SIZE) -> list[ObservationRow]:
-        rows = monitoring.read_observations(self.shell, self.filter, offset=offset, limit=limit + 1)
-        self.more = len(rows) > limit
-        return rows[:limit]
+    def fetch(self, offset: int, limit: int) -> list[ObservationRow]:
+        return self.page_of(monitoring.read_observations(self.shell, self.filter, offset=offset, limit=limit + 1), limit)
 
-    def _append(self, rows: list[ObservationRow]) -> None:
+    def cells(self, rows: Sequence[ObservationRow]) -> Iterable[tuple[str, ...]]:
         discreet = self.shell.discreet
-        self.rows.update((row.id, row) for row in rows)
-        self.query_one("#observations", RowList).add_rows(
-            (row.id, (str(row.observed_on), category_short(row.category),
-                      discreet_text(row, discreet)(row.description), where_cell(row, discreet),
-                      str(row.sources) if row.sources else "-"))
-            for row in rows)
-        self.loaded += len(rows)
-        more = "+" if self.more else ""
-        plural = "s" if self.loaded != 1 else ""
-        self.query_one("#monitoring-count", Static).update(f"{self.loaded}{more} observation{plural}")
+        return [(str(row.observed_on), category_short(row.category), discreet_text(row, discreet)(row.description),
+                 where_cell(row, discreet), str(row.sources) if row.sources else "-") for row in rows]
 
-    def reload(self, select: str | None = None) -> None:
-        if self.shell.locked or not self.is_mounted:
-            return
-        table = self.query_one("#observations", RowList)
-        wanted = select or table.cursor_key
-        table.clear()
-        self.rows = {}
-        self.loaded = 0
-        self._append(self._fetch(0))
-        if wanted:
-            while table.index_of(wanted) is None and self.more and self.loaded < MAX_SEEK:
-                self._append(self._fetch(self.loaded))
-            index = table.index_of(wanted)
-            if index is not None:
-                table.move_cursor(index)
-        self.query_one("#monitoring-filters", Static).update(self._filters_text())
-        self._show_detail(table.cursor_key)
-
-    @on(RowList.WidthsChanged, "#observations")
-    def _widths_changed(self, event: RowList.WidthsChanged) -> None:
-        self.query_one("#monitoring-header", Static).update(event.row_list.header([h for h, _ in COLUMNS]))
-
-    @on(RowList.Highlighted, "#observations")
-    def _highlighted(self, event: RowList.Highlighted) -> None:
-        if self.more and event.index >= self.loaded - PAGE_AHEAD:
-            self._append(self._fetch(self.loaded))
-        self._show_detail(event.key)
-
-    def _load_rest(self) -> None:
-        while self.more:
-            self._append(self._fetch(self.loaded, limit=1000))
+    def highlighted(self, key: str | None) -> None:
+        self._show_detail(key)
 
     def _show_detail(self, key: str | None) -> None:
         """The highlighted observation in full: its text, where, who it is about, sources."""
@@ -205,35 +151,14 @@ class MonitoringScreen(ShellAccess, SectionScreen):
             f"{where}  |  Sources: {row.sources}  |  About: {about or '-'}",
             f"{reference.label('civic_category', row.category)}: {discreet_text(row, discreet)(row.description)}"]))
 
-    def _filters_text(self) -> str:
+    def filters_text(self) -> str:
         f = self.filter
         parts = [category_short(f.category) if f.category else "every category", PERIODS[self.period][0]]
         if f.start is not None:
             parts[-1] += f" (since {f.start})"
         return "Showing: " + ", ".join(parts) + ("   (x clears)" if f.active or f.query else "   (f category, p period)")
 
-    # -- search and filters ----------------------------------------------------------------------
-    def action_focus_filter(self) -> None:
-        self.set_focus(self.query_one("#monitoring-filter", Input))
-
-    def _typed(self, value: str) -> None:
-        """Each keystroke, in its own turn (FilterInput)."""
-        if value != self.filter.query:
-            self.filter = replace(self.filter, query=value)
-            self.reload()
-
-    @on(Input.Submitted, "#monitoring-filter")
-    def _done(self) -> None:
-        self.query_one("#observations", RowList).focus()
-
-    def key_escape(self) -> None:
-        if self.query_one("#monitoring-filter", Input).has_focus:
-            self.query_one("#observations", RowList).focus()
-
-    def key_down(self) -> None:
-        if self.query_one("#monitoring-filter", Input).has_focus:
-            self.query_one("#observations", RowList).focus()
-
+    # -- filters ----------------------------------------------------------------------------------
     def action_category(self) -> None:
         current = self.filter.category
         labels = [f"{'(*)' if current is None else '( )'} Every category"] + [
@@ -252,10 +177,8 @@ class MonitoringScreen(ShellAccess, SectionScreen):
         self.reload()
 
     def action_clear(self) -> None:
-        self.filter = ObservationFilter()
         self.period = 0
-        self.query_one("#monitoring-filter", Input).value = ""
-        self.reload()
+        self.start_over(ObservationFilter())
 
     # -- recording and the trend -------------------------------------------------------------------
     def _saved(self, observation_id: str | None) -> None:
@@ -264,14 +187,13 @@ class MonitoringScreen(ShellAccess, SectionScreen):
     def action_new(self) -> None:
         self.app.push_screen(ObservationFormScreen(None), self._saved)
 
-    @on(RowList.Selected, "#observations")
-    def _selected(self, event: RowList.Selected) -> None:
-        self.app.push_screen(ObservationFormScreen(event.key), self._saved)
+    def open_row(self, key: str) -> None:
+        self.app.push_screen(ObservationFormScreen(key), self._saved)
 
     def action_edit(self) -> None:
-        key = self.query_one("#observations", RowList).cursor_key
+        key = self.selected_id()
         if key:
-            self.app.push_screen(ObservationFormScreen(key), self._saved)
+            self.open_row(key)
 
     def action_trend(self) -> None:
         self.app.push_screen(TrendScreen())
@@ -279,7 +201,7 @@ class MonitoringScreen(ShellAccess, SectionScreen):
     def action_changes(self) -> None:
         from hrd_tui.screens.changes import ChangesScreen
 
-        key = self.query_one("#observations", RowList).cursor_key
+        key = self.selected_id()
         if key:
             self.app.push_screen(ChangesScreen(monitoring.CHANGES_RECORD, key, monitoring.changes_label,
                                                OBSERVATION_FREE_TEXT))

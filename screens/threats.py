@@ -12,7 +12,7 @@ codename.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -32,22 +32,21 @@ from hrd_tui.screens.case_forms import (
     consent_lines,
 )
 from hrd_tui.screens.places import Placed
-from hrd_tui.screens.sections import Section, SectionScreen
+from hrd_tui.screens.filtered_list import FilteredListScreen
+from hrd_tui.screens.sections import Section
 from hrd_tui.screens.shell import ShellAccess
 from hrd_tui.screens.widgets.confirm import ConfirmModal
-from hrd_tui.screens.widgets.filter_input import FilterInput
 from hrd_tui.screens.widgets.pick import PickModal
-from hrd_tui.screens.widgets.row_list import RowList, header_text
 from hrd_tui.screens.widgets.tables import fixed_table
 from hrd_tui.screens.widgets.toggles import PointerOptionList
 from hrd_tui.screens.widgets.vault_text import VaultText, literal
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static
+from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from hrd_tui.sanitize import plural
@@ -95,7 +94,7 @@ def due_cell(row: CaseRow) -> str:
     return ("!" if row.overdue_actions else " ") + row.next_due.isoformat()
 
 
-class ThreatsScreen(ShellAccess, SectionScreen):
+class ThreatsScreen(FilteredListScreen[CaseRow, CaseFilter]):
     CSS_PATH = "threats.tcss"
     BINDINGS = [
         Binding("slash", "focus_filter", "Find", id="threats.search", key_display="/",
@@ -105,79 +104,30 @@ class ThreatsScreen(ShellAccess, SectionScreen):
         Binding("x", "clear", "Clear", id="threats.clear", tooltip="Clear the search and filters"),
         Binding("enter", "open", "Open", id="threats.open", show=False, tooltip="Open the case"),
     ]
+    id_prefix = list_id = "threats"
+    placeholder = "/ to search cases and defenders..."
+    columns = COLUMNS
+    flex = 1
+    noun = "case"
+    page_size, page_ahead, max_seek = PAGE_SIZE, PAGE_AHEAD, MAX_SEEK
 
     def __init__(self, section: Section) -> None:
         super().__init__(section)
         self.filter = CaseFilter()
-        self.loaded = 0
-        self.more = False
 
-    def compose(self) -> ComposeResult:
-        yield self.section_bar()
-        with Vertical(id="threats-body"):
-            with Horizontal(id="threats-top"):
-                yield FilterInput(self._typed, id="threats-filter", placeholder="/ to search cases and defenders...",
-                                  compact=True)
-                yield Static("", id="threats-count", markup=False)
-            yield Static("", id="threats-filters", markup=False)
-            yield Static(header_text([h for h, _ in COLUMNS], [w for _, w in COLUMNS]), id="threats-header",
-                         markup=False)
-            yield RowList([w for _, w in COLUMNS], flex=1, id="threats")
-        yield Footer(compact=True, show_command_palette=False)
+    def fetch(self, offset: int, limit: int) -> list[CaseRow]:
+        return self.page_of(case_list.read_cases(self.shell, self.filter, today=self.shell.today(), offset=offset,
+                                                 limit=limit + 1), limit)
 
-    def on_mount(self) -> None:
-        table = self.query_one("#threats", RowList)
-        table.load_rest = self._load_rest
-        table.focus()
-
-    @on(RowList.WidthsChanged, "#threats")
-    def _widths_changed(self, event: RowList.WidthsChanged) -> None:
-        self.query_one("#threats-header", Static).update(event.row_list.header([h for h, _ in COLUMNS]))
-
-    # -- loading: a page at a time, so a keystroke costs the same with 2,000 cases as with 20
-    def _fetch(self, offset: int, limit: int = PAGE_SIZE) -> list[CaseRow]:
-        rows = case_list.read_cases(self.shell, self.filter, today=self.shell.today(), offset=offset, limit=limit + 1)
-        self.more = len(rows) > limit
-        return rows[:limit]
-
-    def _append(self, rows: list[CaseRow]) -> None:
+    def cells(self, rows: Sequence[CaseRow]) -> Iterable[tuple[str, ...]]:
         discreet = self.shell.discreet
         day = self.shell.today()
-        self.query_one("#threats", RowList).add_rows(
-            (row.id, (urgency_cell(row.urgency), case_cell(row, discreet),
-                      reference.label("risk_level", row.risk).lower() if row.risk else "not yet",
-                      reference.short_label("case_status", row.status), ago(row.last_activity, day), due_cell(row)))
-            for row in rows)
-        self.loaded += len(rows)
-        more = "+" if self.more else ""
-        self.query_one("#threats-count", Static).update(f"{self.loaded}{more} case{'s' if self.loaded != 1 else ''}")
+        return [(urgency_cell(row.urgency), case_cell(row, discreet),
+                 reference.label("risk_level", row.risk).lower() if row.risk else "not yet",
+                 reference.short_label("case_status", row.status), ago(row.last_activity, day), due_cell(row))
+                for row in rows]
 
-    def reload(self) -> None:
-        if self.shell.locked or not self.is_mounted:
-            return
-        table = self.query_one("#threats", RowList)
-        previous = table.cursor_key
-        table.clear()
-        self.loaded = 0
-        self._append(self._fetch(0))
-        if previous:
-            while table.index_of(previous) is None and self.more and self.loaded < MAX_SEEK:
-                self._append(self._fetch(self.loaded))
-            index = table.index_of(previous)
-            if index is not None:
-                table.move_cursor(index)
-        self.query_one("#threats-filters", Static).update(self._filters_text())
-
-    @on(RowList.Highlighted, "#threats")
-    def _near_end(self, event: RowList.Highlighted) -> None:
-        if self.more and event.index >= self.loaded - PAGE_AHEAD:
-            self._append(self._fetch(self.loaded))
-
-    def _load_rest(self) -> None:
-        while self.more:
-            self._append(self._fetch(self.loaded, limit=1000))
-
-    def _filters_text(self) -> str:
+    def filters_text(self) -> str:
         f = self.filter
         parts = ["all statuses" if f.include_closed and f.status is None else
                  reference.label("case_status", f.status).lower() if f.status else "open cases"]
@@ -187,50 +137,20 @@ class ThreatsScreen(ShellAccess, SectionScreen):
                 parts.append(reference.label(vocabulary, value).lower())
         return "Showing: " + ", ".join(parts) + "   (f filters, x clears)"
 
-    def action_focus_filter(self) -> None:
-        self.set_focus(self.query_one("#threats-filter", Input))
-
-    def _typed(self, value: str) -> None:
-        if value != self.filter.query:
-            self.filter = replace(self.filter, query=value)
-            self.reload()
-
-    @on(Input.Submitted, "#threats-filter")
-    def _done(self) -> None:
-        self.query_one("#threats", RowList).focus()
-
-    def key_escape(self) -> None:
-        if self.query_one("#threats-filter", Input).has_focus:
-            self.query_one("#threats", RowList).focus()
-
-    def key_down(self) -> None:
-        if self.query_one("#threats-filter", Input).has_focus:
-            self.query_one("#threats", RowList).focus()
-
-    @on(RowList.Selected, "#threats")
-    def _selected(self, event: RowList.Selected) -> None:
-        self.app.push_screen(CaseScreen(event.key))
-
-    def action_open(self) -> None:
-        key = self.query_one("#threats", RowList).cursor_key
-        if key:
-            self.app.push_screen(CaseScreen(key))
+    def open_row(self, key: str) -> None:
+        self.app.push_screen(CaseScreen(key))
 
     def action_new(self) -> None:
         self.app.push_screen(CaseFormScreen(None), lambda case_id: case_id and self.app.push_screen(CaseScreen(case_id)))
 
     def action_filters(self) -> None:
         def chosen(flt: CaseFilter | None) -> None:
-            if flt is not None:
-                self.filter = replace(flt, query=self.filter.query)
-                self.reload()
+            self.refilter(None if flt is None else replace(flt, query=self.filter.query))
 
         self.app.push_screen(CaseFilterModal(self.filter), chosen)
 
     def action_clear(self) -> None:
-        self.filter = CaseFilter()
-        self.query_one("#threats-filter", Input).value = ""
-        self.reload()
+        self.start_over(CaseFilter())
 
 
 class CaseFilterModal(ModalScreen[CaseFilter | None]):

@@ -7,25 +7,26 @@ usually names the defendant) and defendants by codename.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from hrd_tui.screens.calls import REFUSED, attempt
 from hrd_tui.screens.forms import FormScreen, choices
 from hrd_tui.screens.places import Placed
-from hrd_tui.screens.sections import Section, SectionScreen
+from hrd_tui.screens.filtered_list import FilteredListScreen
+from hrd_tui.screens.sections import Section
 from hrd_tui.screens.shell import ShellAccess
-from hrd_tui.screens.widgets.filter_input import FilterInput
 from hrd_tui.screens.widgets.record_form import FieldSpec
-from hrd_tui.screens.widgets.row_list import RowList, header_text
 from hrd_tui.screens.widgets.tables import fixed_table
 from hrd_tui.screens.widgets.vault_text import VaultText, literal
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Footer, Header, Static
 
 from hrd_tui.services import base, reference, trials
 from hrd_tui.services.trials import TrialRow
@@ -49,7 +50,15 @@ def when(value: datetime | None) -> str:
     return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "-"
 
 
-class TrialsScreen(ShellAccess, SectionScreen):
+@dataclass(frozen=True)
+class TrialFilter:
+    """What the trials list shows: the search, and one status (f cycles) or all."""
+
+    query: str = ""
+    status: TrialStatus | None = None
+
+
+class TrialsScreen(FilteredListScreen[TrialRow, TrialFilter]):
     CSS_PATH = "trials.tcss"
     BINDINGS = [
         Binding("slash", "focus_filter", "Find", id="trials.search", key_display="/", tooltip="Search trials"),
@@ -58,88 +67,41 @@ class TrialsScreen(ShellAccess, SectionScreen):
         Binding("f", "status", "Status", id="trials.status", tooltip="Show trials of one status (f again: the next)"),
         Binding("enter", "open", "Open", id="trials.open", show=False, tooltip="Open the trial"),
     ]
+    id_prefix = list_id = "trials"
+    placeholder = "/ to search titles, case numbers, courts, charges..."
+    columns = COLUMNS
+    side, side_text = "status", "all statuses"
+    filters_line = False
 
     def __init__(self, section: Section) -> None:
         super().__init__(section)
-        self.query_text = ""
-        self.status: TrialStatus | None = None
+        self.filter = TrialFilter()
 
-    def compose(self) -> ComposeResult:
-        yield self.section_bar()
-        with Vertical(id="trials-body"):
-            with Horizontal(id="trials-top"):
-                yield FilterInput(self._typed, id="trials-filter",
-                                  placeholder="/ to search titles, case numbers, courts, charges...", compact=True)
-                yield Static("all statuses", id="trials-status", markup=False)
-            yield Static(header_text([h for h, _ in COLUMNS], [w for _, w in COLUMNS]), id="trials-header",
-                         markup=False)
-            yield RowList([w for _, w in COLUMNS], flex=0, id="trials")
-        yield Footer(compact=True, show_command_palette=False)
+    def fetch(self, offset: int, limit: int) -> list[TrialRow]:
+        """Every trial at once: an embassy follows tens, not thousands."""
+        return trials.trial_rows(self.shell, self.filter.query, today=self.shell.today(), status=self.filter.status,
+                                 discreet=self.shell.discreet)
 
-    def on_mount(self) -> None:
-        self.query_one("#trials", RowList).focus()
-
-    @on(RowList.WidthsChanged, "#trials")
-    def _widths_changed(self, event: RowList.WidthsChanged) -> None:
-        self.query_one("#trials-header", Static).update(event.row_list.header([h for h, _ in COLUMNS]))
-
-    def reload(self) -> None:
-        if self.shell.locked or not self.is_mounted:
-            return
+    def cells(self, rows: Sequence[TrialRow]) -> Iterable[tuple[str, ...]]:
         discreet = self.shell.discreet
-        table = self.query_one("#trials", RowList)
-        previous = table.cursor_key
-        rows = trials.trial_rows(self.shell, self.query_text, today=self.shell.today(), status=self.status,
-                                 discreet=discreet)
-        table.clear()
-        table.add_rows((row.id, (trial_cell(row, discreet), row.case_number or "-", defendants_cell(row, discreet),
-                                 row.court or "-",
-                                 reference.short_label("trial_status", row.status),
-                                 str(row.next_hearing or "-"))) for row in rows)
-        index = table.index_of(previous) if previous else None
-        if index is not None:
-            table.move_cursor(index)
-
-    def action_focus_filter(self) -> None:
-        self.set_focus(self.query_one("#trials-filter", Input))
+        return [(trial_cell(row, discreet), row.case_number or "-", defendants_cell(row, discreet), row.court or "-",
+                 reference.short_label("trial_status", row.status), str(row.next_hearing or "-")) for row in rows]
 
     def action_status(self) -> None:
-        self.status = STATUS_CYCLE[(STATUS_CYCLE.index(self.status) + 1) % len(STATUS_CYCLE)]
-        label = reference.label("trial_status", self.status).lower() if self.status else "all statuses"
-        self.query_one("#trials-status", Static).update(f"status: {label}" if self.status else label)
+        status = STATUS_CYCLE[(STATUS_CYCLE.index(self.filter.status) + 1) % len(STATUS_CYCLE)]
+        self.filter = replace(self.filter, status=status)
+        label = reference.label("trial_status", status).lower() if status else "all statuses"
+        self.query_one("#trials-status", Static).update(f"status: {label}" if status else label)
         self.reload()
 
-    def _typed(self, value: str) -> None:
-        if value != self.query_text:
-            self.query_text = value
-            self.reload()
-
-    @on(Input.Submitted, "#trials-filter")
-    def _done(self) -> None:
-        self.query_one("#trials", RowList).focus()
-
-    def key_escape(self) -> None:
-        if self.query_one("#trials-filter", Input).has_focus:
-            self.query_one("#trials", RowList).focus()
-
-    def key_down(self) -> None:
-        if self.query_one("#trials-filter", Input).has_focus:
-            self.query_one("#trials", RowList).focus()
-
-    @on(RowList.Selected, "#trials")
-    def _selected(self, event: RowList.Selected) -> None:
-        self.app.push_screen(TrialScreen(event.key))
-
-    def action_open(self) -> None:
-        key = self.query_one("#trials", RowList).cursor_key
-        if key:
-            self.app.push_screen(TrialScreen(key))
+    def open_row(self, key: str) -> None:
+        self.app.push_screen(TrialScreen(key))
 
     def action_new(self) -> None:
         self.app.push_screen(TrialFormScreen(None), lambda trial_id: trial_id and self.app.push_screen(TrialScreen(trial_id)))
 
     def action_edit(self) -> None:
-        key = self.query_one("#trials", RowList).cursor_key
+        key = self.selected_id()
         if key:
             self.app.push_screen(TrialFormScreen(key))
 
