@@ -12,14 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from hrd_tui.screens.forms import FORM_BINDINGS, FormActions, FormScreen, choices
+from hrd_tui.screens.forms import FORM_BINDINGS, FormScreen, ModalFormScreen, choices
 from hrd_tui.screens.widgets.record_form import FieldSpec, RecordForm
 from hrd_tui.screens.widgets.vault_text import VaultText
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Header, Input, Select, Static
 
 from hrd_tui import wallclock
@@ -268,32 +266,17 @@ class AnalysisFormScreen(FormScreen):
 
 
 # -- small forms about a case ---------------------------------------------------------------
-class CaseModal(FormActions, ModalScreen[str | None]):
+class CaseModal(ModalFormScreen):
     """A small form about one case, over the case screen."""
 
-    CSS_PATH = "forms.tcss"
-    BINDINGS = [*FORM_BINDINGS]
-
     def __init__(self, case_id: str) -> None:
-        super().__init__(classes="record-modal")
+        super().__init__()
         self.case_id = case_id
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="record-box"):
-            yield Static(self.title_text + "  (Enter or F2 saves, Esc cancels)", classes="record-title", markup=False)
-            yield VaultText("", id="record-who")
-            yield RecordForm(self.specs(), self.initial_values(), draft_prefix=self.draft_prefix, id="form")
-
-    def on_mount(self) -> None:
-        self.watch(self.app, "discreet", self.show_case)  # now, and whenever discreet mode changes
-        self.query_one(RecordForm).focus_first()
-
-    def show_case(self, discreet: bool) -> None:
-        if self.shell.locked:
-            return
+    def who(self, discreet: bool) -> str:
         label = threats.case_name(self.shell, self.case_id, discreet=discreet)
         extra = self.context(discreet)
-        self.query_one("#record-who", VaultText).set_text(f"Case: {label}" + (f"\n{extra}" if extra else ""))
+        return f"Case: {label}" + (f"\n{extra}" if extra else "")
 
     def context(self, discreet: bool) -> str:
         """A line or two under the case's name that helps fill the form in."""

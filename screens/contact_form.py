@@ -9,14 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Static
-
-from hrd_tui.screens.forms import FORM_BINDINGS, FormActions, FormScreen, choices
-from hrd_tui.screens.widgets.record_form import FieldSpec, RecordForm
-from hrd_tui.screens.widgets.vault_text import VaultText
+from hrd_tui.screens.forms import FormScreen, ModalFormScreen, choices
+from hrd_tui.screens.widgets.record_form import FieldSpec
 from hrd_tui.services import contacts, reference
 from hrd_tui.vocab import (
     Certainty,
@@ -75,31 +69,17 @@ class ContactFormScreen(FormScreen):
         return contacts.save_contact(self.shell, self.contact_id, values)
 
 
-class RecordModal(FormActions, ModalScreen[str | None]):
+class RecordModal(ModalFormScreen):
     """A small form about one contact, over the current screen."""
 
-    CSS_PATH = "forms.tcss"
-    BINDINGS = FORM_BINDINGS
+    who_single_line = True
 
     def __init__(self, contact_id: str) -> None:
-        super().__init__(classes="record-modal")
+        super().__init__()
         self.contact_id = contact_id
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="record-box"):
-            yield Static(self.title_text + "  (Enter or F2 saves, Esc cancels)", classes="record-title", markup=False)
-            yield VaultText("", id="record-who", single_line=True)
-            yield RecordForm(self.specs(), self.initial_values(), draft_prefix=self.draft_prefix, id="form")
-
-    def on_mount(self) -> None:
-        self.watch(self.app, "discreet", self.show_who)  # now, and whenever discreet mode changes
-        self.query_one(RecordForm).focus_first()
-
-    def show_who(self, discreet: bool) -> None:
-        if self.shell.locked:
-            return
-        who = contacts.read_person(self.shell, self.contact_id).who(discreet)
-        self.query_one("#record-who", VaultText).set_text(f"Contact: {who}")
+    def who(self, discreet: bool) -> str:
+        return f"Contact: {contacts.read_person(self.shell, self.contact_id).who(discreet)}"
 
 
 class InteractionModal(RecordModal):

@@ -8,7 +8,7 @@ drafts survive a lock, a hang-up or a crash.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from hrd_tui import wallclock
 from hrd_tui.screens.calls import REFUSED, attempt
@@ -16,13 +16,14 @@ from hrd_tui.screens.places import Placed
 from hrd_tui.screens.shell import ShellAccess
 from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.record_form import FieldSpec, RecordForm
+from hrd_tui.screens.widgets.vault_text import VaultText
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.screen import Screen
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from hrd_tui.services import reference
-from hrd_tui.services.history import VaultSession as Session
 
 
 def choices(vocabulary: str, enum: Any) -> tuple[tuple[str, str], ...]:
@@ -32,13 +33,21 @@ def choices(vocabulary: str, enum: Any) -> tuple[tuple[str, str], ...]:
 #: Textual only reads BINDINGS from widget classes, so each form class names these.
 #: Every F-key has a ctrl+letter twin for terminals without F-keys (some phone SSH clients):
 #: ctrl+o saves or confirms (nano's "write out"), ctrl+f finds, ctrl+n creates, ctrl+r drafts.
-FORM_BINDINGS = [
+FORM_BINDINGS: list[BindingType] = [
     Binding("f2,ctrl+o", "save", "Save", id="form.save", key_display="f2 ^o"),
     Binding("escape,ctrl+g", "leave", "Back", id="form.back"),
 ]
 
 
-class FormActions(Placed, ShellAccess):
+if TYPE_CHECKING:
+    # What FormActions asks of the Screen it is mixed into (query_one, dismiss, app): a
+    # Screen base for mypy only, since the result type differs (a record's id; settings, None).
+    _ScreenBase = Screen[Any]
+else:
+    _ScreenBase = object
+
+
+class FormActions(Placed, ShellAccess, _ScreenBase):
     """Saving and leaving, shared by full-screen forms and small modal ones.
 
     Subclasses say what is edited (``specs``, ``initial_values``) and how it is
@@ -59,19 +68,15 @@ class FormActions(Placed, ShellAccess):
         return {}
 
     def save(self, values: dict[str, Any]) -> str:
-        """Hand ``values`` to the service that keeps them; the saved record's id."""
-        # Not yet moved: forms whose ``store`` still takes a session (issue 17 moves each).
-        with self.shell.session("saving") as session:
-            return self.store(session, values)
-
-    def store(self, session: Session, values: dict[str, Any]) -> str:
+        """Hand ``values`` to the service that keeps them (one call, its own transaction);
+        the saved record's id."""
         raise NotImplementedError
 
     def on_record_form_submitted(self) -> None:
         self.action_save()
 
     def action_save(self) -> None:
-        form = self.query_one(RecordForm)  # type: ignore[attr-defined]
+        form = self.query_one(RecordForm)
         today = self.shell.today()
         values, errors = form.values(only_changed=self.editing, today=today, now=wallclock.local_now())
         if errors:
@@ -79,13 +84,13 @@ class FormActions(Placed, ShellAccess):
             return
         if self.editing and not values:
             self.discard_drafts()
-            self.dismiss(None)  # type: ignore[attr-defined]
+            self.dismiss(None)
             return
         record_id = attempt(self, lambda: self.save(values), form=form)
         if record_id is REFUSED:
             return
         self.discard_drafts()
-        self.dismiss(record_id)  # type: ignore[attr-defined]
+        self.dismiss(record_id)
 
     def discard_drafts(self) -> None:
         """Saved for real, or thrown away on purpose: the unfinished copies go too."""
@@ -96,17 +101,17 @@ class FormActions(Placed, ShellAccess):
             self.shell.flush_drafts()
 
     def action_leave(self) -> None:
-        if not self.query_one(RecordForm).dirty:  # type: ignore[attr-defined]
+        if not self.query_one(RecordForm).dirty:
             self.discard_drafts()
-            self.dismiss(None)  # type: ignore[attr-defined]
+            self.dismiss(None)
             return
 
         def answered(leave: bool | None) -> None:
             if leave:
                 self.discard_drafts()
-                self.dismiss(None)  # type: ignore[attr-defined]
+                self.dismiss(None)
 
-        self.app.push_screen(ConfirmModal("Leave without saving? Your changes will be lost.",  # type: ignore[attr-defined]
+        self.app.push_screen(ConfirmModal("Leave without saving? Your changes will be lost.",
                                           yes="Leave", no="Stay"), answered)
 
 
@@ -129,3 +134,34 @@ class FormScreen(FormActions, Screen[str | None]):
         for name in self.masked_when_discreet:
             for field in self.query(f"#field-{name}").results(Input):  # a field only some forms have
                 field.password = discreet
+
+
+class ModalFormScreen(FormActions, ModalScreen[str | None]):
+    """A small form about one record, over the current screen: its title, a line saying
+    whose record it is (``who``: the contact, the case), then its fields."""
+
+    CSS_PATH = "forms.tcss"
+    BINDINGS = FORM_BINDINGS
+    who_single_line: ClassVar[bool] = False
+
+    def __init__(self) -> None:
+        super().__init__(classes="record-modal")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="record-box"):
+            yield Static(self.title_text + "  (Enter or F2 saves, Esc cancels)", classes="record-title", markup=False)
+            yield VaultText("", id="record-who", single_line=self.who_single_line)
+            yield RecordForm(self.specs(), self.initial_values(), draft_prefix=self.draft_prefix, id="form")
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "discreet", self.show_who)  # now, and whenever discreet mode changes
+        self.query_one(RecordForm).focus_first()
+
+    def show_who(self, discreet: bool) -> None:
+        if self.shell.locked:
+            return
+        self.query_one("#record-who", VaultText).set_text(self.who(discreet))
+
+    def who(self, discreet: bool) -> str:
+        """Whose record the form is about, as discreet mode allows."""
+        raise NotImplementedError
