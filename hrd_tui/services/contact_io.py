@@ -42,6 +42,7 @@ from sqlmodel import Session, col, select
 from hrd_tui import limits
 from hrd_tui.errors import HrdError, UsageError, ValidationError, from_os_error
 from hrd_tui.models import Contact, ContactFocusArea
+from hrd_tui.models.common import table_of
 from hrd_tui.sanitize import codename_key, plural, strip_invisible
 from hrd_tui.services import base, contact_vcard, contacts, reference, search
 from hrd_tui.services.base import Transactions
@@ -491,7 +492,8 @@ def match(session: Session, plan: ImportPlan) -> ImportPlan:
     known: dict[str, dict[str, str]] = {}
     taken: set[str] = set()
     for ident, codename, name, email, phone in session.exec(
-        select(Contact.id, Contact.codename, Contact.name, Contact.email, Contact.phone)
+        # sqlmodel's select() has overloads for at most four columns (its stubs, not this call, are short)
+        select(Contact.id, Contact.codename, Contact.name, Contact.email, Contact.phone)  # type: ignore[call-overload]
     ):
         taken.add(codename_key(codename))
         known[ident] = dict(_keys(None, name, email, phone))
@@ -563,7 +565,7 @@ def apply(session: Session, plan: ImportPlan, on_duplicate: Literal["merge", "sk
         session.flush()
         links = [{"contact_id": c.id, "area": FocusArea(a)} for row, c in chunk for a in row.focus_areas]
         if links:  # plain rows, neither versioned nor indexed: one executemany
-            session.connection().execute(insert(ContactFocusArea.__table__), links)
+            session.connection().execute(insert(table_of(ContactFocusArea)), links)
         for row, contact in chunk:
             created[row.row] = contact
             areas[contact.id] = list(row.focus_areas)

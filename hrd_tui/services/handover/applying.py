@@ -16,6 +16,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from hrd_tui.errors import HrdError, ValidationError
 from hrd_tui.models import EXPORT_TABLES, Contact, SecureChannel
+from hrd_tui.models.common import table_name
 from hrd_tui.sanitize import codename_key
 from hrd_tui.services import base, history
 from hrd_tui.services.handover.planning import Conflict, ImportPlan, plan_import
@@ -51,7 +52,7 @@ def _signature(plan: ImportPlan) -> tuple[Any, ...]:
 
 def _self_ordered(model: type[SQLModel], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows pointing at another row of the same table (a correction) after that row."""
-    self_fks = [fk.cols[0] for fk in fks(model) if fk.target == NAME_OF_TABLE[model.__tablename__] and len(fk.cols) == 1]  # type: ignore[attr-defined]
+    self_fks = [fk.cols[0] for fk in fks(model) if fk.target == NAME_OF_TABLE[table_name(model)] and len(fk.cols) == 1]
     if not self_fks:
         return rows
     pending = {r["id"]: r for r in rows}
@@ -105,8 +106,8 @@ def _decide(conflicts: Sequence[Conflict], choices: Mapping[str, Decision],
     decided: dict[str, dict[str, Choice]] = {}
     unresolved: dict[str, str] = {}
     for conflict in conflicts:
-        choice = choices.get(conflict.key, default)
-        per_field = dict(choice) if isinstance(choice, Mapping) else dict.fromkeys(conflict.fields, choice)
+        decision = choices[conflict.key] if conflict.key in choices else default
+        per_field = dict(decision) if isinstance(decision, Mapping) else dict.fromkeys(conflict.fields, decision)
         left = [d.label for d in conflict.diffs if per_field.get(d.field, default) is None]
         if left:
             unresolved[conflict.key] = f"{conflict.label}: {', '.join(left)} differ; choose mine or theirs"

@@ -129,7 +129,7 @@ def bundle_document(session: Session, *, selection: Selection | None = None, vau
     else:
         chosen = select_rows(session, selection)
     for name in CARRIED:
-        doc[name] = [jsonable(row.model_dump(exclude=DERIVED)) for row in chosen[name]]
+        doc[name] = [jsonable(row.model_dump(exclude=set(DERIVED))) for row in chosen[name]]
     return doc
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlmodel import Session, SQLModel, select
 
 from hrd_tui.models import EXPORT_TABLES, CaseDefender, Contact, TrialDefendant
+from hrd_tui.models.common import table_name
 from hrd_tui.services import history
 from hrd_tui.services.handover.document import Bundle
 from hrd_tui.services.handover.tables import DERIVED, fks
@@ -42,7 +43,7 @@ class Labels:
         self.session = session
         self.theirs = {name: rows for name, rows in bundle.tables.items()}
         self.codenames = {r.get("id"): r.get("codename") for r in self.theirs.get("contacts", [])}
-        self.by_id: dict[str, dict[str, dict[str, Any]]] = {}
+        self.by_id: dict[str, dict[Any, dict[str, Any]]] = {}  # by the rows' ids, as the bundle has them
 
     def _row(self, name: str, ident: Any) -> dict[str, Any] | None:
         if name not in self.by_id:
@@ -50,7 +51,7 @@ class Labels:
         row = self.by_id[name].get(ident)
         if row is None and ident is not None:
             obj = self.session.get(EXPORT_TABLES[name], ident)
-            row = jsonable(obj.model_dump(exclude=DERIVED)) if obj is not None else None
+            row = jsonable(obj.model_dump(exclude=set(DERIVED))) if obj is not None else None
         return row
 
     def codename(self, contact_id: Any) -> str:
@@ -80,7 +81,7 @@ class Labels:
         return f"hearing of {self.trial(row.get('trial_id'))} at {str(row.get('starts_at'))[:16]}"
 
     def record(self, name: str, row: Mapping[str, Any]) -> str:
-        what = EXPORT_TABLES[name].__tablename__.replace("_", " ")  # type: ignore[attr-defined]
+        what = table_name(EXPORT_TABLES[name]).replace("_", " ")
         if name == "contacts":
             return f"contact {self.codename(row.get('id'))}"
         if name == "contact_relationships":

@@ -13,6 +13,7 @@ bundle is left alone). Everything runs in the caller's session: one transaction.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -50,15 +51,15 @@ from hrd_tui.transactions import Transactions
 class FieldDiff:
     """One field of a conflict: this vault's value and the bundle's (JSON form), and how to show them."""
 
-    field: str
-    mine: Any = field(repr=False)
-    theirs: Any = field(repr=False)
-    mine_shown: str = field(repr=False, compare=False, default="")
-    theirs_shown: str = field(repr=False, compare=False, default="")
+    field: str  # (which hides dataclasses.field in this class body: named in full below)
+    mine: Any = dataclasses.field(repr=False)
+    theirs: Any = dataclasses.field(repr=False)
+    mine_shown: str = dataclasses.field(repr=False, compare=False, default="")
+    theirs_shown: str = dataclasses.field(repr=False, compare=False, default="")
     #: The values whole, as the officer reads them (nothing cut, lines kept, local times,
     #: vocabulary labels, people by codename): for the merge screen and its view that scrolls.
-    mine_whole: str = field(repr=False, compare=False, default="")
-    theirs_whole: str = field(repr=False, compare=False, default="")
+    mine_whole: str = dataclasses.field(repr=False, compare=False, default="")
+    theirs_whole: str = dataclasses.field(repr=False, compare=False, default="")
 
     @property
     def label(self) -> str:
@@ -240,7 +241,7 @@ class _Planner:
             mine = jsonable(mine_obj.model_dump(exclude=DERIVED))
             self._dangling(name, row, mine)
             if name == "contacts" and row.get("codename") != mine.get("codename") and _codename_taken(
-                self.session, row.get("codename"), mine_obj.id  # type: ignore[attr-defined]
+                self.session, row.get("codename"), mine_obj.id
             ):
                 # Renamed here at an earlier import because another contact had the
                 # codename: not a choice anyone can make, so not a conflict.
@@ -280,7 +281,7 @@ def _check_revision(bundle_revision: str | None, vault_revision: str | None) -> 
         return
     if bundle_revision not in known:
         raise BundleTooNew(f"This bundle was written by a newer hrd-tui (schema {bundle_revision}); upgrade hrd-tui to import it.")
-    if vault_revision in known and known.index(bundle_revision) > known.index(vault_revision):  # type: ignore[arg-type]
+    if vault_revision in known and known.index(bundle_revision) > known.index(vault_revision):
         raise BundleTooNew(
             f"This bundle has schema {bundle_revision}, newer than this vault's ({vault_revision}); "
             "open the vault for writing once (it upgrades), then import."

@@ -15,6 +15,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from hrd_tui.errors import HrdError
 from hrd_tui.models import EXPORT_TABLES, Contact
+from hrd_tui.models.common import table_name
 from hrd_tui.services.history import jsonable
 
 #: Tables that never travel (see hrd_tui.services.handover.document for why).
@@ -42,7 +43,7 @@ def rows_in(session: Session, model: type[SQLModel], column: Any, values: Iterab
     return found
 
 
-NAME_OF_TABLE = {model.__tablename__: name for name, model in EXPORT_TABLES.items()}  # type: ignore[attr-defined]
+NAME_OF_TABLE = {table_name(model): name for name, model in EXPORT_TABLES.items()}
 
 
 def pk_cols(model: type[SQLModel]) -> tuple[str, ...]:
