@@ -420,7 +420,9 @@ def _monitoring(session: Session, today: date, people: dict[str, Contact], cases
     def source(key: str, description: str, reliability: Reliability, credibility: Credibility) -> dict[str, Any]:
         return {"contact_id": people[key].id, "description": description, "reliability": reliability, "credibility": credibility}
 
-    observations = (
+    # (days ago, category, description, location, sensitive, web links, sources, links)
+    Observation = tuple[int, Civ, str, str | None, bool, list[str], list[dict[str, Any]], list[dict[str, str]]]
+    observations: tuple[Observation, ...] = (
         (165, Civ.FUNDING_REGISTRATION, "Draft foreign-funding bill: NGOs with over 20% foreign funds must register as 'foreign-influenced'.",
          "National Assembly, Port Calder", False, ["https://example.org/veridia/funding-bill"],
          [source("coalition", "Coalition legal analysis", Reliability.B, Credibility.CONFIRMED)], [{"contact_id": people["coalition"].id}]),

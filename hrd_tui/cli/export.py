@@ -20,10 +20,13 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise HrdError("This vault uses an older schema: open it once with the app (or 'hrd-tui passwd') to upgrade it, then export.")
         with opened.store.session("exporting") as session:
             if args.ref:  # the id, or its start as reports cite it and the app shows it
+                from sqlmodel import SQLModel
+
                 from hrd_tui.models import ChecklistRun, Hearing, ThreatCase
                 from hrd_tui.services.base import resolve_id
 
-                model = {"checklist": ChecklistRun, "hearing": Hearing, "case": ThreatCase}[args.kind]
+                models: dict[str, type[SQLModel]] = {"checklist": ChecklistRun, "hearing": Hearing, "case": ThreatCase}
+                model = models[args.kind]
                 args.ref = resolve_id(session, model, args.ref, "ID")
             if args.kind == "checklist":
                 from hrd_tui.services import checklists

@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     _global_options(parser, default=None)
     # The same options after the command too ("hrd-tui info --passphrase-file F"): there they
     # are left unset unless given (SUPPRESS), so a value given before the command stands.
-    after = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    after = Parser(add_help=False, allow_abbrev=False)  # a parent of each command's parser, of their class
     _global_options(after, default=argparse.SUPPRESS)
     parser.set_defaults(target=DEFAULT_TARGET)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)

@@ -7,15 +7,21 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from typing import TYPE_CHECKING
 
 from hrd_tui.cli.common import err, open_vault, write_output
 from hrd_tui.cli.table import REPORT_TYPES
 from hrd_tui.errors import HrdError, UsageError
 
+if TYPE_CHECKING:  # imported where used: --help stays light
+    from datetime import date
+
+    from hrd_tui.vocab import ReportType
+
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _report_day(value: str, option: str):  # -> date
+def _report_day(value: str, option: str) -> date:
     from datetime import date
 
     try:
@@ -28,7 +34,7 @@ def _report_day(value: str, option: str):  # -> date
     raise UsageError(f"{option} {no_such_day(value) or 'takes a date as YYYY-MM-DD (for example 2026-01-31)'}.")
 
 
-def _report_args(args: argparse.Namespace):  # -> (ReportType, date, date)
+def _report_args(args: argparse.Namespace) -> tuple[ReportType, date, date]:
     """Checked before the passphrase is asked: a mistake costs nothing."""
     from hrd_tui.errors import ValidationError
     from hrd_tui.services import reports

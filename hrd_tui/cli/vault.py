@@ -21,7 +21,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     err("calibrating the key derivation for this machine (a few seconds)...")
     opened, recovery_code = vault.create(vault_dir, passphrase)
     with opened:
-        err(f"created the vault at {vault_dir} ({opened.header.slot('passphrase').kdf_params().describe()}).")
+        slot = opened.header.slot("passphrase")
+        assert slot is not None  # a new vault has its passphrase slot
+        err(f"created the vault at {vault_dir} ({slot.kdf_params().describe()}).")
         show_recovery_code(recovery_code)
     return 0
 
