@@ -149,7 +149,9 @@ def _delay_for(count: int) -> float:
     if count <= 0:
         return 0.0
     base = TEST_FAILURE_DELAY_BASE if keyslots.test_kdf_enabled() else FAILURE_DELAY_BASE
-    return min(base * 2.0 ** (count - 1), FAILURE_DELAY_CAP)
+    # The exponent is bounded: past about 1,025 failures 2 ** count overflows a float, and the
+    # cap is reached long before 64 (1 s doubles past 30 s at the sixth failure).
+    return min(base * 2.0 ** min(count - 1, 64), FAILURE_DELAY_CAP)
 
 
 def unlock_delay(vault_dir: Path) -> float:

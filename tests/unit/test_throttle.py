@@ -152,6 +152,17 @@ def test_a_planted_count_only_adds_delay(vault_dir: Path, opened: vault.Vault) -
     assert vault.exists(vault_dir) and vault.failure_count(vault_dir) == 9
 
 
+def test_a_long_run_of_failures_keeps_the_delay_at_its_cap(vault_dir: Path, opened: vault.Vault) -> None:
+    """Past 1,025 failures in a row (some 8 hours of guessing at the capped delay), 2 ** count
+    no longer fits a float: the delay stays at its cap, and the right passphrase still opens."""
+    opened.close()
+    _plant(vault_dir, {"count": 5000, "last": time.time()})
+    assert 0 < vault.unlock_delay(vault_dir) <= vault.FAILURE_DELAY_CAP
+    _plant(vault_dir, {"count": 5000, "last": 0.0})
+    vault.unlock(vault_dir, Secret(PASSPHRASE), wait=False).close()
+    assert vault.failure_count(vault_dir) == 0
+
+
 def test_a_successful_unlock_re_signs_the_setting_with_a_new_nonce(vault_dir: Path, opened: vault.Vault) -> None:
     opened.set_wipe_after(3)
     before = json.loads((vault_dir / wipe.FAILURES_NAME).read_text())
