@@ -13,17 +13,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 
-from hrd_tui.screens.filtered_list import FilteredListScreen
+from hrd_tui.screens.filtered_list import FilterChoiceModal, FilteredListScreen, check, radio
 from hrd_tui.screens.sections import Section
-from hrd_tui.screens.widgets.toggles import PointerOptionList
-from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import OptionList
 
 from hrd_tui.sanitize import plural
 from hrd_tui.services import contact_list, reference
@@ -192,7 +185,7 @@ class ContactsScreen(FilteredListScreen[ContactRow, ContactFilter]):
         self.app.push_screen(ImportContactsScreen(), lambda _: self.reload())
 
 
-class FilterModal(ModalScreen[ContactFilter | None]):
+class FilterModal(FilterChoiceModal[ContactFilter]):
     """Kind, focus area, minimum risk and overdue: one list, Enter toggles, a applies."""
 
     BINDINGS = [
@@ -200,64 +193,35 @@ class FilterModal(ModalScreen[ContactFilter | None]):
         Binding("a", "apply", "Apply", id="filters.apply"),
         Binding("x", "clear", "Clear all", id="filters.clear"),
     ]
+    box_id, options_id = "filter-box", "filter-options"
+    heading = "Filter contacts: Enter picks, a applies, x clears, Esc cancels"
 
-    def __init__(self, current: ContactFilter) -> None:
-        super().__init__()
-        self.choice = current
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="filter-box"):
-            yield Static("Filter contacts: Enter picks, a applies, x clears, Esc cancels", markup=False)
-            yield PointerOptionList(id="filter-options")  # > on the choice Enter toggles
-            yield Footer(compact=True, show_command_palette=False)
-
-    def on_mount(self) -> None:
-        self._render_options()
-        self.query_one("#filter-options", OptionList).focus()
-
-    def _render_options(self) -> None:
-        options = self.query_one("#filter-options", OptionList)
-        highlighted = options.highlighted
-        options.clear_options()
-        c = self.choice
-
-        def option(on: bool, text: str, option_id: str) -> Option:
-            # Literal content: "[x]" must show as typed, not vanish as markup.
-            return Option(Content(f"{'(*)' if on else '( )'} {text}"), id=option_id)
-
-        overdue = f"{'[x]' if c.overdue else '[ ]'} Overdue for a check-in only"
-        options.add_option(Option(Content(overdue), id="overdue"))
+    def add_options(self, options: OptionList, c: ContactFilter) -> None:
+        options.add_option(check(c.overdue, "Overdue for a check-in only", "overdue"))
         options.add_option(None)
-        options.add_option(option(c.kind is None, "Any kind", "kind:"))
+        options.add_option(radio(c.kind is None, "Any kind", "kind:"))
         for kind in ContactKind:
-            options.add_option(option(c.kind == kind, reference.label("contact_kind", kind), f"kind:{kind.value}"))
+            options.add_option(radio(c.kind == kind, reference.label("contact_kind", kind), f"kind:{kind.value}"))
         options.add_option(None)
-        options.add_option(option(c.focus_area is None, "Any focus area", "focus:"))
+        options.add_option(radio(c.focus_area is None, "Any focus area", "focus:"))
         for area in FocusArea:
-            options.add_option(option(c.focus_area == area, reference.label("focus_area", area), f"focus:{area.value}"))
+            options.add_option(radio(c.focus_area == area, reference.label("focus_area", area), f"focus:{area.value}"))
         options.add_option(None)
-        options.add_option(option(c.min_risk is None, "Any risk", "risk:"))
+        options.add_option(radio(c.min_risk is None, "Any risk", "risk:"))
         for level in RiskLevel:
-            options.add_option(option(c.min_risk == level, f"Risk {level.value} or higher (open cases)", f"risk:{level.value}"))
-        options.highlighted = highlighted if highlighted is not None else 0
+            options.add_option(radio(c.min_risk == level, f"Risk {level.value} or higher (open cases)",
+                                     f"risk:{level.value}"))
 
-    @on(OptionList.OptionSelected, "#filter-options")
-    def _picked(self, event: OptionList.OptionSelected) -> None:
-        group, _, value = str(event.option.id).partition(":")
-        c = self.choice
+    def picked(self, c: ContactFilter, group: str, value: str) -> ContactFilter:
         if group == "overdue":
-            self.choice = replace(c, overdue=not c.overdue)
-        elif group == "kind":
-            self.choice = replace(c, kind=ContactKind(value) if value else None)
-        elif group == "focus":
-            self.choice = replace(c, focus_area=FocusArea(value) if value else None)
-        elif group == "risk":
-            self.choice = replace(c, min_risk=RiskLevel(value) if value else None)
-        self._render_options()
+            return replace(c, overdue=not c.overdue)
+        if group == "kind":
+            return replace(c, kind=ContactKind(value) if value else None)
+        if group == "focus":
+            return replace(c, focus_area=FocusArea(value) if value else None)
+        if group == "risk":
+            return replace(c, min_risk=RiskLevel(value) if value else None)
+        return c
 
-    def action_apply(self) -> None:
-        self.dismiss(self.choice)
-
-    def action_clear(self) -> None:
-        self.dismiss(ContactFilter(self.choice.query))
-
+    def cleared(self) -> ContactFilter:
+        return ContactFilter(self.choice.query)

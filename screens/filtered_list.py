@@ -21,12 +21,16 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Static
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
 
 from hrd_tui.screens.sections import Section, SectionScreen
 from hrd_tui.screens.shell import ShellAccess
 from hrd_tui.screens.widgets.filter_input import FilterInput
 from hrd_tui.screens.widgets.row_list import RowList, header_text
+from hrd_tui.screens.widgets.toggles import PointerOptionList
 
 
 class Keyed(Protocol):
@@ -270,3 +274,66 @@ class FilteredListScreen(ShellAccess, SectionScreen, Generic[RowT, FilterT]):
         key = self.selected_id()
         if key:
             self.open_row(key)
+
+
+def radio(on: bool, text: str, option_id: str) -> Option:
+    """One of a group: (*) or ( ). Literal content: the brackets show as typed, not as markup."""
+    return Option(Content(f"{'(*)' if on else '( )'} {text}"), id=option_id)
+
+
+def check(on: bool, text: str, option_id: str) -> Option:
+    """A toggle on its own: [x] or [ ]."""
+    return Option(Content(f"{'[x]' if on else '[ ]'} {text}"), id=option_id)
+
+
+class FilterChoiceModal(ModalScreen[FilterT | None]):
+    """A list's filters as one list of options: Enter picks (or toggles), a applies,
+    x clears, Esc cancels. A subclass says its options, what picking one does and what
+    clearing leaves; its BINDINGS (and their ids) stay its own."""
+
+    box_id: ClassVar[str]
+    options_id: ClassVar[str]
+    heading: ClassVar[str]
+
+    def __init__(self, current: FilterT) -> None:
+        super().__init__()
+        self.choice = current
+
+    def add_options(self, options: OptionList, choice: FilterT) -> None:
+        """The options for this choice: ids ``group:value`` (``_picked`` splits them)."""
+        raise NotImplementedError
+
+    def picked(self, choice: FilterT, group: str, value: str) -> FilterT:
+        raise NotImplementedError
+
+    def cleared(self) -> FilterT:
+        raise NotImplementedError
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id=self.box_id):
+            yield Static(self.heading, markup=False)
+            yield PointerOptionList(id=self.options_id)  # > on the choice Enter toggles
+            yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self._render_options()
+        self.query_one(f"#{self.options_id}", OptionList).focus()
+
+    def _render_options(self) -> None:
+        options = self.query_one(f"#{self.options_id}", OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        self.add_options(options, self.choice)
+        options.highlighted = highlighted if highlighted is not None else 0
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        group, _, value = str(event.option.id).partition(":")
+        self.choice = self.picked(self.choice, group, value)
+        self._render_options()
+
+    def action_apply(self) -> None:
+        self.dismiss(self.choice)
+
+    def action_clear(self) -> None:
+        self.dismiss(self.cleared())

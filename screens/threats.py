@@ -32,22 +32,19 @@ from hrd_tui.screens.case_forms import (
     consent_lines,
 )
 from hrd_tui.screens.places import Placed
-from hrd_tui.screens.filtered_list import FilteredListScreen
+from hrd_tui.screens.filtered_list import FilterChoiceModal, FilteredListScreen, check, radio
 from hrd_tui.screens.sections import Section
 from hrd_tui.screens.shell import ShellAccess
 from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.pick import PickModal
 from hrd_tui.screens.widgets.tables import fixed_table
-from hrd_tui.screens.widgets.toggles import PointerOptionList
 from hrd_tui.screens.widgets.vault_text import VaultText, literal
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
-from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.containers import VerticalScroll
+from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
-from textual.widgets.option_list import Option
 
 from hrd_tui.sanitize import plural
 from hrd_tui.services import base, case_list, redaction, reference, threats
@@ -153,7 +150,7 @@ class ThreatsScreen(FilteredListScreen[CaseRow, CaseFilter]):
         self.start_over(CaseFilter())
 
 
-class CaseFilterModal(ModalScreen[CaseFilter | None]):
+class CaseFilterModal(FilterChoiceModal[CaseFilter]):
     """Status, urgency, threat type, perpetrator, focus area: one list, Enter picks, a applies."""
 
     CSS_PATH = "threats.tcss"
@@ -162,63 +159,35 @@ class CaseFilterModal(ModalScreen[CaseFilter | None]):
         Binding("a", "apply", "Apply", id="case_filters.apply"),
         Binding("x", "clear", "Clear all", id="case_filters.clear"),
     ]
+    box_id, options_id = "case-filter-box", "case-filter-options"
+    heading = "Filter cases: Enter picks, a applies, x clears, Esc cancels"
 
-    def __init__(self, current: CaseFilter) -> None:
-        super().__init__()
-        self.choice = current
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="case-filter-box"):
-            yield Static("Filter cases: Enter picks, a applies, x clears, Esc cancels", markup=False)
-            yield PointerOptionList(id="case-filter-options")  # > on the choice Enter toggles
-            yield Footer(compact=True, show_command_palette=False)
-
-    def on_mount(self) -> None:
-        self._render_options()
-        self.query_one("#case-filter-options", OptionList).focus()
-
-    def _render_options(self) -> None:
-        options = self.query_one("#case-filter-options", OptionList)
-        highlighted = options.highlighted
-        options.clear_options()
-        c = self.choice
-
+    def add_options(self, options: OptionList, c: CaseFilter) -> None:
         def group(name: str, current: object, vocabulary: str, values: list[object], any_label: str) -> None:
-            options.add_option(Option(Content(f"{'(*)' if current is None else '( )'} {any_label}"), id=f"{name}:"))
+            options.add_option(radio(current is None, any_label, f"{name}:"))
             for value in values:
-                on_ = current == value
-                label = reference.label(vocabulary, str(value))
-                options.add_option(Option(Content(f"{'(*)' if on_ else '( )'} {label}"), id=f"{name}:{value}"))
+                options.add_option(radio(current == value, reference.label(vocabulary, str(value)), f"{name}:{value}"))
             options.add_option(None)
 
         status_any = "Every status, closed included" if c.include_closed else "Open cases (not closed)"
-        options.add_option(Option(Content(f"{'[x]' if c.include_closed else '[ ]'} Include closed cases"), id="closed"))
+        options.add_option(check(c.include_closed, "Include closed cases", "closed"))
         group("status", c.status, "case_status", list(CaseStatus), status_any)
         group("urgency", c.urgency, "urgency", list(Urgency), "Any urgency")
         group("threat", c.threat_type, "threat_type", list(ThreatType), "Any threat type")
         group("perpetrator", c.perpetrator, "perpetrator", list(Perpetrator), "Any perpetrator")
         group("focus", c.focus_area, "focus_area", list(FocusArea), "Any focus area of the defender")
-        options.highlighted = highlighted if highlighted is not None else 0
 
-    @on(OptionList.OptionSelected, "#case-filter-options")
-    def _picked(self, event: OptionList.OptionSelected) -> None:
-        name, _, value = str(event.option.id).partition(":")
-        c = self.choice
+    def picked(self, c: CaseFilter, name: str, value: str) -> CaseFilter:
         if name == "closed":
-            self.choice = replace(c, include_closed=not c.include_closed)
-        else:
-            field, kind = {"status": ("status", CaseStatus), "urgency": ("urgency", Urgency),
-                           "threat": ("threat_type", ThreatType), "perpetrator": ("perpetrator", Perpetrator),
-                           "focus": ("focus_area", FocusArea)}[name]
-            chosen: dict[str, Any] = {field: kind(value) if value else None}
-            self.choice = replace(c, **chosen)
-        self._render_options()
+            return replace(c, include_closed=not c.include_closed)
+        field, kind = {"status": ("status", CaseStatus), "urgency": ("urgency", Urgency),
+                       "threat": ("threat_type", ThreatType), "perpetrator": ("perpetrator", Perpetrator),
+                       "focus": ("focus_area", FocusArea)}[name]
+        chosen: dict[str, Any] = {field: kind(value) if value else None}
+        return replace(c, **chosen)
 
-    def action_apply(self) -> None:
-        self.dismiss(self.choice)
-
-    def action_clear(self) -> None:
-        self.dismiss(CaseFilter())
+    def cleared(self) -> CaseFilter:
+        return CaseFilter()
 
 
 #: Case fields whose text often names people: hidden in the changes view in discreet mode.
