@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import events, work
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
@@ -69,47 +69,47 @@ HIGH_CONTRAST = Theme(
     panel="#1a1a1a", dark=True,
 )
 
-ScreenFactory = Callable[[Section], Screen]
+ScreenFactory = Callable[[Section], Screen[None]]
 
 
 # Each imports its screen (and so the services and models) only when first entered, after unlock.
-def _checklists_screen(section: Section) -> Screen:
+def _checklists_screen(section: Section) -> Screen[None]:
     from hrd_tui.screens.checklists import ChecklistsScreen
 
     return ChecklistsScreen(section)
 
 
-def _contacts_screen(section: Section) -> Screen:
+def _contacts_screen(section: Section) -> Screen[None]:
     from hrd_tui.screens.contacts import ContactsScreen
 
     return ContactsScreen(section)
 
 
-def _trials_screen(section: Section) -> Screen:
+def _trials_screen(section: Section) -> Screen[None]:
     from hrd_tui.screens.trials import TrialsScreen
 
     return TrialsScreen(section)
 
 
-def _threats_screen(section: Section) -> Screen:
+def _threats_screen(section: Section) -> Screen[None]:
     from hrd_tui.screens.threats import ThreatsScreen
 
     return ThreatsScreen(section)
 
 
-def _reports_screen(section: Section) -> Screen:
+def _reports_screen(section: Section) -> Screen[None]:
     from hrd_tui.screens.reports import ReportsScreen
 
     return ReportsScreen(section)
 
 
-def _monitoring_screen(section: Section) -> Screen:
+def _monitoring_screen(section: Section) -> Screen[None]:
     from hrd_tui.screens.monitoring import MonitoringScreen
 
     return MonitoringScreen(section)
 
 
-def _today_screen(section: Section) -> Screen:
+def _today_screen(section: Section) -> Screen[None]:
     from hrd_tui.screens.today import TodayScreen
 
     return TodayScreen(section)
@@ -156,8 +156,8 @@ def _terminal_gone() -> bool:
     return False
 
 
-def _global_bindings() -> list[Binding]:
-    bindings = [
+def _global_bindings() -> list[BindingType]:
+    bindings: list[BindingType] = [
         Binding("f1,question_mark", "help", "Help", id="app.help"),
         # Shown in help and the palette; the footer keeps its 80 columns for the sections.
         Binding("ctrl+l", "lock", "Lock", id="app.lock", priority=True, show=False),
@@ -218,24 +218,24 @@ class HrdApp(KeysInOrder):
         self.set_reactive(HrdApp.discreet, self.settings.discreet)
 
     # -- life cycle -------------------------------------------------------------
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[None]:
         """The first prompt is the bottom screen: composed before the first frame, as a
         bare app's is (pushed from on_mount, a half-mounted screen was drawn first).
         Everything after goes above it (:meth:`_replace_top`); it is emptied once used."""
         return UnlockScreen() if vault_exists(self.vault_dir) else CreateScreen()
 
     # -- the discreet badge on every screen ----------------------------------------------
-    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
         result = super().push_screen(screen, *args, **kwargs)
         self._badge(self.screen_stack[-1])
         return result
 
-    def switch_screen(self, screen: Any) -> Any:  # type: ignore[override]
+    def switch_screen(self, screen: Any) -> Any:
         result = super().switch_screen(screen)
         self._badge(self.screen_stack[-1])
         return result
 
-    def _badge(self, screen: Screen) -> None:  # type: ignore[type-arg]
+    def _badge(self, screen: Screen[Any]) -> None:
         """Every screen shown gets the discreet badge (shown only in discreet mode)."""
         from hrd_tui.screens.widgets.discreet_badge import DiscreetBadge
 
@@ -249,7 +249,7 @@ class HrdApp(KeysInOrder):
             for badge in screen.query(DiscreetBadge):
                 badge.place(event.size.width)
 
-    def _replace_top(self, screen: Screen) -> None:
+    def _replace_top(self, screen: Screen[None]) -> None:
         """The screen above the first prompt: the section, a later unlock prompt."""
         if len(self.screen_stack) > 1:
             self.switch_screen(screen)
@@ -654,7 +654,7 @@ class HrdApp(KeysInOrder):
         names = self.discreet_names()
         return names(text) if names is not None else text
 
-    def notify(self, message: str, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def notify(self, message: str, *args: Any, **kwargs: Any) -> None:
         """Every notice in discreet mode goes through the names filter (a notice may quote a record)."""
         super().notify(self.discreet_text(message), *args, **kwargs)
 
@@ -893,7 +893,7 @@ class HrdApp(KeysInOrder):
         """Notes for the hearing in progress (today's, or the one chosen last), with no
         other step; with none, pick a trial and a hearing starts now."""
         from hrd_tui.screens.widgets.pick import PickModal
-        from hrd_tui.services import trials
+        from hrd_tui.services import base, trials
 
         now = wallclock.local_now()
         with self.session("finding the hearing") as session:
@@ -912,7 +912,8 @@ class HrdApp(KeysInOrder):
             with self.session("starting a hearing") as session:
                 from hrd_tui.models import Trial
 
-                started = trials.start_hearing_now(session, session.get(Trial, rows[index].id), wallclock.local_now())
+                trial = base.get(session, Trial, rows[index].id)  # NotFound, were it gone meanwhile
+                started = trials.start_hearing_now(session, trial, wallclock.local_now())
             self.open_notes(started.id)
 
         self.push_screen(PickModal("No hearing today. Start one now, for which trial?",
@@ -979,7 +980,7 @@ class HrdApp(KeysInOrder):
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(PointerCommandPalette(id="--command-palette"))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         if not self.locked:
             # This screen's own actions first, by the names its footer and help use.
             for binding in getattr(screen, "BINDINGS", []):

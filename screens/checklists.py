@@ -153,7 +153,7 @@ class ChecklistsScreen(ExportsRun, SectionScreen):
     def action_import_template(self) -> None:
         self.app.push_screen(ImportTemplateModal())
 
-    def _start(self, choice: tuple[str, dict] | None) -> None:
+    def _start(self, choice: tuple[str, dict[str, Any]] | None) -> None:
         if not choice:
             return
         template_id, attachment = choice
@@ -165,12 +165,12 @@ class ChecklistsScreen(ExportsRun, SectionScreen):
 
 
 
-class StartChecklistModal(ModalScreen[tuple[str, dict] | None]):
+class StartChecklistModal(ModalScreen[tuple[str, dict[str, Any]] | None]):
     """Pick a template, then what the run is attached to (or nothing)."""
 
     BINDINGS = [Binding("escape,left", "dismiss(None)", "Cancel", id="start.cancel")]
 
-    def __init__(self, choices: list[tuple[str, str]], attachments: list[tuple[str, dict]]) -> None:
+    def __init__(self, choices: list[tuple[str, str]], attachments: list[tuple[str, dict[str, Any]]]) -> None:
         super().__init__()
         self.choices, self.attachments = choices, attachments
         self.template_id: str | None = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.content import Content
 from textual.strip import Strip
 from textual.app import ComposeResult
@@ -37,10 +38,10 @@ class MarkedCheckbox(Checkbox):
         marker = FOCUS if self.has_focus else " "
         return Content.assemble(f"{marker} ", (box(self.value), style))
 
-    def _on_focus(self) -> None:
+    def _on_focus(self, event: events.Focus) -> None:  # Textual runs Widget's too (handlers go by the MRO)
         self.refresh(layout=False)
 
-    def _on_blur(self) -> None:
+    def _on_blur(self, event: events.Blur) -> None:
         self.refresh(layout=False)
 
 
@@ -69,10 +70,10 @@ class MarkedSelectionList(SelectionList[str]):
         return Strip([Segment(marker, underlying + meta), Segment(box(selection.value in self._selected), button),
                       Segment(" ", underlying), *line])
 
-    def _on_focus(self) -> None:
+    def _on_focus(self, event: events.Focus) -> None:  # Textual runs Widget's too (handlers go by the MRO)
         self.refresh()
 
-    def _on_blur(self) -> None:
+    def _on_blur(self, event: events.Blur) -> None:
         self.refresh()
 
 
@@ -85,7 +86,7 @@ class Pointer:
 
     def render_line(self, y: int) -> Strip:
         assert isinstance(self, OptionList)
-        line = super().render_line(y)  # type: ignore[misc]
+        line: Strip = super().render_line(y)  # type: ignore[misc]
         try:
             index, offset = self._lines[self.scroll_offset.y + y]  # the option on this line, its line in it
         except IndexError:
