@@ -10,6 +10,7 @@ from a record, the cursor finds it again, loading pages until it is there.
 A subclass says only what differs: the ids of its widgets (its tcss names them),
 its columns and cells, its service call for a page, its filter line, and what
 opening a row does. Its BINDINGS stay its own, so each key keeps its binding id.
+FilterChoiceModal is the filters' modal (f) the same way: one list of options.
 """
 
 from __future__ import annotations
