@@ -32,7 +32,7 @@ WALKS: tuple[tuple[str, ...], ...] = (
 )
 #: Bases that are never on screen themselves, and the screens of a vault being created
 #: (a footer of one key: quit). The unlock screen is checked at the start of each walk.
-NOT_WALKED = {"SectionScreen", "FilteredListScreen", "FormScreen", "GuidedFormScreen", "HandsBack", "CreateScreen", "RecoveryCodeScreen"}
+NOT_WALKED = {"SectionScreen", "FilteredListScreen", "ExportsRun", "FormScreen", "GuidedFormScreen", "HandsBack", "CreateScreen", "RecoveryCodeScreen"}
 
 
 _copies = count()
