@@ -74,9 +74,16 @@ from hrd_tui.vocab import (
 SEED = 20261129
 BATCH = 500
 PAGE = 100
-TITLES = ["Detención arbitraria en {place}", "Amenazas tras la marcha de {place}", "Surveillance of the {org}",
-          "Campaña de difamación contra {org}", "Обыск в офисе, {place}", "Travel ban after {place} hearing",
-          "Intimidation at the {place} land site", "Threats to the family, {place}"]
+TITLES = [
+    "Detención arbitraria en {place}",
+    "Amenazas tras la marcha de {place}",
+    "Surveillance of the {org}",
+    "Campaña de difamación contra {org}",
+    "Обыск в офисе, {place}",
+    "Travel ban after {place} hearing",
+    "Intimidation at the {place} land site",
+    "Threats to the family, {place}",
+]
 PLACES = ["Bogotá", "Córdoba", "Mérida", "Kharkiv", "Lagos", "Nairobi", "São Paulo", "Ciudad Juárez", "Iași"]
 TYPED = ["detencion", "amenazas cordoba", "garcia", "bench-0123", "ольга", "surveillance"]
 
@@ -100,12 +107,23 @@ def _contacts(opened: vaultmod.Vault, rng: random.Random, count: int) -> list[st
     ids: list[str] = []
     for start in range(0, count, BATCH):
         with opened.store.session("bench data") as session:
-            batch = [Contact(name=f"{rng.choice(FIRST)} {rng.choice(LAST)} {n}", codename=f"Bench-{n:05d}",
-                             organisation=rng.choice(ORGS)) for n in range(start, min(start + BATCH, count))]
+            batch = [
+                Contact(
+                    name=f"{rng.choice(FIRST)} {rng.choice(LAST)} {n}",
+                    codename=f"Bench-{n:05d}",
+                    organisation=rng.choice(ORGS),
+                )
+                for n in range(start, min(start + BATCH, count))
+            ]
             session.add_all(batch)
             session.flush()
-            session.add_all([ContactFocusArea(contact_id=c.id, area=a) for c in batch
-                             for a in rng.sample(list(FocusArea), rng.randint(0, 3))])
+            session.add_all(
+                [
+                    ContactFocusArea(contact_id=c.id, area=a)
+                    for c in batch
+                    for a in rng.sample(list(FocusArea), rng.randint(0, 3))
+                ]
+            )
             ids += [c.id for c in batch]
     return ids
 
@@ -115,26 +133,49 @@ def _case(session: Session, rng: random.Random, contact_ids: list[str], today: d
     closed = rng.random() < 0.15
     title = rng.choice(TITLES).format(place=rng.choice(PLACES), org=rng.choice(ORGS))
     case = ThreatCase(
-        title=title, summary=f"{title}. Reported by the defender; details in the timeline.",
+        title=title,
+        summary=f"{title}. Reported by the defender; details in the timeline.",
         status=CaseStatus.CLOSED if closed else rng.choice([s for s in CaseStatus if s != CaseStatus.CLOSED]),
-        urgency=rng.choice(list(Urgency)), perpetrator=rng.choice(list(Perpetrator)), opened_on=opened_on,
-        closed_on=today if closed else None, outcome="Resolved." if closed else "",
+        urgency=rng.choice(list(Urgency)),
+        perpetrator=rng.choice(list(Perpetrator)),
+        opened_on=opened_on,
+        closed_on=today if closed else None,
+        outcome="Resolved." if closed else "",
     )
     session.add(case)
     session.flush()
-    rows: list[SQLModel] = [CaseDefender(case_id=case.id, contact_id=c) for c in rng.sample(contact_ids, rng.randint(1, 3))]
+    rows: list[SQLModel] = [
+        CaseDefender(case_id=case.id, contact_id=c) for c in rng.sample(contact_ids, rng.randint(1, 3))
+    ]
     rows += [CaseThreatType(case_id=case.id, threat_type=t) for t in rng.sample(list(ThreatType), rng.randint(1, 3))]
     for _ in range(rng.randint(0, 3)):
-        rows.append(RiskAssessment(case_id=case.id, assessed_on=opened_on + timedelta(days=rng.randint(0, 30)),
-                                   threat=3, vulnerability=3, capacity=3, risk_level=rng.choice(list(RiskLevel))))
+        rows.append(
+            RiskAssessment(
+                case_id=case.id,
+                assessed_on=opened_on + timedelta(days=rng.randint(0, 30)),
+                threat=3,
+                vulnerability=3,
+                capacity=3,
+                risk_level=rng.choice(list(RiskLevel)),
+            )
+        )
     for n in range(rng.randint(2, 8)):
         status = rng.choice([ActionStatus.PLANNED, ActionStatus.DOING, ActionStatus.NOT_APPLICABLE])
-        rows.append(CaseAction(case_id=case.id, title=f"Action {n}", status=status,
-                               due_on=today + timedelta(days=rng.randint(-30, 60)) if rng.random() < 0.8 else None))
+        rows.append(
+            CaseAction(
+                case_id=case.id,
+                title=f"Action {n}",
+                status=status,
+                due_on=today + timedelta(days=rng.randint(-30, 60)) if rng.random() < 0.8 else None,
+            )
+        )
     start = datetime.combine(opened_on, datetime.min.time(), UTC)
     for n in range(rng.randint(3, 10)):
-        rows.append(TimelineEvent(case_id=case.id, text=f"Event {n}.",
-                                  occurred_at=start + timedelta(hours=rng.randint(0, 24 * 300))))
+        rows.append(
+            TimelineEvent(
+                case_id=case.id, text=f"Event {n}.", occurred_at=start + timedelta(hours=rng.randint(0, 24 * 300))
+            )
+        )
     session.add_all(rows)
 
 
@@ -156,6 +197,7 @@ def figures(vault_dir: Path) -> None:
     full = FullCollections()
     gc.callbacks.append(full)
     with opened:
+
         def timed(flt: CaseFilter, limit: int | None) -> float:
             with opened.store.session("bench") as session:
                 start = time.perf_counter()
@@ -169,12 +211,24 @@ def figures(vault_dir: Path) -> None:
                 print(f"  {label:<24}{how:<12}{stats(samples)}  full GCs {full.count - before}")
 
         report("default view", [CaseFilter()] * 30)
-        report("each filter", [flt for flt in (
-            [CaseFilter(status=s) for s in CaseStatus] + [CaseFilter(urgency=u) for u in Urgency]
-            + [CaseFilter(perpetrator=p) for p in Perpetrator] + [CaseFilter(threat_type=t) for t in list(ThreatType)[:5]]
-            + [CaseFilter(focus_area=f) for f in list(FocusArea)[:5]]
-            + [CaseFilter(include_closed=True), CaseFilter(urgency=Urgency.EMERGENCY, focus_area=FocusArea.LABOUR)]
-        ) for _ in range(3)])
+        report(
+            "each filter",
+            [
+                flt
+                for flt in (
+                    [CaseFilter(status=s) for s in CaseStatus]
+                    + [CaseFilter(urgency=u) for u in Urgency]
+                    + [CaseFilter(perpetrator=p) for p in Perpetrator]
+                    + [CaseFilter(threat_type=t) for t in list(ThreatType)[:5]]
+                    + [CaseFilter(focus_area=f) for f in list(FocusArea)[:5]]
+                    + [
+                        CaseFilter(include_closed=True),
+                        CaseFilter(urgency=Urgency.EMERGENCY, focus_area=FocusArea.LABOUR),
+                    ]
+                )
+                for _ in range(3)
+            ],
+        )
         prefixes = [word[:i] for word in TYPED for i in range(1, len(word) + 1)]
         report("each prefix typed", [CaseFilter(query=q) for q in prefixes])
         report("prefix, closed included", [CaseFilter(query=q, include_closed=True) for q in prefixes])
@@ -205,11 +259,12 @@ def screen_figures(vault_dir: Path, root: Path, words: list[str] = TYPED, opens:
     with opened, opened.store.session("bench") as session:
         today = date.today()
         for word in words:
-            expected += [(word[i - 1], _count_label(session, word[:i], today))
-                         for i in range(1, len(word) + 1)]
+            expected += [(word[i - 1], _count_label(session, word[:i], today)) for i in range(1, len(word) + 1)]
             expected += [("BSpace", _count_label(session, word[:i], today)) for i in range(len(word) - 1, -1, -1)]
     with unlocked(vault_dir, root, "hrd-bench-cases", "[t Today]") as name:
-        print(f"  screen, open the list:        {TERMINAL.seconds_to(name, 'a', '100+ cases', timeout=30.0) * 1000:6.1f} ms")
+        print(
+            f"  screen, open the list:        {TERMINAL.seconds_to(name, 'a', '100+ cases', timeout=30.0) * 1000:6.1f} ms"
+        )
         TERMINAL.send(name, "/")
         time.sleep(0.3)
         print(f"  screen, keystroke to redraw:  {stats(keystroke_latencies(name, expected, '100+ cases'))}")
@@ -229,8 +284,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=2_000)
     parser.add_argument("--contacts", type=int, default=3_000)
-    parser.add_argument("--quick", action="store_true", help="a smoke run at tiny sizes (the test suite runs it): "
-                        "the figures mean little")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a smoke run at tiny sizes (the test suite runs it): the figures mean little",
+    )
     args = parser.parse_args()
     if args.quick:
         args.cases, args.contacts = 200, 300  # the screen's figures need more than a page of open cases

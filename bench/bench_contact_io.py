@@ -35,9 +35,31 @@ from hrd_tui.vocab import ContactKind, FocusArea
 
 SEED = 20240611
 PASSPHRASE = "bench passphrase"
-FIRST = ["José", "María", "Zoë", "Łukasz", "Amina", "Chidi", "Иван", "Ольга", "محمد", "فاطمة", "秀英", "민준", "Peter", "Renée"]
+FIRST = [
+    "José",
+    "María",
+    "Zoë",
+    "Łukasz",
+    "Amina",
+    "Chidi",
+    "Иван",
+    "Ольга",
+    "محمد",
+    "فاطمة",
+    "秀英",
+    "민준",
+    "Peter",
+    "Renée",
+]
 LAST = ["García", "Müller", "Okafor", "Nørgaard", "Иванов", "Петрова", "الحسن", "حداد", "王", "김", "Smith", "Mensah"]
-ORGS = ["Legal Aid Centre", "Land Rights Watch", "Фонд защиты прав", "مركز العدالة", "女性权益中心", "Journalists in Danger"]
+ORGS = [
+    "Legal Aid Centre",
+    "Land Rights Watch",
+    "Фонд защиты прав",
+    "مركز العدالة",
+    "女性权益中心",
+    "Journalists in Danger",
+]
 CITIES = ["Lagos", "Bogotá", "Tbilisi", "Almaty", "Tunis", "Kyiv", "Manila", "Quito", "Nairobi"]
 WORDS = ["witness", "hearing", "threat", "meeting", "signal", "detained", "released", "appeal", "press", "family"]
 
@@ -52,15 +74,19 @@ def make_csv(n: int, rng: random.Random) -> str:
             "codename": f"B-{i:06d}" if i % 4 else "",  # a quarter get generated codenames
             "name": f"{rng.choice(FIRST)} {rng.choice(LAST)} {i}",
             "kind": rng.choice(list(ContactKind)).value,
-            "organisation": rng.choice(ORGS), "role": rng.choice(["director", "lawyer", "journalist"]),
-            "country": rng.choice(CITIES), "region": "",
+            "organisation": rng.choice(ORGS),
+            "role": rng.choice(["director", "lawyer", "journalist"]),
+            "country": rng.choice(CITIES),
+            "region": "",
             "languages": ";".join(rng.sample(["en", "fr", "ru", "ar", "zh"], 2)),
             "tags": ";".join(rng.sample(WORDS, 2)),
             "focus_areas": ";".join(a.value for a in rng.sample(list(FocusArea), 2)),
-            "email": f"person{i}@example.org", "phone": f"+1 555 {i:07d}",
+            "email": f"person{i}@example.org",
+            "phone": f"+1 555 {i:07d}",
             "direct_contact_safe": rng.choice(["true", "false"]),
             "last_contact_on": f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-            "cadence_days": str(rng.choice([14, 30, 90])), "next_follow_up_on": "",
+            "cadence_days": str(rng.choice([14, 30, 90])),
+            "next_follow_up_on": "",
             "notes": " ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 30))),
         }
         writer.writerow([row[c] for c in columns])
@@ -90,15 +116,21 @@ def import_timed(opened: vaultmod.Vault, text: str, fmt: contact_io.Format, on_d
         commit_start = time.perf_counter()
     t_commit = time.perf_counter() - commit_start
     total = time.perf_counter() - start
-    print(f"  {label:<44} preview {t_preview:6.2f} s  apply {t_apply:6.2f} s  commit {t_commit:5.2f} s  "
-          f"total {total:6.2f} s  ({result})", flush=True)
+    print(
+        f"  {label:<44} preview {t_preview:6.2f} s  apply {t_apply:6.2f} s  commit {t_commit:5.2f} s  "
+        f"total {total:6.2f} s  ({result})",
+        flush=True,
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
-    parser.add_argument("--quick", action="store_true", help="a smoke run at tiny sizes (the test suite runs it): "
-                        "the figures mean little")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a smoke run at tiny sizes (the test suite runs it): the figures mean little",
+    )
     args = parser.parse_args()
     if args.quick:
         args.rows = 200
@@ -116,11 +148,24 @@ def main() -> None:
                 t_red, _ = timed(lambda: contact_io.export_csv(s))
             print(f"  {'export CSV (real names)':<44} {t_csv:6.2f} s  ({len(exported.encode()) / 1e6:.1f} MB)")
             print(f"  {'export CSV (codenames only)':<44} {t_red:6.2f} s")
-            print(f"  {'export vCard 3.0 (real names)':<44} {t_vcf:6.2f} s  ({len(vcard.encode()) / 1e6:.1f} MB)", flush=True)
+            print(
+                f"  {'export vCard 3.0 (real names)':<44} {t_vcf:6.2f} s  ({len(vcard.encode()) / 1e6:.1f} MB)",
+                flush=True,
+            )
             import_timed(a, exported, "csv", "merge", f"same CSV again, merge ({n} duplicates)")
             lines = exported.split("\r\n")
-            changed = "\r\n".join([lines[0]] + [line.replace(",true,", ",false,", 1) if ",true," in line else
-                                                line.replace(",false,", ",true,", 1) for line in lines[1 : n // 10 + 1]]) + "\r\n"
+            changed = (
+                "\r\n".join(
+                    [lines[0]]
+                    + [
+                        line.replace(",true,", ",false,", 1)
+                        if ",true," in line
+                        else line.replace(",false,", ",true,", 1)
+                        for line in lines[1 : n // 10 + 1]
+                    ]
+                )
+                + "\r\n"
+            )
             import_timed(a, changed, "csv", "merge", f"CSV of {n // 10} changed rows, merge")
         with fresh_vault(root, "b") as b:
             import_timed(b, vcard, "vcard", "skip", f"vCard import, {n} new cards")

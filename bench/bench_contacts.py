@@ -57,11 +57,50 @@ SEED = 20261128
 PASSPHRASE = "bench passphrase"
 TARGET_MS = 50.0
 BATCH = 1000
-FIRST = ["José", "María", "Zoë", "Łukasz", "Amina", "Chidi", "Иван", "Ольга", "محمد", "فاطمة", "秀英", "민준",
-         "Peter", "Renée", "Émile", "Nguyễn Thị", "Søren", "Gülşen"]
-LAST = ["García", "Müller", "Okafor", "Nørgaard", "Иванов", "Петрова", "الحسن", "حداد", "王", "김", "Smith",
-        "Mensah", "Lefèvre", "Yılmaz"]
-ORGS = ["Legal Aid Centre", "Land Rights Watch", "Фонд защиты прав", "مركز العدالة", "女性权益中心", "Journalists in Danger"]
+FIRST = [
+    "José",
+    "María",
+    "Zoë",
+    "Łukasz",
+    "Amina",
+    "Chidi",
+    "Иван",
+    "Ольга",
+    "محمد",
+    "فاطمة",
+    "秀英",
+    "민준",
+    "Peter",
+    "Renée",
+    "Émile",
+    "Nguyễn Thị",
+    "Søren",
+    "Gülşen",
+]
+LAST = [
+    "García",
+    "Müller",
+    "Okafor",
+    "Nørgaard",
+    "Иванов",
+    "Петрова",
+    "الحسن",
+    "حداد",
+    "王",
+    "김",
+    "Smith",
+    "Mensah",
+    "Lefèvre",
+    "Yılmaz",
+]
+ORGS = [
+    "Legal Aid Centre",
+    "Land Rights Watch",
+    "Фонд защиты прав",
+    "مركز العدالة",
+    "女性权益中心",
+    "Journalists in Danger",
+]
 TYPED = ["garcia", "ольга", "mensah okafor", "journalists", "zoe"]
 ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 
@@ -77,24 +116,41 @@ def build(vault_dir: Path, count: int) -> None:
                 batch = []
                 for n in range(made, min(made + BATCH, count)):
                     ago = rng.randint(0, 200)
-                    batch.append(Contact(
-                        name=f"{rng.choice(FIRST)} {rng.choice(LAST)} {n}", codename=f"Bench-{n:05d}",
-                        kind=rng.choice(list(ContactKind)), organisation=rng.choice(ORGS),
-                        last_contact_on=today - timedelta(days=ago) if rng.random() < 0.9 else None,
-                        cadence_days=rng.choice([None, 14, 30, 60, 90]),
-                    ))
+                    batch.append(
+                        Contact(
+                            name=f"{rng.choice(FIRST)} {rng.choice(LAST)} {n}",
+                            codename=f"Bench-{n:05d}",
+                            kind=rng.choice(list(ContactKind)),
+                            organisation=rng.choice(ORGS),
+                            last_contact_on=today - timedelta(days=ago) if rng.random() < 0.9 else None,
+                            cadence_days=rng.choice([None, 14, 30, 60, 90]),
+                        )
+                    )
                 session.add_all(batch)
                 session.flush()
-                session.add_all([ContactFocusArea(contact_id=c.id, area=a) for c in batch
-                                 for a in rng.sample(list(FocusArea), rng.randint(0, 3))])
-                for c in batch[:: 50]:
+                session.add_all(
+                    [
+                        ContactFocusArea(contact_id=c.id, area=a)
+                        for c in batch
+                        for a in rng.sample(list(FocusArea), rng.randint(0, 3))
+                    ]
+                )
+                for c in batch[::50]:
                     case = ThreatCase(title=f"Case of {c.codename}", status=CaseStatus.RESPONDING, opened_on=today)
                     session.add(case)
                     session.flush()
                     session.add(CaseDefender(case_id=case.id, contact_id=c.id))
                     t, v, cap = rng.randint(1, 5), rng.randint(1, 5), rng.randint(1, 5)
-                    session.add(RiskAssessment(case_id=case.id, assessed_on=today, threat=t, vulnerability=v,
-                                               capacity=cap, risk_level=rng.choice(list(RiskLevel))))
+                    session.add(
+                        RiskAssessment(
+                            case_id=case.id,
+                            assessed_on=today,
+                            threat=t,
+                            vulnerability=v,
+                            capacity=cap,
+                            risk_level=rng.choice(list(RiskLevel)),
+                        )
+                    )
                 made += len(batch)
 
 
@@ -102,29 +158,45 @@ def stats(samples: list[float]) -> str:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
     verdict = "PASS" if p95 < TARGET_MS else "MISS"
-    return (f"n={len(samples):3d}  p50 {statistics.median(samples):6.1f} ms  p95 {p95:6.1f} ms  "
-            f"max {ordered[-1]:6.1f} ms  [{verdict} < {TARGET_MS:.0f} ms]")
+    return (
+        f"n={len(samples):3d}  p50 {statistics.median(samples):6.1f} ms  p95 {p95:6.1f} ms  "
+        f"max {ordered[-1]:6.1f} ms  [{verdict} < {TARGET_MS:.0f} ms]"
+    )
 
 
 def service_figures(vault_dir: Path) -> None:
     opened = vaultmod.unlock(vault_dir, vaultmod.Secret(PASSPHRASE), readonly=True)
     today = date.today()
     with opened:
+
         def timed(call: Callable[..., object]) -> float:
             with opened.store.session("bench") as session:
                 start = time.perf_counter()
                 call(session)
                 return (time.perf_counter() - start) * 1000
 
-        typed = [timed(lambda s, q=word[:i]: contact_list.page(s, ContactFilter(q), today=today))
-                 for word in TYPED for i in range(1, len(word) + 1)]
+        typed = [
+            timed(lambda s, q=word[:i]: contact_list.page(s, ContactFilter(q), today=today))
+            for word in TYPED
+            for i in range(1, len(word) + 1)
+        ]
         print(f"  service, each prefix typed:   {stats(typed)}")
-        sorts = [timed(lambda s, k=key, d=desc: contact_list.page(s, today=today, sort=k, descending=d))
-                 for key in contact_list.SORTS for desc in (False, True)]
+        sorts = [
+            timed(lambda s, k=key, d=desc: contact_list.page(s, today=today, sort=k, descending=d))
+            for key in contact_list.SORTS
+            for desc in (False, True)
+        ]
         print(f"  service, each sort column:    {stats(sorts)}")
-        filters = [timed(lambda s, f=flt: contact_list.page(s, f, today=today)) for flt in (
-            ContactFilter(overdue=True), ContactFilter(min_risk=RiskLevel.HIGH), ContactFilter(kind=ContactKind.LAWYER),
-            ContactFilter(focus_area=FocusArea.LABOUR, overdue=True)) for _ in range(5)]
+        filters = [
+            timed(lambda s, f=flt: contact_list.page(s, f, today=today))
+            for flt in (
+                ContactFilter(overdue=True),
+                ContactFilter(min_risk=RiskLevel.HIGH),
+                ContactFilter(kind=ContactKind.LAWYER),
+                ContactFilter(focus_area=FocusArea.LABOUR, overdue=True),
+            )
+            for _ in range(5)
+        ]
         print(f"  service, filters:             {stats(filters)}")
         with opened.store.session("bench") as session:
             total = contact_list.page(session, today=today).total
@@ -207,15 +279,20 @@ def screen_figures(vault_dir: Path, root: Path, words: list[str] = TYPED, echo: 
         time.sleep(0.3)
         print(f"  screen, keystroke to redraw:  {stats(keystroke_latencies(name, expected, ''))}")
         floor = echo_baseline(echo)
-        print(f"  bare Textual, key shown in a second widget: p50 {statistics.median(floor):6.1f} ms  "
-              f"p95 {sorted(floor)[int(len(floor) * 0.95)]:6.1f} ms")
+        print(
+            f"  bare Textual, key shown in a second widget: p50 {statistics.median(floor):6.1f} ms  "
+            f"p95 {sorted(floor)[int(len(floor) * 0.95)]:6.1f} ms"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--contacts", type=int, default=10_000)
-    parser.add_argument("--quick", action="store_true", help="a smoke run at tiny sizes (the test suite runs it): "
-                        "the figures mean little")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a smoke run at tiny sizes (the test suite runs it): the figures mean little",
+    )
     args = parser.parse_args()
     if args.quick:
         args.contacts = 3 * PAGE_SIZE  # the screen's figures need more than a page

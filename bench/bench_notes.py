@@ -42,8 +42,25 @@ from hrd_tui.vocab import NoteTag  # noqa: E402
 SEED = 20261128
 PASSPHRASE = "bench passphrase"
 BATCH = 5000
-WORDS = ("witness", "judge", "prosecutor", "defence", "recess", "evidence", "testimony", "handcuffs", "public",
-         "gallery", "interpreter", "objection", "sustained", "adjourned", "медленно", "شاهد", "法官")
+WORDS = (
+    "witness",
+    "judge",
+    "prosecutor",
+    "defence",
+    "recess",
+    "evidence",
+    "testimony",
+    "handcuffs",
+    "public",
+    "gallery",
+    "interpreter",
+    "objection",
+    "sustained",
+    "adjourned",
+    "медленно",
+    "شاهد",
+    "法官",
+)
 
 
 def build(vault_dir: Path, count: int) -> str:
@@ -55,7 +72,9 @@ def build(vault_dir: Path, count: int) -> str:
         hearings: list[str] = []
         with opened.store.session("bench trials") as session:
             for t in range(50):
-                trial = trials.create_trial(session, {"title": f"Bench trial {t}", "case_number": f"B/{t}", "court": "Court"})
+                trial = trials.create_trial(
+                    session, {"title": f"Bench trial {t}", "case_number": f"B/{t}", "court": "Court"}
+                )
                 for h in range(4):
                     start = now - timedelta(days=400 - t * 8 - h) if (t, h) != (49, 3) else now - timedelta(minutes=30)
                     hearings.append(trials.add_hearing(session, trial, {"starts_at": start}).id)
@@ -86,8 +105,10 @@ def service_figures(vault_dir: Path, hearing_id: str, runs: int = 300) -> None:
             commits.append((time.perf_counter() - start) * 1000)
     ordered = sorted(commits)
     p95 = ordered[int(len(ordered) * 0.95)]
-    print(f"  service, one note committed:  p50 {statistics.median(commits):5.1f} ms  p95 {p95:5.1f} ms  "
-          f"max {ordered[-1]:5.1f} ms  [{'PASS' if p95 < 20 else 'MISS'} < 20 ms]")
+    print(
+        f"  service, one note committed:  p50 {statistics.median(commits):5.1f} ms  p95 {p95:5.1f} ms  "
+        f"max {ordered[-1]:5.1f} ms  [{'PASS' if p95 < 20 else 'MISS'} < 20 ms]"
+    )
 
 
 def screen_figures(vault_dir: Path, root: Path, lines: int = 12, echo: str = ALPHABET) -> None:
@@ -97,7 +118,9 @@ def screen_figures(vault_dir: Path, root: Path, lines: int = 12, echo: str = ALP
     # Not "f1 Help" for the unlocked app: the unlock screen shows that too.
     with unlocked(vault_dir, root, "hrd-bench-notes", "[t Today]", timeout=60) as name:
         shown = TERMINAL.seconds_to(name, "w", "type, then Enter", timeout=30.0)
-        print(f"  screen, w to the note screen: {shown * 1000:6.1f} ms (today's hearing, with every line the service run added)")
+        print(
+            f"  screen, w to the note screen: {shown * 1000:6.1f} ms (today's hearing, with every line the service run added)"
+        )
         keys, commits = [], []
         for n in range(lines):
             typed = f"zq{n:02d}xline"  # "zq": in no other text on the screen
@@ -112,15 +135,20 @@ def screen_figures(vault_dir: Path, root: Path, lines: int = 12, echo: str = ALP
         print(f"  screen, keystroke to screen:  {stats(keys)}")
         print(f"  screen, Enter to saved line:  {stats(commits)}")
         floor = echo_baseline(echo)
-        print(f"  (bare Textual, key shown in a second widget: p50 {statistics.median(floor):6.1f} ms; the note line"
-              " is the field itself, so a key shows sooner)")
+        print(
+            f"  (bare Textual, key shown in a second widget: p50 {statistics.median(floor):6.1f} ms; the note line"
+            " is the field itself, so a key shows sooner)"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--notes", type=int, default=100_000)
-    parser.add_argument("--quick", action="store_true", help="a smoke run at tiny sizes (the test suite runs it): "
-                        "the figures mean little")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a smoke run at tiny sizes (the test suite runs it): the figures mean little",
+    )
     args = parser.parse_args()
     if args.quick:
         args.notes = 1_000

@@ -60,11 +60,17 @@ def add_observations(vault_dir: Path, count: int) -> None:
             people = list(session.exec(select(Contact.id).limit(2000)))
         for start in range(0, count, 500):
             with opened.store.session("bench observations") as session:
-                batch = [CivicObservation(
-                    observed_on=today - timedelta(days=rng.randint(0, 364)), category=rng.choice(list(CivicCategory)),
-                    description=f"Observation {n}: {rng.choice(['raid', 'arrest', 'smear', 'dialogue', 'permit'])} "
-                                f"reported in the capital", location="Riverside" if rng.random() < 0.5 else None,
-                    location_sensitive=rng.random() < 0.2) for n in range(start, min(start + 500, count))]
+                batch = [
+                    CivicObservation(
+                        observed_on=today - timedelta(days=rng.randint(0, 364)),
+                        category=rng.choice(list(CivicCategory)),
+                        description=f"Observation {n}: {rng.choice(['raid', 'arrest', 'smear', 'dialogue', 'permit'])} "
+                        f"reported in the capital",
+                        location="Riverside" if rng.random() < 0.5 else None,
+                        location_sensitive=rng.random() < 0.2,
+                    )
+                    for n in range(start, min(start + 500, count))
+                ]
                 session.add_all(batch)
                 session.flush()
                 session.add_all([ObservationLink(observation_id=o.id, contact_id=rng.choice(people)) for o in batch])
@@ -83,8 +89,10 @@ def line(label: str, samples: list[float], target_ms: float) -> str:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
     verdict = "PASS" if p95 < target_ms else "MISS"
-    return (f"  {label:<28} n={len(samples):3d}  p50 {statistics.median(samples):8.1f} ms  p95 {p95:8.1f} ms  "
-            f"[{verdict} < {target_ms:.0f} ms]")
+    return (
+        f"  {label:<28} n={len(samples):3d}  p50 {statistics.median(samples):8.1f} ms  p95 {p95:8.1f} ms  "
+        f"[{verdict} < {target_ms:.0f} ms]"
+    )
 
 
 def figures(vault_dir: Path) -> None:
@@ -92,13 +100,30 @@ def figures(vault_dir: Path) -> None:
     opened = vaultmod.unlock(vault_dir, vaultmod.Secret(PASSPHRASE), readonly=True)
     with opened, opened.store.session("bench") as session:
         print(line("trend, 12 months", timed(lambda: monitoring.trend(session, today), 20), 50))
-        print(line("observations, first 100", timed(lambda: monitoring.list_observations(
-            session, monitoring.ObservationFilter(), limit=100), 20), 50))
-        print(line("observations, search 'raid'", timed(lambda: monitoring.list_observations(
-            session, monitoring.ObservationFilter(query="raid"), limit=100), 20), 50))
+        print(
+            line(
+                "observations, first 100",
+                timed(lambda: monitoring.list_observations(session, monitoring.ObservationFilter(), limit=100), 20),
+                50,
+            )
+        )
+        print(
+            line(
+                "observations, search 'raid'",
+                timed(
+                    lambda: monitoring.list_observations(
+                        session, monitoring.ObservationFilter(query="raid"), limit=100
+                    ),
+                    20,
+                ),
+                50,
+            )
+        )
         for days, label in ((90, "quarter"), (364, "year")):
             for kind in ReportType:
-                samples = timed(lambda k=kind, d=days: reports.render_report(session, k, today - timedelta(days=d), today), 3)
+                samples = timed(
+                    lambda k=kind, d=days: reports.render_report(session, k, today - timedelta(days=d), today), 3
+                )
                 print(line(f"report {kind.value}, a {label}", samples, 5000))
 
 
@@ -118,8 +143,9 @@ async def _probe(gaps: list[float], stop: asyncio.Event) -> None:
         last = now
 
 
-async def _drafting_stalls(vault_dir: Path, root: Path, kind: ReportType, start: date, end: date,
-                           runs: int) -> tuple[list[float], list[float], int]:
+async def _drafting_stalls(
+    vault_dir: Path, root: Path, kind: ReportType, start: date, end: date, runs: int
+) -> tuple[list[float], list[float], int]:
     """The real app on ``vault_dir``: F2 on the reports screen for ``kind`` over
     ``start``..``end``, ``runs`` times; for each, the longest gap between 5 ms ticks and
     the time from the key to the preview drawn (ms); and the preview's lines."""
@@ -174,26 +200,33 @@ async def _drafting_stalls(vault_dir: Path, root: Path, kind: ReportType, start:
 
 def screen_figures(vault_dir: Path, root: Path, runs: int) -> None:
     today = date.today()
-    stalls, took, lines = asyncio.run(_drafting_stalls(vault_dir, root, ReportType.CRHRP,
-                                                       today - timedelta(days=364), today, runs))
+    stalls, took, lines = asyncio.run(
+        _drafting_stalls(vault_dir, root, ReportType.CRHRP, today - timedelta(days=364), today, runs)
+    )
     stall = statistics.median(stalls)
     verdict = "PASS" if stall < STALL_TARGET_MS else "MISS"
     # The machine's load is printed with it: on a busy machine the OS may pause the
     # worker while it holds the interpreter's lock, and the event loop waits with it.
-    print(f"  screen, F2 Country Reports a year, longest stall {stall:8.1f} ms  [{verdict}: aim < {STALL_TARGET_MS} ms]"
-          f"  (median of {runs} drafts, each's longest gap between 5 ms ticks of a probe on the event loop; "
-          f"worst {max(stalls):.0f} ms; key to preview drawn p50 {statistics.median(took):.0f} ms; "
-          f"{lines:,} lines; load average {os.getloadavg()[0]:.1f})")
+    print(
+        f"  screen, F2 Country Reports a year, longest stall {stall:8.1f} ms  [{verdict}: aim < {STALL_TARGET_MS} ms]"
+        f"  (median of {runs} drafts, each's longest gap between 5 ms ticks of a probe on the event loop; "
+        f"worst {max(stalls):.0f} ms; key to preview drawn p50 {statistics.median(took):.0f} ms; "
+        f"{lines:,} lines; load average {os.getloadavg()[0]:.1f})"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--contacts", type=int, default=10_000)
     parser.add_argument("--observations", type=int, default=3_000)
-    parser.add_argument("--drafts", type=int, default=0,
-                        help="F2 presses timed on the screen (default 5; 1 with --quick)")
-    parser.add_argument("--quick", action="store_true", help="a smoke run at tiny sizes (the test suite runs it): "
-                        "the figures mean little")
+    parser.add_argument(
+        "--drafts", type=int, default=0, help="F2 presses timed on the screen (default 5; 1 with --quick)"
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a smoke run at tiny sizes (the test suite runs it): the figures mean little",
+    )
     args = parser.parse_args()
     if args.quick:
         args.contacts, args.observations = 300, 200
@@ -203,8 +236,10 @@ def main() -> None:
         start = time.perf_counter()
         build(vault_dir, args.contacts)
         add_observations(vault_dir, args.observations)
-        print(f"built {args.contacts:,} contacts and {args.observations:,} observations "
-              f"in {time.perf_counter() - start:.1f} s")
+        print(
+            f"built {args.contacts:,} contacts and {args.observations:,} observations "
+            f"in {time.perf_counter() - start:.1f} s"
+        )
         figures(vault_dir)
         screen_figures(vault_dir, root, args.drafts or (1 if args.quick else 5))
     finally:

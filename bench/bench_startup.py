@@ -67,8 +67,7 @@ def p95(samples: list[float]) -> float:
 
 
 def figure(label: str, samples: list[float]) -> str:
-    return (f"  {label:<42} median {statistics.median(samples) * 1000:6.0f} ms  "
-            f"p95 {p95(samples) * 1000:6.0f} ms")
+    return f"  {label:<42} median {statistics.median(samples) * 1000:6.0f} ms  p95 {p95(samples) * 1000:6.0f} ms"
 
 
 def compile_package() -> str:
@@ -78,8 +77,10 @@ def compile_package() -> str:
     are) would otherwise compile every hrd_tui module from source at each start,
     some 30 ms an officer never pays; the bare app's Textual is compiled already.
     """
-    places = [*importlib.util.find_spec("hrd_tui").submodule_search_locations,
-              *importlib.util.find_spec("hrd_tui.screens").submodule_search_locations]
+    places = [
+        *importlib.util.find_spec("hrd_tui").submodule_search_locations,
+        *importlib.util.find_spec("hrd_tui.screens").submodule_search_locations,
+    ]
     ok = all(compileall.compile_dir(place, quiet=2) for place in places)
     return "byte-compiled as installed" if ok else "NOT all byte-compiled (read-only?): figures include compiling"
 
@@ -131,8 +132,10 @@ def main() -> None:
         TERMINAL.kill_server()
         shutil.rmtree(root, ignore_errors=True)
     ratio = statistics.median(prompt) / statistics.median(bare)
-    print(f"runs: {runs} each, interleaved; terminal 80x24 in tmux; this vault's KDF: {kdf}; hrd-tui {compiled}"
-          + ("  (--quick: a smoke run)" if args.quick else ""))
+    print(
+        f"runs: {runs} each, interleaved; terminal 80x24 in tmux; this vault's KDF: {kdf}; hrd-tui {compiled}"
+        + ("  (--quick: a smoke run)" if args.quick else "")
+    )
     print(figure("bare Textual app, start -> prompt drawn", bare))
     print(figure("hrd-tui, start -> unlock prompt drawn", prompt))
     print(f"  {'ratio hrd-tui / bare (medians)':<42} {ratio:6.2f} x   (p95s: {p95(prompt) / p95(bare):.2f} x)")

@@ -28,7 +28,6 @@ import argparse
 import random
 import shutil
 import statistics
-import sqlcipher3
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -36,11 +35,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import sqlcipher3
 from sqlalchemy import create_engine, event
 from sqlalchemy.pool import QueuePool
 from sqlmodel import SQLModel
 
-from hrd_tui import keyslots, migrations, vault as vaultmod
+from hrd_tui import keyslots, migrations
+from hrd_tui import vault as vaultmod
 from hrd_tui.models import Contact, Hearing, Interaction, InteractionParticipant, Trial, TrialNote
 from hrd_tui.services import contacts, reference, search, trials
 from hrd_tui.services.search import normalise
@@ -55,35 +56,146 @@ PASSPHRASE = "bench passphrase"
 EXTRA_BATCHES = 5
 BATCH = 1000
 COMMITS = 500
-PLAIN_PRAGMAS = ("journal_mode = WAL", "synchronous = FULL", "secure_delete = ON", "foreign_keys = ON",
-                 "temp_store = MEMORY", "trusted_schema = OFF", "busy_timeout = 5000")
+PLAIN_PRAGMAS = (
+    "journal_mode = WAL",
+    "synchronous = FULL",
+    "secure_delete = ON",
+    "foreign_keys = ON",
+    "temp_store = MEMORY",
+    "trusted_schema = OFF",
+    "busy_timeout = 5000",
+)
 
 NAMES: dict[str, tuple[list[str], list[str]]] = {
-    "latin": (["José", "María", "François", "Zoë", "Łukasz", "Søren", "João", "Gülşen", "Çağlar", "Ana", "Peter",
-               "Amina", "Chidi", "Renée", "Iñaki", "Björn", "Agnès", "Nguyễn Thị", "Đặng Văn", "Émile"],
-              ["García", "Müller", "Dubois", "Kowalski", "Nørgaard", "Gonçalves", "Yılmaz", "Öztürk", "Okafor",
-               "Smith", "Hernández", "Lefèvre", "Ibáñez", "Åberg", "Novák", "Mensah", "Castaño", "Ferré"]),
-    "cyrillic": (["Иван", "Ольга", "Дмитрий", "Наталья", "Сергей", "Анна", "Юрий", "Ксения", "Алексей", "Мария"],
-                 ["Иванов", "Петрова", "Смирнов", "Кузнецова", "Соколов", "Попова", "Лебедев", "Морозова"]),
-    "arabic": (["محمد", "فاطمة", "أحمد", "ليلى", "يوسف", "مريم", "خالد", "نور"],
-               ["الحسن", "عبد الله", "المصري", "الخطيب", "حداد", "النجار"]),
-    "cjk": (["秀英", "伟", "建华", "小明", "芳", "健太", "花子", "민준", "서연"],
-            ["王", "李", "张", "刘", "陈", "佐藤", "鈴木", "김", "이"]),
+    "latin": (
+        [
+            "José",
+            "María",
+            "François",
+            "Zoë",
+            "Łukasz",
+            "Søren",
+            "João",
+            "Gülşen",
+            "Çağlar",
+            "Ana",
+            "Peter",
+            "Amina",
+            "Chidi",
+            "Renée",
+            "Iñaki",
+            "Björn",
+            "Agnès",
+            "Nguyễn Thị",
+            "Đặng Văn",
+            "Émile",
+        ],
+        [
+            "García",
+            "Müller",
+            "Dubois",
+            "Kowalski",
+            "Nørgaard",
+            "Gonçalves",
+            "Yılmaz",
+            "Öztürk",
+            "Okafor",
+            "Smith",
+            "Hernández",
+            "Lefèvre",
+            "Ibáñez",
+            "Åberg",
+            "Novák",
+            "Mensah",
+            "Castaño",
+            "Ferré",
+        ],
+    ),
+    "cyrillic": (
+        ["Иван", "Ольга", "Дмитрий", "Наталья", "Сергей", "Анна", "Юрий", "Ксения", "Алексей", "Мария"],
+        ["Иванов", "Петрова", "Смирнов", "Кузнецова", "Соколов", "Попова", "Лебедев", "Морозова"],
+    ),
+    "arabic": (
+        ["محمد", "فاطمة", "أحمد", "ليلى", "يوسف", "مريم", "خالد", "نور"],
+        ["الحسن", "عبد الله", "المصري", "الخطيب", "حداد", "النجار"],
+    ),
+    "cjk": (
+        ["秀英", "伟", "建华", "小明", "芳", "健太", "花子", "민준", "서연"],
+        ["王", "李", "张", "刘", "陈", "佐藤", "鈴木", "김", "이"],
+    ),
 }
-ORGS = ["Legal Aid Centre", "Centre for Media Freedom", "Land Rights Watch", "Asociación Pro Derechos Humanos",
-        "Observatoire des libertés", "Фонд защиты прав", "Правозащитный центр", "جمعية حقوق الإنسان",
-        "مركز العدالة", "人权律师协会", "女性权益中心", "Women's Justice Network", "Indigenous Peoples Forum",
-        "Journalists in Danger", "Anti-Corruption Alliance", "Labour Solidarity Union", "Digital Defenders Lab"]
+ORGS = [
+    "Legal Aid Centre",
+    "Centre for Media Freedom",
+    "Land Rights Watch",
+    "Asociación Pro Derechos Humanos",
+    "Observatoire des libertés",
+    "Фонд защиты прав",
+    "Правозащитный центр",
+    "جمعية حقوق الإنسان",
+    "مركز العدالة",
+    "人权律师协会",
+    "女性权益中心",
+    "Women's Justice Network",
+    "Indigenous Peoples Forum",
+    "Journalists in Danger",
+    "Anti-Corruption Alliance",
+    "Labour Solidarity Union",
+    "Digital Defenders Lab",
+]
 CITIES = ["Lagos", "Bogotá", "Tbilisi", "Almaty", "Tunis", "Kyiv", "Manila", "Yangon", "Quito", "Nairobi"]
-WORDS = ["witness", "judge", "prosecutor", "testimony", "defendant", "evidence", "adjourned", "interpreter",
-         "courtroom", "counsel", "objection", "detention", "torture", "allegation", "cross-examination", "verdict",
-         "appeal", "press", "observers", "denied", "access", "procès", "témoin", "audiencia", "свидетель", "судья",
-         "شاهد", "法官", "证人", "bail", "handcuffed", "closed", "hearing", "session", "diplomats", "recess",
-         "statement", "retracted", "coerced", "medical", "report", "lawyer", "family", "gallery", "police"]
+WORDS = [
+    "witness",
+    "judge",
+    "prosecutor",
+    "testimony",
+    "defendant",
+    "evidence",
+    "adjourned",
+    "interpreter",
+    "courtroom",
+    "counsel",
+    "objection",
+    "detention",
+    "torture",
+    "allegation",
+    "cross-examination",
+    "verdict",
+    "appeal",
+    "press",
+    "observers",
+    "denied",
+    "access",
+    "procès",
+    "témoin",
+    "audiencia",
+    "свидетель",
+    "судья",
+    "شاهد",
+    "法官",
+    "证人",
+    "bail",
+    "handcuffed",
+    "closed",
+    "hearing",
+    "session",
+    "diplomats",
+    "recess",
+    "statement",
+    "retracted",
+    "coerced",
+    "medical",
+    "report",
+    "lawyer",
+    "family",
+    "gallery",
+    "police",
+]
 ROLES = ["director", "lawyer", "journalist", "coordinator", "researcher", "activist", "spokesperson"]
 
 
 # -- deterministic data --------------------------------------------------------
+
 
 def rid(rng: random.Random) -> str:
     return f"{rng.getrandbits(128):032x}"
@@ -106,25 +218,69 @@ def person(rng: random.Random) -> str:
 def make_data(n_contacts: int, n_interactions: int, n_notes: int) -> dict[str, list[Row]]:
     rng = random.Random(SEED)
     kinds, ikinds, tags = list(ContactKind), list(InteractionKind), [*NoteTag, None]
-    people = [dict(id=rid(rng), name=person(rng), codename=f"C-{i:06d}", kind=rng.choice(kinds),
-                   organisation=f"{rng.choice(ORGS)} {rng.choice(CITIES)}" if rng.random() < 0.8 else None,
-                   role=rng.choice(ROLES), country=rng.choice(CITIES), tags=rng.sample(WORDS, 2),
-                   notes=words(rng, 5, 30)) for i in range(n_contacts)]
+    people = [
+        dict(
+            id=rid(rng),
+            name=person(rng),
+            codename=f"C-{i:06d}",
+            kind=rng.choice(kinds),
+            organisation=f"{rng.choice(ORGS)} {rng.choice(CITIES)}" if rng.random() < 0.8 else None,
+            role=rng.choice(ROLES),
+            country=rng.choice(CITIES),
+            tags=rng.sample(WORDS, 2),
+            notes=words(rng, 5, 30),
+        )
+        for i in range(n_contacts)
+    ]
     ids = [p["id"] for p in people]
-    inter = [dict(id=rid(rng), kind=rng.choice(ikinds), occurred_at=when(rng), location=rng.choice(CITIES),
-                  summary=words(rng, 10, 40), who=rng.sample(ids, rng.randint(1, 2))) for _ in range(n_interactions)]
+    inter = [
+        dict(
+            id=rid(rng),
+            kind=rng.choice(ikinds),
+            occurred_at=when(rng),
+            location=rng.choice(CITIES),
+            summary=words(rng, 10, 40),
+            who=rng.sample(ids, rng.randint(1, 2)),
+        )
+        for _ in range(n_interactions)
+    ]
     n_trials = max(1, n_notes // 2000)
-    trial_rows = [dict(id=rid(rng), title=f"Prosecution of {person(rng)}", court=f"{rng.choice(CITIES)} City Court",
-                       case_number=f"{rng.randrange(1, 9999)}/{rng.randrange(2019, 2025)}", charges=words(rng, 3, 8),
-                       status=rng.choice(list(TrialStatus))) for _ in range(n_trials)]
-    hearings = [dict(id=rid(rng), trial_id=t["id"], starts_at=when(rng), court=t["court"])
-                for t in trial_rows for _ in range(4)]
-    notes = [dict(id=rid(rng), hearing_id=rng.choice(hearings)["id"], noted_at=when(rng), tag=rng.choice(tags),
-                  text=words(rng, 8, 25)) for _ in range(n_notes)]
-    extra = [dict(id=rid(rng), hearing_id=rng.choice(hearings)["id"], noted_at=when(rng), tag=None,
-                  text=words(rng, 8, 25)) for _ in range(EXTRA_BATCHES * BATCH)]
-    return {"contacts": people, "interactions": inter, "trials": trial_rows, "hearings": hearings, "notes": notes,
-            "extra": extra}
+    trial_rows = [
+        dict(
+            id=rid(rng),
+            title=f"Prosecution of {person(rng)}",
+            court=f"{rng.choice(CITIES)} City Court",
+            case_number=f"{rng.randrange(1, 9999)}/{rng.randrange(2019, 2025)}",
+            charges=words(rng, 3, 8),
+            status=rng.choice(list(TrialStatus)),
+        )
+        for _ in range(n_trials)
+    ]
+    hearings = [
+        dict(id=rid(rng), trial_id=t["id"], starts_at=when(rng), court=t["court"]) for t in trial_rows for _ in range(4)
+    ]
+    notes = [
+        dict(
+            id=rid(rng),
+            hearing_id=rng.choice(hearings)["id"],
+            noted_at=when(rng),
+            tag=rng.choice(tags),
+            text=words(rng, 8, 25),
+        )
+        for _ in range(n_notes)
+    ]
+    extra = [
+        dict(id=rid(rng), hearing_id=rng.choice(hearings)["id"], noted_at=when(rng), tag=None, text=words(rng, 8, 25))
+        for _ in range(EXTRA_BATCHES * BATCH)
+    ]
+    return {
+        "contacts": people,
+        "interactions": inter,
+        "trials": trial_rows,
+        "hearings": hearings,
+        "notes": notes,
+        "extra": extra,
+    }
 
 
 def make_queries(data: dict[str, list[Row]], n: int = 200) -> list[str]:
@@ -133,16 +289,16 @@ def make_queries(data: dict[str, list[Row]], n: int = 200) -> list[str]:
     by_script = {s: [x for x in names if any(x.startswith(f) or x.endswith(f) for f in NAMES[s][0])] for s in NAMES}
     longest = lambda s: max(s.split(), key=len)  # noqa: E731
     groups: list[Callable[[], str]] = [
-        lambda: rng.choice(names),                                              # full names
-        lambda: (w := longest(rng.choice(names)))[: max(3, len(w) - 2)],        # partial names, 3+ chars
-        lambda: rng.choice(names)[:2],                                          # 2-char prefixes
-        lambda: normalise(rng.choice(NAMES["latin"][0] + NAMES["latin"][1])),   # accent-free: jose, muller
-        lambda: normalise(rng.choice(by_script["cyrillic"] or names)),          # Cyrillic lower case
-        lambda: (c := rng.choice(NAMES["cjk"][1]) + rng.choice(NAMES["cjk"][0]))[: rng.choice((2, 3))],  # CJK
-        lambda: rng.choice(ORGS),                                               # organisations
-        lambda: rng.choice(WORDS),                                              # words from notes
-        lambda: f"{rng.choice(WORDS)} {rng.choice(WORDS)}",                     # multi-word
-        lambda: f"{longest(rng.choice(names))} {rng.choice(CITIES)}",            # multi-word name + place
+        lambda: rng.choice(names),  # full names
+        lambda: (w := longest(rng.choice(names)))[: max(3, len(w) - 2)],  # partial names, 3+ chars
+        lambda: rng.choice(names)[:2],  # 2-char prefixes
+        lambda: normalise(rng.choice(NAMES["latin"][0] + NAMES["latin"][1])),  # accent-free: jose, muller
+        lambda: normalise(rng.choice(by_script["cyrillic"] or names)),  # Cyrillic lower case
+        lambda: (rng.choice(NAMES["cjk"][1]) + rng.choice(NAMES["cjk"][0]))[: rng.choice((2, 3))],  # CJK
+        lambda: rng.choice(ORGS),  # organisations
+        lambda: rng.choice(WORDS),  # words from notes
+        lambda: f"{rng.choice(WORDS)} {rng.choice(WORDS)}",  # multi-word
+        lambda: f"{longest(rng.choice(names))} {rng.choice(CITIES)}",  # multi-word name + place
     ]
     queries = [groups[i % len(groups)]() for i in range(n - 2)]
     return [*queries, "xqzvkj", "qq"]  # no hits (long and short)
@@ -154,6 +310,7 @@ def chunks(rows: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
 
 
 # -- building ------------------------------------------------------------------
+
 
 def insert_batches(store: Store, rows: Sequence[Row], build: Builder) -> int:
     """Each chunk is one transaction; ``build`` returns parents then children (flushed in that order)."""
@@ -174,7 +331,10 @@ def insert_batches(store: Store, rows: Sequence[Row], build: Builder) -> int:
 
 def build_interaction(row: Row) -> list[list[SQLModel]]:
     fields = {k: v for k, v in row.items() if k != "who"}
-    return [[Interaction(**fields)], [InteractionParticipant(interaction_id=row["id"], contact_id=c) for c in row["who"]]]
+    return [
+        [Interaction(**fields)],
+        [InteractionParticipant(interaction_id=row["id"], contact_id=c) for c in row["who"]],
+    ]
 
 
 def build_note(row: Row) -> list[list[SQLModel]]:
@@ -195,7 +355,7 @@ def populate(store: Store, data: dict[str, list[Row]]) -> dict[str, tuple[float,
     timings: dict[str, tuple[float, int]] = {}
     for name, rows, build in phases:
         counted: list[int] = []
-        secs = timed(lambda: counted.append(insert_batches(store, rows, build)))
+        secs = timed(lambda counted=counted, rows=rows, build=build: counted.append(insert_batches(store, rows, build)))
         timings[name] = (secs, counted[0])
         print(f"    {name:<28} {counted[0]:>8} rows {secs:8.1f} s {counted[0] / secs:9.0f} rows/s", flush=True)
     return timings
@@ -205,9 +365,12 @@ def build_all(store: Store, data: dict[str, Any]) -> dict[str, Any]:
     phases: dict[str, tuple[float, int]] = {}
     total = timed(lambda: phases.update(populate(store, data)))
     # one batch is a single, noisy sample: time several and keep the median
-    chunks = [data["extra"][i * BATCH:(i + 1) * BATCH] for i in range(EXTRA_BATCHES)]
+    chunks = [data["extra"][i * BATCH : (i + 1) * BATCH] for i in range(EXTRA_BATCHES)]
     extra = statistics.median(timed(lambda c=c: insert_batches(store, c, build_note)) for c in chunks)
-    print(f"    one more {BATCH}-note batch at final size, real hooks (median of {EXTRA_BATCHES}): {extra:.2f} s", flush=True)
+    print(
+        f"    one more {BATCH}-note batch at final size, real hooks (median of {EXTRA_BATCHES}): {extra:.2f} s",
+        flush=True,
+    )
     batches = sum(-(-len(data[k]) // BATCH) for k in ("contacts", "interactions", "trials", "notes"))
     return {"build": phases, "build_total": total, "extra": extra, "batches": batches}
 
@@ -216,13 +379,21 @@ def plain_store(path: Path) -> Store:
     """A Store over the same SQLite engine with encryption off (sqlcipher3 with no key
     writes a plain SQLite file), same engine shape, session and hooks: only the
     cipher differs. (The stdlib's older SQLite plans the FTS sub-select differently.)"""
+
     def creator() -> sqlcipher3.Connection:
         conn = sqlcipher3.connect(str(path), check_same_thread=False, isolation_level=None)
         for pragma in PLAIN_PRAGMAS:
             conn.execute(f"PRAGMA {pragma}").fetchall()
         return conn
 
-    engine = create_engine("sqlite+pysqlite://", module=sqlcipher3.dbapi2, creator=creator, poolclass=QueuePool, pool_size=2, max_overflow=2)
+    engine = create_engine(
+        "sqlite+pysqlite://",
+        module=sqlcipher3.dbapi2,
+        creator=creator,
+        poolclass=QueuePool,
+        pool_size=2,
+        max_overflow=2,
+    )
     event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
     return Store.on_engine(path, engine)
 
@@ -241,6 +412,7 @@ def open_checked(store: Store, first: bool = False) -> Store:
 
 
 # -- measuring -----------------------------------------------------------------
+
 
 def timed(fn: Callable[[], Any]) -> float:
     start = time.perf_counter()
@@ -269,7 +441,7 @@ def latency(store: Store, queries: Sequence[str], fn: Callable[[Any, str], Any])
     """Milliseconds per query: all queries, and those with any term shorter than 3 characters."""
     with store.session("bench search") as session:
         fn(session, "warm")
-        every = [(q, 1000 * timed(lambda: fn(session, q))) for q in queries]
+        every = [(q, 1000 * timed(lambda q=q: fn(session, q))) for q in queries]
     short = [ms for q, ms in every if any(len(t) < search.MIN_TRIGRAM for t in normalise(q).split())]
     return [ms for _, ms in every], short
 
@@ -282,17 +454,23 @@ def commit_latency(store: Store, hearing_id: str) -> list[float]:
         with store.session("quick note") as session:
             trials.add_note(session, hearing, f"t: quick note {i} the witness was interrupted")
 
-    return [1000 * timed(lambda: one(i)) for i in range(COMMITS)]
+    return [1000 * timed(lambda i=i: one(i)) for i in range(COMMITS)]
 
 
 def measure(store: Store, queries: Sequence[str], hearing_id: str) -> dict[str, list[float]]:
     s_all, s_short = latency(store, queries, lambda s, q: search.search(s, q, limit=50))
     c_all, c_short = latency(store, queries, lambda s, q: contacts.list_contacts(s, q, limit=200))
-    return {"search": s_all, "search <3ch": s_short, "list_contacts": c_all, "list_contacts <3ch": c_short,
-            "note commit": commit_latency(store, hearing_id)}
+    return {
+        "search": s_all,
+        "search <3ch": s_short,
+        "list_contacts": c_all,
+        "list_contacts <3ch": c_short,
+        "note commit": commit_latency(store, hearing_id),
+    }
 
 
 # -- report --------------------------------------------------------------------
+
 
 def line(label: str, enc: float, plain: float | None, unit: str) -> str:
     ratio = f"{enc / plain:6.2f}x" if plain else "    n/a"
@@ -308,7 +486,7 @@ def report(enc: dict[str, Any], plain: dict[str, Any], quick: bool) -> None:
     rows: list[tuple[str, float, float | None, str]] = []
     for phase, (secs, n) in enc["build"].items():
         psecs, pn = plain["build"][phase]
-        rows += [(f"build {phase}", secs, psecs, "s"), (f"  throughput", n / secs, pn / psecs, "rows/s")]
+        rows += [(f"build {phase}", secs, psecs, "s"), ("  throughput", n / secs, pn / psecs, "rows/s")]
     rows.append(("build total", enc["build_total"], plain["build_total"], "s"))
     rows.append((f"+1 batch of {BATCH} notes (median of {EXTRA_BATCHES})", enc["extra"], plain["extra"], "s"))
     rows += [(f"unlock run {i + 1} (KDF+open+check)", t * 1000, None, "ms") for i, t in enumerate(enc["unlock"])]
@@ -322,15 +500,24 @@ def report(enc: dict[str, Any], plain: dict[str, Any], quick: bool) -> None:
     for row in rows:
         print(line(*row))
     on, off = enc["memsec"]["on"], enc["memsec"]["off"]
-    print(f"  cipher_memory_security ON vs OFF, same workload (searches, listings, commits): "
-          f"{on:.2f} s vs {off:.2f} s ({on / off:.2f}x)")
+    print(
+        f"  cipher_memory_security ON vs OFF, same workload (searches, listings, commits): "
+        f"{on:.2f} s vs {off:.2f} s ({on / off:.2f}x)"
+    )
     print("  " + "-" * 80)
-    print("  targets" + (" (QUICK run, sizes /100: the search target applies at full size)" if quick else ", full size") + ":")
+    print(
+        "  targets"
+        + (" (QUICK run, sizes /100: the search target applies at full size)" if quick else ", full size")
+        + ":"
+    )
     for name, limit in (("search", 30), ("list_contacts", 30), ("note commit", 20)):
         got = pct(enc["lat"][name], 95)
         print(f"  {'PASS' if got < limit else 'MISS'}  {name} p95 < {limit} ms (SQLCipher: {got:.1f} ms)")
-    compared = [("build total", enc["build_total"], plain["build_total"]), ("open+schema check", min(enc["open"]), min(plain["open"])),
-                ("+1 note batch, real hooks", enc["extra"], plain["extra"])]
+    compared = [
+        ("build total", enc["build_total"], plain["build_total"]),
+        ("open+schema check", min(enc["open"]), min(plain["open"])),
+        ("+1 note batch, real hooks", enc["extra"], plain["extra"]),
+    ]
     compared += [(f"{n} p95", pct(enc["lat"][n], 95), pct(plain["lat"][n], 95)) for n in enc["lat"] if enc["lat"][n]]
     for what, e, p in compared:
         print(f"  {'PASS' if e <= 1.5 * p else 'MISS'}  SQLCipher within 1.5x of plain: {what} ({e / p:.2f}x)")
@@ -338,6 +525,7 @@ def report(enc: dict[str, Any], plain: dict[str, Any], quick: bool) -> None:
 
 
 # -- main ------------------------------------------------------------------------
+
 
 def run_encrypted(root: Path, data: dict[str, Any], queries: Sequence[str], hearing_id: str) -> dict[str, Any]:
     vdir = root / "vault"
@@ -354,14 +542,24 @@ def run_encrypted(root: Path, data: dict[str, Any], queries: Sequence[str], hear
     opens, store = timed_opens(lambda: open_checked(Store(vaultmod.db_path(vdir), db_key)))
     store.close()
     with vault.store.raw() as conn:
-        versions = conn.execute("SELECT sqlite_version()").fetchone()[0], conn.execute("PRAGMA cipher_version").fetchone()[0]
+        versions = (
+            conn.execute("SELECT sqlite_version()").fetchone()[0],
+            conn.execute("PRAGMA cipher_version").fetchone()[0],
+        )
     engine = f"SQLCipher {versions[1]} on SQLite {versions[0]}"
     print("  measuring search, list_contacts, note commits ...", flush=True)
     lat = measure(vault.store, queries, hearing_id)
     vault.close()
     memsec = memory_security_cost(vdir, db_key)
-    return {**built, "unlock": unlocks, "kdf": kdf, "open": opens, "lat": lat, "about": f"{engine}; {params.describe()}",
-            "memsec": memsec}
+    return {
+        **built,
+        "unlock": unlocks,
+        "kdf": kdf,
+        "open": opens,
+        "lat": lat,
+        "about": f"{engine}; {params.describe()}",
+        "memsec": memsec,
+    }
 
 
 SIZES: list[str] = []  # the command line's size arguments, for the child processes
@@ -376,8 +574,13 @@ def memory_security_cost(vdir: Path, db_key: bytes) -> dict[str, float]:
     best: dict[str, float] = {}
     print("  cipher_memory_security: the same workload in child processes, off and on ...", flush=True)
     for mode in ("off", "on", "off", "on"):
-        done = subprocess.run([sys.executable, __file__, *SIZES, "--memory-security-child", mode, "--vault-dir", str(vdir)],
-                              input=db_key.hex(), capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [sys.executable, __file__, *SIZES, "--memory-security-child", mode, "--vault-dir", str(vdir)],
+            input=db_key.hex(),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         secs = float(done.stdout.split("CHILD-SECONDS ")[1].split()[0])
         best[mode] = min(best.get(mode, secs), secs)
     return best
@@ -425,8 +628,15 @@ def main() -> None:
     parser.add_argument("--memory-security-child", choices=["on", "off"], help=argparse.SUPPRESS)
     parser.add_argument("--vault-dir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    SIZES[:] = ["--contacts", str(args.contacts), "--interactions", str(args.interactions), "--notes", str(args.notes),
-                *(["--quick"] if args.quick else [])]
+    SIZES[:] = [
+        "--contacts",
+        str(args.contacts),
+        "--interactions",
+        str(args.interactions),
+        "--notes",
+        str(args.notes),
+        *(["--quick"] if args.quick else []),
+    ]
     div = 100 if args.quick else 1
     if args.quick:
         global EXTRA_BATCHES, COMMITS
@@ -437,9 +647,11 @@ def main() -> None:
     if args.memory_security_child:
         memory_security_child(args.memory_security_child, args.vault_dir, data, queries, hearing_id)
         return
-    print(f"sizes: {len(data['contacts'])} contacts, {len(data['interactions'])} interactions, "
-          f"{len(data['trials'])} trials, {len(data['hearings'])} hearings, {len(data['notes'])} notes; "
-          f"{len(queries)} queries; seed {SEED}")
+    print(
+        f"sizes: {len(data['contacts'])} contacts, {len(data['interactions'])} interactions, "
+        f"{len(data['trials'])} trials, {len(data['hearings'])} hearings, {len(data['notes'])} notes; "
+        f"{len(queries)} queries; seed {SEED}"
+    )
     root = Path(tempfile.mkdtemp(prefix="hrd-bench-"))
     try:
         enc = run_encrypted(root, data, queries, hearing_id)

@@ -19,25 +19,25 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import events, work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
-from textual.widgets import Input
 from textual.timer import Timer
+from textual.widgets import Input
 
+from hrd_tui import screens as screens_package
 from hrd_tui import wallclock
 from hrd_tui.errors import HrdError
 from hrd_tui.keyboard import KeysInOrder
 from hrd_tui.paths import KEYMAP_NAME, vault_exists
-from hrd_tui import screens as screens_package
 from hrd_tui.screens.sections import SECTION_BY_NAME, SECTIONS, Section, SectionScreen
 from hrd_tui.screens.unlock import CreateScreen, RecoveryCodeScreen, UnlockScreen
 from hrd_tui.settings import Settings
@@ -60,13 +60,28 @@ CLIPBOARD_CLEAR_SECONDS = 30.0
 KEPT_SYSTEM_COMMANDS = {"Theme"}
 
 DARK = Theme(
-    name="hrd-dark", primary="#5fafd7", secondary="#87af87", warning="#d7af5f", error="#d75f5f",
-    success="#87af5f", accent="#af87d7", dark=True,
+    name="hrd-dark",
+    primary="#5fafd7",
+    secondary="#87af87",
+    warning="#d7af5f",
+    error="#d75f5f",
+    success="#87af5f",
+    accent="#af87d7",
+    dark=True,
 )
 HIGH_CONTRAST = Theme(
-    name="hrd-high-contrast", primary="#ffffff", secondary="#ffff00", warning="#ffff00", error="#ff5555",
-    success="#55ff55", accent="#00ffff", foreground="#ffffff", background="#000000", surface="#000000",
-    panel="#1a1a1a", dark=True,
+    name="hrd-high-contrast",
+    primary="#ffffff",
+    secondary="#ffff00",
+    warning="#ffff00",
+    error="#ff5555",
+    success="#55ff55",
+    accent="#00ffff",
+    foreground="#ffffff",
+    background="#000000",
+    surface="#000000",
+    panel="#1a1a1a",
+    dark=True,
 )
 
 ScreenFactory = Callable[[Section], Screen[None]]
@@ -162,8 +177,14 @@ def _global_bindings() -> list[BindingType]:
         # Shown in help and the palette; the footer keeps its 80 columns for the sections.
         Binding("ctrl+l", "lock", "Lock", id="app.lock", priority=True, show=False),
         Binding("d", "toggle_discreet", "Discreet mode", id="app.discreet", show=False),
-        Binding("comma", "settings", "Settings", id="app.settings", show=False,
-                tooltip="Settings: idle lock, theme, discreet mode, old exports"),
+        Binding(
+            "comma",
+            "settings",
+            "Settings",
+            id="app.settings",
+            show=False,
+            tooltip="Settings: idle lock, theme, discreet mode, old exports",
+        ),
         # From anywhere outside a text field: notes for the hearing in progress.
         Binding("w", "quick_note", "Quick note", id="app.quick_note", tooltip="Quick note at the hearing in progress"),
         Binding("q", "quit", "Quit", id="app.quit", show=False),
@@ -171,8 +192,15 @@ def _global_bindings() -> list[BindingType]:
     for section in SECTIONS:
         bindings.append(
             # Shown in the section bar at the top instead of the footer (room for the screen's keys).
-            Binding(f"{section.key},{section.digit}", f"go('{section.name}')", section.short,
-                    id=f"app.go.{section.name}", key_display=section.key, tooltip=section.title, show=False)
+            Binding(
+                f"{section.key},{section.digit}",
+                f"go('{section.name}')",
+                section.short,
+                id=f"app.go.{section.name}",
+                key_display=section.key,
+                tooltip=section.title,
+                show=False,
+            )
         )
     return bindings
 
@@ -184,10 +212,16 @@ class HrdApp(KeysInOrder):
 
     discreet: reactive[bool] = reactive(False)
 
-    def __init__(self, vault_dir: Path, *, settings_path: Path | None = None,
-                 clock: Callable[[], float] = time.monotonic,
-                 screens: Mapping[str, ScreenFactory] | None = None,
-                 today: Callable[[], date] = wallclock.today, export_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        vault_dir: Path,
+        *,
+        settings_path: Path | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        screens: Mapping[str, ScreenFactory] | None = None,
+        today: Callable[[], date] = wallclock.today,
+        export_dir: Path | None = None,
+    ) -> None:
         super().__init__()
         self.today = today  # the officer's calendar day; tests fix it
         self.export_dir = export_dir  # where screens save plain-text exports (None: the platform's)
@@ -296,11 +330,23 @@ class HrdApp(KeysInOrder):
             for note in checked.notes:
                 self.call_from_thread(self.notify, str(note), title="Keymap", timeout=20, markup=False)
         for problem in problems[:KEYMAP_NOTICES]:
-            self.call_from_thread(self.notify, f"{problem}. Left out.", title="Keymap: left out", severity="warning",
-                                  timeout=20, markup=False)
+            self.call_from_thread(
+                self.notify,
+                f"{problem}. Left out.",
+                title="Keymap: left out",
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
         if len(problems) > KEYMAP_NOTICES:  # a file of thousands of bad lines must not bury the screen in notices
-            self.call_from_thread(self.notify, f"{self.keymap_path}: {len(problems) - KEYMAP_NOTICES} more entries left "
-                                  "out.", title="Keymap: left out", severity="warning", timeout=20, markup=False)
+            self.call_from_thread(
+                self.notify,
+                f"{self.keymap_path}: {len(problems) - KEYMAP_NOTICES} more entries left out.",
+                title="Keymap: left out",
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
 
     def _install_signal_handlers(self) -> None:
         """Textual does not handle SIGHUP: without this a dropped SSH link kills
@@ -350,9 +396,17 @@ class HrdApp(KeysInOrder):
             self._clipboard_timer.stop()
         self._clipboard_timer = self.set_timer(self.clipboard_clear_seconds, self.clear_clipboard)
         kept_by_tmux = bool(os.environ.get("TMUX")) and not self._tmux_passthrough
-        self.notify(f"{what} copied to your terminal's clipboard; it is cleared in {self.clipboard_clear_seconds:.0f} s."
-                    + (" tmux keeps a copy in its paste buffers that this cannot clear: set allow-passthrough on"
-                       " in tmux (see README)." if kept_by_tmux else ""), markup=False, timeout=8)
+        self.notify(
+            f"{what} copied to your terminal's clipboard; it is cleared in {self.clipboard_clear_seconds:.0f} s."
+            + (
+                " tmux keeps a copy in its paste buffers that this cannot clear: set allow-passthrough on"
+                " in tmux (see README)."
+                if kept_by_tmux
+                else ""
+            ),
+            markup=False,
+            timeout=8,
+        )
 
     @cached_property
     def _tmux_passthrough(self) -> bool:
@@ -363,8 +417,9 @@ class HrdApp(KeysInOrder):
         import subprocess
 
         try:
-            shown = subprocess.run(["tmux", "show-options", "-gv", "allow-passthrough"], capture_output=True,
-                                   text=True, timeout=1.0).stdout.strip()
+            shown = subprocess.run(
+                ["tmux", "show-options", "-gv", "allow-passthrough"], capture_output=True, text=True, timeout=1.0
+            ).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             return False
         return shown in ("on", "all")
@@ -434,7 +489,7 @@ class HrdApp(KeysInOrder):
             opened = vault_mod.unlock(self.vault_dir, vault_mod.Secret(value, kind))
             with opened.store.session("reading unsaved text") as session:
                 saved = drafts.load_all(session)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any failure to open: the vault closed, a message, never a crash
             if opened is not None:
                 opened.close()  # never leave a key, a connection or the lock behind
             if not isinstance(exc, HrdError):
@@ -509,7 +564,6 @@ class HrdApp(KeysInOrder):
         self._offer_stale_exports()
         self.call_after_refresh(gc.freeze)  # see close_vault
 
-
     # -- where the officer was -----------------------------------------------------------
     def _saved_place(self) -> dict[str, Any]:
         try:
@@ -526,8 +580,9 @@ class HrdApp(KeysInOrder):
         if self.locked or self._quitting or len(self.screen_stack) < 2:
             return ""
         stack = [entry for screen in self.screen_stack[2:] if (entry := place_of(screen)) is not None]
-        return json.dumps({"section": self.section, "at": focus_of(self.screen_stack[1]), "screens": stack},
-                          ensure_ascii=False)
+        return json.dumps(
+            {"section": self.section, "at": focus_of(self.screen_stack[1]), "screens": stack}, ensure_ascii=False
+        )
 
     def _remember_place(self) -> None:
         if self.locked:
@@ -585,8 +640,10 @@ class HrdApp(KeysInOrder):
 
         hours = self.settings.stale_export_hours
         names = ", ".join(p.name for p in found[:3]) + (" ..." if len(found) > 3 else "")
-        question = (f"{len(found)} plain-text export{'s' if len(found) != 1 else ''} older than {hours:g} hours in "
-                    f"{folder}: {names}. Remove {'them' if len(found) != 1 else 'it'} now (the bytes are overwritten)?")
+        question = (
+            f"{len(found)} plain-text export{'s' if len(found) != 1 else ''} older than {hours:g} hours in "
+            f"{folder}: {names}. Remove {'them' if len(found) != 1 else 'it'} now (the bytes are overwritten)?"
+        )
         self.call_after_refresh(lambda: self.push_screen(ConfirmModal(question, yes="Remove", no="Keep"), answered))
 
     def _reopen_unsaved_note(self) -> None:
@@ -728,7 +785,9 @@ class HrdApp(KeysInOrder):
             with self.vault.store.session("saving unfinished text") as session:
                 drafts.save_many(session, texts)
         except Exception as exc:  # noqa: BLE001 - a full disk must not lose the text or crash
-            message = str(exc) if isinstance(exc, HrdError) else f"Could not save unfinished text ({type(exc).__name__})."
+            message = (
+                str(exc) if isinstance(exc, HrdError) else f"Could not save unfinished text ({type(exc).__name__})."
+            )
             self.notify(message + " The text is kept; it is saved again shortly.", severity="error", timeout=10)
             return False
         return True
@@ -838,8 +897,9 @@ class HrdApp(KeysInOrder):
 
         def finish() -> None:
             done = wipe.finish_wipe(report, exports_dir=exports_dir)
-            self.call_from_thread(lambda: self.exit(return_code=0 if done.complete else 1,
-                                                    message="\n".join(done.lines())))
+            self.call_from_thread(
+                lambda: self.exit(return_code=0 if done.complete else 1, message="\n".join(done.lines()))
+            )
 
         self.run_worker(finish, thread=True, group="wipe", exit_on_error=False)
 
@@ -877,8 +937,12 @@ class HrdApp(KeysInOrder):
         if gone:  # deleted since: say what was being typed rather than drop it silently
             text = self.drafts.get(NOTE_DRAFT_PREFIX + hearing_id, "")
             if text:
-                self.notify(for_display(f"Unsaved text for a hearing that no longer exists: {text}"),
-                            severity="warning", timeout=30, markup=False)
+                self.notify(
+                    for_display(f"Unsaved text for a hearing that no longer exists: {text}"),
+                    severity="warning",
+                    timeout=30,
+                    markup=False,
+                )
             return False
         self.draft_changed(LAST_HEARING_KEY, hearing_id)
         for n, screen in enumerate(self.screen_stack):
@@ -916,8 +980,10 @@ class HrdApp(KeysInOrder):
                 started = trials.start_hearing_now(session, trial, wallclock.local_now())
             self.open_notes(started.id)
 
-        self.push_screen(PickModal("No hearing today. Start one now, for which trial?",
-                                   [row.label(self.discreet) for row in rows]), start)
+        self.push_screen(
+            PickModal("No hearing today. Start one now, for which trial?", [row.label(self.discreet) for row in rows]),
+            start,
+        )
 
     def action_start_checklist(self) -> None:
         self.run_in_section("checklists", "start")
@@ -967,8 +1033,10 @@ class HrdApp(KeysInOrder):
             what = binding.tooltip or binding.description or binding.action
             keys, *_ = grouped.setdefault((binding.id or binding.action, where), ([], what, where, binding.id or ""))
             keys.append(self.get_key_display(binding) if binding.key_display is None else key)
-        rows = [(", ".join(keys), what, where, *([ident] if with_ids else []))
-                for keys, what, where, ident in grouped.values()]
+        rows = [
+            (", ".join(keys), what, where, *([ident] if with_ids else []))
+            for keys, what, where, ident in grouped.values()
+        ]
         return sorted(rows, key=lambda row: row[2] != "this screen")
 
     def action_command_palette(self) -> None:
@@ -986,32 +1054,61 @@ class HrdApp(KeysInOrder):
             for binding in getattr(screen, "BINDINGS", []):
                 if isinstance(binding, Binding) and binding.description and binding.id:
                     # The footer's word is short; the tooltip says it in full.
-                    yield SystemCommand(binding.tooltip or binding.description, f"On this screen ({binding.key})",
-                                        lambda action=binding.action: screen.run_action(action))
-            yield SystemCommand("Start checklist", "Pick a checklist template and walk through it",
-                                self.action_start_checklist)
+                    yield SystemCommand(
+                        binding.tooltip or binding.description,
+                        f"On this screen ({binding.key})",
+                        lambda action=binding.action: screen.run_action(action),
+                    )
+            yield SystemCommand(
+                "Start checklist", "Pick a checklist template and walk through it", self.action_start_checklist
+            )
             yield SystemCommand("Quick note", "Notes at the hearing in progress (w)", self.action_quick_note)
-            yield SystemCommand("New contact", "Add a person or organisation to the contacts",
-                                lambda: self.run_in_section("contacts", "new"))
-            yield SystemCommand("New threat case", "Open a case for a defender under threat",
-                                lambda: self.run_in_section("threats", "new"))
-            yield SystemCommand("New observation", "Record a civic-space observation (section I)",
-                                lambda: self.run_in_section("monitoring", "new"))
-            yield SystemCommand("Import contacts", "Import a CSV or vCard file, with a preview first",
-                                lambda: self.run_in_section("contacts", "import_file"))
-            yield SystemCommand("Import handover bundle", "Merge a colleague's encrypted handover bundle, "
-                                "conflicts decided one by one", self.action_import_handover)
-            yield SystemCommand("Emergency wipe", "Destroy this vault for good (type WIPE, then a short countdown)",
-                                self.action_emergency_wipe)
-            yield SystemCommand("Wipe after failed unlocks", "Wipe the vault after N failed unlocks in a row, "
-                                "or turn it off", self.action_wipe_after)
+            yield SystemCommand(
+                "New contact",
+                "Add a person or organisation to the contacts",
+                lambda: self.run_in_section("contacts", "new"),
+            )
+            yield SystemCommand(
+                "New threat case",
+                "Open a case for a defender under threat",
+                lambda: self.run_in_section("threats", "new"),
+            )
+            yield SystemCommand(
+                "New observation",
+                "Record a civic-space observation (section I)",
+                lambda: self.run_in_section("monitoring", "new"),
+            )
+            yield SystemCommand(
+                "Import contacts",
+                "Import a CSV or vCard file, with a preview first",
+                lambda: self.run_in_section("contacts", "import_file"),
+            )
+            yield SystemCommand(
+                "Import handover bundle",
+                "Merge a colleague's encrypted handover bundle, conflicts decided one by one",
+                self.action_import_handover,
+            )
+            yield SystemCommand(
+                "Emergency wipe",
+                "Destroy this vault for good (type WIPE, then a short countdown)",
+                self.action_emergency_wipe,
+            )
+            yield SystemCommand(
+                "Wipe after failed unlocks",
+                "Wipe the vault after N failed unlocks in a row, or turn it off",
+                self.action_wipe_after,
+            )
             yield SystemCommand("Lock", "Lock the vault now (ctrl+l)", self.action_lock)
             yield SystemCommand("Discreet mode", "Show codenames instead of names (d)", self.action_toggle_discreet)
-            yield SystemCommand("Settings", "Idle lock minutes, theme, discreet mode, old exports (,)",
-                                self.action_settings)
+            yield SystemCommand(
+                "Settings", "Idle lock minutes, theme, discreet mode, old exports (,)", self.action_settings
+            )
             for section in SECTIONS:
-                yield SystemCommand(f"Go to {section.title.lower()}", f"Open {section.title} ({section.key})",
-                                    lambda name=section.name: self.action_go(name))
+                yield SystemCommand(
+                    f"Go to {section.title.lower()}",
+                    f"Open {section.title} ({section.key})",
+                    lambda name=section.name: self.action_go(name),
+                )
         yield SystemCommand("Help", "Every key of this screen and the global ones (F1, ?)", self.action_help)
         yield SystemCommand("Quit", "Save, close the vault and quit (q)", self.action_quit)
         yield from (c for c in super().get_system_commands(screen) if c.title in KEPT_SYSTEM_COMMANDS)
@@ -1079,9 +1176,15 @@ def _key_name(base: str) -> str | None:
     return base if base in _key_names() else None
 
 
-def make_app(vault_dir: Path, *, settings_path: Path | None = None,
-             clock: Callable[[], float] = time.monotonic,
-             screens: Mapping[str, ScreenFactory] | None = None,
-             today: Callable[[], date] = wallclock.today, export_dir: Path | None = None) -> HrdApp:
-    return HrdApp(vault_dir, settings_path=settings_path, clock=clock, screens=screens, today=today,
-                  export_dir=export_dir)
+def make_app(
+    vault_dir: Path,
+    *,
+    settings_path: Path | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    screens: Mapping[str, ScreenFactory] | None = None,
+    today: Callable[[], date] = wallclock.today,
+    export_dir: Path | None = None,
+) -> HrdApp:
+    return HrdApp(
+        vault_dir, settings_path=settings_path, clock=clock, screens=screens, today=today, export_dir=export_dir
+    )

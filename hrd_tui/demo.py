@@ -85,57 +85,201 @@ def _at(today: date, offset: int, hour: int, minute: int = 0) -> datetime:
 
 #: key -> (contact fields, focus areas). Country, a "fictional" tag and note are added.
 CONTACTS: dict[str, tuple[dict[str, Any], list[str]]] = {
-    "jose": ({"kind": Kind.DEFENDER, "name": "José Ñúñez-Vidal", "codename": "Heron-101", "organisation": "Calder Basin Water Guardians",
-              "role": "Community spokesperson", "region": "Calder Basin", "languages": ["es", "en"], "cadence_days": 7}, ["land_environment", "indigenous"]),
-    "irina": ({"kind": Kind.JOURNALIST, "name": "Ирина Волкова", "codename": "Lantern-202", "organisation": "The Calder Ledger",
-               "role": "Investigative reporter", "region": CAPITAL, "languages": ["ru", "en"], "cadence_days": 14}, ["journalism_media", "digital_rights", "anti_corruption"]),
-    "layla": ({"kind": Kind.DEFENDER, "name": "ليلى حداد", "codename": "Orchid-303", "organisation": "Women's Legal Aid Circle",
-               "role": "Founder, lawyer", "region": "Eastern Veridia", "languages": ["ar", "fr", "en"], "cadence_days": 30}, ["women_girls", "access_to_justice"]),
-    "meiling": ({"kind": Kind.INTERNATIONAL_CSO, "name": "陳美玲", "codename": "Quartz-404", "organisation": "Open Shield Digital Safety Collective",
-                 "role": "Regional digital-security lead", "region": "Regional (remote)", "languages": ["zh", "en"], "cadence_days": 30}, ["digital_rights"]),
-    "tomasz": ({"kind": Kind.LAWYER, "name": "Tomasz Okonkwo-Lindqvist", "codename": "Cedar-505", "organisation": "Okonkwo-Lindqvist & Partners",
-                "role": "Defence counsel", "region": CAPITAL, "languages": ["en", "pl"], "cadence_days": 30}, ["access_to_justice", "land_environment"]),
-    "coalition": ({"kind": Kind.COALITION, "name": "Veridian Coalition for Land and Water", "codename": "Delta-606",
-                   "role": "Network of 23 community groups", "region": "Calder Basin", "languages": ["es", "en"], "cadence_days": 30},
-                  ["land_environment", "indigenous", "business_human_rights"]),
-    "arcoiris": ({"kind": Kind.CSO, "name": "Casa Arcoíris Port Calder", "codename": "Willow-707", "role": "Community centre and shelter",
-                  "region": CAPITAL, "languages": ["es"], "cadence_days": 45, "direct_contact_safe": False,
-                  "notes": "Direct contact is NOT safe: the centre's phones are believed monitored. Only through Aster-808."}, ["lgbtqi"]),
-    "aroha": ({"kind": Kind.DEFENDER, "name": "Aroha Mbeki-Santos", "codename": "Aster-808", "organisation": "Access Veridia",
-               "role": "Disability rights campaigner", "region": CAPITAL, "languages": ["en", "es"], "cadence_days": 60}, ["disabilities", "labour"]),
-    "quist": ({"kind": Kind.GOVERNMENT_OFFICIAL, "name": "Halvard Quist-Amadi", "codename": "Basalt-909", "organisation": "Ministry of Interior",
-               "role": "Deputy Director, Public Order Directorate", "region": CAPITAL, "languages": ["en"], "cadence_days": 90}, []),
-    "norland": ({"kind": Kind.LIKE_MINDED_MISSION, "name": "Ingrid Faelan-Moreau", "codename": "Fjord-110", "organisation": "Embassy of the Kingdom of Norland",
-                 "role": "First Secretary, human rights", "region": CAPITAL, "languages": ["en", "fr"], "cadence_days": 30}, []),
-    "un": ({"kind": Kind.UN_MULTILATERAL, "name": "Amara Delacroix-Oyelaran", "codename": "Comet-111", "organisation": "UN Resident Coordinator's Office",
-            "role": "Human rights adviser", "region": CAPITAL, "languages": ["en", "fr"], "cadence_days": 60}, ["access_to_justice"]),
-    "company": ({"kind": Kind.BUSINESS, "name": "Calder Basin Mining Consortium", "codename": "Garnet-112",
-                 "role": "Community relations office (Piet Vandermolen-Achebe)", "region": "Calder Basin", "languages": ["en"]},
-                ["business_human_rights", "land_environment"]),
+    "jose": (
+        {
+            "kind": Kind.DEFENDER,
+            "name": "José Ñúñez-Vidal",
+            "codename": "Heron-101",
+            "organisation": "Calder Basin Water Guardians",
+            "role": "Community spokesperson",
+            "region": "Calder Basin",
+            "languages": ["es", "en"],
+            "cadence_days": 7,
+        },
+        ["land_environment", "indigenous"],
+    ),
+    "irina": (
+        {
+            "kind": Kind.JOURNALIST,
+            "name": "Ирина Волкова",
+            "codename": "Lantern-202",
+            "organisation": "The Calder Ledger",
+            "role": "Investigative reporter",
+            "region": CAPITAL,
+            "languages": ["ru", "en"],
+            "cadence_days": 14,
+        },
+        ["journalism_media", "digital_rights", "anti_corruption"],
+    ),
+    "layla": (
+        {
+            "kind": Kind.DEFENDER,
+            "name": "ليلى حداد",
+            "codename": "Orchid-303",
+            "organisation": "Women's Legal Aid Circle",
+            "role": "Founder, lawyer",
+            "region": "Eastern Veridia",
+            "languages": ["ar", "fr", "en"],
+            "cadence_days": 30,
+        },
+        ["women_girls", "access_to_justice"],
+    ),
+    "meiling": (
+        {
+            "kind": Kind.INTERNATIONAL_CSO,
+            "name": "陳美玲",
+            "codename": "Quartz-404",
+            "organisation": "Open Shield Digital Safety Collective",
+            "role": "Regional digital-security lead",
+            "region": "Regional (remote)",
+            "languages": ["zh", "en"],
+            "cadence_days": 30,
+        },
+        ["digital_rights"],
+    ),
+    "tomasz": (
+        {
+            "kind": Kind.LAWYER,
+            "name": "Tomasz Okonkwo-Lindqvist",
+            "codename": "Cedar-505",
+            "organisation": "Okonkwo-Lindqvist & Partners",
+            "role": "Defence counsel",
+            "region": CAPITAL,
+            "languages": ["en", "pl"],
+            "cadence_days": 30,
+        },
+        ["access_to_justice", "land_environment"],
+    ),
+    "coalition": (
+        {
+            "kind": Kind.COALITION,
+            "name": "Veridian Coalition for Land and Water",
+            "codename": "Delta-606",
+            "role": "Network of 23 community groups",
+            "region": "Calder Basin",
+            "languages": ["es", "en"],
+            "cadence_days": 30,
+        },
+        ["land_environment", "indigenous", "business_human_rights"],
+    ),
+    "arcoiris": (
+        {
+            "kind": Kind.CSO,
+            "name": "Casa Arcoíris Port Calder",
+            "codename": "Willow-707",
+            "role": "Community centre and shelter",
+            "region": CAPITAL,
+            "languages": ["es"],
+            "cadence_days": 45,
+            "direct_contact_safe": False,
+            "notes": "Direct contact is NOT safe: the centre's phones are believed monitored. Only through Aster-808.",
+        },
+        ["lgbtqi"],
+    ),
+    "aroha": (
+        {
+            "kind": Kind.DEFENDER,
+            "name": "Aroha Mbeki-Santos",
+            "codename": "Aster-808",
+            "organisation": "Access Veridia",
+            "role": "Disability rights campaigner",
+            "region": CAPITAL,
+            "languages": ["en", "es"],
+            "cadence_days": 60,
+        },
+        ["disabilities", "labour"],
+    ),
+    "quist": (
+        {
+            "kind": Kind.GOVERNMENT_OFFICIAL,
+            "name": "Halvard Quist-Amadi",
+            "codename": "Basalt-909",
+            "organisation": "Ministry of Interior",
+            "role": "Deputy Director, Public Order Directorate",
+            "region": CAPITAL,
+            "languages": ["en"],
+            "cadence_days": 90,
+        },
+        [],
+    ),
+    "norland": (
+        {
+            "kind": Kind.LIKE_MINDED_MISSION,
+            "name": "Ingrid Faelan-Moreau",
+            "codename": "Fjord-110",
+            "organisation": "Embassy of the Kingdom of Norland",
+            "role": "First Secretary, human rights",
+            "region": CAPITAL,
+            "languages": ["en", "fr"],
+            "cadence_days": 30,
+        },
+        [],
+    ),
+    "un": (
+        {
+            "kind": Kind.UN_MULTILATERAL,
+            "name": "Amara Delacroix-Oyelaran",
+            "codename": "Comet-111",
+            "organisation": "UN Resident Coordinator's Office",
+            "role": "Human rights adviser",
+            "region": CAPITAL,
+            "languages": ["en", "fr"],
+            "cadence_days": 60,
+        },
+        ["access_to_justice"],
+    ),
+    "company": (
+        {
+            "kind": Kind.BUSINESS,
+            "name": "Calder Basin Mining Consortium",
+            "codename": "Garnet-112",
+            "role": "Community relations office (Piet Vandermolen-Achebe)",
+            "region": "Calder Basin",
+            "languages": ["en"],
+        },
+        ["business_human_rights", "land_environment"],
+    ),
 }
 
 #: (contact, channel kind, handle, preferred). Numbers use the unassigned +999 prefix.
 CHANNELS = (
-    ("jose", "signal", "+999 555 0101", True), ("jose", "intermediary", "through Cedar-505, his lawyer", False),
-    ("irina", "signal", "+999 555 0102", True), ("irina", "pgp_email", "lantern@example.org (key 0xDEMO0202)", False),
-    ("layla", "wire", "@orchid-demo", True), ("layla", "in_person", "Women's Legal Aid Circle office", False),
-    ("meiling", "signal", "+999 555 0104", True), ("tomasz", "signal", "+999 555 0105", True), ("tomasz", "phone", "+999 555 0155 (office)", False),
-    ("coalition", "pgp_email", "office@vclw.example.org", True), ("arcoiris", "intermediary", "only via Aster-808", True),
-    ("aroha", "signal", "+999 555 0108", True), ("quist", "phone", "+999 555 0109 (office)", True), ("norland", "wire", "@fjord-demo", True),
-    ("un", "pgp_email", "hr-adviser@rco.example.org", True), ("company", "phone", "+999 555 0112 (switchboard)", True),
+    ("jose", "signal", "+999 555 0101", True),
+    ("jose", "intermediary", "through Cedar-505, his lawyer", False),
+    ("irina", "signal", "+999 555 0102", True),
+    ("irina", "pgp_email", "lantern@example.org (key 0xDEMO0202)", False),
+    ("layla", "wire", "@orchid-demo", True),
+    ("layla", "in_person", "Women's Legal Aid Circle office", False),
+    ("meiling", "signal", "+999 555 0104", True),
+    ("tomasz", "signal", "+999 555 0105", True),
+    ("tomasz", "phone", "+999 555 0155 (office)", False),
+    ("coalition", "pgp_email", "office@vclw.example.org", True),
+    ("arcoiris", "intermediary", "only via Aster-808", True),
+    ("aroha", "signal", "+999 555 0108", True),
+    ("quist", "phone", "+999 555 0109 (office)", True),
+    ("norland", "wire", "@fjord-demo", True),
+    ("un", "pgp_email", "hr-adviser@rco.example.org", True),
+    ("company", "phone", "+999 555 0112 (switchboard)", True),
 )
 
 #: (contact, scope, value, days ago, how).
 CONSENTS = (
-    ("jose", Scope.CONTACT, "granted", 60, "in person"), ("jose", Scope.NAMING, "named", 60, "in person: wants his case public"),
-    ("jose", Scope.ACT_ON_BEHALF, "granted", 22, "through his lawyer, confirmed in writing"), ("jose", Scope.SHARE_WITH_MISSIONS, "granted", 22, "through his lawyer"),
-    ("irina", Scope.CONTACT, "granted", 90, "Signal"), ("irina", Scope.NAMING, "anonymised", 90, "Signal"),
+    ("jose", Scope.CONTACT, "granted", 60, "in person"),
+    ("jose", Scope.NAMING, "named", 60, "in person: wants his case public"),
+    ("jose", Scope.ACT_ON_BEHALF, "granted", 22, "through his lawyer, confirmed in writing"),
+    ("jose", Scope.SHARE_WITH_MISSIONS, "granted", 22, "through his lawyer"),
+    ("irina", Scope.CONTACT, "granted", 90, "Signal"),
+    ("irina", Scope.NAMING, "anonymised", 90, "Signal"),
     ("irina", Scope.SHARE_WITH_MISSIONS, "refused", 20, "Signal: no other mission told yet"),
-    ("layla", Scope.CONTACT, "granted", 150, "in person"), ("layla", Scope.NAMING, "anonymised", 150, "in person"),
-    ("layla", Scope.ACT_ON_BEHALF, "granted", 118, "Wire call"), ("layla", Scope.NAMING, "never", 100, "in person, after the threats to her family"),
-    ("meiling", Scope.NAMING, "anonymised", 200, "PGP e-mail"), ("tomasz", Scope.NAMING, "named", 60, "public counsel; asked to be named"),
-    ("coalition", Scope.NAMING, "named", 200, "board decision"), ("arcoiris", Scope.CONTACT, "granted", 180, "via intermediary"),
-    ("arcoiris", Scope.NAMING, "never", 180, "via intermediary"), ("aroha", Scope.NAMING, "anonymised", 50, "Signal"),
+    ("layla", Scope.CONTACT, "granted", 150, "in person"),
+    ("layla", Scope.NAMING, "anonymised", 150, "in person"),
+    ("layla", Scope.ACT_ON_BEHALF, "granted", 118, "Wire call"),
+    ("layla", Scope.NAMING, "never", 100, "in person, after the threats to her family"),
+    ("meiling", Scope.NAMING, "anonymised", 200, "PGP e-mail"),
+    ("tomasz", Scope.NAMING, "named", 60, "public counsel; asked to be named"),
+    ("coalition", Scope.NAMING, "named", 200, "board decision"),
+    ("arcoiris", Scope.CONTACT, "granted", 180, "via intermediary"),
+    ("arcoiris", Scope.NAMING, "never", 180, "via intermediary"),
+    ("aroha", Scope.NAMING, "anonymised", 50, "Signal"),
 )
 
 
@@ -143,59 +287,183 @@ def _contacts(session: Session, today: date) -> dict[str, Contact]:
     people: dict[str, Contact] = {}
     for key, (fields, areas) in CONTACTS.items():
         note = fields.get("notes", "")
-        data = {"country": COUNTRY, **fields, "tags": [FICTIONAL], "notes": f"{note}\n\n({FICTIONAL}: an invented person or body.)".strip()}
+        data = {
+            "country": COUNTRY,
+            **fields,
+            "tags": [FICTIONAL],
+            "notes": f"{note}\n\n({FICTIONAL}: an invented person or body.)".strip(),
+        }
         people[key] = contacts.create_contact(session, data, areas)
     for key, kind, handle, preferred in CHANNELS:
         contacts.add_channel(session, people[key], {"kind": kind, "handle": handle, "preferred": preferred})
     for key, scope, value, ago, how in CONSENTS:
-        contacts.record_consent(session, people[key], {"scope": scope, "value": value, "given_on": _day(today, -ago), "how": how})
-    contacts.relate(session, {"from_contact_id": people["tomasz"].id, "to_contact_id": people["jose"].id, "kind": "lawyer_for", "certainty": "confirmed"})
-    contacts.relate(session, {"from_contact_id": people["jose"].id, "to_contact_id": people["coalition"].id, "kind": "member_of", "certainty": "confirmed"})
-    contacts.relate(session, {"from_contact_id": people["aroha"].id, "to_contact_id": people["arcoiris"].id, "kind": "works_with",
-                              "certainty": "probable", "note": "Our only safe route to Willow-707."})
+        contacts.record_consent(
+            session, people[key], {"scope": scope, "value": value, "given_on": _day(today, -ago), "how": how}
+        )
+    contacts.relate(
+        session,
+        {
+            "from_contact_id": people["tomasz"].id,
+            "to_contact_id": people["jose"].id,
+            "kind": "lawyer_for",
+            "certainty": "confirmed",
+        },
+    )
+    contacts.relate(
+        session,
+        {
+            "from_contact_id": people["jose"].id,
+            "to_contact_id": people["coalition"].id,
+            "kind": "member_of",
+            "certainty": "confirmed",
+        },
+    )
+    contacts.relate(
+        session,
+        {
+            "from_contact_id": people["aroha"].id,
+            "to_contact_id": people["arcoiris"].id,
+            "kind": "works_with",
+            "certainty": "probable",
+            "note": "Our only safe route to Willow-707.",
+        },
+    )
     return people
 
 
 #: (days ago, hour, kind, participants, location or None, location sensitive, conveyed, summary,
 #:  follow-ups as (text, due offset, done offset or None)).
 INTERACTIONS = (
-    (62, 10, "meeting", ["layla"], None, True, False, "Travel ban still in force; her brother was summoned for questioning.",
-     [("Ask Comet-111 how to report a reprisal to the UN", -55, -57)]),
-    (45, 9, "site_visit", ["coalition", "company"], "Public road by the Calder Basin mine gate", False, False,
-     "Walked the expansion site with the coalition; the consortium described its grievance mechanism.",
-     [("Ask the consortium for grievance-mechanism statistics", -10, None)]),
-    (40, 15, "meeting", ["coalition", "jose"], "Coalition office, Port Calder", True, False,
-     "Briefing on the mine expansion and the planned march; asked about protection resources.",
-     [("Share Lifeline eligibility notes with the coalition", -33, -34)]),
-    (23, 18, "call", ["tomasz"], None, True, False, "Heron-101 arrested at 06:00; held at Central Precinct, no counsel for 30 hours.",
-     [("Ask the court registry for the hearing schedule", -16, -17)]),
-    (20, 21, "secure_message", ["irina"], None, True, False, "Accounts taken over; a car parked outside her flat three nights running.",
-     [("Introduce her to Quartz-404 for a device check", -18, -19)]),
-    (18, 11, "meeting", ["quist"], "Ministry of Interior, Port Calder", False, True,
-     "Raised the detention of Heron-101 and access to counsel; told it is 'a matter for the courts'.",
-     [("Send a follow-up note on access to counsel", -5, None)]),
-    (15, 14, "event", ["norland", "un"], "Embassy of Norland, Port Calder", False, True,
-     "Like-minded coordination: agreed to observe the Heron-101 hearings in rotation.", [("Circulate the draft joint statement", 4, None)]),
-    (7, 16, "meeting", ["aroha", "arcoiris"], None, True, False,
-     "Through Aster-808: municipal inspectors visited the centre; it wants no public attention.", [("Check in again via Aster-808", 7, None)]),
-    (3, 8, "call", ["meiling"], None, True, False, "Device check for Lantern-202 found a suspicious profile; recommends new handsets.",
-     [("Confirm the Digital Defenders application was received", 5, None)]),
+    (
+        62,
+        10,
+        "meeting",
+        ["layla"],
+        None,
+        True,
+        False,
+        "Travel ban still in force; her brother was summoned for questioning.",
+        [("Ask Comet-111 how to report a reprisal to the UN", -55, -57)],
+    ),
+    (
+        45,
+        9,
+        "site_visit",
+        ["coalition", "company"],
+        "Public road by the Calder Basin mine gate",
+        False,
+        False,
+        "Walked the expansion site with the coalition; the consortium described its grievance mechanism.",
+        [("Ask the consortium for grievance-mechanism statistics", -10, None)],
+    ),
+    (
+        40,
+        15,
+        "meeting",
+        ["coalition", "jose"],
+        "Coalition office, Port Calder",
+        True,
+        False,
+        "Briefing on the mine expansion and the planned march; asked about protection resources.",
+        [("Share Lifeline eligibility notes with the coalition", -33, -34)],
+    ),
+    (
+        23,
+        18,
+        "call",
+        ["tomasz"],
+        None,
+        True,
+        False,
+        "Heron-101 arrested at 06:00; held at Central Precinct, no counsel for 30 hours.",
+        [("Ask the court registry for the hearing schedule", -16, -17)],
+    ),
+    (
+        20,
+        21,
+        "secure_message",
+        ["irina"],
+        None,
+        True,
+        False,
+        "Accounts taken over; a car parked outside her flat three nights running.",
+        [("Introduce her to Quartz-404 for a device check", -18, -19)],
+    ),
+    (
+        18,
+        11,
+        "meeting",
+        ["quist"],
+        "Ministry of Interior, Port Calder",
+        False,
+        True,
+        "Raised the detention of Heron-101 and access to counsel; told it is 'a matter for the courts'.",
+        [("Send a follow-up note on access to counsel", -5, None)],
+    ),
+    (
+        15,
+        14,
+        "event",
+        ["norland", "un"],
+        "Embassy of Norland, Port Calder",
+        False,
+        True,
+        "Like-minded coordination: agreed to observe the Heron-101 hearings in rotation.",
+        [("Circulate the draft joint statement", 4, None)],
+    ),
+    (
+        7,
+        16,
+        "meeting",
+        ["aroha", "arcoiris"],
+        None,
+        True,
+        False,
+        "Through Aster-808: municipal inspectors visited the centre; it wants no public attention.",
+        [("Check in again via Aster-808", 7, None)],
+    ),
+    (
+        3,
+        8,
+        "call",
+        ["meiling"],
+        None,
+        True,
+        False,
+        "Device check for Lantern-202 found a suspicious profile; recommends new handsets.",
+        [("Confirm the Digital Defenders application was received", 5, None)],
+    ),
 )
 
 
 def _interactions(session: Session, today: date, people: dict[str, Contact]) -> None:
     for ago, hour, kind, keys, location, sensitive, conveyed, summary, follow_ups in INTERACTIONS:
-        data = {"kind": InteractionKind(kind), "occurred_at": _at(today, -ago, hour), "location": location,
-                "location_sensitive": sensitive, "summary": summary, "conveyed_to_counterparts": conveyed}
-        items = [{"description": text, "due_on": _day(today, due), "done_on": None if done is None else _day(today, done)}
-                 for text, due, done in follow_ups]
+        data = {
+            "kind": InteractionKind(kind),
+            "occurred_at": _at(today, -ago, hour),
+            "location": location,
+            "location_sensitive": sensitive,
+            "summary": summary,
+            "conveyed_to_counterparts": conveyed,
+        }
+        items = [
+            {"description": text, "due_on": _day(today, due), "done_on": None if done is None else _day(today, done)}
+            for text, due, done in follow_ups
+        ]
         contacts.log_interaction(session, data, [people[k] for k in keys], items)
     # Later edits, so the history screen has something to show.
-    contacts.update_contact(session, people["jose"], {"notes": people["jose"].notes + "\nDetained since the Calder Basin march; contact through Cedar-505."})
-    contacts.update_contact(session, people["irina"], {"next_follow_up_on": _day(today, 2), "role": "Investigative reporter (on leave)"})
+    contacts.update_contact(
+        session,
+        people["jose"],
+        {"notes": people["jose"].notes + "\nDetained since the Calder Basin march; contact through Cedar-505."},
+    )
+    contacts.update_contact(
+        session, people["irina"], {"next_follow_up_on": _day(today, 2), "role": "Investigative reporter (on leave)"}
+    )
 
 
 # -- threat cases ---------------------------------------------------------------
+
 
 def _cases(session: Session, today: date, people: dict[str, Contact]) -> dict[str, ThreatCase]:
     return {
@@ -211,10 +479,21 @@ def _event(session: Session, case: ThreatCase, text: str, when: datetime) -> Non
     threats.add_event(session, case, text, occurred_at=when)
 
 
-def _assessments(session: Session, today: date, case: ThreatCase, ratings: Sequence[tuple[int, int, int, int, str]]) -> None:
+def _assessments(
+    session: Session, today: date, case: ThreatCase, ratings: Sequence[tuple[int, int, int, int, str]]
+) -> None:
     for ago, threat, vulnerability, capacity, reasoning in ratings:
-        threats.assess_risk(session, case, {"assessed_on": _day(today, -ago), "threat": threat, "vulnerability": vulnerability,
-                                            "capacity": capacity, "reasoning": reasoning})
+        threats.assess_risk(
+            session,
+            case,
+            {
+                "assessed_on": _day(today, -ago),
+                "threat": threat,
+                "vulnerability": vulnerability,
+                "capacity": capacity,
+                "reasoning": reasoning,
+            },
+        )
 
 
 def _action(session: Session, case: ThreatCase, title: str, category: Cat, **fields: Any) -> CaseAction:
@@ -222,121 +501,363 @@ def _action(session: Session, case: ThreatCase, title: str, category: Cat, **fie
 
 
 def _detention_case(session: Session, today: date, people: dict[str, Contact]) -> ThreatCase:
-    case = threats.open_case(session, {
-        "title": "Detention of a land defender after the Calder Basin march", "status": CaseStatus.ASSESSING, "urgency": Urgency.EMERGENCY,
-        "perpetrator": Perpetrator.POLICE, "perpetrator_note": "Public Order Directorate; consortium guards present at the arrest.",
-        "summary": "Heron-101 arrested at home the morning after a peaceful march against the mine expansion.", "opened_on": _day(today, -24),
-    }, [people["jose"]], ["arbitrary_detention", "judicial_harassment", "risk_to_life", "business_linked"], plan=False)
+    case = threats.open_case(
+        session,
+        {
+            "title": "Detention of a land defender after the Calder Basin march",
+            "status": CaseStatus.ASSESSING,
+            "urgency": Urgency.EMERGENCY,
+            "perpetrator": Perpetrator.POLICE,
+            "perpetrator_note": "Public Order Directorate; consortium guards present at the arrest.",
+            "summary": "Heron-101 arrested at home the morning after a peaceful march against the mine expansion.",
+            "opened_on": _day(today, -24),
+        },
+        [people["jose"]],
+        ["arbitrary_detention", "judicial_harassment", "risk_to_life", "business_linked"],
+        plan=False,
+    )
     _event(session, case, "Arrested at home at 06:00 by plain-clothes police.", _at(today, -24, 6))
     _event(session, case, "Moved to Northgate prison, four hours from his family.", _at(today, -12, 15))
-    _assessments(session, today, case, [
-        (24, 5, 4, 2, "Held incommunicado; no lawyer; threats by guards."),
-        (12, 5, 5, 2, "Moved to a remote prison; health worsening."),
-        (2, 4, 4, 3, "Lawyer has access; observers at every hearing."),
-    ])
-    threats.analyse(session, case, {
-        "threat_type": "arbitrary_detention", "facts": "Arrested without a warrant; charges filed 30 hours later.",
-        "pattern": "Third arrest of a basin organiser since the expansion permit was granted.",
-        "objective": "Stop the coalition's campaign before the next permit hearing.",
-        "who": "Police, reportedly at the request of local officials close to the consortium.",
-        "feasibility": "High: he is in custody and pre-trial detention can be extended for months."})
+    _assessments(
+        session,
+        today,
+        case,
+        [
+            (24, 5, 4, 2, "Held incommunicado; no lawyer; threats by guards."),
+            (12, 5, 5, 2, "Moved to a remote prison; health worsening."),
+            (2, 4, 4, 3, "Lawyer has access; observers at every hearing."),
+        ],
+    )
+    threats.analyse(
+        session,
+        case,
+        {
+            "threat_type": "arbitrary_detention",
+            "facts": "Arrested without a warrant; charges filed 30 hours later.",
+            "pattern": "Third arrest of a basin organiser since the expansion permit was granted.",
+            "objective": "Stop the coalition's campaign before the next permit hearing.",
+            "who": "Police, reportedly at the request of local officials close to the consortium.",
+            "feasibility": "High: he is in custody and pre-trial detention can be extended for months.",
+        },
+    )
     for contact, description, reliability, credibility, ago in [
         ("tomasz", "His lawyer, after the first prison visit.", Reliability.B, Credibility.PROBABLY_TRUE, 22),
         (None, "His sister, by phone, on the arrest.", Reliability.C, Credibility.PROBABLY_TRUE, 24),
         (None, "Police statement on state television.", Reliability.D, Credibility.DOUBTFUL, 23),
     ]:
-        threats.add_source(session, case, {"contact_id": contact and people[contact].id, "description": description,
-                                           "reliability": reliability, "credibility": credibility, "received_on": _day(today, -ago)})
-    _action(session, case, "Verify the facts with a variety of credible sources", Cat.IMMEDIATE, status=ActionStatus.DONE, done_on=_day(today, -22))
-    raise_it = _action(session, case, "Raise the detention with the Ministry of Interior", Cat.IMMEDIATE, on_behalf=True, due_on=_day(today, -18))
-    threats.set_action_status(session, raise_it, ActionStatus.DONE, done_on=_day(today, -18), note="Met Basalt-909; no commitment.")
+        threats.add_source(
+            session,
+            case,
+            {
+                "contact_id": contact and people[contact].id,
+                "description": description,
+                "reliability": reliability,
+                "credibility": credibility,
+                "received_on": _day(today, -ago),
+            },
+        )
+    _action(
+        session,
+        case,
+        "Verify the facts with a variety of credible sources",
+        Cat.IMMEDIATE,
+        status=ActionStatus.DONE,
+        done_on=_day(today, -22),
+    )
+    raise_it = _action(
+        session,
+        case,
+        "Raise the detention with the Ministry of Interior",
+        Cat.IMMEDIATE,
+        on_behalf=True,
+        due_on=_day(today, -18),
+    )
+    threats.set_action_status(
+        session, raise_it, ActionStatus.DONE, done_on=_day(today, -18), note="Met Basalt-909; no commitment."
+    )
     _action(session, case, "Observe every hearing with like-minded missions", Cat.IMMEDIATE, status=ActionStatus.DOING)
-    _action(session, case, "Fund the coalition's protection plan and digital-security training", Cat.LONGER_TERM, due_on=_day(today, 30))
+    _action(
+        session,
+        case,
+        "Fund the coalition's protection plan and digital-security training",
+        Cat.LONGER_TERM,
+        due_on=_day(today, 30),
+    )
     base.update(session, case, {"status": CaseStatus.RESPONDING})
-    referral = threats.add_referral(session, case, {"resource_id": "lifeline", "purpose": "legal_fees", "status": ReferralStatus.SENT,
-                                                    "amount_requested": 4000, "sent_on": _day(today, -20), "expected_decision_on": _day(today, -10)})
-    base.update(session, referral, {"status": ReferralStatus.GRANTED, "amount_granted": 3500, "decision_on": _day(today, -12),
-                                    "outcome": "Covers defence costs to the first-instance verdict."})
-    threats.add_coordination(session, case, {"kind": "engaged", "missions": "Embassy of Norland (Fjord-110)", "on_date": _day(today, -21),
-                                             "role": "Norland observes every hearing with us; we raise the detention with the Ministry."})
-    threats.add_coordination(session, case, {"kind": "joint_statement", "missions": "Norland, and two other like-minded missions",
-                                             "on_date": _day(today, -15), "role": "Joint local statement on the right to peaceful protest; no names."})
-    threats.record_feedback(session, case, {"contact_id": people["jose"].id, "told_on": _day(today, -17),
-                                            "what": "The Ministry meeting and the Lifeline application.", "how": "Through Cedar-505, in person."})
+    referral = threats.add_referral(
+        session,
+        case,
+        {
+            "resource_id": "lifeline",
+            "purpose": "legal_fees",
+            "status": ReferralStatus.SENT,
+            "amount_requested": 4000,
+            "sent_on": _day(today, -20),
+            "expected_decision_on": _day(today, -10),
+        },
+    )
+    base.update(
+        session,
+        referral,
+        {
+            "status": ReferralStatus.GRANTED,
+            "amount_granted": 3500,
+            "decision_on": _day(today, -12),
+            "outcome": "Covers defence costs to the first-instance verdict.",
+        },
+    )
+    threats.add_coordination(
+        session,
+        case,
+        {
+            "kind": "engaged",
+            "missions": "Embassy of Norland (Fjord-110)",
+            "on_date": _day(today, -21),
+            "role": "Norland observes every hearing with us; we raise the detention with the Ministry.",
+        },
+    )
+    threats.add_coordination(
+        session,
+        case,
+        {
+            "kind": "joint_statement",
+            "missions": "Norland, and two other like-minded missions",
+            "on_date": _day(today, -15),
+            "role": "Joint local statement on the right to peaceful protest; no names.",
+        },
+    )
+    threats.record_feedback(
+        session,
+        case,
+        {
+            "contact_id": people["jose"].id,
+            "told_on": _day(today, -17),
+            "what": "The Ministry meeting and the Lifeline application.",
+            "how": "Through Cedar-505, in person.",
+        },
+    )
     return case
 
 
 def _surveillance_case(session: Session, today: date, people: dict[str, Contact]) -> ThreatCase:
-    case = threats.open_case(session, {
-        "title": "Surveillance and account takeover of an investigative journalist", "status": CaseStatus.RESPONDING, "urgency": Urgency.URGENT,
-        "perpetrator": Perpetrator.STATE_SECURITY, "perpetrator_note": "Suspected only: nothing confirms who is behind it yet.",
-        "summary": "Lantern-202's accounts were hijacked during her procurement investigation; a car watches her flat.", "opened_on": _day(today, -20),
-    }, [people["irina"]], ["surveillance", "hacking_seizure", "smear_campaign", "intimidation"], plan=False)
-    _assessments(session, today, case, [
-        (20, 3, 3, 3, "Accounts hijacked; no physical threat yet."),
-        (4, 4, 4, 2, "Smear posts from her own accounts; a criminal defamation charge filed."),
-    ])
-    threats.analyse(session, case, {
-        "threat_type": "surveillance", "facts": "Her own account only, with screenshots.", "pattern": "Began the week her first article ran.",
-        "objective": "Discredit her and identify her sources.", "who": "Unknown; the tools suggest a state actor.",
-        "feasibility": "Already happening online; physical follow-up plausible."})
-    threats.add_source(session, case, {"contact_id": people["irina"].id, "received_on": _day(today, -20), "reliability": Reliability.B,
-                                       "credibility": Credibility.POSSIBLY_TRUE,
-                                       "description": "Her own account by Signal. The ONLY source so far: corroborate before acting publicly."})
-    _action(session, case, "Ask the platform to lock her hijacked accounts", Cat.IMMEDIATE, on_behalf=True, status=ActionStatus.DOING,
-            emergency_justification="Unreachable for 48 hours while her accounts messaged her sources; acting now limits harm to them. "
-                                    "Consent to be sought at first contact.")
-    _action(session, case, "Refer to a digital-security helpline", Cat.IMMEDIATE, status=ActionStatus.DONE, done_on=_day(today, -19))
-    _action(session, case, "Discuss relocation options if the surveillance escalates", Cat.LONGER_TERM, due_on=_day(today, 14))
-    threats.add_referral(session, case, {"resource_id": "digital-defenders", "purpose": "equipment", "status": ReferralStatus.SENT,
-                                         "amount_requested": 1800, "sent_on": _day(today, -3), "expected_decision_on": _day(today, 10),
-                                         "emergency_justification": "Her devices are compromised and she could not be asked safely; "
-                                                                    "only the fact of the hijack was shared."})
-    threats.record_feedback(session, case, {"contact_id": people["irina"].id, "told_on": _day(today, -3), "how": "Signal call",
-                                            "what": "Told her we asked the platform to act before she could agree, and why; she accepted."})
+    case = threats.open_case(
+        session,
+        {
+            "title": "Surveillance and account takeover of an investigative journalist",
+            "status": CaseStatus.RESPONDING,
+            "urgency": Urgency.URGENT,
+            "perpetrator": Perpetrator.STATE_SECURITY,
+            "perpetrator_note": "Suspected only: nothing confirms who is behind it yet.",
+            "summary": "Lantern-202's accounts were hijacked during her procurement investigation; a car watches her flat.",
+            "opened_on": _day(today, -20),
+        },
+        [people["irina"]],
+        ["surveillance", "hacking_seizure", "smear_campaign", "intimidation"],
+        plan=False,
+    )
+    _assessments(
+        session,
+        today,
+        case,
+        [
+            (20, 3, 3, 3, "Accounts hijacked; no physical threat yet."),
+            (4, 4, 4, 2, "Smear posts from her own accounts; a criminal defamation charge filed."),
+        ],
+    )
+    threats.analyse(
+        session,
+        case,
+        {
+            "threat_type": "surveillance",
+            "facts": "Her own account only, with screenshots.",
+            "pattern": "Began the week her first article ran.",
+            "objective": "Discredit her and identify her sources.",
+            "who": "Unknown; the tools suggest a state actor.",
+            "feasibility": "Already happening online; physical follow-up plausible.",
+        },
+    )
+    threats.add_source(
+        session,
+        case,
+        {
+            "contact_id": people["irina"].id,
+            "received_on": _day(today, -20),
+            "reliability": Reliability.B,
+            "credibility": Credibility.POSSIBLY_TRUE,
+            "description": "Her own account by Signal. The ONLY source so far: corroborate before acting publicly.",
+        },
+    )
+    _action(
+        session,
+        case,
+        "Ask the platform to lock her hijacked accounts",
+        Cat.IMMEDIATE,
+        on_behalf=True,
+        status=ActionStatus.DOING,
+        emergency_justification="Unreachable for 48 hours while her accounts messaged her sources; acting now limits harm to them. "
+        "Consent to be sought at first contact.",
+    )
+    _action(
+        session,
+        case,
+        "Refer to a digital-security helpline",
+        Cat.IMMEDIATE,
+        status=ActionStatus.DONE,
+        done_on=_day(today, -19),
+    )
+    _action(
+        session,
+        case,
+        "Discuss relocation options if the surveillance escalates",
+        Cat.LONGER_TERM,
+        due_on=_day(today, 14),
+    )
+    threats.add_referral(
+        session,
+        case,
+        {
+            "resource_id": "digital-defenders",
+            "purpose": "equipment",
+            "status": ReferralStatus.SENT,
+            "amount_requested": 1800,
+            "sent_on": _day(today, -3),
+            "expected_decision_on": _day(today, 10),
+            "emergency_justification": "Her devices are compromised and she could not be asked safely; "
+            "only the fact of the hijack was shared.",
+        },
+    )
+    threats.record_feedback(
+        session,
+        case,
+        {
+            "contact_id": people["irina"].id,
+            "told_on": _day(today, -3),
+            "how": "Signal call",
+            "what": "Told her we asked the platform to act before she could agree, and why; she accepted.",
+        },
+    )
     return case
 
 
 def _threatening_calls_case(session: Session, today: date, people: dict[str, Contact]) -> ThreatCase:
     """Opened yesterday: the guidelines' actions planned, not assessed yet, no consent to act."""
-    return threats.open_case(session, {
-        "title": "Threatening calls to a disability-rights campaigner after the budget protest", "status": CaseStatus.NEW,
-        "urgency": Urgency.URGENT, "perpetrator": Perpetrator.UNKNOWN, "opened_on": _day(today, -1),
-        "summary": "Aster-808 received three anonymous calls naming her home street after she spoke at the budget protest.",
-    }, [people["aroha"]], ["intimidation"], first_event="Third anonymous call; the caller named her street.",
-        first_event_at=_at(today, -1, 21, 30))
+    return threats.open_case(
+        session,
+        {
+            "title": "Threatening calls to a disability-rights campaigner after the budget protest",
+            "status": CaseStatus.NEW,
+            "urgency": Urgency.URGENT,
+            "perpetrator": Perpetrator.UNKNOWN,
+            "opened_on": _day(today, -1),
+            "summary": "Aster-808 received three anonymous calls naming her home street after she spoke at the budget protest.",
+        },
+        [people["aroha"]],
+        ["intimidation"],
+        first_event="Third anonymous call; the caller named her street.",
+        first_event_at=_at(today, -1, 21, 30),
+    )
 
 
 def _travel_ban_case(session: Session, today: date, people: dict[str, Contact]) -> ThreatCase:
-    case = threats.open_case(session, {
-        "title": "Travel ban and threats to the family of a women's rights lawyer", "status": CaseStatus.MONITORING, "urgency": Urgency.URGENT,
-        "perpetrator": Perpetrator.STATE_SECURITY, "summary": "Orchid-303 stopped at the airport on her way to a UN session; her brother summoned.",
-        "opened_on": _day(today, -120),
-    }, [people["layla"]], ["travel_ban", "threats_to_family", "reprisal_un"], plan=False)
+    case = threats.open_case(
+        session,
+        {
+            "title": "Travel ban and threats to the family of a women's rights lawyer",
+            "status": CaseStatus.MONITORING,
+            "urgency": Urgency.URGENT,
+            "perpetrator": Perpetrator.STATE_SECURITY,
+            "summary": "Orchid-303 stopped at the airport on her way to a UN session; her brother summoned.",
+            "opened_on": _day(today, -120),
+        },
+        [people["layla"]],
+        ["travel_ban", "threats_to_family", "reprisal_un"],
+        plan=False,
+    )
     _event(session, case, "Stopped at Port Calder airport; passport held for six hours.", _at(today, -121, 7, 45))
-    _assessments(session, today, case, [
-        (120, 4, 3, 2, "Ban in force; family threatened."),
-        (75, 3, 3, 3, "Family moved; legal challenge filed."),
-        (25, 2, 2, 4, "Ban lifted; no new incidents."),
-    ])
-    threats.analyse(session, case, {"threat_type": "reprisal_un", "facts": "Ban issued two days before her UN briefing.",
-                                    "pattern": "Same measure used on two other women's rights lawyers this year.",
-                                    "objective": "Keep her from speaking at the UN.", "who": "State security, via the border police.",
-                                    "feasibility": "Easy to impose, hard to defend once challenged publicly."})
-    threats.add_source(session, case, {"contact_id": people["layla"].id, "description": "Her own account, with the border notice.",
-                                       "reliability": Reliability.B, "credibility": Credibility.CONFIRMED, "received_on": _day(today, -120)})
-    threats.add_source(session, case, {"contact_id": people["un"].id, "description": "UN adviser confirmed the ban listing.",
-                                       "reliability": Reliability.A, "credibility": Credibility.CONFIRMED, "received_on": _day(today, -115)})
+    _assessments(
+        session,
+        today,
+        case,
+        [
+            (120, 4, 3, 2, "Ban in force; family threatened."),
+            (75, 3, 3, 3, "Family moved; legal challenge filed."),
+            (25, 2, 2, 4, "Ban lifted; no new incidents."),
+        ],
+    )
+    threats.analyse(
+        session,
+        case,
+        {
+            "threat_type": "reprisal_un",
+            "facts": "Ban issued two days before her UN briefing.",
+            "pattern": "Same measure used on two other women's rights lawyers this year.",
+            "objective": "Keep her from speaking at the UN.",
+            "who": "State security, via the border police.",
+            "feasibility": "Easy to impose, hard to defend once challenged publicly.",
+        },
+    )
+    threats.add_source(
+        session,
+        case,
+        {
+            "contact_id": people["layla"].id,
+            "description": "Her own account, with the border notice.",
+            "reliability": Reliability.B,
+            "credibility": Credibility.CONFIRMED,
+            "received_on": _day(today, -120),
+        },
+    )
+    threats.add_source(
+        session,
+        case,
+        {
+            "contact_id": people["un"].id,
+            "description": "UN adviser confirmed the ban listing.",
+            "reliability": Reliability.A,
+            "credibility": Credibility.CONFIRMED,
+            "received_on": _day(today, -115),
+        },
+    )
     demarche = _action(session, case, "Raise the travel ban with the Foreign Ministry", Cat.IMMEDIATE, on_behalf=True)
     threats.set_action_status(session, demarche, ActionStatus.DONE, done_on=_day(today, -110))
-    _action(session, case, "Help the family find safe housing", Cat.LONGER_TERM, status=ActionStatus.DONE, done_on=_day(today, -80))
-    threats.add_referral(session, case, {"resource_id": "freedom-house", "purpose": "relocation", "status": ReferralStatus.GRANTED,
-                                         "amount_requested": 2500, "amount_granted": 2500, "sent_on": _day(today, -105),
-                                         "decision_on": _day(today, -92), "outcome": "Three months' rent for the family."})
-    threats.record_feedback(session, case, {"contact_id": people["layla"].id, "told_on": _day(today, -20), "how": "Wire",
-                                            "what": "Told her the case would be closed and contact kept every 30 days; she agreed."})
-    threats.close_case(session, case, "Travel ban lifted after the court challenge; no threats to the family since. Keep in touch monthly.",
-                       on=_day(today, -14))
+    _action(
+        session,
+        case,
+        "Help the family find safe housing",
+        Cat.LONGER_TERM,
+        status=ActionStatus.DONE,
+        done_on=_day(today, -80),
+    )
+    threats.add_referral(
+        session,
+        case,
+        {
+            "resource_id": "freedom-house",
+            "purpose": "relocation",
+            "status": ReferralStatus.GRANTED,
+            "amount_requested": 2500,
+            "amount_granted": 2500,
+            "sent_on": _day(today, -105),
+            "decision_on": _day(today, -92),
+            "outcome": "Three months' rent for the family.",
+        },
+    )
+    threats.record_feedback(
+        session,
+        case,
+        {
+            "contact_id": people["layla"].id,
+            "told_on": _day(today, -20),
+            "how": "Wire",
+            "what": "Told her the case would be closed and contact kept every 30 days; she agreed.",
+        },
+    )
+    threats.close_case(
+        session,
+        case,
+        "Travel ban lifted after the court challenge; no threats to the family since. Keep in touch monthly.",
+        on=_day(today, -14),
+    )
     return case
 
 
@@ -351,7 +872,7 @@ PAST_NOTES = (
     (24, "t: Police witness (officer 1) says 'about 400 people' blocked the road"),
     (31, "t: Under cross-examination officer 1 cannot say who organised the march"),
     (40, "e: Prosecution shows drone video; the defendant cannot be identified in it"),
-    (52, "q: \"The courts are not a stage for foreign activists\" (prosecutor)"),
+    (52, 'q: "The courts are not a stage for foreign activists" (prosecutor)'),
     (68, "Judge retires to consider the detention review"),
     (170, "p: Detention extended 30 days; ruling on the police statement deferred"),
     (185, "Family allowed two minutes with him after the hearing"),
@@ -373,34 +894,86 @@ CHECKLIST_STATES = (
 
 
 def _trials(session: Session, today: date, people: dict[str, Contact], case: ThreatCase) -> tuple[Trial, Hearing]:
-    trial = trials.create_trial(session, {
-        "title": "Prosecutor v. Ñúñez-Vidal", "court": "Port Calder Regional Criminal Court", "case_number": "CR-0417/B",
-        "charges": "Organising an unauthorised assembly (Penal Code art. 212); obstructing public works (art. 301).",
-        "counsel": "Tomasz Okonkwo-Lindqvist", "status": TrialStatus.ONGOING, "threat_case_id": case.id, "notes": FICTIONAL,
-    }, [people["jose"]])
-    past = trials.add_hearing(session, trial, {
-        "starts_at": _at(today, -14, 10), "ends_at": _at(today, -14, 13, 15), "court": trial.court, "chamber": "Chamber 3 (criminal)",
-        "judges": "Presiding judge R. Castellane-Obi; two lay assessors", "prosecutor": "Deputy prosecutor M. Strand-Oduya",
-        "defence_counsel": "Tomasz Okonkwo-Lindqvist", "interpreter": "Calder-Basin dialect interpreter, present, partial",
-        "public_count": 25, "press_count": 4, "diplomats_count": 3, "observing_missions": "US, Norland, UN Resident Coordinator's Office",
-        "observers_admitted": True, "security_presence": "About 20 riot police outside; four armed officers in the courtroom",
-        "refused_entry": "Two family members, 'for lack of space'",
-    })
-    base.update(session, past, {"outcome": "Pre-trial detention extended 30 days; exclusion motion deferred.", "next_hearing_on": today})
-    hearing_today = trials.add_hearing(session, trial, {"starts_at": datetime.combine(today, time(9, 30)).astimezone(), "court": trial.court,
-                                                        "chamber": "Chamber 3 (criminal)", "observing_missions": "US, Norland"})
+    trial = trials.create_trial(
+        session,
+        {
+            "title": "Prosecutor v. Ñúñez-Vidal",
+            "court": "Port Calder Regional Criminal Court",
+            "case_number": "CR-0417/B",
+            "charges": "Organising an unauthorised assembly (Penal Code art. 212); obstructing public works (art. 301).",
+            "counsel": "Tomasz Okonkwo-Lindqvist",
+            "status": TrialStatus.ONGOING,
+            "threat_case_id": case.id,
+            "notes": FICTIONAL,
+        },
+        [people["jose"]],
+    )
+    past = trials.add_hearing(
+        session,
+        trial,
+        {
+            "starts_at": _at(today, -14, 10),
+            "ends_at": _at(today, -14, 13, 15),
+            "court": trial.court,
+            "chamber": "Chamber 3 (criminal)",
+            "judges": "Presiding judge R. Castellane-Obi; two lay assessors",
+            "prosecutor": "Deputy prosecutor M. Strand-Oduya",
+            "defence_counsel": "Tomasz Okonkwo-Lindqvist",
+            "interpreter": "Calder-Basin dialect interpreter, present, partial",
+            "public_count": 25,
+            "press_count": 4,
+            "diplomats_count": 3,
+            "observing_missions": "US, Norland, UN Resident Coordinator's Office",
+            "observers_admitted": True,
+            "security_presence": "About 20 riot police outside; four armed officers in the courtroom",
+            "refused_entry": "Two family members, 'for lack of space'",
+        },
+    )
+    base.update(
+        session,
+        past,
+        {"outcome": "Pre-trial detention extended 30 days; exclusion motion deferred.", "next_hearing_on": today},
+    )
+    hearing_today = trials.add_hearing(
+        session,
+        trial,
+        {
+            "starts_at": datetime.combine(today, time(9, 30)).astimezone(),
+            "court": trial.court,
+            "chamber": "Chamber 3 (criminal)",
+            "observing_missions": "US, Norland",
+        },
+    )
     access_state = _fair_trial_run(session, past)
-    notes = [trials.add_note(session, past, line, noted_at=past.starts_at + timedelta(minutes=m),
-                             checklist_item_state_id=access_state if line.startswith("a:") else None) for m, line in PAST_NOTES]
+    notes = [
+        trials.add_note(
+            session,
+            past,
+            line,
+            noted_at=past.starts_at + timedelta(minutes=m),
+            checklist_item_state_id=access_state if line.startswith("a:") else None,
+        )
+        for m, line in PAST_NOTES
+    ]
     trials.correct_note(session, notes[4], "t: Correction: officer 1 said 'about 40 people', not 400")
     for minutes, line in TODAY_NOTES:
         trials.add_note(session, hearing_today, line, noted_at=hearing_today.starts_at + timedelta(minutes=minutes))
-    other = trials.create_trial(session, {
-        "title": "Prosecutor v. Volkova", "court": "Port Calder Magistrates' Court", "case_number": "MC-2291",
-        "charges": "Criminal defamation of a public official (Penal Code art. 188).", "counsel": "Public defender, to be confirmed",
-        "status": TrialStatus.PRE_TRIAL, "notes": FICTIONAL,
-    }, [people["irina"]])
-    trials.add_hearing(session, other, {"starts_at": _at(today, 10, 10), "court": other.court, "chamber": "Courtroom 2"})
+    other = trials.create_trial(
+        session,
+        {
+            "title": "Prosecutor v. Volkova",
+            "court": "Port Calder Magistrates' Court",
+            "case_number": "MC-2291",
+            "charges": "Criminal defamation of a public official (Penal Code art. 188).",
+            "counsel": "Public defender, to be confirmed",
+            "status": TrialStatus.PRE_TRIAL,
+            "notes": FICTIONAL,
+        },
+        [people["irina"]],
+    )
+    trials.add_hearing(
+        session, other, {"starts_at": _at(today, 10, 10), "court": other.court, "chamber": "Courtroom 2"}
+    )
     return trial, hearing_today
 
 
@@ -409,39 +982,103 @@ def _fair_trial_run(session: Session, hearing: Hearing) -> str | None:
     run = checklists.start_run(session, "fair-trial", {"hearing_id": hearing.id})
     item_ids = [item["id"] for item in checklists.latest_template(session, "fair-trial").items]
     state_id = None
-    for item_id, (status, note) in zip(item_ids, CHECKLIST_STATES):
+    for item_id, (status, note) in zip(item_ids, CHECKLIST_STATES, strict=False):
         state_id = checklists.set_item(session, run, item_id, status, note).id
     return state_id
 
 
 # -- monitoring and reporting ---------------------------------------------------------
 
-def _monitoring(session: Session, today: date, people: dict[str, Contact], cases: dict[str, ThreatCase], trial: Trial) -> None:
+
+def _monitoring(
+    session: Session, today: date, people: dict[str, Contact], cases: dict[str, ThreatCase], trial: Trial
+) -> None:
     def source(key: str, description: str, reliability: Reliability, credibility: Credibility) -> dict[str, Any]:
-        return {"contact_id": people[key].id, "description": description, "reliability": reliability, "credibility": credibility}
+        return {
+            "contact_id": people[key].id,
+            "description": description,
+            "reliability": reliability,
+            "credibility": credibility,
+        }
 
     # (days ago, category, description, location, sensitive, web links, sources, links)
     Observation = tuple[int, Civ, str, str | None, bool, list[str], list[dict[str, Any]], list[dict[str, str]]]
     observations: tuple[Observation, ...] = (
-        (165, Civ.FUNDING_REGISTRATION, "Draft foreign-funding bill: NGOs with over 20% foreign funds must register as 'foreign-influenced'.",
-         "National Assembly, Port Calder", False, ["https://example.org/veridia/funding-bill"],
-         [source("coalition", "Coalition legal analysis", Reliability.B, Credibility.CONFIRMED)], [{"contact_id": people["coalition"].id}]),
-        (130, Civ.SURVEILLANCE, "Three journalists report the same spyware profile on their phones after a procurement story.", None, True, [],
-         [source("meiling", "Forensic check by an international CSO", Reliability.B, Credibility.PROBABLY_TRUE)], [{"contact_id": people["irina"].id}]),
-        (95, Civ.SPURIOUS_LEGAL_ACTION, "Wave of criminal defamation complaints by officials against reporters.", CAPITAL, False, [],
-         [source("irina", "Reporter's account", Reliability.C, Credibility.POSSIBLY_TRUE)], [{"contact_id": people["irina"].id}]),
-        (60, Civ.DIALOGUE, "Ministry of Justice consulted civil society on the national human rights action plan; 14 CSOs invited.",
-         "Ministry of Justice, Port Calder", False, [], [], []),
-        (40, Civ.BUSINESS_CONDUCT, "Consortium guards photographed residents at a community meeting on the mine expansion.", "Calder Basin", False, [],
-         [source("coalition", "Coalition members present", Reliability.C, Credibility.PROBABLY_TRUE)], [{"contact_id": people["company"].id}]),
-        (24, Civ.ATTACKS_REPRISALS, "Basin organiser arrested the morning after a peaceful march; two others questioned.",
-         "Hamlet of San Teodoro, house by the river crossing", True, [],
-         [source("tomasz", "Defence counsel", Reliability.B, Credibility.PROBABLY_TRUE)],
-         [{"case_id": cases["detention"].id}, {"trial_id": trial.id}, {"contact_id": people["jose"].id}]),
+        (
+            165,
+            Civ.FUNDING_REGISTRATION,
+            "Draft foreign-funding bill: NGOs with over 20% foreign funds must register as 'foreign-influenced'.",
+            "National Assembly, Port Calder",
+            False,
+            ["https://example.org/veridia/funding-bill"],
+            [source("coalition", "Coalition legal analysis", Reliability.B, Credibility.CONFIRMED)],
+            [{"contact_id": people["coalition"].id}],
+        ),
+        (
+            130,
+            Civ.SURVEILLANCE,
+            "Three journalists report the same spyware profile on their phones after a procurement story.",
+            None,
+            True,
+            [],
+            [source("meiling", "Forensic check by an international CSO", Reliability.B, Credibility.PROBABLY_TRUE)],
+            [{"contact_id": people["irina"].id}],
+        ),
+        (
+            95,
+            Civ.SPURIOUS_LEGAL_ACTION,
+            "Wave of criminal defamation complaints by officials against reporters.",
+            CAPITAL,
+            False,
+            [],
+            [source("irina", "Reporter's account", Reliability.C, Credibility.POSSIBLY_TRUE)],
+            [{"contact_id": people["irina"].id}],
+        ),
+        (
+            60,
+            Civ.DIALOGUE,
+            "Ministry of Justice consulted civil society on the national human rights action plan; 14 CSOs invited.",
+            "Ministry of Justice, Port Calder",
+            False,
+            [],
+            [],
+            [],
+        ),
+        (
+            40,
+            Civ.BUSINESS_CONDUCT,
+            "Consortium guards photographed residents at a community meeting on the mine expansion.",
+            "Calder Basin",
+            False,
+            [],
+            [source("coalition", "Coalition members present", Reliability.C, Credibility.PROBABLY_TRUE)],
+            [{"contact_id": people["company"].id}],
+        ),
+        (
+            24,
+            Civ.ATTACKS_REPRISALS,
+            "Basin organiser arrested the morning after a peaceful march; two others questioned.",
+            "Hamlet of San Teodoro, house by the river crossing",
+            True,
+            [],
+            [source("tomasz", "Defence counsel", Reliability.B, Credibility.PROBABLY_TRUE)],
+            [{"case_id": cases["detention"].id}, {"trial_id": trial.id}, {"contact_id": people["jose"].id}],
+        ),
     )
     for ago, category, description, location, sensitive, urls, sources, links in observations:
-        monitoring.add_observation(session, {"observed_on": _day(today, -ago), "category": category, "description": description,
-                                             "location": location, "location_sensitive": sensitive, "links": urls}, sources, links)
+        monitoring.add_observation(
+            session,
+            {
+                "observed_on": _day(today, -ago),
+                "category": category,
+                "description": description,
+                "location": location,
+                "location_sensitive": sensitive,
+                "links": urls,
+            },
+            sources,
+            links,
+        )
 
 
 def _report(session: Session, today: date) -> None:
@@ -455,5 +1092,14 @@ def _report(session: Session, today: date) -> None:
         "- **a journalist**: surveillance and a defamation charge; digital-security referral sent.\n\n"
         "## Recommendations\n1. Keep observing every hearing.\n2. Raise access to counsel at the next dialogue.\n"
     )
-    base.create(session, Report, {"type": ReportType.REGULAR, "period_start": start, "period_end": end,
-                                  "title": f"Regular reporting: {start:%B %Y}", "body": body})
+    base.create(
+        session,
+        Report,
+        {
+            "type": ReportType.REGULAR,
+            "period_start": start,
+            "period_end": end,
+            "title": f"Regular reporting: {start:%B %Y}",
+            "body": body,
+        },
+    )

@@ -47,8 +47,10 @@ class NotARecoveryCode(UnlockFailed):
     derivation, and never counted as a failed unlock (with wipe-after set, a slip of
     the finger in the code field must not bring the wipe closer)."""
 
-    MESSAGE = ("That is not a recovery code: it has 32 letters and digits, in 8 groups of 4 "
-               "(XXXX-XXXX-...). Nothing was tried, and it does not count as a failed attempt.")
+    MESSAGE = (
+        "That is not a recovery code: it has 32 letters and digits, in 8 groups of 4 "
+        "(XXXX-XXXX-...). Nothing was tried, and it does not count as a failed attempt."
+    )
 
 
 class NoVault(HrdError):

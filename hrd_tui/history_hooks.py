@@ -102,11 +102,17 @@ def _observation_entry(row: Mapping[str, Any]) -> tuple[str, str]:
 LINK_LISTS: tuple[LinkList, ...] = (
     LinkList(ContactFocusArea, Contact, "contact_id", ("focus_areas",), lambda r: ("focus_areas", str(r["area"]))),
     LinkList(CaseDefender, ThreatCase, "case_id", ("defenders",), lambda r: ("defenders", str(r["contact_id"]))),
-    LinkList(CaseThreatType, ThreatCase, "case_id", ("threat_types",),
-             lambda r: ("threat_types", str(r["threat_type"]))),
+    LinkList(
+        CaseThreatType, ThreatCase, "case_id", ("threat_types",), lambda r: ("threat_types", str(r["threat_type"]))
+    ),
     LinkList(TrialDefendant, Trial, "trial_id", ("defendants",), lambda r: ("defendants", str(r["contact_id"]))),
-    LinkList(InteractionParticipant, Interaction, "interaction_id", ("participants",),
-             lambda r: ("participants", str(r["contact_id"]))),
+    LinkList(
+        InteractionParticipant,
+        Interaction,
+        "interaction_id",
+        ("participants",),
+        lambda r: ("participants", str(r["contact_id"])),
+    ),
     LinkList(ObservationLink, CivicObservation, "observation_id", ("contacts", "cases", "trials"), _observation_entry),
 )
 _LIST_OF: dict[type[SQLModel], LinkList] = {spec.link: spec for spec in LINK_LISTS}
@@ -168,8 +174,11 @@ def _list_versions(session: Session, now: datetime, source: str) -> list[RecordV
         if parent is None:
             continue
         lists["updated_at"] = previous_state(parent).get("updated_at")
-        found.append(RecordVersion(entity=table_name(model), entity_id=parent_id, kind=LISTS,
-                                   changed_at=now, source=source, data=lists))  # the time of the edit, as updated_at
+        found.append(
+            RecordVersion(
+                entity=table_name(model), entity_id=parent_id, kind=LISTS, changed_at=now, source=source, data=lists
+            )
+        )  # the time of the edit, as updated_at
         if isinstance(parent, Record):
             parent.updated_at = now
     return found
@@ -187,16 +196,24 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
     for obj in list(session.dirty):
         if isinstance(obj, NOT_VERSIONED) or not session.is_modified(obj, include_collections=False):
             continue
-        versions.append(RecordVersion(entity=table_name(type(obj)), entity_id=identity(obj), source=source,
-                                      data=previous_state(obj)))
+        versions.append(
+            RecordVersion(
+                entity=table_name(type(obj)), entity_id=identity(obj), source=source, data=previous_state(obj)
+            )
+        )
         if isinstance(obj, Record):
             obj.updated_at = now
     for obj in list(session.deleted):
         if isinstance(obj, NOT_VERSIONED):
             continue
         versions.append(
-            RecordVersion(entity=table_name(type(obj)), entity_id=identity(obj), deleted=True, source=source,
-                          data=previous_state(obj))
+            RecordVersion(
+                entity=table_name(type(obj)),
+                entity_id=identity(obj),
+                deleted=True,
+                source=source,
+                data=previous_state(obj),
+            )
         )
     versions += _list_versions(session, now, source)
     session.add_all(versions)
@@ -230,5 +247,12 @@ def record_declined(session: Session, obj: SQLModel, values: dict[str, Any], sou
     """Keep, in the history of ``obj``, ``values`` that were offered (by a handover
     bundle, as ``source`` says) and not taken: the value not taken is not lost."""
     if values:
-        session.add(RecordVersion(entity=table_name(type(obj)), entity_id=identity(obj), kind=DECLINED,
-                                  source=source, data=jsonable(dict(values))))
+        session.add(
+            RecordVersion(
+                entity=table_name(type(obj)),
+                entity_id=identity(obj),
+                kind=DECLINED,
+                source=source,
+                data=jsonable(dict(values)),
+            )
+        )

@@ -134,8 +134,11 @@ class KeysInOrder(App):  # type: ignore[type-arg]
         for _ in range(SETTLE_ROUNDS):
             ran = await self._run_own_queue()
             try:
-                nodes = [node for node in self.screen.walk_children(Widget, with_self=True)
-                         if not node._message_queue.empty()]
+                nodes = [
+                    node
+                    for node in self.screen.walk_children(Widget, with_self=True)
+                    if not node._message_queue.empty()
+                ]
             except Exception:  # noqa: BLE001 - no screen yet, or one being torn down
                 return
             if not nodes:

@@ -130,7 +130,9 @@ def _refusal(st: os.stat_result) -> str | None:
     if st.st_uid not in (os.getuid(), 0):
         return "belongs to another user"
     if st.st_mode & stat.S_IWOTH:
-        return f"is writable by every user (mode {stat.S_IMODE(st.st_mode):o}: chmod o-w it), so anyone could remap keys"
+        return (
+            f"is writable by every user (mode {stat.S_IMODE(st.st_mode):o}: chmod o-w it), so anyone could remap keys"
+        )
     if st.st_size > MAX_BYTES:
         return f"is larger than {MAX_BYTES // 1024} KiB; not a keymap"
     return None
@@ -151,8 +153,13 @@ def entries(raw: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, obj
             yield binding_id, value
 
 
-def check(path: Path, raw: Mapping[str, Any], owners: Mapping[str, Mapping[str, str]],
-          key_name: Callable[[str], str | None], priority: Collection[str] = ()) -> Keymap:
+def check(
+    path: Path,
+    raw: Mapping[str, Any],
+    owners: Mapping[str, Mapping[str, str]],
+    key_name: Callable[[str], str | None],
+    priority: Collection[str] = (),
+) -> Keymap:
     """The entries of ``raw`` that can be honoured, and a problem for each that cannot.
 
     ``owners`` maps each screen or widget (and :data:`APP_OWNER`) to its bindings: id to
@@ -164,7 +171,9 @@ def check(path: Path, raw: Mapping[str, Any], owners: Mapping[str, Mapping[str, 
     wanted: dict[str, list[str]] = {}
     for binding_id, value in entries(raw):
         if binding_id not in known:
-            keymap.problems.append(Problem(path, binding_id, "no binding has this id (the help screen, F1 then i, shows them)"))
+            keymap.problems.append(
+                Problem(path, binding_id, "no binding has this id (the help screen, F1 then i, shows them)")
+            )
             continue
         keys, problem = _keys(value, key_name)
         if problem:
@@ -176,8 +185,9 @@ def check(path: Path, raw: Mapping[str, Any], owners: Mapping[str, Mapping[str, 
     while clash := _last_clash(wanted, owners, priority):
         binding_id, other, key, where = clash
         del wanted[binding_id]
-        keymap.problems.append(Problem(
-            path, binding_id, f"{key!r} is also {other}'s key ({where}); one of them could never be used"))
+        keymap.problems.append(
+            Problem(path, binding_id, f"{key!r} is also {other}'s key ({where}); one of them could never be used")
+        )
     keymap.keys = {binding_id: ",".join(keys) for binding_id, keys in wanted.items()}
     keymap.notes = _shadowed(wanted, owners, path)
     return keymap
@@ -190,7 +200,7 @@ def _keys(value: object, key_name: Callable[[str], str | None]) -> tuple[list[st
     elif isinstance(value, list) and all(isinstance(item, str) for item in value):
         typed = [item.strip() for item in value]
     else:
-        return [], "must be a key (\"n\") or a list of keys ([\"n\", \"f5\"])"
+        return [], 'must be a key ("n") or a list of keys (["n", "f5"])'
     if not typed or not all(typed):
         return [], "gives no key (an empty key or list); the binding keeps its own"
     if len(typed) > MAX_KEYS_PER_BINDING:
@@ -218,7 +228,7 @@ def _key(key: str, key_name: Callable[[str], str | None]) -> tuple[str, str | No
         base = base.lower()  # with a modifier, Textual names the letter in lower case ("ctrl+shift+n")
     name = key_name(base) if base else None
     if name is None:
-        return "", f"{key!r} is not a key name Textual knows (e.g. \"n\", \"f5\", \"ctrl+o\", \"question_mark\")"
+        return "", f'{key!r} is not a key name Textual knows (e.g. "n", "f5", "ctrl+o", "question_mark")'
     full = "+".join([*sorted(lowered, key=MODIFIERS.index), name])
     if full in REFUSED_KEYS:
         return "", f"{full!r} cannot be used: {REFUSED_KEYS[full]}"
@@ -234,8 +244,9 @@ def _effective(bindings: Mapping[str, str], wanted: Mapping[str, list[str]]) -> 
     return by_key
 
 
-def _last_clash(wanted: Mapping[str, list[str]], owners: Mapping[str, Mapping[str, str]],
-                priority: Collection[str]) -> tuple[str, str, str, str] | None:
+def _last_clash(
+    wanted: Mapping[str, list[str]], owners: Mapping[str, Mapping[str, str]], priority: Collection[str]
+) -> tuple[str, str, str, str] | None:
     """(the remapped id to drop, an id it clashes with, the key, where) for the clash that the
     latest entry in the file takes part in; None when there is none.
 
@@ -272,6 +283,12 @@ def _shadowed(wanted: Mapping[str, list[str]], owners: Mapping[str, Mapping[str,
     notes = []
     for (app_id, key), where in places.items():
         more = f" and {len(where) - 2} more" if len(where) > 2 else ""
-        notes.append(Problem(path, app_id, f"applied, but {key!r} is also {', '.join(where[:2])}{more}, "
-                                           "where the screen's own binding wins (as with the default keys)"))
+        notes.append(
+            Problem(
+                path,
+                app_id,
+                f"applied, but {key!r} is also {', '.join(where[:2])}{more}, "
+                "where the screen's own binding wins (as with the default keys)",
+            )
+        )
     return notes

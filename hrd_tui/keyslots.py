@@ -148,7 +148,11 @@ class KdfParams:
         values = (self.time_cost, self.memory_kib, self.parallelism)
         if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
             raise VaultDamaged("The vault header is damaged: bad KDF parameters.")
-        if self.memory_kib > CEILING_MEMORY_KIB or self.time_cost > CEILING_TIME_COST or self.parallelism > CEILING_PARALLELISM:
+        if (
+            self.memory_kib > CEILING_MEMORY_KIB
+            or self.time_cost > CEILING_TIME_COST
+            or self.parallelism > CEILING_PARALLELISM
+        ):
             raise VaultDamaged("The vault header asks for absurd KDF parameters; refusing to run them.")
         if self.parallelism < 1 or self.time_cost < 1 or self.memory_kib < 8 * self.parallelism:
             raise VaultDamaged("The vault header is damaged: bad KDF parameters.")
@@ -192,9 +196,7 @@ def probe_seconds(parallelism: int) -> float:
 
 
 def argon2id(secret: bytes, salt: bytes, params: KdfParams) -> bytes:
-    return hash_secret_raw(
-        secret, salt, params.time_cost, params.memory_kib, params.parallelism, KEY_BYTES, Type.ID
-    )
+    return hash_secret_raw(secret, salt, params.time_cost, params.memory_kib, params.parallelism, KEY_BYTES, Type.ID)
 
 
 def calibrate(target: tuple[float, float] = CALIBRATION_TARGET_SECONDS) -> KdfParams:
@@ -257,6 +259,7 @@ def _mac_key(data_key: bytes) -> bytes:
 
 # -- recovery codes ---------------------------------------------------------
 
+
 def new_recovery_code() -> str:
     chars = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_GROUPS * RECOVERY_GROUP_LEN))
     return "-".join(chars[i : i + RECOVERY_GROUP_LEN] for i in range(0, len(chars), RECOVERY_GROUP_LEN))
@@ -276,6 +279,7 @@ def is_recovery_code(code: str) -> bool:
 
 
 # -- header -----------------------------------------------------------------
+
 
 @dataclass
 class Slot:
@@ -299,7 +303,12 @@ class Slot:
 
     def associated_data(self, vault_id: str) -> bytes:
         ad: dict[str, Any] = {
-            "format": FORMAT, "version": FORMAT_VERSION, "vault_id": vault_id, "type": self.type, "kdf": self.kdf, "salt": self.salt
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "vault_id": vault_id,
+            "type": self.type,
+            "kdf": self.kdf,
+            "salt": self.salt,
         }
         if self.binding is not None:
             ad["binding"] = self.binding
@@ -372,8 +381,14 @@ class Header:
             )
         try:
             slots = [
-                Slot(type=s["type"], kdf=dict(s["kdf"]), salt=s["salt"], nonce=s["nonce"], wrapped=s["wrapped"],
-                     binding=_parse_binding(s.get("binding", None), s["type"]))
+                Slot(
+                    type=s["type"],
+                    kdf=dict(s["kdf"]),
+                    salt=s["salt"],
+                    nonce=s["nonce"],
+                    wrapped=s["wrapped"],
+                    binding=_parse_binding(s.get("binding", None), s["type"]),
+                )
                 for s in obj["slots"]
             ]
             header = cls(vault_id=str(obj["vault_id"]), created=str(obj["created"]), slots=slots)
@@ -437,8 +452,16 @@ def _kek_for(slot: Slot, secret: bytes, binding_secret: bytes | None = None) -> 
     raise VaultDamaged("The vault header holds an unknown key slot type.")
 
 
-def make_slot(vault_id: str, type_: str, secret: bytes, data_key: bytes, params: KdfParams | None = None, *,
-              binding: dict[str, str] | None = None, binding_secret: bytes | None = None) -> Slot:
+def make_slot(
+    vault_id: str,
+    type_: str,
+    secret: bytes,
+    data_key: bytes,
+    params: KdfParams | None = None,
+    *,
+    binding: dict[str, str] | None = None,
+    binding_secret: bytes | None = None,
+) -> Slot:
     """A new slot wrapping ``data_key``; a passphrase slot may be bound (``binding`` and its secret)."""
     if type_ == "passphrase":
         assert params is not None
@@ -449,14 +472,22 @@ def make_slot(vault_id: str, type_: str, secret: bytes, data_key: bytes, params:
     if binding is not None:
         assert type_ == "passphrase" and binding_secret is not None and len(binding_secret) == BINDING_SECRET_BYTES
         binding = _parse_binding(binding, type_)
-    slot = Slot(type=type_, kdf=kdf, salt=_b64(os.urandom(SALT_BYTES)), nonce=_b64(os.urandom(NONCE_BYTES)), wrapped="",
-                binding=binding)
+    slot = Slot(
+        type=type_,
+        kdf=kdf,
+        salt=_b64(os.urandom(SALT_BYTES)),
+        nonce=_b64(os.urandom(NONCE_BYTES)),
+        wrapped="",
+        binding=binding,
+    )
     kek = _kek_for(slot, secret, binding_secret)
     slot.wrapped = _b64(AESGCM(kek).encrypt(_unb64(slot.nonce), data_key, slot.associated_data(vault_id)))
     return slot
 
 
-def open_slot(header: Header, body: bytes, mac: str, type_: str, secret: bytes, binding_secret: bytes | None = None) -> bytes:
+def open_slot(
+    header: Header, body: bytes, mac: str, type_: str, secret: bytes, binding_secret: bytes | None = None
+) -> bytes:
     """Return the data key, or raise UnlockFailed (the same for every cause).
 
     A bound passphrase slot also needs ``binding_secret`` (from the keyring).
@@ -491,7 +522,8 @@ def open_rekey_slot(header: Header, data_key: bytes) -> bytes | None:
         return None
     try:
         key = AESGCM(_kek_for(slot, data_key)).decrypt(
-            _unb64(slot.nonce), _unb64(slot.wrapped), slot.associated_data(header.vault_id))
+            _unb64(slot.nonce), _unb64(slot.wrapped), slot.associated_data(header.vault_id)
+        )
     except (InvalidTag, ValueError) as exc:
         raise VaultDamaged("The vault header's rekey slot is damaged.") from exc
     if len(key) != KEY_BYTES:
@@ -548,7 +580,7 @@ def header_areas(raw: bytes) -> list[tuple[int, bytes] | None]:
     """Each area of a fixed-layout header file, read (None: torn or not an area)."""
     if len(raw) != HEADER_FILE_SIZE:
         return [None] * AREA_COUNT
-    return [_read_area(raw[i * AREA_SIZE:(i + 1) * AREA_SIZE]) for i in range(AREA_COUNT)]
+    return [_read_area(raw[i * AREA_SIZE : (i + 1) * AREA_SIZE]) for i in range(AREA_COUNT)]
 
 
 def _legacy_payload(raw: bytes) -> bytes:
@@ -606,7 +638,9 @@ def write_header_in_place(path: os.PathLike[str] | str, payload: bytes) -> None:
         else:
             legacy = len(_legacy_payload(raw))
             if size > HEADER_FILE_SIZE or legacy >= AREA_SIZE:
-                raise VaultDamaged("The old vault header is too large to move to the fixed layout; nothing was written.")
+                raise VaultDamaged(
+                    "The old vault header is too large to move to the fixed layout; nothing was written."
+                )
             order, seq = list(range(AREA_COUNT - 1, -1, -1)), 1  # the old bytes (in area 0) last
         area = _area(payload, seq)
         for index in order:

@@ -72,9 +72,15 @@ def json_shape(data: bytes | bytearray) -> tuple[int, int]:
     return deepest, skeleton.count(b"{")
 
 
-def load_json(data: bytes | bytearray, *, max_depth: int, max_records: int | None,
-              too_deep: Callable[[int], Exception], too_many: Callable[[int], Exception],
-              damaged: Callable[[], Exception]) -> Any:
+def load_json(
+    data: bytes | bytearray,
+    *,
+    max_depth: int,
+    max_records: int | None,
+    too_deep: Callable[[int], Exception],
+    too_many: Callable[[int], Exception],
+    damaged: Callable[[], Exception],
+) -> Any:
     """json.loads, after checking nesting depth and record count; json's own
     RecursionError (or any parse error) never gets out."""
     deepest, objects = json_shape(data)

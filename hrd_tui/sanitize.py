@@ -15,8 +15,15 @@ import unicodedata
 
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _BIDI = {
-    "\u202a": "<LRE>", "\u202b": "<RLE>", "\u202c": "<PDF>", "\u202d": "<LRO>", "\u202e": "<RLO>",
-    "\u2066": "<LRI>", "\u2067": "<RLI>", "\u2068": "<FSI>", "\u2069": "<PDI>",
+    "\u202a": "<LRE>",
+    "\u202b": "<RLE>",
+    "\u202c": "<PDF>",
+    "\u202d": "<LRO>",
+    "\u202e": "<RLO>",
+    "\u2066": "<LRI>",
+    "\u2067": "<RLI>",
+    "\u2068": "<FSI>",
+    "\u2069": "<PDI>",
 }
 _BIDI_RE = re.compile("[" + "".join(_BIDI) + "]")
 
@@ -65,8 +72,14 @@ def strip_invisible(text: str, *, keep_joiners: bool = False) -> str:
     for i, ch in enumerate(text):
         if unicodedata.category(ch) != "Cf":
             out.append(ch)
-        elif keep_joiners and ch in _JOINERS and out and _is_letter(out[-1]) \
-                and i + 1 < len(text) and _is_letter(text[i + 1]):
+        elif (
+            keep_joiners
+            and ch in _JOINERS
+            and out
+            and _is_letter(out[-1])
+            and i + 1 < len(text)
+            and _is_letter(text[i + 1])
+        ):
             out.append(ch)
     return "".join(out)
 

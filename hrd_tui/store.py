@@ -58,7 +58,9 @@ def connect_raw(path: Path, db_key: bytes, *, readonly: bool = False) -> sqlciph
     conn = sqlcipher3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
     try:
         _pragma(conn, "PRAGMA cipher_log_level = NONE")
-        _pragma(conn, "PRAGMA cipher_memory_security = ON")  # SQLCipher wipes (and mlocks) its buffers: process-wide, sticky
+        _pragma(
+            conn, "PRAGMA cipher_memory_security = ON"
+        )  # SQLCipher wipes (and mlocks) its buffers: process-wide, sticky
         # The key is hex of random bytes: no quoting issue, nothing user-supplied.
         conn.execute(f"PRAGMA key = \"x'{db_key.hex()}'\"")
         try:

@@ -50,14 +50,15 @@ from hrd_tui.paths import (
     harden_process,
     make_private_dir,
     set_export_vault,
-    wipe_buffer,
     vault_exists,
+    wipe_buffer,
 )
 from hrd_tui.store import Store, connect_raw
 from hrd_tui.wipe import (  # noqa: F401 (FAILURES_NAME, LOCK_NAME: re-exported)
     BACKUPS_NAME as BACKUPS_NAME,  # named by the CLI (vault.BACKUPS_NAME)
+)
+from hrd_tui.wipe import (
     DB_SIDECARS,
-    FAILURES_NAME,
     LOCK_NAME,
     WIPED_MARKER,
     VaultWiped,
@@ -99,6 +100,7 @@ exists = vault_exists
 
 # -- the single-writer lock ---------------------------------------------------
 
+
 class WriterLock:
     """flock on vault.lock: released by the kernel if the process dies."""
 
@@ -136,6 +138,7 @@ class WriterLock:
 # The counter (and the optional wipe after N failures in a row) lives in
 # wipe.py, a light module the unlock screen can read without this one.
 
+
 def _failure_state(vault_dir: Path) -> tuple[int, float]:
     state = wipe_mod.read_failures(vault_dir)
     return state.count, state.last
@@ -164,7 +167,9 @@ def _failed_unlock(vault_dir: Path) -> HrdError:
     """Count a failed unlock; the error to raise (after the wipe, when the setting says so)."""
     state = wipe_mod.record_failure(vault_dir)
     if state.problem is not None:  # a setting that is not authentic never wipes: it is reported
-        return UnlockFailed(f"{UnlockFailed.MESSAGE} " + wipe_mod.NOT_AUTHENTIC.format(name=wipe_mod.FAILURES_NAME, why=state.problem))
+        return UnlockFailed(
+            f"{UnlockFailed.MESSAGE} " + wipe_mod.NOT_AUTHENTIC.format(name=wipe_mod.FAILURES_NAME, why=state.problem)
+        )
     if state.wipe_after is None:
         return UnlockFailed()
     left = state.wipe_after - state.counted
@@ -173,7 +178,9 @@ def _failed_unlock(vault_dir: Path) -> HrdError:
     try:
         wipe_mod.wipe(vault_dir)  # no lock, no wait: the setting is an order
     except HrdError as exc:
-        return HrdError(f"Could not unlock; {state.counted} failures in a row, so the vault was to be wiped, but: {exc}")
+        return HrdError(
+            f"Could not unlock; {state.counted} failures in a row, so the vault was to be wiped, but: {exc}"
+        )
     return VaultWiped(
         f"Could not unlock, and that was failure {state.counted} in a row: as set, this vault has been wiped "
         "(key slots destroyed, files removed). Nothing can open it any more."
@@ -185,6 +192,7 @@ def _reset_failures(vault_dir: Path) -> None:
 
 
 # -- the open vault -----------------------------------------------------------
+
 
 @dataclass
 class Vault:
@@ -253,8 +261,14 @@ class Vault:
         for old in sorted((self.dir / BACKUPS_NAME).glob(f"*/{HEADER_NAME}")):
             _write_header_file(old, raw)
 
-    def change_passphrase(self, new_passphrase: str, params: KdfParams | None = None, *,
-                          unbind_if_unreachable: bool = False, keyring_timeout: float | None = None) -> str | None:
+    def change_passphrase(
+        self,
+        new_passphrase: str,
+        params: KdfParams | None = None,
+        *,
+        unbind_if_unreachable: bool = False,
+        keyring_timeout: float | None = None,
+    ) -> str | None:
         """Rewrap the data key under a new passphrase. The database is not touched.
 
         A workstation-bound vault stays bound (the keyring secret is read
@@ -268,7 +282,9 @@ class Vault:
         binding, binding_secret, notice = None, None, None
         if current is not None and current.binding is not None:
             try:
-                binding_secret = keyring_binding.fetch_secret(self.header.vault_id, current.binding["id"], keyring_timeout)
+                binding_secret = keyring_binding.fetch_secret(
+                    self.header.vault_id, current.binding["id"], keyring_timeout
+                )
                 binding = current.binding
             except KeyringUnavailable as exc:
                 if not unbind_if_unreachable:
@@ -282,8 +298,15 @@ class Vault:
                     f"Workstation binding is now off ({exc.reason}): the new passphrase opens this vault "
                     "without the keyring. Turn binding on again on the workstation you keep it on."
                 )
-        slot = keyslots.make_slot(self.header.vault_id, "passphrase", new_passphrase.encode("utf-8"),
-                                  bytes(self._data_key), params, binding=binding, binding_secret=binding_secret)
+        slot = keyslots.make_slot(
+            self.header.vault_id,
+            "passphrase",
+            new_passphrase.encode("utf-8"),
+            bytes(self._data_key),
+            params,
+            binding=binding,
+            binding_secret=binding_secret,
+        )
         self._write_slot(slot)
         return notice
 
@@ -307,8 +330,11 @@ class Vault:
         overwritten in place, so the old code opens nothing. The data key does not change."""
         self._writable("change the recovery code")
         code = keyslots.new_recovery_code()
-        self._write_slot(keyslots.make_slot(self.header.vault_id, "recovery", keyslots.normalise_recovery_code(code),
-                                            bytes(self._data_key)))
+        self._write_slot(
+            keyslots.make_slot(
+                self.header.vault_id, "recovery", keyslots.normalise_recovery_code(code), bytes(self._data_key)
+            )
+        )
         return code
 
     def _check_recovery_code(self, code: str) -> None:
@@ -349,14 +375,26 @@ class Vault:
         old_key = bytes(self._data_key)
         next_key = bytes(self._next_key) if self._next_key is not None else secrets.token_bytes(keyslots.KEY_BYTES)
         final = Header(vault_id, self.header.created, [])
-        final.set_slot(keyslots.make_slot(vault_id, "passphrase", passphrase.encode("utf-8"), next_key,
-                                          current.kdf_params(), binding=current.binding, binding_secret=binding_secret))
-        final.set_slot(keyslots.make_slot(vault_id, "recovery", keyslots.normalise_recovery_code(recovery_code), next_key))
+        final.set_slot(
+            keyslots.make_slot(
+                vault_id,
+                "passphrase",
+                passphrase.encode("utf-8"),
+                next_key,
+                current.kdf_params(),
+                binding=current.binding,
+                binding_secret=binding_secret,
+            )
+        )
+        final.set_slot(
+            keyslots.make_slot(vault_id, "recovery", keyslots.normalise_recovery_code(recovery_code), next_key)
+        )
         limit = self.wipe_after
         if self._next_key is None:
             # 1. The next key, wrapped under the current one, beside the current slots.
-            pending = Header(vault_id, self.header.created,
-                             [s for s in self.header.slots if s.type != keyslots.REKEY_SLOT])
+            pending = Header(
+                vault_id, self.header.created, [s for s in self.header.slots if s.type != keyslots.REKEY_SLOT]
+            )
             pending.set_slot(keyslots.make_rekey_slot(vault_id, old_key, next_key))
             self._write_header(pending)
             # 2. The database re-encrypted: one commit; from here it opens with the next key.
@@ -408,16 +446,26 @@ class Vault:
         if on == (current.binding is not None):
             return f"Workstation binding is already {'on' if on else 'off'}; nothing was changed."
         old_secret = self._keyring_secret(
-            current, keyring_timeout, ", so the passphrase cannot be checked against the bound slot. Turn binding "
-            "off on the bound workstation, or set a new passphrase without the binding.")
+            current,
+            keyring_timeout,
+            ", so the passphrase cannot be checked against the bound slot. Turn binding "
+            "off on the bound workstation, or set a new passphrase without the binding.",
+        )
         self._check_passphrase(passphrase, old_secret)
         params = current.kdf_params()
         if on:
             binding, secret = keyslots.new_binding()
             backend = keyring_binding.store_secret(vault_id, binding["id"], secret, keyring_timeout)
             try:
-                slot = keyslots.make_slot(vault_id, "passphrase", passphrase.encode("utf-8"), bytes(self._data_key),
-                                          params, binding=binding, binding_secret=secret)
+                slot = keyslots.make_slot(
+                    vault_id,
+                    "passphrase",
+                    passphrase.encode("utf-8"),
+                    bytes(self._data_key),
+                    params,
+                    binding=binding,
+                    binding_secret=secret,
+                )
                 self._write_slot(slot)
             except BaseException:
                 try:
@@ -481,7 +529,9 @@ class Vault:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-            atomic_write(header_path(tmp), keyslots.frame_header(self.header_bytes()))  # a new file: nothing to overwrite
+            atomic_write(
+                header_path(tmp), keyslots.frame_header(self.header_bytes())
+            )  # a new file: nothing to overwrite
             problems = _integrity_problems(db_path(tmp), self._db_key())
             if problems:
                 raise CheckFailed("The backup did not verify: " + "; ".join(problems[:3]))
@@ -553,6 +603,7 @@ def _integrity_problems(path: Path, db_key: bytes, readonly: bool = False) -> li
 
 # -- create and unlock ---------------------------------------------------------
 
+
 def create(vault_dir: Path, passphrase: str, *, params: KdfParams | None = None) -> tuple[Vault, str]:
     """Create a new vault; returns it (open for writing) and the recovery code (show it once)."""
     harden_process()
@@ -560,7 +611,9 @@ def create(vault_dir: Path, passphrase: str, *, params: KdfParams | None = None)
     if exists(vault_dir):
         raise HrdError(f"A vault already exists at {vault_dir}.")
     if (vault_dir / WIPED_MARKER).exists():
-        raise VaultWiped("This folder holds a vault whose wipe was started. Finish it with 'hrd-tui wipe' before creating a vault there.")
+        raise VaultWiped(
+            "This folder holds a vault whose wipe was started. Finish it with 'hrd-tui wipe' before creating a vault there."
+        )
     if db_path(vault_dir).exists():
         raise VaultDamaged(
             f"{db_path(vault_dir)} exists without its header: an unfinished or damaged vault. "
@@ -605,7 +658,9 @@ def read_header(vault_dir: Path) -> tuple[Header, bytes, str]:
         if (vault_dir / WIPED_MARKER).exists():
             raise VaultWiped(wipe_mod.WIPED_MESSAGE) from None
         if db_path(vault_dir).exists():
-            raise VaultDamaged(f"The vault header {header_path(vault_dir)} is missing; restore it from a backup.") from None
+            raise VaultDamaged(
+                f"The vault header {header_path(vault_dir)} is missing; restore it from a backup."
+            ) from None
         raise NoVault(f"No vault at {vault_dir}. Create one with 'hrd-tui init' (or try 'hrd-tui demo').") from None
     except OSError as exc:
         raise from_os_error(exc, "reading the vault header") from exc
@@ -657,8 +712,15 @@ def unlock(vault_dir: Path, secret: Secret, *, readonly: bool = False, wait: boo
         rekeyed_key = next_key if next_key is not None and _opens_with(db_path(vault_dir), next_key) else None
         db_key = keyslots.database_key(data_key if rekeyed_key is None else rekeyed_key)
         store = Store(db_path(vault_dir), db_key, readonly=readonly)
-        vault = Vault(vault_dir, header, store, bytearray(data_key), lock, warnings,
-                      _next_key=None if rekeyed_key is None else bytearray(rekeyed_key))
+        vault = Vault(
+            vault_dir,
+            header,
+            store,
+            bytearray(data_key),
+            lock,
+            warnings,
+            _next_key=None if rekeyed_key is None else bytearray(rekeyed_key),
+        )
         vault._engine_key = db_key  # the very object the engine holds: zeroed at close
         try:
             _open_schema(vault)
@@ -685,6 +747,7 @@ def _checked_before_unlock(vault_dir: Path) -> list[str]:
     attempt holds to the end: the answer is then the settled one (no vault, wiped,
     or the damage that is really there).
     """
+
     def checks() -> list[str]:
         if not vault_dir.is_dir():
             raise NoVault(f"No vault at {vault_dir}. Create one with 'hrd-tui init' (or try 'hrd-tui demo').")
@@ -712,19 +775,28 @@ def check_database_present(vault_dir: Path) -> None:
     if size is None:
         raise VaultDamaged(f"The vault database {path} is missing; restore it from a backup.")
     if size == 0:
-        raise VaultDamaged(f"The vault database {path} is empty (0 bytes): the vault is damaged, and is not "
-                           "started again empty. Restore it from a backup.")
+        raise VaultDamaged(
+            f"The vault database {path} is empty (0 bytes): the vault is damaged, and is not "
+            "started again empty. Restore it from a backup."
+        )
 
 
 def _interrupted_rekey(vault: Vault) -> None:
     """A header still holding a rekey slot: undone by a writer when the database was
     not re-encrypted yet; otherwise ``hrd-tui rekey`` must finish it (it needs both secrets)."""
     if vault._next_key is not None:
-        vault.warnings.append("A rekey was interrupted after the database was re-encrypted: run 'hrd-tui rekey' "
-                              "to finish it (until then the header holds both keys).")
+        vault.warnings.append(
+            "A rekey was interrupted after the database was re-encrypted: run 'hrd-tui rekey' "
+            "to finish it (until then the header holds both keys)."
+        )
     elif vault.lock is not None:
-        vault._write_header(Header(vault.header.vault_id, vault.header.created,
-                                   [s for s in vault.header.slots if s.type != keyslots.REKEY_SLOT]))
+        vault._write_header(
+            Header(
+                vault.header.vault_id,
+                vault.header.created,
+                [s for s in vault.header.slots if s.type != keyslots.REKEY_SLOT],
+            )
+        )
 
 
 def _binding_secret(header: Header, secret: Secret) -> bytes | None:
@@ -755,8 +827,10 @@ def _open_schema(vault: Vault) -> None:
         with vault.store.raw() as conn:
             tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
         if not tables:  # a vault is created with its schema: an empty database is damage, never a new vault
-            raise VaultDamaged(f"The vault database {db_path(vault.dir)} is empty: the vault is damaged, and is not "
-                               "started again empty. Restore it from a backup.")
+            raise VaultDamaged(
+                f"The vault database {db_path(vault.dir)} is empty: the vault is damaged, and is not "
+                "started again empty. Restore it from a backup."
+            )
     if vault.lock is None:
         vault.needs_upgrade = current != head
         return

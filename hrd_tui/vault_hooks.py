@@ -65,8 +65,10 @@ def keep_index(kinds: Collection[type], update: Callable[[Session, list[Any], li
 def require() -> None:
     """Refuse to prepare a vault without what the services keep in it."""
     if not ON_OPEN or not INDEXES:
-        raise RuntimeError("No vault preparation is registered: import hrd_tui.services before opening a vault "
-                           "for writing (it registers the reference data and the search index).")
+        raise RuntimeError(
+            "No vault preparation is registered: import hrd_tui.services before opening a vault "
+            "for writing (it registers the reference data and the search index)."
+        )
 
 
 def run(hooks: Iterable[Prepare], session: Session) -> None:

@@ -151,7 +151,9 @@ def _signing_key(data_key: bytes) -> Ed25519PrivateKey:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-    seed = bytearray(HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=SETTING_SIGNING_INFO).derive(bytes(data_key)))
+    seed = bytearray(
+        HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=SETTING_SIGNING_INFO).derive(bytes(data_key))
+    )
     try:
         return Ed25519PrivateKey.from_private_bytes(bytes(seed))
     finally:
@@ -178,8 +180,13 @@ def sign_setting(vault_id: str, limit: int, data_key: bytes) -> SignedSetting:
     """The signed setting, with a fresh nonce (only an unlocked vault has ``data_key``)."""
     private = _signing_key(data_key)
     nonce = os.urandom(16).hex()
-    return {"vault_id": vault_id, "wipe_after": limit, "nonce": nonce, "pub": _public_hex(private),
-            "sig": private.sign(_setting_message(vault_id, limit, nonce)).hex()}
+    return {
+        "vault_id": vault_id,
+        "wipe_after": limit,
+        "nonce": nonce,
+        "pub": _public_hex(private),
+        "sig": private.sign(_setting_message(vault_id, limit, nonce)).hex(),
+    }
 
 
 def header_vault_id(vault_dir: Path) -> str | None:
@@ -209,7 +216,8 @@ def _setting_problem(setting: object, vault_id: str | None) -> str | None:
         return "written for another vault"
     try:
         Ed25519PublicKey.from_public_bytes(bytes.fromhex(setting["pub"])).verify(
-            bytes.fromhex(setting["sig"]), _setting_message(vault_id, limit, nonce))
+            bytes.fromhex(setting["sig"]), _setting_message(vault_id, limit, nonce)
+        )
     except (InvalidSignature, ValueError, TypeError):
         return "its signature does not verify"
     return None
@@ -232,7 +240,9 @@ def read_failures(vault_dir: Path) -> FailureState:
     counted = data.get("counted", 0)
     if data.get("for") != setting["nonce"] or not isinstance(counted, int) or isinstance(counted, bool):
         counted = 0  # counted against another setting (or planted): delay only
-    return FailureState(count, last, setting["wipe_after"], max(0, min(counted, count)), None, setting["nonce"], setting)
+    return FailureState(
+        count, last, setting["wipe_after"], max(0, min(counted, count)), None, setting["nonce"], setting
+    )
 
 
 def _write_failures(vault_dir: Path, state: FailureState) -> None:
@@ -299,7 +309,11 @@ def confirm_after_unlock(vault_dir: Path, data_key: bytes) -> list[str]:
     set_export_vault(vault_id)  # this vault's exports go to its own folder (see finish_wipe)
     warnings: list[str] = []
     problem = state.problem
-    if problem is None and state.raw_setting is not None and state.raw_setting.get("pub") != _public_hex(_signing_key(data_key)):
+    if (
+        problem is None
+        and state.raw_setting is not None
+        and state.raw_setting.get("pub") != _public_hex(_signing_key(data_key))
+    ):
         problem = "signed by a key that is not this vault's"
     try:
         if state.raw_setting is not None and problem is None and vault_id is not None:
@@ -310,7 +324,11 @@ def confirm_after_unlock(vault_dir: Path, data_key: bytes) -> list[str]:
     except (HrdError, OSError):
         pass  # the unlock itself succeeded; the count is only advice for the delay
     if problem is not None:
-        warnings.append(NOT_AUTHENTIC.format(name=FAILURES_NAME, why=problem).replace("; it was ignored", "; it was ignored and removed"))
+        warnings.append(
+            NOT_AUTHENTIC.format(name=FAILURES_NAME, why=problem).replace(
+                "; it was ignored", "; it was ignored and removed"
+            )
+        )
     return warnings
 
 
@@ -375,6 +393,7 @@ def set_wipe_after(vault_dir: Path, limit: int | None, data_key: bytes | None = 
 
 # -- the wipe ------------------------------------------------------------------------
 
+
 @dataclass
 class WipeReport:
     vault_dir: Path
@@ -407,7 +426,9 @@ class WipeReport:
         ]
         if self.finished:
             out.append(f"Keyring: {self.keyring}.")
-            out.append(f"Files removed: {len(self.removed)}; the vault folder {'is gone' if not self.vault_dir.exists() else 'is still there'}.")
+            out.append(
+                f"Files removed: {len(self.removed)}; the vault folder {'is gone' if not self.vault_dir.exists() else 'is still there'}."
+            )
         out += [f"Left in place (not hrd-tui's): {p}" for p in self.left]
         if self.exports_left:
             out.append(
@@ -469,8 +490,11 @@ def _bindings_in(headers: list[Path]) -> list[tuple[str, str]]:
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             continue  # a damaged header: nothing to learn from it
         found |= {
-            (vault_id, i) for i in ids
-            if isinstance(vault_id, str) and re.fullmatch(r"[0-9a-f]{32}", vault_id) and isinstance(i, str)
+            (vault_id, i)
+            for i in ids
+            if isinstance(vault_id, str)
+            and re.fullmatch(r"[0-9a-f]{32}", vault_id)
+            and isinstance(i, str)
             and re.fullmatch(r"[0-9a-f]{32}", i)
         }
     return sorted(found)
@@ -504,9 +528,10 @@ def ensure_vault(vault_dir: Path) -> None:
     vault_dir = Path(vault_dir)
     if not vault_dir.is_dir():
         raise NoVault(f"No vault at {vault_dir}; nothing was wiped.")
-    if not any(_is_header(p) or p.name == DB_NAME for p in _walk_files(vault_dir)) and not (
-        vault_dir / WIPED_MARKER
-    ).exists():
+    if (
+        not any(_is_header(p) or p.name == DB_NAME for p in _walk_files(vault_dir))
+        and not (vault_dir / WIPED_MARKER).exists()
+    ):
         raise NoVault(f"No vault at {vault_dir}; nothing was wiped.")
 
 
@@ -522,8 +547,12 @@ def destroy_key_slots(vault_dir: Path) -> WipeReport:
     files = _walk_files(vault_dir)
     headers = [p for p in files if _is_header(p)]
     databases = [p for p in files if p.name == DB_NAME]
-    report = WipeReport(vault_dir=vault_dir, bindings=_bindings_in(headers), _started=started,
-                        vault_id=next(filter(None, (_vault_id_in(p) for p in headers)), None))
+    report = WipeReport(
+        vault_dir=vault_dir,
+        bindings=_bindings_in(headers),
+        _started=started,
+        vault_id=next(filter(None, (_vault_id_in(p) for p in headers)), None),
+    )
     failed: list[str] = []
     for path in sorted(headers, key=lambda p: (p.parent != vault_dir, str(p))):  # the live header first
         try:
@@ -572,7 +601,9 @@ def _delete_keyring_secrets(report: WipeReport, timeout: float | None) -> None:
             deleted = keyring_binding.delete_secret(vault_id, binding_id, timeout)
             outcomes.append(
                 "deleted the workstation secret (a copy of this vault elsewhere, such as a backup, now opens only "
-                "with its recovery code)" if deleted else "no workstation secret was left"
+                "with its recovery code)"
+                if deleted
+                else "no workstation secret was left"
             )
         except keyring_binding.KeyringUnavailable as exc:
             outcomes.append(
@@ -599,12 +630,23 @@ def _remove(report: WipeReport, path: Path) -> None:
 
 
 def _ours(name: str) -> bool:
-    known = {DB_NAME, *(DB_NAME + s for s in DB_SIDECARS), LOCK_NAME, ATTEMPT_LOCK_NAME, FAILURES_NAME, BACKUPS_NAME, WIPED_MARKER, HEADER_NAME}
+    known = {
+        DB_NAME,
+        *(DB_NAME + s for s in DB_SIDECARS),
+        LOCK_NAME,
+        ATTEMPT_LOCK_NAME,
+        FAILURES_NAME,
+        BACKUPS_NAME,
+        WIPED_MARKER,
+        HEADER_NAME,
+    }
     temps = (f".{HEADER_NAME}.tmp-", f".{FAILURES_NAME}.tmp-", f".{DB_NAME}")
     return name in known or name.startswith(temps)
 
 
-def finish_wipe(report: WipeReport, *, keyring_timeout: float | None = None, exports_dir: Path | None = None) -> WipeReport:
+def finish_wipe(
+    report: WipeReport, *, keyring_timeout: float | None = None, exports_dir: Path | None = None
+) -> WipeReport:
     """Step 2: the keyring secret, then the files and the folder. Never raises for a
     file it could not remove: each problem is one line in ``report.problems``.
 

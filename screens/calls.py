@@ -45,8 +45,9 @@ def show_refusal(node: MessagePump, exc: HrdError, *, form: RecordForm | None = 
     node.app.notify(f"{exc}{KEPT if kept else ''}", severity="error", markup=False)
 
 
-def attempt(node: MessagePump, call: Callable[[], T], *, form: RecordForm | None = None,
-            kept: bool = True) -> T | _Refused:
+def attempt(
+    node: MessagePump, call: Callable[[], T], *, form: RecordForm | None = None, kept: bool = True
+) -> T | _Refused:
     """``call()``, or REFUSED with the refusal shown (see ``show_refusal``)."""
     try:
         return call()
@@ -55,9 +56,16 @@ def attempt(node: MessagePump, call: Callable[[], T], *, form: RecordForm | None
         return REFUSED
 
 
-def attempt_in_worker(screen: Screen[Any], call: Callable[[], T], done: Callable[[T], None], *,
-                      what: str, form: RecordForm | None = None, kept: bool = True,
-                      refused: Callable[[HrdError], None] | None = None) -> Worker[None]:
+def attempt_in_worker(
+    screen: Screen[Any],
+    call: Callable[[], T],
+    done: Callable[[T], None],
+    *,
+    what: str,
+    form: RecordForm | None = None,
+    kept: bool = True,
+    refused: Callable[[HrdError], None] | None = None,
+) -> Worker[None]:
     """``call()`` on a thread worker; ``done(result)`` back on the UI thread.
 
     A refusal is shown as ``attempt`` shows it (then ``refused(exc)``, if given, may

@@ -12,9 +12,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from hrd_tui.screens.forms import FORM_BINDINGS, FormScreen, ModalFormScreen, choices
-from hrd_tui.screens.widgets.record_form import FieldSpec, RecordForm
-from hrd_tui.screens.widgets.vault_text import VaultText
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,6 +19,9 @@ from textual.widgets import Footer, Header, Input, Select, Static
 
 from hrd_tui import wallclock
 from hrd_tui.errors import ValidationError
+from hrd_tui.screens.forms import FORM_BINDINGS, FormScreen, ModalFormScreen, choices
+from hrd_tui.screens.widgets.record_form import FieldSpec, RecordForm
+from hrd_tui.screens.widgets.vault_text import VaultText
 from hrd_tui.services import reference, threats
 from hrd_tui.vocab import (
     ActionStatus,
@@ -41,7 +41,9 @@ JUSTIFICATION_LABEL = "Emergency justification (only when consent cannot be aske
 
 def justification() -> FieldSpec:
     """Where the consent gate's refusal is shown: the way past it is here."""
-    return FieldSpec("emergency_justification", JUSTIFICATION_LABEL, "long", draft=True, errors_from=("consent", "consent_record_id"))
+    return FieldSpec(
+        "emergency_justification", JUSTIFICATION_LABEL, "long", draft=True, errors_from=("consent", "consent_record_id")
+    )
 
 
 # -- opening and editing a case --------------------------------------------------------------
@@ -69,23 +71,45 @@ class CaseFormScreen(FormScreen):
     def specs(self) -> list[FieldSpec]:
         fields = [
             FieldSpec("title", "Title (shown only when discreet mode is off)", required=True, draft=True),
-            FieldSpec("defenders", "Defenders: codenames or names, comma-separated (F3 finds, F4 creates)", "list",
-                      required=True, draft=True, errors_from=("defenders",)),
+            FieldSpec(
+                "defenders",
+                "Defenders: codenames or names, comma-separated (F3 finds, F4 creates)",
+                "list",
+                required=True,
+                draft=True,
+                errors_from=("defenders",),
+            ),
             FieldSpec("urgency", "Urgency", "choice", choices("urgency", Urgency), required=True),
         ]
         if self.case_id is None:
             fields += [
                 FieldSpec("first_event", "What happened (the first timeline entry)", draft=True, errors_from=("text",)),
-                FieldSpec("first_event_at", "When it happened", "datetime", placeholder="now, HH:MM or YYYY-MM-DD HH:MM",
-                          errors_from=("occurred_at",)),
+                FieldSpec(
+                    "first_event_at",
+                    "When it happened",
+                    "datetime",
+                    placeholder="now, HH:MM or YYYY-MM-DD HH:MM",
+                    errors_from=("occurred_at",),
+                ),
             ]
         elif not self.closed:
-            open_statuses = tuple((v, label) for v, label in choices("case_status", CaseStatus) if v != CaseStatus.CLOSED)
-            fields.append(FieldSpec("status", "Status (x on the case closes it)", "choice", open_statuses, required=True))
+            open_statuses = tuple(
+                (v, label) for v, label in choices("case_status", CaseStatus) if v != CaseStatus.CLOSED
+            )
+            fields.append(
+                FieldSpec("status", "Status (x on the case closes it)", "choice", open_statuses, required=True)
+            )
         return fields + [
-            FieldSpec("threat_types", "Threat types (space toggles)", "multi", choices("threat_type", ThreatType),
-                      errors_from=("threat_types",)),
-            FieldSpec("perpetrator", "Alleged perpetrator", "choice", choices("perpetrator", Perpetrator), required=True),
+            FieldSpec(
+                "threat_types",
+                "Threat types (space toggles)",
+                "multi",
+                choices("threat_type", ThreatType),
+                errors_from=("threat_types",),
+            ),
+            FieldSpec(
+                "perpetrator", "Alleged perpetrator", "choice", choices("perpetrator", Perpetrator), required=True
+            ),
             FieldSpec("perpetrator_note", "About the perpetrator", draft=True),
             FieldSpec("summary", "Summary", "long", draft=True),
         ]
@@ -163,10 +187,14 @@ class RiskFormScreen(GuidedFormScreen):
         self.draft_prefix = f"risk:{case_id}"
 
     def specs(self) -> list[FieldSpec]:
-        factors = [FieldSpec(f.name, f.title, "choice", _rating_choices(f), required=True) for f in reference.risk_factors()]
-        return [*factors,
-                FieldSpec("reasoning", "Reasoning: what changed, what the ratings rest on", "long", draft=True),
-                FieldSpec("assessed_on", "Assessed on", "date", required=True)]
+        factors = [
+            FieldSpec(f.name, f.title, "choice", _rating_choices(f), required=True) for f in reference.risk_factors()
+        ]
+        return [
+            *factors,
+            FieldSpec("reasoning", "Reasoning: what changed, what the ratings rest on", "long", draft=True),
+            FieldSpec("assessed_on", "Assessed on", "date", required=True),
+        ]
 
     def initial_values(self) -> dict[str, Any]:
         return {"assessed_on": self.shell.today(), **threats.last_ratings(self.shell, self.case_id)}
@@ -197,8 +225,13 @@ class ReferralFormScreen(GuidedFormScreen):
     def specs(self) -> list[FieldSpec]:
         self._resources = {r.id: r for r in threats.resource_views(self.shell)}
         return [
-            FieldSpec("resource_id", "Resource", "choice", tuple((r.id, r.name) for r in self._resources.values()),
-                      required=True),
+            FieldSpec(
+                "resource_id",
+                "Resource",
+                "choice",
+                tuple((r.id, r.name) for r in self._resources.values()),
+                required=True,
+            ),
             FieldSpec("purpose", "For", "choice", choices("referral_purpose", ReferralPurpose), required=True),
             FieldSpec("status", "Status", "choice", choices("referral_status", ReferralStatus), required=True),
             FieldSpec("amount_requested", "Amount asked", "int"),
@@ -213,8 +246,11 @@ class ReferralFormScreen(GuidedFormScreen):
 
     def initial_values(self) -> dict[str, Any]:
         if self.referral_id is None:
-            return {"status": ReferralStatus.DRAFT.value, "currency": "USD",
-                    "purpose": ReferralPurpose.LEGAL_FEES.value}
+            return {
+                "status": ReferralStatus.DRAFT.value,
+                "currency": "USD",
+                "purpose": ReferralPurpose.LEGAL_FEES.value,
+            }
         values = threats.referral_form_values(self.shell, self.referral_id)
         for amount in ("amount_requested", "amount_granted"):
             values[amount] = None if values[amount] is None else int(values[amount])
@@ -224,8 +260,10 @@ class ReferralFormScreen(GuidedFormScreen):
         resource = self._resources.get(form.raw("resource_id"))
         if resource is None:
             return "Pick a resource to see what it funds and how to refer."
-        return (f"{resource.name}\nFunds: {resource.funds}\nEligible: {resource.eligibility}\n"
-                f"How to refer: {resource.how_to_refer}" + (f"\n{resource.url}" if resource.url else ""))
+        return (
+            f"{resource.name}\nFunds: {resource.funds}\nEligible: {resource.eligibility}\n"
+            f"How to refer: {resource.how_to_refer}" + (f"\n{resource.url}" if resource.url else "")
+        )
 
     def save(self, values: dict[str, Any]) -> str:
         if values.get("currency") == "":
@@ -255,8 +293,10 @@ class AnalysisFormScreen(FormScreen):
         self.draft_prefix = f"analysis:{analysis_id or 'new:' + case_id}"
 
     def specs(self) -> list[FieldSpec]:
-        return [FieldSpec("threat_type", "Threat analysed", "choice", choices("threat_type", ThreatType)),
-                *[FieldSpec(name, label, "long", draft=True) for name, label in ANALYSIS_STEPS]]
+        return [
+            FieldSpec("threat_type", "Threat analysed", "choice", choices("threat_type", ThreatType)),
+            *[FieldSpec(name, label, "long", draft=True) for name, label in ANALYSIS_STEPS],
+        ]
 
     def initial_values(self) -> dict[str, Any]:
         return threats.analysis_form_values(self.shell, self.case_id, self.analysis_id)
@@ -301,8 +341,9 @@ class ActionModal(CaseModal):
     """An action: the guidelines' planned ones or a free one. Starting or finishing an
     action on the defender's behalf needs their consent or a recorded justification."""
 
-    def __init__(self, case_id: str, action_id: str | None = None, status: ActionStatus | None = None,
-                 refusal: str = "") -> None:
+    def __init__(
+        self, case_id: str, action_id: str | None = None, status: ActionStatus | None = None, refusal: str = ""
+    ) -> None:
         super().__init__(case_id)
         self.action_id, self.next_status, self.refusal = action_id, status, refusal
         self.editing = action_id is not None
@@ -348,8 +389,10 @@ class EventModal(CaseModal):
         self.draft_prefix = f"event:{case_id}"
 
     def specs(self) -> list[FieldSpec]:
-        return [FieldSpec("text", "What happened", required=True, draft=True),
-                FieldSpec("occurred_at", "When", "datetime", placeholder="now, HH:MM or YYYY-MM-DD HH:MM")]
+        return [
+            FieldSpec("text", "What happened", required=True, draft=True),
+            FieldSpec("occurred_at", "When", "datetime", placeholder="now, HH:MM or YYYY-MM-DD HH:MM"),
+        ]
 
     def save(self, values: dict[str, Any]) -> str:
         now = wallclock.local_now()
@@ -373,16 +416,26 @@ class SourceModal(CaseModal):
         return [
             FieldSpec("description", "Who or what, and what they said", required=True, draft=True),
             FieldSpec("contact", "Contact (codename, optional)", errors_from=("contact", "contact_id")),
-            FieldSpec("reliability", "Reliability of the source", "choice", choices("reliability", Reliability), required=True),
-            FieldSpec("credibility", "Credibility of the information", "choice", choices("credibility", Credibility),
-                      required=True),
+            FieldSpec(
+                "reliability", "Reliability of the source", "choice", choices("reliability", Reliability), required=True
+            ),
+            FieldSpec(
+                "credibility",
+                "Credibility of the information",
+                "choice",
+                choices("credibility", Credibility),
+                required=True,
+            ),
             FieldSpec("received_on", "Received on", "date", required=True),
         ]
 
     def initial_values(self) -> dict[str, Any]:
         if self.source_id is None:
-            return {"reliability": Reliability.F.value, "credibility": Credibility.CANNOT_JUDGE.value,
-                    "received_on": self.shell.today()}
+            return {
+                "reliability": Reliability.F.value,
+                "credibility": Credibility.CANNOT_JUDGE.value,
+                "received_on": self.shell.today(),
+            }
         return threats.source_form_values(self.shell, self.source_id)
 
     def save(self, values: dict[str, Any]) -> str:
@@ -413,8 +466,10 @@ class CoordinationModal(CaseModal):
     def context(self, discreet: bool) -> str:
         missing = threats.unshared_defenders(self.shell, self.case_id)
         if missing:
-            return (f"Careful: no consent to share the case with other missions from {', '.join(missing)}; "
-                    "the timeline will say so.")
+            return (
+                f"Careful: no consent to share the case with other missions from {', '.join(missing)}; "
+                "the timeline will say so."
+            )
         return ""
 
     def save(self, values: dict[str, Any]) -> str:
@@ -457,8 +512,10 @@ class CloseModal(CaseModal):
         self.draft_prefix = f"close:{case_id}"
 
     def specs(self) -> list[FieldSpec]:
-        return [FieldSpec("outcome", "Outcome: how it ended, what to keep watching", "long", required=True, draft=True),
-                FieldSpec("closed_on", "Closed on", "date", required=True)]
+        return [
+            FieldSpec("outcome", "Outcome: how it ended, what to keep watching", "long", required=True, draft=True),
+            FieldSpec("closed_on", "Closed on", "date", required=True),
+        ]
 
     def initial_values(self) -> dict[str, Any]:
         return {"closed_on": self.shell.today()}

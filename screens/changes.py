@@ -15,11 +15,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from hrd_tui.screens.shell import ShellAccess
-from hrd_tui.screens.widgets.dialog import Dialog
-from hrd_tui.screens.widgets.record_form import FieldSpec
-from hrd_tui.screens.widgets.tables import fixed_table
-from hrd_tui.screens.widgets.vault_text import VaultText, literal
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -27,6 +22,11 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from hrd_tui.screens.shell import ShellAccess
+from hrd_tui.screens.widgets.dialog import Dialog
+from hrd_tui.screens.widgets.record_form import FieldSpec
+from hrd_tui.screens.widgets.tables import fixed_table
+from hrd_tui.screens.widgets.vault_text import VaultText, literal
 from hrd_tui.services import changes
 from hrd_tui.services.changes import (  # noqa: F401 (HIDDEN and the notes: as the tests and callers name them)
     HIDDEN,
@@ -76,8 +76,9 @@ class ChangesScreen(ShellAccess, Screen[None]):
         Binding("escape,left,ctrl+g", "back", "Back", id="changes.back"),
     ]
 
-    def __init__(self, model: type[Any], record_id: str, label: Labeller,
-                 hidden_when_discreet: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, model: type[Any], record_id: str, label: Labeller, hidden_when_discreet: frozenset[str] = frozenset()
+    ) -> None:
         super().__init__(classes="changes")
         self.model, self.record_id, self.label = model, record_id, label
         self.hidden_when_discreet = hidden_when_discreet
@@ -88,8 +89,7 @@ class ChangesScreen(ShellAccess, Screen[None]):
         yield Header(show_clock=False)
         yield VaultText("", id="changes-title", single_line=True)
         yield VaultText("", id="changes-note", single_line=True)
-        yield fixed_table("changes", [("When", 16), ("Field", 14), ("Before", 14), ("After", 14), ("From", 9)],
-                          flex=3)
+        yield fixed_table("changes", [("When", 16), ("Field", 14), ("Before", 14), ("After", 14), ("From", 9)], flex=3)
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -101,15 +101,28 @@ class ChangesScreen(ShellAccess, Screen[None]):
             return
         table = self.query_one("#changes", DataTable)
         table.clear()
-        found = changes.record_changes(self.shell, self.model, self.record_id, self.label, labels=self.labels,
-                                       hidden=self.hidden_when_discreet, discreet=discreet)
+        found = changes.record_changes(
+            self.shell,
+            self.model,
+            self.record_id,
+            self.label,
+            labels=self.labels,
+            hidden=self.hidden_when_discreet,
+            discreet=discreet,
+        )
         self.query_one("#changes-title", VaultText).set_text(found.title)
         self.query_one("#changes-note", VaultText).set_text(found.note)
         self.query_one("#changes-note").display = bool(found.note)
         self.rows = list(found.rows)
         for n, row in enumerate(self.rows):
-            table.add_row(row.when, row.field, literal(row.before, single_line=True),
-                          literal(row.after, single_line=True), literal(row.source_cell, single_line=True), key=str(n))
+            table.add_row(
+                row.when,
+                row.field,
+                literal(row.before, single_line=True),
+                literal(row.after, single_line=True),
+                literal(row.source_cell, single_line=True),
+                key=str(n),
+            )
 
     @on(DataTable.RowSelected, "#changes")
     def _selected(self) -> None:

@@ -13,16 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from hrd_tui.screens.calls import REFUSED, attempt, attempt_in_worker
-from hrd_tui.screens.places import Placed
-from hrd_tui.screens.reports import SaveModal
-from hrd_tui.screens.sections import Section, SectionScreen
-from hrd_tui.screens.shell import ShellAccess
-from hrd_tui.screens.widgets.confirm import ConfirmModal
-from hrd_tui.screens.widgets.draft_input import DraftInput
-from hrd_tui.screens.widgets.tables import fixed_table
-from hrd_tui.screens.widgets.toggles import PointerOptionList
-from hrd_tui.screens.widgets.vault_text import VaultText, literal
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -43,11 +33,23 @@ from textual.widgets.option_list import Option
 from hrd_tui import paths
 from hrd_tui.errors import HrdError
 from hrd_tui.sanitize import for_display, plural
+from hrd_tui.screens.calls import REFUSED, attempt, attempt_in_worker
+from hrd_tui.screens.places import Placed
+from hrd_tui.screens.reports import SaveModal
+from hrd_tui.screens.sections import Section, SectionScreen
+from hrd_tui.screens.shell import ShellAccess
+from hrd_tui.screens.widgets.confirm import ConfirmModal
+from hrd_tui.screens.widgets.draft_input import DraftInput
+from hrd_tui.screens.widgets.tables import fixed_table
+from hrd_tui.screens.widgets.toggles import PointerOptionList
+from hrd_tui.screens.widgets.vault_text import VaultText, literal
 from hrd_tui.services import base, checklists, trials
 from hrd_tui.vocab import ItemStatus
 
-EXPORT_WARNING = ("The file is plain text: anyone who can read it reads the run, its notes included. "
-                  "Keep it encrypted, never e-mail it, and delete it when done.")
+EXPORT_WARNING = (
+    "The file is plain text: anyone who can read it reads the run, its notes included. "
+    "Keep it encrypted, never e-mail it, and delete it when done."
+)
 
 
 class ExportRunModal(SaveModal):
@@ -88,15 +90,26 @@ class ExportsRun(ShellAccess, Screen[None]):
         def written(_: None) -> None:
             self.app.notify(f"Exported to {path} (mode 0600, plain text).", markup=False)
 
-        attempt_in_worker(self, lambda: checklists.export_run_file(self.shell, run_id, path, own_folder=own_folder),
-                          written, what="exporting the run", kept=False)
+        attempt_in_worker(
+            self,
+            lambda: checklists.export_run_file(self.shell, run_id, path, own_folder=own_folder),
+            written,
+            what="exporting the run",
+            kept=False,
+        )
 
 
 class ChecklistsScreen(ExportsRun, SectionScreen):
     BINDINGS = [
         Binding("s", "start", "Start checklist", id="checklists.start"),
         Binding("i", "import_template", "Import template", id="checklists.import"),
-        Binding("x", "export", "Export", id="checklists.export", tooltip="Export the run as Markdown (plain text, mode 0600)"),
+        Binding(
+            "x",
+            "export",
+            "Export",
+            id="checklists.export",
+            tooltip="Export the run as Markdown (plain text, mode 0600)",
+        ),
         Binding("enter", "open", "Open", id="checklists.open", show=False),
     ]
 
@@ -120,8 +133,13 @@ class ChecklistsScreen(ExportsRun, SectionScreen):
         table = self.query_one("#runs", DataTable)
         table.clear()
         for run in checklists.run_rows(self.shell):
-            table.add_row(literal(run.title, single_line=True), f"{run.settled}/{run.total}",
-                          f"{run.updated_at:%Y-%m-%d %H:%M}", base.short_id(run.id), key=run.id)
+            table.add_row(
+                literal(run.title, single_line=True),
+                f"{run.settled}/{run.total}",
+                f"{run.updated_at:%Y-%m-%d %H:%M}",
+                base.short_id(run.id),
+                key=run.id,
+            )
 
     def _highlighted_run(self) -> str | None:
         table = self.query_one("#runs", DataTable)
@@ -164,7 +182,6 @@ class ChecklistsScreen(ExportsRun, SectionScreen):
         self.app.push_screen(WalkthroughScreen(run_id))
 
 
-
 class StartChecklistModal(ModalScreen[tuple[str, dict[str, Any]] | None]):
     """Pick a template, then what the run is attached to (or nothing)."""
 
@@ -178,10 +195,13 @@ class StartChecklistModal(ModalScreen[tuple[str, dict[str, Any]] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="start-box"):
             yield Static("Start which checklist? (Enter chooses, Esc or Left cancels)", id="start-prompt", markup=False)
-            yield PointerOptionList(*[Option(literal(label, single_line=True), id=tid) for tid, label in self.choices],
-                                    id="templates")
-            yield PointerOptionList(*[Option(literal(label, single_line=True), id=str(n))
-                                      for n, (label, _) in enumerate(self.attachments)], id="attach")
+            yield PointerOptionList(
+                *[Option(literal(label, single_line=True), id=tid) for tid, label in self.choices], id="templates"
+            )
+            yield PointerOptionList(
+                *[Option(literal(label, single_line=True), id=str(n)) for n, (label, _) in enumerate(self.attachments)],
+                id="attach",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#attach").display = False
@@ -209,7 +229,9 @@ class ImportTemplateModal(ShellAccess, ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="start-box"):
-            yield Static("Import a checklist template: path of the TOML file (Enter imports, Esc cancels)", markup=False)
+            yield Static(
+                "Import a checklist template: path of the TOML file (Enter imports, Esc cancels)", markup=False
+            )
             yield Input(id="path", placeholder="~/templates/prison-visit.toml")
             yield VaultText("", id="import-status")
 
@@ -225,7 +247,9 @@ class ImportTemplateModal(ShellAccess, ModalScreen[None]):
             text = path.read_text("utf-8")
             row = checklists.import_template_text(self.shell, text, str(path))
         except (OSError, UnicodeDecodeError) as exc:
-            self.query_one("#import-status", VaultText).set_text(f"Cannot read {path}: {getattr(exc, 'strerror', None) or 'not UTF-8 text'}")
+            self.query_one("#import-status", VaultText).set_text(
+                f"Cannot read {path}: {getattr(exc, 'strerror', None) or 'not UTF-8 text'}"
+            )
             return
         except HrdError as exc:
             self.query_one("#import-status", VaultText).set_text(str(exc))
@@ -265,7 +289,9 @@ class WalkthroughScreen(ExportsRun, Placed):
         Binding("b", "mark('blocked')", "Blocked", id="walk.blocked"),
         Binding("u", "mark('open')", "Reopen", id="walk.open"),
         Binding("enter", "note", "Note", id="walk.note"),
-        Binding("x", "export", "Export", id="walk.export", tooltip="Export the run as Markdown (plain text, mode 0600)"),
+        Binding(
+            "x", "export", "Export", id="walk.export", tooltip="Export the run as Markdown (plain text, mode 0600)"
+        ),
         Binding("escape,left", "back", "Back", id="walk.back"),
     ]
 
@@ -296,11 +322,14 @@ class WalkthroughScreen(ExportsRun, Placed):
         self.status, self.notes = dict(run.status), dict(run.notes)
         current = run.current_item
         if run.hearing_id:
-            self.attached = {item_id: [f"{line.noted_at.astimezone():%H:%M} {line.text}" for line in lines]
-                             for item_id, lines in trials.attached_notes(self.shell, self.run_id).items()}
+            self.attached = {
+                item_id: [f"{line.noted_at.astimezone():%H:%M} {line.text}" for line in lines]
+                for item_id, lines in trials.attached_notes(self.shell, self.run_id).items()
+            }
         # The id first: a long title is cut at the right, and the id is what the CLI takes.
         self.query_one("#walk-title", VaultText).set_text(
-            f"Id: {base.short_id(run.id)}  {run.title} (v{run.template_version})")
+            f"Id: {base.short_id(run.id)}  {run.title} (v{run.template_version})"
+        )
         items = self.query_one("#walk-items", OptionList)
         items.add_options([Option(self._label(n, item), id=item["id"]) for n, item in enumerate(self.items)])
         index = next((n for n, item in enumerate(self.items) if item["id"] == current), 0)
@@ -356,11 +385,17 @@ class WalkthroughScreen(ExportsRun, Placed):
             return
         item_id = self.items[index]["id"]
         # Refused: nothing changed; said, and the screen kept as it was.
-        if attempt(self, lambda: checklists.set_run_item(self.shell, self.run_id, item_id, ItemStatus(status)),
-                   kept=False) is REFUSED:
+        if (
+            attempt(
+                self, lambda: checklists.set_run_item(self.shell, self.run_id, item_id, ItemStatus(status)), kept=False
+            )
+            is REFUSED
+        ):
             return
         self.status[item_id] = ItemStatus(status)
-        self.query_one("#walk-items", OptionList).replace_option_prompt_at_index(index, self._label(index, self.items[index]))
+        self.query_one("#walk-items", OptionList).replace_option_prompt_at_index(
+            index, self._label(index, self.items[index])
+        )
         self._refresh_progress()
         if status != "open" and index + 1 < len(self.items):
             self.action_move(1)

@@ -20,12 +20,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from hrd_tui.screens.calls import REFUSED, attempt
-from hrd_tui.screens.places import Placed
-from hrd_tui.screens.shell import ShellAccess
-from hrd_tui.screens.widgets.confirm import ConfirmModal
-from hrd_tui.screens.widgets.pick import PickModal
-from hrd_tui.screens.widgets.vault_text import VaultText
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -33,6 +27,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from hrd_tui.sanitize import plural
+from hrd_tui.screens.calls import REFUSED, attempt
+from hrd_tui.screens.places import Placed
+from hrd_tui.screens.shell import ShellAccess
+from hrd_tui.screens.widgets.confirm import ConfirmModal
+from hrd_tui.screens.widgets.pick import PickModal
+from hrd_tui.screens.widgets.vault_text import VaultText
 from hrd_tui.services import contacts, reference
 from hrd_tui.services.contacts import (
     ChannelView,
@@ -100,13 +100,18 @@ def consent_lines(d: ContactDetailView) -> list[str]:
     lines = []
     for scope in current:
         record = current[scope]
-        lines.append(f"{reference.label('consent_scope', scope)}: {reference.label('consent_value', record.value)}"
-                     f" (given {record.given_on}{', ' + record.how if record.how else ''})")
+        lines.append(
+            f"{reference.label('consent_scope', scope)}: {reference.label('consent_value', record.value)}"
+            f" (given {record.given_on}{', ' + record.how if record.how else ''})"
+        )
     earlier = [r for r in d.consents if current.get(r.scope) is not r]
     if earlier:
         lines.append("Earlier decisions:")
-        lines += [f"  {r.given_on} {reference.label('consent_scope', r.scope)}: "
-                  f"{reference.label('consent_value', r.value)}{' (' + r.how + ')' if r.how else ''}" for r in earlier]
+        lines += [
+            f"  {r.given_on} {reference.label('consent_scope', r.scope)}: "
+            f"{reference.label('consent_value', r.value)}{' (' + r.how + ')' if r.how else ''}"
+            for r in earlier
+        ]
     return lines or ["No consent recorded: nothing is done on their behalf, and they are never named."]
 
 
@@ -114,8 +119,10 @@ def channel_line(ch: ChannelView, discreet: bool) -> str:
     """A channel in words: * when preferred, "retired <day>" when retired (never colour alone)."""
     handle = HIDDEN if discreet and ch.handle else (ch.handle or "-")  # a number or username can name them
     retired = f"  (retired {ch.retired_on})" if ch.retired_on else ""
-    return (f"{'* ' if ch.preferred else '  '}{reference.label('channel_kind', ch.kind)}: {handle}{retired}"
-            f"{'  (' + ch.note + ')' if ch.note else ''}")
+    return (
+        f"{'* ' if ch.preferred else '  '}{reference.label('channel_kind', ch.kind)}: {handle}{retired}"
+        f"{'  (' + ch.note + ')' if ch.note else ''}"
+    )
 
 
 def channel_lines(d: ContactDetailView, discreet: bool) -> list[str]:
@@ -157,7 +164,7 @@ def interaction_lines(d: ContactDetailView) -> list[str]:
 
 def cut(text: str, width: int = 120) -> str:
     """A long summary's start, for a list or a question (the view shows it whole)."""
-    return text if len(text) <= width else text[:width - 1] + "…"
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -175,12 +182,24 @@ class ContactDetailScreen(Placed, ShellAccess, Screen[None]):
         Binding("i", "add('interaction')", "Log", id="contact.interaction", tooltip="Log an interaction"),
         Binding("p", "add('consent')", "Consent", id="contact.consent", tooltip="Record a consent decision"),
         Binding("v", "add('channel')", "Channel", id="contact.channel", tooltip="Add a secure channel"),
-        Binding("l", "add('relationship')", "Link", id="contact.relationship", tooltip="Link to another contact (relationship)"),
+        Binding(
+            "l",
+            "add('relationship')",
+            "Link",
+            id="contact.relationship",
+            tooltip="Link to another contact (relationship)",
+        ),
         Binding("y", "copy", "Copy", id="contact.copy", tooltip="Copy a channel handle (cleared after 30 s)"),
         # The footer keeps 80 columns: these are in F1 (and the palette); the headings name f.
-        Binding("f", "correct", "Correct", id="contact.correct", show=False,
-                tooltip="Correct a record: edit or remove an interaction, channel or relationship, retire a "
-                        "channel, a follow-up done or open again"),
+        Binding(
+            "f",
+            "correct",
+            "Correct",
+            id="contact.correct",
+            show=False,
+            tooltip="Correct a record: edit or remove an interaction, channel or relationship, retire a "
+            "channel, a follow-up done or open again",
+        ),
         Binding("h", "changes", "Changes", id="contact.changes", show=False, tooltip="What changed in this record"),
         Binding("g", "open_case", "Case", id="contact.case", show=False, tooltip="Open one of their threat cases"),
         Binding("x", "delete", "Delete", id="contact.delete", show=False, tooltip="Delete this contact (asks first)"),
@@ -228,8 +247,11 @@ class ContactDetailScreen(Placed, ShellAccess, Screen[None]):
             "follow-ups": follow_up_lines(d, today),
             "interactions": interaction_lines(d),
             # A case's title often names the defender: in discreet mode, the case's codenames.
-            "cases": [f"{c.opened_on} [{c.status.value}, {c.urgency.value}] " + (c.discreet_label if discreet else c.title)
-                      for c in d.cases] or ["None."],
+            "cases": [
+                f"{c.opened_on} [{c.status.value}, {c.urgency.value}] " + (c.discreet_label if discreet else c.title)
+                for c in d.cases
+            ]
+            or ["None."],
             "trials": [f"[{t.status.value}] {t.title}" for t in d.trials] or ["None."],
         }
         for section_id, lines in body.items():
@@ -287,8 +309,9 @@ class ContactDetailScreen(Placed, ShellAccess, Screen[None]):
     def action_changes(self) -> None:
         from hrd_tui.screens.changes import ChangesScreen
 
-        self.app.push_screen(ChangesScreen(contacts.CHANGES_RECORD, self.contact_id, contacts.changes_label,
-                                           contacts.IDENTIFYING))
+        self.app.push_screen(
+            ChangesScreen(contacts.CHANGES_RECORD, self.contact_id, contacts.changes_label, contacts.IDENTIFYING)
+        )
 
     def action_delete(self) -> None:
         if self.detail is None:
@@ -296,15 +319,21 @@ class ContactDetailScreen(Placed, ShellAccess, Screen[None]):
         label = self.detail.contact.codename  # the question stays on screen: never the name
 
         def answered(yes: bool | None) -> None:
-            if not yes or attempt(self, lambda: contacts.remove_contact(self.shell, self.contact_id),
-                                  kept=False) is REFUSED:
+            if (
+                not yes
+                or attempt(self, lambda: contacts.remove_contact(self.shell, self.contact_id), kept=False) is REFUSED
+            ):
                 return
             self.deleted = True  # nothing to show when this screen resumes on its way out
             self.app.notify("Contact deleted (the record is kept in the history until a purge).")
             self.app.pop_screen()
 
-        self.app.push_screen(ConfirmModal(f"Delete {label}, with their channels, consent records and follow-ups?",
-                                          yes="Delete", no="Keep"), answered)
+        self.app.push_screen(
+            ConfirmModal(
+                f"Delete {label}, with their channels, consent records and follow-ups?", yes="Delete", no="Keep"
+            ),
+            answered,
+        )
 
     # -- correcting the records around the contact (f) ------------------------------
     def action_correct(self) -> None:
@@ -313,13 +342,23 @@ class ContactDetailScreen(Placed, ShellAccess, Screen[None]):
             return
         discreet, today = self.shell.discreet, self.shell.today()
         records: list[tuple[str, str, list[Correction]]] = (  # (label, what it is, what can be done)
-            [(f"Channel: {channel_line(ch, discreet).strip()}", "channel", self._channel_fixes(ch, discreet))
-             for ch in d.channels]
-            + [(f"Relationship: {relationship_line(rel, discreet)}", "relationship", self._relationship_fixes(rel, discreet))
-               for rel in d.relationships]
+            [
+                (f"Channel: {channel_line(ch, discreet).strip()}", "channel", self._channel_fixes(ch, discreet))
+                for ch in d.channels
+            ]
+            + [
+                (
+                    f"Relationship: {relationship_line(rel, discreet)}",
+                    "relationship",
+                    self._relationship_fixes(rel, discreet),
+                )
+                for rel in d.relationships
+            ]
             + [(f"Follow-up: {follow_up_line(f, today)}", "follow-up", self._follow_up_fixes(f)) for f in d.follow_ups]
-            + [(f"Interaction: {cut(interaction_line(it))}", "interaction", self._interaction_fixes(it))
-               for it in d.interactions]
+            + [
+                (f"Interaction: {cut(interaction_line(it))}", "interaction", self._interaction_fixes(it))
+                for it in d.interactions
+            ]
         )
         if not records:
             self.app.notify("Nothing to correct: no channel, relationship, follow-up or interaction yet.", markup=False)
@@ -365,19 +404,29 @@ class ContactDetailScreen(Placed, ShellAccess, Screen[None]):
 
         kind = reference.label("channel_kind", ch.kind)
         if ch.retired_on:
-            state = Correction(f"Reinstate it (in use again; retired {ch.retired_on})", lambda: self._write(
-                lambda: contacts.reinstate_channel_by_id(self.shell, ch.id),
-                f"The {kind} channel is in use again (its retirement is in the history)."))
+            state = Correction(
+                f"Reinstate it (in use again; retired {ch.retired_on})",
+                lambda: self._write(
+                    lambda: contacts.reinstate_channel_by_id(self.shell, ch.id),
+                    f"The {kind} channel is in use again (its retirement is in the history).",
+                ),
+            )
         else:
-            state = Correction("Retire it on a day (compromised or no longer used: kept on record, not preferred)",
-                               lambda: self._edit(RetireChannelModal(self.contact_id, ch.id, kind)))
-        question = (f"Remove the channel {channel_line(ch, discreet).strip()}? A channel that was used and is no "
-                    "longer safe is better retired, which keeps it on record with its day.")
+            state = Correction(
+                "Retire it on a day (compromised or no longer used: kept on record, not preferred)",
+                lambda: self._edit(RetireChannelModal(self.contact_id, ch.id, kind)),
+            )
+        question = (
+            f"Remove the channel {channel_line(ch, discreet).strip()}? A channel that was used and is no "
+            "longer safe is better retired, which keeps it on record with its day."
+        )
         return [
             Correction("Edit it", lambda: self._edit(EditChannelModal(self.contact_id, ch.id))),
             state,
-            Correction("Remove it (recorded by mistake)", lambda: self._remove(
-                question, "channel", lambda: contacts.remove_channel(self.shell, ch.id))),
+            Correction(
+                "Remove it (recorded by mistake)",
+                lambda: self._remove(question, "channel", lambda: contacts.remove_channel(self.shell, ch.id)),
+            ),
         ]
 
     def _relationship_fixes(self, rel: RelatedView, discreet: bool) -> list[Correction]:
@@ -385,18 +434,35 @@ class ContactDetailScreen(Placed, ShellAccess, Screen[None]):
 
         return [
             Correction("Edit it", lambda: self._edit(EditRelationshipModal(rel.id, rel.from_contact_id))),
-            Correction("Remove it", lambda: self._remove(
-                f"Remove the relationship: {relationship_line(rel, discreet)}?", "relationship",
-                lambda: contacts.remove_relationship(self.shell, rel.id))),
+            Correction(
+                "Remove it",
+                lambda: self._remove(
+                    f"Remove the relationship: {relationship_line(rel, discreet)}?",
+                    "relationship",
+                    lambda: contacts.remove_relationship(self.shell, rel.id),
+                ),
+            ),
         ]
 
     def _follow_up_fixes(self, f: FollowUpView) -> list[Correction]:
         if f.done_on:
-            return [Correction(f"Open it again (marked done {f.done_on})", lambda: self._write(
-                lambda: contacts.open_follow_up_again(self.shell, f.id), "Follow-up open again."))]
-        return [Correction("Mark it done", lambda: self._write(
-            lambda: contacts.mark_follow_up_done(self.shell, f.id, self.shell.today()),
-            "Follow-up marked done (f opens it again)."))]
+            return [
+                Correction(
+                    f"Open it again (marked done {f.done_on})",
+                    lambda: self._write(
+                        lambda: contacts.open_follow_up_again(self.shell, f.id), "Follow-up open again."
+                    ),
+                )
+            ]
+        return [
+            Correction(
+                "Mark it done",
+                lambda: self._write(
+                    lambda: contacts.mark_follow_up_done(self.shell, f.id, self.shell.today()),
+                    "Follow-up marked done (f opens it again).",
+                ),
+            )
+        ]
 
     def _interaction_fixes(self, it: InteractionView) -> list[Correction]:
         from hrd_tui.screens.contact_records import EditInteractionModal
@@ -405,8 +471,10 @@ class ContactDetailScreen(Placed, ShellAccess, Screen[None]):
             people, follow_ups = contacts.read_interaction_links(self.shell, it.id)
             self._remove(
                 f"Remove the interaction {cut(interaction_line(it))}, with who took part ({people}) and its "
-                f"follow-ups ({follow_ups})?", "interaction",
-                lambda: contacts.remove_interaction(self.shell, it.id))
+                f"follow-ups ({follow_ups})?",
+                "interaction",
+                lambda: contacts.remove_interaction(self.shell, it.id),
+            )
 
         return [
             Correction("Edit it (and who took part)", lambda: self._edit(EditInteractionModal(self.contact_id, it.id))),

@@ -29,8 +29,13 @@ def contact_specs() -> list[FieldSpec]:
         FieldSpec("name", "Name", required=True, draft=True),
         FieldSpec("codename", "Codename (blank: one is made up)", placeholder="e.g. Heron-101", draft=True),
         FieldSpec("kind", "Kind", "choice", choices("contact_kind", ContactKind), required=True),
-        FieldSpec("focus_areas", "Focus areas (space toggles)", "multi", choices("focus_area", FocusArea),
-                  errors_from=("focus_areas", "area")),
+        FieldSpec(
+            "focus_areas",
+            "Focus areas (space toggles)",
+            "multi",
+            choices("focus_area", FocusArea),
+            errors_from=("focus_areas", "area"),
+        ),
         FieldSpec("organisation", "Organisation", draft=True),
         FieldSpec("role", "Role", draft=True),
         FieldSpec("country", "Country", draft=True),
@@ -48,6 +53,7 @@ def contact_specs() -> list[FieldSpec]:
 
 class ContactFormScreen(FormScreen):
     masked_when_discreet = ("name", "email", "phone")
+
     def __init__(self, contact_id: str | None) -> None:
         super().__init__(classes="form-screen")
         self.contact_id = contact_id
@@ -58,7 +64,6 @@ class ContactFormScreen(FormScreen):
 
     def specs(self) -> list[FieldSpec]:
         return contact_specs()
-
 
     def initial_values(self) -> dict[str, Any]:
         if self.contact_id is None:
@@ -97,10 +102,17 @@ class InteractionModal(RecordModal):
             FieldSpec("kind", "Kind", "choice", choices("interaction_kind", InteractionKind), required=True),
             FieldSpec("occurred_at", "When", "datetime", placeholder="now, HH:MM or YYYY-MM-DD HH:MM"),
             FieldSpec("follow_up", "Follow-up to do (optional)", draft=True, errors_from=("follow_up", "description")),
-            FieldSpec("follow_up_due", "Follow-up due", "date", placeholder="YYYY-MM-DD or +N days",
-                      errors_from=("follow_up_due", "due_on")),
+            FieldSpec(
+                "follow_up_due",
+                "Follow-up due",
+                "date",
+                placeholder="YYYY-MM-DD or +N days",
+                errors_from=("follow_up_due", "due_on"),
+            ),
             FieldSpec("conveyed_to_counterparts", "Concerns conveyed to embassy counterparts", "bool"),
-            FieldSpec("others", "Also present (codenames, comma-separated)", "list", errors_from=("others", "participants")),
+            FieldSpec(
+                "others", "Also present (codenames, comma-separated)", "list", errors_from=("others", "participants")
+            ),
             FieldSpec("location", "Where (leave blank if it could endanger anyone)"),
             FieldSpec("location_sensitive", "The location is sensitive (never in reports)", "bool"),
         ]
@@ -112,7 +124,6 @@ class InteractionModal(RecordModal):
         return contacts.log_contact_interaction(self.shell, self.contact_id, values)
 
 
-
 class ConsentModal(RecordModal):
     title_text = "Record a consent decision"
 
@@ -122,12 +133,22 @@ class ConsentModal(RecordModal):
 
     def specs(self) -> list[FieldSpec]:
         # Only the decisions the chosen scope takes, offered again when the scope changes.
-        by_scope = {scope.value: tuple((v.value, reference.label("consent_value", v.value))
-                                       for v in contacts.consent_values(scope)) for scope in ConsentScope}
+        by_scope = {
+            scope.value: tuple(
+                (v.value, reference.label("consent_value", v.value)) for v in contacts.consent_values(scope)
+            )
+            for scope in ConsentScope
+        }
         return [
             FieldSpec("scope", "Consent to", "choice", choices("consent_scope", ConsentScope), required=True),
-            FieldSpec("value", "Decision (choose the scope first)", "choice", required=True,
-                      depends_on="scope", choices_by=by_scope),
+            FieldSpec(
+                "value",
+                "Decision (choose the scope first)",
+                "choice",
+                required=True,
+                depends_on="scope",
+                choices_by=by_scope,
+            ),
             FieldSpec("given_on", "Given on", "date", required=True),
             FieldSpec("how", "How it was given", placeholder="e.g. in person, on Signal"),
             FieldSpec("note", "Note"),
@@ -160,7 +181,9 @@ class RelationshipModal(RecordModal):
 
     def specs(self) -> list[FieldSpec]:
         return [
-            FieldSpec("kind", "This contact is", "choice", choices("relationship_kind", RelationshipKind), required=True),
+            FieldSpec(
+                "kind", "This contact is", "choice", choices("relationship_kind", RelationshipKind), required=True
+            ),
             FieldSpec("other", "...of / with (codename)", required=True, errors_from=("other", "to_contact_id")),
             FieldSpec("certainty", "How certain", "choice", choices("certainty", Certainty), required=True),
             FieldSpec("note", "Note"),

@@ -61,10 +61,20 @@ class ImportContactsScreen(ShellAccess, HandsBack, Screen[int | None]):
     BINDINGS = [
         Binding("f2,ctrl+o", "confirm", "Import", id="import.confirm", key_display="f2 ^o"),
         # Short words: with the table focused the footer also shows F1 and w, all in 80 columns.
-        Binding("u", "duplicates('merge')", "Merge", id="import.merge",
-                tooltip="Update (merge) duplicates into the existing contacts"),
-        Binding("s", "duplicates('skip')", "Skip", id="import.skip",
-                tooltip="Skip duplicates (the existing contacts stay as they are)"),
+        Binding(
+            "u",
+            "duplicates('merge')",
+            "Merge",
+            id="import.merge",
+            tooltip="Update (merge) duplicates into the existing contacts",
+        ),
+        Binding(
+            "s",
+            "duplicates('skip')",
+            "Skip",
+            id="import.skip",
+            tooltip="Skip duplicates (the existing contacts stay as they are)",
+        ),
         Binding("escape,ctrl+g", "cancel", "Cancel", id="import.cancel"),
     ]
 
@@ -77,8 +87,11 @@ class ImportContactsScreen(ShellAccess, HandsBack, Screen[int | None]):
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         with Vertical(id="import-body"):
-            yield Static("Import contacts from a CSV or vCard file: nothing is written until you confirm.",
-                         id="import-title", markup=False)
+            yield Static(
+                "Import contacts from a CSV or vCard file: nothing is written until you confirm.",
+                id="import-title",
+                markup=False,
+            )
             yield Input(id="import-path", placeholder="path of the file, then Enter: ~/contacts.csv")
             yield VaultText("", id="import-summary")
             yield fixed_table("import-rows", [("Row", 5), ("Status", 9), ("Codename", 14), ("Detail", 42)])
@@ -149,9 +162,13 @@ class ImportContactsScreen(ShellAccess, HandsBack, Screen[int | None]):
         plan = self.plan
         lines = plan.summary_lines()
         if plan.duplicates:
-            lines.append(f"Duplicates will be {'MERGED into the existing contacts' if self.on_duplicate == 'merge' else 'SKIPPED'}"
-                         " (u merges, s skips).")
-        lines.append("F2 or ^o imports (asks first), Esc cancels." if plan.valid else "Nothing to import. Esc goes back.")
+            lines.append(
+                f"Duplicates will be {'MERGED into the existing contacts' if self.on_duplicate == 'merge' else 'SKIPPED'}"
+                " (u merges, s skips)."
+            )
+        lines.append(
+            "F2 or ^o imports (asks first), Esc cancels." if plan.valid else "Nothing to import. Esc goes back."
+        )
         self.query_one("#import-summary", VaultText).set_text("\n".join(lines))
         table = self.query_one("#import-rows", DataTable)
         cursor = table.cursor_row
@@ -160,8 +177,13 @@ class ImportContactsScreen(ShellAccess, HandsBack, Screen[int | None]):
         self.shown = [*plan.invalid, *plan.duplicates, *sorted(plan.new, key=lambda r: not r.notes)][:PREVIEW_ROWS]
         for n, row in enumerate(self.shown):
             status, detail = row_status(row, plan.unit)
-            table.add_row(str(row.row), status, literal(row.data.get("codename", "-"), single_line=True),
-                          literal(detail or "-", single_line=True), key=str(n))
+            table.add_row(
+                str(row.row),
+                status,
+                literal(row.data.get("codename", "-"), single_line=True),
+                literal(detail or "-", single_line=True),
+                key=str(n),
+            )
         if self.shown:
             table.move_cursor(row=min(max(cursor, 0), len(self.shown) - 1))
         self._show_whole(table.cursor_row if self.shown else None)
@@ -191,9 +213,12 @@ class ImportContactsScreen(ShellAccess, HandsBack, Screen[int | None]):
             return
         dups = len(plan.duplicates)
         question = f"Import {plural(len(plan.new), 'new contact')}" + (
-            f" and {'merge' if self.on_duplicate == 'merge' else 'skip'} {plural(dups, 'duplicate')}" if dups else "")
+            f" and {'merge' if self.on_duplicate == 'merge' else 'skip'} {plural(dups, 'duplicate')}" if dups else ""
+        )
         if plan.invalid:
-            question += f"? {plural(len(plan.invalid), 'row')} with errors {'is' if len(plan.invalid) == 1 else 'are'} left out"
+            question += (
+                f"? {plural(len(plan.invalid), 'row')} with errors {'is' if len(plan.invalid) == 1 else 'are'} left out"
+            )
         self.app.push_screen(ConfirmModal(question + "?", yes="Import", no="Not yet"), self._confirmed)
 
     def _confirmed(self, yes: bool | None) -> None:

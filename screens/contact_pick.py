@@ -6,10 +6,6 @@ defenders). In discreet mode the list shows codenames only.
 
 from __future__ import annotations
 
-from hrd_tui.screens.shell import ShellAccess
-from hrd_tui.screens.widgets.dialog import Dialog
-from hrd_tui.screens.widgets.toggles import PointerOptionList
-from hrd_tui.screens.widgets.vault_text import literal
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,6 +13,10 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from hrd_tui.screens.shell import ShellAccess
+from hrd_tui.screens.widgets.dialog import Dialog
+from hrd_tui.screens.widgets.toggles import PointerOptionList
+from hrd_tui.screens.widgets.vault_text import literal
 from hrd_tui.services import contact_list
 
 LIMIT = 12
@@ -58,8 +58,15 @@ class ContactPickModal(ShellAccess, Dialog[str | None]):
 
     def _fill(self, query: str) -> None:
         discreet = self.shell.discreet
-        page = contact_list.read_page(self.shell, contact_list.ContactFilter(query=query), today=self.shell.today(),
-                                      sort="name", discreet=discreet, limit=LIMIT, what="finding contacts")
+        page = contact_list.read_page(
+            self.shell,
+            contact_list.ContactFilter(query=query),
+            today=self.shell.today(),
+            sort="name",
+            discreet=discreet,
+            limit=LIMIT,
+            what="finding contacts",
+        )
         options = self.query_one("#contact-pick-options", OptionList)
         options.clear_options()
         for row in page.rows:

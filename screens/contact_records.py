@@ -62,8 +62,15 @@ class RetireChannelModal(RecordModal):
         self.title_text = f"Retire the {kind_label} channel"  # a vocabulary word: never the handle
 
     def specs(self) -> list[FieldSpec]:
-        return [FieldSpec("retired_on", "No longer used since (it stays on record, not preferred)", "date",
-                          required=True, placeholder="YYYY-MM-DD or today")]
+        return [
+            FieldSpec(
+                "retired_on",
+                "No longer used since (it stays on record, not preferred)",
+                "date",
+                required=True,
+                placeholder="YYYY-MM-DD or today",
+            )
+        ]
 
     def initial_values(self) -> dict[str, Any]:
         return {"retired_on": self.shell.today()}

@@ -13,12 +13,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 
-from hrd_tui.screens.filtered_list import FilterChoiceModal, FilteredListScreen, check, radio
-from hrd_tui.screens.sections import Section
 from textual.binding import Binding
 from textual.widgets import OptionList
 
 from hrd_tui.sanitize import plural
+from hrd_tui.screens.filtered_list import FilterChoiceModal, FilteredListScreen, check, radio
+from hrd_tui.screens.sections import Section
 from hrd_tui.services import contact_list, reference
 from hrd_tui.services.contact_list import ContactFilter, ContactRow
 from hrd_tui.vocab import ContactKind, FocusArea, RiskLevel
@@ -67,8 +67,14 @@ class ContactsScreen(FilteredListScreen[ContactRow, ContactFilter]):
     CSS_PATH = "contacts.tcss"
     # Short words for the footer at 80 columns; the tooltip names the action in help and the palette.
     BINDINGS = [
-        Binding("slash", "focus_filter", "Find", id="contacts.search", key_display="/",
-                tooltip="Search contacts (filter as you type)"),
+        Binding(
+            "slash",
+            "focus_filter",
+            "Find",
+            id="contacts.search",
+            key_display="/",
+            tooltip="Search contacts (filter as you type)",
+        ),
         Binding("n", "new", "New", id="contacts.new", tooltip="New contact"),
         Binding("enter", "open", "Open", id="contacts.open", show=False, tooltip="Open the contact"),
         Binding("e", "edit", "Edit", id="contacts.edit", tooltip="Edit the contact"),
@@ -104,9 +110,16 @@ class ContactsScreen(FilteredListScreen[ContactRow, ContactFilter]):
         return self.shell.today()
 
     def fetch(self, offset: int, limit: int) -> list[ContactRow]:
-        page = contact_list.read_page(self.shell, self.filter, today=self.today, sort=self.sort,
-                                      descending=self.descending, discreet=self.shell.discreet,
-                                      offset=offset, limit=limit)
+        page = contact_list.read_page(
+            self.shell,
+            self.filter,
+            today=self.today,
+            sort=self.sort,
+            descending=self.descending,
+            discreet=self.shell.discreet,
+            offset=offset,
+            limit=limit,
+        )
         self.total = page.total
         self.more = offset + len(page.rows) < page.total
         return page.rows
@@ -117,8 +130,10 @@ class ContactsScreen(FilteredListScreen[ContactRow, ContactFilter]):
 
     def header_labels(self) -> list[str]:
         label = "Codename" if self.shell.discreet else "Name"
-        return [(label if key == "name" else header) + ((" v" if self.descending else " ^") if key == self.sort else "")
-                for key, header, _ in COLUMNS]
+        return [
+            (label if key == "name" else header) + ((" v" if self.descending else " ^") if key == self.sort else "")
+            for key, header, _ in COLUMNS
+        ]
 
     def count_text(self) -> str:
         shown = f"{self.loaded:,} of " if self.loaded < self.total else ""
@@ -126,8 +141,11 @@ class ContactsScreen(FilteredListScreen[ContactRow, ContactFilter]):
 
     def filters_text(self) -> str:
         described = self.filter.describe()
-        return (f"Filters: {described} (x clears)  |  ! = overdue" if described else
-                "f filters, s sorts, S reverses  |  ! = overdue for a check-in")
+        return (
+            f"Filters: {described} (x clears)  |  ! = overdue"
+            if described
+            else "f filters, s sorts, S reverses  |  ! = overdue for a check-in"
+        )
 
     # -- filter and sort ---------------------------------------------------------------
     def action_sort(self) -> None:
@@ -209,8 +227,9 @@ class FilterModal(FilterChoiceModal[ContactFilter]):
         options.add_option(None)
         options.add_option(radio(c.min_risk is None, "Any risk", "risk:"))
         for level in RiskLevel:
-            options.add_option(radio(c.min_risk == level, f"Risk {level.value} or higher (open cases)",
-                                     f"risk:{level.value}"))
+            options.add_option(
+                radio(c.min_risk == level, f"Risk {level.value} or higher (open cases)", f"risk:{level.value}")
+            )
 
     def picked(self, c: ContactFilter, group: str, value: str) -> ContactFilter:
         if group == "overdue":

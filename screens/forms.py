@@ -10,6 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, Input, Static
+
 from hrd_tui import wallclock
 from hrd_tui.screens.calls import REFUSED, attempt
 from hrd_tui.screens.places import Placed
@@ -17,12 +23,6 @@ from hrd_tui.screens.shell import ShellAccess
 from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.record_form import FieldSpec, RecordForm
 from hrd_tui.screens.widgets.vault_text import VaultText
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, Static
-
 from hrd_tui.services import reference
 
 
@@ -111,8 +111,9 @@ class FormActions(Placed, ShellAccess, _ScreenBase):
                 self.discard_drafts()
                 self.dismiss(None)
 
-        self.app.push_screen(ConfirmModal("Leave without saving? Your changes will be lost.",
-                                          yes="Leave", no="Stay"), answered)
+        self.app.push_screen(
+            ConfirmModal("Leave without saving? Your changes will be lost.", yes="Leave", no="Stay"), answered
+        )
 
 
 class FormScreen(FormActions, Screen[str | None]):

@@ -64,8 +64,9 @@ def hidden_in_discreet(table: str, field: str) -> bool:
 
 def first_difference(mine: str, theirs: str) -> int:
     """Where two values part (1-based): the officer sees what to look for, names or not."""
-    return next((n for n, (a, b) in enumerate(zip(mine, theirs, strict=False), 1) if a != b),
-                min(len(mine), len(theirs)) + 1)
+    return next(
+        (n for n, (a, b) in enumerate(zip(mine, theirs, strict=False), 1) if a != b), min(len(mine), len(theirs)) + 1
+    )
 
 
 def characters(value: object, whole: str) -> int:
@@ -85,14 +86,30 @@ class HandoverImportScreen(ShellAccess, HandsBack, Screen[None]):
     BINDINGS = [
         Binding("f2,ctrl+o", "confirm", "Import", id="handover.confirm", key_display="f2 ^o"),
         Binding("m", "choose('mine')", "Mine", id="handover.mine", tooltip="Keep this vault's value of this field"),
-        Binding("t", "choose('theirs')", "Theirs", id="handover.theirs",
-                tooltip="Take the bundle's value of this field (yours stays in the history)"),
-        Binding("M", "choose_record('mine')", "All mine", id="handover.all_mine",
-                tooltip="Keep this vault's values in every field of this record"),
-        Binding("T", "choose_record('theirs')", "All theirs", id="handover.all_theirs",
-                tooltip="Take the bundle's values in every field of this record (yours stay in the history)"),
-        Binding("v", "whole", "Whole", id="handover.whole",
-                tooltip="Show this field's two values whole, mine above theirs"),
+        Binding(
+            "t",
+            "choose('theirs')",
+            "Theirs",
+            id="handover.theirs",
+            tooltip="Take the bundle's value of this field (yours stays in the history)",
+        ),
+        Binding(
+            "M",
+            "choose_record('mine')",
+            "All mine",
+            id="handover.all_mine",
+            tooltip="Keep this vault's values in every field of this record",
+        ),
+        Binding(
+            "T",
+            "choose_record('theirs')",
+            "All theirs",
+            id="handover.all_theirs",
+            tooltip="Take the bundle's values in every field of this record (yours stay in the history)",
+        ),
+        Binding(
+            "v", "whole", "Whole", id="handover.whole", tooltip="Show this field's two values whole, mine above theirs"
+        ),
         Binding("escape,ctrl+g", "cancel", "Cancel", id="handover.cancel"),
     ]
 
@@ -109,12 +126,14 @@ class HandoverImportScreen(ShellAccess, HandsBack, Screen[None]):
         with Vertical(id="handover-body"):
             yield Static("Import a handover bundle: nothing is written until you confirm (F2 or ^o).", markup=False)
             yield Input(id="handover-path", placeholder="the bundle's path, then Tab", compact=True)
-            yield Input(id="handover-passphrase", placeholder="the bundle's passphrase, then Enter", password=True,
-                        compact=True)
+            yield Input(
+                id="handover-passphrase", placeholder="the bundle's passphrase, then Enter", password=True, compact=True
+            )
             with VerticalScroll(id="handover-summary-box"):  # many notes scroll (Tab, then the arrows)
                 yield VaultText("", id="handover-summary")
-            yield fixed_table("handover-conflicts", [("Take", 6), ("Record", 20), ("Field", 12), ("Mine", 14),
-                                                     ("Theirs", 14)])
+            yield fixed_table(
+                "handover-conflicts", [("Take", 6), ("Record", 20), ("Field", 12), ("Mine", 14), ("Theirs", 14)]
+            )
             yield VaultText("", id="handover-field", single_line=True)
         yield Footer(compact=True, show_command_palette=False)
 
@@ -148,8 +167,7 @@ class HandoverImportScreen(ShellAccess, HandsBack, Screen[None]):
         """The KDF, the decompression, the parsing and the comparison with this vault
         take seconds: off the UI thread (a lock meanwhile waits for the comparison's
         session to end; see HandsBack)."""
-        from hrd_tui.services import handover
-        from hrd_tui.services import redaction
+        from hrd_tui.services import handover, redaction
 
         try:
             bundle = handover.read_bundle(path, secret)
@@ -184,7 +202,9 @@ class HandoverImportScreen(ShellAccess, HandsBack, Screen[None]):
             from hrd_tui.screens.changes import field_labels
             from hrd_tui.services import handover
 
-            self.labels[conflict.table] = field_labels(handover.record_class(conflict.table), str(conflict.record_key[0]))
+            self.labels[conflict.table] = field_labels(
+                handover.record_class(conflict.table), str(conflict.record_key[0])
+            )
         return self.labels[conflict.table].get(field, field.replace("_", " "))
 
     def discreet_value(self, conflict: Conflict, field: str, text: str, hidden: str = HIDDEN) -> str:
@@ -203,8 +223,10 @@ class HandoverImportScreen(ShellAccess, HandsBack, Screen[None]):
         if plan.is_empty:
             lines.append("Nothing to import: every record of the bundle is already here.")
         elif plan.conflicts:
-            lines.append("Each field keeps yours unless you press t on it (m: yours; M, T: the whole record; "
-                         "v: values whole). F2 or ^o imports.")
+            lines.append(
+                "Each field keeps yours unless you press t on it (m: yours; M, T: the whole record; "
+                "v: values whole). F2 or ^o imports."
+            )
         else:
             lines.append("No conflict. F2 or ^o imports.")
         self.query_one("#handover-summary", VaultText).set_text("\n".join(lines))
@@ -213,12 +235,14 @@ class HandoverImportScreen(ShellAccess, HandsBack, Screen[None]):
         table.clear()
         for conflict in plan.conflicts:
             for n, diff in enumerate(conflict.diffs):
-                table.add_row(self.choices[conflict.key][diff.field],
-                              literal(self.bundle_names(conflict.label) if n == 0 else "", single_line=True),
-                              literal(self.field_label(conflict, diff.field), single_line=True),
-                              literal(self.discreet_value(conflict, diff.field, diff.mine_whole), single_line=True),
-                              literal(self.discreet_value(conflict, diff.field, diff.theirs_whole), single_line=True),
-                              key=f"{conflict.key}#{diff.field}")
+                table.add_row(
+                    self.choices[conflict.key][diff.field],
+                    literal(self.bundle_names(conflict.label) if n == 0 else "", single_line=True),
+                    literal(self.field_label(conflict, diff.field), single_line=True),
+                    literal(self.discreet_value(conflict, diff.field, diff.mine_whole), single_line=True),
+                    literal(self.discreet_value(conflict, diff.field, diff.theirs_whole), single_line=True),
+                    key=f"{conflict.key}#{diff.field}",
+                )
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
             if not isinstance(self.focused, Input) or not self.focused.value:
@@ -286,9 +310,11 @@ class HandoverImportScreen(ShellAccess, HandsBack, Screen[None]):
         if plan is None or plan.is_empty or self.busy:
             return
         fields = [side for sides in self.choices.values() for side in sides.values()]
-        question = (f"Import this bundle? {sum(plan.new_counts.values())} new record(s); {len(plan.conflicts)} "
-                    f"conflict(s): {fields.count(THEIRS)} of their {len(fields)} field(s) take the bundle's value, "
-                    "the others keep yours.")
+        question = (
+            f"Import this bundle? {sum(plan.new_counts.values())} new record(s); {len(plan.conflicts)} "
+            f"conflict(s): {fields.count(THEIRS)} of their {len(fields)} field(s) take the bundle's value, "
+            "the others keep yours."
+        )
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -301,7 +327,9 @@ class HandoverImportScreen(ShellAccess, HandsBack, Screen[None]):
             return
         self.busy = True
         self.refresh_bindings()
-        self.query_one("#handover-summary", VaultText).set_text("Importing... (the whole bundle is written, or nothing)")
+        self.query_one("#handover-summary", VaultText).set_text(
+            "Importing... (the whole bundle is written, or nothing)"
+        )
         self._write(self.plan, {key: dict(sides) for key, sides in self.choices.items()})
 
     @work(thread=True, exclusive=True, group="handover", exit_on_error=False, description="importing the bundle")
@@ -328,8 +356,11 @@ class HandoverImportScreen(ShellAccess, HandsBack, Screen[None]):
 
     def _imported(self, result: ImportResult) -> None:
         took = len(result.took_theirs) + len(result.mixed)
-        self.app.notify(f"Imported {result.total_inserted} record(s); {took} conflict(s) took some or all of the "
-                        "bundle's values (what was not taken is kept in the history).", markup=False)
+        self.app.notify(
+            f"Imported {result.total_inserted} record(s); {took} conflict(s) took some or all of the "
+            "bundle's values (what was not taken is kept in the history).",
+            markup=False,
+        )
         self.dismiss(None)
 
 
@@ -353,8 +384,13 @@ class WholeValues(ModalScreen["Choice | None"]):
     CSS_PATH = "handover.tcss"
     BINDINGS = [
         Binding("m", "dismiss('mine')", "Keep mine", id="handover.whole.mine", tooltip="Keep this vault's value"),
-        Binding("t", "dismiss('theirs')", "Take theirs", id="handover.whole.theirs",
-                tooltip="Take the bundle's value (yours stays in the history)"),
+        Binding(
+            "t",
+            "dismiss('theirs')",
+            "Take theirs",
+            id="handover.whole.theirs",
+            tooltip="Take the bundle's value (yours stays in the history)",
+        ),
         Binding("escape,ctrl+g,v", "dismiss(None)", "Back", id="handover.whole.back"),
     ]
 
@@ -371,13 +407,15 @@ class WholeValues(ModalScreen["Choice | None"]):
             return self.merge.discreet_value(conflict, diff.field, text, HIDDEN_WHOLE)
 
         with Vertical(id="whole-body"):
-            yield VaultText(f"{self.merge.bundle_names(conflict.label)}: {label} (now: {taken})",
-                            id="whole-title", single_line=True)
+            yield VaultText(
+                f"{self.merge.bundle_names(conflict.label)}: {label} (now: {taken})", id="whole-title", single_line=True
+            )
             yield VaultText(difference_line(label, diff), single_line=True)
             yield Static(f"Mine, in this vault ({characters(diff.mine, diff.mine_whole)} characters):", markup=False)
             yield WholeValue(diff.mine_whole, veil, id="whole-mine")
-            yield Static(f"Theirs, in the bundle ({characters(diff.theirs, diff.theirs_whole)} characters):",
-                         markup=False)
+            yield Static(
+                f"Theirs, in the bundle ({characters(diff.theirs, diff.theirs_whole)} characters):", markup=False
+            )
             yield WholeValue(diff.theirs_whole, veil, id="whole-theirs")
         yield Footer(compact=True, show_command_palette=False)
 

@@ -55,7 +55,7 @@ class HelpScreen(ModalScreen[None]):
             yield table
 
     def _fill(self, table: DataTable[Text]) -> None:
-        for row, binding_id in zip(self.rows, self.ids):
+        for row, binding_id in zip(self.rows, self.ids, strict=True):
             cells = (row[0], f"{row[1]}\n  id: {binding_id or '(none)'}", *row[2:]) if self.showing_ids else row
             table.add_row(*(Text(cell) for cell in cells), height=None)  # wraps: as many lines as it takes
 

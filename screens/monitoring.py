@@ -15,14 +15,6 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any, ClassVar
 
-from hrd_tui.screens.places import Placed
-from hrd_tui.screens.forms import FORM_BINDINGS, FormScreen, choices
-from hrd_tui.screens.filtered_list import FilteredListScreen
-from hrd_tui.screens.sections import Section
-from hrd_tui.screens.shell import ShellAccess
-from hrd_tui.screens.widgets.pick import PickModal
-from hrd_tui.screens.widgets.record_form import FieldSpec, RecordForm
-from hrd_tui.screens.widgets.vault_text import VaultText
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -30,6 +22,14 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from hrd_tui.screens.filtered_list import FilteredListScreen
+from hrd_tui.screens.forms import FORM_BINDINGS, FormScreen, choices
+from hrd_tui.screens.places import Placed
+from hrd_tui.screens.sections import Section
+from hrd_tui.screens.shell import ShellAccess
+from hrd_tui.screens.widgets.pick import PickModal
+from hrd_tui.screens.widgets.record_form import FieldSpec, RecordForm
+from hrd_tui.screens.widgets.vault_text import VaultText
 from hrd_tui.services import monitoring, redaction, reference
 from hrd_tui.services.monitoring import ObservationFilter, ObservationRow, Trend
 from hrd_tui.vocab import CivicCategory, Credibility, Reliability
@@ -56,7 +56,11 @@ SHORT: dict[CivicCategory, str] = {
 #: What p cycles through: (label, days back, today included; None = all). Every period rolls
 #: back from today, and says so: "last 365 days", not "12 months" that read as since 1 January.
 PERIODS: tuple[tuple[str, int | None], ...] = (
-    ("all dates", None), ("last 30 days", 30), ("last 90 days", 90), ("last 365 days", 365))
+    ("all dates", None),
+    ("last 30 days", 30),
+    ("last 90 days", 90),
+    ("last 365 days", 365),
+)
 SENSITIVE = "(sensitive)"
 HIDDEN = "(hidden)"
 
@@ -89,17 +93,34 @@ def where_cell(row: ObservationRow, discreet: bool) -> str:
 class MonitoringScreen(FilteredListScreen[ObservationRow, ObservationFilter]):
     CSS_PATH = "monitoring.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_filter", "Find", id="monitoring.search", key_display="/",
-                tooltip="Search observations (their text, and the contacts they are about)"),
+        Binding(
+            "slash",
+            "focus_filter",
+            "Find",
+            id="monitoring.search",
+            key_display="/",
+            tooltip="Search observations (their text, and the contacts they are about)",
+        ),
         Binding("n", "new", "New", id="monitoring.new", tooltip="New observation"),
         Binding("f", "category", "Category", id="monitoring.category", tooltip="Show one category of observation"),
-        Binding("p", "period", "Period", id="monitoring.period",
-                tooltip="Period: the last 30, 90 or 365 days, or all dates (p again: the next)"),
+        Binding(
+            "p",
+            "period",
+            "Period",
+            id="monitoring.period",
+            tooltip="Period: the last 30, 90 or 365 days, or all dates (p again: the next)",
+        ),
         Binding("x", "clear", "Clear", id="monitoring.clear", tooltip="Clear the search, category and period"),
         Binding("g", "trend", "Trend", id="monitoring.trend", tooltip="Observations per category per month (chart)"),
         Binding("e", "edit", "Edit", id="monitoring.edit", show=False, tooltip="Edit the observation"),
-        Binding("h", "changes", "Changes", id="monitoring.changes", show=False,
-                tooltip="What changed in this observation's record"),
+        Binding(
+            "h",
+            "changes",
+            "Changes",
+            id="monitoring.changes",
+            show=False,
+            tooltip="What changed in this observation's record",
+        ),
     ]
     id_prefix, list_id = "monitoring", "observations"
     placeholder = "/ to search observations..."
@@ -118,12 +139,22 @@ class MonitoringScreen(FilteredListScreen[ObservationRow, ObservationFilter]):
 
     # -- loading: a page at a time ------------------------------------------------------------
     def fetch(self, offset: int, limit: int) -> list[ObservationRow]:
-        return self.page_of(monitoring.read_observations(self.shell, self.filter, offset=offset, limit=limit + 1), limit)
+        return self.page_of(
+            monitoring.read_observations(self.shell, self.filter, offset=offset, limit=limit + 1), limit
+        )
 
     def cells(self, rows: Sequence[ObservationRow]) -> Iterable[tuple[str, ...]]:
         discreet = self.shell.discreet
-        return [(str(row.observed_on), category_short(row.category), discreet_text(row, discreet)(row.description),
-                 where_cell(row, discreet), str(row.sources) if row.sources else "-") for row in rows]
+        return [
+            (
+                str(row.observed_on),
+                category_short(row.category),
+                discreet_text(row, discreet)(row.description),
+                where_cell(row, discreet),
+                str(row.sources) if row.sources else "-",
+            )
+            for row in rows
+        ]
 
     def highlighted(self, key: str | None) -> None:
         self._show_detail(key)
@@ -147,22 +178,30 @@ class MonitoringScreen(FilteredListScreen[ObservationRow, ObservationFilter]):
         people = [codename if discreet else f"{name} ({codename})" for name, codename in row.people]
         others = row.links - len(row.people)
         about = ", ".join(people + ([f"{others} case or trial link{'s' if others != 1 else ''}"] if others else []))
-        detail.set_text("\n".join([
-            f"{where}  |  Sources: {row.sources}  |  About: {about or '-'}",
-            f"{reference.label('civic_category', row.category)}: {discreet_text(row, discreet)(row.description)}"]))
+        detail.set_text(
+            "\n".join(
+                [
+                    f"{where}  |  Sources: {row.sources}  |  About: {about or '-'}",
+                    f"{reference.label('civic_category', row.category)}: {discreet_text(row, discreet)(row.description)}",
+                ]
+            )
+        )
 
     def filters_text(self) -> str:
         f = self.filter
         parts = [category_short(f.category) if f.category else "every category", PERIODS[self.period][0]]
         if f.start is not None:
             parts[-1] += f" (since {f.start})"
-        return "Showing: " + ", ".join(parts) + ("   (x clears)" if f.active or f.query else "   (f category, p period)")
+        return (
+            "Showing: " + ", ".join(parts) + ("   (x clears)" if f.active or f.query else "   (f category, p period)")
+        )
 
     # -- filters ----------------------------------------------------------------------------------
     def action_category(self) -> None:
         current = self.filter.category
         labels = [f"{'(*)' if current is None else '( )'} Every category"] + [
-            f"{'(*)' if current == c else '( )'} {reference.label('civic_category', c)}" for c in CivicCategory]
+            f"{'(*)' if current == c else '( )'} {reference.label('civic_category', c)}" for c in CivicCategory
+        ]
 
         def chosen(index: int | None) -> None:
             if index is not None:
@@ -203,8 +242,9 @@ class MonitoringScreen(FilteredListScreen[ObservationRow, ObservationFilter]):
 
         key = self.selected_id()
         if key:
-            self.app.push_screen(ChangesScreen(monitoring.CHANGES_RECORD, key, monitoring.changes_label,
-                                               OBSERVATION_FREE_TEXT))
+            self.app.push_screen(
+                ChangesScreen(monitoring.CHANGES_RECORD, key, monitoring.changes_label, OBSERVATION_FREE_TEXT)
+            )
 
 
 #: Observation fields that can name people or places: hidden in the changes view in discreet mode.
@@ -216,8 +256,10 @@ class ObservationFormScreen(FormScreen):
     """A new observation, or an edit: what, when, where (sensitive unless said otherwise),
     who it is about (codenames or names; F3 finds), and a source with its ratings."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [*FORM_BINDINGS, Binding("f3,ctrl+f", "find_contact", "Find contact",
-                                                                                   id="observation_form.find", key_display="f3 ^f")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *FORM_BINDINGS,
+        Binding("f3,ctrl+f", "find_contact", "Find contact", id="observation_form.find", key_display="f3 ^f"),
+    ]
     masked_when_discreet = ("location",)
 
     def __init__(self, observation_id: str | None) -> None:
@@ -230,31 +272,71 @@ class ObservationFormScreen(FormScreen):
     def specs(self) -> list[FieldSpec]:
         source = "Add a source" if self.editing else "Source"
         return [
-            FieldSpec("category", "Category (section I)", "choice", choices("civic_category", CivicCategory),
-                      required=True),
+            FieldSpec(
+                "category", "Category (section I)", "choice", choices("civic_category", CivicCategory), required=True
+            ),
             FieldSpec("description", "What was observed", "long", required=True, draft=True),
-            FieldSpec("observed_on", "Observed on", "date", required=True, placeholder="YYYY-MM-DD, today or -N days",
-                      errors_from=("sources.*.received_on",)),
+            FieldSpec(
+                "observed_on",
+                "Observed on",
+                "date",
+                required=True,
+                placeholder="YYYY-MM-DD, today or -N days",
+                errors_from=("sources.*.received_on",),
+            ),
             FieldSpec("location", "Where", draft=True),
             FieldSpec("location_sensitive", "The location is sensitive (never in reports)", "bool"),
-            FieldSpec("contacts", "About: contacts by codename or name, comma-separated (F3 finds)", "list",
-                      draft=True, errors_from=("contacts", "links.*.contact_id")),
-            FieldSpec("cases", "Threat cases: id (as reports cite it), title words or a defender's codename; "
-                      "comma-separated", "list", draft=True, errors_from=("cases", "links.*.case_id")),
-            FieldSpec("trials", "Trials: case number, id or title words; comma-separated", "list", draft=True,
-                      errors_from=("trials", "links.*.trial_id")),
+            FieldSpec(
+                "contacts",
+                "About: contacts by codename or name, comma-separated (F3 finds)",
+                "list",
+                draft=True,
+                errors_from=("contacts", "links.*.contact_id"),
+            ),
+            FieldSpec(
+                "cases",
+                "Threat cases: id (as reports cite it), title words or a defender's codename; comma-separated",
+                "list",
+                draft=True,
+                errors_from=("cases", "links.*.case_id"),
+            ),
+            FieldSpec(
+                "trials",
+                "Trials: case number, id or title words; comma-separated",
+                "list",
+                draft=True,
+                errors_from=("trials", "links.*.trial_id"),
+            ),
             FieldSpec("links", "Web links, comma-separated", "list"),
-            FieldSpec("source_description", f"{source} (optional): who or what, and what they said", draft=True,
-                      errors_from=("sources.*.description",)),
-            FieldSpec("source_reliability", "Reliability of the source", "choice", choices("reliability", Reliability),
-                      required=True, errors_from=("sources.*.reliability",)),
-            FieldSpec("source_credibility", "Credibility of the information", "choice",
-                      choices("credibility", Credibility), required=True, errors_from=("sources.*.credibility",)),
+            FieldSpec(
+                "source_description",
+                f"{source} (optional): who or what, and what they said",
+                draft=True,
+                errors_from=("sources.*.description",),
+            ),
+            FieldSpec(
+                "source_reliability",
+                "Reliability of the source",
+                "choice",
+                choices("reliability", Reliability),
+                required=True,
+                errors_from=("sources.*.reliability",),
+            ),
+            FieldSpec(
+                "source_credibility",
+                "Credibility of the information",
+                "choice",
+                choices("credibility", Credibility),
+                required=True,
+                errors_from=("sources.*.credibility",),
+            ),
         ]
 
     def initial_values(self) -> dict[str, Any]:
-        values: dict[str, Any] = {"source_reliability": Reliability.F.value,
-                                  "source_credibility": Credibility.CANNOT_JUDGE.value}
+        values: dict[str, Any] = {
+            "source_reliability": Reliability.F.value,
+            "source_credibility": Credibility.CANNOT_JUDGE.value,
+        }
         if self.observation_id is None:
             return {**values, "observed_on": self.shell.today(), "location_sensitive": True}
         form = monitoring.observation_form(self.shell, self.observation_id)
@@ -276,8 +358,13 @@ class ObservationFormScreen(FormScreen):
         description = form.raw("source_description").strip()
         if not description:
             return []
-        return [{"description": description, "reliability": form.raw("source_reliability"),
-                 "credibility": form.raw("source_credibility")}]
+        return [
+            {
+                "description": description,
+                "reliability": form.raw("source_reliability"),
+                "credibility": form.raw("source_credibility"),
+            }
+        ]
 
     def save(self, values: dict[str, Any]) -> str:
         sources = self._source(values)
@@ -349,7 +436,9 @@ def trend_chart(t: Trend) -> Content:
 def trend_legend(t: Trend) -> str:
     if not t.total:
         return "No observation in these months yet. Esc goes back."
-    legend = f"Bars: each count against the largest ({BLOCKS[-1]} = {t.peak}; All: {max(t.month_totals)}); {NONE_MARK} none."
+    legend = (
+        f"Bars: each count against the largest ({BLOCKS[-1]} = {t.peak}; All: {max(t.month_totals)}); {NONE_MARK} none."
+    )
     most = max(t.category_totals.values())
     busiest = [c for c, n in t.category_totals.items() if n == most]
     if len(busiest) == 1:  # a tie names no category: none of them stands out
@@ -385,11 +474,11 @@ class TrendScreen(Placed, ShellAccess, Screen[None]):
         first, last = t.months[0], t.months[-1]
         self.query_one("#trend-title", Static).update(
             f"Civic-space observations per month, {MONTHS[first.month - 1]} {first.year} to "
-            f"{MONTHS[last.month - 1]} {last.year}: {t.total} in all")
+            f"{MONTHS[last.month - 1]} {last.year}: {t.total} in all"
+        )
         self.query_one("#trend-chart", Static).update(trend_chart(t))
         self.query_one("#trend-legend", Static).update(trend_legend(t))
         self.query_one("#trend-body").focus()
 
     def action_back(self) -> None:
         self.app.pop_screen()
-

@@ -13,11 +13,6 @@ attached to the current item of the hearing's fair-trial checklist with one key.
 
 from __future__ import annotations
 
-from hrd_tui.screens.calls import REFUSED, attempt
-from hrd_tui.screens.places import Placed
-from hrd_tui.screens.shell import ShellAccess
-from hrd_tui.screens.widgets.draft_input import DraftInput
-from hrd_tui.screens.widgets.vault_text import VaultText, literal
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -28,6 +23,11 @@ from textual.widgets.option_list import Option
 
 from hrd_tui.errors import HrdError
 from hrd_tui.sanitize import for_display
+from hrd_tui.screens.calls import REFUSED, attempt
+from hrd_tui.screens.places import Placed
+from hrd_tui.screens.shell import ShellAccess
+from hrd_tui.screens.widgets.draft_input import DraftInput
+from hrd_tui.screens.widgets.vault_text import VaultText, literal
 from hrd_tui.services import reference, trials
 from hrd_tui.services.trials import NoteView
 
@@ -74,8 +74,13 @@ class NoteScreen(ShellAccess, Placed, Screen[None]):
     CSS_PATH = "trials.tcss"
     BINDINGS = [
         Binding("up", "to_log", "Earlier lines", id="notes.log", tooltip="Go to earlier lines (Enter corrects one)"),
-        Binding("c", "attach", "Attach", id="notes.attach",
-                tooltip="Attach the highlighted line to the current fair-trial checklist item"),
+        Binding(
+            "c",
+            "attach",
+            "Attach",
+            id="notes.attach",
+            tooltip="Attach the highlighted line to the current fair-trial checklist item",
+        ),
         Binding("ctrl+n", "names", "Names", id="notes.names", tooltip="Show or hide names (never in discreet mode)"),
         Binding("escape,ctrl+g", "back", "Back", id="notes.back"),
     ]
@@ -140,7 +145,9 @@ class NoteScreen(ShellAccess, Placed, Screen[None]):
         log.clear_options()
         log.add_options([Option(line_label(line, self.item_numbers)) for line in self.lines])
         log.scroll_end(animate=False)
-        self.query_one("#notes-status", Static).update(f"{len(self.lines)} lines. Enter saves a line; up goes to earlier ones.")
+        self.query_one("#notes-status", Static).update(
+            f"{len(self.lines)} lines. Enter saves a line; up goes to earlier ones."
+        )
 
     # -- writing ----------------------------------------------------------------------
     @on(DraftInput.Submitted, "#note-line")
@@ -160,8 +167,8 @@ class NoteScreen(ShellAccess, Placed, Screen[None]):
             return False
         field = self.query_one("#note-line", DraftInput)
         lines = list(lines)
-        lines[0] = field.value[:field.cursor_position] + lines[0]
-        lines[-1] = lines[-1] + field.value[field.cursor_position:]
+        lines[0] = field.value[: field.cursor_position] + lines[0]
+        lines[-1] = lines[-1] + field.value[field.cursor_position :]
         texts = [line for line in lines if line.strip()]
         if self._save_new(texts):
             self._line_done(f"{len(texts)} pasted lines saved" if len(texts) > 1 else "Saved", self.lines[-1])
@@ -197,7 +204,8 @@ class NoteScreen(ShellAccess, Placed, Screen[None]):
         saved = original.corrected_to(fix)
         self.lines[self.correcting] = saved
         self.query_one("#notes-log", OptionList).replace_option_prompt_at_index(
-            self.correcting, line_label(saved, self.item_numbers))
+            self.correcting, line_label(saved, self.item_numbers)
+        )
         self._end_correction()
         self._line_done("Saved", saved)
 
@@ -206,7 +214,8 @@ class NoteScreen(ShellAccess, Placed, Screen[None]):
         field.value = ""
         field.committed()
         self.query_one("#notes-status", Static).update(
-            f"{len(self.lines)} lines. {what} {line.noted_at.astimezone():%H:%M}.")
+            f"{len(self.lines)} lines. {what} {line.noted_at.astimezone():%H:%M}."
+        )
 
     # -- earlier lines ---------------------------------------------------------------------
     def action_to_log(self) -> None:
@@ -235,7 +244,8 @@ class NoteScreen(ShellAccess, Placed, Screen[None]):
         field.cursor_position = len(field.value)
         self.shell.draft_changed(self.fix_key, line.id)
         self.query_one("#notes-status", Static).update(
-            f"Correcting the {line.noted_at.astimezone():%H:%M} line (the original is kept). Enter saves, Esc cancels.")
+            f"Correcting the {line.noted_at.astimezone():%H:%M} line (the original is kept). Enter saves, Esc cancels."
+        )
 
     def _end_correction(self) -> None:
         self.correcting = None
@@ -246,15 +256,19 @@ class NoteScreen(ShellAccess, Placed, Screen[None]):
         if index is None:
             return
         line = self.lines[index]
-        attached = attempt(self, lambda: trials.attach_note_to_current_item(self.shell, self.hearing_id, line.id),
-                           kept=False)
+        attached = attempt(
+            self, lambda: trials.attach_note_to_current_item(self.shell, self.hearing_id, line.id), kept=False
+        )
         if attached is REFUSED:
             return
         self.item_numbers = numbered(attached.item_ids)
         self.lines[index] = line.attached_to(attached.item_id)
-        self.query_one("#notes-log", OptionList).replace_option_prompt_at_index(index, line_label(self.lines[index], self.item_numbers))
-        self.app.notify(for_display(f"Attached to item {self.item_numbers[attached.item_id]}: {attached.item_text}"),
-                        markup=False)
+        self.query_one("#notes-log", OptionList).replace_option_prompt_at_index(
+            index, line_label(self.lines[index], self.item_numbers)
+        )
+        self.app.notify(
+            for_display(f"Attached to item {self.item_numbers[attached.item_id]}: {attached.item_text}"), markup=False
+        )
         self.set_focus(self.query_one("#note-line", DraftInput))
 
     def action_names(self) -> None:

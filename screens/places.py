@@ -44,7 +44,7 @@ class Placed:
                 self._place_args = ([*args], dict(kw)) if plain else None
             init(self, *args, **kw)
 
-        setattr(cls, "__init__", recording)  # the class's own __init__, wrapped (a method mypy cannot retype)
+        setattr(cls, "__init__", recording)  # noqa: B010 (the class's own __init__, wrapped: a method mypy cannot retype)
 
 
 def _cursor(widget: Widget | None) -> int | str | None:
@@ -80,7 +80,9 @@ def place_of(screen: Screen[Any]) -> dict[str, Any] | None:
     args, kwargs = screen._place_args
     entry: dict[str, Any] = {
         "screen": f"{type(screen).__module__}:{type(screen).__qualname__}",
-        "args": args, "kwargs": kwargs, **focus_of(screen),
+        "args": args,
+        "kwargs": kwargs,
+        **focus_of(screen),
     }
     forms = list(screen.query(RecordForm))
     if forms:
@@ -107,8 +109,11 @@ def rebuild(entry: dict[str, Any]) -> Screen[Any] | None:
     if not (isinstance(cls, type) and issubclass(cls, Placed) and issubclass(cls, Screen)):
         return None
     args, kwargs = entry.get("args", []), entry.get("kwargs", {})
-    if not (isinstance(args, list) and isinstance(kwargs, dict)
-            and all(isinstance(v, PLAIN) for v in (*args, *kwargs.values()))):
+    if not (
+        isinstance(args, list)
+        and isinstance(kwargs, dict)
+        and all(isinstance(v, PLAIN) for v in (*args, *kwargs.values()))
+    ):
         return None
     screen: Screen[Any] = cls(*args, **kwargs)
     return screen

@@ -52,8 +52,10 @@ from hrd_tui.vocab import ReportType
 #: Lines of a draft put in the preview in one turn of the event loop (see show_preview).
 PREVIEW_PART_LINES = 250
 
-PLAIN_TEXT = ("The file is plain text: anyone who can read it reads the report. Names follow each "
-              "contact's naming consent; check it before sending.")
+PLAIN_TEXT = (
+    "The file is plain text: anyone who can read it reads the report. Names follow each "
+    "contact's naming consent; check it before sending."
+)
 
 
 @dataclass(frozen=True)
@@ -84,12 +86,30 @@ class ReportsScreen(ShellAccess, SectionScreen):
     CSS_PATH = "reports.tcss"
     BINDINGS = [
         # ctrl+r drafts, ctrl+o saves (as in every form): for terminals without F-keys.
-        Binding("f2,ctrl+r", "preview", "Preview", id="reports.preview", key_display="f2 ^r",
-                tooltip="Draft the report for this type and period"),
-        Binding("f3,ctrl+o", "save", "Save", id="reports.save", key_display="f3 ^o",
-                tooltip="Save the report as a plain-text file (mode 0600)"),
-        Binding("slash", "edit_period", "Period", id="reports.period", key_display="/",
-                tooltip="Change the report type and period"),
+        Binding(
+            "f2,ctrl+r",
+            "preview",
+            "Preview",
+            id="reports.preview",
+            key_display="f2 ^r",
+            tooltip="Draft the report for this type and period",
+        ),
+        Binding(
+            "f3,ctrl+o",
+            "save",
+            "Save",
+            id="reports.save",
+            key_display="f3 ^o",
+            tooltip="Save the report as a plain-text file (mode 0600)",
+        ),
+        Binding(
+            "slash",
+            "edit_period",
+            "Period",
+            id="reports.period",
+            key_display="/",
+            tooltip="Change the report type and period",
+        ),
     ]
 
     def __init__(self, section: Section) -> None:
@@ -103,17 +123,26 @@ class ReportsScreen(ShellAccess, SectionScreen):
         yield self.section_bar()
         with Vertical(id="reports-body"):
             with Horizontal(id="reports-form"):
-                yield MarkedSelect([(label, code) for code, label in choices("report_type", ReportType)],  # > when open
-                                   value=ReportType.REGULAR.value, allow_blank=False, id="report-type", compact=True)
+                yield MarkedSelect(
+                    [(label, code) for code, label in choices("report_type", ReportType)],  # > when open
+                    value=ReportType.REGULAR.value,
+                    allow_blank=False,
+                    id="report-type",
+                    compact=True,
+                )
                 yield Static(" from ", classes="reports-label", markup=False)
                 yield Input(id="report-from", placeholder="YYYY-MM-DD", compact=True)
                 yield Static(" to ", classes="reports-label", markup=False)
                 yield Input(id="report-to", placeholder="YYYY-MM-DD", compact=True)
             yield Static("", id="reports-error", markup=False)
-            yield TextArea("", id="report-preview", read_only=True, soft_wrap=True, show_line_numbers=False,
-                           compact=True)
-            yield Static("F2 (^r) drafts the report for the type and period above; F3 (^o) saves it.", id="reports-status",
-                         markup=False)
+            yield TextArea(
+                "", id="report-preview", read_only=True, soft_wrap=True, show_line_numbers=False, compact=True
+            )
+            yield Static(
+                "F2 (^r) drafts the report for the type and period above; F3 (^o) saves it.",
+                id="reports-status",
+                markup=False,
+            )
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -218,9 +247,14 @@ class ReportsScreen(ShellAccess, SectionScreen):
         kind, start, end = request
         self.drafting = True
         self.query_one("#reports-status", Static).update("Drafting the report (a busy year takes a few seconds)...")
-        attempt_in_worker(self, lambda: reports.draft_report(self.shell, kind, start, end),
-                          lambda text: self._drafted(Draft(kind, start, end, text)),  # the text and what it is
-                          what="drafting the report", kept=False, refused=self._not_drafted)
+        attempt_in_worker(
+            self,
+            lambda: reports.draft_report(self.shell, kind, start, end),
+            lambda text: self._drafted(Draft(kind, start, end, text)),  # the text and what it is
+            what="drafting the report",
+            kept=False,
+            refused=self._not_drafted,
+        )
 
     def _drafted(self, draft: Draft) -> None:
         self.drafting = False
@@ -252,8 +286,11 @@ class ReportsScreen(ShellAccess, SectionScreen):
         if loading is not self._preview_loading or not self.is_attached:
             return
         preview = self.query_one("#report-preview", TextArea)
-        preview.insert("\n" + "\n".join(lines[start : start + PREVIEW_PART_LINES]), preview.document.end,
-                       maintain_selection_offset=True)
+        preview.insert(
+            "\n" + "\n".join(lines[start : start + PREVIEW_PART_LINES]),
+            preview.document.end,
+            maintain_selection_offset=True,
+        )
         if start + PREVIEW_PART_LINES < len(lines):
             self.call_after_refresh(self._load_more, loading, lines, start + PREVIEW_PART_LINES)
 
@@ -270,7 +307,9 @@ class ReportsScreen(ShellAccess, SectionScreen):
             status = f"Shown: {shown}, not the type or period above. F2 drafts that; F3 (^o) saves the one shown."
         else:
             lines = draft.text.count("\n")
-            hidden = " Discreet mode: names hidden on screen; the saved file names those who consented." if discreet else ""
+            hidden = (
+                " Discreet mode: names hidden on screen; the saved file names those who consented." if discreet else ""
+            )
             status = f"{shown}: {lines} lines. F3 (^o) saves it (plain text).{hidden}"
         self.query_one("#reports-status", Static).update(status)
 
@@ -300,14 +339,21 @@ class ReportsScreen(ShellAccess, SectionScreen):
         def write(yes: bool | None = True) -> None:
             if not yes:
                 return
-            attempt_in_worker(self, lambda: reports.save_report(path, draft.text, export_dir=self.export_dir()),
-                              lambda _none: self.app.notify(
-                                  f"Saved the {draft.title} to {path} (mode 0600, plain text).", markup=False),
-                              what="saving the report", kept=False)
+            attempt_in_worker(
+                self,
+                lambda: reports.save_report(path, draft.text, export_dir=self.export_dir()),
+                lambda _none: self.app.notify(
+                    f"Saved the {draft.title} to {path} (mode 0600, plain text).", markup=False
+                ),
+                what="saving the report",
+                kept=False,
+            )
 
         if path.exists():
-            question = (f"{path} exists. It holds {reports.what_file_holds(path)}.\n"
-                        f"Replace it with the draft of the {draft.title}?")
+            question = (
+                f"{path} exists. It holds {reports.what_file_holds(path)}.\n"
+                f"Replace it with the draft of the {draft.title}?"
+            )
             self._ask(ConfirmModal(question, yes="Replace", no="Keep it"), write)
         else:
             write()

@@ -28,20 +28,65 @@ class Section:
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("today", "t", "1", "Today", "Today", "Emergencies and urgent cases, follow-ups and overdue contacts, "
-            "hearings in the next 14 days, actions and referrals due."),
-    Section("contacts", "c", "2", "Contacts", "Contacts", "Defenders, organisations and officials: search, consent, "
-            "secure channels, relationships and the interaction timeline."),
-    Section("threats", "a", "3", "Active threats", "Threats", "Cases of defenders under threat: risk worksheet, sources, "
-            "actions behind the consent gate, referrals and the timeline."),
-    Section("trials", "o", "4", "Trials", "Trials", "Trial observation: hearings, quick notes that are never lost, "
-            "and the fair-trial checklist."),
-    Section("checklists", "k", "5", "Checklists", "Lists", "The guidelines' lists as keyboard walkthroughs, attached "
-            "to a case, trial, contact or reporting period."),
-    Section("monitoring", "m", "6", "Civic space", "Civic", "Civic-space observations in the ten section-I categories, "
-            "and their trend by month."),
-    Section("reports", "r", "7", "Reports", "Reports", "Report drafts (regular, Country Reports, TIP, IRF) redacted by "
-            "each contact's naming consent."),
+    Section(
+        "today",
+        "t",
+        "1",
+        "Today",
+        "Today",
+        "Emergencies and urgent cases, follow-ups and overdue contacts, "
+        "hearings in the next 14 days, actions and referrals due.",
+    ),
+    Section(
+        "contacts",
+        "c",
+        "2",
+        "Contacts",
+        "Contacts",
+        "Defenders, organisations and officials: search, consent, "
+        "secure channels, relationships and the interaction timeline.",
+    ),
+    Section(
+        "threats",
+        "a",
+        "3",
+        "Active threats",
+        "Threats",
+        "Cases of defenders under threat: risk worksheet, sources, "
+        "actions behind the consent gate, referrals and the timeline.",
+    ),
+    Section(
+        "trials",
+        "o",
+        "4",
+        "Trials",
+        "Trials",
+        "Trial observation: hearings, quick notes that are never lost, and the fair-trial checklist.",
+    ),
+    Section(
+        "checklists",
+        "k",
+        "5",
+        "Checklists",
+        "Lists",
+        "The guidelines' lists as keyboard walkthroughs, attached to a case, trial, contact or reporting period.",
+    ),
+    Section(
+        "monitoring",
+        "m",
+        "6",
+        "Civic space",
+        "Civic",
+        "Civic-space observations in the ten section-I categories, and their trend by month.",
+    ),
+    Section(
+        "reports",
+        "r",
+        "7",
+        "Reports",
+        "Reports",
+        "Report drafts (regular, Country Reports, TIP, IRF) redacted by each contact's naming consent.",
+    ),
 )
 SECTION_BY_NAME = {s.name: s for s in SECTIONS}
 

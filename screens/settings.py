@@ -48,26 +48,35 @@ class SettingsModal(FormActions, ModalScreen[None]):
         self.query_one(RecordForm).focus_first()
 
     def specs(self) -> list[FieldSpec]:
-        themes = sorted(self.app.available_themes, key=lambda t: (t not in FIRST_THEMES,
-                                                                  FIRST_THEMES.index(t) if t in FIRST_THEMES else 0, t))
+        themes = sorted(
+            self.app.available_themes,
+            key=lambda t: (t not in FIRST_THEMES, FIRST_THEMES.index(t) if t in FIRST_THEMES else 0, t),
+        )
         return [
-            FieldSpec("idle_lock_minutes", f"Lock after this many idle minutes ({_range('idle_lock_minutes')})",
-                      required=True),
-            FieldSpec("stale_export_hours", f"Offer to remove exports older than, in hours ({_range('stale_export_hours')})",
-                      required=True),
+            FieldSpec(
+                "idle_lock_minutes", f"Lock after this many idle minutes ({_range('idle_lock_minutes')})", required=True
+            ),
+            FieldSpec(
+                "stale_export_hours",
+                f"Offer to remove exports older than, in hours ({_range('stale_export_hours')})",
+                required=True,
+            ),
             FieldSpec("theme", "Theme", "choice", tuple((name, name) for name in themes), required=True),
             FieldSpec("discreet", "Discreet mode: codenames instead of names (also d)", "bool"),
         ]
 
     def initial_values(self) -> dict[str, Any]:
         now = self.shell.settings
-        return {"idle_lock_minutes": f"{now.idle_lock_minutes:g}", "stale_export_hours": f"{now.stale_export_hours:g}",
-                "theme": self.app.theme, "discreet": now.discreet}
+        return {
+            "idle_lock_minutes": f"{now.idle_lock_minutes:g}",
+            "stale_export_hours": f"{now.stale_export_hours:g}",
+            "theme": self.app.theme,
+            "discreet": now.discreet,
+        }
 
     def action_save(self) -> None:
         form = self.query_one(RecordForm)
-        typed, errors = form.values(only_changed=True, today=self.shell.today(),
-                                    now=wallclock.local_now())
+        typed, errors = form.values(only_changed=True, today=self.shell.today(), now=wallclock.local_now())
         changes: dict[str, Any] = {}
         for name, value in typed.items():
             if name in errors:

@@ -17,6 +17,14 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, OptionList, Static
+
+from hrd_tui.sanitize import plural
 from hrd_tui.screens.calls import REFUSED, attempt
 from hrd_tui.screens.case_forms import (
     ActionModal,
@@ -31,22 +39,14 @@ from hrd_tui.screens.case_forms import (
     SourceModal,
     consent_lines,
 )
-from hrd_tui.screens.places import Placed
 from hrd_tui.screens.filtered_list import FilterChoiceModal, FilteredListScreen, check, radio
+from hrd_tui.screens.places import Placed
 from hrd_tui.screens.sections import Section
 from hrd_tui.screens.shell import ShellAccess
 from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.pick import PickModal
 from hrd_tui.screens.widgets.tables import fixed_table
 from hrd_tui.screens.widgets.vault_text import VaultText, literal
-from textual import on
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
-
-from hrd_tui.sanitize import plural
 from hrd_tui.services import base, case_list, redaction, reference, threats
 from hrd_tui.services.case_list import CaseFilter, CaseRow
 from hrd_tui.vocab import (
@@ -94,8 +94,14 @@ def due_cell(row: CaseRow) -> str:
 class ThreatsScreen(FilteredListScreen[CaseRow, CaseFilter]):
     CSS_PATH = "threats.tcss"
     BINDINGS = [
-        Binding("slash", "focus_filter", "Find", id="threats.search", key_display="/",
-                tooltip="Search cases (titles, summaries, outcomes, defenders)"),
+        Binding(
+            "slash",
+            "focus_filter",
+            "Find",
+            id="threats.search",
+            key_display="/",
+            tooltip="Search cases (titles, summaries, outcomes, defenders)",
+        ),
         Binding("n", "new", "New case", id="threats.new", tooltip="New threat case"),
         Binding("f", "filters", "Filters", id="threats.filters", tooltip="Filter cases by status, urgency, threat..."),
         Binding("x", "clear", "Clear", id="threats.clear", tooltip="Clear the search and filters"),
@@ -113,23 +119,41 @@ class ThreatsScreen(FilteredListScreen[CaseRow, CaseFilter]):
         self.filter = CaseFilter()
 
     def fetch(self, offset: int, limit: int) -> list[CaseRow]:
-        return self.page_of(case_list.read_cases(self.shell, self.filter, today=self.shell.today(), offset=offset,
-                                                 limit=limit + 1), limit)
+        return self.page_of(
+            case_list.read_cases(self.shell, self.filter, today=self.shell.today(), offset=offset, limit=limit + 1),
+            limit,
+        )
 
     def cells(self, rows: Sequence[CaseRow]) -> Iterable[tuple[str, ...]]:
         discreet = self.shell.discreet
         day = self.shell.today()
-        return [(urgency_cell(row.urgency), case_cell(row, discreet),
-                 reference.label("risk_level", row.risk).lower() if row.risk else "not yet",
-                 reference.short_label("case_status", row.status), ago(row.last_activity, day), due_cell(row))
-                for row in rows]
+        return [
+            (
+                urgency_cell(row.urgency),
+                case_cell(row, discreet),
+                reference.label("risk_level", row.risk).lower() if row.risk else "not yet",
+                reference.short_label("case_status", row.status),
+                ago(row.last_activity, day),
+                due_cell(row),
+            )
+            for row in rows
+        ]
 
     def filters_text(self) -> str:
         f = self.filter
-        parts = ["all statuses" if f.include_closed and f.status is None else
-                 reference.label("case_status", f.status).lower() if f.status else "open cases"]
-        for vocabulary, value in (("urgency", f.urgency), ("threat_type", f.threat_type),
-                                  ("perpetrator", f.perpetrator), ("focus_area", f.focus_area)):
+        parts = [
+            "all statuses"
+            if f.include_closed and f.status is None
+            else reference.label("case_status", f.status).lower()
+            if f.status
+            else "open cases"
+        ]
+        for vocabulary, value in (
+            ("urgency", f.urgency),
+            ("threat_type", f.threat_type),
+            ("perpetrator", f.perpetrator),
+            ("focus_area", f.focus_area),
+        ):
             if value is not None:
                 parts.append(reference.label(vocabulary, value).lower())
         return "Showing: " + ", ".join(parts) + "   (f filters, x clears)"
@@ -138,7 +162,9 @@ class ThreatsScreen(FilteredListScreen[CaseRow, CaseFilter]):
         self.app.push_screen(CaseScreen(key))
 
     def action_new(self) -> None:
-        self.app.push_screen(CaseFormScreen(None), lambda case_id: case_id and self.app.push_screen(CaseScreen(case_id)))
+        self.app.push_screen(
+            CaseFormScreen(None), lambda case_id: case_id and self.app.push_screen(CaseScreen(case_id))
+        )
 
     def action_filters(self) -> None:
         def chosen(flt: CaseFilter | None) -> None:
@@ -180,9 +206,13 @@ class CaseFilterModal(FilterChoiceModal[CaseFilter]):
     def picked(self, c: CaseFilter, name: str, value: str) -> CaseFilter:
         if name == "closed":
             return replace(c, include_closed=not c.include_closed)
-        field, kind = {"status": ("status", CaseStatus), "urgency": ("urgency", Urgency),
-                       "threat": ("threat_type", ThreatType), "perpetrator": ("perpetrator", Perpetrator),
-                       "focus": ("focus_area", FocusArea)}[name]
+        field, kind = {
+            "status": ("status", CaseStatus),
+            "urgency": ("urgency", Urgency),
+            "threat": ("threat_type", ThreatType),
+            "perpetrator": ("perpetrator", Perpetrator),
+            "focus": ("focus_area", FocusArea),
+        }[name]
         chosen: dict[str, Any] = {field: kind(value) if value else None}
         return replace(c, **chosen)
 
@@ -192,8 +222,12 @@ class CaseFilterModal(FilterChoiceModal[CaseFilter]):
 
 #: Case fields whose text often names people: hidden in the changes view in discreet mode.
 CASE_FREE_TEXT = frozenset({"title", "summary", "outcome", "perpetrator_note"})
-ACTION_MARK = {ActionStatus.PLANNED: "[ ]", ActionStatus.DOING: "[~]", ActionStatus.DONE: "[x]",
-               ActionStatus.NOT_APPLICABLE: "[-]"}
+ACTION_MARK = {
+    ActionStatus.PLANNED: "[ ]",
+    ActionStatus.DOING: "[~]",
+    ActionStatus.DONE: "[x]",
+    ActionStatus.NOT_APPLICABLE: "[-]",
+}
 #: What space moves an action on to (the service's rule).
 NEXT_STATUS = threats.NEXT_STATUS
 
@@ -210,27 +244,59 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
         Binding("g", "risk", "Risk", id="case.risk", tooltip="Risk worksheet: reassess the risk"),
         Binding("n", "event", "Event", id="case.event", tooltip="Add a timeline event in one line"),
         Binding("l", "action", "Action", id="case.action", tooltip="Add an action"),
-        Binding("space", "advance", "Move on", id="case.advance",
-                tooltip="Move the selected action on: planned, doing, done"),
+        Binding(
+            "space",
+            "advance",
+            "Move on",
+            id="case.advance",
+            tooltip="Move the selected action on: planned, doing, done",
+        ),
         Binding("f", "referral", "Referral", id="case.referral", tooltip="Refer to a protection or emergency resource"),
         # The footer keeps 80 columns for the keys above; these are in F1, the palette and the headings.
         Binding("s", "source", "Source", id="case.source", show=False, tooltip="Add a source with its ratings"),
-        Binding("p", "consent", "Consent", id="case.consent", show=False,
-                tooltip="Record a defender's consent to act on their behalf"),
+        Binding(
+            "p",
+            "consent",
+            "Consent",
+            id="case.consent",
+            show=False,
+            tooltip="Record a defender's consent to act on their behalf",
+        ),
         Binding("y", "analysis", "Analysis", id="case.analysis", tooltip="Analyse a threat in five steps", show=False),
-        Binding("j", "coordination", "Missions", id="case.coordination", show=False,
-                tooltip="Coordination with like-minded missions"),
+        Binding(
+            "j",
+            "coordination",
+            "Missions",
+            id="case.coordination",
+            show=False,
+            tooltip="Coordination with like-minded missions",
+        ),
         Binding("u", "feedback", "Told", id="case.feedback", show=False, tooltip="Record what the defender was told"),
         Binding("e", "edit", "Edit", id="case.edit", show=False, tooltip="Edit the case"),
-        Binding("x", "close", "Close", id="case.close", show=False, tooltip="Close the case with its outcome (or reopen it)"),
+        Binding(
+            "x", "close", "Close", id="case.close", show=False, tooltip="Close the case with its outcome (or reopen it)"
+        ),
         Binding("h", "changes", "Changes", id="case.changes", show=False, tooltip="What changed in this case's record"),
         Binding("escape,left,ctrl+g", "back", "Back", id="case.back", priority=True, key_display="esc"),
-        Binding("v", "timeline", "Timeline", id="case.timeline", show=False,
-                tooltip="Jump to the timeline at the bottom of the case"),
+        Binding(
+            "v",
+            "timeline",
+            "Timeline",
+            id="case.timeline",
+            show=False,
+            tooltip="Jump to the timeline at the bottom of the case",
+        ),
         # Before the tables' own: in a case these move the page, not a table's cursor.
         Binding("home", "page('home')", "Top", id="case.top", show=False, priority=True, tooltip="Top of the case"),
-        Binding("end", "page('end')", "Bottom", id="case.bottom", show=False, priority=True,
-                tooltip="Bottom of the case (the timeline)"),
+        Binding(
+            "end",
+            "page('end')",
+            "Bottom",
+            id="case.bottom",
+            show=False,
+            priority=True,
+            tooltip="Bottom of the case (the timeline)",
+        ),
         Binding("pageup", "page('up')", "Page up", id="case.page_up", show=False, priority=True),
         Binding("pagedown", "page('down')", "Page down", id="case.page_down", show=False, priority=True),
     ]
@@ -252,11 +318,16 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
             yield VaultText("", id="case-risk")
             yield Static("Actions (Enter edits, space moves on, l adds)", classes="case-heading", markup=False)
             # At least 76 columns with the padding (80x24); the action, the resource take the rest.
-            yield fixed_table("case-actions", [("", 3), ("Action", 28), ("Owner", 10), ("Due", 15), ("Gate", 9)], flex=1)
+            yield fixed_table(
+                "case-actions", [("", 3), ("Action", 28), ("Owner", 10), ("Due", 15), ("Gate", 9)], flex=1
+            )
             yield VaultText("", id="case-action-detail")
             yield Static("Referrals (Enter edits, f adds)", classes="case-heading", markup=False)
-            yield fixed_table("case-referrals", [("Resource", 11), ("For", 10), ("Status", 12), ("Amounts", 9),
-                                                 ("Answer due", 15), ("Gate", 7)], flex=0)
+            yield fixed_table(
+                "case-referrals",
+                [("Resource", 11), ("For", 10), ("Status", 12), ("Amounts", 9), ("Answer due", 15), ("Gate", 7)],
+                flex=0,
+            )
             yield Static("Sources (Enter edits, s adds)", classes="case-heading", markup=False)
             yield VaultText("", id="case-source-warning")
             yield fixed_table("case-sources", [("Received", 10), ("Rating", 6), ("Source", 54)])
@@ -266,8 +337,12 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
             yield VaultText("", id="case-coordination")
             yield Static("What the defender was told (u records)", classes="case-heading", markup=False)
             yield VaultText("", id="case-feedback")
-            yield Static("Timeline, newest first (n adds an event; v jumps here)", id="case-timeline-heading",
-                         classes="case-heading", markup=False)
+            yield Static(
+                "Timeline, newest first (n adds an event; v jumps here)",
+                id="case-timeline-heading",
+                classes="case-heading",
+                markup=False,
+            )
             yield VaultText("", id="case-timeline")
             yield VaultText("", id="case-id")
         yield Footer(compact=True, show_command_palette=False)
@@ -309,32 +384,72 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
         self.query_one("#case-id", VaultText).set_text(base.id_line(d.id))
         self.query_one("#case-consent", VaultText).set_text(consent or "-")
         self.query_one("#case-risk", VaultText).set_text(self._risk(d, day, text))
-        self._fill("#case-actions", [
-            (a.id, ACTION_MARK[a.status], text(a.title), a.owner or "-",
-             (str(a.due_on) if a.due_on else "-") + (" LATE" if a.overdue else ""),
-             self._gate(a.gate)) for a in d.actions], "No actions.")
-        self._fill("#case-referrals", [
-            (r.id, r.resource, reference.label("referral_purpose", r.purpose),
-             reference.label("referral_status", r.status), self._amounts(r.amount_requested, r.amount_granted),
-             self._answer_due(r.answer_due, day), self._referral_gate(r)) for r in d.referrals],
-            "No referrals.")
+        self._fill(
+            "#case-actions",
+            [
+                (
+                    a.id,
+                    ACTION_MARK[a.status],
+                    text(a.title),
+                    a.owner or "-",
+                    (str(a.due_on) if a.due_on else "-") + (" LATE" if a.overdue else ""),
+                    self._gate(a.gate),
+                )
+                for a in d.actions
+            ],
+            "No actions.",
+        )
+        self._fill(
+            "#case-referrals",
+            [
+                (
+                    r.id,
+                    r.resource,
+                    reference.label("referral_purpose", r.purpose),
+                    reference.label("referral_status", r.status),
+                    self._amounts(r.amount_requested, r.amount_granted),
+                    self._answer_due(r.answer_due, day),
+                    self._referral_gate(r),
+                )
+                for r in d.referrals
+            ],
+            "No referrals.",
+        )
         warning = d.source_warning
         self.query_one("#case-source-warning", VaultText).set_text(f"! {warning}" if warning else "")
         self.query_one("#case-source-warning", VaultText).display = bool(warning)
-        self._fill("#case-sources", [
-            (s.id, str(s.received_on), s.rating, text(s.description))
-            for s in d.sources], "No sources.")
-        self._fill("#case-analyses", [
-            (a.id, reference.label("threat_type", a.threat_type) if a.threat_type else "(general)", text(a.facts) or "-")
-            for a in d.analyses], "Not analysed yet (y).")
-        self.query_one("#case-coordination", VaultText).set_text("\n".join(
-            f"{x.on_date}  {reference.label('coordination_kind', x.kind)}: {text(x.missions)}"
-            + (f" — {text(x.role)}" if x.role else "") for x in d.coordination) or "None yet.")
-        self.query_one("#case-feedback", VaultText).set_text("\n".join(
-            f"{f.told_on}  {text(f.what)}" + (f" ({text(f.how)})" if f.how else "") for f in d.feedback)
-            or "Nothing recorded: tell the defender what was done, and record it (u).")
-        self.query_one("#case-timeline", VaultText).set_text("\n".join(
-            f"{e.occurred_at.astimezone():%Y-%m-%d %H:%M}  {text(e.text)}" for e in d.timeline) or "-")
+        self._fill(
+            "#case-sources",
+            [(s.id, str(s.received_on), s.rating, text(s.description)) for s in d.sources],
+            "No sources.",
+        )
+        self._fill(
+            "#case-analyses",
+            [
+                (
+                    a.id,
+                    reference.label("threat_type", a.threat_type) if a.threat_type else "(general)",
+                    text(a.facts) or "-",
+                )
+                for a in d.analyses
+            ],
+            "Not analysed yet (y).",
+        )
+        self.query_one("#case-coordination", VaultText).set_text(
+            "\n".join(
+                f"{x.on_date}  {reference.label('coordination_kind', x.kind)}: {text(x.missions)}"
+                + (f" — {text(x.role)}" if x.role else "")
+                for x in d.coordination
+            )
+            or "None yet."
+        )
+        self.query_one("#case-feedback", VaultText).set_text(
+            "\n".join(f"{f.told_on}  {text(f.what)}" + (f" ({text(f.how)})" if f.how else "") for f in d.feedback)
+            or "Nothing recorded: tell the defender what was done, and record it (u)."
+        )
+        self.query_one("#case-timeline", VaultText).set_text(
+            "\n".join(f"{e.occurred_at.astimezone():%Y-%m-%d %H:%M}  {text(e.text)}" for e in d.timeline) or "-"
+        )
 
     @staticmethod
     def _discreet_text(people: Sequence[threats.Person]) -> Callable[[str], str]:
@@ -345,8 +460,10 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
         """What must not be missed, above everything: missing consent, stale risk."""
         lines = []
         if any(not entry.granted for entry in d.consents) and d.status != CaseStatus.CLOSED:
-            lines.append("NO CONSENT on record to act for every defender: on-behalf actions need it, "
-                         "or an emergency justification.")
+            lines.append(
+                "NO CONSENT on record to act for every defender: on-behalf actions need it, "
+                "or an emergency justification."
+            )
         latest = d.latest
         if d.status != CaseStatus.CLOSED:
             if latest is None:
@@ -384,8 +501,10 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
         if latest is None:
             return "Not assessed yet."
         when = f"{reference.label('risk_level', latest.risk_level).upper()} on {latest.assessed_on} "
-        lines = [when + f"({plural((day - latest.assessed_on).days, 'day')} ago)",
-                 threats.risk_reasoning(latest.threat, latest.vulnerability, latest.capacity)]
+        lines = [
+            when + f"({plural((day - latest.assessed_on).days, 'day')} ago)",
+            threats.risk_reasoning(latest.threat, latest.vulnerability, latest.capacity),
+        ]
         if latest.reasoning:
             lines.append("Why: " + text(latest.reasoning))
         if len(d.assessments) > 1:
@@ -407,6 +526,7 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
     def _amounts(asked: float | None, granted: float | None) -> str:
         def amount(value: float | None) -> str:
             return "-" if value is None else f"{value:,.0f}"
+
         return f"{amount(asked)}/{amount(granted)}"
 
     @staticmethod
@@ -487,8 +607,9 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
         action_id = self._selected_key("#case-actions")
         if action_id is None or not self.query_one("#case-actions", DataTable).has_focus:
             return
-        moved = attempt(self, lambda: threats.advance_action(self.shell, action_id, today=self.shell.today()),
-                        kept=False)
+        moved = attempt(
+            self, lambda: threats.advance_action(self.shell, action_id, today=self.shell.today()), kept=False
+        )
         if moved is REFUSED:
             return
         if moved.status is None:
@@ -532,8 +653,10 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
         from hrd_tui.screens.contact_form import ConsentModal
 
         discreet = self.shell.discreet
-        people = [(p.id, p.codename if discreet else f"{p.name} ({p.codename})")
-                  for p in threats.case_defenders(self.shell, self.case_id)]
+        people = [
+            (p.id, p.codename if discreet else f"{p.name} ({p.codename})")
+            for p in threats.case_defenders(self.shell, self.case_id)
+        ]
 
         def record(index: int | None) -> None:
             if index is not None:
@@ -555,7 +678,9 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
             attempt(self, lambda: threats.reopen(self.shell, self.case_id), kept=False)
             self._then_show()
 
-        self.app.push_screen(ConfirmModal("Reopen this case? Its outcome stays in its history.", yes="Reopen"), answered)
+        self.app.push_screen(
+            ConfirmModal("Reopen this case? Its outcome stays in its history.", yes="Reopen"), answered
+        )
 
     def action_changes(self) -> None:
         from hrd_tui.screens.changes import ChangesScreen

@@ -41,10 +41,10 @@ class TodayBody(VerticalScroll, can_focus=False):
 class TodayScreen(ShellAccess, SectionScreen):
     CSS_PATH = "today.tcss"
     BINDINGS = [
-        Binding("enter", "open", "Open", id="today.open", show=False,
-                tooltip="Open the case, the contact or the hearing"),
-        Binding("space", "done", "Done/reopen", id="today.done",
-                tooltip="Mark the follow-up done, or open it again"),
+        Binding(
+            "enter", "open", "Open", id="today.open", show=False, tooltip="Open the case, the contact or the hearing"
+        ),
+        Binding("space", "done", "Done/reopen", id="today.done", tooltip="Mark the follow-up done, or open it again"),
         Binding("tab", "app.focus_next", "Next list", id="today.next", show=False),
     ]
 
@@ -64,18 +64,27 @@ class TodayScreen(ShellAccess, SectionScreen):
             yield Static("", id="today-date", markup=False)
             yield Static("Emergencies and urgent cases (Enter opens the case)", classes="today-heading", markup=False)
             yield fixed_table("today-cases", [("Urgency", 12), ("Risk", 12), ("Status", 10), ("Case", 34)])
-            yield Static("Follow-ups due (space: done, or open again; Enter opens the contact)",
-                         classes="today-heading", markup=False)
+            yield Static(
+                "Follow-ups due (space: done, or open again; Enter opens the contact)",
+                classes="today-heading",
+                markup=False,
+            )
             yield fixed_table("today-follow-ups", [("Due", 15), ("Contact", 16), ("To do", 38)])
             yield Static("Case actions due (Enter opens the case)", classes="today-heading", markup=False)
-            yield fixed_table("today-actions", [("Due", 15), ("Case", 17), ("Action", 21), ("Owner", 6), ("Consent", 8)])
+            yield fixed_table(
+                "today-actions", [("Due", 15), ("Case", 17), ("Action", 21), ("Owner", 6), ("Consent", 8)]
+            )
             yield Static("Referrals awaiting an answer (Enter opens the case)", classes="today-heading", markup=False)
             yield fixed_table("today-referrals", [("Answer due", 15), ("Case", 18), ("Resource", 22), ("Status", 12)])
             yield Static("", id="today-reassess-heading", classes="today-heading", markup=False)
             yield fixed_table("today-reassess", [("Last assessed", 14), ("When", 14), ("Risk", 10), ("Case", 30)])
             yield Static("", id="today-overdue-heading", classes="today-heading", markup=False)
-            yield fixed_table("today-overdue", [("Contact", 24), ("Last contact", 12), ("Every", 9), ("Next follow-up", 14)])
-            yield Static("Hearings in the next 14 days (Enter opens the hearing)", classes="today-heading", markup=False)
+            yield fixed_table(
+                "today-overdue", [("Contact", 24), ("Last contact", 12), ("Every", 9), ("Next follow-up", 14)]
+            )
+            yield Static(
+                "Hearings in the next 14 days (Enter opens the hearing)", classes="today-heading", markup=False
+            )
             yield fixed_table("today-hearings", [("Starts", 16), ("Hearing", 56)])
         yield Footer(compact=True, show_command_palette=False)
 
@@ -104,15 +113,23 @@ class TodayScreen(ShellAccess, SectionScreen):
         overdue = self.query_one("#today-overdue", DataTable)
         overdue.clear()
         for row in page.rows:
-            overdue.add_row(literal(row.label(discreet), single_line=True), str(row.last_contact_on or "never"),
-                            f"{row.cadence_days} d", str(row.next_follow_up_on or "-"), key=row.id)
+            overdue.add_row(
+                literal(row.label(discreet), single_line=True),
+                str(row.last_contact_on or "never"),
+                f"{row.cadence_days} d",
+                str(row.next_follow_up_on or "-"),
+                key=row.id,
+            )
         if not overdue.row_count:
             overdue.add_row("No one is overdue.", "", "", "", key="")
         upcoming = self.query_one("#today-hearings", DataTable)
         upcoming.clear()
         for item in hearings:
-            upcoming.add_row(f"{item.starts_at.astimezone():%Y-%m-%d %H:%M}", literal(item.label, single_line=True),
-                             key=item.hearing_id)
+            upcoming.add_row(
+                f"{item.starts_at.astimezone():%Y-%m-%d %H:%M}",
+                literal(item.label, single_line=True),
+                key=item.hearing_id,
+            )
         if not upcoming.row_count:
             upcoming.add_row("", "No hearing in the next 14 days.", key="")
         if not self._focus_chosen:
@@ -126,8 +143,13 @@ class TodayScreen(ShellAccess, SectionScreen):
         table.clear()
         for alert in alerts:
             risk = reference.label("risk_level", alert.risk) if alert.risk else "not assessed"
-            table.add_row(alert.marker, risk, reference.label("case_status", alert.status),
-                          literal(alert.label, single_line=True), key=alert.case_id)
+            table.add_row(
+                alert.marker,
+                risk,
+                reference.label("case_status", alert.status),
+                literal(alert.label, single_line=True),
+                key=alert.case_id,
+            )
         if not table.row_count:
             table.add_row("", "", "", "No emergency or urgent case open.", key="")
 
@@ -139,13 +161,19 @@ class TodayScreen(ShellAccess, SectionScreen):
         open_keys = {item.key for item in items}
         # Done here today and not opened again elsewhere: kept in the list, marked done.
         self.done_here = {k: (item, on) for k, (item, on) in self.done_here.items() if on == day and k not in open_keys}
-        rows = sorted([(item, False) for item in items] + [(item, True) for item, _ in self.done_here.values()],
-                      key=lambda row: row[0].due_on)
+        rows = sorted(
+            [(item, False) for item in items] + [(item, True) for item, _ in self.done_here.values()],
+            key=lambda row: row[0].due_on,
+        )
         for item, done in rows:
             name = item.who(discreet)
             due = f"{item.due_on} done" if done else _due(item.due_on, item.days_late(day) > 0)
-            follow.add_row(due, literal(name, single_line=True),
-                           literal(("[x] " if done else "") + item.description, single_line=True), key=item.key)
+            follow.add_row(
+                due,
+                literal(name, single_line=True),
+                literal(("[x] " if done else "") + item.description, single_line=True),
+                key=item.key,
+            )
             if item.contact_id is not None:
                 self.follow_up_contact[item.key] = item.contact_id
         if not follow.row_count:
@@ -161,9 +189,14 @@ class TodayScreen(ShellAccess, SectionScreen):
                 consent = "-"
             else:
                 consent = "MISSING" if action.consent_missing else "ok"
-            table.add_row(_due(action.due_on, action.overdue), literal(action.label, single_line=True),
-                          literal(action.title, single_line=True), literal(action.owner, single_line=True), consent,
-                          key=action.action_id)
+            table.add_row(
+                _due(action.due_on, action.overdue),
+                literal(action.label, single_line=True),
+                literal(action.title, single_line=True),
+                literal(action.owner, single_line=True),
+                consent,
+                key=action.action_id,
+            )
             self.row_case[action.action_id] = action.case_id
         if not table.row_count:
             table.add_row("", "", "None due this week.", "", "", key="")
@@ -172,21 +205,32 @@ class TodayScreen(ShellAccess, SectionScreen):
         table = self.query_one("#today-referrals", DataTable)
         table.clear()
         for item in referrals:
-            table.add_row(_due(item.due_on, item.overdue), literal(item.label, single_line=True), literal(item.resource, single_line=True),
-                          reference.label("referral_status", item.status), key=item.referral_id)
+            table.add_row(
+                _due(item.due_on, item.overdue),
+                literal(item.label, single_line=True),
+                literal(item.resource, single_line=True),
+                reference.label("referral_status", item.status),
+                key=item.referral_id,
+            )
             self.row_case[item.referral_id] = item.case_id
         if not table.row_count:
             table.add_row("", "", "None due this week.", "", key="")
 
     def _show_reassess(self, cases: list[today.CaseToReassess], day: date) -> None:
         self.query_one("#today-reassess-heading", Static).update(
-            f"Cases to reassess (no risk assessment in the last {threats.REASSESS_DAYS} days)")
+            f"Cases to reassess (no risk assessment in the last {threats.REASSESS_DAYS} days)"
+        )
         table = self.query_one("#today-reassess", DataTable)
         table.clear()
         for item in cases:
             risk = reference.label("risk_level", item.risk) if item.risk else "-"
-            table.add_row(str(item.assessed_on or "-"), item.describe(day), risk,
-                          literal(item.label, single_line=True), key=item.case_id)
+            table.add_row(
+                str(item.assessed_on or "-"),
+                item.describe(day),
+                risk,
+                literal(item.label, single_line=True),
+                key=item.case_id,
+            )
         if not table.row_count:
             table.add_row("", "", "", "Every open case is assessed.", key="")
 

@@ -12,15 +12,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from hrd_tui.screens.calls import REFUSED, attempt
-from hrd_tui.screens.forms import FormScreen, choices
-from hrd_tui.screens.places import Placed
-from hrd_tui.screens.filtered_list import FilteredListScreen
-from hrd_tui.screens.sections import Section
-from hrd_tui.screens.shell import ShellAccess
-from hrd_tui.screens.widgets.record_form import FieldSpec
-from hrd_tui.screens.widgets.tables import fixed_table
-from hrd_tui.screens.widgets.vault_text import VaultText, literal
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -28,6 +19,15 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from hrd_tui.screens.calls import REFUSED, attempt
+from hrd_tui.screens.filtered_list import FilteredListScreen
+from hrd_tui.screens.forms import FormScreen, choices
+from hrd_tui.screens.places import Placed
+from hrd_tui.screens.sections import Section
+from hrd_tui.screens.shell import ShellAccess
+from hrd_tui.screens.widgets.record_form import FieldSpec
+from hrd_tui.screens.widgets.tables import fixed_table
+from hrd_tui.screens.widgets.vault_text import VaultText, literal
 from hrd_tui.services import base, reference, trials
 from hrd_tui.services.trials import TrialRow
 from hrd_tui.vocab import TrialStatus
@@ -79,13 +79,27 @@ class TrialsScreen(FilteredListScreen[TrialRow, TrialFilter]):
 
     def fetch(self, offset: int, limit: int) -> list[TrialRow]:
         """Every trial at once: an embassy follows tens, not thousands."""
-        return trials.trial_rows(self.shell, self.filter.query, today=self.shell.today(), status=self.filter.status,
-                                 discreet=self.shell.discreet)
+        return trials.trial_rows(
+            self.shell,
+            self.filter.query,
+            today=self.shell.today(),
+            status=self.filter.status,
+            discreet=self.shell.discreet,
+        )
 
     def cells(self, rows: Sequence[TrialRow]) -> Iterable[tuple[str, ...]]:
         discreet = self.shell.discreet
-        return [(trial_cell(row, discreet), row.case_number or "-", defendants_cell(row, discreet), row.court or "-",
-                 reference.short_label("trial_status", row.status), str(row.next_hearing or "-")) for row in rows]
+        return [
+            (
+                trial_cell(row, discreet),
+                row.case_number or "-",
+                defendants_cell(row, discreet),
+                row.court or "-",
+                reference.short_label("trial_status", row.status),
+                str(row.next_hearing or "-"),
+            )
+            for row in rows
+        ]
 
     def action_status(self) -> None:
         status = STATUS_CYCLE[(STATUS_CYCLE.index(self.filter.status) + 1) % len(STATUS_CYCLE)]
@@ -98,7 +112,9 @@ class TrialsScreen(FilteredListScreen[TrialRow, TrialFilter]):
         self.app.push_screen(TrialScreen(key))
 
     def action_new(self) -> None:
-        self.app.push_screen(TrialFormScreen(None), lambda trial_id: trial_id and self.app.push_screen(TrialScreen(trial_id)))
+        self.app.push_screen(
+            TrialFormScreen(None), lambda trial_id: trial_id and self.app.push_screen(TrialScreen(trial_id))
+        )
 
     def action_edit(self) -> None:
         key = self.selected_id()
@@ -151,13 +167,21 @@ class TrialScreen(ShellAccess, Placed, Screen[None]):
             f"Counsel: {'(hidden in discreet mode)' if discreet and t.counsel else t.counsel or '-'}",
             f"Threat case: {t.threat_case if t.threat_case and not discreet else ('linked' if t.threat_case else '-')}",
             # Charges often spell out the defendant's name.
-            "Charges:", (HIDDEN if discreet and t.charges else t.charges or "-"),
+            "Charges:",
+            (HIDDEN if discreet and t.charges else t.charges or "-"),
         ]
         if t.notes and not discreet:
             facts += ["Notes:", t.notes]
         facts.append(base.id_line(t.id))
-        hearings = [(h.id, when(h.starts_at), ", ".join(x for x in (h.court, h.chamber) if x) or "-",
-                     str(h.next_hearing_on or "-")) for h in t.hearings]
+        hearings = [
+            (
+                h.id,
+                when(h.starts_at),
+                ", ".join(x for x in (h.court, h.chamber) if x) or "-",
+                str(h.next_hearing_on or "-"),
+            )
+            for h in t.hearings
+        ]
         self.query_one("#trial-title", VaultText).set_text(title)
         self.query_one("#trial-facts", VaultText).set_text("\n".join(facts))
         table = self.query_one("#trial-hearings", DataTable)
@@ -181,8 +205,10 @@ class TrialScreen(ShellAccess, Placed, Screen[None]):
             self.app.push_screen(HearingScreen(hearing_id))
 
     def action_new_hearing(self) -> None:
-        self.app.push_screen(HearingFormScreen(None, self.trial_id),
-                             lambda hearing_id: hearing_id and self.app.push_screen(HearingScreen(hearing_id)))
+        self.app.push_screen(
+            HearingFormScreen(None, self.trial_id),
+            lambda hearing_id: hearing_id and self.app.push_screen(HearingScreen(hearing_id)),
+        )
 
     def action_edit(self) -> None:
         self.app.push_screen(TrialFormScreen(self.trial_id))
@@ -190,8 +216,14 @@ class TrialScreen(ShellAccess, Placed, Screen[None]):
     def action_changes(self) -> None:
         from hrd_tui.screens.changes import ChangesScreen
 
-        self.app.push_screen(ChangesScreen(trials.TRIAL_RECORD, self.trial_id, trials.trial_changes_label,
-                                           frozenset({"title", "charges", "counsel", "notes"})))
+        self.app.push_screen(
+            ChangesScreen(
+                trials.TRIAL_RECORD,
+                self.trial_id,
+                trials.trial_changes_label,
+                frozenset({"title", "charges", "counsel", "notes"}),
+            )
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -199,18 +231,28 @@ class TrialScreen(ShellAccess, Placed, Screen[None]):
 
 #: The observer's header of a hearing, in the order a report gives it.
 HEADER_FIELDS: tuple[tuple[str, str], ...] = (
-    ("court", "Court"), ("chamber", "Chamber"), ("judges", "Judges"), ("prosecutor", "Prosecutor"),
-    ("defence_counsel", "Defence"), ("interpreter", "Interpreter"), ("public_count", "Public present"),
-    ("press_count", "Press present"), ("diplomats_count", "Diplomats present"),
-    ("observing_missions", "Observing missions"), ("observers_admitted", "Observers admitted"),
-    ("security_presence", "Security presence"), ("refused_entry", "Refusals of entry"),
-    ("outcome", "Outcome"), ("next_hearing_on", "Next hearing"),
+    ("court", "Court"),
+    ("chamber", "Chamber"),
+    ("judges", "Judges"),
+    ("prosecutor", "Prosecutor"),
+    ("defence_counsel", "Defence"),
+    ("interpreter", "Interpreter"),
+    ("public_count", "Public present"),
+    ("press_count", "Press present"),
+    ("diplomats_count", "Diplomats present"),
+    ("observing_missions", "Observing missions"),
+    ("observers_admitted", "Observers admitted"),
+    ("security_presence", "Security presence"),
+    ("refused_entry", "Refusals of entry"),
+    ("outcome", "Outcome"),
+    ("next_hearing_on", "Next hearing"),
 )
 
 
 #: Header fields that name people (or may): hidden in discreet mode.
-PEOPLE_FIELDS = frozenset({"judges", "prosecutor", "defence_counsel", "interpreter", "refused_entry",
-                           "observing_missions", "outcome"})
+PEOPLE_FIELDS = frozenset(
+    {"judges", "prosecutor", "defence_counsel", "interpreter", "refused_entry", "observing_missions", "outcome"}
+)
 HIDDEN = "(hidden in discreet mode)"
 
 
@@ -220,7 +262,9 @@ class HearingScreen(ShellAccess, Placed, Screen[None]):
     CSS_PATH = "trials.tcss"
     BINDINGS = [
         Binding("w", "notes", "Notes", id="hearing.notes", tooltip="Take notes at this hearing"),
-        Binding("f", "checklist", "Fair trial", id="hearing.checklist", tooltip="The fair-trial checklist of this hearing"),
+        Binding(
+            "f", "checklist", "Fair trial", id="hearing.checklist", tooltip="The fair-trial checklist of this hearing"
+        ),
         Binding("e", "edit", "Edit", id="hearing.edit", tooltip="Edit the observer's header"),
         Binding("h", "changes", "Changes", id="hearing.changes", tooltip="What changed in this hearing's record"),
         Binding("escape,left", "back", "Back", id="hearing.back"),
@@ -257,8 +301,10 @@ class HearingScreen(ShellAccess, Placed, Screen[None]):
                 value = HIDDEN
             lines.append(f"{title}: {'-' if value in (None, '') else value}")
         lines.append("")
-        lines.append("Fair-trial checklist: " + ("started (f opens it)" if hearing.checklist_started
-                                                 else "not started (f starts it)"))
+        lines.append(
+            "Fair-trial checklist: "
+            + ("started (f opens it)" if hearing.checklist_started else "not started (f starts it)")
+        )
         lines.append("w takes notes; each line is saved with its time when Enter is pressed.")
         lines.append(base.id_line(hearing.id))
         self.query_one("#hearing-title", VaultText).set_text(hearing.label)
@@ -281,8 +327,9 @@ class HearingScreen(ShellAccess, Placed, Screen[None]):
     def action_changes(self) -> None:
         from hrd_tui.screens.changes import ChangesScreen
 
-        self.app.push_screen(ChangesScreen(trials.HEARING_RECORD, self.hearing_id, trials.hearing_changes_label,
-                                           PEOPLE_FIELDS))
+        self.app.push_screen(
+            ChangesScreen(trials.HEARING_RECORD, self.hearing_id, trials.hearing_changes_label, PEOPLE_FIELDS)
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -290,6 +337,7 @@ class HearingScreen(ShellAccess, Placed, Screen[None]):
 
 class TrialFormScreen(FormScreen):
     masked_when_discreet = ("title", "counsel")
+
     def __init__(self, trial_id: str | None) -> None:
         super().__init__(classes="form-screen")
         self.trial_id = trial_id
@@ -303,8 +351,9 @@ class TrialFormScreen(FormScreen):
             FieldSpec("court", "Court", draft=True),
             FieldSpec("case_number", "Case number", draft=True),
             FieldSpec("status", "Status", "choice", choices("trial_status", TrialStatus), required=True),
-            FieldSpec("defendants", "Defendants (codenames, comma-separated)", "list", draft=True,
-                      errors_from=("defendants",)),
+            FieldSpec(
+                "defendants", "Defendants (codenames, comma-separated)", "list", draft=True, errors_from=("defendants",)
+            ),
             FieldSpec("counsel", "Defence counsel", draft=True),
             FieldSpec("charges", "Charges", "long", draft=True),
             FieldSpec("notes", "Notes", "long", draft=True),
@@ -321,6 +370,7 @@ class TrialFormScreen(FormScreen):
 
 class HearingFormScreen(FormScreen):
     masked_when_discreet = ("judges", "prosecutor", "defence_counsel", "interpreter", "refused_entry")
+
     def __init__(self, hearing_id: str | None, trial_id: str) -> None:
         super().__init__(classes="form-screen")
         self.hearing_id, self.trial_id = hearing_id, trial_id
@@ -329,8 +379,19 @@ class HearingFormScreen(FormScreen):
         self.draft_prefix = f"hearing:{hearing_id or 'new:' + trial_id}"
 
     def specs(self) -> list[FieldSpec]:
-        text = [(f, t) for f, t in HEADER_FIELDS if f not in ("public_count", "press_count", "diplomats_count",
-                                                               "observers_admitted", "outcome", "next_hearing_on")]
+        text = [
+            (f, t)
+            for f, t in HEADER_FIELDS
+            if f
+            not in (
+                "public_count",
+                "press_count",
+                "diplomats_count",
+                "observers_admitted",
+                "outcome",
+                "next_hearing_on",
+            )
+        ]
         return [
             FieldSpec("starts_at", "Starts", "datetime", required=True, placeholder="now, HH:MM or YYYY-MM-DD HH:MM"),
             FieldSpec("ends_at", "Ends", "datetime", placeholder="HH:MM or YYYY-MM-DD HH:MM"),
@@ -353,6 +414,7 @@ class HearingFormScreen(FormScreen):
 
     def save(self, values: dict[str, Any]) -> str:
         if "observers_admitted" in values:
-            values["observers_admitted"] = None if values["observers_admitted"] is None else values["observers_admitted"] == "yes"
+            values["observers_admitted"] = (
+                None if values["observers_admitted"] is None else values["observers_admitted"] == "yes"
+            )
         return trials.save_hearing(self.shell, self.hearing_id, self.trial_id, values)
-

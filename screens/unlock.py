@@ -27,8 +27,13 @@ class UnlockScreen(ShellAccess, Screen[None]):
     BINDINGS = [
         Binding("ctrl+r", "toggle_recovery", "Recovery code", id="unlock.recovery"),
         # Masked as typed (a recovery code as much as a passphrase): shown only when asked.
-        Binding("ctrl+t", "toggle_shown", "Show/hide", id="unlock.show",
-                tooltip="Show or hide what is typed (passphrase or recovery code)"),
+        Binding(
+            "ctrl+t",
+            "toggle_shown",
+            "Show/hide",
+            id="unlock.show",
+            tooltip="Show or hide what is typed (passphrase or recovery code)",
+        ),
         Binding("ctrl+q", "app.quit", "Quit", id="unlock.quit"),
     ]
 
@@ -140,9 +145,7 @@ class UnlockScreen(ShellAccess, Screen[None]):
 
     @staticmethod
     def _wiped(vault_dir: Path) -> bool:
-        return not vault_exists(vault_dir) and (
-            not vault_dir.exists() or (vault_dir / wipe.WIPED_MARKER).exists()
-        )
+        return not vault_exists(vault_dir) and (not vault_dir.exists() or (vault_dir / wipe.WIPED_MARKER).exists())
 
 
 class CreateScreen(ShellAccess, Screen[None]):

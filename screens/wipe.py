@@ -10,8 +10,6 @@ from __future__ import annotations
 import math
 import time
 
-from hrd_tui.screens.widgets.dialog import Dialog
-from hrd_tui.screens.shell import ShellAccess
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +17,8 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from hrd_tui.errors import HrdError
+from hrd_tui.screens.shell import ShellAccess
+from hrd_tui.screens.widgets.dialog import Dialog
 
 WIPE_WORD = "WIPE"
 
@@ -35,11 +35,17 @@ class WipeModal(Dialog[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="wipe-box"):
-            yield Static("EMERGENCY WIPE: this destroys the vault for good. No passphrase or recovery code will "
-                         "open it again. Encrypted backups elsewhere, handover bundles and exports already sent "
-                         "are out of reach.", markup=False)
-            yield Static(f"Type {WIPE_WORD} and Enter to start a {self.seconds:g}-second countdown; Esc cancels.",
-                         id="wipe-status", markup=False)
+            yield Static(
+                "EMERGENCY WIPE: this destroys the vault for good. No passphrase or recovery code will "
+                "open it again. Encrypted backups elsewhere, handover bundles and exports already sent "
+                "are out of reach.",
+                markup=False,
+            )
+            yield Static(
+                f"Type {WIPE_WORD} and Enter to start a {self.seconds:g}-second countdown; Esc cancels.",
+                id="wipe-status",
+                markup=False,
+            )
             yield Input(id="wipe-word", placeholder=WIPE_WORD, compact=True)
 
     def on_mount(self) -> None:
@@ -82,8 +88,11 @@ class WipeAfterModal(ShellAccess, Dialog[None]):
     def compose(self) -> ComposeResult:
         now = f"now: after {self.current} failed unlocks" if self.current else "now: off"
         with Vertical(id="wipe-after-box"):
-            yield Static(f"Wipe the vault after this many failed unlocks in a row (3 to 20), or 'off' ({now}). "
-                         "Anyone at this keyboard can then destroy it by typing wrong passphrases.", markup=False)
+            yield Static(
+                f"Wipe the vault after this many failed unlocks in a row (3 to 20), or 'off' ({now}). "
+                "Anyone at this keyboard can then destroy it by typing wrong passphrases.",
+                markup=False,
+            )
             yield Static("", id="wipe-after-error", markup=False)
             yield Input(str(self.current or "off"), id="wipe-after-value", compact=True)
 

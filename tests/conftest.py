@@ -28,16 +28,26 @@ os.environ.pop("HRD_TUI_VAULT", None)
 os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="hrd-tui-tests-xdg-")
 atexit.register(shutil.rmtree, os.environ["XDG_DATA_HOME"], True)  # leave nothing behind in /tmp
 
-from hrd_tui import vault as vault_mod, wallclock  # noqa: E402
-import hrd_tui.services  # noqa: E402,F401 (registers what a vault is prepared with as it opens: hrd_tui.vault_hooks)
-
 # The app factory and the CLI runner live in helpers/ (bench/ uses them too); the
 # tests import them from here, as before.
-from helpers.app import PASSPHRASE, demo_vault_at, unlock, vault_session
-from helpers.cli import frozen_settings, run_cli
+from helpers.app import PASSPHRASE, demo_vault_at, unlock, vault_session  # noqa: E402
+from helpers.cli import frozen_settings, run_cli  # noqa: E402
 
-__all__ = ["FROZEN_DAY", "FROZEN_NOW", "PASSPHRASE", "demo_vault_at", "find_markers", "frozen_settings", "run_cli",
-           "unlock", "vault_session"]
+import hrd_tui.services  # noqa: E402,F401 (registers what a vault is prepared with as it opens: hrd_tui.vault_hooks)
+from hrd_tui import vault as vault_mod  # noqa: E402
+from hrd_tui import wallclock  # noqa: E402
+
+__all__ = [
+    "FROZEN_DAY",
+    "FROZEN_NOW",
+    "PASSPHRASE",
+    "demo_vault_at",
+    "find_markers",
+    "frozen_settings",
+    "run_cli",
+    "unlock",
+    "vault_session",
+]
 
 #: The officer's day in every test, and the instant every test starts at: noon of that
 #: day in the process's local time, as far from either midnight as can be.

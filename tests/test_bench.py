@@ -22,25 +22,67 @@ HAS_TMUX = installed()
 
 #: script -> (figure labels always printed, labels of the real-terminal figures, printed with tmux).
 FIGURES: dict[str, tuple[list[str], list[str]]] = {
-    "bench_cases": (["default view ", "each filter ", "each prefix typed ", "prefix, closed included "],
-                    ["screen, open the list:", "screen, keystroke to redraw:", "screen, Enter to a case:"]),
-    "bench_contact_io": (["CSV import, 200 new rows", "export CSV (real names)", "export vCard 3.0 (real names)",
-                          "same CSV again, merge", "vCard import, 200 new cards", "exported CSV into a fresh vault"],
-                         []),
-    "bench_contacts": (["service, each prefix typed:", "service, each sort column:", "service, filters:"],
-                       ["screen, open the list:", "screen, keystroke to redraw:", "bare Textual, key shown"]),
-    "bench_notes": (["service, one note committed:"],
-                    ["screen, w to the note screen:", "screen, keystroke to screen:", "screen, Enter to saved line:",
-                     "bare Textual, key shown"]),
+    "bench_cases": (
+        ["default view ", "each filter ", "each prefix typed ", "prefix, closed included "],
+        ["screen, open the list:", "screen, keystroke to redraw:", "screen, Enter to a case:"],
+    ),
+    "bench_contact_io": (
+        [
+            "CSV import, 200 new rows",
+            "export CSV (real names)",
+            "export vCard 3.0 (real names)",
+            "same CSV again, merge",
+            "vCard import, 200 new cards",
+            "exported CSV into a fresh vault",
+        ],
+        [],
+    ),
+    "bench_contacts": (
+        ["service, each prefix typed:", "service, each sort column:", "service, filters:"],
+        ["screen, open the list:", "screen, keystroke to redraw:", "bare Textual, key shown"],
+    ),
+    "bench_notes": (
+        ["service, one note committed:"],
+        [
+            "screen, w to the note screen:",
+            "screen, keystroke to screen:",
+            "screen, Enter to saved line:",
+            "bare Textual, key shown",
+        ],
+    ),
     "bench_rekey": (["rekey, ", "opens after rekey, passphrase and recovery code, check ok:"], []),
-    "bench_reports": (["trend, 12 months", "observations, first 100", "report regular, a quarter", "report irf, a year",
-                       "screen, F2 Country Reports a year, longest stall"],
-                      []),
-    "bench_startup": ([], ["bare Textual app, start -> prompt drawn", "hrd-tui, start -> unlock prompt drawn",
-                           "ratio hrd-tui / bare", "hrd-tui, Enter -> today view drawn"]),
-    "bench_store": (["build total", "unlock run 1", "KDF alone (Argon2id)", "search p95", "list_contacts p95",
-                     "note commit p95", "SQLCipher within 1.5x of plain", "cipher_memory_security ON vs OFF"],
-                    []),
+    "bench_reports": (
+        [
+            "trend, 12 months",
+            "observations, first 100",
+            "report regular, a quarter",
+            "report irf, a year",
+            "screen, F2 Country Reports a year, longest stall",
+        ],
+        [],
+    ),
+    "bench_startup": (
+        [],
+        [
+            "bare Textual app, start -> prompt drawn",
+            "hrd-tui, start -> unlock prompt drawn",
+            "ratio hrd-tui / bare",
+            "hrd-tui, Enter -> today view drawn",
+        ],
+    ),
+    "bench_store": (
+        [
+            "build total",
+            "unlock run 1",
+            "KDF alone (Argon2id)",
+            "search p95",
+            "list_contacts p95",
+            "note commit p95",
+            "SQLCipher within 1.5x of plain",
+            "cipher_memory_security ON vs OFF",
+        ],
+        [],
+    ),
 }
 SCRIPTS = sorted(path.stem for path in BENCH.glob("bench_*.py"))
 
@@ -67,10 +109,19 @@ def test_bench_runs_quick_and_prints_its_figures(name: str, tmp_path: Path) -> N
     # installed package is imported (as in CI), and with the real KDF unless the script
     # itself chooses the test KDF.
     # Nor the tests' frozen clock: a bench builds its data on the real one.
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("HRD_TUI_TEST_KDF", "HRD_TUI_TEST_NOW", "PYTHONPATH")}
-    result = subprocess.run([sys.executable, str(BENCH / f"{name}.py"), "--quick"], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, timeout=300)
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("HRD_TUI_TEST_KDF", "HRD_TUI_TEST_NOW", "PYTHONPATH")
+    }
+    result = subprocess.run(
+        [sys.executable, str(BENCH / f"{name}.py"), "--quick"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     lines = result.stdout.splitlines()
     for label in always + (terminal if HAS_TMUX else []):

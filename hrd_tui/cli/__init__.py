@@ -55,8 +55,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if os.environ.get(DEBUG_ENV) == "1":
             raise
-        err(f"internal error ({type(exc).__name__}); details are not printed because they may hold vault data. "
-            f"Run with {DEBUG_ENV}=1 to see them.")
+        err(
+            f"internal error ({type(exc).__name__}); details are not printed because they may hold vault data. "
+            f"Run with {DEBUG_ENV}=1 to see them."
+        )
         return 70
 
 

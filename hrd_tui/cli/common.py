@@ -36,6 +36,7 @@ def out(line: str) -> None:
 
 # -- secrets and answers ----------------------------------------------------------
 
+
 def ask(prompt: str) -> str:
     if not sys.stdin.isatty():
         raise UsageError(
@@ -95,6 +96,7 @@ def ask_choice(prompt: str, answers: dict[str, str]) -> str:
 
 # -- the vault --------------------------------------------------------------------
 
+
 def open_vault(args: argparse.Namespace, *, readonly: bool, secret: Secret | None = None) -> Vault:
     """The vault at --vault, unlocked with ``secret`` or with the one asked for now.
     No vault, or a damaged header, fails before the passphrase is asked."""
@@ -111,11 +113,14 @@ def open_vault(args: argparse.Namespace, *, readonly: bool, secret: Secret | Non
     for warning in opened.warnings:
         err(f"warning: {warning}")
     if opened.migrated_from:
-        err(f"the vault was upgraded from schema {opened.migrated_from} (an encrypted backup is in {vault_dir / vault.BACKUPS_NAME}).")
+        err(
+            f"the vault was upgraded from schema {opened.migrated_from} (an encrypted backup is in {vault_dir / vault.BACKUPS_NAME})."
+        )
     return opened
 
 
 # -- what a command prints or writes ------------------------------------------------
+
 
 def show_recovery_code(code: str) -> None:
     err("RECOVERY CODE: shown this once only. Write it down and keep it apart from the workstation;")

@@ -17,7 +17,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     _check_export_args(args)
     with open_vault(args, readonly=True) as opened:
         if opened.needs_upgrade:
-            raise HrdError("This vault uses an older schema: open it once with the app (or 'hrd-tui passwd') to upgrade it, then export.")
+            raise HrdError(
+                "This vault uses an older schema: open it once with the app (or 'hrd-tui passwd') to upgrade it, then export."
+            )
         with opened.store.session("exporting") as session:
             if args.ref:  # the id, or its start as reports cite it and the app shows it
                 from sqlmodel import SQLModel
@@ -55,22 +57,32 @@ def cmd_export(args: argparse.Namespace) -> int:
                 data = text.encode("utf-8") + b"\n"
     err("WARNING: this export is PLAIN TEXT. Keep it encrypted, never e-mail it, and delete it when done.")
     if args.kind == "contacts" and args.real_names:
-        err("WARNING: --real-names: this file holds the real names, e-mail addresses, phone numbers and notes "
-            "of the people in it; in the wrong hands it can endanger them.")
+        err(
+            "WARNING: --real-names: this file holds the real names, e-mail addresses, phone numbers and notes "
+            "of the people in it; in the wrong hands it can endanger them."
+        )
     elif args.kind == "contacts":
         err("codenames only: names, e-mail addresses, phone numbers and notes are left out (--real-names adds them).")
     elif args.kind == "hearing" and args.real_names:
-        err("WARNING: --real-names: this report names every defendant as stored, whatever their naming consent; "
-            "in the wrong hands it can endanger them.")
+        err(
+            "WARNING: --real-names: this report names every defendant as stored, whatever their naming consent; "
+            "in the wrong hands it can endanger them."
+        )
     elif args.kind == "hearing":
-        err("defendants are named only with their naming consent, in the text too; the others are replaced "
-            "(--real-names names them all).")
+        err(
+            "defendants are named only with their naming consent, in the text too; the others are replaced "
+            "(--real-names names them all)."
+        )
     elif args.kind == "case" and args.real_names:
-        err("WARNING: --real-names: this case summary names every defender and source as stored, whatever their "
-            "naming consent; in the wrong hands it can endanger them.")
+        err(
+            "WARNING: --real-names: this case summary names every defender and source as stored, whatever their "
+            "naming consent; in the wrong hands it can endanger them."
+        )
     elif args.kind == "case":
-        err("people are named only with their naming consent, in the text too; the others are replaced "
-            "(--real-names names them all).")
+        err(
+            "people are named only with their naming consent, in the text too; the others are replaced "
+            "(--real-names names them all)."
+        )
     if args.kind in ("contacts", "hearing", "case") and (not args.output or args.output == "-") and sys.stdout.isatty():
         # Names are data, and data must not drive the terminal (ESC]52 writes the clipboard).
         from hrd_tui.sanitize import for_display
@@ -85,21 +97,26 @@ def cmd_export(args: argparse.Namespace) -> int:
 def _check_export_args(args: argparse.Namespace) -> None:
     if args.kind == "contacts":
         if args.format not in ("csv", "vcard"):
-            raise UsageError("Export contacts as CSV or vCard: hrd-tui export contacts --format csv|vcard [--real-names].")
+            raise UsageError(
+                "Export contacts as CSV or vCard: hrd-tui export contacts --format csv|vcard [--real-names]."
+            )
         if args.ref:
             raise UsageError("'export contacts' exports every contact and takes no ID.")
         return
     if args.kind == "hearing":
         if args.format != "md" or not args.ref:
-            raise UsageError("Export a hearing report as Markdown: hrd-tui export hearing ID --format md [--real-names].")
+            raise UsageError(
+                "Export a hearing report as Markdown: hrd-tui export hearing ID --format md [--real-names]."
+            )
         return
     if args.kind == "case":
         if args.format != "md" or not args.ref:
             raise UsageError("Export a threat case as Markdown: hrd-tui export case ID --format md [--real-names].")
         return
     if args.real_names:
-        raise UsageError("--real-names is for 'hrd-tui export contacts', 'hrd-tui export hearing' and "
-                         "'hrd-tui export case' only.")
+        raise UsageError(
+            "--real-names is for 'hrd-tui export contacts', 'hrd-tui export hearing' and 'hrd-tui export case' only."
+        )
     if args.format in ("csv", "vcard"):
         raise UsageError("CSV and vCard are for contacts: hrd-tui export contacts --format csv|vcard.")
     if args.kind is None and args.format != "json":

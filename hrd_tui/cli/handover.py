@@ -32,8 +32,7 @@ def cmd_handover(args: argparse.Namespace) -> int:
 
 
 def _handover_export(args: argparse.Namespace) -> int:
-    from hrd_tui.services import handover
-    from hrd_tui.services import contacts
+    from hrd_tui.services import contacts, handover
 
     if args.yes or args.prefer or args.bundle_passphrase_file:
         raise UsageError("--yes, --prefer and --bundle-passphrase-file are for 'handover import'.")
@@ -51,8 +50,10 @@ def _handover_export(args: argparse.Namespace) -> int:
         chosen = selection if (people or selection.cases or selection.trials) else None
         passphrase = handover.export_bundle(session, target, selection=chosen, vault_id=opened.header.vault_id)
     err(f"bundle written to {target} (mode 0600, encrypted).")
-    err("BUNDLE PASSPHRASE: shown this once only. Give it to the receiving officer by another channel than "
-        "the file (read it aloud, or in person); anyone with both can read the bundle.")
+    err(
+        "BUNDLE PASSPHRASE: shown this once only. Give it to the receiving officer by another channel than "
+        "the file (read it aloud, or in person); anyone with both can read the bundle."
+    )
     print(passphrase, flush=True)
     return 0
 
@@ -65,12 +66,17 @@ def _ask_conflict(conflict: Conflict) -> str | dict[str, str]:
     label = for_display(conflict.label, single_line=True)
     if len(conflict.diffs) == 1:
         return ask_choice(f"{label}: keep [m]ine or take [t]heirs? [m/t] ", _MINE_THEIRS)
-    side = ask_choice(f"{label}: keep [m]ine, take [t]heirs, or [f]ield by field? [m/t/f] ",
-                      {**_MINE_THEIRS, "f": "fields"})
+    side = ask_choice(
+        f"{label}: keep [m]ine, take [t]heirs, or [f]ield by field? [m/t/f] ", {**_MINE_THEIRS, "f": "fields"}
+    )
     if side != "fields":
         return side
-    return {d.field: ask_choice(f"  {for_display(d.label, single_line=True)}: keep [m]ine or take [t]heirs? [m/t] ",
-                                _MINE_THEIRS) for d in conflict.diffs}
+    return {
+        d.field: ask_choice(
+            f"  {for_display(d.label, single_line=True)}: keep [m]ine or take [t]heirs? [m/t] ", _MINE_THEIRS
+        )
+        for d in conflict.diffs
+    }
 
 
 def _handover_import(args: argparse.Namespace) -> int:
@@ -93,12 +99,16 @@ def _handover_import(args: argparse.Namespace) -> int:
         choices: dict[str, Any] = {}
         if args.yes:
             if plan.conflicts and not args.prefer:
-                raise UsageError(f"{len(plan.conflicts)} conflict(s): with --yes, say which side wins with "
-                                 "--prefer mine|theirs. Nothing was imported.")
+                raise UsageError(
+                    f"{len(plan.conflicts)} conflict(s): with --yes, say which side wins with "
+                    "--prefer mine|theirs. Nothing was imported."
+                )
         else:
             if not sys.stdin.isatty():
-                raise UsageError("Nothing was imported: there is no terminal to confirm on. "
-                                 "Pass --yes (and --prefer mine|theirs when there are conflicts).")
+                raise UsageError(
+                    "Nothing was imported: there is no terminal to confirm on. "
+                    "Pass --yes (and --prefer mine|theirs when there are conflicts)."
+                )
             if not args.prefer:
                 for conflict in plan.conflicts:
                     choices[conflict.key] = _ask_conflict(conflict)
@@ -107,8 +117,10 @@ def _handover_import(args: argparse.Namespace) -> int:
                 return 0
         result = handover.apply_import(session, plan, choices, default=args.prefer)
     mixed = f", {len(result.mixed)} took some fields of each" if result.mixed else ""
-    out(f"Imported {result.total_inserted} record(s); {len(result.took_theirs)} conflict(s) took the bundle's "
-        f"version (yours is kept in the history), {len(result.kept_mine)} kept yours{mixed}.")
+    out(
+        f"Imported {result.total_inserted} record(s); {len(result.took_theirs)} conflict(s) took the bundle's "
+        f"version (yours is kept in the history), {len(result.kept_mine)} kept yours{mixed}."
+    )
     for note in result.notes:
         out(note)
     return 0

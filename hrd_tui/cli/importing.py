@@ -33,8 +33,12 @@ def cmd_import(args: argparse.Namespace) -> int:
             row = checklists.store_template(session, template)
             from hrd_tui.sanitize import for_display, plural
 
-            print(for_display(f"Imported checklist template '{row.id}' version {row.version}: {row.title} "
-                              f"({plural(len(row.items), 'item')})."))
+            print(
+                for_display(
+                    f"Imported checklist template '{row.id}' version {row.version}: {row.title} "
+                    f"({plural(len(row.items), 'item')})."
+                )
+            )
     return 0
 
 
@@ -65,16 +69,22 @@ def _import_contacts(args: argparse.Namespace) -> int:
             on_duplicate = args.on_duplicate
             if not args.yes:
                 if not sys.stdin.isatty():
-                    raise UsageError("Nothing was imported: there is no terminal to confirm on. "
-                                     "Pass --yes to import (and --on-duplicate merge|skip).")
+                    raise UsageError(
+                        "Nothing was imported: there is no terminal to confirm on. "
+                        "Pass --yes to import (and --on-duplicate merge|skip)."
+                    )
                 if plan.duplicates and on_duplicate is None:
                     on_duplicate = ask_choice(
                         f"{len(plan.duplicates)} {plan.unit}(s) match existing contacts or earlier {plan.unit}s: "
-                        "[m]erge their values into those contacts, or [s]kip them? [m/s] ", {"m": "merge", "s": "skip"})
+                        "[m]erge their values into those contacts, or [s]kip them? [m/s] ",
+                        {"m": "merge", "s": "skip"},
+                    )
                 on_duplicate = on_duplicate or "skip"
                 what = f"{len(plan.new)} new contact(s)"
                 if plan.duplicates:
-                    what += f", {'merging' if on_duplicate == 'merge' else 'skipping'} {len(plan.duplicates)} duplicate(s)"
+                    what += (
+                        f", {'merging' if on_duplicate == 'merge' else 'skipping'} {len(plan.duplicates)} duplicate(s)"
+                    )
                 if ask_choice(f"Import {what}? [y/N] ", {"y": "yes", "n": "no", "": "no"}) != "yes":
                     print("Nothing was imported.")
                     return 0

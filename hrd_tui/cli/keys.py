@@ -33,8 +33,10 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 def cmd_rekey(args: argparse.Namespace) -> int:
     secret = unlock_secret(args)
     if secret.kind != "passphrase":
-        raise UsageError("rekey rewraps every slot: unlock with the passphrase, and give the recovery code with "
-                         "--recovery-code-file (or --new-recovery-code).")
+        raise UsageError(
+            "rekey rewraps every slot: unlock with the passphrase, and give the recovery code with "
+            "--recovery-code-file (or --new-recovery-code)."
+        )
     if args.new_recovery_code and args.recovery_code_file:
         raise UsageError("Give the recovery code, or ask for a new one: not both.")
     if args.passphrase_file == "-" and args.recovery_code_file == "-":
@@ -45,9 +47,13 @@ def cmd_rekey(args: argparse.Namespace) -> int:
         new_code = opened.rekey(secret.value, code)
         if new_code:
             show_recovery_code(new_code)
-    print("The vault was re-encrypted under a new data key; the passphrase and the "
-          + ("new recovery code" if new_code else "recovery code") + " open it. Copies made before "
-          "(hrd-tui backup DEST) keep the old key: destroy them if the old key was exposed.", flush=True)
+    print(
+        "The vault was re-encrypted under a new data key; the passphrase and the "
+        + ("new recovery code" if new_code else "recovery code")
+        + " open it. Copies made before "
+        "(hrd-tui backup DEST) keep the old key: destroy them if the old key was exposed.",
+        flush=True,
+    )
     return 0
 
 

@@ -30,10 +30,18 @@ class Parser(argparse.ArgumentParser):
 
 def _global_options(parser: argparse.ArgumentParser, default: object) -> None:
     """The options every command takes, before the command or after it."""
-    parser.add_argument("--vault", metavar="DIR", default=default,
-                        help=f"the vault directory (default: ${paths.VAULT_ENV} or {paths.default_vault_dir()})")
-    parser.add_argument("--passphrase-file", metavar="FILE", default=default,
-                        help="read the passphrase from FILE ('-' for standard input) instead of asking")
+    parser.add_argument(
+        "--vault",
+        metavar="DIR",
+        default=default,
+        help=f"the vault directory (default: ${paths.VAULT_ENV} or {paths.default_vault_dir()})",
+    )
+    parser.add_argument(
+        "--passphrase-file",
+        metavar="FILE",
+        default=default,
+        help="read the passphrase from FILE ('-' for standard input) instead of asking",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,8 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(target=DEFAULT_TARGET)
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
     for command in COMMANDS:
-        p = sub.add_parser(command.name, help=command.help, description=command.help, allow_abbrev=False,
-                           parents=[after])
+        p = sub.add_parser(
+            command.name, help=command.help, description=command.help, allow_abbrev=False, parents=[after]
+        )
         p.set_defaults(target=command.target)
         command.arguments(p)
     return parser

@@ -20,8 +20,10 @@ def cmd_purge(args: argparse.Namespace) -> int:
     if not args.yes:
         if not sys.stdin.isatty():
             raise UsageError("Nothing was purged: there is no terminal to confirm on. Pass --yes.")
-        question = (f"Remove for good every earlier version and deleted record older than {args.older_than} days? "
-                    "This cannot be undone. [y/N] ")
+        question = (
+            f"Remove for good every earlier version and deleted record older than {args.older_than} days? "
+            "This cannot be undone. [y/N] "
+        )
         if ask_choice(question, {"y": "yes", "n": "no", "": "no"}) != "yes":
             out("Nothing was purged.")
             return 0

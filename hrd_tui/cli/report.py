@@ -46,7 +46,9 @@ def _report_args(args: argparse.Namespace) -> tuple[ReportType, date, date]:
     try:
         reports.check_period(start, end)
     except ValidationError as exc:
-        problems = "; ".join(f"--{name} " + re.sub(r"\bfrom\b", "--from", message) for name, message in exc.errors.items())
+        problems = "; ".join(
+            f"--{name} " + re.sub(r"\bfrom\b", "--from", message) for name, message in exc.errors.items()
+        )
         raise UsageError(f"Bad period (--from {start}, --to {end}): {problems}.") from None
     return ReportType(args.type), start, end
 
@@ -55,18 +57,24 @@ def cmd_report(args: argparse.Namespace) -> int:
     report_type, start, end = _report_args(args)
     with open_vault(args, readonly=True) as opened:
         if opened.needs_upgrade:
-            raise HrdError("This vault uses an older schema: open it once with the app (or 'hrd-tui passwd') to upgrade it, then report.")
+            raise HrdError(
+                "This vault uses an older schema: open it once with the app (or 'hrd-tui passwd') to upgrade it, then report."
+            )
         with opened.store.session("assembling the report") as session:
             from hrd_tui.services import reports
 
             data = reports.render_report(session, report_type, start, end, real_names=args.real_names).encode("utf-8")
     err("WARNING: this report is PLAIN TEXT. Keep it encrypted, never e-mail it, and delete it when done.")
     if args.real_names:
-        err("WARNING: --real-names: this report names every person as stored, whatever their naming consent; "
-            "in the wrong hands it can endanger them.")
+        err(
+            "WARNING: --real-names: this report names every person as stored, whatever their naming consent; "
+            "in the wrong hands it can endanger them."
+        )
     else:
-        err("people are named only with their naming consent, in the text too; the others are described "
-            "('a defender'); sensitive locations are left out (--real-names names everyone).")
+        err(
+            "people are named only with their naming consent, in the text too; the others are described "
+            "('a defender'); sensitive locations are left out (--real-names names everyone)."
+        )
     if (not args.output or args.output == "-") and sys.stdout.isatty():
         # Vault text must not drive the terminal (ESC]52 writes the clipboard).
         from hrd_tui.sanitize import for_display

@@ -36,6 +36,7 @@ class Command(NamedTuple):
 
 # -- each command's arguments ---------------------------------------------------------
 
+
 def _demo(p: argparse.ArgumentParser) -> None:
     p.add_argument("--create-only", action="store_true", help="only create and fill the demo vault")
 
@@ -44,14 +45,20 @@ def _passwd(p: argparse.ArgumentParser) -> None:
     p.add_argument("--new-passphrase-file", metavar="FILE", help="read the new passphrase from FILE ('-' for stdin)")
     p.add_argument("--recovery-file", metavar="FILE", help="unlock with the recovery code read from FILE")
     p.add_argument("--recovery", action="store_true", help="unlock with the recovery code, asked on the terminal")
-    p.add_argument("--new-recovery-code", action="store_true",
-                   help="instead: a new recovery code (printed once); the old one no longer opens the vault")
+    p.add_argument(
+        "--new-recovery-code",
+        action="store_true",
+        help="instead: a new recovery code (printed once); the old one no longer opens the vault",
+    )
 
 
 def _rekey(p: argparse.ArgumentParser) -> None:
     p.add_argument("--recovery-code-file", metavar="FILE", help="read the recovery code from FILE ('-' for stdin)")
-    p.add_argument("--new-recovery-code", action="store_true",
-                   help="issue a new recovery code (printed once) instead of keeping the current one")
+    p.add_argument(
+        "--new-recovery-code",
+        action="store_true",
+        help="issue a new recovery code (printed once) instead of keeping the current one",
+    )
 
 
 def _backup(p: argparse.ArgumentParser) -> None:
@@ -59,33 +66,55 @@ def _backup(p: argparse.ArgumentParser) -> None:
 
 
 def _export(p: argparse.ArgumentParser) -> None:
-    p.add_argument("kind", nargs="?", choices=["checklist", "hearing", "case", "contacts"], help="what to export (default: the whole vault)")
-    p.add_argument("ref", nargs="?", metavar="ID", help="the id of the checklist run, the hearing or the threat case "
-                   "(or its start: the 8 characters reports cite and the app shows will do)")
+    p.add_argument(
+        "kind",
+        nargs="?",
+        choices=["checklist", "hearing", "case", "contacts"],
+        help="what to export (default: the whole vault)",
+    )
+    p.add_argument(
+        "ref",
+        nargs="?",
+        metavar="ID",
+        help="the id of the checklist run, the hearing or the threat case "
+        "(or its start: the 8 characters reports cite and the app shows will do)",
+    )
     p.add_argument("--format", choices=["json", "md", "csv", "vcard"], required=True)
-    p.add_argument("--real-names", action="store_true",
-                   help="contacts: include names, e-mail addresses, phone numbers and notes (default: codenames only); "
-                        "hearing: name every defendant, case: name every defender and source "
-                        "(default: only those who consented to be named)")
+    p.add_argument(
+        "--real-names",
+        action="store_true",
+        help="contacts: include names, e-mail addresses, phone numbers and notes (default: codenames only); "
+        "hearing: name every defendant, case: name every defender and source "
+        "(default: only those who consented to be named)",
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (mode 0600) instead of standard output")
 
 
 def _report(p: argparse.ArgumentParser) -> None:
     p.add_argument("--type", required=True, metavar="|".join(REPORT_TYPES), help="which report")
     p.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD", help="the period's first day")
-    p.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD",
-                   help="the period's last day (at most 400 days in all)")
-    p.add_argument("--real-names", action="store_true",
-                   help="name every person as stored (default: only those who consented to be named)")
+    p.add_argument(
+        "--to", dest="end", required=True, metavar="YYYY-MM-DD", help="the period's last day (at most 400 days in all)"
+    )
+    p.add_argument(
+        "--real-names",
+        action="store_true",
+        help="name every person as stored (default: only those who consented to be named)",
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (mode 0600) instead of standard output")
 
 
 def _import(p: argparse.ArgumentParser) -> None:
     p.add_argument("kind", choices=["checklist", "contacts"])
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--format", choices=["csv", "vcard"], help="contacts: the file's format (default: from its name or content)")
-    p.add_argument("--on-duplicate", choices=["merge", "skip"],
-                   help="contacts: merge a row that matches an existing contact into it, or skip it (asked, else skip)")
+    p.add_argument(
+        "--format", choices=["csv", "vcard"], help="contacts: the file's format (default: from its name or content)"
+    )
+    p.add_argument(
+        "--on-duplicate",
+        choices=["merge", "skip"],
+        help="contacts: merge a row that matches an existing contact into it, or skip it (asked, else skip)",
+    )
     p.add_argument("--yes", action="store_true", help="contacts: import without asking (needed without a terminal)")
 
 
@@ -95,8 +124,11 @@ def _handover(p: argparse.ArgumentParser) -> None:
     p.add_argument("--contacts", action="append", metavar="CODENAMES", help="export: these contacts (comma-separated)")
     p.add_argument("--cases", action="append", metavar="IDS", help="export: these threat cases, with what they need")
     p.add_argument("--trials", action="append", metavar="IDS", help="export: these trials, with their hearings")
-    p.add_argument("--bundle-passphrase-file", metavar="FILE",
-                   help="import: read the bundle's passphrase from FILE ('-' for stdin) instead of asking")
+    p.add_argument(
+        "--bundle-passphrase-file",
+        metavar="FILE",
+        help="import: read the bundle's passphrase from FILE ('-' for stdin) instead of asking",
+    )
     p.add_argument("--prefer", choices=["mine", "theirs"], help="import: which side wins every conflict")
     p.add_argument("--yes", action="store_true", help="import without asking (needed without a terminal)")
 
@@ -122,36 +154,84 @@ def _bind_workstation(p: argparse.ArgumentParser) -> None:
 
 COMMANDS: tuple[Command, ...] = (
     Command("init", "vault:cmd_init", "create a new vault and print its recovery code once"),
-    Command("demo", "start:cmd_demo",
-            "create (or reuse) a demo vault with fictional data, passphrase 'demo', and open it", _demo),
+    Command(
+        "demo",
+        "start:cmd_demo",
+        "create (or reuse) a demo vault with fictional data, passphrase 'demo', and open it",
+        _demo,
+    ),
     Command("info", "vault:cmd_info", "show format, schema revision, KDF parameters and counts (no secret)"),
     Command("check", "vault:cmd_check", "verify every page's HMAC, the database's integrity and its foreign keys"),
     Command("passwd", "keys:cmd_passwd", "change the passphrase (the database is not re-encrypted)", _passwd),
-    Command("rekey", "keys:cmd_rekey", "re-encrypt the database under a new random data key and rewrap every slot "
-            "(needs the passphrase and the recovery code); refused while the app has the vault open", _rekey),
-    Command("backup", "vault:cmd_backup",
-            "write a consistent, encrypted, verified copy of the vault to a new directory", _backup),
-    Command("export", "export:cmd_export", "export the whole vault as JSON, one record (checklist RUN, hearing ID, "
-            "case ID) as Markdown, or the contacts as CSV or vCard (codenames only unless --real-names): plain text, "
-            "an explicit act", _export),
-    Command("report", "report:cmd_report", "assemble a report draft for a period as Markdown (regular report, Country "
-            "Reports on Human Rights Practices, Trafficking in Persons, International Religious Freedom): "
-            "plain text, names only with consent unless --real-names", _report),
-    Command("import", "importing:cmd_import", "import a file into the vault: 'import checklist FILE' adds your own "
-            "checklist template; 'import contacts FILE' adds contacts from CSV or vCard, after a preview", _import),
-    Command("handover", "handover:cmd_handover",
-            "move records between officers' vaults in an encrypted bundle: 'handover export FILE' writes the "
-            "whole vault (or --contacts/--cases/--trials) and prints the bundle's passphrase once; "
-            "'handover import FILE' merges one in, conflicts chosen one by one", _handover),
-    Command("purge", "purge:cmd_purge",
-            "remove for good the earlier versions and deleted records older than DAYS (the history rule "
-            "keeps them until then)", _purge),
-    Command("wipe", "wipe:cmd_wipe",
-            "EMERGENCY: destroy the vault for good (key slots first, then the keyring secret, then the files); "
-            "no passphrase needed; asks to type WIPE unless --yes", _wipe),
-    Command("wipe-after", "wipe:cmd_wipe_after",
-            "wipe the vault after N failed unlocks in a row (3 to 20), or 'off' (the default)", _wipe_after),
-    Command("bind-workstation", "keys:cmd_bind_workstation",
-            "on: the passphrase opens this vault only together with a secret in this workstation's keyring "
-            "(the recovery code still opens it anywhere); off: the passphrase alone again", _bind_workstation),
+    Command(
+        "rekey",
+        "keys:cmd_rekey",
+        "re-encrypt the database under a new random data key and rewrap every slot "
+        "(needs the passphrase and the recovery code); refused while the app has the vault open",
+        _rekey,
+    ),
+    Command(
+        "backup",
+        "vault:cmd_backup",
+        "write a consistent, encrypted, verified copy of the vault to a new directory",
+        _backup,
+    ),
+    Command(
+        "export",
+        "export:cmd_export",
+        "export the whole vault as JSON, one record (checklist RUN, hearing ID, "
+        "case ID) as Markdown, or the contacts as CSV or vCard (codenames only unless --real-names): plain text, "
+        "an explicit act",
+        _export,
+    ),
+    Command(
+        "report",
+        "report:cmd_report",
+        "assemble a report draft for a period as Markdown (regular report, Country "
+        "Reports on Human Rights Practices, Trafficking in Persons, International Religious Freedom): "
+        "plain text, names only with consent unless --real-names",
+        _report,
+    ),
+    Command(
+        "import",
+        "importing:cmd_import",
+        "import a file into the vault: 'import checklist FILE' adds your own "
+        "checklist template; 'import contacts FILE' adds contacts from CSV or vCard, after a preview",
+        _import,
+    ),
+    Command(
+        "handover",
+        "handover:cmd_handover",
+        "move records between officers' vaults in an encrypted bundle: 'handover export FILE' writes the "
+        "whole vault (or --contacts/--cases/--trials) and prints the bundle's passphrase once; "
+        "'handover import FILE' merges one in, conflicts chosen one by one",
+        _handover,
+    ),
+    Command(
+        "purge",
+        "purge:cmd_purge",
+        "remove for good the earlier versions and deleted records older than DAYS (the history rule "
+        "keeps them until then)",
+        _purge,
+    ),
+    Command(
+        "wipe",
+        "wipe:cmd_wipe",
+        "EMERGENCY: destroy the vault for good (key slots first, then the keyring secret, then the files); "
+        "no passphrase needed; asks to type WIPE unless --yes",
+        _wipe,
+    ),
+    Command(
+        "wipe-after",
+        "wipe:cmd_wipe_after",
+        "wipe the vault after N failed unlocks in a row (3 to 20), or 'off' (the default)",
+        _wipe_after,
+    ),
+    Command(
+        "bind-workstation",
+        "keys:cmd_bind_workstation",
+        "on: the passphrase opens this vault only together with a secret in this workstation's keyring "
+        "(the recovery code still opens it anywhere); off: the passphrase alone again",
+        _bind_workstation,
+    ),
 )

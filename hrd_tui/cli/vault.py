@@ -38,8 +38,11 @@ def cmd_info(args: argparse.Namespace) -> int:
             ("vault id", header.vault_id),
             ("created", header.created),
             ("header format", f"{keyslots.FORMAT} v{keyslots.FORMAT_VERSION}"),
-            ("schema revision", f"{opened.schema_revision()} (this hrd-tui: {migrations.head_revision()})"
-             + (": upgraded at the next writing open" if opened.needs_upgrade else "")),
+            (
+                "schema revision",
+                f"{opened.schema_revision()} (this hrd-tui: {migrations.head_revision()})"
+                + (": upgraded at the next writing open" if opened.needs_upgrade else ""),
+            ),
         ]
         for slot in header.slots:
             kdf = slot.kdf_params().describe() if slot.type == "passphrase" else "HKDF-SHA256 (160-bit random code)"

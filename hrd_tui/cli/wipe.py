@@ -49,8 +49,12 @@ def cmd_wipe_after(args: argparse.Namespace) -> int:
         raise UsageError("wipe-after takes a number of failed unlocks (3 to 20) or 'off'.")
     if limit is not None and not wipe.WIPE_AFTER_MIN <= limit <= wipe.WIPE_AFTER_MAX:
         # Refused before the passphrase is asked for: typing it would be for nothing.
-        raise ValidationError({"wipe_after": f"a whole number from {wipe.WIPE_AFTER_MIN} to {wipe.WIPE_AFTER_MAX}, "
-                                             f"or off ({limit} is not)"})
+        raise ValidationError(
+            {
+                "wipe_after": f"a whole number from {wipe.WIPE_AFTER_MIN} to {wipe.WIPE_AFTER_MAX}, "
+                f"or off ({limit} is not)"
+            }
+        )
     with open_vault(args, readonly=False) as opened:
         out(opened.set_wipe_after(limit))
     return 0

@@ -11,7 +11,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from sqlalchemy import JSON, Enum as SAEnum, MetaData, Table, inspect
+from sqlalchemy import JSON, MetaData, Table, inspect
+from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
 from hrd_tui import wallclock
@@ -82,7 +83,9 @@ OnDelete = Literal["CASCADE", "SET NULL", "RESTRICT"]
 
 
 def fk(target: str, *, nullable: bool = False, ondelete: OnDelete = "CASCADE", index: bool = True) -> Any:
-    return Field(default=None if nullable else ..., foreign_key=target, ondelete=ondelete, nullable=nullable, index=index)
+    return Field(
+        default=None if nullable else ..., foreign_key=target, ondelete=ondelete, nullable=nullable, index=index
+    )
 
 
 class Record(SQLModel):

@@ -9,8 +9,8 @@ from sqlalchemy import CheckConstraint, Index, UniqueConstraint, event, inspect,
 from sqlalchemy.sql.elements import conv
 from sqlmodel import Field, SQLModel
 
-from hrd_tui.sanitize import codename_key
 from hrd_tui.models.common import Record, fk, json_list_field, vocab_field
+from hrd_tui.sanitize import codename_key
 from hrd_tui.vocab import (
     Certainty,
     ChannelKind,

@@ -41,9 +41,7 @@ class ThreatCaseBase(SQLModel):
 class ThreatCase(ThreatCaseBase, Record, table=True):
     __tablename__ = "threat_case"
     __table_args__ = (
-        CheckConstraint(
-            "(status = 'closed') = (closed_on IS NOT NULL)", name=conv("ck_threat_case_closed_has_date")
-        ),
+        CheckConstraint("(status = 'closed') = (closed_on IS NOT NULL)", name=conv("ck_threat_case_closed_has_date")),
     )
 
 
@@ -96,9 +94,7 @@ class Source(Record, table=True):
     """Where a piece of information came from (a case's or an observation's)."""
 
     __table_args__ = (
-        CheckConstraint(
-            "(case_id IS NOT NULL) + (observation_id IS NOT NULL) = 1", name=conv("ck_source_one_owner")
-        ),
+        CheckConstraint("(case_id IS NOT NULL) + (observation_id IS NOT NULL) = 1", name=conv("ck_source_one_owner")),
     )
     case_id: str | None = fk("threat_case.id", nullable=True)
     observation_id: str | None = fk("civic_observation.id", nullable=True)

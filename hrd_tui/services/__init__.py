@@ -25,8 +25,11 @@ def _codename_clashes(session: Session) -> list[str]:
     (see migration 0004): the officer decides which one changes."""
     from hrd_tui.services import contacts  # only after an upgrade
 
-    return [f"These codenames are one and the same once case and accents are set aside: "
-            f"{', '.join(names)}. Give all but one a new codename." for names in contacts.codename_clashes(session)]
+    return [
+        f"These codenames are one and the same once case and accents are set aside: "
+        f"{', '.join(names)}. Give all but one a new codename."
+        for names in contacts.codename_clashes(session)
+    ]
 
 
 vault_hooks.on_open(reference.sync)

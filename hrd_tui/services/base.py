@@ -39,8 +39,9 @@ PLAIN: dict[str, Callable[[dict[str, Any]], str]] = {
     "greater_than": lambda ctx: f"must be more than {ctx['gt']}",
     "less_than_equal": lambda ctx: f"must be {ctx['le']} or less",
     "less_than": lambda ctx: f"must be less than {ctx['lt']}",
-    "string_too_short": lambda ctx: ("is required" if ctx["min_length"] == 1
-                                     else f"must have at least {ctx['min_length']:,} characters"),
+    "string_too_short": lambda ctx: (
+        "is required" if ctx["min_length"] == 1 else f"must have at least {ctx['min_length']:,} characters"
+    ),
     "string_too_long": lambda ctx: f"is too long: at most {ctx['max_length']:,} characters",
     "enum": lambda ctx: f"must be one of {ctx['expected']}",
     "int_parsing": lambda ctx: "must be a whole number",
@@ -91,10 +92,14 @@ class DateOrder:
 #: test walks the models so a new date is put in one or the other.
 DATE_ORDER: dict[str, tuple[DateOrder, ...]] = {
     "threat_case": (DateOrder("opened_on", "closed_on", "the day the case was opened"),),
-    "referral": (DateOrder("sent_on", "decision_on", "the day it was sent"),
-                 DateOrder("sent_on", "expected_decision_on", "the day it was sent")),
-    "hearing": (DateOrder("starts_at", "ends_at", "the hearing starts"),
-                DateOrder("starts_at", "next_hearing_on", "this hearing")),
+    "referral": (
+        DateOrder("sent_on", "decision_on", "the day it was sent"),
+        DateOrder("sent_on", "expected_decision_on", "the day it was sent"),
+    ),
+    "hearing": (
+        DateOrder("starts_at", "ends_at", "the hearing starts"),
+        DateOrder("starts_at", "next_hearing_on", "this hearing"),
+    ),
     "checklist_run": (DateOrder("period_start", "period_end", "the start of the period"),),
     "report": (DateOrder("period_start", "period_end", "the start of the period"),),
 }
@@ -128,22 +133,51 @@ def _set(*values: Any) -> int:
 #: The schema's CHECK rules over several fields (models), by table, checked by base.validate
 #: on every create and update so the officer reads a sentence, never "CHECK constraint failed".
 RECORD_RULES: dict[str, tuple[RecordRule, ...]] = {
-    "threat_case": (RecordRule("closed_on", lambda r: (r.status == "closed") == (r.closed_on is not None),
-                               "a closed case has the day it was closed, and only a closed case has one "
-                               "(x on the case closes or reopens it)"),),
-    "contact_relationship": (RecordRule("to_contact_id", lambda r: r.from_contact_id != r.to_contact_id,
-                                        "a contact cannot be related to themselves"),),
-    "secure_channel": (RecordRule("preferred", lambda r: r.retired_on is None or not r.preferred,
-                                  "a retired channel cannot be the preferred one"),),
-    "source": (RecordRule("case_id", lambda r: _set(r.case_id, r.observation_id) == 1,
-                          "a source belongs to one threat case or one observation"),),
-    "observation_link": (RecordRule("links", lambda r: _set(r.contact_id, r.case_id, r.trial_id) == 1,
-                                    "give exactly one of a contact, a threat case or a trial"),),
+    "threat_case": (
+        RecordRule(
+            "closed_on",
+            lambda r: (r.status == "closed") == (r.closed_on is not None),
+            "a closed case has the day it was closed, and only a closed case has one "
+            "(x on the case closes or reopens it)",
+        ),
+    ),
+    "contact_relationship": (
+        RecordRule(
+            "to_contact_id", lambda r: r.from_contact_id != r.to_contact_id, "a contact cannot be related to themselves"
+        ),
+    ),
+    "secure_channel": (
+        RecordRule(
+            "preferred",
+            lambda r: r.retired_on is None or not r.preferred,
+            "a retired channel cannot be the preferred one",
+        ),
+    ),
+    "source": (
+        RecordRule(
+            "case_id",
+            lambda r: _set(r.case_id, r.observation_id) == 1,
+            "a source belongs to one threat case or one observation",
+        ),
+    ),
+    "observation_link": (
+        RecordRule(
+            "links",
+            lambda r: _set(r.contact_id, r.case_id, r.trial_id) == 1,
+            "give exactly one of a contact, a threat case or a trial",
+        ),
+    ),
     "checklist_run": (
-        RecordRule("period_end", lambda r: (r.period_start is None) == (r.period_end is None),
-                   "a period has both a first and a last day"),
-        RecordRule("attached_to", lambda r: _set(r.case_id, r.trial_id, r.hearing_id, r.contact_id, r.period_start) <= 1,
-                   "a checklist run is about one thing at most: a case, a trial, a hearing, a contact or a period"),
+        RecordRule(
+            "period_end",
+            lambda r: (r.period_start is None) == (r.period_end is None),
+            "a period has both a first and a last day",
+        ),
+        RecordRule(
+            "attached_to",
+            lambda r: _set(r.case_id, r.trial_id, r.hearing_id, r.contact_id, r.period_start) <= 1,
+            "a checklist run is about one thing at most: a case, a trial, a hearing, a contact or a period",
+        ),
     ),
 }
 
@@ -216,8 +250,9 @@ def codes(enum_cls: type[E], values: Iterable[str], field: str) -> list[E]:
     return list(dict.fromkeys(found))
 
 
-def resolve_each(entries: Iterable[str], find: Callable[[str], list[T]], shown: Callable[[T], str], field: str,
-                 what: str) -> list[T]:
+def resolve_each(
+    entries: Iterable[str], find: Callable[[str], list[T]], shown: Callable[[T], str], field: str, what: str
+) -> list[T]:
     """Records from what an officer typed, one per entry: each must find exactly one.
     Every entry that finds nothing, or several, is named in the error, so nothing is
     linked by a guess."""
@@ -243,7 +278,7 @@ def resolve_each(entries: Iterable[str], find: Callable[[str], list[T]], shown: 
 def distinct(records: Iterable[T]) -> list[T]:
     """Records in order, each once (by id): the same person typed twice, by codename and by
     name, is one link, never a second row the schema's key refuses."""
-    return list({getattr(r, "id"): r for r in records}.values())
+    return list({getattr(r, "id"): r for r in records}.values())  # noqa: B009 (any record: T has no bound)
 
 
 def create(session: Session, model: type[M], data: Mapping[str, Any]) -> M:
@@ -296,8 +331,9 @@ def ids_starting(session: Session, model: type[M], prefix: str, limit: int = 6) 
     """The ids of ``model`` records that start with ``prefix``, in order, at most ``limit``:
     the one lookup behind every id typed short (commands, and the forms' links)."""
     column = model.__table__.c.id  # type: ignore[attr-defined]
-    rows = session.exec(select(column).where(column.startswith(prefix.lower(), autoescape=True))
-                        .order_by(column).limit(limit))
+    rows = session.exec(
+        select(column).where(column.startswith(prefix.lower(), autoescape=True)).order_by(column).limit(limit)
+    )
     return [str(r) for r in rows]
 
 
@@ -310,16 +346,18 @@ def resolve_id(session: Session, model: type[M], typed: str, field: str = "id") 
     if session.get(model, prefix) is not None:
         return prefix
     if len(prefix) < MIN_ID_PREFIX or not prefix.isalnum():
-        raise NotFound(f"No {what} with id {typed.strip()} (give the id, or at least its first "
-                       f"{MIN_ID_PREFIX} characters).")
+        raise NotFound(
+            f"No {what} with id {typed.strip()} (give the id, or at least its first {MIN_ID_PREFIX} characters)."
+        )
     found = ids_starting(session, model, prefix)
     if not found:
         raise NotFound(f"No {what} with id {prefix}.")
     if len(found) > 1:
         shown = max(SHORT_ID, len(os.path.commonprefix(found)) + 4)  # enough to tell them apart
         listed = ", ".join(i[:shown] for i in found[:5]) + (", ..." if len(found) > 5 else "")
-        raise ValidationError({field: f"'{prefix}' is ambiguous: it starts the ids of several {what}s "
-                                      f"({listed}); give more characters"})
+        raise ValidationError(
+            {field: f"'{prefix}' is ambiguous: it starts the ids of several {what}s ({listed}); give more characters"}
+        )
     return str(found[0])
 
 

@@ -43,16 +43,19 @@ ANALYSIS_STEPS: tuple[tuple[str, str], ...] = (
 )
 
 
-def case_naming(session: Session, defenders: Sequence[Contact], others: Sequence[Contact], *,
-                real_names: bool = False) -> list[Naming]:
+def case_naming(
+    session: Session, defenders: Sequence[Contact], others: Sequence[Contact], *, real_names: bool = False
+) -> list[Naming]:
     """How each person of a case appears in the export, by their naming consent
     (redaction.report_naming): "Defender 1" ... for the defenders, "Contact 1" ... for
     the others (sources, people told), each numbered in name order."""
+
     def by_name(people: Sequence[Contact]) -> list[Contact]:
         return sorted(people, key=lambda c: (c.name.casefold(), c.id))
 
-    return (redaction.report_naming(session, by_name(defenders), real_names=real_names, noun="Defender")
-            + redaction.report_naming(session, by_name(others), real_names=real_names, noun="Contact"))
+    return redaction.report_naming(
+        session, by_name(defenders), real_names=real_names, noun="Defender"
+    ) + redaction.report_naming(session, by_name(others), real_names=real_names, noun="Contact")
 
 
 _Writer = redaction.ReportText
@@ -116,8 +119,12 @@ def export_case_markdown(session: Session, case_id: str, *, real_names: bool = F
         ("Defenders", ", ".join(w.shown[d.id] for d in detail.defenders) or "none recorded"),
         ("Alleged perpetrator", perpetrator),
         ("Threat types", "; ".join(reference.label("threat_type", t) for t in detail.threat_types) or "-"),
-        ("Latest risk", f"{reference.label('risk_level', latest.risk_level)} ({latest.assessed_on})"
-         if latest else "not assessed yet"),
+        (
+            "Latest risk",
+            f"{reference.label('risk_level', latest.risk_level)} ({latest.assessed_on})"
+            if latest
+            else "not assessed yet",
+        ),
     ]
     out += markdown.table(("Field", "Value"), rows)
     out += ["", "## Summary", "", w.block(case.summary) or "-"]
@@ -144,9 +151,11 @@ def _assessments(w: _Writer, detail: threats.CaseDetail) -> None:
     trend = " -> ".join(f"{reference.label('risk_level', a.risk_level)} ({a.assessed_on})" for a in detail.assessments)
     out += [f"Trend, oldest to newest: {trend}.", ""]
     for a in detail.assessments:
-        out.append(f"- {a.assessed_on}: T{a.threat} V{a.vulnerability} C{a.capacity}, "
-                   f"{reference.label('risk_level', a.risk_level)}. "
-                   f"{markdown.inline(threats.risk_reasoning(a.threat, a.vulnerability, a.capacity))}")
+        out.append(
+            f"- {a.assessed_on}: T{a.threat} V{a.vulnerability} C{a.capacity}, "
+            f"{reference.label('risk_level', a.risk_level)}. "
+            f"{markdown.inline(threats.risk_reasoning(a.threat, a.vulnerability, a.capacity))}"
+        )
         if a.reasoning.strip():
             out.append(f"  - Reasoning: {w.block(a.reasoning, ' ' * 4)}")
 
@@ -174,10 +183,13 @@ def _sources(w: _Writer, detail: threats.CaseDetail) -> None:
         out += [f"**Warning:** {warning}", ""]
     for s in detail.sources:
         who = w.person(s.contact_id)
-        out.append(f"- {s.received_on}: reliability {s.reliability.value} "
-                   f"({reference.label('reliability', s.reliability)}), credibility {s.credibility.value} "
-                   f"({reference.label('credibility', s.credibility)})" + (f", from {who}" if who else "")
-                   + f": {w.block(s.description, '  ')}")
+        out.append(
+            f"- {s.received_on}: reliability {s.reliability.value} "
+            f"({reference.label('reliability', s.reliability)}), credibility {s.credibility.value} "
+            f"({reference.label('credibility', s.credibility)})"
+            + (f", from {who}" if who else "")
+            + f": {w.block(s.description, '  ')}"
+        )
     if not detail.sources:
         out.pop()  # the warning says it
 
@@ -212,16 +224,22 @@ def _actions(session: Session, w: _Writer, actions: Sequence[CaseAction]) -> Non
     out = w.lines
     out += ["", "## Actions", ""]
     for a in actions:
-        parts = [f"{reference.label('action_category', a.category)}", f"owner {w.inline(a.owner) or '-'}",
-                 f"due {_day(a.due_on)}"]
+        parts = [
+            f"{reference.label('action_category', a.category)}",
+            f"owner {w.inline(a.owner) or '-'}",
+            f"due {_day(a.due_on)}",
+        ]
         if a.done_on:
             parts.append(f"done {a.done_on}")
         out.append(f"- [{reference.label('action_status', a.status)}] {w.inline(a.title)} ({'; '.join(parts)})")
         if a.on_behalf:
             rests = _rests_on(session, a.consent_record_id, a.emergency_justification, w)
             if rests is None:
-                rests = ("consent not recorded yet: needed before it starts" if a.status == ActionStatus.PLANNED
-                         else "nothing recorded")
+                rests = (
+                    "consent not recorded yet: needed before it starts"
+                    if a.status == ActionStatus.PLANNED
+                    else "nothing recorded"
+                )
             out.append(f"  - On the defenders' behalf: {rests}")
         if a.note.strip():
             out.append(f"  - Note: {w.block(a.note, ' ' * 4)}")
@@ -239,8 +257,11 @@ def _referrals(session: Session, w: _Writer, referrals: Sequence[Referral]) -> N
         for label, amount in (("requested", r.amount_requested), ("granted", r.amount_granted)):
             if (shown := _amount(amount, r.currency)) is not None:
                 parts.append(f"{label} {shown}")
-        for label, day in (("sent", r.sent_on), ("decision expected", r.expected_decision_on),
-                           ("decided", r.decision_on)):
+        for label, day in (
+            ("sent", r.sent_on),
+            ("decision expected", r.expected_decision_on),
+            ("decided", r.decision_on),
+        ):
             if day:
                 parts.append(f"{label} {day}")
         out.append(f"- {name}, for {reference.label('referral_purpose', r.purpose).lower()} ({'; '.join(parts)})")
@@ -284,15 +305,20 @@ def _timeline(w: _Writer, detail: threats.CaseDetail) -> None:
     out = w.lines
     out += ["", "## Timeline (oldest first)", ""]
     for event in reversed(detail.timeline):
-        out.append(f"- {_local(event.occurred_at):%Y-%m-%d %H:%M} [{reference.label('timeline_kind', event.kind)}] "
-                   f"{w.block(event.text, '  ')}")
+        out.append(
+            f"- {_local(event.occurred_at):%Y-%m-%d %H:%M} [{reference.label('timeline_kind', event.kind)}] "
+            f"{w.block(event.text, '  ')}"
+        )
     if not detail.timeline:
         out.append("No event recorded.")
 
 
 def _redaction_summary(naming: Sequence[Naming], *, real_names: bool) -> str:
     return redaction.withheld_summary(
-        naming, real_names=real_names, nobody="No one is linked to this case; no names were withheld.",
+        naming,
+        real_names=real_names,
+        nobody="No one is linked to this case; no names were withheld.",
         everyone="everyone linked to the case",
         where=" in the text. Other people named in free text (officials, relatives, counsel) are written as typed: "
-              "check before sending.")
+        "check before sending.",
+    )

@@ -70,19 +70,25 @@ _OPEN_ACTIONS = f"('{ActionStatus.PLANNED.value}', '{ActionStatus.DOING.value}')
 # where two belong together they travel as "first second" and _split() parts them.
 
 #: The latest assessment, by the same order as threats.latest_assessment: "level date", or NULL.
-_LATEST_SQL = ("(SELECT r.risk_level || ' ' || r.assessed_on FROM risk_assessment r WHERE r.case_id = tc.id"
-               " ORDER BY r.assessed_on DESC, r.created_at DESC LIMIT 1)")
+_LATEST_SQL = (
+    "(SELECT r.risk_level || ' ' || r.assessed_on FROM risk_assessment r WHERE r.case_id = tc.id"
+    " ORDER BY r.assessed_on DESC, r.created_at DESC LIMIT 1)"
+)
 #: Timestamps are stored as UTC text of one fixed format, so MAX and ORDER BY compare them correctly.
-_LAST_ACTIVITY_SQL = ("COALESCE((SELECT MAX(e.occurred_at) FROM timeline_event e WHERE e.case_id = tc.id),"
-                      " tc.updated_at)")
+_LAST_ACTIVITY_SQL = (
+    "COALESCE((SELECT MAX(e.occurred_at) FROM timeline_event e WHERE e.case_id = tc.id), tc.updated_at)"
+)
 #: Actions still to do: "earliest-due-date count-overdue" (the date empty when none has one).
-_ACTIONS_SQL = ("(SELECT COALESCE(MIN(a.due_on), '') || ' ' || COALESCE(SUM(a.due_on < :today), 0)"
-                f" FROM case_action a WHERE a.case_id = tc.id AND a.status IN {_OPEN_ACTIONS})")
-_URGENCY_RANK_SQL = ("CASE urgency " + " ".join(f"WHEN '{u.value}' THEN {n}" for u, n in URGENCY_RANK.items())
-                     + " END")
-_RISK_RANK_SQL = ("CASE substr(latest, 1, instr(latest, ' ') - 1) "
-                  + " ".join(f"WHEN '{r.value}' THEN {n}" for r, n in RISK_RANK.items() if r is not None)
-                  + f" ELSE {RISK_RANK[None]} END")
+_ACTIONS_SQL = (
+    "(SELECT COALESCE(MIN(a.due_on), '') || ' ' || COALESCE(SUM(a.due_on < :today), 0)"
+    f" FROM case_action a WHERE a.case_id = tc.id AND a.status IN {_OPEN_ACTIONS})"
+)
+_URGENCY_RANK_SQL = "CASE urgency " + " ".join(f"WHEN '{u.value}' THEN {n}" for u, n in URGENCY_RANK.items()) + " END"
+_RISK_RANK_SQL = (
+    "CASE substr(latest, 1, instr(latest, ' ') - 1) "
+    + " ".join(f"WHEN '{r.value}' THEN {n}" for r, n in RISK_RANK.items() if r is not None)
+    + f" ELSE {RISK_RANK[None]} END"
+)
 _ORDER = f"{_URGENCY_RANK_SQL}, {_RISK_RANK_SQL}, activity DESC, opened_on DESC, id"
 
 _STATUS = {m.value: m for m in CaseStatus}
@@ -94,7 +100,7 @@ _THREAT_ORDER = {m: n for n, m in enumerate(ThreatType)}
 
 
 def urgency_mark(urgency: Urgency) -> str:
-    """"!!" for an emergency, "!" when urgent, "" for routine: readable without colour."""
+    """ "!!" for an emergency, "!" when urgent, "" for routine: readable without colour."""
     return URGENCY_MARKS[urgency]
 
 
@@ -113,13 +119,27 @@ class CaseFilter:
     @property
     def active(self) -> bool:
         """Whether any filter besides the search is set (the screen says so, and offers to clear)."""
-        return bool(self.status or self.include_closed or self.urgency or self.threat_type or self.perpetrator
-                    or self.focus_area)
+        return bool(
+            self.status
+            or self.include_closed
+            or self.urgency
+            or self.threat_type
+            or self.perpetrator
+            or self.focus_area
+        )
 
     def describe(self) -> str:
-        parts = [f"{name}={value.value}" for name, value in (
-            ("status", self.status), ("urgency", self.urgency), ("threat", self.threat_type),
-            ("perpetrator", self.perpetrator), ("focus", self.focus_area)) if value is not None]
+        parts = [
+            f"{name}={value.value}"
+            for name, value in (
+                ("status", self.status),
+                ("urgency", self.urgency),
+                ("threat", self.threat_type),
+                ("perpetrator", self.perpetrator),
+                ("focus", self.focus_area),
+            )
+            if value is not None
+        ]
         if self.include_closed and self.status is None:
             parts.append("closed included")
         return ", ".join(parts)
@@ -161,8 +181,10 @@ def _search_clauses(query: str, params: dict[str, Any]) -> list[str]:
         people_sql, people_params = _renamed(*people, f"q{n}p_")
         params.update(own_params)
         params.update(people_params)
-        clauses.append(f"(tc.id IN ({own_sql}) OR tc.id IN (SELECT cd.case_id FROM case_defender cd"
-                       f" WHERE cd.contact_id IN ({people_sql})))")
+        clauses.append(
+            f"(tc.id IN ({own_sql}) OR tc.id IN (SELECT cd.case_id FROM case_defender cd"
+            f" WHERE cd.contact_id IN ({people_sql})))"
+        )
     return clauses
 
 
@@ -184,15 +206,18 @@ def _where(flt: CaseFilter, params: dict[str, Any]) -> str:
         clauses.append("EXISTS (SELECT 1 FROM case_threat_type t WHERE t.case_id = tc.id AND t.threat_type = :threat)")
         params["threat"] = flt.threat_type.value
     if flt.focus_area is not None:
-        clauses.append("EXISTS (SELECT 1 FROM case_defender cd JOIN contact_focus_area f ON f.contact_id = cd.contact_id"
-                       " WHERE cd.case_id = tc.id AND f.area = :focus)")
+        clauses.append(
+            "EXISTS (SELECT 1 FROM case_defender cd JOIN contact_focus_area f ON f.contact_id = cd.contact_id"
+            " WHERE cd.case_id = tc.id AND f.area = :focus)"
+        )
         params["focus"] = flt.focus_area.value
     clauses += _search_clauses(flt.query, params)
     return " AND ".join(clauses)
 
 
-def list_cases(session: Session, flt: CaseFilter = CaseFilter(), *, today: date,
-               limit: int | None = None, offset: int = 0) -> list[CaseRow]:
+def list_cases(
+    session: Session, flt: CaseFilter = CaseFilter(), *, today: date, limit: int | None = None, offset: int = 0
+) -> list[CaseRow]:
     """The cases matching ``flt`` in triage order (see the module's docstring).
 
     Three queries whatever the number of rows: the cases with their sort keys and
@@ -205,20 +230,29 @@ def list_cases(session: Session, flt: CaseFilter = CaseFilter(), *, today: date,
     """
     params: dict[str, Any] = {"limit": -1 if limit is None else limit, "offset": offset, "today": today.isoformat()}
     where = _where(flt, params)
-    found = session.connection().execute(text(
-        "WITH matching AS MATERIALIZED (SELECT tc.id, tc.title, tc.status, tc.urgency, tc.perpetrator, tc.opened_on,"
-        f" {_LATEST_SQL} AS latest, {_LAST_ACTIVITY_SQL} AS activity, {_ACTIONS_SQL} AS actions"
-        f" FROM threat_case tc WHERE {where})"
-        f" SELECT id, title, status, urgency, perpetrator, opened_on, latest, activity, actions FROM matching"
-        f" ORDER BY {_ORDER} LIMIT :limit OFFSET :offset"), params).all()
+    found = (
+        session.connection()
+        .execute(
+            text(
+                "WITH matching AS MATERIALIZED (SELECT tc.id, tc.title, tc.status, tc.urgency, tc.perpetrator, tc.opened_on,"
+                f" {_LATEST_SQL} AS latest, {_LAST_ACTIVITY_SQL} AS activity, {_ACTIONS_SQL} AS actions"
+                f" FROM threat_case tc WHERE {where})"
+                f" SELECT id, title, status, urgency, perpetrator, opened_on, latest, activity, actions FROM matching"
+                f" ORDER BY {_ORDER} LIMIT :limit OFFSET :offset"
+            ),
+            params,
+        )
+        .all()
+    )
     if not found:
         return []
     defenders, types = _people_and_types(session, [r[0] for r in found])
     return [_row(r, defenders.get(r[0], ()), types.get(r[0], ())) for r in found]
 
 
-def read_cases(tx: Transactions, flt: CaseFilter = CaseFilter(), *, today: date,
-               limit: int | None = None, offset: int = 0) -> list[CaseRow]:
+def read_cases(
+    tx: Transactions, flt: CaseFilter = CaseFilter(), *, today: date, limit: int | None = None, offset: int = 0
+) -> list[CaseRow]:
     """list_cases in a transaction of its own: for the screens, which hold no session."""
     with tx.session("reading the cases") as session:
         return list_cases(session, flt, today=today, limit=limit, offset=offset)
@@ -232,13 +266,18 @@ def _people_and_types(
     params = {"ids": json.dumps(ids)}  # one parameter however many ids (SQLite caps their number)
     in_ids = "IN (SELECT value FROM json_each(:ids))"
     defenders: dict[str, list[tuple[str, str]]] = {}
-    for case_id, name, codename in conn.execute(text(
+    for case_id, name, codename in conn.execute(
+        text(
             f"SELECT cd.case_id, c.name, c.codename FROM case_defender cd JOIN contact c ON c.id = cd.contact_id"
-            f" WHERE cd.case_id {in_ids} ORDER BY c.codename COLLATE NOCASE, c.codename"), params):
+            f" WHERE cd.case_id {in_ids} ORDER BY c.codename COLLATE NOCASE, c.codename"
+        ),
+        params,
+    ):
         defenders.setdefault(case_id, []).append((name, codename))
     types: dict[str, list[ThreatType]] = {}
     for case_id, code in conn.execute(
-            text(f"SELECT case_id, threat_type FROM case_threat_type WHERE case_id {in_ids}"), params):
+        text(f"SELECT case_id, threat_type FROM case_threat_type WHERE case_id {in_ids}"), params
+    ):
         types.setdefault(case_id, []).append(_THREAT[code])
     return defenders, types
 
@@ -247,11 +286,19 @@ def _row(r: Any, defenders: Sequence[tuple[str, str]], types: Sequence[ThreatTyp
     risk, assessed_on = _split(r[6])
     next_due, overdue = _split(r[8])
     return CaseRow(
-        id=r[0], title=r[1], defenders=tuple(defenders), status=_STATUS[r[2]], urgency=_URGENCY[r[3]],
-        risk=_RISK[risk] if risk else None, assessed_on=date.fromisoformat(assessed_on) if assessed_on else None,
-        threat_types=tuple(sorted(types, key=_THREAT_ORDER.__getitem__)), perpetrator=_PERPETRATOR[r[4]],
-        last_activity=_utc(r[7]), next_due=date.fromisoformat(next_due) if next_due else None,
-        overdue_actions=int(overdue or 0), opened_on=date.fromisoformat(r[5]),
+        id=r[0],
+        title=r[1],
+        defenders=tuple(defenders),
+        status=_STATUS[r[2]],
+        urgency=_URGENCY[r[3]],
+        risk=_RISK[risk] if risk else None,
+        assessed_on=date.fromisoformat(assessed_on) if assessed_on else None,
+        threat_types=tuple(sorted(types, key=_THREAT_ORDER.__getitem__)),
+        perpetrator=_PERPETRATOR[r[4]],
+        last_activity=_utc(r[7]),
+        next_due=date.fromisoformat(next_due) if next_due else None,
+        overdue_actions=int(overdue or 0),
+        opened_on=date.fromisoformat(r[5]),
     )
 
 
@@ -273,11 +320,14 @@ def resolve_cases(session: Session, entries: Sequence[str], field: str, *, today
     """Threat cases (ids) from what an officer typed: the first characters of a case's id
     (as reports cite it: 582c42a5), or words of its title, summary or outcome, or a
     defender's name or codename; closed cases included. Each must find one case."""
+
     def find(entry: str) -> list[str]:
         if _ID_PREFIX.fullmatch(entry.lower()):
             rows = base.ids_starting(session, ThreatCase, entry)
             if rows:
                 return rows
-        return [row.id for row in list_cases(session, CaseFilter(query=entry, include_closed=True), today=today, limit=6)]
+        return [
+            row.id for row in list_cases(session, CaseFilter(query=entry, include_closed=True), today=today, limit=6)
+        ]
 
     return base.resolve_each(entries, find, lambda case_id: case_id[:8], field, "threat case")

@@ -56,29 +56,53 @@ def column_names(model: type[SQLModel]) -> list[str]:
     return [column.name for column in model.__table__.columns]  # type: ignore[attr-defined]
 
 
-def change_rows(model: type[SQLModel], labels: Mapping[str, str], found: list[history.Change],
-                hidden: frozenset[str], discreet: bool) -> list[ChangeRow]:
+def change_rows(
+    model: type[SQLModel],
+    labels: Mapping[str, str],
+    found: list[history.Change],
+    hidden: frozenset[str],
+    discreet: bool,
+) -> list[ChangeRow]:
     """Each change as text; a field in ``hidden`` reads HIDDEN in discreet mode."""
     rows = []
     for change in found:
         secret = discreet and change.field in hidden
-        before, after = ((HIDDEN, HIDDEN) if secret else (history.text(model, change.field, change.before),
-                                                          history.text(model, change.field, change.after)))
-        rows.append(ChangeRow(history.when_text(change.when),
-                              labels.get(change.field, change.field.replace("_", " ").capitalize()),
-                              before, after, history.source_text(change.source), change.declined))
+        before, after = (
+            (HIDDEN, HIDDEN)
+            if secret
+            else (history.text(model, change.field, change.before), history.text(model, change.field, change.after))
+        )
+        rows.append(
+            ChangeRow(
+                history.when_text(change.when),
+                labels.get(change.field, change.field.replace("_", " ").capitalize()),
+                before,
+                after,
+                history.source_text(change.source),
+                change.declined,
+            )
+        )
     return rows
 
 
-def record_changes(tx: Transactions, model: type[SQLModel], record_id: str, label: Labeller, *,
-                   labels: Mapping[str, str], hidden: frozenset[str] = frozenset(),
-                   discreet: bool = False) -> RecordChanges:
+def record_changes(
+    tx: Transactions,
+    model: type[SQLModel],
+    record_id: str,
+    label: Labeller,
+    *,
+    labels: Mapping[str, str],
+    hidden: frozenset[str] = frozenset(),
+    discreet: bool = False,
+) -> RecordChanges:
     """Record ``record_id`` of ``model``'s changes, in one transaction; NotFound if it is gone."""
     with tx.session("reading the history") as session:
         record = base.get(session, model, record_id)
         found = history.history_of(session, record)
         name = label(session, record, discreet)
-    title = (f"Changes to {name}: {len(found.changes)} "
-             f"({found.kept} earlier version{'s' if found.kept != 1 else ''} kept until a purge)")
+    title = (
+        f"Changes to {name}: {len(found.changes)} "
+        f"({found.kept} earlier version{'s' if found.kept != 1 else ''} kept until a purge)"
+    )
     note = NOT_KEPT if found.earlier_not_kept else NEVER_CHANGED if not found.changes else ""
     return RecordChanges(title, note, tuple(change_rows(model, labels, found.changes, hidden, discreet)))

@@ -31,7 +31,11 @@ MARKS = {ItemStatus.OPEN: "[ ]", ItemStatus.DONE: "[x]", ItemStatus.NOT_APPLICAB
 
 
 def latest_template(session: Session, template_id: str) -> ChecklistTemplate:
-    stmt = select(ChecklistTemplate).where(ChecklistTemplate.id == template_id).order_by(col(ChecklistTemplate.version).desc())
+    stmt = (
+        select(ChecklistTemplate)
+        .where(ChecklistTemplate.id == template_id)
+        .order_by(col(ChecklistTemplate.version).desc())
+    )
     template = session.exec(stmt).first()
     if template is None:
         raise NotFound(f"No checklist template '{template_id}'.")
@@ -58,7 +62,9 @@ def store_template(session: Session, tpl: templates.Template) -> ChecklistTempla
         raise ValidationError({"id": f"'{tpl.id}' is a shipped template; give yours another id"})
     existing = session.get(ChecklistTemplate, (tpl.id, tpl.version))
     if existing is not None:
-        raise ValidationError({"version": f"'{tpl.id}' version {tpl.version} is already in the vault; raise the version"})
+        raise ValidationError(
+            {"version": f"'{tpl.id}' version {tpl.version} is already in the vault; raise the version"}
+        )
     row = reference.template_row(tpl, builtin=False)
     session.add(row)
     session.flush()
@@ -72,14 +78,23 @@ def attach_choices(session: Session, *, discreet: bool, today: date | None = Non
     next_month = (month_start + timedelta(days=32)).replace(day=1)
     choices: list[tuple[str, dict[str, Any]]] = [
         ("Not attached", {}),
-        (f"Reporting period: {month_start:%B %Y}", {"period_start": month_start, "period_end": next_month - timedelta(days=1)}),
+        (
+            f"Reporting period: {month_start:%B %Y}",
+            {"period_start": month_start, "period_end": next_month - timedelta(days=1)},
+        ),
     ]
-    cases = session.exec(select(ThreatCase).where(ThreatCase.status != CaseStatus.CLOSED).order_by(col(ThreatCase.updated_at).desc()))
+    cases = session.exec(
+        select(ThreatCase).where(ThreatCase.status != CaseStatus.CLOSED).order_by(col(ThreatCase.updated_at).desc())
+    )
     choices += [(f"Case: {c.title}", {"case_id": c.id}) for c in cases]
     trials = session.exec(select(Trial).order_by(col(Trial.updated_at).desc()).limit(50))
     choices += [(f"Trial: {t.title}", {"trial_id": t.id}) for t in trials]
-    hearings = session.exec(select(Hearing, Trial).join(Trial, col(Trial.id) == Hearing.trial_id)
-                            .order_by(col(Hearing.starts_at).desc()).limit(50))
+    hearings = session.exec(
+        select(Hearing, Trial)
+        .join(Trial, col(Trial.id) == Hearing.trial_id)
+        .order_by(col(Hearing.starts_at).desc())
+        .limit(50)
+    )
     choices += [(f"Hearing {h.starts_at:%Y-%m-%d}: {t.title}", {"hearing_id": h.id}) for h, t in hearings]
     people = session.exec(select(Contact).order_by(Contact.codename if discreet else Contact.name).limit(200))
     choices += [(f"Contact: {c.codename if discreet else c.name}", {"contact_id": c.id}) for c in people]
@@ -98,8 +113,13 @@ def start_run(session: Session, template_id: str, data: Mapping[str, Any] | None
     run = base.create(
         session,
         ChecklistRun,
-        {"title": template.title, **(data or {}), "template_id": template.id, "template_version": template.version,
-         "current_item": template.items[0]["id"] if template.items else None},
+        {
+            "title": template.title,
+            **(data or {}),
+            "template_id": template.id,
+            "template_version": template.version,
+            "current_item": template.items[0]["id"] if template.items else None,
+        },
     )
     for item in template.items:
         session.add(ChecklistItemState(run_id=run.id, item_id=item["id"]))
@@ -111,8 +131,9 @@ def states(session: Session, run: ChecklistRun) -> dict[str, ChecklistItemState]
     return {s.item_id: s for s in session.exec(select(ChecklistItemState).where(ChecklistItemState.run_id == run.id))}
 
 
-def set_item(session: Session, run: ChecklistRun, item_id: str, status: ItemStatus | None = None,
-             note: str | None = None) -> ChecklistItemState:
+def set_item(
+    session: Session, run: ChecklistRun, item_id: str, status: ItemStatus | None = None, note: str | None = None
+) -> ChecklistItemState:
     """Change one item (its state, its note or both) and remember it as where to resume."""
     state = states(session, run).get(item_id)
     if state is None:
@@ -158,11 +179,17 @@ def progress(session: Session, run: ChecklistRun) -> Progress:
     counts = {status: 0 for status in ItemStatus}
     for state in states(session, run).values():
         counts[state.status] += 1
-    return Progress(sum(counts.values()), counts[ItemStatus.DONE], counts[ItemStatus.NOT_APPLICABLE], counts[ItemStatus.BLOCKED])
+    return Progress(
+        sum(counts.values()), counts[ItemStatus.DONE], counts[ItemStatus.NOT_APPLICABLE], counts[ItemStatus.BLOCKED]
+    )
 
 
 def runs_in_progress(session: Session) -> list[tuple[ChecklistRun, Progress]]:
-    runs = session.exec(select(ChecklistRun).where(col(ChecklistRun.finished_at).is_(None)).order_by(col(ChecklistRun.updated_at).desc()))
+    runs = session.exec(
+        select(ChecklistRun)
+        .where(col(ChecklistRun.finished_at).is_(None))
+        .order_by(col(ChecklistRun.updated_at).desc())
+    )
     return [(run, progress(session, run)) for run in runs]
 
 
@@ -182,8 +209,10 @@ def export_markdown(session: Session, run: ChecklistRun) -> str:
     lines = [
         f"# {markdown.inline(run.title or template.title)}",
         "",
-        (f"- Template: {markdown.inline(template.title)} ({markdown.inline(template.id)}, version {template.version}); "
-         f"guidelines: {markdown.inline(template.section)}"),
+        (
+            f"- Template: {markdown.inline(template.title)} ({markdown.inline(template.id)}, version {template.version}); "
+            f"guidelines: {markdown.inline(template.section)}"
+        ),
         f"- Started: {run.created_at:%Y-%m-%d %H:%M} UTC; progress: {done.describe()}",
         "",
     ]
@@ -218,8 +247,10 @@ class RunRow:
 def run_rows(tx: Transactions) -> list[RunRow]:
     """The runs in progress (:func:`runs_in_progress`), the last changed first."""
     with tx.session("reading checklists") as session:
-        return [RunRow(run.id, run.title, done.settled, done.total, run.updated_at)
-                for run, done in runs_in_progress(session)]
+        return [
+            RunRow(run.id, run.title, done.settled, done.total, run.updated_at)
+            for run, done in runs_in_progress(session)
+        ]
 
 
 @dataclass(frozen=True)
@@ -242,8 +273,10 @@ class StartChoices:
 
 def start_choices(tx: Transactions, *, discreet: bool) -> StartChoices:
     with tx.session("reading templates") as session:
-        return StartChoices(tuple(TemplateRow(t.id, t.title, len(t.items)) for t in list_templates(session)),
-                            tuple(attach_choices(session, discreet=discreet)))
+        return StartChoices(
+            tuple(TemplateRow(t.id, t.title, len(t.items)) for t in list_templates(session)),
+            tuple(attach_choices(session, discreet=discreet)),
+        )
 
 
 def start_checklist(tx: Transactions, template_id: str, attachment: Mapping[str, Any]) -> str:
@@ -279,14 +312,21 @@ def run_view(tx: Transactions, run_id: str) -> RunView:
         run = get_run(session, run_id)
         template = template_of(session, run)
         found = states(session, run)
-        return RunView(run.id, run.title, template.version, run.hearing_id, run.current_item,
-                       tuple(dict(item) for item in template.items),
-                       {item_id: state.status for item_id, state in found.items()},
-                       {item_id: state.note for item_id, state in found.items()})
+        return RunView(
+            run.id,
+            run.title,
+            template.version,
+            run.hearing_id,
+            run.current_item,
+            tuple(dict(item) for item in template.items),
+            {item_id: state.status for item_id, state in found.items()},
+            {item_id: state.note for item_id, state in found.items()},
+        )
 
 
-def set_run_item(tx: Transactions, run_id: str, item_id: str, status: ItemStatus | None = None,
-                 note: str | None = None) -> None:
+def set_run_item(
+    tx: Transactions, run_id: str, item_id: str, status: ItemStatus | None = None, note: str | None = None
+) -> None:
     """One item's state, note or both (:func:`set_item`), saved the moment it is given."""
     with tx.session("saving the note" if status is None else "saving the checklist") as session:
         set_item(session, get_run(session, run_id), item_id, status, note)

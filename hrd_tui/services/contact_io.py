@@ -52,8 +52,23 @@ Format = Literal["csv", "vcard"]
 FORMATS: tuple[Format, ...] = ("csv", "vcard")
 
 CSV_COLUMNS: tuple[str, ...] = (
-    "codename", "name", "kind", "organisation", "role", "country", "region", "languages", "tags", "focus_areas",
-    "email", "phone", "direct_contact_safe", "last_contact_on", "cadence_days", "next_follow_up_on", "notes",
+    "codename",
+    "name",
+    "kind",
+    "organisation",
+    "role",
+    "country",
+    "region",
+    "languages",
+    "tags",
+    "focus_areas",
+    "email",
+    "phone",
+    "direct_contact_safe",
+    "last_contact_on",
+    "cadence_days",
+    "next_follow_up_on",
+    "notes",
 )
 #: Left empty in an export unless real names are asked for.
 IDENTIFYING = contacts.IDENTIFYING
@@ -185,8 +200,10 @@ class ImportResult:
     invalid: int = 0
 
     def __str__(self) -> str:
-        return (f"{self.created} created, {self.merged} merged into existing contacts, "
-                f"{plural(self.skipped, 'duplicate')} skipped, {self.invalid} with errors not imported")
+        return (
+            f"{self.created} created, {self.merged} merged into existing contacts, "
+            f"{plural(self.skipped, 'duplicate')} skipped, {self.invalid} with errors not imported"
+        )
 
 
 def _plural(n: int, word: str) -> str:
@@ -201,11 +218,14 @@ def _shown(value: str, limit: int = 40) -> str:
 
 # -- reading -------------------------------------------------------------------
 
+
 def read_file(path: str | Path) -> str:
     """A file's text, exactly (no newline translation); a byte-order mark is dropped.
     A file over MAX_FILE_BYTES is refused before it is read."""
-    too_large = ContactFileError(f"{path} is too large to be a contact file (more than {MAX_FILE_BYTES >> 20} MiB); "
-                                 "nothing was read. Split it into smaller files.")
+    too_large = ContactFileError(
+        f"{path} is too large to be a contact file (more than {MAX_FILE_BYTES >> 20} MiB); "
+        "nothing was read. Split it into smaller files."
+    )
     try:
         if Path(path).stat().st_size > MAX_FILE_BYTES:
             raise too_large
@@ -262,15 +282,18 @@ def check_limits(text: str, fmt: Format) -> None:
     """Line length and number of records, before the CSV reader or vobject sees the text."""
     line = limits.long_line(text, MAX_LINE_CHARS)
     if line is not None:
-        raise ContactFileError(f"The file's line {line} is too long (more than {MAX_LINE_CHARS:,} characters): "
-                               "not a contact file this program reads; nothing was read.")
+        raise ContactFileError(
+            f"The file's line {line} is too long (more than {MAX_LINE_CHARS:,} characters): "
+            "not a contact file this program reads; nothing was read."
+        )
     if fmt == "vcard" and contact_vcard.count_cards(text) > MAX_RECORDS:
         raise _too_many()
 
 
 def _too_many() -> ContactFileError:
-    return ContactFileError(f"The file holds more than {MAX_RECORDS:,} contacts; nothing was read. "
-                            "Split it into smaller files.")
+    return ContactFileError(
+        f"The file holds more than {MAX_RECORDS:,} contacts; nothing was read. Split it into smaller files."
+    )
 
 
 def preview(session: Session, text: str, fmt: Format) -> ImportPlan:
@@ -308,12 +331,15 @@ def _csv_records(text: str) -> Iterator[tuple[int, dict[str, Any], list[str]]]:
         names = [cell.strip().lower() for cell in header]
         known = set(CSV_COLUMNS)
         if not known & set(names):
-            raise ContactFileError("No header row: the first line must name the columns, for example "
-                                   "codename,name,kind (see the README for all of them).")
+            raise ContactFileError(
+                "No header row: the first line must name the columns, for example "
+                "codename,name,kind (see the README for all of them)."
+            )
         unknown = [n or "(blank)" for n in names if n not in known]
         if unknown:
-            raise ContactFileError(f"Unknown column(s): {', '.join(_shown(u) for u in unknown)}. "
-                                   f"The columns are: {','.join(CSV_COLUMNS)}.")
+            raise ContactFileError(
+                f"Unknown column(s): {', '.join(_shown(u) for u in unknown)}. The columns are: {','.join(CSV_COLUMNS)}."
+            )
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:
             raise ContactFileError(f"Column(s) named twice: {', '.join(_shown(r) for r in repeated)}.")
@@ -326,7 +352,7 @@ def _csv_records(text: str) -> Iterator[tuple[int, dict[str, Any], list[str]]]:
             if not any(cells):
                 continue  # a blank line
             notes = []
-            extra = [c for c in cells[len(names):] if c]
+            extra = [c for c in cells[len(names) :] if c]
             if extra:
                 notes.append(f"{len(extra)} cell(s) beyond the last column left out")
             yield number, dict(zip(names, map(restore, cells), strict=False)), notes
@@ -335,6 +361,7 @@ def _csv_records(text: str) -> Iterator[tuple[int, dict[str, Any], list[str]]]:
 
 
 # -- one row: text to typed values, checked by the model ----------------------
+
 
 def _build_row(number: int, raw: Mapping[str, Any], notes: list[str], unit: str) -> ImportRow:
     row = ImportRow(number, {}, notes=list(notes))
@@ -351,7 +378,9 @@ def _build_row(number: int, raw: Mapping[str, Any], notes: list[str], unit: str)
                 if items:
                     row.data[name] = items
             elif name == "focus_areas":
-                row.focus_areas = [a.value for a in base.codes(FocusArea, _vocab(_split_list(value), "focus_area"), name)]
+                row.focus_areas = [
+                    a.value for a in base.codes(FocusArea, _vocab(_split_list(value), "focus_area"), name)
+                ]
             elif name == "kind":
                 if value.strip():
                     row.data[name] = base.codes(ContactKind, _vocab([value.strip()], "contact_kind"), name)[0]
@@ -453,6 +482,7 @@ def _integer(value: str) -> int:
 
 # -- duplicates and codenames -----------------------------------------------------
 
+
 def _name_key(name: str) -> str:
     return " ".join(search.normalise(strip_invisible(name)).split())
 
@@ -464,8 +494,12 @@ def _phone_key(phone: str) -> str:
 
 def _keys(codename: str | None, name: str | None, email: str | None, phone: str | None) -> list[tuple[str, str]]:
     """(field, key) in order of strength: codename, e-mail, phone, name."""
-    keys = [("codename", codename_key(codename or "")), ("email", (email or "").strip().lower()),
-            ("phone", _phone_key(phone or "")), ("name", _name_key(name or ""))]
+    keys = [
+        ("codename", codename_key(codename or "")),
+        ("email", (email or "").strip().lower()),
+        ("phone", _phone_key(phone or "")),
+        ("name", _name_key(name or "")),
+    ]
     return [(f, k) for f, k in keys if k]
 
 
@@ -479,7 +513,9 @@ def new_codename(taken: set[str]) -> str:
     the three-digit ones run out, so a batch of any size needs no query per row."""
     for attempt in range(400):
         width = 3 + attempt // 20
-        candidate = f"{secrets.choice(contacts.CODENAME_WORDS)}-{secrets.randbelow(9 * 10 ** (width - 1)) + 10 ** (width - 1)}"
+        candidate = (
+            f"{secrets.choice(contacts.CODENAME_WORDS)}-{secrets.randbelow(9 * 10 ** (width - 1)) + 10 ** (width - 1)}"
+        )
         if codename_key(candidate) not in taken:
             return candidate
     raise HrdError("Could not find a free codename.")  # pragma: no cover - 10^20 candidates
@@ -513,8 +549,10 @@ def match(session: Session, plan: ImportPlan) -> ImportPlan:
             differ = [FIELD_WORDS[f] for f, k in keys if f != "codename" and theirs.get(f, k) != k]
             if hit[0] == "codename" and differ:
                 # Codenames are short and random: another vault's Heron-123 can be someone else.
-                row.notes.append(f"same codename as contact {row.duplicate_label}, but a different {' and '.join(differ)}: "
-                                 "make sure it is the same person before merging")
+                row.notes.append(
+                    f"same codename as contact {row.duplicate_label}, but a different {' and '.join(differ)}: "
+                    "make sure it is the same person before merging"
+                )
         else:
             prior = next(((f, earlier[(f, k)]) for f, k in keys if (f, k) in earlier), None)
             if prior is not None:
@@ -541,6 +579,7 @@ def match(session: Session, plan: ImportPlan) -> ImportPlan:
 
 
 # -- writing ----------------------------------------------------------------------
+
 
 def apply(session: Session, plan: ImportPlan, on_duplicate: Literal["merge", "skip"]) -> ImportResult:
     """Write a previewed plan in the caller's transaction; nothing is committed here.
@@ -592,7 +631,11 @@ def _load(session: Session, ids: set[str], areas: dict[str, list[str]]) -> dict[
         found.update((c.id, c) for c in session.exec(select(Contact).where(col(Contact.id).in_(chunk))))
         for contact_id in chunk:
             areas.setdefault(contact_id, [])
-        links = session.exec(select(ContactFocusArea.contact_id, ContactFocusArea.area).where(col(ContactFocusArea.contact_id).in_(chunk)))
+        links = session.exec(
+            select(ContactFocusArea.contact_id, ContactFocusArea.area).where(
+                col(ContactFocusArea.contact_id).in_(chunk)
+            )
+        )
         for contact_id, area in links:
             areas[contact_id].append(FocusArea(area).value)
     return found
@@ -622,6 +665,7 @@ def _merge(session: Session, contact: Contact, row: ImportRow, areas: dict[str, 
 
 
 # -- export ----------------------------------------------------------------------
+
 
 def _all_contacts(session: Session) -> list[tuple[Contact, list[str]]]:
     areas: dict[str, list[FocusArea]] = {}
@@ -675,7 +719,9 @@ def export_csv(session: Session, *, real_names: bool = False) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for contact, areas in _all_contacts(session):
-        writer.writerow([defuse("" if c in IDENTIFYING and not real_names else _cell(contact, areas, c)) for c in CSV_COLUMNS])
+        writer.writerow(
+            [defuse("" if c in IDENTIFYING and not real_names else _cell(contact, areas, c)) for c in CSV_COLUMNS]
+        )
     return out.getvalue()
 
 

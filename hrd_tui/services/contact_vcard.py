@@ -43,14 +43,39 @@ X_FIELDS = {
     "x-hrd-cadence-days": "cadence_days",
     "x-hrd-next-follow-up": "next_follow_up_on",
 }
-WHAT = {"email": "e-mail addresses", "tel": "phone numbers", "fn": "names (FN)", "note": "notes",
-        "org": "organisations (ORG)", "title": "titles", "adr": "addresses"}
+WHAT = {
+    "email": "e-mail addresses",
+    "tel": "phone numbers",
+    "fn": "names (FN)",
+    "note": "notes",
+    "org": "organisations (ORG)",
+    "title": "titles",
+    "adr": "addresses",
+}
 
 
 #: Properties read into a contact; every other one is left out before vobject sees the
 #: card (vobject would decode a 20 MB PHOTO, taking gigabytes; nothing here uses it).
-KEPT = frozenset({"begin", "end", "version", "fn", "n", "org", "title", "role", "note", "email", "tel", "adr", "lang",
-                  "categories", "x-hrd-focus", *X_FIELDS})
+KEPT = frozenset(
+    {
+        "begin",
+        "end",
+        "version",
+        "fn",
+        "n",
+        "org",
+        "title",
+        "role",
+        "note",
+        "email",
+        "tel",
+        "adr",
+        "lang",
+        "categories",
+        "x-hrd-focus",
+        *X_FIELDS,
+    }
+)
 #: Left out with a remark: binary data (pictures, sounds, keys) is never decoded.
 BINARY = frozenset({"photo", "logo", "sound", "key"})
 _NAME = re.compile(r"(?:[A-Za-z0-9-]+\.)?([A-Za-z0-9-]+)")
@@ -101,7 +126,9 @@ class _Card:
     def notes(self) -> list[str]:
         if not self.left_out:
             return []
-        return [f"{', '.join(sorted(self.left_out))} left out: pictures, sounds, keys and other binary data are not imported"]
+        return [
+            f"{', '.join(sorted(self.left_out))} left out: pictures, sounds, keys and other binary data are not imported"
+        ]
 
 
 def _cards(text: str, max_property: int) -> Iterator[tuple[_Card, bool]]:
@@ -139,8 +166,15 @@ def records(text: str, max_property: int) -> Iterator[tuple[int, dict[str, Any],
             yield number, {}, [], f"not a valid vCard (it starts on line {start}): END:VCARD is missing"
             continue
         if card.too_long:
-            yield number, {}, [], (f"not imported (it starts on line {start}): a property is too long "
-                                   f"(more than {max_property:,} characters)")
+            yield (
+                number,
+                {},
+                [],
+                (
+                    f"not imported (it starts on line {start}): a property is too long "
+                    f"(more than {max_property:,} characters)"
+                ),
+            )
             continue
         try:
             parsed = vobject.readOne(card.text())
@@ -179,8 +213,11 @@ def _fields(card: Any) -> tuple[dict[str, Any], list[str]]:
     name = _text(first("fn"))
     if not name and "n" in contents:
         n = contents["n"][0].value
-        name = " ".join(_text(getattr(n, part), " ") for part in ("prefix", "given", "additional", "family", "suffix")
-                        if _text(getattr(n, part), " "))
+        name = " ".join(
+            _text(getattr(n, part), " ")
+            for part in ("prefix", "given", "additional", "family", "suffix")
+            if _text(getattr(n, part), " ")
+        )
     raw["name"] = "" if name == raw.get("codename") else name
     raw["organisation"] = _text(first("org"))
     raw["role"] = _text(first("title") if "title" in contents else first("role"))
@@ -193,7 +230,11 @@ def _fields(card: Any) -> tuple[dict[str, Any], list[str]]:
         raw["region"] = _text(getattr(adr, "region", ""), ",")
         raw["country"] = _text(getattr(adr, "country", ""), ",")
     raw["languages"] = [_text(line.value) for line in contents.get("lang", [])]
-    raw["tags"] = [_text(v) for line in contents.get("categories", []) for v in (line.value if isinstance(line.value, list) else [line.value])]
+    raw["tags"] = [
+        _text(v)
+        for line in contents.get("categories", [])
+        for v in (line.value if isinstance(line.value, list) else [line.value])
+    ]
     return raw, notes
 
 
@@ -202,8 +243,14 @@ def write(rows: Sequence[tuple[Contact, list[str]]], *, real_names: bool) -> str
     the tests read every export back with vobject."""
     out: list[str] = []
     for contact, areas in rows:
-        lines = ["BEGIN:VCARD", "VERSION:3.0", "FN:" + _esc(contact.name if real_names else contact.codename), "N:;;;;",
-                 "X-HRD-CODENAME:" + _esc(contact.codename), "X-HRD-KIND:" + contact.kind.value]
+        lines = [
+            "BEGIN:VCARD",
+            "VERSION:3.0",
+            "FN:" + _esc(contact.name if real_names else contact.codename),
+            "N:;;;;",
+            "X-HRD-CODENAME:" + _esc(contact.codename),
+            "X-HRD-KIND:" + contact.kind.value,
+        ]
         if contact.organisation:
             lines.append("ORG:" + _esc(contact.organisation))
         if contact.role:
@@ -216,8 +263,11 @@ def write(rows: Sequence[tuple[Contact, list[str]]], *, real_names: bool) -> str
         if areas:
             lines.append("X-HRD-FOCUS:" + _esc(";".join(areas)))
         lines.append("X-HRD-DIRECT-CONTACT-SAFE:" + ("true" if contact.direct_contact_safe else "false"))
-        for prop, value in (("X-HRD-LAST-CONTACT", contact.last_contact_on), ("X-HRD-CADENCE-DAYS", contact.cadence_days),
-                            ("X-HRD-NEXT-FOLLOW-UP", contact.next_follow_up_on)):
+        for prop, value in (
+            ("X-HRD-LAST-CONTACT", contact.last_contact_on),
+            ("X-HRD-CADENCE-DAYS", contact.cadence_days),
+            ("X-HRD-NEXT-FOLLOW-UP", contact.next_follow_up_on),
+        ):
             if value is not None:
                 lines.append(f"{prop}:{value.isoformat() if isinstance(value, date) else value}")
         if real_names:

@@ -13,7 +13,6 @@ from sqlmodel import Session, col, select
 
 from hrd_tui import wallclock
 from hrd_tui.errors import ConstraintViolation, ValidationError
-from hrd_tui.sanitize import clean_codename, clean_name, codename_key
 from hrd_tui.models import (
     CaseDefender,
     ConsentRecord,
@@ -28,6 +27,7 @@ from hrd_tui.models import (
     Trial,
     TrialDefendant,
 )
+from hrd_tui.sanitize import clean_codename, clean_name, codename_key
 from hrd_tui.services import base, contact_list, search
 from hrd_tui.services.base import Transactions
 from hrd_tui.vocab import (
@@ -46,8 +46,26 @@ from hrd_tui.vocab import (
 )
 
 CODENAME_WORDS = (
-    "Heron", "Cedar", "Lantern", "Harbor", "Falcon", "Juniper", "Meridian", "Orchid", "Quartz", "Sparrow",
-    "Tamarind", "Willow", "Aster", "Basalt", "Comet", "Delta", "Ember", "Fjord", "Garnet", "Hazel",
+    "Heron",
+    "Cedar",
+    "Lantern",
+    "Harbor",
+    "Falcon",
+    "Juniper",
+    "Meridian",
+    "Orchid",
+    "Quartz",
+    "Sparrow",
+    "Tamarind",
+    "Willow",
+    "Aster",
+    "Basalt",
+    "Comet",
+    "Delta",
+    "Ember",
+    "Fjord",
+    "Garnet",
+    "Hazel",
 )
 
 
@@ -104,9 +122,14 @@ def _check_codename_free(session: Session, codename: str, own_id: str | None) ->
     if other is not None and other != own_id:
         taken = session.get(Contact, other)
         same = taken is not None and taken.codename == codename.strip()
-        raise ValidationError({"codename": "is already used by another contact" if same else
-                               f"is the same as {taken.codename if taken else 'another'}'s (case, accents and "
-                               "spaces do not make a codename different)"})
+        raise ValidationError(
+            {
+                "codename": "is already used by another contact"
+                if same
+                else f"is the same as {taken.codename if taken else 'another'}'s (case, accents and "
+                "spaces do not make a codename different)"
+            }
+        )
 
 
 def codename_clashes(session: Session) -> list[list[str]]:
@@ -131,7 +154,9 @@ def update_contact(session: Session, contact: Contact, changes: Mapping[str, Any
 
 def set_focus_areas(session: Session, contact: Contact, areas: Iterable[str]) -> None:
     wanted = set(_focus_areas(areas))
-    current = {row.area: row for row in session.exec(select(ContactFocusArea).where(ContactFocusArea.contact_id == contact.id))}
+    current = {
+        row.area: row for row in session.exec(select(ContactFocusArea).where(ContactFocusArea.contact_id == contact.id))
+    }
     for area, row in current.items():
         if area not in wanted:
             session.delete(row)
@@ -147,7 +172,9 @@ def focus_areas(session: Session, contact_id: str) -> list[FocusArea]:
 
 def _unprefer_others(session: Session, contact_id: str, keep: str | None = None) -> None:
     """At most one preferred channel per contact (the schema's rule): the others lose it."""
-    for other in session.exec(select(SecureChannel).where(SecureChannel.contact_id == contact_id, SecureChannel.preferred)):
+    for other in session.exec(
+        select(SecureChannel).where(SecureChannel.contact_id == contact_id, SecureChannel.preferred)
+    ):
         if other.id != keep:
             base.update(session, other, {"preferred": False})
 
@@ -168,8 +195,12 @@ def update_channel(session: Session, channel: SecureChannel, changes: Mapping[st
         raise ValidationError({"contact_id": "a channel stays with its contact"})
     if changes.get("preferred"):
         if changes.get("retired_on", channel.retired_on) is not None:
-            raise ValidationError({"preferred": f"this channel was retired on {channel.retired_on}: "
-                                                "reinstate it before making it the preferred one"})
+            raise ValidationError(
+                {
+                    "preferred": f"this channel was retired on {channel.retired_on}: "
+                    "reinstate it before making it the preferred one"
+                }
+            )
         _unprefer_others(session, channel.contact_id, keep=channel.id)
     return base.update(session, channel, changes)
 
@@ -237,9 +268,14 @@ def _check_relationship(session: Session, merged: Mapping[str, Any], own_id: str
     themselves, or the same relationship twice."""
     if merged.get("from_contact_id") == merged.get("to_contact_id"):
         raise ValidationError({"other": "a contact cannot be related to themselves"})
-    twin = session.exec(select(Relationship.id).where(
-        Relationship.from_contact_id == merged.get("from_contact_id"), Relationship.to_contact_id == merged.get("to_contact_id"),
-        Relationship.kind == str(merged.get("kind")), Relationship.id != own_id)).first()
+    twin = session.exec(
+        select(Relationship.id).where(
+            Relationship.from_contact_id == merged.get("from_contact_id"),
+            Relationship.to_contact_id == merged.get("to_contact_id"),
+            Relationship.kind == str(merged.get("kind")),
+            Relationship.id != own_id,
+        )
+    ).first()
     if twin is not None:
         raise ValidationError({"kind": "this relationship is already recorded"})
 
@@ -251,8 +287,16 @@ def relate(session: Session, data: Mapping[str, Any]) -> Relationship:
 
 def update_relationship(session: Session, relationship: Relationship, changes: Mapping[str, Any]) -> Relationship:
     """Correct a relationship (its kind, the other contact, certainty, note)."""
-    _check_relationship(session, {"from_contact_id": relationship.from_contact_id, "kind": relationship.kind,
-                                  "to_contact_id": relationship.to_contact_id, **changes}, relationship.id)
+    _check_relationship(
+        session,
+        {
+            "from_contact_id": relationship.from_contact_id,
+            "kind": relationship.kind,
+            "to_contact_id": relationship.to_contact_id,
+            **changes,
+        },
+        relationship.id,
+    )
     return base.update(session, relationship, changes)
 
 
@@ -294,18 +338,26 @@ def _check_when(data: Mapping[str, Any]) -> None:
 
 def participants_of(session: Session, interaction_id: str) -> list[Contact]:
     """Who took part in an interaction, by codename."""
-    stmt = (select(Contact).join(InteractionParticipant, col(InteractionParticipant.contact_id) == Contact.id)
-            .where(InteractionParticipant.interaction_id == interaction_id).order_by(Contact.codename))
+    stmt = (
+        select(Contact)
+        .join(InteractionParticipant, col(InteractionParticipant.contact_id) == Contact.id)
+        .where(InteractionParticipant.interaction_id == interaction_id)
+        .order_by(Contact.codename)
+    )
     return list(session.exec(stmt))
 
 
 def interaction_links(session: Session, interaction_id: str) -> tuple[int, int]:
     """How many took part in an interaction, and how many follow-ups came of it (what
     removing it removes with it)."""
-    people = session.exec(select(func.count()).select_from(InteractionParticipant)
-                          .where(InteractionParticipant.interaction_id == interaction_id)).one()
-    follow_ups = session.exec(select(func.count()).select_from(FollowUp)
-                              .where(FollowUp.interaction_id == interaction_id)).one()
+    people = session.exec(
+        select(func.count())
+        .select_from(InteractionParticipant)
+        .where(InteractionParticipant.interaction_id == interaction_id)
+    ).one()
+    follow_ups = session.exec(
+        select(func.count()).select_from(FollowUp).where(FollowUp.interaction_id == interaction_id)
+    ).one()
     return int(people), int(follow_ups)
 
 
@@ -323,8 +375,12 @@ def _recount_last_contact(session: Session, contact_ids: Iterable[str], gone_day
             base.update(session, contact, {"last_contact_on": day})
 
 
-def update_interaction(session: Session, interaction: Interaction, changes: Mapping[str, Any],
-                       participants: Sequence[Contact] | None = None) -> Interaction:
+def update_interaction(
+    session: Session,
+    interaction: Interaction,
+    changes: Mapping[str, Any],
+    participants: Sequence[Contact] | None = None,
+) -> Interaction:
     """Correct an interaction, and who took part when ``participants`` is given (a removed
     participant leaves a tombstone). Each participant's last contact follows the new day."""
     if participants is not None and not participants:
@@ -396,9 +452,14 @@ def delete_contact(session: Session, contact: Contact) -> None:
     cases = len(session.exec(select(CaseDefender.case_id).where(CaseDefender.contact_id == contact.id)).all())
     trials = len(session.exec(select(TrialDefendant.trial_id).where(TrialDefendant.contact_id == contact.id)).all())
     if cases or trials:
-        held = " and ".join(part for part in (
-            f"{cases} threat case{'s' if cases != 1 else ''}" if cases else "",
-            f"{trials} trial{'s' if trials != 1 else ''}" if trials else "") if part)
+        held = " and ".join(
+            part
+            for part in (
+                f"{cases} threat case{'s' if cases != 1 else ''}" if cases else "",
+                f"{trials} trial{'s' if trials != 1 else ''}" if trials else "",
+            )
+            if part
+        )
         raise ConstraintViolation(f"{contact.codename} is a defender in {held}: they cannot be deleted.")
     base.delete(session, contact)
 
@@ -473,12 +534,16 @@ class ContactDetail:
 def detail(session: Session, contact_id: str) -> ContactDetail:
     contact = base.get(session, Contact, contact_id)
     cases = session.exec(
-        select(ThreatCase).join(CaseDefender, col(CaseDefender.case_id) == ThreatCase.id)
-        .where(CaseDefender.contact_id == contact_id).order_by(col(ThreatCase.opened_on).desc())
+        select(ThreatCase)
+        .join(CaseDefender, col(CaseDefender.case_id) == ThreatCase.id)
+        .where(CaseDefender.contact_id == contact_id)
+        .order_by(col(ThreatCase.opened_on).desc())
     )
     trials = session.exec(
-        select(Trial).join(TrialDefendant, col(TrialDefendant.trial_id) == Trial.id)
-        .where(TrialDefendant.contact_id == contact_id).order_by(col(Trial.created_at).desc())
+        select(Trial)
+        .join(TrialDefendant, col(TrialDefendant.trial_id) == Trial.id)
+        .where(TrialDefendant.contact_id == contact_id)
+        .order_by(col(Trial.created_at).desc())
     )
     return ContactDetail(
         contact=contact,
@@ -511,6 +576,7 @@ def by_codenames(session: Session, codenames: Iterable[str], field: str) -> list
 
 def resolve_people(session: Session, entries: Iterable[str], field: str) -> list[Contact]:
     """Contacts from what an officer typed: a codename, or enough of a name to find one person."""
+
     def find(entry: str) -> list[Contact]:
         exact = session.exec(select(Contact).where(Contact.codename_key == codename_key(entry))).first()
         return [exact] if exact else list_contacts(session, entry, limit=6)
@@ -664,9 +730,24 @@ def changes_label(session: Session, contact: Contact, discreet: bool) -> str:
 
 
 def contact_view(c: Contact) -> ContactView:
-    return ContactView(c.id, c.name, c.codename, c.kind, c.organisation, c.role, c.country, c.region,
-                       tuple(c.languages), tuple(c.tags), c.email, c.phone, c.direct_contact_safe,
-                       c.last_contact_on, c.cadence_days, c.notes)
+    return ContactView(
+        c.id,
+        c.name,
+        c.codename,
+        c.kind,
+        c.organisation,
+        c.role,
+        c.country,
+        c.region,
+        tuple(c.languages),
+        tuple(c.tags),
+        c.email,
+        c.phone,
+        c.direct_contact_safe,
+        c.last_contact_on,
+        c.cadence_days,
+        c.notes,
+    )
 
 
 def detail_view(session: Session, contact_id: str) -> ContactDetailView:
@@ -677,18 +758,37 @@ def detail_view(session: Session, contact_id: str) -> ContactDetailView:
     return ContactDetailView(
         contact=contact_view(d.contact),
         focus_areas=tuple(d.focus_areas),
-        channels=tuple(ChannelView(ch.id, ch.kind, ch.handle, ch.preferred, ch.note, ch.retired_on)
-                       for ch in d.channels),
+        channels=tuple(
+            ChannelView(ch.id, ch.kind, ch.handle, ch.preferred, ch.note, ch.retired_on) for ch in d.channels
+        ),
         consents=tuple(ConsentView(r.id, r.scope, r.value, r.given_on, r.how) for r in d.consents),
-        relationships=tuple(RelatedView(rel.relationship.id, rel.relationship.kind, rel.relationship.certainty,
-                                        rel.relationship.from_contact_id, person(rel.other), rel.outgoing)
-                            for rel in d.relationships),
-        interactions=tuple(InteractionView(it.id, it.kind, it.occurred_at, it.summary, it.conveyed_to_counterparts)
-                           for it in d.interactions),
+        relationships=tuple(
+            RelatedView(
+                rel.relationship.id,
+                rel.relationship.kind,
+                rel.relationship.certainty,
+                rel.relationship.from_contact_id,
+                person(rel.other),
+                rel.outgoing,
+            )
+            for rel in d.relationships
+        ),
+        interactions=tuple(
+            InteractionView(it.id, it.kind, it.occurred_at, it.summary, it.conveyed_to_counterparts)
+            for it in d.interactions
+        ),
         follow_ups=tuple(FollowUpView(f.id, f.description, f.due_on, f.done_on) for f in d.follow_ups),
-        cases=tuple(CaseView(c.id, c.opened_on, c.status, c.urgency, c.title,
-                             threats.case_label(c, threats.defenders_of(session, c.id), discreet=True))
-                    for c in d.cases),
+        cases=tuple(
+            CaseView(
+                c.id,
+                c.opened_on,
+                c.status,
+                c.urgency,
+                c.title,
+                threats.case_label(c, threats.defenders_of(session, c.id), discreet=True),
+            )
+            for c in d.cases
+        ),
         trials=tuple(TrialView(t.id, t.status, t.title) for t in d.trials),
         next_follow_up_on=d.next_follow_up_on,
     )

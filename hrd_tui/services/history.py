@@ -94,17 +94,23 @@ def history_of(session: Session, obj: SQLModel) -> History:
 
     def after(n: int, key: str) -> Any:
         """``key``'s value once the change recorded by ``states[n]`` was made."""
-        return next((v.data[key] for v in states[n + 1:] if key in v.data), current.get(key))
+        return next((v.data[key] for v in states[n + 1 :] if key in v.data), current.get(key))
 
     found: list[Change] = []
     for n in reversed(range(len(states))):
         v = states[n]
-        found += [Change(v.changed_at, key, old, after(n, key), v.source) for key, old in v.data.items()
-                  if key not in UNINTERESTING and after(n, key) != old]
+        found += [
+            Change(v.changed_at, key, old, after(n, key), v.source)
+            for key, old in v.data.items()
+            if key not in UNINTERESTING and after(n, key) != old
+        ]
     for v in (v for v in kept if v.kind == DECLINED):
         n = sum(1 for s in states if (s.changed_at, s.id or 0) < (v.changed_at, v.id or 0)) - 1
-        found += [Change(v.changed_at, key, after(n, key), offered, v.source, declined=True)
-                  for key, offered in v.data.items() if key not in UNINTERESTING]
+        found += [
+            Change(v.changed_at, key, after(n, key), offered, v.source, declined=True)
+            for key, offered in v.data.items()
+            if key not in UNINTERESTING
+        ]
     found.sort(key=lambda c: c.when, reverse=True)  # stable: each version's fields keep their order
     found = [_readable_lists(session, type(obj), c) for c in found]
     return History(found, len(states), _earlier_not_kept(obj, states))
@@ -141,8 +147,14 @@ def _readable_lists(session: Session, model: type[SQLModel], change: Change) -> 
     names = {name for spec in LINK_LISTS if spec.parent is model for name in spec.names}
     if change.field not in names:
         return change
-    return Change(change.when, change.field, _items(session, change.field, change.before),
-                  _items(session, change.field, change.after), change.source, change.declined)
+    return Change(
+        change.when,
+        change.field,
+        _items(session, change.field, change.before),
+        _items(session, change.field, change.after),
+        change.source,
+        change.declined,
+    )
 
 
 def _items(session: Session, name: str, items: list[str] | None) -> list[str]:
@@ -179,8 +191,11 @@ def text(model: type[SQLModel], field: str, value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     column = model.__table__.columns.get(field)  # type: ignore[attr-defined]
-    if column is not None and isinstance(getattr(column.type, "impl_instance", column.type), DateTime) \
-            and isinstance(value, str):
+    if (
+        column is not None
+        and isinstance(getattr(column.type, "impl_instance", column.type), DateTime)
+        and isinstance(value, str)
+    ):
         try:
             return when_text(datetime.fromisoformat(value))
         except ValueError:

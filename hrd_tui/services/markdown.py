@@ -46,7 +46,7 @@ def _escape_line(line: str) -> str:
         return line
     opener = match.group(0)
     if opener[0].isdigit():  # "12. x" -> "12\. x": the escape goes before the dot
-        return f"{opener}\\{line[match.end():]}"
+        return f"{opener}\\{line[match.end() :]}"
     return "\\" + line
 
 

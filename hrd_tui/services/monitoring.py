@@ -66,7 +66,7 @@ def _check_links(session: Session, links: Sequence[Mapping[str, Any]]) -> list[d
         if len(given) != 1:
             errors[f"links.{n}"] = "give exactly one of a contact, a threat case or a trial"
             continue
-        (field, target), = given.items()
+        ((field, target),) = given.items()
         model, noun = next((m, noun) for f, m, noun in LINK_TARGETS if f == field)
         if session.get(model, target) is None:
             errors[f"links.{n}.{field}"] = f"no {noun} with id {target}"
@@ -82,8 +82,9 @@ def _add_sources(session: Session, observation: CivicObservation, sources: Seque
     """Each source dated, by default, the day of the observation; errors as ``sources.N.field``."""
     for n, source in enumerate(sources):
         try:
-            base.create(session, Source, {"received_on": observation.observed_on, **source,
-                                          "observation_id": observation.id})
+            base.create(
+                session, Source, {"received_on": observation.observed_on, **source, "observation_id": observation.id}
+            )
         except ValidationError as exc:
             raise ValidationError({f"sources.{n}.{field}": message for field, message in exc.errors.items()}) from None
 
@@ -172,26 +173,37 @@ def update_observation(
 
 
 def _link_key(link: ObservationLink) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted((field, value) for field in ("contact_id", "case_id", "trial_id")
-                        if (value := getattr(link, field))))
+    return tuple(
+        sorted((field, value) for field in ("contact_id", "case_id", "trial_id") if (value := getattr(link, field)))
+    )
 
 
 def links_of(session: Session, observation_id: str) -> list[ObservationLink]:
-    stmt = select(ObservationLink).where(ObservationLink.observation_id == observation_id).order_by(
-        col(ObservationLink.created_at), col(ObservationLink.id))
+    stmt = (
+        select(ObservationLink)
+        .where(ObservationLink.observation_id == observation_id)
+        .order_by(col(ObservationLink.created_at), col(ObservationLink.id))
+    )
     return list(session.exec(stmt))
 
 
 def linked_contacts(session: Session, observation_id: str) -> list[Contact]:
     """The contacts an observation is about, by codename."""
-    stmt = (select(Contact).join(ObservationLink, col(ObservationLink.contact_id) == Contact.id)
-            .where(ObservationLink.observation_id == observation_id).order_by(col(Contact.codename)))
+    stmt = (
+        select(Contact)
+        .join(ObservationLink, col(ObservationLink.contact_id) == Contact.id)
+        .where(ObservationLink.observation_id == observation_id)
+        .order_by(col(Contact.codename))
+    )
     return list(session.exec(stmt))
 
 
 def sources_of(session: Session, observation_id: str) -> list[Source]:
-    stmt = select(Source).where(Source.observation_id == observation_id).order_by(
-        col(Source.received_on), col(Source.created_at))
+    stmt = (
+        select(Source)
+        .where(Source.observation_id == observation_id)
+        .order_by(col(Source.received_on), col(Source.created_at))
+    )
     return list(session.exec(stmt))
 
 
@@ -261,30 +273,54 @@ def _where(flt: ObservationFilter, params: dict[str, Any]) -> str:
     return " AND ".join(clauses)
 
 
-def list_observations(session: Session, flt: ObservationFilter = ObservationFilter(), *,
-                      limit: int | None = None, offset: int = 0) -> list[ObservationRow]:
+def list_observations(
+    session: Session, flt: ObservationFilter = ObservationFilter(), *, limit: int | None = None, offset: int = 0
+) -> list[ObservationRow]:
     """Observations matching ``flt``, newest first (then latest recorded). Two queries
     whatever the number of rows: the observations with their counts, then the
     contacts linked to the rows returned."""
     params: dict[str, Any] = {"limit": -1 if limit is None else limit, "offset": offset}
     where = _where(flt, params)
-    found = session.connection().execute(text(
-        "SELECT o.id, o.observed_on, o.category, o.description, o.location, o.location_sensitive,"
-        " (SELECT COUNT(*) FROM source s WHERE s.observation_id = o.id),"
-        " (SELECT COUNT(*) FROM observation_link l WHERE l.observation_id = o.id)"
-        f" FROM civic_observation o WHERE {where}"
-        " ORDER BY o.observed_on DESC, o.created_at DESC, o.id LIMIT :limit OFFSET :offset"), params).all()
+    found = (
+        session.connection()
+        .execute(
+            text(
+                "SELECT o.id, o.observed_on, o.category, o.description, o.location, o.location_sensitive,"
+                " (SELECT COUNT(*) FROM source s WHERE s.observation_id = o.id),"
+                " (SELECT COUNT(*) FROM observation_link l WHERE l.observation_id = o.id)"
+                f" FROM civic_observation o WHERE {where}"
+                " ORDER BY o.observed_on DESC, o.created_at DESC, o.id LIMIT :limit OFFSET :offset"
+            ),
+            params,
+        )
+        .all()
+    )
     if not found:
         return []
     people: dict[str, list[tuple[str, str]]] = {}
-    for observation_id, name, codename in session.connection().execute(text(
+    for observation_id, name, codename in session.connection().execute(
+        text(
             "SELECT l.observation_id, c.name, c.codename FROM observation_link l JOIN contact c ON c.id = l.contact_id"
             " WHERE l.observation_id IN (SELECT value FROM json_each(:ids))"
-            " ORDER BY c.codename COLLATE NOCASE, c.codename"), {"ids": json.dumps([r[0] for r in found])}):
+            " ORDER BY c.codename COLLATE NOCASE, c.codename"
+        ),
+        {"ids": json.dumps([r[0] for r in found])},
+    ):
         people.setdefault(observation_id, []).append((name, codename))
-    return [ObservationRow(id=r[0], observed_on=date.fromisoformat(r[1]), category=_CATEGORY[r[2]], description=r[3],
-                           location=r[4], location_sensitive=bool(r[5]), sources=int(r[6]), links=int(r[7]),
-                           people=tuple(people.get(r[0], ()))) for r in found]
+    return [
+        ObservationRow(
+            id=r[0],
+            observed_on=date.fromisoformat(r[1]),
+            category=_CATEGORY[r[2]],
+            description=r[3],
+            location=r[4],
+            location_sensitive=bool(r[5]),
+            sources=int(r[6]),
+            links=int(r[7]),
+            people=tuple(people.get(r[0], ())),
+        )
+        for r in found
+    ]
 
 
 # -- the trend -----------------------------------------------------------------------------
@@ -307,7 +343,11 @@ class Trend:
 
     @property
     def month_totals(self) -> list[int]:
-        return [sum(column) for column in zip(*self.counts.values())] if self.counts else [0] * len(self.months)
+        return (
+            [sum(column) for column in zip(*self.counts.values(), strict=True)]
+            if self.counts
+            else [0] * len(self.months)
+        )
 
     @property
     def total(self) -> int:
@@ -329,10 +369,13 @@ def trend(session: Session, today: date, months: int = 12) -> Trend:
     columns = [month_start(first, n) for n in range(months)]
     index = {f"{m:%Y-%m}": n for n, m in enumerate(columns)}
     counts = {category: [0] * months for category in CivicCategory}
-    rows = session.connection().execute(text(
-        "SELECT substr(observed_on, 1, 7) AS month, category, COUNT(*) FROM civic_observation"
-        " WHERE observed_on >= :first AND observed_on < :after GROUP BY month, category"),
-        {"first": first.isoformat(), "after": month_start(today, 1).isoformat()})
+    rows = session.connection().execute(
+        text(
+            "SELECT substr(observed_on, 1, 7) AS month, category, COUNT(*) FROM civic_observation"
+            " WHERE observed_on >= :first AND observed_on < :after GROUP BY month, category"
+        ),
+        {"first": first.isoformat(), "after": month_start(today, 1).isoformat()},
+    )
     for month, category, count in rows:
         counts[_CATEGORY[category]][index[month]] = int(count)
     return Trend(columns, counts)
@@ -353,8 +396,9 @@ def changes_label(session: Session, obs: CivicObservation, discreet: bool) -> st
     return f"Observation of {obs.observed_on}: {reference.label('civic_category', obs.category)}"
 
 
-def read_observations(tx: Transactions, flt: ObservationFilter, *, offset: int = 0,
-                      limit: int | None = None) -> list[ObservationRow]:
+def read_observations(
+    tx: Transactions, flt: ObservationFilter, *, offset: int = 0, limit: int | None = None
+) -> list[ObservationRow]:
     """A page of the list (``list_observations``), in a transaction of its own."""
     with tx.session("reading the observations") as session:
         return list_observations(session, flt, offset=offset, limit=limit)
@@ -387,8 +431,14 @@ def observation_form(tx: Transactions, observation_id: str) -> ObservationForm:
         return ObservationForm(values, len(sources_of(session, obs.id)))
 
 
-def save_observation(tx: Transactions, observation_id: str | None, values: dict[str, Any],
-                     sources: Sequence[Mapping[str, Any]], *, today: date) -> str:
+def save_observation(
+    tx: Transactions,
+    observation_id: str | None,
+    values: dict[str, Any],
+    sources: Sequence[Mapping[str, Any]],
+    *,
+    today: date,
+) -> str:
     """A new observation (``observation_id`` None) or an edit, as the form typed it: who
     it is about as codenames or names, cases and trials as typed (each must find one);
     the links not retyped in an edit stay. The observation's id; ValidationError to refuse."""
@@ -396,30 +446,42 @@ def save_observation(tx: Transactions, observation_id: str | None, values: dict[
         entries = values.pop("contacts", None)
         people = contacts.resolve_people(session, entries, "contacts") if entries is not None else None
         case_entries, trial_entries = values.pop("cases", None), values.pop("trials", None)
-        cases = (case_list.resolve_cases(session, case_entries, "cases", today=today)
-                 if case_entries is not None else None)
-        found_trials = (trials.resolve_trials(session, trial_entries, "trials", today=today)
-                        if trial_entries is not None else None)
+        cases = (
+            case_list.resolve_cases(session, case_entries, "cases", today=today) if case_entries is not None else None
+        )
+        found_trials = (
+            trials.resolve_trials(session, trial_entries, "trials", today=today) if trial_entries is not None else None
+        )
         if "description" in values and not values["description"].strip():
             raise ValidationError({"description": "is required"})
         if "location" in values:
             values["location"] = values["location"] or None
         if observation_id is None:
-            links = ([{"contact_id": p.id} for p in people or []] + [{"case_id": c} for c in cases or []]
-                     + [{"trial_id": t} for t in found_trials or []])
+            links = (
+                [{"contact_id": p.id} for p in people or []]
+                + [{"case_id": c} for c in cases or []]
+                + [{"trial_id": t} for t in found_trials or []]
+            )
             return add_observation(session, values, sources, links, today=today).id
         obs = base.get(session, CivicObservation, observation_id)
         changed_links = None
         if people is not None or cases is not None or found_trials is not None:
             current = links_of(session, obs.id)
             changed_links = (
-                [{"contact_id": p.id} for p in people] if people is not None
-                else [{"contact_id": link.contact_id} for link in current if link.contact_id]
-            ) + (
-                [{"case_id": c} for c in cases] if cases is not None
-                else [{"case_id": link.case_id} for link in current if link.case_id]
-            ) + (
-                [{"trial_id": t} for t in found_trials] if found_trials is not None
-                else [{"trial_id": link.trial_id} for link in current if link.trial_id]
+                (
+                    [{"contact_id": p.id} for p in people]
+                    if people is not None
+                    else [{"contact_id": link.contact_id} for link in current if link.contact_id]
+                )
+                + (
+                    [{"case_id": c} for c in cases]
+                    if cases is not None
+                    else [{"case_id": link.case_id} for link in current if link.case_id]
+                )
+                + (
+                    [{"trial_id": t} for t in found_trials]
+                    if found_trials is not None
+                    else [{"trial_id": link.trial_id} for link in current if link.trial_id]
+                )
             )
         return update_observation(session, obs, values, links=changed_links, new_sources=sources, today=today).id

@@ -57,15 +57,47 @@ from hrd_tui.services import contacts, markdown
 from hrd_tui.vocab import ConsentValue, ContactKind
 
 #: Name parts that are also ordinary words: never matched on their own.
-PARTICLES = frozenset({
-    "abu", "al", "bin", "bint", "da", "das", "de", "del", "della", "den", "der", "des", "di", "do", "dos",
-    "du", "el", "ibn", "la", "las", "le", "les", "los", "mac", "san", "santa", "st", "the", "van", "von", "y",
-})
+PARTICLES = frozenset(
+    {
+        "abu",
+        "al",
+        "bin",
+        "bint",
+        "da",
+        "das",
+        "de",
+        "del",
+        "della",
+        "den",
+        "der",
+        "des",
+        "di",
+        "do",
+        "dos",
+        "du",
+        "el",
+        "ibn",
+        "la",
+        "las",
+        "le",
+        "les",
+        "los",
+        "mac",
+        "san",
+        "santa",
+        "st",
+        "the",
+        "van",
+        "von",
+        "y",
+    }
+)
 MIN_PART = 3
 #: Name parts that are also ordinary English words (folded): alone, the name only where
 #: written with a capital (see the module's docstring). Given names and surnames that
 #: are words, and words that officers' notes use; a part not listed is hidden in any case.
-ORDINARY_WORDS = frozenset("""
+ORDINARY_WORDS = frozenset(
+    """
     will hope grace faith joy charity mercy patience prudence constance honor honour glory
     blessing blessed precious gift innocent comfort favour favor wisdom knowledge justice liberty
     freedom peace unity harmony melody destiny trinity verity serenity bliss promise memory miracle
@@ -85,17 +117,23 @@ ORDINARY_WORDS = frozenset("""
     hunt rush wade dash
     test person people man woman child guy case trial state union law rule order
     day night light way ward worth key lock hook ring
-""".split())
+""".split()
+)
 #: Words capitalised in ordinary English too: alone, in a report, the name only after a title.
-CALENDAR_WORDS = frozenset("""
+CALENDAR_WORDS = frozenset(
+    """
     january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday
-""".split())
+""".split()
+)
 #: A title before a name: "Ms March", "Dr. Hope".
-_TITLE_BEFORE = re.compile(r"(?<!\w)(?:mr|mrs|ms|mx|miss|dr|prof|professor|sir|dame|madam|madame|mme|mlle|"
-                           r"sr|sra|srta|don|dona|doña|judge|justice|minister|senator|deputy|president|"
-                           r"general|colonel|captain|major|officer|inspector|advocate|attorney|counsel|"
-                           r"father|sister|brother|imam|rabbi|pastor|reverend|rev)\.?\s+\Z", re.IGNORECASE)
+_TITLE_BEFORE = re.compile(
+    r"(?<!\w)(?:mr|mrs|ms|mx|miss|dr|prof|professor|sir|dame|madam|madame|mme|mlle|"
+    r"sr|sra|srta|don|dona|doña|judge|justice|minister|senator|deputy|president|"
+    r"general|colonel|captain|major|officer|inspector|advocate|attorney|counsel|"
+    r"father|sister|brother|imam|rabbi|pastor|reverend|rev)\.?\s+\Z",
+    re.IGNORECASE,
+)
 #: What a part of a name shared by several people (a family name) becomes on its own.
 SHARED = "[name withheld]"
 _SEPARATORS = re.compile(r"[\s\-]+")
@@ -174,7 +212,7 @@ def mentioned(text: str, people: Iterable[tuple[str, str, str]]) -> list[str]:
     words = set(tokens)
     # Runs of consecutive words: a name of several words can only be there if its
     # words stand together somewhere (checked in a set, not by searching the text).
-    runs = {tuple(tokens[i:i + n]) for n in range(2, MAX_RUN + 1) for i in range(len(tokens) - n + 1)}
+    runs = {tuple(tokens[i : i + n]) for n in range(2, MAX_RUN + 1) for i in range(len(tokens) - n + 1)}
     squeezed = _SPACES_DASHES.sub("", folded)
     found: list[str] = []
     for key, name, codename in people:
@@ -209,8 +247,34 @@ _DETERMINER_BEFORE = re.compile(r"(?<!\w)(?:the|a|an|its|our|their|your|my|whose
 #: The start of the text is left as it is: a report puts every text after a label ("Summary: ").
 _SENTENCE_BEFORE = re.compile(r"(?:(\S*)([.!?])[\"')\]]*\s+|\n\s*)\Z")
 #: Words whose full stop ends no sentence ("Prosecutor v. X", "Dr. X"); so does an initial ("J. X").
-_ABBREVIATIONS = frozenset({"v", "vs", "mr", "mrs", "ms", "dr", "st", "no", "nos", "prof", "gen", "col", "lt",
-                            "sgt", "hon", "jr", "sr", "cf", "e.g", "i.e", "etc", "art", "para", "approx"})
+_ABBREVIATIONS = frozenset(
+    {
+        "v",
+        "vs",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "no",
+        "nos",
+        "prof",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "hon",
+        "jr",
+        "sr",
+        "cf",
+        "e.g",
+        "i.e",
+        "etc",
+        "art",
+        "para",
+        "approx",
+    }
+)
 
 
 def _starts_sentence(before: str) -> bool:
@@ -253,15 +317,21 @@ class Redactor:
     module's docstring); ``calendar_as_names`` counts a capitalised month or weekday
     as the name too (for the screen, where hiding too much costs nothing)."""
 
-    def __init__(self, people: Sequence[tuple[str, str | None]], *, whole_only: Collection[str] = (),
-                 fit: Callable[[str, str], str] | None = None, calendar_as_names: bool = False) -> None:
+    def __init__(
+        self,
+        people: Sequence[tuple[str, str | None]],
+        *,
+        whole_only: Collection[str] = (),
+        fit: Callable[[str, str], str] | None = None,
+        calendar_as_names: bool = False,
+    ) -> None:
         self._fit = fit
         self._calendar_as_names = calendar_as_names
         self._stand_ins: dict[str, str | None] = {}
         whole = set(whole_only)
         forms_of = {name: self._forms(name, whole) for name, _ in people}  # once each: a vault has thousands
         claims: dict[str, set[str]] = {}  # a part -> every name it belongs to
-        for name, forms in forms_of.items():
+        for forms in forms_of.values():
             for form in forms[1:]:
                 claims.setdefault(form, set()).add(forms[0])
         for name, stand_in in sorted(people, key=lambda p: p[1] is not None):
@@ -298,8 +368,9 @@ class Redactor:
 
     def _candidates(self, flat: str) -> tuple[str, ...]:
         words = set(_WORD.findall(flat))
-        found = {form for word in words for form in self._by_word.get(word, ())
-                 if all(w in words for w in self._words[form])}
+        found = {
+            form for word in words for form in self._by_word.get(word, ()) if all(w in words for w in self._words[form])
+        }
         found.update(form for ch in set(flat) for first, form in self._by_char.get(ch, ()) if first in flat)
         return tuple(sorted(found, key=lambda f: (-len(f), f)))
 
@@ -356,7 +427,6 @@ class Redactor:
         pieces.append(text[last:])
         return "".join(pieces)
 
-
     def _as_name(self, kind: str, text: str, start: int) -> bool:
         """Whether the ordinary word at ``start`` of ``text`` stands as a name there."""
         if kind == "calendar" and not self._calendar_as_names:
@@ -365,7 +435,7 @@ class Redactor:
 
 
 def _word_kind(form: str) -> str:
-    """"calendar" for a form that is a month or weekday, "word" for one made only of
+    """ "calendar" for a form that is a month or weekday, "word" for one made only of
     ordinary words, "" for a name that is no word (hidden in any case)."""
     if form in CALENDAR_WORDS:
         return "calendar"
@@ -409,12 +479,21 @@ def discreet_names(session: Session) -> Callable[[str], str]:
 
 # -- who is named in a report, and how ------------------------------------------------------
 #: Contacts that are organisations, not people: their names are matched whole only.
-ORGANISATION_KINDS = frozenset({ContactKind.CSO, ContactKind.COALITION, ContactKind.INTERNATIONAL_CSO,
-                                ContactKind.LIKE_MINDED_MISSION, ContactKind.UN_MULTILATERAL, ContactKind.BUSINESS})
+ORGANISATION_KINDS = frozenset(
+    {
+        ContactKind.CSO,
+        ContactKind.COALITION,
+        ContactKind.INTERNATIONAL_CSO,
+        ContactKind.LIKE_MINDED_MISSION,
+        ContactKind.UN_MULTILATERAL,
+        ContactKind.BUSINESS,
+    }
+)
 
 
 def is_organisation(contact: Contact) -> bool:
     return contact.kind in ORGANISATION_KINDS
+
 
 @dataclass(frozen=True)
 class Naming:
@@ -427,8 +506,9 @@ class Naming:
     withheld: str | None = None  # why the name is withheld: "no naming consent" or "anonymised"
 
 
-def report_naming(session: Session, people: Sequence[Contact], *, real_names: bool = False,
-                  noun: str = "Defendant") -> list[Naming]:
+def report_naming(
+    session: Session, people: Sequence[Contact], *, real_names: bool = False, noun: str = "Defendant"
+) -> list[Naming]:
     """Naming consent decides, per person: "named" -> the name; "anonymised" -> the
     codename; "never" (the default when nothing is recorded) -> "<noun> 1", "<noun> 2"
     ... in the order given: nothing that could be traced back, not even a codename.
@@ -474,12 +554,17 @@ class ReportText:
 
     def __post_init__(self) -> None:
         self._described = {n.shown for n in self.naming if n.withheld}  # stand-ins fitted to the sentence
-        self.redact = Redactor([(n.contact.name, None if n.withheld is None else n.shown) for n in self.naming],
-                               whole_only={n.contact.name for n in self.naming if is_organisation(n.contact)},
-                               fit=self._fit)
+        self.redact = Redactor(
+            [(n.contact.name, None if n.withheld is None else n.shown) for n in self.naming],
+            whole_only={n.contact.name for n in self.naming if is_organisation(n.contact)},
+            fit=self._fit,
+        )
         self.shown = {n.contact.id: n.shown for n in self.naming}
-        self.codenames = {_codename_key(n.contact.codename): n.shown
-                          for n in self.naming if n.withheld and n.shown != n.contact.codename}
+        self.codenames = {
+            _codename_key(n.contact.codename): n.shown
+            for n in self.naming
+            if n.withheld and n.shown != n.contact.codename
+        }
         self.index_codenames()
 
     def index_codenames(self) -> None:
@@ -494,8 +579,12 @@ class ReportText:
 
     def _codename_re(self, text: str) -> re.Pattern[str] | None:
         words = set(_WORD.findall(text.casefold()))
-        found = {key for word in words for key in self._codes_by_word.get(word, ())
-                 if "".join(key.split(" ")) in words or all(part in words for part in key.split(" "))}
+        found = {
+            key
+            for word in words
+            for key in self._codes_by_word.get(word, ())
+            if "".join(key.split(" ")) in words or all(part in words for part in key.split(" "))
+        }
         if not found:
             return None
         return _codename_alternation(tuple(sorted(found, key=lambda f: (-len(f), f))))
@@ -504,7 +593,7 @@ class ReportText:
         return fitted(before, stand_in) if stand_in in self._described else stand_in
 
     def _codename(self, match: re.Match[str]) -> str:
-        return self._fit(match.string[:match.start()], self.codenames.get(_codename_key(match.group(0)), SHARED))
+        return self._fit(match.string[: match.start()], self.codenames.get(_codename_key(match.group(0)), SHARED))
 
     def clean(self, value: object) -> str:
         text = for_display("" if value is None else str(value))
@@ -534,12 +623,16 @@ def withheld_summary(naming: Sequence[Naming], *, real_names: bool, nobody: str,
     if not naming:
         return nobody
     if real_names:
-        return (f"Real names: {everyone} is named as stored, whatever their naming consent. "
-                "This copy can endanger them: keep it as safe as the vault.")
+        return (
+            f"Real names: {everyone} is named as stored, whatever their naming consent. "
+            "This copy can endanger them: keep it as safe as the vault."
+        )
     withheld = [n for n in naming if n.withheld]
     if not withheld:
         return f"No names withheld: {everyone} consented to be named."
     listed = ", ".join(f"{markdown.inline(n.shown)} ({n.withheld})" for n in withheld)
-    return (f"{len(withheld)} name{'s' if len(withheld) != 1 else ''} withheld: {listed}. "
-            "Each withheld name (and each part of it; one that is also an ordinary word where it is written as a "
-            f"name, with a capital) is replaced by the stand-in wherever it appeared{where}")
+    return (
+        f"{len(withheld)} name{'s' if len(withheld) != 1 else ''} withheld: {listed}. "
+        "Each withheld name (and each part of it; one that is also an ordinary word where it is written as a "
+        f"name, with a capital) is replaced by the stand-in wherever it appeared{where}"
+    )

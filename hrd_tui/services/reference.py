@@ -84,8 +84,9 @@ def sync(session: Session) -> None:
 
 
 def template_row(tpl: Template, *, builtin: bool) -> ChecklistTemplate:
-    return ChecklistTemplate(id=tpl.id, version=tpl.version, title=tpl.title, section=tpl.section,
-                             builtin=builtin, items=tpl.items)
+    return ChecklistTemplate(
+        id=tpl.id, version=tpl.version, title=tpl.title, section=tpl.section, builtin=builtin, items=tpl.items
+    )
 
 
 #: The three factors of the risk worksheet, in the order they are rated.
@@ -110,8 +111,9 @@ class RiskBand:
 def risk_factors() -> tuple[RiskFactor, ...]:
     """The worksheet's guidance per factor and rating (data/risk.toml)."""
     data = _load("risk.toml")
-    return tuple(RiskFactor(name, data[name]["title"], {n: data[name][str(n)] for n in range(1, 6)})
-                 for name in RISK_FACTORS)
+    return tuple(
+        RiskFactor(name, data[name]["title"], {n: data[name][str(n)] for n in range(1, 6)}) for name in RISK_FACTORS
+    )
 
 
 @cache

@@ -155,13 +155,21 @@ FOCUS_WORDING: dict[FocusArea, tuple[str, str]] = {
 }
 #: The kinds a focus area describes ("a land-rights lawyer"); for the others (an official,
 #: a diplomat, a business ...) what they work on says nothing useful.
-FOCUS_QUALIFIES: frozenset[ContactKind] = frozenset({
-    ContactKind.DEFENDER, ContactKind.CSO, ContactKind.COALITION, ContactKind.JOURNALIST, ContactKind.LAWYER,
-})
+FOCUS_QUALIFIES: frozenset[ContactKind] = frozenset(
+    {
+        ContactKind.DEFENDER,
+        ContactKind.CSO,
+        ContactKind.COALITION,
+        ContactKind.JOURNALIST,
+        ContactKind.LAWYER,
+    }
+)
 #: A focus area that only repeats the kind: left out ("a journalist", not "a media-freedom journalist").
-FOCUS_REDUNDANT: frozenset[tuple[ContactKind, FocusArea]] = frozenset({
-    (ContactKind.JOURNALIST, FocusArea.JOURNALISM_MEDIA),
-})
+FOCUS_REDUNDANT: frozenset[tuple[ContactKind, FocusArea]] = frozenset(
+    {
+        (ContactKind.JOURNALIST, FocusArea.JOURNALISM_MEDIA),
+    }
+)
 
 # -- where a record goes in each report ----------------------------------------------------------
 
@@ -183,8 +191,14 @@ CRHRP_SECTIONS: tuple[tuple[str, int, str], ...] = (
     ("2b", 3, "b. Freedoms of Peaceful Assembly and Association"),
     ("2d", 3, "d. Freedom of Movement and the Right to Leave the Country"),
     ("3", 2, "Section 3. Freedom to Participate in the Political Process"),
-    ("5", 2, ("Section 5. Governmental Posture Towards International and Nongovernmental Monitoring and "
-             "Investigations of Alleged Abuses of Human Rights")),
+    (
+        "5",
+        2,
+        (
+            "Section 5. Governmental Posture Towards International and Nongovernmental Monitoring and "
+            "Investigations of Alleged Abuses of Human Rights"
+        ),
+    ),
     ("5un", 3, "Reprisals for engaging with the UN and other international bodies"),
     ("5hrd", 3, "Harassment of and attacks on human rights defenders"),
     ("5dialogue", 3, "Dialogue with civil society"),
@@ -302,6 +316,7 @@ _REF_KINDS = ("obs", "case", "trial", "hearing", "interaction")
 
 # -- what a draft is, and what a file on disk holds --------------------------------------------------
 
+
 def draft_title(report_type: ReportType, start: date, end: date) -> str:
     """What a draft is, as its first line says it (without "# Draft: "): the report's
     title and its period."""
@@ -328,13 +343,14 @@ def what_file_holds(path: Path) -> str:
     first = for_display(first)[:100]
     amount = f"{size} bytes" if size < 1024 else f"{size / 1024:.1f} KB"
     if first.startswith(DRAFT_HEADING):
-        return f"the draft of the {first[len(DRAFT_HEADING):]} ({amount})"
+        return f"the draft of the {first[len(DRAFT_HEADING) :]} ({amount})"
     if not first:
         return f"no report draft ({amount}, no text)"
     return f'no report draft ({amount}; its first line: "{first}")'
 
 
 # -- the period --------------------------------------------------------------------------------------
+
 
 def check_period(start: date, end: date) -> None:
     """ValidationError, field by field, unless ``start``..``end`` (both included) is a
@@ -355,6 +371,7 @@ def check_period(start: date, end: date) -> None:
 
 # -- how people appear -----------------------------------------------------------------------------
 
+
 def describe(kind: ContactKind, areas: Sequence[FocusArea] = (), *, with_focus: bool = False) -> str:
     """A neutral description of a person: their kind, and with ``with_focus`` their
     first focus area when it says something ("a land-rights defender")."""
@@ -371,8 +388,9 @@ def _naming_consents(session: Session, ids: Sequence[str]) -> dict[str, ConsentV
     read in a few queries rather than one per person."""
     found: dict[str, tuple[date, datetime, ConsentValue]] = {}
     for chunk in range(0, len(ids), 500):
-        stmt = select(ConsentRecord).where(ConsentRecord.scope == ConsentScope.NAMING,
-                                           col(ConsentRecord.contact_id).in_(ids[chunk:chunk + 500]))
+        stmt = select(ConsentRecord).where(
+            ConsentRecord.scope == ConsentScope.NAMING, col(ConsentRecord.contact_id).in_(ids[chunk : chunk + 500])
+        )
         for record in session.exec(stmt):
             key = (record.given_on, record.created_at, record.value)
             if record.contact_id not in found or key[:2] > found[record.contact_id][:2]:
@@ -399,6 +417,7 @@ def report_naming(session: Session, people: Sequence[Contact], *, real_names: bo
 
 
 # -- what a period holds ------------------------------------------------------------------------------
+
 
 @dataclass
 class _Obs:
@@ -446,8 +465,12 @@ class _Period:
     def people(self) -> list[Contact]:
         """Every contact the period's records link to, once each."""
         found: dict[str, Contact] = {}
-        for group in ([o.contacts for o in self.observations] + [c.defenders for c in self.cases]
-                      + [t.defendants for t in self.trials] + [t.participants for t in self.talks]):
+        for group in (
+            [o.contacts for o in self.observations]
+            + [c.defenders for c in self.cases]
+            + [t.defendants for t in self.trials]
+            + [t.participants for t in self.talks]
+        ):
             for person in group:
                 found.setdefault(person.id, person)
         return sorted(found.values(), key=lambda c: c.id)
@@ -479,16 +502,28 @@ def _gather(session: Session, start: date, end: date) -> _Period:
 
 
 def _gather_observations(session: Session, period: _Period) -> None:
-    rows = list(session.exec(select(CivicObservation)
-                             .where(CivicObservation.observed_on >= period.start, CivicObservation.observed_on <= period.end)
-                             .order_by(col(CivicObservation.observed_on), col(CivicObservation.id))))
+    rows = list(
+        session.exec(
+            select(CivicObservation)
+            .where(CivicObservation.observed_on >= period.start, CivicObservation.observed_on <= period.end)
+            .order_by(col(CivicObservation.observed_on), col(CivicObservation.id))
+        )
+    )
     ids = [o.id for o in rows]
     if not ids:
         return
-    links = list(session.exec(select(ObservationLink).where(col(ObservationLink.observation_id).in_(ids))
-                              .order_by(col(ObservationLink.id))))
-    sources = list(session.exec(select(Source).where(col(Source.observation_id).in_(ids))
-                                .order_by(col(Source.received_on), col(Source.id))))
+    links = list(
+        session.exec(
+            select(ObservationLink)
+            .where(col(ObservationLink.observation_id).in_(ids))
+            .order_by(col(ObservationLink.id))
+        )
+    )
+    sources = list(
+        session.exec(
+            select(Source).where(col(Source.observation_id).in_(ids)).order_by(col(Source.received_on), col(Source.id))
+        )
+    )
     people = _contacts_by_id(session, [link.contact_id for link in links if link.contact_id])
     case_ids = {link.case_id for link in links if link.case_id}
     trial_ids = {link.trial_id for link in links if link.trial_id}
@@ -510,8 +545,9 @@ def _gather_observations(session: Session, period: _Period) -> None:
             sources_of.setdefault(source.observation_id, []).append(source)
     for obs in rows:
         mine = links_of.get(obs.id, [])
-        linked = _by_id({people[link.contact_id].id: people[link.contact_id]
-                         for link in mine if link.contact_id in people}.values())
+        linked = _by_id(
+            {people[link.contact_id].id: people[link.contact_id] for link in mine if link.contact_id in people}.values()
+        )
         cases = sorted({link.case_id for link in mine if link.case_id})
         trial_list = sorted({link.trial_id for link in mine if link.trial_id})
         concerns = {c.id for c in linked}
@@ -519,34 +555,57 @@ def _gather_observations(session: Session, period: _Period) -> None:
             concerns |= case_people.get(case_id, set())
         for trial_id in trial_list:
             concerns |= trial_people.get(trial_id, set())
-        period.observations.append(_Obs(obs, linked, cases, trial_list,
-                                        sources_of.get(obs.id, []), concerns))
+        period.observations.append(_Obs(obs, linked, cases, trial_list, sources_of.get(obs.id, []), concerns))
 
 
 def _gather_cases(session: Session, period: _Period) -> None:
-    stmt = (select(ThreatCase)
-            .where(ThreatCase.opened_on <= period.end)
-            .where((col(ThreatCase.closed_on).is_(None)) | (col(ThreatCase.closed_on) >= period.start))
-            .order_by(col(ThreatCase.opened_on), col(ThreatCase.id)))
+    stmt = (
+        select(ThreatCase)
+        .where(ThreatCase.opened_on <= period.end)
+        .where((col(ThreatCase.closed_on).is_(None)) | (col(ThreatCase.closed_on) >= period.start))
+        .order_by(col(ThreatCase.opened_on), col(ThreatCase.id))
+    )
     for case in session.exec(stmt):
-        latest = session.exec(select(RiskAssessment)
-                              .where(RiskAssessment.case_id == case.id, RiskAssessment.assessed_on <= period.end)
-                              .order_by(col(RiskAssessment.assessed_on).desc(), col(RiskAssessment.created_at).desc(),
-                                        col(RiskAssessment.id).desc())).first()
-        done = list(session.exec(select(CaseAction)
-                                 .where(CaseAction.case_id == case.id, CaseAction.status == ActionStatus.DONE,
-                                        col(CaseAction.done_on).is_not(None), col(CaseAction.done_on) >= period.start,
-                                        col(CaseAction.done_on) <= period.end)
-                                 .order_by(col(CaseAction.done_on), col(CaseAction.id))))
+        latest = session.exec(
+            select(RiskAssessment)
+            .where(RiskAssessment.case_id == case.id, RiskAssessment.assessed_on <= period.end)
+            .order_by(
+                col(RiskAssessment.assessed_on).desc(),
+                col(RiskAssessment.created_at).desc(),
+                col(RiskAssessment.id).desc(),
+            )
+        ).first()
+        done = list(
+            session.exec(
+                select(CaseAction)
+                .where(
+                    CaseAction.case_id == case.id,
+                    CaseAction.status == ActionStatus.DONE,
+                    col(CaseAction.done_on).is_not(None),
+                    col(CaseAction.done_on) >= period.start,
+                    col(CaseAction.done_on) <= period.end,
+                )
+                .order_by(col(CaseAction.done_on), col(CaseAction.id))
+            )
+        )
         referrals = []
-        for referral in session.exec(select(Referral)
-                                     .where(Referral.case_id == case.id, col(Referral.sent_on).is_not(None),
-                                            col(Referral.sent_on) <= period.end)
-                                     .order_by(col(Referral.sent_on), col(Referral.id))):
+        for referral in session.exec(
+            select(Referral)
+            .where(Referral.case_id == case.id, col(Referral.sent_on).is_not(None), col(Referral.sent_on) <= period.end)
+            .order_by(col(Referral.sent_on), col(Referral.id))
+        ):
             resource = session.get(Resource, referral.resource_id)
             referrals.append((referral, resource.name if resource else referral.resource_id))
-        period.cases.append(_Case(case, _by_id(threats.defenders_of(session, case.id)),
-                                  threats.threat_types_of(session, case.id), latest, done, referrals))
+        period.cases.append(
+            _Case(
+                case,
+                _by_id(threats.defenders_of(session, case.id)),
+                threats.threat_types_of(session, case.id),
+                latest,
+                done,
+                referrals,
+            )
+        )
 
 
 def _day_bounds(period: _Period) -> tuple[datetime, datetime]:
@@ -556,8 +615,11 @@ def _day_bounds(period: _Period) -> tuple[datetime, datetime]:
 
 def _gather_trials(session: Session, period: _Period) -> None:
     low, high = _day_bounds(period)
-    hearings = session.exec(select(Hearing).where(Hearing.starts_at >= low, Hearing.starts_at < high)
-                            .order_by(col(Hearing.starts_at), col(Hearing.id)))
+    hearings = session.exec(
+        select(Hearing)
+        .where(Hearing.starts_at >= low, Hearing.starts_at < high)
+        .order_by(col(Hearing.starts_at), col(Hearing.id))
+    )
     by_trial: dict[str, list[Hearing]] = {}
     for hearing in hearings:
         by_trial.setdefault(hearing.trial_id, []).append(hearing)
@@ -569,16 +631,27 @@ def _gather_trials(session: Session, period: _Period) -> None:
 
 def _gather_talks(session: Session, period: _Period) -> None:
     low, high = _day_bounds(period)
-    rows = list(session.exec(select(Interaction).where(Interaction.occurred_at >= low, Interaction.occurred_at < high)
-                             .order_by(col(Interaction.occurred_at), col(Interaction.id))))
+    rows = list(
+        session.exec(
+            select(Interaction)
+            .where(Interaction.occurred_at >= low, Interaction.occurred_at < high)
+            .order_by(col(Interaction.occurred_at), col(Interaction.id))
+        )
+    )
     if not rows:
         return
-    links = list(session.exec(select(InteractionParticipant)
-                              .where(col(InteractionParticipant.interaction_id).in_([i.id for i in rows]))))
+    links = list(
+        session.exec(
+            select(InteractionParticipant).where(col(InteractionParticipant.interaction_id).in_([i.id for i in rows]))
+        )
+    )
     people = _contacts_by_id(session, [link.contact_id for link in links])
     for interaction in rows:
-        participants = _by_id(people[link.contact_id] for link in links
-                              if link.interaction_id == interaction.id and link.contact_id in people)
+        participants = _by_id(
+            people[link.contact_id]
+            for link in links
+            if link.interaction_id == interaction.id and link.contact_id in people
+        )
         period.talks.append(_Talk(interaction, _local_day(interaction.occurred_at), participants))
 
 
@@ -586,7 +659,8 @@ def _focused(session: Session, period: _Period, area: FocusArea) -> _Period:
     """Only the records linked to contacts with ``area`` among their focus areas."""
     ids = set(session.exec(select(ContactFocusArea.contact_id).where(ContactFocusArea.area == area)))
     return _Period(
-        period.start, period.end,
+        period.start,
+        period.end,
         observations=[o for o in period.observations if o.concerns & ids],
         cases=[c for c in period.cases if any(d.id in ids for d in c.defenders)],
         trials=[t for t in period.trials if any(d.id in ids for d in t.defendants)],
@@ -595,6 +669,7 @@ def _focused(session: Session, period: _Period, area: FocusArea) -> _Period:
 
 
 # -- writing ------------------------------------------------------------------------------------------
+
 
 @dataclass
 class _Text(redaction.ReportText):
@@ -691,9 +766,13 @@ class _Writer:
             risk = f"{reference.label('risk_level', c.latest.risk_level)} (assessed {c.latest.assessed_on})"
         else:
             risk = "not assessed by the end of the period"
-        lines = [(f"- Threat case, {dates}: {_with_stop(self.w.inline(case.title))} Defenders: {self.who(c.defenders)}. "
-                 f"Status: {status}; urgency: {reference.label('urgency', case.urgency).lower()}. "
-                 f"Threat types: {types}. Alleged perpetrator: {perpetrator}. Latest risk: {risk}. {ref('case', case.id)}")]
+        lines = [
+            (
+                f"- Threat case, {dates}: {_with_stop(self.w.inline(case.title))} Defenders: {self.who(c.defenders)}. "
+                f"Status: {status}; urgency: {reference.label('urgency', case.urgency).lower()}. "
+                f"Threat types: {types}. Alleged perpetrator: {perpetrator}. Latest risk: {risk}. {ref('case', case.id)}"
+            )
+        ]
         if case.summary.strip():
             lines.append(f"  - Summary: {self.text(case.summary, ' ' * 4)}")
         if detail:
@@ -714,14 +793,18 @@ class _Writer:
         status = reference.label("referral_status", referral.status).lower()
         if referral.status == ReferralStatus.SENT:
             status = "awaiting a decision"
-        return (f"{markdown.inline(name)}, for {reference.label('referral_purpose', referral.purpose).lower()}: "
-                f"{status} ({', '.join(parts)})")
+        return (
+            f"{markdown.inline(name)}, for {reference.label('referral_purpose', referral.purpose).lower()}: "
+            f"{status} ({', '.join(parts)})"
+        )
 
     def trial(self, t: _Trial) -> list[str]:
         trial = t.trial
         where = f", {self.w.inline(trial.court)}" if trial.court.strip() else ""
-        line = (f"- Trial{where}: {_with_stop(self.w.inline(trial.title))} Defendants: {self.who(t.defendants)}. "
-                f"Status: {reference.label('trial_status', trial.status)}.")
+        line = (
+            f"- Trial{where}: {_with_stop(self.w.inline(trial.title))} Defendants: {self.who(t.defendants)}. "
+            f"Status: {reference.label('trial_status', trial.status)}."
+        )
         if trial.charges.strip():
             line += f" Charges: {self.text(trial.charges)}"
         lines = [f"{line} {ref('trial', trial.id)}"]
@@ -767,8 +850,12 @@ class _Writer:
         if not blocks:
             self.out.append(NOTHING)
 
-    def sections(self, layout: Sequence[tuple[str, int, str]], placed: Mapping[str, list[list[str]]],
-                 intros: Mapping[str, Sequence[str]] | None = None) -> None:
+    def sections(
+        self,
+        layout: Sequence[tuple[str, int, str]],
+        placed: Mapping[str, list[list[str]]],
+        intros: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
         for n, (key, level, heading) in enumerate(layout):
             groups = n + 1 < len(layout) and layout[n + 1][1] > level
             self.section(level, heading, None if groups else placed.get(key, []), (intros or {}).get(key, ()))
@@ -776,20 +863,35 @@ class _Writer:
 
 # -- the four reports ----------------------------------------------------------------------------------
 
+
 def _regular(rw: _Writer, period: _Period) -> None:
     rw.section(2, "Civic space", None)
     for category in CivicCategory:
-        rw.section(3, reference.label("civic_category", category),
-                   [rw.observation(o, category=False) for o in period.observations if o.obs.category == category])
+        rw.section(
+            3,
+            reference.label("civic_category", category),
+            [rw.observation(o, category=False) for o in period.observations if o.obs.category == category],
+        )
     rw.section(2, "Defenders under threat", [rw.case(c, detail=True) for c in period.cases])
     rw.section(2, "Trials and hearings observed", [rw.trial(t) for t in period.trials])
     conveyed = sum(1 for t in period.talks if t.interaction.conveyed_to_counterparts)
-    intro = ([(f"{len(period.talks)} interaction{'s' if len(period.talks) != 1 else ''} in the period; concerns were "
-              f"conveyed to embassy counterparts after {conveyed} of them.")] if period.talks else [])
+    intro = (
+        [
+            (
+                f"{len(period.talks)} interaction{'s' if len(period.talks) != 1 else ''} in the period; concerns were "
+                f"conveyed to embassy counterparts after {conveyed} of them."
+            )
+        ]
+        if period.talks
+        else []
+    )
     rw.section(2, "Engagement with civil society", None, intro)
     for kind in InteractionKind:
-        rw.section(3, reference.label("interaction_kind", kind),
-                   [rw.talk(t, kind=False) for t in period.talks if t.interaction.kind == kind])
+        rw.section(
+            3,
+            reference.label("interaction_kind", kind),
+            [rw.talk(t, kind=False) for t in period.talks if t.interaction.kind == kind],
+        )
 
 
 def _place(placed: dict[str, list[list[str]]], keys: Iterable[str], block: list[str]) -> None:
@@ -839,12 +941,18 @@ _BODIES = {ReportType.REGULAR: _regular, ReportType.CRHRP: _crhrp, ReportType.TI
 
 _SCOPE = {
     ReportType.REGULAR: "the vault's civic-space observations, threat cases, trials and interactions",
-    ReportType.CRHRP: ("the vault's civic-space observations, threat cases and trials (the Country Reports do not "
-                       "describe U.S. government action: interactions, case actions and referrals are left out)"),
-    ReportType.TIP: ("the records linked to contacts working on trafficking in persons (observations about them, "
-                     "their threat cases and trials, interactions with them)"),
-    ReportType.IRF: ("the records linked to contacts working on religious freedom (observations about them, "
-                     "their threat cases and trials, interactions with them)"),
+    ReportType.CRHRP: (
+        "the vault's civic-space observations, threat cases and trials (the Country Reports do not "
+        "describe U.S. government action: interactions, case actions and referrals are left out)"
+    ),
+    ReportType.TIP: (
+        "the records linked to contacts working on trafficking in persons (observations about them, "
+        "their threat cases and trials, interactions with them)"
+    ),
+    ReportType.IRF: (
+        "the records linked to contacts working on religious freedom (observations about them, "
+        "their threat cases and trials, interactions with them)"
+    ),
 }
 
 
@@ -857,18 +965,24 @@ def _header(report_type: ReportType, start: date, end: date, *, real_names: bool
     lines = [
         f"{DRAFT_HEADING}{draft_title(report_type, start, end)}",
         "",
-        (f"Assembled by hrd-tui from {_SCOPE[report_type]}, {start} to {end} (both days included, local dates). "
-         f"Each statement ends with the record it came from: {_ref_kinds(report_type)} and the first 8 characters "
-         "of the record's id; check each in the vault before sending."),
+        (
+            f"Assembled by hrd-tui from {_SCOPE[report_type]}, {start} to {end} (both days included, local dates). "
+            f"Each statement ends with the record it came from: {_ref_kinds(report_type)} and the first 8 characters "
+            "of the record's id; check each in the vault before sending."
+        ),
         "",
     ]
     if real_names:
-        lines.append("**WARNING: REAL NAMES.** Everyone is named as stored, whatever their naming consent. "
-                     "This copy can endanger them: keep it as safe as the vault and do not send it as it is.")
+        lines.append(
+            "**WARNING: REAL NAMES.** Everyone is named as stored, whatever their naming consent. "
+            "This copy can endanger them: keep it as safe as the vault and do not send it as it is."
+        )
     else:
-        lines.append("People are named only with their consent to be named; the others are described, in the text "
-                     'too ("a defender"; "a land-rights defender" when they agreed to appear anonymised). Sensitive '
-                     "locations, trial case numbers and sources' identities are left out. See \"Redaction\" at the end.")
+        lines.append(
+            "People are named only with their consent to be named; the others are described, in the text "
+            'too ("a defender"; "a land-rights defender" when they agreed to appear anonymised). Sensitive '
+            'locations, trial case numbers and sources\' identities are left out. See "Redaction" at the end.'
+        )
     return lines
 
 
@@ -880,22 +994,33 @@ def _redaction(naming: Sequence[Naming], hidden_locations: int, *, real_names: b
     locations = f"{_plural(hidden_locations, 'location')} left out as sensitive."
     if real_names:
         unconsented = sum(1 for n in naming if n.consent != ConsentValue.NAMED)
-        return [(f"- Real names: {_plural(len(naming), 'person', 'people')} named as stored, whatever their naming consent "
+        return [
+            (
+                f"- Real names: {_plural(len(naming), 'person', 'people')} named as stored, whatever their naming consent "
                 f"({unconsented} of them without consent to be named). This copy can endanger them: keep it as "
-                "safe as the vault."), f"- {locations}"]
+                "safe as the vault."
+            ),
+            f"- {locations}",
+        ]
     withheld = [n for n in naming if n.withheld]
     never = sum(1 for n in withheld if n.withheld == "no naming consent")
     anonymised = len(withheld) - never
     named = len(naming) - len(withheld)
-    lines = [(f"- {_plural(len(withheld), 'name')} withheld by naming consent: {never} with no consent to be named "
-             f"(written as their kind only), {anonymised} anonymised (written as their kind and focus area). "
-             "Each withheld name, each part of it (one that is also an ordinary word, such as \"Hope\", where it "
-             "is written as a name, with a capital) and the person's codename are replaced wherever they appeared "
-             f"in the text. {_plural(named, 'person', 'people')} named with their consent."),
-             f"- {locations}",
-             "- Trial case numbers and who the sources are, and what they said, are left out.",
-             ("- People named in free text who are not contacts in the vault (officials, relatives, counsel) are "
-             "written as typed: check the draft before sending it.")]
+    lines = [
+        (
+            f"- {_plural(len(withheld), 'name')} withheld by naming consent: {never} with no consent to be named "
+            f"(written as their kind only), {anonymised} anonymised (written as their kind and focus area). "
+            'Each withheld name, each part of it (one that is also an ordinary word, such as "Hope", where it '
+            "is written as a name, with a capital) and the person's codename are replaced wherever they appeared "
+            f"in the text. {_plural(named, 'person', 'people')} named with their consent."
+        ),
+        f"- {locations}",
+        "- Trial case numbers and who the sources are, and what they said, are left out.",
+        (
+            "- People named in free text who are not contacts in the vault (officials, relatives, counsel) are "
+            "written as typed: check the draft before sending it."
+        ),
+    ]
     return lines
 
 
@@ -906,8 +1031,9 @@ def _write(report_type: ReportType, period: _Period, w: redaction.ReportText, *,
     return rw
 
 
-def render_report(session: Session, report_type: ReportType | str, start: date, end: date, *,
-                  real_names: bool = False) -> str:
+def render_report(
+    session: Session, report_type: ReportType | str, start: date, end: date, *, real_names: bool = False
+) -> str:
     """The draft of ``report_type`` for ``start``..``end`` (both included) in Markdown
     (see the module's docstring). ValidationError for a period check_period refuses or
     an unknown type. The same vault and arguments give the same text."""
@@ -929,8 +1055,11 @@ def render_report(session: Session, report_type: ReportType | str, start: date, 
     collector = _Collector(naming)
     _write(kind, period, collector, real_names=real_names)
     known = {p.id for p in linked}
-    others = [(i, n, c) for i, n, c in session.exec(select(Contact.id, Contact.name, Contact.codename)
-                                                    .order_by(col(Contact.id))) if i not in known]
+    others = [
+        (i, n, c)
+        for i, n, c in session.exec(select(Contact.id, Contact.name, Contact.codename).order_by(col(Contact.id)))
+        if i not in known
+    ]
     found = redaction.mentioned("\n".join(collector.seen), others)
     if found:
         people = _contacts_by_id(session, found)

@@ -36,8 +36,11 @@ class Indexed:
 
 #: What is indexed, by kind. The FTS table of each kind is created by a migration.
 INDEXED: dict[str, Indexed] = {
-    "contact": Indexed(Contact, ("name", "codename", "organisation", "role", "country", "region", "tags", "notes"),
-                       ("name", "codename", "organisation")),
+    "contact": Indexed(
+        Contact,
+        ("name", "codename", "organisation", "role", "country", "region", "tags", "notes"),
+        ("name", "codename", "organisation"),
+    ),
     "case": Indexed(ThreatCase, ("title", "summary", "outcome"), ("title",)),
     "interaction": Indexed(Interaction, ("summary",), ()),
     "trial": Indexed(Trial, ("title", "case_number", "court", "charges", "notes"), ("title", "case_number")),
@@ -158,8 +161,10 @@ def _refs_sql(q: Query, kind: str, *, ordered: bool = True) -> tuple[str, dict[s
     if q.match:
         params["match"] = q.match
         where = " AND ".join([f"search_{kind} MATCH :match", *likes])
-        sql = (f"SELECT m.kind, m.ref FROM search_{kind} JOIN search_map m ON m.id = search_{kind}.rowid "
-               f"WHERE {where}" + (f" ORDER BY search_{kind}.rowid DESC" if ordered else ""))
+        sql = (
+            f"SELECT m.kind, m.ref FROM search_{kind} JOIN search_map m ON m.id = search_{kind}.rowid "
+            f"WHERE {where}" + (f" ORDER BY search_{kind}.rowid DESC" if ordered else "")
+        )
     else:
         params["search_kind"] = kind
         where = " AND ".join(["m.kind = :search_kind", *likes])

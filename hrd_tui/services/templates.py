@@ -86,7 +86,9 @@ def _plan(item: dict[str, Any], n: int, source: str, line: int | None) -> dict[s
             continue
         value = item[key]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise TemplateError(source, line, f"item {n + 1}: '{key}' must be a {'true/false' if kind is bool else kind.__name__}")
+            raise TemplateError(
+                source, line, f"item {n + 1}: '{key}' must be a {'true/false' if kind is bool else kind.__name__}"
+            )
         if key == "due_days" and isinstance(value, int) and not 0 <= value <= MAX_DUE_DAYS:
             raise TemplateError(source, line, f"item {n + 1}: 'due_days' must be between 0 and {MAX_DUE_DAYS}")
         if key == "owner" and isinstance(value, str) and len(value) > 200:
@@ -114,12 +116,16 @@ def parse(text: str, source: str) -> Template:
             raise TemplateError(source, _line_of(key), f"unknown key '{key}'")
     for key in REQUIRED_TOP:
         if key not in data:
-            raise TemplateError(source, None, f"missing '{key}'" + (" (at least one [[item]])" if key == "item" else ""))
+            raise TemplateError(
+                source, None, f"missing '{key}'" + (" (at least one [[item]])" if key == "item" else "")
+            )
     for key, kind in TOP_KEYS.items():
         if key in data and (not isinstance(data[key], kind) or isinstance(data[key], bool)):
             raise TemplateError(source, _line_of(key), f"'{key}' must be a {kind.__name__}")
     if data["schema"] != SCHEMA:
-        raise TemplateError(source, _line_of("schema"), f"schema {data['schema']} is not known (this hrd-tui reads {SCHEMA})")
+        raise TemplateError(
+            source, _line_of("schema"), f"schema {data['schema']} is not known (this hrd-tui reads {SCHEMA})"
+        )
     if not SLUG.match(data["id"]):
         raise TemplateError(source, _line_of("id"), "'id' must be lowercase letters, digits and dashes")
     if not 1 <= data["version"] <= MAX_VERSION:
@@ -144,11 +150,19 @@ def parse(text: str, source: str) -> Template:
             if not isinstance(value, str) or not value.strip():
                 raise TemplateError(source, line, f"item {n + 1}: '{key}' is missing or empty")
         if not SLUG.match(item["id"]):
-            raise TemplateError(source, _line_of("id", 0, after=line or 0), f"item {n + 1}: id '{item['id']}' must be lowercase letters, digits and dashes")
+            raise TemplateError(
+                source,
+                _line_of("id", 0, after=line or 0),
+                f"item {n + 1}: id '{item['id']}' must be lowercase letters, digits and dashes",
+            )
         if len(item["id"]) > MAX_ID:
-            raise TemplateError(source, _line_of("id", 0, after=line or 0), f"item {n + 1}: id longer than {MAX_ID} characters")
+            raise TemplateError(
+                source, _line_of("id", 0, after=line or 0), f"item {n + 1}: id longer than {MAX_ID} characters"
+            )
         if item["id"] in seen:
-            raise TemplateError(source, _line_of("id", 0, after=line or 0), f"item {n + 1}: id '{item['id']}' is used twice")
+            raise TemplateError(
+                source, _line_of("id", 0, after=line or 0), f"item {n + 1}: id '{item['id']}' is used twice"
+            )
         seen.add(item["id"])
         items.append({key: item[key] for key in ITEM_KEYS} | _plan(item, n, source, _line_of("item", n)))
     sources = [str(s) for s in data.get("sources", [])]

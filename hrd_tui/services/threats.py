@@ -91,8 +91,10 @@ def risk_reasoning(threat: int, vulnerability: int, capacity: int) -> str:
     score = risk_score(threat, vulnerability, capacity)
     level = risk_level(threat, vulnerability, capacity)
     band = next(b for b in reference.risk_bands() if b.level == level)
-    return (f"threat {threat} x vulnerability {vulnerability} / capacity {capacity} = {score:.1f}: "
-            f"{reference.label('risk_level', level)}. {band.meaning}")
+    return (
+        f"threat {threat} x vulnerability {vulnerability} / capacity {capacity} = {score:.1f}: "
+        f"{reference.label('risk_level', level)}. {band.meaning}"
+    )
 
 
 # -- cases -------------------------------------------------------------------------------
@@ -143,7 +145,11 @@ def open_case(
 
 
 def _latest_template(session: Session, template_id: str) -> ChecklistTemplate | None:
-    stmt = select(ChecklistTemplate).where(ChecklistTemplate.id == template_id).order_by(col(ChecklistTemplate.version).desc())
+    stmt = (
+        select(ChecklistTemplate)
+        .where(ChecklistTemplate.id == template_id)
+        .order_by(col(ChecklistTemplate.version).desc())
+    )
     return session.exec(stmt).first()
 
 
@@ -156,12 +162,21 @@ def plan_actions(session: Session, case: ThreatCase) -> list[CaseAction]:
             continue
         for item in template.items:
             due = item.get("due_days")
-            planned.append(base.create(session, CaseAction, {
-                "case_id": case.id, "title": item["text"], "template_item": f"{template_id}:{item['id']}",
-                "category": category, "owner": item.get("owner") or DEFAULT_OWNER,
-                "due_on": case.opened_on + timedelta(days=due) if due is not None else None,
-                "on_behalf": bool(item.get("on_behalf", False)),
-            }))
+            planned.append(
+                base.create(
+                    session,
+                    CaseAction,
+                    {
+                        "case_id": case.id,
+                        "title": item["text"],
+                        "template_item": f"{template_id}:{item['id']}",
+                        "category": category,
+                        "owner": item.get("owner") or DEFAULT_OWNER,
+                        "due_on": case.opened_on + timedelta(days=due) if due is not None else None,
+                        "on_behalf": bool(item.get("on_behalf", False)),
+                    },
+                )
+            )
     return planned
 
 
@@ -185,7 +200,9 @@ def update_case(
     old_types = set(threat_types_of(session, case.id))
     base.update(session, case, changes)
     if defenders is not None:
-        _replace_links(session, CaseDefender, case.id, [CaseDefender(case_id=case.id, contact_id=c.id) for c in defenders])
+        _replace_links(
+            session, CaseDefender, case.id, [CaseDefender(case_id=case.id, contact_id=c.id) for c in defenders]
+        )
         added = sorted(c.codename for c in defenders if c.id not in old_people)
         removed = sorted(code for cid, code in old_people.items() if cid not in {c.id for c in defenders})
         if added:
@@ -194,7 +211,9 @@ def update_case(
             add_event(session, case, f"Defender removed: {', '.join(removed)}.", TimelineKind.STATUS)
     if threat_types is not None:
         types = _threat_types(threat_types)
-        _replace_links(session, CaseThreatType, case.id, [CaseThreatType(case_id=case.id, threat_type=t) for t in types])
+        _replace_links(
+            session, CaseThreatType, case.id, [CaseThreatType(case_id=case.id, threat_type=t) for t in types]
+        )
         if set(types) != old_types:
             labels = ", ".join(reference.label("threat_type", t) for t in types) or "none"
             add_event(session, case, f"Threat types: {labels}.", TimelineKind.STATUS)
@@ -220,8 +239,12 @@ def _replace_links(session: Session, model: Any, case_id: str, rows: list[Any]) 
 
 
 def defenders_of(session: Session, case_id: str) -> list[Contact]:
-    stmt = (select(Contact).join(CaseDefender, col(CaseDefender.contact_id) == Contact.id)
-            .where(CaseDefender.case_id == case_id).order_by(col(Contact.codename)))
+    stmt = (
+        select(Contact)
+        .join(CaseDefender, col(CaseDefender.contact_id) == Contact.id)
+        .where(CaseDefender.case_id == case_id)
+        .order_by(col(Contact.codename))
+    )
     return list(session.exec(stmt))
 
 
@@ -266,8 +289,11 @@ def add_event(
 
 def timeline(session: Session, case_id: str) -> list[TimelineEvent]:
     """Newest first: what happened last is what the officer needs first."""
-    stmt = (select(TimelineEvent).where(TimelineEvent.case_id == case_id)
-            .order_by(col(TimelineEvent.occurred_at).desc(), col(TimelineEvent.created_at).desc()))
+    stmt = (
+        select(TimelineEvent)
+        .where(TimelineEvent.case_id == case_id)
+        .order_by(col(TimelineEvent.occurred_at).desc(), col(TimelineEvent.created_at).desc())
+    )
     return list(session.exec(stmt))
 
 
@@ -280,16 +306,24 @@ def assess_risk(session: Session, case: ThreatCase, data: Mapping[str, Any]) -> 
     except (KeyError, TypeError, ValueError, ZeroDivisionError):
         level = RiskLevel.LOW  # validation below names the bad field
     assessment = base.create(session, RiskAssessment, {**fields, "risk_level": level})
-    add_event(session, case, f"Risk assessed: {reference.label('risk_level', level)} "
-              f"(T{assessment.threat} V{assessment.vulnerability} C{assessment.capacity}).",
-              TimelineKind.ASSESSMENT, assessment.id)
+    add_event(
+        session,
+        case,
+        f"Risk assessed: {reference.label('risk_level', level)} "
+        f"(T{assessment.threat} V{assessment.vulnerability} C{assessment.capacity}).",
+        TimelineKind.ASSESSMENT,
+        assessment.id,
+    )
     return assessment
 
 
 def assessments_of(session: Session, case_id: str) -> list[RiskAssessment]:
     """Oldest first, so the trend reads left to right."""
-    stmt = (select(RiskAssessment).where(RiskAssessment.case_id == case_id)
-            .order_by(col(RiskAssessment.assessed_on), col(RiskAssessment.created_at)))
+    stmt = (
+        select(RiskAssessment)
+        .where(RiskAssessment.case_id == case_id)
+        .order_by(col(RiskAssessment.assessed_on), col(RiskAssessment.created_at))
+    )
     return list(session.exec(stmt))
 
 
@@ -322,8 +356,13 @@ CORROBORATED = (Credibility.CONFIRMED, Credibility.PROBABLY_TRUE)
 
 def add_source(session: Session, case: ThreatCase, data: Mapping[str, Any]) -> Source:
     source = base.create(session, Source, {"received_on": wallclock.today(), **data, "case_id": case.id})
-    add_event(session, case, f"Source added: reliability {source.reliability.value}, credibility "
-              f"{source.credibility.value}.", TimelineKind.SOURCE, source.id)
+    add_event(
+        session,
+        case,
+        f"Source added: reliability {source.reliability.value}, credibility {source.credibility.value}.",
+        TimelineKind.SOURCE,
+        source.id,
+    )
     return source
 
 
@@ -366,8 +405,10 @@ class DefenderConsent:
 
 
 def consents(session: Session, case_id: str) -> list[DefenderConsent]:
-    return [DefenderConsent(d, current_consent(session, d.id, ConsentScope.ACT_ON_BEHALF))
-            for d in defenders_of(session, case_id)]
+    return [
+        DefenderConsent(d, current_consent(session, d.id, ConsentScope.ACT_ON_BEHALF))
+        for d in defenders_of(session, case_id)
+    ]
 
 
 def consent_covers(entries: Sequence[DefenderConsent]) -> bool:
@@ -399,9 +440,14 @@ def _gate(session: Session, case_id: str, justification: str, what: str) -> str 
     if justification.strip():
         return None
     state = missing.record.value.value if missing.record else "none recorded"
-    raise ValidationError({"consent": (
-        f"{what} needs {missing.contact.codename}'s consent to act on their behalf ({state}): "
-        "record their consent, or an emergency justification")})
+    raise ValidationError(
+        {
+            "consent": (
+                f"{what} needs {missing.contact.codename}'s consent to act on their behalf ({state}): "
+                "record their consent, or an emergency justification"
+            )
+        }
+    )
 
 
 def _set_by_gate(data: Mapping[str, Any]) -> None:
@@ -411,7 +457,11 @@ def _set_by_gate(data: Mapping[str, Any]) -> None:
 
 
 def _rests_on(consent_id: str | None, justification: str) -> str:
-    return " (with consent)" if consent_id else (" (without consent: emergency justification)" if justification.strip() else "")
+    return (
+        " (with consent)"
+        if consent_id
+        else (" (without consent: emergency justification)" if justification.strip() else "")
+    )
 
 
 def _action_needs_gate(before: CaseAction | None, after: Mapping[str, Any]) -> bool:
@@ -419,7 +469,8 @@ def _action_needs_gate(before: CaseAction | None, after: Mapping[str, Any]) -> b
     as started), becomes on their behalf while under way, or would rest on nothing. An
     edit of a note on an action already done keeps what it rested on."""
     if not after.get("on_behalf") or after.get("status", ActionStatus.PLANNED) in (
-        ActionStatus.PLANNED, ActionStatus.NOT_APPLICABLE,
+        ActionStatus.PLANNED,
+        ActionStatus.NOT_APPLICABLE,
     ):
         return False
     if before is None or before.status in (ActionStatus.PLANNED, ActionStatus.NOT_APPLICABLE) or not before.on_behalf:
@@ -434,8 +485,9 @@ def add_action(session: Session, case: ThreatCase, data: Mapping[str, Any]) -> C
     if fields.get("status") == ActionStatus.DONE and not fields.get("done_on"):
         fields["done_on"] = wallclock.today()
     if _action_needs_gate(None, fields):
-        fields["consent_record_id"] = _gate(session, case.id, str(fields.get("emergency_justification") or ""),
-                                            "This action")
+        fields["consent_record_id"] = _gate(
+            session, case.id, str(fields.get("emergency_justification") or ""), "This action"
+        )
     action = base.create(session, CaseAction, fields)
     add_event(session, case, f"Action added: {action.title}", TimelineKind.ACTION, action.id)
     return action
@@ -448,26 +500,43 @@ def update_action(session: Session, action: CaseAction, changes: Mapping[str, An
     status = changes.get("status", action.status)
     under_way = status in (ActionStatus.DOING, ActionStatus.DONE)
     if action.on_behalf and changes.get("on_behalf") is False and under_way:
-        raise ValidationError({"on_behalf": "it was started on the defender's behalf; that stays on record "
-                                            "(add a note instead)"})
+        raise ValidationError(
+            {"on_behalf": "it was started on the defender's behalf; that stays on record (add a note instead)"}
+        )
     if status == ActionStatus.DONE and action.status != ActionStatus.DONE and not changes.get("done_on"):
         changes["done_on"] = wallclock.today()
     if status != ActionStatus.DONE and "done_on" not in changes:
         changes["done_on"] = None
     merged = {**action.model_dump(), **changes}
     if _action_needs_gate(action, merged):
-        changes["consent_record_id"] = _gate(session, action.case_id,
-                                             str(merged.get("emergency_justification") or ""), "This action")
+        changes["consent_record_id"] = _gate(
+            session, action.case_id, str(merged.get("emergency_justification") or ""), "This action"
+        )
     before_status, before_behalf = action.status, action.on_behalf
     base.update(session, action, changes)
     case = base.get(session, ThreatCase, action.case_id)
     if action.status != before_status:
-        rests = _rests_on(action.consent_record_id, action.emergency_justification) if action.on_behalf and under_way else ""
-        add_event(session, case, f"Action {reference.label('action_status', action.status).lower()}{rests}: "
-                  f"{action.title}", TimelineKind.ACTION, action.id)
+        rests = (
+            _rests_on(action.consent_record_id, action.emergency_justification)
+            if action.on_behalf and under_way
+            else ""
+        )
+        add_event(
+            session,
+            case,
+            f"Action {reference.label('action_status', action.status).lower()}{rests}: {action.title}",
+            TimelineKind.ACTION,
+            action.id,
+        )
     if before_behalf != action.on_behalf:
-        add_event(session, case, ("Now on the defender's behalf: " if action.on_behalf else
-                                  "No longer on the defender's behalf: ") + action.title, TimelineKind.ACTION, action.id)
+        add_event(
+            session,
+            case,
+            ("Now on the defender's behalf: " if action.on_behalf else "No longer on the defender's behalf: ")
+            + action.title,
+            TimelineKind.ACTION,
+            action.id,
+        )
     return action
 
 
@@ -479,7 +548,9 @@ def actions_of(session: Session, case_id: str) -> list[CaseAction]:
     """Open ones first by due date, then the rest; the immediate before the longer term."""
     order = {ActionStatus.DOING: 0, ActionStatus.PLANNED: 1, ActionStatus.DONE: 2, ActionStatus.NOT_APPLICABLE: 3}
     cat = {ActionCategory.IMMEDIATE: 0, ActionCategory.FREE: 1, ActionCategory.LONGER_TERM: 2}
-    rows = list(session.exec(select(CaseAction).where(CaseAction.case_id == case_id).order_by(col(CaseAction.created_at))))
+    rows = list(
+        session.exec(select(CaseAction).where(CaseAction.case_id == case_id).order_by(col(CaseAction.created_at)))
+    )
     return sorted(rows, key=lambda a: (order[a.status] > 1, a.due_on or date.max, cat[a.category], order[a.status]))
 
 
@@ -546,10 +617,15 @@ def update_referral(session: Session, referral: Referral, changes: Mapping[str, 
 
 
 def _referral_event(session: Session, referral: Referral) -> str:
-    rests = "" if referral.status == ReferralStatus.DRAFT else _rests_on(referral.consent_record_id,
-                                                                         referral.emergency_justification)
-    return (f"Referral to {_resource_name(session, referral.resource_id)}: "
-            f"{reference.label('referral_status', referral.status).lower()}{rests}.")
+    rests = (
+        ""
+        if referral.status == ReferralStatus.DRAFT
+        else _rests_on(referral.consent_record_id, referral.emergency_justification)
+    )
+    return (
+        f"Referral to {_resource_name(session, referral.resource_id)}: "
+        f"{reference.label('referral_status', referral.status).lower()}{rests}."
+    )
 
 
 def referrals_of(session: Session, case_id: str) -> list[Referral]:
@@ -576,8 +652,13 @@ def add_coordination(session: Session, case: ThreatCase, data: Mapping[str, Any]
     entry = base.create(session, CaseCoordination, {"on_date": wallclock.today(), **data, "case_id": case.id})
     unshared = sharing_not_consented(session, case.id)
     note = f" (without consent to share the case from {', '.join(unshared)})" if unshared else ""
-    add_event(session, case, f"{reference.label('coordination_kind', entry.kind)}: {entry.missions}{note}",
-              TimelineKind.COORDINATION, entry.id)
+    add_event(
+        session,
+        case,
+        f"{reference.label('coordination_kind', entry.kind)}: {entry.missions}{note}",
+        TimelineKind.COORDINATION,
+        entry.id,
+    )
     return entry
 
 
@@ -603,8 +684,13 @@ def record_feedback(session: Session, case: ThreatCase, data: Mapping[str, Any])
     if who is not None and who not in {d.id for d in defenders_of(session, case.id)}:
         raise ValidationError({"contact_id": "is not a defender of this case"})
     feedback = base.create(session, DefenderFeedback, {"told_on": wallclock.today(), **data, "case_id": case.id})
-    add_event(session, case, "Defender told: " + feedback.what.strip().splitlines()[0][:200], TimelineKind.FEEDBACK,
-              feedback.id)
+    add_event(
+        session,
+        case,
+        "Defender told: " + feedback.what.strip().splitlines()[0][:200],
+        TimelineKind.FEEDBACK,
+        feedback.id,
+    )
     return feedback
 
 
@@ -641,10 +727,19 @@ class CaseDetail:
 def case_detail(session: Session, case_id: str) -> CaseDetail:
     case = base.get(session, ThreatCase, case_id)
     return CaseDetail(
-        case, defenders_of(session, case_id), threat_types_of(session, case_id), assessments_of(session, case_id),
-        analyses_of(session, case_id), sources_of(session, case_id), consents(session, case_id),
-        actions_of(session, case_id), referrals_of(session, case_id), coordination_of(session, case_id),
-        feedback_of(session, case_id), timeline(session, case_id), case_people(session, case_id),
+        case,
+        defenders_of(session, case_id),
+        threat_types_of(session, case_id),
+        assessments_of(session, case_id),
+        analyses_of(session, case_id),
+        sources_of(session, case_id),
+        consents(session, case_id),
+        actions_of(session, case_id),
+        referrals_of(session, case_id),
+        coordination_of(session, case_id),
+        feedback_of(session, case_id),
+        timeline(session, case_id),
+        case_people(session, case_id),
     )
 
 
@@ -653,7 +748,9 @@ def case_people(session: Session, case_id: str) -> list[Contact]:
     those told of what was done (whose names discreet mode and reports must hide)."""
     people = defenders_of(session, case_id)
     seen = {p.id for p in people}
-    linked = [s.contact_id for s in sources_of(session, case_id)] + [f.contact_id for f in feedback_of(session, case_id)]
+    linked = [s.contact_id for s in sources_of(session, case_id)] + [
+        f.contact_id for f in feedback_of(session, case_id)
+    ]
     for contact_id in linked:
         if contact_id and contact_id not in seen:
             contact = session.get(Contact, contact_id)
@@ -836,8 +933,12 @@ def _person(contact: Contact) -> Person:
 
 def _consent_view(entry: DefenderConsent) -> ConsentView:
     record = entry.record
-    return ConsentView(_person(entry.contact), record.value if record else None,
-                       record.given_on if record else None, record.how if record else "")
+    return ConsentView(
+        _person(entry.contact),
+        record.value if record else None,
+        record.given_on if record else None,
+        record.how if record else "",
+    )
 
 
 #: The record the changes screen lists the history of, for a case (that screen takes the model class).
@@ -856,21 +957,48 @@ def read_case(tx: Transactions, case_id: str, *, today: date) -> CaseView:
         names = {r.id: r.name for r in resources(session)}
         c = d.case
         return CaseView(
-            id=c.id, title=c.title, status=c.status, urgency=c.urgency, opened_on=c.opened_on, closed_on=c.closed_on,
-            perpetrator=c.perpetrator, perpetrator_note=c.perpetrator_note, summary=c.summary, outcome=c.outcome,
-            defenders=tuple(_person(p) for p in d.defenders), threat_types=tuple(d.threat_types),
-            assessments=tuple(AssessmentView(a.assessed_on, a.risk_level, a.threat, a.vulnerability, a.capacity,
-                                             a.reasoning) for a in d.assessments),
+            id=c.id,
+            title=c.title,
+            status=c.status,
+            urgency=c.urgency,
+            opened_on=c.opened_on,
+            closed_on=c.closed_on,
+            perpetrator=c.perpetrator,
+            perpetrator_note=c.perpetrator_note,
+            summary=c.summary,
+            outcome=c.outcome,
+            defenders=tuple(_person(p) for p in d.defenders),
+            threat_types=tuple(d.threat_types),
+            assessments=tuple(
+                AssessmentView(a.assessed_on, a.risk_level, a.threat, a.vulnerability, a.capacity, a.reasoning)
+                for a in d.assessments
+            ),
             consents=tuple(_consent_view(e) for e in d.consents),
-            actions=tuple(ActionView(a.id, a.title, a.status, a.owner, a.due_on, action_overdue(a, today),
-                                     action_gate(a, d.consents)) for a in d.actions),
-            referrals=tuple(ReferralView(
-                r.id, names.get(r.resource_id, r.resource_id), r.purpose, r.status, r.amount_requested,
-                r.amount_granted, referral_due_on(r), bool(r.emergency_justification.strip()),
-                bool(r.consent_record_id)) for r in d.referrals),
+            actions=tuple(
+                ActionView(
+                    a.id, a.title, a.status, a.owner, a.due_on, action_overdue(a, today), action_gate(a, d.consents)
+                )
+                for a in d.actions
+            ),
+            referrals=tuple(
+                ReferralView(
+                    r.id,
+                    names.get(r.resource_id, r.resource_id),
+                    r.purpose,
+                    r.status,
+                    r.amount_requested,
+                    r.amount_granted,
+                    referral_due_on(r),
+                    bool(r.emergency_justification.strip()),
+                    bool(r.consent_record_id),
+                )
+                for r in d.referrals
+            ),
             source_warning=source_warning(d.sources),
-            sources=tuple(SourceView(s.id, s.received_on, f"{s.reliability.value}{s.credibility.value}",
-                                     s.description) for s in d.sources),
+            sources=tuple(
+                SourceView(s.id, s.received_on, f"{s.reliability.value}{s.credibility.value}", s.description)
+                for s in d.sources
+            ),
             analyses=tuple(AnalysisView(a.id, a.threat_type, a.facts) for a in d.analyses),
             coordination=tuple(CoordinationView(x.on_date, x.kind, x.missions, x.role) for x in d.coordination),
             feedback=tuple(FeedbackView(f.told_on, f.what, f.how) for f in d.feedback),
@@ -887,8 +1015,9 @@ def read_action(tx: Transactions, action_id: str) -> ActionDetail | None:
             return None
         people = case_people(session, a.case_id)
         gate = action_gate(a, consents(session, a.case_id))
-        return ActionDetail(a.title, a.note, a.on_behalf, gate, a.emergency_justification, a.done_on,
-                            tuple(_person(p) for p in people))
+        return ActionDetail(
+            a.title, a.note, a.on_behalf, gate, a.emergency_justification, a.done_on, tuple(_person(p) for p in people)
+        )
 
 
 def case_defenders(tx: Transactions, case_id: str) -> list[Person]:
@@ -978,8 +1107,9 @@ def save_case(tx: Transactions, case_id: str | None, values: dict[str, Any], *, 
         if case_id is None:
             first, when = values.pop("first_event", ""), values.pop("first_event_at", None)
             values["opened_on"] = today
-            return open_case(session, values, people or [], types or (), first_event=first or "",
-                             first_event_at=when).id
+            return open_case(
+                session, values, people or [], types or (), first_event=first or "", first_event_at=when
+            ).id
         case = base.get(session, ThreatCase, case_id)
         return update_case(session, case, values, people, types).id
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from hrd_tui.errors import NotFound
 from hrd_tui.models import (
     CaseAction,
     CaseDefender,
@@ -29,7 +30,6 @@ from hrd_tui.models import (
     ThreatCase,
     Trial,
 )
-from hrd_tui.errors import NotFound
 from hrd_tui.services import base, case_list, contact_list, contacts, threats, trials
 from hrd_tui.services.base import Transactions
 from hrd_tui.vocab import (
@@ -77,7 +77,9 @@ def follow_ups_due(session: Session, today: date, horizon_days: int = FOLLOW_UP_
         .order_by(col(FollowUp.due_on), col(FollowUp.created_at))
     )
     items = [DueFollowUp(f.due_on, f.description, c, f) for f, c in session.exec(stmt)]
-    planned = session.exec(select(Contact).where(col(Contact.next_follow_up_on).is_not(None), col(Contact.next_follow_up_on) <= until))
+    planned = session.exec(
+        select(Contact).where(col(Contact.next_follow_up_on).is_not(None), col(Contact.next_follow_up_on) <= until)
+    )
     items += [DueFollowUp(c.next_follow_up_on, "Planned follow-up", c) for c in planned if c.next_follow_up_on]
     return sorted(items, key=lambda item: item.due_on)
 
@@ -85,7 +87,9 @@ def follow_ups_due(session: Session, today: date, horizon_days: int = FOLLOW_UP_
 def complete(session: Session, key: str, today: date) -> None:
     """Mark a follow-up done, or clear a planned date (the edit keeps the earlier version)."""
     if key.startswith("planned:"):
-        contacts.update_contact(session, base.get(session, Contact, key.removeprefix("planned:")), {"next_follow_up_on": None})
+        contacts.update_contact(
+            session, base.get(session, Contact, key.removeprefix("planned:")), {"next_follow_up_on": None}
+        )
     else:
         contacts.complete_follow_up(session, key, today)
 
@@ -94,7 +98,9 @@ def reopen(session: Session, key: str, due_on: date) -> None:
     """Undo ``complete``: the follow-up open again, or the planned date (``due_on``) set again.
     Both edits keep the done version in the history."""
     if key.startswith("planned:"):
-        contacts.update_contact(session, base.get(session, Contact, key.removeprefix("planned:")), {"next_follow_up_on": due_on})
+        contacts.update_contact(
+            session, base.get(session, Contact, key.removeprefix("planned:")), {"next_follow_up_on": due_on}
+        )
     else:
         contacts.reopen_follow_up(session, key)
 
@@ -103,8 +109,12 @@ def overdue_contacts(session: Session, today: date, *, discreet: bool) -> contac
     """Contacts whose keep-in-touch cadence has passed, longest since contact first
     (the first OVERDUE_LIMIT; the page's total says how many there are)."""
     return contact_list.page(
-        session, contact_list.ContactFilter(overdue=True), today=today, sort="last_contact",
-        discreet=discreet, limit=OVERDUE_LIMIT,
+        session,
+        contact_list.ContactFilter(overdue=True),
+        today=today,
+        sort="last_contact",
+        discreet=discreet,
+        limit=OVERDUE_LIMIT,
     )
 
 
@@ -118,16 +128,24 @@ class UpcomingHearing:
     label: str
 
 
-def upcoming_hearings(session: Session, today: date, *, discreet: bool, days: int = HEARING_HORIZON_DAYS) -> list[UpcomingHearing]:
+def upcoming_hearings(
+    session: Session, today: date, *, discreet: bool, days: int = HEARING_HORIZON_DAYS
+) -> list[UpcomingHearing]:
     """Hearings starting on ``today`` (the local day: one that began this morning still
     counts) up to ``today + days`` inclusive, soonest first."""
     stmt = (
         select(Hearing, Trial)
         .join(Trial, col(Trial.id) == Hearing.trial_id)
-        .where(Hearing.starts_at >= trials.day_start(today), Hearing.starts_at < trials.day_start(today + timedelta(days=days + 1)))
+        .where(
+            Hearing.starts_at >= trials.day_start(today),
+            Hearing.starts_at < trials.day_start(today + timedelta(days=days + 1)),
+        )
         .order_by(col(Hearing.starts_at), col(Hearing.created_at))
     )
-    return [UpcomingHearing(h, t, trials.label_hearing(h, t, discreet=discreet, with_time=False)) for h, t in session.exec(stmt)]
+    return [
+        UpcomingHearing(h, t, trials.label_hearing(h, t, discreet=discreet, with_time=False))
+        for h, t in session.exec(stmt)
+    ]
 
 
 # -- threat cases ----------------------------------------------------------------------
@@ -137,7 +155,11 @@ def upcoming_hearings(session: Session, today: date, *, discreet: bool, days: in
 # else a list needs are each fetched in one query, never one query per row.
 
 #: What an urgency shows as: in words and a mark, never by colour alone.
-URGENCY_MARKERS: dict[Urgency, str] = {Urgency.EMERGENCY: "!! EMERGENCY", Urgency.URGENT: "! urgent", Urgency.ROUTINE: ""}
+URGENCY_MARKERS: dict[Urgency, str] = {
+    Urgency.EMERGENCY: "!! EMERGENCY",
+    Urgency.URGENT: "! urgent",
+    Urgency.ROUTINE: "",
+}
 
 
 def urgency_marker(urgency: Urgency) -> str:
@@ -154,8 +176,11 @@ def _labels(session: Session, cases: Iterable[ThreatCase], *, discreet: bool) ->
     if not by_id:
         return {}
     defenders: dict[str, list[Contact]] = {case_id: [] for case_id in by_id}
-    stmt = (select(CaseDefender.case_id, Contact).join(Contact, col(Contact.id) == CaseDefender.contact_id)
-            .where(col(CaseDefender.case_id).in_(list(by_id))))
+    stmt = (
+        select(CaseDefender.case_id, Contact)
+        .join(Contact, col(Contact.id) == CaseDefender.contact_id)
+        .where(col(CaseDefender.case_id).in_(list(by_id)))
+    )
     for case_id, contact in session.exec(stmt):
         defenders[case_id].append(contact)
     return {case_id: threats.case_label(case, defenders[case_id], discreet=discreet) for case_id, case in by_id.items()}
@@ -167,9 +192,11 @@ def _latest_risk(session: Session, case_ids: Iterable[str]) -> dict[str, tuple[d
     ids = list(case_ids)
     if not ids:
         return {}
-    stmt = (select(col(RiskAssessment.case_id), col(RiskAssessment.assessed_on), col(RiskAssessment.risk_level))
-            .where(col(RiskAssessment.case_id).in_(ids))
-            .order_by(col(RiskAssessment.assessed_on), col(RiskAssessment.created_at)))
+    stmt = (
+        select(col(RiskAssessment.case_id), col(RiskAssessment.assessed_on), col(RiskAssessment.risk_level))
+        .where(col(RiskAssessment.case_id).in_(ids))
+        .order_by(col(RiskAssessment.assessed_on), col(RiskAssessment.created_at))
+    )
     return {case_id: (on, RiskLevel(level)) for case_id, on, level in session.exec(stmt)}  # the last one wins
 
 
@@ -196,11 +223,21 @@ def case_alerts(session: Session, today: date, *, discreet: bool) -> list[CaseAl
     cases = list(session.exec(stmt))
     labels = _labels(session, cases, discreet=discreet)
     risk = _latest_risk(session, (c.id for c in cases))
-    alerts = [CaseAlert(c.id, labels[c.id], Urgency(c.urgency), CaseStatus(c.status),
-                        risk[c.id][1] if c.id in risk else None) for c in cases]
+    alerts = [
+        CaseAlert(c.id, labels[c.id], Urgency(c.urgency), CaseStatus(c.status), risk[c.id][1] if c.id in risk else None)
+        for c in cases
+    ]
     opened = {c.id: c.opened_on.toordinal() for c in cases}
-    return sorted(alerts, key=lambda a: (case_list.URGENCY_RANK[a.urgency], case_list.RISK_RANK[a.risk],
-                                         -opened[a.case_id], a.label, a.case_id))
+    return sorted(
+        alerts,
+        key=lambda a: (
+            case_list.URGENCY_RANK[a.urgency],
+            case_list.RISK_RANK[a.risk],
+            -opened[a.case_id],
+            a.label,
+            a.case_id,
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -229,22 +266,29 @@ def _act_consents(session: Session, contact_ids: Iterable[str]) -> dict[str, Con
     ids = list(contact_ids)
     if not ids:
         return {}
-    stmt = (select(ConsentRecord.contact_id, ConsentRecord.value)
-            .where(col(ConsentRecord.contact_id).in_(ids), ConsentRecord.scope == ConsentScope.ACT_ON_BEHALF)
-            .order_by(col(ConsentRecord.given_on), col(ConsentRecord.created_at)))
+    stmt = (
+        select(ConsentRecord.contact_id, ConsentRecord.value)
+        .where(col(ConsentRecord.contact_id).in_(ids), ConsentRecord.scope == ConsentScope.ACT_ON_BEHALF)
+        .order_by(col(ConsentRecord.given_on), col(ConsentRecord.created_at))
+    )
     return {contact_id: ConsentValue(value) for contact_id, value in session.exec(stmt)}  # the last one wins
 
 
-def actions_due(session: Session, today: date, *, discreet: bool,
-                horizon_days: int = threats.DUE_HORIZON_DAYS) -> list[ActionDue]:
+def actions_due(
+    session: Session, today: date, *, discreet: bool, horizon_days: int = threats.DUE_HORIZON_DAYS
+) -> list[ActionDue]:
     """Planned and under-way actions of open cases due by ``today + horizon_days``,
     the most overdue first (then emergencies before the others)."""
     until = today + timedelta(days=horizon_days)
     stmt = (
         select(CaseAction, ThreatCase)
         .join(ThreatCase, col(ThreatCase.id) == CaseAction.case_id)
-        .where(_open_cases(), col(CaseAction.status).in_(threats.OPEN_ACTION), col(CaseAction.due_on).is_not(None),
-               col(CaseAction.due_on) <= until)
+        .where(
+            _open_cases(),
+            col(CaseAction.status).in_(threats.OPEN_ACTION),
+            col(CaseAction.due_on).is_not(None),
+            col(CaseAction.due_on) <= until,
+        )
         .order_by(col(CaseAction.due_on), col(CaseAction.created_at))
     )
     rows = list(session.exec(stmt))
@@ -254,8 +298,9 @@ def actions_due(session: Session, today: date, *, discreet: bool,
     gated = {a.id: a.case_id for a, _ in rows if a.on_behalf and not a.emergency_justification.strip()}
     defenders: dict[str, list[str]] = {case_id: [] for case_id in gated.values()}
     if defenders:
-        for case_id, contact_id in session.exec(select(CaseDefender.case_id, CaseDefender.contact_id)
-                                                .where(col(CaseDefender.case_id).in_(list(defenders)))):
+        for case_id, contact_id in session.exec(
+            select(CaseDefender.case_id, CaseDefender.contact_id).where(col(CaseDefender.case_id).in_(list(defenders)))
+        ):
             defenders[case_id].append(contact_id)
     consent = _act_consents(session, {c for ids in defenders.values() for c in ids})
 
@@ -265,9 +310,20 @@ def actions_due(session: Session, today: date, *, discreet: bool,
         return not all(consent.get(c) == ConsentValue.GRANTED for c in defenders[action.case_id])
 
     found = [
-        ActionDue(case.id, labels[case.id], action.id, action.title, action.owner, action.due_on,
-                  threats.action_overdue(action, today), action.on_behalf, missing(action), Urgency(case.urgency))
-        for action, case in rows if action.due_on is not None
+        ActionDue(
+            case.id,
+            labels[case.id],
+            action.id,
+            action.title,
+            action.owner,
+            action.due_on,
+            threats.action_overdue(action, today),
+            action.on_behalf,
+            missing(action),
+            Urgency(case.urgency),
+        )
+        for action, case in rows
+        if action.due_on is not None
     ]
     return sorted(found, key=lambda a: (a.due_on, case_list.URGENCY_RANK[a.urgency]))
 
@@ -291,8 +347,9 @@ class ReferralDue:
         return (today - self.due_on).days
 
 
-def referrals_due(session: Session, today: date, *, discreet: bool,
-                  horizon_days: int = threats.DUE_HORIZON_DAYS) -> list[ReferralDue]:
+def referrals_due(
+    session: Session, today: date, *, discreet: bool, horizon_days: int = threats.DUE_HORIZON_DAYS
+) -> list[ReferralDue]:
     """Referrals of open cases still waiting for an answer, due by ``today + horizon_days``
     (threats.referral_due_on), the most overdue first."""
     until = today + timedelta(days=horizon_days)
@@ -307,9 +364,19 @@ def referrals_due(session: Session, today: date, *, discreet: bool,
     rows = [row for row in rows if row[3] is not None and row[3] <= until]
     labels = _labels(session, {c.id: c for _, c, _, _ in rows}.values(), discreet=discreet)
     found = [
-        ReferralDue(case.id, labels[case.id], r.id, name or r.resource_id, ReferralPurpose(r.purpose),
-                    ReferralStatus(r.status), due, threats.referral_overdue(r, today), r.expected_decision_on is None)
-        for r, case, name, due in rows if due is not None
+        ReferralDue(
+            case.id,
+            labels[case.id],
+            r.id,
+            name or r.resource_id,
+            ReferralPurpose(r.purpose),
+            ReferralStatus(r.status),
+            due,
+            threats.referral_overdue(r, today),
+            r.expected_decision_on is None,
+        )
+        for r, case, name, due in rows
+        if due is not None
     ]
     return sorted(found, key=lambda r: r.due_on)
 
@@ -324,15 +391,16 @@ class CaseToReassess:
     risk: RiskLevel | None
 
     def describe(self, today: date) -> str:
-        """"never assessed", or how long ago: "15 days ago"."""
+        """ "never assessed", or how long ago: "15 days ago"."""
         if self.assessed_on is None:
             return "never assessed"
         days = (today - self.assessed_on).days
         return f"{days} day{'s' if days != 1 else ''} ago"
 
 
-def cases_to_reassess(session: Session, today: date, *, discreet: bool,
-                      days: int = threats.REASSESS_DAYS) -> list[CaseToReassess]:
+def cases_to_reassess(
+    session: Session, today: date, *, discreet: bool, days: int = threats.REASSESS_DAYS
+) -> list[CaseToReassess]:
     """Open cases last assessed more than ``days`` days before ``today`` (assessed
     exactly ``days`` days ago is still in time), or never assessed. The oldest
     first: the never assessed ones (longest open first), then by assessment date."""
@@ -350,6 +418,7 @@ def cases_to_reassess(session: Session, today: date, *, discreet: bool,
 # The today screen holds no session (issue 17): it hands the app to these functions, which
 # open their own transaction and give back frozen views (no ORM instance outlives its
 # session). The session-taking functions above stay the steps (the tests call them).
+
 
 @dataclass(frozen=True)
 class FollowUpRow:
@@ -373,8 +442,9 @@ class FollowUpRow:
 
 def _follow_up_row(item: DueFollowUp) -> FollowUpRow:
     c = item.contact
-    return FollowUpRow(item.key, item.due_on, item.description, c.id if c else None, c.name if c else "",
-                       c.codename if c else "")
+    return FollowUpRow(
+        item.key, item.due_on, item.description, c.id if c else None, c.name if c else "", c.codename if c else ""
+    )
 
 
 @dataclass(frozen=True)
@@ -410,8 +480,11 @@ def read_today(tx: Transactions, today: date, *, discreet: bool) -> TodayList:
             referrals=referrals_due(session, today, discreet=discreet),
             reassess=cases_to_reassess(session, today, discreet=discreet),
             overdue=overdue_contacts(session, today, discreet=discreet),
-            hearings=[HearingRow(h.hearing.id, h.hearing.starts_at, h.label)
-                      for h in upcoming_hearings(session, today, discreet=discreet)])
+            hearings=[
+                HearingRow(h.hearing.id, h.hearing.starts_at, h.label)
+                for h in upcoming_hearings(session, today, discreet=discreet)
+            ],
+        )
 
 
 #: Said when a follow-up marked or opened again has changed or gone meanwhile.

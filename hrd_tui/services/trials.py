@@ -92,17 +92,27 @@ def add_note(session: Session, hearing: Hearing, line: str, **extra: Any) -> Tri
 
 def correct_note(session: Session, original: TrialNote, line: str) -> TrialNote:
     """A correction is a new note pointing at the original, which stays as it was."""
-    return add_note(session, base.get(session, Hearing, original.hearing_id), line, corrects_id=original.id, noted_at=original.noted_at)
+    return add_note(
+        session,
+        base.get(session, Hearing, original.hearing_id),
+        line,
+        corrects_id=original.id,
+        noted_at=original.noted_at,
+    )
 
 
 def notes_of(session: Session, hearing_id: str) -> list[TrialNote]:
     # rowid last: lines saved in the same instant (a pasted block) stay in the order typed
-    stmt = (select(TrialNote).where(TrialNote.hearing_id == hearing_id)
-            .order_by(col(TrialNote.noted_at), col(TrialNote.created_at), literal_column("trial_note.rowid")))
+    stmt = (
+        select(TrialNote)
+        .where(TrialNote.hearing_id == hearing_id)
+        .order_by(col(TrialNote.noted_at), col(TrialNote.created_at), literal_column("trial_note.rowid"))
+    )
     return list(session.exec(stmt))
 
 
 # -- times ------------------------------------------------------------------------
+
 
 def day_start(day: date) -> datetime:
     """Midnight at the start of ``day`` on the officer's own clock, aware (the vault
@@ -122,8 +132,9 @@ def _utc_offset(value: datetime) -> str:
 
 # -- the trials list ------------------------------------------------------------------
 
+
 def _where(court: str, case_number: str) -> str:
-    """"Port Calder District Court, case 2026/114": what a discreet label shows."""
+    """ "Port Calder District Court, case 2026/114": what a discreet label shows."""
     parts = [court.strip(), f"case {case_number.strip()}" if case_number.strip() else ""]
     return ", ".join(part for part in parts if part)
 
@@ -151,6 +162,7 @@ class TrialRow:
 def resolve_trials(session: Session, entries: Sequence[str], field: str, *, today: date) -> list[str]:
     """Trials (ids) from what an officer typed: the first characters of a trial's id, its
     case number exactly, or words of its title, court or charges. Each must find one."""
+
     def find(entry: str) -> list[str]:
         exact = session.exec(select(Trial.id).where(col(Trial.case_number) == entry)).all()
         if exact:
@@ -164,8 +176,9 @@ def resolve_trials(session: Session, entries: Sequence[str], field: str, *, toda
     return base.resolve_each(entries, find, lambda trial_id: trial_id[:8], field, "trial")
 
 
-def list_trials(session: Session, query: str = "", *, today: date, status: TrialStatus | None = None,
-                discreet: bool = False) -> list[TrialRow]:
+def list_trials(
+    session: Session, query: str = "", *, today: date, status: TrialStatus | None = None, discreet: bool = False
+) -> list[TrialRow]:
     """Trials matching ``query`` (the full-text index; all when empty), the next hearing
     soonest first and those with none last, then by title; in discreet mode by court
     and case number instead, so that the order gives no name away.
@@ -185,17 +198,27 @@ def list_trials(session: Session, query: str = "", *, today: date, status: Trial
         return []
     ids = [t.id for t in found]
     people: dict[str, list[Contact]] = {}
-    for link, contact in session.exec(select(TrialDefendant, Contact).join(Contact, col(Contact.id) == TrialDefendant.contact_id)
-                                      .where(col(TrialDefendant.trial_id).in_(ids))):
+    for link, contact in session.exec(
+        select(TrialDefendant, Contact)
+        .join(Contact, col(Contact.id) == TrialDefendant.contact_id)
+        .where(col(TrialDefendant.trial_id).in_(ids))
+    ):
         people.setdefault(link.trial_id, []).append(contact)
     hearings: dict[str, list[tuple[datetime, date | None]]] = {}
-    for trial_id, starts_at, next_on in session.exec(select(col(Hearing.trial_id), col(Hearing.starts_at), col(Hearing.next_hearing_on))
-                                                     .where(col(Hearing.trial_id).in_(ids))):
+    for trial_id, starts_at, next_on in session.exec(
+        select(col(Hearing.trial_id), col(Hearing.starts_at), col(Hearing.next_hearing_on)).where(
+            col(Hearing.trial_id).in_(ids)
+        )
+    ):
         hearings.setdefault(trial_id, []).append((starts_at, next_on))
     start = day_start(today)
     rows = [
         TrialRow(
-            id=t.id, title=t.title, court=t.court, case_number=t.case_number, status=t.status,
+            id=t.id,
+            title=t.title,
+            court=t.court,
+            case_number=t.case_number,
+            status=t.status,
             defendants=tuple((c.name, c.codename) for c in sorted(people.get(t.id, []), key=_by_name)),
             next_hearing=_next_hearing(hearings.get(t.id, []), start, today),
         )
@@ -226,19 +249,29 @@ def _next_hearing(hearings: list[tuple[datetime, date | None]], start: datetime,
 
 # -- one trial ----------------------------------------------------------------------------
 
+
 def defendants_of(session: Session, trial_id: str) -> list[Contact]:
     """The trial's defendants, in name order."""
-    stmt = select(Contact).join(TrialDefendant, col(TrialDefendant.contact_id) == Contact.id).where(TrialDefendant.trial_id == trial_id)
+    stmt = (
+        select(Contact)
+        .join(TrialDefendant, col(TrialDefendant.contact_id) == Contact.id)
+        .where(TrialDefendant.trial_id == trial_id)
+    )
     return sorted(session.exec(stmt), key=_by_name)
 
 
-def update_trial(session: Session, trial: Trial, changes: Mapping[str, Any], defendants: Sequence[Contact] | None = None) -> Trial:
+def update_trial(
+    session: Session, trial: Trial, changes: Mapping[str, Any], defendants: Sequence[Contact] | None = None
+) -> Trial:
     """Edit a trial (the history keeps the earlier version). ``defendants``: None leaves
     them as they are; a list (empty too) replaces them."""
     base.update(session, trial, changes)
     if defendants is not None:
         wanted = list(dict.fromkeys(c.id for c in defendants))
-        current = {row.contact_id: row for row in session.exec(select(TrialDefendant).where(TrialDefendant.trial_id == trial.id))}
+        current = {
+            row.contact_id: row
+            for row in session.exec(select(TrialDefendant).where(TrialDefendant.trial_id == trial.id))
+        }
         for contact_id, row in current.items():
             if contact_id not in wanted:
                 base.delete(session, row)  # leaves its tombstone: who was a defendant is not lost
@@ -272,6 +305,7 @@ def trial_detail(session: Session, trial_id: str) -> TrialDetail:
 
 # -- hearings -------------------------------------------------------------------------------
 
+
 def update_hearing(session: Session, hearing: Hearing, changes: Mapping[str, Any]) -> Hearing:
     """Edit a hearing (the history keeps the earlier version); an end before the start
     is refused against ``ends_at`` (base.DATE_ORDER)."""
@@ -287,8 +321,11 @@ def hearing_in_progress(session: Session, now: datetime, last_chosen_id: str | N
     last time if it still exists; otherwise None."""
     now = _aware(now)
     day = now.astimezone().date()
-    stmt = (select(Hearing).where(Hearing.starts_at >= day_start(day), Hearing.starts_at < day_start(day + timedelta(days=1)))
-            .order_by(col(Hearing.starts_at), col(Hearing.created_at)))
+    stmt = (
+        select(Hearing)
+        .where(Hearing.starts_at >= day_start(day), Hearing.starts_at < day_start(day + timedelta(days=1)))
+        .order_by(col(Hearing.starts_at), col(Hearing.created_at))
+    )
     todays = list(session.exec(stmt))
     chosen = next((h for h in todays if h.id == last_chosen_id), None)
     if chosen is not None:  # two hearings today: the one the officer went to last
@@ -308,7 +345,7 @@ def start_hearing_now(session: Session, trial: Trial, now: datetime) -> Hearing:
 
 
 def label_hearing(hearing: Hearing, trial: Trial, *, discreet: bool, with_time: bool = True) -> str:
-    """"2026-11-28 09:30, Port Calder District Court, case 2026/114" (local time); the
+    """ "2026-11-28 09:30, Port Calder District Court, case 2026/114" (local time); the
     trial's title after the time unless discreet, since a title often names the defendant.
     Without the time where a column shows it already."""
     parts = [f"{_local(hearing.starts_at):%Y-%m-%d %H:%M}"] if with_time else []
@@ -325,6 +362,7 @@ def hearing_label(session: Session, hearing: Hearing, *, discreet: bool) -> str:
 
 
 # -- the note log ------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class NoteLine:
@@ -377,11 +415,16 @@ def _lines(session: Session, notes: Sequence[TrialNote]) -> list[NoteLine]:
     state_ids = {n.checklist_item_state_id for n in originals if n.checklist_item_state_id}
     items: dict[str, str] = {}
     if state_ids:
-        stmt = select(ChecklistItemState.id, ChecklistItemState.item_id).where(col(ChecklistItemState.id).in_(state_ids))
+        stmt = select(ChecklistItemState.id, ChecklistItemState.item_id).where(
+            col(ChecklistItemState.id).in_(state_ids)
+        )
         items = {state_id: item_id for state_id, item_id in session.exec(stmt)}
     return [
-        NoteLine(n, tuple(sorted(fixes.get(n.id, []), key=lambda f: f.created_at)),
-                 items.get(n.checklist_item_state_id) if n.checklist_item_state_id else None)
+        NoteLine(
+            n,
+            tuple(sorted(fixes.get(n.id, []), key=lambda f: f.created_at)),
+            items.get(n.checklist_item_state_id) if n.checklist_item_state_id else None,
+        )
         for n in originals
     ]
 
@@ -401,11 +444,15 @@ def _original(session: Session, note: TrialNote) -> TrialNote:
 
 # -- the fair-trial checklist of a hearing -------------------------------------------------------
 
+
 def fair_trial_run(session: Session, hearing: Hearing, *, create: bool = True) -> ChecklistRun | None:
     """The fair-trial checklist run of this hearing (the first, if several were started);
     started when there is none and ``create`` is true. Its title gives the date, no name."""
-    stmt = (select(ChecklistRun).where(ChecklistRun.hearing_id == hearing.id, ChecklistRun.template_id == FAIR_TRIAL_TEMPLATE)
-            .order_by(col(ChecklistRun.created_at)))
+    stmt = (
+        select(ChecklistRun)
+        .where(ChecklistRun.hearing_id == hearing.id, ChecklistRun.template_id == FAIR_TRIAL_TEMPLATE)
+        .order_by(col(ChecklistRun.created_at))
+    )
     run = session.exec(stmt).first()
     if run is None and create:
         template = checklists.latest_template(session, FAIR_TRIAL_TEMPLATE)
@@ -452,8 +499,10 @@ def notes_by_item(session: Session, run: ChecklistRun) -> dict[str, list[NoteLin
             if line.note.checklist_item_state_id in state_items:
                 found.setdefault(state_items[line.note.checklist_item_state_id], []).append(line)
     order = {item["id"]: n for n, item in enumerate(checklists.template_of(session, run).items)}
-    return {item: sorted(lines, key=lambda ln: (ln.note.noted_at, ln.note.created_at))
-            for item, lines in sorted(found.items(), key=lambda kv: order.get(kv[0], len(order)))}
+    return {
+        item: sorted(lines, key=lambda ln: (ln.note.noted_at, ln.note.created_at))
+        for item, lines in sorted(found.items(), key=lambda kv: order.get(kv[0], len(order)))
+    }
 
 
 # -- the hearing report ------------------------------------------------------------------------
@@ -466,7 +515,7 @@ class _Report(redaction.ReportText):
     """The pieces every section of a hearing report needs: how to write vault text."""
 
     def note(self, line: NoteLine, *, started: datetime) -> str:
-        """"10:24 [Testimony] text (corrected; original: ...)", local time (with the date
+        """ "10:24 [Testimony] text (corrected; original: ...)", local time (with the date
         when the line was noted on another day than the hearing started)."""
         at = _local(line.note.noted_at)
         when = f"{at:%H:%M}" if at.date() == started.date() else f"{at:%Y-%m-%d %H:%M}"
@@ -504,23 +553,35 @@ def export_hearing_markdown(session: Session, hearing_id: str, *, real_names: bo
     out += [
         f"# Hearing report: {report.inline(trial.title)}",
         "",
-        (f"Hearing of {start:%Y-%m-%d %H:%M}. Times are local ({_utc_offset(start)}). "
-         f"Written {wallclock.now():%Y-%m-%d %H:%M} UTC by hrd-tui."),
+        (
+            f"Hearing of {start:%Y-%m-%d %H:%M}. Times are local ({_utc_offset(start)}). "
+            f"Written {wallclock.now():%Y-%m-%d %H:%M} UTC by hrd-tui."
+        ),
         "",
         "## Hearing",
         "",
     ]
     end = f"{_local(hearing.ends_at):%Y-%m-%d %H:%M}" if hearing.ends_at else None
     header: list[tuple[str, object]] = [
-        ("Court", hearing.court or trial.court), ("Chamber", hearing.chamber), ("Case number", trial.case_number),
+        ("Court", hearing.court or trial.court),
+        ("Chamber", hearing.chamber),
+        ("Case number", trial.case_number),
         ("Trial status", reference.label("trial_status", trial.status)),
-        ("Start", f"{start:%Y-%m-%d %H:%M}"), ("End", end),
-        ("Judges", hearing.judges), ("Prosecutor", hearing.prosecutor), ("Defence counsel", hearing.defence_counsel),
-        ("Interpreter", hearing.interpreter), ("Public present", _count(hearing.public_count)),
-        ("Press present", _count(hearing.press_count)), ("Diplomats present", _count(hearing.diplomats_count)),
-        ("Observing missions", hearing.observing_missions), ("Observers admitted", _yes_no(hearing.observers_admitted)),
-        ("Security presence", hearing.security_presence), ("Refused entry", hearing.refused_entry),
-        ("Outcome", hearing.outcome), ("Next hearing", hearing.next_hearing_on.isoformat() if hearing.next_hearing_on else None),
+        ("Start", f"{start:%Y-%m-%d %H:%M}"),
+        ("End", end),
+        ("Judges", hearing.judges),
+        ("Prosecutor", hearing.prosecutor),
+        ("Defence counsel", hearing.defence_counsel),
+        ("Interpreter", hearing.interpreter),
+        ("Public present", _count(hearing.public_count)),
+        ("Press present", _count(hearing.press_count)),
+        ("Diplomats present", _count(hearing.diplomats_count)),
+        ("Observing missions", hearing.observing_missions),
+        ("Observers admitted", _yes_no(hearing.observers_admitted)),
+        ("Security presence", hearing.security_presence),
+        ("Refused entry", hearing.refused_entry),
+        ("Outcome", hearing.outcome),
+        ("Next hearing", hearing.next_hearing_on.isoformat() if hearing.next_hearing_on else None),
     ]
     out += markdown.table(("Field", "Observed"), [(name, report.clean(value)) for name, value in header])
     out += ["", "## Charges", "", report.block(trial.charges) or "-", "", "## Defendants", ""]
@@ -529,7 +590,10 @@ def export_hearing_markdown(session: Session, hearing_id: str, *, real_names: bo
             out.append(f"- {markdown.inline(person.shown)} ({person.withheld})")
         else:
             without = person.consent != ConsentValue.NAMED
-            out.append(f"- {markdown.inline(person.shown)}" + (" (named in this copy WITHOUT their naming consent)" if without else ""))
+            out.append(
+                f"- {markdown.inline(person.shown)}"
+                + (" (named in this copy WITHOUT their naming consent)" if without else "")
+            )
     if not naming:
         out.append("- none recorded")
     out += ["", "## Fair-trial checklist", ""]
@@ -551,11 +615,16 @@ def _checklist_section(session: Session, report: _Report, hearing: Hearing, star
     by_item = checklists.states(session, run)
     attached = notes_by_item(session, run)
     done = checklists.progress(session, run).describe()
-    out += [f"{report.inline(template.title)} ({markdown.inline(template.id)}, version {template.version}): {done}.", ""]
+    out += [
+        f"{report.inline(template.title)} ({markdown.inline(template.id)}, version {template.version}): {done}.",
+        "",
+    ]
     for n, item in enumerate(template.items, 1):
         state = by_item.get(item["id"])
         status = state.status if state else ItemStatus.OPEN
-        out.append(f"{n}. {checklists.MARKS[status]} {report.inline(item['text'])} ({reference.label('item_status', status)})")
+        out.append(
+            f"{n}. {checklists.MARKS[status]} {report.inline(item['text'])} ({reference.label('item_status', status)})"
+        )
         if state and state.note.strip():
             out.append(f"   - Finding: {report.block(state.note, ' ' * 5)}")
         out += [f"   - Note {report.note(line, started=start)}" for line in attached.get(item["id"], [])]
@@ -563,8 +632,12 @@ def _checklist_section(session: Session, report: _Report, hearing: Hearing, star
 
 def _redaction_summary(naming: Sequence[Naming], *, real_names: bool) -> str:
     return redaction.withheld_summary(
-        naming, real_names=real_names, nobody="No defendants are recorded for this trial; no names were withheld.",
-        everyone="every defendant", where=": in the title, the header, the charges, the checklist and the notes.")
+        naming,
+        real_names=real_names,
+        nobody="No defendants are recorded for this trial; no names were withheld.",
+        everyone="every defendant",
+        where=": in the title, the header, the charges, the checklist and the notes.",
+    )
 
 
 # -- for the screens: one transaction each, plain values back ------------------------------------
@@ -573,8 +646,9 @@ def _redaction_summary(naming: Sequence[Naming], *, real_names: bool) -> str:
 # and returns values or frozen views that outlive it, never an ORM instance.
 
 
-def trial_rows(tx: Transactions, query: str = "", *, today: date, status: TrialStatus | None = None,
-               discreet: bool = False) -> list[TrialRow]:
+def trial_rows(
+    tx: Transactions, query: str = "", *, today: date, status: TrialStatus | None = None, discreet: bool = False
+) -> list[TrialRow]:
     """The trials list (:func:`list_trials`), read in its own transaction."""
     with tx.session("reading trials") as session:
         return list_trials(session, query, today=today, status=status, discreet=discreet)
@@ -613,8 +687,15 @@ def trial_view(tx: Transactions, trial_id: str) -> TrialView:
         d = trial_detail(session, trial_id)
         t = d.trial
         return TrialView(
-            id=t.id, title=t.title, court=t.court, case_number=t.case_number, status=t.status, counsel=t.counsel,
-            charges=t.charges, notes=t.notes, defendants=tuple((c.name, c.codename) for c in d.defendants),
+            id=t.id,
+            title=t.title,
+            court=t.court,
+            case_number=t.case_number,
+            status=t.status,
+            counsel=t.counsel,
+            charges=t.charges,
+            notes=t.notes,
+            defendants=tuple((c.name, c.codename) for c in d.defendants),
             threat_case=d.threat_case.title if d.threat_case else None,
             hearings=tuple(HearingRow(h.id, h.starts_at, h.court, h.chamber, h.next_hearing_on) for h in d.hearings),
         )
@@ -638,8 +719,12 @@ def hearing_view(tx: Transactions, hearing_id: str, *, discreet: bool) -> Hearin
     with tx.session("reading the hearing") as session:
         hearing = base.get(session, Hearing, hearing_id)
         return HearingView(
-            id=hearing.id, trial_id=hearing.trial_id, label=hearing_label(session, hearing, discreet=discreet),
-            starts_at=hearing.starts_at, ends_at=hearing.ends_at, fields=hearing.model_dump(),
+            id=hearing.id,
+            trial_id=hearing.trial_id,
+            label=hearing_label(session, hearing, discreet=discreet),
+            starts_at=hearing.starts_at,
+            ends_at=hearing.ends_at,
+            fields=hearing.model_dump(),
             checklist_started=fair_trial_run(session, hearing, create=False) is not None,
         )
 
@@ -679,6 +764,7 @@ def hearing_changes_label(session: Session, hearing: Hearing, discreet: bool) ->
 
 
 # -- the trial and hearing forms -------------------------------------------------------------------
+
 
 def trial_form_values(tx: Transactions, trial_id: str) -> dict[str, Any]:
     """A trial's fields as its form edits them, the defendants by codename."""
@@ -722,6 +808,7 @@ def save_hearing(tx: Transactions, hearing_id: str | None, trial_id: str, values
 
 
 # -- the note line ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class NoteView:

@@ -26,8 +26,13 @@ class PickModal(Dialog[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="pick-box"):
             yield Static(f"{self.question} (Enter picks, Esc cancels)", markup=False)
-            yield PointerOptionList(*[Option(literal(label, single_line=True), id=str(n))  # > on the one Enter picks
-                                      for n, label in enumerate(self.labels)], id="pick-options")
+            yield PointerOptionList(
+                *[
+                    Option(literal(label, single_line=True), id=str(n))  # > on the one Enter picks
+                    for n, label in enumerate(self.labels)
+                ],
+                id="pick-options",
+            )
 
     def on_mount(self) -> None:
         options = self.query_one("#pick-options", OptionList)

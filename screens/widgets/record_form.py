@@ -13,23 +13,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 from datetime import UTC, date, datetime, timedelta
+from fnmatch import fnmatchcase
 from typing import Any, Literal
 
 from textual import on
 from textual.app import ComposeResult
-from textual.content import Content
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, SelectionList, Static, TextArea
 
 from hrd_tui.sanitize import for_display
-from hrd_tui.services.base import no_such_day
 from hrd_tui.screens.widgets.draft_input import DraftInput, DraftTextArea
-from hrd_tui.screens.widgets.veiled import Veiled
 from hrd_tui.screens.widgets.toggles import MarkedCheckbox, MarkedSelect, MarkedSelectionList
+from hrd_tui.screens.widgets.veiled import Veiled
+from hrd_tui.services.base import no_such_day
 
 Kind = Literal["text", "list", "long", "choice", "multi", "bool", "date", "datetime", "int"]
 #: Before every error under a field: it reads as an error with no colour at all (issue 16).
@@ -109,8 +109,9 @@ class RecordForm(VerticalScroll):
     class Submitted(Message):
         """Enter in a one-line field: the screen saves."""
 
-    def __init__(self, specs: Sequence[FieldSpec], values: Mapping[str, Any], *, draft_prefix: str = "",
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, specs: Sequence[FieldSpec], values: Mapping[str, Any], *, draft_prefix: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.specs = list(specs)
         self.initial = {s.name: shown(values.get(s.name), s.kind) for s in self.specs}
@@ -138,22 +139,35 @@ class RecordForm(VerticalScroll):
         wid = f"field-{spec.name}"
         if spec.kind == "choice":
             offer = self.offered[spec.name] = self._offer(spec, self.initial.get(spec.depends_on))
-            return MarkedSelect([(label, code) for code, label in offer], value=value or Select.NULL,
-                          allow_blank=not spec.required or not value or bool(spec.depends_on), id=wid, compact=True)
+            return MarkedSelect(
+                [(label, code) for code, label in offer],
+                value=value or Select.NULL,
+                allow_blank=not spec.required or not value or bool(spec.depends_on),
+                id=wid,
+                compact=True,
+            )
         if spec.kind == "multi":
             chosen = set(value)
-            return MarkedSelectionList(*[(label, code, code in chosen) for code, label in spec.choices], id=wid,
-                                       compact=True)
+            return MarkedSelectionList(
+                *[(label, code, code in chosen) for code, label in spec.choices], id=wid, compact=True
+            )
         if spec.kind == "bool":
             return MarkedCheckbox(spec.label + (" *" if spec.required else ""), value=value, id=wid, compact=True)
         if spec.kind == "long" and spec.draft and self.draft_prefix:
-            return DraftTextArea(f"{self.draft_prefix}:{spec.name}", value, id=wid, soft_wrap=True,
-                                 tab_behavior="focus", compact=True)
+            return DraftTextArea(
+                f"{self.draft_prefix}:{spec.name}", value, id=wid, soft_wrap=True, tab_behavior="focus", compact=True
+            )
         if spec.kind == "long":
             return Veiled(value, id=wid, soft_wrap=True, tab_behavior="focus", compact=True)
         if spec.draft and self.draft_prefix:
-            return DraftInput(f"{self.draft_prefix}:{spec.name}", value=value, id=wid, placeholder=spec.placeholder,
-                              password=spec.masked, compact=True)
+            return DraftInput(
+                f"{self.draft_prefix}:{spec.name}",
+                value=value,
+                id=wid,
+                placeholder=spec.placeholder,
+                password=spec.masked,
+                compact=True,
+            )
         return Input(value, id=wid, placeholder=spec.placeholder, password=spec.masked, compact=True)
 
     @staticmethod
@@ -269,8 +283,11 @@ class RecordForm(VerticalScroll):
         if spec.kind == "list":
             return [part.strip() for part in raw.split(",") if part.strip()]
         if spec.kind == "int":
-            bounds = (f"from {spec.minimum:,} to {spec.maximum:,}" if spec.maximum < 999_999_999
-                      else f"{spec.minimum:,} or more")
+            bounds = (
+                f"from {spec.minimum:,} to {spec.maximum:,}"
+                if spec.maximum < 999_999_999
+                else f"{spec.minimum:,} or more"
+            )
             digits = raw.removeprefix("-")
             if not digits.isdigit() or not digits.isascii() or len(digits) > 9:
                 raise ValueError(f"must be a whole number, {bounds}")

@@ -21,13 +21,13 @@ from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
+from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual import events
 
 from hrd_tui.sanitize import for_display
 
@@ -46,8 +46,10 @@ def share_width(least: Sequence[int], longest: Sequence[int], flex: int, room: i
     then to the others up to theirs (at most OTHER_COLUMN_MAX), and the rest to ``flex``."""
     widths = list(least)
     spare = room - sum(w + 2 for w in widths)
-    wants = [(n, min(longest[n], max(least[n], MAIN_COLUMN_FIRST if n == flex else OTHER_COLUMN_MAX)))
-             for n in [flex] + [n for n in range(len(widths)) if n != flex]]
+    wants = [
+        (n, min(longest[n], max(least[n], MAIN_COLUMN_FIRST if n == flex else OTHER_COLUMN_MAX)))
+        for n in [flex] + [n for n in range(len(widths)) if n != flex]
+    ]
     for n, want in wants:
         if spare <= 0:
             break
@@ -72,7 +74,7 @@ def cut(text: str, width: int) -> str:
 
 
 def header_text(labels: Sequence[str], widths: Sequence[int]) -> str:
-    return "".join(" " + fit(label, width) + " " for label, width in zip(labels, widths))
+    return "".join(" " + fit(label, width) + " " for label, width in zip(labels, widths, strict=False))
 
 
 class RowList(ScrollView, can_focus=True):
@@ -162,7 +164,7 @@ class RowList(ScrollView, can_focus=True):
             self._keys.append(key)
             safe = tuple(for_display(cell, single_line=True) for cell in cells)
             self._cells.append(safe)
-            for n, cell in enumerate(safe[:len(self.longest)]):
+            for n, cell in enumerate(safe[: len(self.longest)]):
                 self.longest[n] = max(self.longest[n], cell_len(cell))
         self._resized()
 
@@ -200,7 +202,7 @@ class RowList(ScrollView, can_focus=True):
 
     def fitted(self, index: int) -> tuple[str, ...]:
         """The cells of a row cut or padded to the current widths."""
-        return tuple(cut(cell, width) for cell, width in zip(self._cells[index], self.widths))
+        return tuple(cut(cell, width) for cell, width in zip(self._cells[index], self.widths, strict=False))
 
     def get_row_at(self, index: int) -> tuple[str, ...]:
         """The cells of a row as shown, without the padding."""

@@ -19,8 +19,8 @@ from rich.cells import cell_len
 from rich.text import Text, TextType
 from textual.content import Content
 from textual.widgets import DataTable
-from textual.widgets.data_table import RowKey
 from textual.widgets._data_table import RowRenderables
+from textual.widgets.data_table import RowKey
 
 from hrd_tui.screens.widgets.row_list import share_width
 
@@ -50,12 +50,13 @@ class FlexTable(DataTable[object]):
         widest = max(range(len(columns)), key=lambda n: columns[n][1]) if columns else 0
         self.flex = widest if flex is None else flex
         self.longest = list(self.min_widths)  # the longest text seen in each column (never shrinks: no jumps)
-        for (label, _), width in zip(columns, self.min_widths):
+        for (label, _), width in zip(columns, self.min_widths, strict=True):
             self.add_column(label, width=width)
 
-    def add_row(self, *cells: object, height: int | None = 1, key: str | None = None,
-                label: TextType | None = None) -> RowKey:
-        for n, cell in enumerate(cells[:len(self.longest)]):
+    def add_row(
+        self, *cells: object, height: int | None = 1, key: str | None = None, label: TextType | None = None
+    ) -> RowKey:
+        for n, cell in enumerate(cells[: len(self.longest)]):
             self.longest[n] = max(self.longest[n], cell_len(str(cell)))
         row_key = super().add_row(*cells, height=height, key=key, label=label)
         self.fit_columns()
@@ -75,7 +76,7 @@ class FlexTable(DataTable[object]):
         room = width - (self.styles.scrollbar_size_vertical if scrolls else 0) - len(self.min_widths) * (padding - 2)
         widths = share_width(self.min_widths, self.longest, self.flex, room)
         changed = False
-        for column, width in zip(self.ordered_columns, widths):
+        for column, width in zip(self.ordered_columns, widths, strict=False):
             if column.width != width:
                 column.width, changed = width, True
         if changed:

@@ -11,11 +11,11 @@ from __future__ import annotations
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.content import Content
-from textual.strip import Strip
 from textual.app import ComposeResult
 from textual.command import CommandInput, CommandList, CommandPalette, SearchIcon
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.strip import Strip
 from textual.widgets import Button, Checkbox, LoadingIndicator, OptionList, Select, SelectionList
 from textual.widgets._select import SelectCurrent, SelectOverlay  # Select's own parts, to swap its list
 from textual.widgets.option_list import OptionDoesNotExist
@@ -67,8 +67,14 @@ class MarkedSelectionList(SelectionList[str]):
         meta = Style(meta={"option": index})  # a click on the box toggles it, as in SelectionList
         button = self.get_component_rich_style(component) + meta
         marker = FOCUS if self.has_focus and self.highlighted == index else " "
-        return Strip([Segment(marker, underlying + meta), Segment(box(selection.value in self._selected), button),
-                      Segment(" ", underlying), *line])
+        return Strip(
+            [
+                Segment(marker, underlying + meta),
+                Segment(box(selection.value in self._selected), button),
+                Segment(" ", underlying),
+                *line,
+            ]
+        )
 
     def _on_focus(self, event: events.Focus) -> None:  # Textual runs Widget's too (handlers go by the MRO)
         self.refresh()

@@ -11,12 +11,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import FROZEN_DAY, PASSPHRASE, run_cli
 
 from hrd_tui import vault
 from hrd_tui.services import contacts, threats
 from hrd_tui.vocab import ActionStatus
-
-from conftest import FROZEN_DAY, PASSPHRASE, run_cli
 
 NEVER = "Ximena Quarshie-Vold"
 NAMED = "Tomasz Okonkwo"
@@ -35,17 +34,42 @@ def case_vault(tmp_path: Path) -> tuple[Path, str]:
         named = contacts.create_contact(s, {"name": NAMED, "codename": "Cedar-505"})
         contacts.record_consent(s, never, {"scope": "naming", "value": "never", "given_on": day})
         contacts.record_consent(s, named, {"scope": "naming", "value": "named", "given_on": day})
-        case = threats.open_case(s, {
-            "title": f"Detention of {NEVER}", "urgency": "emergency", "opened_on": day - timedelta(days=9),
-            "summary": f"{NEVER.split()[1]} arrested at home; {NAMED} was there.",
-        }, [never, named], ["arbitrary_detention"], plan=False,
+        case = threats.open_case(
+            s,
+            {
+                "title": f"Detention of {NEVER}",
+                "urgency": "emergency",
+                "opened_on": day - timedelta(days=9),
+                "summary": f"{NEVER.split()[1]} arrested at home; {NAMED} was there.",
+            },
+            [never, named],
+            ["arbitrary_detention"],
+            plan=False,
             first_event=f"{NEVER.split()[0]} moved to Northgate prison.\x1b]52;c;ZXZpbA==\x07",
-            first_event_at=datetime(2026, 3, 1, 15, 0, tzinfo=UTC))
-        threats.assess_risk(s, case, {"assessed_on": day - timedelta(days=2), "threat": 5, "vulnerability": 4,
-                                      "capacity": 2, "reasoning": "Held incommunicado."})
-        threats.add_action(s, case, {"title": "Raise the detention with the Ministry", "on_behalf": True,
-                                     "status": ActionStatus.DOING, "emergency_justification": "She cannot be reached.",
-                                     "note": f"Vold's family asked us to; {NAMED} agreed."})
+            first_event_at=datetime(2026, 3, 1, 15, 0, tzinfo=UTC),
+        )
+        threats.assess_risk(
+            s,
+            case,
+            {
+                "assessed_on": day - timedelta(days=2),
+                "threat": 5,
+                "vulnerability": 4,
+                "capacity": 2,
+                "reasoning": "Held incommunicado.",
+            },
+        )
+        threats.add_action(
+            s,
+            case,
+            {
+                "title": "Raise the detention with the Ministry",
+                "on_behalf": True,
+                "status": ActionStatus.DOING,
+                "emergency_justification": "She cannot be reached.",
+                "note": f"Vold's family asked us to; {NAMED} agreed.",
+            },
+        )
         case_id = case.id
     return vault_dir, case_id
 
@@ -66,8 +90,9 @@ def _without_time_written(report: str) -> list[str]:
     return [line for line in report.splitlines() if " UTC by hrd-tui." not in line]
 
 
-def test_export_case_to_a_private_file_redacted_and_warned_about(tmp_path: Path, case_vault: tuple[Path, str],
-                                                                 passfile: Path) -> None:
+def test_export_case_to_a_private_file_redacted_and_warned_about(
+    tmp_path: Path, case_vault: tuple[Path, str], passfile: Path
+) -> None:
     vault_dir, case_id = case_vault
     out = tmp_path / "case.md"
     result = cli(vault_dir, passfile, "export", "case", case_id, "--format", "md", "-o", str(out))
@@ -105,20 +130,28 @@ def test_unknown_case_is_exit_12_in_one_line(tmp_path: Path, case_vault: tuple[P
     assert not out.exists()
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["export", "case", "abc", "--format", "json"], "Export a threat case as Markdown: hrd-tui export case ID --format md"),
-    (["export", "case", "--format", "md"], "Export a threat case as Markdown: hrd-tui export case ID --format md"),
-    (["export", "case", "abc", "--format", "csv", "--real-names"], "Export a threat case as Markdown"),
-    (["export", "--format", "json", "--real-names"], "'hrd-tui export case'"),
-])
-def test_bad_combinations_are_usage_errors_before_the_vault_is_opened(tmp_path: Path, passfile: Path, args: list[str],
-                                                                       message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["export", "case", "abc", "--format", "json"],
+            "Export a threat case as Markdown: hrd-tui export case ID --format md",
+        ),
+        (["export", "case", "--format", "md"], "Export a threat case as Markdown: hrd-tui export case ID --format md"),
+        (["export", "case", "abc", "--format", "csv", "--real-names"], "Export a threat case as Markdown"),
+        (["export", "--format", "json", "--real-names"], "'hrd-tui export case'"),
+    ],
+)
+def test_bad_combinations_are_usage_errors_before_the_vault_is_opened(
+    tmp_path: Path, passfile: Path, args: list[str], message: str
+) -> None:
     # No vault there: had the vault been opened first, this would be exit 4.
     assert_one_line_failure(cli(tmp_path / "no-vault", passfile, *args), 2, message)
 
 
-def test_a_case_is_taken_by_the_short_id_reports_cite(tmp_path: Path, case_vault: tuple[Path, str],
-                                                      passfile: Path) -> None:
+def test_a_case_is_taken_by_the_short_id_reports_cite(
+    tmp_path: Path, case_vault: tuple[Path, str], passfile: Path
+) -> None:
     """Issue 16: every command that takes a record id takes its first 8 characters (export, handover)."""
     vault_dir, case_id = case_vault
     full = cli(vault_dir, passfile, "export", "case", case_id, "--format", "md")

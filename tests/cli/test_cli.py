@@ -11,11 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import PASSPHRASE, run_cli
 
 from hrd_tui import keyslots, vault
 from hrd_tui.errors import UnlockFailed
-
-from conftest import PASSPHRASE, run_cli
 
 WRITER = Path(__file__).parent.parent / "helpers" / "writer.py"
 
@@ -91,8 +90,12 @@ def test_the_global_options_go_before_or_after_the_command(tmp_path: Path, cli_v
     mixed = run_cli("--vault", str(cli_vault), "check", "--passphrase-file", str(passfile))
     assert mixed.returncode == 0 and mixed.stdout.startswith("ok"), mixed.stderr
     # After the command, a value given there wins over one given before it.
-    assert run_cli("--vault", str(tmp_path / "none"), "info", "--vault", str(cli_vault),
-                   "--passphrase-file", str(passfile)).returncode == 0
+    assert (
+        run_cli(
+            "--vault", str(tmp_path / "none"), "info", "--vault", str(cli_vault), "--passphrase-file", str(passfile)
+        ).returncode
+        == 0
+    )
     refused = run_cli("info", "--passphrase", PASSPHRASE)  # still never a passphrase itself
     assert refused.returncode == 2 and PASSPHRASE not in refused.stderr + refused.stdout
 
@@ -116,8 +119,9 @@ def test_damaged_header_and_corrupt_database_exit_5(cli_vault: Path, passfile: P
     header = cli_vault / vault.HEADER_NAME
     original = header.read_bytes()
     # Both copies of the key slots (one damaged area alone is a torn write: the other opens)
-    damaged = b"".join(b"garbage" + original[i:i + keyslots.AREA_SIZE][7:]
-                       for i in range(0, len(original), keyslots.AREA_SIZE))
+    damaged = b"".join(
+        b"garbage" + original[i : i + keyslots.AREA_SIZE][7:] for i in range(0, len(original), keyslots.AREA_SIZE)
+    )
     header.write_bytes(damaged)
     assert_clean_failure(cli(cli_vault, passfile, "info"), 5, "header is damaged")
     header.write_bytes(original)
@@ -131,8 +135,12 @@ def test_damaged_header_and_corrupt_database_exit_5(cli_vault: Path, passfile: P
 
 
 def test_second_writer_gets_a_clear_message_exit_6(tmp_path: Path, cli_vault: Path, passfile: Path) -> None:
-    holder = subprocess.Popen([sys.executable, str(WRITER), str(cli_vault), str(passfile), "loop"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, str(WRITER), str(cli_vault), str(passfile), "loop"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
         new = tmp_path / "new"
@@ -160,7 +168,9 @@ def test_passwd_then_old_fails_and_recovery_still_opens(tmp_path: Path, passfile
     assert cli(tmp_path / "v", new, "info").returncode == 0
     newer = tmp_path / "newer"
     newer.write_text("recovered with the code 2026\n")
-    result = run_cli("--vault", str(tmp_path / "v"), "passwd", "--recovery-file", str(code_file), "--new-passphrase-file", str(newer))
+    result = run_cli(
+        "--vault", str(tmp_path / "v"), "passwd", "--recovery-file", str(code_file), "--new-passphrase-file", str(newer)
+    )
     assert result.returncode == 0, result.stderr
     assert cli(tmp_path / "v", newer, "check").returncode == 0
 
@@ -177,7 +187,16 @@ def test_export_json_is_private_shaped_and_warned_about(tmp_path: Path, passfile
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     doc = json.loads(out.read_text())
     assert doc["format"] == "hrd-tui-export" and doc["version"] == 1
-    for key in ("contacts", "threat_cases", "trials", "hearings", "trial_notes", "checklist_runs", "civic_observations", "reports"):
+    for key in (
+        "contacts",
+        "threat_cases",
+        "trials",
+        "hearings",
+        "trial_notes",
+        "checklist_runs",
+        "civic_observations",
+        "reports",
+    ):
         assert doc[key], key
     contact = doc["contacts"][0]
     assert {"id", "name", "codename", "kind"} <= set(contact)
@@ -197,7 +216,11 @@ def test_demo_is_idempotent_and_separate_from_the_default_vault(tmp_path: Path) 
     pw = tmp_path / "pw"
     pw.write_text("demo\n")
     info = cli(demo_dir, pw, "info")
-    counts = dict(line.split(None, 1) for line in info.stdout.splitlines() if line.split(None, 1)[0] in {"contacts", "threat_cases"})
+    counts = dict(
+        line.split(None, 1)
+        for line in info.stdout.splitlines()
+        if line.split(None, 1)[0] in {"contacts", "threat_cases"}
+    )
     assert int(counts["contacts"]) == 12 and int(counts["threat_cases"]) == 4
 
 

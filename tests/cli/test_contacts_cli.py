@@ -10,12 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import PASSPHRASE, frozen_settings, run_cli
 from sqlmodel import select
 
 from hrd_tui import vault
 from hrd_tui.models import Contact
-
-from conftest import PASSPHRASE, frozen_settings, run_cli
 
 MARKER = "Qwertz Distinctive-Marker"
 
@@ -56,13 +55,18 @@ def write_csv(path: Path) -> Path:
     return path
 
 
-def test_import_with_yes_then_export_codenames_only_or_real_names(tmp_path: Path, cli_vault: Path, passfile: Path) -> None:
+def test_import_with_yes_then_export_codenames_only_or_real_names(
+    tmp_path: Path, cli_vault: Path, passfile: Path
+) -> None:
     result = cli(cli_vault, passfile, "import", "contacts", str(write_csv(tmp_path / "people.csv")), "--yes")
     assert result.returncode == 0, result.stderr
     assert "3 rows: 2 new, 0 duplicates of existing contacts, 1 with errors" in result.stdout
     assert "row 4, kind: unknown value(s): activist" in result.stdout
     assert "never imported" in result.stdout
-    assert "Imported: 2 created, 0 merged into existing contacts, 0 duplicates skipped, 1 with errors not imported." in result.stdout
+    assert (
+        "Imported: 2 created, 0 merged into existing contacts, 0 duplicates skipped, 1 with errors not imported."
+        in result.stdout
+    )
     assert names(cli_vault)[0] == MARKER and len(names(cli_vault)) == 2
 
     redacted = tmp_path / "codenames.csv"
@@ -84,7 +88,10 @@ def test_import_with_yes_then_export_codenames_only_or_real_names(tmp_path: Path
     assert result.returncode == 0, result.stderr
     assert "PLAIN TEXT" in result.stderr and "--real-names" in result.stderr and "real names" in result.stderr
     assert stat.S_IMODE(full.stat().st_mode) == 0o600
-    assert f"Heron-901,{MARKER},defender,,,,,,,,marker@example.org,,true,,,,met in [bold]court[/bold]\r\n" in full.read_bytes().decode("utf-8")
+    assert (
+        f"Heron-901,{MARKER},defender,,,,,,,,marker@example.org,,true,,,,met in [bold]court[/bold]\r\n"
+        in full.read_bytes().decode("utf-8")
+    )
 
     # The full export back in, merging: every row is a duplicate by codename, nothing is created.
     result = cli(cli_vault, passfile, "import", "contacts", str(full), "--yes", "--on-duplicate", "merge")
@@ -125,8 +132,14 @@ def run_on_terminal(args: list[str], answers: str) -> tuple[int, str, str]:
     try:
         env = {**os.environ, **frozen_settings()}
         env.pop("HRD_TUI_DEBUG", None)
-        proc = subprocess.Popen([sys.executable, "-P", "-m", "hrd_tui", *args], stdin=slave,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        proc = subprocess.Popen(
+            [sys.executable, "-P", "-m", "hrd_tui", *args],
+            stdin=slave,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
         os.write(master, answers.encode())
         out, err = proc.communicate(timeout=60)
         return proc.returncode, out, err
@@ -161,9 +174,27 @@ def test_export_to_a_terminal_sends_no_control_sequence(cli_vault: Path, passfil
         base.create(s, Contact, {"name": "clip\x1b]52;c;ZXZpbA==\x07 \u202eboard \x9b31m", "codename": "Evil-1"})
     master, slave = pty.openpty()
     env = {**os.environ, **frozen_settings()}
-    proc = subprocess.Popen([sys.executable, "-P", "-m", "hrd_tui", "--vault", str(cli_vault), "--passphrase-file",
-                             str(passfile), "export", "contacts", "--format", "csv", "--real-names"],
-                            stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-P",
+            "-m",
+            "hrd_tui",
+            "--vault",
+            str(cli_vault),
+            "--passphrase-file",
+            str(passfile),
+            "export",
+            "contacts",
+            "--format",
+            "csv",
+            "--real-names",
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=slave,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
     os.close(slave)
     chunks = []
     while True:

@@ -9,14 +9,13 @@ import stat
 from datetime import timedelta
 from pathlib import Path
 
+from conftest import PASSPHRASE, run_cli
 from sqlalchemy import text
 from sqlmodel import select
 
 from hrd_tui import vault
 from hrd_tui.models import Contact, RecordVersion, utcnow
 from hrd_tui.services import contacts
-
-from conftest import PASSPHRASE, run_cli
 
 
 def _vault(path: Path, *people: str) -> Path:
@@ -47,27 +46,76 @@ def test_a_handover_between_two_vaults(tmp_path: Path, passfile: Path) -> None:
 
     wrong = tmp_path / "wrong"
     wrong.write_text("AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH\n")
-    refused = run_cli("--vault", str(receiver), "--passphrase-file", str(passfile), "handover", "import", str(bundle),
-                      "--bundle-passphrase-file", str(wrong), "--yes")
+    refused = run_cli(
+        "--vault",
+        str(receiver),
+        "--passphrase-file",
+        str(passfile),
+        "handover",
+        "import",
+        str(bundle),
+        "--bundle-passphrase-file",
+        str(wrong),
+        "--yes",
+    )
     assert refused.returncode != 0 and "Traceback" not in refused.stderr and len(refused.stderr.splitlines()) == 1
     cut = tmp_path / "cut.bundle"
     cut.write_bytes(bundle.read_bytes()[:-7])
     right = tmp_path / "right"
     right.write_text(passphrase + "\n")
-    truncated = run_cli("--vault", str(receiver), "--passphrase-file", str(passfile), "handover", "import", str(cut),
-                        "--bundle-passphrase-file", str(right), "--yes")
+    truncated = run_cli(
+        "--vault",
+        str(receiver),
+        "--passphrase-file",
+        str(passfile),
+        "handover",
+        "import",
+        str(cut),
+        "--bundle-passphrase-file",
+        str(right),
+        "--yes",
+    )
     assert truncated.returncode != 0 and "truncated" in truncated.stderr
     assert _names(receiver) == ["Kept Here"]  # nothing imported by either
 
-    dry = run_cli("--vault", str(receiver), "--passphrase-file", str(passfile), "handover", "import", str(bundle),
-                  "--bundle-passphrase-file", str(right))
+    dry = run_cli(
+        "--vault",
+        str(receiver),
+        "--passphrase-file",
+        str(passfile),
+        "handover",
+        "import",
+        str(bundle),
+        "--bundle-passphrase-file",
+        str(right),
+    )
     assert dry.returncode == 2 and "Nothing was imported" in dry.stderr
-    done = run_cli("--vault", str(receiver), "--passphrase-file", str(passfile), "handover", "import", str(bundle),
-                   "--bundle-passphrase-file", str(right), "--yes")
+    done = run_cli(
+        "--vault",
+        str(receiver),
+        "--passphrase-file",
+        str(passfile),
+        "handover",
+        "import",
+        str(bundle),
+        "--bundle-passphrase-file",
+        str(right),
+        "--yes",
+    )
     assert done.returncode == 0, done.stderr
     assert _names(receiver) == ["Kept Here", "Émile Zola-Ndiaye", "Ана Петрова"]
-    twice = run_cli("--vault", str(receiver), "--passphrase-file", str(passfile), "handover", "import", str(bundle),
-                    "--bundle-passphrase-file", str(right), "--yes")
+    twice = run_cli(
+        "--vault",
+        str(receiver),
+        "--passphrase-file",
+        str(passfile),
+        "handover",
+        "import",
+        str(bundle),
+        "--bundle-passphrase-file",
+        str(right),
+        "--yes",
+    )
     assert twice.returncode == 0 and "Nothing to import" in twice.stdout
 
 
@@ -78,8 +126,10 @@ def test_purge_asks_and_removes_only_what_is_old(tmp_path: Path, passfile: Path)
         contacts.update_contact(s, person, {"name": "Second"})
         contacts.update_contact(s, person, {"name": "Third"})
         first = s.exec(select(RecordVersion).order_by(RecordVersion.id)).first()
-        s.connection().execute(text("UPDATE record_version SET changed_at = :t WHERE id = :i"),
-                               {"t": utcnow() - timedelta(days=40), "i": first.id})
+        s.connection().execute(
+            text("UPDATE record_version SET changed_at = :t WHERE id = :i"),
+            {"t": utcnow() - timedelta(days=40), "i": first.id},
+        )
     no_terminal = run_cli("--vault", str(path), "--passphrase-file", str(passfile), "purge", "--older-than", "30")
     assert no_terminal.returncode == 2 and "Nothing was purged" in no_terminal.stderr
     done = run_cli("--vault", str(path), "--passphrase-file", str(passfile), "purge", "--older-than", "30", "--yes")
@@ -132,8 +182,15 @@ def test_wipe_after_refuses_the_number_before_asking_for_the_passphrase(tmp_path
 def test_binding_without_a_keyring_says_so_and_changes_nothing(tmp_path: Path, passfile: Path) -> None:
     path = _vault(tmp_path / "v", "Ana Núñez")
     header = (path / vault.HEADER_NAME).read_bytes()
-    out = run_cli("--vault", str(path), "--passphrase-file", str(passfile), "bind-workstation", "on",
-                  env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
+    out = run_cli(
+        "--vault",
+        str(path),
+        "--passphrase-file",
+        str(passfile),
+        "bind-workstation",
+        "on",
+        env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"},
+    )
     assert out.returncode == 1 and len(out.stderr.strip().splitlines()) == 1 and "keyring" in out.stderr.lower()
     assert (path / vault.HEADER_NAME).read_bytes() == header
     assert _names(path) == ["Ana Núñez"]

@@ -31,16 +31,38 @@ def report_vault(tmp_path: Path) -> Path:
     with opened, opened.store.session() as s:
         her = contacts.create_contact(s, {"name": NAME, "codename": "Orchid-990"}, ["trafficking", "religious_freedom"])
         contacts.record_consent(s, her, {"scope": "naming", "value": "never", "given_on": date(2025, 1, 1)})
-        monitoring.add_observation(s, {"observed_on": date(2025, 3, 3), "category": "attacks_reprisals",
-                                       "description": f"{NAME} was followed home.\x1b]52;c;ZXZpbA==\x07",
-                                       "location": "Rua Secreta 12", "location_sensitive": True},
-                                   links=[{"contact_id": her.id}])
-        monitoring.add_observation(s, {"observed_on": date(2025, 4, 1), "category": "surveillance",
-                                       "description": "OUTSIDE-THE-PERIOD"}, links=[{"contact_id": her.id}])
-        threats.open_case(s, {"title": f"Threats against {NAME.split()[1]}", "opened_on": date(2025, 3, 2),
-                              "perpetrator": "police"}, [her], ["intimidation"], plan=False)
-        contacts.log_interaction(s, {"kind": "meeting", "summary": "Ximena asked for a safe meeting place.",
-                                     "occurred_at": datetime.combine(date(2025, 3, 9), time(12)).astimezone()}, [her])
+        monitoring.add_observation(
+            s,
+            {
+                "observed_on": date(2025, 3, 3),
+                "category": "attacks_reprisals",
+                "description": f"{NAME} was followed home.\x1b]52;c;ZXZpbA==\x07",
+                "location": "Rua Secreta 12",
+                "location_sensitive": True,
+            },
+            links=[{"contact_id": her.id}],
+        )
+        monitoring.add_observation(
+            s,
+            {"observed_on": date(2025, 4, 1), "category": "surveillance", "description": "OUTSIDE-THE-PERIOD"},
+            links=[{"contact_id": her.id}],
+        )
+        threats.open_case(
+            s,
+            {"title": f"Threats against {NAME.split()[1]}", "opened_on": date(2025, 3, 2), "perpetrator": "police"},
+            [her],
+            ["intimidation"],
+            plan=False,
+        )
+        contacts.log_interaction(
+            s,
+            {
+                "kind": "meeting",
+                "summary": "Ximena asked for a safe meeting place.",
+                "occurred_at": datetime.combine(date(2025, 3, 9), time(12)).astimezone(),
+            },
+            [her],
+        )
     return vault_dir
 
 
@@ -62,8 +84,9 @@ def assert_one_line_failure(result: subprocess.CompletedProcess[str], code: int,
 
 
 @pytest.mark.parametrize("report_type", ["regular", "crhrp", "tip", "irf"])
-def test_report_to_a_private_file_is_the_text_render_report_gives(tmp_path: Path, report_vault: Path, passfile: Path,
-                                                                  report_type: str) -> None:
+def test_report_to_a_private_file_is_the_text_render_report_gives(
+    tmp_path: Path, report_vault: Path, passfile: Path, report_type: str
+) -> None:
     out = tmp_path / f"{report_type}.md"
     result = cli(report_vault, passfile, "report", "--type", report_type, "--from", START, "--to", END, "-o", str(out))
     assert result.returncode == 0, result.stderr
@@ -85,8 +108,20 @@ def test_report_to_a_private_file_is_the_text_render_report_gives(tmp_path: Path
 
 def test_real_names_on_request_with_a_warning(tmp_path: Path, report_vault: Path, passfile: Path) -> None:
     out = tmp_path / "full.md"
-    result = cli(report_vault, passfile, "report", "--type", "regular", "--from", START, "--to", END,
-                 "--real-names", "-o", str(out))
+    result = cli(
+        report_vault,
+        passfile,
+        "report",
+        "--type",
+        "regular",
+        "--from",
+        START,
+        "--to",
+        END,
+        "--real-names",
+        "-o",
+        str(out),
+    )
     assert result.returncode == 0, result.stderr
     assert "PLAIN TEXT" in result.stderr and "WARNING: --real-names" in result.stderr and "endanger" in result.stderr
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
@@ -96,18 +131,26 @@ def test_real_names_on_request_with_a_warning(tmp_path: Path, report_vault: Path
     assert text == rendered(report_vault, "regular", real_names=True)
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--type", "regular", "--from", END, "--to", START],
-     "Bad period (--from 2025-03-31, --to 2025-03-01): --to is before --from."),
-    (["--type", "tip", "--from", "2025-01-01", "--to", "2026-02-05"],
-     "--to makes the period 401 days long; a report covers at most 400 days."),
-    (["--type", "irf", "--from", "2025-3-1", "--to", END], "--from takes a date as YYYY-MM-DD"),
-    (["--type", "irf", "--from", START, "--to", "2025-02-30"], "--to 2025-02-30: February 2025 has 28 days."),
-    (["--type", "irf", "--from", "yesterday", "--to", END], "--from takes a date as YYYY-MM-DD"),
-    (["--type", "annual", "--from", START, "--to", END], "--type is one of regular, crhrp, tip, irf."),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--type", "regular", "--from", END, "--to", START],
+            "Bad period (--from 2025-03-31, --to 2025-03-01): --to is before --from.",
+        ),
+        (
+            ["--type", "tip", "--from", "2025-01-01", "--to", "2026-02-05"],
+            "--to makes the period 401 days long; a report covers at most 400 days.",
+        ),
+        (["--type", "irf", "--from", "2025-3-1", "--to", END], "--from takes a date as YYYY-MM-DD"),
+        (["--type", "irf", "--from", START, "--to", "2025-02-30"], "--to 2025-02-30: February 2025 has 28 days."),
+        (["--type", "irf", "--from", "yesterday", "--to", END], "--from takes a date as YYYY-MM-DD"),
+        (["--type", "annual", "--from", START, "--to", END], "--type is one of regular, crhrp, tip, irf."),
+    ],
+)
 def test_bad_dates_periods_and_types_are_usage_errors_before_the_vault_is_opened(
-        tmp_path: Path, passfile: Path, args: list[str], message: str) -> None:
+    tmp_path: Path, passfile: Path, args: list[str], message: str
+) -> None:
     out = tmp_path / "r.md"
     # No vault there: had the vault been opened first, this would be exit 4.
     assert_one_line_failure(cli(tmp_path / "no-vault", passfile, "report", *args, "-o", str(out)), 2, message)
@@ -116,8 +159,20 @@ def test_bad_dates_periods_and_types_are_usage_errors_before_the_vault_is_opened
 
 def test_a_period_of_400_days_is_accepted(tmp_path: Path, report_vault: Path, passfile: Path) -> None:
     out = tmp_path / "year.md"
-    result = cli(report_vault, passfile, "report", "--type", "crhrp", "--from", "2025-01-01", "--to", "2026-02-04",
-                 "-o", str(out))
+    result = cli(
+        report_vault,
+        passfile,
+        "report",
+        "--type",
+        "crhrp",
+        "--from",
+        "2025-01-01",
+        "--to",
+        "2026-02-04",
+        "-o",
+        str(out),
+    )
     assert result.returncode == 0, result.stderr
     assert out.read_text("utf-8").startswith(
-        "# Draft: Country Reports on Human Rights Practices, 2025-01-01 to 2026-02-04\n")
+        "# Draft: Country Reports on Human Rights Practices, 2025-01-01 to 2026-02-04\n"
+    )

@@ -36,7 +36,8 @@ def with_code(tmp_path: Path, code: str, name: str = "code.txt") -> Path:
 
 
 def test_passwd_new_recovery_code_prints_a_new_code_and_the_old_one_fails(
-        tmp_path: Path, passfile: Path, cli_vault: tuple[Path, str]) -> None:
+    tmp_path: Path, passfile: Path, cli_vault: tuple[Path, str]
+) -> None:
     vault_dir, old_code = cli_vault
     old_slot = vault.read_header(vault_dir)[0].slot("recovery")
     result = cli(vault_dir, passfile, "passwd", "--new-recovery-code")
@@ -44,8 +45,9 @@ def test_passwd_new_recovery_code_prints_a_new_code_and_the_old_one_fails(
     new_code = result.stdout.strip()
     assert len(new_code) == 39 and new_code != old_code
     assert "RECOVERY CODE: shown this once only" in result.stderr and "old recovery code no longer" in result.stderr
-    refused = cli(vault_dir, passfile, "passwd", "--recovery-file", str(with_code(tmp_path, old_code)),
-                  "--new-recovery-code")
+    refused = cli(
+        vault_dir, passfile, "passwd", "--recovery-file", str(with_code(tmp_path, old_code)), "--new-recovery-code"
+    )
     assert refused.returncode == 3, refused.stderr
     with vault.unlock(vault_dir, vault.Secret(new_code, kind="recovery")) as v:
         assert v.header.slot("recovery") is not None
@@ -54,7 +56,8 @@ def test_passwd_new_recovery_code_prints_a_new_code_and_the_old_one_fails(
 
 
 def test_rekey_gives_a_new_data_key_and_both_secrets_still_open(
-        tmp_path: Path, passfile: Path, cli_vault: tuple[Path, str]) -> None:
+    tmp_path: Path, passfile: Path, cli_vault: tuple[Path, str]
+) -> None:
     vault_dir, code = cli_vault
     header, body, mac = vault.read_header(vault_dir)
     old_key = keyslots.open_slot(header, body, mac, "passphrase", PASSPHRASE.encode())
@@ -72,7 +75,8 @@ def test_rekey_gives_a_new_data_key_and_both_secrets_still_open(
 
 
 def test_rekey_with_a_new_recovery_code_and_a_wrong_code_changes_nothing(
-        tmp_path: Path, passfile: Path, cli_vault: tuple[Path, str]) -> None:
+    tmp_path: Path, passfile: Path, cli_vault: tuple[Path, str]
+) -> None:
     vault_dir, code = cli_vault
     before = (vault_dir / vault.HEADER_NAME).read_bytes()
     wrong = cli(vault_dir, passfile, "rekey", "--recovery-code-file", str(with_code(tmp_path, "0" * 32)))
@@ -95,10 +99,21 @@ def test_rekey_is_refused_while_the_vault_is_open(tmp_path: Path, passfile: Path
     assert result.returncode == 6 and "open in another hrd-tui process" in result.stderr
 
 
-@pytest.mark.parametrize("command", [["check"], ["info"], ["export", "--format", "json"], ["passwd", "--new-recovery-code"],
-                                     ["backup", "DEST"], ["purge", "--older-than", "1", "--yes"], ["wipe-after", "5"]])
-def test_an_empty_database_is_damage_for_every_command(tmp_path: Path, passfile: Path,
-                                                       cli_vault: tuple[Path, str], command: list[str]) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check"],
+        ["info"],
+        ["export", "--format", "json"],
+        ["passwd", "--new-recovery-code"],
+        ["backup", "DEST"],
+        ["purge", "--older-than", "1", "--yes"],
+        ["wipe-after", "5"],
+    ],
+)
+def test_an_empty_database_is_damage_for_every_command(
+    tmp_path: Path, passfile: Path, cli_vault: tuple[Path, str], command: list[str]
+) -> None:
     vault_dir, _code = cli_vault
     for name in ("", "-wal", "-shm"):
         Path(str(vault_dir / vault.DB_NAME) + name).unlink(missing_ok=True)

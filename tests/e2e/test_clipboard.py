@@ -8,9 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import PASSPHRASE
 from helpers.tmux import needs_tmux, program, run_tmux, send, terminal, unlock, wait_for
+
 from hrd_tui import vault as vault_mod
 from hrd_tui.app import osc52
 from hrd_tui.services import contacts

@@ -21,8 +21,9 @@ def test_a_conflict_decided_field_by_field_at_the_prompt(tmp_path: Path) -> None
     sender_dir, receiver_dir = tmp_path / "sender", tmp_path / "receiver"
     sender, _ = vault_mod.create(sender_dir, PASSPHRASE)
     with sender, sender.store.session() as s:
-        shared = contacts.create_contact(s, {"name": "Ana Núñez", "codename": "Heron-101", "role": "spokesperson",
-                                             "phone": "+1 555 0100"})
+        shared = contacts.create_contact(
+            s, {"name": "Ana Núñez", "codename": "Heron-101", "role": "spokesperson", "phone": "+1 555 0100"}
+        )
         first_pw = handover.export_bundle(s, tmp_path / "first.bundle")
     vault_mod.create(receiver_dir, PASSPHRASE)[0].close()
     with vault_session(receiver_dir) as s:
@@ -32,9 +33,11 @@ def test_a_conflict_decided_field_by_field_at_the_prompt(tmp_path: Path) -> None
         contacts.update_contact(s, s.get(Contact, shared.id), {"role": "founder"})
         (tmp_path / "bundle-pw").write_text(handover.export_bundle(s, tmp_path / "second.bundle") + "\n")
     (tmp_path / "pw").write_text(PASSPHRASE + "\n")
-    command = (f"{program(receiver_dir, tmp_path)} --passphrase-file {shlex.quote(str(tmp_path / 'pw'))} handover "
-               f"import {shlex.quote(str(tmp_path / 'second.bundle'))} --bundle-passphrase-file "
-               f"{shlex.quote(str(tmp_path / 'bundle-pw'))}; sleep 60")  # the terminal stays to be read
+    command = (
+        f"{program(receiver_dir, tmp_path)} --passphrase-file {shlex.quote(str(tmp_path / 'pw'))} handover "
+        f"import {shlex.quote(str(tmp_path / 'second.bundle'))} --bundle-passphrase-file "
+        f"{shlex.quote(str(tmp_path / 'bundle-pw'))}; sleep 60"
+    )  # the terminal stays to be read
     with terminal(command) as session:
         wait_for(session, "or [f]ield by field? [m/t/f]")
         send(session, "f", "Enter")

@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import PASSPHRASE, find_markers
 from helpers.tmux import gone_within, needs_tmux, pane_pid, program, send, terminal, tmux, unlock, wait_for
+
 from hrd_tui import vault as vault_mod
 from hrd_tui.services import contacts, threats
 

@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
 from helpers.tmux import env_settings, gone_within, needs_tmux, pane_pid, program, send, start, tmux, unlock, wait_for
 
@@ -28,7 +27,9 @@ def test_unlock_navigate_lock_and_hang_up(tmp_path: Path) -> None:
         assert "[t Today]" in screen and "r Reports" in screen  # every section in the bar at 80 columns
         send(session, "c")
         screen = wait_for(session, "[c Contacts]")
-        assert "Ирина Волкова" in wait_for(session, "overdue for a check-in")  # the list, real names (discreet mode off)
+        assert "Ирина Волкова" in wait_for(
+            session, "overdue for a check-in"
+        )  # the list, real names (discreet mode off)
         send(session, "C-p")
         wait_for(session, "Search for commands")
         send(session, "Lock")

@@ -14,13 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import PASSPHRASE, run_cli
+from helpers.tmux import closed, needs_tmux, paste, program, screen, send, terminal, unlock, wait_for, wait_until
 
 from hrd_tui import vault as vault_mod
 from hrd_tui import wallclock
 from hrd_tui.services import contacts, trials
-
-from conftest import PASSPHRASE, run_cli
-from helpers.tmux import closed, needs_tmux, paste, program, screen, send, terminal, unlock, wait_for, wait_until
 
 pytestmark = needs_tmux
 
@@ -37,8 +36,11 @@ def vault(tmp_path: Path) -> Path:
         ana = contacts.create_contact(session, {"name": "Ana Núñez", "codename": "Heron-101"})
         contacts.create_contact(session, {"name": "Борис Петров", "codename": "Cedar-202"})
         contacts.create_contact(session, {"name": "Carla Mendes", "codename": "Wren-404"})
-        trial = trials.create_trial(session, {"title": "State v. Ana Núñez", "court": "Port Calder District Court",
-                                              "case_number": "2026/114"}, [ana])
+        trial = trials.create_trial(
+            session,
+            {"title": "State v. Ana Núñez", "court": "Port Calder District Court", "case_number": "2026/114"},
+            [ana],
+        )
         trials.add_hearing(session, trial, {"starts_at": wallclock.local_now(), "court": "Port Calder District Court"})
     return vault_dir
 
@@ -83,8 +85,7 @@ def by_name(doc: dict[str, Any], name: str) -> list[dict[str, Any]]:
     return [c for c in doc["contacts"] if c["name"] == name]
 
 
-def test_note_lines_sent_together_and_pasted_are_each_one_note_in_order(app: str, vault: Path,
-                                                                        tmp_path: Path) -> None:
+def test_note_lines_sent_together_and_pasted_are_each_one_note_in_order(app: str, vault: Path, tmp_path: Path) -> None:
     unlocked(app)
     send(app, "w")
     wait_for(app, "type, then Enter")
@@ -136,9 +137,11 @@ def test_filter_typed_in_one_burst_shows_just_the_match(app: str) -> None:
     send(app, "c")
     wait_for(app, "3 contacts")
     send(app, "/", "Carla")  # c and a are section keys too, outside the filter
-    shown = wait_until(app, lambda shown: filter_field(shown) == "Carla" and "1 contact" in shown
-                       and "1 contacts" not in shown,
-                       "'Carla' in the filter, and one contact")
+    shown = wait_until(
+        app,
+        lambda shown: filter_field(shown) == "Carla" and "1 contact" in shown and "1 contacts" not in shown,
+        "'Carla' in the filter, and one contact",
+    )
     assert "[c Contacts]" in shown
     assert "Carla Mendes" in shown and "Ana Núñez" not in shown and "Борис Петров" not in shown
 
@@ -163,8 +166,7 @@ def test_a_pasted_passphrase_with_its_newline_fills_the_field_and_waits_for_ente
     wait_for(app, "[t Today]")
 
 
-def test_two_pasted_lines_in_the_contact_name_are_joined_by_a_space(app: str, vault: Path,
-                                                                    tmp_path: Path) -> None:
+def test_two_pasted_lines_in_the_contact_name_are_joined_by_a_space(app: str, vault: Path, tmp_path: Path) -> None:
     unlocked(app)
     send(app, "c")
     wait_for(app, "3 contacts")
@@ -205,8 +207,10 @@ def test_a_name_pasted_into_the_filter_with_its_newline_filters_by_the_name(app:
     wait_for(app, "3 contacts")
     send(app, "/")
     paste(app, "Carla\n")  # copied from a list: the line's end comes along
-    shown = wait_until(app, lambda shown: filter_field(shown) == "Carla" and "1 contact" in shown
-                       and "1 contacts" not in shown,
-                       "'Carla' in the filter, and one contact")
+    shown = wait_until(
+        app,
+        lambda shown: filter_field(shown) == "Carla" and "1 contact" in shown and "1 contacts" not in shown,
+        "'Carla' in the filter, and one contact",
+    )
     assert "Carla Mendes" in shown and "Ana Núñez" not in shown
     assert "[c Contacts]" in shown  # no key of the paste reached the section bar

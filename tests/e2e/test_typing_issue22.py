@@ -13,15 +13,14 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import PASSPHRASE, vault_session
+from helpers.tmux import closed, needs_tmux, paste, program, screen, send, terminal, unlock, wait_for, wait_until
 from sqlmodel import select
 
 from hrd_tui import vault as vault_mod
 from hrd_tui import wallclock
 from hrd_tui.models import Interaction, SecureChannel
 from hrd_tui.services import contacts
-
-from conftest import PASSPHRASE, vault_session
-from helpers.tmux import closed, needs_tmux, paste, program, screen, send, terminal, unlock, wait_for, wait_until
 
 pytestmark = needs_tmux
 
@@ -38,8 +37,12 @@ def vault(tmp_path: Path) -> tuple[Path, str]:
         ana = contacts.create_contact(session, {"name": "Ana Núñez", "codename": "Heron-101"})
         boris = contacts.create_contact(session, {"name": "Борис Петров", "codename": "Cedar-202"})
         contacts.add_channel(session, ana, {"kind": "signal", "handle": "+15550100", "preferred": True})
-        contacts.log_interaction(session, {"kind": "meeting", "occurred_at": wallclock.now() - timedelta(hours=2),
-                                           "summary": "Met at the office"}, [ana, boris], [])
+        contacts.log_interaction(
+            session,
+            {"kind": "meeting", "occurred_at": wallclock.now() - timedelta(hours=2), "summary": "Met at the office"},
+            [ana, boris],
+            [],
+        )
     return vault_dir, code
 
 
@@ -63,6 +66,7 @@ def quit_app(session: str) -> None:
 
 
 # -- the recovery code on the unlock screen -----------------------------------------------
+
 
 def recovery_mode(session: str) -> None:
     send(session, "C-r")
@@ -118,6 +122,7 @@ def test_a_recovery_code_sent_with_its_enter_is_never_on_screen_and_unlocks(app:
 
 # -- the settings form ----------------------------------------------------------------------
 
+
 def idle_lock_field(shown: str) -> str:
     """What the idle-lock field holds: the row under its label, between the box's sides (the focused field's ║)."""
     lines = shown.splitlines()
@@ -154,6 +159,7 @@ def test_idle_lock_minutes_pasted_bad_then_good(app: str, tmp_path: Path) -> Non
 
 
 # -- the contact detail's corrections ---------------------------------------------------------
+
 
 def to_ana(session: str) -> None:
     unlock(session, PASSPHRASE, "[t Today]")

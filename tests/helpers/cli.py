@@ -20,8 +20,15 @@ def frozen_settings() -> dict[str, str]:
     return {"HRD_TUI_TEST_KDF": "1", wallclock.TEST_NOW_ENV: wallclock.now().isoformat()}
 
 
-def run_hrd(*args: str, env: Mapping[str, str] | None = None, unset: tuple[str, ...] = (), input: str | None = None,
-            cwd: Path | None = None, timeout: float = 120, check: bool = False) -> subprocess.CompletedProcess[str]:
+def run_hrd(
+    *args: str,
+    env: Mapping[str, str] | None = None,
+    unset: tuple[str, ...] = (),
+    input: str | None = None,
+    cwd: Path | None = None,
+    timeout: float = 120,
+    check: bool = False,
+) -> subprocess.CompletedProcess[str]:
     """Run the real program with this process's environment, less ``unset`` and
     HRD_TUI_DEBUG (a traceback instead of the user's message), and ``env`` over it."""
     dropped = {"HRD_TUI_DEBUG", *unset}
@@ -40,7 +47,12 @@ def run_hrd(*args: str, env: Mapping[str, str] | None = None, unset: tuple[str, 
     )
 
 
-def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None,
-            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str,
+    input: str | None = None,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
     """Run the real program (python -m hrd_tui) as a user would, with the test settings."""
     return run_hrd(*args, env={**frozen_settings(), **(env or {})}, input=input, cwd=cwd, timeout=timeout)

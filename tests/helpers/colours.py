@@ -30,8 +30,9 @@ def _standard(style: Style) -> Style:
 
 class SixteenColours(LineFilter):
     def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
-        return [Segment(text, None if style is None else _standard(style), control)
-                for text, style, control in segments]
+        return [
+            Segment(text, None if style is None else _standard(style), control) for text, style, control in segments
+        ]
 
 
 def sixteen_colours(app: App) -> App:
@@ -43,7 +44,15 @@ def sixteen_colours(app: App) -> App:
 def screen_text(app: App) -> str:
     """The running app's screen as characters, line by line (what export_screenshot draws)."""
     width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True, color_system=None,
-                      record=True, legacy_windows=False, safe_box=False)
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system=None,
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
+    )
     console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
     return console.export_text(styles=False)

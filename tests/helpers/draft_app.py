@@ -12,7 +12,7 @@ from textual.widgets import Footer, Static
 
 from hrd_tui import wallclock
 from hrd_tui.app import HrdApp, make_app
-from hrd_tui.screens.sections import Section, SectionScreen
+from hrd_tui.screens.sections import SectionScreen
 from hrd_tui.screens.widgets.draft_input import DraftInput
 
 
@@ -28,8 +28,12 @@ class JotScreen(SectionScreen):
 
 
 def build(vault_dir: Path, settings: Path, **kwargs: object) -> HrdApp:
-    return make_app(vault_dir, settings_path=settings, screens={"today": JotScreen, "contacts": JotScreen},
-                    **{"today": wallclock.today, **kwargs})  # type: ignore[arg-type]
+    return make_app(
+        vault_dir,
+        settings_path=settings,
+        screens={"today": JotScreen, "contacts": JotScreen},
+        **{"today": wallclock.today, **kwargs},
+    )  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":

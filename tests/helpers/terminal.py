@@ -69,8 +69,9 @@ class Tmux:
         return cls(socket=os.path.join(folder, "socket"), poll=poll)
 
     def run(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(["tmux", *self.server, "-f", os.devnull, *args], capture_output=True, text=True,
-                              check=False)
+        return subprocess.run(
+            ["tmux", *self.server, "-f", os.devnull, *args], capture_output=True, text=True, check=False
+        )
 
     def __call__(self, *args: str) -> str:
         """A tmux command on this server; what it printed."""
@@ -140,13 +141,15 @@ class Tmux:
 
     def wait_for(self, session: str, *texts: str, timeout: float = 20) -> str:
         """The screen, once every one of ``texts`` is on it."""
-        return self.wait_until(session, lambda shown: all(text in shown for text in texts),
-                               " and ".join(map(repr, texts)), timeout)
+        return self.wait_until(
+            session, lambda shown: all(text in shown for text in texts), " and ".join(map(repr, texts)), timeout
+        )
 
     def moment(self, session: str, *texts: str, timeout: float = 20) -> float:
         """When (perf_counter) every one of ``texts`` was first seen on the screen: what a benchmark times."""
-        return self.shown(session, lambda shown: all(text in shown for text in texts),
-                          " and ".join(map(repr, texts)), timeout)[1]
+        return self.shown(
+            session, lambda shown: all(text in shown for text in texts), " and ".join(map(repr, texts)), timeout
+        )[1]
 
     def seconds_to(self, session: str, key: str, *texts: str, timeout: float = 20) -> float:
         """Seconds from sending ``key`` until every one of ``texts`` shows: a benchmark's figure."""

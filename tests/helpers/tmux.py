@@ -24,9 +24,33 @@ TESTS = Tmux.private("hrd-tests-tmux-")
 SOCKET = TESTS.socket
 run_tmux, tmux = TESTS.run, TESTS
 send, paste, screen = TESTS.send, TESTS.paste, TESTS.screen
-wait_until, wait_for, unlock, closed, pane_pid = TESTS.wait_until, TESTS.wait_for, TESTS.unlock, TESTS.closed, TESTS.pane_pid
-__all__ = ["HRD", "SOCKET", "closed", "env_settings", "gone_within", "needs_tmux", "pane_pid", "paste", "program",
-           "run_tmux", "screen", "send", "start", "terminal", "tmux", "unlock", "wait_for", "wait_until"]
+wait_until, wait_for, unlock, closed, pane_pid = (
+    TESTS.wait_until,
+    TESTS.wait_for,
+    TESTS.unlock,
+    TESTS.closed,
+    TESTS.pane_pid,
+)
+__all__ = [
+    "HRD",
+    "SOCKET",
+    "closed",
+    "env_settings",
+    "gone_within",
+    "needs_tmux",
+    "pane_pid",
+    "paste",
+    "program",
+    "run_tmux",
+    "screen",
+    "send",
+    "start",
+    "terminal",
+    "tmux",
+    "unlock",
+    "wait_for",
+    "wait_until",
+]
 
 
 def env_settings() -> str:

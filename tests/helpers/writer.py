@@ -19,10 +19,13 @@ from hrd_tui.services import contacts
 
 def one_action(v: vault.Vault, i: int, marker: str) -> None:
     with v.store.session() as s:
-        c = contacts.create_contact(s, {"name": f"{marker} person {i}", "notes": f"{marker} notes {i} " * 20},
-                                    ["land_environment", "labour"])
+        c = contacts.create_contact(
+            s, {"name": f"{marker} person {i}", "notes": f"{marker} notes {i} " * 20}, ["land_environment", "labour"]
+        )
         contacts.add_channel(s, c, {"kind": "signal", "handle": f"{marker}-handle-{i}", "preferred": True})
-        contacts.log_interaction(s, {"kind": "call", "occurred_at": wallclock.now(), "summary": f"{marker} call {i}"}, [c])
+        contacts.log_interaction(
+            s, {"kind": "call", "occurred_at": wallclock.now(), "summary": f"{marker} call {i}"}, [c]
+        )
 
 
 def main() -> int:

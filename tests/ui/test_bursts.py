@@ -13,6 +13,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from conftest import PASSPHRASE, unlock
 from textual import events
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.widgets import Input
@@ -26,8 +27,6 @@ from hrd_tui.screens.contacts import ContactsScreen
 from hrd_tui.screens.notes import NoteScreen
 from hrd_tui.services import contacts, trials
 from hrd_tui.vocab import NoteTag
-
-from conftest import PASSPHRASE, unlock
 
 
 class BurstEnd(events.InputEvent):
@@ -76,8 +75,11 @@ def hearing(vault_dir: Path) -> str:
     with opened, opened.store.session("test data") as session:
         ana = contacts.create_contact(session, {"name": "Ana Núñez", "codename": "Heron-101"})
         contacts.create_contact(session, {"name": "Борис Петров", "codename": "Cedar-202"})
-        trial = trials.create_trial(session, {"title": "State v. Ana Núñez", "court": "Port Calder District Court",
-                                              "case_number": "2026/114"}, [ana])
+        trial = trials.create_trial(
+            session,
+            {"title": "State v. Ana Núñez", "court": "Port Calder District Court", "case_number": "2026/114"},
+            [ana],
+        )
         return trials.add_hearing(session, trial, {"starts_at": wallclock.local_now()}).id
 
 

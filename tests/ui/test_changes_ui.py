@@ -10,6 +10,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import PASSPHRASE, unlock
+from helpers.colours import screen_text
 from sqlalchemy import text
 from sqlmodel import select
 from textual.widgets import DataTable
@@ -21,9 +23,6 @@ from hrd_tui.models import Contact, RecordVersion, utcnow
 from hrd_tui.screens.changes import HIDDEN, NEVER_CHANGED, NOT_KEPT, ChangesScreen, WholeChange
 from hrd_tui.screens.contact_detail import ContactDetailScreen
 from hrd_tui.services import base, contacts, history, reference
-
-from conftest import PASSPHRASE, unlock
-from helpers.colours import screen_text
 
 LONG_ROLE = "Coordinator of the regional network of land defenders, lawyers and community paralegals"
 LONG_ORGANISATION = "\n".join(f"Line {n} of a very long organisation name" for n in range(200))
@@ -45,27 +44,32 @@ def app(vault_dir: Path, tmp_path: Path, auckland: ZoneInfo):  # type: ignore[no
     handover and its notes not taken. Boris: edited long ago, that history purged."""
     opened, _ = vault_mod.create(vault_dir, PASSPHRASE)
     with opened.store.session("test data") as s:
-        ana = contacts.create_contact(s, {"name": "Ana Núñez", "codename": "Heron-101", "role": "Organiser",
-                                          "notes": "Met at the land forum"}, ["labour"])
+        ana = contacts.create_contact(
+            s,
+            {"name": "Ana Núñez", "codename": "Heron-101", "role": "Organiser", "notes": "Met at the land forum"},
+            ["labour"],
+        )
         boris = contacts.create_contact(s, {"name": "Борис Петров", "codename": "Cedar-202"})
         contacts.create_contact(s, {"name": "陈静", "codename": "Aster-303"})
-        s.connection().execute(text("UPDATE contact SET created_at = :t, updated_at = :t WHERE id = :i"),
-                               {"t": utcnow() - timedelta(days=200), "i": boris.id})
+        s.connection().execute(
+            text("UPDATE contact SET created_at = :t, updated_at = :t WHERE id = :i"),
+            {"t": utcnow() - timedelta(days=200), "i": boris.id},
+        )
     with wallclock.frozen(utcnow() - timedelta(days=100)), opened.store.session("test data") as s:
         contacts.update_contact(s, base.get(s, Contact, boris.id), {"role": "Lawyer"})
     with opened.store.session("test data") as s:
         history.purge(s, 90)
     with opened.store.session("test data") as s:
-        contacts.update_contact(s, base.get(s, Contact, ana.id), {"role": LONG_ROLE,
-                                                                  "organisation": LONG_ORGANISATION})
+        contacts.update_contact(s, base.get(s, Contact, ana.id), {"role": LONG_ROLE, "organisation": LONG_ORGANISATION})
     with opened.store.session("test data") as s:
         contacts.set_focus_areas(s, base.get(s, Contact, ana.id), ["labour", "land_environment"])
     with opened.store.session("test data") as s:
         s.info["change_source"] = "handover merge from Post A"
         ana = base.get(s, Contact, ana.id)
         contacts.update_contact(s, ana, {"phone": "+15550100"})
-        history.record_declined(s, ana, {"notes": "Ana Núñez said the land office is watched"},
-                                "handover merge from Post A")
+        history.record_declined(
+            s, ana, {"notes": "Ana Núñez said the land office is watched"}, "handover merge from Post A"
+        )
     opened.close()
     return make_app(vault_dir, settings_path=tmp_path / "settings.json", today=wallclock.today)
 
@@ -91,16 +95,22 @@ async def test_each_change_reads_with_its_label_local_time_and_source(app, auckl
     async with app.run_test(size=(80, 24)) as pilot:
         table = await open_changes(app, pilot, "Heron-101")
         shown = rows(table)
-        assert set(shown) == {"Role", "Organisation", "Focus areas", "Phone", "Notes"}  # the form's labels, lists included
+        assert set(shown) == {
+            "Role",
+            "Organisation",
+            "Focus areas",
+            "Phone",
+            "Notes",
+        }  # the form's labels, lists included
         labour, land = (reference.label("focus_area", a) for a in ("labour", "land_environment"))
         assert shown["Focus areas"][2:] == [labour, f"{land}, {labour}", "you"]
         assert shown["Role"][2:] == ["Organiser", LONG_ROLE, "you"]
         assert shown["Phone"][2:] == ["-", "+15550100", "handover merge from Post A"]
-        assert shown["Notes"][2:] == ["Met at the land forum", "Ana Núñez said the land office is watched",
-                                      "not taken"]
+        assert shown["Notes"][2:] == ["Met at the land forum", "Ana Núñez said the land office is watched", "not taken"]
         with app.session() as s:
-            changed = s.exec(select(RecordVersion.changed_at).where(RecordVersion.source == "")
-                             .order_by(RecordVersion.id.desc())).first()  # type: ignore[union-attr]
+            changed = s.exec(
+                select(RecordVersion.changed_at).where(RecordVersion.source == "").order_by(RecordVersion.id.desc())
+            ).first()  # type: ignore[union-attr]
         local = changed.astimezone(auckland).strftime("%Y-%m-%d %H:%M")
         assert shown["Focus areas"][0] == local != changed.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%d %H:%M")
         assert "Earlier" not in str(app.screen.query_one("#changes-note").render())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import PASSPHRASE, unlock
 from textual.widgets import DataTable, Input, OptionList
 
 from hrd_tui import vault as vault_mod
@@ -14,16 +15,12 @@ from hrd_tui.screens.checklists import ChecklistsScreen, NoteModal, StartCheckli
 from hrd_tui.services import checklists
 from hrd_tui.vocab import ItemStatus
 
-from conftest import PASSPHRASE, unlock
-
 
 @pytest.fixture
 def app(vault_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     opened, _ = vault_mod.create(vault_dir, PASSPHRASE)
     opened.close()
     return make_app(vault_dir, settings_path=tmp_path / "settings.json", today=wallclock.today)
-
-
 
 
 async def start_fair_trial(app, pilot) -> None:  # type: ignore[no-untyped-def]
@@ -34,7 +31,9 @@ async def start_fair_trial(app, pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
     assert isinstance(app.screen, StartChecklistModal)
     options = app.screen.query_one(OptionList)
-    options.highlighted = next(i for i in range(options.option_count) if options.get_option_at_index(i).id == "fair-trial")
+    options.highlighted = next(
+        i for i in range(options.option_count) if options.get_option_at_index(i).id == "fair-trial"
+    )
     await pilot.press("enter")
     await pilot.pause()
     await pilot.press("enter")  # attached to: the first choice, "Not attached"
@@ -72,8 +71,13 @@ async def test_a_whole_walkthrough_by_keys_with_a_note_and_resume(app) -> None: 
             states = checklists.states(s, run)
             template = checklists.template_of(s, run)
             ids = [item["id"] for item in template.items]
-            assert [states[i].status for i in ids[:5]] == [ItemStatus.DONE, ItemStatus.NOT_APPLICABLE,
-                                                         ItemStatus.BLOCKED, ItemStatus.OPEN, ItemStatus.DONE]
+            assert [states[i].status for i in ids[:5]] == [
+                ItemStatus.DONE,
+                ItemStatus.NOT_APPLICABLE,
+                ItemStatus.BLOCKED,
+                ItemStatus.OPEN,
+                ItemStatus.DONE,
+            ]
             assert states[ids[2]].note == "no lawyer at arrest"
             assert run.current_item == ids[5]
         await pilot.press("enter")  # open it again: resumes at item 6
@@ -114,8 +118,10 @@ async def test_attach_to_a_reporting_period_and_import_from_the_screen(app, tmp_
     bad = tmp_path / "bad.toml"
     bad.write_text('schema = 1\nid = "x"\nversion = 1\ntitle = "X"\nsection = "I"\n')
     good = tmp_path / "good.toml"
-    good.write_text('schema = 1\nid = "visit"\nversion = 1\ntitle = "Visit"\nsection = "II"\n\n[[item]]\n'
-                    'id = "ask"\ntext = "Ask"\nguidance = "Politely."\n')
+    good.write_text(
+        'schema = 1\nid = "visit"\nversion = 1\ntitle = "Visit"\nsection = "II"\n\n[[item]]\n'
+        'id = "ask"\ntext = "Ask"\nguidance = "Politely."\n'
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)
         await pilot.press("k", "i")
@@ -134,7 +140,9 @@ async def test_attach_to_a_reporting_period_and_import_from_the_screen(app, tmp_
         await pilot.press("s")
         await pilot.pause()
         options = app.screen.query_one("#templates", OptionList)
-        options.highlighted = next(i for i in range(options.option_count) if options.get_option_at_index(i).id == "visit")
+        options.highlighted = next(
+            i for i in range(options.option_count) if options.get_option_at_index(i).id == "visit"
+        )
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("down", "enter")  # the reporting period
@@ -222,7 +230,9 @@ async def test_export_a_run_from_the_app_with_its_id_shown(vault_dir: Path, tmp_
         assert isinstance(app.screen, ChecklistsScreen)
         await pilot.press("x", "enter")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmModal) and "exists" in str(app.screen.query_one("#confirm-question").render())
+        assert isinstance(app.screen, ConfirmModal) and "exists" in str(
+            app.screen.query_one("#confirm-question").render()
+        )
         await pilot.press("escape")
         await pilot.pause()
         await app.workers.wait_for_complete()

@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import PASSPHRASE, run_cli, unlock
+from helpers.colours import screen_text, sixteen_colours
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable
 
@@ -16,9 +18,6 @@ from hrd_tui import wallclock
 from hrd_tui.app import DARK, HIGH_CONTRAST, make_app
 from hrd_tui.screens.contact_import import ImportContactsScreen
 from hrd_tui.services import contacts
-
-from conftest import PASSPHRASE, run_cli, unlock
-from helpers.colours import screen_text, sixteen_colours
 
 WARNING = "same codename as contact Heron-101, but a different name: make sure it is the same person before merging"
 
@@ -29,10 +28,13 @@ def source(vault_dir: Path, tmp_path: Path) -> Path:
     with opened, opened.store.session() as s:
         contacts.create_contact(s, {"name": "Ana Núñez", "codename": "Heron-101", "kind": "defender"}, [])
     path = tmp_path / "people.csv"
-    path.write_text("codename,name,kind,last_contact_on\n"
-                    "Heron-101,Someone Else,defender,\n"  # the CLI warns: same codename, another name
-                    "Kite-7,Bad Kind,activist,2026-02-30\n"  # two problems, cut in the table
-                    "Wren-9,Fine Person,defender,\n", encoding="utf-8")
+    path.write_text(
+        "codename,name,kind,last_contact_on\n"
+        "Heron-101,Someone Else,defender,\n"  # the CLI warns: same codename, another name
+        "Kite-7,Bad Kind,activist,2026-02-30\n"  # two problems, cut in the table
+        "Wren-9,Fine Person,defender,\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -51,9 +53,9 @@ def flat(text: str) -> str:
 
 
 @pytest.mark.parametrize("theme", [DARK.name, HIGH_CONTRAST.name])
-async def test_each_row_is_shown_whole_with_the_warnings_the_cli_prints(vault_dir: Path, tmp_path: Path, source: Path,
-                                                                        passfile: Path, theme: str,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_each_row_is_shown_whole_with_the_warnings_the_cli_prints(
+    vault_dir: Path, tmp_path: Path, source: Path, passfile: Path, theme: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     said = cli_lines(vault_dir, source, passfile)
     assert WARNING in said["2"] and len(said["3"]) == 2  # the CLI's own words, to find on the screen
     monkeypatch.setenv("TEXTUAL_COLOR_SYSTEM", "standard")

@@ -12,8 +12,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from conftest import FROZEN_DAY, PASSPHRASE, unlock
+from helpers.colours import screen_text, sixteen_colours
 from sqlmodel import select
-from textual.widgets import Input, OptionList
+from textual.widgets import Input
 
 from hrd_tui import vault as vault_mod
 from hrd_tui import wallclock
@@ -29,9 +31,6 @@ from hrd_tui.screens.contact_records import (
 from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.pick import PickModal
 from hrd_tui.services import contacts
-
-from helpers.colours import screen_text, sixteen_colours
-from conftest import FROZEN_DAY, PASSPHRASE, unlock
 
 TODAY = FROZEN_DAY
 #: The order f lists a contact's records in: as the sections of the view.
@@ -50,9 +49,16 @@ def app(vault_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # ty
         contacts.create_contact(s, {"name": "陈静", "codename": "Aster-303", "kind": "journalist"})
         contacts.add_channel(s, ana, {"kind": "signal", "handle": "+15550100", "preferred": True})
         contacts.relate(s, {"from_contact_id": ana.id, "to_contact_id": boris.id, "kind": "works_with"})
-        contacts.log_interaction(s, {"kind": "meeting", "occurred_at": wallclock.now() - timedelta(hours=2),
-                                     "summary": "Talked about the eviction"}, [ana, boris],
-                                 [{"description": "Send the lawyer list", "due_on": TODAY + timedelta(days=2)}])
+        contacts.log_interaction(
+            s,
+            {
+                "kind": "meeting",
+                "occurred_at": wallclock.now() - timedelta(hours=2),
+                "summary": "Talked about the eviction",
+            },
+            [ana, boris],
+            [{"description": "Send the lawyer list", "due_on": TODAY + timedelta(days=2)}],
+        )
     opened.close()
     return sixteen_colours(make_app(vault_dir, settings_path=tmp_path / "settings.json", today=wallclock.today))
 
@@ -239,7 +245,8 @@ async def test_a_relationship_is_edited_or_removed(app) -> None:  # type: ignore
         assert "works with 陈静 (Aster-303)" in section(app, "relationships")
         await correct(pilot, RELATIONSHIP, 1)
         assert "Remove the relationship: works with 陈静 (Aster-303)" in str(
-            app.screen.query_one("#confirm-question").render())
+            app.screen.query_one("#confirm-question").render()
+        )
         await pilot.press("y")
         await pilot.pause()
         assert section(app, "relationships") == "None recorded."
@@ -264,6 +271,7 @@ async def test_a_follow_up_is_marked_done_and_opened_again_from_the_detail(app) 
 
 def test_a_retired_channel_and_the_pick_in_16_colours(snap_compare, app) -> None:  # type: ignore[no-untyped-def]
     """The detail with a retired channel, and f's list over it, at 80x24 in the 16 standard colours."""
+
     async def retire_then_pick(pilot) -> None:  # type: ignore[no-untyped-def]
         await to_ana(pilot.app, pilot)
         await correct(pilot, CHANNEL, 1)

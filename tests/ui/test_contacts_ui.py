@@ -8,6 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from conftest import FROZEN_DAY, PASSPHRASE, unlock, vault_session
+from sqlmodel import select
 from textual.widgets import DataTable, Input, Select
 
 from hrd_tui import vault as vault_mod
@@ -23,23 +25,40 @@ from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.record_form import RecordForm
 from hrd_tui.screens.widgets.row_list import RowList
 from hrd_tui.services import base, contacts, history
-from sqlmodel import select
-
-from conftest import FROZEN_DAY, PASSPHRASE, unlock, vault_session
 
 TODAY = FROZEN_DAY
 
 
 def people(session) -> dict[str, Contact]:  # type: ignore[no-untyped-def]
     made = {
-        "ana": contacts.create_contact(session, {"name": "Ana Núñez", "codename": "Heron-101", "kind": "defender",
-                                                 "cadence_days": 30, "last_contact_on": TODAY - timedelta(days=45),
-                                                 "organisation": "Tierra Viva"}, ["land_environment", "indigenous"]),
-        "boris": contacts.create_contact(session, {"name": "Борис Петров", "codename": "Cedar-202", "kind": "lawyer",
-                                                   "last_contact_on": TODAY - timedelta(days=3), "cadence_days": 30},
-                                         ["journalism_media"]),
-        "chen": contacts.create_contact(session, {"name": "陈静", "codename": "Aster-303", "kind": "journalist",
-                                                  "direct_contact_safe": False}, ["access_to_justice"]),
+        "ana": contacts.create_contact(
+            session,
+            {
+                "name": "Ana Núñez",
+                "codename": "Heron-101",
+                "kind": "defender",
+                "cadence_days": 30,
+                "last_contact_on": TODAY - timedelta(days=45),
+                "organisation": "Tierra Viva",
+            },
+            ["land_environment", "indigenous"],
+        ),
+        "boris": contacts.create_contact(
+            session,
+            {
+                "name": "Борис Петров",
+                "codename": "Cedar-202",
+                "kind": "lawyer",
+                "last_contact_on": TODAY - timedelta(days=3),
+                "cadence_days": 30,
+            },
+            ["journalism_media"],
+        ),
+        "chen": contacts.create_contact(
+            session,
+            {"name": "陈静", "codename": "Aster-303", "kind": "journalist", "direct_contact_safe": False},
+            ["access_to_justice"],
+        ),
     }
     contacts.add_channel(session, made["ana"], {"kind": "signal", "handle": "+15550100", "preferred": True})
     return made
@@ -52,8 +71,6 @@ def app(vault_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
         people(session)
     opened.close()
     return make_app(vault_dir, settings_path=tmp_path / "settings.json", today=wallclock.today)
-
-
 
 
 async def to_contacts(app, pilot) -> RowList:  # type: ignore[no-untyped-def]
@@ -116,8 +133,9 @@ async def test_filters_overdue_and_kind(app) -> None:  # type: ignore[no-untyped
         await pilot.press("x", "f")
         await pilot.pause()
         options = app.screen.query_one(OptionList)
-        options.highlighted = next(i for i in range(options.option_count)
-                                   if options.get_option_at_index(i).id == "kind:lawyer")
+        options.highlighted = next(
+            i for i in range(options.option_count) if options.get_option_at_index(i).id == "kind:lawyer"
+        )
         await pilot.press("enter", "a")
         await pilot.pause()
         assert names(table) == ["Борис Петров"]
@@ -137,7 +155,8 @@ async def test_discreet_mode_shows_codenames_on_list_and_detail(app) -> None:  #
         await pilot.pause()
         assert isinstance(app.screen, ContactDetailScreen)
         shown = "\n".join(str(w.render()) for w in app.screen.query(".detail-section")) + str(
-            app.screen.query_one("#detail-title").render())
+            app.screen.query_one("#detail-title").render()
+        )
         assert "Aster-303" in shown and "陈静" not in shown
         assert "UNSAFE" in str(app.screen.query_one("#detail-warning").render())
         await pilot.press("d")
@@ -373,8 +392,13 @@ async def test_hostile_names_show_literally_search_and_keep_the_layout(hostile_a
         assert "<RLO>evil override" in shown
         svg = app.export_screenshot()
         assert "\x1b" not in svg and "pwned\x07" not in svg
-        for query, expected in (("ليلى", "ليلى حداد"), ("мария", "Мария Иванова"), ("秀英", "王秀英"),
-                                ("loud", "[bold red]Loud[/] …"), ("zero", "Zerowidthname")):
+        for query, expected in (
+            ("ليلى", "ليلى حداد"),
+            ("мария", "Мария Иванова"),
+            ("秀英", "王秀英"),
+            ("loud", "[bold red]Loud[/] …"),
+            ("zero", "Zerowidthname"),
+        ):
             table.focus()
             await pilot.press("slash", *query)
             await pilot.pause()
@@ -526,7 +550,6 @@ async def test_delete_asks_and_refuses_a_defender_in_a_case(app) -> None:  # typ
         assert names(app.screen.query_one("#contacts", RowList)) == ["Борис Петров", "陈静"]
 
 
-
 async def test_palette_new_contact_and_the_name_is_masked_in_discreet_mode(app) -> None:  # type: ignore[no-untyped-def]
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)
@@ -602,7 +625,8 @@ async def test_discreet_mode_reaches_screens_already_open(app) -> None:  # type:
         await pilot.pause()
         table = app.screen.query_one("#changes", DataTable)
         shown = str(app.screen.query_one("#changes-title").render()) + " ".join(
-            str(c) for i in range(table.row_count) for c in table.get_row_at(i))
+            str(c) for i in range(table.row_count) for c in table.get_row_at(i)
+        )
         assert "Ana Núñez" not in shown and "ana.nunez" not in shown and "Heron-101" in shown
         await pilot.press("escape")
         await pilot.pause()
@@ -630,16 +654,21 @@ async def test_next_follow_up_is_the_earliest_planned_or_open_one(app) -> None: 
         follow.focus()
         await pilot.press("space")  # the planned one: done, the date cleared (the edit is in the history)
         await pilot.pause()
-        assert [str(follow.get_row_at(i)[2]) for i in range(follow.row_count)] == ["[x] Planned follow-up", "Send the brief"]
+        assert [str(follow.get_row_at(i)[2]) for i in range(follow.row_count)] == [
+            "[x] Planned follow-up",
+            "Send the brief",
+        ]
         with app.session() as s:
             assert s.exec(select(Contact).where(Contact.codename == "Heron-101")).one().next_follow_up_on is None
         await pilot.press("space")  # by mistake: the same key sets the date again (issue 22)
         await pilot.pause()
-        assert [str(follow.get_row_at(i)[2]) for i in range(follow.row_count)] == ["Planned follow-up", "Send the brief"]
+        assert [str(follow.get_row_at(i)[2]) for i in range(follow.row_count)] == [
+            "Planned follow-up",
+            "Send the brief",
+        ]
         with app.session() as s:
             ana = s.exec(select(Contact).where(Contact.codename == "Heron-101")).one()
             assert ana.next_follow_up_on == TODAY + timedelta(days=1)
-
 
 
 async def test_the_detail_shows_the_same_next_follow_up_as_the_list(app) -> None:  # type: ignore[no-untyped-def]
@@ -691,6 +720,8 @@ def test_a_cadence_of_one_day_reads_in_the_singular(opened) -> None:  # type: ig
     with opened.store.session() as session:
         daily = contacts.create_contact(session, {"name": "Dana", "cadence_days": 1})
         weekly = contacts.create_contact(session, {"name": "Eve", "cadence_days": 7})
-        lines = {c.name: " ".join(profile_lines(contacts.detail_view(session, c.id), False, TODAY)) for c in (daily, weekly)}
+        lines = {
+            c.name: " ".join(profile_lines(contacts.detail_view(session, c.id), False, TODAY)) for c in (daily, weekly)
+        }
     assert "every 1 day " in lines["Dana"] + " " and "every 1 days" not in lines["Dana"]
     assert "every 7 days" in lines["Eve"]

@@ -10,6 +10,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from conftest import PASSPHRASE, unlock
 from textual.widgets import DataTable, Input
 
 from hrd_tui import vault as vault_mod
@@ -18,8 +19,6 @@ from hrd_tui.app import make_app
 from hrd_tui.screens.contact_import import ImportContactsScreen
 from hrd_tui.screens.handover import HandoverImportScreen
 from hrd_tui.services import contact_io
-
-from conftest import PASSPHRASE, unlock
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "unit"))
 from test_crafted_files import BUNDLE_PASSPHRASE, deep_document, sealed  # noqa: E402
@@ -47,8 +46,11 @@ async def import_file(app, pilot, path: Path) -> ImportContactsScreen:  # type: 
     return screen
 
 
-async def test_contact_import_reads_in_a_worker_and_shows_a_refusal(app, tmp_path: Path,  # type: ignore[no-untyped-def]
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_contact_import_reads_in_a_worker_and_shows_a_refusal(
+    app,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     crafted = tmp_path / "crafted.csv"
     crafted.write_text("codename,name\nHeron-1," + "x," * (10 << 20) + "\n", encoding="utf-8")
     good = tmp_path / "good.csv"
@@ -84,8 +86,11 @@ async def test_contact_import_reads_in_a_worker_and_shows_a_refusal(app, tmp_pat
         assert screen.query_one("#import-rows", DataTable).row_count == 1
 
 
-async def test_contact_import_shows_an_internal_failure_as_a_message(app, tmp_path: Path,  # type: ignore[no-untyped-def]
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_contact_import_shows_an_internal_failure_as_a_message(
+    app,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     path = tmp_path / "people.csv"
     path.write_text("name\nA\n", encoding="utf-8")
     monkeypatch.setattr(contact_io, "parse", lambda *a: (_ for _ in ()).throw(RecursionError("deep")))
@@ -123,7 +128,8 @@ async def test_a_crafted_bundle_is_refused_on_the_screen_which_stays_usable(app,
 
 
 async def test_a_lock_while_an_import_is_written_waits_for_it_and_loses_nothing(  # type: ignore[no-untyped-def]
-        app, vault_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app, vault_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The match and the write run in workers; ctrl+l during the write lets the
     transaction end (all of the file, committed) before the key is dropped."""
     from sqlmodel import select
@@ -164,6 +170,5 @@ async def test_a_lock_while_an_import_is_written_waits_for_it_and_loses_nothing(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.is_running
-    with vault_mod.unlock(vault_dir, vault_mod.Secret(PASSPHRASE), readonly=True) as again, \
-            again.store.session() as s:
+    with vault_mod.unlock(vault_dir, vault_mod.Secret(PASSPHRASE), readonly=True) as again, again.store.session() as s:
         assert sorted(c.name for c in s.exec(select(Contact))) == ["Eva Lind", "Frank Ode"]

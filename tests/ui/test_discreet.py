@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import FROZEN_DAY, PASSPHRASE, demo_vault_at, unlock
 from sqlmodel import select
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, OptionList, Static, TextArea
@@ -20,17 +21,43 @@ from hrd_tui.models import Contact, Hearing, ThreatCase
 from hrd_tui.screens.widgets.discreet_badge import DiscreetBadge
 from hrd_tui.services import redaction, trials
 
-from conftest import FROZEN_DAY, PASSPHRASE, demo_vault_at, unlock
-
 #: Keys from a section that reach each screen and dialog (demo data).
 WALKS: tuple[tuple[str, ...], ...] = (
-    ("t",), ("c",), ("c", "enter"), ("c", "enter", "h"), ("c", "e"), ("c", "i"), ("c", "enter", "p"),
+    ("t",),
+    ("c",),
+    ("c", "enter"),
+    ("c", "enter", "h"),
+    ("c", "e"),
+    ("c", "i"),
+    ("c", "enter", "p"),
     ("c", "enter", "l"),
-    ("a",), ("a", "enter"), ("a", "enter", "l"), ("a", "enter", "f"), ("a", "enter", "e"), ("a", "enter", "h"),
-    ("a", "enter", "p"), ("a", "enter", "u"), ("a", "enter", "g"), ("a", "n"),
-    ("o",), ("o", "enter"), ("o", "e"), ("o", "enter", "h"), ("o", "enter", "enter"), ("o", "enter", "enter", "w"),
-    ("o", "enter", "enter", "e"), ("o", "enter", "enter", "f"),
-    ("k",), ("k", "s"), ("k", "enter"), ("m",), ("m", "enter"), ("m", "n"), ("m", "g"), ("r",), ("r", "f2"),
+    ("a",),
+    ("a", "enter"),
+    ("a", "enter", "l"),
+    ("a", "enter", "f"),
+    ("a", "enter", "e"),
+    ("a", "enter", "h"),
+    ("a", "enter", "p"),
+    ("a", "enter", "u"),
+    ("a", "enter", "g"),
+    ("a", "n"),
+    ("o",),
+    ("o", "enter"),
+    ("o", "e"),
+    ("o", "enter", "h"),
+    ("o", "enter", "enter"),
+    ("o", "enter", "enter", "w"),
+    ("o", "enter", "enter", "e"),
+    ("o", "enter", "enter", "f"),
+    ("k",),
+    ("k", "s"),
+    ("k", "enter"),
+    ("m",),
+    ("m", "enter"),
+    ("m", "n"),
+    ("m", "g"),
+    ("r",),
+    ("r", "f2"),
 )
 TYPED_NOTE = "Jose Nunez-Vidal says guards beat him"  # accents left out, as typed in a hurry
 
@@ -51,16 +78,22 @@ def demo_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def names(vault_dir: Path) -> tuple[list[tuple[str, str, str]], list[str]]:
     """People (by whole name or any part of it) and organisations (by whole name: their
     words, "Port Calder", are ordinary words and places, and stay)."""
-    with vault_mod.unlock(vault_dir, vault_mod.Secret(PASSPHRASE), readonly=True) as opened, \
-            opened.store.session() as session:
+    with (
+        vault_mod.unlock(vault_dir, vault_mod.Secret(PASSPHRASE), readonly=True) as opened,
+        opened.store.session() as session,
+    ):
         everyone = session.exec(select(Contact)).all()
-        return ([(c.name, c.name, "") for c in everyone if not redaction.is_organisation(c)],  # codenames are allowed
-                [c.name for c in everyone if redaction.is_organisation(c)])
+        return (
+            [(c.name, c.name, "") for c in everyone if not redaction.is_organisation(c)],  # codenames are allowed
+            [c.name for c in everyone if redaction.is_organisation(c)],
+        )
 
 
 def leaks(text: str, people: list[tuple[str, str, str]], organisations: list[str]) -> list[str]:
     folded = " ".join(redaction.fold(text).split())
-    return redaction.mentioned(text, people) + [o for o in organisations if " ".join(redaction.fold(o).split()) in folded]
+    return redaction.mentioned(text, people) + [
+        o for o in organisations if " ".join(redaction.fold(o).split()) in folded
+    ]
 
 
 def shown_text(screen: Screen) -> str:  # type: ignore[type-arg]
@@ -94,8 +127,9 @@ async def walk(app, pilot, keys: tuple[str, ...]) -> Screen:  # type: ignore[no-
 
 @pytest.mark.parametrize("keys", WALKS, ids=["-".join(k) for k in WALKS])
 async def test_no_name_on_any_screen_in_discreet_mode(demo_vault: Path, tmp_path: Path, keys: tuple[str, ...]) -> None:
-    app = make_app(demo_vault, settings_path=tmp_path / "settings.json", today=lambda: FROZEN_DAY,
-                   export_dir=tmp_path / "exports")
+    app = make_app(
+        demo_vault, settings_path=tmp_path / "settings.json", today=lambda: FROZEN_DAY, export_dir=tmp_path / "exports"
+    )
     people, organisations = names(demo_vault)
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)
@@ -114,7 +148,8 @@ async def test_no_name_on_any_screen_in_discreet_mode(demo_vault: Path, tmp_path
 
 
 async def test_a_multi_line_field_shows_codenames_until_revealed_and_saves_the_real_text(
-        demo_vault: Path, tmp_path: Path) -> None:
+    demo_vault: Path, tmp_path: Path
+) -> None:
     import shutil
 
     from hrd_tui.screens.case_forms import CaseFormScreen
@@ -122,8 +157,9 @@ async def test_a_multi_line_field_shows_codenames_until_revealed_and_saves_the_r
 
     vault_dir = tmp_path / "vault"
     shutil.copytree(demo_vault, vault_dir)
-    app = make_app(vault_dir, settings_path=tmp_path / "settings.json", today=lambda: FROZEN_DAY,
-                   export_dir=tmp_path / "exports")
+    app = make_app(
+        vault_dir, settings_path=tmp_path / "settings.json", today=lambda: FROZEN_DAY, export_dir=tmp_path / "exports"
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)
         await pilot.press("d")

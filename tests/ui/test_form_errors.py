@@ -17,17 +17,17 @@ from typing import Any
 
 import pytest
 from conftest import FROZEN_DAY, PASSPHRASE, unlock, vault_session
-from hrd_tui import screens as screens_package
-from hrd_tui.screens.case_forms import CaseFormScreen
-from hrd_tui.screens.forms import FormActions
-from hrd_tui.screens.widgets.record_form import RecordForm
 from textual.widgets import Input, Static
 
+from hrd_tui import screens as screens_package
 from hrd_tui import vault as vault_mod
 from hrd_tui.app import make_app
 from hrd_tui.models import metadata
-from hrd_tui.settings import Settings
+from hrd_tui.screens.case_forms import CaseFormScreen
+from hrd_tui.screens.forms import FormActions
+from hrd_tui.screens.widgets.record_form import RecordForm
 from hrd_tui.services import contacts, monitoring, threats, trials
+from hrd_tui.settings import Settings
 
 
 @pytest.fixture
@@ -44,8 +44,16 @@ def ids(vault_dir: Path) -> dict[str, str]:
         talk = contacts.log_interaction(s, {"kind": "meeting", "occurred_at": trials.day_start(FROZEN_DAY)}, [heron])
         channel = contacts.add_channel(s, heron, {"kind": "signal"})
         rel = contacts.relate(s, {"from_contact_id": heron.id, "to_contact_id": cedar.id, "kind": "member_of"})
-        return {"contact": heron.id, "case": case.id, "trial": trial.id, "hearing": hearing.id, "observation": obs.id,
-                "interaction": talk.id, "channel": channel.id, "relationship": rel.id}
+        return {
+            "contact": heron.id,
+            "case": case.id,
+            "trial": trial.id,
+            "hearing": hearing.id,
+            "observation": obs.id,
+            "interaction": talk.id,
+            "channel": channel.id,
+            "relationship": rel.id,
+        }
 
 
 def _app(vault_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
@@ -70,8 +78,9 @@ def error_of(form: RecordForm, name: str) -> str:
     return str(box.render()) if box.display else ""
 
 
-async def test_a_new_case_dated_in_the_future_is_refused_under_when_and_focus_goes_there(ids, vault_dir: Path,
-                                                                                         tmp_path: Path) -> None:
+async def test_a_new_case_dated_in_the_future_is_refused_under_when_and_focus_goes_there(
+    ids, vault_dir: Path, tmp_path: Path
+) -> None:
     app = _app(vault_dir, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         form = await open_form(app, pilot, CaseFormScreen(None))
@@ -98,25 +107,51 @@ def form_classes() -> set[type]:
     for info in pkgutil.walk_packages(screens_package.__path__, screens_package.__name__ + "."):
         module = importlib.import_module(info.name)
         for _, cls in inspect.getmembers(module, inspect.isclass):
-            if (cls.__module__ == module.__name__ and issubclass(cls, FormActions) and cls is not FormActions
-                    and "specs" in vars(cls)):
+            if (
+                cls.__module__ == module.__name__
+                and issubclass(cls, FormActions)
+                and cls is not FormActions
+                and "specs" in vars(cls)
+            ):
                 found.add(cls)
     return found
 
 
 def forms(ids: dict[str, str]) -> list[tuple[str, Callable[[], Any]]]:
-    from hrd_tui.screens import case_forms as cf, contact_form as kf, contact_records as rf, monitoring as mf, trials as tf
+    from hrd_tui.screens import (
+        case_forms as cf,
+    )
+    from hrd_tui.screens import (
+        contact_form as kf,
+    )
+    from hrd_tui.screens import (
+        contact_records as rf,
+    )
+    from hrd_tui.screens import (
+        monitoring as mf,
+    )
+    from hrd_tui.screens import (
+        trials as tf,
+    )
 
     case, contact = ids["case"], ids["contact"]
     return [
-        ("CaseFormScreen", lambda: cf.CaseFormScreen(None)), ("CaseFormScreen", lambda: cf.CaseFormScreen(case)),
-        ("RiskFormScreen", lambda: cf.RiskFormScreen(case)), ("ReferralFormScreen", lambda: cf.ReferralFormScreen(case)),
-        ("AnalysisFormScreen", lambda: cf.AnalysisFormScreen(case)), ("ActionModal", lambda: cf.ActionModal(case)),
-        ("EventModal", lambda: cf.EventModal(case)), ("SourceModal", lambda: cf.SourceModal(case)),
-        ("CoordinationModal", lambda: cf.CoordinationModal(case)), ("FeedbackModal", lambda: cf.FeedbackModal(case)),
-        ("CloseModal", lambda: cf.CloseModal(case)), ("ContactFormScreen", lambda: kf.ContactFormScreen(None)),
-        ("InteractionModal", lambda: kf.InteractionModal(contact)), ("ConsentModal", lambda: kf.ConsentModal(contact)),
-        ("ChannelModal", lambda: kf.ChannelModal(contact)), ("RelationshipModal", lambda: kf.RelationshipModal(contact)),
+        ("CaseFormScreen", lambda: cf.CaseFormScreen(None)),
+        ("CaseFormScreen", lambda: cf.CaseFormScreen(case)),
+        ("RiskFormScreen", lambda: cf.RiskFormScreen(case)),
+        ("ReferralFormScreen", lambda: cf.ReferralFormScreen(case)),
+        ("AnalysisFormScreen", lambda: cf.AnalysisFormScreen(case)),
+        ("ActionModal", lambda: cf.ActionModal(case)),
+        ("EventModal", lambda: cf.EventModal(case)),
+        ("SourceModal", lambda: cf.SourceModal(case)),
+        ("CoordinationModal", lambda: cf.CoordinationModal(case)),
+        ("FeedbackModal", lambda: cf.FeedbackModal(case)),
+        ("CloseModal", lambda: cf.CloseModal(case)),
+        ("ContactFormScreen", lambda: kf.ContactFormScreen(None)),
+        ("InteractionModal", lambda: kf.InteractionModal(contact)),
+        ("ConsentModal", lambda: kf.ConsentModal(contact)),
+        ("ChannelModal", lambda: kf.ChannelModal(contact)),
+        ("RelationshipModal", lambda: kf.RelationshipModal(contact)),
         ("ObservationFormScreen", lambda: mf.ObservationFormScreen(None)),
         ("ObservationFormScreen", lambda: mf.ObservationFormScreen(ids["observation"])),
         ("TrialFormScreen", lambda: tf.TrialFormScreen(ids["trial"])),
@@ -125,8 +160,11 @@ def forms(ids: dict[str, str]) -> list[tuple[str, Callable[[], Any]]]:
         ("EditChannelModal", lambda: rf.EditChannelModal(contact, ids["channel"])),
         ("RetireChannelModal", lambda: rf.RetireChannelModal(contact, ids["channel"], "Signal")),
         ("EditRelationshipModal", lambda: rf.EditRelationshipModal(ids["relationship"], contact)),
-        *([("SettingsModal", lambda: importlib.import_module("hrd_tui.screens.settings").SettingsModal())]
-          if importlib.util.find_spec("hrd_tui.screens.settings") else []),
+        *(
+            [("SettingsModal", lambda: importlib.import_module("hrd_tui.screens.settings").SettingsModal())]
+            if importlib.util.find_spec("hrd_tui.screens.settings")
+            else []
+        ),
     ]
 
 
@@ -137,8 +175,9 @@ COLUMNS = {c.name for t in metadata.tables.values() for c in t.columns} | {f.nam
 
 async def test_every_form_puts_each_error_under_its_own_field(ids, vault_dir: Path, tmp_path: Path) -> None:
     walked = forms(ids)
-    assert {cls.__name__ for cls in form_classes()} - {name for name, _ in walked} == set(), \
+    assert {cls.__name__ for cls in form_classes()} - {name for name, _ in walked} == set(), (
         "a form the walk does not open: add it to forms()"
+    )
     app = _app(vault_dir, tmp_path)
     wrong: list[str] = []
     async with app.run_test(size=(80, 24)) as pilot:
@@ -149,18 +188,24 @@ async def test_every_form_puts_each_error_under_its_own_field(ids, vault_dir: Pa
             form = app.screen.query_one(RecordForm)
             for spec in form.specs:
                 if spec.name not in COLUMNS and not spec.errors_from:
-                    wrong.append(f"{name}.{spec.name}: not a model field, and no errors_from says what the "
-                                 "service calls it")
+                    wrong.append(
+                        f"{name}.{spec.name}: not a model field, and no errors_from says what the service calls it"
+                    )
                 for key in (spec.name, *(p.replace("*", "0") for p in spec.errors_from)):
                     focused = form.show_errors({key: "refused"})  # the focus moves after a refresh
                     shown = {s.name for s in form.specs if error_of(form, s.name)} | (
-                        {"form"} if error_of(form, "form") else set())
+                        {"form"} if error_of(form, "form") else set()
+                    )
                     if shown != {spec.name} or focused != spec.name:
-                        wrong.append(f"{name}: error {key!r} shown under {sorted(shown)}, focus to {focused}, "
-                                     f"not {spec.name}")
+                        wrong.append(
+                            f"{name}: error {key!r} shown under {sorted(shown)}, focus to {focused}, not {spec.name}"
+                        )
             focused = form.show_errors({"no_such_field": "refused"})
-            if not error_of(form, "form").startswith("! no such field: refused") or focused is not None or any(
-                    error_of(form, s.name) for s in form.specs):
+            if (
+                not error_of(form, "form").startswith("! no such field: refused")
+                or focused is not None
+                or any(error_of(form, s.name) for s in form.specs)
+            ):
                 wrong.append(f"{name}: an error about a field it lacks is not above the fields alone")
             app.pop_screen()
             await pilot.pause()
@@ -168,7 +213,8 @@ async def test_every_form_puts_each_error_under_its_own_field(ids, vault_dir: Pa
 
 
 async def test_a_day_that_does_not_exist_a_number_out_of_range_and_each_error_goes_when_fixed(
-        ids, vault_dir: Path, tmp_path: Path) -> None:
+    ids, vault_dir: Path, tmp_path: Path
+) -> None:
     from hrd_tui.screens.contact_form import ContactFormScreen
 
     app = _app(vault_dir, tmp_path)
@@ -205,8 +251,9 @@ async def test_a_web_link_is_http_or_https_only(ids, vault_dir: Path, tmp_path: 
         assert "javascript:alert(1)" in error_of(form, "links")
 
 
-async def test_a_case_closed_before_it_was_opened_is_refused_under_closed_on(ids, vault_dir: Path,
-                                                                             tmp_path: Path) -> None:
+async def test_a_case_closed_before_it_was_opened_is_refused_under_closed_on(
+    ids, vault_dir: Path, tmp_path: Path
+) -> None:
     """Issue 22: the report said 'opened 2026-12-02, closed 2026-11-01'."""
     from hrd_tui.screens.case_forms import CloseModal
 

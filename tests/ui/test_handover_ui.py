@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from conftest import PASSPHRASE, unlock, vault_session
 from helpers.colours import screen_text, sixteen_colours
-from hrd_tui.screens.handover import HandoverImportScreen, WholeValue, WholeValues
 from sqlmodel import select
 from textual.widgets import DataTable, Input
 
@@ -18,6 +17,7 @@ from hrd_tui import vault as vault_mod
 from hrd_tui import wallclock
 from hrd_tui.app import make_app
 from hrd_tui.models import Contact
+from hrd_tui.screens.handover import HandoverImportScreen, WholeValue, WholeValues
 from hrd_tui.services import contacts, handover, history
 
 NAME = "Ana Núñez"
@@ -30,8 +30,9 @@ def diverged(vault_dir: Path, tmp_path: Path, mine: dict[str, Any], theirs: dict
     sender_dir = tmp_path / "sender"
     sender, _ = vault_mod.create(sender_dir, PASSPHRASE)
     with sender, sender.store.session() as s:
-        shared = contacts.create_contact(s, {"name": NAME, "codename": "Heron-101", "role": "spokesperson",
-                                             "phone": "+1 555 0100"})
+        shared = contacts.create_contact(
+            s, {"name": NAME, "codename": "Heron-101", "role": "spokesperson", "phone": "+1 555 0100"}
+        )
         contacts.create_contact(s, {"name": "Борис Петров", "codename": "Cedar-202"})
         first = tmp_path / "first.bundle"
         first_pw = handover.export_bundle(s, first)
@@ -102,8 +103,10 @@ async def test_each_field_is_chosen_on_its_own_and_both_edits_are_kept(vault_dir
     app = sixteen_colours(make_app(vault_dir, settings_path=tmp_path / "settings.json", today=wallclock.today))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_bundle(app, pilot, bundle, passphrase)
-        assert rows(screen) == [["mine", "contact Heron-101", "Role", "spokesperson", "founder"],
-                                ["mine", "", "Phone", "+1 555 0199", "+1 555 0100"]]
+        assert rows(screen) == [
+            ["mine", "contact Heron-101", "Role", "spokesperson", "founder"],
+            ["mine", "", "Phone", "+1 555 0199", "+1 555 0100"],
+        ]
         await pilot.press("T")
         assert [r[0] for r in rows(screen)] == ["theirs", "theirs"]
         await pilot.press("M")
@@ -123,7 +126,9 @@ async def test_each_field_is_chosen_on_its_own_and_both_edits_are_kept(vault_dir
             person = s.get(Contact, contact_id)
             assert (person.role, person.phone) == ("founder", "+1 555 0199")
             # The history says what the merge replaced, and keeps the value not taken; both name the bundle.
-            found = {(c.field, c.before, c.after, c.declined, c.source.split(" (")[0]) for c in history.changes(s, person)}
+            found = {
+                (c.field, c.before, c.after, c.declined, c.source.split(" (")[0]) for c in history.changes(s, person)
+            }
             assert ("role", "spokesperson", "founder", False, "handover merge from second.bundle") in found
             assert ("phone", "+1 555 0199", "+1 555 0100", True, "handover merge from second.bundle") in found
 
@@ -162,14 +167,18 @@ async def test_whole_values_on_demand(vault_dir: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("colours", ["true", "standard"])
-async def test_discreet_mode_shows_no_real_name(vault_dir: Path, tmp_path: Path, colours: str,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_discreet_mode_shows_no_real_name(
+    vault_dir: Path, tmp_path: Path, colours: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Names (this vault's and the bundle's), e-mail, phone and notes hidden in the table
     and in the whole-value view until ctrl+r; free text has the names as codenames."""
     monkeypatch.setenv("TEXTUAL_COLOR_SYSTEM", colours)
     _, bundle, passphrase = diverged(
-        vault_dir, tmp_path, {"phone": "+1 555 0199", "role": "aide to Борис Петров"},
-        {"name": THEIR_NAME, "role": "aide to Chen Jing"})
+        vault_dir,
+        tmp_path,
+        {"phone": "+1 555 0199", "role": "aide to Борис Петров"},
+        {"name": THEIR_NAME, "role": "aide to Chen Jing"},
+    )
     app = make_app(vault_dir, settings_path=tmp_path / "settings.json", today=wallclock.today)
     if colours == "standard":
         sixteen_colours(app)
@@ -179,9 +188,11 @@ async def test_discreet_mode_shows_no_real_name(vault_dir: Path, tmp_path: Path,
         text = screen_text(app)
         for secret in ("Núñez", "Ana", "555", "Борис", "Chen"):
             assert secret not in text, secret
-        assert [r[2:] for r in rows(screen)] == [["Name", "(hidden)", "(hidden)"],
-                                                 ["Role", "aide to Cedar-202", "aide to Aster-303"],
-                                                 ["Phone", "(hidden)", "(hidden)"]]
+        assert [r[2:] for r in rows(screen)] == [
+            ["Name", "(hidden)", "(hidden)"],
+            ["Role", "aide to Cedar-202", "aide to Aster-303"],
+            ["Phone", "(hidden)", "(hidden)"],
+        ]
         await pilot.press("v")
         await pilot.pause()
         whole = app.screen

@@ -6,7 +6,9 @@ from textual.app import App, ComposeResult
 
 from hrd_tui.screens.widgets.vault_text import VaultText
 
-HOSTILE = "[bold red]X[/] [link=https://evil.example]y[/link] \x1b]52;c;ZXZpbA==\x07 \x1b]0;pwned\x07 \x1b[2J \u202eevil"
+HOSTILE = (
+    "[bold red]X[/] [link=https://evil.example]y[/link] \x1b]52;c;ZXZpbA==\x07 \x1b]0;pwned\x07 \x1b[2J \u202eevil"
+)
 
 
 class Show(App[None]):

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 from conftest import PASSPHRASE, unlock
-from hrd_tui.screens.help import HelpScreen
-from hrd_tui.screens.unlock import UnlockScreen
 from textual.widgets import DataTable
 
 from hrd_tui import vault as vault_mod
 from hrd_tui import wallclock
 from hrd_tui.app import all_bindings, make_app
 from hrd_tui.keymap import KEYMAP_NAME
+from hrd_tui.screens.help import HelpScreen
+from hrd_tui.screens.unlock import UnlockScreen
 
 
 @pytest.fixture
@@ -69,8 +69,9 @@ def test_every_binding_of_ours_has_an_id_and_no_id_is_shared_between_two_binding
     assert shared == []
 
 
-async def test_a_keymap_file_remaps_a_section_key_and_the_quick_note_in_the_real_app(existing: Path,
-                                                                                     settings: Path) -> None:
+async def test_a_keymap_file_remaps_a_section_key_and_the_quick_note_in_the_real_app(
+    existing: Path, settings: Path
+) -> None:
     keymap_file(settings, '"app.go.contacts" = "z"\napp.quick_note = "ctrl+y"\n')
     app = make_app(existing, settings_path=settings, today=wallclock.today)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -95,15 +96,19 @@ async def test_a_keymap_file_remaps_a_section_key_and_the_quick_note_in_the_real
         assert not any("No trial yet" in text for text in messages(app))
 
 
-async def test_invalid_entries_are_said_with_the_file_and_left_out_and_the_valid_ones_apply(existing: Path,
-                                                                                            settings: Path) -> None:
-    path = keymap_file(settings, """
+async def test_invalid_entries_are_said_with_the_file_and_left_out_and_the_valid_ones_apply(
+    existing: Path, settings: Path
+) -> None:
+    path = keymap_file(
+        settings,
+        """
 "app.go.contacts" = "z"
 "no.such.binding" = "y"
 "app.help" = 5
 "app.lock" = "ctrl+s"
 "app.quit" = "not-a-key"
-""")
+""",
+    )
     app = make_app(existing, settings_path=settings, today=wallclock.today)
     async with app.run_test(size=(80, 24)) as pilot:
         await started(app, pilot)
@@ -124,13 +129,18 @@ async def test_invalid_entries_are_said_with_the_file_and_left_out_and_the_valid
         assert app.locked
 
 
-@pytest.mark.parametrize(("content", "mode", "why"), [
-    ('"app.go.contacts" = "z"\n', 0o666, "writable by every user"),
-    ('"app.go.contacts" = "z"\n' + "#" * 70_000 + "\n", 0o600, "larger than 64 KiB"),
-    ('"app.go.contacts" = \n', 0o600, "not valid TOML"),
-], ids=["world-writable", "oversized", "malformed"])
-async def test_a_file_refused_whole_remaps_nothing_and_says_why(existing: Path, settings: Path, content: str, mode: int,
-                                                               why: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "mode", "why"),
+    [
+        ('"app.go.contacts" = "z"\n', 0o666, "writable by every user"),
+        ('"app.go.contacts" = "z"\n' + "#" * 70_000 + "\n", 0o600, "larger than 64 KiB"),
+        ('"app.go.contacts" = \n', 0o600, "not valid TOML"),
+    ],
+    ids=["world-writable", "oversized", "malformed"],
+)
+async def test_a_file_refused_whole_remaps_nothing_and_says_why(
+    existing: Path, settings: Path, content: str, mode: int, why: str
+) -> None:
     keymap_file(settings, content, mode)
     app = make_app(existing, settings_path=settings, today=wallclock.today)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -173,7 +183,7 @@ async def test_help_shows_each_bindings_id_on_i(existing: Path, settings: Path) 
         await pilot.pause()
         assert any("Quick note" in cell and "id: app.quick_note" in cell for cell in cells())
         keys = [str(table.get_row_at(n)[0]) for n in range(table.row_count)]
-        assert any(key == "z" and "id: app.go.contacts" in cell for key, cell in zip(keys, cells()))
+        assert any(key == "z" and "id: app.go.contacts" in cell for key, cell in zip(keys, cells(), strict=True))
         await pilot.press("i")
         await pilot.pause()
         assert not any("id: " in cell for cell in cells())

@@ -11,6 +11,12 @@ from pathlib import Path
 
 import pytest
 from conftest import FROZEN_DAY, PASSPHRASE, unlock, vault_session
+from sqlmodel import select
+from textual.widgets import DataTable, Input, Static, TextArea
+
+from hrd_tui import vault as vault_mod
+from hrd_tui.app import make_app
+from hrd_tui.models import CivicObservation
 from hrd_tui.screens.changes import ChangesScreen
 from hrd_tui.screens.monitoring import (
     MonitoringScreen,
@@ -20,12 +26,6 @@ from hrd_tui.screens.monitoring import (
 from hrd_tui.screens.widgets.pick import PickModal
 from hrd_tui.screens.widgets.record_form import RecordForm
 from hrd_tui.screens.widgets.row_list import RowList
-from sqlmodel import select
-from textual.widgets import DataTable, Input, Static, TextArea
-
-from hrd_tui import vault as vault_mod
-from hrd_tui.app import make_app
-from hrd_tui.models import CivicObservation
 from hrd_tui.services import contacts, monitoring
 from hrd_tui.vocab import CivicCategory as Civ
 from hrd_tui.vocab import Credibility, Reliability
@@ -43,13 +43,30 @@ def app(vault_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     return make_app(vault_dir, settings_path=tmp_path / "settings.json", today=lambda: TODAY)
 
 
-def observe(vault_dir: Path, ago: int, category: Civ, description: str, *, location: str | None = None,
-            sensitive: bool = True, people: tuple[str, ...] = ()) -> str:
+def observe(
+    vault_dir: Path,
+    ago: int,
+    category: Civ,
+    description: str,
+    *,
+    location: str | None = None,
+    sensitive: bool = True,
+    people: tuple[str, ...] = (),
+) -> str:
     with vault_session(vault_dir) as s:
         links = [{"contact_id": c.id} for c in contacts.by_codenames(s, people, "x")]
-        return monitoring.add_observation(s, {"observed_on": TODAY - timedelta(days=ago), "category": category,
-                                              "description": description, "location": location,
-                                              "location_sensitive": sensitive}, [], links).id
+        return monitoring.add_observation(
+            s,
+            {
+                "observed_on": TODAY - timedelta(days=ago),
+                "category": category,
+                "description": description,
+                "location": location,
+                "location_sensitive": sensitive,
+            },
+            [],
+            links,
+        ).id
 
 
 async def to_list(app, pilot) -> RowList:  # type: ignore[no-untyped-def]
@@ -89,11 +106,19 @@ async def test_an_observation_in_a_few_keys_with_a_contact_and_a_source(app, vau
         obs = s.get(CivicObservation, new_id)
         assert obs is not None
         assert (obs.observed_on, obs.category, obs.location, obs.location_sensitive) == (
-            TODAY, Civ.SURVEILLANCE, "Riverside", True)
+            TODAY,
+            Civ.SURVEILLANCE,
+            "Riverside",
+            True,
+        )
         assert [c.codename for c in monitoring.linked_contacts(s, obs.id)] == ["Heron-101"]
         (source,) = monitoring.sources_of(s, obs.id)
         assert (source.description, source.reliability, source.credibility, source.received_on) == (
-            "Neighbour saw the car", Reliability.B, Credibility.CANNOT_JUDGE, TODAY)
+            "Neighbour saw the car",
+            Reliability.B,
+            Credibility.CANNOT_JUDGE,
+            TODAY,
+        )
 
 
 async def test_a_missing_category_is_refused_and_what_was_typed_stays(app, vault_dir: Path) -> None:
@@ -129,7 +154,11 @@ async def test_filter_by_category_period_and_search(app, vault_dir: Path) -> Non
     async with app.run_test(size=(80, 24)) as pilot:
         table = await to_list(app, pilot)
         assert [r[2] for r in rows(table)] == [
-            "Journalists followed", "Ministry consulted CSOs", "Spyware found on phones", "Organiser beaten"]
+            "Journalists followed",
+            "Ministry consulted CSOs",
+            "Spyware found on phones",
+            "Organiser beaten",
+        ]
         await pilot.press("f")
         await pilot.pause()
         assert isinstance(app.screen, PickModal)
@@ -167,8 +196,22 @@ async def test_the_trend_view_shows_the_right_numbers(app, vault_dir: Path) -> N
         assert isinstance(app.screen, TrendScreen)
         chart = str(app.screen.query_one("#trend-chart", Static).render()).splitlines()
         assert all(len(line) <= 78 for line in chart)
-        assert chart[1].split() == ["Category", "Dec", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
-                                    "Oct", "Nov", "Total"]
+        assert chart[1].split() == [
+            "Category",
+            "Dec",
+            "Jan",
+            "Feb",
+            "Mar",
+            "Apr",
+            "May",
+            "Jun",
+            "Jul",
+            "Aug",
+            "Sep",
+            "Oct",
+            "Nov",
+            "Total",
+        ]
         assert chart[0].split() == ["2025", "2026"]
         by_label = {line[:12].strip(): line[12:] for line in chart[2:]}
         assert by_label["Surveillance"] == "    ·" * 10 + " ▄  1 █  2     3"
@@ -182,10 +225,23 @@ async def test_the_trend_view_shows_the_right_numbers(app, vault_dir: Path) -> N
 
 
 async def test_discreet_mode_hides_the_names_of_linked_contacts_and_every_location(app, vault_dir: Path) -> None:
-    observe(vault_dir, 1, Civ.ATTACKS_REPRISALS, "Ana Núñez beaten outside her office", location="12 River Street",
-            sensitive=False, people=("Heron-101",))
-    observe(vault_dir, 2, Civ.SURVEILLANCE, "Car parked outside Борис Петров's flat", location="Block 9 flats",
-            people=("Cedar-202",))
+    observe(
+        vault_dir,
+        1,
+        Civ.ATTACKS_REPRISALS,
+        "Ana Núñez beaten outside her office",
+        location="12 River Street",
+        sensitive=False,
+        people=("Heron-101",),
+    )
+    observe(
+        vault_dir,
+        2,
+        Civ.SURVEILLANCE,
+        "Car parked outside Борис Петров's flat",
+        location="Block 9 flats",
+        people=("Cedar-202",),
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         table = await to_list(app, pilot)
         assert rows(table) == [  # as shown at 80 columns: cut text ends in an ellipsis
@@ -225,9 +281,12 @@ async def test_enter_edits_the_observation_and_keeps_its_case_link(app, vault_di
     with vault_session(vault_dir) as s:
         ana = contacts.by_codenames(s, ["Heron-101"], "x")[0]
         case_id = threats.open_case(s, {"title": "Detention", "opened_on": TODAY}, [ana], []).id
-        obs_id = monitoring.add_observation(s, {"observed_on": TODAY, "category": Civ.ATTACKS_REPRISALS,
-                                                "description": "Organiser arrested"}, [],
-                                            [{"contact_id": ana.id}, {"case_id": case_id}]).id
+        obs_id = monitoring.add_observation(
+            s,
+            {"observed_on": TODAY, "category": Civ.ATTACKS_REPRISALS, "description": "Organiser arrested"},
+            [],
+            [{"contact_id": ana.id}, {"case_id": case_id}],
+        ).id
     async with app.run_test(size=(80, 24)) as pilot:
         table = await to_list(app, pilot)
         await pilot.press("enter")
@@ -307,6 +366,8 @@ async def test_every_period_rolls_back_from_today_and_says_so(app, vault_dir: Pa
             await pilot.pause()
             label = str(app.screen.query_one("#monitoring-filters", Static).render())
             shown[label.split(", ")[1].split("  ")[0]] = sorted(r[2] for r in rows(table))
-        assert shown == {"last 30 days (since 2026-10-30)": ["day 30"],
-                         "last 90 days (since 2026-08-31)": ["day 30", "day 31"],
-                         "last 365 days (since 2025-11-29)": ["day 30", "day 31", "day 365"]}
+        assert shown == {
+            "last 30 days (since 2026-10-30)": ["day 30"],
+            "last 90 days (since 2026-08-31)": ["day 30", "day 31"],
+            "last 365 days (since 2025-11-29)": ["day 30", "day 31", "day 365"],
+        }

@@ -13,6 +13,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from conftest import FROZEN_DAY, PASSPHRASE, unlock, vault_session
+from helpers.colours import screen_text, sixteen_colours
 from sqlmodel import select
 from textual.widgets import Input, TextArea
 
@@ -24,9 +26,6 @@ from hrd_tui.screens.contact_form import ContactFormScreen, InteractionModal
 from hrd_tui.services import checklists, contacts, threats
 from hrd_tui.vocab import ItemStatus
 
-from conftest import FROZEN_DAY, PASSPHRASE, unlock, vault_session
-from helpers.colours import screen_text, sixteen_colours
-
 THEMES = [DARK.name, HIGH_CONTRAST.name]
 
 
@@ -37,12 +36,27 @@ def app(vault_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # ty
     opened, _ = vault_mod.create(vault_dir, PASSPHRASE)
     opened.close()
     with vault_session(vault_dir) as s:
-        ana = contacts.create_contact(s, {"name": "Ana Núñez", "codename": "Heron-101", "kind": "defender",
-                                          "last_contact_on": FROZEN_DAY - timedelta(days=3)},
-                                      ["land_environment", "indigenous"])
-        threats.open_case(s, {"title": "Detention of Ana Núñez after the march", "urgency": "emergency",
-                              "opened_on": FROZEN_DAY - timedelta(days=2)}, [ana], ["arbitrary_detention"],
-                         plan=False)  # no planned actions: the list behind the action form stays empty
+        ana = contacts.create_contact(
+            s,
+            {
+                "name": "Ana Núñez",
+                "codename": "Heron-101",
+                "kind": "defender",
+                "last_contact_on": FROZEN_DAY - timedelta(days=3),
+            },
+            ["land_environment", "indigenous"],
+        )
+        threats.open_case(
+            s,
+            {
+                "title": "Detention of Ana Núñez after the march",
+                "urgency": "emergency",
+                "opened_on": FROZEN_DAY - timedelta(days=2),
+            },
+            [ana],
+            ["arbitrary_detention"],
+            plan=False,
+        )  # no planned actions: the list behind the action form stays empty
         run = checklists.start_run(s, "fair-trial", {"id": "c4ec1157000040008000000000000001"})  # shown: fixed
         ids = [item["id"] for item in checklists.template_of(s, run).items]
         checklists.set_item(s, run, ids[0], ItemStatus.DONE)
@@ -76,6 +90,7 @@ async def new_contact_form(pilot) -> None:  # type: ignore[no-untyped-def]
 def test_new_contact_form_in_16_colours(snap_compare, app) -> None:  # type: ignore[no-untyped-def]
     """Boxes round every field, empty or not; Name focused (double lines); focus areas
     [x]/[ ], the one under the cursor marked >."""
+
     async def fill(pilot) -> None:  # type: ignore[no-untyped-def]
         await new_contact_form(pilot)
         await pilot.press(*"Ana", "tab", "tab", "tab")  # to the focus areas
@@ -128,7 +143,9 @@ async def test_tick_boxes_say_x_or_blank_without_colour(app, theme: str, monkeyp
     """The interaction form from the issue: "Concerns conveyed" unticked, "location is
     sensitive" ticked, and the contact form's focus areas, read from characters only."""
     monkeypatch.setenv("NO_COLOR", "1")
-    plain = make_app(app.vault_dir, settings_path=app.settings_path, today=lambda: FROZEN_DAY)  # NO_COLOR: read when built
+    plain = make_app(
+        app.vault_dir, settings_path=app.settings_path, today=lambda: FROZEN_DAY
+    )  # NO_COLOR: read when built
     async with plain.run_test(size=(80, 24)) as pilot:
         plain.theme = theme
         await unlock(plain, pilot)

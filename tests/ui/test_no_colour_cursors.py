@@ -18,14 +18,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from conftest import FROZEN_DAY, PASSPHRASE, unlock, vault_session
 from rich.style import Style
 from textual.widgets import DataTable
 
 from hrd_tui import vault as vault_mod
 from hrd_tui.app import DARK, HIGH_CONTRAST, make_app
 from hrd_tui.services import contacts, threats
-
-from conftest import FROZEN_DAY, PASSPHRASE, unlock, vault_session
 
 THEMES = [DARK.name, HIGH_CONTRAST.name]
 
@@ -37,13 +36,30 @@ def plain_app(vault_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     opened, _ = vault_mod.create(vault_dir, PASSPHRASE)
     opened.close()
     with vault_session(vault_dir) as s:
-        ana = contacts.create_contact(s, {"name": "Ana Núñez", "codename": "Heron-101", "kind": "defender",
-                                          "last_contact_on": FROZEN_DAY - timedelta(days=90),
-                                          "next_follow_up_on": FROZEN_DAY - timedelta(days=1)}, [])
-        contacts.create_contact(s, {"name": "Bruno Quispe", "kind": "journalist",
-                                    "last_contact_on": FROZEN_DAY - timedelta(days=80)}, [])
-        threats.open_case(s, {"title": "Detention of Ana Núñez after the march", "urgency": "emergency",
-                              "opened_on": FROZEN_DAY - timedelta(days=2)}, [ana], ["arbitrary_detention"])
+        ana = contacts.create_contact(
+            s,
+            {
+                "name": "Ana Núñez",
+                "codename": "Heron-101",
+                "kind": "defender",
+                "last_contact_on": FROZEN_DAY - timedelta(days=90),
+                "next_follow_up_on": FROZEN_DAY - timedelta(days=1),
+            },
+            [],
+        )
+        contacts.create_contact(
+            s, {"name": "Bruno Quispe", "kind": "journalist", "last_contact_on": FROZEN_DAY - timedelta(days=80)}, []
+        )
+        threats.open_case(
+            s,
+            {
+                "title": "Detention of Ana Núñez after the march",
+                "urgency": "emergency",
+                "opened_on": FROZEN_DAY - timedelta(days=2),
+            },
+            [ana],
+            ["arbitrary_detention"],
+        )
     return make_app(vault_dir, settings_path=tmp_path / "settings.json", today=lambda: FROZEN_DAY)
 
 
@@ -139,8 +155,11 @@ async def test_a_case_shows_which_of_its_tables_has_the_focus_without_colour(pla
         actions = plain_app.screen.query_one("#case-actions", DataTable)
         assert actions.has_focus and actions.row_count
         height = plain_app.size.height
-        tables = [t for t in plain_app.screen.query(DataTable)  # those with rows, their cursor on the screen
-                  if t.row_count and 0 <= t.content_region.y + 1 + t.cursor_row - t.scroll_offset.y < height]
+        tables = [
+            t
+            for t in plain_app.screen.query(DataTable)  # those with rows, their cursor on the screen
+            if t.row_count and 0 <= t.content_region.y + 1 + t.cursor_row - t.scroll_offset.y < height
+        ]
         assert len(tables) > 1, [(t.id, t.row_count, t.content_region) for t in plain_app.screen.query(DataTable)]
         shown = {str(t.id): cursor_shown(row_style(plain_app, t, t.cursor_row)) for t in tables}
         assert shown == {str(t.id): "focused" if t is actions else "unfocused" for t in tables}
@@ -158,22 +177,26 @@ def line_of(text: str, label: str) -> str:
 
 def marked_labels(text: str, labels: list[str]) -> list[str]:
     """The labels whose first line (a long one wraps in a narrow list) is marked ``>``."""
-    marked_starts = [re.split(r"\s{2,}|[║▎│▁▂▃▄▅▆▇█]", line.split("> ", 1)[1])[0].rstrip()
-                     for line in text.splitlines() if "> " in line]
+    marked_starts = [
+        re.split(r"\s{2,}|[║▎│▁▂▃▄▅▆▇█]", line.split("> ", 1)[1])[0].rstrip()
+        for line in text.splitlines()
+        if "> " in line
+    ]
     return [label for label in labels for start in marked_starts if start and label.startswith(start)]
 
 
 def marked(line: str, label: str) -> bool:
     """Whether the option ``label`` on this screen line is marked ``>`` (the first character
     before it that is not a space, within the list's box)."""
-    before = line[:line.index(label)].rstrip(" ([*x])")
+    before = line[: line.index(label)].rstrip(" ([*x])")
     return before.endswith(">")
 
 
 @pytest.mark.parametrize("theme", THEMES)
 async def test_contact_finder_marks_the_option_enter_picks(plain_app, theme: str) -> None:  # type: ignore[no-untyped-def]
-    from hrd_tui.screens.contact_pick import ContactPickModal
     from helpers.colours import screen_text
+
+    from hrd_tui.screens.contact_pick import ContactPickModal
 
     async with plain_app.run_test(size=(80, 24)) as pilot:
         plain_app.theme = theme
@@ -214,10 +237,10 @@ async def test_contacts_filter_marks_the_option_enter_toggles(plain_app, theme: 
 @pytest.mark.parametrize("theme", THEMES)
 async def test_case_filter_and_pick_dialogs_mark_the_option_enter_picks(plain_app, theme: str) -> None:  # type: ignore[no-untyped-def]
     """The cases filter and the one-of-a-few pick dialog (which case, which handle, whose consent)."""
+    from helpers.colours import screen_text
     from textual.widgets import OptionList
 
     from hrd_tui.screens.widgets.pick import PickModal
-    from helpers.colours import screen_text
 
     async with plain_app.run_test(size=(80, 24)) as pilot:
         plain_app.theme = theme
@@ -244,9 +267,8 @@ async def test_case_filter_and_pick_dialogs_mark_the_option_enter_picks(plain_ap
 
 @pytest.mark.parametrize("theme", THEMES)
 async def test_report_type_drop_down_marks_the_option_enter_chooses(plain_app, theme: str) -> None:  # type: ignore[no-untyped-def]
-    from textual.widgets import Select
-
     from helpers.colours import screen_text
+    from textual.widgets import Select
 
     async with plain_app.run_test(size=(80, 24)) as pilot:
         plain_app.theme = theme
@@ -272,10 +294,10 @@ async def test_report_type_drop_down_marks_the_option_enter_chooses(plain_app, t
 @pytest.mark.parametrize("theme", THEMES)
 async def test_form_error_is_marked_under_its_field_without_colour(plain_app, theme: str) -> None:  # type: ignore[no-untyped-def]
     """An error reads as one in characters ("! " before it), on the line under its field."""
+    from helpers.colours import screen_text
     from textual.widgets import Input, Static
 
     from hrd_tui.screens.widgets.record_form import RecordForm
-    from helpers.colours import screen_text
 
     async with plain_app.run_test(size=(80, 24)) as pilot:
         plain_app.theme = theme
@@ -292,8 +314,8 @@ async def test_form_error_is_marked_under_its_field_without_colour(plain_app, th
         assert error.display and field.has_focus
         assert error.region.y == field.region.bottom  # right under its field's box
         line = screen_text(plain_app).splitlines()[error.region.y]
-        assert line[error.region.x:].startswith("! ") and "required" in line
-        assert "! " not in line[:error.region.x]
+        assert line[error.region.x :].startswith("! ") and "required" in line
+        assert "! " not in line[: error.region.x]
 
 
 # -- the command palette ----------------------------------------------------------------------
@@ -301,9 +323,8 @@ async def test_form_error_is_marked_under_its_field_without_colour(plain_app, th
 async def test_palette_marks_the_command_enter_runs(plain_app, theme: str) -> None:  # type: ignore[no-untyped-def]
     """Textual's palette shows the command Enter runs by a background colour only (option
     styles cannot be reverse video): ours marks it >, on its title's line."""
-    from textual.command import CommandList
-
     from helpers.colours import screen_text
+    from textual.command import CommandList
 
     async with plain_app.run_test(size=(80, 24)) as pilot:
         plain_app.theme = theme

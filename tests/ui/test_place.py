@@ -8,9 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import PASSPHRASE, unlock
 from textual.widgets import Input
 
-from conftest import PASSPHRASE, unlock
 from hrd_tui import vault as vault_mod
 from hrd_tui.app import make_app
 from hrd_tui.screens.case_forms import ActionModal, EventModal
@@ -118,13 +118,16 @@ async def test_q_and_section_keys_inside_a_form_do_not_leave_it(vault: Path, tmp
         assert any("this form first" in str(n.message) for n in app._notifications)
 
 
-@pytest.mark.parametrize("entry", [
-    {"screen": "os:system", "args": ["true"]},  # nothing outside the screens package
-    {"screen": "hrd_tui.screens.threats:ThreatsScreen", "args": []},  # a section, not a placed screen
-    {"screen": "hrd_tui.screens.threats:CaseScreen", "args": [{"x": 1}]},  # ids only, never objects
-    {"screen": "hrd_tui.screens.threats:CaseScreen.__init__", "args": ["x"]},
-    {"screen": "hrd_tui.screens.nowhere:CaseScreen", "args": ["x"]},
-])
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"screen": "os:system", "args": ["true"]},  # nothing outside the screens package
+        {"screen": "hrd_tui.screens.threats:ThreatsScreen", "args": []},  # a section, not a placed screen
+        {"screen": "hrd_tui.screens.threats:CaseScreen", "args": [{"x": 1}]},  # ids only, never objects
+        {"screen": "hrd_tui.screens.threats:CaseScreen.__init__", "args": ["x"]},
+        {"screen": "hrd_tui.screens.nowhere:CaseScreen", "args": ["x"]},
+    ],
+)
 def test_a_place_names_only_placed_screens_built_from_plain_values(entry: dict) -> None:
     assert rebuild(entry) is None
 

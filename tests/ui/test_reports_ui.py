@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import FROZEN_DAY, PASSPHRASE, run_cli, unlock
 from textual.widgets import Input, Select, Static, TextArea
 
 from hrd_tui import vault as vault_mod
@@ -15,8 +16,6 @@ from hrd_tui.app import make_app
 from hrd_tui.screens.reports import ReportsScreen, SaveModal
 from hrd_tui.services import contacts, monitoring, redaction, reports
 from hrd_tui.vocab import ReportType
-
-from conftest import FROZEN_DAY, PASSPHRASE, run_cli, unlock
 
 TODAY = FROZEN_DAY
 NAME = "Ana Núñez-Quispe"
@@ -26,20 +25,30 @@ NAME = "Ana Núñez-Quispe"
 def app(vault_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     opened, _ = vault_mod.create(vault_dir, PASSPHRASE)
     with opened.store.session("test data") as session:
-        ana = contacts.create_contact(session, {"name": NAME, "codename": "Heron-101", "kind": "defender"},
-                                      ["land_environment"])
-        monitoring.add_observation(session, {"observed_on": date(2026, 10, 14), "category": "attacks_reprisals",
-                                             "description": f"{NAME} beaten by police after the march",
-                                             "location": "Her house by the river", "location_sensitive": True},
-                                   links=[{"contact_id": ana.id}])
-        monitoring.add_observation(session, {"observed_on": date(2026, 11, 2), "category": "dialogue",
-                                             "description": "Outside the period"})
+        ana = contacts.create_contact(
+            session, {"name": NAME, "codename": "Heron-101", "kind": "defender"}, ["land_environment"]
+        )
+        monitoring.add_observation(
+            session,
+            {
+                "observed_on": date(2026, 10, 14),
+                "category": "attacks_reprisals",
+                "description": f"{NAME} beaten by police after the march",
+                "location": "Her house by the river",
+                "location_sensitive": True,
+            },
+            links=[{"contact_id": ana.id}],
+        )
+        monitoring.add_observation(
+            session, {"observed_on": date(2026, 11, 2), "category": "dialogue", "description": "Outside the period"}
+        )
     opened.close()
     return make_app(vault_dir, settings_path=tmp_path / "settings.json", today=lambda: TODAY)
 
 
-async def test_the_draft_the_saved_file_and_the_cli_are_the_same_text(app, vault_dir: Path, tmp_path: Path,
-                                                                       passfile: Path) -> None:
+async def test_the_draft_the_saved_file_and_the_cli_are_the_same_text(
+    app, vault_dir: Path, tmp_path: Path, passfile: Path
+) -> None:
     target = tmp_path / "out" / "crhrp.md"
     target.parent.mkdir()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -71,8 +80,21 @@ async def test_the_draft_the_saved_file_and_the_cli_are_the_same_text(app, vault
     assert target.read_text("utf-8") == shown
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     cli_out = tmp_path / "out" / "cli.md"
-    done = run_cli("--vault", str(vault_dir), "--passphrase-file", str(passfile), "report", "--type", "crhrp",
-                   "--from", "2026-10-01", "--to", "2026-10-31", "-o", str(cli_out))
+    done = run_cli(
+        "--vault",
+        str(vault_dir),
+        "--passphrase-file",
+        str(passfile),
+        "report",
+        "--type",
+        "crhrp",
+        "--from",
+        "2026-10-01",
+        "--to",
+        "2026-10-31",
+        "-o",
+        str(cli_out),
+    )
     assert done.returncode == 0, done.stderr
     assert cli_out.read_bytes() == target.read_bytes()
 
@@ -103,8 +125,9 @@ async def test_a_bad_period_is_refused_and_what_was_typed_stays(app) -> None:
         assert isinstance(app.screen, ReportsScreen)
 
 
-async def test_old_exports_are_offered_for_removal_at_unlock_and_reports_save_there(vault_dir: Path,
-                                                                                     tmp_path: Path) -> None:
+async def test_old_exports_are_offered_for_removal_at_unlock_and_reports_save_there(
+    vault_dir: Path, tmp_path: Path
+) -> None:
     import os
 
     from hrd_tui.screens.widgets.confirm import ConfirmModal
@@ -143,8 +166,10 @@ async def test_old_exports_are_offered_for_removal_at_unlock_and_reports_save_th
 def _drafts_vault(vault_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     opened, _ = vault_mod.create(vault_dir, PASSPHRASE)
     with opened.store.session("test data") as session:
-        monitoring.add_observation(session, {"observed_on": date(2026, 10, 14), "category": "attacks_reprisals",
-                                             "description": "Offices raided"})
+        monitoring.add_observation(
+            session,
+            {"observed_on": date(2026, 10, 14), "category": "attacks_reprisals", "description": "Offices raided"},
+        )
     opened.close()
     folder = tmp_path / "exports"
     app = make_app(vault_dir, settings_path=tmp_path / "settings.json", today=lambda: TODAY, export_dir=folder)
@@ -204,8 +229,9 @@ async def test_the_draft_shown_is_said_when_the_type_above_differs(vault_dir: Pa
     app, crhrp_file = _drafts_vault(vault_dir, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await _draft_and_save_crhrp(app, pilot, crhrp_file)
-        crhrp_file.write_text("# Draft: Country Reports on Human Rights Practices, 2026-10-01 to 2026-10-31\n"
-                              "edited by hand\n", "utf-8")
+        crhrp_file.write_text(
+            "# Draft: Country Reports on Human Rights Practices, 2026-10-01 to 2026-10-31\nedited by hand\n", "utf-8"
+        )
         screen = app.screen
         status = screen.query_one("#reports-status", Static)
         assert "not the type or period above" not in str(status.render())
@@ -231,7 +257,9 @@ async def test_the_draft_shown_is_said_when_the_type_above_differs(vault_dir: Pa
         assert isinstance(app.screen, ConfirmModal)
         question = str(app.screen.query_one("#confirm-question").render())
         assert f"{crhrp_file} exists" in question
-        assert "It holds the draft of the Country Reports on Human Rights Practices, 2026-10-01 to 2026-10-31" in question
+        assert (
+            "It holds the draft of the Country Reports on Human Rights Practices, 2026-10-01 to 2026-10-31" in question
+        )
         assert "Replace it with the draft of the Country Reports" in question
         await pilot.press("n")
         await pilot.pause()
@@ -256,7 +284,7 @@ async def test_the_question_before_replacing_says_a_file_is_no_report(app, tmp_p
         await pilot.pause()
         assert isinstance(app.screen, ConfirmModal)
         question = str(app.screen.query_one("#confirm-question").render())
-        assert 'no report draft (' in question and 'its first line: "[bold]My own notes[/bold]"' in question
+        assert "no report draft (" in question and 'its first line: "[bold]My own notes[/bold]"' in question
         assert "Replace it with the draft of the Regular report on the civic space environment, 2026-10-01" in question
         await pilot.press("n")
         await pilot.pause()
@@ -270,8 +298,11 @@ async def test_discreet_mode_changes_how_the_draft_is_shown_not_which(vault_dir:
     with opened.store.session("test data") as session:
         ana = contacts.create_contact(session, {"name": NAME, "codename": "Heron-101", "kind": "defender"}, [])
         contacts.record_consent(session, ana, {"scope": "naming", "value": "named", "given_on": date(2026, 1, 1)})
-        monitoring.add_observation(session, {"observed_on": date(2026, 10, 14), "category": "attacks_reprisals",
-                                             "description": f"{NAME} detained"}, links=[{"contact_id": ana.id}])
+        monitoring.add_observation(
+            session,
+            {"observed_on": date(2026, 10, 14), "category": "attacks_reprisals", "description": f"{NAME} detained"},
+            links=[{"contact_id": ana.id}],
+        )
     opened.close()
     app = make_app(vault_dir, settings_path=tmp_path / "settings.json", today=lambda: TODAY)
     async with app.run_test(size=(80, 24)) as pilot:

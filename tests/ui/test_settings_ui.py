@@ -11,6 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import PASSPHRASE, unlock
+from helpers.clock import FakeClock
+from helpers.colours import screen_text, sixteen_colours
 from textual.widgets import Input
 
 from hrd_tui import vault as vault_mod
@@ -18,10 +21,6 @@ from hrd_tui import wallclock
 from hrd_tui.app import DARK, HIGH_CONTRAST, make_app
 from hrd_tui.screens.settings import SettingsModal
 from hrd_tui.screens.unlock import UnlockScreen
-
-from conftest import PASSPHRASE, unlock
-from helpers.colours import screen_text, sixteen_colours
-from helpers.clock import FakeClock
 
 
 @pytest.fixture
@@ -47,8 +46,9 @@ with open(path, "w") as fh:
 """
 
 
-async def test_an_edit_by_another_process_survives_the_app_toggling_discreet_mode(existing: Path,
-                                                                                  settings: Path) -> None:
+async def test_an_edit_by_another_process_survives_the_app_toggling_discreet_mode(
+    existing: Path, settings: Path
+) -> None:
     app = make_app(existing, settings_path=settings, today=wallclock.today)
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)
@@ -59,8 +59,12 @@ async def test_an_edit_by_another_process_survives_the_app_toggling_discreet_mod
         await pilot.press("d")  # discreet off again: that key alone is written
         await pilot.pause()
         assert not app.discreet
-    assert json.loads(settings.read_text()) == {"discreet": False, "idle_lock_minutes": 9,
-                                                "theme": "hrd-high-contrast", "from_a_later_version": "kept"}
+    assert json.loads(settings.read_text()) == {
+        "discreet": False,
+        "idle_lock_minutes": 9,
+        "theme": "hrd-high-contrast",
+        "from_a_later_version": "kept",
+    }
     assert stat.S_IMODE(settings.stat().st_mode) == 0o600
 
 
@@ -79,7 +83,8 @@ async def open_settings(app, pilot) -> SettingsModal:  # type: ignore[no-untyped
 
 @pytest.mark.parametrize("theme", [DARK.name, HIGH_CONTRAST.name])
 async def test_the_settings_screen_sets_idle_lock_minutes_and_the_app_uses_them(
-        existing: Path, settings: Path, theme: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    existing: Path, settings: Path, theme: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TEXTUAL_COLOR_SYSTEM", "standard")
     clock = FakeClock()
     app = sixteen_colours(make_app(existing, settings_path=settings, clock=clock, today=wallclock.today))
@@ -93,7 +98,9 @@ async def test_the_settings_screen_sets_idle_lock_minutes_and_the_app_uses_them(
         await pilot.pause()
         lines = screen_text(app).splitlines()
         label = next(n for n, line in enumerate(lines) if "Lock after this many idle minutes (1 to 240)" in line)
-        assert "! -3 is out of range: it must be from 1 to 240 minutes" in lines[label + 3]  # under the field's box, no colour
+        assert (
+            "! -3 is out of range: it must be from 1 to 240 minutes" in lines[label + 3]
+        )  # under the field's box, no colour
         assert isinstance(app.screen, SettingsModal) and app.focused is field
         assert "idle_lock_minutes" not in written(settings)  # refused: not written
         await pilot.press("ctrl+u", "2", "enter")
@@ -110,8 +117,7 @@ async def test_the_settings_screen_sets_idle_lock_minutes_and_the_app_uses_them(
         assert app.locked and isinstance(app.screen, UnlockScreen)
 
 
-async def test_settings_are_in_help_and_the_palette_and_set_discreet_mode_too(existing: Path,
-                                                                               settings: Path) -> None:
+async def test_settings_are_in_help_and_the_palette_and_set_discreet_mode_too(existing: Path, settings: Path) -> None:
     app = make_app(existing, settings_path=settings, today=wallclock.today)
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)

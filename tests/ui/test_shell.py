@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import PASSPHRASE, unlock
+from helpers.clock import FakeClock
 from textual.widgets import Input, Static
 
 from hrd_tui import vault as vault_mod
@@ -13,11 +15,8 @@ from hrd_tui import wallclock
 from hrd_tui.app import PLACE_KEY, make_app
 from hrd_tui.screens.help import HelpScreen  # noqa: E402
 from hrd_tui.screens.sections import SectionScreen
-from hrd_tui.screens.widgets.discreet_badge import DiscreetBadge
 from hrd_tui.screens.unlock import CreateScreen, RecoveryCodeScreen, UnlockScreen
-
-from conftest import PASSPHRASE, unlock
-from helpers.clock import FakeClock
+from hrd_tui.screens.widgets.discreet_badge import DiscreetBadge
 
 
 @pytest.fixture
@@ -30,8 +29,6 @@ def existing(vault_dir: Path) -> Path:
     opened, _ = vault_mod.create(vault_dir, PASSPHRASE)
     opened.close()
     return vault_dir
-
-
 
 
 async def test_create_shows_the_recovery_code_once_then_today(vault_dir: Path, settings: Path) -> None:
@@ -72,8 +69,16 @@ async def test_unlock_navigate_lock_and_come_back_to_the_same_section(existing: 
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)
         assert not app.locked
-        for key, name in (("c", "contacts"), ("a", "threats"), ("o", "trials"), ("k", "checklists"),
-                          ("m", "monitoring"), ("r", "reports"), ("3", "threats"), ("t", "today")):
+        for key, name in (
+            ("c", "contacts"),
+            ("a", "threats"),
+            ("o", "trials"),
+            ("k", "checklists"),
+            ("m", "monitoring"),
+            ("r", "reports"),
+            ("3", "threats"),
+            ("t", "today"),
+        ):
             await pilot.press(key)
             await pilot.pause()
             assert app.screen.section.name == name
@@ -140,8 +145,18 @@ async def test_palette_holds_the_plain_named_commands(existing: Path, settings: 
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)
         titles = {command.title for command in app.get_system_commands(app.screen)}
-        assert {"Lock", "Discreet mode", "Help", "Go to contacts", "Go to active threats", "Go to trials",
-                "Go to checklists", "Go to civic space", "Go to reports", "Go to today"} <= titles
+        assert {
+            "Lock",
+            "Discreet mode",
+            "Help",
+            "Go to contacts",
+            "Go to active threats",
+            "Go to trials",
+            "Go to checklists",
+            "Go to civic space",
+            "Go to reports",
+            "Go to today",
+        } <= titles
         lock = next(c for c in app.get_system_commands(app.screen) if c.title == "Lock")
         lock.callback()
         await pilot.pause()
@@ -151,7 +166,9 @@ async def test_palette_holds_the_plain_named_commands(existing: Path, settings: 
 def test_every_binding_has_an_id_and_no_swallowed_keys() -> None:
     from hrd_tui.app import HrdApp
     from hrd_tui.screens.help import HelpScreen as H
-    from hrd_tui.screens.unlock import CreateScreen as C, RecoveryCodeScreen as R, UnlockScreen as U
+    from hrd_tui.screens.unlock import CreateScreen as C
+    from hrd_tui.screens.unlock import RecoveryCodeScreen as R
+    from hrd_tui.screens.unlock import UnlockScreen as U
 
     swallowed = {"ctrl+enter", "shift+enter", "ctrl+h", "ctrl+i", "ctrl+j", "ctrl+m", "ctrl+b"}
     for owner in (HrdApp, H, C, R, U):
@@ -174,7 +191,9 @@ def build():  # type: ignore[no-untyped-def]
     return build_draft_app
 
 
-async def test_lock_saves_unfinished_text_encrypted_and_unlock_puts_it_back(existing: Path, settings: Path, build) -> None:  # type: ignore[no-untyped-def]
+async def test_lock_saves_unfinished_text_encrypted_and_unlock_puts_it_back(
+    existing: Path, settings: Path, build
+) -> None:  # type: ignore[no-untyped-def]
     from conftest import find_markers
 
     app = build(existing, settings)
@@ -241,7 +260,9 @@ async def test_text_survives_leaving_the_section_and_coming_back(existing: Path,
         assert app.screen.query_one("#jot").value == "IMPORTANT"
 
 
-async def test_an_unexpected_error_closes_the_vault_and_prints_no_traceback(existing: Path, settings: Path, capfd) -> None:  # type: ignore[no-untyped-def]
+async def test_an_unexpected_error_closes_the_vault_and_prints_no_traceback(
+    existing: Path, settings: Path, capfd
+) -> None:  # type: ignore[no-untyped-def]
     app = make_app(existing, settings_path=settings, today=wallclock.today)
     secret_local = "Ahmed the defender"  # noqa: F841 - what a traceback with locals would show
 
@@ -259,8 +280,9 @@ async def test_an_unexpected_error_closes_the_vault_and_prints_no_traceback(exis
     assert "Ahmed" not in out + err and "Traceback" not in out + err
 
 
-async def test_what_lives_while_unlocked_is_frozen_from_the_collector_until_the_lock(existing: Path,
-                                                                                     settings: Path) -> None:
+async def test_what_lives_while_unlocked_is_frozen_from_the_collector_until_the_lock(
+    existing: Path, settings: Path
+) -> None:
     """The cyclic collector's full passes skip what was alive at unlock (a worker drafting
     a report otherwise stalls the event loop while they walk it: bench_reports); the lock
     hands it all back, so what the session held is collected with the key gone."""

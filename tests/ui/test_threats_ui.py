@@ -10,6 +10,12 @@ from pathlib import Path
 
 import pytest
 from conftest import FROZEN_DAY, PASSPHRASE, unlock, vault_session
+from sqlmodel import select
+from textual.widgets import DataTable, Input, Select, TextArea
+
+from hrd_tui import vault as vault_mod
+from hrd_tui.app import make_app
+from hrd_tui.models import CaseAction, Referral, RiskAssessment, ThreatCase
 from hrd_tui.screens.case_forms import (
     ActionModal,
     CaseFormScreen,
@@ -22,12 +28,6 @@ from hrd_tui.screens.contact_pick import ContactPickModal
 from hrd_tui.screens.threats import CaseScreen, ThreatsScreen
 from hrd_tui.screens.widgets.record_form import RecordForm
 from hrd_tui.screens.widgets.row_list import RowList
-from sqlmodel import select
-from textual.widgets import DataTable, Input, Select, TextArea
-
-from hrd_tui import vault as vault_mod
-from hrd_tui.app import make_app
-from hrd_tui.models import CaseAction, Referral, RiskAssessment, ThreatCase
 from hrd_tui.services import contacts, reference, threats
 from hrd_tui.vocab import ActionStatus, CaseStatus, ReferralStatus, RiskLevel
 
@@ -47,8 +47,9 @@ def app(vault_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
 def one_case(vault_dir: Path, **fields: object) -> str:
     with vault_session(vault_dir) as s:
         ana = contacts.by_codenames(s, ["Heron-101"], "x")[0]
-        case = threats.open_case(s, {"title": "Threats against Ana Núñez", "opened_on": TODAY, **fields}, [ana],
-                                 ["intimidation"])
+        case = threats.open_case(
+            s, {"title": "Threats against Ana Núñez", "opened_on": TODAY, **fields}, [ana], ["intimidation"]
+        )
         return case.id
 
 
@@ -66,8 +67,7 @@ async def open_case_screen(app, pilot, case_id: str) -> CaseScreen:  # type: ign
 
 def action_titled(vault_dir: Path, case_id: str, item: str) -> CaseAction:
     with vault_session(vault_dir) as s:
-        action = s.exec(select(CaseAction).where(CaseAction.case_id == case_id,
-                                                 CaseAction.template_item == item)).one()
+        action = s.exec(select(CaseAction).where(CaseAction.case_id == case_id, CaseAction.template_item == item)).one()
         s.expunge(action)
         return action
 
@@ -220,7 +220,9 @@ async def test_the_consent_gate_allows_a_recorded_justification(app, vault_dir: 
         await pilot.pause()
         assert isinstance(app.screen, ActionModal)
         assert app.screen.query_one("#field-status", Select).value == "doing"
-        app.screen.query_one("#field-emergency_justification", TextArea).text = "Detained incommunicado; cannot be asked."
+        app.screen.query_one(
+            "#field-emergency_justification", TextArea
+        ).text = "Detained incommunicado; cannot be asked."
         await pilot.press("f2")
         await pilot.pause()
         assert isinstance(app.screen, CaseScreen)
@@ -234,8 +236,11 @@ async def test_the_consent_gate_allows_a_recorded_justification(app, vault_dir: 
 async def test_a_reassessment_is_kept_beside_the_first(app, vault_dir: Path) -> None:
     case_id = one_case(vault_dir)
     with vault_session(vault_dir) as s:
-        threats.assess_risk(s, s.get(ThreatCase, case_id), {"threat": 2, "vulnerability": 2, "capacity": 4,
-                                                           "assessed_on": TODAY - timedelta(days=20)})
+        threats.assess_risk(
+            s,
+            s.get(ThreatCase, case_id),
+            {"threat": 2, "vulnerability": 2, "capacity": 4, "assessed_on": TODAY - timedelta(days=20)},
+        )
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)
         screen = await open_case_screen(app, pilot, case_id)
@@ -257,8 +262,9 @@ async def test_a_reassessment_is_kept_beside_the_first(app, vault_dir: Path) -> 
         risk = str(screen.query_one("#case-risk").render())
         assert "MEDIUM on 2026-11-28" in risk and "Trend (2 assessments)" in risk and "low -> " in risk
     with vault_session(vault_dir) as s:
-        kept = s.exec(select(RiskAssessment).where(RiskAssessment.case_id == case_id)
-                      .order_by(RiskAssessment.assessed_on)).all()
+        kept = s.exec(
+            select(RiskAssessment).where(RiskAssessment.case_id == case_id).order_by(RiskAssessment.assessed_on)
+        ).all()
         assert [(a.threat, a.risk_level) for a in kept] == [(2, RiskLevel.LOW), (5, RiskLevel.MEDIUM)]
         assert kept[1].reasoning == "Street named in the calls."
 
@@ -286,9 +292,11 @@ async def test_a_referral_through_its_statuses(app, vault_dir: Path) -> None:
         referrals = screen.query_one("#case-referrals", DataTable)
         with app.session("test") as s:
             referral_id = s.exec(select(Referral.id).where(Referral.case_id == case_id)).one()
-        for status, fields in ((ReferralStatus.SENT, {"expected_decision_on": "2026-12-10"}),
-                               (ReferralStatus.UNDER_REVIEW, {}),
-                               (ReferralStatus.GRANTED, {"amount_granted": "2500"})):
+        for status, fields in (
+            (ReferralStatus.SENT, {"expected_decision_on": "2026-12-10"}),
+            (ReferralStatus.UNDER_REVIEW, {}),
+            (ReferralStatus.GRANTED, {"amount_granted": "2500"}),
+        ):
             referrals.focus()
             referrals.move_cursor(row=referrals.get_row_index(referral_id))
             await pilot.press("enter")
@@ -309,9 +317,10 @@ async def test_a_referral_through_its_statuses(app, vault_dir: Path) -> None:
         assert referral.amount_requested == 3000 and referral.amount_granted == 2500
         assert referral.consent_record_id is not None
         texts = [e.text for e in threats.timeline(s, case_id)]
-        assert texts[:4] == [f"Referral to Lifeline Embattled CSO Assistance Fund: {s} (with consent)."
-                             for s in ("granted", "under review", "sent")] + [
-            "Referral to Lifeline Embattled CSO Assistance Fund: draft."]
+        assert texts[:4] == [
+            f"Referral to Lifeline Embattled CSO Assistance Fund: {s} (with consent)."
+            for s in ("granted", "under review", "sent")
+        ] + ["Referral to Lifeline Embattled CSO Assistance Fund: draft."]
 
 
 async def test_closing_asks_for_an_outcome_and_the_case_stays_findable(app, vault_dir: Path) -> None:
@@ -433,8 +442,9 @@ async def test_discreet_mode_hides_the_names_of_sources_and_the_people_told(app,
     with vault_session(vault_dir) as s:
         boris = contacts.by_codenames(s, ["Cedar-202"], "x")[0]
         case = s.get(ThreatCase, case_id)
-        threats.add_source(s, case, {"description": "Борис Петров saw the car twice", "contact_id": boris.id,
-                                     "received_on": TODAY})
+        threats.add_source(
+            s, case, {"description": "Борис Петров saw the car twice", "contact_id": boris.id, "received_on": TODAY}
+        )
         threats.add_event(s, case, "Борис Петров and Ana Núñez spoke to the police")
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)

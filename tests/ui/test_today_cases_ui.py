@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from conftest import FROZEN_DAY, PASSPHRASE, unlock, vault_session
 from textual.widgets import DataTable
 
 from hrd_tui import vault as vault_mod
@@ -16,8 +17,6 @@ from hrd_tui.app import make_app
 from hrd_tui.screens.today import TodayScreen
 from hrd_tui.services import contacts, threats
 from hrd_tui.vocab import ReferralStatus
-
-from conftest import FROZEN_DAY, PASSPHRASE, unlock, vault_session
 
 DAY = FROZEN_DAY
 NAME = "Ana Quintero"
@@ -33,19 +32,41 @@ def case_ids(vault_dir: Path) -> dict[str, str]:
     with vault_session(vault_dir) as s:
         ana = contacts.create_contact(s, {"name": NAME, "codename": CODENAME})
         boris = contacts.create_contact(s, {"name": "Boris Lind", "codename": "Cedar-202"})
-        emergency = threats.open_case(s, {"title": f"Detention of {NAME}", "urgency": "emergency",
-                                          "opened_on": DAY - timedelta(days=30)}, [ana], plan=False)
-        threats.assess_risk(s, emergency, {"assessed_on": DAY - timedelta(days=2), "threat": 5, "vulnerability": 5,
-                                           "capacity": 1})
-        threats.add_action(s, emergency, {"title": "Raise the detention with the Ministry", "on_behalf": True,
-                                          "due_on": DAY - timedelta(days=3)})
-        threats.add_referral(s, emergency, {"resource_id": "lifeline", "purpose": "legal_fees", "status": ReferralStatus.SENT,
-                                            "sent_on": DAY - timedelta(days=12), "expected_decision_on": DAY - timedelta(days=2),
-                                            "emergency_justification": "Held incommunicado."})
-        stale = threats.open_case(s, {"title": "Smear campaign against Boris Lind", "urgency": "routine",
-                                      "opened_on": DAY - timedelta(days=60)}, [boris], plan=False)
-        threats.assess_risk(s, stale, {"assessed_on": DAY - timedelta(days=20), "threat": 2, "vulnerability": 2,
-                                       "capacity": 2})
+        emergency = threats.open_case(
+            s,
+            {"title": f"Detention of {NAME}", "urgency": "emergency", "opened_on": DAY - timedelta(days=30)},
+            [ana],
+            plan=False,
+        )
+        threats.assess_risk(
+            s, emergency, {"assessed_on": DAY - timedelta(days=2), "threat": 5, "vulnerability": 5, "capacity": 1}
+        )
+        threats.add_action(
+            s,
+            emergency,
+            {"title": "Raise the detention with the Ministry", "on_behalf": True, "due_on": DAY - timedelta(days=3)},
+        )
+        threats.add_referral(
+            s,
+            emergency,
+            {
+                "resource_id": "lifeline",
+                "purpose": "legal_fees",
+                "status": ReferralStatus.SENT,
+                "sent_on": DAY - timedelta(days=12),
+                "expected_decision_on": DAY - timedelta(days=2),
+                "emergency_justification": "Held incommunicado.",
+            },
+        )
+        stale = threats.open_case(
+            s,
+            {"title": "Smear campaign against Boris Lind", "urgency": "routine", "opened_on": DAY - timedelta(days=60)},
+            [boris],
+            plan=False,
+        )
+        threats.assess_risk(
+            s, stale, {"assessed_on": DAY - timedelta(days=20), "threat": 2, "vulnerability": 2, "capacity": 2}
+        )
         return {emergency.title: emergency.id, stale.title: stale.id}
 
 
@@ -67,12 +88,25 @@ async def test_today_shows_the_emergency_the_overdue_action_and_referral_and_the
         assert app.focused is app.screen.query_one("#today-cases")  # the emergency comes first
         assert app.screen.query_one("#today-cases").region.y < app.screen.query_one("#today-follow-ups").region.y
         assert rows(app, "today-actions") == [
-            [f"{DAY - timedelta(days=3)} LATE", f"Detention of {NAME}", "Raise the detention with the Ministry", "HRO",
-             "MISSING"]]
+            [
+                f"{DAY - timedelta(days=3)} LATE",
+                f"Detention of {NAME}",
+                "Raise the detention with the Ministry",
+                "HRO",
+                "MISSING",
+            ]
+        ]
         assert rows(app, "today-referrals") == [
-            [f"{DAY - timedelta(days=2)} LATE", f"Detention of {NAME}", "Lifeline Embattled CSO Assistance Fund", "Sent"]]
+            [
+                f"{DAY - timedelta(days=2)} LATE",
+                f"Detention of {NAME}",
+                "Lifeline Embattled CSO Assistance Fund",
+                "Sent",
+            ]
+        ]
         assert rows(app, "today-reassess") == [
-            [str(DAY - timedelta(days=20)), "20 days ago", "Low", "Smear campaign against Boris Lind"]]
+            [str(DAY - timedelta(days=20)), "20 days ago", "Low", "Smear campaign against Boris Lind"]
+        ]
         # The hearings, last, are below the fold at 80x24: Tab reaches them and the body scrolls.
         body = app.screen.query_one("#today-body")
         hearings = app.screen.query_one("#today-hearings", DataTable)
@@ -108,8 +142,12 @@ async def test_enter_on_a_case_row_opens_that_case(app, case_ids: dict[str, str]
     emergency, stale = case_ids[f"Detention of {NAME}"], case_ids["Smear campaign against Boris Lind"]
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)
-        for table_id, expected in (("today-cases", emergency), ("today-actions", emergency),
-                                   ("today-referrals", emergency), ("today-reassess", stale)):
+        for table_id, expected in (
+            ("today-cases", emergency),
+            ("today-actions", emergency),
+            ("today-referrals", emergency),
+            ("today-reassess", stale),
+        ):
             app.screen.query_one(f"#{table_id}", DataTable).focus()
             await pilot.press("enter")
             await pilot.pause()

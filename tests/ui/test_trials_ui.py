@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from conftest import FROZEN_DAY, PASSPHRASE, unlock, vault_session
 from sqlmodel import select
 from textual.widgets import Input, OptionList
 
@@ -24,8 +25,6 @@ from hrd_tui.screens.widgets.row_list import RowList
 from hrd_tui.services import contacts, trials
 from hrd_tui.vocab import NoteTag
 
-from conftest import FROZEN_DAY, PASSPHRASE, unlock, vault_session
-
 
 @pytest.fixture
 def app(vault_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
@@ -35,8 +34,6 @@ def app(vault_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
         contacts.create_contact(session, {"name": "Борис Петров", "codename": "Cedar-202"})
     opened.close()
     return make_app(vault_dir, settings_path=tmp_path / "settings.json", today=wallclock.today)
-
-
 
 
 async def new_trial_and_hearing(app, pilot) -> str:  # type: ignore[no-untyped-def]
@@ -77,16 +74,30 @@ async def test_create_a_trial_and_a_hearing_then_note_every_tag(app) -> None:  #
         await pilot.press("w")
         await pilot.pause()
         assert isinstance(app.screen, NoteScreen)
-        lines = ["a: doors closed to the public", "p: indictment read", "t: witness says he was beaten",
-                 "e: no warrant produced", "d: defendant in handcuffs", "q: \"I did nothing\"", "untagged line"]
+        lines = [
+            "a: doors closed to the public",
+            "p: indictment read",
+            "t: witness says he was beaten",
+            "e: no warrant produced",
+            "d: defendant in handcuffs",
+            'q: "I did nothing"',
+            "untagged line",
+        ]
         for line in lines:
             await pilot.press(*line, "enter")
         await pilot.pause()
         with app.session() as s:
             notes = trials.notes_of(s, hearing_id)
-        assert [n.tag for n in notes] == [NoteTag.ACCESS, NoteTag.PROCEDURE, NoteTag.TESTIMONY, NoteTag.EVIDENCE,
-                                          NoteTag.TREATMENT, NoteTag.QUOTE, None]
-        assert notes[0].text == "doors closed to the public" and notes[5].text == "\"I did nothing\""
+        assert [n.tag for n in notes] == [
+            NoteTag.ACCESS,
+            NoteTag.PROCEDURE,
+            NoteTag.TESTIMONY,
+            NoteTag.EVIDENCE,
+            NoteTag.TREATMENT,
+            NoteTag.QUOTE,
+            None,
+        ]
+        assert notes[0].text == "doors closed to the public" and notes[5].text == '"I did nothing"'
         log = app.screen.query_one("#notes-log", OptionList)
         assert log.option_count == 7 and "[Access] doors closed" in str(log.get_option_at_index(0).prompt)
         assert app.screen.query_one("#note-line", Input).value == ""
@@ -177,8 +188,9 @@ async def test_the_line_being_typed_comes_back_after_the_app_is_stopped(app, vau
 async def test_discreet_mode_hides_names_on_the_trials_list(app) -> None:  # type: ignore[no-untyped-def]
     with vault_session(app.vault_dir) as s:
         ana = s.exec(select(contacts.Contact).where(contacts.Contact.codename == "Heron-101")).one()
-        trial = trials.create_trial(s, {"title": "State v. Ana Núñez", "case_number": "2026/114", "court": "District"},
-                                    [ana])
+        trial = trials.create_trial(
+            s, {"title": "State v. Ana Núñez", "case_number": "2026/114", "court": "District"}, [ana]
+        )
         trials.add_hearing(s, trial, {"starts_at": wallclock.local_now() + timedelta(days=3)})
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)
@@ -198,8 +210,6 @@ async def test_discreet_mode_hides_names_on_the_trials_list(app) -> None:  # typ
         await pilot.press("f", "f", "f", "f")  # verdict, appeal, closed, then all statuses again
         await pilot.pause()
         assert table.row_count == 1 and "all statuses" in str(app.screen.query_one("#trials-status").render())
-
-
 
 
 async def hearing_today(app) -> str:  # type: ignore[no-untyped-def]
@@ -257,7 +267,9 @@ async def test_discreet_mode_hides_people_on_the_hearing_screen_and_w_waits_for_
         assert "Judge Ana Vidal" in header and "Counsel Bob" in header
         await pilot.press("d")
         await pilot.pause()
-        header = str(app.screen.query_one("#hearing-header").render()) + str(app.screen.query_one("#hearing-title").render())
+        header = str(app.screen.query_one("#hearing-header").render()) + str(
+            app.screen.query_one("#hearing-title").render()
+        )
         assert "Vidal" not in header and "Bob" not in header and "Ana Núñez" not in header
         await pilot.press("e")  # the observer's header form: w must not jump over it
         await pilot.pause()

@@ -6,15 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import PASSPHRASE, unlock
+from helpers.colours import screen_text, sixteen_colours
 from textual.widgets import Input
 
 from hrd_tui import vault as vault_mod
 from hrd_tui import wallclock
 from hrd_tui.app import DARK, HIGH_CONTRAST, make_app
 from hrd_tui.screens.unlock import UnlockScreen
-
-from conftest import PASSPHRASE, unlock
-from helpers.colours import screen_text, sixteen_colours
 
 CODE = "ABCDEFGHJKMNPQRSTVWXYZ0123456789"  # shaped like a recovery code; not this vault's
 
@@ -39,8 +38,9 @@ async def ready(app, pilot) -> UnlockScreen:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("theme", [DARK.name, HIGH_CONTRAST.name])
-async def test_a_recovery_code_is_masked_as_typed_and_ctrl_t_shows_it(existing: Path, tmp_path: Path, theme: str,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_recovery_code_is_masked_as_typed_and_ctrl_t_shows_it(
+    existing: Path, tmp_path: Path, theme: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TEXTUAL_COLOR_SYSTEM", "standard")
     app = sixteen_colours(make_app(existing, settings_path=tmp_path / "settings.json", today=wallclock.today))
     async with app.run_test(size=(80, 24)) as pilot:

@@ -13,6 +13,7 @@ from itertools import count
 from pathlib import Path
 
 import pytest
+from conftest import FROZEN_DAY, demo_vault_at, unlock
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -20,19 +21,48 @@ from textual.widgets._footer import FooterKey
 from hrd_tui import screens as screens_package
 from hrd_tui.app import make_app
 
-from conftest import FROZEN_DAY, demo_vault_at, unlock
-
 #: Keys from the section screen that reach each screen with a footer (demo data).
 WALKS: tuple[tuple[str, ...], ...] = (
-    ("t",), ("c",), ("c", "f"), ("c", "enter"), ("c", "n"), ("c", "enter", "h"), ("c", "l"),
-    ("a",), ("a", "f"), ("a", "enter"), ("a", "enter", "tab"), ("a", "n"), ("a", "enter", "g"),
-    ("a", "enter", "f"), ("a", "enter", "y"),
-    ("o",), ("o", "enter"), ("o", "enter", "enter"), ("o", "n"), ("o", "enter", "n"), ("o", "enter", "enter", "w"),
-    ("k",), ("k", "enter"), ("m",), ("m", "n"), ("m", "g"), ("r",),
+    ("t",),
+    ("c",),
+    ("c", "f"),
+    ("c", "enter"),
+    ("c", "n"),
+    ("c", "enter", "h"),
+    ("c", "l"),
+    ("a",),
+    ("a", "f"),
+    ("a", "enter"),
+    ("a", "enter", "tab"),
+    ("a", "n"),
+    ("a", "enter", "g"),
+    ("a", "enter", "f"),
+    ("a", "enter", "y"),
+    ("o",),
+    ("o", "enter"),
+    ("o", "enter", "enter"),
+    ("o", "n"),
+    ("o", "enter", "n"),
+    ("o", "enter", "enter", "w"),
+    ("k",),
+    ("k", "enter"),
+    ("m",),
+    ("m", "n"),
+    ("m", "g"),
+    ("r",),
 )
 #: Bases that are never on screen themselves, and the screens of a vault being created
 #: (a footer of one key: quit). The unlock screen is checked at the start of each walk.
-NOT_WALKED = {"SectionScreen", "FilteredListScreen", "ExportsRun", "FormScreen", "GuidedFormScreen", "HandsBack", "CreateScreen", "RecoveryCodeScreen"}
+NOT_WALKED = {
+    "SectionScreen",
+    "FilteredListScreen",
+    "ExportsRun",
+    "FormScreen",
+    "GuidedFormScreen",
+    "HandsBack",
+    "CreateScreen",
+    "RecoveryCodeScreen",
+}
 
 
 _copies = count()
@@ -48,8 +78,9 @@ def demo_app(vault_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     the officer's place) with the demo's data and nothing an earlier run wrote."""
     copy = tmp_path / f"vault-{next(_copies)}"
     shutil.copytree(vault_dir, copy)
-    return make_app(copy, settings_path=tmp_path / "settings.json", today=lambda: FROZEN_DAY,
-                    export_dir=tmp_path / "exports")
+    return make_app(
+        copy, settings_path=tmp_path / "settings.json", today=lambda: FROZEN_DAY, export_dir=tmp_path / "exports"
+    )
 
 
 async def settle(app, pilot) -> None:  # type: ignore[no-untyped-def]
@@ -87,8 +118,9 @@ def not_in_help(app) -> list[str]:  # type: ignore[no-untyped-def]
         if not isinstance(b, Binding) or b.show or (b.tooltip or b.description) in listed:
             continue
         keys = b.key.split(",")
-        if "enter" in keys or (focused is not None and any(
-                focused.check_consume_key(k, k if len(k) == 1 else None) for k in keys)):
+        if "enter" in keys or (
+            focused is not None and any(focused.check_consume_key(k, k if len(k) == 1 else None) for k in keys)
+        ):
             continue
         missing.append(f"{b.key} {b.description} not in F1")
     return missing
@@ -100,8 +132,12 @@ def screen_classes() -> set[str]:
     for info in pkgutil.walk_packages(screens_package.__path__, screens_package.__name__ + "."):
         module = importlib.import_module(info.name)
         for name, cls in inspect.getmembers(module, inspect.isclass):
-            if (cls.__module__ == module.__name__ and issubclass(cls, Screen)
-                    and not issubclass(cls, ModalScreen) and name != "HelpScreen"):
+            if (
+                cls.__module__ == module.__name__
+                and issubclass(cls, Screen)
+                and not issubclass(cls, ModalScreen)
+                and name != "HelpScreen"
+            ):
                 names.add(name)
     return names
 
@@ -134,16 +170,21 @@ LONG_TITLE = "Threatening calls to a disability-rights campaigner after the budg
 async def test_columns_share_the_width_and_grow_with_it(demo_vault: Path, tmp_path: Path) -> None:
     """The case title in the list and the action in the case take the width there is: cut
     with an ellipsis at 80 columns, more of it at 200; no column narrower than its header."""
+    from rich.cells import cell_len
+
     from hrd_tui.screens.contacts import COLUMNS as CONTACT_COLUMNS
     from hrd_tui.screens.monitoring import COLUMNS as OBSERVATION_COLUMNS
     from hrd_tui.screens.threats import COLUMNS as CASE_COLUMNS
     from hrd_tui.screens.trials import COLUMNS as TRIAL_COLUMNS
     from hrd_tui.screens.widgets.row_list import RowList
     from hrd_tui.screens.widgets.tables import FlexTable
-    from rich.cells import cell_len
 
-    lists = {"c": ("#contacts", [h for _, h, _ in CONTACT_COLUMNS]), "a": ("#threats", [h for h, _ in CASE_COLUMNS]),
-             "o": ("#trials", [h for h, _ in TRIAL_COLUMNS]), "m": ("#observations", [h for h, _ in OBSERVATION_COLUMNS])}
+    lists = {
+        "c": ("#contacts", [h for _, h, _ in CONTACT_COLUMNS]),
+        "a": ("#threats", [h for h, _ in CASE_COLUMNS]),
+        "o": ("#trials", [h for h, _ in TRIAL_COLUMNS]),
+        "m": ("#observations", [h for h, _ in OBSERVATION_COLUMNS]),
+    }
     shown: dict[int, str] = {}
     action_width: dict[int, int] = {}
     for size in ((80, 24), (200, 60)):
@@ -171,7 +212,9 @@ async def test_columns_share_the_width_and_grow_with_it(demo_vault: Path, tmp_pa
                 assert sum(c.width + 2 for c in table.ordered_columns) <= table.size.width, (size, table.id)
             title = app.screen.query_one("#case-title")
             title_line = title.render_line(0).text.rstrip()
-            assert title.size.height == 1 and (title_line.endswith("…") if size == (80, 24) else "budget protest" in title_line), title_line
+            assert title.size.height == 1 and (
+                title_line.endswith("…") if size == (80, 24) else "budget protest" in title_line
+            ), title_line
             actions = app.screen.query_one("#case-actions", FlexTable)
             action_width[size[0]] = actions.ordered_columns[actions.flex].width
             lines = [actions.render_line(y).text for y in range(actions.size.height)]
@@ -252,8 +295,19 @@ async def test_a_case_reads_top_to_bottom(demo_vault: Path, tmp_path: Path) -> N
 
 #: ctrl+letters that never reach the app or mean something else: tmux's prefix, flow
 #: control, suspend, interrupt, end of input, backspace, tab, enter, newline, and our lock.
-CTRL_KEYS_TAKEN = {"ctrl+b", "ctrl+s", "ctrl+q", "ctrl+z", "ctrl+c", "ctrl+d", "ctrl+h", "ctrl+i", "ctrl+m",
-                   "ctrl+j", "ctrl+l"}
+CTRL_KEYS_TAKEN = {
+    "ctrl+b",
+    "ctrl+s",
+    "ctrl+q",
+    "ctrl+z",
+    "ctrl+c",
+    "ctrl+d",
+    "ctrl+h",
+    "ctrl+i",
+    "ctrl+m",
+    "ctrl+j",
+    "ctrl+l",
+}
 
 
 def all_bindings() -> list[tuple[str, object]]:

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from conftest import PASSPHRASE, unlock
-from hrd_tui.screens.wipe import WipeAfterModal, WipeModal
 from textual.widgets import Input
 
 from hrd_tui import vault as vault_mod
 from hrd_tui import wallclock
 from hrd_tui.app import make_app
+from hrd_tui.screens.wipe import WipeAfterModal, WipeModal
 from hrd_tui.services import contacts
 
 
@@ -21,7 +21,9 @@ def app(vault_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     opened, _ = vault_mod.create(vault_dir, PASSPHRASE)
     with opened, opened.store.session() as s:
         contacts.create_contact(s, {"name": "Ana Núñez"})
-    built = make_app(vault_dir, settings_path=tmp_path / "settings.json", today=wallclock.today, export_dir=tmp_path / "exports")
+    built = make_app(
+        vault_dir, settings_path=tmp_path / "settings.json", today=wallclock.today, export_dir=tmp_path / "exports"
+    )
     built.wipe_countdown_seconds = 0.6
     return built
 

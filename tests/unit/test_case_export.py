@@ -9,13 +9,12 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from conftest import FROZEN_DAY
 
 from hrd_tui.errors import NotFound
 from hrd_tui.services import contacts, threats
 from hrd_tui.services.case_export import export_case_markdown
 from hrd_tui.vocab import ActionStatus, ReferralStatus
-
-from conftest import FROZEN_DAY
 
 DAY = FROZEN_DAY
 NEVER = "Ximena Quarshie-Vold"  # naming consent "never"
@@ -33,39 +32,122 @@ def build(s):  # type: ignore[no-untyped-def]
     contacts.record_consent(s, never, {"scope": "naming", "value": "never", "given_on": DAY, "how": "in person"})
     contacts.record_consent(s, named, {"scope": "naming", "value": "named", "given_on": DAY, "how": "in writing"})
     contacts.record_consent(s, anon, {"scope": "naming", "value": "anonymised", "given_on": DAY})
-    contacts.record_consent(s, named, {"scope": "act_on_behalf", "value": "granted", "given_on": DAY - timedelta(days=3),
-                                       "how": f"by Signal, {NEVER.split()[0]} present"})
-    case = threats.open_case(s, {
-        "title": f"Detention of {NEVER} and {NAMED}", "urgency": "emergency", "perpetrator": "police",
-        "perpetrator_note": f"The unit that watched {NEVER.split()[1]} since May.",
-        "summary": f"QUARSHIE-VOLD (Orchid-990) was arrested; {NAMED} saw it; Abernathy hid.\n# not a heading\n<!-- hide",
-        "opened_on": DAY - timedelta(days=20),
-    }, [never, named, anon], ["arbitrary_detention", "risk_to_life"], plan=False,
+    contacts.record_consent(
+        s,
+        named,
+        {
+            "scope": "act_on_behalf",
+            "value": "granted",
+            "given_on": DAY - timedelta(days=3),
+            "how": f"by Signal, {NEVER.split()[0]} present",
+        },
+    )
+    case = threats.open_case(
+        s,
+        {
+            "title": f"Detention of {NEVER} and {NAMED}",
+            "urgency": "emergency",
+            "perpetrator": "police",
+            "perpetrator_note": f"The unit that watched {NEVER.split()[1]} since May.",
+            "summary": f"QUARSHIE-VOLD (Orchid-990) was arrested; {NAMED} saw it; Abernathy hid.\n# not a heading\n<!-- hide",
+            "opened_on": DAY - timedelta(days=20),
+        },
+        [never, named, anon],
+        ["arbitrary_detention", "risk_to_life"],
+        plan=False,
         first_event="Ximena taken from her home; orchid 990 seen at the station.\x1b]52;c;ZXZpbA==\x07",
-        first_event_at=datetime(2026, 1, 5, 6, 0, tzinfo=UTC))
-    for ago, ratings, reasoning in ((20, (5, 4, 2), f"{NEVER} held incommunicado."), (2, (3, 3, 3), "Lawyer has access.")):
-        threats.assess_risk(s, case, {"assessed_on": DAY - timedelta(days=ago), "threat": ratings[0],
-                                      "vulnerability": ratings[1], "capacity": ratings[2], "reasoning": reasoning})
-    threats.analyse(s, case, {"threat_type": "arbitrary_detention", "facts": "Vold arrested without a warrant.",
-                              "pattern": "Third arrest.", "objective": "Silence the coalition.", "who": "Police.",
-                              "feasibility": "High."})
-    threats.add_source(s, case, {"contact_id": source.id, "description": f"{HIDDEN}, after visiting Quarshie.",
-                                 "reliability": "B", "credibility": "2", "received_on": DAY - timedelta(days=19)})
-    threats.add_action(s, case, {"title": f"Raise {NEVER}'s detention with the Ministry", "on_behalf": True,
-                                 "status": ActionStatus.DOING, "due_on": DAY - timedelta(days=1), "owner": "HRO",
-                                 "emergency_justification": f"Ximena is held incommunicado; {HIDDEN} asked us to act.",
-                                 "note": "Met the minister's aide."})
+        first_event_at=datetime(2026, 1, 5, 6, 0, tzinfo=UTC),
+    )
+    for ago, ratings, reasoning in (
+        (20, (5, 4, 2), f"{NEVER} held incommunicado."),
+        (2, (3, 3, 3), "Lawyer has access."),
+    ):
+        threats.assess_risk(
+            s,
+            case,
+            {
+                "assessed_on": DAY - timedelta(days=ago),
+                "threat": ratings[0],
+                "vulnerability": ratings[1],
+                "capacity": ratings[2],
+                "reasoning": reasoning,
+            },
+        )
+    threats.analyse(
+        s,
+        case,
+        {
+            "threat_type": "arbitrary_detention",
+            "facts": "Vold arrested without a warrant.",
+            "pattern": "Third arrest.",
+            "objective": "Silence the coalition.",
+            "who": "Police.",
+            "feasibility": "High.",
+        },
+    )
+    threats.add_source(
+        s,
+        case,
+        {
+            "contact_id": source.id,
+            "description": f"{HIDDEN}, after visiting Quarshie.",
+            "reliability": "B",
+            "credibility": "2",
+            "received_on": DAY - timedelta(days=19),
+        },
+    )
+    threats.add_action(
+        s,
+        case,
+        {
+            "title": f"Raise {NEVER}'s detention with the Ministry",
+            "on_behalf": True,
+            "status": ActionStatus.DOING,
+            "due_on": DAY - timedelta(days=1),
+            "owner": "HRO",
+            "emergency_justification": f"Ximena is held incommunicado; {HIDDEN} asked us to act.",
+            "note": "Met the minister's aide.",
+        },
+    )
     threats.add_action(s, case, {"title": "Fund the relocation", "on_behalf": True, "due_on": DAY + timedelta(days=5)})
-    threats.add_action(s, case, {"title": "Verify with a variety of sources", "status": ActionStatus.DONE,
-                                 "done_on": DAY - timedelta(days=18)})
-    threats.add_referral(s, case, {"resource_id": "lifeline", "purpose": "legal_fees", "status": ReferralStatus.SENT,
-                                   "amount_requested": 4000, "sent_on": DAY - timedelta(days=10),
-                                   "expected_decision_on": DAY + timedelta(days=3),
-                                   "emergency_justification": "Quarshie-Vold cannot be reached in custody."})
-    threats.add_coordination(s, case, {"kind": "joint_statement", "missions": "Norland and Sudmark",
-                                       "role": f"Statement on {NEVER}", "on_date": DAY - timedelta(days=8)})
-    threats.record_feedback(s, case, {"contact_id": never.id, "told_on": DAY - timedelta(days=6), "how": "via her lawyer",
-                                      "what": "Told Ximena about the referral."})
+    threats.add_action(
+        s,
+        case,
+        {"title": "Verify with a variety of sources", "status": ActionStatus.DONE, "done_on": DAY - timedelta(days=18)},
+    )
+    threats.add_referral(
+        s,
+        case,
+        {
+            "resource_id": "lifeline",
+            "purpose": "legal_fees",
+            "status": ReferralStatus.SENT,
+            "amount_requested": 4000,
+            "sent_on": DAY - timedelta(days=10),
+            "expected_decision_on": DAY + timedelta(days=3),
+            "emergency_justification": "Quarshie-Vold cannot be reached in custody.",
+        },
+    )
+    threats.add_coordination(
+        s,
+        case,
+        {
+            "kind": "joint_statement",
+            "missions": "Norland and Sudmark",
+            "role": f"Statement on {NEVER}",
+            "on_date": DAY - timedelta(days=8),
+        },
+    )
+    threats.record_feedback(
+        s,
+        case,
+        {
+            "contact_id": never.id,
+            "told_on": DAY - timedelta(days=6),
+            "how": "via her lawyer",
+            "what": "Told Ximena about the referral.",
+        },
+    )
     return case
 
 
@@ -97,8 +179,9 @@ def test_a_name_without_naming_consent_appears_nowhere_not_even_in_free_text(ope
     assert "[In progress] Raise Defender 1's detention with the Ministry" in report
     assert "Statement on Defender 1" in report and "Told Defender 1 about the referral." in report
     assert f"- {NAMED}: granted on {DAY - timedelta(days=3)}, by Signal, Defender 1 present" in report
-    assert ("3 names withheld: Lantern-202 (anonymised), Defender 1 (no naming consent), Contact 1 "
-            "(no naming consent).") in report
+    assert (
+        "3 names withheld: Lantern-202 (anonymised), Defender 1 (no naming consent), Contact 1 (no naming consent)."
+    ) in report
 
 
 def test_real_names_on_request_and_said_so(opened, case_id: str) -> None:  # type: ignore[no-untyped-def]
@@ -112,15 +195,27 @@ def test_real_names_on_request_and_said_so(opened, case_id: str) -> None:  # typ
 def test_every_part_of_the_case_is_in_it_in_order(opened, case_id: str) -> None:  # type: ignore[no-untyped-def]
     report = export(opened, case_id)
     headings = [line for line in report.splitlines() if line.startswith("## ")]
-    assert headings == ["## Case", "## Summary", "## Risk assessments", "## Threat analyses", "## Sources",
-                        "## Consent to act on their behalf", "## Actions", "## Referrals",
-                        "## Coordination with like-minded missions", "## Feedback to the defenders",
-                        "## Timeline (oldest first)", "## Outcome", "## Redaction"]
+    assert headings == [
+        "## Case",
+        "## Summary",
+        "## Risk assessments",
+        "## Threat analyses",
+        "## Sources",
+        "## Consent to act on their behalf",
+        "## Actions",
+        "## Referrals",
+        "## Coordination with like-minded missions",
+        "## Feedback to the defenders",
+        "## Timeline (oldest first)",
+        "## Outcome",
+        "## Redaction",
+    ]
     assert "| Status | New |" in report and "| Urgency | Emergency |" in report
     assert f"| Opened | {DAY - timedelta(days=20)} |" in report and "| Closed | - |" in report
     assert "| Threat types | Arbitrary detention; Risk to life |" in report
-    assert (f"Trend, oldest to newest: High ({DAY - timedelta(days=20)}) -> Medium ({DAY - timedelta(days=2)})."
-            in report)
+    assert (
+        f"Trend, oldest to newest: High ({DAY - timedelta(days=20)}) -> Medium ({DAY - timedelta(days=2)})." in report
+    )
     assert "T5 V4 C2, High. threat 5 x vulnerability 4 / capacity 2 = 10.0: High." in report
     assert "### 1. Arbitrary detention" in report and "- Who is behind it: Police." in report
     assert "**Warning:** Rests on a single source." in report
@@ -131,13 +226,20 @@ def test_every_part_of_the_case_is_in_it_in_order(opened, case_id: str) -> None:
     assert "- On the defenders' behalf: NO consent; emergency justification:" in report
     assert "  - Note: Met the minister's aide." in report
     assert "- On the defenders' behalf: consent not recorded yet: needed before it starts" in report
-    assert f"[Done] Verify with a variety of sources (Other action; owner HRO; due -; done {DAY - timedelta(days=18)})" in report
-    assert ("- Lifeline Embattled CSO Assistance Fund, for legal fees (status sent; requested 4,000 USD; "
-            f"sent {DAY - timedelta(days=10)}; decision expected {DAY + timedelta(days=3)})") in report
+    assert (
+        f"[Done] Verify with a variety of sources (Other action; owner HRO; due -; done {DAY - timedelta(days=18)})"
+        in report
+    )
+    assert (
+        "- Lifeline Embattled CSO Assistance Fund, for legal fees (status sent; requested 4,000 USD; "
+        f"sent {DAY - timedelta(days=10)}; decision expected {DAY + timedelta(days=3)})"
+    ) in report
     assert "- Rests on: NO consent; emergency justification: Defender 1 cannot be reached in custody." in report
     assert f"- {DAY - timedelta(days=8)}, joint statement: Norland and Sudmark. Statement on Defender 1" in report
-    assert f"- {DAY - timedelta(days=6)}, told Defender 1 (via her lawyer): Told Defender 1 about the referral." in report
-    timeline = report[report.index("## Timeline"):report.index("## Outcome")].splitlines()
+    assert (
+        f"- {DAY - timedelta(days=6)}, told Defender 1 (via her lawyer): Told Defender 1 about the referral." in report
+    )
+    timeline = report[report.index("## Timeline") : report.index("## Outcome")].splitlines()
     events = [line for line in timeline if line.startswith("- ")]
     assert "Defender 1 taken from her home" in events[0]  # 2026-01-05: before the case was logged
     assert "[Status change] Case opened." in events[1]

@@ -24,7 +24,12 @@ from hrd_tui.vocab import (
 
 DAY = date(2026, 11, 28)
 #: (threat, vulnerability, capacity) giving each level (threats.RISK_BANDS).
-RATINGS = {RiskLevel.LOW: (1, 1, 1), RiskLevel.MEDIUM: (2, 2, 1), RiskLevel.HIGH: (3, 3, 1), RiskLevel.CRITICAL: (5, 5, 1)}
+RATINGS = {
+    RiskLevel.LOW: (1, 1, 1),
+    RiskLevel.MEDIUM: (2, 2, 1),
+    RiskLevel.HIGH: (3, 3, 1),
+    RiskLevel.CRITICAL: (5, 5, 1),
+}
 
 
 def person(s, name: str, codename: str, areas: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
@@ -68,8 +73,14 @@ def test_urgency_first_then_risk_with_unassessed_between_high_and_medium(opened)
             "E-critical": case(s, "E-critical", [ana], urgency="emergency"),
             "R-low": case(s, "R-low", [ana], urgency="routine"),
         }
-        for title, level in (("U-medium", RiskLevel.MEDIUM), ("R-critical", RiskLevel.CRITICAL), ("E-low", RiskLevel.LOW),
-                             ("U-high", RiskLevel.HIGH), ("E-critical", RiskLevel.CRITICAL), ("R-low", RiskLevel.LOW)):
+        for title, level in (
+            ("U-medium", RiskLevel.MEDIUM),
+            ("R-critical", RiskLevel.CRITICAL),
+            ("E-low", RiskLevel.LOW),
+            ("U-high", RiskLevel.HIGH),
+            ("E-critical", RiskLevel.CRITICAL),
+            ("R-low", RiskLevel.LOW),
+        ):
             assess(s, made[title], level)
         assert titles(s) == ["E-critical", "E-low", "U-high", "U-none", "U-medium", "R-critical", "R-low"]
         rows = {r.title: r for r in case_list.list_cases(s, ALL_OPEN, today=DAY)}
@@ -120,14 +131,41 @@ def test_every_filter_and_their_combination(opened) -> None:  # type: ignore[no-
     with opened.store.session("t") as s:
         land = person(s, "Land defender", "L-1", ("land_environment", "indigenous"))
         press = person(s, "Reporter", "P-1", ("journalism_media",))
-        case(s, "Eviction", [land], ("intimidation", "physical_attack"), status="responding", urgency="emergency",
-             perpetrator="company_private_security")
-        case(s, "Raid on the newsroom", [press], ("hacking_seizure", "surveillance"), status="assessing",
-             perpetrator="police")
-        case(s, "Joint case", [press, land], ("surveillance",), status="responding", urgency="routine",
-             perpetrator="police")
-        case(s, "Charges filed", [press], ("judicial_harassment",), status="monitoring", urgency="emergency",
-             perpetrator="judiciary")
+        case(
+            s,
+            "Eviction",
+            [land],
+            ("intimidation", "physical_attack"),
+            status="responding",
+            urgency="emergency",
+            perpetrator="company_private_security",
+        )
+        case(
+            s,
+            "Raid on the newsroom",
+            [press],
+            ("hacking_seizure", "surveillance"),
+            status="assessing",
+            perpetrator="police",
+        )
+        case(
+            s,
+            "Joint case",
+            [press, land],
+            ("surveillance",),
+            status="responding",
+            urgency="routine",
+            perpetrator="police",
+        )
+        case(
+            s,
+            "Charges filed",
+            [press],
+            ("judicial_harassment",),
+            status="monitoring",
+            urgency="emergency",
+            perpetrator="judiciary",
+        )
         assert titles(s, CaseFilter(status=CaseStatus.RESPONDING)) == ["Eviction", "Joint case"]
         assert titles(s, CaseFilter(urgency=Urgency.EMERGENCY)) == ["Charges filed", "Eviction"]  # the later activity
         assert titles(s, CaseFilter(urgency=Urgency.URGENT)) == ["Raid on the newsroom"]
@@ -135,8 +173,12 @@ def test_every_filter_and_their_combination(opened) -> None:  # type: ignore[no-
         assert titles(s, CaseFilter(threat_type=ThreatType.TORTURE)) == []
         assert titles(s, CaseFilter(perpetrator=Perpetrator.POLICE)) == ["Raid on the newsroom", "Joint case"]
         assert titles(s, CaseFilter(focus_area=FocusArea.INDIGENOUS)) == ["Eviction", "Joint case"]  # any defender
-        assert titles(s, CaseFilter(focus_area=FocusArea.JOURNALISM_MEDIA, perpetrator=Perpetrator.POLICE,
-                                    status=CaseStatus.RESPONDING)) == ["Joint case"]
+        assert titles(
+            s,
+            CaseFilter(
+                focus_area=FocusArea.JOURNALISM_MEDIA, perpetrator=Perpetrator.POLICE, status=CaseStatus.RESPONDING
+            ),
+        ) == ["Joint case"]
         assert titles(s, CaseFilter(focus_area=FocusArea.LGBTQI)) == []
         assert not CaseFilter(query="eviction").active
         assert CaseFilter(perpetrator=Perpetrator.POLICE).active and CaseFilter(include_closed=True).active
@@ -146,13 +188,23 @@ def test_the_row_names_defenders_by_codename_and_its_threat_types(opened) -> Non
     with opened.store.session("t") as s:
         adam = person(s, "Adam", "Bravo-1")
         zoe = person(s, "Zoe", "alpha-1")
-        case(s, "Two defenders", [adam, zoe], ("surveillance", "intimidation"), perpetrator="police",
-             opened_on=DAY - timedelta(days=3))
+        case(
+            s,
+            "Two defenders",
+            [adam, zoe],
+            ("surveillance", "intimidation"),
+            perpetrator="police",
+            opened_on=DAY - timedelta(days=3),
+        )
         (row,) = case_list.list_cases(s, ALL_OPEN, today=DAY)
         assert row.defenders == (("Zoe", "alpha-1"), ("Adam", "Bravo-1"))  # codename order, any case
         assert row.threat_types == (ThreatType.INTIMIDATION, ThreatType.SURVEILLANCE)  # the vocabulary's order
         assert (row.status, row.urgency, row.perpetrator, row.opened_on) == (
-            CaseStatus.NEW, Urgency.URGENT, Perpetrator.POLICE, DAY - timedelta(days=3))
+            CaseStatus.NEW,
+            Urgency.URGENT,
+            Perpetrator.POLICE,
+            DAY - timedelta(days=3),
+        )
 
 
 def test_search_finds_a_case_by_its_words_or_by_a_defender(opened) -> None:  # type: ignore[no-untyped-def]
@@ -195,7 +247,9 @@ def test_next_due_and_overdue_count_only_actions_still_to_do(opened) -> None:  #
             threats.add_action(s, busy, {"title": title, "status": status, "due_on": due, **extra})
         rows = case_list.list_cases(s, ALL_OPEN, today=DAY)
         assert [(r.title, r.next_due, r.overdue_actions) for r in rows] == [
-            ("With actions", DAY - timedelta(days=2), 2), ("Without", None, 0)]
+            ("With actions", DAY - timedelta(days=2), 2),
+            ("Without", None, 0),
+        ]
         later = case_list.list_cases(s, ALL_OPEN, today=DAY + timedelta(days=1))[0]
         assert later.overdue_actions == 3  # what was due today is late tomorrow
 
@@ -211,7 +265,9 @@ def test_the_latest_assessment_is_by_assessed_date_not_by_when_recorded(opened) 
         assess(s, other, RiskLevel.MEDIUM, DAY - timedelta(days=40))
         rows = case_list.list_cases(s, ALL_OPEN, today=DAY)
         assert [(r.title, r.risk, r.assessed_on) for r in rows] == [
-            ("Medium", RiskLevel.MEDIUM, DAY - timedelta(days=40)), ("Lowered", RiskLevel.LOW, DAY - timedelta(days=2))]
+            ("Medium", RiskLevel.MEDIUM, DAY - timedelta(days=40)),
+            ("Lowered", RiskLevel.LOW, DAY - timedelta(days=2)),
+        ]
 
 
 def test_last_activity_without_events_is_when_the_case_last_changed(opened) -> None:  # type: ignore[no-untyped-def]

@@ -76,7 +76,11 @@ def test_the_walkthrough_reads_and_saves_plain_values(opened: vault.Vault, tmp_p
     view = checklists.run_view(opened.store, run_id)
     plain(view)
     assert (view.title, view.template_version, view.hearing_id, view.current_item) == (
-        "Visit to Block C", 1, None, "permission")
+        "Visit to Block C",
+        1,
+        None,
+        "permission",
+    )
     assert [item["id"] for item in view.items] == ["permission", "consent"]
     assert dict(view.status) == {"permission": ItemStatus.OPEN, "consent": ItemStatus.OPEN}
 
@@ -85,8 +89,11 @@ def test_the_walkthrough_reads_and_saves_plain_values(opened: vault.Vault, tmp_p
     with pytest.raises(ValidationError):
         checklists.set_run_item(opened.store, run_id, "no-such-item", ItemStatus.DONE)
     view = checklists.run_view(opened.store, run_id)
-    assert (view.status["consent"], view.notes["consent"], view.current_item) == (ItemStatus.DONE, "given freely",
-                                                                                 "consent")
+    assert (view.status["consent"], view.notes["consent"], view.current_item) == (
+        ItemStatus.DONE,
+        "given freely",
+        "consent",
+    )
     checklists.remember_item(opened.store, run_id, "permission")
     assert checklists.run_view(opened.store, run_id).current_item == "permission"
 

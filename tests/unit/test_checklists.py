@@ -30,8 +30,15 @@ guidance = "Before anything else."
 
 def test_every_shipped_template_loads_with_the_guidelines_counts() -> None:
     counts = {t.id: len(t.items) for t in reference.builtin_templates()}
-    expected = {"civic-space": 10, "engage": 7, "threat-immediate": 9, "threat-longer-term": 5,
-                "diplomatic": 11, "reporting": 4, "fair-trial": 17}
+    expected = {
+        "civic-space": 10,
+        "engage": 7,
+        "threat-immediate": 9,
+        "threat-longer-term": 5,
+        "diplomatic": 11,
+        "reporting": 4,
+        "fair-trial": 17,
+    }
     assert {k: counts.get(k) for k in expected} == expected
 
 
@@ -62,7 +69,9 @@ def test_import_run_and_versioning(opened: vault.Vault) -> None:
         with pytest.raises(ValidationError, match="shipped template"):
             checklists.import_template(s, GOOD.replace("my-visit", "fair-trial"), "x.toml")
         old_run = checklists.start_run(s, "my-visit")
-        checklists.import_template(s, GOOD.replace("version = 1", "version = 2").replace("Consent of", "Free consent of"), "v2.toml")
+        checklists.import_template(
+            s, GOOD.replace("version = 1", "version = 2").replace("Consent of", "Free consent of"), "v2.toml"
+        )
         new_run = checklists.start_run(s, "my-visit")
         assert (old_run.template_version, new_run.template_version) == (1, 2)
         assert checklists.template_of(s, old_run).items[1]["text"] == "Consent of the detainee"  # never rewritten
@@ -90,7 +99,9 @@ def test_odd_files_get_a_clear_refusal() -> None:
 
 def test_exports_carry_no_control_sequences(opened: vault.Vault) -> None:
     with opened.store.session() as s:
-        checklists.import_template(s, GOOD.replace("Ask for permission", "Ask\\u001b]52;c;ZXZpbA==\\u0007 for permission"), "x.toml")
+        checklists.import_template(
+            s, GOOD.replace("Ask for permission", "Ask\\u001b]52;c;ZXZpbA==\\u0007 for permission"), "x.toml"
+        )
         run = checklists.start_run(s, "my-visit")
         checklists.set_item(s, run, "permission", ItemStatus.DONE, note="ok\x1b]0;pwned\x07")
         md = checklists.export_markdown(s, run)
@@ -104,8 +115,8 @@ def test_an_item_changed_only_by_its_note_shows_when_it_changed(opened: vault.Va
         run = checklists.start_run(s, "my-visit")
         checklists.set_item(s, run, "consent", note="asked through her lawyer")
         md = checklists.export_markdown(s, run)
-    item = md[md.index("Consent of the detainee"):]
+    item = md[md.index("Consent of the detainee") :]
     assert "(open)" in item.splitlines()[0]
     assert "   - Note: asked through her lawyer\n   - Changed: " in item
-    untouched = md[md.index("Ask for permission"):md.index("Consent of the detainee")]
+    untouched = md[md.index("Ask for permission") : md.index("Consent of the detainee")]
     assert "Changed" not in untouched  # nothing done to it: no time

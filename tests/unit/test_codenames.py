@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 import sqlcipher3
+from conftest import PASSPHRASE
 from sqlalchemy import create_engine, text
 
-from conftest import PASSPHRASE
 from hrd_tui import keyslots, migrations, vault
 from hrd_tui.errors import ConstraintViolation, ValidationError
 from hrd_tui.models import Contact
@@ -27,8 +27,10 @@ def test_a_codename_differing_only_in_case_accents_or_spaces_is_taken(opened: va
         with pytest.raises(ValidationError) as exc:
             contacts.create_contact(s, {"name": "Carla", "codename": typed})
         assert set(exc.value.errors) == {"codename"}
-        assert "same as Heron-101's" in exc.value.errors["codename"] or exc.value.errors["codename"] == \
-            "is already used by another contact"
+        assert (
+            "same as Heron-101's" in exc.value.errors["codename"]
+            or exc.value.errors["codename"] == "is already used by another contact"
+        )
         with pytest.raises(ValidationError):
             contacts.update_contact(s, other, {"codename": typed})
         contacts.update_contact(s, first, {"codename": "heron-101"})  # its own codename, recased: fine
@@ -69,10 +71,14 @@ def _vault_at_0003_with(vault_dir: Path, codenames: list[str]) -> None:
         conn = session.connection()
         migrations.upgrade(conn, "0003")
         for n, codename in enumerate(codenames):
-            conn.execute(text(
-                "INSERT INTO contact (id, created_at, updated_at, kind, name, codename, languages, tags, "
-                f"direct_contact_safe, notes) VALUES ('c{n}', '2025-01-0{n + 1} 00:00:00', '2025-01-01 00:00:00', "
-                f"'defender', 'Person {n}', :codename, '[]', '[]', 1, '')"), {"codename": codename})
+            conn.execute(
+                text(
+                    "INSERT INTO contact (id, created_at, updated_at, kind, name, codename, languages, tags, "
+                    f"direct_contact_safe, notes) VALUES ('c{n}', '2025-01-0{n + 1} 00:00:00', '2025-01-01 00:00:00', "
+                    f"'defender', 'Person {n}', :codename, '[]', '[]', 1, '')"
+                ),
+                {"codename": codename},
+            )
     store.close()
     atomic_write(vault_dir / vault.HEADER_NAME, header.to_bytes(key))
 
@@ -84,8 +90,12 @@ def test_an_upgrade_reports_old_clashes_and_renames_nothing(vault_dir: Path) -> 
         [warning] = v.warnings
         assert "Heron-101, heron-101, Héron-101" in warning and "new codename" in warning
         with v.store.session() as s:
-            assert sorted(s.exec(text("SELECT codename FROM contact")).scalars()) == \
-                ["Heron-101", "Héron-101", "Owl-202", "heron-101"]
+            assert sorted(s.exec(text("SELECT codename FROM contact")).scalars()) == [
+                "Heron-101",
+                "Héron-101",
+                "Owl-202",
+                "heron-101",
+            ]
             second = s.get(Contact, "c1")
             contacts.update_contact(s, second, {"notes": "an edit that leaves the codename alone"})
             with pytest.raises(ValidationError):
@@ -102,8 +112,12 @@ def test_the_key_column_matches_on_a_fresh_schema() -> None:
     engine = create_engine("sqlite://", module=sqlcipher3.dbapi2)
     with engine.begin() as conn:
         migrations.upgrade(conn, "0003")
-        conn.execute(text("INSERT INTO contact (id, created_at, updated_at, kind, name, codename, languages, tags, "
-                          "direct_contact_safe, notes) VALUES ('c1', '2025-01-01', '2025-01-01', 'defender', 'A', "
-                          "' Ñandú-7 ', '[]', '[]', 1, '')"))
+        conn.execute(
+            text(
+                "INSERT INTO contact (id, created_at, updated_at, kind, name, codename, languages, tags, "
+                "direct_contact_safe, notes) VALUES ('c1', '2025-01-01', '2025-01-01', 'defender', 'A', "
+                "' Ñandú-7 ', '[]', '[]', 1, '')"
+            )
+        )
         migrations.upgrade(conn, migrations.head_revision())
         assert conn.execute(text("SELECT codename_key FROM contact")).scalar() == "nandu-7"

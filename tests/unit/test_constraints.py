@@ -18,7 +18,7 @@ from sqlmodel import SQLModel
 
 from hrd_tui import vault
 from hrd_tui.errors import ValidationError
-from hrd_tui.models import ChecklistRun, Report, Source, metadata
+from hrd_tui.models import Report, Source, metadata
 from hrd_tui.services import base, checklists, contacts, monitoring, threats, trials
 
 DAY = date(2026, 11, 20)
@@ -63,10 +63,13 @@ def _same_codename(s: Any, w: dict[str, Any]) -> None:
 def _twice(s: Any, w: dict[str, Any]) -> None:
     """A defender, defendant or participant typed twice is one: done, without a second row."""
     a = w["a"]
-    case = threats.open_case(s, {"title": "Twice", "opened_on": DAY}, [a, a], ["intimidation", "intimidation"], plan=False)
+    case = threats.open_case(
+        s, {"title": "Twice", "opened_on": DAY}, [a, a], ["intimidation", "intimidation"], plan=False
+    )
     threats.update_case(s, case, {}, [a, a, w["b"]])
-    assert [c.id for c in threats.defenders_of(s, case.id)] == sorted([a.id, w["b"].id], key=lambda i: (
-        a.codename if i == a.id else w["b"].codename))
+    assert [c.id for c in threats.defenders_of(s, case.id)] == sorted(
+        [a.id, w["b"].id], key=lambda i: a.codename if i == a.id else w["b"].codename
+    )
     trial = trials.create_trial(s, {"title": "Twice"}, [a, a])
     trials.update_trial(s, trial, {}, [a, a])
     assert len(trials.defendants_of(s, trial.id)) == 1
@@ -80,8 +83,9 @@ def _action_gate(s: Any, w: dict[str, Any]) -> None:
 
 
 def _referral_gate(s: Any, w: dict[str, Any]) -> None:
-    threats.add_referral(s, w["case"], {"resource_id": threats.resources(s)[0].id, "purpose": "legal_fees",
-                                         "status": "sent"})
+    threats.add_referral(
+        s, w["case"], {"resource_id": threats.resources(s)[0].id, "purpose": "legal_fees", "status": "sent"}
+    )
 
 
 #: Each rule of the schema, and an attempt to break it through the services.
@@ -93,8 +97,9 @@ ATTEMPTS: dict[str, Callable[[Any, dict[str, Any]], None]] = {
     "contact.codename unique": _same_codename,
     "contact.codename_key unique": _same_codename,
     "ix_contact_codename_key": _same_codename,
-    "ck_report_period": lambda s, w: base.create(s, Report, {"type": "regular", "period_start": DAY,
-                                                             "period_end": DAY - timedelta(days=1)}),
+    "ck_report_period": lambda s, w: base.create(
+        s, Report, {"type": "regular", "period_start": DAY, "period_end": DAY - timedelta(days=1)}
+    ),
     "ck_threat_case_closed_has_date": lambda s, w: threats.update_case(s, w["case"], {"closed_on": DAY}),
     "pk_case_defender": _twice,
     "pk_case_threat_type": _twice,
@@ -102,40 +107,57 @@ ATTEMPTS: dict[str, Callable[[Any, dict[str, Any]], None]] = {
     "pk_interaction_participant": _twice,
     "pk_trial_defendant": _twice,
     "ck_consent_record_value_fits_scope": lambda s, w: contacts.record_consent(
-        s, w["a"], {"scope": "naming", "value": "granted", "given_on": DAY}),
-    "uq_contact_relationship_triple": lambda s, w: [contacts.relate(
-        s, {"from_contact_id": w["a"].id, "to_contact_id": w["b"].id, "kind": "member_of"}) for _ in range(2)],
+        s, w["a"], {"scope": "naming", "value": "granted", "given_on": DAY}
+    ),
+    "uq_contact_relationship_triple": lambda s, w: [
+        contacts.relate(s, {"from_contact_id": w["a"].id, "to_contact_id": w["b"].id, "kind": "member_of"})
+        for _ in range(2)
+    ],
     "ck_contact_relationship_not_self": lambda s, w: contacts.relate(
-        s, {"from_contact_id": w["a"].id, "to_contact_id": w["a"].id, "kind": "member_of"}),
+        s, {"from_contact_id": w["a"].id, "to_contact_id": w["a"].id, "kind": "member_of"}
+    ),
     "ck_risk_assessment_threat_range": lambda s, w: threats.assess_risk(
-        s, w["case"], {"assessed_on": DAY, "threat": 6, "vulnerability": 3, "capacity": 3}),
+        s, w["case"], {"assessed_on": DAY, "threat": 6, "vulnerability": 3, "capacity": 3}
+    ),
     "ck_risk_assessment_vulnerability_range": lambda s, w: threats.assess_risk(
-        s, w["case"], {"assessed_on": DAY, "threat": 3, "vulnerability": 0, "capacity": 3}),
+        s, w["case"], {"assessed_on": DAY, "threat": 3, "vulnerability": 0, "capacity": 3}
+    ),
     "ck_risk_assessment_capacity_range": lambda s, w: threats.assess_risk(
-        s, w["case"], {"assessed_on": DAY, "threat": 3, "vulnerability": 3, "capacity": 9}),
+        s, w["case"], {"assessed_on": DAY, "threat": 3, "vulnerability": 3, "capacity": 9}
+    ),
     "ck_secure_channel_retired_not_preferred": lambda s, w: contacts.add_channel(
-        s, w["a"], {"kind": "signal", "preferred": True, "retired_on": DAY}),
-    "uq_secure_channel_preferred": lambda s, w: [contacts.add_channel(
-        s, w["a"], {"kind": "signal", "preferred": True}) for _ in range(2)],
-    "ck_source_one_owner": lambda s, w: base.create(s, Source, {
-        "case_id": w["case"].id, "observation_id": w["obs"].id, "description": "x", "received_on": DAY}),
+        s, w["a"], {"kind": "signal", "preferred": True, "retired_on": DAY}
+    ),
+    "uq_secure_channel_preferred": lambda s, w: [
+        contacts.add_channel(s, w["a"], {"kind": "signal", "preferred": True}) for _ in range(2)
+    ],
+    "ck_source_one_owner": lambda s, w: base.create(
+        s, Source, {"case_id": w["case"].id, "observation_id": w["obs"].id, "description": "x", "received_on": DAY}
+    ),
     "ck_case_action_consent_gate": _action_gate,
     "ck_hearing_counts_nonneg": lambda s, w: trials.update_hearing(s, w["hearing"], {"press_count": -1}),
     "ck_hearing_ends_after_start": lambda s, w: trials.update_hearing(
-        s, w["hearing"], {"ends_at": datetime(2026, 11, 20, 8, tzinfo=UTC)}),
+        s, w["hearing"], {"ends_at": datetime(2026, 11, 20, 8, tzinfo=UTC)}
+    ),
     "ck_observation_link_one_target": lambda s, w: monitoring.add_observation(
-        s, {"observed_on": DAY, "category": "dialogue", "description": "y"},
-        links=[{"contact_id": w["a"].id, "case_id": w["case"].id}]),
-    "ck_referral_requested_nonneg": lambda s, w: threats.add_referral(s, w["case"], {
-        "resource_id": threats.resources(s)[0].id, "purpose": "legal_fees", "amount_requested": -5}),
-    "ck_referral_granted_nonneg": lambda s, w: threats.add_referral(s, w["case"], {
-        "resource_id": threats.resources(s)[0].id, "purpose": "legal_fees", "amount_granted": -5}),
+        s,
+        {"observed_on": DAY, "category": "dialogue", "description": "y"},
+        links=[{"contact_id": w["a"].id, "case_id": w["case"].id}],
+    ),
+    "ck_referral_requested_nonneg": lambda s, w: threats.add_referral(
+        s, w["case"], {"resource_id": threats.resources(s)[0].id, "purpose": "legal_fees", "amount_requested": -5}
+    ),
+    "ck_referral_granted_nonneg": lambda s, w: threats.add_referral(
+        s, w["case"], {"resource_id": threats.resources(s)[0].id, "purpose": "legal_fees", "amount_granted": -5}
+    ),
     "ck_referral_consent_gate": _referral_gate,
     "ck_checklist_run_one_attachment": lambda s, w: checklists.start_run(
-        s, "fair-trial", {"case_id": w["case"].id, "trial_id": w["trial"].id}),
+        s, "fair-trial", {"case_id": w["case"].id, "trial_id": w["trial"].id}
+    ),
     "ck_checklist_run_period": lambda s, w: checklists.start_run(s, "fair-trial", {"period_start": DAY}),
     "uq_checklist_item_state_run_item": lambda s, w: checklists.import_template(
-        s, TEMPLATE + TEMPLATE[TEMPLATE.index("[[item]]"):], "twice.toml"),
+        s, TEMPLATE + TEMPLATE[TEMPLATE.index("[[item]]") :], "twice.toml"
+    ),
 }
 
 
@@ -171,8 +193,14 @@ def test_every_vocabulary_rule_is_checked_by_the_models_own_validation() -> None
                     base.validate(mapper.class_, {column: "no-such-value"})
                 assert column in refused.value.errors
                 checked += 1
-    assert checked == len([c for t in metadata.tables.values() for c in t.constraints
-                           if isinstance(c, CheckConstraint) and str(c.name).endswith("_vocab")])
+    assert checked == len(
+        [
+            c
+            for t in metadata.tables.values()
+            for c in t.constraints
+            if isinstance(c, CheckConstraint) and str(c.name).endswith("_vocab")
+        ]
+    )
 
 
 def test_the_models_own_rules_are_said_in_plain_words() -> None:
@@ -181,11 +209,24 @@ def test_the_models_own_rules_are_said_in_plain_words() -> None:
     from hrd_tui.models import Contact, RiskAssessment
 
     with pytest.raises(ValidationError) as refused:
-        base.validate(RiskAssessment, {"case_id": "c", "assessed_on": "2026-02-30", "threat": 9, "vulnerability": 0,
-                                       "capacity": "x", "risk_level": "zz"})
-    assert refused.value.errors == {"assessed_on": "must be a date (YYYY-MM-DD)", "threat": "must be 5 or less",
-                                    "vulnerability": "must be 1 or more", "capacity": "must be a whole number",
-                                    "risk_level": "must be one of 'low', 'medium', 'high' or 'critical'"}
+        base.validate(
+            RiskAssessment,
+            {
+                "case_id": "c",
+                "assessed_on": "2026-02-30",
+                "threat": 9,
+                "vulnerability": 0,
+                "capacity": "x",
+                "risk_level": "zz",
+            },
+        )
+    assert refused.value.errors == {
+        "assessed_on": "must be a date (YYYY-MM-DD)",
+        "threat": "must be 5 or less",
+        "vulnerability": "must be 1 or more",
+        "capacity": "must be a whole number",
+        "risk_level": "must be one of 'low', 'medium', 'high' or 'critical'",
+    }
     with pytest.raises(ValidationError) as refused:
         base.validate(Contact, {"name": "", "codename": "x" * 201})
     assert refused.value.errors == {"name": "is required", "codename": "is too long: at most 200 characters"}

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import PASSPHRASE
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -15,8 +16,6 @@ from hrd_tui.models import Contact, ContactFocusArea, RecordVersion
 from hrd_tui.sanitize import clean_codename, clean_name, codename_key
 from hrd_tui.services import contact_io, contacts
 from hrd_tui.services.contact_io import ContactFileError
-
-from conftest import PASSPHRASE
 
 MARKER = "Zyxwvut Marker-Name"
 
@@ -35,7 +34,7 @@ HOSTILE = [
     "  lead and trail  ",
     "\ttab\tinside",
     "C1 \x85 \x9b controls \x7f DEL \x00 NUL",
-    "=HYPERLINK(\"https://evil\")",
+    '=HYPERLINK("https://evil")',
     "x" * 10_000,
     "王" * 300 + "🙂" * 100 + "é" * 100,  # multi-byte characters across vCard's 75-octet folds
 ]
@@ -56,20 +55,47 @@ def count(session: Session, model: type) -> int:
 
 
 def fill(session: Session, hostile: list[str]) -> None:
-    contacts.create_contact(session, {
-        "name": MARKER, "codename": "Cedar-101", "kind": "lawyer", "organisation": "Legal Aid; Centre, Lagos",
-        "role": "counsel", "country": "Nigeria", "region": "Lagos, State", "languages": ["en", "yo"],
-        "tags": ["a;b", "back\\slash", "plain"], "email": "marker@example.org", "phone": "+234 (0) 803-555-0101",
-        "direct_contact_safe": False, "last_contact_on": date(2024, 5, 1), "cadence_days": 30,
-        "next_follow_up_on": date(2024, 6, 1), "notes": "Met at the hearing.\nPrefers Signal.",
-    }, ["land_environment", "women_girls", "access_to_justice"])
+    contacts.create_contact(
+        session,
+        {
+            "name": MARKER,
+            "codename": "Cedar-101",
+            "kind": "lawyer",
+            "organisation": "Legal Aid; Centre, Lagos",
+            "role": "counsel",
+            "country": "Nigeria",
+            "region": "Lagos, State",
+            "languages": ["en", "yo"],
+            "tags": ["a;b", "back\\slash", "plain"],
+            "email": "marker@example.org",
+            "phone": "+234 (0) 803-555-0101",
+            "direct_contact_safe": False,
+            "last_contact_on": date(2024, 5, 1),
+            "cadence_days": 30,
+            "next_follow_up_on": date(2024, 6, 1),
+            "notes": "Met at the hearing.\nPrefers Signal.",
+        },
+        ["land_environment", "women_girls", "access_to_justice"],
+    )
     contacts.create_contact(session, {"name": "Plain Person", "codename": "Aster-202"})
     for i, text in enumerate(hostile):
-        contacts.create_contact(session, {
-            "name": text, "codename": f"H-{i:02d} {text[:150]}", "organisation": text, "role": text[:500],
-            "country": text[:200], "region": text[:200], "notes": text, "tags": [text.strip(" \t")],
-            "languages": [text[:20].strip(" \t")], "email": text[:320], "phone": text[:64],
-        }, ["labour"])
+        contacts.create_contact(
+            session,
+            {
+                "name": text,
+                "codename": f"H-{i:02d} {text[:150]}",
+                "organisation": text,
+                "role": text[:500],
+                "country": text[:200],
+                "region": text[:200],
+                "notes": text,
+                "tags": [text.strip(" \t")],
+                "languages": [text[:20].strip(" \t")],
+                "email": text[:320],
+                "phone": text[:64],
+            },
+            ["labour"],
+        )
 
 
 def round_trip(source: vault.Vault, target: vault.Vault, fmt: contact_io.Format, hostile: list[str]) -> None:
@@ -89,8 +115,17 @@ def round_trip(source: vault.Vault, target: vault.Vault, fmt: contact_io.Format,
         assert export(s, real_names=True) == first  # byte-identical
         by_codename = {c.codename: c for c in s.exec(select(Contact))}
         marker = by_codename["Cedar-101"]
-        assert (marker.name, marker.tags, marker.direct_contact_safe, marker.cadence_days) == (MARKER, ["a;b", "back\\slash", "plain"], False, 30)
-        assert [a.value for a in contacts.focus_areas(s, marker.id)] == ["land_environment", "women_girls", "access_to_justice"]
+        assert (marker.name, marker.tags, marker.direct_contact_safe, marker.cadence_days) == (
+            MARKER,
+            ["a;b", "back\\slash", "plain"],
+            False,
+            30,
+        )
+        assert [a.value for a in contacts.focus_areas(s, marker.id)] == [
+            "land_environment",
+            "women_girls",
+            "access_to_justice",
+        ]
         for i, text in enumerate(hostile):
             # Names and codenames lose their invisible characters on the way in (sanitize.strip_invisible).
             contact = by_codename[clean_codename(f"H-{i:02d} {text[:150]}")]
@@ -196,8 +231,17 @@ def test_vcard_4_and_3_from_other_programs(opened: vault.Vault) -> None:
         rows = {c.name: c for c in s.exec(select(Contact))}
         simon = rows["Simon Perreault"]
         assert (simon.email, simon.phone, simon.organisation, simon.role) == (
-            "simon.perreault@viagenie.ca", "+1-418-656-9254", "Viagenie", "Research engineer")
-        assert (simon.country, simon.region, simon.languages, simon.tags) == ("Canada", "QC", ["fr", "en"], ["internet", "ietf"])
+            "simon.perreault@viagenie.ca",
+            "+1-418-656-9254",
+            "Viagenie",
+            "Research engineer",
+        )
+        assert (simon.country, simon.region, simon.languages, simon.tags) == (
+            "Canada",
+            "QC",
+            ["fr", "en"],
+            ["internet", "ietf"],
+        )
         assert simon.notes == "Met at IETF 118.\nFollow up." and simon.codename  # generated
         amina = rows["Amina Okafor"]
         assert (amina.codename, amina.kind.value, amina.direct_contact_safe) == ("Juniper-7", "journalist", False)
@@ -244,10 +288,12 @@ def test_row_errors_name_the_row_and_the_field_and_the_valid_rows_still_import(o
 
 
 def test_a_broken_card_is_that_cards_error_only(opened: vault.Vault) -> None:
-    text = ("BEGIN:VCARD\nVERSION:3.0\nFN:One\nEND:VCARD\n"
-            "BEGIN:VCARD\nVERSION:3.0\nFN Two has no colon\nEND:VCARD\n"
-            "BEGIN:VCARD\nVERSION:3.0\nFN:Three\nEMAIL:three@example.org\nEND:VCARD\n"
-            "BEGIN:VCARD\nVERSION:3.0\nFN:Four, cut short\n")
+    text = (
+        "BEGIN:VCARD\nVERSION:3.0\nFN:One\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN Two has no colon\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Three\nEMAIL:three@example.org\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Four, cut short\n"
+    )
     with opened.store.session() as s:
         plan = contact_io.preview(s, text, "vcard")
         assert [str(i) for i in plan.issues] == [
@@ -257,15 +303,20 @@ def test_a_broken_card_is_that_cards_error_only(opened: vault.Vault) -> None:
         assert [r.data["name"] for r in plan.valid] == ["One", "Three"]
 
 
-@pytest.mark.parametrize(("text", "fmt", "message"), [
-    ("", "csv", "The file is empty"),
-    ("Alice,alice@example.org\n", "csv", "No header row"),
-    ("codename,name,colour,size\nA,B,red,1\n", "csv", "Unknown column(s): colour, size."),
-    ("kind,email\nlawyer,a@b\n", "csv", "needs a codename or a name column"),
-    ("name,Name\nA,B\n", "csv", "named twice: name"),
-    ("FN:Alice\nEMAIL:a@b\n", "vcard", "Not a vCard file"),
-])
-def test_whole_file_problems_are_one_clear_error(opened: vault.Vault, text: str, fmt: contact_io.Format, message: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "fmt", "message"),
+    [
+        ("", "csv", "The file is empty"),
+        ("Alice,alice@example.org\n", "csv", "No header row"),
+        ("codename,name,colour,size\nA,B,red,1\n", "csv", "Unknown column(s): colour, size."),
+        ("kind,email\nlawyer,a@b\n", "csv", "needs a codename or a name column"),
+        ("name,Name\nA,B\n", "csv", "named twice: name"),
+        ("FN:Alice\nEMAIL:a@b\n", "vcard", "Not a vCard file"),
+    ],
+)
+def test_whole_file_problems_are_one_clear_error(
+    opened: vault.Vault, text: str, fmt: contact_io.Format, message: str
+) -> None:
     with opened.store.session() as s, pytest.raises(ContactFileError) as exc:
         contact_io.preview(s, text, fmt)
     assert message in str(exc.value)
@@ -283,32 +334,47 @@ def test_detect_format() -> None:
 
 def test_duplicates_by_codename_email_phone_name_and_earlier_rows(opened: vault.Vault) -> None:
     with opened.store.session() as s:
-        existing = contacts.create_contact(s, {"name": "José  García", "codename": "Heron-1", "email": "Jose@Example.org",
-                                               "phone": "+1 (555) 010-9999", "tags": ["old"], "languages": ["es"],
-                                               "last_contact_on": date(2024, 5, 1)}, ["labour"])
+        existing = contacts.create_contact(
+            s,
+            {
+                "name": "José  García",
+                "codename": "Heron-1",
+                "email": "Jose@Example.org",
+                "phone": "+1 (555) 010-9999",
+                "tags": ["old"],
+                "languages": ["es"],
+                "last_contact_on": date(2024, 5, 1),
+            },
+            ["labour"],
+        )
         existing_id = existing.id
     text = (
         "codename,name,email,phone,tags,languages,focus_areas,last_contact_on,role\n"
-        "Heron-1,,,,,,,,\n"                                   # 2: codename
-        ",Someone,jose@EXAMPLE.org,,,,,,\n"                   # 3: e-mail, any case
-        ",Other,,+15550109999,,,,,\n"                         # 4: phone, digits only
+        "Heron-1,,,,,,,,\n"  # 2: codename
+        ",Someone,jose@EXAMPLE.org,,,,,,\n"  # 3: e-mail, any case
+        ",Other,,+15550109999,,,,,\n"  # 4: phone, digits only
         ",jose garcia,,,new;old,fr,women_girls,2024-01-01,director\n"  # 5: name, accents, case and spaces
-        "Fresh-5,Fresh Person,fresh@example.org,,t1,,,,\n"    # 6: new
-        ",Someone Else,FRESH@example.org,,t2,,labour,,\n"     # 7: earlier row 6
-        ",Third,,,,,,,\n"                                     # 8: new
+        "Fresh-5,Fresh Person,fresh@example.org,,t1,,,,\n"  # 6: new
+        ",Someone Else,FRESH@example.org,,t2,,labour,,\n"  # 7: earlier row 6
+        ",Third,,,,,,,\n"  # 8: new
     )
     with opened.store.session() as s:
         versions = count(s, RecordVersion)
         plan = contact_io.preview(s, text, "csv")
         assert [(r.row, r.matched_on, r.duplicate_of, r.duplicate_label) for r in plan.duplicates] == [
-            (2, "codename", existing_id, "Heron-1"), (3, "email", existing_id, "Heron-1"),
-            (4, "phone", existing_id, "Heron-1"), (5, "name", existing_id, "Heron-1"),
+            (2, "codename", existing_id, "Heron-1"),
+            (3, "email", existing_id, "Heron-1"),
+            (4, "phone", existing_id, "Heron-1"),
+            (5, "name", existing_id, "Heron-1"),
             (7, "earlier row 6", None, "Fresh-5"),
         ]
         assert plan.rows[1].describe_duplicate() == "duplicates contact Heron-1 (same e-mail)"
         assert plan.rows[5].describe_duplicate() == "duplicates row 6 (same e-mail)"
         assert [r.row for r in plan.new] == [6, 8]
-        assert plan.summary_lines()[0] == "7 rows: 2 new, 4 duplicates of existing contacts, 1 duplicate of earlier rows, 0 with errors"
+        assert (
+            plan.summary_lines()[0]
+            == "7 rows: 2 new, 4 duplicates of existing contacts, 1 duplicate of earlier rows, 0 with errors"
+        )
         assert count(s, RecordVersion) == versions  # the preview wrote nothing
         assert contact_io.apply(s, plan, "merge") == contact_io.ImportResult(created=2, merged=5)
     with opened.store.session() as s:
@@ -318,7 +384,9 @@ def test_duplicates_by_codename_email_phone_name_and_earlier_rows(opened: vault.
         assert merged.tags == ["old", "new"] and merged.languages == ["es", "fr"]  # unioned
         assert merged.last_contact_on == date(2024, 5, 1)  # the later date is kept
         assert [a.value for a in contacts.focus_areas(s, existing_id)] == ["women_girls", "labour"]
-        history = s.exec(select(RecordVersion).where(RecordVersion.entity == "contact", RecordVersion.entity_id == existing_id)).all()
+        history = s.exec(
+            select(RecordVersion).where(RecordVersion.entity == "contact", RecordVersion.entity_id == existing_id)
+        ).all()
         assert history and history[0].data["name"] == "José  García" and history[0].data["email"] == "Jose@Example.org"
         fresh = s.exec(select(Contact).where(Contact.codename == "Fresh-5")).one()
         assert fresh.email == "FRESH@example.org" and fresh.tags == ["t1", "t2"]
@@ -329,7 +397,9 @@ def test_duplicates_by_codename_email_phone_name_and_earlier_rows(opened: vault.
 def test_skip_leaves_existing_contacts_alone(opened: vault.Vault) -> None:
     with opened.store.session() as s:
         contacts.create_contact(s, {"name": "Ana", "codename": "Ana-1", "email": "ana@example.org"})
-    text = "name,email,role\nAna Other,ANA@example.org,spokesperson\nNew One,new@example.org,\nNew Two,new@example.org,\n"
+    text = (
+        "name,email,role\nAna Other,ANA@example.org,spokesperson\nNew One,new@example.org,\nNew Two,new@example.org,\n"
+    )
     with opened.store.session() as s:
         versions = count(s, RecordVersion)
         plan = contact_io.preview(s, text, "csv")
@@ -361,7 +431,7 @@ def test_generated_codenames_never_collide_even_when_the_short_ones_run_out() ->
 
 
 def test_list_cells_escape_semicolons_and_trim_spaces(opened: vault.Vault) -> None:
-    text = "name,tags,languages\nA,\"x\\;y; z ;;C:\\path\\\",en ; fr\n"
+    text = 'name,tags,languages\nA,"x\\;y; z ;;C:\\path\\",en ; fr\n'
     with opened.store.session() as s:
         plan = contact_io.preview(s, text, "csv")
         assert plan.rows[0].data["tags"] == ["x;y", "z", "C:\\path\\"]
@@ -376,5 +446,7 @@ def test_a_codename_match_with_a_different_name_is_flagged(opened: vault.Vault) 
         same, other = contact_io.preview(s, text, "csv").rows
         assert same.matched_on == other.matched_on == "codename"
         assert same.notes == []
-        assert other.notes == ["same codename as contact Heron-123, but a different e-mail and name: "
-                               "make sure it is the same person before merging"]
+        assert other.notes == [
+            "same codename as contact Heron-123, but a different e-mail and name: "
+            "make sure it is the same person before merging"
+        ]

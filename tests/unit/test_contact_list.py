@@ -6,14 +6,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from conftest import FROZEN_DAY
 
 from hrd_tui import wallclock
 from hrd_tui.errors import ValidationError
 from hrd_tui.services import contact_list, contacts, history, threats, today
 from hrd_tui.services.contact_list import ContactFilter
 from hrd_tui.vocab import ContactKind, FocusArea, RiskLevel
-
-from conftest import FROZEN_DAY
 
 DAY = FROZEN_DAY
 
@@ -25,8 +24,14 @@ def add(session, name: str, codename: str, **fields):  # type: ignore[no-untyped
 
 def test_overdue_counts_from_the_last_real_contact_not_the_planned_follow_up(opened) -> None:  # type: ignore[no-untyped-def]
     with opened.store.session("t") as s:
-        due = add(s, "Due", "A-1", cadence_days=30, last_contact_on=DAY - timedelta(days=31),
-                  next_follow_up_on=DAY + timedelta(days=5))  # a planned follow-up does not count as contact
+        due = add(
+            s,
+            "Due",
+            "A-1",
+            cadence_days=30,
+            last_contact_on=DAY - timedelta(days=31),
+            next_follow_up_on=DAY + timedelta(days=5),
+        )  # a planned follow-up does not count as contact
         edge = add(s, "Edge", "A-2", cadence_days=30, last_contact_on=DAY - timedelta(days=30))  # due today: not late
         never = add(s, "Never", "A-3", cadence_days=30)  # a cadence and no contact ever: overdue
         add(s, "No cadence", "A-4", last_contact_on=DAY - timedelta(days=900))
@@ -44,10 +49,14 @@ def test_risk_is_the_latest_assessment_of_open_cases_only(opened) -> None:  # ty
         boris = add(s, "Boris", "R-2")
         add(s, "Chen", "R-3")
         case = threats.open_case(s, {"title": "Threats after the march", "opened_on": DAY}, [ana])
-        threats.assess_risk(s, case, {"assessed_on": DAY - timedelta(days=10), "threat": 5, "vulnerability": 5, "capacity": 1})
+        threats.assess_risk(
+            s, case, {"assessed_on": DAY - timedelta(days=10), "threat": 5, "vulnerability": 5, "capacity": 1}
+        )
         threats.assess_risk(s, case, {"assessed_on": DAY, "threat": 2, "vulnerability": 2, "capacity": 4})  # lower now
         closed = threats.open_case(s, {"title": "Old case", "opened_on": DAY - timedelta(days=400)}, [boris])
-        threats.assess_risk(s, closed, {"assessed_on": DAY - timedelta(days=399), "threat": 5, "vulnerability": 5, "capacity": 1})
+        threats.assess_risk(
+            s, closed, {"assessed_on": DAY - timedelta(days=399), "threat": 5, "vulnerability": 5, "capacity": 1}
+        )
         threats.close_case(s, closed, "Resolved", DAY - timedelta(days=300))
         rows = {r.name: r for r in contact_list.page(s, today=DAY).rows}
         assert rows["Ana"].risk == RiskLevel.LOW and rows["Ana"].open_cases == 1
@@ -59,9 +68,18 @@ def test_risk_is_the_latest_assessment_of_open_cases_only(opened) -> None:  # ty
 
 def test_sort_by_every_column_and_discreet_sorts_by_codename(opened) -> None:  # type: ignore[no-untyped-def]
     with opened.store.session("t") as s:
-        add(s, "Zoe", "Alpha-1", kind="defender", last_contact_on=DAY - timedelta(days=1), areas=["labour"],
-            next_follow_up_on=DAY)
-        add(s, "Adam", "Zulu-9", kind="lawyer", last_contact_on=DAY - timedelta(days=9), areas=["women_girls", "lgbtqi"])
+        add(
+            s,
+            "Zoe",
+            "Alpha-1",
+            kind="defender",
+            last_contact_on=DAY - timedelta(days=1),
+            areas=["labour"],
+            next_follow_up_on=DAY,
+        )
+        add(
+            s, "Adam", "Zulu-9", kind="lawyer", last_contact_on=DAY - timedelta(days=9), areas=["women_girls", "lgbtqi"]
+        )
         add(s, "émile", "Mike-5", kind="journalist")
 
         def order(**kw) -> list[str]:  # type: ignore[no-untyped-def]
@@ -72,7 +90,10 @@ def test_sort_by_every_column_and_discreet_sorts_by_codename(opened) -> None:  #
         assert order(sort="kind") == ["Zoe", "émile", "Adam"]  # defender, journalist, lawyer
         assert order(sort="last_contact", descending=True) == ["Zoe", "Adam", "émile"]
         assert order(sort="next_follow_up") == ["Zoe", "Adam", "émile"]  # a date first, then by name
-        assert [r.focus_areas for r in contact_list.page(s, today=DAY).rows][0] == (FocusArea.WOMEN_GIRLS, FocusArea.LGBTQI)
+        assert [r.focus_areas for r in contact_list.page(s, today=DAY).rows][0] == (
+            FocusArea.WOMEN_GIRLS,
+            FocusArea.LGBTQI,
+        )
         assert order(sort="focus") == ["Adam", "Zoe", "émile"]  # women (2nd in the vocabulary), labour (7th), none
         with pytest.raises(ValidationError):
             contact_list.page(s, today=DAY, sort="name; DROP TABLE contact")
@@ -81,10 +102,21 @@ def test_sort_by_every_column_and_discreet_sorts_by_codename(opened) -> None:  #
 def test_filters_combine_and_pages_add_up(opened) -> None:  # type: ignore[no-untyped-def]
     with opened.store.session("t") as s:
         for n in range(25):
-            add(s, f"Person {n:02d}", f"P-{n:02d}", kind="defender" if n % 2 else "lawyer",
-                areas=["labour"] if n % 3 == 0 else [], organisation="Unión Obrera" if n < 5 else None)
+            add(
+                s,
+                f"Person {n:02d}",
+                f"P-{n:02d}",
+                kind="defender" if n % 2 else "lawyer",
+                areas=["labour"] if n % 3 == 0 else [],
+                organisation="Unión Obrera" if n < 5 else None,
+            )
         flt = ContactFilter(kind=ContactKind.DEFENDER, focus_area=FocusArea.LABOUR)
-        assert [r.name for r in contact_list.page(s, flt, today=DAY).rows] == ["Person 03", "Person 09", "Person 15", "Person 21"]
+        assert [r.name for r in contact_list.page(s, flt, today=DAY).rows] == [
+            "Person 03",
+            "Person 09",
+            "Person 15",
+            "Person 21",
+        ]
         assert contact_list.page(s, ContactFilter(query="union"), today=DAY).total == 5  # accent-insensitive
         assert contact_list.page(s, ContactFilter(query="un"), today=DAY).total == 5  # short terms: names and orgs
         seen = []
@@ -98,11 +130,16 @@ def test_filters_combine_and_pages_add_up(opened) -> None:  # type: ignore[no-un
 def test_today_lists_follow_ups_due_within_a_week_latest_first(opened) -> None:  # type: ignore[no-untyped-def]
     with opened.store.session("t") as s:
         ana = add(s, "Ana", "T-1", cadence_days=7)
-        contacts.log_interaction(s, {"kind": "meeting", "occurred_at": wallclock.now()}, [ana], [
-            {"description": "late", "due_on": DAY - timedelta(days=2)},
-            {"description": "soon", "due_on": DAY + timedelta(days=7)},
-            {"description": "later", "due_on": DAY + timedelta(days=8)},
-        ])
+        contacts.log_interaction(
+            s,
+            {"kind": "meeting", "occurred_at": wallclock.now()},
+            [ana],
+            [
+                {"description": "late", "due_on": DAY - timedelta(days=2)},
+                {"description": "soon", "due_on": DAY + timedelta(days=7)},
+                {"description": "later", "due_on": DAY + timedelta(days=8)},
+            ],
+        )
         due = today.follow_ups_due(s, DAY)
         assert [d.follow_up.description for d in due] == ["late", "soon"]
         assert due[0].days_late(DAY) == 2 and due[0].contact is not None and due[0].contact.id == ana.id
@@ -122,7 +159,11 @@ def test_changes_show_each_edit_field_by_field_newest_first(opened) -> None:  # 
     with opened.store.session("t") as s:
         ana = contacts.base.get(s, contacts.Contact, ana.id)
         found = [(c.field, c.before, c.after) for c in history.changes(s, ana)]
-        assert found == [("role", "Coordinator", "Director"), ("phone", None, "+1555"), ("role", "Organiser", "Coordinator")]
+        assert found == [
+            ("role", "Coordinator", "Director"),
+            ("phone", None, "+1555"),
+            ("role", "Organiser", "Coordinator"),
+        ]
 
 
 def test_blank_codename_on_edit_gets_a_new_one_and_consent_values_fit_their_scope(opened) -> None:  # type: ignore[no-untyped-def]
@@ -136,6 +177,7 @@ def test_blank_codename_on_edit_gets_a_new_one_and_consent_values_fit_their_scop
         contacts.record_consent(s, ana, {"scope": "naming", "value": "named", "given_on": DAY})
         contacts.record_consent(s, ana, {"scope": "contact", "value": "granted", "given_on": DAY})
         assert contacts.naming_consent(s, ana.id) == "named"
+
 
 def test_the_day_of_a_contact_is_the_officers_local_day(opened, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import time

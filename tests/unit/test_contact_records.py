@@ -9,14 +9,13 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 import pytest
+from conftest import FROZEN_DAY
 from sqlmodel import select
 
 from hrd_tui import wallclock
 from hrd_tui.errors import ValidationError
 from hrd_tui.models import FollowUp, Interaction, InteractionParticipant, RecordVersion, Relationship, SecureChannel
 from hrd_tui.services import base, contacts, history, today
-
-from conftest import FROZEN_DAY
 
 DAY = FROZEN_DAY
 
@@ -37,8 +36,12 @@ def earlier(session, obj, field: str) -> list[object]:  # type: ignore[no-untype
 def test_a_follow_up_marked_done_opens_again_and_the_history_keeps_both(opened) -> None:  # type: ignore[no-untyped-def]
     with opened.store.session("t") as s:
         ana = add(s, "Ana", "H-1")
-        contacts.log_interaction(s, {"kind": "meeting", "occurred_at": wallclock.now()}, [ana],
-                                 [{"description": "send the list", "due_on": DAY}])
+        contacts.log_interaction(
+            s,
+            {"kind": "meeting", "occurred_at": wallclock.now()},
+            [ana],
+            [{"description": "send the list", "due_on": DAY}],
+        )
         (due,) = today.follow_ups_due(s, DAY)
         today.complete(s, due.key, DAY)
         assert today.follow_ups_due(s, DAY) == []
@@ -61,12 +64,12 @@ def test_an_interaction_is_corrected_with_who_took_part(opened) -> None:  # type
         ana = add(s, "Ana", "H-1", last_contact_on=DAY - timedelta(days=20))
         boris = add(s, "Boris", "C-2", last_contact_on=DAY - timedelta(days=40))
         chen = add(s, "Chen", "A-3")
-        it = contacts.log_interaction(s, {"kind": "meeting", "occurred_at": wallclock.now(), "summary": "wrong"},
-                                      [ana, boris])
+        it = contacts.log_interaction(
+            s, {"kind": "meeting", "occurred_at": wallclock.now(), "summary": "wrong"}, [ana, boris]
+        )
         assert boris.last_contact_on == DAY
         three_days_ago = datetime.combine(DAY - timedelta(days=3), time(10, 0)).astimezone()
-        contacts.update_interaction(s, it, {"summary": "met at the clinic", "occurred_at": three_days_ago},
-                                    [ana, chen])
+        contacts.update_interaction(s, it, {"summary": "met at the clinic", "occurred_at": three_days_ago}, [ana, chen])
         assert [c.codename for c in contacts.participants_of(s, it.id)] == ["A-3", "H-1"]
         assert it.summary == "met at the clinic" and earlier(s, it, "summary") == ["wrong"]
         # Boris was not there: his last contact is his own again (none logged: none), the gone row kept.
@@ -86,8 +89,12 @@ def test_an_interaction_removed_takes_its_follow_ups_and_leaves_tombstones(opene
         ana = add(s, "Ana", "H-1")
         older = datetime.combine(DAY - timedelta(days=10), time(9, 0)).astimezone()
         contacts.log_interaction(s, {"kind": "call", "occurred_at": older}, [ana])
-        it = contacts.log_interaction(s, {"kind": "meeting", "occurred_at": wallclock.now(), "summary": "by mistake"},
-                                      [ana], [{"description": "call back", "due_on": DAY}])
+        it = contacts.log_interaction(
+            s,
+            {"kind": "meeting", "occurred_at": wallclock.now(), "summary": "by mistake"},
+            [ana],
+            [{"description": "call back", "due_on": DAY}],
+        )
         assert ana.last_contact_on == DAY
         contacts.delete_interaction(s, it)
         assert s.get(Interaction, it.id) is None

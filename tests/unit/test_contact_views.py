@@ -7,11 +7,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from conftest import FROZEN_DAY
 from sqlmodel import SQLModel
 
 from hrd_tui.services import contact_list, contacts
-
-from conftest import FROZEN_DAY
 
 
 def plain(value: Any, *, frozen: bool = True) -> None:
@@ -35,8 +34,7 @@ def test_read_page_is_one_page_of_plain_rows(opened) -> None:  # type: ignore[no
     with opened.store.session("t") as s:
         for n in range(3):
             contacts.create_contact(s, {"name": f"Person {n}", "codename": f"Kite-{n}"})
-    page = contact_list.read_page(opened.store, contact_list.ContactFilter(query="Person"), today=FROZEN_DAY,
-                                  limit=2)
+    page = contact_list.read_page(opened.store, contact_list.ContactFilter(query="Person"), today=FROZEN_DAY, limit=2)
     assert page.total == 3 and [r.codename for r in page.rows] == ["Kite-0", "Kite-1"]
     for row in page.rows:
         plain(row)
@@ -48,15 +46,17 @@ def test_read_detail_is_everything_the_detail_shows_as_plain_values(opened) -> N
     from hrd_tui.services import threats, trials
 
     with opened.store.session("t") as s:
-        dana = contacts.create_contact(s, {"name": "Dana Quill", "codename": "Wren-1", "languages": ["fr"]},
-                                       ["lgbtqi"])
+        dana = contacts.create_contact(s, {"name": "Dana Quill", "codename": "Wren-1", "languages": ["fr"]}, ["lgbtqi"])
         eve = contacts.create_contact(s, {"name": "Eve Stone", "codename": "Wren-2"})
         contacts.add_channel(s, dana, {"kind": "signal", "handle": "+100", "preferred": True})
         contacts.record_consent(s, dana, {"scope": "naming", "value": "named", "given_on": FROZEN_DAY})
         contacts.relate(s, {"from_contact_id": eve.id, "to_contact_id": dana.id, "kind": "member_of"})
-        contacts.log_interaction(s, {"kind": "meeting", "summary": "Met at the office",
-                                     "occurred_at": datetime(2026, 1, 5, 9, 0, tzinfo=UTC)}, [dana],
-                                 [{"description": "Send the letter", "due_on": FROZEN_DAY + timedelta(days=3)}])
+        contacts.log_interaction(
+            s,
+            {"kind": "meeting", "summary": "Met at the office", "occurred_at": datetime(2026, 1, 5, 9, 0, tzinfo=UTC)},
+            [dana],
+            [{"description": "Send the letter", "due_on": FROZEN_DAY + timedelta(days=3)}],
+        )
         threats.open_case(s, {"title": "Detention of Dana Quill", "opened_on": FROZEN_DAY}, [dana], plan=False)
         trials.create_trial(s, {"title": "State v. Quill"}, [dana])
         dana_id = dana.id
@@ -69,8 +69,12 @@ def test_read_detail_is_everything_the_detail_shows_as_plain_values(opened) -> N
     assert [(c.scope.value, c.value.value) for c in d.consents] == [("naming", "named")]
     assert d.in_force()[d.consents[0].scope] is d.consents[0]
     (rel,) = d.relationships
-    assert (rel.outgoing, rel.other.codename, rel.other.who(True), rel.from_contact_id) == (False, "Wren-2", "Wren-2",
-                                                                                          rel.other.id)
+    assert (rel.outgoing, rel.other.codename, rel.other.who(True), rel.from_contact_id) == (
+        False,
+        "Wren-2",
+        "Wren-2",
+        rel.other.id,
+    )
     assert [it.summary for it in d.interactions] == ["Met at the office"]
     assert [f.description for f in d.follow_ups] == ["Send the letter"]
     (case,) = d.cases
@@ -80,8 +84,9 @@ def test_read_detail_is_everything_the_detail_shows_as_plain_values(opened) -> N
 
 
 def test_a_form_reads_and_saves_through_its_own_transaction(opened) -> None:  # type: ignore[no-untyped-def]
-    contact_id = contacts.save_contact(opened.store, None, {"name": "Fay", "codename": "Lark-1",
-                                                            "focus_areas": ["lgbtqi"]})
+    contact_id = contacts.save_contact(
+        opened.store, None, {"name": "Fay", "codename": "Lark-1", "focus_areas": ["lgbtqi"]}
+    )
     other_id = contacts.save_contact(opened.store, None, {"name": "Gus", "codename": "Lark-2"})
     values = contacts.contact_values(opened.store, contact_id)
     plain(values)
@@ -89,8 +94,9 @@ def test_a_form_reads_and_saves_through_its_own_transaction(opened) -> None:  # 
     contacts.save_contact(opened.store, contact_id, {"role": "editor", "focus_areas": []})
     assert contacts.contact_values(opened.store, contact_id)["focus_areas"] == []
 
-    it_id = contacts.log_contact_interaction(opened.store, contact_id, {"summary": "Call", "kind": "call",
-                                                                        "others": ["Lark-2"]})
+    it_id = contacts.log_contact_interaction(
+        opened.store, contact_id, {"summary": "Call", "kind": "call", "others": ["Lark-2"]}
+    )
     values = contacts.interaction_values(opened.store, it_id, contact_id)
     plain(values)
     assert (values["summary"], values["others"]) == ("Call", ["Lark-2"])

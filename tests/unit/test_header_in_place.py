@@ -56,7 +56,7 @@ def payload_of(vault_dir: Path) -> bytes:
     return keyslots.header_payload(header_file(vault_dir).read_bytes())[0]
 
 
-def test_the_header_keeps_its_inode_and_size_through_every_key_change(vault_dir: Path, use_keyring) -> None:
+def test_the_header_keeps_its_inode_and_size_through_every_key_change(vault_dir: Path, use_keyring) -> None:  # noqa: F811 (the fixture, imported above)
     use_keyring(DictKeyring())
     opened, _code = vault.create(vault_dir, PASSPHRASE)
     backup = vault_dir / vault.BACKUPS_NAME / "pre-upgrade-x"
@@ -170,6 +170,7 @@ def test_writes_alternate_the_area_not_in_force_first(tmp_path: Path) -> None:
 
 # -- on a real ext4 disk ------------------------------------------------------------
 
+
 def _run(*cmd: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(cmd, capture_output=True, text=True, timeout=60)
 
@@ -207,11 +208,13 @@ def test_on_ext4_neither_passwd_nor_wipe_leaves_a_key_slot_on_the_disk(tmp_path:
         assert _run("umount", str(mnt)).returncode == 0
     on_disk = image.read_bytes()
     assert b'"format":"hrd-tui-vault"' not in on_disk
-    assert [n for n in slot_bytes(current, "passphrase") + slot_bytes(current, "recovery")
-            if len(n) > 12 and n in on_disk] == []
+    assert [
+        n for n in slot_bytes(current, "passphrase") + slot_bytes(current, "recovery") if len(n) > 12 and n in on_disk
+    ] == []
 
 
 # -- an empty or missing database -----------------------------------------------------
+
 
 @pytest.mark.parametrize("damage", ["empty", "missing", "no tables"])
 def test_an_empty_or_missing_database_is_damage_never_a_new_vault(vault_dir: Path, damage: str) -> None:
@@ -237,6 +240,7 @@ def test_an_empty_or_missing_database_is_damage_never_a_new_vault(vault_dir: Pat
 
 # -- the KDF policy ---------------------------------------------------------------------
 
+
 def _forge_kdf(vault_dir: Path, **kdf: int) -> None:
     header, _, mac = Header.parse(payload_of(vault_dir))
     slot = header.slot("passphrase")
@@ -246,7 +250,8 @@ def _forge_kdf(vault_dir: Path, **kdf: int) -> None:
 
 
 def test_a_header_asking_for_4_gib_and_64_passes_is_refused_before_any_kdf_work(
-        vault_dir: Path, opened: vault.Vault, monkeypatch: pytest.MonkeyPatch) -> None:
+    vault_dir: Path, opened: vault.Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
     opened.close()
     _forge_kdf(vault_dir, time_cost=64, memory_kib=4 * 1024 * 1024, parallelism=4)
 
@@ -274,6 +279,7 @@ def test_the_kdf_cost_is_bounded_by_this_machines_calibration(monkeypatch: pytes
 
 
 # -- a full disk at unlock --------------------------------------------------------------
+
 
 def test_a_full_disk_at_unlock_is_reported_as_a_full_disk(tmp_path: Path) -> None:
     """A real tmpfs of 4 MiB, filled up: the -wal/-shm cannot be made at the open."""
@@ -307,6 +313,7 @@ def test_a_full_disk_at_unlock_is_reported_as_a_full_disk(tmp_path: Path) -> Non
 
 # -- rekey's crash order --------------------------------------------------------------------
 
+
 def _filled(vault_dir: Path) -> str:
     opened, code = vault.create(vault_dir, PASSPHRASE)
     with opened, opened.store.session() as s:
@@ -332,8 +339,9 @@ def test_a_rekey_cut_before_the_database_commit_is_undone(vault_dir: Path, monke
     assert Header.parse(payload_of(vault_dir))[0].slot(keyslots.REKEY_SLOT) is None
 
 
-def test_a_rekey_cut_after_the_database_commit_opens_and_finishes(vault_dir: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_rekey_cut_after_the_database_commit_opens_and_finishes(
+    vault_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     code = _filled(vault_dir)
     real = vault.Vault._write_header
 

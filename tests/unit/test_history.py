@@ -27,8 +27,7 @@ def _editable_column(model: type[SQLModel]) -> str | None:
     for column in table.columns:
         if column.primary_key or column.foreign_keys or column.name in ("id", "created_at", "updated_at"):
             continue
-        if isinstance(column.type, AutoString) and column.name not in (
-                "codename", "currency", "template_item", "key"):
+        if isinstance(column.type, AutoString) and column.name not in ("codename", "currency", "template_item", "key"):
             return column.name
     return None
 
@@ -64,8 +63,14 @@ def test_every_kind_of_record_keeps_its_earlier_version_and_a_tombstone(opened: 
     # Delete every contact, case and trial with what hangs from them: a tombstone for each record.
     with opened.store.session() as s:
         counts_before = {k: len(s.exec(select(m)).all()) for k, m in EXPORT_TABLES.items() if k not in UNVERSIONED}
-        for model in (EXPORT_TABLES["threat_cases"], EXPORT_TABLES["trials"], EXPORT_TABLES["civic_observations"],
-                      EXPORT_TABLES["interactions"], EXPORT_TABLES["checklist_runs"], EXPORT_TABLES["contacts"]):
+        for model in (
+            EXPORT_TABLES["threat_cases"],
+            EXPORT_TABLES["trials"],
+            EXPORT_TABLES["civic_observations"],
+            EXPORT_TABLES["interactions"],
+            EXPORT_TABLES["checklist_runs"],
+            EXPORT_TABLES["contacts"],
+        ):
             for row in s.exec(select(model)).all():
                 base.delete(s, row)
         tombstones = s.exec(select(RecordVersion.entity).where(RecordVersion.deleted)).all()
@@ -87,8 +92,10 @@ def test_purge_removes_old_versions_and_tombstones_for_good(opened: vault.Vault)
         recent = contacts.create_contact(s, {"name": "Recent"})
         contacts.update_contact(s, recent, {"name": "Recent, renamed"})
         # The first two changes happened 100 days ago.
-        s.connection().execute(text("UPDATE record_version SET changed_at = :when WHERE entity_id IN (:a, :b)"),
-                               {"when": utcnow() - timedelta(days=100), "a": old.id, "b": gone.id})
+        s.connection().execute(
+            text("UPDATE record_version SET changed_at = :when WHERE entity_id IN (:a, :b)"),
+            {"when": utcnow() - timedelta(days=100), "a": old.id, "b": gone.id},
+        )
     with opened.store.session() as s:
         report = history.purge(s, 90)
         assert (report.versions, report.tombstones) == (1, 1)
@@ -117,7 +124,9 @@ def test_each_version_says_where_its_change_came_from(opened: vault.Vault) -> No
         contacts.update_contact(s, c, {"name": "Theirs"})
         kept = history.versions(s, "contact", c.id)
     assert [(v.data["name"], v.source) for v in kept] == [
-        ("Mine", ""), ("Mine, edited", "handover merge from Post A, 2026-11-20")]
+        ("Mine", ""),
+        ("Mine, edited", "handover merge from Post A, 2026-11-20"),
+    ]
 
 
 def test_values_not_taken_from_a_handover_are_kept_in_the_history(opened: vault.Vault) -> None:
@@ -127,10 +136,12 @@ def test_values_not_taken_from_a_handover_are_kept_in_the_history(opened: vault.
         s.flush()
         kept = history.versions(s, "contact", c.id)
         assert [(v.kind, v.source, v.data) for v in kept] == [
-            (history.DECLINED, "handover merge from Post A", {"notes": "theirs"})]
+            (history.DECLINED, "handover merge from Post A", {"notes": "theirs"})
+        ]
         assert c.notes == "ours"  # not a change to the record: shown as the value not taken
         assert [(ch.field, ch.before, ch.after, ch.source, ch.declined) for ch in history.changes(s, c)] == [
-            ("notes", "ours", "theirs", "handover merge from Post A", True)]
+            ("notes", "ours", "theirs", "handover merge from Post A", True)
+        ]
 
 
 def _link_tables() -> set[str]:
@@ -163,14 +174,26 @@ def test_changes_to_lists_appear_in_the_parent_record_history(opened: vault.Vaul
         assert history.changes(s, base.get(s, ThreatCase, case.id)) == []
     with opened.store.session() as s:
         contacts.set_focus_areas(s, base.get(s, Contact, ana.id), ["labour", "journalism_media"])
-        threats.update_case(s, base.get(s, ThreatCase, case.id), {}, defenders=[base.get(s, Contact, ana.id),
-                            base.get(s, Contact, ben.id)], threat_types=["surveillance"])
+        threats.update_case(
+            s,
+            base.get(s, ThreatCase, case.id),
+            {},
+            defenders=[base.get(s, Contact, ana.id), base.get(s, Contact, ben.id)],
+            threat_types=["surveillance"],
+        )
         trials.update_trial(s, base.get(s, Trial, trial.id), {}, [base.get(s, Contact, ben.id)])
     with opened.store.session() as s:
         areas = [(c.field, c.before, c.after) for c in history.changes(s, base.get(s, Contact, ana.id))]
-        label = {code: reference.label("focus_area", code) for code in ("labour", "land_environment", "journalism_media")}
-        assert areas == [("focus_areas", [label["land_environment"], label["labour"]],  # in the form's order
-                          [label["labour"], label["journalism_media"]])]
+        label = {
+            code: reference.label("focus_area", code) for code in ("labour", "land_environment", "journalism_media")
+        }
+        assert areas == [
+            (
+                "focus_areas",
+                [label["land_environment"], label["labour"]],  # in the form's order
+                [label["labour"], label["journalism_media"]],
+            )
+        ]
         on_case = [(c.field, c.before, c.after) for c in history.changes(s, base.get(s, ThreatCase, case.id))]
         assert on_case == [("defenders", ["Heron-101"], ["Cedar-202", "Heron-101"])]  # threat types: unchanged
         on_trial = [(c.field, c.before, c.after) for c in history.changes(s, base.get(s, Trial, trial.id))]
@@ -189,16 +212,20 @@ def test_a_column_and_a_list_changed_one_after_the_other_each_read_right(opened:
     with opened.store.session() as s:
         found = [(c.field, c.before, c.after) for c in history.changes(s, base.get(s, Contact, ana.id))]
     labour, land = reference.label("focus_area", "labour"), reference.label("focus_area", "land_environment")
-    assert found == [("role", "Coordinator", "Director"), ("focus_areas", [labour], [land]),
-                     ("role", "Organiser", "Coordinator")]
+    assert found == [
+        ("role", "Coordinator", "Director"),
+        ("focus_areas", [labour], [land]),
+        ("role", "Organiser", "Coordinator"),
+    ]
 
 
 def test_after_a_purge_an_edited_record_does_not_claim_it_never_changed(opened: vault.Vault) -> None:
     with opened.store.session() as s:
         edited = contacts.create_contact(s, {"name": "Edited"})
         untouched = contacts.create_contact(s, {"name": "Untouched"})
-        s.connection().execute(text("UPDATE contact SET created_at = :t, updated_at = :t"),
-                               {"t": utcnow() - timedelta(days=200)})
+        s.connection().execute(
+            text("UPDATE contact SET created_at = :t, updated_at = :t"), {"t": utcnow() - timedelta(days=200)}
+        )
     with wallclock.frozen(utcnow() - timedelta(days=100)), opened.store.session() as s:
         contacts.update_contact(s, base.get(s, Contact, edited.id), {"name": "Edited twice"})
     with opened.store.session() as s:
@@ -239,7 +266,8 @@ def test_a_new_codename_is_one_change_not_two(opened: vault.Vault) -> None:
         contacts.update_contact(s, base.get(s, Contact, c.id), {"codename": "Egret-404"})
     with opened.store.session() as s:
         assert [(ch.field, ch.before, ch.after) for ch in history.changes(s, base.get(s, Contact, c.id))] == [
-            ("codename", "Heron-101", "Egret-404")]
+            ("codename", "Heron-101", "Egret-404")
+        ]
 
 
 def test_list_changes_say_where_they_came_from(opened: vault.Vault) -> None:
@@ -250,7 +278,8 @@ def test_list_changes_say_where_they_came_from(opened: vault.Vault) -> None:
         contacts.set_focus_areas(s, base.get(s, Contact, c.id), ["labour", "trafficking"])
     with opened.store.session() as s:
         assert [(ch.field, ch.source) for ch in history.changes(s, base.get(s, Contact, c.id))] == [
-            ("focus_areas", "handover merge from Post A")]
+            ("focus_areas", "handover merge from Post A")
+        ]
 
 
 def test_versions_an_older_vault_kept_read_as_the_officers_own_edits() -> None:
@@ -263,7 +292,11 @@ def test_versions_an_older_vault_kept_read_as_the_officers_own_edits() -> None:
     engine = create_engine("sqlite://", module=sqlcipher3.dbapi2)
     with engine.begin() as conn:
         migrations.upgrade(conn, "0004")
-        conn.execute(text("INSERT INTO record_version (entity, entity_id, changed_at, deleted, data) "
-                          "VALUES ('contact', 'c1', '2025-01-01 00:00:00', 0, '{\"name\": \"Ana\"}')"))
+        conn.execute(
+            text(
+                "INSERT INTO record_version (entity, entity_id, changed_at, deleted, data) "
+                "VALUES ('contact', 'c1', '2025-01-01 00:00:00', 0, '{\"name\": \"Ana\"}')"
+            )
+        )
         migrations.upgrade(conn, migrations.head_revision())
         assert conn.execute(text("SELECT kind, source FROM record_version")).all() == [("", "")]

@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
+
 from hrd_tui.cli import build_parser
 
 #: The vault's stack: imported in the unlock worker (and a warm-up after the prompt).
@@ -30,10 +30,16 @@ def imported_by(*args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]
     """Run ``hrd-tui ARGS`` with -X importtime: every module imported, by top-level package."""
     result = subprocess.run(
         [sys.executable, "-P", "-X", "importtime", "-m", "hrd_tui", *args],
-        capture_output=True, text=True, timeout=60, env={**os.environ, "HRD_TUI_TEST_KDF": "1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "HRD_TUI_TEST_KDF": "1"},
     )
-    names = {line.rsplit("|", 1)[1].strip().split(".")[0]
-             for line in result.stderr.splitlines() if line.startswith("import time:") and "|" in line}
+    names = {
+        line.rsplit("|", 1)[1].strip().split(".")[0]
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
     names.discard("imported package")  # the header line
     assert "hrd_tui" in names, result.stderr[-2000:]  # -X importtime did report
     return result, names
@@ -72,9 +78,15 @@ def test_the_unlock_screen_is_drawn_before_the_vault_is_imported(tmp_path: Path,
     env = {**os.environ, "HRD_TUI_TEST_KDF": "1", "XDG_CONFIG_HOME": str(tmp_path / "config")}
     main, terminal = pty.openpty()  # the command line starts the app only on a terminal
     try:
-        result = subprocess.run([sys.executable, "-P", str(HELPER), str(out), "--vault", str(vault_dir)],
-                                stdin=terminal, stdout=terminal, stderr=subprocess.PIPE, text=True,
-                                env=env, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-P", str(HELPER), str(out), "--vault", str(vault_dir)],
+            stdin=terminal,
+            stdout=terminal,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            timeout=60,
+        )
     finally:
         os.close(terminal)
         os.close(main)

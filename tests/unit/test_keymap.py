@@ -13,8 +13,13 @@ from hrd_tui.keymap import APP_OWNER, MAX_BYTES, check, read
 
 #: A small app: app-wide keys, and two screens with their own.
 OWNERS = {
-    APP_OWNER: {"app.lock": "ctrl+l", "app.quick_note": "w", "app.quit": "q", "app.go.contacts": "c,2",
-                "app.help": "f1,question_mark"},
+    APP_OWNER: {
+        "app.lock": "ctrl+l",
+        "app.quick_note": "w",
+        "app.quit": "q",
+        "app.go.contacts": "c,2",
+        "app.help": "f1,question_mark",
+    },
     "contacts.ContactsScreen": {"contacts.new": "n", "contacts.delete": "x"},
     "trials.HearingScreen": {"hearing.notes": "w", "hearing.back": "escape,left"},
 }
@@ -25,7 +30,9 @@ NAMES = {"f1", "f2", "f5", "up", "down", "left", "escape", "enter", "space", "qu
 def key_name(base: str) -> str | None:
     """Textual's names, as far as these tests need them (the app passes Textual's own)."""
     if len(base) == 1:
-        return {"?": "question_mark", ",": "comma", "+": "plus", "/": "slash"}.get(base, base if base.isalnum() else None)
+        return {"?": "question_mark", ",": "comma", "+": "plus", "/": "slash"}.get(
+            base, base if base.isalnum() else None
+        )
     return base if base in NAMES else None
 
 
@@ -64,7 +71,9 @@ def test_dotted_keys_and_tables_are_joined_back_into_ids(tmp_path: Path) -> None
 
 
 def test_each_invalid_entry_is_said_with_the_file_and_left_out_and_the_valid_ones_apply(tmp_path: Path) -> None:
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
 "app.quick_note" = "j"                     # fine
 "no.such.binding" = "z"                    # unknown id
 "app.help" = 5                             # wrong type
@@ -73,12 +82,20 @@ def test_each_invalid_entry_is_said_with_the_file_and_left_out_and_the_valid_one
 "contacts.delete" = "hyper+ctrl+ctrl+x"    # a modifier twice
 "hearing.back" = ""                        # no key at all
 "app.go.contacts" = "ctrl+s"               # swallowed by the terminal
-""")
+""",
+    )
     checked = load(path)
     assert checked.keys == {"app.quick_note": "j"}
     found = reasons(checked)
-    assert set(found) == {"no.such.binding", "app.help", "app.quit", "contacts.new", "contacts.delete", "hearing.back",
-                          "app.go.contacts"}
+    assert set(found) == {
+        "no.such.binding",
+        "app.help",
+        "app.quit",
+        "contacts.new",
+        "contacts.delete",
+        "hearing.back",
+        "app.go.contacts",
+    }
     assert "no binding has this id" in found["no.such.binding"]
     assert "must be a key" in found["app.help"] and "must be a key" in found["app.quit"]
     assert "not a key name" in found["contacts.new"]
@@ -88,11 +105,21 @@ def test_each_invalid_entry_is_said_with_the_file_and_left_out_and_the_valid_one
     assert all(str(problem).startswith(f"{path}, '{problem.entry}': ") for problem in checked.problems)
 
 
-@pytest.mark.parametrize(("key", "why"), [
-    ("ctrl+s", "flow control"), ("ctrl+q", "flow control"), ("ctrl+b", "tmux"), ("ctrl+h", "backspace"),
-    ("ctrl+i", "tab"), ("ctrl+m", "enter"), ("ctrl+j", "newline"), ("shift+enter", "plain enter"),
-    ("ctrl+enter", "plain enter"), ("CTRL+S", "flow control"),
-])
+@pytest.mark.parametrize(
+    ("key", "why"),
+    [
+        ("ctrl+s", "flow control"),
+        ("ctrl+q", "flow control"),
+        ("ctrl+b", "tmux"),
+        ("ctrl+h", "backspace"),
+        ("ctrl+i", "tab"),
+        ("ctrl+m", "enter"),
+        ("ctrl+j", "newline"),
+        ("shift+enter", "plain enter"),
+        ("ctrl+enter", "plain enter"),
+        ("CTRL+S", "flow control"),
+    ],
+)
 def test_keys_ssh_or_tmux_swallow_are_refused_saying_why(tmp_path: Path, key: str, why: str) -> None:
     checked = load(write(tmp_path, f'"app.quick_note" = "{key}"\n'))
     assert checked.keys == {}
@@ -129,13 +156,19 @@ def test_an_app_key_a_screen_also_holds_applies_with_a_note(tmp_path: Path) -> N
     assert "contacts.new on contacts.ContactsScreen" in checked.notes[0].reason
 
 
-@pytest.mark.parametrize(("content", "why"), [
-    (b"x" * (MAX_BYTES + 1), "larger than"),
-    (b'"app.quit" = \n', "not valid TOML"),
-    (b'"app.quit" = "\xff"\n', "not UTF-8"),
-    (b"a = " + b"[" * 20000 + b"]" * 20000, "not valid TOML"),  # nesting deep enough to exhaust recursion
-], ids=["oversized", "malformed", "not-utf8", "deep"])
-def test_a_whole_file_that_is_no_keymap_is_refused_and_nothing_remapped(tmp_path: Path, content: bytes, why: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (b"x" * (MAX_BYTES + 1), "larger than"),
+        (b'"app.quit" = \n', "not valid TOML"),
+        (b'"app.quit" = "\xff"\n', "not UTF-8"),
+        (b"a = " + b"[" * 20000 + b"]" * 20000, "not valid TOML"),  # nesting deep enough to exhaust recursion
+    ],
+    ids=["oversized", "malformed", "not-utf8", "deep"],
+)
+def test_a_whole_file_that_is_no_keymap_is_refused_and_nothing_remapped(
+    tmp_path: Path, content: bytes, why: str
+) -> None:
     checked = load(write(tmp_path, content))
     assert checked.keys == {}
     assert list(reasons(checked)) == [None] and why in reasons(checked)[None]

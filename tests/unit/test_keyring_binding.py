@@ -86,6 +86,7 @@ class PlaintextKeyring(DictKeyring):
 
 PlaintextKeyring.__module__ = "keyrings.alt.file"
 
+
 class MixedChain(chainer.ChainerBackend):
     """keyring's chainer over a plain-text backend and a secure one (a desktop with keyrings.alt installed)."""
 
@@ -161,7 +162,8 @@ def test_binding_needs_the_keyring_secret_and_leaves_the_data_alone(vault_dir: P
     assert slot["binding"]["kind"] == "keyring" and "binding" not in recovery
     assert list(home.entries) == [("hrd-tui", f"vault {body['vault_id']} binding {slot['binding']['id']}")]
     assert (vault_dir / vault.BACKUPS_NAME / "pre-upgrade-x" / vault.HEADER_NAME).read_bytes() == (
-        vault_dir / vault.HEADER_NAME).read_bytes()
+        vault_dir / vault.HEADER_NAME
+    ).read_bytes()
     with vault.unlock(vault_dir, Secret(PASSPHRASE)) as again:
         assert again.workstation_bound
 
@@ -186,8 +188,9 @@ def test_binding_needs_the_keyring_secret_and_leaves_the_data_alone(vault_dir: P
         assert not v.workstation_bound
 
 
-def test_a_copy_taken_elsewhere_does_not_open_with_the_passphrase_alone(tmp_path: Path, vault_dir: Path,
-                                                                       use_keyring) -> None:
+def test_a_copy_taken_elsewhere_does_not_open_with_the_passphrase_alone(
+    tmp_path: Path, vault_dir: Path, use_keyring
+) -> None:
     home = use_keyring(DictKeyring())
     code = bound_vault(vault_dir, home)
     stolen = tmp_path / "stolen"
@@ -250,8 +253,7 @@ def test_a_new_unbound_vault_keeps_the_version_1_format(vault_dir: Path, opened:
     assert not opened.workstation_bound
 
 
-def test_a_keyring_that_never_answers_times_out_and_the_recovery_code_still_works(vault_dir: Path,
-                                                                                   use_keyring) -> None:
+def test_a_keyring_that_never_answers_times_out_and_the_recovery_code_still_works(vault_dir: Path, use_keyring) -> None:
     code = bound_vault(vault_dir, use_keyring(DictKeyring()))
     use_keyring(HangingKeyring())
     start = time.perf_counter()

@@ -34,8 +34,9 @@ def _spy(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[bytes]]:
     return seen
 
 
-def test_close_zeroes_every_key_buffer_the_vault_owns(vault_dir: Path, opened: vault.Vault,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_close_zeroes_every_key_buffer_the_vault_owns(
+    vault_dir: Path, opened: vault.Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
     opened.close()
     seen = _spy(monkeypatch)
     unlocked = vault.unlock(vault_dir, Secret(PASSPHRASE))
@@ -48,8 +49,9 @@ def test_close_zeroes_every_key_buffer_the_vault_owns(vault_dir: Path, opened: v
     assert seen["engine_key"] == [bytes(32)]  # the SQLCipher key, the very object the engine held
 
 
-def test_a_failed_unlock_zeroes_the_typed_secret(vault_dir: Path, opened: vault.Vault,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_unlock_zeroes_the_typed_secret(
+    vault_dir: Path, opened: vault.Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
     opened.close()
     seen = _spy(monkeypatch)
     with pytest.raises(vault.UnlockFailed):
@@ -80,11 +82,18 @@ def test_the_cli_process_is_not_dumpable(tmp_path: Path, vault_dir: Path, opened
     passfile.write_text(PASSPHRASE + "\n")
     # The command line's own entry point, then prctl(PR_GET_DUMPABLE) in the same process
     # (this kernel's /proc/PID/status may not show it).
-    code = ("import sys; from hrd_tui import cli, paths; before = paths.dumpable(); "
-            f"rc = cli.main(['--vault', {str(vault_dir)!r}, '--passphrase-file', {str(passfile)!r}, 'info']); "
-            "print('dumpable', before, paths.dumpable(), 'rc', rc)")
-    done = subprocess.run([sys.executable, "-P", "-c", code], capture_output=True, text=True,
-                          env={**os.environ, **frozen_settings()}, timeout=120)
+    code = (
+        "import sys; from hrd_tui import cli, paths; before = paths.dumpable(); "
+        f"rc = cli.main(['--vault', {str(vault_dir)!r}, '--passphrase-file', {str(passfile)!r}, 'info']); "
+        "print('dumpable', before, paths.dumpable(), 'rc', rc)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-P", "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **frozen_settings()},
+        timeout=120,
+    )
     assert done.stdout.splitlines()[-1] == "dumpable 1 0 rc 0", done.stdout + done.stderr
 
 

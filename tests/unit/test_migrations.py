@@ -28,11 +28,13 @@ def make_vault_at_first_revision(vault_dir: Path) -> None:
     with store.session() as session:
         conn = session.connection()
         migrations.upgrade(conn, migrations.all_revisions()[0])
-        conn.execute(text(
-            "INSERT INTO contact (id, created_at, updated_at, kind, name, codename, languages, tags, "
-            "direct_contact_safe, notes) VALUES ('c1', '2025-01-01 00:00:00', '2025-01-01 00:00:00', "
-            "'defender', 'Émile Zola-Ndiaye', 'Heron-101', '[]', '[]', 1, '')"
-        ))
+        conn.execute(
+            text(
+                "INSERT INTO contact (id, created_at, updated_at, kind, name, codename, languages, tags, "
+                "direct_contact_safe, notes) VALUES ('c1', '2025-01-01 00:00:00', '2025-01-01 00:00:00', "
+                "'defender', 'Émile Zola-Ndiaye', 'Heron-101', '[]', '[]', 1, '')"
+            )
+        )
     store.close()
     atomic_write(vault_dir / vault.HEADER_NAME, header.to_bytes(key))
 
@@ -100,15 +102,27 @@ def test_sent_referrals_of_an_older_vault_get_a_justification() -> None:
     with engine.begin() as conn:
         migrations.upgrade(conn, "0002")
         stamp = "'2025-01-01 00:00:00'"
-        conn.execute(text(f"INSERT INTO threat_case (id, created_at, updated_at, title, status, urgency, perpetrator, "
-                          f"perpetrator_note, summary, opened_on, outcome) VALUES ('k1', {stamp}, {stamp}, 'Case', 'new', "
-                          f"'urgent', 'unknown', '', '', '2025-01-01', '')"))
-        conn.execute(text("INSERT INTO resource (id, name, kind, funds, eligibility, how_to_refer, url) "
-                          "VALUES ('lifeline', 'Lifeline', '', '', '', '', '')"))
+        conn.execute(
+            text(
+                f"INSERT INTO threat_case (id, created_at, updated_at, title, status, urgency, perpetrator, "
+                f"perpetrator_note, summary, opened_on, outcome) VALUES ('k1', {stamp}, {stamp}, 'Case', 'new', "
+                f"'urgent', 'unknown', '', '', '2025-01-01', '')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO resource (id, name, kind, funds, eligibility, how_to_refer, url) "
+                "VALUES ('lifeline', 'Lifeline', '', '', '', '', '')"
+            )
+        )
         for rid, status in (("r1", "sent"), ("r2", "draft")):
-            conn.execute(text(f"INSERT INTO referral (id, created_at, updated_at, case_id, resource_id, purpose, status, "
-                              f"currency, outcome) VALUES ('{rid}', {stamp}, {stamp}, 'k1', 'lifeline', 'medical', "
-                              f"'{status}', 'USD', '')"))
+            conn.execute(
+                text(
+                    f"INSERT INTO referral (id, created_at, updated_at, case_id, resource_id, purpose, status, "
+                    f"currency, outcome) VALUES ('{rid}', {stamp}, {stamp}, 'k1', 'lifeline', 'medical', "
+                    f"'{status}', 'USD', '')"
+                )
+            )
         migrations.upgrade(conn, migrations.head_revision())
         rows = dict(conn.execute(text("SELECT id, emergency_justification FROM referral")).all())
     assert rows["r1"].startswith("Recorded before referrals asked for consent") and rows["r2"] == ""

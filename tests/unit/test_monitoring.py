@@ -22,8 +22,9 @@ DAY = date(2026, 11, 28)
 def observe(s, on: date, category: Civ, description: str = "Something observed", **kw):  # type: ignore[no-untyped-def]
     sources = kw.pop("sources", ())
     links = kw.pop("links", ())
-    return monitoring.add_observation(s, {"observed_on": on, "category": category, "description": description, **kw},
-                                      sources, links)
+    return monitoring.add_observation(
+        s, {"observed_on": on, "category": category, "description": description, **kw}, sources, links
+    )
 
 
 EVERYTHING = ObservationFilter()
@@ -39,11 +40,21 @@ def test_an_observation_with_a_source_and_links_to_a_contact_a_case_and_a_trial(
         ana = contacts.create_contact(s, {"name": "Ana Núñez", "codename": "Heron-101"})
         case = threats.open_case(s, {"title": "Detention", "opened_on": DAY}, [ana], [])
         trial = trials.create_trial(s, {"title": "State v. Ana"}, [ana])
-        obs = observe(s, DAY, Civ.ATTACKS_REPRISALS, "Organiser arrested after the march", location="Riverside",
-                      sources=[{"description": "Defence counsel", "reliability": Reliability.B,
-                                "credibility": Credibility.PROBABLY_TRUE}],
-                      links=[{"contact_id": ana.id}, {"case_id": case.id}, {"trial_id": trial.id},
-                             {"contact_id": ana.id}])  # the same contact twice is one link
+        obs = observe(
+            s,
+            DAY,
+            Civ.ATTACKS_REPRISALS,
+            "Organiser arrested after the march",
+            location="Riverside",
+            sources=[
+                {
+                    "description": "Defence counsel",
+                    "reliability": Reliability.B,
+                    "credibility": Credibility.PROBABLY_TRUE,
+                }
+            ],
+            links=[{"contact_id": ana.id}, {"case_id": case.id}, {"trial_id": trial.id}, {"contact_id": ana.id}],
+        )  # the same contact twice is one link
         (source,) = monitoring.sources_of(s, obs.id)
         assert source.received_on == DAY and source.reliability == Reliability.B and source.case_id is None
         assert len(monitoring.links_of(s, obs.id)) == 3
@@ -53,15 +64,18 @@ def test_an_observation_with_a_source_and_links_to_a_contact_a_case_and_a_trial(
         assert (row.sources, row.links, row.people) == (1, 3, (("Ana Núñez", "Heron-101"),))
 
 
-@pytest.mark.parametrize("link, key, message", [
-    ({}, "links.0", "exactly one"),
-    ({"contact_id": "", "case_id": ""}, "links.0", "exactly one"),
-    ({"contact_id": "CONTACT", "case_id": "CASE"}, "links.0", "exactly one"),
-    ({"contact_id": "0" * 32}, "links.0.contact_id", "no contact"),
-    ({"case_id": "0" * 32}, "links.0.case_id", "no threat case"),
-    ({"trial_id": "0" * 32}, "links.0.trial_id", "no trial"),
-    ({"person": "x"}, "links.0", "unknown field"),
-])
+@pytest.mark.parametrize(
+    "link, key, message",
+    [
+        ({}, "links.0", "exactly one"),
+        ({"contact_id": "", "case_id": ""}, "links.0", "exactly one"),
+        ({"contact_id": "CONTACT", "case_id": "CASE"}, "links.0", "exactly one"),
+        ({"contact_id": "0" * 32}, "links.0.contact_id", "no contact"),
+        ({"case_id": "0" * 32}, "links.0.case_id", "no threat case"),
+        ({"trial_id": "0" * 32}, "links.0.trial_id", "no trial"),
+        ({"person": "x"}, "links.0", "unknown field"),
+    ],
+)
 def test_each_link_points_at_exactly_one_existing_record(opened, link, key, message) -> None:  # type: ignore[no-untyped-def]
     with opened.store.session("set-up") as s:
         ana = contacts.create_contact(s, {"name": "Ana", "codename": "Heron-101"})
@@ -88,8 +102,9 @@ def test_missing_category_and_a_future_day_are_refused_by_field(opened) -> None:
         monitoring.add_observation(s, {"observed_on": DAY, "description": "x"})
     assert "category" in caught.value.errors
     with pytest.raises(ValidationError) as caught, opened.store.session("t") as s:
-        monitoring.add_observation(s, {"observed_on": DAY + timedelta(days=1), "category": Civ.DIALOGUE,
-                                       "description": "x"}, today=DAY)
+        monitoring.add_observation(
+            s, {"observed_on": DAY + timedelta(days=1), "category": Civ.DIALOGUE, "description": "x"}, today=DAY
+        )
     assert list(caught.value.errors) == ["observed_on"]
 
 
@@ -101,9 +116,13 @@ def test_an_edit_keeps_the_earlier_version_and_replaces_the_links(opened) -> Non
         obs = observe(s, DAY, Civ.SURVEILLANCE, "First text", links=[{"contact_id": ana.id}, {"case_id": case.id}])
     with opened.store.session("t") as s:
         obs = base.get(s, CivicObservation, obs.id)
-        monitoring.update_observation(s, obs, {"description": "Second text", "category": Civ.HACKING_SEIZURE},
-                                      links=[{"contact_id": boris.id}, {"case_id": case.id}],
-                                      new_sources=[{"description": "A second source"}])
+        monitoring.update_observation(
+            s,
+            obs,
+            {"description": "Second text", "category": Civ.HACKING_SEIZURE},
+            links=[{"contact_id": boris.id}, {"case_id": case.id}],
+            new_sources=[{"description": "A second source"}],
+        )
     with opened.store.session("t") as s:
         obs = base.get(s, CivicObservation, obs.id)
         assert (obs.description, obs.category) == ("Second text", Civ.HACKING_SEIZURE)
@@ -112,8 +131,9 @@ def test_an_edit_keeps_the_earlier_version_and_replaces_the_links(opened) -> Non
         assert [src.description for src in monitoring.sources_of(s, obs.id)] == ["A second source"]
         versions = s.exec(select(RecordVersion).where(RecordVersion.entity_id == obs.id)).all()
         assert any(v.data.get("description") == "First text" for v in versions)
-        gone = s.exec(select(RecordVersion).where(RecordVersion.entity == ObservationLink.__tablename__,
-                                                  RecordVersion.deleted)).all()
+        gone = s.exec(
+            select(RecordVersion).where(RecordVersion.entity == ObservationLink.__tablename__, RecordVersion.deleted)
+        ).all()
         assert [v.data.get("contact_id") for v in gone] == [ana.id]  # the dropped link left a tombstone
 
 
@@ -127,11 +147,18 @@ def test_newest_first_and_every_filter(opened) -> None:  # type: ignore[no-untyp
         assert descriptions(s) == ["followed home", "spyware on phones", "consultation held", "old funding bill"]
         assert descriptions(s, ObservationFilter(category=Civ.SURVEILLANCE)) == ["followed home", "spyware on phones"]
         assert descriptions(s, ObservationFilter(start=DAY - timedelta(days=30))) == [
-            "followed home", "spyware on phones", "consultation held"]
+            "followed home",
+            "spyware on phones",
+            "consultation held",
+        ]
         assert descriptions(s, ObservationFilter(end=DAY - timedelta(days=10))) == [
-            "spyware on phones", "consultation held", "old funding bill"]
+            "spyware on phones",
+            "consultation held",
+            "old funding bill",
+        ]
         assert descriptions(s, ObservationFilter(category=Civ.SURVEILLANCE, start=DAY - timedelta(days=5))) == [
-            "followed home"]
+            "followed home"
+        ]
         assert descriptions(s, limit=2, offset=1) == ["spyware on phones", "consultation held"]
         assert not ObservationFilter(query="x").active and ObservationFilter(category=Civ.DIALOGUE).active
 
@@ -146,7 +173,9 @@ def test_search_by_description_and_by_a_linked_contact(opened) -> None:  # type:
         assert descriptions(s, ObservationFilter(query="nunez")) == ["Organiser detained after the march"]
         assert descriptions(s, ObservationFilter(query="heron march")) == ["Organiser detained after the march"]
         assert descriptions(s, ObservationFilter(query="march", category=Civ.ATTACKS_REPRISALS)) == [
-            "Another march dispersed", "Organiser detained after the march"]
+            "Another march dispersed",
+            "Organiser detained after the march",
+        ]
         assert descriptions(s, ObservationFilter(query="nothing-like-this")) == []
         # One or two characters match names only: through the contacts an observation is about.
         assert descriptions(s, ObservationFilter(query="an")) == ["Organiser detained after the march"]
@@ -213,16 +242,41 @@ def test_the_trend_is_one_query(opened) -> None:  # type: ignore[no-untyped-def]
     assert t.total == sum(1 for n in range(30) if DAY - timedelta(days=11 * n) >= date(2025, 12, 1))
 
 
-@pytest.mark.parametrize("link", ["javascript:alert(1)", "JavaScript:alert(1)", "data:text/html,x", "file:///etc/passwd",
-                                  "ftp://example.org", "example.org", "https://", " http:// x"])
+@pytest.mark.parametrize(
+    "link",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        "data:text/html,x",
+        "file:///etc/passwd",
+        "ftp://example.org",
+        "example.org",
+        "https://",
+        " http:// x",
+    ],
+)
 def test_a_web_link_other_than_http_or_https_is_refused(opened, link: str) -> None:  # type: ignore[no-untyped-def]
     """Issue 22: an observation's web links took javascript: and the like."""
     with opened.store.session() as s:
         with pytest.raises(ValidationError) as refused:
-            monitoring.add_observation(s, {"observed_on": date(2026, 11, 1), "category": "dialogue",
-                                           "description": "x", "links": ["https://example.org", link]})
+            monitoring.add_observation(
+                s,
+                {
+                    "observed_on": date(2026, 11, 1),
+                    "category": "dialogue",
+                    "description": "x",
+                    "links": ["https://example.org", link],
+                },
+            )
         assert "http:// or https://" in refused.value.errors["links"]
-        obs = monitoring.add_observation(s, {"observed_on": date(2026, 11, 1), "category": "dialogue",
-                                             "description": "x", "links": ["https://example.org/a?b=1", "HTTP://x.org"]})
+        obs = monitoring.add_observation(
+            s,
+            {
+                "observed_on": date(2026, 11, 1),
+                "category": "dialogue",
+                "description": "x",
+                "links": ["https://example.org/a?b=1", "HTTP://x.org"],
+            },
+        )
         with pytest.raises(ValidationError):
             monitoring.update_observation(s, obs, {"links": [link]})

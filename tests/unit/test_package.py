@@ -52,22 +52,40 @@ def test_import_contracts_hold(tmp_path: Path) -> None:
     test_screens_import_only_downwards checks them."""
     lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
     assert lint, "import-linter is a test dependency"
-    result = subprocess.run([lint, "--no-cache", str(ROOT / "pyproject.toml")], cwd=tmp_path,
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [lint, "--no-cache", str(ROOT / "pyproject.toml")], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Contracts: 2 kept, 0 broken." in result.stdout, result.stdout  # the layers, and no Textual in the core
     seen = subprocess.run(
         [sys.executable, "-c", "import grimp; print('hrd_tui.screens.today' in grimp.build_graph('hrd_tui').modules)"],
-        cwd=tmp_path, capture_output=True, text=True, check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert seen.stdout.strip() == ("False" if _editable() else "True"), seen.stdout + seen.stderr
 
 
-SCREEN_FORBIDDEN = ("sqlalchemy", "sqlmodel", "sqlcipher3", "sqlite3", "hrd_tui.store", "hrd_tui.vault",
-                    "hrd_tui.history_hooks", "hrd_tui.vault_hooks")
+SCREEN_FORBIDDEN = (
+    "sqlalchemy",
+    "sqlmodel",
+    "sqlcipher3",
+    "sqlite3",
+    "hrd_tui.store",
+    "hrd_tui.vault",
+    "hrd_tui.history_hooks",
+    "hrd_tui.vault_hooks",
+)
 #: The layers above the screens' (pyproject.toml): in an editable checkout the contract cannot see the screens.
-SCREEN_ABOVE = ("hrd_tui.__main__", "hrd_tui.cli", "hrd_tui.cli_lifecycle", "hrd_tui.cli_common", "hrd_tui.app",
-                "hrd_tui.demo")
+SCREEN_ABOVE = (
+    "hrd_tui.__main__",
+    "hrd_tui.cli",
+    "hrd_tui.cli_lifecycle",
+    "hrd_tui.cli_common",
+    "hrd_tui.app",
+    "hrd_tui.demo",
+)
 
 
 def _screen_imports() -> list[tuple[str, str]]:
@@ -93,8 +111,11 @@ def test_screens_reach_the_store_only_through_services() -> None:
 def test_screens_import_only_downwards() -> None:
     """The screens' part of the layers contract, where import-linter cannot see them
     (an editable checkout): no screen imports the app shell, the CLI or the demo."""
-    offenders = [f"{name}: {n}" for name, n in _screen_imports()
-                 if any(n == above or n.startswith(above + ".") for above in SCREEN_ABOVE)]
+    offenders = [
+        f"{name}: {n}"
+        for name, n in _screen_imports()
+        if any(n == above or n.startswith(above + ".") for above in SCREEN_ABOVE)
+    ]
     assert offenders == []
 
 
@@ -112,7 +133,8 @@ def test_the_wheel_holds_the_package_the_data_and_the_migrations(tmp_path: Path)
         shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
     result = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp_path), str(source)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     wheel = next(tmp_path.glob("hrd_tui-*.whl"))

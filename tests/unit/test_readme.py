@@ -15,7 +15,7 @@ def section(heading: str) -> str:
     """The text under a ``## heading`` up to the next one."""
     start = README.index(f"\n## {heading}\n")
     end = README.find("\n## ", start + 1)
-    return README[start:end if end != -1 else None]
+    return README[start : end if end != -1 else None]
 
 
 def first_table(text: str) -> list[list[str]]:
@@ -23,7 +23,7 @@ def first_table(text: str) -> list[list[str]]:
     lines = text.splitlines()
     start = next(n for n, line in enumerate(lines) if line.startswith("| "))
     rows = []
-    for line in lines[start + 2:]:
+    for line in lines[start + 2 :]:
         if not line.startswith("|"):
             break
         rows.append([cell.strip() for cell in line.strip("|").split(" | ")])

@@ -78,12 +78,23 @@ def test_a_report_keeps_ordinary_words_and_hides_the_names(opened) -> None:  # t
     with opened.store.session("test") as s:
         person = contacts.create_contact(s, {"name": "Test Person", "codename": "Dup-001", "kind": "defender"}, [])
         will = contacts.create_contact(s, {"name": "Will Hope", "codename": "Dup-002", "kind": "defender"}, [])
-        dup = threats.open_case(s, {"title": "Dup codename test", "opened_on": date(2026, 3, 2),
-                                    "summary": "I will go and we hope for the best. Mr Person said Will Hope's "
-                                               "phone was taken in March; Person's lawyer will appeal."},
-                                [will], plan=False)
-        threats.open_case(s, {"title": "Threats after the march", "opened_on": date(2026, 3, 3),
-                              "summary": "A person was followed."}, [person], plan=False)
+        dup = threats.open_case(
+            s,
+            {
+                "title": "Dup codename test",
+                "opened_on": date(2026, 3, 2),
+                "summary": "I will go and we hope for the best. Mr Person said Will Hope's "
+                "phone was taken in March; Person's lawyer will appeal.",
+            },
+            [will],
+            plan=False,
+        )
+        threats.open_case(
+            s,
+            {"title": "Threats after the march", "opened_on": date(2026, 3, 3), "summary": "A person was followed."},
+            [person],
+            plan=False,
+        )
         text = reports.render_report(s, ReportType.REGULAR, date(2026, 3, 1), date(2026, 3, 31))
         summary = case_export.export_case_markdown(s, dup.id)
     assert "Dup codename test" in text and "Threats after the march" in text and "A person was followed." in text

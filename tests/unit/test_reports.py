@@ -33,8 +33,25 @@ NOCONSENT = "Lucía Brenner"  # nothing recorded: a journalist
 ORG = "Asociación Tierra Libre"  # an organisation, "never"
 UNLINKED = "Renata Oyelaran"  # linked to nothing, only typed into free text
 #: Every part of every withheld name, and their codenames, folded (redaction.fold).
-WITHHELD = ("marisol", "nunez", "vidal", "orchid", "joaquin", "arevalo", "lantern", "lucia", "brenner", "quartz",
-            "asociacion", "tierra", "libre", "willow", "renata", "oyelaran", "comet")
+WITHHELD = (
+    "marisol",
+    "nunez",
+    "vidal",
+    "orchid",
+    "joaquin",
+    "arevalo",
+    "lantern",
+    "lucia",
+    "brenner",
+    "quartz",
+    "asociacion",
+    "tierra",
+    "libre",
+    "willow",
+    "renata",
+    "oyelaran",
+    "comet",
+)
 TYPES = list(ReportType)
 
 
@@ -45,6 +62,7 @@ def at(day: date, hour: int = 12) -> datetime:
 
 def build(s) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """A vault with records inside March 2025 and one day either side of it; returns ids."""
+
     def person(name: str, codename: str, kind: str, areas: list[str], consent: str | None):  # type: ignore[no-untyped-def]
         contact = contacts.create_contact(s, {"name": name, "codename": codename, "kind": kind}, areas)
         if consent:
@@ -63,42 +81,100 @@ def build(s) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
     def obs(key: str, day: date, category: str, description: str, about, **extra) -> None:  # type: ignore[no-untyped-def]
         ids[key] = monitoring.add_observation(
-            s, {"observed_on": day, "category": category, "description": description, **extra},
-            links=[{"contact_id": about.id}], sources=extra.pop("sources", ())).id
+            s,
+            {"observed_on": day, "category": category, "description": description, **extra},
+            links=[{"contact_id": about.id}],
+            sources=extra.pop("sources", ()),
+        ).id
 
     obs("first", START, "surveillance", "Phones of two CSOs tapped (FIRST-DAY).", org)
     ids["attack"] = monitoring.add_observation(
-        s, {"observed_on": date(2025, 3, 5), "category": "attacks_reprisals", "location": "Calle Sensible 5",
+        s,
+        {
+            "observed_on": date(2025, 3, 5),
+            "category": "attacks_reprisals",
+            "location": "Calle Sensible 5",
             "location_sensitive": True,
-            "description": "MARISOL ÑUÑEZ-VIDAL was beaten by police outside her office."},
-        sources=[{"contact_id": journalist.id, "description": "Told by Lucía Brenner.", "reliability": "B",
-                  "credibility": "2"}],
-        links=[{"contact_id": never.id}]).id
-    obs("assembly", date(2025, 3, 10), "restrictions_on_freedoms", "Protest dispersed in the capital; Joaquín was kettled.",
-        org, location="Central Square", location_sensitive=False)
+            "description": "MARISOL ÑUÑEZ-VIDAL was beaten by police outside her office.",
+        },
+        sources=[
+            {
+                "contact_id": journalist.id,
+                "description": "Told by Lucía Brenner.",
+                "reliability": "B",
+                "credibility": "2",
+            }
+        ],
+        links=[{"contact_id": never.id}],
+    ).id
+    obs(
+        "assembly",
+        date(2025, 3, 10),
+        "restrictions_on_freedoms",
+        "Protest dispersed in the capital; Joaquín was kettled.",
+        org,
+        location="Central Square",
+        location_sensitive=False,
+    )
     obs("dialogue", date(2025, 3, 12), "dialogue", f"Ministry met CSOs; {UNLINKED} and Okonkwo attended.", named)
-    obs("remedy", date(2025, 3, 15), "protection_remedy", "Prosecutor opened an investigation into the attack on the shelter.", org)
+    obs(
+        "remedy",
+        date(2025, 3, 15),
+        "protection_remedy",
+        "Prosecutor opened an investigation into the attack on the shelter.",
+        org,
+    )
     obs("business", date(2025, 3, 16), "business_conduct", "Garment factory audit shared with CSOs.", anon)
     obs("last", END, "public_participation", "Consultation law enforced (LAST-DAY).", named)
     obs("before", date(2025, 2, 28), "attacks_reprisals", "OUTSIDE-OBS-BEFORE", never)
     obs("after", date(2025, 4, 1), "attacks_reprisals", "OUTSIDE-OBS-AFTER", never)
 
-    detention = threats.open_case(s, {
-        "title": f"Detention of {NEVER}", "opened_on": date(2025, 2, 20), "status": "responding",
-        "perpetrator": Perpetrator.POLICE, "summary": f"Nunez Vidal held incommunicado; {NAMED} is her lawyer.",
-    }, [never], ["arbitrary_detention", "torture"], plan=False)
+    detention = threats.open_case(
+        s,
+        {
+            "title": f"Detention of {NEVER}",
+            "opened_on": date(2025, 2, 20),
+            "status": "responding",
+            "perpetrator": Perpetrator.POLICE,
+            "summary": f"Nunez Vidal held incommunicado; {NAMED} is her lawyer.",
+        },
+        [never],
+        ["arbitrary_detention", "torture"],
+        plan=False,
+    )
     threats.assess_risk(s, detention, {"assessed_on": date(2025, 3, 2), "threat": 5, "vulnerability": 4, "capacity": 2})
     threats.assess_risk(s, detention, {"assessed_on": date(2025, 4, 5), "threat": 1, "vulnerability": 1, "capacity": 5})
-    threats.add_action(s, detention, {"title": "Raise the detention with the Ministry", "status": ActionStatus.DONE,
-                                      "done_on": date(2025, 3, 15)})
-    threats.add_action(s, detention, {"title": "OUTSIDE-ACTION", "status": ActionStatus.DONE, "done_on": date(2025, 2, 25)})
-    threats.add_referral(s, detention, {"resource_id": "lifeline", "purpose": "legal_fees", "status": ReferralStatus.SENT,
-                                        "sent_on": date(2025, 3, 8), "emergency_justification": "Held incommunicado."})
+    threats.add_action(
+        s,
+        detention,
+        {"title": "Raise the detention with the Ministry", "status": ActionStatus.DONE, "done_on": date(2025, 3, 15)},
+    )
+    threats.add_action(
+        s, detention, {"title": "OUTSIDE-ACTION", "status": ActionStatus.DONE, "done_on": date(2025, 2, 25)}
+    )
+    threats.add_referral(
+        s,
+        detention,
+        {
+            "resource_id": "lifeline",
+            "purpose": "legal_fees",
+            "status": ReferralStatus.SENT,
+            "sent_on": date(2025, 3, 8),
+            "emergency_justification": "Held incommunicado.",
+        },
+    )
     ids["detention"] = detention.id
-    smear = threats.open_case(s, {
-        "title": "Smear campaign against a reporter", "opened_on": date(2025, 3, 20),
-        "summary": "Comet 111 saw the posts; Brenner's articles were targeted.",
-    }, [journalist], ["smear_campaign", "reprisal_un"], plan=False)
+    smear = threats.open_case(
+        s,
+        {
+            "title": "Smear campaign against a reporter",
+            "opened_on": date(2025, 3, 20),
+            "summary": "Comet 111 saw the posts; Brenner's articles were targeted.",
+        },
+        [journalist],
+        ["smear_campaign", "reprisal_un"],
+        plan=False,
+    )
     ids["smear"] = smear.id
     on_start = threats.open_case(s, {"title": "CLOSED-ON-START", "opened_on": date(2025, 1, 10)}, [anon], plan=False)
     threats.close_case(s, on_start, "Relocated.", on=START)
@@ -107,26 +183,62 @@ def build(s) -> dict[str, str]:  # type: ignore[no-untyped-def]
     threats.close_case(s, before, "Relocated.", on=date(2025, 2, 28))
     threats.open_case(s, {"title": "OPENED-AFTER", "opened_on": date(2025, 4, 1)}, [never], plan=False)
 
-    trial = trials.create_trial(s, {"title": "Prosecutor v. Ñúñez-Vidal", "court": "Port Calder District Court",
-                                    "case_number": "2025/114", "charges": "Unlawful assembly.", "status": "ongoing"},
-                                [never, named])
+    trial = trials.create_trial(
+        s,
+        {
+            "title": "Prosecutor v. Ñúñez-Vidal",
+            "court": "Port Calder District Court",
+            "case_number": "2025/114",
+            "charges": "Unlawful assembly.",
+            "status": "ongoing",
+        },
+        [never, named],
+    )
     ids["trial"] = trial.id
-    ids["hearing"] = trials.add_hearing(s, trial, {
-        "starts_at": at(date(2025, 3, 18), 10), "observers_admitted": False, "refused_entry": "Two diplomats",
-        "outcome": "Adjourned; Vidal returned to custody.", "next_hearing_on": date(2025, 4, 20)}).id
+    ids["hearing"] = trials.add_hearing(
+        s,
+        trial,
+        {
+            "starts_at": at(date(2025, 3, 18), 10),
+            "observers_admitted": False,
+            "refused_entry": "Two diplomats",
+            "outcome": "Adjourned; Vidal returned to custody.",
+            "next_hearing_on": date(2025, 4, 20),
+        },
+    ).id
     trials.add_hearing(s, trial, {"starts_at": at(date(2025, 4, 1), 10), "outcome": "OUTSIDE-HEARING"})
     outside = trials.create_trial(s, {"title": "OUTSIDE-TRIAL"}, [anon])
     trials.add_hearing(s, outside, {"starts_at": at(date(2025, 2, 28), 10)})
 
-    ids["meeting"] = contacts.log_interaction(s, {
-        "kind": "meeting", "occurred_at": at(date(2025, 3, 7)), "location": "Safe house Calle Nueve",
-        "location_sensitive": True, "conveyed_to_counterparts": True,
-        "summary": "marisol said Joaquín fears arrest; Orchid 990 asked for help."}, [never, anon]).id
-    ids["call"] = contacts.log_interaction(s, {
-        "kind": "call", "occurred_at": at(date(2025, 3, 25)), "location": "Embassy annex", "location_sensitive": False,
-        "summary": "Okonkwo (cedar 505) briefed us on the trial."}, [named]).id
-    contacts.log_interaction(s, {"kind": "meeting", "occurred_at": at(date(2025, 4, 1)), "summary": "OUTSIDE-INTERACTION"}, [anon])
-    contacts.log_interaction(s, {"kind": "call", "occurred_at": at(date(2025, 2, 28)), "summary": "OUTSIDE-INTERACTION"}, [anon])
+    ids["meeting"] = contacts.log_interaction(
+        s,
+        {
+            "kind": "meeting",
+            "occurred_at": at(date(2025, 3, 7)),
+            "location": "Safe house Calle Nueve",
+            "location_sensitive": True,
+            "conveyed_to_counterparts": True,
+            "summary": "marisol said Joaquín fears arrest; Orchid 990 asked for help.",
+        },
+        [never, anon],
+    ).id
+    ids["call"] = contacts.log_interaction(
+        s,
+        {
+            "kind": "call",
+            "occurred_at": at(date(2025, 3, 25)),
+            "location": "Embassy annex",
+            "location_sensitive": False,
+            "summary": "Okonkwo (cedar 505) briefed us on the trial.",
+        },
+        [named],
+    ).id
+    contacts.log_interaction(
+        s, {"kind": "meeting", "occurred_at": at(date(2025, 4, 1)), "summary": "OUTSIDE-INTERACTION"}, [anon]
+    )
+    contacts.log_interaction(
+        s, {"kind": "call", "occurred_at": at(date(2025, 2, 28)), "summary": "OUTSIDE-INTERACTION"}, [anon]
+    )
     return ids
 
 
@@ -150,9 +262,11 @@ def section(report: str, heading: str) -> str:
     lines = report.splitlines()
     start = lines.index(heading)
     level = len(heading.split()[0])
-    end = next((n for n in range(start + 1, len(lines))
-                if lines[n].startswith("#") and len(lines[n].split()[0]) <= level), len(lines))
-    return "\n".join(lines[start + 1:end])
+    end = next(
+        (n for n in range(start + 1, len(lines)) if lines[n].startswith("#") and len(lines[n].split()[0]) <= level),
+        len(lines),
+    )
+    return "\n".join(lines[start + 1 : end])
 
 
 def ref(kind: str, ident: str) -> str:
@@ -169,57 +283,96 @@ def placed(report: str, where: dict[str, list[str]]) -> None:
 
 # -- each type: its sections in order, each record where it belongs ---------------------------------
 
+
 def test_regular_report_sections_and_records(opened, ids: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
     report = render(opened, ReportType.REGULAR)
     assert headings(report) == [
         "# Draft: Regular report on the civic space environment, 2025-03-01 to 2025-03-31",
-        "## Civic space", "### Association, assembly, speech", "### Funding and registration", "### Attacks and reprisals",
-        "### Spurious legal actions", "### Protection and remedy", "### Surveillance", "### Hacking and device seizure",
-        "### Dialogue with civil society", "### Public participation laws", "### Business conduct",
-        "## Defenders under threat", "## Trials and hearings observed", "## Engagement with civil society",
-        "### Meeting", "### Call", "### Secure message", "### Event", "### Site visit", "## Redaction",
+        "## Civic space",
+        "### Association, assembly, speech",
+        "### Funding and registration",
+        "### Attacks and reprisals",
+        "### Spurious legal actions",
+        "### Protection and remedy",
+        "### Surveillance",
+        "### Hacking and device seizure",
+        "### Dialogue with civil society",
+        "### Public participation laws",
+        "### Business conduct",
+        "## Defenders under threat",
+        "## Trials and hearings observed",
+        "## Engagement with civil society",
+        "### Meeting",
+        "### Call",
+        "### Secure message",
+        "### Event",
+        "### Site visit",
+        "## Redaction",
     ]
-    placed(report, {
-        "### Association, assembly, speech": [ref("obs", ids["assembly"])],
-        "### Attacks and reprisals": [ref("obs", ids["attack"])],
-        "### Protection and remedy": [ref("obs", ids["remedy"])],
-        "### Surveillance": [ref("obs", ids["first"])],
-        "### Dialogue with civil society": [ref("obs", ids["dialogue"])],
-        "### Public participation laws": [ref("obs", ids["last"])],
-        "### Business conduct": [ref("obs", ids["business"])],
-        "## Defenders under threat": [ref("case", ids[k]) for k in ("on_start", "detention", "smear")],
-        "## Trials and hearings observed": [ref("trial", ids["trial"]), ref("hearing", ids["hearing"])],
-        "### Meeting": [ref("interaction", ids["meeting"])],
-        "### Call": [ref("interaction", ids["call"])],
-    })
-    for empty in ("### Funding and registration", "### Spurious legal actions", "### Hacking and device seizure",
-                  "### Secure message", "### Event", "### Site visit"):
+    placed(
+        report,
+        {
+            "### Association, assembly, speech": [ref("obs", ids["assembly"])],
+            "### Attacks and reprisals": [ref("obs", ids["attack"])],
+            "### Protection and remedy": [ref("obs", ids["remedy"])],
+            "### Surveillance": [ref("obs", ids["first"])],
+            "### Dialogue with civil society": [ref("obs", ids["dialogue"])],
+            "### Public participation laws": [ref("obs", ids["last"])],
+            "### Business conduct": [ref("obs", ids["business"])],
+            "## Defenders under threat": [ref("case", ids[k]) for k in ("on_start", "detention", "smear")],
+            "## Trials and hearings observed": [ref("trial", ids["trial"]), ref("hearing", ids["hearing"])],
+            "### Meeting": [ref("interaction", ids["meeting"])],
+            "### Call": [ref("interaction", ids["call"])],
+        },
+    )
+    for empty in (
+        "### Funding and registration",
+        "### Spurious legal actions",
+        "### Hacking and device seizure",
+        "### Secure message",
+        "### Event",
+        "### Site visit",
+    ):
         assert section(report, empty).strip() == NOTHING, empty
     attack = next(line for line in report.splitlines() if ref("obs", ids["attack"]) in line)
-    assert attack == (f"- 2025-03-05: a defender was beaten by police outside her office. Concerning: a defender. "
-                      f"Sources: 1 (rated B2). {ref('obs', ids['attack'])}")
+    assert attack == (
+        f"- 2025-03-05: a defender was beaten by police outside her office. Concerning: a defender. "
+        f"Sources: 1 (rated B2). {ref('obs', ids['attack'])}"
+    )
     cases = section(report, "## Defenders under threat")
-    assert cases.index(ref("case", ids["on_start"])) < cases.index(ref("case", ids["detention"])) < cases.index(ref("case", ids["smear"]))
-    assert ("- Threat case, opened 2025-02-20: Detention of a defender. Defenders: a defender. Status: Responding; "
-            "urgency: urgent. Threat types: Arbitrary detention; Torture or ill-treatment. Alleged perpetrator: Police. "
-            f"Latest risk: High (assessed 2025-03-02). {ref('case', ids['detention'])}") in cases
+    assert (
+        cases.index(ref("case", ids["on_start"]))
+        < cases.index(ref("case", ids["detention"]))
+        < cases.index(ref("case", ids["smear"]))
+    )
+    assert (
+        "- Threat case, opened 2025-02-20: Detention of a defender. Defenders: a defender. Status: Responding; "
+        "urgency: urgent. Threat types: Arbitrary detention; Torture or ill-treatment. Alleged perpetrator: Police. "
+        f"Latest risk: High (assessed 2025-03-02). {ref('case', ids['detention'])}"
+    ) in cases
     assert f"  - Summary: a defender held incommunicado; {NAMED} is her lawyer." in cases
     assert "  - Actions done in the period: Raise the detention with the Ministry (2025-03-15)." in cases
     assert "  - Referrals: Lifeline" in cases and "for legal fees: awaiting a decision (sent 2025-03-08)." in cases
     assert "OUTSIDE-ACTION" not in report and "Low (assessed" not in report
     held = section(report, "## Trials and hearings observed")
-    assert ("- Trial, Port Calder District Court: Prosecutor v. a defender. Defendants: " in held
-            and "Status: Ongoing. Charges: Unlawful assembly." in held)
-    assert (f"  - Hearing of 2025-03-18. Observers admitted: no. Refused entry: Two diplomats. Outcome: Adjourned; "
-            f"a defender returned to custody. Next hearing: 2025-04-20. {ref('hearing', ids['hearing'])}") in held
+    assert (
+        "- Trial, Port Calder District Court: Prosecutor v. a defender. Defendants: " in held
+        and "Status: Ongoing. Charges: Unlawful assembly." in held
+    )
+    assert (
+        f"  - Hearing of 2025-03-18. Observers admitted: no. Refused entry: Two diplomats. Outcome: Adjourned; "
+        f"a defender returned to custody. Next hearing: 2025-04-20. {ref('hearing', ids['hearing'])}"
+    ) in held
     assert "2025/114" not in report  # a case number identifies the defendants
     engagement = section(report, "## Engagement with civil society")
     assert "2 interactions in the period; concerns were conveyed to embassy counterparts after 1 of them." in engagement
     meeting = section(report, "### Meeting")
     assert "a defender" in meeting and "a land-rights defender" in meeting
     assert "Concerns conveyed to embassy counterparts: yes." in meeting
-    assert (f"- 2025-03-25 with {NAMED}: Okonkwo ({NAMED}) briefed us on the trial. Location: Embassy annex. Concerns conveyed "
-            f"to embassy counterparts: no. {ref('interaction', ids['call'])}") in section(report, "### Call")
+    assert (
+        f"- 2025-03-25 with {NAMED}: Okonkwo ({NAMED}) briefed us on the trial. Location: Embassy annex. Concerns conveyed "
+        f"to embassy counterparts: no. {ref('interaction', ids['call'])}"
+    ) in section(report, "### Call")
 
 
 def test_crhrp_report_follows_the_country_reports_sections(opened, ids: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
@@ -239,8 +392,10 @@ def test_crhrp_report_follows_the_country_reports_sections(opened, ids: dict[str
         "### b. Freedoms of Peaceful Assembly and Association",
         "### d. Freedom of Movement and the Right to Leave the Country",
         "## Section 3. Freedom to Participate in the Political Process",
-        ("## Section 5. Governmental Posture Towards International and Nongovernmental Monitoring and Investigations "
-        "of Alleged Abuses of Human Rights"),
+        (
+            "## Section 5. Governmental Posture Towards International and Nongovernmental Monitoring and Investigations "
+            "of Alleged Abuses of Human Rights"
+        ),
         "### Reprisals for engaging with the UN and other international bodies",
         "### Harassment of and attacks on human rights defenders",
         "### Dialogue with civil society",
@@ -249,30 +404,45 @@ def test_crhrp_report_follows_the_country_reports_sections(opened, ids: dict[str
         "## Redaction",
     ]
     where = {
-        "### c. Torture and Other Cruel, Inhuman, or Degrading Treatment or Punishment, and Other Related Abuses":
-            [ref("case", ids["detention"])],
+        "### c. Torture and Other Cruel, Inhuman, or Degrading Treatment or Punishment, and Other Related Abuses": [
+            ref("case", ids["detention"])
+        ],
         "### d. Arbitrary Arrest or Detention": [ref("case", ids["detention"])],
         "### e. Denial of Fair Public Trial": [ref("trial", ids["trial"]), ref("hearing", ids["hearing"])],
-        "### g. Arbitrary or Unlawful Interference with Privacy, Family, Home, or Correspondence": [ref("obs", ids["first"])],
-        "### a. Freedom of Expression, Including for Members of the Press and Other Media":
-            [ref("obs", ids["assembly"]), ref("case", ids["smear"])],
+        "### g. Arbitrary or Unlawful Interference with Privacy, Family, Home, or Correspondence": [
+            ref("obs", ids["first"])
+        ],
+        "### a. Freedom of Expression, Including for Members of the Press and Other Media": [
+            ref("obs", ids["assembly"]),
+            ref("case", ids["smear"]),
+        ],
         "### b. Freedoms of Peaceful Assembly and Association": [ref("obs", ids["assembly"])],
         "## Section 3. Freedom to Participate in the Political Process": [ref("obs", ids["last"])],
         "### Reprisals for engaging with the UN and other international bodies": [ref("case", ids["smear"])],
-        "### Harassment of and attacks on human rights defenders":
-            [ref("obs", ids["attack"]), ref("case", ids["smear"]), ref("case", ids["on_start"])],
+        "### Harassment of and attacks on human rights defenders": [
+            ref("obs", ids["attack"]),
+            ref("case", ids["smear"]),
+            ref("case", ids["on_start"]),
+        ],
         "### Dialogue with civil society": [ref("obs", ids["dialogue"])],
         "### Protection and remedy": [ref("obs", ids["remedy"])],
         "## Section 7. Worker Rights": [ref("obs", ids["business"])],
     }
     placed(report, where)
     # ... and nowhere else: each leaf heading holds exactly what the tables send there.
-    leaves = [h for n, h in enumerate(headings(report)[1:-1], 1)
-              if not (headings(report)[n + 1].startswith("#" * (len(h.split()[0]) + 1) + " "))]
+    leaves = [
+        h
+        for n, h in enumerate(headings(report)[1:-1], 1)
+        if not (headings(report)[n + 1].startswith("#" * (len(h.split()[0]) + 1) + " "))
+    ]
     for heading in leaves:
         body = section(report, heading)
-        found = {r for key, ident in ids.items() for kind in ("obs", "case", "trial", "hearing")
-                 if (r := ref(kind, ident)) in body}
+        found = {
+            r
+            for key, ident in ids.items()
+            for kind in ("obs", "case", "trial", "hearing")
+            if (r := ref(kind, ident)) in body
+        }
         assert found == set(where.get(heading, [])), heading
         if heading not in where:
             assert body.strip() == NOTHING, heading
@@ -284,19 +454,31 @@ def test_tip_report_draws_on_those_working_on_trafficking(opened, ids: dict[str,
     report = render(opened, ReportType.TIP)
     assert headings(report) == [
         "# Draft: Trafficking in Persons Report, 2025-03-01 to 2025-03-31",
-        "## Prosecution", "## Protection", "## Prevention", "## Civil society working on trafficking",
-        "### Challenges they face", "### Engagement with them", "## Redaction",
+        "## Prosecution",
+        "## Protection",
+        "## Prevention",
+        "## Civil society working on trafficking",
+        "### Challenges they face",
+        "### Engagement with them",
+        "## Redaction",
     ]
-    placed(report, {
-        "## Prosecution": [ref("obs", ids["remedy"])],
-        "## Protection": [ref("obs", ids["remedy"])],
-        "## Prevention": [ref("obs", ids["business"])],
-        "### Challenges they face": [ref("obs", ids[k]) for k in ("first", "attack", "assembly")]
-        + [ref("case", ids["detention"]), ref("case", ids["on_start"]), ref("trial", ids["trial"])],
-        "### Engagement with them": [ref("interaction", ids["meeting"])],
-    })
-    for absent in (ref("obs", ids["dialogue"]), ref("obs", ids["last"]), ref("case", ids["smear"]),
-                   ref("interaction", ids["call"])):
+    placed(
+        report,
+        {
+            "## Prosecution": [ref("obs", ids["remedy"])],
+            "## Protection": [ref("obs", ids["remedy"])],
+            "## Prevention": [ref("obs", ids["business"])],
+            "### Challenges they face": [ref("obs", ids[k]) for k in ("first", "attack", "assembly")]
+            + [ref("case", ids["detention"]), ref("case", ids["on_start"]), ref("trial", ids["trial"])],
+            "### Engagement with them": [ref("interaction", ids["meeting"])],
+        },
+    )
+    for absent in (
+        ref("obs", ids["dialogue"]),
+        ref("obs", ids["last"]),
+        ref("case", ids["smear"]),
+        ref("interaction", ids["call"]),
+    ):
         assert absent not in report, absent  # linked to no one working on trafficking
     assert ref("obs", ids["remedy"]) not in section(report, "## Prevention")
 
@@ -305,14 +487,23 @@ def test_irf_report_draws_on_those_working_on_religious_freedom(opened, ids: dic
     report = render(opened, ReportType.IRF)
     assert headings(report) == [
         "# Draft: International Religious Freedom Report, 2025-03-01 to 2025-03-31",
-        "## Government practices", "## Societal respect", "## U.S. government policy and engagement", "## Redaction",
+        "## Government practices",
+        "## Societal respect",
+        "## U.S. government policy and engagement",
+        "## Redaction",
     ]
-    placed(report, {
-        "## Government practices": [ref("obs", ids[k]) for k in ("attack", "dialogue", "last")]
-        + [ref("case", ids["detention"]), ref("trial", ids["trial"])],
-        "## Societal respect": [ref("obs", ids["attack"])],
-        "## U.S. government policy and engagement": [ref("interaction", ids["meeting"]), ref("interaction", ids["call"])],
-    })
+    placed(
+        report,
+        {
+            "## Government practices": [ref("obs", ids[k]) for k in ("attack", "dialogue", "last")]
+            + [ref("case", ids["detention"]), ref("trial", ids["trial"])],
+            "## Societal respect": [ref("obs", ids["attack"])],
+            "## U.S. government policy and engagement": [
+                ref("interaction", ids["meeting"]),
+                ref("interaction", ids["call"]),
+            ],
+        },
+    )
     societal = section(report, "## Societal respect")
     assert ref("case", ids["detention"]) not in societal  # the police: government practice
     for absent in ("first", "assembly", "remedy", "business"):
@@ -321,6 +512,7 @@ def test_irf_report_draws_on_those_working_on_religious_freedom(opened, ids: dic
 
 
 # -- redaction ------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("report_type", TYPES)
 def test_a_name_without_consent_is_nowhere_in_any_report(opened, ids: dict[str, str], report_type: ReportType) -> None:  # type: ignore[no-untyped-def]
@@ -347,8 +539,10 @@ def test_free_text_everywhere_is_redacted_and_named_people_named(opened, ids: di
     assert "Defendants: " in report and NAMED in section(report, "## Trials and hearings observed")
     for report_type in TYPES:
         assert NAMED in render(opened, report_type), report_type
-    assert ("- 5 names withheld by naming consent: 4 with no consent to be named (written as their kind only), "
-            "1 anonymised (written as their kind and focus area).") in report
+    assert (
+        "- 5 names withheld by naming consent: 4 with no consent to be named (written as their kind only), "
+        "1 anonymised (written as their kind and focus area)."
+    ) in report
     assert "1 person named with their consent." in report
 
 
@@ -366,7 +560,11 @@ def test_real_names_on_request_and_said_so(opened, ids: dict[str, str]) -> None:
 def test_sensitive_locations_never_appear(opened, ids: dict[str, str], real_names: bool) -> None:  # type: ignore[no-untyped-def]
     for report_type in TYPES:
         report = render(opened, report_type, real_names=real_names)
-        assert "sensible" not in report.casefold() and "safe house" not in report.casefold() and "nueve" not in report.casefold()
+        assert (
+            "sensible" not in report.casefold()
+            and "safe house" not in report.casefold()
+            and "nueve" not in report.casefold()
+        )
     report = render(opened, ReportType.REGULAR, real_names=real_names)
     assert "Location: Central Square." in report and "Location: Embassy annex." in report
     assert "- 2 locations left out as sensitive." in report
@@ -386,8 +584,9 @@ def test_neutral_descriptions() -> None:
 
 def test_a_described_person_fits_the_sentence_for_every_kind() -> None:
     """Issue 16: "agreed to observe the a land-rights defender hearings"."""
-    described = ({reports.describe(kind, [area], with_focus=True) for kind in ContactKind for area in FocusArea}
-                 | {reports.describe(kind) for kind in ContactKind})
+    described = {reports.describe(kind, [area], with_focus=True) for kind in ContactKind for area in FocusArea} | {
+        reports.describe(kind) for kind in ContactKind
+    }
     for text in described:
         article, rest = text.split(" ", 1)
         assert article in ("a", "an"), text
@@ -402,22 +601,34 @@ def test_a_described_person_fits_the_sentence_for_every_kind() -> None:
 
 def test_described_people_read_as_sentences_in_a_report(opened) -> None:  # type: ignore[no-untyped-def]
     with opened.store.session("t") as s:
-        anon = contacts.create_contact(s, {"name": ANON, "codename": "Lantern-202", "kind": "defender"},
-                                       ["land_environment"])
+        anon = contacts.create_contact(
+            s, {"name": ANON, "codename": "Lantern-202", "kind": "defender"}, ["land_environment"]
+        )
         contacts.record_consent(s, anon, {"scope": "naming", "value": "anonymised", "given_on": START})
-        official = contacts.create_contact(s, {"name": "Ilse Moreau", "codename": "Quartz-404",
-                                               "kind": "government_official"})
-        monitoring.add_observation(s, {
-            "observed_on": START, "category": "dialogue",
-            "description": ("Like-minded coordination: agreed to observe the Lantern-202 hearings in rotation. "
-                            f"{ANON} was not told. The Quartz 404 office refused; Moreau's deputy came.")},
-            links=[{"contact_id": anon.id}, {"contact_id": official.id}])
+        official = contacts.create_contact(
+            s, {"name": "Ilse Moreau", "codename": "Quartz-404", "kind": "government_official"}
+        )
+        monitoring.add_observation(
+            s,
+            {
+                "observed_on": START,
+                "category": "dialogue",
+                "description": (
+                    "Like-minded coordination: agreed to observe the Lantern-202 hearings in rotation. "
+                    f"{ANON} was not told. The Quartz 404 office refused; Moreau's deputy came."
+                ),
+            },
+            links=[{"contact_id": anon.id}, {"contact_id": official.id}],
+        )
     report = render(opened, ReportType.REGULAR)
-    assert ("agreed to observe the land-rights defender hearings in rotation. A land-rights defender was not told. "
-            "The official office refused; an official's deputy came.") in report
+    assert (
+        "agreed to observe the land-rights defender hearings in rotation. A land-rights defender was not told. "
+        "The official office refused; an official's deputy came."
+    ) in report
 
 
 # -- the period -------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("report_type", TYPES)
 def test_a_record_one_day_outside_the_period_is_left_out(opened, ids: dict[str, str], report_type: ReportType) -> None:  # type: ignore[no-untyped-def]
@@ -461,6 +672,7 @@ def test_render_refuses_a_bad_period_or_type(opened) -> None:  # type: ignore[no
 
 # -- the same text every time; nothing in a section says so ----------------------------------------------
 
+
 def test_the_same_vault_gives_the_same_text(opened, ids: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
     for report_type in TYPES:
         first = render(opened, report_type)
@@ -472,7 +684,9 @@ def test_the_same_vault_gives_the_same_text(opened, ids: dict[str, str]) -> None
 def test_an_empty_vault_says_nothing_was_recorded_in_every_section(opened, report_type: ReportType) -> None:  # type: ignore[no-untyped-def]
     report = render(opened, report_type)
     heads = headings(report)
-    leaves = [h for n, h in enumerate(heads[1:-1], 1) if not heads[n + 1].startswith("#" * (len(h.split()[0]) + 1) + " ")]
+    leaves = [
+        h for n, h in enumerate(heads[1:-1], 1) if not heads[n + 1].startswith("#" * (len(h.split()[0]) + 1) + " ")
+    ]
     assert leaves
     for heading in leaves:
         assert section(report, heading).strip() == NOTHING, heading
@@ -483,9 +697,15 @@ def test_an_empty_vault_says_nothing_was_recorded_in_every_section(opened, repor
 def test_vault_text_cannot_break_the_report(opened) -> None:  # type: ignore[no-untyped-def]
     with opened.store.session("t") as s:
         person = contacts.create_contact(s, {"name": "Ana Test", "codename": "Ember-123"})
-        monitoring.add_observation(s, {"observed_on": START, "category": "surveillance",
-                                       "description": "# Injected heading\n<!-- hide the rest\n- a fake item\x1b]52;c;ZXZpbA==\x07"},
-                                   links=[{"contact_id": person.id}])
+        monitoring.add_observation(
+            s,
+            {
+                "observed_on": START,
+                "category": "surveillance",
+                "description": "# Injected heading\n<!-- hide the rest\n- a fake item\x1b]52;c;ZXZpbA==\x07",
+            },
+            links=[{"contact_id": person.id}],
+        )
     report = render(opened, ReportType.CRHRP)
     assert "# Injected" not in headings(report)[-2] and not any(h.startswith("# Injected") for h in headings(report))
     assert "\\# Injected heading" in report and "\\<!-- hide the rest" in report and "  \\- a fake item" in report
@@ -494,13 +714,21 @@ def test_vault_text_cannot_break_the_report(opened) -> None:  # type: ignore[no-
 
 # -- the tables --------------------------------------------------------------------------------------------
 
+
 def test_every_code_has_a_place_in_every_report() -> None:
-    leaves = {key for n, (key, level, _) in enumerate(reports.CRHRP_SECTIONS)
-              if not (n + 1 < len(reports.CRHRP_SECTIONS) and reports.CRHRP_SECTIONS[n + 1][1] > level)}
+    leaves = {
+        key
+        for n, (key, level, _) in enumerate(reports.CRHRP_SECTIONS)
+        if not (n + 1 < len(reports.CRHRP_SECTIONS) and reports.CRHRP_SECTIONS[n + 1][1] > level)
+    }
     assert set(reports.CRHRP_THREATS) == set(ThreatType)
     assert set(reports.CRHRP_CIVIC) == set(CivicCategory)
-    for keys in [*reports.CRHRP_THREATS.values(), *reports.CRHRP_CIVIC.values(), reports.CRHRP_CASE_FALLBACK,
-                 reports.CRHRP_TRIALS]:
+    for keys in [
+        *reports.CRHRP_THREATS.values(),
+        *reports.CRHRP_CIVIC.values(),
+        reports.CRHRP_CASE_FALLBACK,
+        reports.CRHRP_TRIALS,
+    ]:
         assert keys and set(keys) <= leaves, keys
     tip = {key for key, _, _ in reports.TIP_SECTIONS}
     assert set(reports.TIP_CIVIC) == set(CivicCategory) and all(set(v) <= tip for v in reports.TIP_CIVIC.values())
@@ -524,8 +752,9 @@ def test_what_a_file_holds_before_it_is_replaced(tmp_path) -> None:  # type: ign
     """Said in the question before a file is replaced (the reports screen's F3)."""
     draft = tmp_path / "draft.md"
     draft.write_text(f"{reports.DRAFT_HEADING}{reports.draft_title(ReportType.TIP, START, END)}\n\nText\n", "utf-8")
-    assert reports.what_file_holds(draft) == ("the draft of the Trafficking in Persons Report, 2025-03-01 to "
-                                              f"2025-03-31 ({draft.stat().st_size} bytes)")
+    assert reports.what_file_holds(draft) == (
+        f"the draft of the Trafficking in Persons Report, 2025-03-01 to 2025-03-31 ({draft.stat().st_size} bytes)"
+    )
     other = tmp_path / "other.md"
     other.write_bytes(b"\n  My notes \x1b[31m\xff\n" + b"x" * 2000)
     said = reports.what_file_holds(other)
@@ -537,7 +766,8 @@ def test_what_a_file_holds_before_it_is_replaced(tmp_path) -> None:  # type: ign
 
 
 def test_draft_report_opens_its_own_transaction_and_gives_the_text_render_report_gives(  # type: ignore[no-untyped-def]
-        opened, ids: dict[str, str]) -> None:
+    opened, ids: dict[str, str]
+) -> None:
     """Issue 17: the screen hands its shell (here the store) to draft_report, which holds
     the session; the text is plain, the very text render_report gives."""
     text = reports.draft_report(opened.store, ReportType.CRHRP, START, END)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import PASSPHRASE
+
 from hrd_tui import demo, vault
 from hrd_tui.models import EXPORT_TABLES
 from hrd_tui.services import reference
 from hrd_tui.services.export import export_document
 from hrd_tui.vocab import VOCABULARIES
-
-from conftest import PASSPHRASE
 
 
 def test_every_table_round_trips(vault_dir: Path, opened: vault.Vault) -> None:

@@ -22,5 +22,10 @@ def test_plural_says_one_thing_in_the_singular() -> None:
     """'1 contacts' (issue 22): the count and the word agree, one helper for every count."""
     from hrd_tui.sanitize import plural
 
-    assert [plural(n, "contact") for n in (0, 1, 2, 1200)] == ["0 contacts", "1 contact", "2 contacts", "1,200 contacts"]
+    assert [plural(n, "contact") for n in (0, 1, 2, 1200)] == [
+        "0 contacts",
+        "1 contact",
+        "2 contacts",
+        "1,200 contacts",
+    ]
     assert plural(1, "person", "people") == "1 person" and plural(3, "person", "people") == "3 people"

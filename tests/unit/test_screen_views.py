@@ -42,15 +42,25 @@ def test_monitoring_views_read_write_and_count_in_their_own_transactions(opened)
         ana = contacts.create_contact(s, {"name": "Ana Pérez", "codename": "Heron-1"})
         ana_id = ana.id
     new_id = monitoring.save_observation(
-        tx, None, {"category": "dialogue", "description": "Round table with the ministry", "observed_on": DAY,
-                   "location": "", "contacts": ["Heron-1"]},
-        [{"description": "A participant", "reliability": "B", "credibility": "2"}], today=DAY)
+        tx,
+        None,
+        {
+            "category": "dialogue",
+            "description": "Round table with the ministry",
+            "observed_on": DAY,
+            "location": "",
+            "contacts": ["Heron-1"],
+        },
+        [{"description": "A participant", "reliability": "B", "credibility": "2"}],
+        today=DAY,
+    )
     assert isinstance(new_id, str)
 
     rows = monitoring.read_observations(tx, monitoring.ObservationFilter(), limit=10)
     no_orm(rows)
     assert [(r.id, r.description, r.location, r.sources, r.people) for r in rows] == [
-        (new_id, "Round table with the ministry", None, 1, (("Ana Pérez", "Heron-1"),))]
+        (new_id, "Round table with the ministry", None, 1, (("Ana Pérez", "Heron-1"),))
+    ]
 
     form = monitoring.observation_form(tx, new_id)
     no_orm(form)
@@ -74,8 +84,13 @@ def test_monitoring_views_read_write_and_count_in_their_own_transactions(opened)
 # -- changes ------------------------------------------------------------------------------------
 def test_record_changes_are_text_with_the_title_and_note(opened) -> None:  # type: ignore[no-untyped-def]
     tx = opened.store
-    obs_id = monitoring.save_observation(tx, None, {"category": "dialogue", "description": "First words",
-                                                    "observed_on": DAY, "location": "By the river"}, [], today=DAY)
+    obs_id = monitoring.save_observation(
+        tx,
+        None,
+        {"category": "dialogue", "description": "First words", "observed_on": DAY, "location": "By the river"},
+        [],
+        today=DAY,
+    )
     labels = {"description": "What was observed", "location": "Where"}
     found = changes.record_changes(tx, monitoring.CHANGES_RECORD, obs_id, monitoring.changes_label, labels=labels)
     no_orm(found)
@@ -83,8 +98,15 @@ def test_record_changes_are_text_with_the_title_and_note(opened) -> None:  # typ
     assert found.title.startswith(f"Changes to Observation of {DAY}: ")
 
     monitoring.save_observation(tx, obs_id, {"description": "Second words", "location": "Uptown"}, [], today=DAY)
-    found = changes.record_changes(tx, monitoring.CHANGES_RECORD, obs_id, monitoring.changes_label, labels=labels,
-                                   hidden=frozenset({"location"}), discreet=True)
+    found = changes.record_changes(
+        tx,
+        monitoring.CHANGES_RECORD,
+        obs_id,
+        monitoring.changes_label,
+        labels=labels,
+        hidden=frozenset({"location"}),
+        discreet=True,
+    )
     no_orm(found)
     assert found.note == "" and "1 earlier version kept" in found.title
     by_field = {row.field: row for row in found.rows}
@@ -101,18 +123,28 @@ def test_today_list_and_marking_a_follow_up_done_and_open_again(opened) -> None:
     tx = opened.store
     with tx.session("t") as s:
         ana = contacts.create_contact(s, {"name": "Ana Pérez", "codename": "Heron-1"})
-        contacts.log_interaction(s, {"kind": "meeting", "occurred_at": wallclock.now()}, [ana],
-                                 [{"description": "Call back", "due_on": DAY - timedelta(days=2)}])
+        contacts.log_interaction(
+            s,
+            {"kind": "meeting", "occurred_at": wallclock.now()},
+            [ana],
+            [{"description": "Call back", "due_on": DAY - timedelta(days=2)}],
+        )
         trial = trials.create_trial(s, {"title": "The case of Ana Pérez", "court": "High Court", "case_number": "7/26"})
-        trials.add_hearing(s, trial, {"starts_at": datetime.combine(DAY + timedelta(days=3), datetime.min.time())
-                                      .astimezone()})
+        trials.add_hearing(
+            s, trial, {"starts_at": datetime.combine(DAY + timedelta(days=3), datetime.min.time()).astimezone()}
+        )
         ana_id = ana.id
 
     shown = today.read_today(tx, DAY, discreet=True)
     no_orm(shown)
     (item,) = shown.follow_ups
     assert (item.description, item.contact_id, item.who(True), item.who(False), item.days_late(DAY)) == (
-        "Call back", ana_id, "Heron-1", "Ana Pérez", 2)
+        "Call back",
+        ana_id,
+        "Heron-1",
+        "Ana Pérez",
+        2,
+    )
     (hearing,) = shown.hearings
     assert "Ana" not in hearing.label and "High Court" in hearing.label  # discreet: court and case number
 

@@ -40,11 +40,15 @@ def names(v: vault.Vault, query: str) -> set[str]:
         ("nobody-like-this", set()),
     ],
 )
-def test_search_is_case_and_accent_insensitive_in_every_script(people: vault.Vault, query: str, expected: set[str]) -> None:
+def test_search_is_case_and_accent_insensitive_in_every_script(
+    people: vault.Vault, query: str, expected: set[str]
+) -> None:
     assert names(people, query) == expected
 
 
-@pytest.mark.parametrize("query", ['"', "*", "AND", "OR NOT", "(", "a:b", "NEAR(x y)", "%", "_", "\\", "'; DROP TABLE contact; --"])
+@pytest.mark.parametrize(
+    "query", ['"', "*", "AND", "OR NOT", "(", "a:b", "NEAR(x y)", "%", "_", "\\", "'; DROP TABLE contact; --"]
+)
 def test_query_syntax_is_never_interpreted(people: vault.Vault, query: str) -> None:
     names(people, query)  # must not raise
     assert names(people, "jose") == {"José Ñúñez-Vidal"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from conftest import FROZEN_DAY
 from sqlmodel import select
 
 from hrd_tui import vault
@@ -12,8 +13,6 @@ from hrd_tui.errors import ConstraintViolation, ValidationError
 from hrd_tui.models import CaseAction, Contact, RecordVersion
 from hrd_tui.services import base, checklists, contacts, drafts, threats, trials
 from hrd_tui.vocab import ActionStatus, ItemStatus, NoteTag, RiskLevel
-
-from conftest import FROZEN_DAY
 
 
 def test_validation_reports_every_bad_field_and_writes_nothing(opened: vault.Vault) -> None:
@@ -60,8 +59,12 @@ def test_consent_gate_in_the_service(opened: vault.Vault) -> None:
         action = threats.add_action(s, case, {"title": "Contact host government", "on_behalf": True})
         with pytest.raises(ValidationError, match="consent to act on their behalf .none recorded."):
             threats.set_action_status(s, action, ActionStatus.DOING)
-        threats.set_action_status(s, action, ActionStatus.DOING, emergency_justification="Detained; no way to reach them")
-        contacts.record_consent(s, defender, {"scope": "act_on_behalf", "value": "granted", "given_on": FROZEN_DAY, "how": "in person"})
+        threats.set_action_status(
+            s, action, ActionStatus.DOING, emergency_justification="Detained; no way to reach them"
+        )
+        contacts.record_consent(
+            s, defender, {"scope": "act_on_behalf", "value": "granted", "given_on": FROZEN_DAY, "how": "in person"}
+        )
         second = threats.add_action(s, case, {"title": "Issue statement", "on_behalf": True, "status": "done"})
         assert second.consent_record_id is not None
         third = threats.add_action(s, case, {"title": "Attend hearing", "on_behalf": True})
@@ -102,8 +105,12 @@ def test_interaction_updates_last_contact_and_overdue_rule(opened: vault.Vault) 
         c = contacts.create_contact(s, {"name": "Cadence", "cadence_days": 30})
         assert contacts.is_overdue(c, today)  # never contacted
         when = datetime(2026, 5, 10, 10, 0, tzinfo=UTC)
-        contacts.log_interaction(s, {"kind": "meeting", "occurred_at": when, "summary": "met"}, [c],
-                                 [{"description": "send contacts of lawyer", "due_on": date(2026, 5, 20)}])
+        contacts.log_interaction(
+            s,
+            {"kind": "meeting", "occurred_at": when, "summary": "met"},
+            [c],
+            [{"description": "send contacts of lawyer", "due_on": date(2026, 5, 20)}],
+        )
         assert c.last_contact_on == date(2026, 5, 10)
         assert not contacts.is_overdue(c, today)
         assert contacts.is_overdue(c, today + timedelta(days=10))
@@ -155,10 +162,18 @@ def test_deleting_a_contact_leaves_a_tombstone_for_everything_it_takes_with_it(o
     with opened.store.session() as s:
         contacts.delete_contact(s, base.get(s, Contact, cid))
     with opened.store.session() as s:
-        gone = {(v.entity, v.deleted) for v in s.exec(select(RecordVersion).where(RecordVersion.changed_at.is_not(None)))
-                if v.deleted}
-        assert {e for e, _ in gone} >= {"contact", "secure_channel", "consent_record", "contact_relationship",
-                                        "contact_focus_area"}
+        gone = {
+            (v.entity, v.deleted)
+            for v in s.exec(select(RecordVersion).where(RecordVersion.changed_at.is_not(None)))
+            if v.deleted
+        }
+        assert {e for e, _ in gone} >= {
+            "contact",
+            "secure_channel",
+            "consent_record",
+            "contact_relationship",
+            "contact_focus_area",
+        }
         nulled = [v for v in s.exec(select(RecordVersion).where(RecordVersion.entity == "source")) if not v.deleted]
         assert nulled and nulled[-1].data["contact_id"] == cid  # the source keeps its earlier version
 
@@ -169,12 +184,17 @@ def test_a_record_is_found_by_the_start_of_its_id_and_an_ambiguous_start_is_refu
 
     with opened.store.session() as s:
         defender = contacts.create_contact(s, {"name": "Defender"})
-        ids = [threats.open_case(s, {"id": f"5a5a{tail * 28}", "title": f"Case {tail}"}, [defender], plan=False).id
-               for tail in ("0", "1")]
+        ids = [
+            threats.open_case(s, {"id": f"5a5a{tail * 28}", "title": f"Case {tail}"}, [defender], plan=False).id
+            for tail in ("0", "1")
+        ]
         assert base.resolve_id(s, ThreatCase, ids[0]) == ids[0]
         assert base.resolve_id(s, ThreatCase, " 5A5A1111 ") == ids[1]  # as reports cite it, any case
-        with pytest.raises(ValidationError, match="'5a5a' is ambiguous: it starts the ids of several threat cases "
-                                                  r"\(5a5a0000, 5a5a1111\); give more characters"):
+        with pytest.raises(
+            ValidationError,
+            match="'5a5a' is ambiguous: it starts the ids of several threat cases "
+            r"\(5a5a0000, 5a5a1111\); give more characters",
+        ):
             base.resolve_id(s, ThreatCase, "5a5a", "ID")
         with pytest.raises(NotFound, match="No threat case with id 5a5b."):
             base.resolve_id(s, ThreatCase, "5a5b")

@@ -21,8 +21,12 @@ def test_an_update_writes_its_keys_and_keeps_every_other(tmp_path: Path) -> None
     assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     path.write_text(json.dumps({**json.loads(path.read_text()), "idle_lock_minutes": 9, "from_a_later_version": [1]}))
     Settings.update(path, {"discreet": True})
-    assert json.loads(path.read_text()) == {"theme": "hrd-high-contrast", "idle_lock_minutes": 9,
-                                            "from_a_later_version": [1], "discreet": True}
+    assert json.loads(path.read_text()) == {
+        "theme": "hrd-high-contrast",
+        "idle_lock_minutes": 9,
+        "from_a_later_version": [1],
+        "discreet": True,
+    }
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert sorted(p.name for p in path.parent.iterdir()) == ["settings.json"]  # no temp or lock file left
     loaded = Settings.load(path)
@@ -58,9 +62,14 @@ def test_a_write_waits_for_another_instance_between_its_read_and_write(tmp_path:
 
 def test_values_out_of_range_are_refused_when_typed_and_ignored_in_the_file(tmp_path: Path) -> None:
     assert parse_number("idle_lock_minutes", " 2.5 ") == 2.5
-    for typed, said in (("-3", "-3 is out of range: it must be from 1 to 240 minutes"), ("0", "0 is out of range"),
-                        ("241", "241 is out of range"), ("abc", "must be a number of minutes, from 1 to 240"),
-                        ("nan", "must be a number of minutes"), ("", "must be a number of minutes")):
+    for typed, said in (
+        ("-3", "-3 is out of range: it must be from 1 to 240 minutes"),
+        ("0", "0 is out of range"),
+        ("241", "241 is out of range"),
+        ("abc", "must be a number of minutes, from 1 to 240"),
+        ("nan", "must be a number of minutes"),
+        ("", "must be a number of minutes"),
+    ):
         with pytest.raises(ValidationError) as refused:
             parse_number("idle_lock_minutes", typed)
         assert said in refused.value.errors["idle_lock_minutes"]

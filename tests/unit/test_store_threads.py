@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from conftest import PASSPHRASE
 from sqlmodel import select
 
 from hrd_tui import vault
@@ -14,8 +15,6 @@ from hrd_tui.errors import HrdError
 from hrd_tui.models import Contact
 from hrd_tui.services import contacts
 from hrd_tui.vault import Secret
-
-from conftest import PASSPHRASE
 
 
 def test_close_waits_for_a_worker_transaction_and_refuses_new_ones(vault_dir: Path, opened: vault.Vault) -> None:

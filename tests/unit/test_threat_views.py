@@ -48,12 +48,26 @@ def _case(opened: vault.Vault) -> tuple[str, str, str]:
         ana = contacts.create_contact(s, {"name": "Ana Ruiz", "codename": "Kite"})
         bo = contacts.create_contact(s, {"name": "Bo Lind", "codename": "Heron"})
         witness = contacts.create_contact(s, {"name": "Cy Moss", "codename": "Wren"})
-        case = threats.open_case(s, {"title": "Ana and Bo threatened", "opened_on": OPENED, "summary": "Ana Ruiz saw it"},
-                                 [ana, bo], ["intimidation"])
-        contacts.record_consent(s, ana, {"scope": "act_on_behalf", "value": "granted", "given_on": OPENED,
-                                         "how": "Signal"})
-        threats.add_source(s, case, {"description": "Cy Moss's account", "contact_id": witness.id,
-                                     "reliability": "B", "credibility": "2", "received_on": OPENED})
+        case = threats.open_case(
+            s,
+            {"title": "Ana and Bo threatened", "opened_on": OPENED, "summary": "Ana Ruiz saw it"},
+            [ana, bo],
+            ["intimidation"],
+        )
+        contacts.record_consent(
+            s, ana, {"scope": "act_on_behalf", "value": "granted", "given_on": OPENED, "how": "Signal"}
+        )
+        threats.add_source(
+            s,
+            case,
+            {
+                "description": "Cy Moss's account",
+                "contact_id": witness.id,
+                "reliability": "B",
+                "credibility": "2",
+                "received_on": OPENED,
+            },
+        )
         threats.add_referral(s, case, {"resource_id": "lifeline", "purpose": "medical"})
         return case.id, ana.id, witness.id
 
@@ -114,20 +128,29 @@ def test_the_forms_start_from_plain_values_and_save_through_their_own_transactio
     assert plain(values) and values["defenders"] == ["Heron", "Kite"] and values["threat_types"] == ["intimidation"]
     assert threats.save_case(tx, case_id, {"defenders": ["Kite"], "urgency": "emergency"}, today=FROZEN_DAY) == case_id
     assert [p.codename for p in threats.case_defenders(tx, case_id)] == ["Kite"]
-    new = threats.save_case(tx, None, {"title": "New", "defenders": ["Kite"], "urgency": "urgent",
-                                       "perpetrator": "unknown", "first_event": "A call"}, today=FROZEN_DAY)
+    new = threats.save_case(
+        tx,
+        None,
+        {"title": "New", "defenders": ["Kite"], "urgency": "urgent", "perpetrator": "unknown", "first_event": "A call"},
+        today=FROZEN_DAY,
+    )
     assert threats.read_case(tx, new, today=FROZEN_DAY).opened_on == FROZEN_DAY
     with pytest.raises(ValidationError) as unknown:
-        threats.save_case(tx, None, {"title": "X", "defenders": ["Nobody"], "urgency": "urgent",
-                                     "perpetrator": "unknown"}, today=FROZEN_DAY)
+        threats.save_case(
+            tx,
+            None,
+            {"title": "X", "defenders": ["Nobody"], "urgency": "urgent", "perpetrator": "unknown"},
+            today=FROZEN_DAY,
+        )
     assert "defenders" in unknown.value.errors
     assert threats.codename_of(tx, ana_id) == "Kite"
     assert [c.person.codename for c in threats.case_consents(tx, case_id)] == ["Kite"]
     assert threats.unshared_defenders(tx, case_id) == ["Kite"]
 
     assert threats.last_ratings(tx, case_id) == {}
-    threats.save_assessment(tx, case_id, {"threat": "4", "vulnerability": "3", "capacity": "2",
-                                          "assessed_on": FROZEN_DAY})
+    threats.save_assessment(
+        tx, case_id, {"threat": "4", "vulnerability": "3", "capacity": "2", "assessed_on": FROZEN_DAY}
+    )
     assert threats.last_ratings(tx, case_id) == {"threat": 4, "vulnerability": 3, "capacity": 2}
     assert threats.read_case(tx, case_id, today=FROZEN_DAY).latest.risk_level in RiskLevel  # type: ignore[union-attr]
 
@@ -142,8 +165,18 @@ def test_the_forms_start_from_plain_values_and_save_through_their_own_transactio
     assert threats.analysis_form_values(tx, case_id, None) == {"threat_type": None}
     assert plain(threats.analysis_form_values(tx, case_id, analysis))
 
-    source = threats.save_source(tx, case_id, None, {"description": "A neighbour", "contact": "Kite",
-                                                       "reliability": "C", "credibility": "3", "received_on": OPENED})
+    source = threats.save_source(
+        tx,
+        case_id,
+        None,
+        {
+            "description": "A neighbour",
+            "contact": "Kite",
+            "reliability": "C",
+            "credibility": "3",
+            "received_on": OPENED,
+        },
+    )
     assert threats.source_form_values(tx, source)["contact"] == "Kite"
     threats.save_source(tx, case_id, source, {"contact": ""})
     assert threats.source_form_values(tx, source)["contact"] == ""

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from conftest import FROZEN_DAY
 from sqlmodel import select
 
 from hrd_tui import vault, wallclock
@@ -23,15 +24,17 @@ from hrd_tui.vocab import (
     TimelineKind,
 )
 
-from conftest import FROZEN_DAY
-
 OPENED = date(2026, 3, 2)
 
 
 def _case(s, *, plan: bool = True, people: int = 1, first: int = 0):  # type: ignore[no-untyped-def]
-    defenders = [contacts.create_contact(s, {"name": f"Defender {n}", "codename": f"Kite-{n}"})
-                 for n in range(first, first + people)]
-    return threats.open_case(s, {"title": "Case", "opened_on": OPENED}, defenders, ["intimidation"], plan=plan), defenders
+    defenders = [
+        contacts.create_contact(s, {"name": f"Defender {n}", "codename": f"Kite-{n}"})
+        for n in range(first, first + people)
+    ]
+    return threats.open_case(
+        s, {"title": "Case", "opened_on": OPENED}, defenders, ["intimidation"], plan=plan
+    ), defenders
 
 
 def test_a_new_case_plans_every_template_action_due_from_its_opening(opened: vault.Vault) -> None:
@@ -81,8 +84,9 @@ def test_every_defender_must_consent_before_an_action_for_them_starts(opened: va
         contacts.record_consent(s, second, {"scope": "act_on_behalf", "value": "refused", "given_on": OPENED})
         with pytest.raises(ValidationError, match=r"Kite-1's consent .* \(refused\)"):
             threats.update_action(s, action, {"status": "done"})
-        contacts.record_consent(s, second, {"scope": "act_on_behalf", "value": "granted",
-                                            "given_on": OPENED + timedelta(days=1)})
+        contacts.record_consent(
+            s, second, {"scope": "act_on_behalf", "value": "granted", "given_on": OPENED + timedelta(days=1)}
+        )
         threats.update_action(s, action, {"status": "done"})
         assert action.consent_record_id is not None and action.done_on == FROZEN_DAY
         threats.update_action(s, action, {"status": "doing"})  # back under way: no longer done
@@ -133,10 +137,26 @@ def test_the_source_warning(opened: vault.Vault) -> None:
     with opened.store.session() as s:
         case, (defender,) = _case(s, plan=False)
         assert "No source" in (threats.source_warning([]) or "")
-        threats.add_source(s, case, {"description": "Her own account", "contact_id": defender.id,
-                                     "reliability": Reliability.B, "credibility": Credibility.POSSIBLY_TRUE})
-        threats.add_source(s, case, {"description": "Her account again, a week later", "contact_id": defender.id,
-                                     "reliability": Reliability.B, "credibility": Credibility.PROBABLY_TRUE})
+        threats.add_source(
+            s,
+            case,
+            {
+                "description": "Her own account",
+                "contact_id": defender.id,
+                "reliability": Reliability.B,
+                "credibility": Credibility.POSSIBLY_TRUE,
+            },
+        )
+        threats.add_source(
+            s,
+            case,
+            {
+                "description": "Her account again, a week later",
+                "contact_id": defender.id,
+                "reliability": Reliability.B,
+                "credibility": Credibility.PROBABLY_TRUE,
+            },
+        )
         warning = threats.source_warning(threats.sources_of(s, case.id))
         assert warning == "Rests on a single source."  # the same person twice is one source
         threats.add_source(s, case, {"description": "A police statement", "credibility": Credibility.DOUBTFUL})
@@ -145,13 +165,14 @@ def test_the_source_warning(opened: vault.Vault) -> None:
         threats.add_source(s, other, {"description": "Rumour A", "credibility": Credibility.POSSIBLY_TRUE})
         threats.add_source(s, other, {"description": "Rumour B", "credibility": Credibility.CANNOT_JUDGE})
         assert threats.source_warning(threats.sources_of(s, other.id)) == (
-            "Unconfirmed: no source rated confirmed or probably true.")
+            "Unconfirmed: no source rated confirmed or probably true."
+        )
 
 
 def test_risk_bands_and_worksheet_guidance_come_from_the_data_file() -> None:
     bands = reference.risk_bands()
     limits = [b.below for b in bands]
-    assert limits[-1] is None and all(a < b for a, b in zip(limits, limits[1:-1]))  # type: ignore[operator]
+    assert limits[-1] is None and all(a < b for a, b in zip(limits, limits[1:-1], strict=False))  # type: ignore[operator]
     assert [b.level for b in bands] == list(RiskLevel)
     for factor in reference.risk_factors():
         assert sorted(factor.guidance) == [1, 2, 3, 4, 5] and all(factor.guidance.values())
@@ -190,19 +211,27 @@ def test_the_gate_cannot_be_walked_around(opened: vault.Vault) -> None:
             threats.update_action(s, planned, {"status": "doing", "on_behalf": False})
         # Consent given, the action done; consent withdrawn later: a note can still be added,
         # and the action keeps the consent it rested on.
-        granted = contacts.record_consent(s, defender, {"scope": "act_on_behalf", "value": "granted", "given_on": OPENED})
+        granted = contacts.record_consent(
+            s, defender, {"scope": "act_on_behalf", "value": "granted", "given_on": OPENED}
+        )
         threats.update_action(s, planned, {"status": "done"})
         assert planned.consent_record_id == granted.id
-        contacts.record_consent(s, defender, {"scope": "act_on_behalf", "value": "refused",
-                                              "given_on": OPENED + timedelta(days=3)})
+        contacts.record_consent(
+            s, defender, {"scope": "act_on_behalf", "value": "refused", "given_on": OPENED + timedelta(days=3)}
+        )
         threats.update_action(s, planned, {"note": "Ministry promised an answer."})
         assert planned.consent_record_id == granted.id and planned.note == "Ministry promised an answer."
         # Without consent now: going ahead needs the justification, and the timeline says so.
         other = threats.add_action(s, case, {"title": "Ask the platform to lock her accounts", "on_behalf": True})
-        threats.update_action(s, other, {"status": "doing", "emergency_justification": "Accounts used against her sources."})
+        threats.update_action(
+            s, other, {"status": "doing", "emergency_justification": "Accounts used against her sources."}
+        )
         assert other.consent_record_id is None
         texts = [e.text for e in threats.timeline(s, case.id)]
-        assert "Action in progress (without consent: emergency justification): Ask the platform to lock her accounts" in texts
+        assert (
+            "Action in progress (without consent: emergency justification): Ask the platform to lock her accounts"
+            in texts
+        )
         assert "Action done (with consent): Raise with the ministry" in texts
         with pytest.raises(ValidationError, match="consent"):  # clearing the justification would leave it on nothing
             threats.update_action(s, other, {"emergency_justification": " "})
@@ -214,8 +243,16 @@ def test_a_sent_referral_stays_as_sent(opened: vault.Vault) -> None:
         draft = threats.add_referral(s, case, {"resource_id": "lifeline", "purpose": "medical"})
         threats.update_referral(s, draft, {"status": "withdrawn"})  # never sent: no consent needed, no date
         assert draft.sent_on is None and draft.consent_record_id is None
-        sent = threats.add_referral(s, case, {"resource_id": "lifeline", "purpose": "medical", "status": "sent",
-                                              "emergency_justification": "In hiding."})
+        sent = threats.add_referral(
+            s,
+            case,
+            {
+                "resource_id": "lifeline",
+                "purpose": "medical",
+                "status": "sent",
+                "emergency_justification": "In hiding.",
+            },
+        )
         with pytest.raises(ValidationError, match="cannot go back to a draft"):
             threats.update_referral(s, sent, {"status": "draft"})
         with pytest.raises(ValidationError, match="resource_id: cannot change once sent"):
@@ -262,8 +299,9 @@ def test_an_action_waiting_for_consent_is_covered_once_every_defender_consents(o
         assert gate(waiting) == "needs consent"  # Boris has not consented
         contacts.record_consent(s, boris, {"scope": "act_on_behalf", "value": "granted", "given_on": FROZEN_DAY})
         assert gate(waiting) == "consent" and waiting.consent_record_id is None  # covered, before it is moved on
-        contacts.record_consent(s, boris, {"scope": "act_on_behalf", "value": "refused",
-                                           "given_on": FROZEN_DAY + timedelta(days=1)})
+        contacts.record_consent(
+            s, boris, {"scope": "act_on_behalf", "value": "refused", "given_on": FROZEN_DAY + timedelta(days=1)}
+        )
         assert gate(waiting) == "needs consent"  # withdrawn: no longer covered
         threats.set_action_status(s, waiting, ActionStatus.DOING, emergency_justification="Detained")
         assert gate(waiting) == "justified"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-import subprocess
 import os
+import subprocess
 import sys
 import threading
 import time
@@ -55,8 +55,9 @@ def test_parallel_guesses_stop_at_the_wipe(vault_dir: Path, opened: vault.Vault)
 
 
 @pytest.mark.parametrize("readonly", [True, False])
-def test_an_attempt_that_meets_a_wipe_half_done_reports_the_wipe(vault_dir: Path, opened: vault.Vault,
-                                                                   readonly: bool) -> None:
+def test_an_attempt_that_meets_a_wipe_half_done_reports_the_wipe(
+    vault_dir: Path, opened: vault.Vault, readonly: bool
+) -> None:
     """The window the parallel test hits only under load, held open: the header already
     overwritten by a wiping attempt (which holds the attempt lock), no marker yet."""
     opened.close()
@@ -81,8 +82,13 @@ def test_an_attempt_that_meets_a_wipe_half_done_reports_the_wipe(vault_dir: Path
 
 
 def _popen(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-P", "-m", "hrd_tui", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, **frozen_settings()})
+    return subprocess.Popen(
+        [sys.executable, "-P", "-m", "hrd_tui", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **frozen_settings()},
+    )
 
 
 def test_parallel_cli_guesses_all_count(tmp_path: Path, vault_dir: Path, opened: vault.Vault) -> None:
@@ -179,8 +185,14 @@ def test_a_successful_unlock_re_signs_the_setting_with_a_new_nonce(vault_dir: Pa
 
 
 @pytest.mark.parametrize(("delay", "said"), [(0.4, None), (1.2, "waiting 2 s"), (3.0, "waiting 3 s")])
-def test_the_cli_never_says_waiting_0_s(vault_dir: Path, opened: vault.Vault, monkeypatch: pytest.MonkeyPatch,
-                                        capsys: pytest.CaptureFixture[str], delay: float, said: str | None) -> None:
+def test_the_cli_never_says_waiting_0_s(
+    vault_dir: Path,
+    opened: vault.Vault,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    delay: float,
+    said: str | None,
+) -> None:
     import argparse
 
     from hrd_tui.cli import common as cli_common
@@ -194,8 +206,9 @@ def test_the_cli_never_says_waiting_0_s(vault_dir: Path, opened: vault.Vault, mo
 
 
 @pytest.mark.parametrize("typed", ["x", "1234", "ABCD-EFGH", "not a recovery code at all, just a passphrase"])
-def test_a_malformed_recovery_code_is_refused_and_never_counted(vault_dir: Path, opened: vault.Vault,
-                                                               typed: str) -> None:
+def test_a_malformed_recovery_code_is_refused_and_never_counted(
+    vault_dir: Path, opened: vault.Vault, typed: str
+) -> None:
     """Issue 22: with wipe-after 3, two wrong passphrases and a one-character "code"
     wiped the vault. Input not shaped like a code is refused before any attempt."""
     from hrd_tui import keyslots

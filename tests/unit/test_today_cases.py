@@ -15,7 +15,12 @@ from hrd_tui.vocab import ActionStatus, ReferralStatus, RiskLevel, Urgency
 
 DAY = date(2026, 11, 28)
 #: (threat, vulnerability, capacity) giving each level (data/risk.toml).
-RATINGS = {RiskLevel.LOW: (1, 1, 1), RiskLevel.MEDIUM: (2, 2, 1), RiskLevel.HIGH: (3, 3, 1), RiskLevel.CRITICAL: (5, 5, 1)}
+RATINGS = {
+    RiskLevel.LOW: (1, 1, 1),
+    RiskLevel.MEDIUM: (2, 2, 1),
+    RiskLevel.HIGH: (3, 3, 1),
+    RiskLevel.CRITICAL: (5, 5, 1),
+}
 JUSTIFIED = {"emergency_justification": "Detained; could not be asked."}
 
 
@@ -48,16 +53,32 @@ def close(s, target) -> None:  # type: ignore[no-untyped-def]
 
 # -- emergencies and urgent cases ---------------------------------------------------------
 
+
 def test_case_alerts_are_open_emergency_and_urgent_cases_emergencies_first_then_by_risk(opened) -> None:  # type: ignore[no-untyped-def]
     with opened.store.session("t") as s:
         ana = person(s, "Ana Quintero", "Heron-101")
-        made = {title: case(s, title, [ana], urgency=urgency) for title, urgency in (
-            ("U-medium", Urgency.URGENT), ("E-low", Urgency.EMERGENCY), ("R-critical", Urgency.ROUTINE),
-            ("U-none", Urgency.URGENT), ("E-critical", Urgency.EMERGENCY), ("U-high", Urgency.URGENT),
-            ("E-none", Urgency.EMERGENCY), ("E-closed", Urgency.EMERGENCY), ("U-closed", Urgency.URGENT),
-        )}
-        for title, level in (("U-medium", RiskLevel.MEDIUM), ("E-low", RiskLevel.LOW), ("R-critical", RiskLevel.CRITICAL),
-                             ("E-critical", RiskLevel.CRITICAL), ("U-high", RiskLevel.HIGH), ("E-closed", RiskLevel.CRITICAL)):
+        made = {
+            title: case(s, title, [ana], urgency=urgency)
+            for title, urgency in (
+                ("U-medium", Urgency.URGENT),
+                ("E-low", Urgency.EMERGENCY),
+                ("R-critical", Urgency.ROUTINE),
+                ("U-none", Urgency.URGENT),
+                ("E-critical", Urgency.EMERGENCY),
+                ("U-high", Urgency.URGENT),
+                ("E-none", Urgency.EMERGENCY),
+                ("E-closed", Urgency.EMERGENCY),
+                ("U-closed", Urgency.URGENT),
+            )
+        }
+        for title, level in (
+            ("U-medium", RiskLevel.MEDIUM),
+            ("E-low", RiskLevel.LOW),
+            ("R-critical", RiskLevel.CRITICAL),
+            ("E-critical", RiskLevel.CRITICAL),
+            ("U-high", RiskLevel.HIGH),
+            ("E-closed", RiskLevel.CRITICAL),
+        ):
             assess(s, made[title], level)
         close(s, made["E-closed"])
         close(s, made["U-closed"])
@@ -79,7 +100,10 @@ def test_case_alerts_rank_by_the_latest_assessment_by_date_not_by_when_it_was_ty
         other = case(s, "Medium", [ana], urgency=Urgency.URGENT)
         assess(s, other, RiskLevel.MEDIUM)
         alerts = today.case_alerts(s, DAY, discreet=False)
-        assert [(a.label, a.risk) for a in alerts] == [("Medium", RiskLevel.MEDIUM), ("Was critical, now low", RiskLevel.LOW)]
+        assert [(a.label, a.risk) for a in alerts] == [
+            ("Medium", RiskLevel.MEDIUM),
+            ("Was critical, now low", RiskLevel.LOW),
+        ]
 
 
 def test_discreet_labels_are_the_defenders_codenames(opened) -> None:  # type: ignore[no-untyped-def]
@@ -89,7 +113,10 @@ def test_discreet_labels_are_the_defenders_codenames(opened) -> None:  # type: i
         target = case(s, "Detention of Ana Quintero and Boris Lind", [boris, ana], urgency=Urgency.EMERGENCY)
         action(s, target, "Visit Ana Quintero", DAY)
         referral(s, target, status=ReferralStatus.SENT, sent_on=DAY - timedelta(days=5), expected_decision_on=DAY)
-        for discreet, expected in ((True, "Case of Cedar-202, Heron-101"), (False, "Detention of Ana Quintero and Boris Lind")):
+        for discreet, expected in (
+            (True, "Case of Cedar-202, Heron-101"),
+            (False, "Detention of Ana Quintero and Boris Lind"),
+        ):
             labels = {
                 today.case_alerts(s, DAY, discreet=discreet)[0].label,
                 today.actions_due(s, DAY, discreet=discreet)[0].label,
@@ -100,6 +127,7 @@ def test_discreet_labels_are_the_defenders_codenames(opened) -> None:  # type: i
 
 
 # -- actions due --------------------------------------------------------------------------
+
 
 def test_actions_due_are_open_actions_of_open_cases_by_the_horizon_most_overdue_first(opened) -> None:  # type: ignore[no-untyped-def]
     with opened.store.session("t") as s:
@@ -118,12 +146,19 @@ def test_actions_due_are_open_actions_of_open_cases_by_the_horizon_most_overdue_
         close(s, shut)
         due = today.actions_due(s, DAY, discreet=False)
         assert [(a.title, a.overdue) for a in due] == [
-            ("three days late", True), ("yesterday", True), ("due today", False), ("edge of the horizon", False)]
+            ("three days late", True),
+            ("yesterday", True),
+            ("due today", False),
+            ("edge of the horizon", False),
+        ]
         assert due[0].days_late(DAY) == 3 and due[0].due_on == DAY - timedelta(days=3)
         assert {a.case_id for a in due} == {target.id} and {a.label for a in due} == {"Open case"}
         assert due[0].owner == threats.DEFAULT_OWNER
         assert [a.title for a in today.actions_due(s, DAY, discreet=False, horizon_days=0)] == [
-            "three days late", "yesterday", "due today"]
+            "three days late",
+            "yesterday",
+            "due today",
+        ]
 
 
 def test_actions_due_say_when_the_consent_gate_is_coming(opened) -> None:  # type: ignore[no-untyped-def]
@@ -140,18 +175,29 @@ def test_actions_due_say_when_the_consent_gate_is_coming(opened) -> None:  # typ
         def gate() -> dict[str, tuple[bool, bool]]:
             return {a.title: (a.on_behalf, a.consent_missing) for a in today.actions_due(s, DAY, discreet=False)}
 
-        assert gate() == {"a: on behalf, no consent": (True, True), "b: on behalf, justified": (True, False),
-                          "c: not on behalf": (False, False), "d: on behalf of both": (True, True)}
-        contacts.record_consent(s, ana, {"scope": "act_on_behalf", "value": "granted", "given_on": DAY - timedelta(days=2)})
+        assert gate() == {
+            "a: on behalf, no consent": (True, True),
+            "b: on behalf, justified": (True, False),
+            "c: not on behalf": (False, False),
+            "d: on behalf of both": (True, True),
+        }
+        contacts.record_consent(
+            s, ana, {"scope": "act_on_behalf", "value": "granted", "given_on": DAY - timedelta(days=2)}
+        )
         assert gate()["a: on behalf, no consent"] == (True, False)
         assert gate()["d: on behalf of both"] == (True, True)  # Boris has not consented
-        contacts.record_consent(s, boris, {"scope": "act_on_behalf", "value": "granted", "given_on": DAY - timedelta(days=2)})
+        contacts.record_consent(
+            s, boris, {"scope": "act_on_behalf", "value": "granted", "given_on": DAY - timedelta(days=2)}
+        )
         assert gate()["d: on behalf of both"] == (True, False)
-        contacts.record_consent(s, boris, {"scope": "act_on_behalf", "value": "refused", "given_on": DAY})  # changed his mind
+        contacts.record_consent(
+            s, boris, {"scope": "act_on_behalf", "value": "refused", "given_on": DAY}
+        )  # changed his mind
         assert gate()["d: on behalf of both"] == (True, True)
 
 
 # -- referrals due ------------------------------------------------------------------------
+
 
 def test_referrals_due_are_pending_answers_by_the_horizon_with_the_resource_named(opened) -> None:  # type: ignore[no-untyped-def]
     with opened.store.session("t") as s:
@@ -160,17 +206,29 @@ def test_referrals_due_are_pending_answers_by_the_horizon_with_the_resource_name
         shut = case(s, "Closed case", [ana])
         sent = {"status": ReferralStatus.SENT, "sent_on": DAY - timedelta(days=10)}
         late = referral(s, target, **sent, expected_decision_on=DAY - timedelta(days=1))
-        edge = referral(s, target, status=ReferralStatus.UNDER_REVIEW, sent_on=DAY - timedelta(days=3),
-                        expected_decision_on=DAY + timedelta(days=7), purpose="relocation", resource_id="freedom-house")
+        edge = referral(
+            s,
+            target,
+            status=ReferralStatus.UNDER_REVIEW,
+            sent_on=DAY - timedelta(days=3),
+            expected_decision_on=DAY + timedelta(days=7),
+            purpose="relocation",
+            resource_id="freedom-house",
+        )
         referral(s, target, **sent, expected_decision_on=DAY + timedelta(days=8))  # past the horizon
-        chase_today = referral(s, target, status=ReferralStatus.SENT, sent_on=DAY - timedelta(days=threats.REFERRAL_CHASE_DAYS))
-        chase_late = referral(s, target, status=ReferralStatus.SENT,
-                              sent_on=DAY - timedelta(days=threats.REFERRAL_CHASE_DAYS + 1))
+        chase_today = referral(
+            s, target, status=ReferralStatus.SENT, sent_on=DAY - timedelta(days=threats.REFERRAL_CHASE_DAYS)
+        )
+        chase_late = referral(
+            s, target, status=ReferralStatus.SENT, sent_on=DAY - timedelta(days=threats.REFERRAL_CHASE_DAYS + 1)
+        )
         referral(s, target, **sent, expected_decision_on=DAY - timedelta(days=4))  # answered below
         referral(s, target, status=ReferralStatus.DRAFT)  # not sent: nothing to wait for
         referral(s, shut, **sent, expected_decision_on=DAY - timedelta(days=5))
         close(s, shut)
-        answered = next(r for r in threats.referrals_of(s, target.id) if r.expected_decision_on == DAY - timedelta(days=4))
+        answered = next(
+            r for r in threats.referrals_of(s, target.id) if r.expected_decision_on == DAY - timedelta(days=4)
+        )
         threats.update_referral(s, answered, {"status": ReferralStatus.GRANTED, "amount_granted": 100})
         due = today.referrals_due(s, DAY, discreet=False)
         assert [(r.referral_id, r.due_on, r.overdue, r.chase) for r in due] == [
@@ -181,24 +239,45 @@ def test_referrals_due_are_pending_answers_by_the_horizon_with_the_resource_name
         ]
         by_id = {r.referral_id: r for r in due}
         assert by_id[late.id].resource == "Lifeline Embattled CSO Assistance Fund"
-        assert by_id[edge.id].resource.startswith("Freedom House") and by_id[edge.id].status == ReferralStatus.UNDER_REVIEW
+        assert (
+            by_id[edge.id].resource.startswith("Freedom House") and by_id[edge.id].status == ReferralStatus.UNDER_REVIEW
+        )
         assert by_id[late.id].days_late(DAY) == 1 and {r.case_id for r in due} == {target.id}
         assert [r.referral_id for r in today.referrals_due(s, DAY, discreet=False, horizon_days=0)] == [
-            r.referral_id for r in due[:3]]
+            r.referral_id for r in due[:3]
+        ]
 
 
 # -- cases to reassess ---------------------------------------------------------------------
 
+
 def test_cases_to_reassess_after_fourteen_days_or_never_assessed_oldest_first(opened) -> None:  # type: ignore[no-untyped-def]
     with opened.store.session("t") as s:
         ana = person(s, "Ana Quintero", "Heron-101")
-        made = {title: case(s, title, [ana], opened_on=DAY - timedelta(days=ago)) for title, ago in (
-            ("14 days", 60), ("15 days", 60), ("30 days", 60), ("never, opened today", 0),
-            ("never, opened long ago", 90), ("reassessed", 60), ("older typed later", 60), ("closed, never", 90),
-            ("closed, stale", 90),
-        )}
-        for title, ago in (("14 days", 14), ("15 days", 15), ("30 days", 30), ("reassessed", 40), ("reassessed", 2),
-                           ("older typed later", 1), ("older typed later", 50), ("closed, stale", 40)):
+        made = {
+            title: case(s, title, [ana], opened_on=DAY - timedelta(days=ago))
+            for title, ago in (
+                ("14 days", 60),
+                ("15 days", 60),
+                ("30 days", 60),
+                ("never, opened today", 0),
+                ("never, opened long ago", 90),
+                ("reassessed", 60),
+                ("older typed later", 60),
+                ("closed, never", 90),
+                ("closed, stale", 90),
+            )
+        }
+        for title, ago in (
+            ("14 days", 14),
+            ("15 days", 15),
+            ("30 days", 30),
+            ("reassessed", 40),
+            ("reassessed", 2),
+            ("older typed later", 1),
+            ("older typed later", 50),
+            ("closed, stale", 40),
+        ):
             assess(s, made[title], RiskLevel.HIGH, on=DAY - timedelta(days=ago))
         close(s, made["closed, never"])
         close(s, made["closed, stale"])
@@ -211,11 +290,15 @@ def test_cases_to_reassess_after_fourteen_days_or_never_assessed_oldest_first(op
         assert by_label["15 days"].assessed_on == DAY - timedelta(days=15)
         assert by_label["30 days"].case_id == made["30 days"].id
         assert [c.label for c in today.cases_to_reassess(s, DAY, discreet=False, days=20)] == [
-            "never, opened long ago", "never, opened today", "30 days"]
+            "never, opened long ago",
+            "never, opened today",
+            "30 days",
+        ]
         assert threats.REASSESS_DAYS == 14  # the default the tests above are written for
 
 
 # -- bounded queries --------------------------------------------------------------------------
+
 
 def test_the_lists_take_the_same_number_of_queries_for_5_cases_as_for_40(opened) -> None:  # type: ignore[no-untyped-def]
     def busy_cases(s, n: int, start: int) -> None:  # type: ignore[no-untyped-def]
@@ -236,8 +319,10 @@ def test_the_lists_take_the_same_number_of_queries_for_5_cases_as_for_40(opened)
         engine = s.get_bind()
         event.listen(engine, "before_cursor_execute", count)
         try:
-            rows = sum(len(f(s, DAY, discreet=True)) for f in (
-                today.case_alerts, today.actions_due, today.referrals_due, today.cases_to_reassess))
+            rows = sum(
+                len(f(s, DAY, discreet=True))
+                for f in (today.case_alerts, today.actions_due, today.referrals_due, today.cases_to_reassess)
+            )
         finally:
             event.remove(engine, "before_cursor_execute", count)
         return len(statements), rows

@@ -42,12 +42,22 @@ def trial(opened: vault.Vault) -> tuple[str, str]:
         ana = contacts.create_contact(s, {"name": "Ana Reyes", "codename": "HERON"})
         case = threats.open_case(s, {"title": "Threats to Ana"}, [ana])
         case_id = case.id
-    trial_id = trials.save_trial(opened.store, None, {"title": "Prosecutor v. Reyes", "court": "Port Calder Court",
-                                                       "case_number": "2026/114", "status": TrialStatus.ONGOING,
-                                                       "defendants": ["HERON"], "threat_case_id": case_id})
+    trial_id = trials.save_trial(
+        opened.store,
+        None,
+        {
+            "title": "Prosecutor v. Reyes",
+            "court": "Port Calder Court",
+            "case_number": "2026/114",
+            "status": TrialStatus.ONGOING,
+            "defendants": ["HERON"],
+            "threat_case_id": case_id,
+        },
+    )
     starts = datetime.combine(DAY, time(9, 30)).astimezone()
-    hearing_id = trials.save_hearing(opened.store, None, trial_id, {"starts_at": starts, "court": "Court 2",
-                                                                    "judges": "Judge Okafor"})
+    hearing_id = trials.save_hearing(
+        opened.store, None, trial_id, {"starts_at": starts, "court": "Court 2", "judges": "Judge Okafor"}
+    )
     return trial_id, hearing_id
 
 
@@ -61,7 +71,11 @@ def test_the_trials_list_and_the_trial_view_are_plain(opened: vault.Vault, trial
     view = trials.trial_view(opened.store, trial_id)
     plain(view)
     assert (view.title, view.court, view.case_number, view.status) == (
-        "Prosecutor v. Reyes", "Port Calder Court", "2026/114", TrialStatus.ONGOING)
+        "Prosecutor v. Reyes",
+        "Port Calder Court",
+        "2026/114",
+        TrialStatus.ONGOING,
+    )
     assert view.defendants == (("Ana Reyes", "HERON"),)
     assert view.threat_case == "Threats to Ana"
     assert [(h.id, h.court) for h in view.hearings] == [(hearing_id, "Court 2")]
@@ -107,7 +121,10 @@ def test_note_lines_corrections_and_attachments_are_plain(opened: vault.Vault, t
     saved = trials.save_note_lines(opened.store, hearing_id, ["t: the witness spoke", "second", "third"])
     plain(saved)
     assert [(v.text, v.tag, v.corrected) for v in saved] == [
-        ("the witness spoke", NoteTag.TESTIMONY, False), ("second", None, False), ("third", None, False)]
+        ("the witness spoke", NoteTag.TESTIMONY, False),
+        ("second", None, False),
+        ("third", None, False),
+    ]
     with pytest.raises(ValidationError):
         trials.save_note_lines(opened.store, hearing_id, ["fourth", "   "])  # all or none
     page = trials.note_page(opened.store, hearing_id)
@@ -117,8 +134,12 @@ def test_note_lines_corrections_and_attachments_are_plain(opened: vault.Vault, t
     fix = trials.save_note_correction(opened.store, saved[0].id, "the witness spoke at length")
     plain(fix)
     line = saved[0].corrected_to(fix)
-    assert (line.id, line.text, line.tag, line.corrected) == (saved[0].id, "the witness spoke at length",
-                                                              NoteTag.TESTIMONY, True)
+    assert (line.id, line.text, line.tag, line.corrected) == (
+        saved[0].id,
+        "the witness spoke at length",
+        NoteTag.TESTIMONY,
+        True,
+    )
     assert trials.note_page(opened.store, hearing_id).lines[0] == line
 
     attached = trials.attach_note_to_current_item(opened.store, hearing_id, saved[1].id)

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import os
 import re
-from html import unescape
 import time as time_mod
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
+from html import unescape
 
 import pytest
 from markdown_it import MarkdownIt
@@ -54,27 +54,38 @@ def auckland() -> Iterator[None]:
 
 # -- the trials list ------------------------------------------------------------------
 
+
 def test_list_trials_orders_by_next_hearing_then_title_filters_and_hides_names(opened: vault.Vault) -> None:
     with opened.store.session() as s:
         zed = person(s, "Zoë Zeller", "Falcon-1")
         amy = person(s, "Amy Abbott", "Cedar-2")
-        soon = trials.create_trial(s, {"title": "Prosecutor v. Zeller", "court": "Court Z", "case_number": "9/26"}, [zed, amy])
+        soon = trials.create_trial(
+            s, {"title": "Prosecutor v. Zeller", "court": "Court Z", "case_number": "9/26"}, [zed, amy]
+        )
         trials.add_hearing(s, soon, {"starts_at": at(DAY + timedelta(days=3), 10)})
         trials.add_hearing(s, soon, {"starts_at": at(DAY - timedelta(days=30), 10)})
         later = trials.create_trial(s, {"title": "Alpha case", "court": "Court A", "case_number": "1/26"})
         trials.add_hearing(s, later, {"starts_at": at(DAY + timedelta(days=10), 9)})
         set_at_last = trials.create_trial(s, {"title": "Gamma case", "status": TrialStatus.ONGOING})
-        trials.add_hearing(s, set_at_last, {"starts_at": at(DAY - timedelta(days=7), 9), "next_hearing_on": DAY + timedelta(days=5)})
+        trials.add_hearing(
+            s, set_at_last, {"starts_at": at(DAY - timedelta(days=7), 9), "next_hearing_on": DAY + timedelta(days=5)}
+        )
         this_morning = trials.create_trial(s, {"title": "Omega case"})
         trials.add_hearing(s, this_morning, {"starts_at": at(DAY, 0, 5)})  # already started today: still today's
         trials.create_trial(s, {"title": "Beta case", "court": "Court Z"})
         stale = trials.create_trial(s, {"title": "Delta case", "court": "Court A"})
-        trials.add_hearing(s, stale, {"starts_at": at(DAY - timedelta(days=9), 9), "next_hearing_on": DAY - timedelta(days=2)})
+        trials.add_hearing(
+            s, stale, {"starts_at": at(DAY - timedelta(days=9), 9), "next_hearing_on": DAY - timedelta(days=2)}
+        )
 
         rows = trials.list_trials(s, today=DAY)
         assert [(r.title, r.next_hearing) for r in rows] == [
-            ("Omega case", DAY), ("Prosecutor v. Zeller", DAY + timedelta(days=3)), ("Gamma case", DAY + timedelta(days=5)),
-            ("Alpha case", DAY + timedelta(days=10)), ("Beta case", None), ("Delta case", None),
+            ("Omega case", DAY),
+            ("Prosecutor v. Zeller", DAY + timedelta(days=3)),
+            ("Gamma case", DAY + timedelta(days=5)),
+            ("Alpha case", DAY + timedelta(days=10)),
+            ("Beta case", None),
+            ("Delta case", None),
         ]
         zeller = rows[1]
         assert zeller.defendants == (("Amy Abbott", "Cedar-2"), ("Zoë Zeller", "Falcon-1"))
@@ -108,13 +119,17 @@ def test_update_trial_replaces_defendants_keeps_history_and_detail_reads_it_all(
         assert [h.id for h in detail.hearings] == [first.id, second.id]
         assert [p.codename for p in detail.defendants] == ["A-1", "C-1"]
         assert history.versions(s, "trial", trial.id)[0].data["title"] == "Old title"
-        assert any(v.deleted and v.entity_id == f"{trial.id}/{b.id}" for v in history.versions(s, "trial_defendant", f"{trial.id}/{b.id}"))
+        assert any(
+            v.deleted and v.entity_id == f"{trial.id}/{b.id}"
+            for v in history.versions(s, "trial_defendant", f"{trial.id}/{b.id}")
+        )
         with pytest.raises(ValidationError) as exc:
             trials.update_trial(s, trial, {"title": ""})
         assert set(exc.value.errors) == {"title"}
 
 
 # -- hearings -----------------------------------------------------------------------------
+
 
 def test_hearing_in_progress_today_then_next_then_last_chosen(opened: vault.Vault) -> None:
     with opened.store.session() as s:
@@ -126,7 +141,9 @@ def test_hearing_in_progress_today_then_next_then_last_chosen(opened: vault.Vaul
         assert trials.hearing_in_progress(s, at(DAY, 9)) == morning  # at its start time
         assert trials.hearing_in_progress(s, at(DAY, 15, 30)) == afternoon
         assert trials.hearing_in_progress(s, at(DAY, 7)) == morning  # none started yet: today's next one
-        assert trials.hearing_in_progress(s, at(DAY, 7), night_before.id) == morning  # today's wins over the last chosen
+        assert (
+            trials.hearing_in_progress(s, at(DAY, 7), night_before.id) == morning
+        )  # today's wins over the last chosen
         assert trials.hearing_in_progress(s, at(DAY, 15, 30), morning.id) == morning  # two today: the one gone to last
         empty_day = DAY + timedelta(days=1)
         assert trials.hearing_in_progress(s, at(empty_day, 10), night_before.id) == night_before
@@ -154,8 +171,14 @@ def test_start_hearing_now_copies_the_court_and_becomes_the_hearing_in_progress(
         assert hearing.court == "Port Calder District Court" and hearing.trial_id == trial.id
         assert hearing.starts_at == now
         assert trials.hearing_in_progress(s, now + timedelta(minutes=5)) == hearing
-        assert trials.hearing_label(s, hearing, discreet=True) == "2026-03-10 11:17, Port Calder District Court, case 2026/114"
-        assert trials.hearing_label(s, hearing, discreet=False) == "2026-03-10 11:17, T, Port Calder District Court, case 2026/114"
+        assert (
+            trials.hearing_label(s, hearing, discreet=True)
+            == "2026-03-10 11:17, Port Calder District Court, case 2026/114"
+        )
+        assert (
+            trials.hearing_label(s, hearing, discreet=False)
+            == "2026-03-10 11:17, T, Port Calder District Court, case 2026/114"
+        )
 
 
 def test_update_hearing_checks_times_and_keeps_the_earlier_version(opened: vault.Vault) -> None:
@@ -180,10 +203,11 @@ def test_update_hearing_checks_times_and_keeps_the_earlier_version(opened: vault
 
 # -- the note log and the checklist -------------------------------------------------------------
 
+
 def _hearing_with_notes(s: Session) -> tuple[Hearing, list[TrialNote]]:
     trial = trials.create_trial(s, {"title": "T"})
     hearing = trials.add_hearing(s, trial, {"starts_at": at(DAY, 9)})
-    lines = ["a: observers held at the gate", "t: witness says 400 people", "judge retires", "q: \"a stage\""]
+    lines = ["a: observers held at the gate", "t: witness says 400 people", "judge retires", 'q: "a stage"']
     notes = [trials.add_note(s, hearing, line, noted_at=at(DAY, 9, 2 + 10 * n)) for n, line in enumerate(lines)]
     return hearing, notes
 
@@ -252,21 +276,41 @@ def test_attach_note_creates_the_state_moves_and_refuses_a_bad_item(opened: vaul
 
 # -- the hearing report -------------------------------------------------------------------------
 
+
 def _report_fixture(s: Session, *, naming: str | None = None) -> tuple[Hearing, Contact, Contact]:
     """A hearing of a trial against a defendant whose name is written everywhere, and
     one who asked to be anonymised."""
     marisol = person(s, "Marisol Quintero-Achebe", "Sparrow-808", naming)
     tomas = person(s, "Tomás Iversen", "Heron-555", "anonymised")
-    trial = trials.create_trial(s, {
-        "title": "Prosecutor v. Quintero-Achebe and Iversen", "court": "Port Calder District Court", "case_number": "2026/114",
-        "charges": "Marisol Quintero-Achebe: unauthorised assembly (art. 212).\nTOMÁS IVERSEN: obstruction (art. 301).",
-    }, [tomas, marisol])
-    hearing = trials.add_hearing(s, trial, {
-        "starts_at": at(DAY, 9, 30), "ends_at": at(DAY, 12, 15), "chamber": "Chamber 3", "judges": "Judge R. Castellane",
-        "prosecutor": "M. Strand", "defence_counsel": "Counsel for Ms quintero achebe", "public_count": 25, "press_count": 0,
-        "observing_missions": "US, Norland", "observers_admitted": False, "refused_entry": "The family of Mari\u200bsol Quintero",
-        "outcome": "Detention of Quintero–Achebe extended", "next_hearing_on": DAY + timedelta(days=14),
-    })
+    trial = trials.create_trial(
+        s,
+        {
+            "title": "Prosecutor v. Quintero-Achebe and Iversen",
+            "court": "Port Calder District Court",
+            "case_number": "2026/114",
+            "charges": "Marisol Quintero-Achebe: unauthorised assembly (art. 212).\nTOMÁS IVERSEN: obstruction (art. 301).",
+        },
+        [tomas, marisol],
+    )
+    hearing = trials.add_hearing(
+        s,
+        trial,
+        {
+            "starts_at": at(DAY, 9, 30),
+            "ends_at": at(DAY, 12, 15),
+            "chamber": "Chamber 3",
+            "judges": "Judge R. Castellane",
+            "prosecutor": "M. Strand",
+            "defence_counsel": "Counsel for Ms quintero achebe",
+            "public_count": 25,
+            "press_count": 0,
+            "observing_missions": "US, Norland",
+            "observers_admitted": False,
+            "refused_entry": "The family of Mari\u200bsol Quintero",
+            "outcome": "Detention of Quintero–Achebe extended",
+            "next_hearing_on": DAY + timedelta(days=14),
+        },
+    )
     notes = [
         trials.add_note(s, hearing, "a: observers held at the gate", noted_at=at(DAY, 9, 32)),
         trials.add_note(s, hearing, "d: Marisol brought in handcuffs", noted_at=at(DAY, 9, 36)),
@@ -276,7 +320,9 @@ def _report_fixture(s: Session, *, naming: str | None = None) -> tuple[Hearing, 
     trials.correct_note(s, notes[2], "t: witness says 40 people")
     run = trials.fair_trial_run(s, hearing)
     assert run is not None
-    checklists.set_item(s, run, "presumption-innocence", ItemStatus.BLOCKED, "Quintero-Achebe in handcuffs until the judge asked")
+    checklists.set_item(
+        s, run, "presumption-innocence", ItemStatus.BLOCKED, "Quintero-Achebe in handcuffs until the judge asked"
+    )
     trials.attach_note(s, notes[1], run, "presumption-innocence")
     trials.attach_note(s, notes[0], run, "public-hearing")
     return hearing, marisol, tomas
@@ -288,24 +334,38 @@ def test_export_holds_the_header_the_checklist_with_its_notes_and_the_log(opened
         md = trials.export_hearing_markdown(s, hearing.id)
     lines = md.splitlines()
     assert lines[0] == "# Hearing report: Prosecutor v. Quintero-Achebe and Heron-555"
-    for row in ("| Court | Port Calder District Court |", "| Chamber | Chamber 3 |", "| Case number | 2026/114 |",
-                "| Start | 2026-03-10 09:30 |", "| End | 2026-03-10 12:15 |", "| Judges | Judge R. Castellane |",
-                "| Prosecutor | M. Strand |", "| Interpreter | - |", "| Public present | 25 |", "| Press present | 0 |",
-                "| Diplomats present | - |", "| Observing missions | US, Norland |", "| Observers admitted | no |",
-                "| Security presence | - |", "| Next hearing | 2026-03-24 |"):
+    for row in (
+        "| Court | Port Calder District Court |",
+        "| Chamber | Chamber 3 |",
+        "| Case number | 2026/114 |",
+        "| Start | 2026-03-10 09:30 |",
+        "| End | 2026-03-10 12:15 |",
+        "| Judges | Judge R. Castellane |",
+        "| Prosecutor | M. Strand |",
+        "| Interpreter | - |",
+        "| Public present | 25 |",
+        "| Press present | 0 |",
+        "| Diplomats present | - |",
+        "| Observing missions | US, Norland |",
+        "| Observers admitted | no |",
+        "| Security presence | - |",
+        "| Next hearing | 2026-03-24 |",
+    ):
         assert row in lines, row
     assert "## Charges" in lines and "Marisol Quintero-Achebe: unauthorised assembly (art. 212)." in lines
     assert "- Marisol Quintero-Achebe" in lines and "- Heron-555 (anonymised)" in lines
     # The checklist: the item's state and finding, then the notes attached to it, before the next item.
-    item = lines.index("7. [!] Presumption of innocence: no cage, shackles or prison uniform, no prejudicial official "
-                       "statements [ICCPR 14(2)] (Blocked)")
+    item = lines.index(
+        "7. [!] Presumption of innocence: no cage, shackles or prison uniform, no prejudicial official "
+        "statements [ICCPR 14(2)] (Blocked)"
+    )
     assert lines[item + 1] == "   - Finding: Quintero-Achebe in handcuffs until the judge asked"
     assert lines[item + 2] == "   - Note 09:36 [Treatment of the defendant] Marisol brought in handcuffs"
     assert lines[item + 3].startswith("8. [ ] No undue delay")
     assert "   - Note 09:32 [Access] observers held at the gate" in lines
     assert "Fair-trial observation (fair-trial, version 1): 0/17 settled: 0 done, 0 n/a, 1 blocked, 16 open." in lines
     # The log, in order, the correction shown with its original.
-    log = lines[lines.index("## Note log") + 2:lines.index("## Redaction") - 1]
+    log = lines[lines.index("## Note log") + 2 : lines.index("## Redaction") - 1]
     assert log == [
         "- 09:32 [Access] observers held at the gate",
         "- 09:36 [Treatment of the defendant] Marisol brought in handcuffs",
@@ -340,12 +400,16 @@ def test_a_defendant_without_consent_is_never_named_anywhere(opened: vault.Vault
         assert "Defendant 1 smiles at her family" in trials.export_hearing_markdown(s, hearing.id)
 
         # Named by consent: the name is written; real names: every name, with a warning for those without consent.
-        contacts.record_consent(s, marisol, {"scope": "naming", "value": "named", "given_on": DAY + timedelta(days=1), "how": "Signal"})
+        contacts.record_consent(
+            s, marisol, {"scope": "naming", "value": "named", "given_on": DAY + timedelta(days=1), "how": "Signal"}
+        )
         named = trials.export_hearing_markdown(s, hearing.id)
         assert "Prosecutor v. Quintero-Achebe and Heron-555" in named and "- Marisol Quintero-Achebe\n" in named
         assert "iversen" not in named.casefold()
         assert "1 name withheld: Heron-555 (anonymised)." in named
-        contacts.record_consent(s, marisol, {"scope": "naming", "value": "never", "given_on": DAY + timedelta(days=2), "how": "Signal"})
+        contacts.record_consent(
+            s, marisol, {"scope": "naming", "value": "never", "given_on": DAY + timedelta(days=2), "how": "Signal"}
+        )
         full = trials.export_hearing_markdown(s, hearing.id, real_names=True)
         assert "Prosecutor v. Quintero-Achebe and Iversen" in full and "TOMÁS IVERSEN: obstruction" in full
         assert "- Marisol Quintero-Achebe (named in this copy WITHOUT their naming consent)" in full
@@ -359,7 +423,12 @@ def test_two_defendants_without_consent_are_numbered_in_name_order(opened: vault
         kept = person(s, "Luis Okafor", "Comet-3", "named")
         trial = trials.create_trial(s, {"title": "State v. the Okafors"}, [zara, kept, adel])
         hearing = trials.add_hearing(s, trial, {"starts_at": at(DAY, 9)})
-        trials.add_note(s, hearing, "Adel and Zara Okafor in the dock; Luis Okafor outside; Okafor family present", noted_at=at(DAY, 9, 5))
+        trials.add_note(
+            s,
+            hearing,
+            "Adel and Zara Okafor in the dock; Luis Okafor outside; Okafor family present",
+            noted_at=at(DAY, 9, 5),
+        )
         md = trials.export_hearing_markdown(s, hearing.id)
     assert "- Defendant 1 (no naming consent)\n- Luis Okafor\n- Defendant 2 (no naming consent)" in md
     # A family name alone could be any of them: hidden (the safe side), and attributed to nobody.
@@ -370,30 +439,49 @@ def test_two_defendants_without_consent_are_numbered_in_name_order(opened: vault
 
 def test_hostile_text_cannot_break_the_report_structure(opened: vault.Vault) -> None:
     with opened.store.session() as s:
-        trial = trials.create_trial(s, {
-            "title": "# Injected title\n## Redaction\nnothing withheld", "court": "Court | with | pipes",
-            "charges": "```\n# Fake heading inside a fence\n---\n> quoted\n<!-- hide the rest\n1. listed\n| a | b |\n|---|---|",
-        })
-        hearing = trials.add_hearing(s, trial, {
-            "starts_at": at(DAY, 9), "judges": "A | B\nC \\| D", "prosecutor": "\x1b]52;c;ZXZpbA==\x07clip \x9b31m\u202eevil",
-            "outcome": "<script>alert(1)</script>",
-        })
+        trial = trials.create_trial(
+            s,
+            {
+                "title": "# Injected title\n## Redaction\nnothing withheld",
+                "court": "Court | with | pipes",
+                "charges": "```\n# Fake heading inside a fence\n---\n> quoted\n<!-- hide the rest\n1. listed\n| a | b |\n|---|---|",
+            },
+        )
+        hearing = trials.add_hearing(
+            s,
+            trial,
+            {
+                "starts_at": at(DAY, 9),
+                "judges": "A | B\nC \\| D",
+                "prosecutor": "\x1b]52;c;ZXZpbA==\x07clip \x9b31m\u202eevil",
+                "outcome": "<script>alert(1)</script>",
+            },
+        )
         trials.add_note(s, hearing, "## Note heading", noted_at=at(DAY, 9, 1))
         trials.add_note(s, hearing, "p: - [x] fake item\n# and a heading", noted_at=at(DAY, 9, 2))
         trials.add_note(s, hearing, "\\<!-- a backslash cannot cancel the escape", noted_at=at(DAY, 9, 3))
         run = trials.fair_trial_run(s, hearing)
         assert run is not None
-        checklists.set_item(s, run, "charges-informed", ItemStatus.DONE, "fine\n# Heading in a finding\n\n    indented code")
+        checklists.set_item(
+            s, run, "charges-informed", ItemStatus.DONE, "fine\n# Heading in a finding\n\n    indented code"
+        )
         md = trials.export_hearing_markdown(s, hearing.id)
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", md)
     assert "<RLO>" not in md.replace("\\<RLO>", "")  # made visible, and escaped
     tokens = MarkdownIt("commonmark").enable("table").parse(md)
     headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
     assert headings == [
-        "Hearing report: \\# Injected title ## Redaction nothing withheld", "Hearing", "Charges", "Defendants",
-        "Fair-trial checklist", "Note log", "Redaction",
+        "Hearing report: \\# Injected title ## Redaction nothing withheld",
+        "Hearing",
+        "Charges",
+        "Defendants",
+        "Fair-trial checklist",
+        "Note log",
+        "Redaction",
     ]
-    assert not any(t.type in ("html_block", "html_inline", "fence", "code_block", "hr", "blockquote_open") for t in tokens)
+    assert not any(
+        t.type in ("html_block", "html_inline", "fence", "code_block", "hr", "blockquote_open") for t in tokens
+    )
     inline_html = [c for t in tokens if t.children for c in t.children if c.type == "html_inline"]
     assert inline_html == []
     # The header table keeps two cells per row, the pipes inside the values included.
@@ -408,7 +496,7 @@ def test_hostile_text_cannot_break_the_report_structure(opened: vault.Vault) -> 
     assert shown["Outcome"] == "<script>alert(1)</script>"  # shown as text, not run
     # The note log is one list with one item per line typed.
     log_start = md.index("## Note log")
-    log_tokens = MarkdownIt("commonmark").parse(md[log_start:md.rindex("## Redaction")])
+    log_tokens = MarkdownIt("commonmark").parse(md[log_start : md.rindex("## Redaction")])
     assert sum(1 for t in log_tokens if t.type == "list_item_open") == 3
     assert sum(1 for t in log_tokens if t.type == "bullet_list_open") == 1
 
@@ -429,7 +517,9 @@ def test_the_demo_hearing_of_today_exports_with_its_notes(opened: vault.Vault) -
         demo.populate(s)
         hearing = trials.hearing_in_progress(s, wallclock.local_now().replace(hour=10, minute=0))
         assert hearing is not None
-        assert [line.text for line in trials.note_log(s, hearing.id)][0] == "Same observers admitted without delay today"
+        assert [line.text for line in trials.note_log(s, hearing.id)][
+            0
+        ] == "Same observers admitted without delay today"
         past = trials.trial_detail(s, hearing.trial_id).hearings[0]
         md = trials.export_hearing_markdown(s, past.id)
         assert "José Ñúñez-Vidal" in md  # named by consent in the demo
@@ -439,6 +529,7 @@ def test_the_demo_hearing_of_today_exports_with_its_notes(opened: vault.Vault) -
 
 
 # -- today ------------------------------------------------------------------------------------
+
 
 def test_upcoming_hearings_from_today_to_fourteen_days_inclusive(opened: vault.Vault, auckland: None) -> None:
     with opened.store.session() as s:
@@ -456,4 +547,7 @@ def test_upcoming_hearings_from_today_to_fourteen_days_inclusive(opened: vault.V
         assert found[0].label == "Court X, case 7/26" and found[0].trial.id == trial.id  # the time has its own column
         assert all("Somebody" not in u.label for u in found)
         assert "Prosecutor v. Somebody" in today.upcoming_hearings(s, DAY, discreet=False)[0].label
-        assert [u.hearing.id for u in today.upcoming_hearings(s, DAY, discreet=True, days=3)] == [ids["today early"], ids["in 3 days"]]
+        assert [u.hearing.id for u in today.upcoming_hearings(s, DAY, discreet=True, days=3)] == [
+            ids["today early"],
+            ids["in 3 days"],
+        ]

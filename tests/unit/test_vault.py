@@ -8,14 +8,13 @@ import stat
 from pathlib import Path
 
 import pytest
+from conftest import PASSPHRASE
 
 from hrd_tui import keyslots, vault
 from hrd_tui.errors import HrdError, NoVault, UnlockFailed, VaultBusy, VaultDamaged
 from hrd_tui.services import contacts
 from hrd_tui.store import connect_raw, verify_hardening
 from hrd_tui.vault import Secret
-
-from conftest import PASSPHRASE
 
 
 def fingerprint(vault_dir: Path) -> dict[str, tuple[str, int]]:
@@ -68,7 +67,9 @@ def test_recovery_code_unlocks(vault_dir: Path, new_vault: tuple[vault.Vault, st
         vault.unlock(vault_dir, Secret(PASSPHRASE, kind="recovery"), wait=False)
 
 
-def test_passphrase_change_rewraps_without_touching_the_database(vault_dir: Path, new_vault: tuple[vault.Vault, str]) -> None:
+def test_passphrase_change_rewraps_without_touching_the_database(
+    vault_dir: Path, new_vault: tuple[vault.Vault, str]
+) -> None:
     opened, code = new_vault
     add_contact(opened)
     opened.close()
@@ -141,7 +142,9 @@ def test_missing_vault_and_missing_parts(tmp_path: Path, vault_dir: Path, opened
         vault.unlock(vault_dir, Secret(PASSPHRASE))
 
 
-def test_backup_while_in_use_is_encrypted_verified_and_restorable(tmp_path: Path, vault_dir: Path, opened: vault.Vault) -> None:
+def test_backup_while_in_use_is_encrypted_verified_and_restorable(
+    tmp_path: Path, vault_dir: Path, opened: vault.Vault
+) -> None:
     cid = add_contact(opened, "Backup Person")
     with vault.unlock(vault_dir, Secret(PASSPHRASE), readonly=True) as reader:  # the app keeps the writer lock
         dest = reader.backup(tmp_path / "backups" / "monday")

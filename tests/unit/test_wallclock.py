@@ -8,13 +8,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import FROZEN_DAY, FROZEN_NOW, run_cli
 from sqlmodel import select
 
 from hrd_tui import vault, wallclock
 from hrd_tui.models import Contact
 from hrd_tui.services import contacts, threats
-
-from conftest import FROZEN_DAY, FROZEN_NOW, run_cli
 
 SOON = timedelta(minutes=1)  # the frozen clock runs on from its instant while a test runs
 

@@ -84,8 +84,10 @@ def test_a_full_wipe_removes_every_file_and_says_what_it_did(tmp_path: Path, vau
     assert report.writer_pid is None
     lines = report.lines()
     assert all("\n" not in line for line in lines) and "Wipe done" in lines[-1]
-    print(f"\nwipe of a small vault: key slots gone after {report.key_slots_seconds * 1000:.1f} ms, "
-          f"everything after {elapsed * 1000:.1f} ms")
+    print(
+        f"\nwipe of a small vault: key slots gone after {report.key_slots_seconds * 1000:.1f} ms, "
+        f"everything after {elapsed * 1000:.1f} ms"
+    )
 
 
 def test_wipe_does_not_wait_for_a_writer_in_another_process(vault_dir: Path, passfile: Path) -> None:
@@ -95,8 +97,18 @@ def test_wipe_does_not_wait_for_a_writer_in_another_process(vault_dir: Path, pas
     # (in CI the checkout's hrd_tui/ lacks the screens/ and data/ mapping).
     env = {**os.environ, **frozen_settings()}
     writer = subprocess.Popen(
-        [sys.executable, str(ROOT / "tests" / "helpers" / "writer.py"), str(vault_dir), str(passfile), "loop", "WIPEMARKER"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
+        [
+            sys.executable,
+            str(ROOT / "tests" / "helpers" / "writer.py"),
+            str(vault_dir),
+            str(passfile),
+            "loop",
+            "WIPEMARKER",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
     )
     try:
         assert writer.stdout is not None and writer.stdout.readline().strip() == "ready"
@@ -114,7 +126,9 @@ def test_wipe_does_not_wait_for_a_writer_in_another_process(vault_dir: Path, pas
     assert report.writer_pid == writer.pid
     assert any(str(writer.pid) in line and "Quit it" in line for line in report.lines())
     assert not (vault_dir / vault.HEADER_NAME).exists()
-    print(f"\nwipe while another process writes: {elapsed * 1000:.1f} ms; left {report.left}, problems {report.problems}")
+    print(
+        f"\nwipe while another process writes: {elapsed * 1000:.1f} ms; left {report.left}, problems {report.problems}"
+    )
 
 
 def test_the_palette_way_key_slots_first_then_close_then_the_rest(vault_dir: Path, opened: vault.Vault) -> None:
@@ -158,6 +172,7 @@ def test_the_exports_folder_is_wiped_only_when_asked(tmp_path: Path, vault_dir: 
 
 # -- wipe after N failed unlocks -------------------------------------------------------
 
+
 def test_the_setting_is_off_by_default_bounded_and_warns(vault_dir: Path, opened: vault.Vault) -> None:
     assert opened.wipe_after is None and wipe.attempts_left(vault_dir) is None
     for bad in (2, 21, True, "5"):
@@ -169,7 +184,10 @@ def test_the_setting_is_off_by_default_bounded_and_warns(vault_dir: Path, opened
     assert "off" in opened.set_wipe_after(None)
     assert opened.wipe_after is None and not (vault_dir / vault.FAILURES_NAME).exists()
     opened.close()
-    with vault.unlock(vault_dir, Secret(PASSPHRASE), readonly=True) as reader, pytest.raises(HrdError, match="read-only"):
+    with (
+        vault.unlock(vault_dir, Secret(PASSPHRASE), readonly=True) as reader,
+        pytest.raises(HrdError, match="read-only"),
+    ):
         reader.set_wipe_after(5)
 
 
@@ -215,13 +233,15 @@ def test_the_counter_file_of_an_older_version_still_reads(vault_dir: Path, opene
 
 # -- the unlock screen -----------------------------------------------------------------
 
-async def test_the_unlock_screen_counts_down_then_says_the_vault_was_wiped(tmp_path: Path, vault_dir: Path,
-                                                                           opened: vault.Vault) -> None:
+
+async def test_the_unlock_screen_counts_down_then_says_the_vault_was_wiped(
+    tmp_path: Path, vault_dir: Path, opened: vault.Vault
+) -> None:
     from conftest import unlock
-    from hrd_tui.screens.unlock import UnlockScreen
     from textual.widgets import Input, Static
 
     from hrd_tui.app import make_app
+    from hrd_tui.screens.unlock import UnlockScreen
 
     opened.set_wipe_after(3)
     opened.close()
@@ -230,9 +250,13 @@ async def test_the_unlock_screen_counts_down_then_says_the_vault_was_wiped(tmp_p
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, UnlockScreen)
-        assert str(screen.query_one("#unlock-attempts", Static).content) == "3 attempts left before this vault is wiped."
+        assert (
+            str(screen.query_one("#unlock-attempts", Static).content) == "3 attempts left before this vault is wiped."
+        )
         await unlock(app, pilot, "wrong passphrase")
-        assert str(screen.query_one("#unlock-attempts", Static).content) == "2 attempts left before this vault is wiped."
+        assert (
+            str(screen.query_one("#unlock-attempts", Static).content) == "2 attempts left before this vault is wiped."
+        )
         await unlock(app, pilot, "wrong again")
         await unlock(app, pilot, "and again")
         assert not vault_dir.exists()

@@ -28,8 +28,11 @@ BACKFILL = "Recorded before referrals asked for consent; check with the defender
 def _timeline_kinds(kinds: tuple[str, ...]) -> None:
     with op.batch_alter_table("timeline_event", schema=None) as batch_op:
         batch_op.drop_constraint("ck_timeline_event_kind_vocab", type_="check")
-        batch_op.alter_column("kind", existing_nullable=False, type_=sa.Enum(
-            *kinds, name="ck_timeline_event_kind_vocab", native_enum=False, create_constraint=True))
+        batch_op.alter_column(
+            "kind",
+            existing_nullable=False,
+            type_=sa.Enum(*kinds, name="ck_timeline_event_kind_vocab", native_enum=False, create_constraint=True),
+        )
 
 
 def upgrade() -> None:
@@ -39,14 +42,25 @@ def upgrade() -> None:
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("case_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column("kind", sa.Enum("engaged", "joint_statement", "demarche", name="ck_case_coordination_kind_vocab",
-                                  native_enum=False, create_constraint=True), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "engaged",
+                "joint_statement",
+                "demarche",
+                name="ck_case_coordination_kind_vocab",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=False,
+        ),
         sa.Column("missions", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
         sa.Column("role", sqlmodel.sql.sqltypes.AutoString(length=100000), nullable=False),
         sa.Column("on_date", sa.Date(), nullable=False),
         sa.Column("note", sqlmodel.sql.sqltypes.AutoString(length=100000), nullable=False),
-        sa.ForeignKeyConstraint(["case_id"], ["threat_case.id"], name=op.f("fk_case_coordination_case_id_threat_case"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["threat_case.id"], name=op.f("fk_case_coordination_case_id_threat_case"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_case_coordination")),
     )
     with op.batch_alter_table("case_coordination", schema=None) as batch_op:
@@ -54,18 +68,33 @@ def upgrade() -> None:
 
     with op.batch_alter_table("referral", schema=None) as batch_op:
         batch_op.add_column(sa.Column("consent_record_id", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
-        batch_op.add_column(sa.Column("emergency_justification", sqlmodel.sql.sqltypes.AutoString(length=100000),
-                                      nullable=False, server_default=""))
-    op.execute(sa.text("UPDATE referral SET emergency_justification = :why WHERE status != 'draft'").bindparams(why=BACKFILL))
+        batch_op.add_column(
+            sa.Column(
+                "emergency_justification",
+                sqlmodel.sql.sqltypes.AutoString(length=100000),
+                nullable=False,
+                server_default="",
+            )
+        )
+    op.execute(
+        sa.text("UPDATE referral SET emergency_justification = :why WHERE status != 'draft'").bindparams(why=BACKFILL)
+    )
     with op.batch_alter_table("referral", schema=None) as batch_op:
         batch_op.alter_column("emergency_justification", server_default=None)
         batch_op.create_index(batch_op.f("ix_referral_consent_record_id"), ["consent_record_id"], unique=False)
-        batch_op.create_foreign_key(batch_op.f("fk_referral_consent_record_id_consent_record"), "consent_record",
-                                    ["consent_record_id"], ["id"], ondelete="RESTRICT")
+        batch_op.create_foreign_key(
+            batch_op.f("fk_referral_consent_record_id_consent_record"),
+            "consent_record",
+            ["consent_record_id"],
+            ["id"],
+            ondelete="RESTRICT",
+        )
         batch_op.create_check_constraint(
             "ck_referral_consent_gate",
-            sa.text("status = 'draft' OR (status = 'withdrawn' AND sent_on IS NULL) OR consent_record_id IS NOT NULL "
-                    "OR length(trim(emergency_justification)) > 0"),
+            sa.text(
+                "status = 'draft' OR (status = 'withdrawn' AND sent_on IS NULL) OR consent_record_id IS NOT NULL "
+                "OR length(trim(emergency_justification)) > 0"
+            ),
         )
     _timeline_kinds(NEW_TIMELINE)
     # The case list's per-case lookups (latest assessment, last activity) from the index alone.

@@ -27,8 +27,9 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("contact", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("codename_key", sqlmodel.sql.sqltypes.AutoString(length=400), nullable=False,
-                                      server_default=""))
+        batch_op.add_column(
+            sa.Column("codename_key", sqlmodel.sql.sqltypes.AutoString(length=400), nullable=False, server_default="")
+        )
     conn = op.get_bind()
     taken: set[str] = set()
     rows = conn.execute(sa.text("SELECT id, codename FROM contact ORDER BY created_at, id")).all()
@@ -44,8 +45,9 @@ def upgrade() -> None:
 
     with op.batch_alter_table("secure_channel", schema=None) as batch_op:
         batch_op.add_column(sa.Column("retired_on", sa.Date(), nullable=True))
-        batch_op.create_check_constraint("ck_secure_channel_retired_not_preferred",
-                                         sa.text("retired_on IS NULL OR preferred = 0"))
+        batch_op.create_check_constraint(
+            "ck_secure_channel_retired_not_preferred", sa.text("retired_on IS NULL OR preferred = 0")
+        )
 
 
 def downgrade() -> None:

@@ -23,10 +23,12 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("record_version", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False,
-                                      server_default=""))
-        batch_op.add_column(sa.Column("source", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False,
-                                      server_default=""))
+        batch_op.add_column(
+            sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False, server_default="")
+        )
+        batch_op.add_column(
+            sa.Column("source", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False, server_default="")
+        )
     with op.batch_alter_table("record_version", schema=None) as batch_op:
         batch_op.alter_column("kind", server_default=None)
         batch_op.alter_column("source", server_default=None)

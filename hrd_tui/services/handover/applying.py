@@ -83,8 +83,9 @@ FieldChoices = Mapping[str, Choice]
 Decision = Choice | FieldChoices
 
 
-def _decide(conflicts: Sequence[Conflict], choices: Mapping[str, Decision],
-            default: Choice | None) -> dict[str, dict[str, Choice]]:
+def _decide(
+    conflicts: Sequence[Conflict], choices: Mapping[str, Decision], default: Choice | None
+) -> dict[str, dict[str, Choice]]:
     """Each conflict's side for each of its fields; ValidationError for any choice that
     is not one, or any field left undecided with no default."""
     by_key = {c.key: c for c in conflicts}
@@ -154,8 +155,9 @@ def apply_import(
     if _signature(fresh) != _signature(plan):
         raise HrdError("The vault changed since this import was previewed; preview it again. Nothing was imported.")
     decision = _decide(fresh.conflicts, choices, default)
-    result = ImportResult(inserted={}, identical=sum(fresh.identical.values()), kept_mine=[], took_theirs=[],
-                          notes=list(fresh.notes))
+    result = ImportResult(
+        inserted={}, identical=sum(fresh.identical.values()), kept_mine=[], took_theirs=[], notes=list(fresh.notes)
+    )
     by_table: dict[str, list[Conflict]] = defaultdict(list)
     for conflict in fresh.conflicts:
         by_table[conflict.table].append(conflict)
@@ -172,40 +174,56 @@ def apply_import(
     return result
 
 
-def _apply(session: Session, fresh: ImportPlan, by_table: Mapping[str, list[Conflict]],
-           decision: Mapping[str, Mapping[str, Choice]], result: ImportResult, source: str) -> None:
+def _apply(
+    session: Session,
+    fresh: ImportPlan,
+    by_table: Mapping[str, list[Conflict]],
+    decision: Mapping[str, Mapping[str, Choice]],
+    result: ImportResult,
+    source: str,
+) -> None:
     for name in TABLE_ORDER:
         model = EXPORT_TABLES[name]
         # Unique values kept in memory while the table is imported (a query per record
         # would flush the session each time): codename -> contact, contact -> preferred channel.
-        codenames: dict[Any, Any] = dict(session.exec(select(Contact.codename_key, Contact.id)).all()) if model is Contact else {}
+        codenames: dict[Any, Any] = (
+            dict(session.exec(select(Contact.codename_key, Contact.id)).all()) if model is Contact else {}
+        )
         preferred: dict[Any, Any] = {}
         if model is SecureChannel:
             stmt = select(SecureChannel.contact_id, SecureChannel.id).where(col(SecureChannel.preferred).is_(True))
             preferred = dict(session.exec(stmt).all())
         conflicts = list(by_table.get(name, []))
         # Changes that free a unique value (a channel no longer preferred) go first.
-        conflicts.sort(key=lambda c: any(d.field == "preferred" and d.theirs and decision[c.key][d.field] == "theirs"
-                                         for d in c.diffs))
+        conflicts.sort(
+            key=lambda c: any(
+                d.field == "preferred" and d.theirs and decision[c.key][d.field] == "theirs" for d in c.diffs
+            )
+        )
         for conflict in conflicts:
             sides = decision[conflict.key]
             taken = [d for d in conflict.diffs if sides[d.field] == "theirs"]
-            declined = {d.field: d.theirs for d in conflict.diffs
-                        if sides[d.field] == "mine" and d.field not in base.PROTECTED}
+            declined = {
+                d.field: d.theirs for d in conflict.diffs if sides[d.field] == "mine" and d.field not in base.PROTECTED
+            }
             if not taken:
                 result.kept_mine.append(conflict.key)
             elif len(taken) == len(conflict.diffs):
                 result.took_theirs.append(conflict.key)
             else:
                 result.mixed.append(conflict.key)
-            obj: Any = session.get(model, conflict.record_key if len(conflict.record_key) > 1 else conflict.record_key[0])
+            obj: Any = session.get(
+                model, conflict.record_key if len(conflict.record_key) > 1 else conflict.record_key[0]
+            )
             if obj is None:  # pragma: no cover - the plan was just made in this session
                 raise HrdError("The vault changed during the import; nothing was imported.")
             changes = {d.field: d.theirs for d in taken if d.field not in base.PROTECTED}
             if model is Contact and "codename" in changes:
                 if codenames.get(codename_key(changes["codename"]), obj.id) != obj.id:
                     declined["codename"] = changes.pop("codename")
-                    result.notes.append(f"{conflict.label}: kept its codename here; the bundle's is another contact's here.")
+                    result.notes.append(
+                        f"{conflict.label}: kept its codename here; the bundle's is another contact's here."
+                    )
                 else:
                     codenames.pop(obj.codename_key, None)
                     codenames[codename_key(changes["codename"])] = obj.id

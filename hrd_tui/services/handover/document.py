@@ -59,8 +59,11 @@ class Bundle:
 
     def people(self) -> list[tuple[str, str]]:
         """(name, codename) of the bundle's contacts: discreet mode hides these names too."""
-        return [(str(r["name"]), str(r["codename"])) for r in self.tables.get("contacts", [])
-                if isinstance(r.get("name"), str) and isinstance(r.get("codename"), str) and r["name"] and r["codename"]]
+        return [
+            (str(r["name"]), str(r["codename"]))
+            for r in self.tables.get("contacts", [])
+            if isinstance(r.get("name"), str) and isinstance(r.get("codename"), str) and r["name"] and r["codename"]
+        ]
 
 
 def _bundle_of(document: dict[str, Any], file_name: str = "") -> Bundle:
@@ -71,10 +74,14 @@ def _bundle_of(document: dict[str, Any], file_name: str = "") -> Bundle:
     if not isinstance(version, int) or isinstance(version, bool):
         raise bad
     if version > DOCUMENT_VERSION:
-        raise BundleTooNew(f"This bundle's content uses version {version}, from a newer hrd-tui; upgrade hrd-tui to import it.")
+        raise BundleTooNew(
+            f"This bundle's content uses version {version}, from a newer hrd-tui; upgrade hrd-tui to import it."
+        )
     revision = document.get("schema_revision")
     if revision is not None and (not isinstance(revision, str) or revision not in migrations.all_revisions()):
-        raise BundleTooNew(f"This bundle was written by a newer hrd-tui (schema {revision}); upgrade hrd-tui to import it.")
+        raise BundleTooNew(
+            f"This bundle was written by a newer hrd-tui (schema {revision}); upgrade hrd-tui to import it."
+        )
     meta = {"format", "version", "exported_at", "schema_revision", "vault_id", "selection"}
     unknown = sorted(set(document) - meta - set(CARRIED))
     if unknown:

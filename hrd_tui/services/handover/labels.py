@@ -85,8 +85,10 @@ class Labels:
         if name == "contacts":
             return f"contact {self.codename(row.get('id'))}"
         if name == "contact_relationships":
-            return (f"relationship {self.codename(row.get('from_contact_id'))} {row.get('kind')} "
-                    f"{self.codename(row.get('to_contact_id'))}")
+            return (
+                f"relationship {self.codename(row.get('from_contact_id'))} {row.get('kind')} "
+                f"{self.codename(row.get('to_contact_id'))}"
+            )
         if name == "consent_records":
             return f"consent ({row.get('scope')}, {row.get('given_on')}) of {self.codename(row.get('contact_id'))}"
         if name == "secure_channels":

@@ -240,8 +240,10 @@ class _Planner:
                 continue
             mine = jsonable(mine_obj.model_dump(exclude=DERIVED))
             self._dangling(name, row, mine)
-            if name == "contacts" and row.get("codename") != mine.get("codename") and _codename_taken(
-                self.session, row.get("codename"), mine_obj.id
+            if (
+                name == "contacts"
+                and row.get("codename") != mine.get("codename")
+                and _codename_taken(self.session, row.get("codename"), mine_obj.id)
             ):
                 # Renamed here at an earlier import because another contact had the
                 # codename: not a choice anyone can make, so not a conflict.
@@ -258,13 +260,15 @@ class _Planner:
             if not diffs:
                 self.identical[name] += 1
                 continue
-            self.conflicts.append(Conflict(
-                key=f"{name}/{'/'.join(str(k) for k in key)}",
-                table=name,
-                label=self.labels.record(name, {**row, **{c: mine.get(c) for c in pk}}),
-                diffs=diffs,
-                record_key=key_of(mine_obj),
-            ))
+            self.conflicts.append(
+                Conflict(
+                    key=f"{name}/{'/'.join(str(k) for k in key)}",
+                    table=name,
+                    label=self.labels.record(name, {**row, **{c: mine.get(c) for c in pk}}),
+                    diffs=diffs,
+                    record_key=key_of(mine_obj),
+                )
+            )
 
     def _warn_new(self, name: str, row: dict[str, Any]) -> None:
         if name == "contacts":
@@ -280,7 +284,9 @@ def _check_revision(bundle_revision: str | None, vault_revision: str | None) -> 
     if bundle_revision is None:
         return
     if bundle_revision not in known:
-        raise BundleTooNew(f"This bundle was written by a newer hrd-tui (schema {bundle_revision}); upgrade hrd-tui to import it.")
+        raise BundleTooNew(
+            f"This bundle was written by a newer hrd-tui (schema {bundle_revision}); upgrade hrd-tui to import it."
+        )
     if vault_revision in known and known.index(bundle_revision) > known.index(vault_revision):
         raise BundleTooNew(
             f"This bundle has schema {bundle_revision}, newer than this vault's ({vault_revision}); "
@@ -306,5 +312,12 @@ def _codename_taken(session: Session, codename: Any, own_id: Any) -> bool:
 
 
 def _diff(labels: Labels, model: type[SQLModel], column: str, mine: Any, theirs: Any) -> FieldDiff:
-    return FieldDiff(column, mine, theirs, labels.value(model, column, mine), labels.value(model, column, theirs),
-                     labels.value(model, column, mine, whole=True), labels.value(model, column, theirs, whole=True))
+    return FieldDiff(
+        column,
+        mine,
+        theirs,
+        labels.value(model, column, mine),
+        labels.value(model, column, theirs),
+        labels.value(model, column, mine, whole=True),
+        labels.value(model, column, theirs, whole=True),
+    )

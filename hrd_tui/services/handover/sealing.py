@@ -89,6 +89,7 @@ _DAMAGED = "The bundle is damaged: its header cannot be read."
 
 # -- passphrase, key, sealing ------------------------------------------------------
 
+
 def new_bundle_passphrase() -> str:
     """160 random bits as eight groups of four Crockford base32 characters (easy to read aloud)."""
     chars = "".join(secrets.choice(PASSPHRASE_ALPHABET) for _ in range(PASSPHRASE_GROUPS * PASSPHRASE_GROUP_LEN))
@@ -199,8 +200,14 @@ def _parse_header(data: bytes) -> tuple[_Header, int]:
     line = data[len(MAGIC) : end]
     if not line.isascii():
         raise BundleError(_DAMAGED)
-    obj = limits.load_json(line, max_depth=HEADER_DEPTH, max_records=None, too_deep=lambda _n: BundleError(_DAMAGED),
-                           too_many=lambda _n: BundleError(_DAMAGED), damaged=lambda: BundleError(_DAMAGED))
+    obj = limits.load_json(
+        line,
+        max_depth=HEADER_DEPTH,
+        max_records=None,
+        too_deep=lambda _n: BundleError(_DAMAGED),
+        too_many=lambda _n: BundleError(_DAMAGED),
+        damaged=lambda: BundleError(_DAMAGED),
+    )
     if not isinstance(obj, dict) or obj.get("format") != BUNDLE_FORMAT:
         raise BundleError("This file is not an hrd-tui bundle.")
     version = obj.get("version")
@@ -241,17 +248,22 @@ def open_sealed(data: bytes, passphrase: str) -> dict[str, Any]:
     except InvalidTag:
         raise BundleUnlockFailed() from None
     raw = limits.inflate(
-        plain, MAX_DOCUMENT_BYTES,
+        plain,
+        MAX_DOCUMENT_BYTES,
         too_large=lambda: BundleError(
             f"The bundle's content is too large (over {MAX_DOCUMENT_BYTES >> 20} MiB once decompressed); refusing it "
-            "(hand over a selection instead of the whole vault)."),
+            "(hand over a selection instead of the whole vault)."
+        ),
         damaged=lambda: BundleError("The bundle is damaged: its content does not decompress."),
     )
     del plain
     document = limits.load_json(
-        raw, max_depth=MAX_DEPTH, max_records=MAX_RECORDS,
-        too_deep=lambda n: BundleError(f"The bundle's content nests deeper than {n} levels: it is not a "
-                                       "handover document; refusing it."),
+        raw,
+        max_depth=MAX_DEPTH,
+        max_records=MAX_RECORDS,
+        too_deep=lambda n: BundleError(
+            f"The bundle's content nests deeper than {n} levels: it is not a handover document; refusing it."
+        ),
         too_many=lambda n: BundleError(f"The bundle holds more than {n:,} records; refusing it."),
         damaged=lambda: BundleError("The bundle is damaged: its content is not a handover document."),
     )

@@ -60,6 +60,7 @@ from hrd_tui.models import (
 from hrd_tui.services import base
 from hrd_tui.services.handover.tables import CARRIED, REFERENCE_TABLES, Key, key_of, rows_in
 
+
 @dataclass(frozen=True)
 class Selection:
     """What to hand over, by id: contacts, threat cases, trials (see the module docstring)."""
@@ -124,7 +125,10 @@ def select_rows(session: Session, sel: Selection) -> dict[str, list[Any]]:
     add("secure_channels", rows_in(session, SecureChannel, SecureChannel.contact_id, explicit_ids))
     relations = rows_in(session, Relationship, Relationship.from_contact_id, explicit_ids)
     relations += rows_in(session, Relationship, Relationship.to_contact_id, explicit_ids)
-    add("contact_relationships", [r for r in relations if r.from_contact_id in carried_ids and r.to_contact_id in carried_ids])
+    add(
+        "contact_relationships",
+        [r for r in relations if r.from_contact_id in carried_ids and r.to_contact_id in carried_ids],
+    )
     taken_part = rows_in(session, InteractionParticipant, InteractionParticipant.contact_id, explicit_ids)
     interactions = rows_in(session, Interaction, Interaction.id, [p.interaction_id for p in taken_part])
     interaction_ids = {i.id for i in interactions}
@@ -133,7 +137,8 @@ def select_rows(session: Session, sel: Selection) -> dict[str, list[Any]]:
     add("interaction_participants", [p for p in participants if p.contact_id in carried_ids])
     follow_ups = rows_in(session, FollowUp, FollowUp.contact_id, explicit_ids)
     follow_ups += [
-        f for f in rows_in(session, FollowUp, FollowUp.interaction_id, interaction_ids)
+        f
+        for f in rows_in(session, FollowUp, FollowUp.interaction_id, interaction_ids)
         if f.contact_id is None or f.contact_id in carried_ids
     ]
     add("follow_ups", follow_ups)

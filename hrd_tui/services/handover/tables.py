@@ -94,8 +94,11 @@ def natural_keys(model: type[SQLModel]) -> list[tuple[str, ...]]:
         if isinstance(constraint, UniqueConstraint):
             keys.append(tuple(c.name for c in constraint.columns))
     keys += [(c.name,) for c in table.columns if c.unique]
-    keys += [tuple(c.name for c in index.columns) for index in table.indexes
-             if index.unique and index.dialect_options["sqlite"].get("where") is None]
+    keys += [
+        tuple(c.name for c in index.columns)
+        for index in table.indexes
+        if index.unique and index.dialect_options["sqlite"].get("where") is None
+    ]
     if model is Contact:
         keys = [k for k in keys if k not in (("codename",), ("codename_key",))]
     return list(dict.fromkeys(keys))
