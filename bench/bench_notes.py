@@ -67,6 +67,9 @@ def build(vault_dir: Path, count: int) -> str:
     """The vault; returns today's hearing id."""
     rng = random.Random(SEED)
     now = datetime.now().astimezone()
+    # Today's hearing started half an hour ago, or at midnight in the first half hour of
+    # a day (half an hour before 00:19 is yesterday: the note screen would find no hearing).
+    today_start = max(now - timedelta(minutes=30), now.replace(hour=0, minute=0, second=0, microsecond=0))
     opened, _ = vaultmod.create(vault_dir, PASSPHRASE)
     with opened:
         hearings: list[str] = []
@@ -76,7 +79,7 @@ def build(vault_dir: Path, count: int) -> str:
                     session, {"title": f"Bench trial {t}", "case_number": f"B/{t}", "court": "Court"}
                 )
                 for h in range(4):
-                    start = now - timedelta(days=400 - t * 8 - h) if (t, h) != (49, 3) else now - timedelta(minutes=30)
+                    start = now - timedelta(days=400 - t * 8 - h) if (t, h) != (49, 3) else today_start
                     hearings.append(trials.add_hearing(session, trial, {"starts_at": start}).id)
         today_id = hearings[-1]
         weights = [1.0] * (len(hearings) - 1)

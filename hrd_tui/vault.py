@@ -54,14 +54,17 @@ from hrd_tui.paths import (
     wipe_buffer,
 )
 from hrd_tui.store import Store, connect_raw
-from hrd_tui.wipe import (  # noqa: F401 (FAILURES_NAME, LOCK_NAME: re-exported)
-    BACKUPS_NAME as BACKUPS_NAME,  # named by the CLI (vault.BACKUPS_NAME)
+from hrd_tui.wipe import (  # named by the CLI and the tests as vault.<NAME>
+    BACKUPS_NAME as BACKUPS_NAME,
 )
 from hrd_tui.wipe import (
     DB_SIDECARS,
     LOCK_NAME,
     WIPED_MARKER,
     VaultWiped,
+)
+from hrd_tui.wipe import (
+    FAILURES_NAME as FAILURES_NAME,
 )
 
 # Growing delay after failed unlocks: 1 s, 2 s, 4 s ... capped at 30 s, enforced
