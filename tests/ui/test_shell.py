@@ -298,3 +298,18 @@ async def test_what_lives_while_unlocked_is_frozen_from_the_collector_until_the_
         await pilot.pause()
         assert isinstance(app.screen, UnlockScreen)
         assert gc.get_freeze_count() == 0
+
+
+async def test_a_worker_hands_the_interpreter_back_to_the_screen_every_millisecond(
+    existing: Path, settings: Path
+) -> None:
+    """The app shortens the interpreter's switch interval (bench_reports' screen figure
+    measures what it buys: the longest stall while a worker drafts a year's report)."""
+    import sys
+
+    from hrd_tui.app import WORKER_SWITCH_SECONDS
+
+    sys.setswitchinterval(0.005)  # Python's default
+    app = make_app(existing, settings_path=settings)
+    async with app.run_test():
+        assert sys.getswitchinterval() == pytest.approx(WORKER_SWITCH_SECONDS)
