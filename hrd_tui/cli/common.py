@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import math
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -135,15 +134,5 @@ def write_output(data: bytes, output: str | None) -> None:
         sys.stdout.flush()
         return
     out = Path(output)
-    fd = paths.open_private_output(out)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except OSError as exc:
-        from hrd_tui.errors import from_os_error
-
-        out.unlink(missing_ok=True)
-        raise from_os_error(exc, "writing the export") from exc
+    paths.write_private_file(out, data)  # 0600, fsynced, a partial file removed
     err(f"exported to {out} (mode 0600).")
