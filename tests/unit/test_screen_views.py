@@ -5,12 +5,10 @@ outlive its session, anywhere in what it returns."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, datetime, timedelta
-from typing import Any
 
 import pytest
-from sqlmodel import SQLModel
+from helpers.views import assert_plain
 
 from hrd_tui import wallclock
 from hrd_tui.errors import NotFound, ValidationError
@@ -18,21 +16,6 @@ from hrd_tui.services import changes, contacts, monitoring, today, trials
 from hrd_tui.vocab import CivicCategory
 
 DAY = date(2026, 11, 28)
-
-
-def no_orm(value: Any) -> None:
-    """Nothing in ``value`` (views, lists, dicts, tuples, all the way down) is an ORM instance."""
-    assert not isinstance(value, SQLModel), value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            no_orm(getattr(value, f.name))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            no_orm(key)
-            no_orm(item)
-    elif isinstance(value, (list, tuple, set, frozenset)):
-        for item in value:
-            no_orm(item)
 
 
 # -- monitoring ---------------------------------------------------------------------------------
@@ -57,13 +40,13 @@ def test_monitoring_views_read_write_and_count_in_their_own_transactions(opened)
     assert isinstance(new_id, str)
 
     rows = monitoring.read_observations(tx, monitoring.ObservationFilter(), limit=10)
-    no_orm(rows)
+    assert_plain(rows)
     assert [(r.id, r.description, r.location, r.sources, r.people) for r in rows] == [
         (new_id, "Round table with the ministry", None, 1, (("Ana Pérez", "Heron-1"),))
     ]
 
     form = monitoring.observation_form(tx, new_id)
-    no_orm(form)
+    assert_plain(form)
     assert form.sources == 1 and form.values["contacts"] == ["Heron-1"] and form.values["cases"] == []
     assert form.values["description"] == "Round table with the ministry"
 
@@ -76,7 +59,7 @@ def test_monitoring_views_read_write_and_count_in_their_own_transactions(opened)
     assert refused.value.errors == {"description": "is required"}
 
     trend = monitoring.read_trend(tx, DAY, 3)
-    no_orm(trend)
+    assert_plain(trend)
     assert trend.total == 1 and trend.counts[CivicCategory.DIALOGUE][-1] == 1
     assert ana_id
 
@@ -93,7 +76,7 @@ def test_record_changes_are_text_with_the_title_and_note(opened) -> None:  # typ
     )
     labels = {"description": "What was observed", "location": "Where"}
     found = changes.record_changes(tx, monitoring.CHANGES_RECORD, obs_id, monitoring.changes_label, labels=labels)
-    no_orm(found)
+    assert_plain(found)
     assert found.rows == () and found.note == changes.NEVER_CHANGED
     assert found.title.startswith(f"Changes to Observation of {DAY}: ")
 
@@ -107,7 +90,7 @@ def test_record_changes_are_text_with_the_title_and_note(opened) -> None:  # typ
         hidden=frozenset({"location"}),
         discreet=True,
     )
-    no_orm(found)
+    assert_plain(found)
     assert found.note == "" and "1 earlier version kept" in found.title
     by_field = {row.field: row for row in found.rows}
     what = by_field["What was observed"]
@@ -136,7 +119,7 @@ def test_today_list_and_marking_a_follow_up_done_and_open_again(opened) -> None:
         ana_id = ana.id
 
     shown = today.read_today(tx, DAY, discreet=True)
-    no_orm(shown)
+    assert_plain(shown)
     (item,) = shown.follow_ups
     assert (item.description, item.contact_id, item.who(True), item.who(False), item.days_late(DAY)) == (
         "Call back",
@@ -149,7 +132,7 @@ def test_today_list_and_marking_a_follow_up_done_and_open_again(opened) -> None:
     assert "Ana" not in hearing.label and "High Court" in hearing.label  # discreet: court and case number
 
     done = today.mark_follow_up_done(tx, item.key, DAY)
-    no_orm(done)
+    assert_plain(done)
     assert done == item and today.read_today(tx, DAY, discreet=False).follow_ups == []
     with pytest.raises(NotFound, match="has changed"):
         today.mark_follow_up_done(tx, item.key, DAY)

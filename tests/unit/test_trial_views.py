@@ -4,13 +4,10 @@ never an ORM instance that would outlive its session."""
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Mapping
 from datetime import date, datetime, time
-from typing import Any
 
 import pytest
-from sqlmodel import SQLModel
+from helpers.views import assert_plain
 
 from hrd_tui import vault
 from hrd_tui.errors import ValidationError
@@ -18,21 +15,6 @@ from hrd_tui.services import contacts, threats, trials
 from hrd_tui.vocab import NoteTag, TrialStatus
 
 DAY = date(2026, 11, 28)
-
-
-def plain(value: Any) -> None:
-    """No ORM instance anywhere in ``value`` (a view, a list of views, a mapping)."""
-    assert not isinstance(value, SQLModel), value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for field in dataclasses.fields(value):
-            plain(getattr(value, field.name))
-    elif isinstance(value, Mapping):
-        for key, item in value.items():
-            plain(key)
-            plain(item)
-    elif isinstance(value, list | tuple | set | frozenset):
-        for item in value:
-            plain(item)
 
 
 @pytest.fixture
@@ -64,12 +46,12 @@ def trial(opened: vault.Vault) -> tuple[str, str]:
 def test_the_trials_list_and_the_trial_view_are_plain(opened: vault.Vault, trial: tuple[str, str]) -> None:
     trial_id, hearing_id = trial
     rows = trials.trial_rows(opened.store, "", today=DAY)
-    plain(rows)
+    assert_plain(rows)
     assert [(r.id, r.defendants, r.next_hearing) for r in rows] == [(trial_id, (("Ana Reyes", "HERON"),), DAY)]
     assert trials.trial_rows(opened.store, "nothing-like-it", today=DAY) == []
 
     view = trials.trial_view(opened.store, trial_id)
-    plain(view)
+    assert_plain(view)
     assert (view.title, view.court, view.case_number, view.status) == (
         "Prosecutor v. Reyes",
         "Port Calder Court",
@@ -85,7 +67,7 @@ def test_the_hearing_view_and_its_label_follow_discreet_mode(opened: vault.Vault
     trial_id, hearing_id = trial
     shown = trials.hearing_view(opened.store, hearing_id, discreet=False)
     hidden = trials.hearing_view(opened.store, hearing_id, discreet=True)
-    plain(shown)
+    assert_plain(shown)
     assert shown.trial_id == trial_id and shown.fields["judges"] == "Judge Okafor"
     assert "Prosecutor v. Reyes" in shown.label and "Prosecutor v. Reyes" not in hidden.label
     assert trials.hearing_title(opened.store, hearing_id, discreet=True) == hidden.label
@@ -100,7 +82,7 @@ def test_the_hearing_view_and_its_label_follow_discreet_mode(opened: vault.Vault
 def test_the_forms_read_and_save_plain_values(opened: vault.Vault, trial: tuple[str, str]) -> None:
     trial_id, hearing_id = trial
     values = trials.trial_form_values(opened.store, trial_id)
-    plain(values)
+    assert_plain(values)
     assert values["defendants"] == ["HERON"] and values["title"] == "Prosecutor v. Reyes"
     assert trials.save_trial(opened.store, trial_id, {"title": "Case 2026/114", "defendants": []}) == trial_id
     assert trials.trial_view(opened.store, trial_id).defendants == ()
@@ -110,7 +92,7 @@ def test_the_forms_read_and_save_plain_values(opened: vault.Vault, trial: tuple[
 
     assert trials.trial_court(opened.store, trial_id) == "Port Calder Court"
     header = trials.hearing_values(opened.store, hearing_id)
-    plain(header)
+    assert_plain(header)
     assert header["court"] == "Court 2"
     assert trials.save_hearing(opened.store, hearing_id, trial_id, {"press_count": 3}) == hearing_id
     assert trials.hearing_values(opened.store, hearing_id)["press_count"] == 3
@@ -119,7 +101,7 @@ def test_the_forms_read_and_save_plain_values(opened: vault.Vault, trial: tuple[
 def test_note_lines_corrections_and_attachments_are_plain(opened: vault.Vault, trial: tuple[str, str]) -> None:
     _, hearing_id = trial
     saved = trials.save_note_lines(opened.store, hearing_id, ["t: the witness spoke", "second", "third"])
-    plain(saved)
+    assert_plain(saved)
     assert [(v.text, v.tag, v.corrected) for v in saved] == [
         ("the witness spoke", NoteTag.TESTIMONY, False),
         ("second", None, False),
@@ -128,11 +110,11 @@ def test_note_lines_corrections_and_attachments_are_plain(opened: vault.Vault, t
     with pytest.raises(ValidationError):
         trials.save_note_lines(opened.store, hearing_id, ["fourth", "   "])  # all or none
     page = trials.note_page(opened.store, hearing_id)
-    plain(page)
+    assert_plain(page)
     assert [v.id for v in page.lines] == [v.id for v in saved] and page.item_ids == ()
 
     fix = trials.save_note_correction(opened.store, saved[0].id, "the witness spoke at length")
-    plain(fix)
+    assert_plain(fix)
     line = saved[0].corrected_to(fix)
     assert (line.id, line.text, line.tag, line.corrected) == (
         saved[0].id,
@@ -143,10 +125,10 @@ def test_note_lines_corrections_and_attachments_are_plain(opened: vault.Vault, t
     assert trials.note_page(opened.store, hearing_id).lines[0] == line
 
     attached = trials.attach_note_to_current_item(opened.store, hearing_id, saved[1].id)
-    plain(attached)
+    assert_plain(attached)
     assert attached.item_id == attached.item_ids[0] and attached.item_text
     page = trials.note_page(opened.store, hearing_id)
     assert page.item_ids == attached.item_ids and page.lines[1] == saved[1].attached_to(attached.item_id)
     by_item = trials.attached_notes(opened.store, trials.fair_trial_run_id(opened.store, hearing_id))
-    plain(by_item)
+    assert_plain(by_item)
     assert [[v.text for v in lines] for lines in by_item.values()] == [["second"]]
