@@ -90,7 +90,8 @@ class TodayScreen(ShellAccess, SectionScreen):
 
     def on_mount(self) -> None:
         # No super().on_mount(): Textual runs SectionScreen's on_mount itself.
-        self.query_one("#today-follow-ups", DataTable).focus()
+        # Not scrolled to: the body starts at its top, where the first tables are.
+        self.query_one("#today-follow-ups", DataTable).focus(scroll_visible=False)
 
     def reload(self) -> None:
         if self.shell.locked or not self.is_mounted:
@@ -136,7 +137,12 @@ class TodayScreen(ShellAccess, SectionScreen):
             # The first time: an emergency or urgent case comes before everything else.
             self._focus_chosen = True
             if alerts:
-                self.query_one("#today-cases", DataTable).focus()
+                # Without scrolling to it: the table is at the top, and a scroll asked for
+                # before the first layout settles (the tables fill and grow) would leave
+                # the body a few lines down. The body goes home once laid out instead.
+                self.query_one("#today-cases", DataTable).focus(scroll_visible=False)
+                body = self.query_one(TodayBody)
+                self.call_after_refresh(body.scroll_home, animate=False)
 
     def _show_alerts(self, alerts: list[today.CaseAlert]) -> None:
         table = self.query_one("#today-cases", DataTable)
