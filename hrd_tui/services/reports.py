@@ -68,7 +68,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from hrd_tui import paths
+from hrd_tui import collector, paths
 from hrd_tui.errors import ValidationError
 from hrd_tui.models import (
     CaseAction,
@@ -1073,8 +1073,10 @@ def render_report(
 def draft_report(tx: Transactions, report_type: ReportType | str, start: date, end: date) -> str:
     """``render_report`` in a transaction of its own: what the reports screen shows,
     the very text ``hrd-tui report`` writes. A screen holds no session, and runs this
-    on a worker: a busy post's year takes seconds (bench/bench_reports.py)."""
-    with tx.session("drafting the report") as session:
+    on a worker: a busy post's year takes seconds (bench/bench_reports.py), with the
+    cyclic collector paused (hrd_tui.collector: its full passes over the report's
+    thousands of rows held the app's event loop for up to 100 ms each)."""
+    with collector.paused(), tx.session("drafting the report") as session:
         return render_report(session, report_type, start, end)
 
 

@@ -782,3 +782,53 @@ def test_save_report_writes_a_private_file_and_makes_the_export_folder_private(t
     reports.save_report(target, "# Draft: Ñ\n", export_dir=folder)
     assert target.read_bytes() == "# Draft: Ñ\n".encode()
     assert stat.S_IMODE(target.stat().st_mode) == 0o600 and stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+# -- what a draft leaves behind ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("report_type", TYPES)
+def test_a_draft_leaves_no_contact_in_a_reference_cycle(opened, ids: dict[str, str], report_type: ReportType) -> None:  # type: ignore[no-untyped-def]
+    """Drafting runs with the cyclic collector paused (hrd_tui.collector): reference
+    counting must free all it held. A contact caught in a cycle (the redactor holding
+    a bound method of the report text that holds the contacts did that) stays alive
+    until a full collection, and a year's draft left thousands of them for one."""
+    import gc
+
+    from hrd_tui.models import Contact
+    from hrd_tui.services import reports
+
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        reports.draft_report(opened.store, report_type, START, END)
+        gc.collect()
+        left = [type(o).__name__ for o in gc.garbage if isinstance(o, Contact) or type(o).__name__ == "InstanceState"]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert left == []
+    assert "Contact" not in {type(o).__name__ for o in gc.get_objects()}  # nothing alive either
+
+
+def test_the_collector_is_paused_for_the_length_of_a_draft_only() -> None:
+    import gc
+
+    from hrd_tui import collector
+
+    assert gc.isenabled()
+    with collector.paused():
+        assert not gc.isenabled()
+        with collector.paused():  # another worker's pause meanwhile
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # still the first's
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector.paused():
+            pass
+        assert not gc.isenabled()  # off before, off after
+    finally:
+        gc.enable()
