@@ -23,6 +23,7 @@ F3 pressed again starts nothing.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -117,7 +118,6 @@ class ReportsScreen(ShellAccess, SectionScreen):
         self.draft: Draft | None = None  # what the preview shows
         self._dialogs = 0  # own dialogs open (saving): coming back from one drafts nothing anew
         self.drafting = False  # a draft is being made on a worker: F2 and F3 wait for it
-        self._preview_loading: object = None  # the preview being put on screen a part at a time
 
     def compose(self) -> ComposeResult:
         yield self.section_bar()
@@ -270,29 +270,28 @@ class ReportsScreen(ShellAccess, SectionScreen):
         """The draft on screen: in discreet mode with every name as a codename, whatever
         the consent (the screen may be seen); the file F3 saves follows each consent.
 
-        A long draft goes in a part at a time, one part a turn of the event loop: a
-        year's draft (thousands of lines) loaded at once held the loop for 60-150 ms
-        (bench_reports), and the first screenful is what the officer reads first."""
+        A long draft goes in a part at a time, the event loop given a turn between two
+        parts: a year's draft (thousands of lines) loaded at once held the loop for
+        60-150 ms (bench_reports), and so did parts chained by call_after_refresh (the
+        screen ran them one after the other within one turn). The first screenful is
+        what the officer reads first."""
         if self.draft is None:
             return
         lines = on_screen(self.draft.text).split("\n")
-        self._preview_loading = loading = object()  # a newer preview stops an older one's loading
         self.query_one("#report-preview", TextArea).load_text("\n".join(lines[:PREVIEW_PART_LINES]))
-        if len(lines) > PREVIEW_PART_LINES:
-            self.call_after_refresh(self._load_more, loading, lines, PREVIEW_PART_LINES)
+        # exclusive: a newer preview stops an older one's loading.
+        self.run_worker(self._load_rest(lines), group="preview", exclusive=True, description="showing the draft")
         self.show_status(discreet)
 
-    def _load_more(self, loading: object, lines: list[str], start: int) -> None:
-        if loading is not self._preview_loading or not self.is_attached:
-            return
+    async def _load_rest(self, lines: list[str]) -> None:
         preview = self.query_one("#report-preview", TextArea)
-        preview.insert(
-            "\n" + "\n".join(lines[start : start + PREVIEW_PART_LINES]),
-            preview.document.end,
-            maintain_selection_offset=True,
-        )
-        if start + PREVIEW_PART_LINES < len(lines):
-            self.call_after_refresh(self._load_more, loading, lines, start + PREVIEW_PART_LINES)
+        for start in range(PREVIEW_PART_LINES, len(lines), PREVIEW_PART_LINES):
+            await asyncio.sleep(0)  # keys, the idle lock and drawing between two parts
+            preview.insert(
+                "\n" + "\n".join(lines[start : start + PREVIEW_PART_LINES]),
+                preview.document.end,
+                maintain_selection_offset=True,
+            )
 
     def show_status(self, discreet: bool | None = None) -> None:
         """What the preview is; when the fields above ask for another report, that it is
