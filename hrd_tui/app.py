@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events, work
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
@@ -208,6 +209,15 @@ def _global_bindings() -> list[BindingType]:
     return bindings
 
 
+class DraftsSaved(Message):
+    """A save of the drafts on a worker ended (``error`` None: saved, or a newer copy was)."""
+
+    def __init__(self, keys: frozenset[str], error: str | None) -> None:
+        super().__init__()
+        self.keys = keys
+        self.error = error
+
+
 class HrdApp(KeysInOrder):
     TITLE = "hrd-tui"
     CSS_PATH = str(Path(screens_package.__file__).with_name("app.tcss"))
@@ -241,6 +251,15 @@ class HrdApp(KeysInOrder):
         self.drafts: dict[str, str] = {}
         self.unsaved_drafts: set[str] = set()
         self.recovered_drafts: set[str] = set()
+        # The 2-second save runs on a worker (with a worker drafting a report, the same
+        # write on the event loop held it for 150 ms); every other save is synchronous.
+        # One write at a time (_drafts_lock), and a write never puts back older text
+        # than one already written: each copy taken is numbered, a write of an older
+        # copy than the last written is skipped (the newer one held all its keys).
+        self._drafts_lock = threading.Lock()
+        self._drafts_taken = 0
+        self._drafts_written = 0  # under _drafts_lock
+        self._drafts_in_flight: frozenset[str] = frozenset()  # keys a worker is writing
         self._imports = threading.Lock()
         self.clipboard_clear_seconds = CLIPBOARD_CLEAR_SECONDS
         self._clipboard_timer: Timer | None = None
@@ -305,7 +324,7 @@ class HrdApp(KeysInOrder):
         # SQLAlchemy, the models) in the background: after the prompt is drawn.
         self.call_after_refresh(self.set_timer, WARM_UP_AFTER_SECONDS, self._warm_up)  # never before the first paint
         self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock)
-        self.set_interval(DRAFT_SAVE_SECONDS, self.flush_drafts)
+        self.set_interval(DRAFT_SAVE_SECONDS, self.save_drafts_in_background)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         if self.keymap_path.exists():  # the usual case is none: then nothing is imported or read
             self._load_keymap()
@@ -743,14 +762,52 @@ class HrdApp(KeysInOrder):
         self.flush_drafts()
 
     def flush_drafts(self) -> None:
-        """Save the drafts that changed since the last save (the 2-second timer), and
-        where the officer is, for a crash."""
+        """Save the drafts that changed since the last save, and where the officer is,
+        now: before a lock or an exit, and when a form's drafts are thrown away. Waits
+        for a save under way on a worker, and writes its keys again with their text now."""
         self._remember_place()
-        if self.vault is None or not self.unsaved_drafts:
+        keys = self.unsaved_drafts | self._drafts_in_flight
+        if self.vault is None or not keys:
             return
-        keys = set(self.unsaved_drafts)
-        if self._write_drafts({k: self.drafts.get(k, "") for k in keys}):
+        error = self._write_drafts(*self._copy_drafts(keys))
+        if error is None:
             self.unsaved_drafts -= keys
+        else:
+            self._not_saved(error)
+
+    def save_drafts_in_background(self) -> None:
+        """The 2-second timer: what changed since, saved on a worker (so that a crash
+        loses at most two seconds of typing) while keys and the screen go on."""
+        self._remember_place()
+        vault = self.vault
+        if vault is None or not self.unsaved_drafts or self._drafts_in_flight:
+            return
+        keys = frozenset(self.unsaved_drafts)
+        number, texts = self._copy_drafts(keys)
+        self.unsaved_drafts -= keys  # put back if the write fails (DraftsSaved)
+        self._drafts_in_flight = keys
+
+        def write() -> None:
+            self.post_message(DraftsSaved(keys, self._write_drafts(number, texts, vault)))  # thread-safe
+
+        self.run_worker(write, thread=True, group="drafts", exit_on_error=False, description="saving unfinished text")
+
+    def on_drafts_saved(self, message: DraftsSaved) -> None:
+        self._drafts_in_flight = frozenset()
+        if message.error is not None:
+            self.unsaved_drafts |= message.keys
+            if self.vault is not None:
+                self._not_saved(message.error)
+
+    def _copy_drafts(self, keys: Iterable[str]) -> tuple[int, dict[str, str]]:
+        """The drafts' text now, numbered (on the UI thread, which alone changes them)."""
+        self._drafts_taken += 1
+        return self._drafts_taken, {k: self.drafts.get(k, "") for k in keys}
+
+    def _drafts_superseded(self) -> None:
+        """Every copy taken so far is not to be written any more (a lock, a wipe)."""
+        with self._drafts_lock:
+            self._drafts_written = self._drafts_taken
 
     def say_recovered(self, what: str = "Unsaved text from before was put back.") -> None:
         """One short notice after an unlock or a restart, however many fields and screens came
@@ -785,20 +842,29 @@ class HrdApp(KeysInOrder):
                     self.draft_changed(key, text)
         self.flush_drafts()
 
-    def _write_drafts(self, texts: dict[str, str]) -> bool:
+    def _write_drafts(self, number: int, texts: dict[str, str], vault: Vault | None = None) -> str | None:
+        """Copy ``number`` of the drafts written, unless a newer copy was (None: saved
+        or skipped; else what went wrong). On any thread."""
         from hrd_tui.services import drafts
 
-        assert self.vault is not None
-        try:
-            with self.vault.store.session("saving unfinished text") as session:
-                drafts.save_many(session, texts)
-        except Exception as exc:  # noqa: BLE001 - a full disk must not lose the text or crash
-            message = (
-                str(exc) if isinstance(exc, HrdError) else f"Could not save unfinished text ({type(exc).__name__})."
-            )
-            self.notify(message + " The text is kept; it is saved again shortly.", severity="error", timeout=10)
-            return False
-        return True
+        with self._drafts_lock:
+            if number <= self._drafts_written:
+                return None
+            vault = vault or self.vault
+            if vault is None:
+                return "The vault is locked."
+            try:
+                with vault.store.session("saving unfinished text") as session:
+                    drafts.save_many(session, texts)
+            except Exception as exc:  # noqa: BLE001 - a full disk must not lose the text or crash
+                return (
+                    str(exc) if isinstance(exc, HrdError) else f"Could not save unfinished text ({type(exc).__name__})."
+                )
+            self._drafts_written = number
+        return None
+
+    def _not_saved(self, error: str) -> None:
+        self.notify(error + " The text is kept; it is saved again shortly.", severity="error", timeout=10)
 
     # -- lock --------------------------------------------------------------------------
     def close_vault(self) -> None:
@@ -812,6 +878,10 @@ class HrdApp(KeysInOrder):
         # 200-300 ms (bench_reports' screen figure); unfrozen here, so what this session
         # held is collected with the key gone.
         gc.unfreeze()
+        # A save still on its way writes nothing now: its keys count as unsaved (kept
+        # here, and saved after the next unlock if the flush before this did not).
+        self._drafts_superseded()
+        self.unsaved_drafts |= self._drafts_in_flight
         self.drafts = {k: self.drafts[k] for k in self.unsaved_drafts if k in self.drafts}
         self.recovered_drafts = set()
 
@@ -893,6 +963,7 @@ class HrdApp(KeysInOrder):
 
         self.clear_clipboard()
         report = wipe.destroy_key_slots(self.vault_dir)
+        self._drafts_superseded()
         self.drafts, self.unsaved_drafts, self.recovered_drafts = {}, set(), set()
         vault, self.vault = self.vault, None
         if vault is not None:

@@ -3,6 +3,7 @@ discreet mode, navigation, palette, help. Real vault, real KDF (test parameters)
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -225,13 +226,68 @@ async def test_drafts_are_saved_every_two_seconds_while_typing(existing: Path, s
         await pilot.press(*"half a line")
         typed = {k: v for k, v in app.drafts.items() if k != PLACE_KEY}  # the 2-s timer may have saved the place
         assert typed == {"test:today": "half a line"} and app.unsaved_drafts - {PLACE_KEY} == {"test:today"}
-        app.flush_drafts()  # what the 2-second timer does
+        app.save_drafts_in_background()  # what the 2-second timer does: on a worker
+        assert "test:today" in app._drafts_in_flight
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         with app.vault.store.session() as s:
             assert drafts.load(s, "test:today") == "half a line"
+        assert "test:today" not in app.unsaved_drafts and not app._drafts_in_flight
         app.screen.query_one("#jot").committed()
         with app.vault.store.session() as s:
             assert drafts.load(s, "test:today") is None
     assert v.exists(existing)
+
+
+async def test_a_late_worker_never_writes_back_text_older_than_a_save_since(
+    existing: Path, settings: Path, build
+) -> None:  # type: ignore[no-untyped-def]
+    """The timer's copy is written by its worker after the note was committed (its
+    draft cleared at once): the old text must not come back as a draft."""
+    from hrd_tui.services import drafts
+
+    app = build(existing, settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await pilot.press(*"a note")
+        late = app._copy_drafts({"test:today"})  # what the timer took, its worker not yet run
+        app.screen.query_one("#jot").committed()  # saved for real: the draft cleared, now
+        assert app._write_drafts(*late, app.vault) is None  # the worker, late: skipped
+        with app.vault.store.session() as s:
+            assert drafts.load(s, "test:today") is None
+
+
+@pytest.mark.parametrize("first", ["the worker", "the lock"])
+async def test_a_lock_while_the_timer_saves_on_a_worker_keeps_the_newest_text(
+    existing: Path, settings: Path, build, first: str
+) -> None:  # type: ignore[no-untyped-def]
+    """The worker's copy is older than the text at the lock: whichever of the two writes
+    gets the vault first, the newest text is what the vault holds after."""
+    import threading
+
+    from hrd_tui.services import drafts
+
+    app = build(existing, settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await pilot.press(*"old")
+        vault = app.vault
+        app._drafts_lock.acquire()  # the worker's write waits here
+        app.save_drafts_in_background()
+        await pilot.press(*" and new")
+        if first == "the worker":
+            threading.Timer(0.3, app._drafts_lock.release).start()
+            await asyncio.sleep(0.5)  # the worker has written its (older) copy by now
+        else:
+            threading.Timer(0.3, app._drafts_lock.release).start()  # the lock's flush waits for it
+        await pilot.press("ctrl+l")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.locked
+        reopened = vault_mod.unlock(existing, vault_mod.Secret(PASSPHRASE))
+        with reopened, reopened.store.session() as s:
+            assert drafts.load(s, "test:today") == "old and new"
+        assert vault is not None and app.vault is None
 
 
 async def test_a_large_terminal_works_too(existing: Path, settings: Path) -> None:
