@@ -15,6 +15,7 @@ FilterChoiceModal is the filters' modal (f) the same way: one list of options.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import Field, replace
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
@@ -27,6 +28,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from hrd_tui.errors import HrdError
 from hrd_tui.screens.sections import Section, SectionScreen
 from hrd_tui.screens.shell import ShellAccess
 from hrd_tui.screens.widgets.filter_input import FilterInput
@@ -47,6 +49,10 @@ class Searched(Protocol):
     @property
     def query(self) -> str: ...
 
+
+#: End: rows read on the worker at a time, and put in the list in one turn of the event loop.
+REST_READ_ROWS = 1000
+REST_PART_ROWS = 250
 
 RowT = TypeVar("RowT", bound=Keyed)
 FilterT = TypeVar("FilterT", bound=Searched)
@@ -84,6 +90,7 @@ class FilteredListScreen(ShellAccess, SectionScreen, Generic[RowT, FilterT]):
         self.more = False
         self.rows: dict[str, RowT] = {}
         self._texts: dict[str, str] = {}
+        self._loading_rest = False  # End's worker is putting in the rest (_load_rest)
 
     # -- what a subclass says ----------------------------------------------------------
     def fetch(self, offset: int, limit: int) -> list[RowT]:
@@ -160,6 +167,7 @@ class FilteredListScreen(ShellAccess, SectionScreen, Generic[RowT, FilterT]):
         if self.shell.locked or not self.is_mounted:
             return
         table = self.row_list
+        self.workers.cancel_group(self, "load-rest")  # the rest of the list as it was
         wanted = select or (table.cursor_key if self.keeps_cursor else None)
         rows = self.fetch(0, self.page_size)
         table.clear()
@@ -191,17 +199,38 @@ class FilteredListScreen(ShellAccess, SectionScreen, Generic[RowT, FilterT]):
             table.move_cursor(index)
 
     def _load_rest(self) -> None:
-        """End: every remaining match (a strip per row is cheap; only the visible ones are drawn)."""
-        while self.more:
-            rows = self.fetch(self.loaded, 1000)
-            if not rows:
-                break
-            self._append(rows)
-        self.show_status()
+        """End: every remaining match, read on a worker and put in a part at a time (at
+        10,000 contacts, read and put in at once, it held the event loop for 1.4 s). The
+        keys typed meanwhile wait, then go to the list with its cursor on the very last
+        row (End then Enter in one burst opens the last record, not the last loaded)."""
+        if not self.more or self._loading_rest:
+            return
+        self._loading_rest = True
+        self.shell.hold_keys()
+        self.run_worker(self._load_rest_in_parts(), group="load-rest", exclusive=True, description="loading the list")
+
+    async def _load_rest_in_parts(self) -> None:
+        table = self.row_list
+        try:
+            while self.more:
+                try:
+                    rows = await asyncio.to_thread(self.fetch, self.loaded, REST_READ_ROWS)
+                except HrdError:
+                    break  # locked meanwhile: the list is read again after the unlock
+                for start in range(0, len(rows), REST_PART_ROWS):
+                    self._append(rows[start : start + REST_PART_ROWS])
+                    self.show_status()
+                    await asyncio.sleep(0)  # drawing, the idle lock and a hang-up between two parts
+                if not rows:
+                    break
+            table.move_cursor(table.row_count - 1)
+        finally:
+            self._loading_rest = False
+            self.shell.release_keys()
 
     @on(RowList.Highlighted)
     def _near_end(self, event: RowList.Highlighted) -> None:
-        if self.more and event.index >= self.loaded - self.page_ahead:
+        if self.more and not self._loading_rest and event.index >= self.loaded - self.page_ahead:
             self._append(self.fetch(self.loaded, self.page_size))
             self.show_status()
         self.highlighted(event.key)

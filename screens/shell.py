@@ -60,6 +60,12 @@ class Shell(Transactions, Protocol):
 
     def say_recovered(self, what: str = ...) -> None: ...
 
+    # -- keys -------------------------------------------------------------------------------
+    def hold_keys(self) -> None:
+        """Keys typed from now on wait until ``release_keys`` (work they must come after)."""
+
+    def release_keys(self) -> None: ...
+
     # -- opening a record ---------------------------------------------------------------
     def open_case(self, case_id: str) -> None: ...
 

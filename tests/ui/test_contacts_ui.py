@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FROZEN_DAY, PASSPHRASE, unlock, vault_session
+from helpers.bursts import burst
 from sqlmodel import select
 from textual.widgets import DataTable, Input, Select
 
@@ -429,7 +430,8 @@ async def test_long_lists_load_page_by_page_as_the_cursor_goes_down(vault_dir: P
         await pilot.press("pagedown", "pagedown")
         await pilot.pause()
         assert table.row_count == PAGE_SIZE * 2  # the next page came as the cursor neared the end
-        await pilot.press("end")  # End: all the rest, and the very last one
+        await pilot.press("end")  # End: all the rest (read on a worker), and the very last one
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert table.row_count == PAGE_SIZE * 2 + 5
         assert names(table)[table.cursor_row] == f"Person {PAGE_SIZE * 2 + 4:03d}"
@@ -439,6 +441,28 @@ async def test_long_lists_load_page_by_page_as_the_cursor_goes_down(vault_dir: P
         await pilot.pause()
         assert names(table)[table.cursor_row] == f"Person {PAGE_SIZE * 2 + 4:03d}"
         assert f"{PAGE_SIZE * 2 + 5} contacts" in str(app.screen.query_one("#contacts-count").render())
+
+
+async def test_end_then_enter_in_one_burst_opens_the_very_last_contact(vault_dir: Path, tmp_path: Path) -> None:
+    """End reads the rest on a worker: an Enter that arrives with it waits for the rest
+    and opens the last contact of all, not the last of the page loaded when it came."""
+    from hrd_tui.screens.contacts import PAGE_SIZE
+
+    opened, _ = vault_mod.create(vault_dir, PASSPHRASE)
+    with opened.store.session("many") as session:
+        made = [
+            contacts.create_contact(session, {"name": f"Person {n:03d}", "codename": f"P-{n:03d}"})
+            for n in range(PAGE_SIZE * 3 + 7)
+        ]
+        last_id = made[-1].id
+    opened.close()
+    app = make_app(vault_dir, settings_path=tmp_path / "settings.json", today=wallclock.today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await to_contacts(app, pilot)
+        assert table.row_count == PAGE_SIZE
+        await burst(app, pilot, "end", "enter")
+        assert isinstance(app.screen, ContactDetailScreen) and app.screen.contact_id == last_id
+        assert table.row_count == PAGE_SIZE * 3 + 7
 
 
 async def test_consent_channel_and_relationship_from_the_detail_view(app) -> None:  # type: ignore[no-untyped-def]

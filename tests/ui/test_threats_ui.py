@@ -367,6 +367,7 @@ async def test_the_list_loads_a_page_at_a_time_and_end_loads_the_rest(app, vault
         rows = app.screen.query_one("#threats", RowList)
         assert rows.row_count == 100 and "100+ cases" in str(app.screen.query_one("#threats-count").render())
         await pilot.press("end")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert rows.row_count == 130 and rows.cursor_row == 129
         assert str(app.screen.query_one("#threats-count").render()) == "130 cases"
