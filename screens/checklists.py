@@ -10,6 +10,7 @@ without asking); the run's id is shown in the list and on the walkthrough.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ from textual.widgets.option_list import Option
 from hrd_tui import paths
 from hrd_tui.errors import HrdError
 from hrd_tui.sanitize import for_display, plural
-from hrd_tui.screens.calls import REFUSED, attempt, attempt_in_worker
+from hrd_tui.screens.calls import REFUSED, attempt, attempt_in_worker, hand_back
 from hrd_tui.screens.places import Placed
 from hrd_tui.screens.reports import SaveModal
 from hrd_tui.screens.sections import Section, SectionScreen
@@ -226,6 +227,7 @@ class ImportTemplateModal(ShellAccess, ModalScreen[None]):
     """Import an officer's own template from a TOML file; errors keep what was typed."""
 
     BINDINGS = [Binding("escape,ctrl+g", "dismiss(None)", "Cancel", id="template_import.cancel")]
+    importing = False  # a file is being imported on a worker: Enter again starts nothing
 
     def compose(self) -> ComposeResult:
         with Vertical(id="start-box"):
@@ -240,20 +242,34 @@ class ImportTemplateModal(ShellAccess, ModalScreen[None]):
 
     @on(Input.Submitted, "#path")
     def _import_file(self, event: Input.Submitted) -> None:
-        from pathlib import Path
-
+        """Read, checked and stored on a worker (a template may be 1 MiB of TOML); the
+        keys typed meanwhile (Esc, Enter again) wait for the answer."""
+        if self.importing:
+            return
         path = Path(event.value.strip()).expanduser()
+        self.importing = True
+        self.query_one("#import-status", VaultText).set_text(f"Importing {path} ...")
+        self.shell.hold_keys()
+        self.run_worker(partial(self._import, path), thread=True, group="template-import", description="importing")
+
+    def _import(self, path: Path) -> None:
+        """On the worker thread."""
         try:
-            text = path.read_text("utf-8")
-            row = checklists.import_template_text(self.shell, text, str(path))
-        except (OSError, UnicodeDecodeError) as exc:
-            self.query_one("#import-status", VaultText).set_text(
-                f"Cannot read {path}: {getattr(exc, 'strerror', None) or 'not UTF-8 text'}"
-            )
-            return
-        except HrdError as exc:
-            self.query_one("#import-status", VaultText).set_text(str(exc))
-            return
+            try:
+                row = checklists.import_template_file(self.shell, path)
+            except HrdError as exc:
+                hand_back(self, self._refused, str(exc))
+            else:
+                hand_back(self, self._imported, row)
+        finally:
+            self.app.call_from_thread(self.shell.release_keys)
+
+    def _refused(self, message: str) -> None:
+        self.importing = False
+        self.query_one("#import-status", VaultText).set_text(message)  # the path typed stays in its field
+
+    def _imported(self, row: checklists.TemplateRow) -> None:
+        self.importing = False
         self.app.notify(for_display(f"Imported '{row.title}' ({plural(row.items, 'item')})."), markup=False)
         self.dismiss(None)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hrd_tui.cli.common import ask_choice, open_vault, out
-from hrd_tui.errors import HrdError, UsageError
+from hrd_tui.errors import UsageError
 
 if TYPE_CHECKING:
     from hrd_tui.services.contact_io import ImportPlan
@@ -21,13 +21,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         return _import_contacts(args)
     if args.format or args.on_duplicate or args.yes:
         raise UsageError("--format, --on-duplicate and --yes are for 'hrd-tui import contacts' only.")
-    try:
-        text = Path(args.file).read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise HrdError(f"Cannot read {args.file}: {getattr(exc, 'strerror', None) or 'not UTF-8 text'}.") from None
     from hrd_tui.services import checklists, templates
 
-    template = templates.parse(text, args.file)  # a broken file is refused before the passphrase is asked
+    template = templates.parse(
+        templates.read(Path(args.file)), args.file
+    )  # a broken file is refused before the passphrase is asked
     with open_vault(args, readonly=False) as opened:
         with opened.store.session("importing the checklist template") as session:
             row = checklists.store_template(session, template)

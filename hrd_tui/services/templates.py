@@ -23,9 +23,10 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from hrd_tui.errors import ValidationError
+from hrd_tui.errors import HrdError, ValidationError
 
 SCHEMA = 1
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -95,6 +96,23 @@ def _plan(item: dict[str, Any], n: int, source: str, line: int | None) -> dict[s
             raise TemplateError(source, line, f"item {n + 1}: 'owner' is longer than 200 characters")
         plan[key] = value
     return plan
+
+
+def read(path: Path) -> str:
+    """A template file's text. No more than MAX_BYTES + 1 is ever read: a file too
+    large (or a device, a pipe that never ends) is refused without being taken whole
+    into memory, with parse's message for a text too large."""
+    try:
+        with path.open("rb") as f:
+            data = f.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise HrdError(f"Cannot read {path}: {exc.strerror or type(exc).__name__}.") from None
+    if len(data) > MAX_BYTES:
+        raise TemplateError(str(path), None, f"larger than {MAX_BYTES // 1024} KiB; not a checklist template")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise HrdError(f"Cannot read {path}: not UTF-8 text.") from None
 
 
 def parse(text: str, source: str) -> Template:

@@ -128,13 +128,15 @@ async def test_attach_to_a_reporting_period_and_import_from_the_screen(app, tmp_
         await pilot.pause()
         field = app.screen.query_one("#path", Input)
         field.value = str(bad)
-        await pilot.press("enter")
+        await pilot.press("enter")  # read and checked on a worker
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert "bad.toml" in str(app.screen.query_one("#import-status").render())
         assert "missing 'item'" in str(app.screen.query_one("#import-status").render())
         assert field.value == str(bad)  # what was typed is kept
         field.value = str(good)
         await pilot.press("enter")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, ChecklistsScreen)
         await pilot.press("s")

@@ -97,6 +97,26 @@ def test_odd_files_get_a_clear_refusal() -> None:
     assert len(templates.parse(big, "big.toml").items) == 2002  # one pass, not one scan per item
 
 
+def test_a_template_file_is_read_no_further_than_a_template_can_be(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A device that never ends (or a 20 GB file) is refused after MAX_BYTES + 1 bytes,
+    never taken whole into memory (the screen and the CLI read through this)."""
+    from pathlib import Path
+
+    from hrd_tui.errors import HrdError
+
+    with pytest.raises(TemplateError, match="larger than 1024 KiB"):
+        templates.read(Path("/dev/zero"))
+    good = tmp_path / "good.toml"
+    good.write_text(GOOD, "utf-8")
+    assert templates.parse(templates.read(good), str(good)).id == "my-visit"
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes(GOOD.replace("Ask", "Ask \xe9").encode("latin-1"))
+    with pytest.raises(HrdError, match="not UTF-8 text"):
+        templates.read(latin)
+    with pytest.raises(HrdError, match="Cannot read .*missing.toml: No such file"):
+        templates.read(tmp_path / "missing.toml")
+
+
 def test_exports_carry_no_control_sequences(opened: vault.Vault) -> None:
     with opened.store.session() as s:
         checklists.import_template(
