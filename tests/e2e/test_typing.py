@@ -148,7 +148,7 @@ def test_filter_typed_in_one_burst_shows_just_the_match(app: str) -> None:
 
 def test_a_section_key_sent_with_the_passphrase_goes_to_the_unlocked_app(app: str) -> None:
     send(app, PASSPHRASE, "Enter", "c")
-    wait_for(app, "[c Contacts]", timeout=5)
+    wait_for(app, "[c Contacts]")
 
 
 def test_a_pasted_passphrase_with_its_newline_fills_the_field_and_waits_for_enter(app: str) -> None:
