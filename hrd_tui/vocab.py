@@ -243,6 +243,22 @@ class ItemStatus(StrEnum):
     BLOCKED = "blocked"
 
 
+class Finding(StrEnum):
+    """What the observer found about one right at a hearing (issue 18), apart from the
+    walkthrough's state: "done" on "no cage" does not say whether the accused was caged.
+    Most serious first (:data:`FINDING_SEVERITY`)."""
+
+    VIOLATION = "violation"
+    CONCERN = "concern"
+    RESPECTED = "respected"
+    NOT_OBSERVED = "not_observed"
+
+
+#: A trial's finding for a right is the most serious one of its hearings: violation >
+#: concern > respected > not observed (a right not observed says nothing either way).
+FINDING_SEVERITY: dict[Finding, int] = {f: len(Finding) - n for n, f in enumerate(Finding)}
+
+
 class CivicCategory(StrEnum):
     RESTRICTIONS_ON_FREEDOMS = "restrictions_on_freedoms"
     FUNDING_REGISTRATION = "funding_registration"
@@ -289,6 +305,7 @@ VOCABULARIES: dict[str, type[StrEnum]] = {
     "trial_status": TrialStatus,
     "note_tag": NoteTag,
     "item_status": ItemStatus,
+    "finding": Finding,
     "civic_category": CivicCategory,
     "report_type": ReportType,
 }

@@ -598,6 +598,9 @@ def export_hearing_markdown(session: Session, hearing_id: str, *, real_names: bo
         out.append("- none recorded")
     out += ["", "## Fair-trial checklist", ""]
     _checklist_section(session, report, hearing, start)
+    from hrd_tui.services import trial_assessment  # it reads this module's hearings and notes
+
+    out += ["", *trial_assessment.assessment_markdown(report, trial_assessment.assess(session, trial.id))]
     out += ["", "## Note log", ""]
     log = note_log(session, hearing.id)
     out += [f"- {report.note(line, started=start)}" for line in log] or ["No notes were taken."]
@@ -622,8 +625,10 @@ def _checklist_section(session: Session, report: _Report, hearing: Hearing, star
     for n, item in enumerate(template.items, 1):
         state = by_item.get(item["id"])
         status = state.status if state else ItemStatus.OPEN
+        finding = f"; finding: {checklists.finding_word(state.finding)}" if state and state.finding else ""
         out.append(
-            f"{n}. {checklists.MARKS[status]} {report.inline(item['text'])} ({reference.label('item_status', status)})"
+            f"{n}. {checklists.MARKS[status]} {report.inline(item['text'])} "
+            f"({reference.label('item_status', status)}{finding})"
         )
         if state and state.note.strip():
             out.append(f"   - Finding: {report.block(state.note, ' ' * 5)}")

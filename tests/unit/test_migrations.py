@@ -126,3 +126,67 @@ def test_sent_referrals_of_an_older_vault_get_a_justification() -> None:
         migrations.upgrade(conn, migrations.head_revision())
         rows = dict(conn.execute(text("SELECT id, emergency_justification FROM referral")).all())
     assert rows["r1"].startswith("Recorded before referrals asked for consent") and rows["r2"] == ""
+
+
+def test_fair_trial_runs_of_an_older_vault_get_no_finding_and_keep_their_version() -> None:
+    """0006: an item's state is never turned into a finding (nothing recorded says what was
+    found), a trial has no conclusion yet, and a run of fair-trial version 1 stays on it when
+    version 2 (three more items) is added beside it."""
+    import json
+
+    from sqlalchemy.exc import IntegrityError
+    from sqlmodel import Session
+
+    from hrd_tui.models import ChecklistRun
+    from hrd_tui.services import checklists, reference
+
+    engine = create_engine("sqlite://", module=sqlcipher3.dbapi2)
+    stamp = "2025-01-01 00:00:00"
+    with engine.begin() as conn:
+        migrations.upgrade(conn, "0005")
+        items = [{"id": f"item-{n}", "text": f"Right {n}", "guidance": ""} for n in range(17)]
+        conn.execute(
+            text(
+                "INSERT INTO checklist_template (id, version, title, section, builtin, items, loaded_at) "
+                "VALUES ('fair-trial', 1, 'Fair-trial observation', '', 1, :items, :at)"
+            ),
+            {"items": json.dumps(items), "at": stamp},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO trial (id, created_at, updated_at, title, court, case_number, charges, counsel, status, "
+                "notes) VALUES ('t1', :at, :at, 'Prosecutor v. X', '', '', '', '', 'ongoing', '')"
+            ),
+            {"at": stamp},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO checklist_run (id, created_at, updated_at, template_id, template_version, title, "
+                "trial_id) VALUES ('r1', :at, :at, 'fair-trial', 1, 'Fair-trial observation', 't1')"
+            ),
+            {"at": stamp},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO checklist_item_state (id, created_at, updated_at, run_id, item_id, status, note) "
+                "VALUES ('s1', :at, :at, 'r1', 'item-6', 'done', 'no cage today')"
+            ),
+            {"at": stamp},
+        )
+        migrations.upgrade(conn, migrations.head_revision())
+        state = conn.execute(text("SELECT status, note, finding FROM checklist_item_state")).one()
+        conclusion = conn.execute(text("SELECT conclusion FROM trial WHERE id = 't1'")).scalar_one()
+    assert tuple(state) == ("done", "no cage today", None) and conclusion == ""
+    with engine.connect() as conn:
+        try:
+            conn.execute(text("UPDATE checklist_item_state SET finding = 'guilty'"))
+            raise AssertionError("a finding outside the vocabulary was stored")
+        except IntegrityError:
+            conn.rollback()
+    with Session(engine) as s:
+        reference.sync(s)
+        s.commit()
+        run = s.get(ChecklistRun, "r1")
+        assert run is not None and checklists.template_of(s, run).version == 1
+        assert checklists.latest_template(s, "fair-trial").version == 2
+        assert len(checklists.template_of(s, run).items) == 17

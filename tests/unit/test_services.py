@@ -133,7 +133,7 @@ def test_checklist_run_from_the_shipped_template(opened: vault.Vault) -> None:
     with opened.store.session() as s:
         run = checklists.start_run(s, "fair-trial")
         template = checklists.latest_template(s, "fair-trial")
-        assert len(template.items) == 17
+        assert len(template.items) == 20
         first = template.items[0]["id"]
         checklists.set_item(s, run, first, ItemStatus.DONE, note="charges read in Veridian")
         assert run.current_item == first
