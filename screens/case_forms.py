@@ -19,10 +19,11 @@ from textual.widgets import Footer, Header, Input, Select, Static
 
 from hrd_tui import wallclock
 from hrd_tui.errors import ValidationError
+from hrd_tui.screens.calls import REFUSED, attempt
 from hrd_tui.screens.forms import FORM_BINDINGS, FormScreen, ModalFormScreen, choices
 from hrd_tui.screens.widgets.record_form import FieldSpec, RecordForm
 from hrd_tui.screens.widgets.vault_text import VaultText
-from hrd_tui.services import reference, threats
+from hrd_tui.services import reference, risk, threats
 from hrd_tui.vocab import (
     ActionStatus,
     CaseStatus,
@@ -32,6 +33,7 @@ from hrd_tui.vocab import (
     ReferralPurpose,
     ReferralStatus,
     Reliability,
+    RiskLevel,
     ThreatType,
     Urgency,
 )
@@ -177,14 +179,30 @@ def _rating_choices(factor: reference.RiskFactor) -> tuple[tuple[str, str], ...]
 
 class RiskFormScreen(GuidedFormScreen):
     """The risk worksheet: threat, vulnerability and capacity, each with what its
-    levels mean; the result and its reasoning shown as the ratings change. A
-    reassessment starts from the last ratings and is kept beside them."""
+    levels mean; the level (in words), the floor that raised it and the reasoning
+    shown as the ratings change. A reassessment starts from the last ratings and is
+    kept beside them. At critical, on a case not yet an emergency, F6 sets the case's
+    urgency to emergency there and then (through the case's service: timeline, history)."""
+
+    BINDINGS = [
+        *FORM_BINDINGS,
+        Binding(
+            "f6,ctrl+t",
+            "emergency",
+            "Emergency",
+            id="risk_form.emergency",
+            key_display="f6 ^t",
+            tooltip="Set the case's urgency to emergency (the worksheet reads critical)",
+        ),
+    ]
 
     def __init__(self, case_id: str) -> None:
         super().__init__(classes="form-screen")
         self.case_id = case_id
         self.title_text = "Risk worksheet"
         self.draft_prefix = f"risk:{case_id}"
+        self.urgency: Urgency | None = None  # the case's, read on the first guide
+        self.judgement: risk.Judgement | None = None  # of the ratings on the form, when all are rated
 
     def specs(self) -> list[FieldSpec]:
         factors = [
@@ -199,12 +217,59 @@ class RiskFormScreen(GuidedFormScreen):
     def initial_values(self) -> dict[str, Any]:
         return {"assessed_on": self.shell.today(), **threats.last_ratings(self.shell, self.case_id)}
 
+    def offers_emergency(self) -> bool:
+        """Critical on the form, and the case not already an emergency."""
+        return (
+            self.judgement is not None
+            and self.judgement.level == RiskLevel.CRITICAL
+            and self.urgency != Urgency.EMERGENCY
+        )
+
     def guide(self, form: RecordForm) -> str:
+        if self.urgency is None:
+            self.urgency = Urgency(threats.case_form_values(self.shell, self.case_id)["urgency"])
         ratings = [form.raw(f.name) for f in reference.risk_factors()]
         if not all(ratings):
+            self.judgement = None
+            self.refresh_bindings()
             return "Rate all three factors to see the risk (risk = threat x vulnerability / capacity)."
         threat, vulnerability, capacity = (int(r) for r in ratings)
-        return "Result: " + threats.risk_reasoning(threat, vulnerability, capacity)
+        j = self.judgement = risk.judge(threat, vulnerability, capacity)
+        self.refresh_bindings()
+        level = reference.label("risk_level", j.level)
+        score = f"threat {threat} x vulnerability {vulnerability} / capacity {capacity} = {j.score:.1f}"
+        lines = [
+            f"Risk: {level.upper()}" + (f" ({risk.floor_line(j)})" if j.floor else ""),
+            f"{score}: {reference.label('risk_level', j.by_score)}" + (" by the score" if j.floor else ""),
+            f"{level} calls for: {j.band.meaning}",
+        ]
+        if self.offers_emergency():
+            urgency = reference.label("urgency", self.urgency).lower()
+            lines.append(f"F6 (^t) sets the case's urgency to EMERGENCY (it is {urgency} now).")
+        elif j.level == RiskLevel.CRITICAL:
+            lines.append("The case's urgency is EMERGENCY.")
+        return "\n".join(lines)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """F6 is offered only while the worksheet reads critical on a case not yet an emergency."""
+        if action == "emergency":
+            return self.offers_emergency()
+        return True
+
+    def action_emergency(self) -> None:
+        if not self.offers_emergency():
+            return
+        done = attempt(
+            self,
+            lambda: threats.save_case(
+                self.shell, self.case_id, {"urgency": Urgency.EMERGENCY}, today=self.shell.today()
+            ),
+        )
+        if done is REFUSED:
+            return
+        self.urgency = Urgency.EMERGENCY
+        self.show_guide()
+        self.notify("The case's urgency is now EMERGENCY (on its timeline).", title="Risk worksheet")
 
     def save(self, values: dict[str, Any]) -> str:
         return threats.save_assessment(self.shell, self.case_id, values)

@@ -47,7 +47,7 @@ from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.pick import PickModal
 from hrd_tui.screens.widgets.tables import fixed_table
 from hrd_tui.screens.widgets.vault_text import VaultText, literal
-from hrd_tui.services import base, case_list, redaction, reference, threats
+from hrd_tui.services import base, case_list, redaction, reference, risk, threats
 from hrd_tui.services.case_list import CaseFilter, CaseRow
 from hrd_tui.vocab import (
     ActionStatus,
@@ -470,11 +470,27 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
                 lines.append("Risk NOT ASSESSED yet: g opens the risk worksheet.")
             elif (day - latest.assessed_on).days > threats.REASSESS_DAYS:
                 lines.append(f"Risk last assessed {(day - latest.assessed_on).days} days ago: reassess (g).")
+            if latest is not None and (now := self._under_current_rule(latest)):
+                lines.append(now)
         if d.status == CaseStatus.CLOSED:
             lines.append(f"CLOSED on {d.closed_on} (x reopens).")
         warning = self.query_one("#case-warning", VaultText)
         warning.set_text("\n".join(lines))
         warning.display = bool(lines)
+
+    @staticmethod
+    def _under_current_rule(latest: threats.AssessmentView) -> str:
+        """One line when the latest assessment was made under an earlier risk rule and the
+        current one would give another level (its own level stays as it was given)."""
+        now = risk.rule_change(
+            latest.risk_level, latest.threat, latest.vulnerability, latest.capacity, latest.rule_version
+        )
+        if now is None:
+            return ""
+        return (
+            f"The latest assessment ({reference.label('risk_level', latest.risk_level).upper()}) was made under "
+            f"the earlier risk rule; it would now be {reference.label('risk_level', now).upper()}: reassess (g)."
+        )
 
     @staticmethod
     def _facts(d: threats.CaseView, discreet: bool, text: Callable[[str], str]) -> str:
@@ -503,7 +519,7 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
         when = f"{reference.label('risk_level', latest.risk_level).upper()} on {latest.assessed_on} "
         lines = [
             when + f"({plural((day - latest.assessed_on).days, 'day')} ago)",
-            threats.risk_reasoning(latest.threat, latest.vulnerability, latest.capacity),
+            risk.risk_reasoning(latest.threat, latest.vulnerability, latest.capacity, latest.rule_version),
         ]
         if latest.reasoning:
             lines.append("Why: " + text(latest.reasoning))

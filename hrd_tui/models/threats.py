@@ -75,6 +75,9 @@ class RiskAssessment(Record, table=True):
     capacity: int = Field(ge=1, le=5)
     risk_level: RiskLevel = vocab_field(RiskLevel)
     reasoning: str = Field(default="", max_length=100_000)
+    # The version of the risk rule (data/risk.toml) the level was given under: the level is
+    # kept as given, and a later rule only says what it would be now. 1: before the floors.
+    rule_version: int = Field(default=1, ge=1)
 
 
 class ThreatAnalysis(Record, table=True):

@@ -29,7 +29,7 @@ from sqlmodel import Session
 from hrd_tui import wallclock
 from hrd_tui.models import CaseAction, ConsentRecord, Contact, Referral, Resource
 from hrd_tui.sanitize import for_display
-from hrd_tui.services import markdown, redaction, reference, threats
+from hrd_tui.services import markdown, redaction, reference, risk, threats
 from hrd_tui.services.redaction import Naming
 from hrd_tui.vocab import ActionStatus, ReferralStatus
 
@@ -154,7 +154,7 @@ def _assessments(w: _Writer, detail: threats.CaseDetail) -> None:
         out.append(
             f"- {a.assessed_on}: T{a.threat} V{a.vulnerability} C{a.capacity}, "
             f"{reference.label('risk_level', a.risk_level)}. "
-            f"{markdown.inline(threats.risk_reasoning(a.threat, a.vulnerability, a.capacity))}"
+            f"{markdown.inline(risk.risk_reasoning(a.threat, a.vulnerability, a.capacity, a.rule_version))}"
         )
         if a.reasoning.strip():
             out.append(f"  - Reasoning: {w.block(a.reasoning, ' ' * 4)}")

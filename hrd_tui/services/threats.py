@@ -34,9 +34,10 @@ from hrd_tui.models import (
     ThreatCase,
     TimelineEvent,
 )
-from hrd_tui.services import base, contacts, reference
+from hrd_tui.services import base, contacts, reference, risk
 from hrd_tui.services.base import Transactions
 from hrd_tui.services.contacts import current_consent
+from hrd_tui.services.risk import risk_level, risk_reasoning, risk_score  # noqa: F401 (the rule moved; its names stay here)
 from hrd_tui.vocab import (
     ActionCategory,
     ActionStatus,
@@ -71,30 +72,6 @@ OPEN_ACTION = (ActionStatus.PLANNED, ActionStatus.DOING)
 FUTURE_SLACK = timedelta(minutes=10)
 PENDING_REFERRAL = (ReferralStatus.SENT, ReferralStatus.UNDER_REVIEW)
 DECIDED_REFERRAL = (ReferralStatus.GRANTED, ReferralStatus.DECLINED)
-
-
-# -- risk --------------------------------------------------------------------------------
-def risk_score(threat: int, vulnerability: int, capacity: int) -> float:
-    return threat * vulnerability / capacity
-
-
-def risk_level(threat: int, vulnerability: int, capacity: int) -> RiskLevel:
-    score = risk_score(threat, vulnerability, capacity)
-    for band in reference.risk_bands():
-        if band.below is None or score < band.below:
-            return band.level
-    return RiskLevel.CRITICAL
-
-
-def risk_reasoning(threat: int, vulnerability: int, capacity: int) -> str:
-    """How the level follows from the ratings, in words the officer can check."""
-    score = risk_score(threat, vulnerability, capacity)
-    level = risk_level(threat, vulnerability, capacity)
-    band = next(b for b in reference.risk_bands() if b.level == level)
-    return (
-        f"threat {threat} x vulnerability {vulnerability} / capacity {capacity} = {score:.1f}: "
-        f"{reference.label('risk_level', level)}. {band.meaning}"
-    )
 
 
 # -- cases -------------------------------------------------------------------------------
@@ -305,7 +282,9 @@ def assess_risk(session: Session, case: ThreatCase, data: Mapping[str, Any]) -> 
         level = risk_level(*ratings)
     except (KeyError, TypeError, ValueError, ZeroDivisionError):
         level = RiskLevel.LOW  # validation below names the bad field
-    assessment = base.create(session, RiskAssessment, {**fields, "risk_level": level})
+    assessment = base.create(
+        session, RiskAssessment, {**fields, "risk_level": level, "rule_version": risk.current_rule()}
+    )
     add_event(
         session,
         case,
@@ -801,6 +780,7 @@ class AssessmentView:
     vulnerability: int
     capacity: int
     reasoning: str
+    rule_version: int  # the risk rule the level was given under (kept as given)
 
 
 @dataclass(frozen=True)
@@ -970,7 +950,9 @@ def read_case(tx: Transactions, case_id: str, *, today: date) -> CaseView:
             defenders=tuple(_person(p) for p in d.defenders),
             threat_types=tuple(d.threat_types),
             assessments=tuple(
-                AssessmentView(a.assessed_on, a.risk_level, a.threat, a.vulnerability, a.capacity, a.reasoning)
+                AssessmentView(
+                    a.assessed_on, a.risk_level, a.threat, a.vulnerability, a.capacity, a.reasoning, a.rule_version
+                )
                 for a in d.assessments
             ),
             consents=tuple(_consent_view(e) for e in d.consents),

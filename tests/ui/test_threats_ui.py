@@ -250,11 +250,13 @@ async def test_a_reassessment_is_kept_beside_the_first(app, vault_dir: Path) -> 
         assert isinstance(app.screen, RiskFormScreen)
         form = app.screen.query_one(RecordForm)
         assert form.query_one("#field-threat", Select).value == "2"  # starts from the last ratings
-        form.query_one("#field-threat", Select).value = "5"
+        # Issue 18: threat 5 here was medium by the score; a floor now makes 5/4/x critical
+        # (tests/unit/test_risk.py), so the reassessment rates threat 4.
+        form.query_one("#field-threat", Select).value = "4"
         form.query_one("#field-vulnerability", Select).value = "4"
         await pilot.pause()
         guide = str(app.screen.query_one("#form-guide").render())
-        assert "threat 5 x vulnerability 4 / capacity 4 = 5.0: Medium" in guide
+        assert "threat 4 x vulnerability 4 / capacity 4 = 4.0: Medium" in guide
         form.query_one("#field-reasoning", TextArea).text = "Street named in the calls."
         await pilot.press("f2")
         await pilot.pause()
@@ -265,7 +267,7 @@ async def test_a_reassessment_is_kept_beside_the_first(app, vault_dir: Path) -> 
         kept = s.exec(
             select(RiskAssessment).where(RiskAssessment.case_id == case_id).order_by(RiskAssessment.assessed_on)
         ).all()
-        assert [(a.threat, a.risk_level) for a in kept] == [(2, RiskLevel.LOW), (5, RiskLevel.MEDIUM)]
+        assert [(a.threat, a.risk_level) for a in kept] == [(2, RiskLevel.LOW), (4, RiskLevel.MEDIUM)]
         assert kept[1].reasoning == "Street named in the calls."
 
 

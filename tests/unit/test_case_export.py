@@ -213,10 +213,15 @@ def test_every_part_of_the_case_is_in_it_in_order(opened, case_id: str) -> None:
     assert "| Status | New |" in report and "| Urgency | Emergency |" in report
     assert f"| Opened | {DAY - timedelta(days=20)} |" in report and "| Closed | - |" in report
     assert "| Threat types | Arbitrary detention; Risk to life |" in report
+    # Issue 18: 5/4/2 was high by the score; the floor for harm under way makes it critical.
     assert (
-        f"Trend, oldest to newest: High ({DAY - timedelta(days=20)}) -> Medium ({DAY - timedelta(days=2)})." in report
+        f"Trend, oldest to newest: Critical ({DAY - timedelta(days=20)}) -> Medium ({DAY - timedelta(days=2)})."
+        in report
     )
-    assert "T5 V4 C2, High. threat 5 x vulnerability 4 / capacity 2 = 10.0: High." in report
+    assert (
+        "T5 V4 C2, Critical. threat 5 x vulnerability 4 / capacity 2 = 10.0: High by the score, "
+        "raised to critical: harm under way and the defender exposed." in report
+    )
     assert "### 1. Arbitrary detention" in report and "- Who is behind it: Police." in report
     assert "**Warning:** Rests on a single source." in report
     assert "reliability B (Usually reliable), credibility 2 (Probably true)" in report

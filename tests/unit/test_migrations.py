@@ -190,3 +190,32 @@ def test_fair_trial_runs_of_an_older_vault_get_no_finding_and_keep_their_version
         assert run is not None and checklists.template_of(s, run).version == 1
         assert checklists.latest_template(s, "fair-trial").version == 2
         assert len(checklists.template_of(s, run).items) == 17
+
+
+def test_risk_assessments_of_an_older_vault_keep_their_level_under_rule_version_1() -> None:
+    """0008 (issue 18): an assessment made before the floors keeps the level it was given
+    (never recomputed, 5/5/5 stays medium) and is marked as made under rule 1."""
+    engine = create_engine("sqlite://", module=sqlcipher3.dbapi2)
+    stamp = "'2025-01-01 00:00:00'"
+    with engine.begin() as conn:
+        migrations.upgrade(conn, "0007")
+        conn.execute(
+            text(
+                f"INSERT INTO threat_case (id, created_at, updated_at, title, status, urgency, perpetrator, "
+                f"perpetrator_note, summary, opened_on, outcome) VALUES ('k1', {stamp}, {stamp}, 'Case', 'new', "
+                f"'urgent', 'unknown', '', '', '2025-01-01', '')"
+            )
+        )
+        for rid, (t, v, c), level in (("a1", (5, 5, 5), "medium"), ("a2", (2, 2, 2), "low")):
+            conn.execute(
+                text(
+                    f"INSERT INTO risk_assessment (id, created_at, updated_at, case_id, assessed_on, threat, "
+                    f"vulnerability, capacity, risk_level, reasoning) VALUES ('{rid}', {stamp}, {stamp}, 'k1', "
+                    f"'2025-01-01', {t}, {v}, {c}, '{level}', 'Held.')"
+                )
+            )
+        migrations.upgrade(conn, migrations.head_revision())
+        rows = {
+            r[0]: tuple(r[1:]) for r in conn.execute(text("SELECT id, risk_level, rule_version FROM risk_assessment"))
+        }
+    assert rows == {"a1": ("medium", 1), "a2": ("low", 1)}

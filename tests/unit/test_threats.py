@@ -177,8 +177,9 @@ def test_risk_bands_and_worksheet_guidance_come_from_the_data_file() -> None:
     for factor in reference.risk_factors():
         assert sorted(factor.guidance) == [1, 2, 3, 4, 5] and all(factor.guidance.values())
     assert threats.risk_level(2, 1, 1) == RiskLevel.LOW and threats.risk_level(3, 1, 1) == RiskLevel.MEDIUM
-    assert threats.risk_level(4, 3, 1) == RiskLevel.CRITICAL and threats.risk_level(5, 5, 5) == RiskLevel.MEDIUM
-    assert threats.risk_reasoning(5, 4, 2).startswith("threat 5 x vulnerability 4 / capacity 2 = 10.0: High.")
+    # Issue 18: 5/5/5 was medium by the score alone; a floor makes it critical (tests/unit/test_risk.py).
+    assert threats.risk_level(4, 3, 1) == RiskLevel.CRITICAL and threats.risk_level(5, 5, 5) == RiskLevel.CRITICAL
+    assert threats.risk_reasoning(5, 4, 2).startswith("threat 5 x vulnerability 4 / capacity 2 = 10.0: High by the")
 
 
 def test_closing_needs_an_outcome_and_reopening_keeps_it_in_the_history(opened: vault.Vault) -> None:
