@@ -57,14 +57,35 @@ class ChannelKind(StrEnum):
 
 class ConsentScope(StrEnum):
     CONTACT = "contact"
+    #: Before consent by kind of action (issue 18): kept as the record of what was agreed,
+    #: no longer offered and no longer opening any action (migration 0007 carried it over).
     ACT_ON_BEHALF = "act_on_behalf"
     NAMING = "naming"
     SHARE_WITH_MISSIONS = "share_with_missions"
+    PRIVATE_DEMARCHE = "private_demarche"
+    PUBLIC_STATEMENT = "public_statement"
+    REFERRAL = "referral"
+    TRIAL_ATTENDANCE = "trial_attendance"
+
+
+#: The kinds of action done on a defender's behalf, each with its own consent (issue 18:
+#: a defender may agree to a private démarche and refuse a public statement).
+ACTION_SCOPES = (
+    ConsentScope.PRIVATE_DEMARCHE,
+    ConsentScope.PUBLIC_STATEMENT,
+    ConsentScope.REFERRAL,
+    ConsentScope.SHARE_WITH_MISSIONS,
+    ConsentScope.TRIAL_ATTENDANCE,
+)
+#: What an action on the defender's behalf needs when nothing says otherwise.
+DEFAULT_ACTION_SCOPE = ConsentScope.PRIVATE_DEMARCHE
 
 
 class ConsentValue(StrEnum):
     GRANTED = "granted"
     REFUSED = "refused"
+    #: Given once, then taken back: what has not yet been done stops.
+    WITHDRAWN = "withdrawn"
     # naming consent only:
     NEVER = "never"
     ANONYMISED = "anonymised"

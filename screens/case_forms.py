@@ -23,8 +23,10 @@ from hrd_tui.screens.calls import REFUSED, attempt
 from hrd_tui.screens.forms import FORM_BINDINGS, FormScreen, ModalFormScreen, choices
 from hrd_tui.screens.widgets.record_form import FieldSpec, RecordForm
 from hrd_tui.screens.widgets.vault_text import VaultText
-from hrd_tui.services import reference, risk, threats
+from hrd_tui.services import consent, reference, risk, threats
 from hrd_tui.vocab import (
+    ACTION_SCOPES,
+    DEFAULT_ACTION_SCOPE,
     ActionStatus,
     CaseStatus,
     CoordinationKind,
@@ -38,7 +40,10 @@ from hrd_tui.vocab import (
     Urgency,
 )
 
-JUSTIFICATION_LABEL = "Emergency justification (only when consent cannot be asked: kept and shown)"
+JUSTIFICATION_LABEL = (
+    "Emergency justification: the mission's own rule, not the guidelines' (only when consent "
+    "cannot be asked; kept, shown, and a follow-up to tell the defender is made)"
+)
 
 
 def justification() -> FieldSpec:
@@ -389,16 +394,24 @@ class CaseModal(ModalFormScreen):
 
 
 def consent_lines(consents: Sequence[threats.ConsentView], discreet: bool) -> str:
-    """Each defender's standing decision on being acted for, in words."""
-    lines = []
+    """Each defender's consent for each kind of action, in words (never colour alone):
+    "ok", or MISSING, REFUSED, WITHDRAWN, EXPIRED; an end date is said."""
+    lines: list[str] = []
+    people: dict[str, list[threats.ConsentView]] = {}
     for entry in consents:
-        who = entry.person.codename if discreet else f"{entry.person.name} ({entry.person.codename})"
-        if entry.value is None:
-            state = "NO CONSENT RECORDED to act on their behalf"
-        else:
-            how = f", {entry.how}" if entry.how else ""
-            state = f"consent to act on their behalf: {entry.value.value} on {entry.given_on}{how}"
-        lines.append(f"{who}: {state}")
+        people.setdefault(entry.person.id, []).append(entry)
+    for entries in people.values():
+        person = entries[0].person
+        who = person.codename if discreet else f"{person.name} ({person.codename})"
+        if all(e.value is None for e in entries):
+            lines.append(f"{who}: NO CONSENT RECORDED for any action on their behalf")
+            continue
+        parts = []
+        for e in entries:
+            state = "ok" if e.granted else (e.state or "MISSING")
+            until = f" to {e.ends_on}" if e.ends_on and e.granted else ""
+            parts.append(f"{consent.SHORT.get(e.scope, e.scope.value)} {state}{until}")
+        lines.append(f"{who}: " + ", ".join(parts))
     return "\n".join(lines)
 
 
@@ -422,14 +435,28 @@ class ActionModal(CaseModal):
             FieldSpec("owner", "Owner", draft=True),
             FieldSpec("due_on", "Due", "date", placeholder="YYYY-MM-DD, today or +N days"),
             FieldSpec("on_behalf", "Done on the defender's behalf (needs their consent)", "bool"),
+            FieldSpec(
+                "consent_scope",
+                "Kind of action: the consent it needs",
+                "choice",
+                tuple((s.value, reference.label("consent_scope", s.value)) for s in ACTION_SCOPES),
+            ),
             FieldSpec("note", "Note", draft=True),
             justification(),
         ]
 
     def initial_values(self) -> dict[str, Any]:
         if self.action_id is None:
-            return {"status": ActionStatus.PLANNED.value, "owner": threats.DEFAULT_OWNER, "on_behalf": True}
-        return threats.action_form_values(self.shell, self.action_id)
+            return {
+                "status": ActionStatus.PLANNED.value,
+                "owner": threats.DEFAULT_OWNER,
+                "on_behalf": True,
+                "consent_scope": DEFAULT_ACTION_SCOPE.value,
+            }
+        values = threats.action_form_values(self.shell, self.action_id)
+        if values.get("on_behalf") and not values.get("consent_scope"):
+            values["consent_scope"] = DEFAULT_ACTION_SCOPE.value  # an older action: the default, as the gate reads it
+        return values
 
     def on_mount(self) -> None:
         if self.next_status is not None:  # space on the list asked for this status and the gate said no

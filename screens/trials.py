@@ -210,6 +210,9 @@ class TrialScreen(ShellAccess, Placed, Screen[None]):
         ]
         if t.notes and not discreet:
             facts += ["Notes:", t.notes]
+        if t.attendance:
+            # Attending as the embassy is an action on their behalf: their consent, in words.
+            facts.append("Consent to attend as the embassy: " + ", ".join(f"{c} {s}" for c, s in t.attendance))
         facts.append(base.id_line(t.id))
         hearings = [
             (

@@ -13,6 +13,7 @@ from hrd_tui.vocab import (
     ActionCategory,
     ActionStatus,
     CaseStatus,
+    ConsentScope,
     CoordinationKind,
     Credibility,
     Perpetrator,
@@ -129,6 +130,9 @@ class CaseAction(Record, table=True):
     done_on: date | None = None
     note: str = Field(default="", max_length=100_000)
     on_behalf: bool = False
+    #: The kind of action an on-behalf action is, and so the consent it needs (issue 18);
+    #: None on an action not done on the defender's behalf.
+    consent_scope: ConsentScope | None = vocab_field(ConsentScope, None, nullable=True)
     consent_record_id: str | None = fk("consent_record.id", nullable=True, ondelete="RESTRICT")
     emergency_justification: str = Field(default="", max_length=100_000)
 

@@ -35,6 +35,7 @@ from hrd_tui.sanitize import for_display
 from hrd_tui.services import (
     base,
     checklists,
+    consent,
     contacts,
     markdown,
     redaction,
@@ -42,7 +43,7 @@ from hrd_tui.services import (
     search,
 )
 from hrd_tui.services.base import Transactions
-from hrd_tui.vocab import ConsentValue, ItemStatus, NoteTag, TrialStatus
+from hrd_tui.vocab import ConsentScope, ConsentValue, ItemStatus, NoteTag, TrialStatus
 
 #: The shipped template a hearing's fair-trial checklist is run from.
 FAIR_TRIAL_TEMPLATE = "fair-trial"
@@ -685,6 +686,9 @@ class TrialView:
     defendants: tuple[tuple[str, str], ...]  # (name, codename), in name order
     threat_case: str | None  # the linked case's title, if a case is linked
     hearings: tuple[HearingRow, ...]  # by start time
+    #: Each defendant's consent to the embassy attending and observing their trial, in
+    #: words (issue 18): (codename, "ok" / MISSING / REFUSED / WITHDRAWN / EXPIRED).
+    attendance: tuple[tuple[str, str], ...] = ()
 
 
 def trial_view(tx: Transactions, trial_id: str) -> TrialView:
@@ -703,6 +707,11 @@ def trial_view(tx: Transactions, trial_id: str) -> TrialView:
             defendants=tuple((c.name, c.codename) for c in d.defendants),
             threat_case=d.threat_case.title if d.threat_case else None,
             hearings=tuple(HearingRow(h.id, h.starts_at, h.court, h.chamber, h.next_hearing_on) for h in d.hearings),
+            attendance=tuple(
+                (c.codename, "ok" if held.granted else held.state)
+                for c in d.defendants
+                for held in [consent.standing_of(session, c.id, ConsentScope.TRIAL_ATTENDANCE, wallclock.today())]
+            ),
         )
 
 

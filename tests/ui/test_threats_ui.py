@@ -154,7 +154,8 @@ async def test_the_consent_gate_refuses_then_allows_with_consent(app, vault_dir:
         await pilot.pause()
         assert isinstance(app.screen, ConsentModal)
         form = app.screen.query_one(RecordForm)
-        assert form.query_one("#field-scope", Select).value == "act_on_behalf"
+        # The selected action's kind of action (issue 18: consent is given for each kind).
+        assert form.query_one("#field-scope", Select).value == "private_demarche"
         form.query_one("#field-value", Select).value = "granted"
         form.query_one("#field-how", Input).value = "in person"
         await pilot.press("f2")
@@ -181,17 +182,20 @@ async def test_actions_waiting_on_consent_no_longer_need_ok_once_it_is_recorded(
         def gates() -> list[str]:
             return [str(table.get_row_at(i)[-1]) for i in range(table.row_count)]
 
-        assert "needs OK" in gates()
+        # Issue 18: each kind of action needs its own consent, said in words.
+        assert "démarche MISSING" in gates() and "statement MISSING" in gates()
         await pilot.press("p")
         await pilot.pause()
         assert isinstance(app.screen, ConsentModal)
         form = app.screen.query_one(RecordForm)
+        assert form.query_one("#field-scope", Select).value == "private_demarche"
         form.query_one("#field-value", Select).value = "granted"
         await pilot.press("f2")
         await pilot.pause()
         assert isinstance(app.screen, CaseScreen)
-        assert "needs OK" not in gates() and "consent" in gates()
-        planned = next(i for i in range(table.row_count) if str(table.get_row_at(i)[-1]) == "consent")
+        assert "démarche MISSING" not in gates() and "démarche ok" in gates()
+        assert "statement MISSING" in gates()  # a démarche's consent opens no public statement
+        planned = next(i for i in range(table.row_count) if str(table.get_row_at(i)[-1]) == "démarche ok")
         table.focus()
         table.move_cursor(row=planned)
         await pilot.pause()
@@ -275,7 +279,7 @@ async def test_a_referral_through_its_statuses(app, vault_dir: Path) -> None:
     case_id = one_case(vault_dir)
     with vault_session(vault_dir) as s:
         ana = contacts.by_codenames(s, ["Heron-101"], "x")[0]
-        contacts.record_consent(s, ana, {"scope": "act_on_behalf", "value": "granted", "given_on": TODAY})
+        contacts.record_consent(s, ana, {"scope": "referral", "value": "granted", "given_on": TODAY})
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)
         screen = await open_case_screen(app, pilot, case_id)

@@ -63,7 +63,7 @@ def test_consent_gate_in_the_service(opened: vault.Vault) -> None:
             s, action, ActionStatus.DOING, emergency_justification="Detained; no way to reach them"
         )
         contacts.record_consent(
-            s, defender, {"scope": "act_on_behalf", "value": "granted", "given_on": FROZEN_DAY, "how": "in person"}
+            s, defender, {"scope": "private_demarche", "value": "granted", "given_on": FROZEN_DAY, "how": "in person"}
         )
         second = threats.add_action(s, case, {"title": "Issue statement", "on_behalf": True, "status": "done"})
         assert second.consent_record_id is not None
