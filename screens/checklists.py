@@ -255,23 +255,29 @@ class ImportTemplateModal(ShellAccess, ModalScreen[None]):
         self.run_worker(partial(self._import, path), thread=True, group="template-import", description="importing")
 
     def _import(self, path: Path) -> None:
-        """On the worker thread."""
+        """On the worker thread: the answer goes back to the modal if it is still shown."""
         try:
-            try:
-                row = checklists.import_template_file(self.shell, path)
-            except HrdError as exc:
-                hand_back(self, self._refused, str(exc))
-            else:
-                hand_back(self, self._imported, row)
-        finally:
-            self.app.call_from_thread(self.shell.release_keys)
+            row = checklists.import_template_file(self.shell, path)
+        except HrdError as exc:
+            hand_back(self, self._refused, str(exc))
+        else:
+            hand_back(self, self._imported, row)
+
+    def _answered(self) -> None:
+        """The keys typed meanwhile go on: on the answer, or when the modal goes (a lock)."""
+        if self.importing:
+            self.importing = False
+            self.shell.release_keys()
+
+    def on_unmount(self) -> None:
+        self._answered()
 
     def _refused(self, message: str) -> None:
-        self.importing = False
+        self._answered()
         self.query_one("#import-status", VaultText).set_text(message)  # the path typed stays in its field
 
     def _imported(self, row: checklists.TemplateRow) -> None:
-        self.importing = False
+        self._answered()
         self.app.notify(for_display(f"Imported '{row.title}' ({plural(row.items, 'item')})."), markup=False)
         self.dismiss(None)
 

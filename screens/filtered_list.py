@@ -167,7 +167,7 @@ class FilteredListScreen(ShellAccess, SectionScreen, Generic[RowT, FilterT]):
         if self.shell.locked or not self.is_mounted:
             return
         table = self.row_list
-        self.workers.cancel_group(self, "load-rest")  # the rest of the list as it was
+        self._stop_loading_rest()  # the rest of the list as it was
         wanted = select or (table.cursor_key if self.keeps_cursor else None)
         rows = self.fetch(0, self.page_size)
         table.clear()
@@ -225,8 +225,20 @@ class FilteredListScreen(ShellAccess, SectionScreen, Generic[RowT, FilterT]):
                     break
             table.move_cursor(table.row_count - 1)
         finally:
+            self._stop_loading_rest(cancel=False)
+
+    def _stop_loading_rest(self, *, cancel: bool = True) -> None:
+        """The loading ended or is given up (a reload, the screen gone): the keys go on.
+        Here and not only in the worker's ``finally``: a worker cancelled before it
+        started never runs its body, and the keys would wait HOLD_SECONDS."""
+        if self._loading_rest:
             self._loading_rest = False
+            if cancel:
+                self.workers.cancel_group(self, "load-rest")
             self.shell.release_keys()
+
+    def on_unmount(self) -> None:
+        self._stop_loading_rest()
 
     @on(RowList.Highlighted)
     def _near_end(self, event: RowList.Highlighted) -> None:
