@@ -126,12 +126,19 @@ class TrialsScreen(FilteredListScreen[TrialRow, TrialFilter]):
 def assessment_lines(found: trial_assessment.Assessment, discreet: bool) -> list[str]:
     """The fair-trial assessment as the trial view shows it: each right's most serious
     finding in words (capitals, never colour alone) with the hearings behind it, and the
-    conclusion. The evidence and the conclusion often name the defendant: hidden when discreet."""
+    conclusion. The evidence and the conclusion often name the defendant: hidden when discreet.
+    The conclusion comes first, under the count: the officer's verdict is what is read
+    first, and at 80x24 the rights behind it may run below the fold."""
     if not found.rights:
         lines = [f"No findings yet ({plural(found.hearings_observed, 'hearing')} with a fair-trial checklist)."]
     else:
         counts = ", ".join(f"{n} {checklists.finding_word(f)}" for f, n in found.counts().items() if n)
         lines = [f"Across {plural(found.hearings_observed, 'hearing')}, most serious per right: {counts}."]
+    if found.conclusion:
+        lines.append("Conclusion (the officer's): " + (HIDDEN if discreet else found.conclusion))
+    else:
+        lines.append("Conclusion: not written yet (f opens it with one proposed from the findings).")
+    lines.append("")
     for right in found.rights:
         dates = ", ".join(when(ev.starts_at) if ev.hearing_id else "trial checklist" for ev in right.behind)
         lines.append(f"{checklists.finding_word(right.finding).upper()}: {trial_assessment.short_text(right.text)}")
@@ -142,11 +149,6 @@ def assessment_lines(found: trial_assessment.Assessment, discreet: bool) -> list
                 lines.append("  Evidence: " + ("(hidden in discreet mode)" if discreet else " / ".join(evidence)))
     if found.unassessed:
         lines.append(f"No finding yet on {plural(len(found.unassessed), 'right')}.")
-    lines.append("")
-    if found.conclusion:
-        lines.append("Conclusion (the officer's): " + (HIDDEN if discreet else found.conclusion))
-    else:
-        lines.append("Conclusion: not written yet (f opens it with one proposed from the findings).")
     return lines
 
 
