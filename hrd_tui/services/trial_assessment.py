@@ -25,7 +25,7 @@ from hrd_tui.models import ChecklistRun, Trial
 from hrd_tui.sanitize import for_display, plural
 from hrd_tui.services import base, checklists, markdown, redaction, reference, trials
 from hrd_tui.services.base import Transactions
-from hrd_tui.vocab import FINDING_SEVERITY, ConsentValue, Finding
+from hrd_tui.vocab import FINDING_SEVERITY, Finding
 
 #: The item whose finding says the prosecution itself targets protected activity.
 PROTECTED_ACTIVITY = "protected-activity"
@@ -264,17 +264,7 @@ def export_trial_markdown(session: Session, trial_id: str, *, real_names: bool =
     ]
     out += markdown.table(("Field", "Recorded"), [(name, report.clean(value)) for name, value in header])
     out += ["", "## Charges", "", report.block(trial.charges) or "-", "", "## Defendants", ""]
-    for person in naming:
-        if person.withheld:
-            out.append(f"- {markdown.inline(person.shown)} ({person.withheld})")
-        else:
-            without = person.consent != ConsentValue.NAMED
-            out.append(
-                f"- {markdown.inline(person.shown)}"
-                + (" (named in this copy WITHOUT their naming consent)" if without else "")
-            )
-    if not naming:
-        out.append("- none recorded")
+    out += trials.defendants_section(naming)
     out += ["", "## Hearings", ""]
     for hearing in hearings:
         run = trials.fair_trial_run(session, hearing, create=False)

@@ -527,6 +527,24 @@ class _Report(redaction.ReportText):
         return text
 
 
+def defendants_section(naming: Sequence[Naming]) -> list[str]:
+    """A report's defendants, each as their naming consent allows, and said so when a
+    copy names someone without it (the hearing and the trial report both write this)."""
+    out: list[str] = []
+    for person in naming:
+        if person.withheld:
+            out.append(f"- {markdown.inline(person.shown)} ({person.withheld})")
+        else:
+            without = person.consent != ConsentValue.NAMED
+            out.append(
+                f"- {markdown.inline(person.shown)}"
+                + (" (named in this copy WITHOUT their naming consent)" if without else "")
+            )
+    if not naming:
+        out.append("- none recorded")
+    return out
+
+
 def _count(value: int | None) -> str:
     return "-" if value is None else str(value)
 
@@ -586,17 +604,7 @@ def export_hearing_markdown(session: Session, hearing_id: str, *, real_names: bo
     ]
     out += markdown.table(("Field", "Observed"), [(name, report.clean(value)) for name, value in header])
     out += ["", "## Charges", "", report.block(trial.charges) or "-", "", "## Defendants", ""]
-    for person in naming:
-        if person.withheld:
-            out.append(f"- {markdown.inline(person.shown)} ({person.withheld})")
-        else:
-            without = person.consent != ConsentValue.NAMED
-            out.append(
-                f"- {markdown.inline(person.shown)}"
-                + (" (named in this copy WITHOUT their naming consent)" if without else "")
-            )
-    if not naming:
-        out.append("- none recorded")
+    out += defendants_section(naming)
     out += ["", "## Fair-trial checklist", ""]
     _checklist_section(session, report, hearing, start)
     from hrd_tui.services import trial_assessment  # it reads this module's hearings and notes
