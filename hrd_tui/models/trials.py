@@ -24,9 +24,7 @@ class TrialBase(SQLModel):
 
 
 class Trial(TrialBase, Record, table=True):
-    #: The officer's overall conclusion on the trial's fairness, written from the findings
-    #: of its hearings (the app proposes one; the officer decides). Not on the trial form.
-    conclusion: str = Field(default="", max_length=100_000)
+    pass
 
 
 class TrialDefendant(SQLModel, table=True):
