@@ -554,8 +554,32 @@ class Vault:
 
     def check(self) -> list[str]:
         """Every integrity problem found (empty when the vault is sound)."""
-        self.store.checkpoint()  # a writer completes pending WAL work first
-        return _integrity_problems(db_path(self.dir), self._db_key(), readonly=True)
+        return self.check_report().problems
+
+    def check_report(self) -> IntegrityReport:
+        """The checks that could run now, and the problems they found.
+
+        cipher_integrity_check reads the database file page by page beside
+        SQLite's locking: while another process writes (the app, open in
+        another window), a checkpoint can rewrite a page as it is read and a
+        sound vault would be reported damaged. So the raw page check runs only
+        when no one else can write: as the writer, or under the writer lock
+        taken for the check. When the app holds the vault, every page in use
+        is still read (and its HMAC verified) through one consistent snapshot
+        by integrity_check; the unused pages wait for the app to close.
+        """
+        if self.lock is not None:
+            self.store.checkpoint()  # a writer completes pending WAL work first
+            return IntegrityReport(_integrity_problems(db_path(self.dir), self._db_key(), readonly=True), full=True)
+        try:
+            lock = WriterLock(self.dir)
+        except VaultBusy:
+            problems = _integrity_problems(db_path(self.dir), self._db_key(), readonly=True, raw_pages=False)
+            return IntegrityReport(problems, full=False)
+        try:
+            return IntegrityReport(_integrity_problems(db_path(self.dir), self._db_key(), readonly=True), full=True)
+        finally:
+            lock.release()
 
     def schema_revision(self) -> str | None:
         with self.store.session("reading the schema revision") as session:
@@ -585,18 +609,29 @@ def _opens_with(path: Path, key: bytes) -> bool:
     return True
 
 
-def _integrity_problems(path: Path, db_key: bytes, readonly: bool = False) -> list[str]:
+@dataclass(frozen=True)
+class IntegrityReport:
+    """What ``Vault.check_report`` found; ``full`` when the raw page check ran too."""
+
+    problems: list[str]
+    full: bool
+
+
+def _integrity_problems(path: Path, db_key: bytes, readonly: bool = False, raw_pages: bool = True) -> list[str]:
     problems: list[str] = []
     try:
         conn = connect_raw(path, db_key, readonly=readonly)
     except HrdError as exc:
         return [str(exc)]
     try:
-        problems += [f"cipher_integrity_check: {row[0]}" for row in conn.execute("PRAGMA cipher_integrity_check")]
+        if raw_pages:
+            problems += [f"cipher_integrity_check: {row[0]}" for row in conn.execute("PRAGMA cipher_integrity_check")]
+        conn.execute("BEGIN")  # one snapshot for both checks, however the writer moves on
         result = [row[0] for row in conn.execute("PRAGMA integrity_check")]
         if result != ["ok"]:
             problems += [f"integrity_check: {r}" for r in result]
         problems += [f"foreign_key_check: {row}" for row in conn.execute("PRAGMA foreign_key_check")]
+        conn.execute("COMMIT")
     except Exception as exc:  # noqa: BLE001 - a damaged file can fail in many ways
         problems.append(str(from_db_error(exc, "checking the vault")))
     finally:

@@ -126,7 +126,35 @@ def test_only_one_writer_at_a_time(vault_dir: Path, opened: vault.Vault) -> None
     with pytest.raises(VaultBusy, match=f"pid {os.getpid()}"):
         vault.unlock(vault_dir, Secret(PASSPHRASE))
     with vault.unlock(vault_dir, Secret(PASSPHRASE), readonly=True) as reader:  # readers are welcome
-        assert reader.check() == []
+        assert reader.check_report() == vault.IntegrityReport([], full=False)  # no raw page reads under a writer
+
+
+def test_a_check_beside_no_writer_holds_the_lock_while_it_reads_the_raw_pages(
+    vault_dir: Path, opened: vault.Vault
+) -> None:
+    opened.close()
+    with vault.unlock(vault_dir, Secret(PASSPHRASE), readonly=True) as reader:
+        assert reader.check_report() == vault.IntegrityReport([], full=True)
+    with vault.unlock(vault_dir, Secret(PASSPHRASE)):  # the check's lock was let go
+        pass
+
+
+def test_a_check_beside_a_writer_still_finds_a_damaged_page_in_use(vault_dir: Path, opened: vault.Vault) -> None:
+    for i in range(40):
+        add_contact(opened, f"Person {i} " + "notes " * 200)
+    opened.close()
+    db = vault_dir / vault.DB_NAME
+    data = bytearray(db.read_bytes())
+    page = len(data) // 4096 - 2  # a page of contacts, not the first (the key check reads that)
+    data[page * 4096 + 200 : page * 4096 + 300] = os.urandom(100)
+    db.write_bytes(bytes(data))
+    holder = vault.WriterLock(vault_dir)  # as the app would hold it
+    try:
+        with vault.unlock(vault_dir, Secret(PASSPHRASE), readonly=True) as reader:
+            report = reader.check_report()
+    finally:
+        holder.release()
+    assert not report.full and report.problems, report
 
 
 def test_missing_vault_and_missing_parts(tmp_path: Path, vault_dir: Path, opened: vault.Vault) -> None:
