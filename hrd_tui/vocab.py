@@ -57,14 +57,35 @@ class ChannelKind(StrEnum):
 
 class ConsentScope(StrEnum):
     CONTACT = "contact"
+    #: Before consent by kind of action (issue 18): kept as the record of what was agreed,
+    #: no longer offered and no longer opening any action (migration 0007 carried it over).
     ACT_ON_BEHALF = "act_on_behalf"
     NAMING = "naming"
     SHARE_WITH_MISSIONS = "share_with_missions"
+    PRIVATE_DEMARCHE = "private_demarche"
+    PUBLIC_STATEMENT = "public_statement"
+    REFERRAL = "referral"
+    TRIAL_ATTENDANCE = "trial_attendance"
+
+
+#: The kinds of action done on a defender's behalf, each with its own consent (issue 18:
+#: a defender may agree to a private démarche and refuse a public statement).
+ACTION_SCOPES = (
+    ConsentScope.PRIVATE_DEMARCHE,
+    ConsentScope.PUBLIC_STATEMENT,
+    ConsentScope.REFERRAL,
+    ConsentScope.SHARE_WITH_MISSIONS,
+    ConsentScope.TRIAL_ATTENDANCE,
+)
+#: What an action on the defender's behalf needs when nothing says otherwise.
+DEFAULT_ACTION_SCOPE = ConsentScope.PRIVATE_DEMARCHE
 
 
 class ConsentValue(StrEnum):
     GRANTED = "granted"
     REFUSED = "refused"
+    #: Given once, then taken back: what has not yet been done stops.
+    WITHDRAWN = "withdrawn"
     # naming consent only:
     NEVER = "never"
     ANONYMISED = "anonymised"
@@ -243,6 +264,22 @@ class ItemStatus(StrEnum):
     BLOCKED = "blocked"
 
 
+class Finding(StrEnum):
+    """What the observer found about one right at a hearing (issue 18), apart from the
+    walkthrough's state: "done" on "no cage" does not say whether the accused was caged.
+    Most serious first (:data:`FINDING_SEVERITY`)."""
+
+    VIOLATION = "violation"
+    CONCERN = "concern"
+    RESPECTED = "respected"
+    NOT_OBSERVED = "not_observed"
+
+
+#: A trial's finding for a right is the most serious one of its hearings: violation >
+#: concern > respected > not observed (a right not observed says nothing either way).
+FINDING_SEVERITY: dict[Finding, int] = {f: len(Finding) - n for n, f in enumerate(Finding)}
+
+
 class CivicCategory(StrEnum):
     RESTRICTIONS_ON_FREEDOMS = "restrictions_on_freedoms"
     FUNDING_REGISTRATION = "funding_registration"
@@ -289,6 +326,7 @@ VOCABULARIES: dict[str, type[StrEnum]] = {
     "trial_status": TrialStatus,
     "note_tag": NoteTag,
     "item_status": ItemStatus,
+    "finding": Finding,
     "civic_category": CivicCategory,
     "report_type": ReportType,
 }

@@ -19,11 +19,14 @@ from textual.widgets import Footer, Header, Input, Select, Static
 
 from hrd_tui import wallclock
 from hrd_tui.errors import ValidationError
+from hrd_tui.screens.calls import REFUSED, attempt
 from hrd_tui.screens.forms import FORM_BINDINGS, FormScreen, ModalFormScreen, choices
 from hrd_tui.screens.widgets.record_form import FieldSpec, RecordForm
 from hrd_tui.screens.widgets.vault_text import VaultText
-from hrd_tui.services import reference, threats
+from hrd_tui.services import consent, reference, risk, threats
 from hrd_tui.vocab import (
+    ACTION_SCOPES,
+    DEFAULT_ACTION_SCOPE,
     ActionStatus,
     CaseStatus,
     CoordinationKind,
@@ -32,11 +35,15 @@ from hrd_tui.vocab import (
     ReferralPurpose,
     ReferralStatus,
     Reliability,
+    RiskLevel,
     ThreatType,
     Urgency,
 )
 
-JUSTIFICATION_LABEL = "Emergency justification (only when consent cannot be asked: kept and shown)"
+JUSTIFICATION_LABEL = (
+    "Emergency justification: the mission's own rule, not the guidelines' (only when consent "
+    "cannot be asked; kept, shown, and a follow-up to tell the defender is made)"
+)
 
 
 def justification() -> FieldSpec:
@@ -177,14 +184,30 @@ def _rating_choices(factor: reference.RiskFactor) -> tuple[tuple[str, str], ...]
 
 class RiskFormScreen(GuidedFormScreen):
     """The risk worksheet: threat, vulnerability and capacity, each with what its
-    levels mean; the result and its reasoning shown as the ratings change. A
-    reassessment starts from the last ratings and is kept beside them."""
+    levels mean; the level (in words), the floor that raised it and the reasoning
+    shown as the ratings change. A reassessment starts from the last ratings and is
+    kept beside them. At critical, on a case not yet an emergency, F6 sets the case's
+    urgency to emergency there and then (through the case's service: timeline, history)."""
+
+    BINDINGS = [
+        *FORM_BINDINGS,
+        Binding(
+            "f6,ctrl+t",
+            "emergency",
+            "Emergency",
+            id="risk_form.emergency",
+            key_display="f6 ^t",
+            tooltip="Set the case's urgency to emergency (the worksheet reads critical)",
+        ),
+    ]
 
     def __init__(self, case_id: str) -> None:
         super().__init__(classes="form-screen")
         self.case_id = case_id
         self.title_text = "Risk worksheet"
         self.draft_prefix = f"risk:{case_id}"
+        self.urgency: Urgency | None = None  # the case's, read on the first guide
+        self.judgement: risk.Judgement | None = None  # of the ratings on the form, when all are rated
 
     def specs(self) -> list[FieldSpec]:
         factors = [
@@ -199,12 +222,59 @@ class RiskFormScreen(GuidedFormScreen):
     def initial_values(self) -> dict[str, Any]:
         return {"assessed_on": self.shell.today(), **threats.last_ratings(self.shell, self.case_id)}
 
+    def offers_emergency(self) -> bool:
+        """Critical on the form, and the case not already an emergency."""
+        return (
+            self.judgement is not None
+            and self.judgement.level == RiskLevel.CRITICAL
+            and self.urgency != Urgency.EMERGENCY
+        )
+
     def guide(self, form: RecordForm) -> str:
+        if self.urgency is None:
+            self.urgency = Urgency(threats.case_form_values(self.shell, self.case_id)["urgency"])
         ratings = [form.raw(f.name) for f in reference.risk_factors()]
         if not all(ratings):
+            self.judgement = None
+            self.refresh_bindings()
             return "Rate all three factors to see the risk (risk = threat x vulnerability / capacity)."
         threat, vulnerability, capacity = (int(r) for r in ratings)
-        return "Result: " + threats.risk_reasoning(threat, vulnerability, capacity)
+        j = self.judgement = risk.judge(threat, vulnerability, capacity)
+        self.refresh_bindings()
+        level = reference.label("risk_level", j.level)
+        score = f"threat {threat} x vulnerability {vulnerability} / capacity {capacity} = {j.score:.1f}"
+        lines = [
+            f"Risk: {level.upper()}" + (f" ({risk.floor_line(j)})" if j.floor else ""),
+            f"{score}: {reference.label('risk_level', j.by_score)}" + (" by the score" if j.floor else ""),
+            f"{level} calls for: {j.band.meaning}",
+        ]
+        if self.offers_emergency():
+            urgency = reference.label("urgency", self.urgency).lower()
+            lines.append(f"F6 (^t) sets the case's urgency to EMERGENCY (it is {urgency} now).")
+        elif j.level == RiskLevel.CRITICAL:
+            lines.append("The case's urgency is EMERGENCY.")
+        return "\n".join(lines)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """F6 is offered only while the worksheet reads critical on a case not yet an emergency."""
+        if action == "emergency":
+            return self.offers_emergency()
+        return True
+
+    def action_emergency(self) -> None:
+        if not self.offers_emergency():
+            return
+        done = attempt(
+            self,
+            lambda: threats.save_case(
+                self.shell, self.case_id, {"urgency": Urgency.EMERGENCY}, today=self.shell.today()
+            ),
+        )
+        if done is REFUSED:
+            return
+        self.urgency = Urgency.EMERGENCY
+        self.show_guide()
+        self.notify("The case's urgency is now EMERGENCY (on its timeline).", title="Risk worksheet")
 
     def save(self, values: dict[str, Any]) -> str:
         return threats.save_assessment(self.shell, self.case_id, values)
@@ -324,16 +394,24 @@ class CaseModal(ModalFormScreen):
 
 
 def consent_lines(consents: Sequence[threats.ConsentView], discreet: bool) -> str:
-    """Each defender's standing decision on being acted for, in words."""
-    lines = []
+    """Each defender's consent for each kind of action, in words (never colour alone):
+    "ok", or MISSING, REFUSED, WITHDRAWN, EXPIRED; an end date is said."""
+    lines: list[str] = []
+    people: dict[str, list[threats.ConsentView]] = {}
     for entry in consents:
-        who = entry.person.codename if discreet else f"{entry.person.name} ({entry.person.codename})"
-        if entry.value is None:
-            state = "NO CONSENT RECORDED to act on their behalf"
-        else:
-            how = f", {entry.how}" if entry.how else ""
-            state = f"consent to act on their behalf: {entry.value.value} on {entry.given_on}{how}"
-        lines.append(f"{who}: {state}")
+        people.setdefault(entry.person.id, []).append(entry)
+    for entries in people.values():
+        person = entries[0].person
+        who = person.codename if discreet else f"{person.name} ({person.codename})"
+        if all(e.value is None for e in entries):
+            lines.append(f"{who}: NO CONSENT RECORDED for any action on their behalf")
+            continue
+        parts = []
+        for e in entries:
+            state = "ok" if e.granted else (e.state or "MISSING")
+            until = f" to {e.ends_on}" if e.ends_on and e.granted else ""
+            parts.append(f"{consent.SHORT.get(e.scope, e.scope.value)} {state}{until}")
+        lines.append(f"{who}: " + ", ".join(parts))
     return "\n".join(lines)
 
 
@@ -357,14 +435,28 @@ class ActionModal(CaseModal):
             FieldSpec("owner", "Owner", draft=True),
             FieldSpec("due_on", "Due", "date", placeholder="YYYY-MM-DD, today or +N days"),
             FieldSpec("on_behalf", "Done on the defender's behalf (needs their consent)", "bool"),
+            FieldSpec(
+                "consent_scope",
+                "Kind of action: the consent it needs",
+                "choice",
+                tuple((s.value, reference.label("consent_scope", s.value)) for s in ACTION_SCOPES),
+            ),
             FieldSpec("note", "Note", draft=True),
             justification(),
         ]
 
     def initial_values(self) -> dict[str, Any]:
         if self.action_id is None:
-            return {"status": ActionStatus.PLANNED.value, "owner": threats.DEFAULT_OWNER, "on_behalf": True}
-        return threats.action_form_values(self.shell, self.action_id)
+            return {
+                "status": ActionStatus.PLANNED.value,
+                "owner": threats.DEFAULT_OWNER,
+                "on_behalf": True,
+                "consent_scope": DEFAULT_ACTION_SCOPE.value,
+            }
+        values = threats.action_form_values(self.shell, self.action_id)
+        if values.get("on_behalf") and not values.get("consent_scope"):
+            values["consent_scope"] = DEFAULT_ACTION_SCOPE.value  # an older action: the default, as the gate reads it
+        return values
 
     def on_mount(self) -> None:
         if self.next_status is not None:  # space on the list asked for this status and the gate said no

@@ -3,7 +3,9 @@
 Every change is saved the moment a key is pressed (one transaction each);
 leaving and coming back resumes at the item last worked on. States are shown
 as marks ([x] done, [-] not applicable, [!] blocked, [ ] open), never by
-colour alone. x exports a run as Markdown, the very text 'hrd-tui export
+colour alone. A fair-trial run also records a finding per item (R respected,
+C concern, V violation, O not observed, - clears it), written in words before
+the item's text, apart from its state; the item's note is its evidence. x exports a run as Markdown, the very text 'hrd-tui export
 checklist RUN' writes (a plain-text file, mode 0600, never over another file
 without asking); the run's id is shown in the list and on the walkthrough.
 """
@@ -45,7 +47,7 @@ from hrd_tui.screens.widgets.tables import fixed_table
 from hrd_tui.screens.widgets.toggles import PointerOptionList
 from hrd_tui.screens.widgets.vault_text import VaultText, literal
 from hrd_tui.services import base, checklists, trials
-from hrd_tui.vocab import ItemStatus
+from hrd_tui.vocab import Finding, ItemStatus
 
 EXPORT_WARNING = (
     "The file is plain text: anyone who can read it reads the run, its notes included. "
@@ -315,6 +317,28 @@ class WalkthroughScreen(ExportsRun, Placed):
             "x", "export", "Export", id="walk.export", tooltip="Export the run as Markdown (plain text, mode 0600)"
         ),
         Binding("escape,left", "back", "Back", id="walk.back"),
+        # Fair-trial findings: capitals, free on every screen (the lower-case letters go to
+        # sections), and plain keys that SSH and tmux pass on. In help and the palette.
+        Binding("R", "find('respected')", "Respected", id="walk.respected", show=False, tooltip="Finding: respected"),
+        Binding("C", "find('concern')", "Concern", id="walk.concern", show=False, tooltip="Finding: concern"),
+        Binding("V", "find('violation')", "Violation", id="walk.violation", show=False, tooltip="Finding: violation"),
+        Binding(
+            "O",
+            "find('not_observed')",
+            "Not observed",
+            id="walk.not_observed",
+            show=False,
+            tooltip="Finding: not observed",
+        ),
+        Binding(
+            "minus",
+            "find('')",
+            "No finding",
+            id="walk.no_finding",
+            key_display="-",
+            show=False,
+            tooltip="Clear the finding",
+        ),
     ]
 
     def __init__(self, run_id: str) -> None:
@@ -323,6 +347,8 @@ class WalkthroughScreen(ExportsRun, Placed):
         self.items: list[dict[str, Any]] = []
         self.status: dict[str, ItemStatus] = {}
         self.notes: dict[str, str] = {}
+        self.findings: dict[str, Finding] = {}
+        self.records_findings = False  # a fair-trial run
         self.attached: dict[str, list[str]] = {}  # hearing notes attached to each item
 
     def compose(self) -> ComposeResult:
@@ -342,6 +368,7 @@ class WalkthroughScreen(ExportsRun, Placed):
         run = checklists.run_view(self.shell, self.run_id)
         self.items = list(run.items)
         self.status, self.notes = dict(run.status), dict(run.notes)
+        self.findings, self.records_findings = dict(run.findings), run.records_findings
         current = run.current_item
         if run.hearing_id:
             self.attached = {
@@ -361,7 +388,11 @@ class WalkthroughScreen(ExportsRun, Placed):
         self._show(index)
 
     def _label(self, n: int, item: dict[str, Any]) -> Content:
-        return literal(f"{checklists.MARKS[self.status.get(item['id'], ItemStatus.OPEN)]} {n + 1}. {item['text']}")
+        finding = self.findings.get(item["id"])
+        found = f"{checklists.finding_word(finding).upper()}: " if finding else ""  # words, never colour alone
+        return literal(
+            f"{checklists.MARKS[self.status.get(item['id'], ItemStatus.OPEN)]} {n + 1}. {found}{item['text']}"
+        )
 
     def _refresh_progress(self) -> None:
         total = len(self.items)
@@ -377,9 +408,15 @@ class WalkthroughScreen(ExportsRun, Placed):
         if index is None or not self.items:
             return
         item = self.items[index]
-        self.query_one("#walk-guidance", VaultText).set_text(f"How: {item['guidance']}")
+        how = f"How: {item['guidance']}"
         note = self.notes.get(item["id"], "")
-        text = f"Note: {note}" if note else "No note (Enter adds one)."
+        if self.records_findings:  # the finding first: a long guidance must not push it off the screen
+            word = checklists.finding_word(self.findings.get(item["id"]))
+            how = f"Finding: {word} (keys R C V O; - clears)\n\n{how}"
+            text = f"Evidence (note): {note}" if note else "No evidence noted (Enter adds a note)."
+        else:
+            text = f"Note: {note}" if note else "No note (Enter adds one)."
+        self.query_one("#walk-guidance", VaultText).set_text(how)
         attached = self.attached.get(item["id"], [])
         if attached:
             text += "\n\nHearing notes attached here:\n" + "\n".join(attached)
@@ -421,6 +458,31 @@ class WalkthroughScreen(ExportsRun, Placed):
         self._refresh_progress()
         if status != "open" and index + 1 < len(self.items):
             self.action_move(1)
+
+    def action_find(self, finding: str) -> None:
+        """The highlighted item's finding ('' clears it), saved at once; the cursor stays,
+        so that Enter can add the evidence next."""
+        index = self.current
+        if index is None:
+            return
+        if not self.records_findings:
+            self.app.notify("Findings are recorded on fair-trial checklists only.", markup=False)
+            return
+        item_id = self.items[index]["id"]
+        chosen = Finding(finding) if finding else None
+        if (
+            attempt(self, lambda: checklists.set_run_finding(self.shell, self.run_id, item_id, chosen), kept=False)
+            is REFUSED
+        ):
+            return
+        if chosen is None:
+            self.findings.pop(item_id, None)
+        else:
+            self.findings[item_id] = chosen
+        self.query_one("#walk-items", OptionList).replace_option_prompt_at_index(
+            index, self._label(index, self.items[index])
+        )
+        self._show(index)
 
     def action_note(self) -> None:
         index = self.current

@@ -11,7 +11,7 @@ from typing import Any
 
 from hrd_tui.screens.forms import FormScreen, ModalFormScreen, choices
 from hrd_tui.screens.widgets.record_form import FieldSpec
-from hrd_tui.services import contacts, reference
+from hrd_tui.services import consent, contacts, reference
 from hrd_tui.vocab import (
     Certainty,
     ChannelKind,
@@ -125,22 +125,27 @@ class InteractionModal(RecordModal):
 
 
 class ConsentModal(RecordModal):
+    """A consent decision for one kind of action (issue 18): granted (until an optional
+    end date), refused, or withdrawn (what is not yet done on it stops)."""
+
     title_text = "Record a consent decision"
 
     def __init__(self, contact_id: str, *, scope: str | None = None) -> None:
         super().__init__(contact_id)
-        self.scope = scope  # asked from a case: consent to act on the defender's behalf
+        self.scope = scope  # asked from a case: the kind of action the selected one is
 
     def specs(self) -> list[FieldSpec]:
         # Only the decisions the chosen scope takes, offered again when the scope changes.
+        # The single "act on behalf" consent of older vaults is no longer offered.
+        offered = [s for s in ConsentScope if s != ConsentScope.ACT_ON_BEHALF]
         by_scope = {
             scope.value: tuple(
                 (v.value, reference.label("consent_value", v.value)) for v in contacts.consent_values(scope)
             )
-            for scope in ConsentScope
+            for scope in offered
         }
         return [
-            FieldSpec("scope", "Consent to", "choice", choices("consent_scope", ConsentScope), required=True),
+            FieldSpec("scope", "Consent to", "choice", choices("consent_scope", offered), required=True),
             FieldSpec(
                 "value",
                 "Decision (choose the scope first)",
@@ -150,15 +155,21 @@ class ConsentModal(RecordModal):
                 choices_by=by_scope,
             ),
             FieldSpec("given_on", "Given on", "date", required=True),
+            FieldSpec(
+                "ends_on",
+                "Ends on (optional: the last day a grant holds)",
+                "date",
+                placeholder="YYYY-MM-DD or +N days",
+            ),
             FieldSpec("how", "How it was given", placeholder="e.g. in person, on Signal"),
-            FieldSpec("note", "Note"),
+            FieldSpec("note", "Note (a referral: what may be shared; missions: which ones)"),
         ]
 
     def initial_values(self) -> dict[str, Any]:
         return {"given_on": self.shell.today(), "scope": self.scope}
 
     def save(self, values: dict[str, Any]) -> str:
-        return contacts.record_contact_consent(self.shell, self.contact_id, values)
+        return consent.save_consent(self.shell, self.contact_id, values)
 
 
 class ChannelModal(RecordModal):

@@ -47,9 +47,10 @@ from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.pick import PickModal
 from hrd_tui.screens.widgets.tables import fixed_table
 from hrd_tui.screens.widgets.vault_text import VaultText, literal
-from hrd_tui.services import base, case_list, redaction, reference, threats
+from hrd_tui.services import base, case_list, consent, redaction, reference, risk, threats
 from hrd_tui.services.case_list import CaseFilter, CaseRow
 from hrd_tui.vocab import (
+    DEFAULT_ACTION_SCOPE,
     ActionStatus,
     CaseStatus,
     FocusArea,
@@ -260,7 +261,7 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
             "Consent",
             id="case.consent",
             show=False,
-            tooltip="Record a defender's consent to act on their behalf",
+            tooltip="Record a defender's consent for a kind of action (the selected action's first)",
         ),
         Binding("y", "analysis", "Analysis", id="case.analysis", tooltip="Analyse a threat in five steps", show=False),
         Binding(
@@ -312,14 +313,14 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
         yield VaultText("", id="case-warning")
         with VerticalScroll(id="case-body"):
             yield VaultText("", id="case-facts")
-            yield Static("Consent to act on their behalf (p records it)", classes="case-heading", markup=False)
+            yield Static("Consent for each kind of action (p records it)", classes="case-heading", markup=False)
             yield VaultText("", id="case-consent")
             yield Static("Risk (g reassesses)", classes="case-heading", markup=False)
             yield VaultText("", id="case-risk")
             yield Static("Actions (Enter edits, space moves on, l adds)", classes="case-heading", markup=False)
             # At least 76 columns with the padding (80x24); the action, the resource take the rest.
             yield fixed_table(
-                "case-actions", [("", 3), ("Action", 28), ("Owner", 10), ("Due", 15), ("Gate", 9)], flex=1
+                "case-actions", [("", 3), ("Action", 23), ("Owner", 6), ("Due", 15), ("Consent", 18)], flex=1
             )
             yield VaultText("", id="case-action-detail")
             yield Static("Referrals (Enter edits, f adds)", classes="case-heading", markup=False)
@@ -393,7 +394,7 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
                     text(a.title),
                     a.owner or "-",
                     (str(a.due_on) if a.due_on else "-") + (" LATE" if a.overdue else ""),
-                    self._gate(a.gate),
+                    self._gate(a),
                 )
                 for a in d.actions
             ],
@@ -459,10 +460,18 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
     def _show_warning(self, d: threats.CaseView, day: date) -> None:
         """What must not be missed, above everything: missing consent, stale risk."""
         lines = []
-        if any(not entry.granted for entry in d.consents) and d.status != CaseStatus.CLOSED:
+        blocked = [a for a in d.actions if a.status in threats.OPEN_ACTION and a.gate == "needs consent"]
+        if d.status != CaseStatus.CLOSED and blocked:
+            held = {e.person.id for e in d.consents if e.granted}
+            if any(p.id not in held for p in d.defenders):
+                lines.append(
+                    "NO CONSENT on record to act for every defender: on-behalf actions need it, "
+                    "or an emergency justification."
+                )
+            states = sorted({a.consent for a in blocked})
             lines.append(
-                "NO CONSENT on record to act for every defender: on-behalf actions need it, "
-                "or an emergency justification."
+                f"{plural(len(blocked), 'open action')} without the consent its kind needs "
+                f"({', '.join(states)}): they cannot start or finish."
             )
         latest = d.latest
         if d.status != CaseStatus.CLOSED:
@@ -470,11 +479,27 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
                 lines.append("Risk NOT ASSESSED yet: g opens the risk worksheet.")
             elif (day - latest.assessed_on).days > threats.REASSESS_DAYS:
                 lines.append(f"Risk last assessed {(day - latest.assessed_on).days} days ago: reassess (g).")
+            if latest is not None and (now := self._under_current_rule(latest)):
+                lines.append(now)
         if d.status == CaseStatus.CLOSED:
             lines.append(f"CLOSED on {d.closed_on} (x reopens).")
         warning = self.query_one("#case-warning", VaultText)
         warning.set_text("\n".join(lines))
         warning.display = bool(lines)
+
+    @staticmethod
+    def _under_current_rule(latest: threats.AssessmentView) -> str:
+        """One line when the latest assessment was made under an earlier risk rule and the
+        current one would give another level (its own level stays as it was given)."""
+        now = risk.rule_change(
+            latest.risk_level, latest.threat, latest.vulnerability, latest.capacity, latest.rule_version
+        )
+        if now is None:
+            return ""
+        return (
+            f"The latest assessment ({reference.label('risk_level', latest.risk_level).upper()}) was made under "
+            f"the earlier risk rule; it would now be {reference.label('risk_level', now).upper()}: reassess (g)."
+        )
 
     @staticmethod
     def _facts(d: threats.CaseView, discreet: bool, text: Callable[[str], str]) -> str:
@@ -503,7 +528,7 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
         when = f"{reference.label('risk_level', latest.risk_level).upper()} on {latest.assessed_on} "
         lines = [
             when + f"({plural((day - latest.assessed_on).days, 'day')} ago)",
-            threats.risk_reasoning(latest.threat, latest.vulnerability, latest.capacity),
+            risk.risk_reasoning(latest.threat, latest.vulnerability, latest.capacity, latest.rule_version),
         ]
         if latest.reasoning:
             lines.append("Why: " + text(latest.reasoning))
@@ -513,8 +538,13 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
         return "\n".join(lines)
 
     @staticmethod
-    def _gate(gate: str) -> str:
-        return {"": "-", "justified": "JUSTIFIED", "consent": "consent"}.get(gate, "needs OK")
+    def _gate(action: threats.ActionView) -> str:
+        """The kind of action and whether its consent holds, in words: "démarche ok",
+        "statement MISSING", "trial WITHDRAWN", "referral JUSTIFIED"; "-" when not on
+        the defender's behalf."""
+        if action.scope is None:
+            return "-"
+        return f"{consent.SHORT.get(action.scope, action.scope.value)} {action.consent}"
 
     @staticmethod
     def _referral_gate(referral: threats.ReferralView) -> str:
@@ -565,12 +595,18 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
         if a.note:
             lines.append(f"  Note: {text(a.note)}")
         if a.on_behalf:
+            kind = reference.label("consent_scope", a.scope).lower() if a.scope else ""
             if gate == "justified":
-                lines.append(f"  Done without consent, justified: {text(a.emergency_justification)}")
+                lines.append(
+                    f"  Done without consent, justified (the mission's own rule): {text(a.emergency_justification)}"
+                )
             elif gate == "consent":
-                lines.append("  On the defender's behalf, with their recorded consent.")
+                lines.append(f"  On the defender's behalf ({kind}), with their recorded consent.")
             else:
-                lines.append("  On the defender's behalf: needs their consent (p) or a justification to start.")
+                lines.append(
+                    f"  On the defender's behalf ({kind}): consent {a.consent}; record it (p) or a justification "
+                    "to go on."
+                )
         if a.done_on:
             lines.append(f"  Done on {a.done_on}.")
         detail.set_text("\n".join(lines))
@@ -658,9 +694,16 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
             for p in threats.case_defenders(self.shell, self.case_id)
         ]
 
+        # The kind of action of the selected action (an action on their behalf), else a démarche.
+        scope = DEFAULT_ACTION_SCOPE.value
+        selected = self._selected_key("#case-actions")
+        detail = threats.read_action(self.shell, selected) if selected else None
+        if detail is not None and detail.scope is not None:
+            scope = detail.scope.value
+
         def record(index: int | None) -> None:
             if index is not None:
-                self.app.push_screen(ConsentModal(people[index][0], scope="act_on_behalf"), self._then_show)
+                self.app.push_screen(ConsentModal(people[index][0], scope=scope), self._then_show)
 
         if len(people) == 1:
             record(0)

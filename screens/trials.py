@@ -19,6 +19,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from hrd_tui.sanitize import plural
 from hrd_tui.screens.calls import REFUSED, attempt
 from hrd_tui.screens.filtered_list import FilteredListScreen
 from hrd_tui.screens.forms import FormScreen, choices
@@ -28,7 +29,7 @@ from hrd_tui.screens.shell import ShellAccess
 from hrd_tui.screens.widgets.record_form import FieldSpec
 from hrd_tui.screens.widgets.tables import fixed_table
 from hrd_tui.screens.widgets.vault_text import VaultText, literal
-from hrd_tui.services import base, reference, trials
+from hrd_tui.services import base, checklists, reference, trial_assessment, trials
 from hrd_tui.services.trials import TrialRow
 from hrd_tui.vocab import TrialStatus
 
@@ -122,14 +123,51 @@ class TrialsScreen(FilteredListScreen[TrialRow, TrialFilter]):
             self.app.push_screen(TrialFormScreen(key))
 
 
+def assessment_lines(found: trial_assessment.Assessment, discreet: bool) -> list[str]:
+    """The fair-trial assessment as the trial view shows it: each right's most serious
+    finding in words (capitals, never colour alone) with the hearings behind it, and the
+    conclusion. The evidence and the conclusion often name the defendant: hidden when discreet.
+    The conclusion comes first, under the count: the officer's verdict is what is read
+    first, and at 80x24 the rights behind it may run below the fold."""
+    if not found.rights:
+        lines = [f"No findings yet ({plural(found.hearings_observed, 'hearing')} with a fair-trial checklist)."]
+    else:
+        counts = ", ".join(f"{n} {checklists.finding_word(f)}" for f, n in found.counts().items() if n)
+        lines = [f"Across {plural(found.hearings_observed, 'hearing')}, most serious per right: {counts}."]
+    if found.conclusion:
+        lines.append("Conclusion (the officer's): " + (HIDDEN if discreet else found.conclusion))
+    else:
+        lines.append("Conclusion: not written yet (f opens it with one proposed from the findings).")
+    lines.append("")
+    for right in found.rights:
+        dates = ", ".join(when(ev.starts_at) if ev.hearing_id else "trial checklist" for ev in right.behind)
+        lines.append(f"{checklists.finding_word(right.finding).upper()}: {trial_assessment.short_text(right.text)}")
+        lines.append(f"  at {dates}")
+        for ev in right.behind:
+            evidence = [ev.note.strip(), *ev.attached] if ev.note.strip() else list(ev.attached)
+            if evidence:
+                lines.append("  Evidence: " + ("(hidden in discreet mode)" if discreet else " / ".join(evidence)))
+    if found.unassessed:
+        lines.append(f"No finding yet on {plural(len(found.unassessed), 'right')}.")
+    return lines
+
+
 class TrialScreen(ShellAccess, Placed, Screen[None]):
-    """One trial: what it is about, who is on trial, its hearings."""
+    """One trial: what it is about, who is on trial, its hearings, and the fair-trial
+    assessment across them with the officer's conclusion."""
 
     CSS_PATH = "trials.tcss"
     BINDINGS = [
         Binding("n", "new_hearing", "New hearing", id="trial.hearing"),
         Binding("e", "edit", "Edit", id="trial.edit", tooltip="Edit the trial"),
         Binding("h", "changes", "Changes", id="trial.changes", tooltip="What changed in this trial's record"),
+        Binding(
+            "f",
+            "conclusion",
+            "Conclusion",
+            id="trial.conclusion",
+            tooltip="Write the conclusion on the trial's fairness (proposed from the findings)",
+        ),
         Binding("enter", "open", "Open", id="trial.open", show=False, tooltip="Open the hearing"),
         Binding("escape,left", "back", "Back", id="trial.back"),
     ]
@@ -145,6 +183,8 @@ class TrialScreen(ShellAccess, Placed, Screen[None]):
             yield VaultText("", id="trial-facts")
             yield Static("Hearings (Enter opens, n adds one)", classes="trial-heading", markup=False)
             yield fixed_table("trial-hearings", [("Starts", 16), ("Court, chamber", 30), ("Next hearing", 12)])
+            yield Static("Fair-trial assessment (f: the conclusion)", classes="trial-heading", markup=False)
+            yield VaultText("", id="trial-assessment")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -172,6 +212,9 @@ class TrialScreen(ShellAccess, Placed, Screen[None]):
         ]
         if t.notes and not discreet:
             facts += ["Notes:", t.notes]
+        if t.attendance:
+            # Attending as the embassy is an action on their behalf: their consent, in words.
+            facts.append("Consent to attend as the embassy: " + ", ".join(f"{c} {s}" for c, s in t.attendance))
         facts.append(base.id_line(t.id))
         hearings = [
             (
@@ -188,6 +231,8 @@ class TrialScreen(ShellAccess, Placed, Screen[None]):
         table.clear()
         for key, *cells in hearings:
             table.add_row(*[literal(c, single_line=True) for c in cells], key=key)
+        found = trial_assessment.trial_assessment(self.shell, self.trial_id)
+        self.query_one("#trial-assessment", VaultText).set_text("\n".join(assessment_lines(found, discreet)))
 
     def _hearing_id(self) -> str | None:
         table = self.query_one("#trial-hearings", DataTable)
@@ -212,6 +257,9 @@ class TrialScreen(ShellAccess, Placed, Screen[None]):
 
     def action_edit(self) -> None:
         self.app.push_screen(TrialFormScreen(self.trial_id))
+
+    def action_conclusion(self) -> None:
+        self.app.push_screen(ConclusionFormScreen(self.trial_id))
 
     def action_changes(self) -> None:
         from hrd_tui.screens.changes import ChangesScreen
@@ -366,6 +414,36 @@ class TrialFormScreen(FormScreen):
 
     def save(self, values: dict[str, Any]) -> str:
         return trials.save_trial(self.shell, self.trial_id, values)
+
+
+class ConclusionFormScreen(FormScreen):
+    """The officer's conclusion on the trial's fairness. It opens with the one written, or
+    with the app's proposal from the findings when none is: the officer decides and edits."""
+
+    masked_when_discreet = ()
+
+    def __init__(self, trial_id: str) -> None:
+        super().__init__(classes="form-screen")
+        self.trial_id = trial_id
+        self.editing = False  # saved as shown: accepting the proposal unchanged is a decision too
+        self.title_text = "Conclusion on the trial"
+        self.draft_prefix = f"trial-conclusion:{trial_id}"
+
+    def specs(self) -> list[FieldSpec]:
+        return [
+            FieldSpec(
+                "conclusion",
+                "Conclusion (yours: the app's proposal from the findings to start from)",
+                "long",
+                draft=True,
+            )
+        ]
+
+    def initial_values(self) -> dict[str, Any]:
+        return trial_assessment.conclusion_values(self.shell, self.trial_id)
+
+    def save(self, values: dict[str, Any]) -> str:
+        return trial_assessment.save_trial_conclusion(self.shell, self.trial_id, values.get("conclusion") or "")
 
 
 class HearingFormScreen(FormScreen):

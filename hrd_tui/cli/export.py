@@ -24,10 +24,15 @@ def cmd_export(args: argparse.Namespace) -> int:
             if args.ref:  # the id, or its start as reports cite it and the app shows it
                 from sqlmodel import SQLModel
 
-                from hrd_tui.models import ChecklistRun, Hearing, ThreatCase
+                from hrd_tui.models import ChecklistRun, Hearing, ThreatCase, Trial
                 from hrd_tui.services.base import resolve_id
 
-                models: dict[str, type[SQLModel]] = {"checklist": ChecklistRun, "hearing": Hearing, "case": ThreatCase}
+                models: dict[str, type[SQLModel]] = {
+                    "checklist": ChecklistRun,
+                    "hearing": Hearing,
+                    "trial": Trial,
+                    "case": ThreatCase,
+                }
                 model = models[args.kind]
                 args.ref = resolve_id(session, model, args.ref, "ID")
             if args.kind == "checklist":
@@ -38,6 +43,12 @@ def cmd_export(args: argparse.Namespace) -> int:
                 from hrd_tui.services import trials
 
                 data = trials.export_hearing_markdown(session, args.ref, real_names=args.real_names).encode("utf-8")
+            elif args.kind == "trial":
+                from hrd_tui.services import trial_assessment
+
+                data = trial_assessment.export_trial_markdown(session, args.ref, real_names=args.real_names).encode(
+                    "utf-8"
+                )
             elif args.kind == "case":
                 from hrd_tui.services import case_export
 
@@ -63,12 +74,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
     elif args.kind == "contacts":
         err("codenames only: names, e-mail addresses, phone numbers and notes are left out (--real-names adds them).")
-    elif args.kind == "hearing" and args.real_names:
+    elif args.kind in ("hearing", "trial") and args.real_names:
         err(
             "WARNING: --real-names: this report names every defendant as stored, whatever their naming consent; "
             "in the wrong hands it can endanger them."
         )
-    elif args.kind == "hearing":
+    elif args.kind in ("hearing", "trial"):
         err(
             "defendants are named only with their naming consent, in the text too; the others are replaced "
             "(--real-names names them all)."
@@ -83,7 +94,11 @@ def cmd_export(args: argparse.Namespace) -> int:
             "people are named only with their naming consent, in the text too; the others are replaced "
             "(--real-names names them all)."
         )
-    if args.kind in ("contacts", "hearing", "case") and (not args.output or args.output == "-") and sys.stdout.isatty():
+    if (
+        args.kind in ("contacts", "hearing", "trial", "case")
+        and (not args.output or args.output == "-")
+        and sys.stdout.isatty()
+    ):
         # Names are data, and data must not drive the terminal (ESC]52 writes the clipboard).
         from hrd_tui.sanitize import for_display
 
@@ -109,13 +124,18 @@ def _check_export_args(args: argparse.Namespace) -> None:
                 "Export a hearing report as Markdown: hrd-tui export hearing ID --format md [--real-names]."
             )
         return
+    if args.kind == "trial":
+        if args.format != "md" or not args.ref:
+            raise UsageError("Export a trial report as Markdown: hrd-tui export trial ID --format md [--real-names].")
+        return
     if args.kind == "case":
         if args.format != "md" or not args.ref:
             raise UsageError("Export a threat case as Markdown: hrd-tui export case ID --format md [--real-names].")
         return
     if args.real_names:
         raise UsageError(
-            "--real-names is for 'hrd-tui export contacts', 'hrd-tui export hearing' and 'hrd-tui export case' only."
+            "--real-names is for 'hrd-tui export contacts', 'hrd-tui export hearing' and 'hrd-tui export case' only. "
+            "A trial report ('hrd-tui export trial') takes it too."
         )
     if args.format in ("csv", "vcard"):
         raise UsageError("CSV and vCard are for contacts: hrd-tui export contacts --format csv|vcard.")

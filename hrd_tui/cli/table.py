@@ -69,14 +69,14 @@ def _export(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "kind",
         nargs="?",
-        choices=["checklist", "hearing", "case", "contacts"],
+        choices=["checklist", "hearing", "trial", "case", "contacts"],
         help="what to export (default: the whole vault)",
     )
     p.add_argument(
         "ref",
         nargs="?",
         metavar="ID",
-        help="the id of the checklist run, the hearing or the threat case "
+        help="the id of the checklist run, the hearing, the trial or the threat case "
         "(or its start: the 8 characters reports cite and the app shows will do)",
     )
     p.add_argument("--format", choices=["json", "md", "csv", "vcard"], required=True)
@@ -84,7 +84,7 @@ def _export(p: argparse.ArgumentParser) -> None:
         "--real-names",
         action="store_true",
         help="contacts: include names, e-mail addresses, phone numbers and notes (default: codenames only); "
-        "hearing: name every defendant, case: name every defender and source "
+        "hearing and trial: name every defendant, case: name every defender and source "
         "(default: only those who consented to be named)",
     )
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (mode 0600) instead of standard output")

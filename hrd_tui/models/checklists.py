@@ -10,7 +10,7 @@ from sqlalchemy.sql.elements import conv
 from sqlmodel import Field, SQLModel
 
 from hrd_tui.models.common import Record, fk, utcnow, vocab_field
-from hrd_tui.vocab import ItemStatus
+from hrd_tui.vocab import Finding, ItemStatus
 
 
 class ChecklistTemplate(SQLModel, table=True):
@@ -66,3 +66,6 @@ class ChecklistItemState(Record, table=True):
     item_id: str = Field(max_length=100)
     status: ItemStatus = vocab_field(ItemStatus, ItemStatus.OPEN)
     note: str = Field(default="", max_length=100_000)
+    #: Fair-trial runs only: what was found about the right, apart from the walkthrough's
+    #: state; None until the observer says (the note is its evidence).
+    finding: Finding | None = vocab_field(Finding, None, nullable=True)

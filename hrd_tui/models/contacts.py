@@ -91,14 +91,17 @@ class ConsentRecord(Record, table=True):
     __table_args__ = (
         CheckConstraint(
             "(scope = 'naming' AND value IN ('never', 'anonymised', 'named')) OR "
-            "(scope != 'naming' AND value IN ('granted', 'refused'))",
+            "(scope != 'naming' AND value IN ('granted', 'refused', 'withdrawn'))",
             name=conv("ck_consent_record_value_fits_scope"),
         ),
+        CheckConstraint("ends_on IS NULL OR ends_on >= given_on", name=conv("ck_consent_record_ends_after_given")),
     )
     contact_id: str = fk("contact.id")
     scope: ConsentScope = vocab_field(ConsentScope)
     value: ConsentValue = vocab_field(ConsentValue)
     given_on: date
+    #: The last day a granted consent holds (None: until withdrawn); after it, not granted.
+    ends_on: date | None = None
     how: str = Field(default="", max_length=2000)
     note: str = Field(default="", max_length=10_000)
 

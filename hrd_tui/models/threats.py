@@ -13,6 +13,7 @@ from hrd_tui.vocab import (
     ActionCategory,
     ActionStatus,
     CaseStatus,
+    ConsentScope,
     CoordinationKind,
     Credibility,
     Perpetrator,
@@ -75,6 +76,9 @@ class RiskAssessment(Record, table=True):
     capacity: int = Field(ge=1, le=5)
     risk_level: RiskLevel = vocab_field(RiskLevel)
     reasoning: str = Field(default="", max_length=100_000)
+    # The version of the risk rule (data/risk.toml) the level was given under: the level is
+    # kept as given, and a later rule only says what it would be now. 1: before the floors.
+    rule_version: int = Field(default=1, ge=1)
 
 
 class ThreatAnalysis(Record, table=True):
@@ -126,6 +130,9 @@ class CaseAction(Record, table=True):
     done_on: date | None = None
     note: str = Field(default="", max_length=100_000)
     on_behalf: bool = False
+    #: The kind of action an on-behalf action is, and so the consent it needs (issue 18);
+    #: None on an action not done on the defender's behalf.
+    consent_scope: ConsentScope | None = vocab_field(ConsentScope, None, nullable=True)
     consent_record_id: str | None = fk("consent_record.id", nullable=True, ondelete="RESTRICT")
     emergency_justification: str = Field(default="", max_length=100_000)
 

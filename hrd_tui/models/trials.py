@@ -24,7 +24,9 @@ class TrialBase(SQLModel):
 
 
 class Trial(TrialBase, Record, table=True):
-    pass
+    #: The officer's overall conclusion on the trial's fairness, written from the findings
+    #: of its hearings (the app proposes one; the officer decides). Not on the trial form.
+    conclusion: str = Field(default="", max_length=100_000)
 
 
 class TrialDefendant(SQLModel, table=True):

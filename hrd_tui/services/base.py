@@ -102,6 +102,7 @@ DATE_ORDER: dict[str, tuple[DateOrder, ...]] = {
     ),
     "checklist_run": (DateOrder("period_start", "period_end", "the start of the period"),),
     "report": (DateOrder("period_start", "period_end", "the start of the period"),),
+    "consent_record": (DateOrder("given_on", "ends_on", "the day it was given"),),
 }
 
 #: Pairs of dates on one record that are rightly in either order.

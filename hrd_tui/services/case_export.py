@@ -29,7 +29,7 @@ from sqlmodel import Session
 from hrd_tui import wallclock
 from hrd_tui.models import CaseAction, ConsentRecord, Contact, Referral, Resource
 from hrd_tui.sanitize import for_display
-from hrd_tui.services import markdown, redaction, reference, threats
+from hrd_tui.services import markdown, redaction, reference, risk, threats
 from hrd_tui.services.redaction import Naming
 from hrd_tui.vocab import ActionStatus, ReferralStatus
 
@@ -154,7 +154,7 @@ def _assessments(w: _Writer, detail: threats.CaseDetail) -> None:
         out.append(
             f"- {a.assessed_on}: T{a.threat} V{a.vulnerability} C{a.capacity}, "
             f"{reference.label('risk_level', a.risk_level)}. "
-            f"{markdown.inline(threats.risk_reasoning(a.threat, a.vulnerability, a.capacity))}"
+            f"{markdown.inline(risk.risk_reasoning(a.threat, a.vulnerability, a.capacity, a.rule_version))}"
         )
         if a.reasoning.strip():
             out.append(f"  - Reasoning: {w.block(a.reasoning, ' ' * 4)}")
@@ -195,18 +195,32 @@ def _sources(w: _Writer, detail: threats.CaseDetail) -> None:
 
 
 def _consents(w: _Writer, detail: threats.CaseDetail) -> None:
+    """Each defender's consent for each kind of action (issue 18), as it stood when exported."""
     out = w.lines
     out += ["", "## Consent to act on their behalf", ""]
-    for entry in detail.consents:
-        who = markdown.inline(w.shown[entry.contact.id])
-        record = entry.record
-        if record is None:
-            out.append(f"- {who}: none recorded (acting for them needs their consent, or an emergency justification)")
+    for defender in detail.defenders:
+        who = markdown.inline(w.shown[defender.id])
+        mine = [e for e in detail.consents if e.contact.id == defender.id]
+        if all(e.record is None for e in mine):
+            out.append(
+                f"- {who}: none recorded (acting for them needs their consent for each kind of action, "
+                "or an emergency justification)"
+            )
             continue
-        how = f", {w.inline(record.how)}" if record.how.strip() else ""
-        line = f"- {who}: {reference.label('consent_value', record.value).lower()} on {record.given_on}{how}"
-        out.append(line + (f". {w.inline(record.note)}" if record.note.strip() else ""))
-    if not detail.consents:
+        out.append(f"- {who}:")
+        for entry in mine:
+            kind = reference.label("consent_scope", entry.scope)
+            record = entry.record
+            if record is None:
+                out.append(f"  - {kind}: none recorded")
+                continue
+            state = entry.standing.state if entry.standing else ""
+            flag = f" ({state})" if state and state != "granted" else ""
+            how = f", {w.inline(record.how)}" if record.how.strip() else ""
+            until = f", until {record.ends_on}" if record.ends_on else ""
+            line = f"  - {kind}: {reference.label('consent_value', record.value).lower()}{flag} on {record.given_on}"
+            out.append(line + until + how + (f". {w.inline(record.note)}" if record.note.strip() else ""))
+    if not detail.defenders:
         out.append("No defender recorded.")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,10 +24,19 @@ from hrd_tui.models import (
 from hrd_tui.sanitize import for_display
 from hrd_tui.services import base, markdown, reference, templates
 from hrd_tui.services.base import Transactions
-from hrd_tui.vocab import CaseStatus, ItemStatus
+from hrd_tui.vocab import CaseStatus, Finding, ItemStatus
 
 #: How an item's state is written where colour cannot be relied on.
 MARKS = {ItemStatus.OPEN: "[ ]", ItemStatus.DONE: "[x]", ItemStatus.NOT_APPLICABLE: "[-]", ItemStatus.BLOCKED: "[!]"}
+
+#: The shipped template whose runs record findings (so do runs attached to a hearing).
+FAIR_TRIAL_TEMPLATE = "fair-trial"
+
+
+def finding_word(finding: Finding | None) -> str:
+    """A finding in words, as every screen and report writes it ("not observed"): never
+    a colour alone."""
+    return "no finding" if finding is None else finding.value.replace("_", " ")
 
 
 def latest_template(session: Session, template_id: str) -> ChecklistTemplate:
@@ -150,6 +159,27 @@ def set_item(
     return state
 
 
+def records_findings(run: ChecklistRun) -> bool:
+    """Fair-trial runs record a finding per item: runs of the shipped fair-trial template,
+    and any run attached to a hearing (an officer's own trial-observation list)."""
+    return run.template_id == FAIR_TRIAL_TEMPLATE or run.hearing_id is not None
+
+
+def set_finding(session: Session, run: ChecklistRun, item_id: str, finding: Finding | None) -> ChecklistItemState:
+    """What was found about one right (None clears it), apart from the item's state; the
+    history keeps each change. Refused on a run that is not a fair-trial one."""
+    if not records_findings(run):
+        raise ValidationError({"finding": "findings are recorded on fair-trial checklists only"})
+    state = states(session, run).get(item_id)
+    if state is None:
+        raise ValidationError({"item_id": f"'{item_id}' is not an item of this checklist"})
+    if state.finding != finding:
+        base.update(session, state, {"finding": finding})
+    if run.current_item != item_id:
+        base.update(session, run, {"current_item": item_id})
+    return state
+
+
 def set_position(session: Session, run: ChecklistRun, item_id: str) -> None:
     if run.current_item != item_id:
         base.update(session, run, {"current_item": item_id})
@@ -219,7 +249,10 @@ def export_markdown(session: Session, run: ChecklistRun) -> str:
     for n, item in enumerate(template.items, 1):
         state = by_item.get(item["id"])
         status = state.status if state else ItemStatus.OPEN
-        lines.append(f"{n}. {MARKS[status]} {markdown.inline(item['text'])} ({status.value.replace('_', ' ')})")
+        finding = f"; finding: {finding_word(state.finding)}" if state and state.finding else ""
+        lines.append(
+            f"{n}. {MARKS[status]} {markdown.inline(item['text'])} ({status.value.replace('_', ' ')}{finding})"
+        )
         if state and state.note:
             lines.append(f"   - Note: {markdown.block(state.note, ' ' * 5)}")
         if state and (status != ItemStatus.OPEN or state.note):  # a note alone is a change too
@@ -311,6 +344,8 @@ class RunView:
     items: tuple[dict[str, Any], ...]  # each a copy of the template's item (id, text, guidance...)
     status: Mapping[str, ItemStatus]
     notes: Mapping[str, str]
+    findings: Mapping[str, Finding] = field(default_factory=dict)  # items with a finding only
+    records_findings: bool = False  # a fair-trial run (:func:`records_findings`)
 
 
 def run_view(tx: Transactions, run_id: str) -> RunView:
@@ -327,6 +362,8 @@ def run_view(tx: Transactions, run_id: str) -> RunView:
             tuple(dict(item) for item in template.items),
             {item_id: state.status for item_id, state in found.items()},
             {item_id: state.note for item_id, state in found.items()},
+            {item_id: state.finding for item_id, state in found.items() if state.finding is not None},
+            records_findings(run),
         )
 
 
@@ -336,6 +373,12 @@ def set_run_item(
     """One item's state, note or both (:func:`set_item`), saved the moment it is given."""
     with tx.session("saving the note" if status is None else "saving the checklist") as session:
         set_item(session, get_run(session, run_id), item_id, status, note)
+
+
+def set_run_finding(tx: Transactions, run_id: str, item_id: str, finding: Finding | None) -> None:
+    """One item's finding (:func:`set_finding`; None clears it), saved the moment it is given."""
+    with tx.session("saving the finding") as session:
+        set_finding(session, get_run(session, run_id), item_id, finding)
 
 
 def remember_item(tx: Transactions, run_id: str, item_id: str) -> None:

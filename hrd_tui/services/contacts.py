@@ -244,7 +244,9 @@ def record_consent(session: Session, contact: Contact, data: Mapping[str, Any]) 
     said here first, against the field)."""
     scope, value = data.get("scope"), data.get("value")
     if scope and value and str(value) not in consent_values(str(scope)):
-        raise ValidationError({"value": "naming takes never, anonymised or named; the other scopes granted or refused"})
+        raise ValidationError(
+            {"value": "naming takes never, anonymised or named; the other scopes granted, refused or withdrawn"}
+        )
     return base.create(session, ConsentRecord, {**data, "contact_id": contact.id})
 
 

@@ -120,3 +120,30 @@ def risk_factors() -> tuple[RiskFactor, ...]:
 def risk_bands() -> tuple[RiskBand, ...]:
     """Score bands, rising, the last open-ended (data/risk.toml)."""
     return tuple(RiskBand(RiskLevel(b["level"]), b.get("below"), b["meaning"]) for b in _load("risk.toml")["band"])
+
+
+@dataclass(frozen=True)
+class RiskFloor:
+    """A level the risk does not go below when threat and vulnerability are at least
+    these ratings, whatever the capacity (present danger is not bargained down)."""
+
+    level: RiskLevel
+    threat: int
+    vulnerability: int
+    reason: str
+    since: int  # the rule version that brought it in
+
+
+@cache
+def risk_rule_version() -> int:
+    """The version of the risk rule new assessments are made under (data/risk.toml)."""
+    return int(_load("risk.toml")["rule"])
+
+
+@cache
+def risk_floors() -> tuple[RiskFloor, ...]:
+    """The floors for present danger, in the order data/risk.toml lists them."""
+    return tuple(
+        RiskFloor(RiskLevel(f["level"]), int(f["threat"]), int(f["vulnerability"]), f["reason"], int(f["since"]))
+        for f in _load("risk.toml").get("floor", [])
+    )

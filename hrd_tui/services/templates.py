@@ -16,6 +16,7 @@ Schema 1 (data/checklists/*.toml, and templates an officer imports):
     due_days = 2                  # due this many days after the case opens (0 to 3650)
     owner = "HRO"                 # who does it, by role
     on_behalf = true              # done on the defender's behalf: behind the consent gate
+    consent_scope = "referral"    # the consent it needs (vocab.ACTION_SCOPES; default private_demarche)
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from hrd_tui.errors import HrdError, ValidationError
+from hrd_tui.vocab import ACTION_SCOPES
 
 SCHEMA = 1
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -34,7 +36,7 @@ TOP_KEYS = {"schema": int, "id": str, "version": int, "title": str, "section": s
 REQUIRED_TOP = ("schema", "id", "version", "title", "section", "item")
 ITEM_KEYS = ("id", "text", "guidance")
 #: Optional item keys and their types (the case plan: see the module docstring).
-PLAN_KEYS: dict[str, type] = {"due_days": int, "owner": str, "on_behalf": bool}
+PLAN_KEYS: dict[str, type] = {"due_days": int, "owner": str, "on_behalf": bool, "consent_scope": str}
 MAX_DUE_DAYS = 3650
 
 
@@ -94,6 +96,9 @@ def _plan(item: dict[str, Any], n: int, source: str, line: int | None) -> dict[s
             raise TemplateError(source, line, f"item {n + 1}: 'due_days' must be between 0 and {MAX_DUE_DAYS}")
         if key == "owner" and isinstance(value, str) and len(value) > 200:
             raise TemplateError(source, line, f"item {n + 1}: 'owner' is longer than 200 characters")
+        if key == "consent_scope" and value not in {s.value for s in ACTION_SCOPES}:
+            kinds = ", ".join(s.value for s in ACTION_SCOPES)
+            raise TemplateError(source, line, f"item {n + 1}: 'consent_scope' must be one of {kinds}")
         plan[key] = value
     return plan
 

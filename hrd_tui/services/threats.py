@@ -34,10 +34,13 @@ from hrd_tui.models import (
     ThreatCase,
     TimelineEvent,
 )
-from hrd_tui.services import base, contacts, reference
+from hrd_tui.services import base, consent, contacts, reference, risk
 from hrd_tui.services.base import Transactions
 from hrd_tui.services.contacts import current_consent
+from hrd_tui.services.risk import risk_level, risk_reasoning, risk_score  # noqa: F401 (the rule moved; its names stay here)
 from hrd_tui.vocab import (
+    ACTION_SCOPES,
+    DEFAULT_ACTION_SCOPE,
     ActionCategory,
     ActionStatus,
     CaseStatus,
@@ -71,30 +74,6 @@ OPEN_ACTION = (ActionStatus.PLANNED, ActionStatus.DOING)
 FUTURE_SLACK = timedelta(minutes=10)
 PENDING_REFERRAL = (ReferralStatus.SENT, ReferralStatus.UNDER_REVIEW)
 DECIDED_REFERRAL = (ReferralStatus.GRANTED, ReferralStatus.DECLINED)
-
-
-# -- risk --------------------------------------------------------------------------------
-def risk_score(threat: int, vulnerability: int, capacity: int) -> float:
-    return threat * vulnerability / capacity
-
-
-def risk_level(threat: int, vulnerability: int, capacity: int) -> RiskLevel:
-    score = risk_score(threat, vulnerability, capacity)
-    for band in reference.risk_bands():
-        if band.below is None or score < band.below:
-            return band.level
-    return RiskLevel.CRITICAL
-
-
-def risk_reasoning(threat: int, vulnerability: int, capacity: int) -> str:
-    """How the level follows from the ratings, in words the officer can check."""
-    score = risk_score(threat, vulnerability, capacity)
-    level = risk_level(threat, vulnerability, capacity)
-    band = next(b for b in reference.risk_bands() if b.level == level)
-    return (
-        f"threat {threat} x vulnerability {vulnerability} / capacity {capacity} = {score:.1f}: "
-        f"{reference.label('risk_level', level)}. {band.meaning}"
-    )
 
 
 # -- cases -------------------------------------------------------------------------------
@@ -174,6 +153,10 @@ def plan_actions(session: Session, case: ThreatCase) -> list[CaseAction]:
                         "owner": item.get("owner") or DEFAULT_OWNER,
                         "due_on": case.opened_on + timedelta(days=due) if due is not None else None,
                         "on_behalf": bool(item.get("on_behalf", False)),
+                        # The consent it needs, as the template says (issue 18).
+                        "consent_scope": (item.get("consent_scope") or DEFAULT_ACTION_SCOPE)
+                        if item.get("on_behalf")
+                        else None,
                     },
                 )
             )
@@ -305,7 +288,9 @@ def assess_risk(session: Session, case: ThreatCase, data: Mapping[str, Any]) -> 
         level = risk_level(*ratings)
     except (KeyError, TypeError, ValueError, ZeroDivisionError):
         level = RiskLevel.LOW  # validation below names the bad field
-    assessment = base.create(session, RiskAssessment, {**fields, "risk_level": level})
+    assessment = base.create(
+        session, RiskAssessment, {**fields, "risk_level": level, "rule_version": risk.current_rule()}
+    )
     add_event(
         session,
         case,
@@ -392,59 +377,103 @@ def source_warning(sources: Sequence[Source]) -> str | None:
 
 
 # -- the consent gate ------------------------------------------------------------------------
+# Consent is given for each kind of action (issue 18; services.consent): an action or a
+# referral on the defenders' behalf needs every defender's consent for its kind, in force
+# on the day (not expired, not withdrawn), or the mission's emergency justification.
 @dataclass(frozen=True)
 class DefenderConsent:
-    """A defender of the case and their standing decision on being acted for."""
+    """A defender of the case and their standing decision on one kind of action."""
 
     contact: Contact
     record: ConsentRecord | None
+    scope: ConsentScope = DEFAULT_ACTION_SCOPE
+    standing: consent.Standing | None = None
 
     @property
     def granted(self) -> bool:
+        if self.standing is not None:
+            return self.standing.granted
         return self.record is not None and self.record.value == ConsentValue.GRANTED
 
 
-def consents(session: Session, case_id: str) -> list[DefenderConsent]:
-    return [
-        DefenderConsent(d, current_consent(session, d.id, ConsentScope.ACT_ON_BEHALF))
-        for d in defenders_of(session, case_id)
-    ]
+def consents(
+    session: Session, case_id: str, scopes: Sequence[ConsentScope] = ACTION_SCOPES, *, today: date | None = None
+) -> list[DefenderConsent]:
+    """Each defender's consent for each kind of action in ``scopes``, as it stands ``today``."""
+    day = today or wallclock.today()
+    entries = []
+    for d in defenders_of(session, case_id):
+        for scope in scopes:
+            record = current_consent(session, d.id, scope)
+            entries.append(DefenderConsent(d, record, scope, consent.standing(record, day)))
+    return entries
 
 
-def consent_covers(entries: Sequence[DefenderConsent]) -> bool:
-    """Every defender of the case has consented to be acted for: what the gate asks."""
-    return bool(entries) and all(e.granted for e in entries)
+def consent_covers(entries: Sequence[DefenderConsent], scope: ConsentScope = DEFAULT_ACTION_SCOPE) -> bool:
+    """Every defender of the case has consented to this kind of action: what the gate asks."""
+    mine = [e for e in entries if e.scope == scope]
+    return bool(mine) and all(e.granted for e in mine)
 
 
 def action_gate(action: CaseAction, entries: Sequence[DefenderConsent]) -> str:
     """What an action rests on, or would rest on if it started now: "" (not on the
-    defender's behalf), "justified", "consent" (recorded on it, or consent in force that
-    covers it while it waits), or "needs consent". ``entries`` are the case's consents."""
-    if not action.on_behalf:
+    defender's behalf), "justified", "consent" (done on a recorded consent, or consent in
+    force for its kind while it is not yet done), or "needs consent" (missing, refused,
+    expired or withdrawn: a withdrawal stops what is not yet done). ``entries`` are the
+    case's consents."""
+    scope = consent.scope_of(action)
+    if scope is None:
         return ""
     if action.emergency_justification.strip():
         return "justified"
-    return "consent" if action.consent_record_id or consent_covers(entries) else "needs consent"
+    if action.status == ActionStatus.DONE and action.consent_record_id:
+        return "consent"
+    return "consent" if consent_covers(entries, scope) else "needs consent"
 
 
-def _gate(session: Session, case_id: str, justification: str, what: str) -> str | None:
-    """Acting for the defenders needs every one's recorded consent, or else a recorded
-    emergency justification. Returns the consent record the step rests on (None when
-    the justification stands in for missing consent). The schema enforces the same rule."""
-    entries = consents(session, case_id)
+def action_consent(action: CaseAction, entries: Sequence[DefenderConsent]) -> str:
+    """Whether the consent an action needs holds, in words: "" (not on their behalf),
+    "ok", "JUSTIFIED", or the first defender's "MISSING", "REFUSED", "EXPIRED" or "WITHDRAWN"."""
+    gate = action_gate(action, entries)
+    if gate in ("", "consent"):
+        return "ok" if gate else ""
+    if gate == "justified":
+        return "JUSTIFIED"
+    scope = consent.scope_of(action)
+    missing = next((e for e in entries if e.scope == scope and not e.granted), None)
+    return missing.standing.state if missing is not None and missing.standing is not None else "MISSING"
+
+
+def _gate(
+    session: Session, case_id: str, justification: str, what: str, scope: ConsentScope, title: str = ""
+) -> str | None:
+    """Acting for the defenders needs every one's recorded consent for this kind of action,
+    in force today, or else a recorded emergency justification (the mission's own rule:
+    each defender it stands in for gets a follow-up to be told). Returns the consent
+    record the step rests on (None when the justification stands in for missing
+    consent). The schema enforces the same rule."""
+    day = wallclock.today()
+    entries = consents(session, case_id, (scope,), today=day)
     if not entries:
         raise ValidationError({"consent": f"{what} is done for the case's defenders, and the case has none"})
-    missing = next((e for e in entries if not e.granted), None)
-    if missing is None:
+    missing = [e for e in entries if not e.granted]
+    if not missing:
         return entries[-1].record.id if entries[-1].record else None
     if justification.strip():
+        consent.tell_after_emergency(
+            session, case_id, [e.contact for e in missing], title or what, justification, today=day
+        )
         return None
-    state = missing.record.value.value if missing.record else "none recorded"
+    first = missing[0]
+    state = "none recorded" if first.record is None else (first.standing.words() if first.standing else "")
+    if first.record is not None and first.record.value == ConsentValue.REFUSED:
+        state = "refused"
+    kind = reference.label("consent_scope", scope).lower()
     raise ValidationError(
         {
             "consent": (
-                f"{what} needs {missing.contact.codename}'s consent to act on their behalf ({state}): "
-                "record their consent, or an emergency justification"
+                f"{what} needs {first.contact.codename}'s consent to act on their behalf ({state}) for "
+                f"{kind}: record their consent, or an emergency justification"
             )
         }
     )
@@ -465,28 +494,46 @@ def _rests_on(consent_id: str | None, justification: str) -> str:
 
 
 def _action_needs_gate(before: CaseAction | None, after: Mapping[str, Any]) -> bool:
-    """The gate stands where an action on the defender's behalf starts (or is recorded
-    as started), becomes on their behalf while under way, or would rest on nothing. An
-    edit of a note on an action already done keeps what it rested on."""
+    """The gate stands where an action on the defender's behalf starts, moves on (doing to
+    done: a consent withdrawn or ended meanwhile stops it), becomes on their behalf or
+    changes kind while under way, or would rest on nothing. An edit of a note on an action
+    keeps what it rested on."""
     if not after.get("on_behalf") or after.get("status", ActionStatus.PLANNED) in (
         ActionStatus.PLANNED,
         ActionStatus.NOT_APPLICABLE,
     ):
         return False
-    if before is None or before.status in (ActionStatus.PLANNED, ActionStatus.NOT_APPLICABLE) or not before.on_behalf:
+    if before is None or before.status != after.get("status") or not before.on_behalf:
+        return True
+    if consent.scope_of(before) != after.get("consent_scope"):
         return True
     return not after.get("consent_record_id") and not str(after.get("emergency_justification") or "").strip()
+
+
+def _with_scope(fields: dict[str, Any]) -> None:
+    """An action on their behalf says which kind it is (the default when not said); one
+    that is not needs none."""
+    if fields.get("on_behalf"):
+        fields["consent_scope"] = consent.action_scope(fields.get("consent_scope"))
+    elif "on_behalf" in fields:
+        fields["consent_scope"] = None
 
 
 # -- actions ---------------------------------------------------------------------------------
 def add_action(session: Session, case: ThreatCase, data: Mapping[str, Any]) -> CaseAction:
     _set_by_gate(data)
     fields = {"owner": DEFAULT_OWNER, **data, "case_id": case.id}
+    _with_scope(fields)
     if fields.get("status") == ActionStatus.DONE and not fields.get("done_on"):
         fields["done_on"] = wallclock.today()
     if _action_needs_gate(None, fields):
         fields["consent_record_id"] = _gate(
-            session, case.id, str(fields.get("emergency_justification") or ""), "This action"
+            session,
+            case.id,
+            str(fields.get("emergency_justification") or ""),
+            "This action",
+            fields["consent_scope"],
+            str(fields.get("title") or ""),
         )
     action = base.create(session, CaseAction, fields)
     add_event(session, case, f"Action added: {action.title}", TimelineKind.ACTION, action.id)
@@ -508,9 +555,17 @@ def update_action(session: Session, action: CaseAction, changes: Mapping[str, An
     if status != ActionStatus.DONE and "done_on" not in changes:
         changes["done_on"] = None
     merged = {**action.model_dump(), **changes}
+    _with_scope(merged)
+    if merged.get("consent_scope") != action.consent_scope:
+        changes["consent_scope"] = merged.get("consent_scope")
     if _action_needs_gate(action, merged):
         changes["consent_record_id"] = _gate(
-            session, action.case_id, str(merged.get("emergency_justification") or ""), "This action"
+            session,
+            action.case_id,
+            str(merged.get("emergency_justification") or ""),
+            "This action",
+            merged["consent_scope"],
+            str(merged.get("title") or ""),
         )
     before_status, before_behalf = action.status, action.on_behalf
     base.update(session, action, changes)
@@ -583,7 +638,14 @@ def _referral_fields(session: Session, case_id: str, fields: dict[str, Any], bef
             fields["sent_on"] = wallclock.today()
         justification = str(fields.get("emergency_justification") or "")
         if not sent or not (fields.get("consent_record_id") or justification.strip()):
-            fields["consent_record_id"] = _gate(session, case_id, justification, "Sending this referral")
+            fields["consent_record_id"] = _gate(
+                session,
+                case_id,
+                justification,
+                "Sending this referral",
+                ConsentScope.REFERRAL,
+                f"referral to {_resource_name(session, str(fields.get('resource_id') or ''))}",
+            )
     if status in DECIDED_REFERRAL and not fields.get("decision_on"):
         fields["decision_on"] = wallclock.today()
     if status != ReferralStatus.GRANTED and fields.get("amount_granted"):
@@ -781,16 +843,19 @@ class Person:
 
 @dataclass(frozen=True)
 class ConsentView:
-    """A defender's standing decision on being acted for (``value`` None: none recorded)."""
+    """A defender's standing decision on one kind of action (``value`` None: none recorded)."""
 
     person: Person
     value: ConsentValue | None
     given_on: date | None
     how: str
+    scope: ConsentScope = DEFAULT_ACTION_SCOPE
+    state: str = ""  # consent.Standing.state: "granted", "MISSING", "REFUSED", "WITHDRAWN", "EXPIRED"
+    ends_on: date | None = None
 
     @property
     def granted(self) -> bool:
-        return self.value == ConsentValue.GRANTED
+        return self.state == "granted" if self.state else self.value == ConsentValue.GRANTED
 
 
 @dataclass(frozen=True)
@@ -801,6 +866,7 @@ class AssessmentView:
     vulnerability: int
     capacity: int
     reasoning: str
+    rule_version: int  # the risk rule the level was given under (kept as given)
 
 
 @dataclass(frozen=True)
@@ -812,6 +878,8 @@ class ActionView:
     due_on: date | None
     overdue: bool  # on the day the view was read for
     gate: str  # action_gate's word: "", "justified", "consent", "needs consent"
+    scope: ConsentScope | None = None  # the consent it needs (None: not on their behalf)
+    consent: str = ""  # action_consent: "", "ok", "JUSTIFIED", "MISSING", "REFUSED", "EXPIRED", "WITHDRAWN"
 
 
 @dataclass(frozen=True)
@@ -913,6 +981,8 @@ class ActionDetail:
     emergency_justification: str
     done_on: date | None
     people: tuple[Person, ...]  # the case's, whose names discreet mode hides in the text
+    scope: ConsentScope | None = None
+    consent: str = ""  # as ActionView.consent
 
 
 @dataclass(frozen=True)
@@ -938,6 +1008,9 @@ def _consent_view(entry: DefenderConsent) -> ConsentView:
         record.value if record else None,
         record.given_on if record else None,
         record.how if record else "",
+        entry.scope,
+        entry.standing.state if entry.standing else "",
+        record.ends_on if record else None,
     )
 
 
@@ -954,6 +1027,7 @@ def read_case(tx: Transactions, case_id: str, *, today: date) -> CaseView:
     """Everything the case screen shows; ``today`` decides what is late."""
     with tx.session("reading the case") as session:
         d = case_detail(session, case_id)
+        entries = consents(session, case_id, today=today)
         names = {r.id: r.name for r in resources(session)}
         c = d.case
         return CaseView(
@@ -970,13 +1044,23 @@ def read_case(tx: Transactions, case_id: str, *, today: date) -> CaseView:
             defenders=tuple(_person(p) for p in d.defenders),
             threat_types=tuple(d.threat_types),
             assessments=tuple(
-                AssessmentView(a.assessed_on, a.risk_level, a.threat, a.vulnerability, a.capacity, a.reasoning)
+                AssessmentView(
+                    a.assessed_on, a.risk_level, a.threat, a.vulnerability, a.capacity, a.reasoning, a.rule_version
+                )
                 for a in d.assessments
             ),
-            consents=tuple(_consent_view(e) for e in d.consents),
+            consents=tuple(_consent_view(e) for e in entries),
             actions=tuple(
                 ActionView(
-                    a.id, a.title, a.status, a.owner, a.due_on, action_overdue(a, today), action_gate(a, d.consents)
+                    a.id,
+                    a.title,
+                    a.status,
+                    a.owner,
+                    a.due_on,
+                    action_overdue(a, today),
+                    action_gate(a, entries),
+                    consent.scope_of(a),
+                    action_consent(a, entries),
                 )
                 for a in d.actions
             ),
@@ -1014,9 +1098,17 @@ def read_action(tx: Transactions, action_id: str) -> ActionDetail | None:
         if a is None:
             return None
         people = case_people(session, a.case_id)
-        gate = action_gate(a, consents(session, a.case_id))
+        entries = consents(session, a.case_id)
         return ActionDetail(
-            a.title, a.note, a.on_behalf, gate, a.emergency_justification, a.done_on, tuple(_person(p) for p in people)
+            a.title,
+            a.note,
+            a.on_behalf,
+            action_gate(a, entries),
+            a.emergency_justification,
+            a.done_on,
+            tuple(_person(p) for p in people),
+            consent.scope_of(a),
+            action_consent(a, entries),
         )
 
 
@@ -1027,7 +1119,7 @@ def case_defenders(tx: Transactions, case_id: str) -> list[Person]:
 
 
 def case_consents(tx: Transactions, case_id: str) -> list[ConsentView]:
-    """Each defender's standing decision on being acted for."""
+    """Each defender's standing decision on each kind of action, as it stands today."""
     with tx.session("reading the case") as session:
         return [_consent_view(e) for e in consents(session, case_id)]
 

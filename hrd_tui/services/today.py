@@ -30,12 +30,11 @@ from hrd_tui.models import (
     ThreatCase,
     Trial,
 )
-from hrd_tui.services import base, case_list, contact_list, contacts, threats, trials
+from hrd_tui.services import base, case_list, consent, contact_list, contacts, threats, trials
 from hrd_tui.services.base import Transactions
 from hrd_tui.vocab import (
+    ACTION_SCOPES,
     CaseStatus,
-    ConsentScope,
-    ConsentValue,
     ReferralPurpose,
     ReferralStatus,
     RiskLevel,
@@ -252,8 +251,8 @@ class ActionDue:
     due_on: date
     overdue: bool
     on_behalf: bool
-    #: On the defenders' behalf with neither every defender's consent to act for them
-    #: nor a recorded emergency justification: the consent gate will stop it.
+    #: On the defenders' behalf with neither every defender's consent for its kind of
+    #: action, in force, nor a recorded emergency justification: the consent gate will stop it.
     consent_missing: bool
     urgency: Urgency
 
@@ -261,17 +260,19 @@ class ActionDue:
         return (today - self.due_on).days
 
 
-def _act_consents(session: Session, contact_ids: Iterable[str]) -> dict[str, ConsentValue]:
-    """Each contact's consent to be acted for in force (the latest, as contacts.current_consent)."""
+def _act_consents(session: Session, contact_ids: Iterable[str], today: date) -> dict[tuple[str, str], bool]:
+    """Whether each contact's consent in force for each kind of action holds on ``today``
+    (the latest, as contacts.current_consent; not expired: consent.standing)."""
     ids = list(contact_ids)
     if not ids:
         return {}
     stmt = (
-        select(ConsentRecord.contact_id, ConsentRecord.value)
-        .where(col(ConsentRecord.contact_id).in_(ids), ConsentRecord.scope == ConsentScope.ACT_ON_BEHALF)
+        select(ConsentRecord)
+        .where(col(ConsentRecord.contact_id).in_(ids), col(ConsentRecord.scope).in_(ACTION_SCOPES))
         .order_by(col(ConsentRecord.given_on), col(ConsentRecord.created_at))
     )
-    return {contact_id: ConsentValue(value) for contact_id, value in session.exec(stmt)}  # the last one wins
+    latest = {(r.contact_id, str(r.scope)): r for r in session.exec(stmt)}  # the last one wins
+    return {key: consent.standing(r, today).granted for key, r in latest.items()}
 
 
 def actions_due(
@@ -302,12 +303,13 @@ def actions_due(
             select(CaseDefender.case_id, CaseDefender.contact_id).where(col(CaseDefender.case_id).in_(list(defenders)))
         ):
             defenders[case_id].append(contact_id)
-    consent = _act_consents(session, {c for ids in defenders.values() for c in ids})
+    held = _act_consents(session, {c for ids in defenders.values() for c in ids}, today)
 
     def missing(action: CaseAction) -> bool:
         if action.id not in gated:
             return False
-        return not all(consent.get(c) == ConsentValue.GRANTED for c in defenders[action.case_id])
+        scope = str(consent.scope_of(action))
+        return not all(held.get((c, scope), False) for c in defenders[action.case_id])
 
     found = [
         ActionDue(

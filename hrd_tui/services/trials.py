@@ -35,6 +35,7 @@ from hrd_tui.sanitize import for_display
 from hrd_tui.services import (
     base,
     checklists,
+    consent,
     contacts,
     markdown,
     redaction,
@@ -42,7 +43,7 @@ from hrd_tui.services import (
     search,
 )
 from hrd_tui.services.base import Transactions
-from hrd_tui.vocab import ConsentValue, ItemStatus, NoteTag, TrialStatus
+from hrd_tui.vocab import ConsentScope, ConsentValue, ItemStatus, NoteTag, TrialStatus
 
 #: The shipped template a hearing's fair-trial checklist is run from.
 FAIR_TRIAL_TEMPLATE = "fair-trial"
@@ -526,6 +527,24 @@ class _Report(redaction.ReportText):
         return text
 
 
+def defendants_section(naming: Sequence[Naming]) -> list[str]:
+    """A report's defendants, each as their naming consent allows, and said so when a
+    copy names someone without it (the hearing and the trial report both write this)."""
+    out: list[str] = []
+    for person in naming:
+        if person.withheld:
+            out.append(f"- {markdown.inline(person.shown)} ({person.withheld})")
+        else:
+            without = person.consent != ConsentValue.NAMED
+            out.append(
+                f"- {markdown.inline(person.shown)}"
+                + (" (named in this copy WITHOUT their naming consent)" if without else "")
+            )
+    if not naming:
+        out.append("- none recorded")
+    return out
+
+
 def _count(value: int | None) -> str:
     return "-" if value is None else str(value)
 
@@ -585,19 +604,12 @@ def export_hearing_markdown(session: Session, hearing_id: str, *, real_names: bo
     ]
     out += markdown.table(("Field", "Observed"), [(name, report.clean(value)) for name, value in header])
     out += ["", "## Charges", "", report.block(trial.charges) or "-", "", "## Defendants", ""]
-    for person in naming:
-        if person.withheld:
-            out.append(f"- {markdown.inline(person.shown)} ({person.withheld})")
-        else:
-            without = person.consent != ConsentValue.NAMED
-            out.append(
-                f"- {markdown.inline(person.shown)}"
-                + (" (named in this copy WITHOUT their naming consent)" if without else "")
-            )
-    if not naming:
-        out.append("- none recorded")
+    out += defendants_section(naming)
     out += ["", "## Fair-trial checklist", ""]
     _checklist_section(session, report, hearing, start)
+    from hrd_tui.services import trial_assessment  # it reads this module's hearings and notes
+
+    out += ["", *trial_assessment.assessment_markdown(report, trial_assessment.assess(session, trial.id))]
     out += ["", "## Note log", ""]
     log = note_log(session, hearing.id)
     out += [f"- {report.note(line, started=start)}" for line in log] or ["No notes were taken."]
@@ -622,8 +634,10 @@ def _checklist_section(session: Session, report: _Report, hearing: Hearing, star
     for n, item in enumerate(template.items, 1):
         state = by_item.get(item["id"])
         status = state.status if state else ItemStatus.OPEN
+        finding = f"; finding: {checklists.finding_word(state.finding)}" if state and state.finding else ""
         out.append(
-            f"{n}. {checklists.MARKS[status]} {report.inline(item['text'])} ({reference.label('item_status', status)})"
+            f"{n}. {checklists.MARKS[status]} {report.inline(item['text'])} "
+            f"({reference.label('item_status', status)}{finding})"
         )
         if state and state.note.strip():
             out.append(f"   - Finding: {report.block(state.note, ' ' * 5)}")
@@ -680,6 +694,9 @@ class TrialView:
     defendants: tuple[tuple[str, str], ...]  # (name, codename), in name order
     threat_case: str | None  # the linked case's title, if a case is linked
     hearings: tuple[HearingRow, ...]  # by start time
+    #: Each defendant's consent to the embassy attending and observing their trial, in
+    #: words (issue 18): (codename, "ok" / MISSING / REFUSED / WITHDRAWN / EXPIRED).
+    attendance: tuple[tuple[str, str], ...] = ()
 
 
 def trial_view(tx: Transactions, trial_id: str) -> TrialView:
@@ -698,6 +715,11 @@ def trial_view(tx: Transactions, trial_id: str) -> TrialView:
             defendants=tuple((c.name, c.codename) for c in d.defendants),
             threat_case=d.threat_case.title if d.threat_case else None,
             hearings=tuple(HearingRow(h.id, h.starts_at, h.court, h.chamber, h.next_hearing_on) for h in d.hearings),
+            attendance=tuple(
+                (c.codename, "ok" if held.granted else held.state)
+                for c in d.defendants
+                for held in [consent.standing_of(session, c.id, ConsentScope.TRIAL_ATTENDANCE, wallclock.today())]
+            ),
         )
 
 

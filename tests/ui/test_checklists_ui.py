@@ -59,12 +59,12 @@ async def test_a_whole_walkthrough_by_keys_with_a_note_and_resume(app) -> None: 
         await pilot.press("j", "j")  # down to item 5
         await pilot.press("space")
         counts = str(app.screen.query_one("#walk-counts").render())
-        assert "3/17" in counts and "blocked 1" in counts
+        assert "3/20" in counts and "blocked 1" in counts
         await pilot.press("escape")  # back to the list: resumes here later
         await pilot.pause()
         assert isinstance(app.screen, ChecklistsScreen)
         table = app.screen.query_one("#runs", DataTable)
-        assert table.row_count == 1 and "3/17" in str(table.get_row_at(0)[1])
+        assert table.row_count == 1 and "3/20" in str(table.get_row_at(0)[1])
         assert str(table.get_row_at(0)[3]) == run_id[:8]  # as 'hrd-tui export checklist RUN' takes it (issue 16)
         with app.session() as s:
             run = checklists.get_run(s, run_id)

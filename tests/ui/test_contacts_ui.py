@@ -527,7 +527,7 @@ async def test_the_consent_form_offers_only_the_decisions_the_scope_takes(app) -
         form.query_one("#field-value", Select).value = "named"
         form.query_one("#field-scope", Select).value = "contact"
         await pilot.pause()
-        assert offered(form) == ["granted", "refused"]
+        assert offered(form) == ["granted", "refused", "withdrawn"]  # issue 18: a consent can be withdrawn
         assert form.query_one("#field-value", Select).value is Select.NULL  # "named" is not a decision here
         form.query_one("#field-value", Select).value = "refused"
         form.query_one("#field-scope", Select).value = "share_with_missions"
@@ -550,9 +550,9 @@ async def test_the_consent_form_offers_only_the_decisions_the_scope_takes(app) -
         await pilot.pause()
         with app.session() as s:  # asked from a case: the scope is set, so is the offer
             ana = s.exec(select(Contact).where(Contact.codename == "Heron-101")).one()
-        app.push_screen(ConsentModal(ana.id, scope="act_on_behalf"))
+        app.push_screen(ConsentModal(ana.id, scope="private_demarche"))
         await pilot.pause()
-        assert offered(app.screen.query_one(RecordForm)) == ["granted", "refused"]
+        assert offered(app.screen.query_one(RecordForm)) == ["granted", "refused", "withdrawn"]
 
 
 async def test_delete_asks_and_refuses_a_defender_in_a_case(app) -> None:  # type: ignore[no-untyped-def]

@@ -156,6 +156,7 @@ def forms(ids: dict[str, str]) -> list[tuple[str, Callable[[], Any]]]:
         ("ObservationFormScreen", lambda: mf.ObservationFormScreen(ids["observation"])),
         ("TrialFormScreen", lambda: tf.TrialFormScreen(ids["trial"])),
         ("HearingFormScreen", lambda: tf.HearingFormScreen(ids["hearing"], ids["trial"])),
+        ("ConclusionFormScreen", lambda: tf.ConclusionFormScreen(ids["trial"])),
         ("EditInteractionModal", lambda: rf.EditInteractionModal(contact, ids["interaction"])),
         ("EditChannelModal", lambda: rf.EditChannelModal(contact, ids["channel"])),
         ("RetireChannelModal", lambda: rf.RetireChannelModal(contact, ids["channel"], "Signal")),

@@ -43,6 +43,7 @@ WALKS: tuple[tuple[str, ...], ...] = (
     ("o", "enter", "enter"),
     ("o", "n"),
     ("o", "enter", "n"),
+    ("o", "enter", "f"),
     ("o", "enter", "enter", "w"),
     ("k",),
     ("k", "enter"),

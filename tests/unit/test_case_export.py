@@ -36,7 +36,7 @@ def build(s):  # type: ignore[no-untyped-def]
         s,
         named,
         {
-            "scope": "act_on_behalf",
+            "scope": "private_demarche",
             "value": "granted",
             "given_on": DAY - timedelta(days=3),
             "how": f"by Signal, {NEVER.split()[0]} present",
@@ -178,7 +178,10 @@ def test_a_name_without_naming_consent_appears_nowhere_not_even_in_free_text(ope
     assert "emergency justification: Defender 1 is held incommunicado; Contact 1 asked us to act." in report
     assert "[In progress] Raise Defender 1's detention with the Ministry" in report
     assert "Statement on Defender 1" in report and "Told Defender 1 about the referral." in report
-    assert f"- {NAMED}: granted on {DAY - timedelta(days=3)}, by Signal, Defender 1 present" in report
+    # Consent is given for each kind of action (issue 18): one line per kind.
+    expected = f"- {NAMED}:\n  - Raising privately with the authorities: granted on {DAY - timedelta(days=3)}, by Signal, Defender 1 present"
+    assert expected in report
+    assert "  - Public statements and posts: none recorded" in report
     assert (
         "3 names withheld: Lantern-202 (anonymised), Defender 1 (no naming consent), Contact 1 (no naming consent)."
     ) in report
@@ -213,10 +216,15 @@ def test_every_part_of_the_case_is_in_it_in_order(opened, case_id: str) -> None:
     assert "| Status | New |" in report and "| Urgency | Emergency |" in report
     assert f"| Opened | {DAY - timedelta(days=20)} |" in report and "| Closed | - |" in report
     assert "| Threat types | Arbitrary detention; Risk to life |" in report
+    # Issue 18: 5/4/2 was high by the score; the floor for harm under way makes it critical.
     assert (
-        f"Trend, oldest to newest: High ({DAY - timedelta(days=20)}) -> Medium ({DAY - timedelta(days=2)})." in report
+        f"Trend, oldest to newest: Critical ({DAY - timedelta(days=20)}) -> Medium ({DAY - timedelta(days=2)})."
+        in report
     )
-    assert "T5 V4 C2, High. threat 5 x vulnerability 4 / capacity 2 = 10.0: High." in report
+    assert (
+        "T5 V4 C2, Critical. threat 5 x vulnerability 4 / capacity 2 = 10.0: High by the score, "
+        "raised to critical: harm under way and the defender exposed." in report
+    )
     assert "### 1. Arbitrary detention" in report and "- Who is behind it: Police." in report
     assert "**Warning:** Rests on a single source." in report
     assert "reliability B (Usually reliable), credibility 2 (Probably true)" in report

@@ -19,7 +19,7 @@ from sqlmodel import SQLModel
 from hrd_tui import vault
 from hrd_tui.errors import ValidationError
 from hrd_tui.models import Report, Source, metadata
-from hrd_tui.services import base, checklists, contacts, monitoring, threats, trials
+from hrd_tui.services import base, checklists, consent, contacts, monitoring, threats, trials
 
 DAY = date(2026, 11, 20)
 TEMPLATE = """schema = 1
@@ -108,6 +108,9 @@ ATTEMPTS: dict[str, Callable[[Any, dict[str, Any]], None]] = {
     "pk_trial_defendant": _twice,
     "ck_consent_record_value_fits_scope": lambda s, w: contacts.record_consent(
         s, w["a"], {"scope": "naming", "value": "granted", "given_on": DAY}
+    ),
+    "ck_consent_record_ends_after_given": lambda s, w: consent.record_decision(
+        s, w["a"], {"scope": "referral", "value": "granted", "given_on": DAY, "ends_on": DAY - timedelta(1)}, today=DAY
     ),
     "uq_contact_relationship_triple": lambda s, w: [
         contacts.relate(s, {"from_contact_id": w["a"].id, "to_contact_id": w["b"].id, "kind": "member_of"})

@@ -31,6 +31,7 @@ MINIMAL: dict[str, dict[str, Any]] = {
     "hearing": {"trial_id": "t" * 32},
     "checklist_run": {"template_id": "t", "template_version": 1},
     "report": {"type": "regular"},
+    "consent_record": {"contact_id": "c" * 32, "scope": "contact", "value": "granted"},
 }
 EARLY, LATE = date(2026, 11, 1), date(2026, 12, 2)
 

@@ -348,7 +348,7 @@ def test_regular_report_sections_and_records(opened, ids: dict[str, str]) -> Non
     assert (
         "- Threat case, opened 2025-02-20: Detention of a defender. Defenders: a defender. Status: Responding; "
         "urgency: urgent. Threat types: Arbitrary detention; Torture or ill-treatment. Alleged perpetrator: Police. "
-        f"Latest risk: High (assessed 2025-03-02). {ref('case', ids['detention'])}"
+        f"Latest risk: Critical (assessed 2025-03-02). {ref('case', ids['detention'])}"  # 5/4/2: floored (issue 18)
     ) in cases
     assert f"  - Summary: a defender held incommunicado; {NAMED} is her lawyer." in cases
     assert "  - Actions done in the period: Raise the detention with the Ministry (2025-03-15)." in cases

@@ -63,7 +63,7 @@ def test_consent_gate_in_the_service(opened: vault.Vault) -> None:
             s, action, ActionStatus.DOING, emergency_justification="Detained; no way to reach them"
         )
         contacts.record_consent(
-            s, defender, {"scope": "act_on_behalf", "value": "granted", "given_on": FROZEN_DAY, "how": "in person"}
+            s, defender, {"scope": "private_demarche", "value": "granted", "given_on": FROZEN_DAY, "how": "in person"}
         )
         second = threats.add_action(s, case, {"title": "Issue statement", "on_behalf": True, "status": "done"})
         assert second.consent_record_id is not None
@@ -133,7 +133,7 @@ def test_checklist_run_from_the_shipped_template(opened: vault.Vault) -> None:
     with opened.store.session() as s:
         run = checklists.start_run(s, "fair-trial")
         template = checklists.latest_template(s, "fair-trial")
-        assert len(template.items) == 17
+        assert len(template.items) == 20
         first = template.items[0]["id"]
         checklists.set_item(s, run, first, ItemStatus.DONE, note="charges read in Veridian")
         assert run.current_item == first

@@ -18,6 +18,7 @@ from hrd_tui.services import case_list, contacts, threats
 from hrd_tui.vocab import (
     ActionStatus,
     CaseStatus,
+    ConsentScope,
     ConsentValue,
     ReferralStatus,
     RiskLevel,
@@ -55,8 +56,9 @@ def _case(opened: vault.Vault) -> tuple[str, str, str]:
             ["intimidation"],
         )
         contacts.record_consent(
-            s, ana, {"scope": "act_on_behalf", "value": "granted", "given_on": OPENED, "how": "Signal"}
+            s, ana, {"scope": "private_demarche", "value": "granted", "given_on": OPENED, "how": "Signal"}
         )
+        contacts.record_consent(s, ana, {"scope": "referral", "value": "granted", "given_on": OPENED})
         threats.add_source(
             s,
             case,
@@ -81,7 +83,7 @@ def test_the_case_is_read_as_plain_values(opened: vault.Vault) -> None:
     assert [p.codename for p in view.defenders] == ["Heron", "Kite"]
     assert [p.codename for p in view.people] == ["Heron", "Kite", "Wren"]
     assert view.threat_types == (ThreatType("intimidation"),)
-    consents = {c.person.codename: c for c in view.consents}
+    consents = {c.person.codename: c for c in view.consents if c.scope == ConsentScope.PRIVATE_DEMARCHE}
     assert consents["Kite"].granted and consents["Kite"].value == ConsentValue.GRANTED
     assert consents["Kite"].how == "Signal" and consents["Kite"].given_on == OPENED
     assert not consents["Heron"].granted and consents["Heron"].value is None
@@ -144,7 +146,7 @@ def test_the_forms_start_from_plain_values_and_save_through_their_own_transactio
         )
     assert "defenders" in unknown.value.errors
     assert threats.codename_of(tx, ana_id) == "Kite"
-    assert [c.person.codename for c in threats.case_consents(tx, case_id)] == ["Kite"]
+    assert {c.person.codename for c in threats.case_consents(tx, case_id)} == {"Kite"}
     assert threats.unshared_defenders(tx, case_id) == ["Kite"]
 
     assert threats.last_ratings(tx, case_id) == {}

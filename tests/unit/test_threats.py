@@ -78,14 +78,14 @@ def test_every_defender_must_consent_before_an_action_for_them_starts(opened: va
     with opened.store.session() as s:
         case, (first, second) = _case(s, plan=False, people=2)
         action = threats.add_action(s, case, {"title": "Raise with the ministry", "on_behalf": True})
-        contacts.record_consent(s, first, {"scope": "act_on_behalf", "value": "granted", "given_on": OPENED})
+        contacts.record_consent(s, first, {"scope": "private_demarche", "value": "granted", "given_on": OPENED})
         with pytest.raises(ValidationError, match="Kite-1's consent to act on their behalf .none recorded."):
             threats.update_action(s, action, {"status": "doing"})
-        contacts.record_consent(s, second, {"scope": "act_on_behalf", "value": "refused", "given_on": OPENED})
+        contacts.record_consent(s, second, {"scope": "private_demarche", "value": "refused", "given_on": OPENED})
         with pytest.raises(ValidationError, match=r"Kite-1's consent .* \(refused\)"):
             threats.update_action(s, action, {"status": "done"})
         contacts.record_consent(
-            s, second, {"scope": "act_on_behalf", "value": "granted", "given_on": OPENED + timedelta(days=1)}
+            s, second, {"scope": "private_demarche", "value": "granted", "given_on": OPENED + timedelta(days=1)}
         )
         threats.update_action(s, action, {"status": "done"})
         assert action.consent_record_id is not None and action.done_on == FROZEN_DAY
@@ -115,7 +115,7 @@ def test_a_referral_leaves_the_draft_only_with_consent_or_a_justification(opened
         with pytest.raises(ValidationError, match="no resource 'nowhere'"):
             threats.add_referral(s, case, {"resource_id": "nowhere", "purpose": "medical"})
         second = threats.add_referral(s, case, {"resource_id": "freedom-house", "purpose": "relocation"})
-        contacts.record_consent(s, defender, {"scope": "act_on_behalf", "value": "granted", "given_on": OPENED})
+        contacts.record_consent(s, defender, {"scope": "referral", "value": "granted", "given_on": OPENED})
         threats.update_referral(s, second, {"status": "sent", "sent_on": OPENED})
         assert second.consent_record_id is not None
         assert threats.referral_due_on(second) == OPENED + timedelta(days=threats.REFERRAL_CHASE_DAYS)
@@ -177,8 +177,9 @@ def test_risk_bands_and_worksheet_guidance_come_from_the_data_file() -> None:
     for factor in reference.risk_factors():
         assert sorted(factor.guidance) == [1, 2, 3, 4, 5] and all(factor.guidance.values())
     assert threats.risk_level(2, 1, 1) == RiskLevel.LOW and threats.risk_level(3, 1, 1) == RiskLevel.MEDIUM
-    assert threats.risk_level(4, 3, 1) == RiskLevel.CRITICAL and threats.risk_level(5, 5, 5) == RiskLevel.MEDIUM
-    assert threats.risk_reasoning(5, 4, 2).startswith("threat 5 x vulnerability 4 / capacity 2 = 10.0: High.")
+    # Issue 18: 5/5/5 was medium by the score alone; a floor makes it critical (tests/unit/test_risk.py).
+    assert threats.risk_level(4, 3, 1) == RiskLevel.CRITICAL and threats.risk_level(5, 5, 5) == RiskLevel.CRITICAL
+    assert threats.risk_reasoning(5, 4, 2).startswith("threat 5 x vulnerability 4 / capacity 2 = 10.0: High by the")
 
 
 def test_closing_needs_an_outcome_and_reopening_keeps_it_in_the_history(opened: vault.Vault) -> None:
@@ -212,12 +213,12 @@ def test_the_gate_cannot_be_walked_around(opened: vault.Vault) -> None:
         # Consent given, the action done; consent withdrawn later: a note can still be added,
         # and the action keeps the consent it rested on.
         granted = contacts.record_consent(
-            s, defender, {"scope": "act_on_behalf", "value": "granted", "given_on": OPENED}
+            s, defender, {"scope": "private_demarche", "value": "granted", "given_on": OPENED}
         )
         threats.update_action(s, planned, {"status": "done"})
         assert planned.consent_record_id == granted.id
         contacts.record_consent(
-            s, defender, {"scope": "act_on_behalf", "value": "refused", "given_on": OPENED + timedelta(days=3)}
+            s, defender, {"scope": "private_demarche", "value": "refused", "given_on": OPENED + timedelta(days=3)}
         )
         threats.update_action(s, planned, {"note": "Ministry promised an answer."})
         assert planned.consent_record_id == granted.id and planned.note == "Ministry promised an answer."
@@ -295,12 +296,12 @@ def test_an_action_waiting_for_consent_is_covered_once_every_defender_consents(o
             return threats.action_gate(action, threats.consents(s, case.id))
 
         assert (gate(waiting), gate(own)) == ("needs consent", "")
-        contacts.record_consent(s, ana, {"scope": "act_on_behalf", "value": "granted", "given_on": FROZEN_DAY})
+        contacts.record_consent(s, ana, {"scope": "private_demarche", "value": "granted", "given_on": FROZEN_DAY})
         assert gate(waiting) == "needs consent"  # Boris has not consented
-        contacts.record_consent(s, boris, {"scope": "act_on_behalf", "value": "granted", "given_on": FROZEN_DAY})
+        contacts.record_consent(s, boris, {"scope": "private_demarche", "value": "granted", "given_on": FROZEN_DAY})
         assert gate(waiting) == "consent" and waiting.consent_record_id is None  # covered, before it is moved on
         contacts.record_consent(
-            s, boris, {"scope": "act_on_behalf", "value": "refused", "given_on": FROZEN_DAY + timedelta(days=1)}
+            s, boris, {"scope": "private_demarche", "value": "refused", "given_on": FROZEN_DAY + timedelta(days=1)}
         )
         assert gate(waiting) == "needs consent"  # withdrawn: no longer covered
         threats.set_action_status(s, waiting, ActionStatus.DOING, emergency_justification="Detained")

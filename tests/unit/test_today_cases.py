@@ -182,16 +182,16 @@ def test_actions_due_say_when_the_consent_gate_is_coming(opened) -> None:  # typ
             "d: on behalf of both": (True, True),
         }
         contacts.record_consent(
-            s, ana, {"scope": "act_on_behalf", "value": "granted", "given_on": DAY - timedelta(days=2)}
+            s, ana, {"scope": "private_demarche", "value": "granted", "given_on": DAY - timedelta(days=2)}
         )
         assert gate()["a: on behalf, no consent"] == (True, False)
         assert gate()["d: on behalf of both"] == (True, True)  # Boris has not consented
         contacts.record_consent(
-            s, boris, {"scope": "act_on_behalf", "value": "granted", "given_on": DAY - timedelta(days=2)}
+            s, boris, {"scope": "private_demarche", "value": "granted", "given_on": DAY - timedelta(days=2)}
         )
         assert gate()["d: on behalf of both"] == (True, False)
         contacts.record_consent(
-            s, boris, {"scope": "act_on_behalf", "value": "refused", "given_on": DAY}
+            s, boris, {"scope": "private_demarche", "value": "refused", "given_on": DAY}
         )  # changed his mind
         assert gate()["d: on behalf of both"] == (True, True)
 

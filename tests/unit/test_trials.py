@@ -363,7 +363,7 @@ def test_export_holds_the_header_the_checklist_with_its_notes_and_the_log(opened
     assert lines[item + 2] == "   - Note 09:36 [Treatment of the defendant] Marisol brought in handcuffs"
     assert lines[item + 3].startswith("8. [ ] No undue delay")
     assert "   - Note 09:32 [Access] observers held at the gate" in lines
-    assert "Fair-trial observation (fair-trial, version 1): 0/17 settled: 0 done, 0 n/a, 1 blocked, 16 open." in lines
+    assert "Fair-trial observation (fair-trial, version 2): 0/20 settled: 0 done, 0 n/a, 1 blocked, 19 open." in lines
     # The log, in order, the correction shown with its original.
     log = lines[lines.index("## Note log") + 2 : lines.index("## Redaction") - 1]
     assert log == [
@@ -476,6 +476,8 @@ def test_hostile_text_cannot_break_the_report_structure(opened: vault.Vault) -> 
         "Charges",
         "Defendants",
         "Fair-trial checklist",
+        "Fair-trial assessment (all hearings)",
+        "Conclusion",
         "Note log",
         "Redaction",
     ]

@@ -1,0 +1,67 @@
+"""A consent's end date typed over a real terminal (issue 18, part 3): the installed
+hrd-tui in tmux, the consent form opened from a case (p), the decision chosen, then the
+end date and the save key sent in one ``send-keys`` burst; read back through the vault
+once the program is closed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import PASSPHRASE
+from helpers.tmux import closed, needs_tmux, program, screen, send, terminal, unlock, wait_for, wait_until
+from sqlmodel import select
+
+from hrd_tui import vault as vault_mod
+from hrd_tui import wallclock
+from hrd_tui.models import ConsentRecord
+from hrd_tui.services import contacts, threats
+from hrd_tui.vocab import ConsentScope, ConsentValue
+
+pytestmark = needs_tmux
+
+ENDS = "2026-12-31"
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    vault_dir = tmp_path / "vault"
+    opened, _ = vault_mod.create(vault_dir, PASSPHRASE)
+    with opened, opened.store.session("test data") as s:
+        ana = contacts.create_contact(s, {"name": "Ana Núñez", "codename": "Heron-101"})
+        threats.open_case(s, {"title": "Threats against Ana", "opened_on": wallclock.today()}, [ana], plan=False)
+    return vault_dir
+
+
+@pytest.fixture
+def app(vault: Path, tmp_path: Path) -> Iterator[str]:
+    with terminal(program(vault, tmp_path), "hrd-consent") as session:
+        wait_for(session, "the vault is locked")
+        yield session
+
+
+def test_an_end_date_typed_with_the_save_key_in_one_burst_is_kept(app: str, vault: Path) -> None:
+    unlock(app, PASSPHRASE, "[t Today]")
+    send(app, "a")
+    wait_for(app, "Threats against Ana")
+    send(app, "Enter")
+    wait_for(app, "Consent for each kind of action")
+    send(app, "p")
+    wait_for(app, "Record a consent decision")
+    send(app, "Tab", "Enter")  # the decision: open its list
+    wait_for(app, "Withdrawn")
+    send(app, "Down", "Enter")
+    wait_for(app, "Granted")
+    # The given-on day kept, the end date typed and saved: together, as a terminal sends them.
+    send(app, "Tab", "Tab", ENDS, "F2")
+    wait_for(app, f"ok to {ENDS}")
+    send(app, "Escape")  # to the list of cases (then q alone: never right after an Escape)
+    wait_until(app, lambda shown: "Consent for each kind" not in shown, "the list of cases")
+    send(app, "q")
+    assert closed(app), f"still running after q; the screen was:\n{screen(app)}"
+    with vault_mod.unlock(vault, vault_mod.Secret(PASSPHRASE), readonly=True) as v, v.store.session() as s:
+        (record,) = s.exec(select(ConsentRecord)).all()
+        assert record.scope == ConsentScope.PRIVATE_DEMARCHE and record.value == ConsentValue.GRANTED
+        assert record.ends_on == date.fromisoformat(ENDS)

@@ -1,0 +1,175 @@
+"""Consent for each kind of action (issue 18) on a real vault: the gate checks the
+consent the action's kind needs, an end date is the last day a consent holds, a
+withdrawal stops what is not yet done (and says so on the case's timeline), and the
+mission's emergency rule leaves a follow-up to tell the defender."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from conftest import FROZEN_DAY
+from sqlmodel import select
+
+from hrd_tui import vault
+from hrd_tui.errors import ValidationError
+from hrd_tui.models import Contact, FollowUp
+from hrd_tui.services import consent, contacts, templates, threats, trials
+from hrd_tui.vocab import ACTION_SCOPES, ActionStatus, ConsentScope
+
+GIVEN = FROZEN_DAY - timedelta(days=10)
+
+
+def _case(s, people: int = 1):  # type: ignore[no-untyped-def]
+    defenders = [contacts.create_contact(s, {"name": f"Defender {n}", "codename": f"Wren-{n}"}) for n in range(people)]
+    case = threats.open_case(s, {"title": "Case", "opened_on": GIVEN}, defenders, ["intimidation"], plan=False)
+    return case, defenders
+
+
+def _grant(s, who, scope, *, ends_on=None, value="granted", given_on=GIVEN):  # type: ignore[no-untyped-def]
+    data = {"scope": scope, "value": value, "given_on": given_on}
+    if ends_on is not None:
+        data["ends_on"] = ends_on
+    return consent.record_decision(s, who, data, today=FROZEN_DAY)
+
+
+@pytest.mark.parametrize("scope", ACTION_SCOPES)
+def test_the_gate_checks_the_consent_of_the_actions_kind_only(opened: vault.Vault, scope: ConsentScope) -> None:
+    """Every other kind granted opens nothing: the guidelines' consent "before taking any
+    actions on their behalf" is asked for this kind of action."""
+    with opened.store.session() as s:
+        case, (who,) = _case(s)
+        for other in ACTION_SCOPES:
+            if other != scope:
+                _grant(s, who, other)
+        action = threats.add_action(s, case, {"title": "Act", "on_behalf": True, "consent_scope": scope})
+        assert action.consent_scope == scope
+        with pytest.raises(ValidationError, match=r"Wren-0's consent .*\(none recorded\) for "):
+            threats.update_action(s, action, {"status": "doing"})
+        granted = _grant(s, who, scope)
+        threats.update_action(s, action, {"status": "doing"})
+        assert action.consent_record_id == granted.id
+
+
+def test_a_referral_needs_the_referral_consent_and_an_action_defaults_to_a_demarche(opened: vault.Vault) -> None:
+    with opened.store.session() as s:
+        case, (who,) = _case(s)
+        _grant(s, who, ConsentScope.PRIVATE_DEMARCHE)
+        referral = threats.add_referral(s, case, {"resource_id": "lifeline", "purpose": "medical"})
+        with pytest.raises(ValidationError, match="for referral to a resource"):
+            threats.update_referral(s, referral, {"status": "sent"})
+        _grant(s, who, ConsentScope.REFERRAL)
+        threats.update_referral(s, referral, {"status": "sent"})
+        # Said nothing about its kind: a private démarche; not on their behalf: none.
+        plain = threats.add_action(s, case, {"title": "Call the ministry", "on_behalf": True})
+        own = threats.add_action(s, case, {"title": "Read", "on_behalf": False, "consent_scope": "referral"})
+        assert (plain.consent_scope, own.consent_scope) == (ConsentScope.PRIVATE_DEMARCHE, None)
+        with pytest.raises(ValidationError, match="consent_scope: an action on their behalf is one of"):
+            threats.add_action(s, case, {"title": "x", "on_behalf": True, "consent_scope": "naming"})
+
+
+def test_an_end_date_is_the_last_day_the_consent_holds(opened: vault.Vault) -> None:
+    with opened.store.session() as s:
+        case, (who,) = _case(s)
+        action = threats.add_action(
+            s, case, {"title": "Statement", "on_behalf": True, "consent_scope": "public_statement"}
+        )
+        _grant(s, who, ConsentScope.PUBLIC_STATEMENT, ends_on=FROZEN_DAY - timedelta(days=1))  # ended yesterday
+        entries = threats.consents(s, case.id, today=FROZEN_DAY)
+        assert threats.action_consent(action, entries) == "EXPIRED"
+        with pytest.raises(ValidationError, match=rf"\(EXPIRED on {FROZEN_DAY - timedelta(days=1)}\)"):
+            threats.update_action(s, action, {"status": "doing"})
+        _grant(s, who, ConsentScope.PUBLIC_STATEMENT, ends_on=FROZEN_DAY, given_on=GIVEN + timedelta(days=1))
+        assert threats.action_consent(action, threats.consents(s, case.id, today=FROZEN_DAY)) == "ok"  # last day
+        assert threats.action_consent(action, threats.consents(s, case.id, today=FROZEN_DAY + timedelta(1))) == (
+            "EXPIRED"
+        )
+        threats.update_action(s, action, {"status": "doing"})  # the frozen day is its last day: it holds
+        # Only a grant ends; and not before it was given.
+        with pytest.raises(ValidationError, match="ends_on: only a granted consent has an end date"):
+            _grant(s, who, ConsentScope.REFERRAL, value="refused", ends_on=FROZEN_DAY)
+        with pytest.raises(ValidationError, match="ends_on: ends before it was given"):
+            _grant(s, who, ConsentScope.REFERRAL, ends_on=GIVEN - timedelta(days=1))
+        with pytest.raises(ValidationError, match="scope: consent is now given for each kind of action"):
+            _grant(s, who, ConsentScope.ACT_ON_BEHALF)
+
+
+def test_a_withdrawal_stops_what_is_not_yet_done_and_done_stays_done(opened: vault.Vault) -> None:
+    with opened.store.session() as s:
+        case, (who,) = _case(s)
+        granted = _grant(s, who, ConsentScope.PRIVATE_DEMARCHE)
+        done = threats.add_action(s, case, {"title": "Raised with the ministry", "on_behalf": True})
+        threats.update_action(s, done, {"status": "done"})
+        doing = threats.add_action(s, case, {"title": "Follow up with the prosecutor", "on_behalf": True})
+        threats.update_action(s, doing, {"status": "doing"})
+        planned = threats.add_action(s, case, {"title": "Ask the governor", "on_behalf": True})
+        other = threats.add_action(s, case, {"title": "Refer", "on_behalf": True, "consent_scope": "referral"})
+        _grant(s, who, ConsentScope.PRIVATE_DEMARCHE, value="withdrawn", given_on=FROZEN_DAY)
+        entries = threats.consents(s, case.id, today=FROZEN_DAY)
+        words = {a.title: threats.action_consent(a, entries) for a in (done, doing, planned, other)}
+        assert words == {
+            "Raised with the ministry": "ok",  # done on the consent it rested on then
+            "Follow up with the prosecutor": "WITHDRAWN",
+            "Ask the governor": "WITHDRAWN",
+            "Refer": "MISSING",  # another kind: never consented to
+        }
+        assert done.consent_record_id == granted.id and done.status == ActionStatus.DONE
+        with pytest.raises(ValidationError, match=r"\(WITHDRAWN on 2026-11-28\)"):
+            threats.update_action(s, doing, {"status": "done"})  # under way: cannot be finished now
+        with pytest.raises(ValidationError, match="WITHDRAWN"):
+            threats.update_action(s, planned, {"status": "doing"})
+        threats.update_action(s, done, {"note": "Answer promised."})  # a note on what was done is fine
+        texts = [e.text for e in threats.timeline(s, case.id)]
+        stop = next(t for t in texts if t.startswith("Consent withdrawn by Wren-0"))
+        assert "raising privately with the authorities" in stop
+        assert "Follow up with the prosecutor; Ask the governor" in stop and "Raised with the ministry" not in stop
+
+
+def test_the_emergency_rule_leaves_a_follow_up_to_tell_the_defender(opened: vault.Vault) -> None:
+    """Acting without consent is the mission's own rule (not the guidelines'): the defender is told after."""
+    with opened.store.session() as s:
+        case, (ana, bo) = _case(s, people=2)
+        _grant(s, ana, ConsentScope.PUBLIC_STATEMENT)  # Bo has not consented
+        action = threats.add_action(
+            s, case, {"title": "Issue a statement", "on_behalf": True, "consent_scope": "public_statement"}
+        )
+        why = "Bo is held incommunicado; a statement now may stop a transfer."
+        threats.update_action(s, action, {"status": "doing", "emergency_justification": why})
+        threats.update_action(s, action, {"status": "done"})  # moved on again: still one follow-up
+        rows = s.exec(select(FollowUp)).all()
+        assert [r.contact_id for r in rows] == [bo.id]  # Ana consented: nothing to tell her after
+        (follow_up,) = rows
+        assert follow_up.due_on == FROZEN_DAY + timedelta(days=consent.TELL_AFTER_DAYS)
+        assert "without their consent, and why: Issue a statement" in follow_up.description
+        assert why in follow_up.description
+        assert [f.id for f in contacts.follow_ups_of(s, bo.id)] == [follow_up.id]
+
+
+def test_the_templates_say_which_consent_each_planned_action_needs(opened: vault.Vault) -> None:
+    with opened.store.session() as s:
+        case = threats.open_case(
+            s, {"title": "Case", "opened_on": GIVEN}, [contacts.create_contact(s, {"name": "A"})], ["intimidation"]
+        )
+        needs = {a.template_item: a.consent_scope for a in threats.actions_of(s, case.id)}
+    assert needs["threat-immediate:public-statement"] == ConsentScope.PUBLIC_STATEMENT
+    assert needs["threat-immediate:attend-proceedings"] == ConsentScope.TRIAL_ATTENDANCE
+    assert needs["threat-immediate:referral-emergency-assistance"] == ConsentScope.REFERRAL
+    assert needs["threat-immediate:coordinate-like-minded"] == ConsentScope.SHARE_WITH_MISSIONS
+    assert needs["threat-immediate:contact-host-government"] == ConsentScope.PRIVATE_DEMARCHE
+    assert needs["threat-immediate:credible-sources"] is None  # not on their behalf
+    text = 'schema = 1\nid = "t"\nversion = 1\ntitle = "T"\nsection = "S"\n[[item]]\nid = "a"\ntext = "A"\nguidance = "G"\n'
+    with pytest.raises(templates.TemplateError, match="'consent_scope' must be one of private_demarche"):
+        templates.parse(text + 'consent_scope = "naming"\n', "x.toml")
+
+
+def test_the_trial_says_whether_each_defendant_consented_to_the_embassy_attending(opened: vault.Vault) -> None:
+    with opened.store.session() as s:
+        ana = contacts.create_contact(s, {"name": "Ana", "codename": "Wren-0"})
+        trial_id = trials.create_trial(s, {"title": "State v. Ana"}, [ana]).id
+    assert trials.trial_view(opened.store, trial_id).attendance == (("Wren-0", "MISSING"),)
+    with opened.store.session() as s:
+        _grant(s, s.get(Contact, ana.id), ConsentScope.TRIAL_ATTENDANCE, ends_on=FROZEN_DAY - timedelta(days=1))
+    assert trials.trial_view(opened.store, trial_id).attendance == (("Wren-0", "EXPIRED"),)
+    with opened.store.session() as s:
+        _grant(s, s.get(Contact, ana.id), ConsentScope.TRIAL_ATTENDANCE, given_on=FROZEN_DAY)
+    assert trials.trial_view(opened.store, trial_id).attendance == (("Wren-0", "ok"),)
