@@ -669,7 +669,7 @@ def create(vault_dir: Path, passphrase: str, *, params: KdfParams | None = None)
             wipe_buffer(material)  # zeroed once the KDF has it (the str itself cannot be wiped)
         db_key = keyslots.database_key(data_key)
         store = Store(db_path(vault_dir), db_key)
-        _prepare_schema(store)
+        _prepare_schema(store, new=True)
         # The vault exists from here; a new file (nothing to overwrite), in the fixed layout.
         atomic_write(header_path(vault_dir), keyslots.frame_header(header.to_bytes(data_key)))
     except BaseException:
@@ -892,13 +892,17 @@ def _upgrade_in_place(vault: Vault, current: str | None) -> None:
             vault.warnings += check(session)
 
 
-def _prepare_schema(store: Store) -> None:
-    """Migrate to head, load reference data, rebuild the search index: one transaction.
+def _prepare_schema(store: Store, *, new: bool = False) -> None:
+    """Migrate to head (a new vault: made at head), load reference data, rebuild the
+    search index: one transaction.
 
     The data and the index are the services' (registered in hrd_tui.vault_hooks by
     hrd_tui/services/__init__.py): the vault imports no service."""
-    with store.session("upgrading the vault") as session:
-        migrations.upgrade(session.connection())
+    with store.session("creating the vault" if new else "upgrading the vault") as session:
+        if new:
+            migrations.create_head(session.connection())
+        else:
+            migrations.upgrade(session.connection())
         vault_hooks.run(vault_hooks.ON_OPEN, session)
         vault_hooks.run(vault_hooks.ON_MIGRATION, session)
 

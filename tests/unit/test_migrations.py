@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlcipher3
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -61,39 +62,86 @@ def test_a_vault_from_a_newer_release_is_refused(vault_dir: Path, opened: vault.
     with opened.store.session() as s:
         s.connection().execute(text("UPDATE alembic_version SET version_num = '9999'"))
     opened.close()
-    import pytest
 
     with pytest.raises(vault.VaultDamaged, match="newer hrd-tui"):
         vault.unlock(vault_dir, Secret(PASSPHRASE))
 
 
-def test_models_and_migrations_agree(opened: vault.Vault) -> None:
-    with opened.store.session() as s:
-        context = MigrationContext.configure(s.connection(), opts={"include_object": migrations.include_object})
+def _engine_at_head(made_by: str) -> Any:
+    """An in-memory database at head: walked through every revision, or made at once as a new vault is."""
+    engine = create_engine("sqlite://", module=sqlcipher3.dbapi2)
+    with engine.begin() as conn:
+        if made_by == "chain":
+            migrations.upgrade(conn, migrations.head_revision())
+        else:
+            migrations.create_head(conn)
+    return engine
+
+
+def test_models_and_migrations_agree() -> None:
+    with _engine_at_head("chain").connect() as conn:
+        context = MigrationContext.configure(conn, opts={"include_object": migrations.include_object})
         diff = compare_metadata(context, metadata)
     assert diff == []
 
 
-def _checks(conn: Any) -> dict[str, list[str]]:
-    """Every table's named CHECK constraints as SQLite keeps them."""
-    found: dict[str, list[str]] = {}
-    for name, sql in conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql IS NOT NULL")):
-        checks = re.findall(r"CONSTRAINT (\w+ CHECK \(.*?\))(?:,|\n|\)$)", sql, re.DOTALL)
-        found[name] = sorted(re.sub(r"\s+", " ", c) for c in checks)
+def _checks(sql: str) -> list[str]:
+    """A table's named CHECK constraints as SQLite keeps them."""
+    checks = re.findall(r"CONSTRAINT (\w+ CHECK \(.*?\))(?:,|\n|\)$)", sql, re.DOTALL)
+    return sorted(re.sub(r"\s+", " ", c) for c in checks)
+
+
+def _schema(conn: Any) -> dict[str, dict[str, Any]]:
+    """Every object in the database as SQLite describes it, column order aside (the
+    code names columns; a rebuilt table may list an added one elsewhere)."""
+    found: dict[str, dict[str, Any]] = {}
+    rows = conn.exec_driver_sql("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")
+    for kind, name, table, sql in rows.all():
+        entry: dict[str, Any] = {"type": kind, "table": table}
+        if kind == "table" and not sql.upper().startswith("CREATE VIRTUAL"):
+            entry["columns"] = sorted(tuple(r[1:6]) for r in conn.exec_driver_sql(f'PRAGMA table_xinfo("{name}")'))
+            entry["foreign_keys"] = sorted(
+                tuple(r[2:]) for r in conn.exec_driver_sql(f'PRAGMA foreign_key_list("{name}")')
+            )
+            entry["checks"] = _checks(sql)
+            entry["unique"] = sorted(
+                (origin, tuple(c[2] for c in conn.exec_driver_sql(f'PRAGMA index_info("{index}")')))
+                for _, index, _, origin, _ in conn.exec_driver_sql(f'PRAGMA index_list("{name}")')
+                if origin != "c"
+            )
+        elif kind == "index":
+            entry["columns"] = [r[2] for r in conn.exec_driver_sql(f'PRAGMA index_xinfo("{name}")') if r[5]]
+            entry["unique"] = " UNIQUE " in sql.upper()
+            entry["where"] = re.sub(r"\s+", " ", sql.split(" WHERE ", 1)[1]) if " WHERE " in sql else None
+        else:
+            entry["sql"] = re.sub(r"\s+", " ", sql)
+        found[name] = entry
     return found
 
 
-def test_migrations_make_the_same_check_constraints_as_the_models() -> None:
-    """Alembic's comparison does not see CHECK constraints: the consent gates and
-    vocabularies live there, so a migration that forgets one is caught here."""
-    fresh, migrated = (create_engine("sqlite://", module=sqlcipher3.dbapi2) for _ in range(2))
-    metadata.create_all(fresh)
-    with migrated.begin() as conn:
-        migrations.upgrade(conn, migrations.head_revision())
-    with fresh.connect() as a, migrated.connect() as b:
-        want, got = _checks(a), _checks(b)
-    assert want["referral"] and any("consent_gate" in c for c in want["case_action"])  # the parser finds them
-    assert {t: c for t, c in got.items() if t in want} == want
+def test_a_new_vault_is_made_with_the_schema_the_migrations_make() -> None:
+    """A new vault is made at head in one pass (migrations.create_head), not by walking
+    the chain: every table, column, key, index, CHECK and the search index must be as
+    the chain leaves them, or a new vault and an upgraded one would differ."""
+    with _engine_at_head("chain").connect() as a, _engine_at_head("one pass").connect() as b:
+        chain, one_pass = _schema(a), _schema(b)
+        assert [r[0] for r in a.exec_driver_sql("SELECT version_num FROM alembic_version")] == [
+            migrations.head_revision()
+        ]
+        assert [r[0] for r in b.exec_driver_sql("SELECT version_num FROM alembic_version")] == [
+            migrations.head_revision()
+        ]
+    assert chain["referral"]["checks"] and any("consent_gate" in c for c in chain["case_action"]["checks"])
+    assert chain["search_contact"]["type"] == "table" and "search_map" in chain  # the walk sees the index
+    assert sorted(one_pass) == sorted(chain)
+    for name in chain:
+        assert one_pass[name] == chain[name], name
+
+
+def test_create_head_is_for_an_empty_database_only() -> None:
+    with _engine_at_head("chain").begin() as conn:
+        with pytest.raises(ValueError, match="empty database"):
+            migrations.create_head(conn)
 
 
 def test_sent_referrals_of_an_older_vault_get_a_justification() -> None:
