@@ -24,6 +24,7 @@ from hrd_tui.models import CaseAction, Contact, Hearing, Report, ThreatCase, Tri
 from hrd_tui.services import (
     base,
     checklists,
+    consent,
     contacts,
     drafts,
     monitoring,
@@ -261,22 +262,36 @@ CHANNELS = (
     ("company", "phone", "+999 555 0112 (switchboard)", True),
 )
 
-#: (contact, scope, value, days ago, how).
+#: (contact, scope, value, days ago, how[, what a grant names: consent.NAMES]).
 CONSENTS = (
     ("jose", Scope.CONTACT, "granted", 60, "in person"),
     ("jose", Scope.NAMING, "named", 60, "in person: wants his case public"),
     ("jose", Scope.PRIVATE_DEMARCHE, "granted", 22, "through his lawyer, confirmed in writing"),
-    ("jose", Scope.REFERRAL, "granted", 22, "through his lawyer: legal-fee funds may have the court file"),
+    (
+        "jose",
+        Scope.REFERRAL,
+        "granted",
+        22,
+        "through his lawyer: legal-fee funds may have the court file",
+        {"resource_ids": ["lifeline"], "shared": ["identity", "case_facts", "documents"]},
+    ),
     ("jose", Scope.TRIAL_ATTENDANCE, "granted", 22, "through his lawyer"),
     ("jose", Scope.PUBLIC_STATEMENT, "granted", 22, "through his lawyer: wants his case public"),
-    ("jose", Scope.SHARE_WITH_MISSIONS, "granted", 22, "through his lawyer"),
+    ("jose", Scope.SHARE_WITH_MISSIONS, "granted", 22, "through his lawyer", {"missions": ["Norland"]}),
     ("irina", Scope.CONTACT, "granted", 90, "Signal"),
     ("irina", Scope.NAMING, "anonymised", 90, "Signal"),
     ("irina", Scope.SHARE_WITH_MISSIONS, "refused", 20, "Signal: no other mission told yet"),
     ("layla", Scope.CONTACT, "granted", 150, "in person"),
     ("layla", Scope.NAMING, "anonymised", 150, "in person"),
     ("layla", Scope.PRIVATE_DEMARCHE, "granted", 118, "Wire call"),
-    ("layla", Scope.REFERRAL, "granted", 118, "Wire call: name and case summary only"),
+    (
+        "layla",
+        Scope.REFERRAL,
+        "granted",
+        118,
+        "Wire call: name and case summary only",
+        {"resource_ids": ["freedom-house"], "shared": ["identity", "case_facts"]},
+    ),
     ("layla", Scope.PUBLIC_STATEMENT, "refused", 100, "in person, after the threats to her family"),
     ("layla", Scope.NAMING, "never", 100, "in person, after the threats to her family"),
     ("meiling", Scope.NAMING, "anonymised", 200, "PGP e-mail"),
@@ -301,10 +316,15 @@ def _contacts(session: Session, today: date) -> dict[str, Contact]:
         people[key] = contacts.create_contact(session, data, areas)
     for key, kind, handle, preferred in CHANNELS:
         contacts.add_channel(session, people[key], {"kind": kind, "handle": handle, "preferred": preferred})
-    for key, scope, value, ago, how in CONSENTS:
-        contacts.record_consent(
-            session, people[key], {"scope": scope, "value": value, "given_on": _day(today, -ago), "how": how}
-        )
+    for key, scope, value, ago, how, *names in CONSENTS:
+        data = {
+            "scope": scope,
+            "value": value,
+            "given_on": _day(today, -ago),
+            "how": how,
+            **(names[0] if names else {}),
+        }
+        consent.record_decision(session, people[key], data, today=today)
     contacts.relate(
         session,
         {
@@ -595,6 +615,7 @@ def _detention_case(session: Session, today: date, people: dict[str, Contact]) -
         {
             "resource_id": "lifeline",
             "purpose": "legal_fees",
+            "shared": ["identity", "case_facts", "documents"],
             "status": ReferralStatus.SENT,
             "amount_requested": 4000,
             "sent_on": _day(today, -20),
@@ -723,6 +744,7 @@ def _surveillance_case(session: Session, today: date, people: dict[str, Contact]
         {
             "resource_id": "digital-defenders",
             "purpose": "equipment",
+            "shared": ["identity", "contact_details"],
             "status": ReferralStatus.SENT,
             "amount_requested": 1800,
             "sent_on": _day(today, -3),
@@ -839,6 +861,7 @@ def _travel_ban_case(session: Session, today: date, people: dict[str, Contact]) 
         {
             "resource_id": "freedom-house",
             "purpose": "relocation",
+            "shared": ["identity", "case_facts"],
             "status": ReferralStatus.GRANTED,
             "amount_requested": 2500,
             "amount_granted": 2500,

@@ -81,6 +81,20 @@ ACTION_SCOPES = (
 DEFAULT_ACTION_SCOPE = ConsentScope.PRIVATE_DEMARCHE
 
 
+class SharedInfo(StrEnum):
+    """What a referral passes on about the defender: the referral consent lists what may
+    be shared, and each referral what it shares (issue 18: "refer them to a named
+    resource, listing what is shared")."""
+
+    IDENTITY = "identity"
+    CONTACT_DETAILS = "contact_details"
+    WHEREABOUTS = "whereabouts"
+    CASE_FACTS = "case_facts"
+    DOCUMENTS = "documents"
+    HEALTH = "health"
+    FAMILY = "family"
+
+
 class ConsentValue(StrEnum):
     GRANTED = "granted"
     REFUSED = "refused"
@@ -307,6 +321,7 @@ VOCABULARIES: dict[str, type[StrEnum]] = {
     "channel_kind": ChannelKind,
     "consent_scope": ConsentScope,
     "consent_value": ConsentValue,
+    "shared_info": SharedInfo,
     "relationship_kind": RelationshipKind,
     "certainty": Certainty,
     "interaction_kind": InteractionKind,

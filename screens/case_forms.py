@@ -36,6 +36,7 @@ from hrd_tui.vocab import (
     ReferralStatus,
     Reliability,
     RiskLevel,
+    SharedInfo,
     ThreatType,
     Urgency,
 )
@@ -303,6 +304,12 @@ class ReferralFormScreen(GuidedFormScreen):
                 required=True,
             ),
             FieldSpec("purpose", "For", "choice", choices("referral_purpose", ReferralPurpose), required=True),
+            FieldSpec(
+                "shared",
+                "What it passes on about them (space toggles; the consent must list it)",
+                "multi",
+                choices("shared_info", SharedInfo),
+            ),
             FieldSpec("status", "Status", "choice", choices("referral_status", ReferralStatus), required=True),
             FieldSpec("amount_requested", "Amount asked", "int"),
             FieldSpec("amount_granted", "Amount granted", "int"),

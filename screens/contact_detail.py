@@ -100,10 +100,13 @@ def consent_lines(d: ContactDetailView) -> list[str]:
     lines = []
     for scope in current:
         record = current[scope]
+        until = f", until {record.ends_on}" if record.ends_on else ""
         lines.append(
             f"{reference.label('consent_scope', scope)}: {reference.label('consent_value', record.value)}"
-            f" (given {record.given_on}{', ' + record.how if record.how else ''})"
+            f" (given {record.given_on}{until}{', ' + record.how if record.how else ''})"
         )
+        if record.names:
+            lines.append(f"  {record.names}")
     earlier = [r for r in d.consents if current.get(r.scope) is not r]
     if earlier:
         lines.append("Earlier decisions:")

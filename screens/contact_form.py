@@ -11,7 +11,7 @@ from typing import Any
 
 from hrd_tui.screens.forms import FormScreen, ModalFormScreen, choices
 from hrd_tui.screens.widgets.record_form import FieldSpec
-from hrd_tui.services import consent, contacts, reference
+from hrd_tui.services import consent, contacts, reference, threats
 from hrd_tui.vocab import (
     Certainty,
     ChannelKind,
@@ -20,6 +20,7 @@ from hrd_tui.vocab import (
     FocusArea,
     InteractionKind,
     RelationshipKind,
+    SharedInfo,
 )
 
 
@@ -162,7 +163,21 @@ class ConsentModal(RecordModal):
                 placeholder="YYYY-MM-DD or +N days",
             ),
             FieldSpec("how", "How it was given", placeholder="e.g. in person, on Signal"),
-            FieldSpec("note", "Note (a referral: what may be shared; missions: which ones)"),
+            # What a grant names (consent.NAMES): refused for any other scope or decision, said there.
+            FieldSpec(
+                "resource_ids",
+                "Referral: the resources it covers (space toggles)",
+                "multi",
+                tuple((r.id, r.name) for r in threats.resource_views(self.shell)),
+            ),
+            FieldSpec(
+                "shared",
+                "Referral: what may be shared with them (space toggles)",
+                "multi",
+                choices("shared_info", SharedInfo),
+            ),
+            FieldSpec("missions", "Sharing with missions: which ones (comma-separated)", "list"),
+            FieldSpec("note", "Note"),
         ]
 
     def initial_values(self) -> dict[str, Any]:

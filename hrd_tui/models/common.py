@@ -74,8 +74,11 @@ def vocab_field(enum_cls: type[StrEnum], default: Any = ..., *, nullable: bool =
     return Field(default=default, sa_type=vocab(enum_cls), nullable=nullable, **kwargs)
 
 
-def json_list_field() -> Any:
-    return Field(default_factory=list, sa_type=JSON, nullable=False)
+def json_list_field(*, server_default: bool = False) -> Any:
+    """A list kept as JSON. ``server_default``: the column says '[]' itself, as a column
+    added to an existing table must (SQLite adds a NOT NULL column only with a default)."""
+    extra: dict[str, Any] = {"sa_column_kwargs": {"server_default": "[]"}} if server_default else {}
+    return Field(default_factory=list, sa_type=JSON, nullable=False, **extra)
 
 
 #: What SQLModel's Field accepts as ``ondelete`` (sqlmodel.main.OnDeleteType)

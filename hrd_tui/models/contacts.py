@@ -104,6 +104,12 @@ class ConsentRecord(Record, table=True):
     ends_on: date | None = None
     how: str = Field(default="", max_length=2000)
     note: str = Field(default="", max_length=10_000)
+    #: A referral consent: the resources (ids of data/resources.toml) it covers...
+    resource_ids: list[str] = json_list_field(server_default=True)
+    #: ...and what may be shared with them (vocab.SharedInfo values).
+    shared: list[str] = json_list_field(server_default=True)
+    #: Sharing with missions: the missions it names, as the officer wrote them.
+    missions: list[str] = json_list_field(server_default=True)
 
 
 class Relationship(Record, table=True):

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, Index
 from sqlalchemy.sql.elements import conv
 from sqlmodel import Field, SQLModel
 
-from hrd_tui.models.common import Record, fk, utcnow, vocab_field
+from hrd_tui.models.common import Record, fk, json_list_field, utcnow, vocab_field
 from hrd_tui.vocab import (
     ActionCategory,
     ActionStatus,
@@ -175,6 +175,8 @@ class Referral(Record, table=True):
     outcome: str = Field(default="", max_length=100_000)
     consent_record_id: str | None = fk("consent_record.id", nullable=True, ondelete="RESTRICT")
     emergency_justification: str = Field(default="", max_length=100_000)
+    #: What this referral passes on (vocab.SharedInfo values): within what the consent lists.
+    shared: list[str] = json_list_field(server_default=True)
 
 
 class DefenderFeedback(Record, table=True):

@@ -29,7 +29,7 @@ from sqlmodel import Session
 from hrd_tui import wallclock
 from hrd_tui.models import CaseAction, ConsentRecord, Contact, Referral, Resource
 from hrd_tui.sanitize import for_display
-from hrd_tui.services import markdown, redaction, reference, risk, threats
+from hrd_tui.services import contacts, markdown, redaction, reference, risk, threats
 from hrd_tui.services.redaction import Naming
 from hrd_tui.vocab import ActionStatus, ReferralStatus
 
@@ -131,7 +131,7 @@ def export_case_markdown(session: Session, case_id: str, *, real_names: bool = F
     _assessments(w, detail)
     _analyses(w, detail)
     _sources(w, detail)
-    _consents(w, detail)
+    _consents(session, w, detail)
     _actions(session, w, detail.actions)
     _referrals(session, w, detail.referrals)
     _coordination(w, detail)
@@ -194,7 +194,7 @@ def _sources(w: _Writer, detail: threats.CaseDetail) -> None:
         out.pop()  # the warning says it
 
 
-def _consents(w: _Writer, detail: threats.CaseDetail) -> None:
+def _consents(session: Session, w: _Writer, detail: threats.CaseDetail) -> None:
     """Each defender's consent for each kind of action (issue 18), as it stood when exported."""
     out = w.lines
     out += ["", "## Consent to act on their behalf", ""]
@@ -219,7 +219,9 @@ def _consents(w: _Writer, detail: threats.CaseDetail) -> None:
             how = f", {w.inline(record.how)}" if record.how.strip() else ""
             until = f", until {record.ends_on}" if record.ends_on else ""
             line = f"  - {kind}: {reference.label('consent_value', record.value).lower()}{flag} on {record.given_on}"
-            out.append(line + until + how + (f". {w.inline(record.note)}" if record.note.strip() else ""))
+            names = contacts.consent_names(session, record)
+            named = f" ({w.inline(names)})" if names else ""
+            out.append(line + until + named + how + (f". {w.inline(record.note)}" if record.note.strip() else ""))
     if not detail.defenders:
         out.append("No defender recorded.")
 
@@ -279,6 +281,8 @@ def _referrals(session: Session, w: _Writer, referrals: Sequence[Referral]) -> N
             if day:
                 parts.append(f"{label} {day}")
         out.append(f"- {name}, for {reference.label('referral_purpose', r.purpose).lower()} ({'; '.join(parts)})")
+        if r.shared:
+            out.append("  - Shares: " + ", ".join(reference.label("shared_info", x).lower() for x in r.shared))
         if r.outcome.strip():
             out.append(f"  - Outcome: {w.block(r.outcome, ' ' * 4)}")
         rests = _rests_on(session, r.consent_record_id, r.emergency_justification, w)

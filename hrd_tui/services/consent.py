@@ -17,7 +17,8 @@ using it leaves a follow-up on each defender it stood in for (:func:`tell_after_
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -26,7 +27,16 @@ from sqlmodel import Session, col, select
 
 from hrd_tui import wallclock
 from hrd_tui.errors import ValidationError
-from hrd_tui.models import CaseAction, CaseDefender, ConsentRecord, Contact, FollowUp, ThreatCase, TimelineEvent
+from hrd_tui.models import (
+    CaseAction,
+    CaseDefender,
+    ConsentRecord,
+    Contact,
+    FollowUp,
+    Resource,
+    ThreatCase,
+    TimelineEvent,
+)
 from hrd_tui.services import base, reference
 from hrd_tui.services.base import Transactions
 from hrd_tui.services.contacts import current_consent, record_consent
@@ -36,6 +46,7 @@ from hrd_tui.vocab import (
     ActionStatus,
     ConsentScope,
     ConsentValue,
+    SharedInfo,
     TimelineKind,
 )
 
@@ -111,8 +122,49 @@ def action_scope(value: object) -> ConsentScope:
     return ConsentScope(str(value))
 
 
-def check_decision(data: Mapping[str, Any]) -> None:
-    """What a consent decision must say before it is recorded (the schema holds the end date too)."""
+#: What a grant names, by scope: a referral the resources it covers and what may be
+#: shared with them; sharing with missions the missions (issue 18).
+NAMES: dict[ConsentScope, tuple[str, ...]] = {
+    ConsentScope.REFERRAL: ("resource_ids", "shared"),
+    ConsentScope.SHARE_WITH_MISSIONS: ("missions",),
+}
+NAME_LISTS = ("resource_ids", "shared", "missions")
+_WHAT = {"resource_ids": "resources", "shared": "what may be shared", "missions": "missions"}
+_ASK = {
+    "resource_ids": "name the resources they agreed to be referred to",
+    "shared": "list what may be shared with them",
+    "missions": "name the missions they agreed to",
+}
+
+
+def clean_list(value: object) -> list[str]:
+    """A list as typed or picked: blanks dropped, each once (missions compared without case)."""
+    items = [value] if isinstance(value, str) else list(value or [])  # type: ignore[call-overload]
+    seen: set[str] = set()
+    cleaned = []
+    for item in items:
+        text = " ".join(str(item).split())
+        if text and text.casefold() not in seen:
+            seen.add(text.casefold())
+            cleaned.append(text)
+    return cleaned
+
+
+def shared_items(value: object, field: str = "shared") -> list[str]:
+    """What is shared, each one of vocab.SharedInfo, said against ``field`` otherwise."""
+    items = clean_list(value)
+    known = {s.value for s in SharedInfo}
+    unknown = [i for i in items if i not in known]
+    if unknown:
+        raise ValidationError({field: f"not something the app knows to share: {', '.join(unknown)}"})
+    return items
+
+
+def check_decision(data: Mapping[str, Any]) -> dict[str, list[str]]:
+    """What a consent decision must say before it is recorded (the schema holds the end
+    date too); returns the lists it names, cleaned. A grant for a referral names the
+    resources and what may be shared, one for sharing with missions the missions; a
+    refusal or withdrawal covers them all, so it names none."""
     scope, value, ends = data.get("scope"), data.get("value"), data.get("ends_on")
     if str(scope) == ConsentScope.ACT_ON_BEHALF:
         raise ValidationError({"scope": "consent is now given for each kind of action: choose which"})
@@ -121,15 +173,69 @@ def check_decision(data: Mapping[str, Any]) -> None:
     given = data.get("given_on")
     if ends is not None and isinstance(given, date) and ends < given:
         raise ValidationError({"ends_on": "ends before it was given"})
+    lists = {key: clean_list(data.get(key)) for key in NAME_LISTS}
+    lists["shared"] = shared_items(lists["shared"])
+    takes = NAMES.get(ConsentScope(str(scope)), ()) if scope in {s.value for s in ConsentScope} else ()
+    for key, items in lists.items():
+        if items and key not in takes:
+            raise ValidationError({key: f"only {_names_it(key)} names {_WHAT[key]}: clear it"})
+        if items and str(value) != ConsentValue.GRANTED:
+            raise ValidationError({key: f"a {value} decision covers all {_WHAT[key]}: only a grant names them"})
+    if str(value) == ConsentValue.GRANTED:
+        for key in takes:
+            if not lists[key]:
+                raise ValidationError({key: _ASK[key]})
+    return lists
+
+
+def _names_it(key: str) -> str:
+    scopes = [s for s, keys in NAMES.items() if key in keys]
+    return " or ".join(f"consent to {reference.label('consent_scope', s).lower()}" for s in scopes)
+
+
+def referral_gap(record: ConsentRecord, resource_id: str, resource_name: str, shared: Sequence[str]) -> str:
+    """What a granted referral consent does not cover of one referral ("" when it covers it)."""
+    gaps = []
+    if resource_id not in record.resource_ids:
+        gaps.append(f"not for {resource_name}")
+    beyond = [reference.label("shared_info", s).lower() for s in shared if s not in record.shared]
+    if beyond:
+        gaps.append("not to share " + ", ".join(beyond))
+    return "; ".join(gaps)
+
+
+def split_missions(text: str) -> list[str]:
+    """The missions a coordination entry names ("Norland, Quist and Aroha")."""
+    return clean_list(re.split(r"\s*(?:[,;/]|\band\b|&)\s*", text))
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def missions_not_named(record: ConsentRecord, missions: Sequence[str]) -> list[str]:
+    """The missions a granted consent to share with missions does not name. A named
+    mission covers one written more fully ("Norland" covers "Embassy of Norland"), word
+    for word: "UK" does not cover "Ukraine"."""
+    named = [_words(m) for m in record.missions]
+
+    def covered(mission: str) -> bool:
+        words = _words(mission)
+        return any(n and any(words[i : i + len(n)] == n for i in range(len(words) - len(n) + 1)) for n in named)
+
+    return [m for m in missions if not covered(m)]
 
 
 def record_decision(session: Session, contact: Contact, data: Mapping[str, Any], *, today: date) -> ConsentRecord:
     """A consent decision; a withdrawal (or a refusal after a grant) stops what has not yet
     been done: each of the defender's cases with open actions needing that consent says
     on its timeline which ones stopped."""
-    check_decision(data)
+    lists = check_decision(data)
+    for resource_id in lists["resource_ids"]:
+        if session.get(Resource, resource_id) is None:
+            raise ValidationError({"resource_ids": f"no resource '{resource_id}' in data/resources.toml"})
     before = current_consent(session, contact.id, ConsentScope(str(data.get("scope")))) if data.get("scope") else None
-    record = record_consent(session, contact, data)
+    record = record_consent(session, contact, {**data, **lists})
     scope = ConsentScope(record.scope)
     was_granted = before is not None and standing(before, today).granted
     if scope in ACTION_SCOPES and record.value in (ConsentValue.WITHDRAWN, ConsentValue.REFUSED) and was_granted:

@@ -22,13 +22,14 @@ from hrd_tui.models import (
     Interaction,
     InteractionParticipant,
     Relationship,
+    Resource,
     SecureChannel,
     ThreatCase,
     Trial,
     TrialDefendant,
 )
 from hrd_tui.sanitize import clean_codename, clean_name, codename_key
-from hrd_tui.services import base, contact_list, search
+from hrd_tui.services import base, contact_list, reference, search
 from hrd_tui.services.base import Transactions
 from hrd_tui.vocab import (
     NAMING_VALUES,
@@ -257,6 +258,20 @@ def current_consent(session: Session, contact_id: str, scope: ConsentScope) -> C
         .order_by(col(ConsentRecord.given_on).desc(), col(ConsentRecord.created_at).desc())
     )
     return session.exec(stmt).first()
+
+
+def consent_names(session: Session, record: ConsentRecord) -> str:
+    """Whom a grant names and what it lets be shared, as the screens and exports say it
+    ("" when it names none): "resources: Legal Aid Fund; may share: name and identity"."""
+    parts = []
+    if record.resource_ids:
+        names = [(r.name if (r := session.get(Resource, rid)) else rid) for rid in record.resource_ids]
+        parts.append("resources: " + ", ".join(names))
+    if record.shared:
+        parts.append("may share: " + ", ".join(reference.label("shared_info", s).lower() for s in record.shared))
+    if record.missions:
+        parts.append("missions: " + ", ".join(record.missions))
+    return "; ".join(parts)
 
 
 def naming_consent(session: Session, contact_id: str) -> ConsentValue:
@@ -644,6 +659,8 @@ class ConsentView:
     value: ConsentValue
     given_on: date
     how: str
+    ends_on: date | None = None
+    names: str = ""  # consent_names: the resources, what may be shared, the missions
 
 
 @dataclass(frozen=True)
@@ -763,7 +780,10 @@ def detail_view(session: Session, contact_id: str) -> ContactDetailView:
         channels=tuple(
             ChannelView(ch.id, ch.kind, ch.handle, ch.preferred, ch.note, ch.retired_on) for ch in d.channels
         ),
-        consents=tuple(ConsentView(r.id, r.scope, r.value, r.given_on, r.how) for r in d.consents),
+        consents=tuple(
+            ConsentView(r.id, r.scope, r.value, r.given_on, r.how, r.ends_on, consent_names(session, r))
+            for r in d.consents
+        ),
         relationships=tuple(
             RelatedView(
                 rel.relationship.id,
@@ -882,11 +902,6 @@ def read_interaction_links(tx: Transactions, interaction_id: str) -> tuple[int, 
 def remove_interaction(tx: Transactions, interaction_id: str) -> None:
     with tx.session("removing the interaction") as session:
         delete_interaction(session, base.get(session, Interaction, interaction_id))
-
-
-def record_contact_consent(tx: Transactions, contact_id: str, values: Mapping[str, Any]) -> str:
-    with tx.session("saving") as session:
-        return record_consent(session, base.get(session, Contact, contact_id), values).id
 
 
 def add_contact_channel(tx: Transactions, contact_id: str, values: Mapping[str, Any]) -> str:

@@ -8,7 +8,7 @@ Every change a case goes through also lands on its timeline, so the officer
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -445,18 +445,26 @@ def action_consent(action: CaseAction, entries: Sequence[DefenderConsent]) -> st
 
 
 def _gate(
-    session: Session, case_id: str, justification: str, what: str, scope: ConsentScope, title: str = ""
+    session: Session,
+    case_id: str,
+    justification: str,
+    what: str,
+    scope: ConsentScope,
+    title: str = "",
+    gap: Callable[[ConsentRecord], str] | None = None,
 ) -> str | None:
     """Acting for the defenders needs every one's recorded consent for this kind of action,
     in force today, or else a recorded emergency justification (the mission's own rule:
-    each defender it stands in for gets a follow-up to be told). Returns the consent
-    record the step rests on (None when the justification stands in for missing
-    consent). The schema enforces the same rule."""
+    each defender it stands in for gets a follow-up to be told). ``gap`` says what a
+    grant does not cover of this step (a referral: the resource, what is shared).
+    Returns the consent record the step rests on (None when the justification stands
+    in for missing consent). The schema enforces the same rule."""
     day = wallclock.today()
     entries = consents(session, case_id, (scope,), today=day)
     if not entries:
         raise ValidationError({"consent": f"{what} is done for the case's defenders, and the case has none"})
-    missing = [e for e in entries if not e.granted]
+    gaps = {id(e): gap(e.record) for e in entries if e.granted and e.record is not None and gap is not None}
+    missing = [e for e in entries if not e.granted or gaps.get(id(e))]
     if not missing:
         return entries[-1].record.id if entries[-1].record else None
     if justification.strip():
@@ -468,6 +476,8 @@ def _gate(
     state = "none recorded" if first.record is None else (first.standing.words() if first.standing else "")
     if first.record is not None and first.record.value == ConsentValue.REFUSED:
         state = "refused"
+    if gaps.get(id(first)):
+        state += f", but {gaps[id(first)]}"
     kind = reference.label("consent_scope", scope).lower()
     raise ValidationError(
         {
@@ -622,6 +632,7 @@ def _referral_fields(session: Session, case_id: str, fields: dict[str, Any], bef
     """Dates filled in as the referral moves on; what was sent stays as sent; the
     gate where the defender's details are passed on, or would rest on nothing."""
     status = ReferralStatus(fields.get("status") or ReferralStatus.DRAFT)
+    fields["shared"] = consent.shared_items(fields.get("shared"))
     if fields.get("resource_id") and session.get(Resource, fields["resource_id"]) is None:
         raise ValidationError({"resource_id": f"no resource '{fields['resource_id']}' in data/resources.toml"})
     sent = before is not None and before.status != ReferralStatus.DRAFT
@@ -629,22 +640,27 @@ def _referral_fields(session: Session, case_id: str, fields: dict[str, Any], bef
         assert before is not None
         if status == ReferralStatus.DRAFT:
             raise ValidationError({"status": "it was sent: it cannot go back to a draft (withdraw it instead)"})
-        for key in ("resource_id", "purpose"):
+        for key in ("resource_id", "purpose", "shared"):
             if fields.get(key) != getattr(before, key):
                 raise ValidationError({key: "cannot change once sent: withdraw it and refer again"})
     never_sent = status == ReferralStatus.WITHDRAWN and not sent and not fields.get("sent_on")
     if status != ReferralStatus.DRAFT and not never_sent:
+        if not fields["shared"]:
+            raise ValidationError({"shared": "say what this referral passes on about them"})
         if not fields.get("sent_on"):
             fields["sent_on"] = wallclock.today()
         justification = str(fields.get("emergency_justification") or "")
         if not sent or not (fields.get("consent_record_id") or justification.strip()):
+            resource_id = str(fields.get("resource_id") or "")
+            name = _resource_name(session, resource_id)
             fields["consent_record_id"] = _gate(
                 session,
                 case_id,
                 justification,
                 "Sending this referral",
                 ConsentScope.REFERRAL,
-                f"referral to {_resource_name(session, str(fields.get('resource_id') or ''))}",
+                f"referral to {name}",
+                gap=lambda record: consent.referral_gap(record, resource_id, name, fields["shared"]),
             )
     if status in DECIDED_REFERRAL and not fields.get("decision_on"):
         fields["decision_on"] = wallclock.today()
@@ -712,7 +728,7 @@ def referral_overdue(referral: Referral, today: date) -> bool:
 # -- coordination and feedback -------------------------------------------------------------
 def add_coordination(session: Session, case: ThreatCase, data: Mapping[str, Any]) -> CaseCoordination:
     entry = base.create(session, CaseCoordination, {"on_date": wallclock.today(), **data, "case_id": case.id})
-    unshared = sharing_not_consented(session, case.id)
+    unshared = sharing_not_consented(session, case.id, entry.missions)
     note = f" (without consent to share the case from {', '.join(unshared)})" if unshared else ""
     add_event(
         session,
@@ -724,13 +740,18 @@ def add_coordination(session: Session, case: ThreatCase, data: Mapping[str, Any]
     return entry
 
 
-def sharing_not_consented(session: Session, case_id: str) -> list[str]:
-    """Codenames of the defenders who have not agreed to their case being shared with other missions."""
+def sharing_not_consented(session: Session, case_id: str, missions: str = "") -> list[str]:
+    """The defenders who have not agreed to their case being shared with other missions:
+    their codename, or with ``missions`` (a coordination entry's) those their consent does
+    not name ("Heron-101: not Quist"). Read on the officer's day (an ended grant is no grant)."""
     missing = []
+    named = consent.split_missions(missions)
     for defender in defenders_of(session, case_id):
         record = current_consent(session, defender.id, ConsentScope.SHARE_WITH_MISSIONS)
-        if record is None or record.value != ConsentValue.GRANTED:
+        if record is None or not consent.standing(record, wallclock.today()).granted:
             missing.append(defender.codename)
+        elif unnamed := consent.missions_not_named(record, named):
+            missing.append(f"{defender.codename}: not {', '.join(unnamed)}")
     return missing
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import FROZEN_DAY, PASSPHRASE, unlock, vault_session
 from sqlmodel import select
-from textual.widgets import DataTable, Input, Select, TextArea
+from textual.widgets import DataTable, Input, Select, SelectionList, TextArea
 
 from hrd_tui import vault as vault_mod
 from hrd_tui.app import make_app
@@ -279,7 +279,17 @@ async def test_a_referral_through_its_statuses(app, vault_dir: Path) -> None:
     case_id = one_case(vault_dir)
     with vault_session(vault_dir) as s:
         ana = contacts.by_codenames(s, ["Heron-101"], "x")[0]
-        contacts.record_consent(s, ana, {"scope": "referral", "value": "granted", "given_on": TODAY})
+        contacts.record_consent(
+            s,
+            ana,
+            {
+                "scope": "referral",
+                "value": "granted",
+                "resource_ids": ["lifeline", "freedom-house"],
+                "shared": ["identity"],
+                "given_on": TODAY,
+            },
+        )
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)
         screen = await open_case_screen(app, pilot, case_id)
@@ -290,6 +300,7 @@ async def test_a_referral_through_its_statuses(app, vault_dir: Path) -> None:
         form.query_one("#field-resource_id", Select).value = "lifeline"
         form.query_one("#field-purpose", Select).value = "relocation"
         form.query_one("#field-amount_requested", Input).value = "3000"
+        form.query_one("#field-shared", SelectionList).select("identity")  # what it passes on (the consent lists it)
         await pilot.pause()
         assert "Lifeline Embattled CSO Assistance Fund" in str(app.screen.query_one("#form-guide").render())
         await pilot.press("f2")

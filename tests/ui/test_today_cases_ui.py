@@ -52,6 +52,7 @@ def case_ids(vault_dir: Path) -> dict[str, str]:
             {
                 "resource_id": "lifeline",
                 "purpose": "legal_fees",
+                "shared": ["identity"],
                 "status": ReferralStatus.SENT,
                 "sent_on": DAY - timedelta(days=12),
                 "expected_decision_on": DAY - timedelta(days=2),

@@ -121,6 +121,7 @@ def build(s):  # type: ignore[no-untyped-def]
         {
             "resource_id": "lifeline",
             "purpose": "legal_fees",
+            "shared": ["identity"],
             "status": ReferralStatus.SENT,
             "amount_requested": 4000,
             "sent_on": DAY - timedelta(days=10),

@@ -26,8 +26,17 @@ def _case(s, people: int = 1):  # type: ignore[no-untyped-def]
     return case, defenders
 
 
-def _grant(s, who, scope, *, ends_on=None, value="granted", given_on=GIVEN):  # type: ignore[no-untyped-def]
+#: What a grant of these kinds names (consent.NAMES), unless a test says otherwise.
+NAMED = {
+    ConsentScope.REFERRAL: {"resource_ids": ["lifeline"], "shared": ["identity", "case_facts"]},
+    ConsentScope.SHARE_WITH_MISSIONS: {"missions": ["Norland"]},
+}
+
+
+def _grant(s, who, scope, *, ends_on=None, value="granted", given_on=GIVEN, **names):  # type: ignore[no-untyped-def]
     data = {"scope": scope, "value": value, "given_on": given_on}
+    if value == "granted":
+        data |= names or NAMED.get(scope, {})
     if ends_on is not None:
         data["ends_on"] = ends_on
     return consent.record_decision(s, who, data, today=FROZEN_DAY)
@@ -55,7 +64,9 @@ def test_a_referral_needs_the_referral_consent_and_an_action_defaults_to_a_demar
     with opened.store.session() as s:
         case, (who,) = _case(s)
         _grant(s, who, ConsentScope.PRIVATE_DEMARCHE)
-        referral = threats.add_referral(s, case, {"resource_id": "lifeline", "purpose": "medical"})
+        referral = threats.add_referral(
+            s, case, {"resource_id": "lifeline", "purpose": "medical", "shared": ["identity"]}
+        )
         with pytest.raises(ValidationError, match="for referral to a resource"):
             threats.update_referral(s, referral, {"status": "sent"})
         _grant(s, who, ConsentScope.REFERRAL)
@@ -173,3 +184,89 @@ def test_the_trial_says_whether_each_defendant_consented_to_the_embassy_attendin
     with opened.store.session() as s:
         _grant(s, s.get(Contact, ana.id), ConsentScope.TRIAL_ATTENDANCE, given_on=FROZEN_DAY)
     assert trials.trial_view(opened.store, trial_id).attendance == (("Wren-0", "ok"),)
+
+
+def test_a_referral_consent_names_the_resources_and_lists_what_may_be_shared(opened: vault.Vault) -> None:
+    """Issue 18: consent to "refer them to a named resource, listing what is shared". A
+    grant names both; the gate lets a referral through only to a named resource, sharing
+    no more than the grant lists; anything else asks again (or the emergency rule)."""
+    with opened.store.session() as s:
+        case, (who,) = _case(s)
+        for names, refusal in (
+            ({"shared": ["identity"]}, "resource_ids: name the resources they agreed to be referred to"),
+            ({"resource_ids": ["lifeline"]}, "shared: list what may be shared with them"),
+            ({"resource_ids": ["nowhere"], "shared": ["identity"]}, "resource_ids: no resource 'nowhere'"),
+            ({"resource_ids": ["lifeline"], "shared": ["passwords"]}, "shared: not something the app knows"),
+            ({"resource_ids": ["lifeline"], "shared": ["identity"], "missions": ["Norland"]}, "missions: only"),
+        ):
+            with pytest.raises(ValidationError, match=refusal):
+                _grant(s, who, ConsentScope.REFERRAL, **names)
+        with pytest.raises(ValidationError, match="resource_ids: a refused decision covers all resources"):
+            consent.record_decision(
+                s,
+                who,
+                {"scope": "referral", "value": "refused", "given_on": GIVEN, "resource_ids": ["lifeline"]},
+                today=FROZEN_DAY,
+            )
+        granted = _grant(
+            s, who, ConsentScope.REFERRAL, resource_ids=["lifeline", "lifeline", " "], shared=["identity", "case_facts"]
+        )
+        assert (granted.resource_ids, granted.shared) == (["lifeline"], ["identity", "case_facts"])  # cleaned
+        assert contacts.consent_names(s, granted) == (
+            "resources: Lifeline Embattled CSO Assistance Fund; may share: name and identity, "
+            "what happened: the threats and the case"
+        )
+
+        def send(resource: str, shared: list[str]):  # type: ignore[no-untyped-def]
+            referral = threats.add_referral(s, case, {"resource_id": resource, "purpose": "medical", "shared": shared})
+            return threats.update_referral(s, referral, {"status": "sent"})
+
+        with pytest.raises(ValidationError, match="shared: say what this referral passes on about them"):
+            send("lifeline", [])
+        with pytest.raises(ValidationError, match=r"Wren-0's consent .*granted on .*, but not for Freedom House"):
+            send("freedom-house", ["identity"])
+        with pytest.raises(ValidationError, match="but not to share health and medical needs"):
+            send("lifeline", ["identity", "health"])
+        sent = send("lifeline", ["case_facts"])
+        assert sent.consent_record_id == granted.id
+        with pytest.raises(ValidationError, match="shared: cannot change once sent"):
+            threats.update_referral(s, sent, {"shared": ["identity", "health"]})
+        # Beyond the consent, the mission's emergency rule stands in, and the defender is told.
+        referral = threats.add_referral(
+            s, case, {"resource_id": "freedom-house", "purpose": "relocation", "shared": ["identity"]}
+        )
+        justified = threats.update_referral(
+            s,
+            referral,
+            {"status": "sent", "shared": ["whereabouts"], "emergency_justification": "Raid expected tonight."},
+        )
+        assert justified.consent_record_id is None
+        told = s.exec(select(FollowUp).where(FollowUp.contact_id == who.id)).all()
+        assert [f.description.split(": ")[1].split(" (")[0] for f in told] == [
+            "referral to Freedom House emergency assistance"
+        ]
+
+
+def test_sharing_with_missions_names_them_and_a_coordination_says_who_was_not_named(opened: vault.Vault) -> None:
+    with opened.store.session() as s:
+        case, (wren, kite) = _case(s, people=2)
+        _grant(s, wren, ConsentScope.SHARE_WITH_MISSIONS, missions=["Norland", "United Kingdom", "norland"])
+        with pytest.raises(ValidationError, match="missions: name the missions they agreed to"):
+            _grant(s, kite, ConsentScope.SHARE_WITH_MISSIONS, missions=[" "])
+        _grant(s, kite, ConsentScope.SHARE_WITH_MISSIONS, missions=["UK"])
+        assert [r.missions for r in (contacts.current_consent(s, wren.id, ConsentScope.SHARE_WITH_MISSIONS),)] == [
+            ["Norland", "United Kingdom"]
+        ]
+
+        def note(missions: str) -> str:
+            entry = threats.add_coordination(s, case, {"missions": missions, "on_date": FROZEN_DAY})
+            return next(e.text for e in threats.timeline(s, case.id) if e.ref_id == entry.id)
+
+        # A named mission covers one written more fully, word for word ("UK" is not "Ukraine").
+        assert note("Embassy of the United Kingdom and the UK") == (
+            "Mission engaged: Embassy of the United Kingdom and the UK (without consent to share the case from "
+            "Wren-0: not the UK, Wren-1: not Embassy of the United Kingdom)"
+        )
+        assert "Wren-0: not Ukraine, Quist" in note("Norland, Ukraine; Quist")
+        _grant(s, kite, ConsentScope.SHARE_WITH_MISSIONS, value="withdrawn", given_on=FROZEN_DAY)
+        assert "Wren-1)" in note("Norland")  # withdrawn: not consented, whatever it named

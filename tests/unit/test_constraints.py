@@ -84,7 +84,9 @@ def _action_gate(s: Any, w: dict[str, Any]) -> None:
 
 def _referral_gate(s: Any, w: dict[str, Any]) -> None:
     threats.add_referral(
-        s, w["case"], {"resource_id": threats.resources(s)[0].id, "purpose": "legal_fees", "status": "sent"}
+        s,
+        w["case"],
+        {"resource_id": threats.resources(s)[0].id, "purpose": "legal_fees", "shared": ["identity"], "status": "sent"},
     )
 
 
@@ -110,7 +112,17 @@ ATTEMPTS: dict[str, Callable[[Any, dict[str, Any]], None]] = {
         s, w["a"], {"scope": "naming", "value": "granted", "given_on": DAY}
     ),
     "ck_consent_record_ends_after_given": lambda s, w: consent.record_decision(
-        s, w["a"], {"scope": "referral", "value": "granted", "given_on": DAY, "ends_on": DAY - timedelta(1)}, today=DAY
+        s,
+        w["a"],
+        {
+            "scope": "referral",
+            "value": "granted",
+            "resource_ids": ["lifeline", "freedom-house"],
+            "shared": ["identity"],
+            "given_on": DAY,
+            "ends_on": DAY - timedelta(1),
+        },
+        today=DAY,
     ),
     "uq_contact_relationship_triple": lambda s, w: [
         contacts.relate(s, {"from_contact_id": w["a"].id, "to_contact_id": w["b"].id, "kind": "member_of"})
@@ -148,10 +160,24 @@ ATTEMPTS: dict[str, Callable[[Any, dict[str, Any]], None]] = {
         links=[{"contact_id": w["a"].id, "case_id": w["case"].id}],
     ),
     "ck_referral_requested_nonneg": lambda s, w: threats.add_referral(
-        s, w["case"], {"resource_id": threats.resources(s)[0].id, "purpose": "legal_fees", "amount_requested": -5}
+        s,
+        w["case"],
+        {
+            "resource_id": threats.resources(s)[0].id,
+            "purpose": "legal_fees",
+            "shared": ["identity"],
+            "amount_requested": -5,
+        },
     ),
     "ck_referral_granted_nonneg": lambda s, w: threats.add_referral(
-        s, w["case"], {"resource_id": threats.resources(s)[0].id, "purpose": "legal_fees", "amount_granted": -5}
+        s,
+        w["case"],
+        {
+            "resource_id": threats.resources(s)[0].id,
+            "purpose": "legal_fees",
+            "shared": ["identity"],
+            "amount_granted": -5,
+        },
     ),
     "ck_referral_consent_gate": _referral_gate,
     "ck_checklist_run_one_attachment": lambda s, w: checklists.start_run(

@@ -25,6 +25,7 @@ MINIMAL: dict[str, dict[str, Any]] = {
         "case_id": "c" * 32,
         "resource_id": "r",
         "purpose": "legal_fees",
+        "shared": ["identity"],
         "status": "granted",
         "consent_record_id": "k" * 32,
     },
@@ -136,6 +137,7 @@ def test_a_referral_decided_before_it_was_sent(opened: vault.Vault) -> None:
                 {
                     "resource_id": resource.id,
                     "purpose": "legal_fees",
+                    "shared": ["identity"],
                     "status": ReferralStatus.DECLINED,
                     "sent_on": LATE,
                     "decision_on": EARLY,

@@ -234,7 +234,12 @@ def test_act_on_behalf_granted_becomes_three_scopes_and_the_case_timeline_says_s
     assert heron == {("act_on_behalf", "granted", "2025-01-02", "Signal"), *carried}
     assert {scope for cid, scope, *_ in scopes if cid == "c2"} == {"act_on_behalf"}
     assert needs == {"a1": "public_statement", "a2": "private_demarche", "a3": "public_statement", "a4": None}
-    (event,) = events
+    event, named = sorted(events)  # 0007's carry-over, then 0009's: the carried referral grant names no resource
+    assert named == (
+        "Consent now names who receives what (upgrade). Heron-1: their referral consent (granted 2025-01-02) "
+        "names no resource and lists nothing to share: record which resources they agreed to and what may be "
+        "shared before the next referral."
+    )
     assert "Heron-1's consent to act on their behalf (granted 2025-01-02)" in event
     assert "NOT for public statements or sharing with other missions" in event
     assert "1 raising privately with the authorities (by default: nothing else matched)" in event

@@ -158,6 +158,7 @@ def build(s) -> dict[str, str]:  # type: ignore[no-untyped-def]
         {
             "resource_id": "lifeline",
             "purpose": "legal_fees",
+            "shared": ["identity"],
             "status": ReferralStatus.SENT,
             "sent_on": date(2025, 3, 8),
             "emergency_justification": "Held incommunicado.",

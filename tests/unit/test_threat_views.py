@@ -58,7 +58,17 @@ def _case(opened: vault.Vault) -> tuple[str, str, str]:
         contacts.record_consent(
             s, ana, {"scope": "private_demarche", "value": "granted", "given_on": OPENED, "how": "Signal"}
         )
-        contacts.record_consent(s, ana, {"scope": "referral", "value": "granted", "given_on": OPENED})
+        contacts.record_consent(
+            s,
+            ana,
+            {
+                "scope": "referral",
+                "value": "granted",
+                "resource_ids": ["lifeline", "freedom-house"],
+                "shared": ["identity"],
+                "given_on": OPENED,
+            },
+        )
         threats.add_source(
             s,
             case,
@@ -70,7 +80,7 @@ def _case(opened: vault.Vault) -> tuple[str, str, str]:
                 "received_on": OPENED,
             },
         )
-        threats.add_referral(s, case, {"resource_id": "lifeline", "purpose": "medical"})
+        threats.add_referral(s, case, {"resource_id": "lifeline", "purpose": "medical", "shared": ["identity"]})
         return case.id, ana.id, witness.id
 
 
@@ -158,7 +168,9 @@ def test_the_forms_start_from_plain_values_and_save_through_their_own_transactio
 
     resources = threats.resource_views(tx)
     assert plain(resources) and "lifeline" in {r.id for r in resources}
-    referral = threats.save_referral(tx, case_id, None, {"resource_id": "lifeline", "purpose": "legal_fees"})
+    referral = threats.save_referral(
+        tx, case_id, None, {"resource_id": "lifeline", "purpose": "legal_fees", "shared": ["identity"]}
+    )
     threats.save_referral(tx, case_id, referral, {"status": "sent"})  # Kite alone now, and Kite consented
     assert threats.referral_form_values(tx, referral)["status"] == ReferralStatus.SENT
 

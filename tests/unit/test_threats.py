@@ -96,7 +96,9 @@ def test_every_defender_must_consent_before_an_action_for_them_starts(opened: va
 def test_a_referral_leaves_the_draft_only_with_consent_or_a_justification(opened: vault.Vault) -> None:
     with opened.store.session() as s:
         case, (defender,) = _case(s, plan=False)
-        referral = threats.add_referral(s, case, {"resource_id": "lifeline", "purpose": "medical"})
+        referral = threats.add_referral(
+            s, case, {"resource_id": "lifeline", "purpose": "medical", "shared": ["identity"]}
+        )
         assert referral.status == ReferralStatus.DRAFT and referral.sent_on is None
         with pytest.raises(ValidationError, match="Sending this referral needs Kite-0's consent"):
             threats.update_referral(s, referral, {"status": "sent"})
@@ -113,9 +115,21 @@ def test_a_referral_leaves_the_draft_only_with_consent_or_a_justification(opened
         kinds = [e.kind for e in threats.timeline(s, case.id)]
         assert kinds.count(TimelineKind.REFERRAL) == 4  # drafted, sent, under review, granted
         with pytest.raises(ValidationError, match="no resource 'nowhere'"):
-            threats.add_referral(s, case, {"resource_id": "nowhere", "purpose": "medical"})
-        second = threats.add_referral(s, case, {"resource_id": "freedom-house", "purpose": "relocation"})
-        contacts.record_consent(s, defender, {"scope": "referral", "value": "granted", "given_on": OPENED})
+            threats.add_referral(s, case, {"resource_id": "nowhere", "purpose": "medical", "shared": ["identity"]})
+        second = threats.add_referral(
+            s, case, {"resource_id": "freedom-house", "purpose": "relocation", "shared": ["identity"]}
+        )
+        contacts.record_consent(
+            s,
+            defender,
+            {
+                "scope": "referral",
+                "value": "granted",
+                "resource_ids": ["lifeline", "freedom-house"],
+                "shared": ["identity"],
+                "given_on": OPENED,
+            },
+        )
         threats.update_referral(s, second, {"status": "sent", "sent_on": OPENED})
         assert second.consent_record_id is not None
         assert threats.referral_due_on(second) == OPENED + timedelta(days=threats.REFERRAL_CHASE_DAYS)
@@ -206,7 +220,11 @@ def test_the_gate_cannot_be_walked_around(opened: vault.Vault) -> None:
         with pytest.raises(ValidationError, match="consent_record_id: is set by the consent gate"):
             threats.update_action(s, planned, {"consent_record_id": "made-up"})
         with pytest.raises(ValidationError, match="consent_record_id"):
-            threats.add_referral(s, case, {"resource_id": "lifeline", "purpose": "medical", "consent_record_id": "x"})
+            threats.add_referral(
+                s,
+                case,
+                {"resource_id": "lifeline", "purpose": "medical", "shared": ["identity"], "consent_record_id": "x"},
+            )
         # Untick "on behalf" and start it in the same edit: refused, it stays on record.
         with pytest.raises(ValidationError, match="on_behalf: it was started on the defender's behalf"):
             threats.update_action(s, planned, {"status": "doing", "on_behalf": False})
@@ -241,7 +259,7 @@ def test_the_gate_cannot_be_walked_around(opened: vault.Vault) -> None:
 def test_a_sent_referral_stays_as_sent(opened: vault.Vault) -> None:
     with opened.store.session() as s:
         case, _ = _case(s, plan=False)
-        draft = threats.add_referral(s, case, {"resource_id": "lifeline", "purpose": "medical"})
+        draft = threats.add_referral(s, case, {"resource_id": "lifeline", "purpose": "medical", "shared": ["identity"]})
         threats.update_referral(s, draft, {"status": "withdrawn"})  # never sent: no consent needed, no date
         assert draft.sent_on is None and draft.consent_record_id is None
         sent = threats.add_referral(
@@ -250,6 +268,7 @@ def test_a_sent_referral_stays_as_sent(opened: vault.Vault) -> None:
             {
                 "resource_id": "lifeline",
                 "purpose": "medical",
+                "shared": ["identity"],
                 "status": "sent",
                 "emergency_justification": "In hiding.",
             },

@@ -44,7 +44,9 @@ def action(s, target, title: str, due: date | None, **fields):  # type: ignore[n
 
 
 def referral(s, target, **fields):  # type: ignore[no-untyped-def]
-    return threats.add_referral(s, target, {"resource_id": "lifeline", "purpose": "legal_fees", **JUSTIFIED, **fields})
+    return threats.add_referral(
+        s, target, {"resource_id": "lifeline", "purpose": "legal_fees", "shared": ["identity"], **JUSTIFIED, **fields}
+    )
 
 
 def close(s, target) -> None:  # type: ignore[no-untyped-def]
