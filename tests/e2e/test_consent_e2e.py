@@ -1,7 +1,7 @@
-"""A consent's end date typed over a real terminal (issue 18, part 3): the installed
-hrd-tui in tmux, the consent form opened from a case (p), the decision chosen, then the
-end date and the save key sent in one ``send-keys`` burst; read back through the vault
-once the program is closed."""
+"""A consent typed over a real terminal (issue 18, part 3): the installed hrd-tui in
+tmux, the consent form opened from a case (p), the decision chosen, then the end date
+(or the missions it names) and the save key sent in one ``send-keys`` burst, or the
+missions pasted; read back through the vault once the program is closed."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PASSPHRASE
-from helpers.tmux import closed, needs_tmux, program, screen, send, terminal, unlock, wait_for, wait_until
+from helpers.tmux import closed, needs_tmux, paste, program, screen, send, terminal, unlock, wait_for, wait_until
 from sqlmodel import select
 
 from hrd_tui import vault as vault_mod
@@ -65,3 +65,39 @@ def test_an_end_date_typed_with_the_save_key_in_one_burst_is_kept(app: str, vaul
         (record,) = s.exec(select(ConsentRecord)).all()
         assert record.scope == ConsentScope.PRIVATE_DEMARCHE and record.value == ConsentValue.GRANTED
         assert record.ends_on == date.fromisoformat(ENDS)
+
+
+@pytest.mark.parametrize("how", ["burst", "paste"])
+def test_the_missions_a_consent_names_typed_in_one_burst_or_pasted_are_kept(app: str, vault: Path, how: str) -> None:
+    """The missions field of the consent form over a real terminal: the names and the save
+    key in one send-keys burst, or pasted (bracketed) then saved; read back through the vault."""
+    unlock(app, PASSPHRASE, "[t Today]")
+    send(app, "a")
+    wait_for(app, "Threats against Ana")
+    send(app, "Enter")
+    wait_for(app, "Consent for each kind of action")
+    send(app, "p")
+    wait_for(app, "Record a consent decision")
+    send(app, "Enter")  # the scope (the case's default kind, a private démarche): open its list
+    wait_for(app, "Sharing with other missions")
+    send(app, "Up", "Enter")  # the kind above it: sharing with other missions
+    send(app, "Tab", "Enter")  # the decision: open its list
+    wait_for(app, "Withdrawn")
+    send(app, "Down", "Enter")
+    wait_for(app, "Granted")
+    # Given on, ends on, how, the resources, what may be shared: then the missions.
+    if how == "burst":
+        send(app, *["Tab"] * 6, "Norland, Embassy of Quist", "F2")
+    else:
+        send(app, *["Tab"] * 6)
+        paste(app, "Norland, Embassy of Quist")
+        send(app, "F2")
+    wait_for(app, "missions ok")
+    send(app, "Escape")
+    wait_until(app, lambda shown: "Consent for each kind" not in shown, "the list of cases")
+    send(app, "q")
+    assert closed(app), f"still running after q; the screen was:\n{screen(app)}"
+    with vault_mod.unlock(vault, vault_mod.Secret(PASSPHRASE), readonly=True) as v, v.store.session() as s:
+        (record,) = s.exec(select(ConsentRecord)).all()
+        assert (record.scope, record.value) == (ConsentScope.SHARE_WITH_MISSIONS, ConsentValue.GRANTED)
+        assert record.missions == ["Norland", "Embassy of Quist"]

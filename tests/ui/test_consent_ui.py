@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 from conftest import FROZEN_DAY, PASSPHRASE, unlock, vault_session
 from sqlmodel import select
-from textual.widgets import DataTable, Input, Select
+from textual.widgets import DataTable, Input, Select, SelectionList, Static
 
 from hrd_tui import vault as vault_mod
 from hrd_tui.app import make_app
 from hrd_tui.models import CaseAction, ConsentRecord
 from hrd_tui.screens.case_forms import JUSTIFICATION_LABEL, ActionModal
+from hrd_tui.screens.contact_detail import consent_lines
 from hrd_tui.screens.contact_form import ConsentModal
 from hrd_tui.screens.threats import CaseScreen, ThreatsScreen
 from hrd_tui.screens.widgets.record_form import RecordForm
@@ -129,3 +130,42 @@ async def test_the_action_form_picks_the_kind_of_action_and_its_consent_is_shown
             action_id = action.id
         table = screen.query_one("#case-actions", DataTable)
         assert _cell(table, action_id) == "trial MISSING"
+
+
+async def test_a_referral_consent_names_its_resources_and_what_may_be_shared(app, vault_dir: Path) -> None:
+    """The consent form from the case's referral action: a grant naming no resource is
+    refused under its field with what was chosen kept; the resource picked and what may
+    be shared toggled by keys (space) is saved as shown."""
+    with vault_session(vault_dir) as s:
+        referral_action = s.exec(
+            select(CaseAction.id).where(CaseAction.template_item == "threat-immediate:referral-emergency-assistance")
+        ).one()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _case_screen(app, pilot)
+        table = screen.query_one("#case-actions", DataTable)
+        table.focus()
+        table.move_cursor(row=table.get_row_index(referral_action))
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, ConsentModal)
+        form = app.screen.query_one(RecordForm)
+        assert form.query_one("#field-scope", Select).value == "referral"
+        form.query_one("#field-value", Select).value = "granted"
+        form.query_one("#field-shared", SelectionList).focus()
+        await pilot.press("space")  # the first: name and identity
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, ConsentModal)  # refused, kept
+        error = str(form.query_one("#error-resource_ids", Static).render())
+        assert "name the resources they agreed to be referred to" in error
+        assert form.query_one("#field-shared", SelectionList).selected == ["identity"]
+        form.query_one("#field-resource_ids", SelectionList).select("lifeline")
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, CaseScreen)
+        assert _cell(table, referral_action) == "referral ok"
+    with vault_session(vault_dir) as s:
+        (record,) = s.exec(select(ConsentRecord).where(ConsentRecord.scope == ConsentScope.REFERRAL)).all()
+        assert (record.value, record.resource_ids, record.shared) == (ConsentValue.GRANTED, ["lifeline"], ["identity"])
+        view = contacts.detail_view(s, record.contact_id)
+    assert "  resources: Lifeline Embattled CSO Assistance Fund; may share: name and identity" in consent_lines(view)
