@@ -23,6 +23,7 @@ from sqlmodel import Session, SQLModel, select
 from hrd_tui.errors import NotFound, ValidationError
 from hrd_tui.models.common import table_name
 from hrd_tui.transactions import Transactions as Transactions  # what service functions take first
+from hrd_tui.vocab import SharedInfo
 
 M = TypeVar("M", bound=SQLModel)
 E = TypeVar("E", bound=StrEnum)
@@ -131,6 +132,10 @@ def _set(*values: Any) -> int:
     return sum(v is not None for v in values)
 
 
+def _known_shared(items: Any) -> bool:
+    return all(item in SharedInfo.__members__.values() for item in items or ())
+
+
 #: The schema's CHECK rules over several fields (models), by table, checked by base.validate
 #: on every create and update so the officer reads a sentence, never "CHECK constraint failed".
 RECORD_RULES: dict[str, tuple[RecordRule, ...]] = {
@@ -167,6 +172,13 @@ RECORD_RULES: dict[str, tuple[RecordRule, ...]] = {
             lambda r: _set(r.contact_id, r.case_id, r.trial_id) == 1,
             "give exactly one of a contact, a threat case or a trial",
         ),
+    ),
+    # What is shared is a JSON list, not a CHECK: said here for every way in (forms, handover).
+    "consent_record": (
+        RecordRule("shared", lambda r: _known_shared(r.shared), "lists something the app does not know to share"),
+    ),
+    "referral": (
+        RecordRule("shared", lambda r: _known_shared(r.shared), "lists something the app does not know to share"),
     ),
     "checklist_run": (
         RecordRule(

@@ -141,6 +141,8 @@ def _aware(value: datetime | str) -> datetime:
 #: How the items of each list read: a vocabulary's labels, or people by codename.
 _LIST_VOCABULARY = {"focus_areas": "focus_area", "threat_types": "threat_type"}
 _PEOPLE = frozenset({"defenders", "defendants", "participants", "contacts"})
+#: A record's own list fields (JSON) whose items are vocabulary codes: read as labels.
+_LIST_FIELD_VOCABULARY = {"shared": "shared_info"}
 
 
 def _readable_lists(session: Session, model: type[SQLModel], change: Change) -> Change:
@@ -187,7 +189,8 @@ def text(model: type[SQLModel], field: str, value: Any) -> str:
     if value is None or value == "" or value == []:
         return "-"
     if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
+        vocabulary = _LIST_FIELD_VOCABULARY.get(field)
+        return ", ".join(reference.label(vocabulary, item) if vocabulary else str(item) for item in value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     column = model.__table__.columns.get(field)  # type: ignore[attr-defined]

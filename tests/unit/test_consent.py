@@ -13,8 +13,8 @@ from sqlmodel import select
 
 from hrd_tui import vault
 from hrd_tui.errors import ValidationError
-from hrd_tui.models import Contact, FollowUp
-from hrd_tui.services import consent, contacts, templates, threats, trials
+from hrd_tui.models import ConsentRecord, Contact, FollowUp, Referral
+from hrd_tui.services import base, consent, contacts, templates, threats, trials
 from hrd_tui.vocab import ACTION_SCOPES, ActionStatus, ConsentScope
 
 GIVEN = FROZEN_DAY - timedelta(days=10)
@@ -270,3 +270,15 @@ def test_sharing_with_missions_names_them_and_a_coordination_says_who_was_not_na
         assert "Wren-0: not Ukraine, Quist" in note("Norland, Ukraine; Quist")
         _grant(s, kite, ConsentScope.SHARE_WITH_MISSIONS, value="withdrawn", given_on=FROZEN_DAY)
         assert "Wren-1)" in note("Norland")  # withdrawn: not consented, whatever it named
+
+
+def test_what_is_shared_is_checked_on_every_way_in_not_only_the_forms() -> None:
+    """A handover bundle is validated by base.validate, not by the consent form: a list of
+    what is shared holding something unknown is refused there too (it is JSON, no CHECK)."""
+    for model, fields in (
+        (ConsentRecord, {"contact_id": "c", "scope": "referral", "value": "granted", "given_on": GIVEN}),
+        (Referral, {"case_id": "k", "resource_id": "lifeline", "purpose": "medical"}),
+    ):
+        with pytest.raises(ValidationError, match="shared: lists something the app does not know to share"):
+            base.validate(model, {**fields, "shared": ["identity", "passwords"]})
+        assert base.validate(model, {**fields, "shared": ["identity"]}).shared == ["identity"]

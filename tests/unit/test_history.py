@@ -14,7 +14,7 @@ from sqlmodel import SQLModel, select
 from sqlmodel.sql.sqltypes import AutoString
 
 from hrd_tui import demo, vault, wallclock
-from hrd_tui.models import EXPORT_TABLES, Contact, RecordVersion, ThreatCase, Trial, utcnow
+from hrd_tui.models import EXPORT_TABLES, Contact, RecordVersion, Referral, ThreatCase, Trial, utcnow
 from hrd_tui.services import base, contacts, history, reference, threats, trials
 
 #: Tables the history does not apply to: it would be the history of the history.
@@ -252,6 +252,9 @@ def test_values_read_as_the_officer_reads_them(monkeypatch: Any) -> None:
         time.tzset()
     assert history.text(ThreatCase, "urgency", "emergency") == reference.label("urgency", "emergency")
     assert history.text(Contact, "tags", ["a", "b"]) == "a, b"
+    assert history.text(Referral, "shared", ["identity", "case_facts"]) == (
+        "Name and identity, What happened: the threats and the case"
+    )
     assert history.text(Contact, "direct_contact_safe", False) == "no"
     assert history.text(Contact, "email", None) == "-" and history.text(Contact, "email", "") == "-"
     assert history.source_text("") == "you"
