@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 import sqlcipher3
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from conftest import PASSPHRASE
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.exc import IntegrityError
 
 from hrd_tui import keyslots, migrations, vault
 from hrd_tui.models import metadata
@@ -337,3 +339,174 @@ def test_risk_assessments_of_an_older_vault_keep_their_level_under_rule_version_
             r[0]: tuple(r[1:]) for r in conn.execute(text("SELECT id, risk_level, rule_version FROM risk_assessment"))
         }
     assert rows == {"a1": ("medium", 1), "a2": ("low", 1)}
+
+
+def _explicit_engine() -> Any:
+    """An in-memory database whose transactions are explicit BEGINs, as the app's are
+    (store.make_engine): pysqlite's own implicit BEGIN leaves DDL, and what PRAGMA
+    defer_foreign_keys covers, outside the transaction a migration runs in."""
+    engine = create_engine("sqlite://", module=sqlcipher3.dbapi2, connect_args={"isolation_level": None})
+    event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+    return engine
+
+
+def _foreign_keys(conn: Any, on: bool) -> None:
+    """PRAGMA foreign_keys, between transactions (inside one SQLite ignores it)."""
+    assert not conn.in_transaction()
+    dbapi = conn.connection.dbapi_connection
+    dbapi.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+    assert dbapi.execute("PRAGMA foreign_keys").fetchone()[0] == on
+
+
+_AT = "2025-01-01 00:00:00"
+#: What the rows below share, by table (the 0006 columns with no default).
+_FILLED: dict[str, dict[str, Any]] = {
+    "contact": {"kind": "defender", "languages": "[]", "tags": "[]", "direct_contact_safe": 1, "notes": ""},
+    "consent_record": {"value": "granted", "given_on": "2026-02-01", "how": "In person", "note": ""},
+    "threat_case": {"status": "new", "urgency": "urgent", "perpetrator": "unknown", "perpetrator_note": ""},
+    "case_action": {"case_id": "k1", "category": "free", "owner": "HRO", "note": "", "on_behalf": 1},
+    "referral": {"case_id": "k1", "resource_id": "lifeline", "purpose": "medical", "currency": "USD", "outcome": ""},
+    "resource": {"kind": "", "funds": "", "eligibility": "", "how_to_refer": "", "url": ""},
+}
+
+
+def _insert(conn: Any, table: str, **row: Any) -> None:
+    if table in ("case_action", "referral"):
+        row = {"emergency_justification": "", **row}
+    stamps = {} if table in ("resource", "case_defender") else {"created_at": _AT, "updated_at": _AT}
+    row = {**stamps, **_FILLED.get(table, {}), **row}
+    conn.execute(text(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join(':' + n for n in row)})"), row)
+
+
+def _vault_at_0006(conn: Any) -> None:
+    """Heron-1 and Kite-2 gave consent to act on their behalf, Finch-3 none; one case for
+    all three, a done action on Heron-1's behalf and a sent referral, both resting on it."""
+    migrations.upgrade(conn, "0006")
+    for cid, code in (("c1", "Heron-1"), ("c2", "Kite-2"), ("c3", "Finch-3")):
+        _insert(conn, "contact", id=cid, name=code, codename=code, codename_key=code.lower())
+    for rid, cid in (("r1", "c1"), ("r2", "c2")):
+        _insert(conn, "consent_record", id=rid, contact_id=cid, scope="act_on_behalf", given_on="2025-01-02")
+    _insert(conn, "consent_record", id="n1", contact_id="c1", scope="naming", value="anonymised", given_on="2025-01-02")
+    _insert(conn, "threat_case", id="k1", title="Case", summary="", opened_on="2025-01-01", outcome="")
+    for cid in ("c1", "c2", "c3"):
+        _insert(conn, "case_defender", case_id="k1", contact_id=cid)
+    _insert(conn, "resource", id="lifeline", name="Lifeline")
+    _action(conn, "a1", "Call the ministry", "r1")
+    _referral(conn, "f1", "sent", "r1")
+
+
+def _action(conn: Any, aid: str, title: str, consent: str | None, status: str = "done", **more: Any) -> None:
+    _insert(conn, "case_action", id=aid, title=title, status=status, consent_record_id=consent, **more)
+
+
+def _referral(conn: Any, fid: str, status: str, consent: str | None, **more: Any) -> None:
+    sent_on = "2025-01-03" if status == "sent" else None
+    _insert(conn, "referral", id=fid, status=status, sent_on=sent_on, consent_record_id=consent, **more)
+
+
+def _consent(conn: Any, rid: str, contact: str, scope: str, value: str = "granted", **more: Any) -> None:
+    _insert(conn, "consent_record", id=rid, contact_id=contact, scope=scope, value=value, **more)
+
+
+def _rows(conn: Any, sql: str) -> dict[str, tuple[Any, ...]]:
+    return {r[0]: tuple(r[1:]) for r in conn.exec_driver_sql(sql)}
+
+
+def test_consent_by_kind_downgrades_to_0006_with_foreign_keys_on_and_upgrades_again() -> None:
+    """0009's and 0007's downgrades, on a vault used at head, with foreign keys on as
+    every vault connection has them: what the older schema cannot hold goes (the new
+    kinds of consent, the names of who receives what) without widening a consent, and
+    every row that rested on a deleted consent still passes the older consent gate."""
+    engine = _explicit_engine()
+    with engine.connect() as conn:
+        # Foreign keys off for the upgrade only: 0007's upgrade rebuilds consent_record,
+        # which SQLite refuses with them on while a1 and f1 refer to it (see the xfail below).
+        with conn.begin():
+            _vault_at_0006(conn)
+            migrations.upgrade(conn, "head")
+        _foreign_keys(conn, on=True)
+        with conn.begin():  # what only the new schema holds
+            _consent(conn, "p1", "c1", "public_statement")
+            _consent(conn, "p3", "c3", "public_statement")
+            _consent(conn, "q1", "c1", "referral", resource_ids='["lifeline"]', shared='["identity", "health"]')
+            _consent(conn, "q3", "c3", "referral", resource_ids='["lifeline"]', shared='["case_facts"]')
+            _consent(conn, "w2", "c2", "act_on_behalf", "withdrawn")  # Kite-2 took it back
+            _consent(conn, "m1", "c1", "share_with_missions", ends_on="2026-12-31", missions='["Norland"]')
+            _action(conn, "a2", "Joint press statement", "p1", consent_scope="public_statement")
+            _action(conn, "a3", "Post on social media", "p3", consent_scope="public_statement")
+            _action(conn, "a4", "Statement at the hearing", "p3", "planned", consent_scope="public_statement")
+            _referral(conn, "f2", "sent", "q1", shared='["health"]')
+            _referral(conn, "f3", "draft", "q3", shared='["case_facts"]')
+        with conn.begin():  # committed: the deferred foreign key check passed too
+            command.downgrade(migrations._config(conn), "0006")
+        with conn.begin():
+            assert migrations.current_revision(conn) == "0006"
+            downgraded = _schema(conn)
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+            assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+            consents = _rows(conn, "SELECT id, contact_id, scope, value, given_on, note FROM consent_record")
+            actions = _rows(conn, "SELECT id, consent_record_id, emergency_justification, status FROM case_action")
+            referrals = _rows(conn, "SELECT id, consent_record_id, emergency_justification, status FROM referral")
+            contacts = [r[0] for r in conn.exec_driver_sql("SELECT codename FROM contact ORDER BY id")]
+            cases = conn.exec_driver_sql("SELECT case_id, contact_id FROM case_defender ORDER BY contact_id").all()
+
+        _foreign_keys(conn, on=False)  # again for 0007's upgrade
+        with conn.begin():
+            migrations.upgrade(conn, "head")
+        _foreign_keys(conn, on=True)
+        with conn.begin():
+            assert migrations.current_revision(conn) == migrations.head_revision()
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+            again = _rows(conn, "SELECT id, contact_id, scope, value FROM consent_record")
+            needs = _rows(conn, "SELECT id, consent_scope FROM case_action")
+
+    with _explicit_engine().begin() as fresh:
+        migrations.upgrade(fresh, "0006")
+        straight = _schema(fresh)
+    assert sorted(downgraded) == sorted(straight)
+    for name in straight:
+        assert downgraded[name] == straight[name], name
+
+    assert contacts == ["Heron-1", "Kite-2", "Finch-3"] and cases == [("k1", "c1"), ("k1", "c2"), ("k1", "c3")]
+    assert {rid: row[:3] for rid, row in consents.items()} == {
+        "r1": ("c1", "act_on_behalf", "granted"),
+        "r2": ("c2", "act_on_behalf", "granted"),
+        "n1": ("c1", "naming", "anonymised"),
+        "w2": ("c2", "act_on_behalf", "refused"),  # deleted, it would bring back Kite-2's grant
+        "m1": ("c1", "share_with_missions", "granted"),
+    }
+    assert "recorded as refused by a downgrade" in consents["w2"][4]
+    assert consents["m1"][4] == "Ends on 2026-12-31."  # the older schema has no end date
+    assert consents["r1"][3:] == ("2025-01-02", "")
+    # Heron-1's: back on their consent to act on their behalf, as before 0007.
+    assert actions["a1"] == ("r1", "", "done") and actions["a2"] == ("r1", "", "done")
+    assert referrals["f1"] == ("r1", "", "sent") and referrals["f2"] == ("r1", "", "sent")
+    # Finch-3 never gave it: a planned action and a draft pass the older gate without
+    # one; a done action says what it rested on.
+    assert actions["a4"] == (None, "", "planned") and referrals["f3"] == (None, "", "draft")
+    assert actions["a3"][0] is None and actions["a3"][2] == "done"
+    assert actions["a3"][1] == (
+        "Rested on their consent for public statements (granted 2026-02-01), a kind of consent this "
+        "version of hrd-tui does not record (downgrade)."
+    )
+    # Upgraded again: Heron-1's grant is carried over again; Kite-2's withdrawal holds.
+    heron = {row[1] for row in again.values() if row[0] == "c1" and row[2] == "granted"}
+    assert heron == {"act_on_behalf", "share_with_missions", "private_demarche", "referral", "trial_attendance"}
+    assert {row[1] for row in again.values() if row[0] == "c2"} == {"act_on_behalf"}
+    assert needs["a2"] == ("public_statement",) and needs["a1"] == ("private_demarche",)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=IntegrityError,
+    reason="0007's upgrade rebuilds consent_record by a batch (DROP TABLE), which SQLite refuses with "
+    "foreign keys on while case_action or referral rows refer to it: a 0006 vault with a done action on "
+    "someone's behalf does not open",
+)
+def test_0007_upgrades_a_vault_whose_actions_rest_on_consent_with_foreign_keys_on() -> None:
+    engine = _explicit_engine()
+    with engine.connect() as conn:
+        _foreign_keys(conn, on=True)
+        with conn.begin():
+            _vault_at_0006(conn)
+            migrations.upgrade(conn, "head")

@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC
 
 import sqlalchemy as sa
@@ -205,7 +207,13 @@ def _carry_over(conn: sa.Connection) -> None:
         )
 
 
+#: The rows that refer to a consent record (both ON DELETE RESTRICT).
+REFERRERS = ("case_action", "referral")
+
+
 def downgrade() -> None:
+    conn = op.get_bind()
+    _unwind(conn)
     op.execute(
         sa.text(
             "DELETE FROM consent_record WHERE scope IN ('private_demarche', 'public_statement', "
@@ -215,10 +223,110 @@ def downgrade() -> None:
     with op.batch_alter_table("case_action", schema=None) as batch_op:
         batch_op.drop_constraint("ck_case_action_consent_scope_vocab", type_="check")
         batch_op.drop_column("consent_scope")
-    with op.batch_alter_table("consent_record", schema=None) as batch_op:
+    with _references_set_aside(conn), op.batch_alter_table("consent_record", schema=None) as batch_op:
         batch_op.drop_constraint("ck_consent_record_ends_after_given", type_="check")
         batch_op.drop_constraint("ck_consent_record_value_fits_scope", type_="check")
         _vocab(batch_op, "consent_record", "scope", OLD_SCOPES)
         _vocab(batch_op, "consent_record", "value", OLD_VALUES)
         batch_op.create_check_constraint("ck_consent_record_value_fits_scope", _fits_scope("'granted', 'refused'"))
         batch_op.drop_column("ends_on")
+
+
+def _unwind(conn: sa.Connection) -> None:
+    """Make what the older schema cannot hold fit it, never widening a consent.
+
+    - A withdrawal of an older kind of consent becomes a refusal: deleted, it would
+      bring back the grant it withdrew.
+    - An end date is said in the note (the older schema has no end: the consent
+      reads as open-ended there).
+    - An action or referral resting on a consent of a new kind (deleted below, and
+      the foreign key is ON DELETE RESTRICT) rests on the defender's "act on behalf"
+      grant in force, as it did before this revision (it is what the new kinds were
+      carried over from). Without one it rests on nothing: the older consent gate
+      lets a planned action or a draft referral through, and anything further along
+      gets a justification saying what it rested on, as 0003 did for referrals sent
+      before the gate (the gate's only other way through).
+    """
+    conn.execute(
+        sa.text(
+            "UPDATE consent_record SET value = 'refused', note = note || CASE WHEN note = '' THEN '' ELSE ' ' END "
+            "|| 'Withdrawn (recorded as refused by a downgrade of hrd-tui).' WHERE value = 'withdrawn'"
+        )
+    )
+    conn.execute(
+        sa.text(
+            "UPDATE consent_record SET note = note || CASE WHEN note = '' THEN '' ELSE ' ' END || 'Ends on ' "
+            "|| ends_on || '.' WHERE ends_on IS NOT NULL AND scope IN ('contact', 'act_on_behalf', 'naming', "
+            "'share_with_missions')"
+        )
+    )
+    in_force: dict[str, str] = {}  # contact id -> their "act on behalf" record in force, if a grant
+    rows = conn.execute(
+        sa.text(
+            "SELECT contact_id, value, id FROM consent_record WHERE scope = 'act_on_behalf' "
+            "ORDER BY given_on, created_at"
+        )
+    ).all()
+    for row in rows:  # the last one wins, as contacts.current_consent reads it
+        if row.value == "granted":
+            in_force[row.contact_id] = row.id
+        else:
+            in_force.pop(row.contact_id, None)
+    gates = {  # when the older consent gate needs a consent or a justification
+        "case_action": "on_behalf = 1 AND status NOT IN ('planned', 'not_applicable')",
+        "referral": "status != 'draft' AND NOT (status = 'withdrawn' AND sent_on IS NULL)",
+    }
+    for table in REFERRERS:
+        resting = conn.execute(
+            sa.text(
+                f"SELECT t.id, c.contact_id, c.scope, c.value, c.given_on, ({gates[table]}) AND "
+                f"length(trim(t.emergency_justification)) = 0 AS gated FROM {table} t "
+                "JOIN consent_record c ON c.id = t.consent_record_id "
+                "WHERE c.scope IN ('private_demarche', 'public_statement', 'referral', 'trial_attendance')"
+            )
+        ).all()
+        for row in resting:
+            target = in_force.get(row.contact_id)
+            params = {"id": row.id, "consent": target, "why": ""}
+            if target is None and row.gated:
+                params["why"] = (
+                    f"Rested on their consent for {LABELS[row.scope]} ({row.value} {row.given_on}), a kind of "
+                    "consent this version of hrd-tui does not record (downgrade)."
+                )
+            conn.execute(
+                sa.text(
+                    f"UPDATE {table} SET consent_record_id = :consent, emergency_justification = "
+                    "emergency_justification || :why WHERE id = :id"
+                ),
+                params,
+            )
+
+
+@contextmanager
+def _references_set_aside(conn: sa.Connection) -> Iterator[None]:
+    """Rebuild consent_record while case_action and referral rows refer to it.
+
+    A batch rebuild drops the old table, and with foreign keys on (every vault
+    connection) SQLite refuses to drop a table that rows refer to; PRAGMA
+    foreign_keys cannot be turned off inside the transaction a migration runs in.
+    Instead the references are deferred and set aside: each one is made to point
+    nowhere ('~' + id, no id starts so) before the drop, and back after, so no row
+    refers to the table when it goes and every row finds its record again. The
+    check runs at commit (defer_foreign_keys ends with the transaction); it is not
+    turned off here, since turning it off forgets the references still open.
+    """
+    conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+    for table in REFERRERS:
+        conn.execute(
+            sa.text(
+                f"UPDATE {table} SET consent_record_id = '~' || consent_record_id WHERE consent_record_id IS NOT NULL"
+            )
+        )
+    yield
+    for table in REFERRERS:
+        conn.execute(
+            sa.text(
+                f"UPDATE {table} SET consent_record_id = substr(consent_record_id, 2) "
+                "WHERE consent_record_id IS NOT NULL"
+            )
+        )

@@ -88,6 +88,9 @@ def _tell(conn: sa.Connection) -> None:
 def downgrade() -> None:
     with op.batch_alter_table("referral", schema=None) as batch_op:
         batch_op.drop_column("shared")
-    with op.batch_alter_table("consent_record", schema=None) as batch_op:
-        for name in ("missions", "shared", "resource_ids"):
-            batch_op.drop_column(name)
+    # Dropped in place (SQLite's ALTER TABLE ... DROP COLUMN), not by a batch rebuild: a
+    # rebuild drops consent_record, which SQLite refuses with foreign keys on (as every
+    # vault connection has them) while case_action or referral rows refer to it. These
+    # columns are in no key, index or CHECK, which dropping in place requires.
+    for name in ("missions", "shared", "resource_ids"):
+        op.drop_column("consent_record", name)
