@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import threading
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
-from hrd_tui.errors import HrdError, StorageFull, UnsafeBuild, VaultDamaged, from_db_error
+from hrd_tui.errors import ConstraintViolation, HrdError, StorageFull, UnsafeBuild, VaultDamaged, from_db_error
 from hrd_tui.history_hooks import VaultSession
 
 BUSY_TIMEOUT_MS = 5000
@@ -210,23 +210,31 @@ class Store:
         Database errors become user errors here, once, for every caller.
         """
         with self._use() as engine, VaultSession(engine, expire_on_commit=False) as session:
-            try:
+            with _committed(session, what):
                 yield session
-                session.commit()
-            except DBAPIError as exc:
-                session.rollback()
-                raise from_db_error(exc, what) from exc
-            except HrdError:
-                session.rollback()
-                raise
-            except Exception as exc:
-                # Anything else (SQLAlchemy's StatementError quotes the parameters:
-                # vault data) becomes one line with no detail.
-                session.rollback()
-                raise HrdError(f"Unexpected error while {what} ({type(exc).__name__}); nothing was saved.") from exc
-            except BaseException:
-                session.rollback()
-                raise
+
+    @contextmanager
+    def schema_session(self, what: str = "upgrading the vault") -> Iterator[Session]:
+        """A transaction that may rebuild tables: the migrations' (SQLite's own procedure
+        for schema changes: foreign keys off, the change, foreign_key_check, commit).
+
+        With foreign keys on, rebuilding a table others refer to drops the old one, and
+        its implicit DELETE cascades: upgrading a vault rebuilt ``contact`` and took
+        every channel and consent with it (ON DELETE CASCADE), and a rebuilt
+        ``consent_record`` was refused outright (RESTRICT). ``foreign_keys`` cannot
+        change inside a transaction, so it is set on the connection before BEGIN and set
+        back after; every reference is checked before the commit instead.
+        """
+        with self._use() as engine, engine.connect() as conn:
+            dbapi = conn.connection.dbapi_connection
+            assert dbapi is not None
+            dbapi.execute("PRAGMA foreign_keys = OFF")  # before BEGIN (the session's): inside, a no-op
+            try:
+                with VaultSession(bind=conn, expire_on_commit=False) as session:
+                    with _committed(session, what, before_commit=_references_hold):
+                        yield session
+            finally:
+                dbapi.execute("PRAGMA foreign_keys = ON")
 
     @contextmanager
     def raw(self) -> Iterator[sqlcipher3.Connection]:
@@ -257,6 +265,43 @@ class Store:
                 self.engine = None
                 self._closing = False
             engine.dispose()
+
+
+@contextmanager
+def _committed(
+    session: Session, what: str, *, before_commit: Callable[[Session, str], None] | None = None
+) -> Iterator[None]:
+    """Commit what the block did, or roll it all back; database errors become user errors."""
+    try:
+        yield
+        if before_commit is not None:
+            before_commit(session, what)
+        session.commit()
+    except DBAPIError as exc:
+        session.rollback()
+        raise from_db_error(exc, what) from exc
+    except HrdError:
+        session.rollback()
+        raise
+    except Exception as exc:
+        # Anything else (SQLAlchemy's StatementError quotes the parameters:
+        # vault data) becomes one line with no detail.
+        session.rollback()
+        raise HrdError(f"Unexpected error while {what} ({type(exc).__name__}); nothing was saved.") from exc
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def _references_hold(session: Session, what: str) -> None:
+    """Every foreign key resolves (checked whole, as foreign keys were off)."""
+    broken = session.connection().exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        tables = sorted({str(row[0]) for row in broken})
+        raise ConstraintViolation(
+            f"While {what}, {len(broken)} record(s) of {', '.join(tables)[:200]} would point at records "
+            "that are not there; nothing was changed."
+        )
 
 
 def _checkpoint(engine: Engine) -> None:

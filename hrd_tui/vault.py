@@ -898,7 +898,7 @@ def _prepare_schema(store: Store, *, new: bool = False) -> None:
 
     The data and the index are the services' (registered in hrd_tui.vault_hooks by
     hrd_tui/services/__init__.py): the vault imports no service."""
-    with store.session("creating the vault" if new else "upgrading the vault") as session:
+    with store.schema_session("creating the vault" if new else "upgrading the vault") as session:
         if new:
             migrations.create_head(session.connection())
         else:

@@ -15,7 +15,7 @@ from conftest import PASSPHRASE
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.exc import IntegrityError
 
-from hrd_tui import keyslots, migrations, vault
+from hrd_tui import demo, keyslots, migrations, vault
 from hrd_tui.models import metadata
 from hrd_tui.paths import atomic_write, make_private_dir
 from hrd_tui.services import contacts
@@ -413,14 +413,15 @@ def _rows(conn: Any, sql: str) -> dict[str, tuple[Any, ...]]:
 
 
 def test_consent_by_kind_downgrades_to_0006_with_foreign_keys_on_and_upgrades_again() -> None:
-    """0009's and 0007's downgrades, on a vault used at head, with foreign keys on as
-    every vault connection has them: what the older schema cannot hold goes (the new
-    kinds of consent, the names of who receives what) without widening a consent, and
-    every row that rested on a deleted consent still passes the older consent gate."""
+    """0009's and 0007's downgrades, on a vault used at head: what the older schema
+    cannot hold goes (the new kinds of consent, the names of who receives what) without
+    widening a consent, every row that rested on a deleted consent still passes the
+    older consent gate, and every reference still resolves (foreign_key_check)."""
     engine = _explicit_engine()
     with engine.connect() as conn:
-        # Foreign keys off for the upgrade only: 0007's upgrade rebuilds consent_record,
-        # which SQLite refuses with them on while a1 and f1 refer to it (see the xfail below).
+        # Schema changes run with foreign keys off, as Store.schema_session runs them (a
+        # rebuilt table is dropped, and with them on its drop cascades or is refused).
+        _foreign_keys(conn, on=False)
         with conn.begin():
             _vault_at_0006(conn)
             migrations.upgrade(conn, "head")
@@ -437,7 +438,8 @@ def test_consent_by_kind_downgrades_to_0006_with_foreign_keys_on_and_upgrades_ag
             _action(conn, "a4", "Statement at the hearing", "p3", "planned", consent_scope="public_statement")
             _referral(conn, "f2", "sent", "q1", shared='["health"]')
             _referral(conn, "f3", "draft", "q3", shared='["case_facts"]')
-        with conn.begin():  # committed: the deferred foreign key check passed too
+        _foreign_keys(conn, on=False)
+        with conn.begin():
             command.downgrade(migrations._config(conn), "0006")
         with conn.begin():
             assert migrations.current_revision(conn) == "0006"
@@ -496,17 +498,83 @@ def test_consent_by_kind_downgrades_to_0006_with_foreign_keys_on_and_upgrades_ag
     assert needs["a2"] == ("public_statement",) and needs["a1"] == ("private_demarche",)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IntegrityError,
-    reason="0007's upgrade rebuilds consent_record by a batch (DROP TABLE), which SQLite refuses with "
-    "foreign keys on while case_action or referral rows refer to it: a 0006 vault with a done action on "
-    "someone's behalf does not open",
-)
-def test_0007_upgrades_a_vault_whose_actions_rest_on_consent_with_foreign_keys_on() -> None:
-    engine = _explicit_engine()
-    with engine.connect() as conn:
-        _foreign_keys(conn, on=True)
-        with conn.begin():
-            _vault_at_0006(conn)
-            migrations.upgrade(conn, "head")
+@pytest.fixture(scope="module")
+def demo_rows(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict[str, Any]]]:
+    """Every row of the demo vault at head, as SQLite stores it, by table (the search
+    index aside: it is rebuilt after every upgrade)."""
+    opened, _ = vault.create(tmp_path_factory.mktemp("demo") / "v", PASSPHRASE)
+    with opened:
+        with opened.store.session() as s:
+            assert demo.populate(s)
+        with opened.store.raw() as conn:
+            conn.row_factory = sqlcipher3.dbapi2.Row
+            names = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'search_%' "
+                    "AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version'"
+                )
+            ]
+            rows = {name: [dict(r) for r in conn.execute(f'SELECT * FROM "{name}"')] for name in names}
+            conn.row_factory = None
+    return rows
+
+
+def _vault_at(vault_dir: Path, revision: str, rows: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
+    """A vault left at ``revision`` holding what of ``rows`` that schema can hold (the
+    columns it has; a value of a later vocabulary refused by its CHECK is left out, and
+    so is whatever then refers to nothing). Returns its row counts."""
+    make_private_dir(vault_dir)
+    header, key = keyslots.new_header(PASSPHRASE.encode(), keyslots.new_recovery_code(), keyslots.calibrate())
+    store = Store(vault_dir / vault.DB_NAME, keyslots.database_key(key))
+    with store.schema_session("making an older vault") as session:
+        conn = session.connection()
+        migrations.upgrade(conn, revision)
+        for table, table_rows in rows.items():
+            columns = {r[1] for r in conn.exec_driver_sql(f'PRAGMA table_info("{table}")')}
+            for row in table_rows if columns else ():
+                kept = {k: v for k, v in row.items() if k in columns}
+                try:
+                    with conn.begin_nested():
+                        conn.execute(
+                            text(
+                                f'INSERT INTO "{table}" ({", ".join(kept)}) VALUES ({", ".join(":" + k for k in kept)})'
+                            ),
+                            kept,
+                        )
+                except IntegrityError:
+                    pass
+        while broken := conn.exec_driver_sql("PRAGMA foreign_key_check").all():
+            for table, rowid, *_ in broken:
+                conn.exec_driver_sql(f'DELETE FROM "{table}" WHERE rowid = ?', (rowid,))
+        counts = _counts(conn)
+    store.close()
+    atomic_write(vault_dir / vault.HEADER_NAME, header.to_bytes(key))
+    return counts
+
+
+def _counts(conn: Any) -> dict[str, int]:
+    names = conn.exec_driver_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'search_%' AND name NOT LIKE 'sqlite_%'"
+    ).all()
+    return {name: conn.exec_driver_sql(f'SELECT count(*) FROM "{name}"').scalar() for (name,) in names}
+
+
+@pytest.mark.parametrize("revision", ["0001", "0003", "0005", "0006", "0008"])
+def test_an_upgrade_loses_no_record(tmp_path: Path, demo_rows: dict[str, list[dict[str, Any]]], revision: str) -> None:
+    """A vault at an older revision, holding the demo's records, opened by this hrd-tui:
+    every table keeps every row. Migrations rebuild tables (SQLite alters by copying),
+    and with foreign keys on a rebuilt table's drop deleted what referred to it: a vault
+    at 0003 came out of the upgrade with no channel and no consent left (ON DELETE
+    CASCADE from contact), one at 0006 did not open at all (RESTRICT from consent_record)."""
+    before = _vault_at(tmp_path / "v", revision, demo_rows)
+    assert before["contact"] >= 10 and before["secure_channel"] >= 10 and before["consent_record"] >= 10
+    assert before["case_defender"] and before["hearing"] and before["case_action"]  # each rebuilt table's children
+    with vault.unlock(tmp_path / "v", Secret(PASSPHRASE)) as opened:
+        assert opened.migrated_from == revision and opened.schema_revision() == migrations.head_revision()
+        with opened.store.session() as s:
+            after = _counts(s.connection())
+            assert s.connection().exec_driver_sql("PRAGMA foreign_key_check").all() == []
+        assert opened.check() == []
+    lost = {table: (n, after.get(table)) for table, n in before.items() if after.get(table, 0) < n}
+    assert lost == {}

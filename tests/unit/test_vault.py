@@ -11,7 +11,7 @@ import pytest
 from conftest import PASSPHRASE
 
 from hrd_tui import keyslots, vault
-from hrd_tui.errors import HrdError, NoVault, UnlockFailed, VaultBusy, VaultDamaged
+from hrd_tui.errors import ConstraintViolation, HrdError, NoVault, UnlockFailed, VaultBusy, VaultDamaged
 from hrd_tui.services import contacts
 from hrd_tui.store import connect_raw, verify_hardening
 from hrd_tui.vault import Secret
@@ -265,3 +265,20 @@ def test_odd_directory_names_keep_the_database_inside_the_vault(tmp_path: Path, 
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
     with vault.unlock(target, Secret(PASSPHRASE)) as v:
         assert v.check() == []
+
+
+def test_a_schema_session_checks_every_reference_then_turns_foreign_keys_back_on(opened: vault.Vault) -> None:
+    """Migrations run with foreign keys off (a rebuilt table's drop would cascade): what
+    they leave pointing nowhere is refused whole before the commit, and the pooled
+    connection goes back with foreign keys on."""
+    with pytest.raises(ConstraintViolation, match="1 record.* of secure_channel would point at records"):
+        with opened.store.schema_session("testing") as s:
+            assert s.connection().exec_driver_sql("PRAGMA foreign_keys").scalar() == 0
+            s.connection().exec_driver_sql(
+                "INSERT INTO secure_channel (id, created_at, updated_at, contact_id, kind, handle, preferred, note) "
+                "VALUES ('ch', '2026-01-01', '2026-01-01', 'nobody', 'signal', '+1', 0, '')"
+            )
+    for _ in range(4):  # every pooled connection
+        with opened.store.session() as s:
+            assert s.connection().exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert s.connection().exec_driver_sql("SELECT count(*) FROM secure_channel").scalar() == 0

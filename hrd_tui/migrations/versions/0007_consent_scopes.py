@@ -28,8 +28,6 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC
 
 import sqlalchemy as sa
@@ -223,7 +221,7 @@ def downgrade() -> None:
     with op.batch_alter_table("case_action", schema=None) as batch_op:
         batch_op.drop_constraint("ck_case_action_consent_scope_vocab", type_="check")
         batch_op.drop_column("consent_scope")
-    with _references_set_aside(conn), op.batch_alter_table("consent_record", schema=None) as batch_op:
+    with op.batch_alter_table("consent_record", schema=None) as batch_op:
         batch_op.drop_constraint("ck_consent_record_ends_after_given", type_="check")
         batch_op.drop_constraint("ck_consent_record_value_fits_scope", type_="check")
         _vocab(batch_op, "consent_record", "scope", OLD_SCOPES)
@@ -300,33 +298,3 @@ def _unwind(conn: sa.Connection) -> None:
                 ),
                 params,
             )
-
-
-@contextmanager
-def _references_set_aside(conn: sa.Connection) -> Iterator[None]:
-    """Rebuild consent_record while case_action and referral rows refer to it.
-
-    A batch rebuild drops the old table, and with foreign keys on (every vault
-    connection) SQLite refuses to drop a table that rows refer to; PRAGMA
-    foreign_keys cannot be turned off inside the transaction a migration runs in.
-    Instead the references are deferred and set aside: each one is made to point
-    nowhere ('~' + id, no id starts so) before the drop, and back after, so no row
-    refers to the table when it goes and every row finds its record again. The
-    check runs at commit (defer_foreign_keys ends with the transaction); it is not
-    turned off here, since turning it off forgets the references still open.
-    """
-    conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
-    for table in REFERRERS:
-        conn.execute(
-            sa.text(
-                f"UPDATE {table} SET consent_record_id = '~' || consent_record_id WHERE consent_record_id IS NOT NULL"
-            )
-        )
-    yield
-    for table in REFERRERS:
-        conn.execute(
-            sa.text(
-                f"UPDATE {table} SET consent_record_id = substr(consent_record_id, 2) "
-                "WHERE consent_record_id IS NOT NULL"
-            )
-        )
