@@ -19,6 +19,7 @@ key up from the focused widget in this turn, and runs the binding it meets.
 from __future__ import annotations
 
 import asyncio
+import time
 
 from textual import events
 from textual.app import App
@@ -28,13 +29,30 @@ from textual.messages import CloseMessages
 from textual.widget import Widget
 from textual.widgets import Input
 
-#: How long one key waits at most for the screen to settle, or for held work:
-#: past that the key is delivered anyway (a key late is better than a key lost).
-SETTLE_SECONDS = 2.0
+#: How long one key waits at most for the screen to settle: past that the key is
+#: delivered anyway (a key late is better than a key lost). Counted in this process's
+#: CPU time, so that a machine too busy to run the app (a workstation under load, a
+#: CI runner) does not spend the wait before the earlier key's work has even run (a
+#: save, then Escape: the form asked "leave without saving?" over its own save); a
+#: widget stuck without running is waited out by the wall-clock cap.
+SETTLE_CPU_SECONDS = 2.0
+SETTLE_WALL_SECONDS = 10.0
 HOLD_SECONDS = 30.0
 #: Rounds of "let every widget handle what it has queued": a message posted in
 #: one round (a submitted line bubbling up) is handled in the next.
 SETTLE_ROUNDS = 32
+
+
+class _Budget:
+    """One key's wait for the screen to settle: SETTLE_CPU_SECONDS of this process's
+    CPU time, or SETTLE_WALL_SECONDS of the wall clock, whichever comes first."""
+
+    def __init__(self) -> None:
+        self.cpu = time.process_time() + SETTLE_CPU_SECONDS
+        self.wall = time.monotonic() + SETTLE_WALL_SECONDS
+
+    def spent(self) -> bool:
+        return time.process_time() >= self.cpu or time.monotonic() >= self.wall
 
 
 class KeysInOrder(App):  # type: ignore[type-arg]
@@ -129,8 +147,7 @@ class KeysInOrder(App):  # type: ignore[type-arg]
     async def _settle(self) -> None:
         """Wait until what earlier keys set off is done: the app's own queued calls
         (``focus()`` and ``call_later`` land there) and the screen's widgets' queues."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + SETTLE_SECONDS
+        budget = _Budget()
         for _ in range(SETTLE_ROUNDS):
             ran = await self._run_own_queue()
             try:
@@ -145,10 +162,10 @@ class KeysInOrder(App):  # type: ignore[type-arg]
                 if ran:
                     continue  # what ran may have queued more
                 return
-            if not await self._all_handled(nodes, deadline - loop.time()):
+            if not await self._all_handled(nodes, budget):
                 return
 
-    async def _all_handled(self, nodes: list[Widget], timeout: float) -> bool:
+    async def _all_handled(self, nodes: list[Widget], budget: _Budget) -> bool:
         """True once every node has handled what it had queued (False: out of time)."""
         done = asyncio.Event()
         pending = 0
@@ -164,10 +181,13 @@ class KeysInOrder(App):  # type: ignore[type-arg]
                 pending += 1
         if not pending:
             return True
-        try:
-            await asyncio.wait_for(done.wait(), max(0.0, timeout))
-        except TimeoutError:
-            return False
+        while not done.is_set():
+            if budget.spent():
+                return False
+            try:
+                await asyncio.wait_for(done.wait(), 0.05)
+            except TimeoutError:
+                pass
         return True
 
     async def _run_own_queue(self) -> bool:
