@@ -231,10 +231,12 @@ class Store:
             dbapi.execute("PRAGMA foreign_keys = OFF")  # before BEGIN (the session's): inside, a no-op
             try:
                 with VaultSession(bind=conn, expire_on_commit=False) as session:
-                    with _committed(session, what, before_commit=_references_hold):
+                    # What already pointed nowhere (a vault damaged earlier) is not this change's doing.
+                    before = _dangling(session)
+                    with _committed(session, what, before_commit=lambda s, w: _references_hold(s, w, before)):
                         yield session
             finally:
-                dbapi.execute("PRAGMA foreign_keys = ON")
+                _foreign_keys_back_on(conn)
 
     @contextmanager
     def raw(self) -> Iterator[sqlcipher3.Connection]:
@@ -293,15 +295,35 @@ def _committed(
         raise
 
 
-def _references_hold(session: Session, what: str) -> None:
-    """Every foreign key resolves (checked whole, as foreign keys were off)."""
-    broken = session.connection().exec_driver_sql("PRAGMA foreign_key_check").all()
+def _dangling(session: Session) -> set[tuple[Any, ...]]:
+    """Every reference that points nowhere: (table, rowid, parent table, key number)."""
+    return {tuple(row) for row in session.connection().exec_driver_sql("PRAGMA foreign_key_check")}
+
+
+def _references_hold(session: Session, what: str, before: set[tuple[Any, ...]]) -> None:
+    """No reference points nowhere that did not before (checked whole: foreign keys were off)."""
+    broken = _dangling(session) - before
     if broken:
         tables = sorted({str(row[0]) for row in broken})
         raise ConstraintViolation(
             f"While {what}, {len(broken)} record(s) of {', '.join(tables)[:200]} would point at records "
             "that are not there; nothing was changed."
         )
+
+
+def _foreign_keys_back_on(conn: Connection) -> None:
+    """Foreign keys on again for the next user of the pooled connection; a connection
+    where that cannot be made sure of (closed, or still in a transaction, where the
+    pragma does nothing) is thrown away instead of going back to the pool."""
+    try:
+        dbapi = conn.connection.dbapi_connection
+        assert dbapi is not None
+        dbapi.execute("PRAGMA foreign_keys = ON")
+        if dbapi.execute("PRAGMA foreign_keys").fetchone()[0] == 1:
+            return
+    except Exception:  # noqa: BLE001 - closed or broken: not to be reused either way
+        pass
+    conn.invalidate()
 
 
 def _checkpoint(engine: Engine) -> None:

@@ -153,11 +153,11 @@ def clean_list(value: object) -> list[str]:
 def shared_items(value: object, field: str = "shared") -> list[str]:
     """What is shared, each one of vocab.SharedInfo, said against ``field`` otherwise."""
     items = clean_list(value)
-    known = {s.value for s in SharedInfo}
-    unknown = [i for i in items if i not in known]
+    order = [s.value for s in SharedInfo]
+    unknown = [i for i in items if i not in order]
     if unknown:
         raise ValidationError({field: f"not something the app knows to share: {', '.join(unknown)}"})
-    return items
+    return sorted(items, key=order.index)  # one order, however they were picked
 
 
 def check_decision(data: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -166,8 +166,12 @@ def check_decision(data: Mapping[str, Any]) -> dict[str, list[str]]:
     resources and what may be shared, one for sharing with missions the missions; a
     refusal or withdrawal covers them all, so it names none."""
     scope, value, ends = data.get("scope"), data.get("value"), data.get("ends_on")
+    if not isinstance(scope, str) or scope not in {s.value for s in ConsentScope}:
+        raise ValidationError({"scope": "choose what the consent is for"})
     if str(scope) == ConsentScope.ACT_ON_BEHALF:
         raise ValidationError({"scope": "consent is now given for each kind of action: choose which"})
+    if ends is not None and not isinstance(ends, date):
+        raise ValidationError({"ends_on": "a day, YYYY-MM-DD"})
     if ends is not None and str(value) != ConsentValue.GRANTED:
         raise ValidationError({"ends_on": "only a granted consent has an end date"})
     given = data.get("given_on")
@@ -175,7 +179,7 @@ def check_decision(data: Mapping[str, Any]) -> dict[str, list[str]]:
         raise ValidationError({"ends_on": "ends before it was given"})
     lists = {key: clean_list(data.get(key)) for key in NAME_LISTS}
     lists["shared"] = shared_items(lists["shared"])
-    takes = NAMES.get(ConsentScope(str(scope)), ()) if scope in {s.value for s in ConsentScope} else ()
+    takes = NAMES.get(ConsentScope(scope), ())
     for key, items in lists.items():
         if items and key not in takes:
             raise ValidationError({key: f"only {_names_it(key)} names {_WHAT[key]}: clear it"})
@@ -185,6 +189,9 @@ def check_decision(data: Mapping[str, Any]) -> dict[str, list[str]]:
         for key in takes:
             if not lists[key]:
                 raise ValidationError({key: _ASK[key]})
+    vague = [m for m in lists["missions"] if not _significant(m)]
+    if vague:
+        raise ValidationError({"missions": f"name the mission itself, not only {vague[0]!r}"})
     return lists
 
 
@@ -204,26 +211,31 @@ def referral_gap(record: ConsentRecord, resource_id: str, resource_name: str, sh
     return "; ".join(gaps)
 
 
+#: Words that say what a mission is, not which one: they name no mission on their own.
+MISSION_WORDS = frozenset(
+    "embassy embassies mission missions delegation consulate high commission of the and like minded other "
+    "diplomatic office representation to in".split()
+)
+
+
 def split_missions(text: str) -> list[str]:
-    """The missions a coordination entry names ("Norland, Quist and Aroha")."""
-    return clean_list(re.split(r"\s*(?:[,;/]|\band\b|&)\s*", text))
+    """The missions a coordination entry names ("Norland, Quist and Aroha"; what is in
+    brackets is a note: "Embassy of Norland (Fjord-110)")."""
+    text = re.sub(r"\([^)]*\)", " ", text)
+    return clean_list(re.split(r"\s*(?:[,;/&|+\n]|\band\b|\bor\b|\bwith\b)\s*", text))
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", text.casefold())
+def _significant(name: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"\w+", name.casefold()) if w not in MISSION_WORDS)
 
 
 def missions_not_named(record: ConsentRecord, missions: Sequence[str]) -> list[str]:
-    """The missions a granted consent to share with missions does not name. A named
-    mission covers one written more fully ("Norland" covers "Embassy of Norland"), word
-    for word: "UK" does not cover "Ukraine"."""
-    named = [_words(m) for m in record.missions]
-
-    def covered(mission: str) -> bool:
-        words = _words(mission)
-        return any(n and any(words[i : i + len(n)] == n for i in range(len(words) - len(n) + 1)) for n in named)
-
-    return [m for m in missions if not covered(m)]
+    """The missions a granted consent to share with missions does not name. One is
+    named when its words are a named mission's, what says it is a mission aside
+    ("Embassy of Norland" is "Norland"); "UK" is not "United Kingdom", and
+    "Norland-Quist" is not "Norland": a warning too many rather than one too few."""
+    named = {_significant(m) for m in record.missions} - {frozenset()}
+    return [m for m in missions if _significant(m) not in named]
 
 
 def record_decision(session: Session, contact: Contact, data: Mapping[str, Any], *, today: date) -> ConsentRecord:

@@ -640,12 +640,15 @@ def _referral_fields(session: Session, case_id: str, fields: dict[str, Any], bef
         assert before is not None
         if status == ReferralStatus.DRAFT:
             raise ValidationError({"status": "it was sent: it cannot go back to a draft (withdraw it instead)"})
-        for key in ("resource_id", "purpose", "shared"):
+        for key in ("resource_id", "purpose"):
             if fields.get(key) != getattr(before, key):
                 raise ValidationError({key: "cannot change once sent: withdraw it and refer again"})
+        if set(fields["shared"]) != set(before.shared):  # in any order: the form lists them sorted
+            raise ValidationError({"shared": "cannot change once sent: withdraw it and refer again"})
+        fields["shared"] = before.shared
     never_sent = status == ReferralStatus.WITHDRAWN and not sent and not fields.get("sent_on")
     if status != ReferralStatus.DRAFT and not never_sent:
-        if not fields["shared"]:
+        if not fields["shared"] and not sent:  # sent before referrals said it (0009): kept as it was
             raise ValidationError({"shared": "say what this referral passes on about them"})
         if not fields.get("sent_on"):
             fields["sent_on"] = wallclock.today()
@@ -745,7 +748,7 @@ def sharing_not_consented(session: Session, case_id: str, missions: str = "") ->
     their codename, or with ``missions`` (a coordination entry's) those their consent does
     not name ("Heron-101: not Quist"). Read on the officer's day (an ended grant is no grant)."""
     missing = []
-    named = consent.split_missions(missions)
+    named = consent.split_missions(missions) or ([missions] if missions else [])  # "," names no mission
     for defender in defenders_of(session, case_id):
         record = current_consent(session, defender.id, ConsentScope.SHARE_WITH_MISSIONS)
         if record is None or not consent.standing(record, wallclock.today()).granted:

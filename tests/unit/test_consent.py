@@ -282,3 +282,84 @@ def test_what_is_shared_is_checked_on_every_way_in_not_only_the_forms() -> None:
         with pytest.raises(ValidationError, match="shared: lists something the app does not know to share"):
             base.validate(model, {**fields, "shared": ["identity", "passwords"]})
         assert base.validate(model, {**fields, "shared": ["identity"]}).shared == ["identity"]
+
+
+def test_mission_names_are_matched_by_their_words_and_a_vague_one_is_refused(opened: vault.Vault) -> None:
+    """Word-for-word, what says "a mission" aside: a warning too many rather than one too few."""
+    with opened.store.session() as s:
+        case, (wren,) = _case(s)
+        with pytest.raises(ValidationError, match="missions: name the mission itself, not only 'the Embassy'"):
+            _grant(s, wren, ConsentScope.SHARE_WITH_MISSIONS, missions=["Norland", "the Embassy"])
+        record = _grant(s, wren, ConsentScope.SHARE_WITH_MISSIONS, missions=["Norland", "United Kingdom"])
+        unnamed = {
+            text: consent.missions_not_named(record, consent.split_missions(text) or [text])
+            for text in (
+                "Embassy of Norland (Fjord-110)",  # what is in brackets is a note
+                "the Embassy of the United Kingdom",
+                "Norland-Quist",
+                "Norland with Quist",
+                "Norland or Quist\nAroha",
+                "Norland | Quist",
+                "other like-minded missions",
+                ",",
+            )
+        }
+    assert unnamed == {
+        "Embassy of Norland (Fjord-110)": [],
+        "the Embassy of the United Kingdom": [],
+        "Norland-Quist": ["Norland-Quist"],
+        "Norland with Quist": ["Quist"],
+        "Norland or Quist\nAroha": ["Quist", "Aroha"],
+        "Norland | Quist": ["Quist"],
+        "other like-minded missions": ["other like-minded missions"],
+        ",": [","],
+    }
+
+
+def test_a_referral_sent_before_referrals_said_what_they_share_can_still_move_on(opened: vault.Vault) -> None:
+    """0009 gives a referral already sent an empty 'shared': it is decided, withdrawn or
+    given an outcome without being asked what it shared (it cannot change once sent)."""
+    with opened.store.session() as s:
+        case, (who,) = _case(s)
+        referral = threats.add_referral(
+            s,
+            case,
+            {
+                "resource_id": "lifeline",
+                "purpose": "medical",
+                "status": "sent",
+                "shared": ["identity"],
+                "emergency_justification": "Urgent.",
+            },
+        )
+        referral.shared = []  # as migration 0009 leaves one sent before it
+        s.flush()
+        threats.update_referral(s, referral, {"outcome": "They called back."})
+        threats.update_referral(s, referral, {"status": "withdrawn"})
+        assert referral.shared == [] and referral.outcome == "They called back."
+
+
+def test_what_a_sent_referral_shares_is_the_same_in_any_order(opened: vault.Vault) -> None:
+    """The form lists what is shared sorted; the services keep one order: saving a sent
+    referral with the same items in another order changes nothing and is not refused."""
+    with opened.store.session() as s:
+        case, (who,) = _case(s)
+        _grant(s, who, ConsentScope.REFERRAL, resource_ids=["lifeline"], shared=["documents", "identity"])
+        referral = threats.add_referral(
+            s, case, {"resource_id": "lifeline", "purpose": "medical", "shared": ["documents", "identity"]}
+        )
+        threats.update_referral(s, referral, {"status": "sent"})
+        assert referral.shared == ["identity", "documents"]  # vocab.SharedInfo's order
+        threats.update_referral(s, referral, {"shared": ["documents", "identity"], "status": "under_review"})
+        with pytest.raises(ValidationError, match="shared: cannot change once sent"):
+            threats.update_referral(s, referral, {"shared": ["identity"]})
+
+
+def test_a_consent_decision_with_no_known_scope_is_refused_under_its_field(opened: vault.Vault) -> None:
+    with opened.store.session() as s:
+        _, (who,) = _case(s)
+        for scope in (None, "everything", ["referral"]):
+            with pytest.raises(ValidationError, match="scope: choose what the consent is for"):
+                consent.record_decision(s, who, {"scope": scope, "value": "granted", "given_on": GIVEN}, today=GIVEN)
+        with pytest.raises(ValidationError, match="ends_on: a day"):
+            _grant(s, who, ConsentScope.PRIVATE_DEMARCHE, ends_on="2026-12-31")

@@ -22,9 +22,11 @@ from hrd_tui import demo, keyslots, vault, wallclock
 from hrd_tui.errors import HrdError, NotFound, UnlockFailed, ValidationError
 from hrd_tui.models import (
     EXPORT_TABLES,
+    ConsentRecord,
     Contact,
     Draft,
     Hearing,
+    Referral,
     Relationship,
     SecureChannel,
     TrialNote,
@@ -729,3 +731,48 @@ def test_repr_shows_no_data(sent: tuple[Path, str], b: vault.Vault) -> None:
     preview = plan(b, path, passphrase)
     for text in (repr(bundle), repr(preview)):
         assert "Ирина" not in text and "José" not in text
+
+
+def test_a_merge_never_rewrites_a_consent_decision_or_what_a_sent_referral_passed_on(
+    a: vault.Vault, b: vault.Vault, out: Path
+) -> None:
+    """'theirs' on every field: the bundle's outcome is taken, but a consent decision
+    stays as recorded here and a sent referral keeps its resource and what it shared (the
+    consent gate stood there); the officer reads why, and the bundle's values are in the
+    history as declined."""
+    with a.store.session() as s:
+        who = person(s, "Ana Lúcia Ñandú", "Heron-7")
+        case = threats.open_case(s, {"title": "Case"}, [who], ["intimidation"], plan=False)
+        contacts.record_consent(
+            s,
+            who,
+            {
+                "scope": "referral",
+                "value": "granted",
+                "given_on": DAY,
+                "resource_ids": ["lifeline"],
+                "shared": ["identity"],
+            },
+        )
+        referral = threats.add_referral(
+            s, case, {"resource_id": "lifeline", "purpose": "medical", "shared": ["identity"], "status": "sent"}
+        )
+        ids = {"referral": referral.id, "consent": referral.consent_record_id}
+    import_bundle(b, out / "first.hrdb", export(a, out / "first.hrdb"))
+    with a.store.raw() as conn:  # what the services refuse, as a bundle could carry it
+        conn.execute(
+            "UPDATE referral SET resource_id = 'freedom-house', shared = '[\"health\"]', outcome = 'Funded.' "
+            "WHERE id = ?",
+            (ids["referral"],),
+        )
+        conn.execute(
+            'UPDATE consent_record SET resource_ids = \'["lifeline", "freedom-house"]\' WHERE id = ?',
+            (ids["consent"],),
+        )
+    result = import_bundle(b, out / "second.hrdb", export(a, out / "second.hrdb"), default="theirs")
+    assert any("a sent referral keeps the resource" in n and "resource_id, shared kept here" in n for n in result.notes)
+    assert any("a consent decision is kept as it was recorded" in n for n in result.notes)
+    with b.store.session() as s:
+        kept = s.get(Referral, ids["referral"])
+        assert (kept.resource_id, kept.shared, kept.outcome) == ("lifeline", ["identity"], "Funded.")
+        assert s.get(ConsentRecord, ids["consent"]).resource_ids == ["lifeline"]

@@ -282,3 +282,23 @@ def test_a_schema_session_checks_every_reference_then_turns_foreign_keys_back_on
         with opened.store.session() as s:
             assert s.connection().exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert s.connection().exec_driver_sql("SELECT count(*) FROM secure_channel").scalar() == 0
+
+
+def test_a_reference_already_dangling_does_not_block_a_schema_change(opened: vault.Vault) -> None:
+    """A vault damaged earlier (a row pointing nowhere) can still be upgraded; only what
+    the change itself leaves dangling refuses it."""
+    row = (
+        "INSERT INTO secure_channel (id, created_at, updated_at, contact_id, kind, handle, preferred, note) "
+        "VALUES ('{id}', '2026-01-01', '2026-01-01', 'nobody', 'signal', '+1', 0, '')"
+    )
+    with opened.store.raw() as conn:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute(row.format(id="old"))
+        conn.execute("PRAGMA foreign_keys = ON")
+    with opened.store.schema_session("testing") as s:
+        s.connection().exec_driver_sql("CREATE TABLE scratch (x INTEGER)")
+    with pytest.raises(ConstraintViolation, match="1 record.* of secure_channel"):
+        with opened.store.schema_session("testing") as s:
+            s.connection().exec_driver_sql(row.format(id="new"))
+    with opened.store.session() as s:
+        assert s.connection().exec_driver_sql("SELECT id FROM secure_channel").scalars().all() == ["old"]

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from sqlmodel import Session, SQLModel, col, select
 
 from hrd_tui.errors import HrdError, ValidationError
-from hrd_tui.models import EXPORT_TABLES, Contact, SecureChannel
+from hrd_tui.models import EXPORT_TABLES, ConsentRecord, Contact, Referral, SecureChannel
 from hrd_tui.models.common import table_name
 from hrd_tui.sanitize import codename_key
 from hrd_tui.services import base, history
@@ -227,6 +227,10 @@ def _apply(
                 else:
                     codenames.pop(obj.codename_key, None)
                     codenames[codename_key(changes["codename"])] = obj.id
+            if frozen := _frozen_here(obj) & set(changes):
+                for field in sorted(frozen):
+                    declined[field] = changes.pop(field)
+                result.notes.append(f"{conflict.label}: {FROZEN_WHY[model]} ({', '.join(sorted(frozen))} kept here).")
             if model is SecureChannel and "preferred" in changes:
                 holder = preferred.get(obj.contact_id)
                 if not changes["preferred"]:
@@ -263,6 +267,23 @@ def _apply(
         session.flush()
         if rows:
             result.inserted[name] = len(rows)
+
+
+#: What a merge never takes from a bundle, as the services never change it here: a
+#: consent decision is a record of what was agreed (a new decision is a new record), and
+#: a sent referral passed on what it passed on (the consent gate stood there).
+FROZEN_WHY: dict[type[Any], str] = {
+    ConsentRecord: "a consent decision is kept as it was recorded; record a new one instead",
+    Referral: "a sent referral keeps the resource, purpose and what it shared; withdraw it and refer again",
+}
+
+
+def _frozen_here(obj: Any) -> set[str]:
+    if isinstance(obj, ConsentRecord):
+        return {"contact_id", "scope", "value", "given_on", "ends_on", "resource_ids", "shared", "missions"}
+    if isinstance(obj, Referral) and obj.status != "draft":
+        return {"resource_id", "purpose", "shared"}
+    return set()
 
 
 def _fresh_codename(taken: Mapping[Any, Any]) -> str:
