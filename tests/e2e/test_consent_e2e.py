@@ -42,7 +42,8 @@ def app(vault: Path, tmp_path: Path) -> Iterator[str]:
         yield session
 
 
-def test_an_end_date_typed_with_the_save_key_in_one_burst_is_kept(app: str, vault: Path) -> None:
+def _consent_form(app: str) -> None:
+    """From the lock screen to the consent form of Ana's case (p), its kind the default."""
     unlock(app, PASSPHRASE, "[t Today]")
     send(app, "a")
     wait_for(app, "Threats against Ana")
@@ -50,41 +51,47 @@ def test_an_end_date_typed_with_the_save_key_in_one_burst_is_kept(app: str, vaul
     wait_for(app, "Consent for each kind of action")
     send(app, "p")
     wait_for(app, "Record a consent decision")
-    send(app, "Tab", "Enter")  # the decision: open its list
+
+
+def _granted(app: str) -> None:
+    """The decision (the field after the kind): its list opened, Granted picked."""
+    send(app, "Tab", "Enter")
     wait_for(app, "Withdrawn")
     send(app, "Down", "Enter")
     wait_for(app, "Granted")
-    # The given-on day kept, the end date typed and saved: together, as a terminal sends them.
-    send(app, "Tab", "Tab", ENDS, "F2")
-    wait_for(app, f"ok to {ENDS}")
+
+
+def _quit_and_read(app: str, vault: Path) -> ConsentRecord:
+    """Back to the list of cases, q, and the one consent the vault then holds."""
     send(app, "Escape")  # to the list of cases (then q alone: never right after an Escape)
     wait_until(app, lambda shown: "Consent for each kind" not in shown, "the list of cases")
     send(app, "q")
     assert closed(app), f"still running after q; the screen was:\n{screen(app)}"
     with vault_mod.unlock(vault, vault_mod.Secret(PASSPHRASE), readonly=True) as v, v.store.session() as s:
         (record,) = s.exec(select(ConsentRecord)).all()
-        assert record.scope == ConsentScope.PRIVATE_DEMARCHE and record.value == ConsentValue.GRANTED
-        assert record.ends_on == date.fromisoformat(ENDS)
+        return record
+
+
+def test_an_end_date_typed_with_the_save_key_in_one_burst_is_kept(app: str, vault: Path) -> None:
+    _consent_form(app)
+    _granted(app)
+    # The given-on day kept, the end date typed and saved: together, as a terminal sends them.
+    send(app, "Tab", "Tab", ENDS, "F2")
+    wait_for(app, f"ok to {ENDS}")
+    record = _quit_and_read(app, vault)
+    assert record.scope == ConsentScope.PRIVATE_DEMARCHE and record.value == ConsentValue.GRANTED
+    assert record.ends_on == date.fromisoformat(ENDS)
 
 
 @pytest.mark.parametrize("how", ["burst", "paste"])
 def test_the_missions_a_consent_names_typed_in_one_burst_or_pasted_are_kept(app: str, vault: Path, how: str) -> None:
     """The missions field of the consent form over a real terminal: the names and the save
     key in one send-keys burst, or pasted (bracketed) then saved; read back through the vault."""
-    unlock(app, PASSPHRASE, "[t Today]")
-    send(app, "a")
-    wait_for(app, "Threats against Ana")
-    send(app, "Enter")
-    wait_for(app, "Consent for each kind of action")
-    send(app, "p")
-    wait_for(app, "Record a consent decision")
-    send(app, "Enter")  # the scope (the case's default kind, a private démarche): open its list
+    _consent_form(app)
+    send(app, "Enter")  # the kind (the case's default, a private démarche): open its list
     wait_for(app, "Sharing with other missions")
     send(app, "Up", "Enter")  # the kind above it: sharing with other missions
-    send(app, "Tab", "Enter")  # the decision: open its list
-    wait_for(app, "Withdrawn")
-    send(app, "Down", "Enter")
-    wait_for(app, "Granted")
+    _granted(app)
     # Given on, ends on, how, the resources, what may be shared: then the missions.
     if how == "burst":
         send(app, *["Tab"] * 6, "Norland, Embassy of Quist", "F2")
@@ -93,11 +100,6 @@ def test_the_missions_a_consent_names_typed_in_one_burst_or_pasted_are_kept(app:
         paste(app, "Norland, Embassy of Quist")
         send(app, "F2")
     wait_for(app, "missions ok")
-    send(app, "Escape")
-    wait_until(app, lambda shown: "Consent for each kind" not in shown, "the list of cases")
-    send(app, "q")
-    assert closed(app), f"still running after q; the screen was:\n{screen(app)}"
-    with vault_mod.unlock(vault, vault_mod.Secret(PASSPHRASE), readonly=True) as v, v.store.session() as s:
-        (record,) = s.exec(select(ConsentRecord)).all()
-        assert (record.scope, record.value) == (ConsentScope.SHARE_WITH_MISSIONS, ConsentValue.GRANTED)
-        assert record.missions == ["Norland", "Embassy of Quist"]
+    record = _quit_and_read(app, vault)
+    assert (record.scope, record.value) == (ConsentScope.SHARE_WITH_MISSIONS, ConsentValue.GRANTED)
+    assert record.missions == ["Norland", "Embassy of Quist"]
