@@ -163,20 +163,30 @@ class ConsentModal(RecordModal):
                 placeholder="YYYY-MM-DD or +N days",
             ),
             FieldSpec("how", "How it was given", placeholder="e.g. in person, on Signal"),
-            # What a grant names (consent.NAMES): refused for any other scope or decision, said there.
+            # What a grant names (consent.NAMES), asked for only with the kind that names it.
             FieldSpec(
                 "resource_ids",
                 "Referral: the resources it covers (space toggles)",
                 "multi",
                 tuple((r.id, r.name) for r in threats.resource_views(self.shell)),
+                depends_on="scope",
+                shown_for=(ConsentScope.REFERRAL.value,),
             ),
             FieldSpec(
                 "shared",
                 "Referral: what may be shared with them (space toggles)",
                 "multi",
                 choices("shared_info", SharedInfo),
+                depends_on="scope",
+                shown_for=(ConsentScope.REFERRAL.value,),
             ),
-            FieldSpec("missions", "Sharing with missions: which ones (comma-separated)", "list"),
+            FieldSpec(
+                "missions",
+                "Sharing with missions: which ones (comma-separated)",
+                "list",
+                depends_on="scope",
+                shown_for=(ConsentScope.SHARE_WITH_MISSIONS.value,),
+            ),
             FieldSpec("note", "Note"),
         ]
 

@@ -49,6 +49,9 @@ class FieldSpec:
     #: offered (``choices`` while it has none of these values). Updated as it changes.
     depends_on: str = ""
     choices_by: Mapping[str, tuple[tuple[str, str], ...]] | None = None
+    #: A field asked for only while ``depends_on`` has one of these values (what a consent
+    #: names, by its kind); hidden, it gives its empty value: a save writes what was shown.
+    shown_for: tuple[str, ...] = ()
     draft: bool = False  # typed text survives a lock or a crash (DraftInput, DraftTextArea)
     #: The service's names (fnmatch patterns) whose errors are this field's, where the form
     #: asks for a thing under another name than the service checks it by: "When" of a new
@@ -131,8 +134,13 @@ class RecordForm(VerticalScroll):
                 widget.border_title = Content(spec.label + (" *" if spec.required else ""))
                 if spec.required:  # said again in the bottom line: a long label is cut short, star and all
                     widget.border_subtitle = "required"
+            widget.display = self._asked(spec, self.initial.get(spec.depends_on))
             yield widget
             yield Static("", id=f"error-{spec.name}", classes="form-error", markup=False)
+
+    @staticmethod
+    def _asked(spec: FieldSpec, other: Any) -> bool:
+        return not spec.shown_for or str(other or "") in spec.shown_for
 
     def _widget(self, spec: FieldSpec) -> Widget:
         value = self.initial[spec.name]
@@ -175,10 +183,13 @@ class RecordForm(VerticalScroll):
         return spec.choices_by.get(str(other or ""), spec.choices) if spec.choices_by else spec.choices
 
     def _follow(self, name: str) -> None:
-        """The choices that follow field ``name`` offer what its value allows; a choice
-        still allowed stays chosen."""
+        """The fields that follow field ``name``: shown or hidden as its value asks, and
+        choices offering what its value allows (a choice still allowed stays chosen)."""
         for spec in self.specs:
             if spec.depends_on != name or not spec.depends_on or not self.query(f"#field-{spec.name}"):
+                continue
+            if spec.shown_for:
+                self.query_one(f"#field-{spec.name}").display = self._asked(spec, self.raw(name))
                 continue
             widget = self.query_one(f"#field-{spec.name}", Select)
             offer = self._offer(spec, self.raw(name))
@@ -251,7 +262,9 @@ class RecordForm(VerticalScroll):
         for spec in self.specs:
             if spec.name not in names:
                 continue
-            raw = self.raw(spec.name)
+            raw = self.raw(spec.name) if self.query_one(f"#field-{spec.name}").display else ""
+            if raw == "" and spec.kind == "multi":
+                raw = []
             try:
                 out[spec.name] = self._convert(spec, raw, today, now)
             except ValueError as exc:
@@ -336,6 +349,7 @@ class RecordForm(VerticalScroll):
             box.display = True
             if target != "form":
                 self._errored[target] = self.raw(target)
+                self.query_one(f"#field-{target}").display = True  # an error is shown with its field
         shown_first = first or ("form" if "form" in lines else None)
         if first is not None:
             self.query_one(f"#field-{first}").focus()

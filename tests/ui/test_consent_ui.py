@@ -169,3 +169,43 @@ async def test_a_referral_consent_names_its_resources_and_what_may_be_shared(app
         assert (record.value, record.resource_ids, record.shared) == (ConsentValue.GRANTED, ["lifeline"], ["identity"])
         view = contacts.detail_view(s, record.contact_id)
     assert "  resources: Lifeline Embattled CSO Assistance Fund; may share: name and identity" in consent_lines(view)
+
+
+async def test_the_consent_form_asks_for_names_only_with_the_kind_that_names_them(app, vault_dir: Path) -> None:
+    """Resources and what may be shared with a referral, missions with sharing, nothing
+    with a démarche; a field hidden again gives nothing (a save writes what was shown)."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _case_screen(app, pilot)
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, ConsentModal)
+        form = app.screen.query_one(RecordForm)
+        scope = form.query_one("#field-scope", Select)
+
+        def asked() -> set[str]:
+            return {n for n in ("resource_ids", "shared", "missions") if form.query_one(f"#field-{n}").display}
+
+        seen = {}
+        for kind in ("private_demarche", "referral", "share_with_missions", "naming"):
+            scope.value = kind
+            await pilot.pause()
+            seen[kind] = asked()
+        assert seen == {
+            "private_demarche": set(),
+            "referral": {"resource_ids", "shared"},
+            "share_with_missions": {"missions"},
+            "naming": set(),
+        }
+        scope.value = "referral"
+        await pilot.pause()
+        form.query_one("#field-resource_ids", SelectionList).select("lifeline")  # picked, then the kind changed
+        scope.value = "private_demarche"
+        await pilot.pause()  # the decision's choices follow the kind first
+        form.query_one("#field-value", Select).value = "granted"
+        await pilot.press("f2")
+        await pilot.pause()
+        errs = {b.id: str(b.render()) for b in form.query(".form-error").results(Static) if b.display}
+        assert isinstance(app.screen, CaseScreen), errs
+    with vault_session(vault_dir) as s:
+        (record,) = s.exec(select(ConsentRecord)).all()
+        assert (record.scope, record.resource_ids) == (ConsentScope.PRIVATE_DEMARCHE, [])
