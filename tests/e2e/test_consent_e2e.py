@@ -91,6 +91,7 @@ def test_the_missions_a_consent_names_typed_in_one_burst_or_pasted_are_kept(app:
     send(app, "Enter")  # the kind (the case's default, a private démarche): open its list
     wait_for(app, "Sharing with other missions")
     send(app, "Up", "Enter")  # the kind above it: sharing with other missions
+    wait_for(app, "Sharing with missions: which ones")  # the form now asks for them
     _granted(app)
     # Given on, ends on, how: then the missions (a referral's fields are not asked for this kind).
     if how == "burst":
