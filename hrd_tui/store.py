@@ -233,7 +233,7 @@ class Store:
                 with VaultSession(bind=conn, expire_on_commit=False) as session:
                     # What already pointed nowhere (a vault damaged earlier) is not this change's doing.
                     before = _dangling(session)
-                    with _committed(session, what, before_commit=lambda s, w: _references_hold(s, w, before)):
+                    with _committed(session, what, before_commit=lambda: _references_hold(session, what, before)):
                         yield session
             finally:
                 _foreign_keys_back_on(conn)
@@ -270,14 +270,12 @@ class Store:
 
 
 @contextmanager
-def _committed(
-    session: Session, what: str, *, before_commit: Callable[[Session, str], None] | None = None
-) -> Iterator[None]:
+def _committed(session: Session, what: str, *, before_commit: Callable[[], None] | None = None) -> Iterator[None]:
     """Commit what the block did, or roll it all back; database errors become user errors."""
     try:
         yield
         if before_commit is not None:
-            before_commit(session, what)
+            before_commit()
         session.commit()
     except DBAPIError as exc:
         session.rollback()

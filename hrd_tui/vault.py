@@ -570,16 +570,19 @@ class Vault:
         """
         if self.lock is not None:
             self.store.checkpoint()  # a writer completes pending WAL work first
-            return IntegrityReport(_integrity_problems(db_path(self.dir), self._db_key(), readonly=True), full=True)
+            return self._integrity(full=True)
         try:
             lock = WriterLock(self.dir)
         except VaultBusy:
-            problems = _integrity_problems(db_path(self.dir), self._db_key(), readonly=True, raw_pages=False)
-            return IntegrityReport(problems, full=False)
+            return self._integrity(full=False)
         try:
-            return IntegrityReport(_integrity_problems(db_path(self.dir), self._db_key(), readonly=True), full=True)
+            return self._integrity(full=True)
         finally:
             lock.release()
+
+    def _integrity(self, *, full: bool) -> IntegrityReport:
+        problems = _integrity_problems(db_path(self.dir), self._db_key(), readonly=True, raw_pages=full)
+        return IntegrityReport(problems, full=full)
 
     def schema_revision(self) -> str | None:
         with self.store.session("reading the schema revision") as session:

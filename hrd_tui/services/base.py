@@ -132,8 +132,13 @@ def _set(*values: Any) -> int:
     return sum(v is not None for v in values)
 
 
-def _known_shared(items: Any) -> bool:
-    return all(item in SharedInfo.__members__.values() for item in items or ())
+#: What is shared is a JSON list, not a CHECK: said here for every way in (forms, handover),
+#: for both tables that keep one.
+_KNOWN_SHARED = RecordRule(
+    "shared",
+    lambda r: all(item in SharedInfo.__members__.values() for item in r.shared or ()),
+    "lists something the app does not know to share",
+)
 
 
 #: The schema's CHECK rules over several fields (models), by table, checked by base.validate
@@ -173,13 +178,8 @@ RECORD_RULES: dict[str, tuple[RecordRule, ...]] = {
             "give exactly one of a contact, a threat case or a trial",
         ),
     ),
-    # What is shared is a JSON list, not a CHECK: said here for every way in (forms, handover).
-    "consent_record": (
-        RecordRule("shared", lambda r: _known_shared(r.shared), "lists something the app does not know to share"),
-    ),
-    "referral": (
-        RecordRule("shared", lambda r: _known_shared(r.shared), "lists something the app does not know to share"),
-    ),
+    "consent_record": (_KNOWN_SHARED,),
+    "referral": (_KNOWN_SHARED,),
     "checklist_run": (
         RecordRule(
             "period_end",

@@ -27,7 +27,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlmodel import Session
 
 from hrd_tui import wallclock
-from hrd_tui.models import CaseAction, ConsentRecord, Contact, Referral, Resource
+from hrd_tui.models import CaseAction, ConsentRecord, Contact, Referral
 from hrd_tui.sanitize import for_display
 from hrd_tui.services import contacts, markdown, redaction, reference, risk, threats
 from hrd_tui.services.redaction import Naming
@@ -267,8 +267,7 @@ def _referrals(session: Session, w: _Writer, referrals: Sequence[Referral]) -> N
     out = w.lines
     out += ["", "## Referrals", ""]
     for r in referrals:
-        resource = session.get(Resource, r.resource_id)
-        name = markdown.inline(resource.name if resource else r.resource_id)
+        name = markdown.inline(reference.resource_name(session, r.resource_id))
         parts = [f"status {reference.label('referral_status', r.status).lower()}"]
         for label, amount in (("requested", r.amount_requested), ("granted", r.amount_granted)):
             if (shown := _amount(amount, r.currency)) is not None:

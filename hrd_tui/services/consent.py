@@ -33,7 +33,6 @@ from hrd_tui.models import (
     ConsentRecord,
     Contact,
     FollowUp,
-    Resource,
     ThreatCase,
     TimelineEvent,
 )
@@ -220,9 +219,10 @@ MISSION_WORDS = frozenset(
 
 def split_missions(text: str) -> list[str]:
     """The missions a coordination entry names ("Norland, Quist and Aroha"; what is in
-    brackets is a note: "Embassy of Norland (Fjord-110)")."""
-    text = re.sub(r"\([^)]*\)", " ", text)
-    return clean_list(re.split(r"\s*(?:[,;/&|+\n]|\band\b|\bor\b|\bwith\b)\s*", text))
+    brackets is a note: "Embassy of Norland (Fjord-110)"). A text that names none this
+    way (",") is one entry as it stands, never none."""
+    named = clean_list(re.split(r"\s*(?:[,;/&|+\n]|\band\b|\bor\b|\bwith\b)\s*", re.sub(r"\([^)]*\)", " ", text)))
+    return named or clean_list(text)
 
 
 def _significant(name: str) -> frozenset[str]:
@@ -244,8 +244,7 @@ def record_decision(session: Session, contact: Contact, data: Mapping[str, Any],
     on its timeline which ones stopped."""
     lists = check_decision(data)
     for resource_id in lists["resource_ids"]:
-        if session.get(Resource, resource_id) is None:
-            raise ValidationError({"resource_ids": f"no resource '{resource_id}' in data/resources.toml"})
+        reference.require_resource(session, resource_id, "resource_ids")
     before = current_consent(session, contact.id, ConsentScope(str(data.get("scope")))) if data.get("scope") else None
     record = record_consent(session, contact, {**data, **lists})
     scope = ConsentScope(record.scope)

@@ -22,7 +22,6 @@ from hrd_tui.models import (
     Interaction,
     InteractionParticipant,
     Relationship,
-    Resource,
     SecureChannel,
     ThreatCase,
     Trial,
@@ -265,8 +264,7 @@ def consent_names(session: Session, record: ConsentRecord) -> str:
     ("" when it names none): "resources: Legal Aid Fund; may share: name and identity"."""
     parts = []
     if record.resource_ids:
-        names = [(r.name if (r := session.get(Resource, rid)) else rid) for rid in record.resource_ids]
-        parts.append("resources: " + ", ".join(names))
+        parts.append("resources: " + ", ".join(reference.resource_name(session, r) for r in record.resource_ids))
     if record.shared:
         parts.append("may share: " + ", ".join(reference.label("shared_info", s).lower() for s in record.shared))
     if record.missions:

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from hrd_tui.errors import ValidationError
 from hrd_tui.models import ChecklistTemplate, Resource
 from hrd_tui.services import templates
 from hrd_tui.services.templates import Template
@@ -64,6 +65,18 @@ def builtin_templates() -> list[Template]:
         for entry in sorted(folder.iterdir(), key=lambda e: e.name)
         if entry.name.endswith(".toml")
     ]
+
+
+def resource_name(session: Session, resource_id: str) -> str:
+    """A resource's name, or its id when the data file no longer has it."""
+    resource = session.get(Resource, resource_id)
+    return resource.name if resource else resource_id
+
+
+def require_resource(session: Session, resource_id: str, field: str) -> None:
+    """A resource named by an officer exists, said against ``field`` otherwise."""
+    if session.get(Resource, resource_id) is None:
+        raise ValidationError({field: f"no resource '{resource_id}' in data/resources.toml"})
 
 
 def sync(session: Session) -> None:

@@ -82,7 +82,6 @@ from hrd_tui.models import (
     InteractionParticipant,
     ObservationLink,
     Referral,
-    Resource,
     RiskAssessment,
     Source,
     ThreatCase,
@@ -594,8 +593,7 @@ def _gather_cases(session: Session, period: _Period) -> None:
             .where(Referral.case_id == case.id, col(Referral.sent_on).is_not(None), col(Referral.sent_on) <= period.end)
             .order_by(col(Referral.sent_on), col(Referral.id))
         ):
-            resource = session.get(Resource, referral.resource_id)
-            referrals.append((referral, resource.name if resource else referral.resource_id))
+            referrals.append((referral, reference.resource_name(session, referral.resource_id)))
         period.cases.append(
             _Case(
                 case,

@@ -624,6 +624,11 @@ def action_overdue(action: CaseAction, today: date) -> bool:
 
 
 # -- referrals -------------------------------------------------------------------------------
+#: What a sent referral keeps (it passed them on; the consent gate stood there): the
+#: services and a handover merge alike.
+SENT_REFERRAL_FIXED = ("resource_id", "purpose", "shared")
+
+
 def resources(session: Session) -> list[Resource]:
     return list(session.exec(select(Resource).order_by(col(Resource.name))))
 
@@ -633,18 +638,19 @@ def _referral_fields(session: Session, case_id: str, fields: dict[str, Any], bef
     gate where the defender's details are passed on, or would rest on nothing."""
     status = ReferralStatus(fields.get("status") or ReferralStatus.DRAFT)
     fields["shared"] = consent.shared_items(fields.get("shared"))
-    if fields.get("resource_id") and session.get(Resource, fields["resource_id"]) is None:
-        raise ValidationError({"resource_id": f"no resource '{fields['resource_id']}' in data/resources.toml"})
+    if fields.get("resource_id"):
+        reference.require_resource(session, fields["resource_id"], "resource_id")
     sent = before is not None and before.status != ReferralStatus.DRAFT
     if sent:
         assert before is not None
         if status == ReferralStatus.DRAFT:
             raise ValidationError({"status": "it was sent: it cannot go back to a draft (withdraw it instead)"})
-        for key in ("resource_id", "purpose"):
-            if fields.get(key) != getattr(before, key):
+        for key in SENT_REFERRAL_FIXED:
+            now, then = fields.get(key), getattr(before, key)
+            if key == "shared":  # in any order: the form lists them sorted
+                now, then = set(now or ()), set(then)
+            if now != then:
                 raise ValidationError({key: "cannot change once sent: withdraw it and refer again"})
-        if set(fields["shared"]) != set(before.shared):  # in any order: the form lists them sorted
-            raise ValidationError({"shared": "cannot change once sent: withdraw it and refer again"})
         fields["shared"] = before.shared
     never_sent = status == ReferralStatus.WITHDRAWN and not sent and not fields.get("sent_on")
     if status != ReferralStatus.DRAFT and not never_sent:
@@ -655,7 +661,7 @@ def _referral_fields(session: Session, case_id: str, fields: dict[str, Any], bef
         justification = str(fields.get("emergency_justification") or "")
         if not sent or not (fields.get("consent_record_id") or justification.strip()):
             resource_id = str(fields.get("resource_id") or "")
-            name = _resource_name(session, resource_id)
+            name = reference.resource_name(session, resource_id)
             fields["consent_record_id"] = _gate(
                 session,
                 case_id,
@@ -670,11 +676,6 @@ def _referral_fields(session: Session, case_id: str, fields: dict[str, Any], bef
     if status != ReferralStatus.GRANTED and fields.get("amount_granted"):
         raise ValidationError({"amount_granted": "only a granted referral has an amount granted"})
     return fields
-
-
-def _resource_name(session: Session, resource_id: str) -> str:
-    resource = session.get(Resource, resource_id)
-    return resource.name if resource else resource_id
 
 
 def add_referral(session: Session, case: ThreatCase, data: Mapping[str, Any]) -> Referral:
@@ -704,7 +705,7 @@ def _referral_event(session: Session, referral: Referral) -> str:
         else _rests_on(referral.consent_record_id, referral.emergency_justification)
     )
     return (
-        f"Referral to {_resource_name(session, referral.resource_id)}: "
+        f"Referral to {reference.resource_name(session, referral.resource_id)}: "
         f"{reference.label('referral_status', referral.status).lower()}{rests}."
     )
 
@@ -748,7 +749,7 @@ def sharing_not_consented(session: Session, case_id: str, missions: str = "") ->
     their codename, or with ``missions`` (a coordination entry's) those their consent does
     not name ("Heron-101: not Quist"). Read on the officer's day (an ended grant is no grant)."""
     missing = []
-    named = consent.split_missions(missions) or ([missions] if missions else [])  # "," names no mission
+    named = consent.split_missions(missions)
     for defender in defenders_of(session, case_id):
         record = current_consent(session, defender.id, ConsentScope.SHARE_WITH_MISSIONS)
         if record is None or not consent.standing(record, wallclock.today()).granted:

@@ -292,7 +292,7 @@ def test_mission_names_are_matched_by_their_words_and_a_vague_one_is_refused(ope
             _grant(s, wren, ConsentScope.SHARE_WITH_MISSIONS, missions=["Norland", "the Embassy"])
         record = _grant(s, wren, ConsentScope.SHARE_WITH_MISSIONS, missions=["Norland", "United Kingdom"])
         unnamed = {
-            text: consent.missions_not_named(record, consent.split_missions(text) or [text])
+            text: consent.missions_not_named(record, consent.split_missions(text))
             for text in (
                 "Embassy of Norland (Fjord-110)",  # what is in brackets is a note
                 "the Embassy of the United Kingdom",

@@ -18,7 +18,7 @@ from hrd_tui.errors import HrdError, ValidationError
 from hrd_tui.models import EXPORT_TABLES, ConsentRecord, Contact, Referral, SecureChannel
 from hrd_tui.models.common import table_name
 from hrd_tui.sanitize import codename_key
-from hrd_tui.services import base, history
+from hrd_tui.services import base, history, threats
 from hrd_tui.services.handover.planning import Conflict, ImportPlan, plan_import
 from hrd_tui.services.handover.tables import NAME_OF_TABLE, TABLE_ORDER, fks
 from hrd_tui.transactions import Transactions
@@ -227,10 +227,11 @@ def _apply(
                 else:
                     codenames.pop(obj.codename_key, None)
                     codenames[codename_key(changes["codename"])] = obj.id
-            if frozen := _frozen_here(obj) & set(changes):
+            fixed, why = _fixed_here(obj)
+            if frozen := fixed & set(changes):
                 for field in sorted(frozen):
                     declined[field] = changes.pop(field)
-                result.notes.append(f"{conflict.label}: {FROZEN_WHY[model]} ({', '.join(sorted(frozen))} kept here).")
+                result.notes.append(f"{conflict.label}: {why} ({', '.join(sorted(frozen))} kept here).")
             if model is SecureChannel and "preferred" in changes:
                 holder = preferred.get(obj.contact_id)
                 if not changes["preferred"]:
@@ -269,21 +270,19 @@ def _apply(
             result.inserted[name] = len(rows)
 
 
-#: What a merge never takes from a bundle, as the services never change it here: a
-#: consent decision is a record of what was agreed (a new decision is a new record), and
-#: a sent referral passed on what it passed on (the consent gate stood there).
-FROZEN_WHY: dict[type[Any], str] = {
-    ConsentRecord: "a consent decision is kept as it was recorded; record a new one instead",
-    Referral: "a sent referral keeps the resource, purpose and what it shared; withdraw it and refer again",
-}
+#: A consent decision is a record of what was agreed (a new decision is a new record).
+CONSENT_FIXED = frozenset({"contact_id", "scope", "value", "given_on", "ends_on", "resource_ids", "shared", "missions"})
 
 
-def _frozen_here(obj: Any) -> set[str]:
+def _fixed_here(obj: Any) -> tuple[frozenset[str], str]:
+    """The fields a merge never takes from a bundle, as the services never change them
+    here, and why (the note the officer reads)."""
     if isinstance(obj, ConsentRecord):
-        return {"contact_id", "scope", "value", "given_on", "ends_on", "resource_ids", "shared", "missions"}
+        return CONSENT_FIXED, "a consent decision is kept as it was recorded; record a new one instead"
     if isinstance(obj, Referral) and obj.status != "draft":
-        return {"resource_id", "purpose", "shared"}
-    return set()
+        why = "a sent referral keeps the resource, purpose and what it shared; withdraw it and refer again"
+        return frozenset(threats.SENT_REFERRAL_FIXED), why
+    return frozenset(), ""
 
 
 def _fresh_codename(taken: Mapping[Any, Any]) -> str:
