@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint
 from sqlalchemy.sql.elements import conv
 from sqlmodel import SQLModel
 
-from hrd_tui.models.checklists import ChecklistItemState, ChecklistRun, ChecklistTemplate
+from hrd_tui.models.checklists import ChecklistItemState, ChecklistRun, ChecklistTemplate, PlanSetting
 from hrd_tui.models.common import Record, new_id, utcnow
 from hrd_tui.models.contacts import (
     ConsentRecord,
@@ -57,6 +57,7 @@ _name_vocabulary_checks()
 EXPORT_TABLES: dict[str, type[SQLModel]] = {
     "resources": Resource,
     "checklist_templates": ChecklistTemplate,
+    "plan_settings": PlanSetting,
     "contacts": Contact,
     "contact_focus_areas": ContactFocusArea,
     "secure_channels": SecureChannel,
@@ -110,6 +111,7 @@ __all__ = [  # written out: a type checker reads it, and it says what the packag
     "Interaction",
     "InteractionParticipant",
     "ObservationLink",
+    "PlanSetting",
     "Record",
     "RecordVersion",
     "Referral",

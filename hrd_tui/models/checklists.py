@@ -69,3 +69,23 @@ class ChecklistItemState(Record, table=True):
     #: Fair-trial runs only: what was found about the right, apart from the walkthrough's
     #: state; None until the observer says (the note is its evidence).
     finding: Finding | None = vocab_field(Finding, None, nullable=True)
+
+
+class PlanSetting(Record, table=True):
+    """The post's own owner or due days for one item of a threat template's plan (issue 19).
+
+    The templates' owners and due days are the app's suggestions, not the guidelines':
+    a post that staffs or paces its response otherwise says so here, once, and every
+    case opened after plans with it. None keeps the template's suggestion. Keyed by the
+    template's and the item's ids, not a version: a newer template keeps the post's choice.
+    """
+
+    __tablename__ = "plan_setting"
+    __table_args__ = (
+        UniqueConstraint("template_id", "item_id", name=conv("uq_plan_setting_template_item")),
+        CheckConstraint("due_days IS NULL OR (due_days >= 0 AND due_days <= 3650)", name=conv("ck_plan_setting_due")),
+    )
+    template_id: str = Field(max_length=100)
+    item_id: str = Field(max_length=100)
+    owner: str | None = Field(default=None, max_length=200)
+    due_days: int | None = Field(default=None, ge=0, le=3650)

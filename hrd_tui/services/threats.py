@@ -22,7 +22,6 @@ from hrd_tui.models import (
     CaseCoordination,
     CaseDefender,
     CaseThreatType,
-    ChecklistTemplate,
     ConsentRecord,
     Contact,
     DefenderFeedback,
@@ -34,9 +33,10 @@ from hrd_tui.models import (
     ThreatCase,
     TimelineEvent,
 )
-from hrd_tui.services import base, consent, contacts, reference, risk
+from hrd_tui.services import base, consent, contacts, plan, reference, risk
 from hrd_tui.services.base import Transactions
 from hrd_tui.services.contacts import current_consent
+from hrd_tui.services.plan import DEFAULT_OWNER, PLAN_TEMPLATES  # noqa: F401 (moved to plan; their names stay here)
 from hrd_tui.services.risk import risk_level, risk_reasoning, risk_score  # noqa: F401 (the rule moved; its names stay here)
 from hrd_tui.vocab import (
     ACTION_SCOPES,
@@ -57,12 +57,6 @@ from hrd_tui.vocab import (
     Urgency,
 )
 
-#: The templates a new case plans its actions from, and the category each gives.
-PLAN_TEMPLATES: tuple[tuple[str, ActionCategory], ...] = (
-    ("threat-immediate", ActionCategory.IMMEDIATE),
-    ("threat-longer-term", ActionCategory.LONGER_TERM),
-)
-DEFAULT_OWNER = "HRO"
 #: A referral sent with no expected decision date is chased after this many days.
 REFERRAL_CHASE_DAYS = 30
 #: Open actions and referrals due within this many days are shown ahead of time.
@@ -123,43 +117,29 @@ def open_case(
     return case
 
 
-def _latest_template(session: Session, template_id: str) -> ChecklistTemplate | None:
-    stmt = (
-        select(ChecklistTemplate)
-        .where(ChecklistTemplate.id == template_id)
-        .order_by(col(ChecklistTemplate.version).desc())
-    )
-    return session.exec(stmt).first()
-
-
 def plan_actions(session: Session, case: ThreatCase) -> list[CaseAction]:
-    """The actions of the threat templates, planned from the day the case opened."""
+    """The actions of the threat templates, planned from the day the case opened, each
+    with the post's owner and due days where it set its own (services.plan)."""
     planned: list[CaseAction] = []
-    for template_id, category in PLAN_TEMPLATES:
-        template = _latest_template(session, template_id)
-        if template is None:
-            continue
-        for item in template.items:
-            due = item.get("due_days")
-            planned.append(
-                base.create(
-                    session,
-                    CaseAction,
-                    {
-                        "case_id": case.id,
-                        "title": item["text"],
-                        "template_item": f"{template_id}:{item['id']}",
-                        "category": category,
-                        "owner": item.get("owner") or DEFAULT_OWNER,
-                        "due_on": case.opened_on + timedelta(days=due) if due is not None else None,
-                        "on_behalf": bool(item.get("on_behalf", False)),
-                        # The consent it needs, as the template says (issue 18).
-                        "consent_scope": (item.get("consent_scope") or DEFAULT_ACTION_SCOPE)
-                        if item.get("on_behalf")
-                        else None,
-                    },
-                )
+    for item in plan.plan_items(session):
+        due = item.due_days
+        planned.append(
+            base.create(
+                session,
+                CaseAction,
+                {
+                    "case_id": case.id,
+                    "title": item.text,
+                    "template_item": item.key,
+                    "category": item.category,
+                    "owner": item.owner,
+                    "due_on": case.opened_on + timedelta(days=due) if due is not None else None,
+                    "on_behalf": item.on_behalf,
+                    # The consent it needs, as the template says (issue 18).
+                    "consent_scope": (item.consent_scope or DEFAULT_ACTION_SCOPE) if item.on_behalf else None,
+                },
             )
+        )
     return planned
 
 
