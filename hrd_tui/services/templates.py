@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,8 +67,9 @@ MAX_ID = 100
 MAX_VERSION = 2**31 - 1
 
 
-class _Lines:
-    """Where each key is written, found in one pass (``key =`` or ``[[key]]``)."""
+class KeyLines:
+    """Where each key is written, found in one pass (``key =`` or ``[[key]]``): the line
+    an error names (report layouts use it too)."""
 
     def __init__(self, text: str) -> None:
         self.found: list[tuple[int, str]] = []
@@ -103,8 +105,13 @@ def _plan(item: dict[str, Any], n: int, source: str, line: int | None) -> dict[s
     return plan
 
 
-def read(path: Path) -> str:
-    """A template file's text. No more than MAX_BYTES + 1 is ever read: a file too
+#: How a file that cannot be used is refused: (source, line or None, problem) -> the error.
+FileError = Callable[[str, int | None, str], Exception]
+
+
+def read(path: Path, *, what: str = "a checklist template", error: FileError = TemplateError) -> str:
+    """A template file's text (or another TOML data file's: ``what`` it should be, and
+    the ``error`` that refuses it). No more than MAX_BYTES + 1 is ever read: a file too
     large (or a device, a pipe that never ends) is refused without being taken whole
     into memory, with parse's message for a text too large."""
     try:
@@ -113,26 +120,34 @@ def read(path: Path) -> str:
     except OSError as exc:
         raise HrdError(f"Cannot read {path}: {exc.strerror or type(exc).__name__}.") from None
     if len(data) > MAX_BYTES:
-        raise TemplateError(str(path), None, f"larger than {MAX_BYTES // 1024} KiB; not a checklist template")
+        raise error(str(path), None, f"larger than {MAX_BYTES // 1024} KiB; not {what}")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         raise HrdError(f"Cannot read {path}: not UTF-8 text.") from None
 
 
-def parse(text: str, source: str) -> Template:
-    """Parse and check one template; raise TemplateError naming the file and line."""
+def load_toml(
+    text: str, source: str, *, what: str = "a checklist template", error: FileError = TemplateError
+) -> tuple[dict[str, Any], KeyLines]:
+    """A TOML data file's tables, and where each key is written; refused by ``error``
+    with the line when too large, not TOML, or nested too deeply to be ``what``."""
     if len(text.encode("utf-8", errors="replace")) > MAX_BYTES:
-        raise TemplateError(source, None, f"larger than {MAX_BYTES // 1024} KiB; not a checklist template")
+        raise error(source, None, f"larger than {MAX_BYTES // 1024} KiB; not {what}")
     text = text.removeprefix("\ufeff")  # a byte-order mark some editors write
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
-        raise TemplateError(source, int(match.group(1)) if match else None, f"not valid TOML ({exc})") from None
+        raise error(source, int(match.group(1)) if match else None, f"not valid TOML ({exc})") from None
     except RecursionError:
-        raise TemplateError(source, None, "nested too deeply to be a checklist template") from None
-    lines = _Lines(text)
+        raise error(source, None, f"nested too deeply to be {what}") from None
+    return data, KeyLines(text)
+
+
+def parse(text: str, source: str) -> Template:
+    """Parse and check one template; raise TemplateError naming the file and line."""
+    data, lines = load_toml(text, source)
     _line_of = lines.of
     for key in data:
         if key not in TOP_KEYS:
