@@ -237,6 +237,31 @@ class ReferralStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class ResourceKind(StrEnum):
+    """What a protection resource is. The first six are the kinds of data/resources.toml;
+    the next four the post's own kinds DOMAIN.md names beside the guidelines' list ("a
+    national protection mechanism, trusted lawyers, shelters"), and local funds."""
+
+    EMERGENCY_FUND = "emergency-fund"
+    FUND = "fund"
+    DIGITAL_SECURITY = "digital-security"
+    ACCOUNTABILITY_MECHANISM = "accountability-mechanism"
+    UN_MECHANISM = "un-mechanism"
+    MULTI_STAKEHOLDER_INITIATIVE = "multi-stakeholder-initiative"
+    NATIONAL_PROTECTION_MECHANISM = "national-protection-mechanism"
+    LAWYER = "lawyer"
+    SHELTER = "shelter"
+    LOCAL_FUND = "local-fund"
+    OTHER = "other"
+
+
+class ResourceOrigin(StrEnum):
+    """Whose a resource is: shipped in data/resources.toml (read-only), or the post's own."""
+
+    SHIPPED = "shipped"
+    POST = "post"
+
+
 class CoordinationKind(StrEnum):
     ENGAGED = "engaged"
     JOINT_STATEMENT = "joint_statement"
@@ -336,6 +361,8 @@ VOCABULARIES: dict[str, type[StrEnum]] = {
     "action_category": ActionCategory,
     "referral_purpose": ReferralPurpose,
     "referral_status": ReferralStatus,
+    "resource_kind": ResourceKind,
+    "resource_origin": ResourceOrigin,
     "timeline_kind": TimelineKind,
     "coordination_kind": CoordinationKind,
     "trial_status": TrialStatus,

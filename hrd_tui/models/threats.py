@@ -20,6 +20,7 @@ from hrd_tui.vocab import (
     ReferralPurpose,
     ReferralStatus,
     Reliability,
+    ResourceOrigin,
     RiskLevel,
     ThreatType,
     TimelineKind,
@@ -137,16 +138,40 @@ class CaseAction(Record, table=True):
     emergency_justification: str = Field(default="", max_length=100_000)
 
 
-class Resource(SQLModel, table=True):
-    """A protection or emergency resource from data/resources.toml (synced at open)."""
+#: The start of every id of a post's own resource; a shipped id never has it (the CHECK
+#: below, and reference.sync refuses one), so the two can never clash.
+POST_RESOURCE_PREFIX = "post-"
 
+
+class Resource(Record, table=True):
+    """A protection or emergency resource: shipped in data/resources.toml (synced at each
+    writable open, read-only in the app) or the post's own (issue 19), kept like any record:
+    edited, retired rather than deleted, every change in the history."""
+
+    __table_args__ = (
+        CheckConstraint(
+            f"(origin = 'post') = (id LIKE '{POST_RESOURCE_PREFIX}%')", name=conv("ck_resource_post_id_prefix")
+        ),
+    )
+    # A shipped resource's id is the key of data/resources.toml; a post's is "post-" + a random id.
     id: str = Field(primary_key=True, max_length=64)
-    name: str
-    kind: str = ""
-    funds: str = ""
-    eligibility: str = ""
-    how_to_refer: str = ""
-    url: str = ""
+    name: str = Field(min_length=1, max_length=500)
+    kind: str = Field(default="", max_length=64)  # a ResourceKind code (the shipped file may bring a newer one)
+    funds: str = Field(default="", max_length=10_000)  # what it offers
+    eligibility: str = Field(default="", max_length=10_000)
+    how_to_refer: str = Field(default="", max_length=10_000)
+    url: str = Field(default="", max_length=2000)
+    origin: ResourceOrigin = vocab_field(ResourceOrigin, ResourceOrigin.SHIPPED)
+    #: How to reach it (names, numbers, addresses): the post's only; never in a report or export to Markdown.
+    contact_notes: str = Field(default="", max_length=10_000)
+    #: When an outside fact it states was last checked (a fund wound down, a programme closed).
+    as_of: date | None = None
+    #: Retired: no longer offered for new referrals; kept, since referrals and consents name it.
+    retired_on: date | None = None
+
+
+#: The mechanism purposes as SQL, for the referral's CHECKs (migration 0012 writes them out).
+_MECHANISMS = ", ".join(f"'{p.value}'" for p in sorted(MECHANISM_PURPOSES))
 
 
 class Referral(Record, table=True):

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from hrd_tui.errors import ValidationError
 from hrd_tui.models import ChecklistTemplate, Resource
+from hrd_tui.models.threats import POST_RESOURCE_PREFIX
 from hrd_tui.services import templates
 from hrd_tui.services.templates import Template
 from hrd_tui.vocab import VOCABULARIES, RiskLevel
@@ -76,17 +77,26 @@ def resource_name(session: Session, resource_id: str) -> str:
 def require_resource(session: Session, resource_id: str, field: str) -> None:
     """A resource named by an officer exists, said against ``field`` otherwise."""
     if session.get(Resource, resource_id) is None:
-        raise ValidationError({field: f"no resource '{resource_id}' in data/resources.toml"})
+        raise ValidationError({field: f"no resource '{resource_id}' (shipped or the post's own)"})
+
+
+#: The columns of a shipped resource that data/resources.toml sets (and ``as_of``, None when not given).
+SHIPPED_FIELDS = ("name", "kind", "funds", "eligibility", "how_to_refer", "url", "as_of")
 
 
 def sync(session: Session) -> None:
-    fields = ("name", "kind", "funds", "eligibility", "how_to_refer", "url")
+    """The shipped resources as the file has them (the post's own are never touched:
+    their ids start with POST_RESOURCE_PREFIX, which a shipped id may not), and the
+    built-in checklist templates."""
     for entry in resource_entries():
+        if str(entry["id"]).startswith(POST_RESOURCE_PREFIX):
+            raise ValueError(f"data/resources.toml: id '{entry['id']}' takes the post's own prefix")
         row = session.get(Resource, entry["id"]) or Resource(id=entry["id"], name=entry["name"])
         changed = False
-        for key in fields:
-            if getattr(row, key) != entry.get(key, ""):
-                setattr(row, key, entry.get(key, ""))
+        for key in SHIPPED_FIELDS:
+            value = entry.get(key, None if key == "as_of" else "")
+            if getattr(row, key) != value:
+                setattr(row, key, value)
                 changed = True
         if changed or row not in session:
             session.add(row)

@@ -34,6 +34,7 @@ from hrd_tui.models import (
     TimelineEvent,
 )
 from hrd_tui.services import base, consent, contacts, plan, reference, risk
+from hrd_tui.services import resources as resources_service
 from hrd_tui.services.base import Transactions
 from hrd_tui.services.contacts import current_consent
 from hrd_tui.services.plan import DEFAULT_OWNER, PLAN_TEMPLATES  # noqa: F401 (moved to plan; their names stay here)
@@ -618,7 +619,9 @@ def _referral_fields(session: Session, case_id: str, fields: dict[str, Any], bef
     gate where the defender's details are passed on, or would rest on nothing."""
     status = ReferralStatus(fields.get("status") or ReferralStatus.DRAFT)
     fields["shared"] = consent.shared_items(fields.get("shared"))
-    if fields.get("resource_id"):
+    if fields.get("resource_id") and (before is None or before.resource_id != fields["resource_id"]):
+        resources_service.check_offered(session, fields["resource_id"], "resource_id")  # not a retired one
+    elif fields.get("resource_id"):
         reference.require_resource(session, fields["resource_id"], "resource_id")
     sent = before is not None and before.status != ReferralStatus.DRAFT
     if sent:
@@ -990,16 +993,8 @@ class ActionDetail:
     consent: str = ""  # as ActionView.consent
 
 
-@dataclass(frozen=True)
-class ResourceView:
-    """A protection or emergency resource, as the referral form explains it."""
-
-    id: str
-    name: str
-    funds: str
-    eligibility: str
-    how_to_refer: str
-    url: str
+#: A resource as the referral form explains it (moved to services/resources.py; its name stays here).
+ResourceView = resources_service.ResourceView
 
 
 def _person(contact: Contact) -> Person:
@@ -1226,10 +1221,10 @@ def save_assessment(tx: Transactions, case_id: str, values: dict[str, Any]) -> s
         return assess_risk(session, base.get(session, ThreatCase, case_id), {**values, **ratings}).id
 
 
-def resource_views(tx: Transactions) -> list[ResourceView]:
-    """The resources a referral can go to, by name."""
-    with tx.session("reading the resources") as session:
-        return [ResourceView(r.id, r.name, r.funds, r.eligibility, r.how_to_refer, r.url) for r in resources(session)]
+def resource_views(tx: Transactions, keep: Iterable[str] = ()) -> list[ResourceView]:
+    """The resources a referral or a consent can name, by name: shipped and the post's own,
+    none retired but those in ``keep`` (what the record being edited names already)."""
+    return resources_service.offered(tx, keep)
 
 
 def referral_form_values(tx: Transactions, referral_id: str) -> dict[str, Any]:
