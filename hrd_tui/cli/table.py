@@ -150,6 +150,15 @@ def _bind_workstation(p: argparse.ArgumentParser) -> None:
     p.add_argument("state", choices=["on", "off"])
 
 
+def _plan(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", nargs="?", choices=["set", "reset"], help="change one item (default: list them all)")
+    p.add_argument("item", nargs="?", metavar="ITEM", help="the planned action, as template:item (as listed)")
+    p.add_argument("--owner", metavar="WHO", help="set: who does it, by role ('' keeps the app's suggestion)")
+    p.add_argument(
+        "--due-days", metavar="N", help="set: due N days after the case opens, 0 to 3650 ('' keeps the suggestion)"
+    )
+
+
 # -- the table, in the order --help lists the commands -----------------------------------
 
 COMMANDS: tuple[Command, ...] = (
@@ -206,6 +215,13 @@ COMMANDS: tuple[Command, ...] = (
         "whole vault (or --contacts/--cases/--trials) and prints the bundle's passphrase once; "
         "'handover import FILE' merges one in, conflicts chosen one by one",
         _handover,
+    ),
+    Command(
+        "plan",
+        "plan:cmd_plan",
+        "the owners and due days new threat cases plan their actions with: the app's suggestions "
+        "(the guidelines give none) or the post's own ('plan set ITEM --owner WHO --due-days N', 'plan reset ITEM')",
+        _plan,
     ),
     Command(
         "purge",
