@@ -5,14 +5,16 @@ without touching them; retired ones not offered for new referrals; ids that neve
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import FROZEN_DAY
+from conftest import FROZEN_DAY, PASSPHRASE
 
 from hrd_tui import vault
 from hrd_tui.errors import NotFound, ValidationError
 from hrd_tui.models import Resource
-from hrd_tui.services import contacts, history, reference, resources, threats
+from hrd_tui.services import contacts, handover, history, reference, resources, threats
 from hrd_tui.vocab import ResourceOrigin
 
 SHELTER = {
@@ -126,3 +128,45 @@ def test_a_resource_is_named_by_its_key_or_the_start_of_its_id(opened: vault.Vau
         assert resources.short_id(shelter.id) == shelter.id[:13]
         with pytest.raises(NotFound):
             resources.resolve(s, "nowhere")
+
+
+def _bundle(source: vault.Vault, path: Path) -> str:
+    with source.store.session("exporting a bundle") as s:
+        return handover.export_bundle(s, path, vault_id=source.header.vault_id)
+
+
+def _merge(target: vault.Vault, path: Path, passphrase: str, choices: dict[str, str] | None = None) -> Any:
+    bundle = handover.read_bundle(path, passphrase)
+    with target.store.session("importing a bundle") as s:
+        preview = handover.plan_import(s, bundle)
+        conflicts = [c.key for c in preview.conflicts]
+        return conflicts, handover.apply_import(s, preview, choices or {}, default=None)  # type: ignore[arg-type]
+
+
+def test_a_handover_carries_the_posts_resources_and_a_differing_one_is_a_conflict(
+    opened: vault.Vault, tmp_path: Path
+) -> None:
+    """The post's own resources travel in every bundle; a shipped one is this vault's own
+    copy of the file (kept); a post's one edited in both vaults is decided field by field."""
+    with opened.store.session() as s:
+        shelter_id = resources.add(s, SHELTER).id
+    successor, _ = vault.create(tmp_path / "successor", PASSPHRASE)
+    with successor:
+        _merge(successor, tmp_path / "one.hrdb", _bundle(opened, tmp_path / "one.hrdb"))
+        with successor.store.session() as s:
+            got = s.get(Resource, shelter_id)
+            assert got is not None and (got.origin, got.contact_notes) == (ResourceOrigin.POST, SHELTER["contact_notes"])
+        with opened.store.session() as s:
+            resources.edit(s, resources.resolve(s, shelter_id), {"how_to_refer": "Through the new coordinator."})
+            resources.retire(s, resources.resolve(s, shelter_id), FROZEN_DAY)
+        with successor.store.session() as s:
+            resources.edit(s, resources.resolve(s, shelter_id), {"how_to_refer": "Call first."})
+        passphrase = _bundle(opened, tmp_path / "two.hrdb")
+        key = f"resources/{shelter_id}"
+        conflicts, _ = _merge(successor, tmp_path / "two.hrdb", passphrase, {key: "theirs"})
+        assert conflicts == [key]  # the shipped ones, identical or not, are never a conflict
+        with successor.store.session() as s:
+            got = resources.resolve(s, shelter_id)
+            assert (got.how_to_refer, got.retired_on) == ("Through the new coordinator.", FROZEN_DAY)
+            earlier = [c.before for c in history.changes(s, got) if c.field == "how_to_refer"]
+            assert "Call first." in earlier  # the value replaced stays in the history

@@ -33,11 +33,11 @@ from hrd_tui.services.handover.tables import (
     CARRIED,
     DERIVED,
     IGNORED_FIELDS,
-    REFERENCE_TABLES,
     TABLE_ORDER,
     Key,
     columns,
     fks,
+    is_reference,
     key_of,
     natural_keys,
     pk_cols,
@@ -224,7 +224,7 @@ class _Planner:
                 continue
             seen.add(key)
             mine_obj = existing.get(key)
-            if mine_obj is None and name not in REFERENCE_TABLES:
+            if mine_obj is None and not is_reference(name, row):
                 mine_obj = self._by_natural_key(name, row)
                 if mine_obj is not None:
                     self.remap[name][key] = key_of(mine_obj)
@@ -235,7 +235,7 @@ class _Planner:
                     self._warn_new(name, row)
                 continue
             self.available[name].add(key_of(mine_obj))
-            if name in REFERENCE_TABLES:
+            if is_reference(name, row):
                 self.identical[name] += 1  # reference data: this vault's version is kept
                 continue
             mine = jsonable(mine_obj.model_dump(exclude=DERIVED))

@@ -23,6 +23,16 @@ NOT_CARRIED = frozenset({"drafts", "record_versions"})
 CARRIED: tuple[str, ...] = tuple(name for name in EXPORT_TABLES if name not in NOT_CARRIED)
 #: Reference data: merged without conflicts (what this vault has is kept).
 REFERENCE_TABLES = frozenset({"resources", "checklist_templates"})
+
+
+def is_reference(table: str, row: dict[str, Any]) -> bool:
+    """A row merged as reference data. A shipped resource is (each vault has the file's
+    copy, rewritten at open: this vault's is kept); a post's own resource (issue 19) is
+    a record like any other: new ones added, identical ones left, a differing field a
+    conflict the officer decides, the value replaced or not taken kept in the history."""
+    if table == "resources":
+        return row.get("origin", "shipped") != "post"
+    return table in REFERENCE_TABLES
 #: Bookkeeping that may differ without the records differing.
 IGNORED_FIELDS = frozenset({"updated_at", "loaded_at"})
 
