@@ -332,6 +332,26 @@ class CivicCategory(StrEnum):
     BUSINESS_CONDUCT = "business_conduct"
 
 
+class AccountabilityStep(StrEnum):
+    """What happened after an attack (issue 19): section I asks whether local authorities
+    "investigate attacks against them ... including redress and remedy". In the order a
+    case usually goes; a later step does not undo an earlier one."""
+
+    COMPLAINT_FILED = "complaint_filed"
+    INVESTIGATION_OPENED = "investigation_opened"
+    CHARGED = "charged"
+    CONVICTED = "convicted"
+    REMEDY = "remedy"
+    CLOSED_WITHOUT_RESULT = "closed_without_result"
+
+
+#: The steps that show an investigation was opened (charges and a conviction need one):
+#: an attack with none of them is "without investigation".
+INVESTIGATED_STEPS = frozenset(
+    {AccountabilityStep.INVESTIGATION_OPENED, AccountabilityStep.CHARGED, AccountabilityStep.CONVICTED}
+)
+
+
 class ReportType(StrEnum):
     REGULAR = "regular"
     CRHRP = "crhrp"
@@ -371,4 +391,5 @@ VOCABULARIES: dict[str, type[StrEnum]] = {
     "finding": Finding,
     "civic_category": CivicCategory,
     "report_type": ReportType,
+    "accountability_step": AccountabilityStep,
 }

@@ -7,6 +7,7 @@ from sqlalchemy import CheckConstraint
 from sqlalchemy.sql.elements import conv
 from sqlmodel import SQLModel
 
+from hrd_tui.models.accountability import AccountabilityStep
 from hrd_tui.models.checklists import ChecklistItemState, ChecklistRun, ChecklistTemplate, PlanSetting
 from hrd_tui.models.common import Record, new_id, utcnow
 from hrd_tui.models.contacts import (
@@ -79,6 +80,7 @@ EXPORT_TABLES: dict[str, type[SQLModel]] = {
     "defender_feedback": DefenderFeedback,
     "case_coordination": CaseCoordination,
     "timeline_events": TimelineEvent,
+    "accountability_steps": AccountabilityStep,
     "trials": Trial,
     "trial_defendants": TrialDefendant,
     "hearings": Hearing,
@@ -91,6 +93,7 @@ EXPORT_TABLES: dict[str, type[SQLModel]] = {
 }
 
 __all__ = [  # written out: a type checker reads it, and it says what the package offers
+    "AccountabilityStep",
     "CaseAction",
     "CaseCoordination",
     "CaseDefender",

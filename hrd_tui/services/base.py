@@ -171,6 +171,13 @@ RECORD_RULES: dict[str, tuple[RecordRule, ...]] = {
             "a source belongs to one threat case or one observation",
         ),
     ),
+    "accountability_step": (
+        RecordRule(
+            "case_id",
+            lambda r: _set(r.case_id, r.observation_id) == 1,
+            "an accountability step belongs to one threat case or one observation",
+        ),
+    ),
     "observation_link": (
         RecordRule(
             "links",

@@ -578,3 +578,43 @@ def test_an_upgrade_loses_no_record(tmp_path: Path, demo_rows: dict[str, list[di
         assert opened.check() == []
     lost = {table: (n, after.get(table)) for table, n in before.items() if after.get(table, 0) < n}
     assert lost == {}
+
+
+def test_attacks_of_a_vault_before_0011_are_kept_and_counted_without_investigation(tmp_path: Path) -> None:
+    """0011 (issue 19, part B) adds accountability_step: a vault at 0010 keeps its cases and
+    observations, has no step, and its attacks older than the policy's days are counted
+    as without investigation (what the vault knows); a step can then be recorded."""
+    from datetime import date, timedelta
+
+    from hrd_tui.services import accountability
+
+    day = date(2026, 11, 28)
+    old = (day - timedelta(days=accountability.policy().investigation_days)).isoformat()
+    stamp = "2025-01-01 00:00:00"
+    rows: dict[str, list[dict[str, Any]]] = {
+        "threat_case": [
+            {"id": "k1", "created_at": stamp, "updated_at": stamp, "title": "Beaten", "status": "new",
+             "urgency": "urgent", "perpetrator": "unknown", "perpetrator_note": "", "summary": "",
+             "opened_on": old, "outcome": ""}
+        ],
+        "case_threat_type": [{"case_id": "k1", "threat_type": "physical_attack"}],
+        "civic_observation": [
+            {"id": "o1", "created_at": stamp, "updated_at": stamp, "observed_on": old,
+             "category": "attacks_reprisals", "description": "Office burnt", "location": None,
+             "location_sensitive": 1, "links": "[]"}
+        ],
+    }  # fmt: skip
+    before = _vault_at(tmp_path / "v", "0010", rows)
+    assert before["threat_case"] == 1 and before["civic_observation"] == 1 and "accountability_step" not in before
+    with vault.unlock(tmp_path / "v", Secret(PASSPHRASE)) as opened:
+        assert opened.migrated_from == "0010"
+        with opened.store.session() as s:
+            assert _counts(s.connection())["accountability_step"] == 0
+            found = accountability.without_investigation(s, day, discreet=False)
+            assert [(a.kind, a.record_id, a.state(day)) for a in found] == [
+                ("case", "k1", "No step recorded"),
+                ("observation", "o1", "No step recorded"),
+            ]
+            accountability.add_step(s, {"step": "investigation_opened", "source": "Police"}, case_id="k1")
+            assert [a.record_id for a in accountability.without_investigation(s, day, discreet=False)] == ["o1"]
+        assert opened.check() == []

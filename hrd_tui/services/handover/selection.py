@@ -2,7 +2,7 @@
 
 * a **threat case**: the case, its defenders, threat types, risk assessments, threat
   analyses, sources, actions, referrals, feedback to the defenders, coordination,
-  timeline and checklist runs;
+  timeline, accountability steps and checklist runs;
 * a **trial**: the trial, its defendants, hearings, their notes, and the checklist
   runs of the trial and its hearings (the fair-trial checklist);
 * a **contact**: the contact, their secure channels, relationships whose two ends are
@@ -31,6 +31,7 @@ from sqlmodel import Session, SQLModel, select
 from hrd_tui.errors import ValidationError
 from hrd_tui.models import (
     EXPORT_TABLES,
+    AccountabilityStep,
     CaseAction,
     CaseCoordination,
     CaseDefender,
@@ -85,6 +86,7 @@ CASE_TABLES: dict[str, type[SQLModel]] = {
     "defender_feedback": DefenderFeedback,
     "case_coordination": CaseCoordination,
     "timeline_events": TimelineEvent,
+    "accountability_steps": AccountabilityStep,
 }
 
 
