@@ -47,7 +47,7 @@ from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.pick import PickModal
 from hrd_tui.screens.widgets.tables import fixed_table
 from hrd_tui.screens.widgets.vault_text import VaultText, literal
-from hrd_tui.services import base, case_list, consent, redaction, reference, risk, threats
+from hrd_tui.services import base, case_list, consent, plan, redaction, reference, risk, threats
 from hrd_tui.services.case_list import CaseFilter, CaseRow
 from hrd_tui.vocab import (
     DEFAULT_ACTION_SCOPE,
@@ -107,6 +107,14 @@ class ThreatsScreen(FilteredListScreen[CaseRow, CaseFilter]):
         Binding("f", "filters", "Filters", id="threats.filters", tooltip="Filter cases by status, urgency, threat..."),
         Binding("x", "clear", "Clear", id="threats.clear", tooltip="Clear the search and filters"),
         Binding("enter", "open", "Open", id="threats.open", show=False, tooltip="Open the case"),
+        Binding(
+            "p",
+            "plan",
+            "Plan",
+            id="threats.plan",
+            show=False,
+            tooltip="Case plan: the owners and due days new cases plan their actions with",
+        ),
     ]
     id_prefix = list_id = "threats"
     placeholder = "/ to search cases and defenders..."
@@ -175,6 +183,11 @@ class ThreatsScreen(FilteredListScreen[CaseRow, CaseFilter]):
 
     def action_clear(self) -> None:
         self.start_over(CaseFilter())
+
+    def action_plan(self) -> None:
+        from hrd_tui.screens.plan import PlanScreen
+
+        self.app.push_screen(PlanScreen())
 
 
 class CaseFilterModal(FilterChoiceModal[CaseFilter]):
@@ -323,6 +336,7 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
                 "case-actions", [("", 3), ("Action", 23), ("Owner", 6), ("Due", 15), ("Consent", 18)], flex=1
             )
             yield VaultText("", id="case-action-detail")
+            yield Static(plan.PLAN_NOTE, id="case-plan-note", markup=False)
             yield Static("Referrals (Enter edits, f adds)", classes="case-heading", markup=False)
             yield fixed_table(
                 "case-referrals",

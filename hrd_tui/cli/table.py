@@ -133,6 +133,38 @@ def _handover(p: argparse.ArgumentParser) -> None:
     p.add_argument("--yes", action="store_true", help="import without asking (needed without a terminal)")
 
 
+def _resource(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", choices=["list", "show", "add", "edit", "retire", "reinstate"])
+    p.add_argument("id", nargs="?", metavar="ID", help="show, edit, retire, reinstate: the resource (its id's start)")
+    p.add_argument("--retired", action="store_true", help="list: the retired ones too")
+    p.add_argument("--name", help="add, edit: the resource's name")
+    p.add_argument("--kind", help="add, edit: national-protection-mechanism, lawyer, shelter, local-fund, ...")
+    p.add_argument("--offers", dest="funds", metavar="TEXT", help="add, edit: what it offers")
+    p.add_argument("--eligibility", metavar="TEXT", help="add, edit: who it helps")
+    p.add_argument("--how-to-refer", metavar="TEXT", help="add, edit: how to refer someone to it")
+    p.add_argument("--url", help="add, edit: its public web address")
+    p.add_argument("--contact-notes", metavar="TEXT", help="add, edit: how to reach it (kept in the vault only)")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", help="add, edit: when what it says was last checked ('' clears)")
+    p.add_argument("--on", metavar="YYYY-MM-DD", help="retire: the day it is retired (default: today)")
+
+
+def _accountability(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", choices=["list", "add", "edit", "delete", "count"])
+    p.add_argument("step_id", nargs="?", metavar="STEP", help="edit, delete: the step (its id's start, as listed)")
+    p.add_argument("--case", metavar="ID", help="list, add: the threat case")
+    p.add_argument("--observation", metavar="ID", help="list, add: the civic-space observation")
+    p.add_argument(
+        "--step",
+        help="add, edit: complaint_filed, investigation_opened, charged, convicted, remedy, closed_without_result",
+    )
+    p.add_argument("--on", metavar="YYYY-MM-DD", help="add, edit: the day of the step (default: today); count: as of")
+    p.add_argument("--source", metavar="TEXT", help="add, edit: who says so (a court registry, the lawyer ...)")
+    p.add_argument("--note", metavar="TEXT", help="add, edit: a note")
+    p.add_argument("--days", type=int, metavar="N", help="count: days after which an attack counts (default: 30)")
+    p.add_argument("--open-only", action="store_true", help="count: as Today, without closed cases or closed steps")
+    p.add_argument("--yes", action="store_true", help="delete without asking (needed without a terminal)")
+
+
 def _purge(p: argparse.ArgumentParser) -> None:
     p.add_argument("--older-than", type=int, required=True, metavar="DAYS")
     p.add_argument("--yes", action="store_true", help="purge without asking (needed without a terminal)")
@@ -222,6 +254,27 @@ COMMANDS: tuple[Command, ...] = (
         "the owners and due days new threat cases plan their actions with: the app's suggestions "
         "(the guidelines give none) or the post's own ('plan set ITEM --owner WHO --due-days N', 'plan reset ITEM')",
         _plan,
+    ),
+    Command(
+        "resource",
+        "resources:cmd_resource",
+        "the protection resources, shipped and the post's own: 'resource list', 'resource show ID', "
+        "'resource add --name ...', 'resource edit ID', 'resource retire ID' / 'resource reinstate ID'",
+        _resource,
+    ),
+    Command(
+        "plan",
+        "plan:cmd_plan",
+        "the owners and due days new threat cases plan their actions with: the app's suggestions "
+        "(the guidelines give none) or the post's own ('plan set ITEM --owner WHO --due-days N', 'plan reset ITEM')",
+        _plan,
+    ),
+    Command(
+        "accountability",
+        "accountability:cmd_accountability",
+        "what happened after an attack: 'list --case ID' (or --observation ID), 'add ... --step STEP --source TEXT', "
+        "'edit STEP', 'delete STEP', and 'count': the attacks without an investigation after N days",
+        _accountability,
     ),
     Command(
         "purge",
