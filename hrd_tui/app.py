@@ -1158,6 +1158,11 @@ class HrdApp(KeysInOrder):
                 lambda: self.run_in_section("monitoring", "new"),
             )
             yield SystemCommand(
+                "Case plan",
+                "The owners and due days new threat cases plan their actions with: the app's or the post's (p)",
+                lambda: self.run_in_section("threats", "plan"),
+            )
+            yield SystemCommand(
                 "Import contacts",
                 "Import a CSV or vCard file, with a preview first",
                 lambda: self.run_in_section("contacts", "import_file"),

@@ -3,6 +3,9 @@
 ``i`` shows each binding's id under what it does: the name a keymap file
 (``keymap.toml`` in the config directory, see the README) uses to give it other keys.
 
+Under the table: which edition of the guidelines the app encodes, and the date of each
+outside fact it states (funds that changed), from hrd_tui.data.
+
 The table fits its box at any width from 80 columns: the key and place columns are
 narrow, the action takes the rest, and long text wraps onto a second line instead of
 running off to the side.
@@ -17,6 +20,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from hrd_tui.services import reference
+
 #: The box's width (app.tcss #help-box), and the columns of key and place inside it.
 BOX_WIDTH = 76
 KEY_WIDTH = 16
@@ -28,6 +33,13 @@ class HelpScreen(ModalScreen[None]):
     #help-table {
         overflow-x: hidden;
         scrollbar-size-vertical: 1;
+        height: 1fr;
+    }
+    #help-sources {
+        height: auto;
+        max-height: 7;
+        color: $text-muted;
+        border-top: solid $primary;
     }
     """
     BINDINGS = [
@@ -53,6 +65,8 @@ class HelpScreen(ModalScreen[None]):
             table.add_column("Where", width=WHERE_WIDTH)
             self._fill(table)
             yield table
+            # Which edition of the guidelines the app follows, and the date of each outside fact.
+            yield Static(reference.sources_note(), id="help-sources", markup=False)
 
     def _fill(self, table: DataTable[Text]) -> None:
         for row, binding_id in zip(self.rows, self.ids, strict=True):

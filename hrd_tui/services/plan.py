@@ -35,8 +35,8 @@ SUGGESTED = "app's suggestion"
 POSTS = "post's plan"
 #: Said wherever planned owners and due days are shown.
 PLAN_NOTE = (
-    "Owners and due days of planned actions are the app's suggestions, not the guidelines', "
-    "unless the post has set its own (threat cases: p)."
+    "Planned owners and due days are the app's suggestions, or the post's own plan "
+    "(p on the threat list): the guidelines set neither."
 )
 MAX_OWNER = 200
 

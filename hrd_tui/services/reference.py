@@ -170,3 +170,38 @@ def risk_floors() -> tuple[RiskFloor, ...]:
         RiskFloor(RiskLevel(f["level"]), int(f["threat"]), int(f["vulnerability"]), f["reason"], int(f["since"]))
         for f in _load("risk.toml").get("floor", [])
     )
+
+
+@dataclass(frozen=True)
+class Edition:
+    """Which edition of the guidelines the app encodes (data/guidelines.toml)."""
+
+    title: str
+    publisher: str
+    edition: str  # ISO date of the release
+    words: str
+    checked_on: str
+
+
+@cache
+def guidelines_edition() -> Edition:
+    entry = _load("guidelines.toml")["guidelines"]
+    return Edition(entry["title"], entry["publisher"], entry["edition"], entry["edition_words"], entry["checked_on"])
+
+
+def dated_facts() -> list[tuple[str, str]]:
+    """(resource name, as of) for each shipped resource whose outside facts carry a date."""
+    return [(str(e["name"]), str(e["as_of"])) for e in resource_entries() if e.get("as_of")]
+
+
+def sources_note() -> str:
+    """What the help screen and the README say about the app's sources, in one paragraph:
+    outside facts grouped by the day they were last checked, to stay short at 80x24."""
+    ed = guidelines_edition()
+    text = f"Encodes the {ed.publisher}'s {ed.title}, {ed.words}."
+    by_day: dict[str, list[str]] = {}
+    for name, day in dated_facts():
+        by_day.setdefault(day, []).append(name)
+    for day, names in sorted(by_day.items()):
+        text += f" Outside facts as of {day}: " + ", ".join(names) + "."
+    return text
