@@ -263,13 +263,6 @@ COMMANDS: tuple[Command, ...] = (
         _resource,
     ),
     Command(
-        "plan",
-        "plan:cmd_plan",
-        "the owners and due days new threat cases plan their actions with: the app's suggestions "
-        "(the guidelines give none) or the post's own ('plan set ITEM --owner WHO --due-days N', 'plan reset ITEM')",
-        _plan,
-    ),
-    Command(
         "accountability",
         "accountability:cmd_accountability",
         "what happened after an attack: 'list --case ID' (or --observation ID), 'add ... --step STEP --source TEXT', "
