@@ -42,6 +42,8 @@ def _report_args(args: argparse.Namespace) -> tuple[ReportType, date, date]:
 
     if args.type not in REPORT_TYPES:
         raise UsageError(f"--type is one of {', '.join(REPORT_TYPES)}.")
+    if getattr(args, "layout", None) and args.type == "regular":
+        raise UsageError("--layout is for the crhrp, tip and irf reports (the regular report has no layout).")
     start, end = _report_day(args.start, "--from"), _report_day(args.end, "--to")
     try:
         reports.check_period(start, end)
@@ -63,7 +65,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         with opened.store.session("assembling the report") as session:
             from hrd_tui.services import reports
 
-            data = reports.render_report(session, report_type, start, end, real_names=args.real_names).encode("utf-8")
+            data = reports.render_report(
+                session, report_type, start, end, real_names=args.real_names, layout=args.layout
+            ).encode("utf-8")
     err("WARNING: this report is PLAIN TEXT. Keep it encrypted, never e-mail it, and delete it when done.")
     if args.real_names:
         err(

@@ -48,3 +48,20 @@ class Report(Record, table=True):
     period_end: date
     title: str = Field(default="", max_length=2000)
     body: str = Field(default="", max_length=10_000_000)
+
+
+class ReportLayout(Record, table=True):
+    """A post's own layout of a report (services/report_layouts.py): the TOML file as
+    imported, kept in the vault because nothing readable may sit beside it, and read
+    again each time a report follows it. The shipped layouts are package data, never
+    rows here; ``key`` is never a shipped layout's. A retired layout stays on record
+    (and in the history) but is no longer offered or the default."""
+
+    __tablename__ = "report_layout"
+    __table_args__ = (CheckConstraint("report_type != 'regular'", name=conv("ck_report_layout_type")),)
+    key: str = Field(max_length=100, unique=True)
+    report_type: ReportType = vocab_field(ReportType)
+    edition: int = Field(ge=1900, le=9999)
+    title: str = Field(max_length=300)
+    text: str = Field(max_length=1_048_576)
+    retired_on: date | None = None

@@ -89,9 +89,10 @@ from hrd_tui.models import (
     TrialDefendant,
 )
 from hrd_tui.sanitize import for_display
-from hrd_tui.services import contacts, markdown, redaction, reference, threats, trials
+from hrd_tui.services import contacts, markdown, redaction, reference, report_layouts, threats, trials
 from hrd_tui.services.base import Transactions
 from hrd_tui.services.redaction import Naming
+from hrd_tui.services.report_layouts import Layout
 from hrd_tui.vocab import (
     ActionStatus,
     CivicCategory,
@@ -110,6 +111,8 @@ from hrd_tui.vocab import (
 MAX_PERIOD_DAYS = 400
 #: What a section with nothing in it says.
 NOTHING = "Nothing recorded in the period."
+#: After the heading of a layout's section that is hrd-tui's own, not the edition's.
+OWN_MARK = "(hrd-tui)"
 
 #: The title of each report.
 REPORT_TITLES: dict[ReportType, str] = {
@@ -172,40 +175,14 @@ FOCUS_REDUNDANT: frozenset[tuple[ContactKind, FocusArea]] = frozenset(
 
 # -- where a record goes in each report ----------------------------------------------------------
 
-#: The Country Reports' sections used here, in order: (key, heading level, heading).
-#: A heading followed by deeper ones only groups them. Sections no record can land in
-#: (2.c religion, which the religious freedom report covers; 2.e refugees; 4 corruption;
-#: 6 discrimination and societal abuses) are left out.
-CRHRP_SECTIONS: tuple[tuple[str, int, str], ...] = (
-    ("1", 2, "Section 1. Respect for the Integrity of the Person"),
-    ("1a", 3, "a. Arbitrary Deprivation of Life and Other Unlawful or Politically Motivated Killings"),
-    ("1b", 3, "b. Disappearance"),
-    ("1c", 3, "c. Torture and Other Cruel, Inhuman, or Degrading Treatment or Punishment, and Other Related Abuses"),
-    ("1d", 3, "d. Arbitrary Arrest or Detention"),
-    ("1e", 3, "e. Denial of Fair Public Trial"),
-    ("1f", 3, "f. Transnational Repression"),
-    ("1g", 3, "g. Arbitrary or Unlawful Interference with Privacy, Family, Home, or Correspondence"),
-    ("2", 2, "Section 2. Respect for Civil Liberties"),
-    ("2a", 3, "a. Freedom of Expression, Including for Members of the Press and Other Media"),
-    ("2b", 3, "b. Freedoms of Peaceful Assembly and Association"),
-    ("2d", 3, "d. Freedom of Movement and the Right to Leave the Country"),
-    ("3", 2, "Section 3. Freedom to Participate in the Political Process"),
-    (
-        "5",
-        2,
-        (
-            "Section 5. Governmental Posture Towards International and Nongovernmental Monitoring and "
-            "Investigations of Alleged Abuses of Human Rights"
-        ),
-    ),
-    ("5un", 3, "Reprisals for engaging with the UN and other international bodies"),
-    ("5hrd", 3, "Harassment of and attacks on human rights defenders"),
-    ("5dialogue", 3, "Dialogue with civil society"),
-    ("5remedy", 3, "Protection and remedy"),
-    ("7", 2, "Section 7. Worker Rights"),
-)
-#: The Country Reports' section(s) of a threat case, by each of its threat types.
-#: (No threat type stands for transnational repression: 1.f is there for the drafter.)
+# Each report places a record's statement under one or more content keys (the tables
+# below); its layout (services/report_layouts.py, data/report_layouts/*.toml) says which
+# section receives which keys. A key no section receives still shows, under a last
+# section saying so. A new key goes in CONTENT_KEYS, then in the shipped layouts.
+
+#: The Country Reports' content key(s) of a threat case, by each of its threat types:
+#: named after the 2023 edition's sections ("1c": Section 1.c). (No threat type stands
+#: for transnational repression: "1f" is there for the drafter.)
 CRHRP_THREATS: dict[ThreatType, tuple[str, ...]] = {
     ThreatType.RISK_TO_LIFE: ("1a",),
     ThreatType.ENFORCED_DISAPPEARANCE: ("1b",),
@@ -243,25 +220,17 @@ CRHRP_CIVIC: dict[CivicCategory, tuple[str, ...]] = {
     CivicCategory.BUSINESS_CONDUCT: ("7",),
 }
 
-#: The Trafficking in Persons Report's sections: (key, heading level, heading).
-TIP_SECTIONS: tuple[tuple[str, int, str], ...] = (
-    ("prosecution", 2, "Prosecution"),
-    ("protection", 2, "Protection"),
-    ("prevention", 2, "Prevention"),
-    ("civil", 2, "Civil society working on trafficking"),
-    ("challenges", 3, "Challenges they face"),
-    ("engagement", 3, "Engagement with them"),
-)
 #: Where an observation linked to those working on trafficking goes, by its category:
 #: whether the authorities investigate and give remedy bears on prosecution and
-#: protection; dialogue, public participation and business conduct on prevention; the
-#: rest are challenges civil society faces. Their threat cases and trials are
-#: challenges too; interactions with them, engagement.
+#: protection; dialogue and public participation on prevention; business conduct
+#: (forced labour, supply chains) on the trafficking profile; the rest are challenges
+#: civil society faces. Their threat cases and trials are challenges too; interactions
+#: with them, engagement.
 TIP_CIVIC: dict[CivicCategory, tuple[str, ...]] = {
     CivicCategory.PROTECTION_REMEDY: ("prosecution", "protection"),
     CivicCategory.DIALOGUE: ("prevention",),
     CivicCategory.PUBLIC_PARTICIPATION: ("prevention",),
-    CivicCategory.BUSINESS_CONDUCT: ("prevention",),
+    CivicCategory.BUSINESS_CONDUCT: ("profile",),
     CivicCategory.RESTRICTIONS_ON_FREEDOMS: ("challenges",),
     CivicCategory.FUNDING_REGISTRATION: ("challenges",),
     CivicCategory.ATTACKS_REPRISALS: ("challenges",),
@@ -270,25 +239,20 @@ TIP_CIVIC: dict[CivicCategory, tuple[str, ...]] = {
     CivicCategory.HACKING_SEIZURE: ("challenges",),
 }
 
-#: The International Religious Freedom Report's sections: (key, heading level, heading).
-IRF_SECTIONS: tuple[tuple[str, int, str], ...] = (
-    ("government", 2, "Government practices"),
-    ("societal", 2, "Societal respect"),
-    ("us", 2, "U.S. government policy and engagement"),
-)
 #: Where an observation linked to those working on religious freedom goes, by category:
 #: attacks can come from the state or from society; business conduct is society's;
-#: the rest is what the government does.
+#: registration rules and public participation laws are the legal framework; the rest
+#: is what the government does.
 IRF_CIVIC: dict[CivicCategory, tuple[str, ...]] = {
     CivicCategory.RESTRICTIONS_ON_FREEDOMS: ("government",),
-    CivicCategory.FUNDING_REGISTRATION: ("government",),
+    CivicCategory.FUNDING_REGISTRATION: ("legal",),
     CivicCategory.ATTACKS_REPRISALS: ("government", "societal"),
     CivicCategory.SPURIOUS_LEGAL_ACTION: ("government",),
     CivicCategory.PROTECTION_REMEDY: ("government",),
     CivicCategory.SURVEILLANCE: ("government",),
     CivicCategory.HACKING_SEIZURE: ("government",),
     CivicCategory.DIALOGUE: ("government",),
-    CivicCategory.PUBLIC_PARTICIPATION: ("government",),
+    CivicCategory.PUBLIC_PARTICIPATION: ("legal",),
     CivicCategory.BUSINESS_CONDUCT: ("societal",),
 }
 #: Where their threat cases go, by the alleged perpetrator (unknown: both, for the
@@ -302,6 +266,26 @@ IRF_PERPETRATORS: dict[Perpetrator, tuple[str, ...]] = {
     Perpetrator.NON_STATE_ARMED_GROUP: ("societal",),
     Perpetrator.COMPANY_PRIVATE_SECURITY: ("societal",),
     Perpetrator.UNKNOWN: ("government", "societal"),
+}
+#: Where trials go in the TIP and IRF reports, and interactions.
+TIP_TRIALS: tuple[str, ...] = ("challenges",)
+TIP_CASES: tuple[str, ...] = ("challenges",)
+TIP_TALKS: tuple[str, ...] = ("engagement",)
+IRF_TRIALS: tuple[str, ...] = ("government",)
+IRF_TALKS: tuple[str, ...] = ("us",)
+
+
+def _keys(*groups: Iterable[tuple[str, ...]]) -> frozenset[str]:
+    return frozenset(key for group in groups for keys in group for key in keys)
+
+
+#: Every content key each laid-out report places records under: what a layout's
+#: sections may receive. "1f" (transnational repression) and "profile" have no
+#: record of their own yet and are there for the drafter.
+CONTENT_KEYS: dict[ReportType, frozenset[str]] = {
+    ReportType.CRHRP: _keys(CRHRP_THREATS.values(), CRHRP_CIVIC.values(), [CRHRP_CASE_FALLBACK, CRHRP_TRIALS]) | {"1f"},
+    ReportType.TIP: _keys(TIP_CIVIC.values(), [TIP_CASES, TIP_TRIALS, TIP_TALKS]) | {"profile"},
+    ReportType.IRF: _keys(IRF_CIVIC.values(), IRF_PERPETRATORS.values(), [IRF_TRIALS, IRF_TALKS]),
 }
 
 #: The focus area whose contacts a report is drawn from (the others draw on everything).
@@ -711,10 +695,11 @@ def _with_stop(text: str) -> str:
 class _Writer:
     """Writes one report: the records as statements, each ending with its reference."""
 
-    def __init__(self, w: redaction.ReportText, *, real_names: bool) -> None:
+    def __init__(self, w: redaction.ReportText, *, real_names: bool, layout: Layout | None = None) -> None:
         self.w = w
         self.out = w.lines
         self.real_names = real_names
+        self.layout = layout  # the sections a Country Reports, TIP or IRF draft follows
         self.hidden_locations: set[str] = set()  # records whose sensitive location was left out
 
     # -- pieces
@@ -848,15 +833,25 @@ class _Writer:
         if not blocks:
             self.out.append(NOTHING)
 
-    def sections(
-        self,
-        layout: Sequence[tuple[str, int, str]],
-        placed: Mapping[str, list[list[str]]],
-        intros: Mapping[str, Sequence[str]] | None = None,
-    ) -> None:
-        for n, (key, level, heading) in enumerate(layout):
-            groups = n + 1 < len(layout) and layout[n + 1][1] > level
-            self.section(level, heading, None if groups else placed.get(key, []), (intros or {}).get(key, ()))
+    def sections(self, layout: Layout | None, placed: Mapping[str, list[list[str]]]) -> None:
+        """The layout's sections in order, each with the blocks placed under the content
+        keys it receives (a block placed under two of them, once); a heading followed by
+        deeper ones only groups them. Blocks under a key no section receives follow under
+        a last section that says so: a post's layout never loses a record."""
+        assert layout is not None, "a laid-out report is written with its layout"
+        for n, section in enumerate(layout.sections):
+            heading = markdown.inline(section.heading) + (f" {OWN_MARK}" if section.own else "")
+            intro = [f"*{markdown.inline(section.guidance)}*"] if section.guidance else []
+            if layout.groups(n):
+                self.section(section.level, heading, None, intro)
+                continue
+            blocks = {id(b): b for key in section.receives for b in placed.get(key, [])}
+            self.section(section.level, heading, list(blocks.values()), intro)
+        received = {key for section in layout.sections for key in section.receives}
+        left = {id(b): b for key, blocks in placed.items() if key not in received for b in blocks}
+        if left:
+            intro = [f"Records this layout ({markdown.inline(layout.key)}) has no section for: place them by hand."]
+            self.section(2, "Not placed by the layout", list(left.values()), intro)
 
 
 # -- the four reports ----------------------------------------------------------------------------------
@@ -906,7 +901,7 @@ def _crhrp(rw: _Writer, period: _Period) -> None:
         _place(placed, keys, rw.case(c))
     for t in period.trials:
         _place(placed, CRHRP_TRIALS, rw.trial(t))
-    rw.sections(CRHRP_SECTIONS, placed)
+    rw.sections(rw.layout, placed)
 
 
 def _tip(rw: _Writer, period: _Period) -> None:
@@ -914,12 +909,12 @@ def _tip(rw: _Writer, period: _Period) -> None:
     for o in period.observations:
         _place(placed, TIP_CIVIC[o.obs.category], rw.observation(o))
     for c in period.cases:
-        _place(placed, ["challenges"], rw.case(c))
+        _place(placed, TIP_CASES, rw.case(c))
     for t in period.trials:
-        _place(placed, ["challenges"], rw.trial(t))
+        _place(placed, TIP_TRIALS, rw.trial(t))
     for talk in period.talks:
-        _place(placed, ["engagement"], rw.talk(talk))
-    rw.sections(TIP_SECTIONS, placed)
+        _place(placed, TIP_TALKS, rw.talk(talk))
+    rw.sections(rw.layout, placed)
 
 
 def _irf(rw: _Writer, period: _Period) -> None:
@@ -929,10 +924,10 @@ def _irf(rw: _Writer, period: _Period) -> None:
     for c in period.cases:
         _place(placed, IRF_PERPETRATORS[c.case.perpetrator], rw.case(c))
     for t in period.trials:
-        _place(placed, ["government"], rw.trial(t))
+        _place(placed, IRF_TRIALS, rw.trial(t))
     for talk in period.talks:
-        _place(placed, ["us"], rw.talk(talk))
-    rw.sections(IRF_SECTIONS, placed)
+        _place(placed, IRF_TALKS, rw.talk(talk))
+    rw.sections(rw.layout, placed)
 
 
 _BODIES = {ReportType.REGULAR: _regular, ReportType.CRHRP: _crhrp, ReportType.TIP: _tip, ReportType.IRF: _irf}
@@ -959,7 +954,9 @@ def _ref_kinds(report_type: ReportType) -> str:
     return ", ".join(kinds[:-1]) + " or " + kinds[-1]
 
 
-def _header(report_type: ReportType, start: date, end: date, *, real_names: bool) -> list[str]:
+def _header(
+    report_type: ReportType, start: date, end: date, *, real_names: bool, layout: Layout | None = None
+) -> list[str]:
     lines = [
         f"{DRAFT_HEADING}{draft_title(report_type, start, end)}",
         "",
@@ -970,6 +967,8 @@ def _header(report_type: ReportType, start: date, end: date, *, real_names: bool
         ),
         "",
     ]
+    if layout is not None:
+        lines += [layout_line(layout), ""]
     if real_names:
         lines.append(
             "**WARNING: REAL NAMES.** Everyone is named as stored, whatever their naming consent. "
@@ -1022,24 +1021,50 @@ def _redaction(naming: Sequence[Naming], hidden_locations: int, *, real_names: b
     return lines
 
 
-def _write(report_type: ReportType, period: _Period, w: redaction.ReportText, *, real_names: bool) -> _Writer:
-    rw = _Writer(w, real_names=real_names)
-    rw.out += _header(report_type, period.start, period.end, real_names=real_names)
+def layout_line(layout: Layout) -> str:
+    """What a draft's header says of the layout it follows: which, whose, which edition,
+    what is the app's own and how much of it could not be checked against the edition."""
+    line = f"Layout: {markdown.inline(layout.title)} ({markdown.inline(layout.key)}, {layout.origin})."
+    if any(section.own for section in layout.sections):
+        line += f" Headings marked \"{OWN_MARK}\" are hrd-tui's own subsections, not the edition's."
+    if layout.unchecked_headings:
+        line += (
+            f" {_plural(layout.unchecked_headings, 'heading')} could not be checked against the published "
+            f"edition: see 'hrd-tui layout show {markdown.inline(layout.key)}'."
+        )
+    return line
+
+
+def _write(
+    report_type: ReportType, period: _Period, w: redaction.ReportText, *, real_names: bool, layout: Layout | None
+) -> _Writer:
+    rw = _Writer(w, real_names=real_names, layout=layout)
+    rw.out += _header(report_type, period.start, period.end, real_names=real_names, layout=layout)
     _BODIES[report_type](rw, period)
     return rw
 
 
 def render_report(
-    session: Session, report_type: ReportType | str, start: date, end: date, *, real_names: bool = False
+    session: Session,
+    report_type: ReportType | str,
+    start: date,
+    end: date,
+    *,
+    real_names: bool = False,
+    layout: str | None = None,
 ) -> str:
     """The draft of ``report_type`` for ``start``..``end`` (both included) in Markdown
-    (see the module's docstring). ValidationError for a period check_period refuses or
-    an unknown type. The same vault and arguments give the same text."""
+    (see the module's docstring), the Country Reports, TIP and IRF reports following
+    ``layout`` (a layout's key; None: the newest edition's, report_layouts.choose).
+    ValidationError for a period check_period refuses, an unknown type or another
+    report's layout; NotFound for no such layout. The same vault and arguments give
+    the same text."""
     check_period(start, end)
     try:
         kind = ReportType(report_type)
     except ValueError:
         raise ValidationError({"type": f"is one of {', '.join(t.value for t in ReportType)}"}) from None
+    chosen = report_layouts.choose(session, kind, layout, CONTENT_KEYS) if kind in CONTENT_KEYS else None
     period = _gather(session, start, end)
     if kind in REPORT_FOCUS:
         period = _focused(session, period, REPORT_FOCUS[kind])
@@ -1051,7 +1076,7 @@ def render_report(
     # are hidden as the linked people are (and a codename of someone named is replaced
     # by their name).
     collector = _Collector(naming)
-    _write(kind, period, collector, real_names=real_names)
+    _write(kind, period, collector, real_names=real_names, layout=chosen)
     known = {p.id for p in linked}
     others = [
         (i, n, c)
@@ -1062,20 +1087,22 @@ def render_report(
     if found:
         people = _contacts_by_id(session, found)
         naming += report_naming(session, [people[i] for i in sorted(people)], real_names=real_names)
-    rw = _write(kind, period, _Text(naming), real_names=real_names)
+    rw = _write(kind, period, _Text(naming), real_names=real_names, layout=chosen)
     rw.out += ["", "## Redaction", ""]
     rw.out += _redaction(naming, len(rw.hidden_locations), real_names=real_names)
     return for_display("\n".join(rw.out)) + "\n"
 
 
-def draft_report(tx: Transactions, report_type: ReportType | str, start: date, end: date) -> str:
+def draft_report(
+    tx: Transactions, report_type: ReportType | str, start: date, end: date, layout: str | None = None
+) -> str:
     """``render_report`` in a transaction of its own: what the reports screen shows,
     the very text ``hrd-tui report`` writes. A screen holds no session, and runs this
     on a worker: a busy post's year takes seconds (bench/bench_reports.py), with the
     cyclic collector paused (hrd_tui.collector: its full passes over the report's
     thousands of rows held the app's event loop for up to 100 ms each)."""
     with collector.paused(), tx.session("drafting the report") as session:
-        return render_report(session, report_type, start, end)
+        return render_report(session, report_type, start, end, layout=layout)
 
 
 def save_report(path: Path, text: str, *, export_dir: Path) -> None:

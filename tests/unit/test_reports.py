@@ -12,7 +12,7 @@ import pytest
 
 from hrd_tui import wallclock
 from hrd_tui.errors import ValidationError
-from hrd_tui.services import contacts, monitoring, redaction, reports, threats, trials
+from hrd_tui.services import contacts, monitoring, redaction, report_layouts, reports, threats, trials
 from hrd_tui.services.reports import NOTHING, render_report
 from hrd_tui.vocab import (
     ActionStatus,
@@ -377,7 +377,8 @@ def test_regular_report_sections_and_records(opened, ids: dict[str, str]) -> Non
 
 
 def test_crhrp_report_follows_the_country_reports_sections(opened, ids: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
-    report = render(opened, "crhrp")
+    """The 2023 edition's layout (issue 19: layouts as data; the 2024 edition's is the default, below)."""
+    report = render(opened, "crhrp", layout="crhrp-2023")
     assert headings(report) == [
         "# Draft: Country Reports on Human Rights Practices, 2025-03-01 to 2025-03-31",
         "## Section 1. Respect for the Integrity of the Person",
@@ -397,10 +398,10 @@ def test_crhrp_report_follows_the_country_reports_sections(opened, ids: dict[str
             "## Section 5. Governmental Posture Towards International and Nongovernmental Monitoring and Investigations "
             "of Alleged Abuses of Human Rights"
         ),
-        "### Reprisals for engaging with the UN and other international bodies",
-        "### Harassment of and attacks on human rights defenders",
-        "### Dialogue with civil society",
-        "### Protection and remedy",
+        "### Reprisals for engaging with the UN and other international bodies (hrd-tui)",
+        "### Harassment of and attacks on human rights defenders (hrd-tui)",
+        "### Dialogue with civil society (hrd-tui)",
+        "### Protection and remedy (hrd-tui)",
         "## Section 7. Worker Rights",
         "## Redaction",
     ]
@@ -419,14 +420,14 @@ def test_crhrp_report_follows_the_country_reports_sections(opened, ids: dict[str
         ],
         "### b. Freedoms of Peaceful Assembly and Association": [ref("obs", ids["assembly"])],
         "## Section 3. Freedom to Participate in the Political Process": [ref("obs", ids["last"])],
-        "### Reprisals for engaging with the UN and other international bodies": [ref("case", ids["smear"])],
-        "### Harassment of and attacks on human rights defenders": [
+        "### Reprisals for engaging with the UN and other international bodies (hrd-tui)": [ref("case", ids["smear"])],
+        "### Harassment of and attacks on human rights defenders (hrd-tui)": [
             ref("obs", ids["attack"]),
             ref("case", ids["smear"]),
             ref("case", ids["on_start"]),
         ],
-        "### Dialogue with civil society": [ref("obs", ids["dialogue"])],
-        "### Protection and remedy": [ref("obs", ids["remedy"])],
+        "### Dialogue with civil society (hrd-tui)": [ref("obs", ids["dialogue"])],
+        "### Protection and remedy (hrd-tui)": [ref("obs", ids["remedy"])],
         "## Section 7. Worker Rights": [ref("obs", ids["business"])],
     }
     placed(report, where)
@@ -451,6 +452,34 @@ def test_crhrp_report_follows_the_country_reports_sections(opened, ids: dict[str
     assert "Actions done" not in report and "Referrals:" not in report
 
 
+def test_crhrp_report_follows_the_2024_edition_by_default(opened, ids: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    """The newest edition's layout is the default; its header says which it is, and the
+    subsections that are the app's own say so in their heading."""
+    report = render(opened, "crhrp")
+    assert (
+        "Layout: Country Reports on Human Rights Practices, 2024 edition (crhrp-2024, shipped with hrd-tui)." in report
+    )
+    assert headings(report)[1:4] == ["## Life", "### Extrajudicial Killings", "### Disappearance and Abduction"]
+    assert "## Human rights defenders and civil society (hrd-tui)" in headings(report)
+    placed(
+        report,
+        {
+            "### Arbitrary Arrest or Detention": [ref("case", ids["detention"])],
+            "### Torture and Cruel, Inhuman, or Degrading Treatment or Punishment": [ref("case", ids["detention"])],
+            "### Denial of Fair Public Trial": [ref("trial", ids["trial"]), ref("hearing", ids["hearing"])],
+            "### Political participation (hrd-tui)": [ref("obs", ids["last"])],
+            "## Worker Rights": [ref("obs", ids["business"])],
+            "### Harassment of and attacks on human rights defenders (hrd-tui)": [
+                ref("obs", ids["attack"]),
+                ref("case", ids["smear"]),
+                ref("case", ids["on_start"]),
+            ],
+        },
+    )
+    assert "Not placed by the layout" not in report
+    assert render(opened, "crhrp", layout="crhrp-2024") == report
+
+
 def test_tip_report_draws_on_those_working_on_trafficking(opened, ids: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
     report = render(opened, ReportType.TIP)
     assert headings(report) == [
@@ -458,9 +487,10 @@ def test_tip_report_draws_on_those_working_on_trafficking(opened, ids: dict[str,
         "## Prosecution",
         "## Protection",
         "## Prevention",
-        "## Civil society working on trafficking",
-        "### Challenges they face",
-        "### Engagement with them",
+        "## Trafficking profile",
+        "## Civil society working on trafficking (hrd-tui)",
+        "### Challenges they face (hrd-tui)",
+        "### Engagement with them (hrd-tui)",
         "## Redaction",
     ]
     placed(
@@ -468,10 +498,10 @@ def test_tip_report_draws_on_those_working_on_trafficking(opened, ids: dict[str,
         {
             "## Prosecution": [ref("obs", ids["remedy"])],
             "## Protection": [ref("obs", ids["remedy"])],
-            "## Prevention": [ref("obs", ids["business"])],
-            "### Challenges they face": [ref("obs", ids[k]) for k in ("first", "attack", "assembly")]
+            "## Trafficking profile": [ref("obs", ids["business"])],
+            "### Challenges they face (hrd-tui)": [ref("obs", ids[k]) for k in ("first", "attack", "assembly")]
             + [ref("case", ids["detention"]), ref("case", ids["on_start"]), ref("trial", ids["trial"])],
-            "### Engagement with them": [ref("interaction", ids["meeting"])],
+            "### Engagement with them (hrd-tui)": [ref("interaction", ids["meeting"])],
         },
     )
     for absent in (
@@ -482,30 +512,35 @@ def test_tip_report_draws_on_those_working_on_trafficking(opened, ids: dict[str,
     ):
         assert absent not in report, absent  # linked to no one working on trafficking
     assert ref("obs", ids["remedy"]) not in section(report, "## Prevention")
+    assert section(report, "## Prevention").strip() == NOTHING  # business conduct: the trafficking profile
 
 
 def test_irf_report_draws_on_those_working_on_religious_freedom(opened, ids: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
     report = render(opened, ReportType.IRF)
     assert headings(report) == [
         "# Draft: International Religious Freedom Report, 2025-03-01 to 2025-03-31",
-        "## Government practices",
-        "## Societal respect",
-        "## U.S. government policy and engagement",
+        "## Section I. Religious Demography",
+        "## Section II. Status of Government Respect for Religious Freedom",
+        "### Legal Framework",
+        "### Government Practices",
+        "## Section III. Status of Societal Respect for Religious Freedom",
+        "## Section IV. U.S. Government Policy and Engagement",
         "## Redaction",
     ]
     placed(
         report,
         {
-            "## Government practices": [ref("obs", ids[k]) for k in ("attack", "dialogue", "last")]
+            "### Legal Framework": [ref("obs", ids["last"])],  # public participation laws
+            "### Government Practices": [ref("obs", ids[k]) for k in ("attack", "dialogue")]
             + [ref("case", ids["detention"]), ref("trial", ids["trial"])],
-            "## Societal respect": [ref("obs", ids["attack"])],
-            "## U.S. government policy and engagement": [
+            "## Section III. Status of Societal Respect for Religious Freedom": [ref("obs", ids["attack"])],
+            "## Section IV. U.S. Government Policy and Engagement": [
                 ref("interaction", ids["meeting"]),
                 ref("interaction", ids["call"]),
             ],
         },
     )
-    societal = section(report, "## Societal respect")
+    societal = section(report, "## Section III. Status of Societal Respect for Religious Freedom")
     assert ref("case", ids["detention"]) not in societal  # the police: government practice
     for absent in ("first", "assembly", "remedy", "business"):
         assert ref("obs", ids[absent]) not in report, absent
@@ -689,8 +724,9 @@ def test_an_empty_vault_says_nothing_was_recorded_in_every_section(opened, repor
         h for n, h in enumerate(heads[1:-1], 1) if not heads[n + 1].startswith("#" * (len(h.split()[0]) + 1) + " ")
     ]
     assert leaves
-    for heading in leaves:
-        assert section(report, heading).strip() == NOTHING, heading
+    for heading in leaves:  # under a layout's guidance for the drafter (in italics), if it has one
+        body = [line for line in section(report, heading).splitlines() if not line.startswith("*")]
+        assert "\n".join(body).strip() == NOTHING, heading
     assert report.count(NOTHING) == len(leaves)
     assert "0 names withheld" in report and "0 locations left out as sensitive." in report
 
@@ -717,11 +753,8 @@ def test_vault_text_cannot_break_the_report(opened) -> None:  # type: ignore[no-
 
 
 def test_every_code_has_a_place_in_every_report() -> None:
-    leaves = {
-        key
-        for n, (key, level, _) in enumerate(reports.CRHRP_SECTIONS)
-        if not (n + 1 < len(reports.CRHRP_SECTIONS) and reports.CRHRP_SECTIONS[n + 1][1] > level)
-    }
+    """Every threat type, category and perpetrator has content keys; every content key of a
+    report is received by a leaf section of each shipped layout of it (none is lost)."""
     assert set(reports.CRHRP_THREATS) == set(ThreatType)
     assert set(reports.CRHRP_CIVIC) == set(CivicCategory)
     for keys in [
@@ -730,12 +763,13 @@ def test_every_code_has_a_place_in_every_report() -> None:
         reports.CRHRP_CASE_FALLBACK,
         reports.CRHRP_TRIALS,
     ]:
-        assert keys and set(keys) <= leaves, keys
-    tip = {key for key, _, _ in reports.TIP_SECTIONS}
-    assert set(reports.TIP_CIVIC) == set(CivicCategory) and all(set(v) <= tip for v in reports.TIP_CIVIC.values())
-    irf = {key for key, _, _ in reports.IRF_SECTIONS}
-    assert set(reports.IRF_CIVIC) == set(CivicCategory) and all(set(v) <= irf for v in reports.IRF_CIVIC.values())
+        assert keys and set(keys) <= reports.CONTENT_KEYS[ReportType.CRHRP], keys
+    assert set(reports.TIP_CIVIC) == set(CivicCategory)
+    assert set(reports.IRF_CIVIC) == set(CivicCategory)
     assert set(reports.IRF_PERPETRATORS) == set(Perpetrator)
+    for layout in report_layouts.shipped(reports.CONTENT_KEYS):
+        leaves = {key for n, s in enumerate(layout.sections) if not layout.groups(n) for key in s.receives}
+        assert leaves == reports.CONTENT_KEYS[layout.report], layout.key
     assert set(reports.KIND_WORDING) == set(ContactKind) and set(reports.FOCUS_WORDING) == set(FocusArea)
     assert set(reports.REPORT_TITLES) == set(ReportType)
 
