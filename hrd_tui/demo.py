@@ -28,6 +28,7 @@ from hrd_tui.services import (
     contacts,
     drafts,
     monitoring,
+    plan,
     threats,
     trials,
 )
@@ -65,6 +66,7 @@ def populate(session: Session) -> bool:
     trial, _ = _trials(session, today, people, cases["detention"])
     _monitoring(session, today, people, cases, trial)
     _report(session, today)
+    _post_plan(session)
     # Unfinished text, as a dropped link leaves it: back in the interaction form when it
     # is opened for this contact (i), with a notice.
     drafts.save(session, f"interaction:{people['irina'].id}:summary", "Call cut off after she said the editor was")
@@ -1131,3 +1133,9 @@ def _report(session: Session, today: date) -> None:
             "body": body,
         },
     )
+
+
+def _post_plan(session: Session) -> None:
+    """The post's own plan, set after the demo cases opened (they keep the app's suggestions):
+    at this post the political officer makes the first contact, the next day."""
+    plan.set_item(session, "threat-immediate:meet-or-connect-securely", "Political officer", 1)
