@@ -618,3 +618,41 @@ def test_attacks_of_a_vault_before_0011_are_kept_and_counted_without_investigati
             accountability.add_step(s, {"step": "investigation_opened", "source": "Police"}, case_id="k1")
             assert [a.record_id for a in accountability.without_investigation(s, day, discreet=False)] == ["o1"]
         assert opened.check() == []
+
+
+def test_plan_settings_start_empty_on_an_older_vault_and_downgrade_cleanly() -> None:
+    """0015 (issue 19): a vault from before the post's plan has none: its cases keep their
+    actions, new ones plan with the app's suggestions. Down and up again leaves no trace."""
+    engine = create_engine("sqlite://", module=sqlcipher3.dbapi2)
+    stamp = "'2025-01-01 00:00:00'"
+    with engine.begin() as conn:
+        migrations.upgrade(conn, "0014")
+        conn.execute(
+            text(
+                f"INSERT INTO threat_case (id, created_at, updated_at, title, status, urgency, perpetrator, "
+                f"perpetrator_note, summary, opened_on, outcome) VALUES ('k1', {stamp}, {stamp}, 'Case', 'new', "
+                f"'urgent', 'unknown', '', '', '2025-01-01', '')"
+            )
+        )
+        migrations.upgrade(conn, migrations.head_revision())
+        assert conn.execute(text("SELECT count(*) FROM plan_setting")).scalar() == 0
+        conn.execute(
+            text(
+                f"INSERT INTO plan_setting (id, created_at, updated_at, template_id, item_id, owner, due_days) "
+                f"VALUES ('p1', {stamp}, {stamp}, 'threat-immediate', 'meet-or-connect-securely', 'DCM', 1)"
+            )
+        )
+        with pytest.raises(IntegrityError, match="ck_plan_setting_due"):
+            conn.execute(
+                text(
+                    f"INSERT INTO plan_setting (id, created_at, updated_at, template_id, item_id, due_days) "
+                    f"VALUES ('p2', {stamp}, {stamp}, 'threat-immediate', 'x', 3651)"
+                )
+            )
+        with pytest.raises(IntegrityError, match="ck_plan_setting_due"):
+            conn.execute(text("UPDATE plan_setting SET due_days = -1 WHERE id = 'p1'"))
+        command.downgrade(migrations._config(conn), "0014")
+        assert "plan_setting" not in _schema(conn)
+        migrations.upgrade(conn, migrations.head_revision())
+        assert conn.execute(text("SELECT count(*) FROM plan_setting")).scalar() == 0
+        assert conn.execute(text("SELECT title FROM threat_case")).scalar() == "Case"
