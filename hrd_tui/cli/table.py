@@ -165,23 +165,6 @@ def _accountability(p: argparse.ArgumentParser) -> None:
     p.add_argument("--yes", action="store_true", help="delete without asking (needed without a terminal)")
 
 
-def _accountability(p: argparse.ArgumentParser) -> None:
-    p.add_argument("action", choices=["list", "add", "edit", "delete", "count"])
-    p.add_argument("step_id", nargs="?", metavar="STEP", help="edit, delete: the step (its id's start, as listed)")
-    p.add_argument("--case", metavar="ID", help="list, add: the threat case")
-    p.add_argument("--observation", metavar="ID", help="list, add: the civic-space observation")
-    p.add_argument(
-        "--step",
-        help="add, edit: complaint_filed, investigation_opened, charged, convicted, remedy, closed_without_result",
-    )
-    p.add_argument("--on", metavar="YYYY-MM-DD", help="add, edit: the day of the step (default: today); count: as of")
-    p.add_argument("--source", metavar="TEXT", help="add, edit: who says so (a court registry, the lawyer ...)")
-    p.add_argument("--note", metavar="TEXT", help="add, edit: a note")
-    p.add_argument("--days", type=int, metavar="N", help="count: days after which an attack counts (default: 30)")
-    p.add_argument("--open-only", action="store_true", help="count: as Today, without closed cases or closed steps")
-    p.add_argument("--yes", action="store_true", help="delete without asking (needed without a terminal)")
-
-
 def _purge(p: argparse.ArgumentParser) -> None:
     p.add_argument("--older-than", type=int, required=True, metavar="DAYS")
     p.add_argument("--yes", action="store_true", help="purge without asking (needed without a terminal)")
@@ -278,13 +261,6 @@ COMMANDS: tuple[Command, ...] = (
         "the protection resources, shipped and the post's own: 'resource list', 'resource show ID', "
         "'resource add --name ...', 'resource edit ID', 'resource retire ID' / 'resource reinstate ID'",
         _resource,
-    ),
-    Command(
-        "accountability",
-        "accountability:cmd_accountability",
-        "what happened after an attack: 'list --case ID' (or --observation ID), 'add ... --step STEP --source TEXT', "
-        "'edit STEP', 'delete STEP', and 'count': the attacks without an investigation after N days",
-        _accountability,
     ),
     Command(
         "accountability",
