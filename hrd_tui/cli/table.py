@@ -101,7 +101,21 @@ def _report(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="name every person as stored (default: only those who consented to be named)",
     )
+    p.add_argument(
+        "--layout",
+        metavar="KEY",
+        help="crhrp, tip, irf: the layout (edition) to follow (default: the newest; 'hrd-tui layout list')",
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (mode 0600) instead of standard output")
+
+
+def _layout(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", choices=["list", "show", "import", "retire", "reinstate"])
+    p.add_argument(
+        "target", nargs="?", metavar="FILE|KEY", help="import: the TOML file; show, retire, reinstate: the key"
+    )
+    p.add_argument("--replace", action="store_true", help="import: correct the post's layout of the same id")
+    p.add_argument("--on", metavar="YYYY-MM-DD", help="retire: the day it is retired (default: today)")
 
 
 def _import(p: argparse.ArgumentParser) -> None:
@@ -234,6 +248,13 @@ COMMANDS: tuple[Command, ...] = (
         _report,
     ),
     Command(
+        "layout",
+        "layout:cmd_layout",
+        "the report layouts (one per report and edition): 'layout list', 'layout show KEY' prints one's TOML, "
+        "'layout import FILE' adds the post's own for a new edition, 'layout retire KEY' / 'layout reinstate KEY'",
+        _layout,
+    ),
+    Command(
         "import",
         "importing:cmd_import",
         "import a file into the vault: 'import checklist FILE' adds your own "
@@ -249,18 +270,18 @@ COMMANDS: tuple[Command, ...] = (
         _handover,
     ),
     Command(
-        "plan",
-        "plan:cmd_plan",
-        "the owners and due days new threat cases plan their actions with: the app's suggestions "
-        "(the guidelines give none) or the post's own ('plan set ITEM --owner WHO --due-days N', 'plan reset ITEM')",
-        _plan,
-    ),
-    Command(
         "resource",
         "resources:cmd_resource",
         "the protection resources, shipped and the post's own: 'resource list', 'resource show ID', "
         "'resource add --name ...', 'resource edit ID', 'resource retire ID' / 'resource reinstate ID'",
         _resource,
+    ),
+    Command(
+        "plan",
+        "plan:cmd_plan",
+        "the owners and due days new threat cases plan their actions with: the app's suggestions "
+        "(the guidelines give none) or the post's own ('plan set ITEM --owner WHO --due-days N', 'plan reset ITEM')",
+        _plan,
     ),
     Command(
         "accountability",
