@@ -50,6 +50,11 @@ from hrd_tui.screens.widgets.vault_text import on_screen
 from hrd_tui.services import base, reference, reports
 from hrd_tui.vocab import ReportType
 
+#: What a draft is asked for by: its type, period and layout (None: the report has none).
+Request = tuple[ReportType, date, date, str | None]
+#: The layout row's one choice for the regular report.
+NO_LAYOUT = "-"
+
 #: Lines of a draft put in the preview in one turn of the event loop (see show_preview).
 PREVIEW_PART_LINES = 250
 
@@ -67,10 +72,11 @@ class Draft:
     start: date
     end: date
     text: str
+    layout: str | None = None  # the layout's key (crhrp, tip, irf); None: the default
 
     @property
-    def request(self) -> tuple[ReportType, date, date]:
-        return self.kind, self.start, self.end
+    def request(self) -> Request:
+        return self.kind, self.start, self.end, self.layout
 
     @property
     def title(self) -> str:
@@ -109,7 +115,7 @@ class ReportsScreen(ShellAccess, SectionScreen):
             "Period",
             id="reports.period",
             key_display="/",
-            tooltip="Change the report type and period",
+            tooltip="Change the report type, period and layout",
         ),
     ]
 
@@ -118,6 +124,7 @@ class ReportsScreen(ShellAccess, SectionScreen):
         self.draft: Draft | None = None  # what the preview shows
         self._dialogs = 0  # own dialogs open (saving): coming back from one drafts nothing anew
         self.drafting = False  # a draft is being made on a worker: F2 and F3 wait for it
+        self.layouts: dict[ReportType, list[tuple[str, str]]] = {}  # each laid-out report's, the default first
 
     def compose(self) -> ComposeResult:
         yield self.section_bar()
@@ -134,6 +141,15 @@ class ReportsScreen(ShellAccess, SectionScreen):
                 yield Input(id="report-from", placeholder="YYYY-MM-DD", compact=True)
                 yield Static(" to ", classes="reports-label", markup=False)
                 yield Input(id="report-to", placeholder="YYYY-MM-DD", compact=True)
+            with Horizontal(id="reports-layout-row"):
+                yield Static("Layout ", classes="reports-label", markup=False)
+                yield MarkedSelect(
+                    [("none: the regular report's sections are the app's", NO_LAYOUT)],
+                    value=NO_LAYOUT,
+                    allow_blank=False,
+                    id="report-layout",
+                    compact=True,
+                )
             yield Static("", id="reports-error", markup=False)
             yield TextArea(
                 "", id="report-preview", read_only=True, soft_wrap=True, show_line_numbers=False, compact=True
@@ -150,6 +166,31 @@ class ReportsScreen(ShellAccess, SectionScreen):
         self.query_one("#report-from", Input).value = start.isoformat()
         self.query_one("#report-to", Input).value = end.isoformat()
         self.query_one("#report-type", Select).focus()
+        attempt_in_worker(
+            self,
+            lambda: reports.layout_choices(self.shell),
+            self._layouts_read,
+            what="reading the report layouts",
+            kept=False,
+        )
+
+    def _layouts_read(self, layouts: dict[ReportType, list[tuple[str, str]]]) -> None:
+        self.layouts = layouts
+        self._offer_layouts()
+
+    def _offer_layouts(self) -> None:
+        """The layouts of the type chosen above, the newest edition first (the default);
+        the regular report has none."""
+        select = self.query_one("#report-layout", Select)
+        kind = ReportType(str(self.query_one("#report-type", Select).value))
+        offered = self.layouts.get(kind) or [("none: the regular report's sections are the app's", NO_LAYOUT)]
+        select.set_options(offered)
+        select.value = offered[0][1]
+        select.disabled = kind not in self.layouts
+
+    def _layout(self) -> str | None:
+        value = str(self.query_one("#report-layout", Select).value)
+        return None if value == NO_LAYOUT else value
 
     def resumed(self) -> None:
         """Back from the save dialog or its question, the vault is as it was: the draft
@@ -176,7 +217,7 @@ class ReportsScreen(ShellAccess, SectionScreen):
         self.show_preview(on)
 
     # -- the period ------------------------------------------------------------------------------
-    def _request(self) -> tuple[ReportType, date, date] | None:
+    def _request(self) -> Request | None:
         """The type and period typed, or None with the problem shown (what was typed stays)."""
         today = self.shell.today()
         error = self.query_one("#reports-error", Static)
@@ -200,26 +241,31 @@ class ReportsScreen(ShellAccess, SectionScreen):
             self.query_one(target, Input).focus()
             return None
         error.update("")
-        return ReportType(str(self.query_one("#report-type", Select).value)), dates["from"], dates["to"]
+        return ReportType(str(self.query_one("#report-type", Select).value)), dates["from"], dates["to"], self._layout()
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
         self.action_preview()
 
     @on(Select.Changed, "#report-type")
+    def _type_changed(self) -> None:
+        self._offer_layouts()
+        self._asked_changed()
+
+    @on(Select.Changed, "#report-layout")
     @on(Input.Changed, "#report-from, #report-to")
     def _asked_changed(self) -> None:
         if self.draft is not None:
             self.show_status()
 
-    def _asked(self) -> tuple[ReportType, date, date] | None:
+    def _asked(self) -> Request | None:
         """The type and period the fields above ask for now (None: not a valid period), quietly."""
         today = self.shell.today()
         try:
             start, end = (parse_date(self.query_one(f"#report-{n}", Input).value, today) for n in ("from", "to"))
         except (ValueError, OverflowError):
             return None
-        return ReportType(str(self.query_one("#report-type", Select).value)), start, end
+        return ReportType(str(self.query_one("#report-type", Select).value)), start, end, self._layout()
 
     def stale(self) -> bool:
         """The fields above ask for another report than the draft shown."""
@@ -242,15 +288,15 @@ class ReportsScreen(ShellAccess, SectionScreen):
             self.app.notify("Still drafting the report: it shows here when done.", severity="warning", markup=False)
         return self.drafting
 
-    def _start_draft(self, request: tuple[ReportType, date, date]) -> None:
+    def _start_draft(self, request: Request) -> None:
         """On a worker: a year of a busy post takes seconds (bench/bench_reports.py)."""
-        kind, start, end = request
+        kind, start, end, layout = request
         self.drafting = True
         self.query_one("#reports-status", Static).update("Drafting the report (a busy year takes a few seconds)...")
         attempt_in_worker(
             self,
-            lambda: reports.draft_report(self.shell, kind, start, end),
-            lambda text: self._drafted(Draft(kind, start, end, text)),  # the text and what it is
+            lambda: reports.draft_report(self.shell, kind, start, end, layout),
+            lambda text: self._drafted(Draft(kind, start, end, text, layout)),  # the text and what it is
             what="drafting the report",
             kept=False,
             refused=self._not_drafted,
@@ -302,6 +348,8 @@ class ReportsScreen(ShellAccess, SectionScreen):
         if discreet is None:
             discreet = self.shell.discreet
         shown = f"{reference.label('report_type', draft.kind)}, {draft.start} to {draft.end}"
+        if draft.layout:
+            shown += f" ({draft.layout})"
         if self.stale():
             status = f"Shown: {shown}, not the type or period above. F2 drafts that; F3 (^o) saves the one shown."
         else:

@@ -1105,6 +1105,17 @@ def draft_report(
         return render_report(session, report_type, start, end, layout=layout)
 
 
+def layout_choices(tx: Transactions) -> dict[ReportType, list[tuple[str, str]]]:
+    """What the reports screen offers for each laid-out report: (label, key) of each layout
+    not retired, the default (the newest edition) first."""
+    with tx.session("reading the report layouts") as session:
+        found: dict[ReportType, list[tuple[str, str]]] = {kind: [] for kind in CONTENT_KEYS}
+        for layout in report_layouts.all_layouts(session, CONTENT_KEYS):
+            mine = "" if layout.shipped else ", the post's"
+            found[layout.report].append((f"{layout.edition} edition ({layout.key}{mine})", layout.key))
+        return found
+
+
 def save_report(path: Path, text: str, *, export_dir: Path) -> None:
     """``text`` written to ``path`` as a plain-text file with mode 0600 (HrdError to
     refuse); the folder is made private first when it is the vault's export folder."""

@@ -389,3 +389,39 @@ async def test_while_drafting_the_screen_says_so_and_f2_f3_start_nothing(app, mo
         await pilot.pause()
         assert screen.query_one("#report-preview", TextArea).text.startswith("# Draft: Regular")
         assert "lines. F3 (^o) saves it" in str(screen.query_one("#reports-status", Static).render())
+
+
+async def test_the_layout_is_chosen_by_keys_and_the_draft_follows_it(app) -> None:  # type: ignore[no-untyped-def]
+    """Issue 19 (layouts as data): the layout row offers the chosen type's layouts, the
+    newest edition first; another is picked by keys (Tab to it, Enter, down, Enter) and
+    the draft, its header and the status line follow it; the regular report has none."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        layout = screen.query_one("#report-layout", Select)
+        assert layout.disabled and layout.value == "-"  # the regular report: no layout
+        screen.query_one("#report-type", Select).value = ReportType.CRHRP.value
+        await pilot.pause()
+        assert not layout.disabled and layout.value == "crhrp-2024"  # the newest edition
+        layout.focus()
+        await pilot.press("enter", "down", "enter")
+        await pilot.pause()
+        assert layout.value == "crhrp-2023"
+        await pilot.press("f2")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = screen.query_one("#report-preview", TextArea).text
+        with app.session("test") as s:
+            expected = reports.render_report(
+                s, ReportType.CRHRP, date(2026, 10, 1), date(2026, 10, 31), layout="crhrp-2023"
+            )
+        assert shown == expected and "(crhrp-2023, shipped with hrd-tui)" in shown
+        assert "## Section 1. Respect for the Integrity of the Person" in shown
+        status = str(screen.query_one("#reports-status", Static).content)
+        assert "(crhrp-2023)" in status and "not the type or period above" not in status
+        layout.value = "crhrp-2024"
+        await pilot.pause()
+        assert "not the type or period above" in str(screen.query_one("#reports-status", Static).content)
