@@ -7,20 +7,24 @@ grouped the way that report is read:
   categories; defenders under threat (each case's status, urgency, latest risk, actions
   done and referrals); trials and hearings observed; engagement with civil society
   (interactions by kind, and whether concerns were conveyed to embassy counterparts).
-* ``crhrp``, the Country Reports on Human Rights Practices, by the report's own
-  sections (:data:`CRHRP_SECTIONS`): each case lands where its threat types belong
-  (:data:`CRHRP_THREATS`), each observation where its category does
-  (:data:`CRHRP_CIVIC`), trials and hearings under "Denial of Fair Public Trial".
-  The Country Reports do not describe what the U.S. government does, so interactions,
-  case actions and referrals are left out of it.
-* ``tip``, the Trafficking in Persons Report: prosecution, protection, prevention
-  (:data:`TIP_CIVIC`) and the civil society working on trafficking, the challenges it
-  faces and the mission's engagement with it; drawn only from records linked to
-  contacts whose focus areas include trafficking in persons.
-* ``irf``, the International Religious Freedom Report: government practices, societal
-  respect (:data:`IRF_CIVIC`, :data:`IRF_PERPETRATORS`) and U.S. government policy and
-  engagement (interactions); drawn only from records linked to contacts with the
-  religious-freedom focus area.
+* ``crhrp``, the Country Reports on Human Rights Practices: each case is placed under
+  the content keys its threat types belong to (:data:`CRHRP_THREATS`), each observation
+  under its category's (:data:`CRHRP_CIVIC`), trials and hearings under the fair-trial
+  key. The Country Reports do not describe what the U.S. government does, so
+  interactions, case actions and referrals are left out of it.
+* ``tip``, the Trafficking in Persons Report: prosecution, protection, prevention, the
+  trafficking profile (:data:`TIP_CIVIC`) and the civil society working on trafficking,
+  the challenges it faces and the mission's engagement with it; drawn only from records
+  linked to contacts whose focus areas include trafficking in persons.
+* ``irf``, the International Religious Freedom Report: the legal framework, government
+  practices, societal respect (:data:`IRF_CIVIC`, :data:`IRF_PERPETRATORS`) and U.S.
+  government policy and engagement (interactions); drawn only from records linked to
+  contacts with the religious-freedom focus area.
+
+The sections of those three are not here but in their layouts, one TOML file per report
+and edition (services/report_layouts.py, data/report_layouts/): each section says which
+content keys (:data:`CONTENT_KEYS`) it receives, the newest edition is the default, and
+the draft's header says which layout it follows.
 
 What a period holds: observations made in it; threat cases opened in it or still open
 during it (opened on or before its last day and not closed before its first); trials
