@@ -398,11 +398,16 @@ def read_file(path: Path) -> str:
     return templates.read(path, what=WHAT, error=LayoutError)
 
 
+def text_of_shipped(key: str) -> str | None:
+    """A shipped layout's TOML (None: no such shipped layout)."""
+    return next((text for source, text in _shipped_texts() if source.endswith(f"/{key}.toml")), None)
+
+
 def text_of(session: Session, key: str) -> str:
     """A layout's TOML, shipped or the post's: a post starts its own from it."""
-    for source, text in _shipped_texts():
-        if source.endswith(f"/{key}.toml"):
-            return text
+    shipped_text = text_of_shipped(key)
+    if shipped_text is not None:
+        return shipped_text
     row = session.exec(select(ReportLayout).where(ReportLayout.key == key)).first()
     if row is None:
         raise NotFound(f"No report layout '{key}' (hrd-tui layout list shows them).")

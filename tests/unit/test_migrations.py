@@ -656,3 +656,57 @@ def test_plan_settings_start_empty_on_an_older_vault_and_downgrade_cleanly() -> 
         migrations.upgrade(conn, migrations.head_revision())
         assert conn.execute(text("SELECT count(*) FROM plan_setting")).scalar() == 0
         assert conn.execute(text("SELECT title FROM threat_case")).scalar() == "Case"
+
+
+def test_report_layouts_an_older_vault_drafts_with_the_shipped_ones_and_keeps_the_post_s(tmp_path: Path) -> None:
+    """0014 (issue 19, part E): a vault from before layouts has none of its own; upgraded,
+    it keeps its records and drafts the Country Reports with the newest shipped edition's
+    layout; a post's layout kept after it, down to 0013 and up again, leaves no trace."""
+    from datetime import date
+
+    from hrd_tui.services import report_layouts, reports
+
+    stamp = "2025-01-01 00:00:00"
+    rows = {
+        "civic_observation": [
+            {"id": "o1", "created_at": stamp, "updated_at": stamp, "observed_on": "2025-03-03",
+             "category": "public_participation", "description": "Consultation law enforced", "location": None,
+             "location_sensitive": 1, "links": "[]"}
+        ],
+    }  # fmt: skip
+    before = _vault_at(tmp_path / "v", "0013", rows)
+    assert before["civic_observation"] == 1 and "report_layout" not in before
+    post = (report_layouts.text_of_shipped("crhrp-2024") or "").replace('id = "crhrp-2024"', 'id = "crhrp-2025"')
+    post = post.replace("edition = 2024", "edition = 2025")
+    with vault.unlock(tmp_path / "v", Secret(PASSPHRASE)) as opened:
+        assert opened.migrated_from == "0013"
+        with opened.store.session() as s:
+            assert _counts(s.connection())["report_layout"] == 0
+            draft = reports.render_report(s, "crhrp", date(2025, 3, 1), date(2025, 3, 31))
+            assert "(crhrp-2024, shipped with hrd-tui)" in draft and "Consultation law enforced" in draft
+            report_layouts.store(s, report_layouts.parse(post, "post.toml", reports.CONTENT_KEYS), post)
+        with opened.store.session() as s:
+            assert "(crhrp-2025, the post's own)" in reports.render_report(
+                s, "crhrp", date(2025, 3, 1), date(2025, 3, 31)
+            )
+        assert opened.check() == []
+    engine = create_engine("sqlite://", module=sqlcipher3.dbapi2)
+    with engine.begin() as conn:
+        migrations.upgrade(conn, migrations.head_revision())
+        conn.execute(
+            text(
+                f"INSERT INTO report_layout (id, created_at, updated_at, key, report_type, edition, title, text) "
+                f"VALUES ('l1', '{stamp}', '{stamp}', 'crhrp-2025', 'crhrp', 2025, 'Post', '')"
+            )
+        )
+        with pytest.raises(IntegrityError, match="ck_report_layout_type"):
+            conn.execute(
+                text(
+                    f"INSERT INTO report_layout (id, created_at, updated_at, key, report_type, edition, title, text) "
+                    f"VALUES ('l2', '{stamp}', '{stamp}', 'regular-2025', 'regular', 2025, 'Post', '')"
+                )
+            )
+        command.downgrade(migrations._config(conn), "0013")
+        assert "report_layout" not in _schema(conn)
+        migrations.upgrade(conn, migrations.head_revision())
+        assert conn.execute(text("SELECT count(*) FROM report_layout")).scalar() == 0
