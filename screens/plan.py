@@ -4,7 +4,7 @@ a new case gets.
 The guidelines give no owner and no deadline; the templates' are the app's suggestions,
 and the table says so in words on every row ("app's suggestion" or "post's plan"), never
 by colour alone. Enter changes one item (blank keeps the suggestion), x puts it back to
-the suggestion. Cases already open keep their actions.
+the suggestion, h shows what the post changed in it. Cases already open keep their actions.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ class PlanScreen(ShellAccess, Screen[None]):
     BINDINGS = [
         Binding("enter", "edit", "Change", id="plan.edit", tooltip="Set the post's owner and due days for this action"),
         Binding("x", "reset", "Suggestion", id="plan.reset", tooltip="Back to the app's suggested owner and due days"),
+        Binding("h", "changes", "Changes", id="plan.changes", tooltip="What the post changed in this action's plan"),
         Binding("escape,left,ctrl+g", "back", "Back", id="plan.back"),
     ]
 
@@ -48,7 +49,7 @@ class PlanScreen(ShellAccess, Screen[None]):
         yield Header(show_clock=False)
         yield Static("Case plan: owner and due days of each planned action", id="plan-title", markup=False)
         yield Static(plan.PLAN_NOTE + " Cases already open keep theirs.", id="plan-note", markup=False)
-        yield fixed_table("plan-items", [("Action", 30), ("Owner", 10), ("Due", 6), ("Whose", 18)], flex=0)
+        yield fixed_table("plan-items", [("Action", 26), ("Owner", 14), ("Due", 6), ("Whose", 18)], flex=0)
         yield VaultText("", id="plan-detail")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -110,6 +111,16 @@ class PlanScreen(ShellAccess, Screen[None]):
             return
         self.app.notify("Back to the app's suggestion for new cases.", markup=False)
         self.show()
+
+    def action_changes(self) -> None:
+        from hrd_tui.screens.changes import ChangesScreen
+
+        item = self._selected()
+        record_id = None if item is None else plan.history_id(self.shell, item.key)
+        if record_id is None:
+            self.app.notify("The post has never changed this action's plan.", markup=False)
+            return
+        self.app.push_screen(ChangesScreen(plan.CHANGES_RECORD, record_id, plan.changes_label))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -136,28 +136,51 @@ def parse_setting(owner: str | None, due_days: str | int | None) -> dict[str, An
 
 def set_item(session: Session, key: str, owner: str | None, due_days: str | int | None) -> PlanItem:
     """The post's owner and due days for one item; both blank is back to the app's suggestion.
-    A value equal to the suggestion is kept as the post's: the post chose it."""
+    A value equal to the suggestion is kept as the post's: the post chose it. An item keeps
+    one row once set, emptied rather than deleted, so its history reads as one record."""
     item = find_item(session, key)
     values = parse_setting(owner, due_days)
     setting = _settings(session).get((item.template_id, item.item_id))
-    if values["owner"] is None and values["due_days"] is None:
-        if setting is not None:
-            base.delete(session, setting)
-    elif setting is None:
-        base.create(session, PlanSetting, {"template_id": item.template_id, "item_id": item.item_id, **values})
-    else:
+    if setting is None:
+        if values["owner"] is not None or values["due_days"] is not None:
+            base.create(session, PlanSetting, {"template_id": item.template_id, "item_id": item.item_id, **values})
+    elif (setting.owner, setting.due_days) != (values["owner"], values["due_days"]):
         base.update(session, setting, values)
     return find_item(session, key)
 
 
 def reset_item(session: Session, key: str) -> PlanItem:
-    """Back to the app's suggestion (the setting's last state stays in the history)."""
+    """Back to the app's suggestion; what the post had set stays in the history."""
     return set_item(session, key, None, None)
+
+
+def setting_id(session: Session, key: str) -> str | None:
+    """The row that holds the post's choices for ``key`` (its history), if it ever set one."""
+    item = find_item(session, key)
+    setting = _settings(session).get((item.template_id, item.item_id))
+    return setting.id if setting else None
+
+
+#: What the changes screen (h) reads the post's choices for one item from.
+CHANGES_RECORD = PlanSetting
+
+
+def changes_label(session: Session, setting: PlanSetting, discreet: bool) -> str:
+    """How the changes screen names an item of the plan: the action it plans."""
+    try:
+        return f"Case plan: {find_item(session, f'{setting.template_id}:{setting.item_id}').text}"
+    except NotFound:  # an item a newer template no longer has
+        return f"Case plan: {setting.template_id}:{setting.item_id}"
 
 
 def case_plan(tx: Transactions) -> list[PlanItem]:
     with tx.session("reading the case plan") as session:
         return plan_items(session)
+
+
+def history_id(tx: Transactions, key: str) -> str | None:
+    with tx.session("reading the case plan") as session:
+        return setting_id(session, key)
 
 
 def change_plan(tx: Transactions, key: str, values: Mapping[str, Any]) -> PlanItem:

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Input
 
 from hrd_tui import vault as vault_mod
 from hrd_tui.app import make_app
+from hrd_tui.screens.changes import ChangesScreen
 from hrd_tui.screens.plan import PlanItemModal, PlanScreen
 from hrd_tui.screens.threats import CaseScreen, ThreatsScreen
 from hrd_tui.screens.widgets.row_list import RowList
@@ -61,6 +62,14 @@ async def test_the_post_sets_and_resets_its_plan_from_the_threat_list(app, vault
         await pilot.pause()
         assert _whose(app)[MEET] == plan.SUGGESTED
         assert next(i for i in plan.case_plan(app) if i.key == MEET).whose == plan.SUGGESTED
+
+        await pilot.press("h")  # the post's changes to this action's plan, as any record's
+        await pilot.pause()
+        assert isinstance(app.screen, ChangesScreen)
+        changes = app.screen.query_one("#changes", DataTable)
+        fields = [str(changes.get_row_at(n)[1]) for n in range(changes.row_count)]
+        assert fields == ["Owner", "Due days"]  # both emptied by x; the first setting made the record
+        assert "Case plan: Meet with the defender" in str(app.screen.query_one("#changes-title").render())
 
 
 async def test_a_refused_due_day_keeps_what_was_typed(app) -> None:  # type: ignore[no-untyped-def]

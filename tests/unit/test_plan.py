@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from hrd_tui import vault
 from hrd_tui.errors import NotFound, ValidationError
-from hrd_tui.models import PlanSetting, RecordVersion
+from hrd_tui.models import PlanSetting
 from hrd_tui.services import contacts, history, plan, reference, threats
 from hrd_tui.vocab import ActionCategory
 
@@ -61,7 +61,8 @@ def test_owner_or_days_alone_and_back_to_the_suggestion(opened: vault.Vault) -> 
         assert (only_days.owner, only_days.due_days, only_days.post_owner) == ("HRO", 5, None)
         back = plan.reset_item(s, MEET)
         assert (back.owner, back.due_days, back.whose) == ("HRO", 2, plan.SUGGESTED)
-        assert not s.exec(select(PlanSetting)).all()
+        (kept,) = s.exec(select(PlanSetting)).all()  # emptied, not deleted: one record, one history
+        assert (kept.owner, kept.due_days) == (None, None)
 
 
 def test_every_change_of_the_plan_is_in_the_history(opened: vault.Vault) -> None:
@@ -72,8 +73,15 @@ def test_every_change_of_the_plan_is_in_the_history(opened: vault.Vault) -> None
         plan.set_item(s, MEET, "DCM", 4)
         assert any(c.field == "due_days" and c.before == 3 for c in history.changes(s, setting))
         plan.reset_item(s, MEET)
-        kept = s.exec(select(RecordVersion).where(RecordVersion.entity_id == setting_id)).all()
-        assert kept and kept[-1].data["due_days"] == 4  # the reset left the last state behind
+        plan.set_item(s, MEET, "", 6)
+        assert plan.setting_id(s, MEET) == setting_id  # the same record all along
+        fields = [(c.field, c.before, c.after) for c in history.changes(s, setting)]
+        assert fields == [
+            ("due_days", None, 6),
+            ("owner", "DCM", None),
+            ("due_days", 4, None),
+            ("due_days", 3, 4),
+        ]
 
 
 @pytest.mark.parametrize(
