@@ -47,7 +47,9 @@ class PlanScreen(ShellAccess, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
-        yield Static("Case plan: owner and due days of each planned action", id="plan-title", markup=False)
+        yield Static(
+            "Case plan: owner and due days of each planned action (Enter changes one)", id="plan-title", markup=False
+        )
         yield Static(plan.PLAN_NOTE + " Cases already open keep theirs.", id="plan-note", markup=False)
         yield fixed_table("plan-items", [("Action", 26), ("Owner", 14), ("Due", 6), ("Whose", 18)], flex=0)
         yield VaultText("", id="plan-detail")
