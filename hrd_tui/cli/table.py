@@ -112,7 +112,7 @@ def _report(p: argparse.ArgumentParser) -> None:
 def _layout(p: argparse.ArgumentParser) -> None:
     p.add_argument("action", choices=["list", "show", "import", "retire", "reinstate"])
     p.add_argument(
-        "target", nargs="?", metavar="FILE|KEY", help="import: the TOML file; show, retire, reinstate: the key"
+        "item", nargs="?", metavar="FILE|KEY", help="import: the TOML file; show, retire, reinstate: the key"
     )
     p.add_argument("--replace", action="store_true", help="import: correct the post's layout of the same id")
     p.add_argument("--on", metavar="YYYY-MM-DD", help="retire: the day it is retired (default: today)")
