@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # imported where used: --help stays light
 def cmd_layout(args: argparse.Namespace) -> int:
     from hrd_tui.services import report_layouts, reports
 
-    if args.action != "list" and not args.target:
+    if args.action != "list" and not args.item:
         what = "FILE" if args.action == "import" else "KEY"
         raise UsageError(f"'hrd-tui layout {args.action}' needs {what}.")
     if args.replace and args.action != "import":
@@ -31,8 +31,8 @@ def cmd_layout(args: argparse.Namespace) -> int:
         raise UsageError("--on is for 'hrd-tui layout retire' only.")
     retired_on = _day(args.on) if args.on else None
     if args.action == "import":
-        text = report_layouts.read_file(Path(args.target))
-        layout = report_layouts.parse(text, args.target, reports.CONTENT_KEYS)  # before the passphrase
+        text = report_layouts.read_file(Path(args.item))
+        layout = report_layouts.parse(text, args.item, reports.CONTENT_KEYS)  # before the passphrase
         with open_vault(args, readonly=False) as opened:
             with opened.store.session("importing the report layout") as session:
                 report_layouts.store(session, layout, text, replace=args.replace)
@@ -45,13 +45,13 @@ def cmd_layout(args: argparse.Namespace) -> int:
         with open_vault(args, readonly=False) as opened:
             with opened.store.session("retiring the report layout") as session:
                 on = (retired_on or wallclock.today()) if args.action == "retire" else None
-                row = report_layouts.retire(session, args.target, on)
+                row = report_layouts.retire(session, args.item, on)
         out(f"Report layout '{row.key}' " + (f"retired on {on}." if on else "reinstated."))
         return 0
     with open_vault(args, readonly=True) as opened:
         with opened.store.session("reading the report layouts") as session:
             if args.action == "show":
-                text = report_layouts.text_of(session, args.target)
+                text = report_layouts.text_of(session, args.item)
                 from hrd_tui.sanitize import for_display
 
                 sys.stdout.write(for_display(text).rstrip("\n") + "\n")
