@@ -30,7 +30,7 @@ from hrd_tui.screens.shell import ShellAccess
 from hrd_tui.screens.widgets.pick import PickModal
 from hrd_tui.screens.widgets.record_form import FieldSpec, RecordForm
 from hrd_tui.screens.widgets.vault_text import VaultText
-from hrd_tui.services import monitoring, redaction, reference
+from hrd_tui.services import accountability, monitoring, redaction, reference
 from hrd_tui.services.monitoring import ObservationFilter, ObservationRow, Trend
 from hrd_tui.vocab import CivicCategory, Credibility, Reliability
 
@@ -114,6 +114,14 @@ class MonitoringScreen(FilteredListScreen[ObservationRow, ObservationFilter]):
         Binding("g", "trend", "Trend", id="monitoring.trend", tooltip="Observations per category per month (chart)"),
         Binding("e", "edit", "Edit", id="monitoring.edit", show=False, tooltip="Edit the observation"),
         Binding(
+            "b",
+            "accountability",
+            "Accountability",
+            id="monitoring.accountability",
+            show=False,
+            tooltip="After an attack: complaint, investigation, charges, conviction, remedy (the selected observation)",
+        ),
+        Binding(
             "h",
             "changes",
             "Changes",
@@ -184,8 +192,17 @@ class MonitoringScreen(FilteredListScreen[ObservationRow, ObservationFilter]):
                     f"{where}  |  Sources: {row.sources}  |  About: {about or '-'}",
                     f"{reference.label('civic_category', row.category)}: {discreet_text(row, discreet)(row.description)}",
                 ]
+                + self._accountability_line(row)
             )
         )
+
+    def _accountability_line(self, row: ObservationRow) -> list[str]:
+        """For an attack, where accountability stands (b records its steps)."""
+        if not accountability.is_attack_observation(row.category):
+            return []
+        view = accountability.read_accountability(self.shell, observation_id=row.id, discreet=self.shell.discreet)
+        late = "  LATE: no investigation" if view.late(self.shell.today()) else ""
+        return [f"After the attack (b): {view.state}{late}"]
 
     def filters_text(self) -> str:
         f = self.filter
@@ -233,6 +250,13 @@ class MonitoringScreen(FilteredListScreen[ObservationRow, ObservationFilter]):
         key = self.selected_id()
         if key:
             self.open_row(key)
+
+    def action_accountability(self) -> None:
+        from hrd_tui.screens.accountability import AccountabilityScreen
+
+        key = self.selected_id()
+        if key:
+            self.app.push_screen(AccountabilityScreen("observation", key))
 
     def action_trend(self) -> None:
         self.app.push_screen(TrendScreen())

@@ -47,7 +47,7 @@ from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.pick import PickModal
 from hrd_tui.screens.widgets.tables import fixed_table
 from hrd_tui.screens.widgets.vault_text import VaultText, literal
-from hrd_tui.services import base, case_list, consent, plan, redaction, reference, risk, threats
+from hrd_tui.services import accountability, base, case_list, consent, plan, redaction, reference, risk, threats
 from hrd_tui.services.case_list import CaseFilter, CaseRow
 from hrd_tui.vocab import (
     DEFAULT_ACTION_SCOPE,
@@ -286,6 +286,14 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
             tooltip="Coordination with like-minded missions",
         ),
         Binding("u", "feedback", "Told", id="case.feedback", show=False, tooltip="Record what the defender was told"),
+        Binding(
+            "b",
+            "accountability",
+            "Accountability",
+            id="case.accountability",
+            show=False,
+            tooltip="After the attack: complaint, investigation, charges, conviction, remedy",
+        ),
         Binding("e", "edit", "Edit", id="case.edit", show=False, tooltip="Edit the case"),
         Binding(
             "x", "close", "Close", id="case.close", show=False, tooltip="Close the case with its outcome (or reopen it)"
@@ -352,6 +360,8 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
             yield VaultText("", id="case-coordination")
             yield Static("What the defender was told (u records)", classes="case-heading", markup=False)
             yield VaultText("", id="case-feedback")
+            yield Static("After the attack: accountability (b records)", classes="case-heading", markup=False)
+            yield VaultText("", id="case-accountability")
             yield Static(
                 "Timeline, newest first (n adds an event; v jumps here)",
                 id="case-timeline-heading",
@@ -465,6 +475,17 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
         self.query_one("#case-timeline", VaultText).set_text(
             "\n".join(f"{e.occurred_at.astimezone():%Y-%m-%d %H:%M}  {text(e.text)}" for e in d.timeline) or "-"
         )
+        self._show_accountability(day, discreet)
+
+    def _show_accountability(self, day: date, discreet: bool) -> None:
+        """The state after the attack in words, and LATE when no investigation came in time."""
+        view = accountability.read_accountability(self.shell, case_id=self.case_id, discreet=discreet)
+        lines = [f"{view.state}; {len(view.steps)} step{'s' if len(view.steps) != 1 else ''}."]
+        if view.late(day):
+            lines.append(f"LATE: an attack with no investigation recorded {view.days} days or more after.")
+        elif not view.is_attack and not view.steps:
+            lines = ["Not an attack by the app's definition; b records steps all the same."]
+        self.query_one("#case-accountability", VaultText).set_text("\n".join(lines))
 
     @staticmethod
     def _discreet_text(people: Sequence[threats.Person]) -> Callable[[str], str]:
@@ -698,6 +719,11 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
 
     def action_edit(self) -> None:
         self.app.push_screen(CaseFormScreen(self.case_id, closed=self.closed), self._then_show)
+
+    def action_accountability(self) -> None:
+        from hrd_tui.screens.accountability import AccountabilityScreen
+
+        self.app.push_screen(AccountabilityScreen("case", self.case_id))
 
     def action_consent(self) -> None:
         from hrd_tui.screens.contact_form import ConsentModal

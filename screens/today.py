@@ -2,7 +2,8 @@
 cases (marked "!! EMERGENCY" or "! urgent", never by colour alone), follow-ups
 due (the late ones marked LATE), case actions and referrals due, cases whose risk
 assessment is too old, contacts overdue for a check-in, and hearings in the next
-14 days. Enter opens the case, the contact or the hearing; space marks a
+14 days, then the attacks with no investigation after the post's number of days (issue
+19). Enter opens the case, the contact or the hearing; space marks a
 follow-up done, and the same key opens it again (the row stays, marked "done",
 while the day lasts). The body scrolls and every table has a bounded height, so the
 view works at 80x24.
@@ -23,7 +24,7 @@ from hrd_tui.screens.sections import Section, SectionScreen
 from hrd_tui.screens.shell import ShellAccess
 from hrd_tui.screens.widgets.tables import fixed_table
 from hrd_tui.screens.widgets.vault_text import literal
-from hrd_tui.services import reference, threats, today
+from hrd_tui.services import accountability, reference, threats, today
 
 #: The tables whose rows are (or belong to) a threat case: Enter opens the case.
 CASE_TABLES = ("today-cases", "today-actions", "today-referrals", "today-reassess")
@@ -56,6 +57,8 @@ class TodayScreen(ShellAccess, SectionScreen):
         self.done_here: dict[str, tuple[today.FollowUpRow, date]] = {}
         #: Row key -> case id, for the tables whose rows are an action or a referral.
         self.row_case: dict[str, str] = {}
+        #: Record id -> "case" or "observation", for the attacks without investigation.
+        self.unaccounted: dict[str, str] = {}
         self._focus_chosen = False
 
     def compose(self) -> ComposeResult:
@@ -86,6 +89,8 @@ class TodayScreen(ShellAccess, SectionScreen):
                 "Hearings in the next 14 days (Enter opens the hearing)", classes="today-heading", markup=False
             )
             yield fixed_table("today-hearings", [("Starts", 16), ("Hearing", 56)])
+            yield Static("", id="today-unaccounted-heading", classes="today-heading", markup=False)
+            yield fixed_table("today-unaccounted", [("Since", 10), ("Days", 5), ("Attack", 33), ("State", 20)], flex=2)
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -133,6 +138,7 @@ class TodayScreen(ShellAccess, SectionScreen):
             )
         if not upcoming.row_count:
             upcoming.add_row("", "No hearing in the next 14 days.", key="")
+        self._show_unaccounted(shown.unaccounted)
         if not self._focus_chosen:
             # The first time: an emergency or urgent case comes before everything else.
             self._focus_chosen = True
@@ -240,6 +246,27 @@ class TodayScreen(ShellAccess, SectionScreen):
         if not table.row_count:
             table.add_row("", "", "", "Every open case is assessed.", key="")
 
+    def _show_unaccounted(self, rows: list[accountability.UnaccountedRow]) -> None:
+        """Attacks with no investigation after the post's number of days: the guidelines ask
+        posts to "Encourage investigations and prosecution of those who harass and attack"."""
+        days = accountability.policy().investigation_days
+        self.query_one("#today-unaccounted-heading", Static).update(
+            f"Attacks without an investigation after {days} days: {len(rows)} (Enter opens; b on a case records steps)"
+        )
+        table = self.query_one("#today-unaccounted", DataTable)
+        table.clear()
+        self.unaccounted = {row.record_id: row.kind for row in rows}
+        for row in rows:
+            table.add_row(
+                str(row.counted_from),
+                f"{row.days} d",
+                literal(row.label, single_line=True),
+                literal(row.state, single_line=True),
+                key=row.record_id,
+            )
+        if not table.row_count:
+            table.add_row("", "", "None: every attack has an investigation or is recent.", "", key="")
+
     def _focused_key(self) -> tuple[str, str] | None:
         focused = self.focused
         if not isinstance(focused, DataTable) or not focused.row_count:
@@ -255,6 +282,9 @@ class TodayScreen(ShellAccess, SectionScreen):
         if table in CASE_TABLES:
             self._open_case(self.row_case.get(key, key))
             return
+        if table == "today-unaccounted":
+            self._open_attack(key)
+            return
         if table == "today-hearings":
             from hrd_tui.screens.trials import HearingScreen
 
@@ -265,6 +295,15 @@ class TodayScreen(ShellAccess, SectionScreen):
             from hrd_tui.screens.contact_detail import ContactDetailScreen
 
             self.app.push_screen(ContactDetailScreen(contact_id))
+
+    def _open_attack(self, record_id: str) -> None:
+        """A case opens as a case (b there records its steps); an observation opens its steps."""
+        if self.unaccounted.get(record_id) == accountability.CASE:
+            self._open_case(record_id)
+            return
+        from hrd_tui.screens.accountability import AccountabilityScreen
+
+        self.app.push_screen(AccountabilityScreen(accountability.OBSERVATION, record_id))
 
     def _open_case(self, case_id: str) -> None:
         self.shell.open_case(case_id)

@@ -387,11 +387,18 @@ class UnaccountedRow:
     state: str
 
 
+def unaccounted_rows(
+    session: Session, today: date, *, discreet: bool, days: int | None = None, for_today: bool = True
+) -> list[UnaccountedRow]:
+    """without_investigation as rows (the days counted to ``today``)."""
+    return [
+        UnaccountedRow(a.kind, a.record_id, a.on, (today - a.on).days, a.label, a.state(today))
+        for a in without_investigation(session, today, days=days, discreet=discreet, for_today=for_today)
+    ]
+
+
 def read_without_investigation(
     tx: Transactions, today: date, *, discreet: bool, days: int | None = None, for_today: bool = True
 ) -> list[UnaccountedRow]:
     with tx.session("reading the attacks without investigation") as session:
-        return [
-            UnaccountedRow(a.kind, a.record_id, a.on, (today - a.on).days, a.label, a.state(today))
-            for a in without_investigation(session, today, days=days, discreet=discreet, for_today=for_today)
-        ]
+        return unaccounted_rows(session, today, discreet=discreet, days=days, for_today=for_today)

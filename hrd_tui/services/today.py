@@ -1,6 +1,7 @@
 """What needs the officer today: open emergency and urgent cases, follow-ups due,
 case actions and referrals due, cases whose risk assessment is too old,
-contacts overdue for a check-in, and the hearings of the next two weeks.
+contacts overdue for a check-in, the hearings of the next two weeks, and the attacks
+with no investigation after the post's number of days (issue 19).
 
 Each section of the today view has its own function here; the screen only lays
 them out. A case is given by its label (threats.case_label): the defenders'
@@ -10,7 +11,7 @@ codenames in discreet mode, since a title often names them.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -30,7 +31,7 @@ from hrd_tui.models import (
     ThreatCase,
     Trial,
 )
-from hrd_tui.services import base, case_list, consent, contact_list, contacts, threats, trials
+from hrd_tui.services import accountability, base, case_list, consent, contact_list, contacts, threats, trials
 from hrd_tui.services.base import Transactions
 from hrd_tui.vocab import (
     ACTION_SCOPES,
@@ -469,6 +470,8 @@ class TodayList:
     reassess: list[CaseToReassess]
     overdue: contact_list.ContactPage
     hearings: list[HearingRow]
+    #: Attacks with no investigation after the post's number of days (issue 19): open ones only.
+    unaccounted: list[accountability.UnaccountedRow] = field(default_factory=list)
 
 
 def read_today(tx: Transactions, today: date, *, discreet: bool) -> TodayList:
@@ -486,6 +489,7 @@ def read_today(tx: Transactions, today: date, *, discreet: bool) -> TodayList:
                 HearingRow(h.hearing.id, h.hearing.starts_at, h.label)
                 for h in upcoming_hearings(session, today, discreet=discreet)
             ],
+            unaccounted=accountability.unaccounted_rows(session, today, discreet=discreet),
         )
 
 

@@ -117,6 +117,9 @@ async def test_today_shows_the_emergency_the_overdue_action_and_referral_and_the
         await pilot.pause()
         assert app.focused is hearings and body.scroll_y > 0
         assert hearings.region.height > 0 and hearings.region.bottom <= body.region.bottom
+        await pilot.press("tab")  # the attacks without an investigation (issue 19) come last
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#today-unaccounted")
         await pilot.press("tab")  # round again to the top: the body itself never takes the focus
         await pilot.pause()
         assert app.focused is app.screen.query_one("#today-cases") and body.scroll_y == 0
