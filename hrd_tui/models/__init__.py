@@ -21,7 +21,7 @@ from hrd_tui.models.contacts import (
     Relationship,
     SecureChannel,
 )
-from hrd_tui.models.monitoring import CivicObservation, ObservationLink, Report
+from hrd_tui.models.monitoring import CivicObservation, ObservationLink, Report, ReportLayout
 from hrd_tui.models.system import Draft, RecordVersion
 from hrd_tui.models.threats import (
     CaseAction,
@@ -88,6 +88,7 @@ EXPORT_TABLES: dict[str, type[SQLModel]] = {
     "checklist_item_states": ChecklistItemState,
     "trial_notes": TrialNote,
     "reports": Report,
+    "report_layouts": ReportLayout,
     "drafts": Draft,
     "record_versions": RecordVersion,
 }
@@ -120,6 +121,7 @@ __all__ = [  # written out: a type checker reads it, and it says what the packag
     "Referral",
     "Relationship",
     "Report",
+    "ReportLayout",
     "Resource",
     "RiskAssessment",
     "SecureChannel",
