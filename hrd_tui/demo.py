@@ -29,6 +29,8 @@ from hrd_tui.services import (
     drafts,
     monitoring,
     plan,
+    report_layouts,
+    reports,
     threats,
     trials,
 )
@@ -67,6 +69,7 @@ def populate(session: Session) -> bool:
     _monitoring(session, today, people, cases, trial)
     _report(session, today)
     _post_plan(session)
+    _post_layout(session)
     # Unfinished text, as a dropped link leaves it: back in the interaction form when it
     # is opened for this contact (i), with a notice.
     drafts.save(session, f"interaction:{people['irina'].id}:summary", "Call cut off after she said the editor was")
@@ -1139,3 +1142,65 @@ def _post_plan(session: Session) -> None:
     """The post's own plan, set after the demo cases opened (they keep the app's suggestions):
     at this post the political officer makes the first contact, the next day."""
     plan.set_item(session, "threat-immediate:meet-or-connect-securely", "Political officer", 1)
+
+
+#: The post's own report layout: its working copy for the next TIP edition (fictional).
+POST_LAYOUT = """schema = 1
+id = "tip-2026-port-calder"
+report = "tip"
+edition = 2026
+title = "Trafficking in Persons Report, 2026 edition (Port Calder's working copy)"
+changes = "The post's reading: forced labour on the Calder Basin plantations is followed under the profile."
+unchecked = "Everything: the 2026 instructions have not arrived. Fictional demo data."
+
+[[section]]
+heading = "Prosecution"
+level = 2
+receives = ["prosecution"]
+
+[[section]]
+heading = "Protection"
+level = 2
+receives = ["protection"]
+
+[[section]]
+heading = "Prevention"
+level = 2
+receives = ["prevention"]
+
+[[section]]
+heading = "Trafficking profile"
+level = 2
+checked = false
+
+[[section]]
+heading = "Forced labour on the Calder Basin plantations"
+level = 3
+receives = ["profile"]
+own = true
+guidance = "Business conduct observed about those working on trafficking."
+
+[[section]]
+heading = "Civil society working on trafficking"
+level = 2
+own = true
+
+[[section]]
+heading = "Challenges they face"
+level = 3
+receives = ["challenges"]
+own = true
+
+[[section]]
+heading = "Engagement with them"
+level = 3
+receives = ["engagement"]
+own = true
+"""
+
+
+def _post_layout(session: Session) -> None:
+    """The post's own layout for the next TIP edition (hrd-tui layout list shows it): the
+    newest edition, so the TIP draft follows it until the officer picks another."""
+    layout = report_layouts.parse(POST_LAYOUT, "demo", reports.CONTENT_KEYS)
+    report_layouts.store(session, layout, POST_LAYOUT)

@@ -171,3 +171,18 @@ def test_a_layout_heading_is_text_never_markdown(opened) -> None:  # type: ignor
         report_layouts.store(s, parse(hostile), hostile)
         report = reports.render_report(s, ReportType.CRHRP, START, END)
     assert "## \\# Injected" in report and "\x1b" not in report and "\x07" not in report
+
+
+def test_the_demo_vault_shows_a_post_s_own_layout(opened) -> None:  # type: ignore[no-untyped-def]
+    """The demo post has its working copy of the next TIP edition's layout: the TIP draft
+    follows it (the newest edition), its own subsection under the profile marked."""
+    from hrd_tui import demo
+
+    with opened.store.session("demo") as s:
+        assert demo.populate(s)
+    with opened.store.session("t") as s:
+        chosen = report_layouts.choose(s, ReportType.TIP, None, KEYS)
+        assert (chosen.key, chosen.shipped) == ("tip-2026-port-calder", False)
+        report = reports.render_report(s, ReportType.TIP, START, END)
+    assert "(tip-2026-port-calder, the post's own)" in report
+    assert "### Forced labour on the Calder Basin plantations (hrd-tui)" in report
