@@ -1163,6 +1163,11 @@ class HrdApp(KeysInOrder):
                 lambda: self.run_in_section("threats", "plan"),
             )
             yield SystemCommand(
+                "Resources",
+                "The guidelines' list and the post's own: add, correct, retire (u on the threat list)",
+                lambda: self.run_in_section("threats", "resources"),
+            )
+            yield SystemCommand(
                 "Import contacts",
                 "Import a CSV or vCard file, with a preview first",
                 lambda: self.run_in_section("contacts", "import_file"),

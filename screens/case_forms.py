@@ -294,13 +294,15 @@ class ReferralFormScreen(GuidedFormScreen):
         self._resources: dict[str, threats.ResourceView] = {}
 
     def specs(self) -> list[FieldSpec]:
-        self._resources = {r.id: r for r in threats.resource_views(self.shell)}
+        # Retired resources are not offered, but the one this referral already names is.
+        keep = [threats.referral_form_values(self.shell, self.referral_id)["resource_id"]] if self.referral_id else []
+        self._resources = {r.id: r for r in threats.resource_views(self.shell, keep)}
         return [
             FieldSpec(
                 "resource_id",
-                "Resource",
+                "Resource (the post's own are marked)",
                 "choice",
-                tuple((r.id, r.name) for r in self._resources.values()),
+                tuple((r.id, r.choice_label) for r in self._resources.values()),
                 required=True,
             ),
             FieldSpec("purpose", "For", "choice", choices("referral_purpose", ReferralPurpose), required=True),
@@ -337,10 +339,7 @@ class ReferralFormScreen(GuidedFormScreen):
         resource = self._resources.get(form.raw("resource_id"))
         if resource is None:
             return "Pick a resource to see what it funds and how to refer."
-        return (
-            f"{resource.name}\nFunds: {resource.funds}\nEligible: {resource.eligibility}\n"
-            f"How to refer: {resource.how_to_refer}" + (f"\n{resource.url}" if resource.url else "")
-        )
+        return resource.details()  # whose it is, and when its outside facts were checked
 
     def save(self, values: dict[str, Any]) -> str:
         if values.get("currency") == "":

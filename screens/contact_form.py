@@ -168,7 +168,7 @@ class ConsentModal(RecordModal):
                 "resource_ids",
                 "Referral: the resources it covers (space toggles)",
                 "multi",
-                tuple((r.id, r.name) for r in threats.resource_views(self.shell)),
+                tuple((r.id, r.choice_label) for r in threats.resource_views(self.shell)),  # none retired
                 depends_on="scope",
                 shown_for=(ConsentScope.REFERRAL.value,),
             ),

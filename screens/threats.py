@@ -115,6 +115,14 @@ class ThreatsScreen(FilteredListScreen[CaseRow, CaseFilter]):
             show=False,
             tooltip="Case plan: the owners and due days new cases plan their actions with",
         ),
+        Binding(
+            "u",
+            "resources",
+            "Resources",
+            id="threats.resources",
+            show=False,
+            tooltip="Resources: the guidelines' list and the post's own",
+        ),
     ]
     id_prefix = list_id = "threats"
     placeholder = "/ to search cases and defenders..."
@@ -188,6 +196,12 @@ class ThreatsScreen(FilteredListScreen[CaseRow, CaseFilter]):
         from hrd_tui.screens.plan import PlanScreen
 
         self.app.push_screen(PlanScreen())
+
+    def action_resources(self) -> None:
+        from hrd_tui.screens.resources import ResourcesScreen
+
+        self.app.push_screen(ResourcesScreen())
+
 
 
 class CaseFilterModal(FilterChoiceModal[CaseFilter]):

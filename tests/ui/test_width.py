@@ -38,6 +38,8 @@ WALKS: tuple[tuple[str, ...], ...] = (
     ("a", "enter", "g"),
     ("a", "enter", "f"),
     ("a", "enter", "y"),
+    ("a", "u"),
+    ("a", "u", "n"),
     ("o",),
     ("o", "enter"),
     ("o", "enter", "enter"),
@@ -404,4 +406,4 @@ async def test_a_refusal_is_on_screen_and_a_guide_leaves_the_form_room(demo_vaul
         app.screen.query_one("#field-resource_id", Select).value = next(iter(app.screen._resources))  # type: ignore[attr-defined]
         await settle(app, pilot)
         guide = app.screen.query_one("#form-guide")
-        assert "Funds:" in str(guide.render()) and guide.region.height <= 6, guide.region
+        assert "Offers:" in str(guide.render()) and guide.region.height <= 6, guide.region
