@@ -19,7 +19,7 @@ in the timeline too.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -282,6 +282,61 @@ def without_investigation(
     if for_today:
         found = [a for a in found if not a.closed and not a.ended_without_result(as_of)]
     return found
+
+
+# -- the reports -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Summary:
+    """The attacks of a period and where accountability stood at its end."""
+
+    as_of: date  # the period's last day
+    days: int
+    attacks: tuple[Attack, ...]  # counted from a day in the period
+
+    def _counted(self) -> list[Attack]:
+        return [a for a in self.attacks if (self.as_of - a.on).days >= self.days]
+
+    @property
+    def without(self) -> list[Attack]:
+        """Counted from ``days`` or more before the period's end, with no investigation by then."""
+        return [a for a in self._counted() if not a.investigated(self.as_of)]
+
+    @property
+    def recent(self) -> int:
+        return len(self.attacks) - len(self._counted())
+
+    def reached(self, *steps: Step) -> int:
+        """How many of the period's attacks had reached one of ``steps`` by its end."""
+        return sum(1 for a in self.attacks if any(s.step in steps and s.on_date <= self.as_of for s in a.steps))
+
+
+def summary(session: Session, start: date, end: date, *, days: int | None = None) -> Summary:
+    return Summary(end, check_days(days), tuple(attacks(session, start=start, end=end, discreet=True)))
+
+
+def state_at(session: Session, end: date) -> dict[str, str]:
+    """Every attack's state in words as of ``end``, by its case's or observation's id."""
+    return {a.record_id: a.state(end) for a in attacks(session, end=end, discreet=True)}
+
+
+def summary_lines(s: Summary, ref: Callable[[str, str], str]) -> list[str]:
+    """The period's count, in the reports' words (``ref`` cites a record: kind "case" or "obs");
+    none when the period has no attack."""
+    n = len(s.attacks)
+    if not n:
+        return []  # the section then says nothing was recorded
+    without = s.without
+    cited = "; ".join(ref("case" if a.kind == CASE else "obs", a.record_id) for a in without)
+    lines = [
+        f"- Attacks recorded in the period: {n} (threat cases of violence against the person, and observations "
+        f"of attacks and reprisals). As of {s.as_of}, {len(without)} had no investigation recorded "
+        f"{s.days} days or more after" + (f": {cited}." if without else "."),
+        f"  - Complaint filed: {s.reached(Step.COMPLAINT_FILED)}; investigation opened, someone charged or convicted: "
+        f"{s.reached(*INVESTIGATED_STEPS)}; someone convicted: {s.reached(Step.CONVICTED)}; remedy or compensation: "
+        f"{s.reached(Step.REMEDY)}; closed without result: {s.reached(Step.CLOSED_WITHOUT_RESULT)}; "
+        f"within {s.days} days of the period's end (not counted yet): {s.recent}.",
+    ]
+    return lines
 
 
 # -- for the screens and the command line: one transaction per call, plain values back ------------

@@ -93,7 +93,7 @@ from hrd_tui.models import (
     TrialDefendant,
 )
 from hrd_tui.sanitize import for_display
-from hrd_tui.services import contacts, markdown, redaction, reference, report_layouts, threats, trials
+from hrd_tui.services import accountability, contacts, markdown, redaction, reference, report_layouts, threats, trials
 from hrd_tui.services.base import Transactions
 from hrd_tui.services.redaction import Naming
 from hrd_tui.services.report_layouts import Layout
@@ -414,6 +414,7 @@ class _Obs:
     trial_ids: list[str]
     sources: list[Source]
     concerns: set[str]  # every contact it is about: linked, or defenders/defendants of a linked case/trial
+    after: str = ""  # an attack's accountability at the period's end, in words (issue 19); "" if not an attack
 
 
 @dataclass
@@ -424,6 +425,7 @@ class _Case:
     latest: RiskAssessment | None  # the latest on or before the period's end
     done: list[CaseAction]  # done in the period
     referrals: list[tuple[Referral, str]]  # sent by the period's end, with the resource's name
+    after: str = ""  # an attack's accountability at the period's end, in words (issue 19); "" if not an attack
 
 
 @dataclass
@@ -448,6 +450,7 @@ class _Period:
     cases: list[_Case] = field(default_factory=list)
     trials: list[_Trial] = field(default_factory=list)
     talks: list[_Talk] = field(default_factory=list)
+    attacks: accountability.Summary | None = None  # the period's attacks (issue 19)
 
     def people(self) -> list[Contact]:
         """Every contact the period's records link to, once each."""
@@ -485,7 +488,18 @@ def _gather(session: Session, start: date, end: date) -> _Period:
     _gather_cases(session, period)
     _gather_trials(session, period)
     _gather_talks(session, period)
+    _gather_accountability(session, period)
     return period
+
+
+def _gather_accountability(session: Session, period: _Period) -> None:
+    """Issue 19: each attack's state at the period's end, and the period's attacks counted."""
+    states = accountability.state_at(session, period.end)
+    for o in period.observations:
+        o.after = states.get(o.obs.id, "")
+    for c in period.cases:
+        c.after = states.get(c.case.id, "")
+    period.attacks = accountability.summary(session, period.start, period.end)
 
 
 def _gather_observations(session: Session, period: _Period) -> None:
@@ -739,6 +753,8 @@ class _Writer:
             line += f" Sources: {len(o.sources)} (rated {ratings})."
         else:
             line += " Sources: none recorded."
+        if o.after:
+            line += f" After the attack: {o.after}."
         return [f"{line} {ref('obs', obs.id)}"]
 
     def case(self, c: _Case, *, detail: bool = False) -> list[str]:
@@ -762,6 +778,8 @@ class _Writer:
         ]
         if case.summary.strip():
             lines.append(f"  - Summary: {self.text(case.summary, ' ' * 4)}")
+        if c.after:
+            lines.append(f"  - After the attack: {c.after}.")
         if detail:
             done = "; ".join(f"{self.w.inline(a.title)} ({a.done_on})" for a in c.done) or "none"
             lines.append(f"  - Actions done in the period: {done}.")
@@ -870,6 +888,8 @@ def _regular(rw: _Writer, period: _Period) -> None:
             [rw.observation(o, category=False) for o in period.observations if o.obs.category == category],
         )
     rw.section(2, "Defenders under threat", [rw.case(c, detail=True) for c in period.cases])
+    attacks = accountability.summary_lines(period.attacks, ref) if period.attacks else []
+    rw.section(2, "Accountability for attacks", [attacks] if attacks else [])  # section I: "investigate attacks"
     rw.section(2, "Trials and hearings observed", [rw.trial(t) for t in period.trials])
     conveyed = sum(1 for t in period.talks if t.interaction.conveyed_to_counterparts)
     intro = (
@@ -905,6 +925,8 @@ def _crhrp(rw: _Writer, period: _Period) -> None:
         _place(placed, keys, rw.case(c))
     for t in period.trials:
         _place(placed, CRHRP_TRIALS, rw.trial(t))
+    if period.attacks and (attacks := accountability.summary_lines(period.attacks, ref)):  # issue 19
+        _place(placed, CRHRP_CIVIC[CivicCategory.PROTECTION_REMEDY], attacks)  # investigated and remedied?
     rw.sections(rw.layout, placed)
 
 

@@ -162,3 +162,34 @@ def test_the_views_for_the_screens(opened) -> None:  # type: ignore[no-untyped-d
     accountability.remove_step(store, step_id)
     (row,) = accountability.read_without_investigation(store, DAY, discreet=False)
     assert row.days == 31 and row.state == "No step recorded"
+
+
+def test_the_reports_count_the_period_s_attacks_and_say_each_one_s_state(opened) -> None:  # type: ignore[no-untyped-def]
+    from hrd_tui.services import reports
+    from hrd_tui.vocab import ReportType
+
+    start, end = date(2026, 5, 1), date(2026, 6, 30)
+    with opened.store.session("t") as s:
+        beaten = _attack_case(s, date(2026, 5, 1), title="Beaten")
+        charged = _attack_case(s, date(2026, 5, 2), title="Charged")
+        accountability.add_step(
+            s, {"step": "charged", "on_date": date(2026, 6, 20), "source": "Court registry"}, case_id=charged.id
+        )
+        accountability.add_step(  # after the period's end: not yet known at its end
+            s, {"step": "investigation_opened", "on_date": date(2026, 7, 2), "source": "Police"}, case_id=beaten.id
+        )
+        _observation(s, date(2026, 6, 25))  # within 30 days of the end: not counted yet
+        regular = reports.render_report(s, ReportType.REGULAR, start, end)
+        crhrp = reports.render_report(s, ReportType.CRHRP, start, end)
+    section = regular.split("## Accountability for attacks\n", 1)[1].split("\n## ", 1)[0]
+    assert (
+        "- Attacks recorded in the period: 3 (threat cases of violence against the person, and observations of "
+        f"attacks and reprisals). As of 2026-06-30, 1 had no investigation recorded 30 days or more after: "
+        f"{reports.ref('case', beaten.id)}." in section
+    )
+    assert "investigation opened, someone charged or convicted: 1;" in section
+    assert "within 30 days of the period's end (not counted yet): 1." in section
+    assert "  - After the attack: Someone charged (2026-06-20)." in regular
+    assert "  - After the attack: No step recorded." in regular  # the investigation came after the period
+    remedy = crhrp.split("Protection and remedy", 1)[1].split("\n#", 1)[0]
+    assert "Attacks recorded in the period: 3" in remedy

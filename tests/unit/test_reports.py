@@ -301,6 +301,7 @@ def test_regular_report_sections_and_records(opened, ids: dict[str, str]) -> Non
         "### Public participation laws",
         "### Business conduct",
         "## Defenders under threat",
+        "## Accountability for attacks",
         "## Trials and hearings observed",
         "## Engagement with civil society",
         "### Meeting",
@@ -338,7 +339,7 @@ def test_regular_report_sections_and_records(opened, ids: dict[str, str]) -> Non
     attack = next(line for line in report.splitlines() if ref("obs", ids["attack"]) in line)
     assert attack == (
         f"- 2025-03-05: a defender was beaten by police outside her office. Concerning: a defender. "
-        f"Sources: 1 (rated B2). {ref('obs', ids['attack'])}"
+        f"Sources: 1 (rated B2). After the attack: No step recorded. {ref('obs', ids['attack'])}"
     )
     cases = section(report, "## Defenders under threat")
     assert (
