@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 from hrd_tui import wallclock
 from hrd_tui.models import CaseAction, Contact, Hearing, Report, ThreatCase, Trial
 from hrd_tui.services import (
+    accountability,
     base,
     checklists,
     consent,
@@ -67,6 +68,7 @@ def populate(session: Session) -> bool:
     cases = _cases(session, today, people)
     trial, _ = _trials(session, today, people, cases["detention"])
     _monitoring(session, today, people, cases, trial)
+    _accountability(session, today, cases)
     _report(session, today)
     _post_plan(session)
     _post_layout(session)
@@ -1112,6 +1114,38 @@ def _monitoring(
             sources,
             links,
         )
+
+
+def _accountability(session: Session, today: date, cases: dict[str, ThreatCase]) -> None:
+    """What happened after the attacks (issue 19): a complaint on the detention case (not yet
+    30 days old), a radio station burnt 75 days ago with a complaint and no investigation
+    (LATE on Today), and an assault that reached charges."""
+
+    def attack(ago: int, description: str) -> str:
+        return monitoring.add_observation(
+            session,
+            {"observed_on": _day(today, -ago), "category": Civ.ATTACKS_REPRISALS, "description": description},
+            (),
+            (),
+        ).id
+
+    def step(what: str, ago: int, source: str, note: str = "", **owner: str) -> None:
+        data = {"step": what, "on_date": _day(today, -ago), "source": source, "note": note}
+        accountability.add_step(session, data, **owner)
+
+    step(
+        "complaint_filed",
+        22,
+        "Defence counsel",
+        "Unlawful arrest and ill-treatment in custody, filed with the regional prosecutor.",
+        case_id=cases["detention"].id,
+    )
+    radio = attack(75, "Community radio station in the Calder Basin set on fire at night after threats to its staff.")
+    step("complaint_filed", 74, "Station director", "Filed with the Calder police; no reply.", observation_id=radio)
+    assault = attack(50, "Two women's rights activists beaten by unidentified men after a press conference.")
+    step("complaint_filed", 49, "The activists' lawyer", observation_id=assault)
+    step("investigation_opened", 40, "Police press statement", observation_id=assault)
+    step("charged", 10, "Court registry", "Two men charged with assault; no hearing set.", observation_id=assault)
 
 
 def _report(session: Session, today: date) -> None:
