@@ -32,6 +32,7 @@ from hrd_tui.services import (
     plan,
     report_layouts,
     reports,
+    resources,
     threats,
     trials,
 )
@@ -72,6 +73,7 @@ def populate(session: Session) -> bool:
     _report(session, today)
     _post_plan(session)
     _post_layout(session)
+    _post_resources(session, today, cases["calls"])
     # Unfinished text, as a dropped link leaves it: back in the interaction form when it
     # is opened for this contact (i), with a notice.
     drafts.save(session, f"interaction:{people['irina'].id}:summary", "Call cut off after she said the editor was")
@@ -1238,3 +1240,59 @@ def _post_layout(session: Session) -> None:
     newest edition, so the TIP draft follows it until the officer picks another."""
     layout = report_layouts.parse(POST_LAYOUT, "demo", reports.CONTENT_KEYS)
     report_layouts.store(session, layout, POST_LAYOUT)
+
+
+def _post_resources(session: Session, today: date, case: ThreatCase) -> None:
+    """The post's own resources beside the shipped list (issue 19): a national protection
+    mechanism, a trusted lawyers' collective, a shelter (with contact notes that stay in the
+    vault), and a local fund retired when it wound up. A draft referral of the calls case
+    goes to the shelter. All fictional."""
+    mechanism = {
+        "name": "Veridia National Protection Mechanism for Human Rights Defenders",
+        "kind": "national-protection-mechanism",
+        "funds": "Risk assessments, police escorts, panic buttons and, rarely, temporary relocation inside the country.",
+        "eligibility": "Defenders and journalists at risk in Veridia; slow outside the capital, and police-run.",
+        "how_to_refer": "The defender applies; the post can accompany them to the intake interview with their consent. "
+        "Weigh that the police run it before suggesting it where police are the threat.",
+        "as_of": _day(today, -30),
+    }
+    lawyers = {
+        "name": "Calder Legal Aid Collective",
+        "kind": "lawyer",
+        "funds": "Criminal defence for defenders charged for their work, habeas corpus filings within hours.",
+        "eligibility": "Defenders and organisers in the Calder Basin and Port Calder.",
+        "how_to_refer": "Through its coordinator, in person or on Signal; it decides on each case itself.",
+        "contact_notes": "The coordinator at the Harbour Street office; Signal only (fictional).",
+    }
+    shelter = {
+        "name": "Harbour safe-house network",
+        "kind": "shelter",
+        "funds": "Up to three weeks' safe stay for a defender and their family, inside Port Calder.",
+        "eligibility": "Defenders at imminent risk whose home is known; no one under investigation by the network's "
+        "own rules.",
+        "how_to_refer": "The officer calls the duty contact; never by e-mail, never the address in writing.",
+        "contact_notes": "Duty contact through the women's rights coalition's night line; ask for 'the harbour room' "
+        "(fictional).",
+        "as_of": _day(today, -7),
+    }
+    local_fund = {
+        "name": "Port Calder Community Solidarity Fund",
+        "kind": "local-fund",
+        "funds": "Small grants for legal costs of local activists (wound up; kept for the referrals that named it).",
+        "eligibility": "Local activists in Port Calder.",
+        "how_to_refer": "No longer takes applications.",
+    }
+    for fields in (mechanism, lawyers):
+        resources.add(session, fields)
+    safe = resources.add(session, shelter)
+    resources.retire(session, resources.add(session, local_fund), _day(today, -40))
+    threats.add_referral(
+        session,
+        case,
+        {
+            "resource_id": safe.id,
+            "purpose": "relocation",
+            "status": ReferralStatus.DRAFT,
+            "outcome": "To discuss with Aster-808 first: she has not asked to move.",
+        },
+    )

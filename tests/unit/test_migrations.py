@@ -710,3 +710,64 @@ def test_report_layouts_an_older_vault_drafts_with_the_shipped_ones_and_keeps_th
         assert "report_layout" not in _schema(conn)
         migrations.upgrade(conn, migrations.head_revision())
         assert conn.execute(text("SELECT count(*) FROM report_layout")).scalar() == 0
+
+
+def test_resources_of_an_older_vault_stay_shipped_keep_their_referrals_and_take_the_posts_own() -> None:
+    """0013 (issue 19, part D): every resource an older vault holds is a shipped one (the
+    app could add none), stamped with the upgrade's time; one the file no longer lists keeps
+    the referral that names it; the next sync dates the file's outside facts (as_of); the
+    post's own can then be added. The downgrade drops a post's resource nothing names."""
+    from sqlmodel import Session
+
+    from hrd_tui.models import Resource
+    from hrd_tui.services import reference, resources
+
+    engine = create_engine("sqlite://", module=sqlcipher3.dbapi2)
+    stamp = "'2025-01-01 00:00:00'"
+    with engine.begin() as conn:
+        migrations.upgrade(conn, "0012")
+        for rid, name in (("lifeline", "Lifeline"), ("gone-fund", "A fund the file no longer lists")):
+            conn.execute(
+                text(
+                    "INSERT INTO resource (id, name, kind, funds, eligibility, how_to_refer, url) "
+                    f"VALUES ('{rid}', '{name}', 'fund', 'Grants.', '', '', '')"
+                )
+            )
+        conn.execute(
+            text(
+                f"INSERT INTO threat_case (id, created_at, updated_at, title, status, urgency, perpetrator, "
+                f"perpetrator_note, summary, opened_on, outcome) VALUES ('k1', {stamp}, {stamp}, 'Case', 'new', "
+                f"'urgent', 'unknown', '', '', '2025-01-01', '')"
+            )
+        )
+        conn.execute(
+            text(
+                f"INSERT INTO referral (id, created_at, updated_at, case_id, resource_id, purpose, status, currency, "
+                f"outcome, emergency_justification) VALUES ('f1', {stamp}, {stamp}, 'k1', 'gone-fund', 'medical', "
+                f"'draft', 'USD', '', '')"
+            )
+        )
+        migrations.upgrade(conn, migrations.head_revision())
+        rows = _rows(conn, "SELECT id, origin, contact_notes, as_of, retired_on, funds FROM resource")
+        assert rows == {
+            "lifeline": ("shipped", "", None, None, "Grants."),
+            "gone-fund": ("shipped", "", None, None, "Grants."),
+        }
+        stamps = conn.execute(text("SELECT created_at, updated_at FROM resource WHERE id = 'gone-fund'")).one()
+        assert stamps[0] is not None and stamps[0] == stamps[1]
+        assert _rows(conn, "SELECT id, resource_id FROM referral") == {"f1": ("gone-fund",)}
+    with Session(engine) as s:
+        reference.sync(s)
+        post_id = resources.add(s, {"name": "Safe house", "kind": "shelter"}).id
+        s.commit()
+        lifeline, gone = s.get(Resource, "lifeline"), s.get(Resource, "gone-fund")
+        assert lifeline is not None and str(lifeline.as_of) == "2026-12-03" and lifeline.name != "Lifeline"
+        assert gone is not None and gone.name == "A fund the file no longer lists"  # kept: a referral names it
+    with engine.begin() as conn:
+        with pytest.raises(IntegrityError, match="ck_resource_post_id_prefix"):
+            conn.execute(text("UPDATE resource SET origin = 'post' WHERE id = 'lifeline'"))
+    with engine.begin() as conn:
+        command.downgrade(migrations._config(conn), "0012")
+        assert post_id not in _rows(conn, "SELECT id, name FROM resource")
+        assert set(_rows(conn, "SELECT id, name FROM resource")) >= {"lifeline", "gone-fund"}
+        migrations.upgrade(conn, migrations.head_revision())
