@@ -170,3 +170,25 @@ def test_a_handover_carries_the_posts_resources_and_a_differing_one_is_a_conflic
             assert (got.how_to_refer, got.retired_on) == ("Through the new coordinator.", FROZEN_DAY)
             earlier = [c.before for c in history.changes(s, got) if c.field == "how_to_refer"]
             assert "Call first." in earlier  # the value replaced stays in the history
+
+
+def test_contact_notes_never_reach_a_report_or_a_case_export(opened: vault.Vault) -> None:
+    from hrd_tui.services import reports
+    from hrd_tui.services.case_export import export_case_markdown
+    from hrd_tui.vocab import ReportType
+
+    with opened.store.session() as s:
+        who = contacts.create_contact(s, {"name": "Ana", "codename": "Kite"})
+        case = threats.open_case(s, {"title": "Threats", "opened_on": FROZEN_DAY}, [who], plan=False)
+        shelter = resources.add(s, SHELTER)
+        threats.add_referral(
+            s,
+            case,
+            {"resource_id": shelter.id, "purpose": "relocation", "status": "sent", "shared": ["identity"]}
+            | {"emergency_justification": "Detained; could not be asked."},
+        )
+        exported = export_case_markdown(s, case.id, real_names=True)
+    assert "Casa Refugio" in exported and "back door" not in exported
+    for kind in ReportType:
+        text = reports.draft_report(opened.store, kind, FROZEN_DAY.replace(day=1), FROZEN_DAY)
+        assert "back door" not in text
