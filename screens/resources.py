@@ -65,7 +65,8 @@ class ResourcesScreen(ShellAccess, Screen[None]):
         if self.shell.locked:
             return
         table = self.query_one("#resources-list", DataTable)
-        keep = select or (self._selected().id if self._selected() else None)
+        current = self._selected()
+        keep = select or (current.id if current else None)
         self.rows = resources.views(self.shell, retired=self.show_retired)
         table.clear()
         for row in self.rows:
@@ -125,7 +126,9 @@ class ResourcesScreen(ShellAccess, Screen[None]):
         if row is None:
             return
         retiring = row.retired_on is None
-        done = attempt(self, lambda: resources.set_retired(self.shell, row.id, retiring, self.shell.today()), kept=False)
+        done = attempt(
+            self, lambda: resources.set_retired(self.shell, row.id, retiring, self.shell.today()), kept=False
+        )
         if done is REFUSED:
             return
         if retiring:

@@ -42,12 +42,16 @@ def test_add_edit_retire_and_reinstate_the_posts_own(closed_vault: Path, passfil
         "2026-11-01",
     )
     assert added.returncode == 0, added.stderr
-    assert "National Protection Programme  (post's own; National protection mechanism; as of 2026-11-01)" in added.stdout
+    assert (
+        "National Protection Programme  (post's own; National protection mechanism; as of 2026-11-01)" in added.stdout
+    )
     short = added.stdout.split()[0]
     assert short.startswith("post-")
 
     listed = cli(closed_vault, passfile, "list")
-    assert "lifeline  Lifeline Embattled CSO Assistance Fund  (shipped; Emergency fund; as of 2026-12-03)" in listed.stdout
+    assert (
+        "lifeline  Lifeline Embattled CSO Assistance Fund  (shipped; Emergency fund; as of 2026-12-03)" in listed.stdout
+    )
     assert "usaid-civil-society  USAID civil society support  (shipped; Fund or assistance programme; as of" in (
         listed.stdout
     )

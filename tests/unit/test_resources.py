@@ -155,7 +155,10 @@ def test_a_handover_carries_the_posts_resources_and_a_differing_one_is_a_conflic
         _merge(successor, tmp_path / "one.hrdb", _bundle(opened, tmp_path / "one.hrdb"))
         with successor.store.session() as s:
             got = s.get(Resource, shelter_id)
-            assert got is not None and (got.origin, got.contact_notes) == (ResourceOrigin.POST, SHELTER["contact_notes"])
+            assert got is not None and (got.origin, got.contact_notes) == (
+                ResourceOrigin.POST,
+                SHELTER["contact_notes"],
+            )
         with opened.store.session() as s:
             resources.edit(s, resources.resolve(s, shelter_id), {"how_to_refer": "Through the new coordinator."})
             resources.retire(s, resources.resolve(s, shelter_id), FROZEN_DAY)

@@ -56,7 +56,9 @@ def upgrade() -> None:
             )
         )
         batch_op.add_column(
-            sa.Column("contact_notes", sqlmodel.sql.sqltypes.AutoString(length=10000), nullable=False, server_default="")
+            sa.Column(
+                "contact_notes", sqlmodel.sql.sqltypes.AutoString(length=10000), nullable=False, server_default=""
+            )
         )
         batch_op.add_column(sa.Column("as_of", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("retired_on", sa.Date(), nullable=True))
@@ -66,9 +68,7 @@ def upgrade() -> None:
         for name in ("created_at", "updated_at", "origin", "contact_notes"):
             batch_op.alter_column(name, server_default=None)
         for name, length in LENGTHS.items():
-            batch_op.alter_column(
-                name, type_=sqlmodel.sql.sqltypes.AutoString(length=length), existing_nullable=False
-            )
+            batch_op.alter_column(name, type_=sqlmodel.sql.sqltypes.AutoString(length=length), existing_nullable=False)
         batch_op.create_check_constraint(
             "ck_resource_post_id_prefix", sa.text("(origin = 'post') = (id LIKE 'post-%')")
         )

@@ -31,7 +31,7 @@ def is_reference(table: str, row: dict[str, Any]) -> bool:
     a record like any other: new ones added, identical ones left, a differing field a
     conflict the officer decides, the value replaced or not taken kept in the history."""
     if table == "resources":
-        return row.get("origin", "shipped") != "post"
+        return bool(row.get("origin", "shipped") != "post")
     return table in REFERENCE_TABLES
 #: Bookkeeping that may differ without the records differing.
 IGNORED_FIELDS = frozenset({"updated_at", "loaded_at"})
