@@ -186,3 +186,29 @@ def test_the_demo_vault_shows_a_post_s_own_layout(opened) -> None:  # type: igno
         report = reports.render_report(s, ReportType.TIP, START, END)
     assert "(tip-2026-port-calder, the post's own)" in report
     assert "### Forced labour on the Calder Basin plantations (hrd-tui)" in report
+
+
+def test_a_post_s_layout_travels_in_a_handover_bundle(opened, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A bundle carries the post's layout: the receiving vault drafts with it; the same
+    key with another text there is a conflict shown field by field, never a silent overwrite."""
+    from conftest import PASSPHRASE
+
+    from hrd_tui import vault
+    from hrd_tui.services import handover
+
+    with opened.store.session("t") as s:
+        report_layouts.store(s, parse(POST), POST)
+        passphrase = handover.export_bundle(s, tmp_path / "b.hrdb", vault_id=opened.header.vault_id)
+    other, _ = vault.create(tmp_path / "other", PASSPHRASE)
+    theirs = POST.replace("(post's reading)", "(the other officer's reading)")
+    with other:
+        with other.store.session("t") as s:
+            plan = handover.plan_import(s, handover.read_bundle(tmp_path / "b.hrdb", passphrase))
+            assert plan.new_counts.get("report_layouts") == 1 and not plan.conflicts
+            handover.apply_import(s, plan, {}, default="mine")
+        with other.store.session("t") as s:
+            assert report_layouts.choose(s, ReportType.CRHRP, None, KEYS).key == "crhrp-2025"
+            report_layouts.store(s, parse(theirs), theirs, replace=True)
+        with other.store.session("t") as s:
+            plan = handover.plan_import(s, handover.read_bundle(tmp_path / "b.hrdb", passphrase))
+            assert [c.table for c in plan.conflicts] == ["report_layouts"]
