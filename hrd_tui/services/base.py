@@ -112,6 +112,7 @@ DATES_WITHOUT_ORDER: dict[tuple[str, str, str], str] = {
     ("follow_up", "due_on", "done_on"): "done early is done",
     ("contact", "last_contact_on", "next_follow_up_on"): "a follow-up can be overdue",
     ("referral", "expected_decision_on", "decision_on"): "a decision can come early or late",
+    ("resource", "as_of", "retired_on"): "when a fact was checked and when it was retired are unrelated",
     ("hearing", "ends_at", "next_hearing_on"): "the next hearing is after this one starts (DATE_ORDER)",
     ("checklist_run", "period_start", "finished_at"): "a run about a period can be finished during it",
     ("checklist_run", "period_end", "finished_at"): "a run about a period can be finished during it",
@@ -183,6 +184,13 @@ RECORD_RULES: dict[str, tuple[RecordRule, ...]] = {
             "links",
             lambda r: _set(r.contact_id, r.case_id, r.trial_id) == 1,
             "give exactly one of a contact, a threat case or a trial",
+        ),
+    ),
+    "resource": (
+        RecordRule(
+            "id",
+            lambda r: (str(r.origin) == "post") == str(r.id).lower().startswith("post-"),
+            "only a post's own resource has an id starting 'post-' (a shipped key never does)",
         ),
     ),
     "consent_record": (_KNOWN_SHARED,),

@@ -18,7 +18,7 @@ from sqlmodel import SQLModel
 
 from hrd_tui import vault
 from hrd_tui.errors import ValidationError
-from hrd_tui.models import Report, Source, metadata
+from hrd_tui.models import Report, Resource, Source, metadata
 from hrd_tui.services import accountability, base, checklists, consent, contacts, monitoring, threats, trials
 
 DAY = date(2026, 11, 20)
@@ -150,6 +150,9 @@ ATTEMPTS: dict[str, Callable[[Any, dict[str, Any]], None]] = {
         s, Source, {"case_id": w["case"].id, "observation_id": w["obs"].id, "description": "x", "received_on": DAY}
     ),
     "ck_case_action_consent_gate": _action_gate,
+    "ck_resource_post_id_prefix": lambda s, w: base.create(
+        s, Resource, {"id": "lifeline-copy", "name": "A copy", "origin": "post"}
+    ),
     "ck_accountability_step_one_owner": lambda s, w: accountability.add_step(
         s, {"step": "charged", "source": "x"}, case_id=w["case"].id, observation_id=w["obs"].id
     ),
