@@ -42,6 +42,7 @@ def _edit_form_specs(model: type[Any], record_id: str) -> list[FieldSpec]:
     from hrd_tui.screens.case_forms import CaseFormScreen
     from hrd_tui.screens.contact_form import ContactFormScreen
     from hrd_tui.screens.monitoring import ObservationFormScreen
+    from hrd_tui.screens.resources import ResourceFormScreen
     from hrd_tui.screens.trials import HearingFormScreen, TrialFormScreen
 
     forms: dict[str, Callable[[], Any]] = {  # by the model's name: a screen names no ORM class
@@ -50,6 +51,7 @@ def _edit_form_specs(model: type[Any], record_id: str) -> list[FieldSpec]:
         "Trial": lambda: TrialFormScreen(record_id),
         "Hearing": lambda: HearingFormScreen(record_id, ""),
         "CivicObservation": lambda: ObservationFormScreen(record_id),
+        "Resource": lambda: ResourceFormScreen(record_id),
     }
     form = forms.get(model.__name__)
     return list(form().specs()) if form else []

@@ -47,7 +47,11 @@ class ResourcesScreen(ShellAccess, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
-        yield Static("Resources: the guidelines' list (shipped, read-only) and the post's own", id="resources-title")
+        yield Static(
+            "Resources: the guidelines' list (shipped, read-only) and the post's own",
+            id="resources-title",
+            markup=False,
+        )
         yield fixed_table(
             "resources-list", [("Name", 24), ("Whose", 10), ("Kind", 11), ("As of", 10), ("State", 7)], flex=0
         )

@@ -13,6 +13,8 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from hrd_tui import vault as vault_mod
 from hrd_tui.app import make_app
+from hrd_tui.models import Resource
+from hrd_tui.screens.changes import field_labels
 from hrd_tui.screens.resources import ResourceFormScreen, ResourcesScreen
 from hrd_tui.screens.threats import ThreatsScreen
 from hrd_tui.services import resources
@@ -84,6 +86,10 @@ async def test_add_retire_and_reinstate_a_post_resource_at_80x24(app) -> None:  
         await pilot.press("h")
         await pilot.pause()
         assert "Changes to resource Casa Refugio (post's own)" in str(app.screen.query_one("#changes-title").render())
+        table = app.screen.query_one("#changes", DataTable)
+        fields = {str(table.get_row(key)[1]) for key in table.rows}
+        assert "Retired on" in fields  # retired, then reinstated
+        assert field_labels(Resource, "any")["funds"] == "What it offers"  # as the form names it
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ResourcesScreen)
