@@ -144,6 +144,18 @@ _KNOWN_SHARED = RecordRule(
 
 #: The schema's CHECK rules over several fields (models), by table, checked by base.validate
 #: on every create and update so the officer reads a sentence, never "CHECK constraint failed".
+def _readable_layout(layout: Any) -> bool:
+    """A post's report layout is one hrd-tui can read (a handover bundle is checked here,
+    as an import is by the layout service): its text parses, as the report it says."""
+    from hrd_tui.services import report_layouts, reports  # imported when a layout is checked: base is below them
+
+    try:
+        parsed = report_layouts.parse(layout.text or "", "the layout", reports.CONTENT_KEYS)
+    except ValidationError:
+        return False
+    return parsed.key == layout.key and parsed.report == layout.report_type and parsed.edition == layout.edition
+
+
 RECORD_RULES: dict[str, tuple[RecordRule, ...]] = {
     "threat_case": (
         RecordRule(
@@ -195,6 +207,10 @@ RECORD_RULES: dict[str, tuple[RecordRule, ...]] = {
     ),
     "consent_record": (_KNOWN_SHARED,),
     "referral": (_KNOWN_SHARED,),
+    "report_layout": (
+        RecordRule("report_type", lambda r: str(r.report_type) != "regular", "the regular report has no layout"),
+        RecordRule("text", _readable_layout, "is not a report layout this hrd-tui can read, or not the one it says"),
+    ),
     "checklist_run": (
         RecordRule(
             "period_end",

@@ -22,6 +22,17 @@ from hrd_tui.models import Report, Resource, Source, metadata
 from hrd_tui.services import accountability, base, checklists, consent, contacts, monitoring, threats, trials
 
 DAY = date(2026, 11, 20)
+LAYOUT = """schema = 1
+id = "tip-2030"
+report = "tip"
+edition = 2030
+title = "TIP, 2030"
+
+[[section]]
+heading = "Prosecution"
+level = 2
+receives = ["prosecution"]
+"""
 TEMPLATE = """schema = 1
 id = "my-visit"
 version = 1
@@ -193,7 +204,16 @@ ATTEMPTS: dict[str, Callable[[Any, dict[str, Any]], None]] = {
     "uq_checklist_item_state_run_item": lambda s, w: checklists.import_template(
         s, TEMPLATE + TEMPLATE[TEMPLATE.index("[[item]]") :], "twice.toml"
     ),
+    # A post's report layout (issue 19, part E): never the regular report's, one per key.
+    "ck_report_layout_type": lambda s, w: report_layouts.import_layout(s, LAYOUT.replace("tip", "regular"), "r.toml"),
+    "uq_report_layout_key": lambda s, w: _layout_twice(s),
+    "report_layout.key unique": lambda s, w: _layout_twice(s),
 }
+
+
+def _layout_twice(s: Any) -> None:
+    report_layouts.import_layout(s, LAYOUT, "mine.toml")
+    report_layouts.import_layout(s, LAYOUT, "mine.toml")
 
 
 def test_every_rule_of_the_schema_has_a_check_in_the_services() -> None:

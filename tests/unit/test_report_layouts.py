@@ -212,3 +212,34 @@ def test_a_post_s_layout_travels_in_a_handover_bundle(opened, tmp_path: Path) ->
         with other.store.session("t") as s:
             plan = handover.plan_import(s, handover.read_bundle(tmp_path / "b.hrdb", passphrase))
             assert [c.table for c in plan.conflicts] == ["report_layouts"]
+
+
+def test_a_layout_the_vault_holds_but_cannot_read_is_set_aside_and_says_why(opened) -> None:  # type: ignore[no-untyped-def]
+    """A post's layout that no longer reads (a content key this hrd-tui does not know, as
+    from a later release) never stops the other drafts; named, it says what is wrong."""
+    from hrd_tui.models import ReportLayout
+
+    with opened.store.session("t") as s:
+        report_layouts.store(s, parse(POST), POST)
+        row = s.exec(select(ReportLayout)).one()
+        row.text = POST.replace('["5hrd"]', '["5future"]')
+    with opened.store.session("t") as s:
+        assert report_layouts.choose(s, ReportType.CRHRP, None, KEYS).key == "crhrp-2024"
+        with pytest.raises(LayoutError, match="'5future' is not a content key"):
+            report_layouts.choose(s, ReportType.CRHRP, "crhrp-2025", KEYS)
+
+
+def test_a_layout_coming_from_elsewhere_is_checked_as_an_import_is() -> None:
+    """What a handover bundle brings goes through base.validate's record rules: a layout
+    row must read as the layout it says it is, and never be the regular report's."""
+    from hrd_tui.models import ReportLayout
+    from hrd_tui.services import base
+
+    good = ReportLayout(key="crhrp-2025", report_type=ReportType.CRHRP, edition=2025, title="T", text=POST)
+    assert base.record_rule_errors("report_layout", good) == {}
+    forged = ReportLayout(key="crhrp-2025", report_type=ReportType.TIP, edition=2025, title="T", text=POST)
+    assert "not the one it says" in base.record_rule_errors("report_layout", forged)["text"]
+    broken = ReportLayout(key="crhrp-2025", report_type=ReportType.CRHRP, edition=2025, title="T", text="[[")
+    assert "text" in base.record_rule_errors("report_layout", broken)
+    regular = ReportLayout(key="r-2025", report_type=ReportType.REGULAR, edition=2025, title="T", text=POST)
+    assert base.record_rule_errors("report_layout", regular)["report_type"] == "the regular report has no layout"
