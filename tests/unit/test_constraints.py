@@ -19,7 +19,17 @@ from sqlmodel import SQLModel
 from hrd_tui import vault
 from hrd_tui.errors import ValidationError
 from hrd_tui.models import Report, Resource, Source, metadata
-from hrd_tui.services import accountability, base, checklists, consent, contacts, monitoring, threats, trials
+from hrd_tui.services import (
+    accountability,
+    base,
+    checklists,
+    consent,
+    contacts,
+    monitoring,
+    report_layouts,
+    threats,
+    trials,
+)
 
 DAY = date(2026, 11, 20)
 LAYOUT = """schema = 1
