@@ -166,6 +166,9 @@ def test_a_handover_carries_the_posts_resources_and_a_differing_one_is_a_conflic
             resources.edit(s, resources.resolve(s, shelter_id), {"how_to_refer": "Call first."})
         passphrase = _bundle(opened, tmp_path / "two.hrdb")
         key = f"resources/{shelter_id}"
+        with successor.store.session() as s:
+            preview = handover.plan_import(s, handover.read_bundle(tmp_path / "two.hrdb", passphrase))
+        assert [c.label for c in preview.conflicts] == ["the post's resource 'Casa Refugio'"]
         conflicts, _ = _merge(successor, tmp_path / "two.hrdb", passphrase, {key: "theirs"})
         assert conflicts == [key]  # the shipped ones, identical or not, are never a conflict
         with successor.store.session() as s:

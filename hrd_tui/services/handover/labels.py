@@ -105,6 +105,8 @@ class Labels:
             return f"note of {str(row.get('noted_at'))[:16]} in {self.hearing(row.get('hearing_id'))}"
         if name == "checklist_runs":
             return f"checklist run '{row.get('title') or row.get('template_id')}'"
+        if name == "resources":  # a post's own (a shipped one is never a conflict): by its name
+            return f"the post's resource '{row.get('name')}'"
         if name == "checklist_item_states":
             run = self._row("checklist_runs", row.get("run_id"))
             title = (run or {}).get("title") or (run or {}).get("template_id") or "?"
