@@ -153,7 +153,7 @@ def _readable_layout(layout: Any) -> bool:
         parsed = report_layouts.parse(layout.text or "", "the layout", reports.CONTENT_KEYS)
     except ValidationError:
         return False
-    return parsed.key == layout.key and parsed.report == layout.report_type and parsed.edition == layout.edition
+    return bool(parsed.key == layout.key and parsed.report == layout.report_type and parsed.edition == layout.edition)
 
 
 RECORD_RULES: dict[str, tuple[RecordRule, ...]] = {
