@@ -40,6 +40,8 @@ WALKS: tuple[tuple[str, ...], ...] = (
     ("a", "enter", "p"),
     ("a", "enter", "u"),
     ("a", "enter", "g"),
+    ("a", "enter", "b"),
+    ("a", "enter", "b", "n"),
     ("a", "n"),
     ("o",),
     ("o", "enter"),
@@ -56,6 +58,7 @@ WALKS: tuple[tuple[str, ...], ...] = (
     ("m", "enter"),
     ("m", "n"),
     ("m", "g"),
+    ("m", "b"),
     ("r",),
     ("r", "f2"),
 )

@@ -38,6 +38,8 @@ WALKS: tuple[tuple[str, ...], ...] = (
     ("a", "enter", "g"),
     ("a", "enter", "f"),
     ("a", "enter", "y"),
+    ("a", "enter", "b"),
+    ("a", "enter", "b", "n"),
     ("a", "u"),
     ("a", "u", "n"),
     ("o",),
