@@ -29,7 +29,7 @@ from sqlmodel import Session
 from hrd_tui import wallclock
 from hrd_tui.models import CaseAction, ConsentRecord, Contact, Referral
 from hrd_tui.sanitize import for_display
-from hrd_tui.services import contacts, markdown, redaction, reference, risk, threats
+from hrd_tui.services import accountability, contacts, markdown, redaction, reference, risk, threats
 from hrd_tui.services.redaction import Naming
 from hrd_tui.vocab import ActionStatus, ReferralStatus
 
@@ -136,6 +136,7 @@ def export_case_markdown(session: Session, case_id: str, *, real_names: bool = F
     _referrals(session, w, detail.referrals)
     _coordination(w, detail)
     _feedback(w, detail)
+    _accountability(session, w, case_id)
     _timeline(w, detail)
     out += ["", "## Outcome", "", w.block(case.outcome) or ("-" if case.closed_on else "The case is open.")]
     out += ["", "## Redaction", "", _redaction_summary(naming, real_names=real_names)]
@@ -316,6 +317,18 @@ def _feedback(w: _Writer, detail: threats.CaseDetail) -> None:
         out.append(f"- {f.told_on}, told {who or 'the defenders'}{how}: {w.block(f.what, '  ')}")
     if not detail.feedback:
         out.append("No feedback recorded: the defenders were not told what was done, or it was not noted.")
+
+
+def _accountability(session: Session, w: _Writer, case_id: str) -> None:
+    """What happened after the attack (issue 19): the state in words, then each step."""
+    steps = accountability.steps_of(session, case_id=case_id)
+    out = w.lines
+    out += ["", "## After the attack: accountability", "", f"State: {accountability.state_text(steps)}."]
+    if steps:
+        out.append("")
+    for s in steps:
+        line = f"- {s.on_date}, {reference.label('accountability_step', s.step).lower()}; source: {w.inline(s.source)}"
+        out.append(line + (f". {w.block(s.note, '  ')}" if s.note.strip() else ""))
 
 
 def _timeline(w: _Writer, detail: threats.CaseDetail) -> None:

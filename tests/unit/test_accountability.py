@@ -193,3 +193,21 @@ def test_the_reports_count_the_period_s_attacks_and_say_each_one_s_state(opened)
     assert "  - After the attack: No step recorded." in regular  # the investigation came after the period
     remedy = crhrp.split("Protection and remedy", 1)[1].split("\n#", 1)[0]
     assert "Attacks recorded in the period: 3" in remedy
+
+
+def test_the_case_export_says_the_steps_with_names_withheld(opened) -> None:  # type: ignore[no-untyped-def]
+    from hrd_tui.services import case_export
+
+    with opened.store.session("t") as s:
+        ana = contacts.create_contact(s, {"name": "Ximena Quarshie", "codename": "Orchid-990"})
+        case = threats.open_case(s, {"title": "Beaten", "opened_on": DAY}, [ana], [ThreatType.PHYSICAL_ATTACK])
+        accountability.add_step(
+            s,
+            {"step": "complaint_filed", "source": "Ximena Quarshie's lawyer", "note": "At the police"},
+            case_id=case.id,
+        )
+        text = case_export.export_case_markdown(s, case.id)
+    section = text.split("## After the attack: accountability\n", 1)[1].split("\n## ", 1)[0]
+    assert f"State: Complaint filed ({DAY}); no investigation recorded." in section
+    assert f"- {DAY}, complaint filed; source: Defender 1's lawyer. At the police" in section
+    assert "ximena" not in text.casefold()

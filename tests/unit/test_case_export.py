@@ -210,6 +210,7 @@ def test_every_part_of_the_case_is_in_it_in_order(opened, case_id: str) -> None:
         "## Referrals",
         "## Coordination with like-minded missions",
         "## Feedback to the defenders",
+        "## After the attack: accountability",
         "## Timeline (oldest first)",
         "## Outcome",
         "## Redaction",
