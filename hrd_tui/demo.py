@@ -281,8 +281,8 @@ CONSENTS = (
         Scope.REFERRAL,
         "granted",
         22,
-        "through his lawyer: legal-fee funds may have the court file",
-        {"resource_ids": ["lifeline"], "shared": ["identity", "case_facts", "documents"]},
+        "through his lawyer: legal-fee funds may have the court file; the coalition's NCP filing the facts",
+        {"resource_ids": ["lifeline", "oecd-ncp"], "shared": ["identity", "case_facts", "documents"]},
     ),
     ("jose", Scope.TRIAL_ATTENDANCE, "granted", 22, "through his lawyer"),
     ("jose", Scope.PUBLIC_STATEMENT, "granted", 22, "through his lawyer: wants his case public"),
@@ -299,7 +299,7 @@ CONSENTS = (
         "granted",
         118,
         "Wire call: name and case summary only",
-        {"resource_ids": ["freedom-house"], "shared": ["identity", "case_facts"]},
+        {"resource_ids": ["freedom-house", "un-special-procedures"], "shared": ["identity", "case_facts"]},
     ),
     ("layla", Scope.PUBLIC_STATEMENT, "refused", 100, "in person, after the threats to her family"),
     ("layla", Scope.NAMING, "never", 100, "in person, after the threats to her family"),
@@ -651,6 +651,21 @@ def _detention_case(session: Session, today: date, people: dict[str, Contact]) -
             "role": "Norland observes every hearing with us; we raise the detention with the Ministry.",
         },
     )
+    # Not money (issue 19): the coalition filed a specific instance against the consortium
+    # with the officer's advice; it is at the NCP's initial assessment.
+    specific_instance = threats.add_referral(
+        session,
+        case,
+        {
+            "resource_id": "oecd-ncp",
+            "purpose": "oecd_specific_instance",
+            "shared": ["case_facts"],
+            "status": ReferralStatus.SENT,
+            "sent_on": _day(today, -18),
+            "outcome": "Filed by the Calder Basin coalition against the mine consortium; we advised on the form.",
+        },
+    )
+    threats.update_referral(session, specific_instance, {"stage": "initial_assessment", "stage_on": _day(today, -6)})
     threats.add_coordination(
         session,
         case,
@@ -878,6 +893,23 @@ def _travel_ban_case(session: Session, today: date, people: dict[str, Contact]) 
             "decision_on": _day(today, -92),
             "outcome": "Three months' rent for the family.",
         },
+    )
+    # Not money (issue 19): a communication to the UN special procedures about the reprisal.
+    communication = threats.add_referral(
+        session,
+        case,
+        {
+            "resource_id": "un-special-procedures",
+            "purpose": "un_communication",
+            "shared": ["identity", "case_facts"],
+            "status": ReferralStatus.SENT,
+            "sent_on": _day(today, -112),
+        },
+    )
+    for stage, days_ago in (("communication_sent", -90), ("reply_received", -60), ("made_public", -30)):
+        threats.update_referral(session, communication, {"stage": stage, "stage_on": _day(today, days_ago)})
+    threats.update_referral(
+        session, communication, {"outcome": "Urgent appeal sent; the government's reply denied a ban; both public."}
     )
     threats.record_feedback(
         session,

@@ -225,7 +225,24 @@ class ReferralPurpose(StrEnum):
     EQUIPMENT = "equipment"
     MEDICAL = "medical"
     SECURITY = "security"
+    #: Referrals that are not money (issue 19): the mechanisms the guidelines name, each
+    #: with its stages in data/mechanisms.toml (services.mechanisms). No amounts.
+    UN_COMMUNICATION = "un_communication"
+    OECD_SPECIFIC_INSTANCE = "oecd_specific_instance"
+    DFC_IAM_COMPLAINT = "dfc_iam_complaint"
+    FTA_SUBMISSION = "fta_submission"
     OTHER = "other"
+
+
+#: The purposes that are a mechanism's procedure, not a request for money.
+MECHANISM_PURPOSES = frozenset(
+    {
+        ReferralPurpose.UN_COMMUNICATION,
+        ReferralPurpose.OECD_SPECIFIC_INSTANCE,
+        ReferralPurpose.DFC_IAM_COMPLAINT,
+        ReferralPurpose.FTA_SUBMISSION,
+    }
+)
 
 
 class ReferralStatus(StrEnum):
@@ -235,6 +252,8 @@ class ReferralStatus(StrEnum):
     GRANTED = "granted"
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
+    #: A mechanism referral whose procedure reached a stage that ends it (issue 19).
+    CONCLUDED = "concluded"
 
 
 class ResourceKind(StrEnum):

@@ -21,12 +21,13 @@ from hrd_tui import wallclock
 from hrd_tui.errors import ValidationError
 from hrd_tui.screens.calls import REFUSED, attempt
 from hrd_tui.screens.forms import FORM_BINDINGS, FormScreen, ModalFormScreen, choices
-from hrd_tui.screens.widgets.record_form import FieldSpec, RecordForm
+from hrd_tui.screens.widgets.record_form import FieldSpec, Kind, RecordForm
 from hrd_tui.screens.widgets.vault_text import VaultText
-from hrd_tui.services import consent, reference, risk, threats
+from hrd_tui.services import consent, mechanisms, reference, risk, threats
 from hrd_tui.vocab import (
     ACTION_SCOPES,
     DEFAULT_ACTION_SCOPE,
+    MECHANISM_PURPOSES,
     ActionStatus,
     CaseStatus,
     CoordinationKind,
@@ -281,9 +282,21 @@ class RiskFormScreen(GuidedFormScreen):
         return threats.save_assessment(self.shell, self.case_id, values)
 
 
+#: The purposes that ask for money, and those that are a mechanism's procedure (issue 19):
+#: the form asks for amounts, or for the stage, by the purpose chosen.
+MONEY_PURPOSES = tuple(p.value for p in ReferralPurpose if p not in MECHANISM_PURPOSES)
+STAGED_PURPOSES = tuple(p.value for p in ReferralPurpose if p in MECHANISM_PURPOSES)
+
+
+def _for_money(name: str, label: str, kind: Kind) -> FieldSpec:
+    return FieldSpec(name, label, kind, depends_on="purpose", shown_for=MONEY_PURPOSES)
+
+
 class ReferralFormScreen(GuidedFormScreen):
     """A referral to a resource of data/resources.toml, moved on through its statuses.
-    Leaving the draft passes the defender's details on: the consent gate applies."""
+    Leaving the draft passes the defender's details on: the consent gate applies. A
+    referral to a mechanism (the UN special procedures, an OECD NCP, the DFC IAM, a
+    trade agreement) asks for no money: the form asks for its stage and the day reached."""
 
     def __init__(self, case_id: str, referral_id: str | None = None) -> None:
         super().__init__(classes="form-screen")
@@ -313,12 +326,34 @@ class ReferralFormScreen(GuidedFormScreen):
                 choices("shared_info", SharedInfo),
             ),
             FieldSpec("status", "Status", "choice", choices("referral_status", ReferralStatus), required=True),
-            FieldSpec("amount_requested", "Amount asked", "int"),
-            FieldSpec("amount_granted", "Amount granted", "int"),
-            FieldSpec("currency", "Currency", placeholder="USD"),
+            _for_money("amount_requested", "Amount asked", "int"),
+            _for_money("amount_granted", "Amount granted", "int"),
+            FieldSpec("currency", "Currency", placeholder="USD", depends_on="purpose", shown_for=MONEY_PURPOSES),
             FieldSpec("sent_on", "Sent on (blank: the day it is marked sent)", "date"),
-            FieldSpec("expected_decision_on", "Decision expected by", "date", placeholder="YYYY-MM-DD or +N days"),
-            FieldSpec("decision_on", "Decided on (blank: the day it is marked granted or declined)", "date"),
+            FieldSpec(
+                "stage",
+                "Stage (blank once sent: the first)",
+                "choice",
+                depends_on="purpose",
+                choices_by={p: mechanisms.stage_choices(p) for p in STAGED_PURPOSES},
+                shown_for=STAGED_PURPOSES,
+            ),
+            FieldSpec(
+                "stage_on",
+                "Stage reached on (blank: the day it was set)",
+                "date",
+                depends_on="purpose",
+                shown_for=STAGED_PURPOSES,
+            ),
+            FieldSpec(
+                "expected_decision_on",
+                "Decision expected by",
+                "date",
+                placeholder="YYYY-MM-DD or +N days",
+                depends_on="purpose",
+                shown_for=MONEY_PURPOSES,
+            ),
+            _for_money("decision_on", "Decided on (blank: the day it is marked granted or declined)", "date"),
             FieldSpec("outcome", "Outcome", "long", draft=True),
             justification(),
         ]
@@ -337,9 +372,17 @@ class ReferralFormScreen(GuidedFormScreen):
 
     def guide(self, form: RecordForm) -> str:
         resource = self._resources.get(form.raw("resource_id"))
+        found = mechanisms.mechanism(form.raw("purpose"))
+        stages = (
+            "Stages (the app's summary of the mechanism's procedure, not the guidelines'): "
+            + " > ".join(s.label + (" (ends it)" if s.ends else "") for s in found.stages)
+            + ". The CSO files it itself; this records that you advised or helped.\n"
+            if found
+            else ""
+        )
         if resource is None:
-            return "Pick a resource to see what it funds and how to refer."
-        return resource.details()  # whose it is, and when its outside facts were checked
+            return stages + "Pick a resource to see what it funds and how to refer."
+        return stages + resource.details()  # whose it is, and when its outside facts were checked
 
     def save(self, values: dict[str, Any]) -> str:
         if values.get("currency") == "":

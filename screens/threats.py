@@ -47,14 +47,27 @@ from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.pick import PickModal
 from hrd_tui.screens.widgets.tables import fixed_table
 from hrd_tui.screens.widgets.vault_text import VaultText, literal
-from hrd_tui.services import accountability, base, case_list, consent, plan, redaction, reference, risk, threats
+from hrd_tui.services import (
+    accountability,
+    base,
+    case_list,
+    consent,
+    mechanisms,
+    plan,
+    redaction,
+    reference,
+    risk,
+    threats,
+)
 from hrd_tui.services.case_list import CaseFilter, CaseRow
 from hrd_tui.vocab import (
     DEFAULT_ACTION_SCOPE,
+    MECHANISM_PURPOSES,
     ActionStatus,
     CaseStatus,
     FocusArea,
     Perpetrator,
+    ReferralStatus,
     ThreatType,
     Urgency,
 )
@@ -444,9 +457,11 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
                 (
                     r.id,
                     r.resource,
-                    reference.label("referral_purpose", r.purpose),
-                    reference.label("referral_status", r.status),
-                    self._amounts(r.amount_requested, r.amount_granted),
+                    reference.short_label("referral_purpose", r.purpose),
+                    self._referral_status(r),
+                    "no money"
+                    if r.purpose in MECHANISM_PURPOSES
+                    else self._amounts(r.amount_requested, r.amount_granted),
                     self._answer_due(r.answer_due, day),
                     self._referral_gate(r),
                 )
@@ -607,6 +622,13 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
             return "-" if value is None else f"{value:,.0f}"
 
         return f"{amount(asked)}/{amount(granted)}"
+
+    @staticmethod
+    def _referral_status(referral: threats.ReferralView) -> str:
+        """A mechanism referral under way shows its stage (its status says less)."""
+        if referral.stage and referral.status in (ReferralStatus.SENT, ReferralStatus.UNDER_REVIEW):
+            return mechanisms.stage_short(referral.purpose, referral.stage)
+        return reference.label("referral_status", referral.status)
 
     @staticmethod
     def _answer_due(due: date | None, day: date) -> str:

@@ -221,7 +221,8 @@ class TodayScreen(ShellAccess, SectionScreen):
                 _due(item.due_on, item.overdue),
                 literal(item.label, single_line=True),
                 literal(item.resource, single_line=True),
-                reference.label("referral_status", item.status),
+                # A mechanism referral waiting at one stage says which (issue 19).
+                item.stage or reference.label("referral_status", item.status),
                 key=item.referral_id,
             )
             self.row_case[item.referral_id] = item.case_id

@@ -196,6 +196,23 @@ def _bind_workstation(p: argparse.ArgumentParser) -> None:
     p.add_argument("state", choices=["on", "off"])
 
 
+def _referral(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", choices=["list", "add", "stage"])
+    p.add_argument("ref", nargs="?", metavar="ID", help="add: the threat case; stage: the referral (its id's start)")
+    p.add_argument("stage", nargs="?", metavar="STAGE", help="stage: the mechanism's stage (data/mechanisms.toml)")
+    p.add_argument("--case", metavar="ID", help="list: one threat case's referrals")
+    p.add_argument("--resource", metavar="ID", help="add: the resource (as 'hrd-tui resource list' shows it)")
+    p.add_argument(
+        "--purpose",
+        metavar="PURPOSE",
+        help="add: legal_fees, relocation, ..., or a mechanism: un_communication, oecd_specific_instance, "
+        "dfc_iam_complaint, fta_submission",
+    )
+    p.add_argument("--shares", metavar="ITEMS", help="add: what it passes on (comma-separated: identity, case_facts...)")
+    p.add_argument("--sent", action="store_true", help="add: it was sent (the consent gate applies)")
+    p.add_argument("--on", metavar="YYYY-MM-DD", help="add --sent: the day sent; stage: the day reached (default: today)")
+
+
 def _plan(p: argparse.ArgumentParser) -> None:
     p.add_argument("action", nargs="?", choices=["set", "reset"], help="change one item (default: list them all)")
     p.add_argument("item", nargs="?", metavar="ITEM", help="the planned action, as template:item (as listed)")
@@ -316,5 +333,13 @@ COMMANDS: tuple[Command, ...] = (
         "on: the passphrase opens this vault only together with a secret in this workstation's keyring "
         "(the recovery code still opens it anywhere); off: the passphrase alone again",
         _bind_workstation,
+    ),
+    Command(
+        "referral",
+        "referral:cmd_referral",
+        "referrals, and the stages of those to a mechanism: 'referral list [--case ID]', "
+        "'referral add CASE --resource ID --purpose PURPOSE [--shares ITEMS] [--sent]', "
+        "'referral stage REFERRAL STAGE [--on DAY]' (moves it on, or corrects it back)",
+        _referral,
     ),
 )

@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from hrd_tui.models.common import Record, fk, json_list_field, utcnow, vocab_field
 from hrd_tui.vocab import (
+    MECHANISM_PURPOSES,
     ActionCategory,
     ActionStatus,
     CaseStatus,
@@ -186,6 +187,14 @@ class Referral(Record, table=True):
             "OR length(trim(emergency_justification)) > 0",
             name=conv("ck_referral_consent_gate"),
         ),
+        # A referral to a mechanism asks for no money, and only such a referral has a
+        # stage, always with the day it was reached (issue 19; data/mechanisms.toml).
+        CheckConstraint(
+            f"purpose NOT IN ({_MECHANISMS}) OR (amount_requested IS NULL AND amount_granted IS NULL)",
+            name=conv("ck_referral_mechanism_no_amounts"),
+        ),
+        CheckConstraint(f"stage IS NULL OR purpose IN ({_MECHANISMS})", name=conv("ck_referral_stage_mechanism")),
+        CheckConstraint("(stage IS NULL) = (stage_on IS NULL)", name=conv("ck_referral_stage_has_date")),
     )
     case_id: str = fk("threat_case.id")
     resource_id: str = fk("resource.id", ondelete="RESTRICT")
@@ -202,6 +211,10 @@ class Referral(Record, table=True):
     emergency_justification: str = Field(default="", max_length=100_000)
     #: What this referral passes on (vocab.SharedInfo values): within what the consent lists.
     shared: list[str] = json_list_field(server_default=True)
+    #: A mechanism referral's current stage (an id of data/mechanisms.toml, checked by the
+    #: service: stages are data) and the day it was reached; None for a request for money.
+    stage: str | None = Field(default=None, max_length=64)
+    stage_on: date | None = None
 
 
 class DefenderFeedback(Record, table=True):

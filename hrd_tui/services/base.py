@@ -96,6 +96,8 @@ DATE_ORDER: dict[str, tuple[DateOrder, ...]] = {
     "referral": (
         DateOrder("sent_on", "decision_on", "the day it was sent"),
         DateOrder("sent_on", "expected_decision_on", "the day it was sent"),
+        DateOrder("sent_on", "stage_on", "the day it was sent"),
+        DateOrder("stage_on", "decision_on", "the day its stage was reached"),
     ),
     "hearing": (
         DateOrder("starts_at", "ends_at", "the hearing starts"),
@@ -113,6 +115,7 @@ DATES_WITHOUT_ORDER: dict[tuple[str, str, str], str] = {
     ("contact", "last_contact_on", "next_follow_up_on"): "a follow-up can be overdue",
     ("referral", "expected_decision_on", "decision_on"): "a decision can come early or late",
     ("resource", "as_of", "retired_on"): "when a fact was checked and when it was retired are unrelated",
+    ("referral", "expected_decision_on", "stage_on"): "a mechanism's stage comes when it comes",
     ("hearing", "ends_at", "next_hearing_on"): "the next hearing is after this one starts (DATE_ORDER)",
     ("checklist_run", "period_start", "finished_at"): "a run about a period can be finished during it",
     ("checklist_run", "period_end", "finished_at"): "a run about a period can be finished during it",
@@ -140,6 +143,17 @@ _KNOWN_SHARED = RecordRule(
     lambda r: all(item in SharedInfo.__members__.values() for item in r.shared or ()),
     "lists something the app does not know to share",
 )
+
+
+def _known_stage(referral: Any) -> bool:
+    """A referral's stage is one of its own mechanism's (stages are data, so no CHECK
+    can say it: a handover bundle is checked here, as the forms are by the service)."""
+    from hrd_tui.services import mechanisms  # imported when a referral is checked: base is below it
+
+    if referral.stage is None:
+        return True
+    found = mechanisms.mechanism(str(referral.purpose))
+    return found is not None and found.stage(referral.stage) is not None
 
 
 #: The schema's CHECK rules over several fields (models), by table, checked by base.validate
@@ -206,7 +220,10 @@ RECORD_RULES: dict[str, tuple[RecordRule, ...]] = {
         ),
     ),
     "consent_record": (_KNOWN_SHARED,),
-    "referral": (_KNOWN_SHARED,),
+    "referral": (
+        _KNOWN_SHARED,
+        RecordRule("stage", lambda r: _known_stage(r), "is not a stage of its mechanism (data/mechanisms.toml)"),
+    ),
     "report_layout": (
         RecordRule("report_type", lambda r: str(r.report_type) != "regular", "the regular report has no layout"),
         RecordRule("text", _readable_layout, "is not a report layout this hrd-tui can read, or not the one it says"),

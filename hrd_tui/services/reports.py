@@ -93,7 +93,17 @@ from hrd_tui.models import (
     TrialDefendant,
 )
 from hrd_tui.sanitize import for_display
-from hrd_tui.services import accountability, contacts, markdown, redaction, reference, report_layouts, threats, trials
+from hrd_tui.services import (
+    accountability,
+    contacts,
+    markdown,
+    mechanisms,
+    redaction,
+    reference,
+    report_layouts,
+    threats,
+    trials,
+)
 from hrd_tui.services.base import Transactions
 from hrd_tui.services.redaction import Naming
 from hrd_tui.services.report_layouts import Layout
@@ -796,6 +806,14 @@ class _Writer:
         if referral.decision_on:
             parts.append(f"decided {referral.decision_on}")
         status = reference.label("referral_status", referral.status).lower()
+        if mechanisms.mechanism(referral.purpose) is not None:  # a mechanism's procedure (issue 19): its stage
+            if referral.stage:
+                status += f", at stage '{mechanisms.stage_label(referral.purpose, referral.stage)}'"
+                parts.append(f"stage reached {referral.stage_on}")
+            return (
+                f"{markdown.inline(name)}: {reference.label('referral_purpose', referral.purpose)}, "
+                f"{status} ({', '.join(parts)})"
+            )
         if referral.status == ReferralStatus.SENT:
             status = "awaiting a decision"
         return (

@@ -8,7 +8,7 @@ Every change a case goes through also lands on its timeline, so the officer
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -33,7 +33,7 @@ from hrd_tui.models import (
     ThreatCase,
     TimelineEvent,
 )
-from hrd_tui.services import base, consent, contacts, plan, reference, risk
+from hrd_tui.services import base, consent, contacts, mechanisms, plan, reference, risk
 from hrd_tui.services import resources as resources_service
 from hrd_tui.services.base import Transactions
 from hrd_tui.services.contacts import current_consent
@@ -614,15 +614,19 @@ def resources(session: Session) -> list[Resource]:
     return list(session.exec(select(Resource).order_by(col(Resource.name))))
 
 
-def _referral_fields(session: Session, case_id: str, fields: dict[str, Any], before: Referral | None) -> dict[str, Any]:
+def _referral_fields(
+    session: Session, case_id: str, fields: dict[str, Any], before: Referral | None, given: Collection[str]
+) -> dict[str, Any]:
     """Dates filled in as the referral moves on; what was sent stays as sent; the
-    gate where the defender's details are passed on, or would rest on nothing."""
+    gate where the defender's details are passed on, or would rest on nothing; a
+    mechanism referral's stage (services.mechanisms). ``given``: the names set now."""
     status = ReferralStatus(fields.get("status") or ReferralStatus.DRAFT)
     fields["shared"] = consent.shared_items(fields.get("shared"))
     if fields.get("resource_id") and (before is None or before.resource_id != fields["resource_id"]):
         resources_service.check_offered(session, fields["resource_id"], "resource_id")  # not a retired one
     elif fields.get("resource_id"):
         reference.require_resource(session, fields["resource_id"], "resource_id")
+    mechanisms.check_target(session, fields, before)
     sent = before is not None and before.status != ReferralStatus.DRAFT
     if sent:
         assert before is not None
@@ -654,6 +658,8 @@ def _referral_fields(session: Session, case_id: str, fields: dict[str, Any], bef
                 f"referral to {name}",
                 gap=lambda record: consent.referral_gap(record, resource_id, name, fields["shared"]),
             )
+    mechanisms.settle(fields, before, given, wallclock.today())
+    status = ReferralStatus(fields.get("status") or ReferralStatus.DRAFT)
     if status in DECIDED_REFERRAL and not fields.get("decision_on"):
         fields["decision_on"] = wallclock.today()
     if status != ReferralStatus.GRANTED and fields.get("amount_granted"):
@@ -663,7 +669,7 @@ def _referral_fields(session: Session, case_id: str, fields: dict[str, Any], bef
 
 def add_referral(session: Session, case: ThreatCase, data: Mapping[str, Any]) -> Referral:
     _set_by_gate(data)
-    fields = _referral_fields(session, case.id, {**data, "case_id": case.id}, None)
+    fields = _referral_fields(session, case.id, {**data, "case_id": case.id}, None, data.keys())
     referral = base.create(session, Referral, fields)
     add_event(session, case, _referral_event(session, referral), TimelineKind.REFERRAL, referral.id)
     return referral
@@ -672,12 +678,15 @@ def add_referral(session: Session, case: ThreatCase, data: Mapping[str, Any]) ->
 def update_referral(session: Session, referral: Referral, changes: Mapping[str, Any]) -> Referral:
     """Move a referral on (draft, sent, under review, granted/declined/withdrawn), its dates filled in."""
     _set_by_gate(changes)
-    merged = _referral_fields(session, referral.case_id, {**referral.model_dump(), **changes}, referral)
-    before = referral.status
+    merged = _referral_fields(session, referral.case_id, {**referral.model_dump(), **changes}, referral, changes.keys())
+    before, stage, stage_on = referral.status, referral.stage, referral.stage_on
     base.update(session, referral, {k: v for k, v in merged.items() if k in changes or getattr(referral, k) != v})
+    case = base.get(session, ThreatCase, referral.case_id)
+    resource = reference.resource_name(session, referral.resource_id)
     if referral.status != before:
-        case = base.get(session, ThreatCase, referral.case_id)
         add_event(session, case, _referral_event(session, referral), TimelineKind.REFERRAL, referral.id)
+    elif moved := mechanisms.stage_event(resource, referral, stage, stage_on):  # a stage change alone
+        add_event(session, case, moved, TimelineKind.REFERRAL, referral.id)
     return referral
 
 
@@ -687,9 +696,14 @@ def _referral_event(session: Session, referral: Referral) -> str:
         if referral.status == ReferralStatus.DRAFT
         else _rests_on(referral.consent_record_id, referral.emergency_justification)
     )
+    stage = (
+        f" Stage: '{mechanisms.stage_label(referral.purpose, referral.stage)}', reached {referral.stage_on}."
+        if referral.stage
+        else ""
+    )
     return (
         f"Referral to {reference.resource_name(session, referral.resource_id)}: "
-        f"{reference.label('referral_status', referral.status).lower()}{rests}."
+        f"{reference.label('referral_status', referral.status).lower()}{rests}.{stage}"
     )
 
 
@@ -699,11 +713,15 @@ def referrals_of(session: Session, case_id: str) -> list[Referral]:
 
 
 def referral_due_on(referral: Referral) -> date | None:
-    """When an answer is due: the expected decision date, else REFERRAL_CHASE_DAYS after sending."""
+    """When an answer is due: the expected decision date, else REFERRAL_CHASE_DAYS after
+    sending; a mechanism referral's, when it has waited its mechanism's check_after_days
+    at one stage (data/mechanisms.toml: the app's policy)."""
     if referral.status not in PENDING_REFERRAL:
         return None
     if referral.expected_decision_on:
         return referral.expected_decision_on
+    if referral.stage:
+        return mechanisms.stage_check_on(referral.purpose, referral.stage_on)
     return referral.sent_on + timedelta(days=REFERRAL_CHASE_DAYS) if referral.sent_on else None
 
 
@@ -901,6 +919,8 @@ class ReferralView:
     answer_due: date | None  # referral_due_on
     justified: bool  # an emergency justification stands in for consent
     with_consent: bool  # rests on a consent record
+    stage: str | None = None  # a mechanism referral's (an id of data/mechanisms.toml)
+    stage_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -1075,6 +1095,8 @@ def read_case(tx: Transactions, case_id: str, *, today: date) -> CaseView:
                     referral_due_on(r),
                     bool(r.emergency_justification.strip()),
                     bool(r.consent_record_id),
+                    r.stage,
+                    r.stage_on,
                 )
                 for r in d.referrals
             ),

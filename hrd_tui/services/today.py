@@ -31,7 +31,17 @@ from hrd_tui.models import (
     ThreatCase,
     Trial,
 )
-from hrd_tui.services import accountability, base, case_list, consent, contact_list, contacts, threats, trials
+from hrd_tui.services import (
+    accountability,
+    base,
+    case_list,
+    consent,
+    contact_list,
+    contacts,
+    mechanisms,
+    threats,
+    trials,
+)
 from hrd_tui.services.base import Transactions
 from hrd_tui.vocab import (
     ACTION_SCOPES,
@@ -345,6 +355,8 @@ class ReferralDue:
     due_on: date
     overdue: bool
     chase: bool
+    #: A mechanism referral's stage, short (issue 19): due a check after waiting at it.
+    stage: str = ""
 
     def days_late(self, today: date) -> int:
         return (today - self.due_on).days
@@ -377,6 +389,7 @@ def referrals_due(
             due,
             threats.referral_overdue(r, today),
             r.expected_decision_on is None,
+            mechanisms.stage_short(r.purpose, r.stage) if r.stage else "",
         )
         for r, case, name, due in rows
         if due is not None

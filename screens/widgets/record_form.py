@@ -190,7 +190,8 @@ class RecordForm(VerticalScroll):
                 continue
             if spec.shown_for:
                 self.query_one(f"#field-{spec.name}").display = self._asked(spec, self.raw(name))
-                continue
+                if not spec.choices_by:  # a choice may be both: shown for some, offering by value
+                    continue
             widget = self.query_one(f"#field-{spec.name}", Select)
             offer = self._offer(spec, self.raw(name))
             if offer == self.offered.get(spec.name):

@@ -107,7 +107,7 @@ def _referral_gate(s: Any, w: dict[str, Any]) -> None:
     threats.add_referral(
         s,
         w["case"],
-        {"resource_id": threats.resources(s)[0].id, "purpose": "legal_fees", "shared": ["identity"], "status": "sent"},
+        {"resource_id": "lifeline", "purpose": "legal_fees", "shared": ["identity"], "status": "sent"},
     )
 
 
@@ -190,7 +190,7 @@ ATTEMPTS: dict[str, Callable[[Any, dict[str, Any]], None]] = {
         s,
         w["case"],
         {
-            "resource_id": threats.resources(s)[0].id,
+            "resource_id": "lifeline",
             "purpose": "legal_fees",
             "shared": ["identity"],
             "amount_requested": -5,
@@ -200,13 +200,33 @@ ATTEMPTS: dict[str, Callable[[Any, dict[str, Any]], None]] = {
         s,
         w["case"],
         {
-            "resource_id": threats.resources(s)[0].id,
+            "resource_id": "lifeline",
             "purpose": "legal_fees",
             "shared": ["identity"],
             "amount_granted": -5,
         },
     ),
     "ck_referral_consent_gate": _referral_gate,
+    # A referral to a mechanism (issue 19): no money, a stage only there, always with its day.
+    "ck_referral_mechanism_no_amounts": lambda s, w: threats.add_referral(
+        s, w["case"], {"resource_id": "oecd-ncp", "purpose": "oecd_specific_instance", "amount_requested": 5}
+    ),
+    "ck_referral_stage_mechanism": lambda s, w: threats.add_referral(
+        s, w["case"], {"resource_id": "lifeline", "purpose": "legal_fees", "stage": "submitted", "stage_on": DAY}
+    ),
+    "ck_referral_stage_has_date": lambda s, w: threats.add_referral(
+        s,
+        w["case"],
+        {
+            "resource_id": "oecd-ncp",
+            "purpose": "oecd_specific_instance",
+            "shared": ["case_facts"],
+            "status": "sent",
+            "stage": "submitted",
+            "stage_on": None,
+            "emergency_justification": "No time to ask",
+        },
+    ),
     "ck_checklist_run_one_attachment": lambda s, w: checklists.start_run(
         s, "fair-trial", {"case_id": w["case"].id, "trial_id": w["trial"].id}
     ),

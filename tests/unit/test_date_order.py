@@ -129,7 +129,7 @@ def test_a_referral_decided_before_it_was_sent(opened: vault.Vault) -> None:
     with opened.store.session() as s:
         who = contacts.create_contact(s, {"name": "A", "codename": "Kite-1"})
         case = threats.open_case(s, {"title": "Case", "opened_on": EARLY}, [who], plan=False)
-        resource = threats.resources(s)[0]
+        resource = next(r for r in threats.resources(s) if r.kind == "emergency-fund")  # money goes to a fund
         with pytest.raises(ValidationError) as refused:
             threats.add_referral(
                 s,

@@ -712,6 +712,65 @@ def test_report_layouts_an_older_vault_drafts_with_the_shipped_ones_and_keeps_th
         assert conn.execute(text("SELECT count(*) FROM report_layout")).scalar() == 0
 
 
+def test_referrals_to_a_mechanism_of_an_older_vault_get_its_purpose_and_first_stage() -> None:
+    """0012 (issue 19, part C): a referral to one of the shipped mechanisms that asked for
+    no money and was not decided was recorded under a money purpose (there was no other):
+    it becomes that mechanism's referral, at its first stage since the day it was sent if
+    it was sent, and its case's timeline says so; one that asked money, or was decided,
+    and a referral to a fund stay as recorded. The downgrade keeps a stage in words."""
+    engine = create_engine("sqlite://", module=sqlcipher3.dbapi2)
+    stamp = "'2025-01-01 00:00:00'"
+    with engine.begin() as conn:
+        migrations.upgrade(conn, "0011")
+        conn.execute(
+            text(
+                f"INSERT INTO threat_case (id, created_at, updated_at, title, status, urgency, perpetrator, "
+                f"perpetrator_note, summary, opened_on, outcome) VALUES ('k1', {stamp}, {stamp}, 'Case', 'new', "
+                f"'urgent', 'unknown', '', '', '2025-01-01', '')"
+            )
+        )
+        for rid, name in (("lifeline", "Lifeline"), ("oecd-ncp", "OECD NCPs"), ("dfc-iam", "DFC IAM")):
+            conn.execute(
+                text(
+                    "INSERT INTO resource (id, name, kind, funds, eligibility, how_to_refer, url) "
+                    f"VALUES ('{rid}', '{name}', '', '', '', '', '')"
+                )
+            )
+        for rid, resource, purpose, status, sent, amount in (
+            ("r1", "oecd-ncp", "other", "sent", "'2025-02-01'", "NULL"),
+            ("r2", "dfc-iam", "other", "draft", "NULL", "NULL"),
+            ("r3", "oecd-ncp", "legal_fees", "sent", "'2025-02-01'", "100"),
+            ("r4", "oecd-ncp", "other", "declined", "'2025-02-01'", "NULL"),
+            ("r5", "lifeline", "medical", "sent", "'2025-02-01'", "NULL"),
+        ):
+            conn.execute(
+                text(
+                    f"INSERT INTO referral (id, created_at, updated_at, case_id, resource_id, purpose, status, "
+                    f"currency, outcome, sent_on, amount_requested, emergency_justification, decision_on) VALUES "
+                    f"('{rid}', {stamp}, {stamp}, 'k1', '{resource}', '{purpose}', '{status}', 'USD', '', {sent}, "
+                    f"{amount}, 'Emergency', {sent if status == 'declined' else 'NULL'})"
+                )
+            )
+        migrations.upgrade(conn, migrations.head_revision())
+        rows = _rows(conn, "SELECT id, purpose, status, stage, stage_on FROM referral")
+        notes = [r[0] for r in conn.execute(text("SELECT text FROM timeline_event WHERE case_id = 'k1'"))]
+        assert rows == {
+            "r1": ("oecd_specific_instance", "sent", "submitted", "2025-02-01"),
+            "r2": ("dfc_iam_complaint", "draft", None, None),
+            "r3": ("legal_fees", "sent", None, None),
+            "r4": ("other", "declined", None, None),
+            "r5": ("medical", "sent", None, None),
+        }
+        assert len(notes) == 1 and "the referral to OECD NCPs (recorded as other) is a specific instance" in notes[0]
+        assert "at its first stage (submitted) since 2025-02-01" in notes[0]
+        with pytest.raises(IntegrityError, match="ck_referral_mechanism_no_amounts"):
+            conn.execute(text("UPDATE referral SET amount_requested = 5 WHERE id = 'r1'"))
+        command.downgrade(migrations._config(conn), "0011")
+        kept = _rows(conn, "SELECT id, purpose, outcome FROM referral")
+        assert kept["r1"] == ("other", "[Stage before a downgrade: submitted since 2025-02-01]")
+        migrations.upgrade(conn, migrations.head_revision())
+
+
 def test_resources_of_an_older_vault_stay_shipped_keep_their_referrals_and_take_the_posts_own() -> None:
     """0013 (issue 19, part D): every resource an older vault holds is a shipped one (the
     app could add none), stamped with the upgrade's time; one the file no longer lists keeps
