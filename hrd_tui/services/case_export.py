@@ -29,7 +29,7 @@ from sqlmodel import Session
 from hrd_tui import wallclock
 from hrd_tui.models import CaseAction, ConsentRecord, Contact, Referral
 from hrd_tui.sanitize import for_display
-from hrd_tui.services import accountability, contacts, markdown, redaction, reference, risk, threats
+from hrd_tui.services import accountability, contacts, markdown, mechanisms, redaction, reference, risk, threats
 from hrd_tui.services.redaction import Naming
 from hrd_tui.vocab import ActionStatus, ReferralStatus
 
@@ -280,7 +280,13 @@ def _referrals(session: Session, w: _Writer, referrals: Sequence[Referral]) -> N
         ):
             if day:
                 parts.append(f"{label} {day}")
-        out.append(f"- {name}, for {reference.label('referral_purpose', r.purpose).lower()} ({'; '.join(parts)})")
+        purpose = reference.label("referral_purpose", r.purpose)
+        if mechanisms.mechanism(r.purpose) is None:
+            out.append(f"- {name}, for {purpose.lower()} ({'; '.join(parts)})")
+        else:  # a mechanism's procedure (issue 19): its stage, no money
+            if r.stage:
+                parts.append(f"stage '{mechanisms.stage_label(r.purpose, r.stage)}' reached {r.stage_on}")
+            out.append(f"- {name}: {purpose} ({'; '.join(parts)})")
         if r.shared:
             out.append("  - Shares: " + ", ".join(reference.label("shared_info", x).lower() for x in r.shared))
         if r.outcome.strip():
