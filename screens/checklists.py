@@ -12,7 +12,6 @@ without asking); the run's id is shown in the list and on the walkthrough.
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,14 +34,15 @@ from textual.widgets.option_list import Option
 
 from hrd_tui import paths
 from hrd_tui.errors import HrdError
-from hrd_tui.sanitize import for_display, plural
-from hrd_tui.screens.calls import REFUSED, attempt, attempt_in_worker, hand_back
+from hrd_tui.sanitize import plural
+from hrd_tui.screens.calls import REFUSED, attempt, attempt_in_worker
 from hrd_tui.screens.places import Placed
 from hrd_tui.screens.reports import SaveModal
 from hrd_tui.screens.sections import Section, SectionScreen
 from hrd_tui.screens.shell import ShellAccess
 from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.draft_input import DraftInput
+from hrd_tui.screens.widgets.file_import import FileImportModal
 from hrd_tui.screens.widgets.tables import fixed_table
 from hrd_tui.screens.widgets.toggles import PointerOptionList
 from hrd_tui.screens.widgets.vault_text import VaultText, literal
@@ -225,61 +225,16 @@ class StartChecklistModal(ModalScreen[tuple[str, dict[str, Any]] | None]):
         self.dismiss((self.template_id, self.attachments[int(event.option.id or 0)][1]))
 
 
-class ImportTemplateModal(ShellAccess, ModalScreen[None]):
+class ImportTemplateModal(FileImportModal):
     """Import an officer's own template from a TOML file; errors keep what was typed."""
 
-    BINDINGS = [Binding("escape,ctrl+g", "dismiss(None)", "Cancel", id="template_import.cancel")]
-    importing = False  # a file is being imported on a worker: Enter again starts nothing
+    BINDINGS = [Binding("escape,ctrl+g", "dismiss(False)", "Cancel", id="template_import.cancel")]
+    PROMPT = "Import a checklist template: path of the TOML file (Enter imports, Esc cancels)"
+    PLACEHOLDER = "~/templates/prison-visit.toml"
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="start-box"):
-            yield Static(
-                "Import a checklist template: path of the TOML file (Enter imports, Esc cancels)", markup=False
-            )
-            yield Input(id="path", placeholder="~/templates/prison-visit.toml")
-            yield VaultText("", id="import-status")
-
-    def on_mount(self) -> None:
-        self.query_one("#path", Input).focus()
-
-    @on(Input.Submitted, "#path")
-    def _import_file(self, event: Input.Submitted) -> None:
-        """Read, checked and stored on a worker (a template may be 1 MiB of TOML); the
-        keys typed meanwhile (Esc, Enter again) wait for the answer."""
-        if self.importing:
-            return
-        path = Path(event.value.strip()).expanduser()
-        self.importing = True
-        self.query_one("#import-status", VaultText).set_text(f"Importing {path} ...")
-        self.shell.hold_keys()
-        self.run_worker(partial(self._import, path), thread=True, group="template-import", description="importing")
-
-    def _import(self, path: Path) -> None:
-        """On the worker thread: the answer goes back to the modal if it is still shown."""
-        try:
-            row = checklists.import_template_file(self.shell, path)
-        except HrdError as exc:
-            hand_back(self, self._refused, str(exc))
-        else:
-            hand_back(self, self._imported, row)
-
-    def _answered(self) -> None:
-        """The keys typed meanwhile go on: on the answer, or when the modal goes (a lock)."""
-        if self.importing:
-            self.importing = False
-            self.shell.release_keys()
-
-    def on_unmount(self) -> None:
-        self._answered()
-
-    def _refused(self, message: str) -> None:
-        self._answered()
-        self.query_one("#import-status", VaultText).set_text(message)  # the path typed stays in its field
-
-    def _imported(self, row: checklists.TemplateRow) -> None:
-        self._answered()
-        self.app.notify(for_display(f"Imported '{row.title}' ({plural(row.items, 'item')})."), markup=False)
-        self.dismiss(None)
+    def run_import(self, path: Path) -> str:
+        row = checklists.import_template_file(self.shell, path)
+        return f"Imported '{row.title}' ({plural(row.items, 'item')})."
 
 
 class NoteModal(ModalScreen[str | None]):

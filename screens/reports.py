@@ -34,6 +34,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Select, Static, TextArea
 
 from hrd_tui import paths
@@ -44,6 +45,7 @@ from hrd_tui.screens.sections import Section, SectionScreen
 from hrd_tui.screens.shell import ShellAccess
 from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.dialog import Dialog
+from hrd_tui.screens.widgets.file_import import FileImportModal
 from hrd_tui.screens.widgets.record_form import parse_date
 from hrd_tui.screens.widgets.toggles import MarkedSelect
 from hrd_tui.screens.widgets.vault_text import on_screen
@@ -110,6 +112,13 @@ class ReportsScreen(ShellAccess, SectionScreen):
             tooltip="Save the report as a plain-text file (mode 0600)",
         ),
         Binding(
+            "l",
+            "import_layout",
+            "Import layout",
+            id="reports.import_layout",
+            tooltip="Add the post's own layout for a new edition, from a TOML file (hrd-tui layout show KEY)",
+        ),
+        Binding(
             "slash",
             "edit_period",
             "Period",
@@ -166,6 +175,9 @@ class ReportsScreen(ShellAccess, SectionScreen):
         self.query_one("#report-from", Input).value = start.isoformat()
         self.query_one("#report-to", Input).value = end.isoformat()
         self.query_one("#report-type", Select).focus()
+        self._read_layouts()
+
+    def _read_layouts(self) -> None:
         attempt_in_worker(
             self,
             lambda: reports.layout_choices(self.shell),
@@ -173,6 +185,11 @@ class ReportsScreen(ShellAccess, SectionScreen):
             what="reading the report layouts",
             kept=False,
         )
+
+    def action_import_layout(self) -> None:
+        """The post's own layout from a TOML file (as 'hrd-tui layout import'): once
+        imported, the layouts offered are read again (a newer edition becomes the default)."""
+        self._ask(ImportLayoutModal(), lambda imported: self._read_layouts() if imported else None)
 
     def _layouts_read(self, layouts: dict[ReportType, list[tuple[str, str]]]) -> None:
         self.layouts = layouts
@@ -201,7 +218,7 @@ class ReportsScreen(ShellAccess, SectionScreen):
             return
         self.reload()
 
-    def _ask(self, dialog: Dialog[Any], answered: Callable[[Any], None]) -> None:
+    def _ask(self, dialog: ModalScreen[Any], answered: Callable[[Any], None]) -> None:
         """Open one of this screen's own dialogs (saving): coming back from it keeps the draft."""
         self._dialogs += 1
         self.app.push_screen(dialog, answered)
@@ -430,3 +447,16 @@ class SaveModal(Dialog[str | None]):
     @on(Input.Submitted, "#report-save-path")
     def _chosen(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)
+
+
+class ImportLayoutModal(FileImportModal):
+    """The post's own report layout from a TOML file: checked (a refusal names the line,
+    the path stays as typed), kept in the vault, never over a shipped one."""
+
+    BINDINGS = [Binding("escape,ctrl+g", "dismiss(False)", "Cancel", id="layout_import.cancel")]
+    PROMPT = "Import a report layout: path of the TOML file (Enter imports, Esc cancels)"
+    PLACEHOLDER = "~/layouts/crhrp-2025.toml"
+
+    def run_import(self, path: Path) -> str:
+        title = reports.import_layout_file(self.shell, path)
+        return f"Imported the report layout {title}."

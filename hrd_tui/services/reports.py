@@ -1160,6 +1160,16 @@ def layout_choices(tx: Transactions) -> dict[ReportType, list[tuple[str, str]]]:
         return found
 
 
+def import_layout_file(tx: Transactions, path: Path) -> str:
+    """The post's own layout from a file (read at most a layout's size, checked, kept:
+    report_layouts.import_layout); what it is, for the notice. The reports screen runs
+    it on a worker."""
+    text = report_layouts.read_file(path)
+    with tx.session("importing the report layout") as session:
+        row = report_layouts.import_layout(session, text, str(path))
+        return f"'{row.key}': {row.title}"
+
+
 def save_report(path: Path, text: str, *, export_dir: Path) -> None:
     """``text`` written to ``path`` as a plain-text file with mode 0600 (HrdError to
     refuse); the folder is made private first when it is the vault's export folder."""

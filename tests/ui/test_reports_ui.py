@@ -425,3 +425,47 @@ async def test_the_layout_is_chosen_by_keys_and_the_draft_follows_it(app) -> Non
         layout.value = "crhrp-2024"
         await pilot.pause()
         assert "not the type or period above" in str(screen.query_one("#reports-status", Static).content)
+
+
+async def test_the_post_imports_a_layout_on_the_screen_and_it_becomes_the_default(app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 19: l asks for a layout file; a broken one is refused with its line and the
+    path stays as typed; a good one is kept in the vault and, the newest edition, offered
+    first for its report."""
+    from hrd_tui.screens.reports import ImportLayoutModal
+    from hrd_tui.services import report_layouts
+
+    good = tmp_path / "irf-2026.toml"
+    good.write_text(
+        (report_layouts.text_of_shipped("irf-2023") or "")
+        .replace('id = "irf-2023"', 'id = "irf-2026"')
+        .replace("edition = 2023", "edition = 2026")
+    )
+    bad = tmp_path / "bad.toml"
+    bad.write_text(good.read_text().replace('receives = ["legal"]', 'receives = ["nowhere"]'))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#report-preview", TextArea).focus()
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, ImportLayoutModal)
+        app.screen.query_one("#path", Input).value = str(bad)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = str(app.screen.query_one("#import-status").render())
+        assert "bad.toml:" in status and "'nowhere' is not a content key of the irf report" in status
+        assert app.screen.query_one("#path", Input).value == str(bad)  # kept as typed
+        app.screen.query_one("#path", Input).value = str(good)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is screen
+        screen.query_one("#report-type", Select).value = ReportType.IRF.value
+        await pilot.pause()
+        assert screen.query_one("#report-layout", Select).value == "irf-2026"
