@@ -509,7 +509,8 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
     def _show_accountability(self, day: date, discreet: bool) -> None:
         """The state after the attack in words, and LATE when no investigation came in time."""
         view = accountability.read_accountability(self.shell, case_id=self.case_id, discreet=discreet)
-        lines = [f"{view.state}; {len(view.steps)} step{'s' if len(view.steps) != 1 else ''}."]
+        n = len(view.steps)
+        lines = [view.state + (f"; {n} step{'s' if n != 1 else ''} (b shows them)." if n else ".")]
         if view.late(day):
             lines.append(f"LATE: an attack with no investigation recorded {view.days} days or more after.")
         elif not view.is_attack and not view.steps:
