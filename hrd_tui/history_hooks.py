@@ -30,7 +30,9 @@ from hrd_tui.models import (
     ContactFocusArea,
     Draft,
     Interaction,
+    InteractionCase,
     InteractionParticipant,
+    InteractionTrial,
     ObservationLink,
     Record,
     RecordVersion,
@@ -113,6 +115,8 @@ LINK_LISTS: tuple[LinkList, ...] = (
         ("participants",),
         lambda r: ("participants", str(r["contact_id"])),
     ),
+    LinkList(InteractionCase, Interaction, "interaction_id", ("cases",), lambda r: ("cases", str(r["case_id"]))),
+    LinkList(InteractionTrial, Interaction, "interaction_id", ("trials",), lambda r: ("trials", str(r["trial_id"]))),
     LinkList(ObservationLink, CivicObservation, "observation_id", ("contacts", "cases", "trials"), _observation_entry),
 )
 _LIST_OF: dict[type[SQLModel], LinkList] = {spec.link: spec for spec in LINK_LISTS}

@@ -131,6 +131,9 @@ class InteractionKind(StrEnum):
     SECURE_MESSAGE = "secure_message"
     EVENT = "event"
     SITE_VISIT = "site_visit"
+    #: A meeting with a host-government official to raise a case or a concern: the
+    #: official met, the message delivered, the response (models.Interaction).
+    DEMARCHE = "demarche"
 
 
 class CaseStatus(StrEnum):

@@ -126,6 +126,14 @@ class Relationship(Record, table=True):
 
 
 class Interaction(Record, table=True):
+    __table_args__ = (
+        # A démarche is the official met, and the message delivered to them (their
+        # response may not have come yet): services.interaction_about says so first.
+        CheckConstraint(
+            "kind != 'demarche' OR (official_id IS NOT NULL AND length(trim(message)) > 0)",
+            name=conv("ck_interaction_demarche_official_message"),
+        ),
+    )
     kind: InteractionKind = vocab_field(InteractionKind)
     occurred_at: datetime = Field(index=True)
     # Optional: a location can endanger people. A sensitive one never leaves
@@ -134,6 +142,29 @@ class Interaction(Record, table=True):
     location_sensitive: bool = True
     summary: str = Field(default="", max_length=1_000_000)
     conveyed_to_counterparts: bool = False
+    #: A démarche (kind 'demarche'): the official met (one of those who took part; a
+    #: contact who is the official of one cannot be deleted), the message delivered and
+    #: the response given. Empty on any other kind.
+    official_id: str | None = fk("contact.id", nullable=True, ondelete="RESTRICT")
+    message: str = Field(default="", max_length=100_000, sa_column_kwargs={"server_default": ""})
+    response: str = Field(default="", max_length=100_000, sa_column_kwargs={"server_default": ""})
+
+
+class InteractionCase(SQLModel, table=True):
+    """A threat case an interaction was about (a démarche raising it, a meeting on it):
+    it shows on the case's page and timeline."""
+
+    __tablename__ = "interaction_case"
+    interaction_id: str = Field(foreign_key="interaction.id", ondelete="CASCADE", primary_key=True)
+    case_id: str = Field(foreign_key="threat_case.id", ondelete="CASCADE", primary_key=True, index=True)
+
+
+class InteractionTrial(SQLModel, table=True):
+    """A trial an interaction was about: it shows on the trial's page."""
+
+    __tablename__ = "interaction_trial"
+    interaction_id: str = Field(foreign_key="interaction.id", ondelete="CASCADE", primary_key=True)
+    trial_id: str = Field(foreign_key="trial.id", ondelete="CASCADE", primary_key=True, index=True)
 
 
 class InteractionParticipant(SQLModel, table=True):

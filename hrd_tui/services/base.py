@@ -212,6 +212,18 @@ RECORD_RULES: dict[str, tuple[RecordRule, ...]] = {
             "give exactly one of a contact, a threat case or a trial",
         ),
     ),
+    "interaction": (
+        RecordRule(
+            "official_id",
+            lambda r: str(r.kind) != "demarche" or r.official_id is not None,
+            "a démarche names the official met (by codename)",
+        ),
+        RecordRule(
+            "message",
+            lambda r: str(r.kind) != "demarche" or bool((r.message or "").strip()),
+            "a démarche says what message was delivered",
+        ),
+    ),
     "resource": (
         RecordRule(
             "id",

@@ -28,7 +28,7 @@ from hrd_tui.models import (
     TrialDefendant,
 )
 from hrd_tui.sanitize import clean_codename, clean_name, codename_key
-from hrd_tui.services import base, contact_list, reference, search
+from hrd_tui.services import base, contact_list, interaction_about, reference, search
 from hrd_tui.services.base import Transactions
 from hrd_tui.vocab import (
     NAMING_VALUES,
@@ -325,15 +325,20 @@ def log_interaction(
     data: Mapping[str, Any],
     participants: Sequence[Contact],
     follow_ups: Sequence[Mapping[str, Any]] = (),
+    *,
+    cases: Sequence[str] = (),
+    trials: Sequence[str] = (),
 ) -> Interaction:
     """The officer's own calendar day (local time) is the day of the contact; an
     interaction cannot be logged ahead of time, or it would keep the contact from
-    ever showing as overdue."""
+    ever showing as overdue. ``cases`` and ``trials`` (ids): what it was about; a
+    démarche's official takes part (interaction_about)."""
     participants = base.distinct(participants)  # one typed twice is there once (the schema's key)
     if not participants:
         raise ValidationError({"participants": "at least one contact took part"})
     _check_when(data)
-    interaction = base.create(session, Interaction, data)
+    interaction = base.create(session, Interaction, interaction_about.demarche_fields(data))
+    participants = _with_official(session, interaction, participants)
     day = interaction.occurred_at.astimezone().date()
     for contact in participants:
         session.add(InteractionParticipant(interaction_id=interaction.id, contact_id=contact.id))
@@ -342,7 +347,15 @@ def log_interaction(
     for item in follow_ups:
         base.create(session, FollowUp, {"contact_id": participants[0].id, **item, "interaction_id": interaction.id})
     session.flush()
+    interaction_about.set_links(session, interaction, cases, trials)
     return interaction
+
+
+def _with_official(session: Session, interaction: Interaction, people: Sequence[Contact]) -> list[Contact]:
+    """Those who took part, the official of a démarche among them (they were met)."""
+    if interaction.official_id is None or any(p.id == interaction.official_id for p in people):
+        return list(people)
+    return [*people, base.get(session, Contact, interaction.official_id)]
 
 
 def _check_when(data: Mapping[str, Any]) -> None:
@@ -395,16 +408,23 @@ def update_interaction(
     interaction: Interaction,
     changes: Mapping[str, Any],
     participants: Sequence[Contact] | None = None,
+    *,
+    cases: Sequence[str] | None = None,
+    trials: Sequence[str] | None = None,
 ) -> Interaction:
     """Correct an interaction, and who took part when ``participants`` is given (a removed
-    participant leaves a tombstone). Each participant's last contact follows the new day."""
+    participant leaves a tombstone). Each participant's last contact follows the new day.
+    ``cases`` and ``trials`` (ids), when given, are what it was about now; the linked
+    cases' timelines follow the correction."""
     if participants is not None and not participants:
         raise ValidationError({"participants": "at least one contact took part"})
     _check_when(changes)
     old_day = interaction.occurred_at.astimezone().date()
     before = {c.id for c in participants_of(session, interaction.id)}
-    base.update(session, interaction, changes)
+    base.update(session, interaction, interaction_about.demarche_fields(changes, interaction))
     after = before if participants is None else {c.id for c in participants}
+    if interaction.official_id is not None:
+        after = after | {interaction.official_id}
     for gone in before - after:
         row = session.get(InteractionParticipant, (interaction.id, gone))
         if row is not None:
@@ -418,6 +438,7 @@ def update_interaction(
         if contact.last_contact_on is None or contact.last_contact_on < day:
             base.update(session, contact, {"last_contact_on": day})
     _recount_last_contact(session, before | after, old_day)
+    interaction_about.set_links(session, interaction, cases, trials)
     return interaction
 
 
@@ -426,6 +447,7 @@ def delete_interaction(session: Session, interaction: Interaction) -> None:
     (each kept as a tombstone until a purge); each participant's last contact is counted again."""
     day = interaction.occurred_at.astimezone().date()
     people = [c.id for c in participants_of(session, interaction.id)]
+    interaction_about.forget(session, interaction.id)
     base.delete(session, interaction)
     _recount_last_contact(session, people, day)
 
@@ -476,6 +498,12 @@ def delete_contact(session: Session, contact: Contact) -> None:
             if part
         )
         raise ConstraintViolation(f"{contact.codename} is a defender in {held}: they cannot be deleted.")
+    met = len(session.exec(select(Interaction.id).where(Interaction.official_id == contact.id)).all())
+    if met:
+        raise ConstraintViolation(
+            f"{contact.codename} is the official met in {met} démarche{'s' if met != 1 else ''}: they cannot be "
+            "deleted (correct or remove those first)."
+        )
     base.delete(session, contact)
 
 

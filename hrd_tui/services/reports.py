@@ -81,6 +81,7 @@ from hrd_tui.models import (
     ConsentRecord,
     Contact,
     ContactFocusArea,
+    FollowUp,
     Hearing,
     Interaction,
     InteractionParticipant,
@@ -96,6 +97,7 @@ from hrd_tui.sanitize import for_display
 from hrd_tui.services import (
     accountability,
     contacts,
+    interaction_about,
     markdown,
     mechanisms,
     redaction,
@@ -220,6 +222,8 @@ CRHRP_THREATS: dict[ThreatType, tuple[str, ...]] = {
 CRHRP_CASE_FALLBACK: tuple[str, ...] = ("5hrd",)
 #: Where trials and their hearings go.
 CRHRP_TRIALS: tuple[str, ...] = ("1e",)
+#: Where an official's response to a démarche goes: the authorities' protection and remedy (issue 19).
+CRHRP_RESPONSES: tuple[str, ...] = ("5remedy",)
 #: The Country Reports' section(s) of an observation, by its section-I category.
 CRHRP_CIVIC: dict[CivicCategory, tuple[str, ...]] = {
     CivicCategory.RESTRICTIONS_ON_FREEDOMS: ("2a", "2b"),
@@ -450,6 +454,8 @@ class _Talk:
     interaction: Interaction
     day: date
     participants: list[Contact]
+    about: tuple[str, ...] = ()  # a démarche's cases and trials, as references (issue 19)
+    follow_ups: tuple[str, ...] = ()  # a démarche's follow-ups, as statements
 
 
 @dataclass
@@ -662,7 +668,25 @@ def _gather_talks(session: Session, period: _Period) -> None:
             for link in links
             if link.interaction_id == interaction.id and link.contact_id in people
         )
-        period.talks.append(_Talk(interaction, _local_day(interaction.occurred_at), participants))
+        period.talks.append(
+            _Talk(
+                interaction, _local_day(interaction.occurred_at), participants, *_demarche_extras(session, interaction)
+            )
+        )
+
+
+def _demarche_extras(session: Session, interaction: Interaction) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What a démarche's statement cites besides itself: the cases and trials it was about,
+    and its follow-ups (issue 19). Nothing for other interactions (their statement is as before)."""
+    if interaction.kind != InteractionKind.DEMARCHE:
+        return (), ()
+    about = tuple(ref("case", i) for i in interaction_about.case_ids(session, interaction.id)) + tuple(
+        ref("trial", i) for i in interaction_about.trial_ids(session, interaction.id)
+    )
+    rows = session.exec(
+        select(FollowUp).where(FollowUp.interaction_id == interaction.id).order_by(col(FollowUp.due_on))
+    )
+    return about, tuple(f"{f.description} ({f'done {f.done_on}' if f.done_on else f'due {f.due_on}'})" for f in rows)
 
 
 def _focused(session: Session, period: _Period, area: FocusArea) -> _Period:
@@ -849,6 +873,8 @@ class _Writer:
         return f"{line} {ref('hearing', hearing.id)}"
 
     def talk(self, t: _Talk, *, kind: bool = True) -> list[str]:
+        if t.interaction.kind == InteractionKind.DEMARCHE:
+            return self.demarche(t)
         interaction = t.interaction
         what = f", {reference.label('interaction_kind', interaction.kind).lower()}" if kind else ""
         line = f"- {t.day}{what} with {self.who(t.participants)}"
@@ -857,6 +883,29 @@ class _Writer:
         conveyed = "yes" if interaction.conveyed_to_counterparts else "no"
         line += f" Concerns conveyed to embassy counterparts: {conveyed}."
         return [f"{line} {ref('interaction', interaction.id)}"]
+
+    def demarche(self, t: _Talk) -> list[str]:
+        """A démarche (issue 19): who was met, what was said, what they answered, what
+        follows, and the cases and trials it was about."""
+        it = t.interaction
+        official = [p for p in t.participants if p.id == it.official_id]
+        others = [p for p in t.participants if p.id != it.official_id]
+        line = f"- {t.day}, démarche with {self.who(official) if official else 'an official'}"
+        line += (f" (also present: {self.who(others)})" if others else "") + "."
+        line += self.location(it.id, it.location, it.location_sensitive)
+        line += f" Message delivered: {self.text(it.message)}"
+        line += f" Response: {self.text(it.response)}" if it.response.strip() else " No response recorded."
+        line += "".join(f" Follow-up: {self.text(f)}" for f in t.follow_ups)
+        line += f" About: {', '.join(t.about)}." if t.about else ""
+        return [f"{line} {ref('interaction', it.id)}"]
+
+    def response(self, t: _Talk) -> list[str]:
+        """An official's response to concerns raised with them, for the Country Reports,
+        which describe the government's conduct and not the mission's own (issue 19)."""
+        it = t.interaction
+        about = f" about {', '.join(t.about)}" if t.about else ""
+        who = self.who([p for p in t.participants if p.id == it.official_id]) or "an official"
+        return [f"- {t.day}: {who}, asked{about}, responded: {self.text(it.response)} {ref('interaction', it.id)}"]
 
     # -- structure
     def section(self, level: int, heading: str, blocks: Sequence[list[str]] | None, intro: Sequence[str] = ()) -> None:
@@ -909,23 +958,28 @@ def _regular(rw: _Writer, period: _Period) -> None:
     attacks = accountability.summary_lines(period.attacks, ref) if period.attacks else []
     rw.section(2, "Accountability for attacks", [attacks] if attacks else [])  # section I: "investigate attacks"
     rw.section(2, "Trials and hearings observed", [rw.trial(t) for t in period.trials])
-    conveyed = sum(1 for t in period.talks if t.interaction.conveyed_to_counterparts)
+    demarches = [t for t in period.talks if t.interaction.kind == InteractionKind.DEMARCHE]
+    # Section II: "Contact and meet regularly with local authorities to check on the status of specific human
+    # rights cases"; section III: "Speak directly with host government officials to express concerns".
+    rw.section(2, "Démarches and meetings with officials", [rw.demarche(t) for t in demarches])
+    talks = [t for t in period.talks if t.interaction.kind != InteractionKind.DEMARCHE]
+    conveyed = sum(1 for t in talks if t.interaction.conveyed_to_counterparts)
     intro = (
         [
             (
-                f"{len(period.talks)} interaction{'s' if len(period.talks) != 1 else ''} in the period; concerns were "
+                f"{len(talks)} interaction{'s' if len(talks) != 1 else ''} in the period; concerns were "
                 f"conveyed to embassy counterparts after {conveyed} of them."
             )
         ]
-        if period.talks
+        if talks
         else []
     )
     rw.section(2, "Engagement with civil society", None, intro)
-    for kind in InteractionKind:
+    for kind in (k for k in InteractionKind if k != InteractionKind.DEMARCHE):
         rw.section(
             3,
             reference.label("interaction_kind", kind),
-            [rw.talk(t, kind=False) for t in period.talks if t.interaction.kind == kind],
+            [rw.talk(t, kind=False) for t in talks if t.interaction.kind == kind],
         )
 
 
@@ -945,6 +999,8 @@ def _crhrp(rw: _Writer, period: _Period) -> None:
         _place(placed, CRHRP_TRIALS, rw.trial(t))
     if period.attacks and (attacks := accountability.summary_lines(period.attacks, ref)):  # issue 19
         _place(placed, CRHRP_CIVIC[CivicCategory.PROTECTION_REMEDY], attacks)  # investigated and remedied?
+    for talk in period.talks:  # only démarches answered (render_report): the authorities' own words
+        _place(placed, CRHRP_RESPONSES, rw.response(talk))
     rw.sections(rw.layout, placed)
 
 
@@ -1112,8 +1168,10 @@ def render_report(
     period = _gather(session, start, end)
     if kind in REPORT_FOCUS:
         period = _focused(session, period, REPORT_FOCUS[kind])
-    if kind == ReportType.CRHRP:
-        period.talks = []
+    if kind == ReportType.CRHRP:  # the mission's own doings are not in it: only officials' responses
+        period.talks = [
+            t for t in period.talks if t.interaction.kind == InteractionKind.DEMARCHE and t.interaction.response.strip()
+        ]
     linked = period.people()
     naming = report_naming(session, linked, real_names=real_names)
     # A first pass finds every other contact the text names, by name or codename: they

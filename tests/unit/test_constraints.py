@@ -25,6 +25,7 @@ from hrd_tui.services import (
     checklists,
     consent,
     contacts,
+    demarches,
     monitoring,
     report_layouts,
     threats,
@@ -111,6 +112,14 @@ def _referral_gate(s: Any, w: dict[str, Any]) -> None:
     )
 
 
+def _linked_twice(s: Any, w: dict[str, Any]) -> None:
+    """A case or a trial typed twice on an interaction is one link (issue 19)."""
+    case, trial = w["case"].id[:8], w["trial"].id[:8]
+    it = demarches.log(s, w["a"].id, {"kind": "meeting", "cases": [case, case], "trials": [trial, trial]}, today=DAY)
+    demarches.correct(s, it.id, w["a"].id, {"cases": [case, case], "trials": [trial, trial]}, today=DAY)
+    assert len(demarches.view(s, it).cases) == 1 and len(demarches.view(s, it).trials) == 1
+
+
 #: Each rule of the schema, and an attempt to break it through the services.
 ATTEMPTS: dict[str, Callable[[Any, dict[str, Any]], None]] = {
     "pk_checklist_template": lambda s, w: [checklists.import_template(s, TEMPLATE, "t.toml") for _ in range(2)],
@@ -129,6 +138,11 @@ ATTEMPTS: dict[str, Callable[[Any, dict[str, Any]], None]] = {
     "pk_contact_focus_area": _twice,
     "pk_interaction_participant": _twice,
     "pk_trial_defendant": _twice,
+    "pk_interaction_case": _linked_twice,
+    "pk_interaction_trial": _linked_twice,
+    "ck_interaction_demarche_official_message": lambda s, w: demarches.log(
+        s, w["a"].id, {"kind": "demarche", "message": "Raised the case."}, today=DAY
+    ),
     "ck_consent_record_value_fits_scope": lambda s, w: contacts.record_consent(
         s, w["a"], {"scope": "naming", "value": "granted", "given_on": DAY}
     ),

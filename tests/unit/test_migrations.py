@@ -830,3 +830,92 @@ def test_resources_of_an_older_vault_stay_shipped_keep_their_referrals_and_take_
         assert post_id not in _rows(conn, "SELECT id, name FROM resource")
         assert set(_rows(conn, "SELECT id, name FROM resource")) >= {"lifeline", "gone-fund"}
         migrations.upgrade(conn, migrations.head_revision())
+
+
+def test_interactions_of_a_vault_before_0010_keep_their_kind_and_people_and_take_demarches(tmp_path: Path) -> None:
+    """0010 (issue 19, part A): a vault at 0009 keeps each interaction as it was (its kind,
+    who took part, its follow-up), with no official, message or response and no link to a
+    case or trial (nothing is guessed); a démarche about a case can then be logged, and the
+    case's timeline shows it."""
+    from datetime import date
+
+    from hrd_tui.services import demarches, threats
+
+    stamp = "2025-01-01 00:00:00"
+    rows: dict[str, list[dict[str, Any]]] = {
+        "contact": [
+            {"id": "c1", "created_at": stamp, "updated_at": stamp, "kind": "government_official", "name": "Ola Vik",
+             "codename": "Slate-9", "codename_key": "slate-9", "languages": "[]", "tags": "[]",
+             "direct_contact_safe": 1, "notes": ""}
+        ],
+        "interaction": [
+            {"id": "i1", "created_at": stamp, "updated_at": stamp, "kind": "meeting", "occurred_at": stamp,
+             "location": None, "location_sensitive": 1, "summary": "Raised the detention.",
+             "conveyed_to_counterparts": 0}
+        ],
+        "interaction_participant": [{"interaction_id": "i1", "contact_id": "c1"}],
+        "follow_up": [
+            {"id": "f1", "created_at": stamp, "updated_at": stamp, "interaction_id": "i1", "contact_id": "c1",
+             "description": "Call back", "due_on": "2025-01-08", "done_on": None}
+        ],
+        "threat_case": [
+            {"id": "k1", "created_at": stamp, "updated_at": stamp, "title": "Detention", "status": "new",
+             "urgency": "urgent", "perpetrator": "unknown", "perpetrator_note": "", "summary": "",
+             "opened_on": "2025-01-01", "outcome": ""}
+        ],
+    }  # fmt: skip
+    before = _vault_at(tmp_path / "v", "0009", rows)
+    assert before["interaction"] == 1 and before["follow_up"] == 1 and "interaction_case" not in before
+    with vault.unlock(tmp_path / "v", Secret(PASSPHRASE)) as opened:
+        assert opened.migrated_from == "0009"
+        with opened.store.session() as s:
+            conn = s.connection()
+            assert conn.exec_driver_sql(
+                "SELECT kind, official_id, message, response, summary FROM interaction"
+            ).all() == [("meeting", None, "", "", "Raised the detention.")]
+            assert conn.exec_driver_sql("SELECT contact_id FROM interaction_participant").all() == [("c1",)]
+            assert _counts(conn)["follow_up"] == 1
+            assert _counts(conn)["interaction_case"] == 0 and _counts(conn)["interaction_trial"] == 0
+            it = demarches.log(
+                s,
+                None,
+                {"kind": "demarche", "official": "Slate-9", "message": "Asked for access.", "cases": ["Detention"]},
+                today=date(2026, 11, 28),
+            )
+            assert [e.ref_id for e in threats.timeline(s, "k1") if e.ref_id] == [it.id]
+        assert opened.check() == []
+
+
+def test_demarches_downgrade_to_meetings_that_keep_what_was_said() -> None:
+    """0010's downgrade (foreign keys off, as a schema session runs it): a démarche becomes a
+    meeting whose summary holds the message and the response; who took part stays."""
+    engine = create_engine("sqlite://", module=sqlcipher3.dbapi2)
+    stamp = "'2025-01-01 00:00:00'"
+    with engine.begin() as conn:
+        migrations.upgrade(conn, "0010")
+        conn.execute(
+            text(
+                f"INSERT INTO contact (id, created_at, updated_at, kind, name, codename, codename_key, languages, "
+                f"tags, direct_contact_safe, notes) VALUES ('c1', {stamp}, {stamp}, 'government_official', 'O', "
+                f"'Slate-9', 'slate-9', '[]', '[]', 1, '')"
+            )
+        )
+        conn.execute(
+            text(
+                f"INSERT INTO interaction (id, created_at, updated_at, kind, occurred_at, location_sensitive, "
+                f"summary, conveyed_to_counterparts, official_id, message, response) VALUES ('i1', {stamp}, "
+                f"{stamp}, 'demarche', {stamp}, 1, 'At the ministry.', 0, 'c1', 'Asked for access.', 'No.')"
+            )
+        )
+        conn.execute(text("INSERT INTO interaction_participant VALUES ('i1', 'c1')"))
+        with pytest.raises(IntegrityError, match="ck_interaction_demarche_official_message"):
+            conn.execute(text("UPDATE interaction SET message = ' ' WHERE id = 'i1'"))
+        command.downgrade(migrations._config(conn), "0009")
+        assert conn.execute(text("SELECT kind, summary FROM interaction")).one() == (
+            "meeting",
+            "At the ministry.\nDémarche. Message: Asked for access.\nResponse: No.",
+        )
+        assert conn.execute(text("SELECT contact_id FROM interaction_participant")).all() == [("c1",)]
+        assert "interaction_case" not in _schema(conn)
+        migrations.upgrade(conn, "0010")
+        assert conn.execute(text("SELECT kind, official_id, message FROM interaction")).one() == ("meeting", None, "")

@@ -303,6 +303,7 @@ def test_regular_report_sections_and_records(opened, ids: dict[str, str]) -> Non
         "## Defenders under threat",
         "## Accountability for attacks",
         "## Trials and hearings observed",
+        "## Démarches and meetings with officials",
         "## Engagement with civil society",
         "### Meeting",
         "### Call",

@@ -2,9 +2,11 @@
 
 * a **threat case**: the case, its defenders, threat types, risk assessments, threat
   analyses, sources, actions, referrals, feedback to the defenders, coordination,
-  timeline, accountability steps and checklist runs;
-* a **trial**: the trial, its defendants, hearings, their notes, and the checklist
-  runs of the trial and its hearings (the fair-trial checklist);
+  timeline, accountability steps, checklist runs, and the démarches and meetings about
+  it (with the official met, and only the participants who are in the bundle);
+* a **trial**: the trial, its defendants, hearings, their notes, the checklist
+  runs of the trial and its hearings (the fair-trial checklist), and the démarches and
+  meetings about it (as a case's);
 * a **contact**: the contact, their secure channels, relationships whose two ends are
   both in the bundle, interactions they took part in (with only the participants who
   are in the bundle), their follow-ups (and those of their interactions that concern
@@ -45,7 +47,9 @@ from hrd_tui.models import (
     FollowUp,
     Hearing,
     Interaction,
+    InteractionCase,
     InteractionParticipant,
+    InteractionTrial,
     Referral,
     Relationship,
     RiskAssessment,
@@ -133,8 +137,22 @@ def select_rows(session: Session, sel: Selection) -> dict[str, list[Any]]:
     )
     taken_part = rows_in(session, InteractionParticipant, InteractionParticipant.contact_id, explicit_ids)
     interactions = rows_in(session, Interaction, Interaction.id, [p.interaction_id for p in taken_part])
+    # The démarches and meetings about a carried case or trial, with the official met (a
+    # démarche names them), and their links to what is in the bundle.
+    about = rows_in(session, InteractionCase, InteractionCase.case_id, case_ids)
+    about += rows_in(session, InteractionTrial, InteractionTrial.trial_id, trial_ids)
+    interactions += rows_in(
+        session, Interaction, Interaction.id, {a.interaction_id for a in about} - {i.id for i in interactions}
+    )
     interaction_ids = {i.id for i in interactions}
+    carried_ids |= {i.official_id for i in interactions if i.official_id}
     add("interactions", interactions)
+    for name, model, column, kept in (
+        ("interaction_cases", InteractionCase, "case_id", set(case_ids)),
+        ("interaction_trials", InteractionTrial, "trial_id", set(trial_ids)),
+    ):
+        links = rows_in(session, model, model.interaction_id, interaction_ids)
+        add(name, [link for link in links if getattr(link, column) in kept])
     participants = rows_in(session, InteractionParticipant, InteractionParticipant.interaction_id, interaction_ids)
     add("interaction_participants", [p for p in participants if p.contact_id in carried_ids])
     follow_ups = rows_in(session, FollowUp, FollowUp.contact_id, explicit_ids)
