@@ -179,6 +179,24 @@ def _accountability(p: argparse.ArgumentParser) -> None:
     p.add_argument("--yes", action="store_true", help="delete without asking (needed without a terminal)")
 
 
+def _demarche(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", choices=["list", "log", "edit", "delete"])
+    p.add_argument("interaction", nargs="?", metavar="INTERACTION", help="edit, delete: its id's start, as listed")
+    p.add_argument("--case", action="append", metavar="ID", help="the threat case (id, title words or a codename)")
+    p.add_argument("--trial", action="append", metavar="ID", help="the trial (id, case number or title words)")
+    p.add_argument("--official", metavar="CODENAME", help="log, edit: the official met")
+    p.add_argument("--message", metavar="TEXT", help="log, edit: the message delivered ('-': read from stdin)")
+    p.add_argument("--response", metavar="TEXT", help="log, edit: the official's response ('-': read from stdin)")
+    p.add_argument("--summary", metavar="TEXT", help="log, edit: a note on the meeting ('-': read from stdin)")
+    p.add_argument("--others", metavar="CODENAMES", help="log, edit: others present (comma-separated)")
+    p.add_argument("--when", metavar="'YYYY-MM-DD HH:MM'", help="log, edit: when, local time (default: now)")
+    p.add_argument("--where", metavar="TEXT", help="log, edit: where (sensitive: never in reports)")
+    p.add_argument("--where-not-sensitive", action="store_true", help="with --where: it may appear in reports")
+    p.add_argument("--follow-up", metavar="TEXT", help="log: a follow-up to do, with --due")
+    p.add_argument("--due", metavar="YYYY-MM-DD", help="log: when the follow-up is due")
+    p.add_argument("--yes", action="store_true", help="delete without asking (needed without a terminal)")
+
+
 def _purge(p: argparse.ArgumentParser) -> None:
     p.add_argument("--older-than", type=int, required=True, metavar="DAYS")
     p.add_argument("--yes", action="store_true", help="purge without asking (needed without a terminal)")
@@ -306,6 +324,14 @@ COMMANDS: tuple[Command, ...] = (
         "what happened after an attack: 'list --case ID' (or --observation ID), 'add ... --step STEP --source TEXT', "
         "'edit STEP', 'delete STEP', and 'count': the attacks without an investigation after N days",
         _accountability,
+    ),
+    Command(
+        "demarche",
+        "demarche:cmd_demarche",
+        "démarches and meetings with officials about a case or a trial: 'list --case ID' (or --trial ID), "
+        "'log --case ID --official CODENAME --message TEXT [--response TEXT]', 'edit INTERACTION', "
+        "'delete INTERACTION'",
+        _demarche,
     ),
     Command(
         "purge",
