@@ -42,6 +42,8 @@ WALKS: tuple[tuple[str, ...], ...] = (
     ("a", "enter", "b", "n"),
     ("a", "u"),
     ("a", "u", "n"),
+    ("a", "p"),
+    ("a", "p", "enter"),
     ("o",),
     ("o", "enter"),
     ("o", "enter", "enter"),

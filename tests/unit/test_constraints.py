@@ -27,6 +27,7 @@ from hrd_tui.services import (
     contacts,
     demarches,
     monitoring,
+    plan,
     report_layouts,
     threats,
     trials,
@@ -251,6 +252,10 @@ ATTEMPTS: dict[str, Callable[[Any, dict[str, Any]], None]] = {
     # A post's report layout (issue 19, part E): never the regular report's, one per key.
     "ck_report_layout_type": lambda s, w: report_layouts.import_layout(s, LAYOUT.replace("tip", "regular"), "r.toml"),
     "uq_report_layout_key": lambda s, w: _layout_twice(s),
+    "ck_plan_setting_due": lambda s, w: plan.set_item(s, "threat-immediate:credible-sources", None, 3651),
+    "uq_plan_setting_template_item": lambda s, w: [
+        plan.set_item(s, "threat-immediate:credible-sources", "DCM", days) for days in (1, 2)
+    ],
     "report_layout.key unique": lambda s, w: _layout_twice(s),
 }
 
