@@ -2,8 +2,8 @@
 steps, the state they add up to in words, and whether the attack has gone without an
 investigation for longer than the post's number of days (said in words: LATE, never by
 colour alone). ``n`` records a step, Enter corrects the selected one, ``delete`` (or
-``x``) removes it after asking; each change is kept in the history, and on a case said
-in its timeline.
+``x``) removes it after asking, ``h`` shows what changed in it; each change is kept in
+the history, and on a case said in its timeline.
 
 Opened with ``b`` from a case and from the civic-space list (its selected observation).
 """
@@ -54,6 +54,7 @@ class AccountabilityScreen(Placed, ShellAccess, Screen[None]):
             key_display="x",
             tooltip="Delete the selected step",
         ),
+        Binding("h", "changes", "Changes", id="accountability.changes", tooltip="What changed in the selected step"),
         Binding("escape,left,ctrl+g", "back", "Back", id="accountability.back", key_display="esc"),
     ]
 
@@ -174,6 +175,17 @@ class AccountabilityScreen(Placed, ShellAccess, Screen[None]):
             ConfirmModal(f"Delete the step '{label}' of {step.on_date}? It stays in the history.", yes="Delete"),
             answered,
         )
+
+    def action_changes(self) -> None:
+        from hrd_tui.screens.changes import ChangesScreen
+
+        step_id = self._selected()
+        if step_id is not None:
+            self.app.push_screen(
+                ChangesScreen(
+                    accountability.CHANGES_RECORD, step_id, accountability.changes_label, frozenset({"source", "note"})
+                )
+            )
 
     def action_back(self) -> None:
         self.app.pop_screen()

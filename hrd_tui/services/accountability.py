@@ -340,6 +340,15 @@ def summary_lines(s: Summary, ref: Callable[[str, str], str]) -> list[str]:
 
 
 # -- for the screens and the command line: one transaction per call, plain values back ------------
+#: The record the changes screen lists the history of, for a step (that screen takes the model class).
+CHANGES_RECORD = AccountabilityStep
+
+
+def changes_label(session: Session, step: AccountabilityStep, discreet: bool) -> str:
+    """How the changes screen names a step: what and when (its source may name someone)."""
+    return f"Accountability step: {reference.label('accountability_step', step.step)} of {step.on_date}"
+
+
 @dataclass(frozen=True)
 class StepView:
     id: str

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Input, Select
 from hrd_tui import vault as vault_mod
 from hrd_tui.app import make_app
 from hrd_tui.screens.accountability import AccountabilityScreen, StepModal
+from hrd_tui.screens.changes import ChangesScreen
 from hrd_tui.screens.threats import CaseScreen
 from hrd_tui.services import contacts, monitoring, threats
 from hrd_tui.vocab import CivicCategory, ThreatType
@@ -99,6 +100,19 @@ async def test_today_lists_the_attacks_and_a_step_is_recorded_corrected_and_dele
         state = str(app.screen.query_one("#accountability-state").render())
         assert f"State: Investigation opened ({DAY - timedelta(days=2)})" in state and "LATE" not in state
 
+        # A correction of the source, then what changed in the step.
+        await pilot.press("enter")
+        await pilot.pause()
+        app.screen.query_one("#field-source", Input).value = "Prosecutor's press statement"
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, ChangesScreen)
+        changes = rows(app, "changes")
+        assert any("Prosecutor's statement" in " ".join(row) for row in changes), changes
+        await pilot.press("escape")
+        await pilot.pause()
         await pilot.press("x")
         await pilot.pause()
         await pilot.press("y")
