@@ -37,7 +37,8 @@ from hrd_tui.services import base, consent, contacts, mechanisms, plan, referenc
 from hrd_tui.services import resources as resources_service
 from hrd_tui.services.base import Transactions
 from hrd_tui.services.contacts import current_consent
-from hrd_tui.services.plan import DEFAULT_OWNER, PLAN_TEMPLATES  # noqa: F401 (moved to plan; their names stay here)
+from hrd_tui.services.plan import DEFAULT_OWNER as DEFAULT_OWNER  # moved to plan; the name stays here
+from hrd_tui.services.plan import PLAN_TEMPLATES as PLAN_TEMPLATES  # moved to plan; the name stays here
 from hrd_tui.services.risk import risk_level, risk_reasoning, risk_score  # noqa: F401 (the rule moved; its names stay here)
 from hrd_tui.vocab import (
     ACTION_SCOPES,
