@@ -9,7 +9,7 @@ naming consent (the screen never writes real names).
 F3 saves the draft on screen, the very text and under its own type and period,
 never one drafted anew from the type and period typed since: the officer checks
 what they read before it leaves the vault, and a report they have not read must
-not go out under the name of one they have. When the type or period above no
+not go out under the name of one they have. When the type, period or layout above no
 longer matches the draft, the status line says so and the save dialog says which
 report it saves (F2 drafts the other). Coming back to the screen drafts the same
 report again (the vault may have changed), and a file is replaced only after a
@@ -368,7 +368,9 @@ class ReportsScreen(ShellAccess, SectionScreen):
         if draft.layout:
             shown += f" ({draft.layout})"
         if self.stale():
-            status = f"Shown: {shown}, not the type or period above. F2 drafts that; F3 (^o) saves the one shown."
+            status = (
+                f"Shown: {shown}, not the type, period or layout above. F2 drafts that; F3 (^o) saves the one shown."
+            )
         else:
             lines = draft.text.count("\n")
             hidden = (
@@ -392,7 +394,7 @@ class ReportsScreen(ShellAccess, SectionScreen):
             return
         what = f"The draft shown: {draft.title}."
         if self.stale():
-            what += " Not the type or period above, chosen since: Esc, then F2 drafts that one."
+            what += " Not the type, period or layout above, chosen since: Esc, then F2 drafts that one."
         self._ask(SaveModal(str(self.default_path(draft)), what=what), lambda target: self._save_to(draft, target))
 
     def _save_to(self, draft: Draft, target: str | None) -> None:

@@ -222,7 +222,7 @@ async def test_f3_saves_the_draft_shown_not_the_type_picked_since(vault_dir: Pat
 
 
 async def test_the_draft_shown_is_said_when_the_type_above_differs(vault_dir: Path, tmp_path: Path) -> None:
-    """The status line says the preview is not the type or period above; the save dialog
+    """The status line says the preview is not the type, period or layout above; the save dialog
     says which report it saves; the question before replacing names the file and what it holds."""
     from hrd_tui.screens.widgets.confirm import ConfirmModal
 
@@ -234,24 +234,24 @@ async def test_the_draft_shown_is_said_when_the_type_above_differs(vault_dir: Pa
         )
         screen = app.screen
         status = screen.query_one("#reports-status", Static)
-        assert "not the type or period above" not in str(status.render())
+        assert "not the type, period or layout above" not in str(status.render())
         screen.query_one("#report-type", Select).value = ReportType.TIP.value
         await pilot.pause()
-        assert "not the type or period above" in str(status.render())
+        assert "not the type, period or layout above" in str(status.render())
         screen.query_one("#report-type", Select).value = ReportType.CRHRP.value
         screen.query_one("#report-to", Input).value = "2026-10-30"  # the period, too
         await pilot.pause()
-        assert "not the type or period above" in str(status.render())
+        assert "not the type, period or layout above" in str(status.render())
         screen.query_one("#report-to", Input).value = "2026-10-31"
         await pilot.pause()
-        assert "not the type or period above" not in str(status.render())
+        assert "not the type, period or layout above" not in str(status.render())
         screen.query_one("#report-type", Select).value = ReportType.TIP.value
         await pilot.press("f3")
         await pilot.pause()
         assert isinstance(app.screen, SaveModal)
         what = str(app.screen.query_one("#report-save-what", Static).render())
         assert "The draft shown: Country Reports on Human Rights Practices, 2026-10-01 to 2026-10-31" in what
-        assert "Not the type or period above, chosen since" in what
+        assert "Not the type, period or layout above, chosen since" in what
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmModal)
@@ -421,10 +421,10 @@ async def test_the_layout_is_chosen_by_keys_and_the_draft_follows_it(app) -> Non
         assert shown == expected and "(crhrp-2023, shipped with hrd-tui)" in shown
         assert "## Section 1. Respect for the Integrity of the Person" in shown
         status = str(screen.query_one("#reports-status", Static).content)
-        assert "(crhrp-2023)" in status and "not the type or period above" not in status
+        assert "(crhrp-2023)" in status and "not the type, period or layout above" not in status
         layout.value = "crhrp-2024"
         await pilot.pause()
-        assert "not the type or period above" in str(screen.query_one("#reports-status", Static).content)
+        assert "not the type, period or layout above" in str(screen.query_one("#reports-status", Static).content)
 
 
 async def test_the_post_imports_a_layout_on_the_screen_and_it_becomes_the_default(app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
