@@ -224,8 +224,11 @@ def _observation_label(session: Session, obs: CivicObservation, discreet: bool) 
     return f"{reference.short_label('civic_category', obs.category)}: {text[:200]}"
 
 
-def attacks(session: Session, *, start: date | None = None, end: date | None = None, discreet: bool) -> list[Attack]:
-    """Every attack counted from a day between ``start`` and ``end`` (either open), oldest first."""
+def attacks(
+    session: Session, *, start: date | None = None, end: date | None = None, discreet: bool, labelled: bool = True
+) -> list[Attack]:
+    """Every attack counted from a day between ``start`` and ``end`` (either open), oldest
+    first; ``labelled`` False leaves the labels empty (the reports cite records by id)."""
     p = policy()
     case_stmt = (
         select(ThreatCase)
@@ -251,7 +254,7 @@ def attacks(session: Session, *, start: date | None = None, end: date | None = N
             CASE,
             c.id,
             c.opened_on,
-            threats.case_label(c, threats.defenders_of(session, c.id), discreet=discreet),
+            threats.case_label(c, threats.defenders_of(session, c.id), discreet=discreet) if labelled else "",
             c.status == CaseStatus.CLOSED,
             tuple(case_steps.get(c.id, ())),
         )
@@ -261,7 +264,7 @@ def attacks(session: Session, *, start: date | None = None, end: date | None = N
             OBSERVATION,
             o.id,
             o.observed_on,
-            _observation_label(session, o, discreet),
+            _observation_label(session, o, discreet) if labelled else "",
             False,
             tuple(obs_steps.get(o.id, ())),
         )
@@ -311,12 +314,12 @@ class Summary:
 
 
 def summary(session: Session, start: date, end: date, *, days: int | None = None) -> Summary:
-    return Summary(end, check_days(days), tuple(attacks(session, start=start, end=end, discreet=True)))
+    return Summary(end, check_days(days), tuple(attacks(session, start=start, end=end, discreet=True, labelled=False)))
 
 
 def state_at(session: Session, end: date) -> dict[str, str]:
     """Every attack's state in words as of ``end``, by its case's or observation's id."""
-    return {a.record_id: a.state(end) for a in attacks(session, end=end, discreet=True)}
+    return {a.record_id: a.state(end) for a in attacks(session, end=end, discreet=True, labelled=False)}
 
 
 def summary_lines(s: Summary, ref: Callable[[str, str], str]) -> list[str]:
