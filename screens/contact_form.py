@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from hrd_tui.screens.demarches import demarche_specs, follow_up_specs, link_specs
 from hrd_tui.screens.forms import FormScreen, ModalFormScreen, choices
 from hrd_tui.screens.widgets.record_form import FieldSpec
-from hrd_tui.services import consent, contacts, reference, threats
+from hrd_tui.services import consent, contacts, demarches, reference, threats
 from hrd_tui.vocab import (
     Certainty,
     ChannelKind,
@@ -98,31 +99,32 @@ class InteractionModal(RecordModal):
         self.draft_prefix = f"interaction:{contact_id}"
 
     def specs(self) -> list[FieldSpec]:
+        # A démarche's own fields follow the kind; what it was about (cases, trials) is
+        # asked of every interaction (screens/demarches.py).
         return [
             FieldSpec("summary", "Summary", required=True, draft=True),
             FieldSpec("kind", "Kind", "choice", choices("interaction_kind", InteractionKind), required=True),
+            *demarche_specs(),
             FieldSpec("occurred_at", "When", "datetime", placeholder="now, HH:MM or YYYY-MM-DD HH:MM"),
-            FieldSpec("follow_up", "Follow-up to do (optional)", draft=True, errors_from=("follow_up", "description")),
-            FieldSpec(
-                "follow_up_due",
-                "Follow-up due",
-                "date",
-                placeholder="YYYY-MM-DD or +N days",
-                errors_from=("follow_up_due", "due_on"),
-            ),
+            *follow_up_specs(),
             FieldSpec("conveyed_to_counterparts", "Concerns conveyed to embassy counterparts", "bool"),
             FieldSpec(
                 "others", "Also present (codenames, comma-separated)", "list", errors_from=("others", "participants")
             ),
+            *link_specs(),
             FieldSpec("location", "Where (leave blank if it could endanger anyone)"),
             FieldSpec("location_sensitive", "The location is sensitive (never in reports)", "bool"),
         ]
 
     def initial_values(self) -> dict[str, Any]:
-        return {"kind": InteractionKind.MEETING.value, "location_sensitive": True}
+        values: dict[str, Any] = {"kind": InteractionKind.MEETING.value, "location_sensitive": True}
+        own = contacts.contact_values(self.shell, self.contact_id)
+        if own.get("kind") == ContactKind.GOVERNMENT_OFFICIAL:  # a démarche from their page: they were met
+            values["official"] = own.get("codename", "")
+        return values
 
     def save(self, values: dict[str, Any]) -> str:
-        return contacts.log_contact_interaction(self.shell, self.contact_id, values)
+        return demarches.save(self.shell, self.contact_id, None, values)
 
 
 class ConsentModal(RecordModal):

@@ -10,7 +10,7 @@ from typing import Any
 
 from hrd_tui.screens.contact_form import ChannelModal, InteractionModal, RecordModal, RelationshipModal
 from hrd_tui.screens.widgets.record_form import FieldSpec
-from hrd_tui.services import contacts
+from hrd_tui.services import contacts, demarches
 
 #: The interaction form's fields that make a new follow-up: a follow-up is its own record.
 FOLLOW_UP_FIELDS = ("follow_up", "follow_up_due")
@@ -32,10 +32,10 @@ class EditInteractionModal(InteractionModal):
         return [spec for spec in super().specs() if spec.name not in FOLLOW_UP_FIELDS]
 
     def initial_values(self) -> dict[str, Any]:
-        return contacts.interaction_values(self.shell, self.interaction_id, self.contact_id)
+        return demarches.form_values(self.shell, self.interaction_id, self.contact_id)
 
     def save(self, values: dict[str, Any]) -> str:
-        return contacts.correct_interaction(self.shell, self.contact_id, self.interaction_id, values)
+        return demarches.save(self.shell, self.contact_id, self.interaction_id, values)
 
 
 class EditChannelModal(ChannelModal):

@@ -43,6 +43,7 @@ from hrd_tui.screens.filtered_list import FilterChoiceModal, FilteredListScreen,
 from hrd_tui.screens.places import Placed
 from hrd_tui.screens.sections import Section
 from hrd_tui.screens.shell import ShellAccess
+from hrd_tui.screens.demarches import CASE, DemarchesScreen, demarches_text
 from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.pick import PickModal
 from hrd_tui.screens.widgets.tables import fixed_table
@@ -216,7 +217,6 @@ class ThreatsScreen(FilteredListScreen[CaseRow, CaseFilter]):
         self.app.push_screen(ResourcesScreen())
 
 
-
 class CaseFilterModal(FilterChoiceModal[CaseFilter]):
     """Status, urgency, threat type, perpetrator, focus area: one list, Enter picks, a applies."""
 
@@ -314,6 +314,14 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
         ),
         Binding("u", "feedback", "Told", id="case.feedback", show=False, tooltip="Record what the defender was told"),
         Binding(
+            "i",
+            "demarches",
+            "Démarches",
+            id="case.demarches",
+            show=False,
+            tooltip="Démarches and meetings with officials about this case: log, correct, unlink",
+        ),
+        Binding(
             "b",
             "accountability",
             "Accountability",
@@ -387,6 +395,8 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
             yield VaultText("", id="case-coordination")
             yield Static("What the defender was told (u records)", classes="case-heading", markup=False)
             yield VaultText("", id="case-feedback")
+            yield Static("Démarches and meetings with officials (i)", classes="case-heading", markup=False)
+            yield VaultText("", id="case-demarches")
             yield Static("After the attack: accountability (b records)", classes="case-heading", markup=False)
             yield VaultText("", id="case-accountability")
             yield Static(
@@ -504,6 +514,7 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
         self.query_one("#case-timeline", VaultText).set_text(
             "\n".join(f"{e.occurred_at.astimezone():%Y-%m-%d %H:%M}  {text(e.text)}" for e in d.timeline) or "-"
         )
+        self.query_one("#case-demarches", VaultText).set_text(demarches_text(self.shell, CASE, self.case_id, discreet))
         self._show_accountability(day, discreet)
 
     def _show_accountability(self, day: date, discreet: bool) -> None:
@@ -753,6 +764,9 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
 
     def action_feedback(self) -> None:
         self.app.push_screen(FeedbackModal(self.case_id), self._then_show)
+
+    def action_demarches(self) -> None:
+        self.app.push_screen(DemarchesScreen(CASE, self.case_id), self._then_show)
 
     def action_edit(self) -> None:
         self.app.push_screen(CaseFormScreen(self.case_id, closed=self.closed), self._then_show)

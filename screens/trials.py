@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from hrd_tui.sanitize import plural
 from hrd_tui.screens.calls import REFUSED, attempt
+from hrd_tui.screens.demarches import TRIAL, DemarchesScreen, demarches_text
 from hrd_tui.screens.filtered_list import FilteredListScreen
 from hrd_tui.screens.forms import FormScreen, choices
 from hrd_tui.screens.places import Placed
@@ -168,6 +169,14 @@ class TrialScreen(ShellAccess, Placed, Screen[None]):
             id="trial.conclusion",
             tooltip="Write the conclusion on the trial's fairness (proposed from the findings)",
         ),
+        Binding(
+            "i",
+            "demarches",
+            "Démarches",
+            id="trial.demarches",
+            show=False,  # the footer keeps 80 columns: in F1, the palette and the heading
+            tooltip="Démarches and meetings with officials about this trial: log, correct, unlink",
+        ),
         Binding("enter", "open", "Open", id="trial.open", show=False, tooltip="Open the hearing"),
         Binding("escape,left", "back", "Back", id="trial.back"),
     ]
@@ -185,6 +194,8 @@ class TrialScreen(ShellAccess, Placed, Screen[None]):
             yield fixed_table("trial-hearings", [("Starts", 16), ("Court, chamber", 30), ("Next hearing", 12)])
             yield Static("Fair-trial assessment (f: the conclusion)", classes="trial-heading", markup=False)
             yield VaultText("", id="trial-assessment")
+            yield Static("Démarches and meetings with officials (i)", classes="trial-heading", markup=False)
+            yield VaultText("", id="trial-demarches")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -233,6 +244,9 @@ class TrialScreen(ShellAccess, Placed, Screen[None]):
             table.add_row(*[literal(c, single_line=True) for c in cells], key=key)
         found = trial_assessment.trial_assessment(self.shell, self.trial_id)
         self.query_one("#trial-assessment", VaultText).set_text("\n".join(assessment_lines(found, discreet)))
+        self.query_one("#trial-demarches", VaultText).set_text(
+            demarches_text(self.shell, TRIAL, self.trial_id, discreet)
+        )
 
     def _hearing_id(self) -> str | None:
         table = self.query_one("#trial-hearings", DataTable)
@@ -260,6 +274,9 @@ class TrialScreen(ShellAccess, Placed, Screen[None]):
 
     def action_conclusion(self) -> None:
         self.app.push_screen(ConclusionFormScreen(self.trial_id))
+
+    def action_demarches(self) -> None:
+        self.app.push_screen(DemarchesScreen(TRIAL, self.trial_id))
 
     def action_changes(self) -> None:
         from hrd_tui.screens.changes import ChangesScreen

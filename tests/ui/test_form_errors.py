@@ -158,6 +158,7 @@ def forms(ids: dict[str, str]) -> list[tuple[str, Callable[[], Any]]]:
         ("HearingFormScreen", lambda: tf.HearingFormScreen(ids["hearing"], ids["trial"])),
         ("ConclusionFormScreen", lambda: tf.ConclusionFormScreen(ids["trial"])),
         ("EditInteractionModal", lambda: rf.EditInteractionModal(contact, ids["interaction"])),
+        ("DemarcheModal", lambda: importlib.import_module("hrd_tui.screens.demarches").DemarcheModal("case", case)),
         ("EditChannelModal", lambda: rf.EditChannelModal(contact, ids["channel"])),
         ("RetireChannelModal", lambda: rf.RetireChannelModal(contact, ids["channel"], "Signal")),
         ("EditRelationshipModal", lambda: rf.EditRelationshipModal(ids["relationship"], contact)),
