@@ -211,3 +211,15 @@ def test_the_case_export_says_the_steps_with_names_withheld(opened) -> None:  # 
     assert f"State: Complaint filed ({DAY}); no investigation recorded." in section
     assert f"- {DAY}, complaint filed; source: Defender 1's lawyer. At the police" in section
     assert "ximena" not in text.casefold()
+
+
+def test_a_handover_of_a_case_carries_its_steps_and_not_an_observation_s(opened) -> None:  # type: ignore[no-untyped-def]
+    from hrd_tui.services.handover.selection import Selection, select_rows
+
+    with opened.store.session("t") as s:
+        case = _attack_case(s, DAY)
+        step = accountability.add_step(s, {"step": "complaint_filed", "source": "Lawyer"}, case_id=case.id)
+        obs = _observation(s, DAY)
+        accountability.add_step(s, {"step": "complaint_filed", "source": "Union"}, observation_id=obs.id)
+        rows = select_rows(s, Selection(cases=[case.id]))
+    assert [r.id for r in rows["accountability_steps"]] == [step.id]
