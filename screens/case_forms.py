@@ -288,6 +288,12 @@ MONEY_PURPOSES = tuple(p.value for p in ReferralPurpose if p not in MECHANISM_PU
 STAGED_PURPOSES = tuple(p.value for p in ReferralPurpose if p in MECHANISM_PURPOSES)
 
 
+def _statuses(exclude: tuple[ReferralStatus, ...]) -> tuple[tuple[str, str], ...]:
+    """The statuses a referral of one kind can have: a mechanism concludes at a stage, it
+    grants or declines nothing; a request for money is granted or declined."""
+    return tuple(c for c in choices("referral_status", ReferralStatus) if c[0] not in exclude)
+
+
 def _for_money(name: str, label: str, kind: Kind) -> FieldSpec:
     return FieldSpec(name, label, kind, depends_on="purpose", shown_for=MONEY_PURPOSES)
 
@@ -325,7 +331,17 @@ class ReferralFormScreen(GuidedFormScreen):
                 "multi",
                 choices("shared_info", SharedInfo),
             ),
-            FieldSpec("status", "Status", "choice", choices("referral_status", ReferralStatus), required=True),
+            FieldSpec(
+                "status",
+                "Status",
+                "choice",
+                _statuses(exclude=(ReferralStatus.CONCLUDED,)),  # money is granted or declined
+                required=True,
+                depends_on="purpose",
+                choices_by=dict.fromkeys(
+                    STAGED_PURPOSES, _statuses(exclude=(ReferralStatus.GRANTED, ReferralStatus.DECLINED))
+                ),
+            ),
             _for_money("amount_requested", "Amount asked", "int"),
             _for_money("amount_granted", "Amount granted", "int"),
             FieldSpec("currency", "Currency", placeholder="USD", depends_on="purpose", shown_for=MONEY_PURPOSES),

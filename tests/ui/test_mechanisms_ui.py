@@ -68,6 +68,13 @@ async def test_a_specific_instance_asks_for_its_stage_not_for_money(app, vault_d
         await pilot.pause()
         for money in ("amount_requested", "amount_granted", "currency", "expected_decision_on", "decision_on"):
             assert not form.query_one(f"#field-{money}").display, money
+        assert [code for code, _ in form.offered["status"]] == [
+            "draft",
+            "sent",
+            "under_review",
+            "withdrawn",
+            "concluded",
+        ]  # a mechanism grants or declines nothing
         stage = form.query_one("#field-stage", Select)
         assert stage.display and form.offered["stage"][2] == (
             "good_offices",
