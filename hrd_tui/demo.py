@@ -27,6 +27,7 @@ from hrd_tui.services import (
     checklists,
     consent,
     contacts,
+    demarches,
     drafts,
     monitoring,
     plan,
@@ -68,6 +69,7 @@ def populate(session: Session) -> bool:
     _interactions(session, today, people)
     cases = _cases(session, today, people)
     trial, _ = _trials(session, today, people, cases["detention"])
+    _demarches(session, today, cases["detention"], trial)
     _monitoring(session, today, people, cases, trial)
     _accountability(session, today, cases)
     _report(session, today)
@@ -496,6 +498,37 @@ def _interactions(session: Session, today: date, people: dict[str, Contact]) -> 
     )
 
 
+def _demarches(session: Session, today: date, case: ThreatCase, trial: Trial) -> None:
+    """A démarche on the detention case and its trial, logged the day it was made and
+    corrected when the Ministry's answer came (the history shows both)."""
+    it = demarches.log(
+        session,
+        None,
+        {
+            "kind": InteractionKind.DEMARCHE,
+            "occurred_at": _at(today, -9, 10),
+            "official": "Basalt-909",
+            "message": "Asked that Heron-101 see his lawyer in private and be released pending trial; "
+            "said Norland and the UN observe every hearing.",
+            "location": "Ministry of Interior, Port Calder",
+            "location_sensitive": False,
+            "conveyed_to_counterparts": True,
+            "cases": [case.id],
+            "trials": [trial.id],
+            "follow_up": "Ask the Ministry whether counsel visits are now private",
+            "follow_up_due": _day(today, 20),
+        },
+        today=today,
+    )
+    demarches.correct(
+        session,
+        it.id,
+        None,
+        {"response": "Counsel visits allowed since Tuesday, in a guard's presence; release is 'for the court'."},
+        today=today,
+    )
+
+
 # -- threat cases ---------------------------------------------------------------
 
 
@@ -641,16 +674,6 @@ def _detention_case(session: Session, today: date, people: dict[str, Contact]) -
             "outcome": "Covers defence costs to the first-instance verdict.",
         },
     )
-    threats.add_coordination(
-        session,
-        case,
-        {
-            "kind": "engaged",
-            "missions": "Embassy of Norland (Fjord-110)",
-            "on_date": _day(today, -21),
-            "role": "Norland observes every hearing with us; we raise the detention with the Ministry.",
-        },
-    )
     # Not money (issue 19): the coalition filed a specific instance against the consortium
     # with the officer's advice; it is at the NCP's initial assessment.
     specific_instance = threats.add_referral(
@@ -666,6 +689,16 @@ def _detention_case(session: Session, today: date, people: dict[str, Contact]) -
         },
     )
     threats.update_referral(session, specific_instance, {"stage": "initial_assessment", "stage_on": _day(today, -6)})
+    threats.add_coordination(
+        session,
+        case,
+        {
+            "kind": "engaged",
+            "missions": "Embassy of Norland (Fjord-110)",
+            "on_date": _day(today, -21),
+            "role": "Norland observes every hearing with us; we raise the detention with the Ministry.",
+        },
+    )
     threats.add_coordination(
         session,
         case,
