@@ -692,13 +692,17 @@ def _demarche_extras(session: Session, interaction: Interaction) -> tuple[tuple[
 def _focused(session: Session, period: _Period, area: FocusArea) -> _Period:
     """Only the records linked to contacts with ``area`` among their focus areas."""
     ids = set(session.exec(select(ContactFocusArea.contact_id).where(ContactFocusArea.area == area)))
+    cases = [c for c in period.cases if any(d.id in ids for d in c.defenders)]
+    trials = [t for t in period.trials if any(d.id in ids for d in t.defendants)]
+    # A démarche about one of their cases or trials is linked to them too (issue 19).
+    about = {ref("case", c.case.id) for c in cases} | {ref("trial", t.trial.id) for t in trials}
     return _Period(
         period.start,
         period.end,
         observations=[o for o in period.observations if o.concerns & ids],
-        cases=[c for c in period.cases if any(d.id in ids for d in c.defenders)],
-        trials=[t for t in period.trials if any(d.id in ids for d in t.defendants)],
-        talks=[t for t in period.talks if any(p.id in ids for p in t.participants)],
+        cases=cases,
+        trials=trials,
+        talks=[t for t in period.talks if any(p.id in ids for p in t.participants) or about.intersection(t.about)],
     )
 
 

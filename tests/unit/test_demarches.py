@@ -296,3 +296,24 @@ def test_a_case_handed_over_carries_its_demarches_with_the_official(opened, tmp_
         (found,) = demarches.about_case(s, ids[0])
         assert found.id == ids[1] and [c.codename for c in contacts.participants_of(s, found.id)] == ["Slate-9"]
         assert [e.ref_id for e in threats.timeline(s, ids[0]) if e.ref_id == ids[1]] == [ids[1]]
+
+
+def test_a_demarche_about_a_religious_freedom_case_is_in_the_irf_engagement(opened) -> None:  # type: ignore[no-untyped-def]
+    """The IRF and TIP reports draw on records linked to contacts of their focus area: a
+    démarche with an official (who has no such focus) about such a defender's case is one."""
+    from hrd_tui.services import reports
+
+    with opened.store.session("t") as s:
+        heron, _official, case, _trial = setup(s)
+        contacts.set_focus_areas(s, heron, ["religious_freedom"])
+        it = demarches.log(
+            s,
+            None,
+            {"kind": "demarche", "official": "Slate-9", "message": "Raised the raid.", "cases": [case.id[:8]]},
+            today=DAY,
+        )
+        irf = reports.render_report(s, "irf", DAY - timedelta(days=30), DAY)
+        tip = reports.render_report(s, "tip", DAY - timedelta(days=30), DAY)
+        shown = reports.ref("interaction", it.id)
+    assert shown in irf.split("## Section IV. U.S. Government Policy and Engagement\n")[1].split("\n## ")[0]
+    assert shown not in tip
