@@ -161,7 +161,8 @@ async def test_tick_boxes_say_x_or_blank_without_colour(app, theme: str, monkeyp
         await pilot.press("space", "tab")  # tick it, move on: ticked, and no longer focused
         await pilot.pause()
         assert "  [x] " + conveyed in rows_with(screen_text(plain), conveyed)[conveyed]
-        await pilot.press("tab", "tab")  # past who else was there and where, to the sensitive location
+        # Past who else was there, the cases and trials it was about, and where, to the sensitive location.
+        await pilot.press("tab", "tab", "tab", "tab")
         await pilot.pause()
         sensitive = "The location is sensitive"
         assert "> [x] " + sensitive in rows_with(screen_text(plain), sensitive)[sensitive]  # ticked by default
