@@ -27,7 +27,9 @@ from hrd_tui.screens.case_forms import CaseFormScreen
 from hrd_tui.screens.forms import FormActions
 from hrd_tui.screens.widgets.record_form import RecordForm
 from hrd_tui.services import contacts, monitoring, threats, trials
+from hrd_tui.services.plan import PlanItem
 from hrd_tui.settings import Settings
+from hrd_tui.vocab import ActionCategory
 
 
 @pytest.fixture
@@ -117,6 +119,21 @@ def form_classes() -> set[type]:
     return found
 
 
+#: One item of the case plan, as the plan screen hands it to its form.
+PLANNED = PlanItem(
+    template_id="threat-immediate",
+    item_id="credible-sources",
+    text="Obtain information from a variety of credible sources",
+    category=ActionCategory.IMMEDIATE,
+    on_behalf=False,
+    consent_scope=None,
+    suggested_owner="HRO",
+    suggested_days=1,
+    post_owner=None,
+    post_days=None,
+)
+
+
 def forms(ids: dict[str, str]) -> list[tuple[str, Callable[[], Any]]]:
     from hrd_tui.screens import (
         case_forms as cf,
@@ -162,6 +179,9 @@ def forms(ids: dict[str, str]) -> list[tuple[str, Callable[[], Any]]]:
         ("EditChannelModal", lambda: rf.EditChannelModal(contact, ids["channel"])),
         ("RetireChannelModal", lambda: rf.RetireChannelModal(contact, ids["channel"], "Signal")),
         ("EditRelationshipModal", lambda: rf.EditRelationshipModal(ids["relationship"], contact)),
+        ("StepModal", lambda: importlib.import_module("hrd_tui.screens.accountability").StepModal("case", case)),
+        ("ResourceFormScreen", lambda: importlib.import_module("hrd_tui.screens.resources").ResourceFormScreen(None)),
+        ("PlanItemModal", lambda: importlib.import_module("hrd_tui.screens.plan").PlanItemModal(PLANNED)),
         *(
             [("SettingsModal", lambda: importlib.import_module("hrd_tui.screens.settings").SettingsModal())]
             if importlib.util.find_spec("hrd_tui.screens.settings")
