@@ -39,11 +39,11 @@ from hrd_tui.screens.case_forms import (
     SourceModal,
     consent_lines,
 )
+from hrd_tui.screens.demarches import CASE, DemarchesScreen, demarches_text
 from hrd_tui.screens.filtered_list import FilterChoiceModal, FilteredListScreen, check, radio
 from hrd_tui.screens.places import Placed
 from hrd_tui.screens.sections import Section
 from hrd_tui.screens.shell import ShellAccess
-from hrd_tui.screens.demarches import CASE, DemarchesScreen, demarches_text
 from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.screens.widgets.pick import PickModal
 from hrd_tui.screens.widgets.tables import fixed_table

@@ -226,9 +226,13 @@ def _referral(p: argparse.ArgumentParser) -> None:
         help="add: legal_fees, relocation, ..., or a mechanism: un_communication, oecd_specific_instance, "
         "dfc_iam_complaint, fta_submission",
     )
-    p.add_argument("--shares", metavar="ITEMS", help="add: what it passes on (comma-separated: identity, case_facts...)")
+    p.add_argument(
+        "--shares", metavar="ITEMS", help="add: what it passes on (comma-separated: identity, case_facts...)"
+    )
     p.add_argument("--sent", action="store_true", help="add: it was sent (the consent gate applies)")
-    p.add_argument("--on", metavar="YYYY-MM-DD", help="add --sent: the day sent; stage: the day reached (default: today)")
+    p.add_argument(
+        "--on", metavar="YYYY-MM-DD", help="add --sent: the day sent; stage: the day reached (default: today)"
+    )
 
 
 def _plan(p: argparse.ArgumentParser) -> None:

@@ -33,6 +33,8 @@ def is_reference(table: str, row: dict[str, Any]) -> bool:
     if table == "resources":
         return bool(row.get("origin", "shipped") != "post")
     return table in REFERENCE_TABLES
+
+
 #: Bookkeeping that may differ without the records differing.
 IGNORED_FIELDS = frozenset({"updated_at", "loaded_at"})
 
