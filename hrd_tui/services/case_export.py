@@ -29,7 +29,17 @@ from sqlmodel import Session
 from hrd_tui import wallclock
 from hrd_tui.models import CaseAction, ConsentRecord, Contact, Referral
 from hrd_tui.sanitize import for_display
-from hrd_tui.services import accountability, contacts, markdown, mechanisms, redaction, reference, risk, threats
+from hrd_tui.services import (
+    accountability,
+    contacts,
+    interaction_about,
+    markdown,
+    mechanisms,
+    redaction,
+    reference,
+    risk,
+    threats,
+)
 from hrd_tui.services.redaction import Naming
 from hrd_tui.vocab import ActionStatus, ReferralStatus
 
@@ -62,8 +72,10 @@ _Writer = redaction.ReportText
 
 
 def _people(session: Session, detail: threats.CaseDetail) -> list[Contact]:
-    """The contacts linked to the case other than its defenders: sources, people told."""
+    """The contacts linked to the case other than its defenders: sources, people told, and
+    whoever was at a meeting or démarche about it (the timeline names them)."""
     ids = {s.contact_id for s in detail.sources} | {f.contact_id for f in detail.feedback}
+    ids |= interaction_about.people_of_case(session, detail.case.id)
     ids -= {d.id for d in detail.defenders} | {None}
     found = [session.get(Contact, contact_id) for contact_id in sorted(ids, key=str)]
     return [c for c in found if c is not None]

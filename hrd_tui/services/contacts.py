@@ -344,8 +344,11 @@ def log_interaction(
         session.add(InteractionParticipant(interaction_id=interaction.id, contact_id=contact.id))
         if contact.last_contact_on is None or contact.last_contact_on < day:
             base.update(session, contact, {"last_contact_on": day})
+    # A démarche's follow-up is the official's (README: on the official's page), whoever's
+    # page it was logged from; any other interaction's goes to the first who took part.
+    owner = interaction.official_id or participants[0].id
     for item in follow_ups:
-        base.create(session, FollowUp, {"contact_id": participants[0].id, **item, "interaction_id": interaction.id})
+        base.create(session, FollowUp, {"contact_id": owner, **item, "interaction_id": interaction.id})
     session.flush()
     interaction_about.set_links(session, interaction, cases, trials)
     return interaction

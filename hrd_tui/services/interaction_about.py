@@ -66,6 +66,17 @@ def trial_ids(session: Session, interaction_id: str) -> list[str]:
     return sorted(rows)
 
 
+def people_of_case(session: Session, case_id: str) -> set[str]:
+    """Everyone at an interaction about the case, the official of a démarche among them: the
+    case's timeline names them by codename, so a case export must redact them too."""
+    about = select(InteractionCase.interaction_id).where(InteractionCase.case_id == case_id)
+    present = session.exec(
+        select(InteractionParticipant.contact_id).where(col(InteractionParticipant.interaction_id).in_(about))
+    )
+    officials = session.exec(select(Interaction.official_id).where(col(Interaction.id).in_(about)))
+    return {*present, *(o for o in officials if o)}
+
+
 def set_links(
     session: Session, interaction: Interaction, cases: Iterable[str] | None, trials: Iterable[str] | None
 ) -> None:

@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from hrd_tui.errors import ConstraintViolation, ValidationError
 from hrd_tui.models import FollowUp, Interaction, InteractionCase, RecordVersion, TimelineEvent
-from hrd_tui.services import base, contacts, demarches, history, threats, trials
+from hrd_tui.services import base, case_export, contacts, demarches, history, threats, trials
 
 DAY = FROZEN_DAY
 MORNING = datetime.combine(DAY - timedelta(days=2), time(10, 0)).astimezone()
@@ -317,3 +317,35 @@ def test_a_demarche_about_a_religious_freedom_case_is_in_the_irf_engagement(open
         shown = reports.ref("interaction", it.id)
     assert shown in irf.split("## Section IV. U.S. Government Policy and Engagement\n")[1].split("\n## ")[0]
     assert shown not in tip
+
+
+def test_a_follow_up_is_the_officials_and_a_case_export_redacts_everyone_met(opened) -> None:  # type: ignore[no-untyped-def]
+    """Logged from the defender's page with someone else present, the follow-up still goes on
+    the official's page; the case export names nobody met without their naming consent, not
+    even by the codename the timeline gives them."""
+    with opened.store.session("t") as s:
+        heron, official, case, _trial = setup(s)
+        aide = contacts.create_contact(s, {"name": "Lena Aide", "codename": "Quartz-4"})
+        it = demarches.log(
+            s,
+            heron.id,
+            {
+                "kind": "demarche",
+                "occurred_at": MORNING,
+                "official": "Slate-9",
+                "others": ["Quartz-4"],
+                "message": "Access for the lawyer.",
+                "follow_up": "Call back",
+                "follow_up_due": DAY + timedelta(days=3),
+                "cases": [case.id],
+            },
+            today=DAY,
+        )
+        follow_up = s.exec(select(FollowUp).where(FollowUp.interaction_id == it.id)).one()
+        assert follow_up.contact_id == official.id
+        for person in (official, aide):
+            contacts.record_consent(s, person, {"scope": "naming", "value": "never", "given_on": DAY})
+        text = case_export.export_case_markdown(s, case.id)
+    for secret in ("Slate-9", "Quartz-4", "Deputy Minister Ko", "Lena Aide"):
+        assert secret not in text, secret
+    assert "Démarche with Contact " in text  # described instead
