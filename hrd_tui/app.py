@@ -40,6 +40,7 @@ from hrd_tui import wallclock
 from hrd_tui.errors import HrdError
 from hrd_tui.keyboard import KeysInOrder
 from hrd_tui.paths import KEYMAP_NAME, vault_exists
+from hrd_tui.sanitize import for_display
 from hrd_tui.screens.sections import SECTION_BY_NAME, SECTIONS, Section, SectionScreen
 from hrd_tui.screens.unlock import CreateScreen, RecoveryCodeScreen, UnlockScreen
 from hrd_tui.settings import Settings
@@ -739,8 +740,9 @@ class HrdApp(KeysInOrder):
         return names(text) if names is not None else text
 
     def notify(self, message: str, *args: Any, **kwargs: Any) -> None:
-        """Every notice in discreet mode goes through the names filter (a notice may quote a record)."""
-        super().notify(self.discreet_text(message), *args, **kwargs)
+        """Every notice goes through the names filter in discreet mode, and loses its control
+        characters (a notice may quote a record: a name from a bundle could carry ESC]52)."""
+        super().notify(for_display(self.discreet_text(message)), *args, **kwargs)
 
     # -- unfinished text ---------------------------------------------------------------
     # drafts: the last known text of every field by key (from the vault at unlock,
@@ -1006,7 +1008,6 @@ class HrdApp(KeysInOrder):
         """The note screen for a hearing, remembered as the one chosen last (already
         open further down: back to it). False if the hearing no longer exists."""
         from hrd_tui.models import Hearing
-        from hrd_tui.sanitize import for_display
         from hrd_tui.screens.notes import NoteScreen
 
         if self.locked:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from conftest import FROZEN_DAY
 from textual.app import App, ComposeResult
 
+from hrd_tui.app import make_app
 from hrd_tui.screens.widgets.vault_text import VaultText
 
 HOSTILE = (
@@ -33,3 +37,15 @@ async def test_nothing_hostile_reaches_the_terminal_output() -> None:
         svg = app.export_screenshot()
     assert "[bold red]X[/]" in svg.replace("&#160;", " ")
     assert "\x1b" not in svg and "pwned\x07" not in svg
+
+
+async def test_a_notice_quoting_vault_text_sends_no_control_sequence(tmp_path: Path) -> None:
+    """A notice may quote a record (a post resource's name from a handover bundle): the app's
+    notify takes the control characters out before Textual shows it."""
+    app = make_app(tmp_path / "vault", settings_path=tmp_path / "settings.json", today=lambda: FROZEN_DAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.notify(f"Retired {HOSTILE}.", markup=False)
+        await pilot.pause()
+        (notice,) = list(app._notifications)
+        assert "\x1b" not in notice.message and "\x07" not in notice.message
+        assert "[bold red]X[/]" in notice.message and "<RLO>evil" in notice.message
