@@ -398,7 +398,7 @@ class ReferralFormScreen(GuidedFormScreen):
         )
         if resource is None:
             return stages + "Pick a resource to see what it funds and how to refer."
-        return stages + resource.details()  # whose it is, and when its outside facts were checked
+        return stages + resource.details(discreet=self.shell.discreet)  # whose, and when its facts were checked
 
     def save(self, values: dict[str, Any]) -> str:
         if values.get("currency") == "":

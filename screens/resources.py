@@ -28,6 +28,9 @@ from hrd_tui.services import reference, resources
 from hrd_tui.services.resources import ResourceView
 from hrd_tui.vocab import ResourceKind
 
+#: A post resource's fields its history hides in discreet mode: names and numbers of people.
+HIDDEN_WHEN_DISCREET = frozenset({"contact_notes"})
+
 
 class ResourcesScreen(ShellAccess, Screen[None]):
     CSS_PATH = "resources.tcss"
@@ -59,7 +62,7 @@ class ResourcesScreen(ShellAccess, Screen[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.show()
+        self.watch(self.app, "discreet", lambda _discreet: self.show())  # now, and whenever d is pressed
         self.query_one("#resources-list", DataTable).focus()
 
     def on_screen_resume(self) -> None:
@@ -98,7 +101,9 @@ class ResourcesScreen(ShellAccess, Screen[None]):
     @on(DataTable.RowHighlighted, "#resources-list")
     def _detail(self) -> None:
         row = self._selected()
-        self.query_one("#resources-detail", VaultText).set_text(row.details() if row else "No resource.")
+        self.query_one("#resources-detail", VaultText).set_text(
+            row.details(discreet=self.shell.discreet) if row else "No resource."
+        )
 
     def _post_only(self, what: str) -> ResourceView | None:
         """The selected resource if it is the post's; else says why nothing happens."""
@@ -151,7 +156,9 @@ class ResourcesScreen(ShellAccess, Screen[None]):
 
         row = self._selected()
         if row is not None:
-            self.app.push_screen(ChangesScreen(resources.CHANGES_RECORD, row.id, resources.changes_label))
+            self.app.push_screen(
+                ChangesScreen(resources.CHANGES_RECORD, row.id, resources.changes_label, HIDDEN_WHEN_DISCREET)
+            )
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -191,9 +191,10 @@ class ResourceView:
         """When an outside fact it states was last checked, or nothing."""
         return f"as of {self.as_of.isoformat()}" if self.as_of else ""
 
-    def details(self) -> str:
+    def details(self, *, discreet: bool = False) -> str:
         """Every field in words, as the list's detail pane and the referral form's guide show it.
-        Contact notes are the post's, shown to the officer only (never in a report)."""
+        Contact notes are the post's, shown to the officer only (never in a report), and not
+        at all in discreet mode: they hold names and numbers of people who are no contacts."""
         status = f"retired on {self.retired_on.isoformat()}" if self.retired_on else "offered for new referrals"
         lines = [
             f"{self.name}  ({self.whose}; {self.kind_label}; {status})",
@@ -202,7 +203,9 @@ class ResourceView:
             f"How to refer: {self.how_to_refer or '-'}",
         ]
         if self.contact_notes:
-            lines.append(f"Contact notes: {self.contact_notes}")
+            lines.append(
+                "Contact notes: hidden in discreet mode" if discreet else f"Contact notes: {self.contact_notes}"
+            )
         if self.url:
             lines.append(self.url)
         return "\n".join(lines)

@@ -45,6 +45,8 @@ WALKS: tuple[tuple[str, ...], ...] = (
     ("a", "enter", "i"),
     ("a", "enter", "i", "enter"),
     ("a", "n"),
+    ("a", "u"),
+    ("a", "p"),
     ("o",),
     ("o", "enter"),
     ("o", "enter", "i"),

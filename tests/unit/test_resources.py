@@ -198,3 +198,13 @@ def test_contact_notes_never_reach_a_report_or_a_case_export(opened: vault.Vault
     for kind in ReportType:
         text = reports.draft_report(opened.store, kind, FROZEN_DAY.replace(day=1), FROZEN_DAY)
         assert "back door" not in text
+
+
+def test_contact_notes_are_hidden_in_discreet_mode(opened: vault.Vault) -> None:
+    """They hold names and numbers of people who are not contacts, which the names filter
+    cannot turn into codenames: discreet mode leaves them out of the detail altogether."""
+    with opened.store.session() as s:
+        shown = resources.view(resources.add(s, SHELTER))
+    assert "Ask for M." in shown.details()
+    hidden = shown.details(discreet=True)
+    assert "Ask for M." not in hidden and "Contact notes: hidden in discreet mode" in hidden
