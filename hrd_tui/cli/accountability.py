@@ -15,7 +15,7 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any
 
-from hrd_tui.cli.common import ask_choice, open_vault, out
+from hrd_tui.cli.common import ask_choice, open_vault, out, texts_from_stdin
 from hrd_tui.errors import UsageError
 
 if TYPE_CHECKING:
@@ -146,6 +146,7 @@ def _delete(opened: Any, args: argparse.Namespace) -> int:
 
 def cmd_accountability(args: argparse.Namespace) -> int:
     fields = _check(args)
+    texts_from_stdin(args, fields, ("source", "note"))
     from hrd_tui import wallclock
     from hrd_tui.models import AccountabilityStep
     from hrd_tui.services import accountability, base, reference

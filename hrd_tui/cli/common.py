@@ -33,6 +33,32 @@ def out(line: str) -> None:
     print(for_display(line, single_line=True), flush=True)
 
 
+# -- texts from standard input ----------------------------------------------------
+
+#: The longest text read from standard input for one option (the services refuse longer
+#: fields anyway; this keeps a runaway pipe from filling the memory first).
+MAX_STDIN_TEXT = 1_000_000
+
+
+def texts_from_stdin(args: argparse.Namespace, fields: dict[str, object], names: tuple[str, ...]) -> None:
+    """A text option given as '-' is read from standard input, so what it holds (a message to
+    a ministry, a lawyer's number) stays out of argv, ``ps`` and the shell's history. At most
+    one per command, and not when the passphrase is read from standard input too."""
+    asked = [name for name in names if fields.get(name) == "-"]
+    if not asked:
+        return
+    if len(asked) > 1:
+        raise UsageError("only one text can be read from standard input ('-').")
+    if getattr(args, "passphrase_file", None) == "-":
+        raise UsageError(
+            "the passphrase and a text cannot both come from standard input: put the passphrase in a file."
+        )
+    text = sys.stdin.read(MAX_STDIN_TEXT + 1)
+    if len(text) > MAX_STDIN_TEXT:
+        raise UsageError(f"the text read from standard input is longer than {MAX_STDIN_TEXT:,} characters.")
+    fields[asked[0]] = text.strip()
+
+
 # -- secrets and answers ----------------------------------------------------------
 
 

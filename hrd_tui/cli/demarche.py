@@ -18,7 +18,7 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any
 
-from hrd_tui.cli.common import ask_choice, open_vault, out
+from hrd_tui.cli.common import ask_choice, open_vault, out, texts_from_stdin
 from hrd_tui.errors import UsageError
 
 if TYPE_CHECKING:
@@ -95,15 +95,7 @@ def _check(args: argparse.Namespace) -> dict[str, Any]:
         if "official" not in fields or "message" not in fields:
             raise UsageError("'demarche log' needs --official CODENAME and --message TEXT (or '-' to read it).")
         fields |= {"kind": "demarche", "cases": args.case or [], "trials": args.trial or []}
-    if sum(1 for name in _TEXTS if fields.get(name) == "-") > 1:
-        raise UsageError("only one text can be read from standard input ('-').")
     return fields
-
-
-def _read_stdin(fields: dict[str, Any]) -> None:
-    for name in _TEXTS:
-        if fields.get(name) == "-":
-            fields[name] = sys.stdin.read().strip()
 
 
 def _show(d: DemarcheView) -> list[str]:
@@ -165,7 +157,7 @@ def _delete(opened: Any, args: argparse.Namespace) -> int:
 
 def cmd_demarche(args: argparse.Namespace) -> int:
     fields = _check(args)
-    _read_stdin(fields)
+    texts_from_stdin(args, fields, _TEXTS)
     from hrd_tui.sanitize import for_display
     from hrd_tui.services import demarches
 

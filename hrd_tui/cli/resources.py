@@ -13,7 +13,7 @@ import argparse
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from hrd_tui.cli.common import open_vault, out
+from hrd_tui.cli.common import open_vault, out, texts_from_stdin
 from hrd_tui.errors import UsageError, ValidationError
 
 if TYPE_CHECKING:
@@ -65,8 +65,16 @@ def _check(args: argparse.Namespace) -> None:
         raise UsageError("--on is for 'resource retire'.")
 
 
+#: The options whose text may be read from standard input ('-'): it stays out of argv.
+STDIN_TEXTS = ("funds", "eligibility", "how_to_refer", "contact_notes")
+
+
 def cmd_resource(args: argparse.Namespace) -> int:
     _check(args)
+    stdin_text: dict[str, object] = {name: getattr(args, name) for name in STDIN_TEXTS}
+    texts_from_stdin(args, stdin_text, STDIN_TEXTS)
+    for name, value in stdin_text.items():
+        setattr(args, name, value)
     retire_on = _day(args.on)
     from hrd_tui import wallclock
     from hrd_tui.sanitize import for_display

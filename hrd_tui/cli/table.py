@@ -153,11 +153,17 @@ def _resource(p: argparse.ArgumentParser) -> None:
     p.add_argument("--retired", action="store_true", help="list: the retired ones too")
     p.add_argument("--name", help="add, edit: the resource's name")
     p.add_argument("--kind", help="add, edit: national-protection-mechanism, lawyer, shelter, local-fund, ...")
-    p.add_argument("--offers", dest="funds", metavar="TEXT", help="add, edit: what it offers")
-    p.add_argument("--eligibility", metavar="TEXT", help="add, edit: who it helps")
-    p.add_argument("--how-to-refer", metavar="TEXT", help="add, edit: how to refer someone to it")
+    p.add_argument("--offers", dest="funds", metavar="TEXT", help="add, edit: what it offers ('-': read from stdin)")
+    p.add_argument("--eligibility", metavar="TEXT", help="add, edit: who it helps ('-': read from stdin)")
+    p.add_argument(
+        "--how-to-refer", metavar="TEXT", help="add, edit: how to refer someone to it ('-': read from stdin)"
+    )
     p.add_argument("--url", help="add, edit: its public web address")
-    p.add_argument("--contact-notes", metavar="TEXT", help="add, edit: how to reach it (kept in the vault only)")
+    p.add_argument(
+        "--contact-notes",
+        metavar="TEXT",
+        help="add, edit: how to reach it (kept in the vault only; '-': read from stdin)",
+    )
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help="add, edit: when what it says was last checked ('' clears)")
     p.add_argument("--on", metavar="YYYY-MM-DD", help="retire: the day it is retired (default: today)")
 
@@ -172,8 +178,12 @@ def _accountability(p: argparse.ArgumentParser) -> None:
         help="add, edit: complaint_filed, investigation_opened, charged, convicted, remedy, closed_without_result",
     )
     p.add_argument("--on", metavar="YYYY-MM-DD", help="add, edit: the day of the step (default: today); count: as of")
-    p.add_argument("--source", metavar="TEXT", help="add, edit: who says so (a court registry, the lawyer ...)")
-    p.add_argument("--note", metavar="TEXT", help="add, edit: a note")
+    p.add_argument(
+        "--source",
+        metavar="TEXT",
+        help="add, edit: who says so (a court registry, the lawyer ...; '-': read from stdin)",
+    )
+    p.add_argument("--note", metavar="TEXT", help="add, edit: a note ('-': read from stdin)")
     p.add_argument("--days", type=int, metavar="N", help="count: days after which an attack counts (default: 30)")
     p.add_argument("--open-only", action="store_true", help="count: as Today, without closed cases or closed steps")
     p.add_argument("--yes", action="store_true", help="delete without asking (needed without a terminal)")

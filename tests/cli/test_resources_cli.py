@@ -82,3 +82,41 @@ def test_mistakes_are_one_line_and_the_shipped_list_is_read_only(closed_vault: P
     assert kind.returncode == 11 and "'bank' is not a kind of resource" in kind.stderr
     missing = cli(closed_vault, passfile, "show", "post-0000")
     assert missing.returncode == 12
+
+
+def test_contact_notes_read_from_stdin_stay_out_of_argv(closed_vault: Path, passfile: Path) -> None:
+    """'-' reads the text from standard input: a lawyer's number never sits in ps or the
+    shell's history. Only one text per command, and never beside a passphrase read there."""
+    notes = "Call Ms. Oduya on +1 555 0100 after 6 pm."
+    added = run_cli(
+        "--vault",
+        str(closed_vault),
+        "--passphrase-file",
+        str(passfile),
+        "resource",
+        "add",
+        "--name",
+        "Trusted lawyer",
+        "--contact-notes",
+        "-",
+        input=notes + "\n",
+    )
+    assert added.returncode == 0, added.stderr
+    shown = cli(closed_vault, passfile, "show", added.stdout.split()[0])
+    assert f"Contact notes: {notes}" in shown.stdout
+    both = run_cli(
+        "--vault",
+        str(closed_vault),
+        "--passphrase-file",
+        "-",
+        "resource",
+        "add",
+        "--name",
+        "X",
+        "--contact-notes",
+        "-",
+        input=PASSPHRASE + "\n",
+    )
+    assert both.returncode == 2 and "cannot both come from standard input" in both.stderr
+    two = cli(closed_vault, passfile, "add", "--name", "X", "--offers", "-", "--contact-notes", "-")
+    assert two.returncode == 2 and "only one text" in two.stderr
