@@ -18,12 +18,10 @@ in the timeline too.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -51,7 +49,7 @@ class Policy:
 
 @cache
 def policy() -> Policy:
-    raw = tomllib.loads(resources.files("hrd_tui.data").joinpath("accountability.toml").read_text("utf-8"))
+    raw = reference.load_data("accountability.toml")
     days = int(raw["investigation_days"])
     if days < 1:
         raise ValueError("data/accountability.toml: investigation_days must be 1 or more")

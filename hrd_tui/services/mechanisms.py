@@ -12,12 +12,10 @@ that is never renamed.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from importlib import resources as package_files
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -64,8 +62,7 @@ def data_version() -> int:
 
 @cache
 def _data() -> dict[str, Any]:
-    text = package_files.files("hrd_tui.data").joinpath("mechanisms.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    return reference.load_data("mechanisms.toml")
 
 
 @cache

@@ -23,16 +23,17 @@ from hrd_tui.services.templates import Template
 from hrd_tui.vocab import VOCABULARIES, RiskLevel
 
 
-def _load(name: str) -> dict[str, Any]:
+def load_data(name: str) -> dict[str, Any]:
+    """A TOML file shipped in hrd_tui.data, parsed (the one reader of the app's data files)."""
     return tomllib.loads(resources.files("hrd_tui.data").joinpath(name).read_text("utf-8"))
 
 
 def resource_entries() -> list[dict[str, Any]]:
-    return list(_load("resources.toml").get("resource", []))
+    return list(load_data("resources.toml").get("resource", []))
 
 
 def taxonomy_labels() -> dict[str, dict[str, dict[str, str]]]:
-    data = _load("taxonomies.toml")
+    data = load_data("taxonomies.toml")
     return {name: data.get(name, {}) for name in VOCABULARIES}
 
 
@@ -133,7 +134,7 @@ class RiskBand:
 @cache
 def risk_factors() -> tuple[RiskFactor, ...]:
     """The worksheet's guidance per factor and rating (data/risk.toml)."""
-    data = _load("risk.toml")
+    data = load_data("risk.toml")
     return tuple(
         RiskFactor(name, data[name]["title"], {n: data[name][str(n)] for n in range(1, 6)}) for name in RISK_FACTORS
     )
@@ -142,7 +143,7 @@ def risk_factors() -> tuple[RiskFactor, ...]:
 @cache
 def risk_bands() -> tuple[RiskBand, ...]:
     """Score bands, rising, the last open-ended (data/risk.toml)."""
-    return tuple(RiskBand(RiskLevel(b["level"]), b.get("below"), b["meaning"]) for b in _load("risk.toml")["band"])
+    return tuple(RiskBand(RiskLevel(b["level"]), b.get("below"), b["meaning"]) for b in load_data("risk.toml")["band"])
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ class RiskFloor:
 @cache
 def risk_rule_version() -> int:
     """The version of the risk rule new assessments are made under (data/risk.toml)."""
-    return int(_load("risk.toml")["rule"])
+    return int(load_data("risk.toml")["rule"])
 
 
 @cache
@@ -168,7 +169,7 @@ def risk_floors() -> tuple[RiskFloor, ...]:
     """The floors for present danger, in the order data/risk.toml lists them."""
     return tuple(
         RiskFloor(RiskLevel(f["level"]), int(f["threat"]), int(f["vulnerability"]), f["reason"], int(f["since"]))
-        for f in _load("risk.toml").get("floor", [])
+        for f in load_data("risk.toml").get("floor", [])
     )
 
 
@@ -185,7 +186,7 @@ class Edition:
 
 @cache
 def guidelines_edition() -> Edition:
-    entry = _load("guidelines.toml")["guidelines"]
+    entry = load_data("guidelines.toml")["guidelines"]
     return Edition(entry["title"], entry["publisher"], entry["edition"], entry["edition_words"], entry["checked_on"])
 
 
