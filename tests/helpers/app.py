@@ -58,3 +58,15 @@ async def unlock(app, pilot, passphrase: str = PASSPHRASE) -> None:  # type: ign
     await pilot.press("enter")
     await app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def until_gone(app, pilot, screen_type: type, turns: int = 200) -> None:  # type: ignore[no-untyped-def]
+    """Wait, at most ``turns`` turns of 50 ms, until the top screen is no longer a
+    ``screen_type``: a form that saves on a worker is dismissed only once the worker's
+    result has been handled, which on a loaded machine (CI) can be after a first wait for
+    the workers found none left."""
+    for _ in range(turns):
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.05)
+        if not isinstance(app.screen, screen_type):
+            return

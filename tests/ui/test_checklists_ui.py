@@ -6,12 +6,19 @@ from pathlib import Path
 
 import pytest
 from conftest import PASSPHRASE, unlock
+from helpers.app import until_gone
 from textual.widgets import DataTable, Input, OptionList
 
 from hrd_tui import vault as vault_mod
 from hrd_tui import wallclock
 from hrd_tui.app import make_app
-from hrd_tui.screens.checklists import ChecklistsScreen, NoteModal, StartChecklistModal, WalkthroughScreen
+from hrd_tui.screens.checklists import (
+    ChecklistsScreen,
+    ImportTemplateModal,
+    NoteModal,
+    StartChecklistModal,
+    WalkthroughScreen,
+)
 from hrd_tui.services import checklists
 from hrd_tui.vocab import ItemStatus
 
@@ -136,8 +143,7 @@ async def test_attach_to_a_reporting_period_and_import_from_the_screen(app, tmp_
         assert field.value == str(bad)  # what was typed is kept
         field.value = str(good)
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until_gone(app, pilot, ImportTemplateModal)  # imported on a worker, then dismissed
         assert isinstance(app.screen, ChecklistsScreen)
         await pilot.press("s")
         await pilot.pause()

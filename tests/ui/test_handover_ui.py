@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from conftest import PASSPHRASE, unlock, vault_session
+from helpers.app import until_gone
 from helpers.colours import screen_text, sixteen_colours
 from sqlmodel import select
 from textual.widgets import DataTable, Input
@@ -69,11 +70,7 @@ async def import_confirmed(app, pilot) -> None:  # type: ignore[no-untyped-def]
     has been handled, which on a loaded machine can be after a first wait for workers
     (CI on 586c9fb: that wait found none, and the screen was still up)."""
     await pilot.press("f2", "y")
-    for _ in range(200):  # at most 200 turns of 50 ms
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.05)
-        if not isinstance(app.screen, HandoverImportScreen):
-            return
+    await until_gone(app, pilot, HandoverImportScreen)
 
 
 def rows(screen: HandoverImportScreen) -> list[list[str]]:

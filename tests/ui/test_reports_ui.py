@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FROZEN_DAY, PASSPHRASE, run_cli, unlock
+from helpers.app import until_gone
 from textual.widgets import Input, Select, Static, TextArea
 
 from hrd_tui import vault as vault_mod
@@ -461,10 +462,7 @@ async def test_the_post_imports_a_layout_on_the_screen_and_it_becomes_the_defaul
         assert app.screen.query_one("#path", Input).value == str(bad)  # kept as typed
         app.screen.query_one("#path", Input).value = str(good)
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until_gone(app, pilot, ImportLayoutModal)  # imported on a worker, then dismissed
         assert app.screen is screen
         screen.query_one("#report-type", Select).value = ReportType.IRF.value
         await pilot.pause()
