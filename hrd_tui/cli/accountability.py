@@ -11,32 +11,15 @@ defenders' codenames. Arguments are checked before the passphrase is asked.
 from __future__ import annotations
 
 import argparse
-import re
-import sys
 from typing import TYPE_CHECKING, Any
 
-from hrd_tui.cli.common import ask_choice, open_vault, out, texts_from_stdin
+from hrd_tui.cli.common import confirmed, day_option, open_vault, out, texts_from_stdin
 from hrd_tui.errors import UsageError
 
 if TYPE_CHECKING:
     from datetime import date
 
     from sqlmodel import Session
-
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _day(value: str, option: str) -> date:
-    from datetime import date
-
-    try:
-        if _ISO_DAY.fullmatch(value):
-            return date.fromisoformat(value)
-    except ValueError:
-        pass
-    from hrd_tui.services.base import no_such_day
-
-    raise UsageError(f"{option} {no_such_day(value) or 'takes a date as YYYY-MM-DD (for example 2026-01-31)'}.")
 
 
 def _check(args: argparse.Namespace) -> dict[str, Any]:
@@ -59,7 +42,7 @@ def _check(args: argparse.Namespace) -> dict[str, Any]:
             raise UsageError(f"--step is one of {', '.join(s.value for s in AccountabilityStep)}.")
         fields["step"] = args.step
     if args.on is not None:
-        fields["on_date"] = _day(args.on, "--on")
+        fields["on_date"] = day_option(args.on, "--on")
     for name in ("source", "note"):
         if getattr(args, name) is not None:
             fields[name] = getattr(args, name)
@@ -132,13 +115,8 @@ def _delete(opened: Any, args: argparse.Namespace) -> int:
         step_id = base.resolve_id(session, AccountabilityStep, args.step_id, "step")
         step = base.get(session, AccountabilityStep, step_id)
         what = f"'{reference.label('accountability_step', step.step)}' of {step.on_date}"
-    if not args.yes:
-        if not sys.stdin.isatty():
-            raise UsageError("Nothing was deleted: there is no terminal to confirm on. Pass --yes.")
-        question = f"Delete the step {what}? It stays in the history. [y/N] "
-        if ask_choice(question, {"y": "yes", "n": "no", "": "no"}) != "yes":
-            out("Nothing was deleted.")
-            return 0
+    if not confirmed(args.yes, f"Delete the step {what}? It stays in the history. [y/N] ", "Nothing was deleted"):
+        return 0
     accountability.remove_step(opened.store, step_id)
     out(f"Deleted the step {what} ({base.short_id(step_id)}).")
     return 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import math
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +21,8 @@ from hrd_tui.errors import UsageError
 from hrd_tui.sanitize import for_display
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from hrd_tui.vault import Secret, Vault
 
 
@@ -117,6 +120,37 @@ def ask_choice(prompt: str, answers: dict[str, str]) -> str:
         if answer in answers:
             return answers[answer]
     raise UsageError("No answer given; nothing was imported.")
+
+
+def confirmed(yes: bool, question: str, nothing: str) -> bool:
+    """--yes, or "y" typed at the terminal to ``question``; a script without --yes is refused
+    (there is nobody to ask), an answer other than "y" says ``nothing`` ("Nothing was deleted")."""
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        raise UsageError(f"{nothing}: there is no terminal to confirm on. Pass --yes.")
+    if ask_choice(question, {"y": "yes", "n": "no", "": "no"}) != "yes":
+        out(f"{nothing}.")
+        return False
+    return True
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def day_option(value: str, option: str) -> date:
+    """A date given to ``option`` as YYYY-MM-DD, or one clear line on what is wrong with it
+    (February 30 named as such), before the passphrase is asked."""
+    from datetime import date
+
+    try:
+        if _ISO_DAY.fullmatch(value):
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    from hrd_tui.services.base import no_such_day
+
+    raise UsageError(f"{option} {no_such_day(value) or 'takes a date as YYYY-MM-DD (for example 2026-01-31)'}.")
 
 
 # -- the vault --------------------------------------------------------------------

@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from typing import TYPE_CHECKING, Any
 
-from hrd_tui.cli.common import ask_choice, open_vault, out, texts_from_stdin
+from hrd_tui.cli.common import confirmed, open_vault, out, texts_from_stdin
 from hrd_tui.errors import UsageError
 
 if TYPE_CHECKING:
@@ -143,13 +142,9 @@ def _delete(opened: Any, args: argparse.Namespace) -> int:
 
     interaction_id = _interaction_id(opened, args.interaction)
     shown = for_display(demarches.line(demarches.read_one(opened.store, interaction_id), discreet=True))
-    if not args.yes:
-        if not sys.stdin.isatty():
-            raise UsageError("Nothing was deleted: there is no terminal to confirm on. Pass --yes.")
-        question = f"Delete {shown}, with its follow-ups and its timeline entries? It stays in the history. [y/N] "
-        if ask_choice(question, {"y": "yes", "n": "no", "": "no"}) != "yes":
-            out("Nothing was deleted.")
-            return 0
+    question = f"Delete {shown}, with its follow-ups and its timeline entries? It stays in the history. [y/N] "
+    if not confirmed(args.yes, question, "Nothing was deleted"):
+        return 0
     demarches.remove(opened.store, interaction_id)
     out(f"Deleted {base.short_id(interaction_id)}: {shown}")
     return 0

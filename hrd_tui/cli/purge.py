@@ -5,9 +5,8 @@ older than a number of days. Asks on a terminal first; --yes for scripts.
 from __future__ import annotations
 
 import argparse
-import sys
 
-from hrd_tui.cli.common import ask_choice, err, open_vault, out
+from hrd_tui.cli.common import confirmed, err, open_vault, out
 from hrd_tui.errors import UsageError
 
 
@@ -17,16 +16,12 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
     if args.older_than < 0:
         raise UsageError("--older-than takes a number of days, 0 or more.")
-    if not args.yes:
-        if not sys.stdin.isatty():
-            raise UsageError("Nothing was purged: there is no terminal to confirm on. Pass --yes.")
-        question = (
-            f"Remove for good every earlier version and deleted record older than {args.older_than} days? "
-            "This cannot be undone. [y/N] "
-        )
-        if ask_choice(question, {"y": "yes", "n": "no", "": "no"}) != "yes":
-            out("Nothing was purged.")
-            return 0
+    question = (
+        f"Remove for good every earlier version and deleted record older than {args.older_than} days? "
+        "This cannot be undone. [y/N] "
+    )
+    if not confirmed(args.yes, question, "Nothing was purged"):
+        return 0
     with open_vault(args, readonly=False) as opened:
         with opened.store.session("purging the history") as session:
             report = history.purge(session, args.older_than)

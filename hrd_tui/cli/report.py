@@ -9,7 +9,7 @@ import re
 import sys
 from typing import TYPE_CHECKING
 
-from hrd_tui.cli.common import err, open_vault, write_output
+from hrd_tui.cli.common import day_option, err, open_vault, write_output
 from hrd_tui.cli.table import REPORT_TYPES
 from hrd_tui.errors import HrdError, UsageError
 
@@ -17,21 +17,6 @@ if TYPE_CHECKING:  # imported where used: --help stays light
     from datetime import date
 
     from hrd_tui.vocab import ReportType
-
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _report_day(value: str, option: str) -> date:
-    from datetime import date
-
-    try:
-        if _ISO_DAY.fullmatch(value):
-            return date.fromisoformat(value)
-    except ValueError:
-        pass
-    from hrd_tui.services.base import no_such_day
-
-    raise UsageError(f"{option} {no_such_day(value) or 'takes a date as YYYY-MM-DD (for example 2026-01-31)'}.")
 
 
 def _report_args(args: argparse.Namespace) -> tuple[ReportType, date, date]:
@@ -44,7 +29,7 @@ def _report_args(args: argparse.Namespace) -> tuple[ReportType, date, date]:
         raise UsageError(f"--type is one of {', '.join(REPORT_TYPES)}.")
     if getattr(args, "layout", None) and args.type == "regular":
         raise UsageError("--layout is for the crhrp, tip and irf reports (the regular report has no layout).")
-    start, end = _report_day(args.start, "--from"), _report_day(args.end, "--to")
+    start, end = day_option(args.start, "--from"), day_option(args.end, "--to")
     try:
         reports.check_period(start, end)
     except ValidationError as exc:
