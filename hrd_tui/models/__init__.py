@@ -8,6 +8,7 @@ from sqlalchemy.sql.elements import conv
 from sqlmodel import SQLModel
 
 from hrd_tui.models.accountability import AccountabilityStep
+from hrd_tui.models.attachments import Attachment
 from hrd_tui.models.checklists import ChecklistItemState, ChecklistRun, ChecklistTemplate, PlanSetting
 from hrd_tui.models.common import Record, new_id, utcnow
 from hrd_tui.models.contacts import (
@@ -91,6 +92,7 @@ EXPORT_TABLES: dict[str, type[SQLModel]] = {
     "checklist_runs": ChecklistRun,
     "checklist_item_states": ChecklistItemState,
     "trial_notes": TrialNote,
+    "attachments": Attachment,
     "reports": Report,
     "report_layouts": ReportLayout,
     "drafts": Draft,
@@ -99,6 +101,7 @@ EXPORT_TABLES: dict[str, type[SQLModel]] = {
 
 __all__ = [  # written out: a type checker reads it, and it says what the package offers
     "AccountabilityStep",
+    "Attachment",
     "CaseAction",
     "CaseCoordination",
     "CaseDefender",
