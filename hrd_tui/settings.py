@@ -1,4 +1,5 @@
-"""The small settings file: theme, idle lock, discreet mode, old exports. No vault data in it.
+"""The small settings file: theme, idle lock, discreet mode, old exports, the attachment size
+limit. No vault data in it.
 
 Kept apart from the vault (the platform's config directory) so that the
 unlock screen can honour the theme before any key exists. Mode 0600.
@@ -29,6 +30,7 @@ from hrd_tui.paths import APP_NAME, atomic_write, make_private_dir
 NUMBERS: dict[str, tuple[float, float, str]] = {
     "idle_lock_minutes": (1, 240, "minutes"),
     "stale_export_hours": (1, 720, "hours"),
+    "attachment_max_mib": (1, 4096, "MiB"),
 }
 
 
@@ -38,6 +40,11 @@ class Settings:
     idle_lock_minutes: float = 5.0
     discreet: bool = False
     stale_export_hours: float = 24.0  # plain-text exports older than this are offered for removal at unlock
+    attachment_max_mib: float = 256.0  # the largest file an attachment may be (services.attachments)
+
+    @property
+    def attachment_max_bytes(self) -> int:
+        return int(self.attachment_max_mib * 1024 * 1024)
 
     @staticmethod
     def default_path() -> Path:

@@ -61,6 +61,11 @@ class SettingsModal(FormActions, ModalScreen[None]):
                 f"Offer to remove exports older than, in hours ({_range('stale_export_hours')})",
                 required=True,
             ),
+            FieldSpec(
+                "attachment_max_mib",
+                f"Largest file to attach, in MiB ({_range('attachment_max_mib')})",
+                required=True,
+            ),
             FieldSpec("theme", "Theme", "choice", tuple((name, name) for name in themes), required=True),
             FieldSpec("discreet", "Discreet mode: codenames instead of names (also d)", "bool"),
         ]
@@ -70,6 +75,7 @@ class SettingsModal(FormActions, ModalScreen[None]):
         return {
             "idle_lock_minutes": f"{now.idle_lock_minutes:g}",
             "stale_export_hours": f"{now.stale_export_hours:g}",
+            "attachment_max_mib": f"{now.attachment_max_mib:g}",
             "theme": self.app.theme,
             "discreet": now.discreet,
         }
