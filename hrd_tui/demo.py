@@ -13,6 +13,7 @@ name, codename, organisation, number or address belongs to a real person.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -23,6 +24,7 @@ from hrd_tui import wallclock
 from hrd_tui.models import CaseAction, Contact, Hearing, Report, ThreatCase, Trial
 from hrd_tui.services import (
     accountability,
+    attachments,
     base,
     checklists,
     consent,
@@ -68,7 +70,7 @@ def populate(session: Session) -> bool:
     people = _contacts(session, today)
     _interactions(session, today, people)
     cases = _cases(session, today, people)
-    trial, _ = _trials(session, today, people, cases["detention"])
+    trial, hearing = _trials(session, today, people, cases["detention"])
     _demarches(session, today, cases["detention"], trial)
     _monitoring(session, today, people, cases, trial)
     _accountability(session, today, cases)
@@ -76,6 +78,7 @@ def populate(session: Session) -> bool:
     _post_plan(session)
     _post_layout(session)
     _post_resources(session, today, cases["calls"])
+    _attachments(session, people, cases["detention"], hearing)
     # Unfinished text, as a dropped link leaves it: back in the interaction form when it
     # is opened for this contact (i), with a notice.
     drafts.save(session, f"interaction:{people['irina'].id}:summary", "Call cut off after she said the editor was")
@@ -1361,3 +1364,77 @@ def _post_resources(session: Session, today: date, case: ThreatCase) -> None:
             "outcome": "To discuss with Aster-808 first: she has not asked to move.",
         },
     )
+
+
+def _demo_photo() -> bytes:
+    """A small picture of the kind a defender sends: with the EXIF a phone writes (a GPS
+    position, the phone, its owner), which the attachments list shows and an export
+    with --strip-metadata removes."""
+    from PIL import Image  # only when a demo is made
+
+    picture = Image.new("RGB", (96, 64), (150, 40, 40))
+    for x in range(20, 76):
+        for y in range(18, 46):
+            picture.putpixel((x, y), (220, 180, 150))
+    exif = Image.Exif()
+    exif[0x010F] = "Fictional Phones"
+    exif[0x0110] = "FP-7"
+    exif.get_ifd(0x8769)[0xA430] = "Heron-101 family"  # camera owner
+    exif[0x8825] = {1: "N", 2: (12.0, 30.0, 15.0), 3: "W", 4: (61.0, 12.0, 40.0)}  # a made-up place
+    out = io.BytesIO()
+    picture.save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+def _demo_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF holding ``lines`` of text, written by hand (no PDF writer needed)."""
+    text = " ".join(f"({line}) Tj 0 -16 Td" for line in lines)
+    stream = f"BT /F1 11 Tf 50 780 Td {text} ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Author (Registry clerk, Port Calder court) /Creator (Fictional Office Suite) >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Info 6 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _attachments(session: Session, people: dict[str, Contact], case: ThreatCase, hearing: Hearing) -> None:
+    """Evidence files (issue 20): a photo with its EXIF, a summons whose file name holds
+    the defender's name (discreet mode hides it), and the court's hearing notice."""
+    jose = people["jose"]
+    files = [
+        (
+            attachments.Owner("case", case.id),
+            "injuries-after-arrest.jpg",
+            _demo_photo(),
+            "Sent by his sister over Signal.",
+        ),
+        (
+            attachments.Owner("case", case.id),
+            f"Summons - {jose.name}.txt",
+            f"SUMMONS\n\n{jose.name} is to appear before the Port Calder Regional Criminal Court.\n"
+            f"({FICTIONAL})\n".encode(),
+            "Photographed at his home by his lawyer, transcribed.",
+        ),
+        (
+            attachments.Owner("hearing", hearing.id),
+            "hearing-notice.pdf",
+            _demo_pdf(["Port Calder Regional Criminal Court", "Case CR-0417/B: notice of hearing", f"({FICTIONAL})"]),
+            "",
+        ),
+    ]
+    for owner, name, data, note in files:
+        attachments.add_stream(session, io.BytesIO(data), name, owner, note=note)
