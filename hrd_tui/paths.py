@@ -7,10 +7,12 @@ directory), as KeePassXC saves its databases.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import resource
 import stat
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -161,23 +163,38 @@ def fsync_dir(path: Path) -> None:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data``: all or nothing, 0600, durable."""
+    with atomic_writer(path) as write:
+        write(data)
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path) -> Iterator[Callable[[bytes | memoryview], None]]:
+    """``atomic_write`` for a file written piece by piece (a handover bundle with its
+    attachments, never whole in memory): the pieces go to a temp file (0600) in the same
+    folder, which replaces ``path`` once the block ends; on any error it is removed."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
         try:
             os.fchmod(fd, 0o600)  # a stale temp file keeps its old mode through O_TRUNC
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+
+            def write(data: bytes | memoryview) -> None:
+                view = memoryview(data)
+                while view:
+                    written = os.write(fd, view)
+                    view = view[written:]
+
+            yield write
             os.fsync(fd)
         finally:
             os.close(fd)
         os.replace(tmp, path)
         fsync_dir(path.parent)
-    except OSError as exc:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
-        raise from_os_error(exc, f"writing {path.name}") from exc
+        if isinstance(exc, OSError):
+            raise from_os_error(exc, f"writing {path.name}") from exc
+        raise
 
 
 def open_private_output(path: Path) -> int:

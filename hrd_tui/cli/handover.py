@@ -121,6 +121,9 @@ def _handover_import(args: argparse.Namespace) -> int:
         f"Imported {result.total_inserted} record(s); {len(result.took_theirs)} conflict(s) took the bundle's "
         f"version (yours is kept in the history), {len(result.kept_mine)} kept yours{mixed}."
     )
+    files = result.inserted.get("attachments", 0)
+    if files:
+        out(f"{files} attachment(s) added, each checked against its SHA-256 as it was written.")
     for note in result.notes:
         out(note)
     return 0

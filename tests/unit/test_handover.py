@@ -33,7 +33,7 @@ from hrd_tui.models import (
 )
 from hrd_tui.services import checklists, contacts, handover, history, search, threats, trials
 from hrd_tui.services.export import export_document
-from hrd_tui.services.handover import sealing
+from hrd_tui.services.handover import sealing, segments
 from hrd_tui.services.handover import tables as carried_tables
 from hrd_tui.services.handover.applying import ImportResult
 from hrd_tui.services.handover.document import Bundle
@@ -577,7 +577,7 @@ def test_a_wrong_passphrase_reads_like_a_damaged_bundle(sent: tuple[Path, str], 
     with pytest.raises(BundleUnlockFailed) as wrong:
         import_bundle(b, path, handover.new_bundle_passphrase())
     data = bytearray(path.read_bytes())
-    data[-40] ^= 0x01
+    data[header_of(bytes(data))[1] + 40] ^= 0x01  # in the document (a damaged attachment says so: its own test)
     (out / "flipped.hrdb").write_bytes(bytes(data))
     with pytest.raises(BundleUnlockFailed) as damaged:
         import_bundle(b, out / "flipped.hrdb", passphrase)
@@ -627,9 +627,9 @@ def test_other_files_are_not_bundles(b: vault.Vault, out: Path, sent: tuple[Path
 
 def test_a_newer_format_or_schema_is_refused(sent: tuple[Path, str], a: vault.Vault, out: Path) -> None:
     path, passphrase = sent
-    (out / "v2.hrdb").write_bytes(rewrite_header(path.read_bytes(), version=2))
-    with pytest.raises(BundleTooNew, match="format version 2"):
-        handover.read_bundle(out / "v2.hrdb", passphrase)
+    (out / "v3.hrdb").write_bytes(rewrite_header(path.read_bytes(), version=3))
+    with pytest.raises(BundleTooNew, match="format version 3"):
+        handover.read_bundle(out / "v3.hrdb", passphrase)
     with a.store.session() as s:
         doc = handover.bundle_document(s)
     (out / "future.hrdb").write_bytes(handover.seal_document({**doc, "schema_revision": "9999_future"}, passphrase))
@@ -664,10 +664,11 @@ def test_the_header_holds_only_how_to_open_it(sent: tuple[Path, str]) -> None:
     header, start = header_of(data)
     assert data.startswith(MAGIC)
     assert set(header) == {"format", "version", "kdf", "cipher", "compression", "length"}
-    assert header["format"] == "hrd-tui-bundle" and header["version"] == 1
+    assert header["format"] == "hrd-tui-bundle" and header["version"] == 2  # the demo's attachments follow
     assert {k: header["kdf"][k] for k in ("time_cost", "memory_kib", "parallelism")} == keyslots.TEST_PARAMS
     assert header["kdf"]["name"] == "argon2id" and header["cipher"]["name"] == "aes-256-gcm"
-    assert header["length"] == len(data) - start
+    files = handover.read_bundle(path, _).tables["attachments"]
+    assert header["length"] == len(data) - start - sum(segments.sealed_size(r["size"]) for r in files)
     # The header is bound to the ciphertext: changing a parameter (even to valid ones) breaks it.
     tampered = path.with_name("tampered.hrdb")
     tampered.write_bytes(rewrite_header(data, compression="zlib", kdf={**header["kdf"], "time_cost": 2}))

@@ -2,18 +2,21 @@
 
 An officer leaving a post, or sharing a case with a colleague, exports a *bundle*:
 one encrypted file holding the whole vault, or selected contacts, threat cases and
-trials with what they need to make sense. The receiving officer imports it into
-their own vault after a preview that lists what is new, what is already there, and
-every *conflict* (the same record, by its stable id, edited differently in the two
-vaults), each decided as "mine" or "theirs". Nothing in the receiving vault is lost:
-taking "theirs" goes through an update, so the earlier version stays in the history.
+trials with what they need to make sense and the files attached to them. The
+receiving officer imports it into their own vault after a preview that lists what
+is new, what is already there, and every *conflict* (the same record, by its stable
+id, edited differently in the two vaults), each decided as "mine" or "theirs".
+Nothing in the receiving vault is lost: taking "theirs" goes through an update, so
+the earlier version stays in the history.
 
 The package, module by module (each says more in its own docstring):
 
 * ``errors``: BundleError, BundleTooNew, BundleUnlockFailed.
 * ``sealing``: the bundle file format and its crypto: the bundle passphrase,
   Argon2id + HKDF, AES-256-GCM over the zlib-compressed document, the header and
-  the limits checked before anything is parsed (seal_document, open_sealed).
+  the limits checked before anything is parsed (seal_document, open_sealed, open_file).
+* ``segments``: the attachments' bytes after the document (format version 2): AES-256-GCM
+  segments of 1 MiB in the STREAM construction, written and read one at a time.
 * ``tables``: which tables travel and what the import needs to know of each
   (primary keys, links, unique keys, the order parents before children).
 * ``selection``: what a selection of contacts, threat cases and trials carries.

@@ -1,7 +1,10 @@
 """Carrying out an import plan with the officer's choices, in the caller's session
 (one transaction): conflicts first (mine, theirs, or field by field), then the new
 records, parents first. Nothing is lost: a replaced value and a declined one both
-go into the history.
+go into the history. A new attachment's bytes are streamed from the bundle file into
+the vault (services.attachments.add_stream), each segment checked as it is read and
+the whole file hashed as it is written: a mismatch fails the import, which then
+leaves nothing behind (one transaction).
 """
 
 from __future__ import annotations
@@ -10,15 +13,18 @@ import secrets
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal
 
 from sqlmodel import Session, SQLModel, col, select
 
-from hrd_tui.errors import HrdError, ValidationError
+from hrd_tui.errors import HrdError, ValidationError, from_os_error
 from hrd_tui.models import EXPORT_TABLES, ConsentRecord, Contact, Referral, SecureChannel
+from hrd_tui.models.attachments import OWNER_COLUMNS
 from hrd_tui.models.common import table_name
 from hrd_tui.sanitize import codename_key
-from hrd_tui.services import base, history, threats
+from hrd_tui.services import attachments, base, history, threats
+from hrd_tui.services.handover.errors import BundleError
 from hrd_tui.services.handover.planning import Conflict, ImportPlan, plan_import
 from hrd_tui.services.handover.tables import NAME_OF_TABLE, TABLE_ORDER, fks
 from hrd_tui.transactions import Transactions
@@ -183,6 +189,9 @@ def _apply(
     source: str,
 ) -> None:
     for name in TABLE_ORDER:
+        if name == "attachments":  # never a conflict (planning): only new ones
+            _add_files(session, fresh, result)
+            continue
         model = EXPORT_TABLES[name]
         # Unique values kept in memory while the table is imported (a query per record
         # would flush the session each time): codename -> contact, contact -> preferred channel.
@@ -268,6 +277,48 @@ def _apply(
         session.flush()
         if rows:
             result.inserted[name] = len(rows)
+
+
+def _add_files(session: Session, plan: ImportPlan, result: ImportResult) -> None:
+    """The new attachments, their bytes streamed from the bundle one segment at a time,
+    each kept with the id, time of intake and metadata found that it had in the vault it
+    came from (its chain of custody travels with it)."""
+    rows = plan.new["attachments"]
+    bundle = plan.bundle
+    if not rows:
+        return
+    if bundle.path is None:  # pragma: no cover - a plan with files was made from a bundle file
+        raise BundleError("The bundle's file is not known: read it again.")
+    try:
+        stream = bundle.path.open("rb")
+    except OSError as exc:
+        raise from_os_error(exc, f"reading {bundle.name}") from exc
+    with stream:
+        for row in rows:
+            carried = bundle.files[row["id"]]
+            kind = next(kind for kind, column in OWNER_COLUMNS.items() if row.get(column) is not None)
+            try:
+                added_at = datetime.fromisoformat(str(row.get("created_at")))
+            except ValueError:
+                raise BundleError("The bundle is damaged: an attachment's time of intake is not a time.") from None
+            added = attachments.add_stream(
+                session,
+                bundle.file_reader(carried, stream),  # type: ignore[arg-type]
+                str(row.get("name") or ""),
+                attachments.Owner(kind, row[OWNER_COLUMNS[kind]]),
+                note=str(row.get("note") or ""),
+                max_bytes=carried.size,
+                expect_sha256=carried.sha256,
+                attachment_id=carried.id,
+                added_at=added_at,
+                found_metadata=row.get("found_metadata"),
+            )
+            if added.media_type != row.get("media_type"):
+                result.notes.append(
+                    f"attachment {base.short_id(added.id)} is {added.media_type} by its content here, "
+                    "not the type the sending vault recorded."
+                )
+    result.inserted["attachments"] = len(rows)
 
 
 #: A consent decision is a record of what was agreed (a new decision is a new record).

@@ -9,6 +9,11 @@ someone else): a new contact whose codename is taken gets a new one. A new prefe
 channel for a contact who already has one here is added as not preferred. Records
 are inserted parents first; deletions are never carried (a record missing from the
 bundle is left alone). Everything runs in the caller's session: one transaction.
+
+Attachments are never a conflict: what was taken in never changes. One already here
+(same id, same SHA-256) is left as it is, deleted here or not (a bundle never undoes
+a deletion, as it never carries one); the same id with other contents refuses the
+whole import (one of the two copies was altered); a new one is added with its bytes.
 """
 
 from __future__ import annotations
@@ -22,9 +27,11 @@ from typing import Any
 from sqlmodel import Session, SQLModel, select
 
 from hrd_tui import migrations
-from hrd_tui.models import EXPORT_TABLES, Contact
+from hrd_tui.models import EXPORT_TABLES, Attachment, Contact
 from hrd_tui.sanitize import for_display
 from hrd_tui.services import contacts
+from hrd_tui.services.attachments import size_text
+from hrd_tui.services.base import short_id
 from hrd_tui.services.contacts import clean_input as contacts_clean
 from hrd_tui.services.handover.document import Bundle
 from hrd_tui.services.handover.errors import BundleError, BundleTooNew
@@ -106,9 +113,20 @@ class ImportPlan:
     def is_empty(self) -> bool:
         return not self.new_counts and not self.conflicts
 
+    @property
+    def new_files_size(self) -> int:
+        """The bytes of the attachments this import would add."""
+        return sum(self.bundle.files[row["id"]].size for row in self.new.get("attachments", []))
+
     def summary(self) -> list[str]:
         """Counts per table (no data), then the notes: safe to print."""
         lines = [f"new {name.replace('_', ' ')}: {n}" for name, n in self.new_counts.items()]
+        if self.bundle.files:
+            lines.append(
+                f"attachments in the bundle: {len(self.bundle.files)}, {size_text(self.bundle.files_size)} "
+                f"(each checked against its SHA-256); to add: {len(self.new['attachments'])}, "
+                f"{size_text(self.new_files_size)}"
+            )
         same = sum(self.identical.values())
         lines.append(f"already here and identical: {same}")
         lines.append(f"conflicts: {len(self.conflicts)}")
@@ -204,7 +222,10 @@ class _Planner:
 
     def plan(self) -> ImportPlan:
         for name in TABLE_ORDER:
-            self._plan_table(name)
+            if name == "attachments":
+                self._plan_attachments()
+            else:
+                self._plan_table(name)
         return ImportPlan(self.bundle, self.new, self.identical, self.conflicts, self.notes)
 
     def _plan_table(self, name: str) -> None:
@@ -269,6 +290,47 @@ class _Planner:
                     record_key=key_of(mine_obj),
                 )
             )
+
+    def _plan_attachments(self) -> None:
+        """New attachments, and those already here (see the module docstring); never a conflict."""
+        name = "attachments"
+        rows = self.bundle.tables.get(name, [])
+        if rows and not self.bundle.files:
+            self.notes.append(
+                f"{len(rows)} attachment record(s) came without their files (the bundle was written by an "
+                "earlier hrd-tui): not imported."
+            )
+            return
+        rows = [self._shape(name, r) for r in rows]
+        existing = self._existing(name, [(r["id"],) for r in rows])
+        links = fks(Attachment)
+        for fk in links:
+            self._prefetch(fk.target, (tuple(r.get(c) for c in fk.cols) for r in rows))
+        for row in rows:
+            key = (row["id"],)
+            short = short_id(str(row["id"]))
+            shown = f"attachment {short}"
+            mine = existing.get(key)
+            if mine is not None:
+                if mine.sha256 != row.get("sha256") or mine.size != row.get("size"):
+                    raise BundleError(
+                        f"Attachment {short} is in this vault with other contents (SHA-256 "
+                        f"{mine.sha256[:12]}... here, {str(row.get('sha256'))[:12]}... in the bundle): an attachment "
+                        "never changes once added, so one of the two copies was altered. Nothing was imported."
+                    )
+                self.identical[name] += 1
+                if mine.deleted_at is not None:
+                    self.notes.append(f"{shown} is deleted here: it stays deleted.")
+                continue
+            owners = [fk for fk in links if all(row.get(c) is not None for c in fk.cols)]
+            if row.get("deleted_at") is not None or len(owners) != 1:
+                self.notes.append(f"{shown}: skipped, the bundle's record of it is not one this vault takes.")
+                continue
+            if not self._exists(owners[0].target, tuple(row[c] for c in owners[0].cols)):
+                self.notes.append(f"{shown}: skipped, the record it belongs to is in neither vault nor bundle.")
+                continue
+            self.new[name].append(row)
+            self.available[name].add(key)
 
     def _warn_new(self, name: str, row: dict[str, Any]) -> None:
         if name == "contacts":

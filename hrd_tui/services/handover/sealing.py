@@ -1,12 +1,13 @@
 """The bundle file: its format and its crypto. No vault and no SQL here.
 
-Bundle file format (version 1)
-------------------------------
+Bundle file format (versions 1 and 2)
+-------------------------------------
 ::
 
     HRDTUI-BUNDLE\\n                                 magic, 14 bytes
     {"cipher":{...},"compression":"zlib",...}\\n     header: canonical JSON, ASCII, one line (< 4 KiB)
-    <ciphertext>                                    exactly header["length"] bytes, nothing after
+    <ciphertext>                                    exactly header["length"] bytes
+    <attachment segments>                           version 2 only (see ``segments``)
 
 The header holds no data and no secret, only how to open the rest::
 
@@ -16,11 +17,18 @@ The header holds no data and no secret, only how to open the rest::
      "kdf": {"name": "argon2id", "memory_kib": 65536, "parallelism": 4,
              "salt": "<base64, 16 bytes>", "time_cost": 3},
      "length": <bytes of ciphertext, GCM tag included>,
-     "version": 1}
+     "version": 1 or 2}
+
+* Version 1 is the document alone: nothing after its ciphertext. Version 2 (issue 20)
+  is followed by the bytes of the document's attachments, in encrypted segments
+  (``segments``: their layout comes from the document, nothing of it in the header).
+  A bundle that carries no attachment is written as version 1, which every hrd-tui
+  reads; one that does is version 2.
 
 * The key is Argon2id(passphrase, salt, parameters), then HKDF-SHA256 with the info
-  ``hrd-tui/bundle/v1``. The passphrase is made for the bundle (never the vault's):
-  32 characters of Crockford base32 in eight groups of four, 160 random bits, read
+  ``hrd-tui/bundle/v1`` (the attachments' segments have a key of their own: the same
+  Argon2id output through HKDF with the info ``hrd-tui/bundle/v2/attachments``).
+  The passphrase is made for the bundle (never the vault's): 32 characters of Crockford base32 in eight groups of four, 160 random bits, read
   as the recovery code is (any case, dashes and spaces ignored, O read as 0, I and L
   as 1). The parameters are the policy floor (t=3, 64 MiB, p=4: ample for 160 random
   bits), or the tiny test ones with ``HRD_TUI_TEST_KDF=1``; a reader refuses
@@ -31,7 +39,7 @@ The header holds no data and no secret, only how to open the rest::
   nonce or length makes the bundle fail to open.
 * ``length`` lets a cut file be reported as truncated before any key is derived. A
   wrong passphrase and a damaged ciphertext give the same message (as KeePassXC does).
-* Written with ``paths.atomic_write`` (temp file in the same folder, fsync, rename),
+* Written with ``paths.atomic_writer`` (temp file in the same folder, fsync, rename),
   mode 0600; the plaintext exists only in memory, never in a temp file.
 """
 
@@ -44,8 +52,8 @@ import os
 import secrets
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -58,7 +66,8 @@ from hrd_tui.services.handover.errors import BundleError, BundleTooNew, BundleUn
 
 MAGIC = b"HRDTUI-BUNDLE\n"
 BUNDLE_FORMAT = "hrd-tui-bundle"
-BUNDLE_VERSION = 1
+BUNDLE_VERSION = 2  # the newest this reads; 1 (the document alone) is still written when no file travels
+DOCUMENT_ONLY_VERSION = 1
 SALT_BYTES = 16
 NONCE_BYTES = 12
 TAG_BYTES = 16
@@ -73,6 +82,7 @@ MAX_DEPTH = 32  # a document is 3 deep (document, table, record), 5 with a list 
 MAX_RECORDS = 2_000_000  # objects: records, and any object inside one
 HEADER_DEPTH = 4
 HKDF_INFO = b"hrd-tui/bundle/v1"
+SEGMENT_INFO = b"hrd-tui/bundle/v2/attachments"
 
 PASSPHRASE_ALPHABET = keyslots.RECOVERY_ALPHABET  # Crockford base32: no I, L, O, U
 PASSPHRASE_GROUPS = 8
@@ -143,10 +153,17 @@ def _check_params(params: KdfParams) -> None:
         )
 
 
-def _bundle_key(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
+def _stretch(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
     # keyslots.argon2id is the vault's own Argon2id call (argon2-cffi's low-level API).
-    stretched = keyslots.argon2id(keyslots.normalise_recovery_code(passphrase), salt, params)
-    return HKDF(algorithm=hashes.SHA256(), length=keyslots.KEY_BYTES, salt=None, info=HKDF_INFO).derive(stretched)
+    return keyslots.argon2id(keyslots.normalise_recovery_code(passphrase), salt, params)
+
+
+def _derive(stretched: bytes, info: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=keyslots.KEY_BYTES, salt=None, info=info).derive(stretched)
+
+
+def _bundle_key(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
+    return _derive(_stretch(passphrase, salt, params), HKDF_INFO)
 
 
 @dataclass(frozen=True)
@@ -155,19 +172,38 @@ class _Header:
     salt: bytes
     nonce: bytes
     length: int
+    version: int = DOCUMENT_ONLY_VERSION
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """A sealed document: the bundle's first bytes, and the key of the segments that
+    follow it (version 2; None for version 1)."""
+
+    data: bytes = field(repr=False)
+    segment_key: bytes | None = field(repr=False)
 
 
 def seal_document(document: Mapping[str, Any], passphrase: str, params: KdfParams | None = None) -> bytes:
-    """The bundle bytes for ``document`` under ``passphrase`` (format in the module docstring)."""
+    """The bundle bytes for ``document`` under ``passphrase`` (format in the module docstring).
+
+    A document listing attachments is sealed as version 2, whose segments must follow
+    (``document.export_bundle`` writes them): alone, such bytes read as truncated."""
+    return seal(document, passphrase, params).data
+
+
+def seal(document: Mapping[str, Any], passphrase: str, params: KdfParams | None = None) -> Sealed:
+    """``seal_document``, with the key of the attachments' segments when the document lists any."""
     params = params or default_params()
     _check_params(params)
+    version = BUNDLE_VERSION if document.get("attachments") else DOCUMENT_ONLY_VERSION
     plain = zlib.compress(
         json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8"), 6
     )
     salt, nonce = os.urandom(SALT_BYTES), os.urandom(NONCE_BYTES)
     header = {
         "format": BUNDLE_FORMAT,
-        "version": BUNDLE_VERSION,
+        "version": version,
         "kdf": {
             "name": "argon2id",
             "time_cost": params.time_cost,
@@ -180,8 +216,9 @@ def seal_document(document: Mapping[str, Any], passphrase: str, params: KdfParam
         "length": len(plain) + TAG_BYTES,
     }
     prefix = MAGIC + _canonical(header) + b"\n"
-    ciphertext = AESGCM(_bundle_key(passphrase, salt, params)).encrypt(nonce, plain, prefix)
-    return prefix + ciphertext
+    stretched = _stretch(passphrase, salt, params)
+    ciphertext = AESGCM(_derive(stretched, HKDF_INFO)).encrypt(nonce, plain, prefix)
+    return Sealed(prefix + ciphertext, _derive(stretched, SEGMENT_INFO) if version > DOCUMENT_ONLY_VERSION else None)
 
 
 def _parse_header(data: bytes) -> tuple[_Header, int]:
@@ -230,21 +267,61 @@ def _parse_header(data: bytes) -> tuple[_Header, int]:
     length = obj.get("length")
     if not isinstance(length, int) or isinstance(length, bool) or not TAG_BYTES < length <= MAX_FILE_BYTES:
         raise BundleError(_DAMAGED)
-    header = _Header(params, _unb64(kdf.get("salt"), SALT_BYTES), _unb64(cipher.get("nonce"), NONCE_BYTES), length)
+    header = _Header(
+        params, _unb64(kdf.get("salt"), SALT_BYTES), _unb64(cipher.get("nonce"), NONCE_BYTES), length, version
+    )
     return header, end + 1
 
 
+AFTER_ITS_END = "The bundle is damaged: it has bytes after its end."
+
+
 def open_sealed(data: bytes, passphrase: str) -> dict[str, Any]:
-    """The document inside bundle bytes; every failure is one clear error."""
+    """The document inside bundle bytes (a version 1 bundle, or a version 2 one cut
+    after its document); every failure is one clear error."""
     header, start = _parse_header(data)
     body = memoryview(data)[start:]  # not a copy
     if len(body) < header.length:
         raise _truncated(f"{len(body)} of its {header.length} encrypted bytes are there")
     if len(body) > header.length:
-        raise BundleError("The bundle is damaged: it has bytes after its end.")
-    key = _bundle_key(passphrase, header.salt, header.params)
+        raise BundleError(AFTER_ITS_END)
+    return _unseal(header, data[:start], body, _bundle_key(passphrase, header.salt, header.params))
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A bundle file's document, and where its attachments' segments start (version 2)."""
+
+    document: dict[str, Any] = field(repr=False)
+    version: int
+    end: int  # the offset just after the document's ciphertext
+    segment_key: bytes | None = field(repr=False)
+
+
+def open_file(stream: BinaryIO, size: int, passphrase: str) -> Opened:
+    """The document of the bundle in ``stream`` (``size`` bytes long), reading the header
+    and then exactly the document's ciphertext: never the attachments after it, whose
+    layout (and so the file's expected size) only the document gives."""
+    head = stream.read(len(MAGIC) + MAX_HEADER_BYTES)
+    header, start = _parse_header(head)
+    end = start + header.length
+    if size < end:
+        raise _truncated(f"{size - start} of its {header.length} encrypted bytes are there")
+    if size > end and header.version == DOCUMENT_ONLY_VERSION:
+        raise BundleError(AFTER_ITS_END)
+    stream.seek(start)
+    body = stream.read(header.length)
+    if len(body) != header.length:  # pragma: no cover - the file shrank while being read
+        raise _truncated(f"{len(body)} of its {header.length} encrypted bytes are there")
+    stretched = _stretch(passphrase, header.salt, header.params)
+    document = _unseal(header, head[:start], body, _derive(stretched, HKDF_INFO))
+    segment_key = _derive(stretched, SEGMENT_INFO) if header.version > DOCUMENT_ONLY_VERSION else None
+    return Opened(document, header.version, end, segment_key)
+
+
+def _unseal(header: _Header, prefix: bytes, body: bytes | memoryview, key: bytes) -> dict[str, Any]:
     try:
-        plain = AESGCM(key).decrypt(header.nonce, body, data[:start])
+        plain = AESGCM(key).decrypt(header.nonce, body, prefix)
     except InvalidTag:
         raise BundleUnlockFailed() from None
     raw = limits.inflate(

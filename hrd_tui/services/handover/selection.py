@@ -20,6 +20,10 @@ the bundle keeps that link only if the receiving vault already knows that person
 (else the link is left empty, and the preview says so). Resources and checklist
 templates (reference data) always travel whole. Civic-space observations and
 reports travel only with the whole vault.
+
+Attachments (issue 20) travel with the record they belong to: those of every carried
+contact, threat case, trial and hearing, unless deleted (with the whole vault, those
+of the observations too); the attachments of a record left out stay behind.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from hrd_tui.errors import ValidationError
 from hrd_tui.models import (
     EXPORT_TABLES,
     AccountabilityStep,
+    Attachment,
     CaseAction,
     CaseCoordination,
     CaseDefender,
@@ -176,4 +181,12 @@ def select_rows(session: Session, sel: Selection) -> dict[str, list[Any]]:
     add("consent_records", rows_in(session, ConsentRecord, ConsentRecord.contact_id, carried_ids))
     for name in REFERENCE_TABLES:
         add(name, session.exec(select(EXPORT_TABLES[name])))
+    owners = {
+        Attachment.contact_id: carried_ids,
+        Attachment.case_id: case_ids,
+        Attachment.trial_id: trial_ids,
+        Attachment.hearing_id: [h.id for h in hearings],
+    }
+    for owner_column, ids in owners.items():
+        add("attachments", [a for a in rows_in(session, Attachment, owner_column, ids) if a.deleted_at is None])
     return {name: list(found.values()) for name, found in rows.items()}
