@@ -12,8 +12,16 @@ import sys
 from hrd_tui.cli.common import err, open_vault, write_output
 from hrd_tui.errors import HrdError, UsageError
 
+#: What every plain (unencrypted) export is told to the officer, after what it is.
+KEEP_IT_SAFE = "Keep it encrypted, never e-mail it, and delete it when done."
+
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.kind == "attachment":  # a file's bytes, not a document: its own command (cli.attachments)
+        from hrd_tui.cli import attachments
+
+        attachments.check_export_args(args)
+        return attachments.export_attachment(args)
     _check_export_args(args)
     with open_vault(args, readonly=True) as opened:
         if opened.needs_upgrade:
@@ -66,7 +74,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                 # JSON escapes C0 controls itself; C1 controls (8-bit CSI ...) it leaves raw.
                 text = re.sub("[\x80-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)
                 data = text.encode("utf-8") + b"\n"
-    err("WARNING: this export is PLAIN TEXT. Keep it encrypted, never e-mail it, and delete it when done.")
+    err(f"WARNING: this export is PLAIN TEXT. {KEEP_IT_SAFE}")
     if args.kind == "contacts" and args.real_names:
         err(
             "WARNING: --real-names: this file holds the real names, e-mail addresses, phone numbers and notes "
@@ -110,6 +118,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _check_export_args(args: argparse.Namespace) -> None:
+    if args.strip_metadata:
+        raise UsageError("--strip-metadata is for 'hrd-tui export attachment ID -o FILE'.")
+    if args.format is None:
+        raise UsageError(
+            "--format is needed: json (the whole vault), md (a record), csv or vcard (contacts); "
+            "'export attachment ID -o FILE' takes none."
+        )
     if args.kind == "contacts":
         if args.format not in ("csv", "vcard"):
             raise UsageError(

@@ -69,7 +69,7 @@ def _export(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "kind",
         nargs="?",
-        choices=["checklist", "hearing", "trial", "case", "contacts"],
+        choices=["checklist", "hearing", "trial", "case", "contacts", "attachment"],
         help="what to export (default: the whole vault)",
     )
     p.add_argument(
@@ -77,9 +77,11 @@ def _export(p: argparse.ArgumentParser) -> None:
         nargs="?",
         metavar="ID",
         help="the id of the checklist run, the hearing, the trial or the threat case "
-        "(or its start: the 8 characters reports cite and the app shows will do)",
+        "(or its start: the 8 characters reports cite and the app shows will do); or the attachment",
     )
-    p.add_argument("--format", choices=["json", "md", "csv", "vcard"], required=True)
+    p.add_argument(
+        "--format", choices=["json", "md", "csv", "vcard"], help="the format (needed by all but 'export attachment')"
+    )
     p.add_argument(
         "--real-names",
         action="store_true",
@@ -88,6 +90,12 @@ def _export(p: argparse.ArgumentParser) -> None:
         "(default: only those who consented to be named)",
     )
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (mode 0600) instead of standard output")
+    p.add_argument(
+        "--strip-metadata",
+        action="store_true",
+        help="attachment: without the metadata that identifies a person or place (EXIF GPS, device, owner; "
+        "a PDF's author and creator): the file is re-encoded, so its SHA-256 differs",
+    )
 
 
 def _report(p: argparse.ArgumentParser) -> None:
@@ -207,6 +215,38 @@ def _demarche(p: argparse.ArgumentParser) -> None:
     p.add_argument("--yes", action="store_true", help="delete without asking (needed without a terminal)")
 
 
+def _attach(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "file",
+        metavar="FILE",
+        help="the file to keep (a regular file, within attachment_max_mib); '-': read it from standard input "
+        "(with --name and --passphrase-file FILE), so a decrypted file need never be written to disk",
+    )
+    p.add_argument("--name", metavar="NAME", help="with FILE '-': the file's original name")
+    p.add_argument(
+        "--to",
+        required=True,
+        metavar="KIND:ID",
+        help="what it belongs to: contact, case, trial, hearing or observation, and its id's start (case:1a2b3c4d)",
+    )
+    p.add_argument(
+        "--note", metavar="TEXT", help="a note on the file (where it came from, what it shows; '-': read from stdin)"
+    )
+
+
+def _attachments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", nargs="?", choices=["list", "delete"], default="list", help="list (the default) or delete")
+    p.add_argument("id", nargs="?", metavar="ID", help="delete: the attachment (its id's start, as listed)")
+    p.add_argument("--to", metavar="KIND:ID", help="list: the attachments of one record only (case:1a2b3c4d)")
+    p.add_argument("--deleted", action="store_true", help="list: the deleted ones too (kept until a purge)")
+    p.add_argument(
+        "--real-names",
+        action="store_true",
+        help="list: show every original file name (default: one that names a contact is shown as [name hidden])",
+    )
+    p.add_argument("--yes", action="store_true", help="delete without asking (needed without a terminal)")
+
+
 def _purge(p: argparse.ArgumentParser) -> None:
     p.add_argument("--older-than", type=int, required=True, metavar="DAYS")
     p.add_argument("--yes", action="store_true", help="purge without asking (needed without a terminal)")
@@ -265,7 +305,12 @@ COMMANDS: tuple[Command, ...] = (
         _demo,
     ),
     Command("info", "vault:cmd_info", "show format, schema revision, KDF parameters and counts (no secret)"),
-    Command("check", "vault:cmd_check", "verify every page's HMAC, the database's integrity and its foreign keys"),
+    Command(
+        "check",
+        "vault:cmd_check",
+        "verify every page's HMAC, the database's integrity and its foreign keys, and every attachment "
+        "against its SHA-256",
+    ),
     Command("passwd", "keys:cmd_passwd", "change the passphrase (the database is not re-encrypted)", _passwd),
     Command(
         "rekey",
@@ -284,8 +329,8 @@ COMMANDS: tuple[Command, ...] = (
         "export",
         "export:cmd_export",
         "export the whole vault as JSON, one record (checklist RUN, hearing ID, "
-        "case ID) as Markdown, or the contacts as CSV or vCard (codenames only unless --real-names): plain text, "
-        "an explicit act",
+        "case ID) as Markdown, the contacts as CSV or vCard (codenames only unless --real-names), or an "
+        "attachment (ID -o FILE [--strip-metadata]): plain, an explicit act",
         _export,
     ),
     Command(
@@ -348,10 +393,24 @@ COMMANDS: tuple[Command, ...] = (
         _demarche,
     ),
     Command(
+        "attach",
+        "attachments:cmd_attach",
+        "keep an evidence file (encrypted in the vault) with a contact, case, trial, hearing or observation: "
+        "'attach FILE --to case:ID [--note TEXT]' prints its id, its SHA-256 and the metadata found in it",
+        _attach,
+    ),
+    Command(
+        "attachments",
+        "attachments:cmd_attachments",
+        "list the evidence files ('attachments [--to KIND:ID] [--deleted]'), or 'attachments delete ID' "
+        "(the record and hash are kept until a purge); 'export attachment ID -o FILE' writes one out",
+        _attachments,
+    ),
+    Command(
         "purge",
         "purge:cmd_purge",
-        "remove for good the earlier versions and deleted records older than DAYS (the history rule "
-        "keeps them until then)",
+        "remove for good the earlier versions, deleted records and deleted attachments older than DAYS "
+        "(the history rule keeps them until then)",
         _purge,
     ),
     Command(

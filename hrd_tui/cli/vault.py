@@ -59,13 +59,18 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from hrd_tui.errors import CheckFailed
+    from hrd_tui.services import attachments
 
     with open_vault(args, readonly=True) as opened:
         report = opened.check_report()
-    if report.problems:
-        for problem in report.problems[:50]:
+        # Every evidence file re-hashed against the SHA-256 taken at intake (chain of custody);
+        # a vault of an older schema (read-only here, not upgraded) has none yet.
+        files = attachments.check(opened.store) if not (report.problems or opened.needs_upgrade) else None
+    problems = report.problems + (files.problems if files else [])
+    if problems:
+        for problem in problems[:50]:
             err(problem)
-        raise CheckFailed(f"The vault failed its checks ({len(report.problems)} problem(s)). Restore a backup.")
+        raise CheckFailed(f"The vault failed its checks ({len(problems)} problem(s)). Restore a backup.")
     if report.full:
         print("ok: cipher_integrity_check, integrity_check and foreign_key_check all pass")
     else:
@@ -73,6 +78,10 @@ def cmd_check(args: argparse.Namespace) -> int:
             "ok: integrity_check and foreign_key_check pass; every page in use was read and verified in one snapshot.\n"
             "Another hrd-tui process is writing to this vault, so the raw page check (cipher_integrity_check, which "
             "also covers unused pages) was left out: run 'check' again once that process is closed."
+        )
+    if files is not None:
+        print(
+            f"ok: {files.checked} attachment{' verified against its' if files.checked == 1 else 's verified against their'} SHA-256"
         )
     return 0
 

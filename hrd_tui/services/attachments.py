@@ -22,6 +22,7 @@ import errno
 import hashlib
 import io
 import os
+import re
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -218,11 +219,10 @@ def open_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
     return Source(fd, path.name, info.st_size)
 
 
-def too_large(size: int, max_bytes: int, shown: str) -> str:
-    return (
-        f"{shown} is {size_text(size)}, over the limit of {size_text(max_bytes)} a file "
-        "(the setting attachment_max_mib raises it)"
-    )
+def too_large(size: int | None, max_bytes: int, shown: str) -> str:
+    """``size`` None: a stream, refused as it passed the limit (its whole size is not known)."""
+    over = f"is {size_text(size)}, over" if size is not None else "is over"
+    return f"{shown} {over} the limit of {size_text(max_bytes)} a file (the setting attachment_max_mib raises it)"
 
 
 def add(
@@ -270,7 +270,7 @@ def add_stream(
             break
         size += len(block)
         if size > max_bytes:
-            raise ValidationError({"file": too_large(size, max_bytes, clean_name)})
+            raise ValidationError({"file": too_large(None, max_bytes, clean_name)})
         if seq == 0:
             head = block[: filetypes.SNIFF_BYTES]
         digest.update(block)
@@ -582,9 +582,21 @@ def attach(
     tx: Transactions, path: Path, owner: Owner, *, note: str = "", max_bytes: int = DEFAULT_MAX_BYTES
 ) -> AttachmentView:
     """Take a file in: all of it in one transaction, or nothing (a full disk included)."""
+    return _all_or_nothing(tx, lambda session: add(session, path, owner, note=note, max_bytes=max_bytes))
+
+
+def attach_stream(
+    tx: Transactions, stream: IO[bytes], name: str, owner: Owner, *, note: str = "", max_bytes: int = DEFAULT_MAX_BYTES
+) -> AttachmentView:
+    """Take bytes in from a pipe (``gpg -d file.gpg | hrd-tui attach - --name NAME``: never a
+    decrypted copy on disk), read to its end: as ``attach``, all of it or nothing."""
+    return _all_or_nothing(tx, lambda session: add_stream(session, stream, name, owner, note=note, max_bytes=max_bytes))
+
+
+def _all_or_nothing(tx: Transactions, take: Callable[[Session], Attachment]) -> AttachmentView:
     try:
         with tx.session("adding the attachment") as session:
-            return view(add(session, path, owner, note=note, max_bytes=max_bytes))
+            return view(take(session))
     except StorageFull as exc:
         raise StorageFull(f"{exc} The file was not added: nothing of it was kept.") from exc
 
@@ -626,3 +638,62 @@ def readable_text(tx: Transactions, attachment_id: str, limit_chars: int = TEXT_
         raise ValidationError({"id": f"a {shown.media_type} file has no text to show: export it to open it"})
 
     return with_contents(tx, attachment_id, text_of)
+
+
+# -- for the screens ---------------------------------------------------------------------------
+
+#: What discreet mode shows instead of an original file name that names a contact.
+HIDDEN_NAME = "[name hidden]"
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,8}\Z")
+
+
+def name_hider(tx: Transactions) -> Callable[[str], str]:
+    """Discreet mode's rule for original file names: one that names a contact (a whole
+    name or a part of it, case and accents folded, words apart however they are joined:
+    ``Amina_Yusuf_injuries.jpg``, ``amina-yusuf.jpg``, ``AminaYusuf.jpg``) is shown as
+    ``[name hidden].jpg``. The app's own names filter (codenames in free text) cannot
+    see these: ``_`` joins words, so "Amina_Yusuf" is one word to it."""
+    from hrd_tui.services import redaction
+
+    with tx.session("reading names for discreet mode") as session:
+        names = [name for name in session.exec(select(Contact.name)) if name]
+    people = [(str(n), name, "") for n, name in enumerate(names)]  # no codename: it may be shown
+    squeezed_names = {s for s in (_NOT_LETTERS.sub("", redaction.fold(name)) for name in names) if len(s) >= 6}
+
+    def shown(name: str) -> str:
+        words = _NOT_LETTERS.sub(" ", _CAMEL.sub(" ", name)).strip()
+        squeezed = _NOT_LETTERS.sub("", redaction.fold(name))
+        if not ((words and redaction.mentioned(words, people)) or any(part in squeezed for part in squeezed_names)):
+            return name
+        extension = _EXTENSION.search(name)
+        return HIDDEN_NAME + (extension.group(0).lower() if extension else "")
+
+    return shown
+
+
+def preview_image(tx: Transactions, attachment_id: str, width: int, height: int) -> Any:
+    """A copy of an image at most ``width`` x ``height`` pixels, RGB, for a preview in
+    character cells (Pillow; the same pixel limit as intake, so a crafted image with
+    huge dimensions is refused before its pixels are decoded)."""
+
+    def small(stream: IO[bytes], shown: AttachmentView) -> Any:
+        if not filetypes.is_image(shown.media_type):
+            raise ValidationError({"id": f"a {shown.media_type} file is not an image"})
+        from PIL import Image
+
+        Image.MAX_IMAGE_PIXELS = file_metadata.MAX_IMAGE_PIXELS
+        try:
+            with Image.open(stream) as image:
+                if image.width * image.height > file_metadata.MAX_IMAGE_PIXELS:
+                    raise ValidationError({"id": f"the image is too large to preview ({image.width}x{image.height})"})
+                image.draft("RGB", (width, height))  # a JPEG decodes at a fraction of its size
+                image.thumbnail((width, height))
+                return image.convert("RGB")
+        except ValidationError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a damaged or hostile image can fail in any way
+            raise ValidationError({"id": f"the image could not be read ({type(exc).__name__})"}) from exc
+
+    return with_contents(tx, attachment_id, small)
