@@ -128,6 +128,10 @@ def from_db_error(exc: BaseException, what: str = "writing to the vault") -> Hrd
         )
     if "file is not a database" in text or "malformed" in text or "corrupt" in text:
         return VaultDamaged("The vault database is damaged or not an hrd-tui database. Restore a backup.")
+    if "never changed after intake" in text:  # the attachment custody trigger (migration 0016)
+        return ConstraintViolation(
+            "An attachment is never changed after intake: keep a new version as a new attachment."
+        )
     if "constraint failed" in text:
         # SQLite names the rule (constraint or table.column), never the values.
         return ConstraintViolation(f"The vault refused the change ({str(orig).splitlines()[0]}).")

@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, Integer, LargeBinary, String, Table
+from sqlalchemy import DDL, JSON, CheckConstraint, Column, ForeignKey, Index, Integer, LargeBinary, String, Table, event
 from sqlalchemy.sql.elements import conv
 from sqlmodel import Field, SQLModel
 
@@ -66,6 +66,18 @@ class Attachment(Record, table=True):
     #: field name -> value as text.
     found_metadata: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
     deleted_at: datetime | None = Field(default=None, index=True)
+
+
+#: The chain of custody, enforced by the database as well as by the services: what was
+#: taken in, and to what, cannot be changed (a replacement is a new attachment); only
+#: the deletion mark (and updated_at with it) can. The same SQL is in migration 0016.
+CUSTODY_TRIGGER_SQL = (
+    "CREATE TRIGGER attachment_custody_fixed BEFORE UPDATE OF "
+    "name, media_type, size, sha256, note, found_metadata, created_at, "
+    "contact_id, case_id, trial_id, hearing_id, observation_id ON attachment "
+    "BEGIN SELECT RAISE(ABORT, 'an attachment is never changed after intake'); END"
+)
+event.listen(Attachment.__table__, "after_create", DDL(CUSTODY_TRIGGER_SQL))  # type: ignore[attr-defined]
 
 
 #: The contents. DEFERRABLE: the chunks are written first, streaming, and the

@@ -198,3 +198,22 @@ def test_attachments_belong_to_each_kind_of_record(opened: vault.Vault, tmp_path
     for owner in owners:
         (one,) = attachments.views(opened.store, owner)
         assert one.owner == owner
+
+
+def test_the_database_refuses_to_change_what_was_taken_in(opened: vault.Vault, case: Owner, tmp_path: Path) -> None:
+    """The chain of custody holds below the services too: a trigger refuses any change to
+    what was taken in (a bug, or a handover merge, cannot rewrite a hash or a name);
+    only the deletion mark can change."""
+    source = tmp_path / "summons.txt"
+    source.write_text("SUMMONS\n")
+    added = attachments.attach(opened.store, source, case)
+    for column, value in (("sha256", "0" * 64), ("name", "other.txt"), ("size", 1), ("note", "changed")):
+        with pytest.raises(HrdError, match="never changed after intake"):
+            with opened.store.session() as s:
+                s.connection().execute(
+                    text(f"UPDATE attachment SET {column} = :v WHERE id = :i"), {"v": value, "i": added.id}
+                )
+    with opened.store.session() as s:
+        kept = attachments.resolve(s, added.id)
+        assert (kept.sha256, kept.name, kept.size, kept.note) == (added.sha256, "summons.txt", 8, "")
+    assert attachments.remove(opened.store, added.id).deleted_at is not None  # the mark is allowed

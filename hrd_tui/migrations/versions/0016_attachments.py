@@ -63,6 +63,13 @@ def upgrade() -> None:
     for column in OWNERS:
         op.create_index(op.f(f"ix_attachment_{column}"), "attachment", [column], unique=False)
     op.create_index(op.f("ix_attachment_deleted_at"), "attachment", ["deleted_at"], unique=False)
+    # The chain of custody cannot be changed after intake (models/attachments.py says why).
+    op.execute(
+        "CREATE TRIGGER attachment_custody_fixed BEFORE UPDATE OF "
+        "name, media_type, size, sha256, note, found_metadata, created_at, "
+        "contact_id, case_id, trial_id, hearing_id, observation_id ON attachment "
+        "BEGIN SELECT RAISE(ABORT, 'an attachment is never changed after intake'); END"
+    )
     op.create_table(
         "attachment_chunk",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -83,6 +90,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DROP TRIGGER IF EXISTS attachment_custody_fixed")
     op.drop_index("ux_attachment_chunk_seq", table_name="attachment_chunk")
     op.drop_table("attachment_chunk")
     op.drop_index(op.f("ix_attachment_deleted_at"), table_name="attachment")
