@@ -25,7 +25,7 @@ from sqlalchemy import DDL, JSON, CheckConstraint, Column, ForeignKey, Index, In
 from sqlalchemy.sql.elements import conv
 from sqlmodel import Field, SQLModel
 
-from hrd_tui.models.common import Record, fk
+from hrd_tui.models.common import Record, fk, table_of
 
 #: Bytes per chunk row: large enough that 200 MiB is 200 inserts, small enough to
 #: stream with a flat memory profile.
@@ -77,7 +77,7 @@ CUSTODY_TRIGGER_SQL = (
     "contact_id, case_id, trial_id, hearing_id, observation_id ON attachment "
     "BEGIN SELECT RAISE(ABORT, 'an attachment is never changed after intake'); END"
 )
-event.listen(Attachment.__table__, "after_create", DDL(CUSTODY_TRIGGER_SQL))  # type: ignore[attr-defined]
+event.listen(table_of(Attachment), "after_create", DDL(CUSTODY_TRIGGER_SQL))  # type: ignore[no-untyped-call]
 
 
 #: The contents. DEFERRABLE: the chunks are written first, streaming, and the
