@@ -27,6 +27,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from hrd_tui.sanitize import plural
+from hrd_tui.screens import attachments as attachments_screen
 from hrd_tui.screens.calls import REFUSED, attempt
 from hrd_tui.screens.places import Placed
 from hrd_tui.screens.shell import ShellAccess
@@ -56,6 +57,7 @@ SECTIONS = (
     ("interactions", "Interactions (i logs one; f corrects)"),
     ("cases", "Threat cases (g opens one)"),
     ("trials", "Trials"),
+    ("attachments", attachments_screen.HEADING),
 )
 UNSAFE = "WARNING: direct contact is marked UNSAFE for this person. Use an intermediary or the channel agreed."
 
@@ -206,6 +208,7 @@ class ContactDetailScreen(Placed, ShellAccess, Screen[None]):
         Binding("h", "changes", "Changes", id="contact.changes", show=False, tooltip="What changed in this record"),
         Binding("g", "open_case", "Case", id="contact.case", show=False, tooltip="Open one of their threat cases"),
         Binding("x", "delete", "Delete", id="contact.delete", show=False, tooltip="Delete this contact (asks first)"),
+        attachments_screen.binding("contact"),
         Binding("escape,left", "back", "Back", id="contact.back"),
     ]
 
@@ -256,6 +259,7 @@ class ContactDetailScreen(Placed, ShellAccess, Screen[None]):
             ]
             or ["None."],
             "trials": [f"[{t.status.value}] {t.title}" for t in d.trials] or ["None."],
+            "attachments": [attachments_screen.section_text(self.shell, "contact", self.contact_id, discreet)],
         }
         for section_id, lines in body.items():
             self.query_one(f"#detail-{section_id}", VaultText).set_text("\n".join(lines))
@@ -280,6 +284,9 @@ class ContactDetailScreen(Placed, ShellAccess, Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_attachments(self) -> None:
+        attachments_screen.open_attachments(self, "contact", self.contact_id)
 
     def action_edit(self) -> None:
         from hrd_tui.screens.contact_form import ContactFormScreen

@@ -22,6 +22,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from hrd_tui.screens import attachments as attachments_screen
 from hrd_tui.screens.filtered_list import FilteredListScreen
 from hrd_tui.screens.forms import FORM_BINDINGS, FormScreen, choices
 from hrd_tui.screens.places import Placed
@@ -129,6 +130,7 @@ class MonitoringScreen(FilteredListScreen[ObservationRow, ObservationFilter]):
             show=False,
             tooltip="What changed in this observation's record",
         ),
+        attachments_screen.binding("monitoring"),
     ]
     id_prefix, list_id = "monitoring", "observations"
     placeholder = "/ to search observations..."
@@ -190,7 +192,11 @@ class MonitoringScreen(FilteredListScreen[ObservationRow, ObservationFilter]):
             "\n".join(
                 [
                     f"{where}  |  Sources: {row.sources}  |  About: {about or '-'}",
-                    f"{reference.label('civic_category', row.category)}: {discreet_text(row, discreet)(row.description)}",
+                ]
+                # Before the text, which may run past the pane's five lines.
+                + self._attachments_lines(row, discreet)
+                + [
+                    f"{reference.label('civic_category', row.category)}: {discreet_text(row, discreet)(row.description)}"
                 ]
                 + self._accountability_line(row)
             )
@@ -203,6 +209,11 @@ class MonitoringScreen(FilteredListScreen[ObservationRow, ObservationFilter]):
         view = accountability.read_accountability(self.shell, observation_id=row.id, discreet=self.shell.discreet)
         late = "  LATE: no investigation" if view.late(self.shell.today()) else ""
         return [f"After the attack (b): {view.state}{late}"]
+
+    def _attachments_lines(self, row: ObservationRow, discreet: bool) -> list[str]:
+        """The observation's evidence files in one line, when it has any (A lists them in full)."""
+        line = attachments_screen.summary_line(self.shell, "observation", row.id, discreet)
+        return [line] if line else []
 
     def filters_text(self) -> str:
         f = self.filter
@@ -257,6 +268,9 @@ class MonitoringScreen(FilteredListScreen[ObservationRow, ObservationFilter]):
         key = self.selected_id()
         if key:
             self.app.push_screen(AccountabilityScreen("observation", key))
+
+    def action_attachments(self) -> None:
+        attachments_screen.open_attachments(self, "observation", self.selected_id())
 
     def action_trend(self) -> None:
         self.app.push_screen(TrendScreen())

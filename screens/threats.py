@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 
 from hrd_tui.sanitize import plural
+from hrd_tui.screens import attachments as attachments_screen
 from hrd_tui.screens.calls import REFUSED, attempt
 from hrd_tui.screens.case_forms import (
     ActionModal,
@@ -334,6 +335,7 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
             "x", "close", "Close", id="case.close", show=False, tooltip="Close the case with its outcome (or reopen it)"
         ),
         Binding("h", "changes", "Changes", id="case.changes", show=False, tooltip="What changed in this case's record"),
+        attachments_screen.binding("case"),
         Binding("escape,left,ctrl+g", "back", "Back", id="case.back", priority=True, key_display="esc"),
         Binding(
             "v",
@@ -399,6 +401,8 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
             yield VaultText("", id="case-demarches")
             yield Static("After the attack: accountability (b records)", classes="case-heading", markup=False)
             yield VaultText("", id="case-accountability")
+            yield Static(attachments_screen.HEADING, classes="case-heading", markup=False)
+            yield VaultText("", id="case-attachments")
             yield Static(
                 "Timeline, newest first (n adds an event; v jumps here)",
                 id="case-timeline-heading",
@@ -516,6 +520,9 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
         )
         self.query_one("#case-demarches", VaultText).set_text(demarches_text(self.shell, CASE, self.case_id, discreet))
         self._show_accountability(day, discreet)
+        self.query_one("#case-attachments", VaultText).set_text(
+            attachments_screen.section_text(self.shell, "case", self.case_id, discreet)
+        )
 
     def _show_accountability(self, day: date, discreet: bool) -> None:
         """The state after the attack in words, and LATE when no investigation came in time."""
@@ -820,6 +827,9 @@ class CaseScreen(Placed, ShellAccess, Screen[None]):
         from hrd_tui.screens.changes import ChangesScreen
 
         self.app.push_screen(ChangesScreen(threats.CHANGES_RECORD, self.case_id, threats.changes_label, CASE_FREE_TEXT))
+
+    def action_attachments(self) -> None:
+        attachments_screen.open_attachments(self, "case", self.case_id)
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from hrd_tui.sanitize import plural
+from hrd_tui.screens import attachments as attachments_screen
 from hrd_tui.screens.calls import REFUSED, attempt
 from hrd_tui.screens.demarches import TRIAL, DemarchesScreen, demarches_text
 from hrd_tui.screens.filtered_list import FilteredListScreen
@@ -178,6 +179,7 @@ class TrialScreen(ShellAccess, Placed, Screen[None]):
             tooltip="Démarches and meetings with officials about this trial: log, correct, unlink",
         ),
         Binding("enter", "open", "Open", id="trial.open", show=False, tooltip="Open the hearing"),
+        attachments_screen.binding("trial"),
         Binding("escape,left", "back", "Back", id="trial.back"),
     ]
 
@@ -196,6 +198,8 @@ class TrialScreen(ShellAccess, Placed, Screen[None]):
             yield VaultText("", id="trial-assessment")
             yield Static("Démarches and meetings with officials (i)", classes="trial-heading", markup=False)
             yield VaultText("", id="trial-demarches")
+            yield Static(attachments_screen.HEADING, classes="trial-heading", markup=False)
+            yield VaultText("", id="trial-attachments")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -247,6 +251,9 @@ class TrialScreen(ShellAccess, Placed, Screen[None]):
         self.query_one("#trial-demarches", VaultText).set_text(
             demarches_text(self.shell, TRIAL, self.trial_id, discreet)
         )
+        self.query_one("#trial-attachments", VaultText).set_text(
+            attachments_screen.section_text(self.shell, "trial", self.trial_id, discreet)
+        )
 
     def _hearing_id(self) -> str | None:
         table = self.query_one("#trial-hearings", DataTable)
@@ -277,6 +284,9 @@ class TrialScreen(ShellAccess, Placed, Screen[None]):
 
     def action_demarches(self) -> None:
         self.app.push_screen(DemarchesScreen(TRIAL, self.trial_id))
+
+    def action_attachments(self) -> None:
+        attachments_screen.open_attachments(self, "trial", self.trial_id)
 
     def action_changes(self) -> None:
         from hrd_tui.screens.changes import ChangesScreen
@@ -332,6 +342,7 @@ class HearingScreen(ShellAccess, Placed, Screen[None]):
         ),
         Binding("e", "edit", "Edit", id="hearing.edit", tooltip="Edit the observer's header"),
         Binding("h", "changes", "Changes", id="hearing.changes", tooltip="What changed in this hearing's record"),
+        attachments_screen.binding("hearing", show=True),
         Binding("escape,left", "back", "Back", id="hearing.back"),
     ]
 
@@ -344,6 +355,8 @@ class HearingScreen(ShellAccess, Placed, Screen[None]):
         yield VaultText("", id="hearing-title", single_line=True)
         with VerticalScroll(id="hearing-body"):
             yield VaultText("", id="hearing-header")
+            yield Static(attachments_screen.HEADING, classes="trial-heading", markup=False)
+            yield VaultText("", id="hearing-attachments")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -374,9 +387,15 @@ class HearingScreen(ShellAccess, Placed, Screen[None]):
         lines.append(base.id_line(hearing.id))
         self.query_one("#hearing-title", VaultText).set_text(hearing.label)
         self.query_one("#hearing-header", VaultText).set_text("\n".join(lines))
+        self.query_one("#hearing-attachments", VaultText).set_text(
+            attachments_screen.section_text(self.shell, "hearing", self.hearing_id, discreet)
+        )
 
     def action_notes(self) -> None:
         self.shell.open_notes(self.hearing_id)
+
+    def action_attachments(self) -> None:
+        attachments_screen.open_attachments(self, "hearing", self.hearing_id)
 
     def action_checklist(self) -> None:
         from hrd_tui.screens.checklists import WalkthroughScreen

@@ -42,6 +42,8 @@ WALKS: tuple[tuple[str, ...], ...] = (
     ("a", "enter", "b", "n"),
     ("a", "enter", "i"),
     ("a", "enter", "i", "n"),
+    ("a", "enter", "A"),  # the case's attachments (the demo's detention case has a photo and a summons)
+    ("a", "enter", "A", "v"),
     ("a", "u"),
     ("a", "u", "n"),
     ("a", "p"),
