@@ -30,11 +30,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any, TypeVar, cast
 
+import sqlcipher3
+from sqlalchemy import Connection, func, insert
 from sqlalchemy import delete as sql_delete
-from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
-from hrd_tui.errors import HrdError, NotFound, StorageFull, ValidationError, from_os_error
+from hrd_tui.errors import HrdError, NotFound, StorageFull, ValidationError, from_db_error, from_os_error
 from hrd_tui.models import Attachment, CivicObservation, Contact, Hearing, ThreatCase, Trial, new_id, utcnow
 from hrd_tui.models.attachments import CHUNK_SIZE, OWNER_COLUMNS, attachment_chunk
 from hrd_tui.services import base, file_metadata, filetypes
@@ -274,7 +275,7 @@ def add_stream(
         if seq == 0:
             head = block[: filetypes.SNIFF_BYTES]
         digest.update(block)
-        connection.execute(insert(attachment_chunk), {"attachment_id": ident, "seq": seq, "data": block})
+        _write_chunk(connection, ident, seq, block)
         seq += 1
     if size == 0:
         raise ValidationError({"file": f"{clean_name} is empty: there is nothing to keep"})
@@ -337,20 +338,45 @@ def chunk_count(session: Session, attachment_id: str) -> int:
     return int(session.exec(stmt).one())
 
 
+def _blob(connection: Connection, row: int, *, write: bool) -> Any:
+    """SQLite's incremental blob I/O on one chunk's value (sqlcipher3's open_blob): the
+    bytes go between Python and the pages with no whole copy of the value made by SQLite,
+    which SQLCipher's memory security would overwrite with random bytes when freeing it;
+    about a fifth less CPU on intake and two fifths on export (bench_attachments.py)."""
+    raw = cast(Any, connection.connection.dbapi_connection)
+    try:
+        return raw.open_blob(attachment_chunk.name, "data", row, not write, "main")
+    except sqlcipher3.Error as exc:  # raw, not wrapped by SQLAlchemy: mapped here
+        raise from_db_error(exc, "adding the attachment" if write else "reading the attachment") from exc
+
+
+def _write_chunk(connection: Connection, ident: str, seq: int, block: bytes) -> None:
+    """One chunk row: inserted as zeroblob(n), its bytes then written through blob I/O."""
+    stmt = insert(attachment_chunk).values(attachment_id=ident, seq=seq, data=func.zeroblob(len(block)))
+    row = connection.execute(stmt).lastrowid
+    blob = _blob(connection, row, write=True)
+    try:
+        blob.write(block)
+    except sqlcipher3.Error as exc:  # a full disk mid-chunk: StorageFull, as for an INSERT
+        raise from_db_error(exc, "adding the attachment") from exc
+    finally:
+        blob.close()
+
+
 def chunks(session: Session, attachment_id: str) -> Iterator[bytes]:
-    """The stored bytes in order, one chunk at a time (one query each: never all at once)."""
+    """The stored bytes in order, one chunk at a time (never all at once)."""
     connection = session.connection()
-    seq = 0
-    while True:
-        row = connection.execute(
-            select(attachment_chunk.c.data).where(
-                attachment_chunk.c.attachment_id == attachment_id, attachment_chunk.c.seq == seq
-            )
-        ).first()
-        if row is None:
-            return
-        yield bytes(row[0])
-        seq += 1
+    stmt = select(attachment_chunk.c.id).where(attachment_chunk.c.attachment_id == attachment_id)
+    rows = list(connection.execute(stmt.order_by(attachment_chunk.c.seq)).scalars())
+    for row in rows:
+        blob = _blob(connection, row, write=False)
+        try:
+            data = blob.read()
+        except sqlcipher3.Error as exc:  # a page failing its HMAC: VaultDamaged
+            raise from_db_error(exc, "reading the attachment") from exc
+        finally:
+            blob.close()
+        yield data
 
 
 class ChunkReader(io.RawIOBase):
