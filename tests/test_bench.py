@@ -22,6 +22,22 @@ HAS_TMUX = installed()
 
 #: script -> (figure labels always printed, labels of the real-terminal figures, printed with tmux).
 FIGURES: dict[str, tuple[list[str], list[str]]] = {
+    "bench_attachments": (
+        [
+            "cryptography AES-256-GCM encrypt copy,",
+            "attach memory above baseline <",
+            "attach within 2x of the cryptography copy:",
+            "export memory above baseline <",
+            "export within 2x of the cryptography copy:",
+            "attach variant, incremental blob I/O",
+            "export variant, incremental blob I/O",
+            "CLI `hrd-tui attach`,",
+            "CLI `hrd-tui export attachment`,",
+            "check (services.attachments.check),",
+            "CLI `hrd-tui check`,",
+        ],
+        [],
+    ),
     "bench_cases": (
         ["default view ", "each filter ", "each prefix typed ", "prefix, closed included "],
         ["screen, open the list:", "screen, keystroke to redraw:", "screen, Enter to a case:"],
