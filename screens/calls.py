@@ -97,5 +97,7 @@ def hand_back(screen: Screen[Any], callback: Callable[..., None], *args: object)
 
 
 def _if_shown(screen: Screen[Any], callback: Callable[..., None], *args: object) -> None:
-    if screen.is_attached:
+    # On the stack too: a lock pops the screens at once and Textual detaches them later, so
+    # a dialog's worker ending just after a lock would have dismissed the unlock prompt.
+    if screen.is_attached and screen in screen.app.screen_stack:
         callback(*args)

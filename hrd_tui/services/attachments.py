@@ -295,8 +295,8 @@ def add_stream(
         "found_metadata": found_metadata,
         OWNER_COLUMNS[owner.kind]: owner.id,
     }
-    if added_at is not None:
-        fields["created_at"] = fields["updated_at"] = added_at
+    # One moment for both: the row is written once, and a handover keeps it exactly.
+    fields["created_at"] = fields["updated_at"] = added_at or utcnow()
     attachment = base.validate(Attachment, fields)
     session.add(attachment)
     session.flush()
@@ -459,7 +459,7 @@ def export(session: Session, attachment: Attachment, dest: Path, *, strip: bool 
     they are written. ``strip``: the file without its identifying metadata. A file
     that fails half-way is removed."""
     try:
-        fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        fd = os.open(dest, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
     except FileExistsError:
         raise ValidationError({"output": f"{dest} already exists: an export never overwrites a file"}) from None
     except OSError as exc:
@@ -467,15 +467,17 @@ def export(session: Session, attachment: Attachment, dest: Path, *, strip: bool 
     try:
         with os.fdopen(fd, "wb") as out:
             os.fchmod(out.fileno(), 0o600)
-            counting = _Counting(out)
             if strip:
-                done = file_metadata.strip(
-                    reader(session, attachment), attachment.media_type, cast(IO[bytes], counting)
-                )
+                # Into the file itself, hashed once written: a TIFF's writer seeks back.
+                done = file_metadata.strip(reader(session, attachment), attachment.media_type, out)
                 removed, note = done.removed, done.note
+                out.flush()
+                size, sha256 = _hash_of(out.fileno())
             else:
+                counting = _Counting(out)
                 _copy_checked(session, attachment, counting)
                 removed, note = [], ""
+                size, sha256 = counting.size, counting.digest.hexdigest()
             out.flush()
             os.fsync(out.fileno())
     except BaseException as exc:
@@ -483,7 +485,17 @@ def export(session: Session, attachment: Attachment, dest: Path, *, strip: bool 
         if isinstance(exc, OSError):
             raise from_os_error(exc, f"writing {dest}") from exc
         raise
-    return Exported(dest, counting.size, counting.digest.hexdigest(), removed, note)
+    return Exported(dest, size, sha256, removed, note)
+
+
+def _hash_of(fd: int) -> tuple[int, str]:
+    """The size and SHA-256 of what the file ``fd`` holds (read back, a chunk at a time)."""
+    digest = hashlib.sha256()
+    size = 0
+    while block := os.pread(fd, CHUNK_SIZE, size):
+        digest.update(block)
+        size += len(block)
+    return size, digest.hexdigest()
 
 
 class _Counting(io.RawIOBase):

@@ -14,9 +14,12 @@ differs from the original's: the original stays in the vault, unchanged.
 
 from __future__ import annotations
 
+import io
+import logging
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from hrd_tui.errors import ValidationError
 from hrd_tui.services import filetypes
@@ -25,6 +28,69 @@ from hrd_tui.services import filetypes
 MAX_IMAGE_PIXELS = 64_000_000
 #: At most this many pages of a PDF's text are read for the viewer.
 MAX_PDF_PAGES = 200
+#: The most pypdf may read of one PDF to list its metadata or show its text. A damaged
+#: PDF makes it scan the file backwards line by line, then read it whole to rebuild its
+#: cross-reference table: a crafted 4 GiB "PDF" would take minutes and twice its size in
+#: memory at intake. A sound PDF needs its tail, its tables and a look at each object
+#: (about 60 bytes an object: half a million objects fit).
+MAX_PDF_READ = 32 << 20
+#: The decoded page contents (drawing operators) the viewer turns into text, in all:
+#: pypdf's text extraction grows faster than the page (a 2 MB page takes about 5 s, a
+#: 20 MB one many minutes), and the worker doing it holds the vault open, so the lock
+#: would wait for it.
+MAX_PDF_CONTENT = 2 << 20
+
+# pypdf reports each oddity of a damaged file on the "pypdf" logger, with offsets and key
+# names from the file: tens of thousands of lines on a crafted one. Its errors still raise.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+# Pillow's warning between MAX_IMAGE_PIXELS and twice it: the app asks too_many_pixels
+# itself before decoding (set once here: catch_warnings is not safe in a worker thread).
+warnings.filterwarnings("ignore", message=r"Image size \(\d+ pixels\) exceeds limit", module=r"PIL\.")
+
+
+class PdfTooLarge(Exception):
+    """pypdf asked for more than MAX_PDF_READ bytes of one file."""
+
+
+class _ReadBudget(io.RawIOBase):
+    """The stream as pypdf sees it, refusing to read more than ``budget`` bytes in all
+    (unbuffered on purpose: pypdf seeks a lot, and a buffer would re-read on each seek)."""
+
+    def __init__(self, stream: IO[bytes], budget: int) -> None:
+        super().__init__()
+        self._stream = stream
+        self._left = budget
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return self._stream.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._stream.tell()
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:  # "the rest of the file": only if it is within the budget
+            here = self._stream.tell()
+            size = self._stream.seek(0, io.SEEK_END) - here
+            self._stream.seek(here)
+        if size > self._left:
+            self._left = 0
+            raise PdfTooLarge(f"more than {MAX_PDF_READ >> 20} MiB would have to be read")
+        data = self._stream.read(size)
+        self._left -= len(data)
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        data = self.read(len(view))
+        view[: len(data)] = data
+        return len(data)
+
 
 # EXIF tags that identify a person, a device, a place or a time (tag -> label).
 _BASE_TAGS = {
@@ -85,17 +151,27 @@ def inspect(stream: IO[bytes], media_type: str) -> dict[str, str]:
         if filetypes.is_image(media_type):
             return _image_fields(stream)
         if media_type == "application/pdf":
-            return _pdf_fields(stream)
+            return _pdf_fields(_pdf_reader(stream, MAX_PDF_READ))
+    except PdfTooLarge:
+        return {
+            "unreadable": "its metadata was not read: the PDF has too many objects, or is too damaged, to read here"
+        }
     except Exception as exc:  # noqa: BLE001 - a damaged or hostile file can fail in any way
         return {"unreadable": f"its metadata could not be read ({type(exc).__name__})"}
     return {}
 
 
 def _open_image(stream: IO[bytes]) -> Any:
+    """Pillow refuses more than twice MAX_IMAGE_PIXELS at once; between the two it only
+    warns (on stderr), so ``too_many_pixels`` is asked before anything is decoded."""
     from PIL import Image  # only when an image is handled
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     return Image.open(stream)
+
+
+def too_many_pixels(image: Any) -> bool:
+    return bool(image.width * image.height > MAX_IMAGE_PIXELS)
 
 
 def _gps_text(gps: dict[int, Any]) -> str:
@@ -114,9 +190,14 @@ def _gps_text(gps: dict[int, Any]) -> str:
 
 
 def _image_fields(stream: IO[bytes]) -> dict[str, str]:
+    from PIL import Image
+
     found: dict[str, str] = {}
     with _open_image(stream) as image:
-        exif = image.getexif()
+        if image.format == "PNG" and "exif" not in image.info and too_many_pixels(image):
+            exif = Image.Exif()  # Pillow would decode every pixel to look for EXIF after them
+        else:
+            exif = image.getexif()
         for tag, label in _BASE_TAGS.items():
             if exif.get(tag) not in (None, "", b""):
                 found[label] = _text(exif[tag])
@@ -136,20 +217,21 @@ def _image_fields(stream: IO[bytes]) -> dict[str, str]:
     return found
 
 
-def _pdf_reader(stream: IO[bytes]) -> Any:
+def _pdf_reader(stream: IO[bytes], budget: int | None = None) -> Any:
+    """pypdf's reader; with ``budget``, one that reads at most that many bytes of the file."""
     from pypdf import PdfReader  # only when a PDF is handled
 
-    return PdfReader(stream, strict=False)
+    return PdfReader(stream if budget is None else cast(IO[bytes], _ReadBudget(stream, budget)), strict=False)
 
 
-def _pdf_fields(stream: IO[bytes]) -> dict[str, str]:
-    reader = _pdf_reader(stream)
+def _pdf_fields(reader: Any) -> dict[str, str]:
     found: dict[str, str] = {}
     info = reader.metadata or {}
     for key, label in _PDF_FIELDS.items():
         value = info.get(key)
         if value not in (None, ""):
-            found[label] = _text(value)
+            # Not text (a crafted file's dictionary): said so, not its repr (with a memory address).
+            found[label] = _text(value) if isinstance(value, (str, bytes, int, float)) else "present, not as text"
     if "/Metadata" in reader.trailer["/Root"]:
         found["XMP metadata"] = "present (may repeat the author and software)"
     return found
@@ -175,12 +257,18 @@ def strip(stream: IO[bytes], media_type: str, out: IO[bytes]) -> Stripped:
         return stripper(stream, out)
     except ValidationError:
         raise
+    except OSError as exc:
+        if exc.errno is not None:  # writing failed (a full disk): the caller says so; Pillow's own have none
+            raise
+        raise _unreadable(media_type, exc) from exc
     except Exception as exc:  # noqa: BLE001 - a damaged or hostile file can fail in any way
-        raise ValidationError(
-            {
-                "strip_metadata": f"the file could not be read as {media_type} ({type(exc).__name__}); nothing was written"
-            }
-        ) from exc
+        raise _unreadable(media_type, exc) from exc
+
+
+def _unreadable(media_type: str, exc: Exception) -> ValidationError:
+    return ValidationError(
+        {"strip_metadata": f"the file could not be read as {media_type} ({type(exc).__name__}); nothing was written"}
+    )
 
 
 def _strip_image(stream: IO[bytes], out: IO[bytes]) -> Stripped:
@@ -189,7 +277,21 @@ def _strip_image(stream: IO[bytes], out: IO[bytes]) -> Stripped:
     found = _image_fields(stream)
     stream.seek(0)
     with _open_image(stream) as image:
+        if too_many_pixels(image):
+            raise ValidationError(
+                {
+                    "strip_metadata": f"the image is too large to re-encode ({image.width}x{image.height}); export it as it is"
+                }
+            )
         fmt = image.format or "PNG"
+        frames = getattr(image, "n_frames", 1)
+        if frames > 1 and fmt != "MPO":  # an MPO's main picture is its first; the rest are previews
+            raise ValidationError(
+                {
+                    "strip_metadata": f"the image has {frames} pages or frames, and the copy would keep only the "
+                    "first; export it as it is"
+                }
+            )
         upright = ImageOps.exif_transpose(image)
         if upright.mode in ("P", "PA") and fmt == "JPEG":
             upright = upright.convert("RGB")
@@ -207,7 +309,7 @@ def _strip_image(stream: IO[bytes], out: IO[bytes]) -> Stripped:
 def _strip_pdf(stream: IO[bytes], out: IO[bytes]) -> Stripped:
     from pypdf import PdfWriter
 
-    found = _pdf_fields(stream)
+    found = _pdf_fields(_pdf_reader(stream))
     stream.seek(0)
     writer = PdfWriter(clone_from=_pdf_reader(stream))
     writer.metadata = None
@@ -218,14 +320,37 @@ def _strip_pdf(stream: IO[bytes], out: IO[bytes]) -> Stripped:
 
 
 def pdf_text(stream: IO[bytes], limit_chars: int) -> str:
-    """The text of a PDF's pages (at most MAX_PDF_PAGES, at most ``limit_chars``)."""
-    reader = _pdf_reader(stream)
+    """The text of a PDF's pages (at most MAX_PDF_PAGES, at most ``limit_chars``, from at
+    most MAX_PDF_CONTENT of page contents: the rest is left for an export to show)."""
+    reader = _pdf_reader(stream, MAX_PDF_READ)
     parts: list[str] = []
     total = 0
+    content_left = MAX_PDF_CONTENT
     for number, page in enumerate(reader.pages[:MAX_PDF_PAGES], start=1):
+        try:
+            content_left -= _content_size(page)
+        except PdfTooLarge:
+            content_left = -1
+        if content_left < 0:
+            parts.append(f"--- page {number} and after: too large to show here (export the file to read them) ---")
+            break
         text = page.extract_text() or ""
         parts.append(f"--- page {number} ---\n{text}")
         total += len(text)
         if total >= limit_chars:
             break
     return "\n".join(parts)[:limit_chars]
+
+
+def _content_size(page: Any) -> int:
+    """The decoded size of a page's contents and of the forms it draws (what text
+    extraction would parse)."""
+    contents = page.get_contents()
+    size = len(contents.get_data()) if contents is not None else 0
+    resources = page.get("/Resources")
+    xobjects = resources.get_object().get("/XObject") if resources is not None else None
+    for ref in xobjects.get_object().values() if xobjects is not None else ():
+        xobject = ref.get_object()
+        if xobject.get("/Subtype") == "/Form":
+            size += len(xobject.get_data())
+    return size

@@ -8,8 +8,10 @@ contact everywhere the app shows it."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+import os
 import shutil
 import stat
 from pathlib import Path
@@ -19,6 +21,7 @@ import pytest
 from conftest import PASSPHRASE, demo_vault_at, unlock, vault_session
 from sqlmodel import select
 from textual.widgets import DataTable, Input, Static, TextArea
+from textual.worker import WorkerState
 
 from hrd_tui import vault as vault_mod
 from hrd_tui import wallclock
@@ -35,6 +38,7 @@ from hrd_tui.screens.attachments import (
 from hrd_tui.screens.contact_detail import ContactDetailScreen
 from hrd_tui.screens.threats import CaseScreen
 from hrd_tui.screens.trials import HearingScreen, TrialScreen
+from hrd_tui.screens.unlock import UnlockScreen
 from hrd_tui.screens.widgets.confirm import ConfirmModal
 from hrd_tui.services import attachments, contacts
 from hrd_tui.services.attachments import Owner
@@ -531,3 +535,45 @@ def pdf_with_text(path: Path, text: str) -> Path:
     with path.open("wb") as f:
         writer.write(f)
     return path
+
+
+# -- under stress ------------------------------------------------------------------------------------
+
+
+async def test_locking_while_a_file_is_taken_in_shows_the_prompt_and_keeps_the_file_whole(
+    place: dict[str, Any],
+) -> None:
+    """The lock waits for the intake's transaction, then pops every screen; the intake's
+    worker then handed its result to the popped dialog, still attached (Textual detaches
+    it later): its dismiss popped the unlock prompt itself and the app stopped with an
+    internal error. Before that, a named pipe is refused at once, the dialog still live."""
+    fifo = place["files"] / "pipe"
+    os.mkfifo(fifo)
+    video = place["files"] / "video.bin"
+    with video.open("wb") as f:
+        f.truncate(48 * 1024 * 1024)  # sparse: the size is the point (the intake must still be running)
+    app = app_for(place)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await open_list(app, pilot, place)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, AddAttachmentModal)
+        app.screen.query_one("#path", PathInput).value = str(fifo)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "is a named pipe (FIFO), not a file" in text_of(app, "#error-path")
+        app.screen.query_one("#path", PathInput).value = str(video)
+        app.screen.action_run()  # as Enter does (a key would wait for the keys held meanwhile)
+        (intake,) = [w for w in app.workers if w.group == "attachment-path"]
+        while intake.state is not WorkerState.RUNNING:
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.1)  # inside its transaction, writing chunks
+        assert intake.state is WorkerState.RUNNING
+        app.action_lock()  # as ctrl+l and the idle lock do
+        await settle(app, pilot)  # raised WorkerFailed (ScreenStackError) before
+        assert intake.state is WorkerState.SUCCESS
+        assert isinstance(app.screen, UnlockScreen) and len(app.screen_stack) == 1
+    with vault_session(place["vault"]) as session:
+        (kept,) = [a for a in attachments.listed(session) if a.name == "video.bin"]
+        assert kept.size == 48 * 1024 * 1024 and attachments.verify(session, kept) is None
