@@ -8,6 +8,7 @@ A new constraint without a check here fails the walk."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -19,8 +20,10 @@ from sqlmodel import SQLModel
 from hrd_tui import vault
 from hrd_tui.errors import ValidationError
 from hrd_tui.models import Report, Resource, Source, metadata
+from hrd_tui.models.attachments import CHUNK_SIZE
 from hrd_tui.services import (
     accountability,
+    attachments,
     base,
     checklists,
     consent,
@@ -257,7 +260,19 @@ ATTEMPTS: dict[str, Callable[[Any, dict[str, Any]], None]] = {
         plan.set_item(s, "threat-immediate:credible-sources", "DCM", days) for days in (1, 2)
     ],
     "report_layout.key unique": lambda s, w: _layout_twice(s),
+    # Evidence files (issue 20): the owner is one record by its kind, never none or two; an
+    # empty file is refused; the hash is always 64 hex (a bundle's must match); the chunks
+    # are numbered in order as they stream in (two of them: done without breaking it).
+    "ck_attachment_one_owner": lambda s, w: attachments.resolve_owner(s, "planet:1a2b3c4d"),
+    "ck_attachment_size": lambda s, w: _attach(s, w, b""),
+    "ck_attachment_sha256": lambda s, w: _attach(s, w, b"summons", expect_sha256="abc"),
+    "ux_attachment_chunk_seq": lambda s, w: _attach(s, w, b"x" * (CHUNK_SIZE + 1)),
 }
+
+
+def _attach(s: Any, w: dict[str, Any], data: bytes, **options: Any) -> None:
+    owner = attachments.Owner("case", w["case"].id)
+    attachments.add_stream(s, io.BytesIO(data), "summons.txt", owner, **options)
 
 
 def _layout_twice(s: Any) -> None:

@@ -480,7 +480,7 @@ MEASURE = textwrap.dedent("""
 
 def measured(*args: str) -> dict[str, Any]:
     done = subprocess.run(
-        [sys.executable, "-c", MEASURE, *args],
+        [sys.executable, "-P", "-c", MEASURE, *args],  # -P: the installed package, not the checkout's
         capture_output=True,
         text=True,
         timeout=300,
