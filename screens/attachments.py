@@ -531,8 +531,11 @@ class AttachmentsScreen(Placed, ShellAccess, Screen[None]):
             if done is None:
                 return
             self.show_selecting(self.shell.discreet, done.id)
+            same = attempt(self, lambda: attachments.same_file(self.shell, done), kept=False)
+            also = f" The same file is already kept: {', '.join(same)}." if same is not REFUSED and same else ""
             self.app.notify(
-                f"Attached {self.shown(done.name)} ({done.size_text}), SHA-256 {done.sha256[:16]}..., id {done.short_id}.",
+                f"Attached {self.shown(done.name)} ({done.size_text}), SHA-256 {done.sha256[:16]}..., "
+                f"id {done.short_id}.{also}",
                 markup=False,
             )
 

@@ -96,9 +96,12 @@ def cmd_attach(args: argparse.Namespace) -> int:
             )
         else:
             added = attachments.attach(opened.store, path, owner, note=text, max_bytes=max_bytes)
+        same = attachments.same_file(opened.store, added)
     out(f"Attached {added.name} to {added.owner}: {added.media_type}, {added.size_text}.")
     out(f"Id: {added.id}")
     out(f"SHA-256: {added.sha256}")
+    if same:
+        out(f"The same file (same SHA-256) is already kept: {', '.join(same)}.")
     if added.found_metadata:
         out("Identifying metadata found in the file (kept as it is; 'export attachment --strip-metadata' removes it):")
         for label, value in added.found_metadata.items():

@@ -649,6 +649,22 @@ def remove(tx: Transactions, attachment_id: str) -> AttachmentView:
         return view(delete(session, resolve(session, attachment_id)))
 
 
+def same_file(tx: Transactions, added: AttachmentView) -> list[str]:
+    """The other attachments holding the very same bytes (same SHA-256), deleted ones
+    too, as "1a2b3c4d on case:4f05e57f": said at intake, so that a file kept twice is
+    seen to be one piece of evidence, not two."""
+    with tx.session("looking for the same file") as session:
+        stmt = (
+            select(Attachment)
+            .where(Attachment.sha256 == added.sha256, Attachment.id != added.id)
+            .order_by(col(Attachment.created_at), col(Attachment.id))
+        )
+        return [
+            f"{base.short_id(a.id)} on {owner_of(a)}" + (" (deleted)" if a.deleted_at is not None else "")
+            for a in session.exec(stmt)
+        ]
+
+
 def check(tx: Transactions) -> Verified:
     with tx.session("checking the attachments") as session:
         return verify_all(session)

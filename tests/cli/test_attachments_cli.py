@@ -268,6 +268,20 @@ def test_bad_files_are_one_clear_line_and_nothing_is_added(shared: dict[str, Pat
     assert count_attachments(Path(shared["vault"])) == before
 
 
+def test_the_same_file_attached_again_says_where_it_is_already_kept(shared: dict[str, Path | str]) -> None:
+    """Two records of one piece of evidence are allowed (a photo kept with the case and the
+    hearing), but the officer is told, so that one file is never taken for two."""
+    root = Path(shared["root"])
+    scan = root / "medical-report.txt"
+    scan.write_text("Bruising on both wrists, consistent with restraints.\n")
+    first = attached_id(hrd(shared, "attach", str(scan), "--to", f"case:{str(shared['case'])[:8]}"))
+    again = hrd(shared, "attach", str(scan), "--to", f"contact:{str(shared['contact'])[:8]}")
+    assert attached_id(again) != first
+    assert f"The same file (same SHA-256) is already kept: {first[:8]} on case:{str(shared['case'])[:8]}." in (
+        again.stdout
+    )
+
+
 def test_a_file_piped_in_is_kept_under_the_name_given(shared: dict[str, Path | str]) -> None:
     """'gpg -d f.gpg | hrd-tui attach - --name f.txt': never a decrypted copy on disk."""
     to = f"case:{str(shared['case'])[:8]}"
