@@ -60,6 +60,13 @@ class AttachmentViewScreen(Placed, ShellAccess, Screen[None]):
             id="attachment_view.export",
             tooltip="Export a copy of the attachment (not encrypted; without its metadata if asked)",
         ),
+        Binding(
+            "p",
+            "preview",
+            "Show preview",
+            id="attachment_view.preview",
+            tooltip="In discreet mode: draw the image's preview (hidden, as a photo can show a face or a place)",
+        ),
         Binding("escape,left,ctrl+g", "back", "Back", id="attachment_view.back", key_display="esc"),
     ]
 
@@ -68,6 +75,7 @@ class AttachmentViewScreen(Placed, ShellAccess, Screen[None]):
         self.attachment_id = attachment_id
         self.view: AttachmentView | None = None
         self.content_for: bool | None = None  # the discreet mode the content was shown in
+        self.reveal = False  # p: the image's preview drawn in discreet mode too
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -104,6 +112,7 @@ class AttachmentViewScreen(Placed, ShellAccess, Screen[None]):
         if self.content_for != discreet:
             self.content_for = discreet
             self.load_content(a, discreet)
+        self.refresh_bindings()
 
     def load_content(self, a: AttachmentView, discreet: bool) -> None:
         status = self.query_one("#view-status", Static)
@@ -111,6 +120,10 @@ class AttachmentViewScreen(Placed, ShellAccess, Screen[None]):
             status.update("Reading the text ...")
             self.run_worker(lambda: self._read_text(a.id), thread=True, group="view", exclusive=True)
         elif filetypes.is_image(a.media_type):
+            if discreet and not self.reveal:  # a photo can show a face or a place: not drawn unasked
+                self.query_one("#view-preview-box").display = False
+                status.update("Preview hidden in discreet mode: p shows it, x exports the image.")
+                return
             if self.app.console.color_system is None:
                 status.update("No preview: this terminal shows no colour. x exports the image to open it.")
                 return
@@ -183,6 +196,19 @@ class AttachmentViewScreen(Placed, ShellAccess, Screen[None]):
     def action_export(self) -> None:
         if self.view is not None:
             export_attachment(self, self.view, name_filter(self.shell, self.shell.discreet))
+
+    def action_preview(self) -> None:
+        if self.view is not None and filetypes.is_image(self.view.media_type) and not self.reveal:
+            self.reveal = True
+            self.load_content(self.view, self.shell.discreet)
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """p only where it does something: an image whose preview discreet mode hides."""
+        if action == "preview":
+            shown = self.view is not None and filetypes.is_image(self.view.media_type)
+            return shown and self.shell.discreet and not self.reveal
+        return True
 
     def action_back(self) -> None:
         self.app.pop_screen()

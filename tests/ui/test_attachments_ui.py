@@ -167,6 +167,16 @@ async def test_a_file_is_added_by_its_typed_path_with_tab_completing_it(place: d
         assert row[3] == sha256(summons)[:16] and row[4] == "2026-11-28"
         detail = text_of(app, "#attachment-detail")
         assert f"SHA-256 {sha256(summons)}" in detail and "Note: from the court clerk" in detail
+        first = app.screen.selected_id()
+        assert first is not None
+        await pilot.press("n")  # the same file again: kept, and the notice says where it already is
+        await pilot.pause()
+        app.screen.query_one("#path", PathInput).value = str(summons)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert len(rows_of(app)) == 2
+        notices = [n.message for n in app._notifications]
+        assert any(f"The same file is already kept: {first[:8]} on contact:" in n for n in notices), notices
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ContactDetailScreen)
@@ -174,8 +184,8 @@ async def test_a_file_is_added_by_its_typed_path_with_tab_completing_it(place: d
         assert "summons-2026.txt  (text/plain, 33 B)  added 2026-11-28" in section
         assert sha256(summons)[:16] in section
     with vault_session(place["vault"]) as session:
-        (kept,) = attachments.listed(session, Owner("contact", place["owners"]["contact"]))  # type: ignore[arg-type]
-        assert kept.sha256 == sha256(summons) and kept.note == "from the court clerk"
+        kept, again = attachments.listed(session, Owner("contact", place["owners"]["contact"]))  # type: ignore[arg-type]
+        assert kept.sha256 == again.sha256 == sha256(summons) and kept.note == "from the court clerk"
 
 
 @pytest.mark.parametrize(
@@ -423,6 +433,32 @@ async def test_an_image_gets_a_rough_preview_and_its_metadata(place: dict[str, A
         assert app.screen.query_one("#view-preview-box").display
         screen = app.export_screenshot()  # what the terminal is sent: half blocks, two pixels a cell
         assert screen.count("▄") + screen.count("▀") >= 10
+
+
+async def test_discreet_mode_draws_no_image_until_p(place: dict[str, Any]) -> None:
+    """A photo of injuries can show a face or a place: in discreet mode the preview waits
+    for p (shown in the footer only there), and turning discreet mode on hides it again."""
+    attach(place, jpeg_with_exif(place["files"] / "injuries.jpg"))
+    app = app_for(place)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await open_list(app, pilot, place)
+        await pilot.press("d", "v")
+        await settle(app, pilot)
+        assert "Preview hidden in discreet mode: p shows it" in text_of(app, "#view-status")
+        assert not app.screen.query_one("#view-preview-box").display
+        assert "Show&#160;preview" in app.export_screenshot()  # in the footer
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert "rough preview" in text_of(app, "#view-status")
+        assert app.screen.query_one("#view-preview-box").display
+        assert "Show&#160;preview" not in app.export_screenshot()
+        await pilot.press("escape", "d", "v")  # out of discreet mode: drawn at once, no p
+        await settle(app, pilot)
+        assert app.screen.query_one("#view-preview-box").display
+        await pilot.press("d")
+        await settle(app, pilot)
+        assert not app.screen.query_one("#view-preview-box").display
 
 
 async def test_without_the_preview_library_the_screen_says_no_preview(
