@@ -44,6 +44,13 @@ WALKS: tuple[tuple[str, ...], ...] = (
     ("a", "enter", "b", "n"),
     ("a", "enter", "i"),
     ("a", "enter", "i", "enter"),
+    ("a", "enter", "A"),  # the case's evidence files: a summons named after the defender
+    ("a", "enter", "A", "down"),
+    ("a", "enter", "A", "down", "v"),  # its text names him too
+    ("a", "enter", "A", "down", "x"),  # the export dialog suggests a name
+    ("a", "enter", "A", "down", "delete"),  # the question names the file
+    ("a", "enter", "A", "v"),  # the photo: metadata values hidden, no preview
+    ("a", "enter", "A", "n"),
     ("a", "n"),
     ("a", "u"),
     ("a", "p"),
@@ -56,6 +63,7 @@ WALKS: tuple[tuple[str, ...], ...] = (
     ("o", "enter", "enter", "w"),
     ("o", "enter", "enter", "e"),
     ("o", "enter", "enter", "f"),
+    ("o", "enter", "enter", "A"),  # a hearing's evidence files
     ("k",),
     ("k", "s"),
     ("k", "enter"),
