@@ -870,6 +870,9 @@ class HrdApp(KeysInOrder):
 
     # -- lock --------------------------------------------------------------------------
     def close_vault(self) -> None:
+        # Work that can stop (an intake: a 4 GiB file takes a minute) stops now, and keeps
+        # nothing: the store's close below waits for its transaction, and a lock must not.
+        self.cancel_held_work()
         self._names = self._names_checked = None  # the names go with the key
         if self.vault is not None:
             vault, self.vault = self.vault, None
@@ -891,6 +894,7 @@ class HrdApp(KeysInOrder):
         """Save what is being typed, close the store, drop the key, leave no screen with data."""
         if self.locked:
             return
+        self.cancel_held_work()  # first: an intake's transaction would make the drafts' save wait
         try:
             self.clear_clipboard()
             self.save_drafts_now()

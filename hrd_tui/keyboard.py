@@ -14,12 +14,19 @@ looks at the next one: it waits until the screen has handled what earlier keys
 set off (a screen being pushed, a submitted line, a field clearing), and until
 any work that must finish first (an unlock) has finished; then it walks the
 key up from the focused widget in this turn, and runs the binding it meets.
+
+Work that holds keys may say how to stop it (``hold_keys(cancel)``: an intake of a
+4 GiB file takes a minute). Then Esc, or whatever key the top screen binds to its
+``cancel`` action, stops it even though it is queued behind other held keys, and is
+spent doing so (it would otherwise close the dialog once the work ended); the lock key
+stops it too and then locks; the keys typed meanwhile still come after, in order.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 
 from textual import events
 from textual.app import App
@@ -38,6 +45,8 @@ from textual.widgets import Input
 SETTLE_CPU_SECONDS = 2.0
 SETTLE_WALL_SECONDS = 10.0
 HOLD_SECONDS = 30.0
+#: How often a held key looks at the keys queued behind it for one that stops the work.
+STOP_POLL_SECONDS = 0.05
 #: Rounds of "let every widget handle what it has queued": a message posted in
 #: one round (a submitted line bubbling up) is handled in the next.
 SETTLE_ROUNDS = 32
@@ -63,16 +72,31 @@ class KeysInOrder(App):  # type: ignore[type-arg]
         self._holds = 0
         self._released = asyncio.Event()
         self._released.set()
+        self._cancels: list[Callable[[], None]] = []
 
-    def hold_keys(self) -> None:
-        """Keys typed from now on wait (an unlock in a worker): they belong to what comes after."""
+    def hold_keys(self, cancel: Callable[[], None] | None = None) -> None:
+        """Keys typed from now on wait (an unlock in a worker): they belong to what comes after.
+
+        ``cancel`` (thread-safe, quick: it only asks) stops the held work early; it runs
+        once, on the cancel or lock key (see the module's docstring) or ``cancel_held_work``."""
         self._holds += 1
         self._released.clear()
+        if cancel is not None:
+            self._cancels.append(cancel)
 
-    def release_keys(self) -> None:
+    def release_keys(self, cancel: Callable[[], None] | None = None) -> None:
+        """The held work ended (``cancel``: the one ``hold_keys`` was given, if any)."""
+        if cancel is not None and cancel in self._cancels:
+            self._cancels.remove(cancel)
         self._holds = max(0, self._holds - 1)
         if not self._holds:
             self._released.set()
+
+    def cancel_held_work(self) -> None:
+        """Ask every held work that can stop to stop (a lock must not wait a minute for it)."""
+        cancels, self._cancels = self._cancels, []
+        for cancel in cancels:
+            cancel()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
@@ -85,16 +109,65 @@ class KeysInOrder(App):  # type: ignore[type-arg]
     async def _deliver(self, event: events.Key | events.Paste) -> None:
         await self._settle()  # what the previous key set off may take a hold (an unlock does)
         if self._holds:
-            try:
-                await asyncio.wait_for(self._released.wait(), HOLD_SECONDS)
-            except TimeoutError:  # held work that never said it ended: never hold keys again for it
-                self._holds = 0
-                self._released.set()
+            if not await self._held(event):
+                return  # spent: it stopped the held work
             await self._settle()
         if isinstance(event, events.Key):
             await self._deliver_key(event)
         else:
             await self._deliver_paste(event)
+
+    async def _held(self, event: events.Key | events.Paste) -> bool:
+        """Wait until the held work ends, stopping it on a key that asks (see the module's
+        docstring). False if ``event`` itself was the cancel key, spent on stopping it."""
+        deadline = time.monotonic() + HOLD_SECONDS
+        while not self._released.is_set():
+            if self._cancels and not self._look_for_stop(event):
+                return False
+            left = deadline - time.monotonic()
+            try:
+                await asyncio.wait_for(self._released.wait(), min(left, STOP_POLL_SECONDS) if self._cancels else left)
+            except TimeoutError:
+                if time.monotonic() >= deadline:  # held work that never said it ended: never hold keys again for it
+                    self._holds = 0  # (its cancel stays: a lock still stops it)
+                    self._released.set()
+        return True
+
+    def _look_for_stop(self, event: events.Key | events.Paste) -> bool:
+        """Stop the held work if ``event`` or a key queued behind it asks; False if
+        ``event`` is spent so. A cancel key queued is taken out of the queue (spent), the
+        rest put back in order: only this task reads the queue while a key is held."""
+        if isinstance(event, events.Key) and (spent := self._stops_work(event.key)) is not None:
+            self.cancel_held_work()
+            return not spent
+        taken = self._take_queued()
+        for n, message in enumerate(taken):
+            if isinstance(message, events.Key) and not message.is_forwarded:
+                spent = self._stops_work(message.key)
+                if spent is not None:
+                    self.cancel_held_work()
+                    if spent:
+                        del taken[n]
+                    break
+        for message in taken:
+            self._message_queue.put_nowait(message)
+        return True
+
+    def _stops_work(self, key: str) -> bool | None:
+        """True: ``key`` runs the top screen's ``cancel`` (it stops the work and is spent).
+        False: it locks (it stops the work, then locks). None: an ordinary key. By the
+        bindings in force, so a keymap's own keys for either count."""
+        try:
+            chain = self.screen._binding_chain
+        except Exception:  # noqa: BLE001 - no screen yet, or one being torn down
+            return None
+        for node, bindings in chain:
+            for binding in bindings.key_to_bindings.get(key, ()):
+                if binding.action == "cancel" and node is not self:
+                    return True
+                if binding.action == "lock" and node is self:
+                    return False
+        return None
 
     async def _deliver_key(self, event: events.Key) -> None:
         screen = self.screen

@@ -8,15 +8,18 @@ add (a path typed, Tab or the greyed suggestion completing it), view, export and
 
 Intake and export run on a worker (a 200 MiB file takes seconds): the screen keeps
 drawing, the keys typed meanwhile wait for the answer (as every import does), and a
-refusal goes under the field with what was typed left in it. In discreet mode an
-original name that names a contact is shown as ``[name hidden].jpg`` everywhere this
-module shows it (services.attachments.name_hider): the app's own filter cannot see a
-name inside ``Amina_Yusuf_injuries.jpg``.
+refusal goes under the field with what was typed left in it. Esc during an intake
+(or a lock) cancels it between two chunks, and nothing of the file is kept: a 4 GiB
+file takes a minute, which neither the officer nor the lock should wait for. In
+discreet mode an original name that names a contact is shown as ``[name hidden].jpg``
+everywhere this module shows it (services.attachments.name_hider): the app's own
+filter cannot see a name inside ``Amina_Yusuf_injuries.jpg``.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -222,7 +225,8 @@ def choices_text(choices: list[str], limit: int = 12) -> str:
 
 class PathDialog(ShellAccess, Dialog[Any]):
     """A path to work on (add a file, write a copy): Enter runs ``work`` on a worker; a
-    refusal goes under its field, what was typed stays, and keys typed meanwhile wait."""
+    refusal goes under its field, what was typed stays, and keys typed meanwhile wait.
+    ``cancellable``: Esc (or a lock) sets ``stop`` while it runs, which ``work`` heeds."""
 
     CSS_PATH = "attachments.tcss"
     BINDINGS = [
@@ -230,6 +234,11 @@ class PathDialog(ShellAccess, Dialog[Any]):
         Binding("escape,ctrl+g", "cancel", "Cancel", id="attachment_path.cancel"),
     ]
     busy = False
+    cancellable = False
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.stop = threading.Event()  # a new one each run (action_run)
 
     def work(self) -> Any:  # pragma: no cover - each subclass says
         raise NotImplementedError
@@ -261,8 +270,9 @@ class PathDialog(ShellAccess, Dialog[Any]):
         if status is None:
             return
         self.busy = True
+        self.stop = threading.Event()
         self.query_one("#path-status", VaultText).set_text(status)
-        self.shell.hold_keys()
+        self.shell.hold_keys(self._cancel_hold())
         self.run_worker(self._work, thread=True, group="attachment-path", description=status)
 
     def _work(self) -> None:
@@ -273,16 +283,23 @@ class PathDialog(ShellAccess, Dialog[Any]):
         else:
             hand_back(self, self._done, result)
 
+    def _cancel_hold(self) -> Callable[[], None] | None:
+        """What stops the work on Esc or a lock (hrd_tui.keyboard), if it can stop."""
+        return self.stop.set if self.cancellable else None
+
     def _answered(self) -> None:
         if self.busy:
             self.busy = False
-            self.shell.release_keys()
+            self.shell.release_keys(self._cancel_hold())
 
     def on_unmount(self) -> None:
         self._answered()
 
     def _refused(self, exc: HrdError) -> None:
         self._answered()
+        if isinstance(exc, attachments.IntakeCancelled):  # the focus stays: keys typed meanwhile follow
+            self.query_one("#path-status", VaultText).set_text(str(exc))
+            return
         self.query_one("#path-status", VaultText).set_text("")
         errors = exc.errors if isinstance(exc, ValidationError) and exc.errors else {"file": str(exc)}
         for field, message in errors.items():
@@ -296,10 +313,14 @@ class PathDialog(ShellAccess, Dialog[Any]):
     def action_cancel(self) -> None:
         if not self.busy:
             self.dismiss(None)
+        elif self.cancellable:  # reached only once keys are no longer held (after HOLD_SECONDS)
+            self.stop.set()
 
 
 class AddAttachmentModal(PathDialog):
     """A file to attach, by its path, and an optional note; the officer's size limit."""
+
+    cancellable = True
 
     def __init__(self, kind: str, owner_id: str) -> None:
         super().__init__(classes="attachment-add")
@@ -338,11 +359,16 @@ class AddAttachmentModal(PathDialog):
         self.typed = Path(typed).expanduser()
         self.note = self.query_one("#note", Input).value
         shown = name_filter(self.shell, self.shell.discreet)(self.typed.name)
-        return f"Adding {shown}: reading, hashing and encrypting it ..."
+        return f"Adding {shown}: reading, hashing and encrypting it ... (Esc cancels)"
 
     def work(self) -> AttachmentView:
         return attachments.attach(
-            self.shell, self.typed, self.owner, note=self.note, max_bytes=self.shell.settings.attachment_max_bytes
+            self.shell,
+            self.typed,
+            self.owner,
+            note=self.note,
+            max_bytes=self.shell.settings.attachment_max_bytes,
+            cancelled=self.stop.is_set,
         )
 
 

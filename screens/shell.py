@@ -61,10 +61,11 @@ class Shell(Transactions, Protocol):
     def say_recovered(self, what: str = ...) -> None: ...
 
     # -- keys -------------------------------------------------------------------------------
-    def hold_keys(self) -> None:
-        """Keys typed from now on wait until ``release_keys`` (work they must come after)."""
+    def hold_keys(self, cancel: Callable[[], None] | None = None) -> None:
+        """Keys typed from now on wait until ``release_keys`` (work they must come after);
+        ``cancel`` stops that work early, on Esc or a lock (hrd_tui.keyboard)."""
 
-    def release_keys(self) -> None: ...
+    def release_keys(self, cancel: Callable[[], None] | None = None) -> None: ...
 
     # -- opening a record ---------------------------------------------------------------
     def open_case(self, case_id: str) -> None: ...

@@ -220,6 +220,18 @@ def open_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
     return Source(fd, path.name, info.st_size)
 
 
+class IntakeCancelled(HrdError):
+    """The officer stopped an intake (Esc, or a lock) between two chunks: its transaction
+    is rolled back, so nothing of the file is kept."""
+
+    def __init__(self) -> None:
+        super().__init__("Cancelled: nothing was kept.")
+
+
+#: Asked before each chunk (and before the metadata is read): True stops the intake.
+CancelCheck = Callable[[], bool]
+
+
 def too_large(size: int | None, max_bytes: int, shown: str) -> str:
     """``size`` None: a stream, refused as it passed the limit (its whole size is not known)."""
     over = f"is {size_text(size)}, over" if size is not None else "is over"
@@ -227,13 +239,19 @@ def too_large(size: int | None, max_bytes: int, shown: str) -> str:
 
 
 def add(
-    session: Session, path: Path, owner: Owner, *, note: str = "", max_bytes: int = DEFAULT_MAX_BYTES
+    session: Session,
+    path: Path,
+    owner: Owner,
+    *,
+    note: str = "",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    cancelled: CancelCheck | None = None,
 ) -> Attachment:
     """Take the file at ``path`` in, attached to ``owner``: one transaction."""
     source = open_source(path, max_bytes)
     try:
         with os.fdopen(os.dup(source.fd), "rb", buffering=0) as stream:
-            return add_stream(session, stream, source.name, owner, note=note, max_bytes=max_bytes)
+            return add_stream(session, stream, source.name, owner, note=note, max_bytes=max_bytes, cancelled=cancelled)
     finally:
         source.close()
 
@@ -250,12 +268,15 @@ def add_stream(
     attachment_id: str | None = None,
     added_at: datetime | None = None,
     found_metadata: dict[str, str] | None = None,
+    cancelled: CancelCheck | None = None,
 ) -> Attachment:
     """Take bytes in from ``stream`` (read to its end), chunk by chunk, hashing as they come.
 
     ``expect_sha256`` (a handover's import): the bytes must hash to it, or nothing is
     added. ``attachment_id``/``added_at``/``found_metadata``: kept from the vault the
-    file came from, so its chain of custody travels with it."""
+    file came from, so its chain of custody travels with it. ``cancelled``: asked before
+    each chunk; True raises IntakeCancelled (a 4 GiB file takes a minute: Esc or a lock
+    must not wait for it), and the caller's transaction rolls the chunks written back."""
     clean_name = _clean_name(name)
     if not owner_exists(session, owner):
         raise NotFound(f"No {owner.kind} with id {owner.id}.")
@@ -266,6 +287,8 @@ def add_stream(
     head = b""
     connection = session.connection()
     while True:
+        if cancelled is not None and cancelled():
+            raise IntakeCancelled()
         block = _read_full(stream, CHUNK_SIZE)
         if not block:
             break
@@ -283,6 +306,8 @@ def add_stream(
     if expect_sha256 is not None and sha256 != expect_sha256:
         raise ValidationError({"file": f"{clean_name} does not match its SHA-256: it was changed or damaged"})
     media_type = filetypes.detect(head)
+    if cancelled is not None and cancelled():  # before the metadata read (a PDF: up to 32 MiB)
+        raise IntakeCancelled()
     if found_metadata is None:
         found_metadata = file_metadata.inspect(io.BufferedReader(ChunkReader(session, ident, size)), media_type)
     fields: dict[str, Any] = {
@@ -617,10 +642,18 @@ def find(tx: Transactions, typed: str) -> AttachmentView:
 
 
 def attach(
-    tx: Transactions, path: Path, owner: Owner, *, note: str = "", max_bytes: int = DEFAULT_MAX_BYTES
+    tx: Transactions,
+    path: Path,
+    owner: Owner,
+    *,
+    note: str = "",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    cancelled: CancelCheck | None = None,
 ) -> AttachmentView:
-    """Take a file in: all of it in one transaction, or nothing (a full disk included)."""
-    return _all_or_nothing(tx, lambda session: add(session, path, owner, note=note, max_bytes=max_bytes))
+    """Take a file in: all of it in one transaction, or nothing (a full disk, a cancel included)."""
+    return _all_or_nothing(
+        tx, lambda session: add(session, path, owner, note=note, max_bytes=max_bytes, cancelled=cancelled)
+    )
 
 
 def attach_stream(

@@ -14,12 +14,15 @@ import json
 import os
 import shutil
 import stat
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import PASSPHRASE, demo_vault_at, unlock, vault_session
+from sqlalchemy import func
 from sqlmodel import select
+from textual import events
 from textual.widgets import DataTable, Input, Static, TextArea
 from textual.worker import WorkerState
 
@@ -27,6 +30,7 @@ from hrd_tui import vault as vault_mod
 from hrd_tui import wallclock
 from hrd_tui.app import make_app
 from hrd_tui.models import CivicObservation, Hearing, ThreatCase, Trial
+from hrd_tui.models.attachments import attachment_chunk
 from hrd_tui.screens.attachment_view import AttachmentViewScreen
 from hrd_tui.screens.attachments import (
     AddAttachmentModal,
@@ -576,18 +580,56 @@ def pdf_with_text(path: Path, text: str) -> Path:
 # -- under stress ------------------------------------------------------------------------------------
 
 
-async def test_locking_while_a_file_is_taken_in_shows_the_prompt_and_keeps_the_file_whole(
+def sparse(place: dict[str, Any], name: str = "video.bin", mib: int = 48) -> Path:
+    """A file whose size is the point (the intake must still be running when a key
+    comes), made in no time and no disk space."""
+    path = place["files"] / name
+    with path.open("wb") as f:
+        f.truncate(mib * 1024 * 1024)
+    return path
+
+
+async def intake_running(app: Any, place: dict[str, Any], path: Path, note: str = "") -> Any:
+    """The add dialog taking ``path`` in, its worker inside its transaction."""
+    app.screen.query_one("#path", PathInput).value = str(path)
+    app.screen.query_one("#note", Input).value = note
+    app.screen.action_run()  # as Enter does (a key would wait for the keys held meanwhile)
+    (intake,) = [w for w in app.workers if w.group == "attachment-path"]
+    while intake.state is not WorkerState.RUNNING:
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.05)  # writing chunks
+    assert intake.state is WorkerState.RUNNING
+    return intake
+
+
+def kept_in(place: dict[str, Any], app: Any = None) -> tuple[list[str], int]:
+    """The attachments' names and the number of chunks the vault holds (the demo's files
+    among them); through the running ``app``'s store, if given (it holds the vault)."""
+    with app.session("reading") if app is not None else vault_session(place["vault"]) as session:
+        names = [a.name for a in attachments.listed(session, deleted=True)]
+        chunks = session.exec(select(func.count()).select_from(attachment_chunk)).one()
+    return names, int(chunks)
+
+
+def typed(app: Any, *keys: tuple[str, str | None]) -> None:
+    """Keys arriving together, as from the terminal (Pilot's press waits for an idle
+    process, which an intake's worker is not)."""
+    for key, char in keys:
+        app.post_message(events.Key(key, char))
+
+
+async def test_locking_while_a_file_is_taken_in_cancels_it_and_shows_the_prompt(
     place: dict[str, Any],
 ) -> None:
-    """The lock waits for the intake's transaction, then pops every screen; the intake's
-    worker then handed its result to the popped dialog, still attached (Textual detaches
-    it later): its dismiss popped the unlock prompt itself and the app stopped with an
-    internal error. Before that, a named pipe is refused at once, the dialog still live."""
+    """The idle lock during an intake stops it between two chunks (the store's close
+    waits for its transaction: a 4 GiB file would hold the lock a minute) and keeps
+    nothing. The intake's worker then ends after the lock popped its dialog, still
+    attached (Textual detaches it later): it must not dismiss the unlock prompt (the
+    app stopped with an internal error). Before that, a named pipe is refused at once."""
     fifo = place["files"] / "pipe"
     os.mkfifo(fifo)
-    video = place["files"] / "video.bin"
-    with video.open("wb") as f:
-        f.truncate(48 * 1024 * 1024)  # sparse: the size is the point (the intake must still be running)
+    video = sparse(place)
+    before = kept_in(place)
     app = app_for(place)
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)
@@ -599,17 +641,62 @@ async def test_locking_while_a_file_is_taken_in_shows_the_prompt_and_keeps_the_f
         await pilot.press("enter")
         await settle(app, pilot)
         assert "is a named pipe (FIFO), not a file" in text_of(app, "#error-path")
-        app.screen.query_one("#path", PathInput).value = str(video)
-        app.screen.action_run()  # as Enter does (a key would wait for the keys held meanwhile)
-        (intake,) = [w for w in app.workers if w.group == "attachment-path"]
-        while intake.state is not WorkerState.RUNNING:
-            await asyncio.sleep(0.01)
-        await asyncio.sleep(0.1)  # inside its transaction, writing chunks
-        assert intake.state is WorkerState.RUNNING
-        app.action_lock()  # as ctrl+l and the idle lock do
+        intake = await intake_running(app, place, video)
+        began = time.monotonic()
+        app.action_lock()  # as the idle lock does
+        assert time.monotonic() - began < 1.0  # not the rest of the intake
+        assert isinstance(app.screen, UnlockScreen)
         await settle(app, pilot)  # raised WorkerFailed (ScreenStackError) before
         assert intake.state is WorkerState.SUCCESS
         assert isinstance(app.screen, UnlockScreen) and len(app.screen_stack) == 1
-    with vault_session(place["vault"]) as session:
-        (kept,) = [a for a in attachments.listed(session) if a.name == "video.bin"]
-        assert kept.size == 48 * 1024 * 1024 and attachments.verify(session, kept) is None
+    assert kept_in(place) == before
+
+
+async def test_escape_during_an_intake_cancels_it_and_keeps_what_was_typed(place: dict[str, Any]) -> None:
+    """Esc typed after another key while a file is taken in (both held): it stops the
+    intake, which keeps nothing, and is spent doing so (the dialog stays, with the path,
+    the note and the word "Cancelled"); the key before it still reaches the field."""
+    video = sparse(place)
+    before = kept_in(place)
+    app = app_for(place)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await open_list(app, pilot, place)
+        await pilot.press("n")
+        await pilot.pause()
+        note = app.screen.query_one("#note", Input)
+        note.focus()  # Enter typed in the note starts the intake
+        await intake_running(app, place, video, note="from the [b]lawyer[/b]")
+        note.cursor_position = len(note.value)
+        typed(app, ("x", "x"), ("escape", None))
+        await settle(app, pilot)
+        assert isinstance(app.screen, AddAttachmentModal)
+        assert text_of(app, "#path-status") == "Cancelled: nothing was kept."
+        assert text_of(app, "#error-path") == ""
+        assert app.screen.query_one("#path", PathInput).value == str(video)
+        assert app.screen.focused is note and note.value == "from the [b]lawyer[/b]x"
+        assert kept_in(place, app) == before
+        await pilot.press("escape")  # now it closes the dialog, as ever
+        assert isinstance(app.screen, AttachmentsScreen) and rows_of(app) == []
+
+
+async def test_the_lock_key_during_an_intake_cancels_it_then_locks(place: dict[str, Any]) -> None:
+    """ctrl+l typed while a file is taken in is not kept waiting behind the intake: it
+    stops it, then locks."""
+    video = sparse(place)
+    before = kept_in(place)
+    app = app_for(place)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await open_list(app, pilot, place)
+        await pilot.press("n")
+        await pilot.pause()
+        intake = await intake_running(app, place, video)
+        began = time.monotonic()
+        typed(app, ("y", "y"), ("ctrl+l", None))
+        while not isinstance(app.screen, UnlockScreen) and time.monotonic() - began < 5:
+            await asyncio.sleep(0.01)
+        assert isinstance(app.screen, UnlockScreen) and time.monotonic() - began < 1.0
+        await settle(app, pilot)
+        assert intake.state is WorkerState.SUCCESS and len(app.screen_stack) == 1
+    assert kept_in(place) == before

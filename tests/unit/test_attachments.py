@@ -217,3 +217,34 @@ def test_the_database_refuses_to_change_what_was_taken_in(opened: vault.Vault, c
         kept = attachments.resolve(s, added.id)
         assert (kept.sha256, kept.name, kept.size, kept.note) == (added.sha256, "summons.txt", 8, "")
     assert attachments.remove(opened.store, added.id).deleted_at is not None  # the mark is allowed
+
+
+def test_a_cancelled_intake_keeps_nothing(opened: vault.Vault, case: Owner, tmp_path: Path) -> None:
+    """Esc or a lock during a long intake: the check before each chunk stops it, and the
+    transaction takes back the chunks already written (seen in it before the rollback)."""
+    source = tmp_path / "video.bin"
+    source.write_bytes(os.urandom(4 * MIB + 7))
+    written_when_stopped: list[int] = []
+    with pytest.raises(attachments.IntakeCancelled, match=r"^Cancelled: nothing was kept\.$"):
+        with opened.store.session() as s:
+
+            def after_two_chunks() -> bool:
+                written = int(s.exec(select(func.count()).select_from(attachment_chunk)).one())
+                if written >= 2:
+                    written_when_stopped.append(written)
+                return written >= 2
+
+            attachments.add(s, source, case, cancelled=after_two_chunks)
+    assert written_when_stopped == [2]
+    assert counts(opened) == (0, 0)
+    asked: list[bool] = []
+
+    def the_third_time() -> bool:
+        asked.append(len(asked) == 2)
+        return asked[-1]
+
+    with pytest.raises(attachments.IntakeCancelled):  # the screens' one-transaction call
+        attachments.attach(opened.store, source, case, cancelled=the_third_time)
+    assert asked == [False, False, True] and counts(opened) == (0, 0)
+    kept = attachments.attach(opened.store, source, case, cancelled=lambda: False)  # asked, never stopping
+    assert kept.size == 4 * MIB + 7 and counts(opened) == (1, 5)
