@@ -388,20 +388,30 @@ def _write_chunk(connection: Connection, ident: str, seq: int, block: bytes) -> 
         blob.close()
 
 
+def _chunk_rows(connection: Connection, attachment_id: str) -> dict[int, int]:
+    """The row id of each of an attachment's chunks by its place, in order (a few bytes
+    each: never the data)."""
+    stmt = select(attachment_chunk.c.seq, attachment_chunk.c.id).where(
+        attachment_chunk.c.attachment_id == attachment_id
+    )
+    return {int(seq): int(row) for seq, row in connection.execute(stmt.order_by(attachment_chunk.c.seq))}
+
+
+def _read_chunk(connection: Connection, row: int) -> bytes:
+    blob = _blob(connection, row, write=False)
+    try:
+        return bytes(blob.read())
+    except sqlcipher3.Error as exc:  # a page failing its HMAC: VaultDamaged
+        raise from_db_error(exc, "reading the attachment") from exc
+    finally:
+        blob.close()
+
+
 def chunks(session: Session, attachment_id: str) -> Iterator[bytes]:
     """The stored bytes in order, one chunk at a time (never all at once)."""
     connection = session.connection()
-    stmt = select(attachment_chunk.c.id).where(attachment_chunk.c.attachment_id == attachment_id)
-    rows = list(connection.execute(stmt.order_by(attachment_chunk.c.seq)).scalars())
-    for row in rows:
-        blob = _blob(connection, row, write=False)
-        try:
-            data = blob.read()
-        except sqlcipher3.Error as exc:  # a page failing its HMAC: VaultDamaged
-            raise from_db_error(exc, "reading the attachment") from exc
-        finally:
-            blob.close()
-        yield data
+    for row in _chunk_rows(connection, attachment_id).values():
+        yield _read_chunk(connection, row)
 
 
 class ChunkReader(io.RawIOBase):
@@ -411,7 +421,7 @@ class ChunkReader(io.RawIOBase):
     def __init__(self, session: Session, attachment_id: str, size: int) -> None:
         super().__init__()
         self._connection = session.connection()
-        self._id = attachment_id
+        self._rows = _chunk_rows(self._connection, attachment_id)
         self._size = size
         self._pos = 0
         self._seq = -1
@@ -433,12 +443,8 @@ class ChunkReader(io.RawIOBase):
 
     def _load(self, seq: int) -> None:
         if seq != self._seq:
-            row = self._connection.execute(
-                select(attachment_chunk.c.data).where(
-                    attachment_chunk.c.attachment_id == self._id, attachment_chunk.c.seq == seq
-                )
-            ).first()
-            self._chunk = bytes(row[0]) if row is not None else b""
+            row = self._rows.get(seq)  # a missing chunk reads as the end, never as the next one
+            self._chunk = _read_chunk(self._connection, row) if row is not None else b""
             self._seq = seq
 
     def readinto(self, buffer: Any) -> int:
@@ -534,9 +540,6 @@ class _Counting(io.RawIOBase):
 
     def writable(self) -> bool:
         return True
-
-    def tell(self) -> int:  # pypdf notes where each object starts
-        return self.size
 
     def write(self, data: Any) -> int:
         view = memoryview(data).cast("B")
@@ -768,19 +771,6 @@ def preview_image(tx: Transactions, attachment_id: str, width: int, height: int)
     def small(stream: IO[bytes], shown: AttachmentView) -> Any:
         if not filetypes.is_image(shown.media_type):
             raise ValidationError({"id": f"a {shown.media_type} file is not an image"})
-        from PIL import Image
-
-        Image.MAX_IMAGE_PIXELS = file_metadata.MAX_IMAGE_PIXELS
-        try:
-            with Image.open(stream) as image:
-                if image.width * image.height > file_metadata.MAX_IMAGE_PIXELS:
-                    raise ValidationError({"id": f"the image is too large to preview ({image.width}x{image.height})"})
-                image.draft("RGB", (width, height))  # a JPEG decodes at a fraction of its size
-                image.thumbnail((width, height))
-                return image.convert("RGB")
-        except ValidationError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - a damaged or hostile image can fail in any way
-            raise ValidationError({"id": f"the image could not be read ({type(exc).__name__})"}) from exc
+        return file_metadata.thumbnail(stream, width, height)
 
     return with_contents(tx, attachment_id, small)

@@ -174,6 +174,22 @@ def too_many_pixels(image: Any) -> bool:
     return bool(image.width * image.height > MAX_IMAGE_PIXELS)
 
 
+def thumbnail(stream: IO[bytes], width: int, height: int) -> Any:
+    """A copy of the image at most ``width`` x ``height`` pixels, RGB (a preview in
+    character cells); one over the pixel limit is refused before its pixels are decoded."""
+    try:
+        with _open_image(stream) as image:
+            if too_many_pixels(image):
+                raise ValidationError({"id": f"the image is too large to preview ({image.width}x{image.height})"})
+            image.draft("RGB", (width, height))  # a JPEG decodes at a fraction of its size
+            image.thumbnail((width, height))
+            return image.convert("RGB")
+    except ValidationError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a damaged or hostile image can fail in any way
+        raise ValidationError({"id": f"the image could not be read ({type(exc).__name__})"}) from exc
+
+
 def _gps_text(gps: dict[int, Any]) -> str:
     def degrees(values: Any, ref: Any) -> float | None:
         try:
