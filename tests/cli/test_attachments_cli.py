@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PASSPHRASE, find_markers, frozen_settings, run_cli
+from helpers.evidence import jpeg_with_exif
 from sqlalchemy import func, text
 from sqlmodel import select
 
@@ -103,19 +104,6 @@ def record_of(vault_dir: Path, ident: str) -> dict[str, object]:
 
 
 # -- files ----------------------------------------------------------------------------------------------
-
-
-def jpeg_with_exif(path: Path, *, owner: str = "Jane Owner") -> Path:
-    from PIL import Image
-
-    image = Image.new("RGB", (48, 32), (180, 20, 20))
-    exif = Image.Exif()
-    exif[0x010F] = "Canon"  # make
-    exif[0x0110] = "EOS 5D"  # model
-    exif[0x013B] = owner  # artist
-    exif[0x8825] = {1: "N", 2: (48.0, 51.0, 30.0), 3: "E", 4: (2.0, 21.0, 0.0)}  # GPS: Paris
-    image.save(path, format="JPEG", exif=exif)
-    return path
 
 
 def png_with_text(path: Path, comment: str) -> Path:

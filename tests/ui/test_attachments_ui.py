@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from conftest import PASSPHRASE, demo_vault_at, unlock, vault_session
+from helpers.evidence import jpeg_with_exif
 from sqlalchemy import func
 from sqlmodel import select
 from textual import events
@@ -536,19 +537,6 @@ def test_the_name_rule_folds_case_and_accents_and_sees_joined_words(place: dict[
 
 
 # -- files --------------------------------------------------------------------------------------------------
-
-
-def jpeg_with_exif(path: Path) -> Path:
-    from PIL import Image
-
-    image = Image.new("RGB", (48, 32), (180, 20, 20))
-    exif = Image.Exif()
-    exif[0x010F] = "Canon"  # make
-    exif[0x0110] = "EOS 5D"  # model
-    exif[0x013B] = "Jane Owner"  # artist
-    exif[0x8825] = {1: "N", 2: (48.0, 51.0, 30.0), 3: "E", 4: (2.0, 21.0, 0.0)}  # GPS
-    image.save(path, format="JPEG", exif=exif)
-    return path
 
 
 def pdf_with_text(path: Path, text: str) -> Path:

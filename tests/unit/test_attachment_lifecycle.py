@@ -8,14 +8,13 @@ belong to takes them with it, leaving no stray chunk."""
 from __future__ import annotations
 
 import hashlib
-import io
-import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import FROZEN_NOW, PASSPHRASE, find_markers, run_cli
+from helpers.evidence import add, stored, with_markers
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -33,23 +32,7 @@ MARKERS = [TEXT_MARKER, BINARY_MARKER, "Ирина Волкова"]
 
 
 def binary(size: int) -> bytes:
-    """Random bytes with a marker every half MiB (each of the file's chunks holds some)."""
-    data = bytearray(os.urandom(size))
-    for at in range(0, size - len(BINARY_MARKER), MIB // 2):
-        data[at : at + len(BINARY_MARKER)] = BINARY_MARKER.encode()
-    return bytes(data)
-
-
-def add(v: vault.Vault, owner: Owner, name: str, data: bytes) -> str:
-    with v.store.session() as s:
-        return attachments.add_stream(s, io.BytesIO(data), name, owner).id
-
-
-def stored(v: vault.Vault) -> dict[str, str]:
-    """SHA-256 of every attachment's stored bytes, by id."""
-    with v.store.session() as s:
-        ids = list(s.exec(select(Attachment.id)))
-        return {i: hashlib.sha256(b"".join(attachments.chunks(s, i))).hexdigest() for i in ids}
+    return with_markers(size, BINARY_MARKER.encode())
 
 
 def chunk_ids(v: vault.Vault) -> dict[str, int]:

@@ -7,7 +7,6 @@ file on disk, every import a transaction, every damage a byte changed in that fi
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import subprocess
@@ -21,6 +20,7 @@ from typing import Any
 
 import pytest
 from conftest import PASSPHRASE, find_markers, run_cli
+from helpers.evidence import add, stored, with_markers
 from sqlalchemy import func, update
 from sqlmodel import select
 
@@ -72,15 +72,7 @@ def out(tmp_path: Path) -> Path:
 
 def binary(size: int) -> bytes:
     """Random bytes (not compressible) with a marker that must never show in a bundle."""
-    data = bytearray(os.urandom(size))
-    for at in range(0, size - len(BINARY_MARKER), MIB // 2):
-        data[at : at + len(BINARY_MARKER)] = BINARY_MARKER
-    return bytes(data)
-
-
-def add(v: vault.Vault, owner: Owner, name: str, data: bytes, note: str = "") -> str:
-    with v.store.session() as s:
-        return attachments.add_stream(s, io.BytesIO(data), name, owner, note=note).id
+    return with_markers(size, BINARY_MARKER)
 
 
 def export(v: vault.Vault, path: Path, selection: Selection | None = None) -> str:
@@ -98,13 +90,6 @@ def attachment_rows(v: vault.Vault) -> dict[str, dict[str, Any]]:
     """Every attachment's record as the plain export lists it, by id."""
     with v.store.session() as s:
         return {r["id"]: r for r in export_document(s, v.header.vault_id)["attachments"]}
-
-
-def stored(v: vault.Vault) -> dict[str, str]:
-    """SHA-256 of every attachment's stored bytes, by id."""
-    with v.store.session() as s:
-        ids = list(s.exec(select(Attachment.id)))
-        return {i: hashlib.sha256(b"".join(attachments.chunks(s, i))).hexdigest() for i in ids}
 
 
 def chunk_rows(v: vault.Vault) -> int:
