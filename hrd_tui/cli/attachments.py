@@ -23,13 +23,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hrd_tui.cli.common import confirmed, err, open_vault, out, texts_from_stdin
+from hrd_tui.cli.common import confirmed, err, open_vault, out, require_current_schema, texts_from_stdin
 from hrd_tui.errors import UsageError
 
 if TYPE_CHECKING:
     from hrd_tui.services.attachments import AttachmentView
     from hrd_tui.transactions import Transactions
-    from hrd_tui.vault import Vault
 
 #: The width of the name column of 'hrd-tui attachments' (a longer name is cut, with "...").
 _NAME_WIDTH = 28
@@ -40,16 +39,6 @@ def _max_bytes() -> int:
     from hrd_tui.settings import Settings
 
     return Settings.load(Settings.default_path()).attachment_max_bytes
-
-
-def _upgraded(opened: Vault, then: str) -> None:
-    """A vault opened read-only with an older schema has no attachments table yet."""
-    from hrd_tui.errors import HrdError
-
-    if opened.needs_upgrade:
-        raise HrdError(
-            f"This vault uses an older schema: open it once with the app (or 'hrd-tui passwd') to upgrade it, then {then}."
-        )
 
 
 # -- attach ---------------------------------------------------------------------------------
@@ -161,7 +150,7 @@ def cmd_attachments(args: argparse.Namespace) -> int:
     from hrd_tui.services import attachments
 
     with open_vault(args, readonly=args.action != "delete") as opened:
-        _upgraded(opened, "list its attachments")
+        require_current_schema(opened, "list its attachments")
         if args.action == "delete":
             return _delete(opened.store, args)
         owner = None
@@ -229,7 +218,7 @@ def export_attachment(args: argparse.Namespace) -> int:
     if dest.exists() or dest.is_symlink():
         raise ValidationError({"output": f"{dest} already exists: an export never overwrites a file"})
     with open_vault(args, readonly=True) as opened:
-        _upgraded(opened, "export")
+        require_current_schema(opened, "export")
         shown = attachments.find(opened.store, args.ref)
         if args.strip_metadata and not file_metadata.can_strip(shown.media_type):
             raise ValidationError(

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hrd_tui import paths
-from hrd_tui.errors import UsageError
+from hrd_tui.errors import HrdError, UsageError
 from hrd_tui.sanitize import for_display
 
 if TYPE_CHECKING:
@@ -176,6 +176,15 @@ def open_vault(args: argparse.Namespace, *, readonly: bool, secret: Secret | Non
             f"the vault was upgraded from schema {opened.migrated_from} (an encrypted backup is in {vault_dir / vault.BACKUPS_NAME})."
         )
     return opened
+
+
+def require_current_schema(opened: Vault, then: str) -> None:
+    """A vault opened read-only with an older schema lacks the newer tables (it is upgraded
+    at its next writing open): say so, and what to do, rather than fail on a missing table."""
+    if opened.needs_upgrade:
+        raise HrdError(
+            f"This vault uses an older schema: open it once with the app (or 'hrd-tui passwd') to upgrade it, then {then}."
+        )
 
 
 # -- what a command prints or writes ------------------------------------------------

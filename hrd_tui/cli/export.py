@@ -9,8 +9,8 @@ import json
 import re
 import sys
 
-from hrd_tui.cli.common import err, open_vault, write_output
-from hrd_tui.errors import HrdError, UsageError
+from hrd_tui.cli.common import err, open_vault, require_current_schema, write_output
+from hrd_tui.errors import UsageError
 
 #: What every plain (unencrypted) export is told to the officer, after what it is.
 KEEP_IT_SAFE = "Keep it encrypted, never e-mail it, and delete it when done."
@@ -24,10 +24,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return attachments.export_attachment(args)
     _check_export_args(args)
     with open_vault(args, readonly=True) as opened:
-        if opened.needs_upgrade:
-            raise HrdError(
-                "This vault uses an older schema: open it once with the app (or 'hrd-tui passwd') to upgrade it, then export."
-            )
+        require_current_schema(opened, "export")
         with opened.store.session("exporting") as session:
             if args.ref:  # the id, or its start as reports cite it and the app shows it
                 from sqlmodel import SQLModel

@@ -12,8 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hrd_tui.cli.common import open_vault, out
-from hrd_tui.errors import HrdError, UsageError
+from hrd_tui.cli.common import open_vault, out, require_current_schema
+from hrd_tui.errors import UsageError
 
 if TYPE_CHECKING:  # imported where used: --help stays light
     from sqlmodel import Session
@@ -49,11 +49,7 @@ def cmd_layout(args: argparse.Namespace) -> int:
         out(f"Report layout '{row.key}' " + (f"retired on {on}." if on else "reinstated."))
         return 0
     with open_vault(args, readonly=True) as opened:
-        if opened.needs_upgrade:
-            raise HrdError(
-                "This vault uses an older schema: open it once with the app (or 'hrd-tui passwd') to upgrade it, "
-                "then list its layouts."
-            )
+        require_current_schema(opened, "list its layouts")
         with opened.store.session("reading the report layouts") as session:
             if args.action == "show":
                 text = report_layouts.text_of(session, args.item)

@@ -14,8 +14,8 @@ import argparse
 from datetime import date
 from typing import TYPE_CHECKING
 
-from hrd_tui.cli.common import open_vault, out
-from hrd_tui.errors import HrdError, UsageError, ValidationError
+from hrd_tui.cli.common import open_vault, out, require_current_schema
+from hrd_tui.errors import UsageError, ValidationError
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -83,11 +83,7 @@ def cmd_referral(args: argparse.Namespace) -> int:
 
     today = wallclock.today()
     with open_vault(args, readonly=args.action == "list") as opened:
-        if opened.needs_upgrade:  # read-only: an older schema has no stages yet
-            raise HrdError(
-                "This vault uses an older schema: open it once with the app (or 'hrd-tui passwd') to upgrade it, "
-                "then list."
-            )
+        require_current_schema(opened, "list")
         with opened.store.session("the referrals") as session:
             if args.action == "list":
                 stmt = select(Referral).order_by(col(Referral.created_at))

@@ -9,9 +9,9 @@ import re
 import sys
 from typing import TYPE_CHECKING
 
-from hrd_tui.cli.common import day_option, err, open_vault, write_output
+from hrd_tui.cli.common import day_option, err, open_vault, require_current_schema, write_output
 from hrd_tui.cli.table import REPORT_TYPES
-from hrd_tui.errors import HrdError, UsageError
+from hrd_tui.errors import UsageError
 
 if TYPE_CHECKING:  # imported where used: --help stays light
     from datetime import date
@@ -43,10 +43,7 @@ def _report_args(args: argparse.Namespace) -> tuple[ReportType, date, date]:
 def cmd_report(args: argparse.Namespace) -> int:
     report_type, start, end = _report_args(args)
     with open_vault(args, readonly=True) as opened:
-        if opened.needs_upgrade:
-            raise HrdError(
-                "This vault uses an older schema: open it once with the app (or 'hrd-tui passwd') to upgrade it, then report."
-            )
+        require_current_schema(opened, "report")
         with opened.store.session("assembling the report") as session:
             from hrd_tui.services import reports
 
