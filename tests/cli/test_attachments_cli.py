@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PASSPHRASE, find_markers, frozen_settings, run_cli
+from helpers.cli import assert_one_line_failure
 from helpers.evidence import jpeg_with_exif
 from sqlalchemy import func, text
 from sqlmodel import select
@@ -70,14 +71,6 @@ def hrd(
         "--vault", str(where["vault"]), "--passphrase-file", str(where["passfile"]), *args,
         env={"XDG_CONFIG_HOME": str(where["config"]), **(env or {})}, input=input,
     )  # fmt: skip
-
-
-def one_line_failure(result: subprocess.CompletedProcess[str], code: int, text_: str) -> None:
-    assert result.returncode == code, (result.returncode, result.stderr)
-    assert text_ in result.stderr, result.stderr
-    assert "Traceback" not in result.stderr + result.stdout
-    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
-    assert result.stdout == ""
 
 
 def attached_id(result: subprocess.CompletedProcess[str]) -> str:
@@ -162,7 +155,7 @@ def test_a_photo_lists_what_it_gives_away_and_comes_back_exact_or_stripped(share
     assert "NOT ENCRYPTED. Keep it encrypted, never e-mail it, and delete it when done." in done.stderr
 
     again = hrd(shared, "export", "attachment", ident[:8], "-o", str(exact))  # never over a file
-    one_line_failure(again, 11, "already exists: an export never overwrites a file")
+    assert_one_line_failure(again, 11, "already exists: an export never overwrites a file")
     assert exact.read_bytes() == photo.read_bytes()
 
     clean = root / "clean.jpg"
@@ -213,11 +206,11 @@ def test_the_type_comes_from_the_content_and_a_text_file_cannot_be_stripped(shar
     ident = attached_id(plain)
     assert "text/plain" in plain.stdout and "No identifying metadata found in the file." in plain.stdout
     refused = hrd(shared, "export", "attachment", ident[:8], "-o", str(root / "note-out.txt"), "--strip-metadata")
-    one_line_failure(refused, 11, "cannot remove metadata from a text/plain file; nothing was written")
+    assert_one_line_failure(refused, 11, "cannot remove metadata from a text/plain file; nothing was written")
     assert not (root / "note-out.txt").exists()
 
     to_terminal = hrd(shared, "export", "attachment", ident[:8])
-    one_line_failure(to_terminal, 2, "give -o FILE")
+    assert_one_line_failure(to_terminal, 2, "give -o FILE")
 
 
 def test_bad_files_are_one_clear_line_and_nothing_is_added(shared: dict[str, Path | str]) -> None:
@@ -236,7 +229,7 @@ def test_bad_files_are_one_clear_line_and_nothing_is_added(shared: dict[str, Pat
     to = f"case:{str(shared['case'])[:8]}"
 
     too_big = hrd(shared, "attach", str(big), "--to", to, env={"XDG_CONFIG_HOME": str(config)})
-    one_line_failure(too_big, 11, "is 2.0 MiB, over the limit of 1.0 MiB a file (the setting attachment_max_mib")
+    assert_one_line_failure(too_big, 11, "is 2.0 MiB, over the limit of 1.0 MiB a file (the setting attachment_max_mib")
     cases = [
         (fifo, 11, "is a named pipe (FIFO), not a file"),
         (root, 11, "is a directory, not a file"),
@@ -245,14 +238,16 @@ def test_bad_files_are_one_clear_line_and_nothing_is_added(shared: dict[str, Pat
         (empty, 11, "is empty: there is nothing to keep"),
     ]
     for path, code, said in cases:
-        one_line_failure(hrd(shared, "attach", str(path), "--to", to), code, said)
+        assert_one_line_failure(hrd(shared, "attach", str(path), "--to", to), code, said)
     # A mistake in --to is said before any passphrase is asked (there is no terminal to ask on).
     no_passphrase = run_cli(
         "--vault", str(shared["vault"]), "attach", str(empty), "--to", "kase:1234",
         env={"XDG_CONFIG_HOME": str(shared["config"])},
     )  # fmt: skip
-    one_line_failure(no_passphrase, 11, "'kase' is not something a file can be attached to")
-    one_line_failure(hrd(shared, "attach", str(big), "--to", "case:ffffffff"), 12, "No threat case with id ffffffff.")
+    assert_one_line_failure(no_passphrase, 11, "'kase' is not something a file can be attached to")
+    assert_one_line_failure(
+        hrd(shared, "attach", str(big), "--to", "case:ffffffff"), 12, "No threat case with id ffffffff."
+    )
     assert count_attachments(Path(shared["vault"])) == before
 
 
@@ -286,12 +281,12 @@ def test_a_file_piped_in_is_kept_under_the_name_given(shared: dict[str, Path | s
     before = count_attachments(Path(shared["vault"]))
     too_much = hrd(shared, "attach", "-", "--name", "x.txt", "--to", to, input="y" * (3 * MIB),
                    env={"XDG_CONFIG_HOME": str(config)})  # fmt: skip
-    one_line_failure(too_much, 11, "x.txt is over the limit of 1.0 MiB a file")
+    assert_one_line_failure(too_much, 11, "x.txt is over the limit of 1.0 MiB a file")
     assert count_attachments(Path(shared["vault"])) == before
-    one_line_failure(hrd(shared, "attach", "-", "--to", to, input="z"), 2, "needs its name")
+    assert_one_line_failure(hrd(shared, "attach", "-", "--to", to, input="z"), 2, "needs its name")
     both = run_cli("--vault", str(shared["vault"]), "--passphrase-file", "-", "attach", "-", "--name", "a.txt",
                    "--to", to, input=PASSPHRASE + "\nz")  # fmt: skip
-    one_line_failure(both, 2, "give the passphrase with --passphrase-file FILE (not '-')")
+    assert_one_line_failure(both, 2, "give the passphrase with --passphrase-file FILE (not '-')")
 
 
 def test_a_hostile_file_name_cannot_drive_the_terminal(shared: dict[str, Path | str]) -> None:
@@ -328,7 +323,7 @@ def test_delete_keeps_the_hash_and_purge_removes_the_bytes_for_good(own: dict[st
     ident = attached_id(hrd(own, "attach", str(source), "--to", f"case:{str(own['case'])[:8]}"))
 
     unasked = hrd(own, "attachments", "delete", ident[:8])  # a script without --yes
-    one_line_failure(unasked, 2, "Nothing was deleted: there is no terminal to confirm on. Pass --yes.")
+    assert_one_line_failure(unasked, 2, "Nothing was deleted: there is no terminal to confirm on. Pass --yes.")
     gone = hrd(own, "attachments", "delete", ident[:8], "--yes")
     assert gone.returncode == 0, gone.stderr
     assert f"SHA-256 {sha256_of(source)}, is kept" in gone.stdout and "purge" in gone.stdout
@@ -407,7 +402,7 @@ def test_a_disk_that_fills_mid_way_leaves_nothing_half_added(own: dict[str, Path
          "attach", str(source), "--to", f"case:{str(own['case'])[:8]}"],
         capture_output=True, text=True, env=env, preexec_fn=small_disk, timeout=120,
     )  # fmt: skip
-    one_line_failure(result, 7, "The disk is full")
+    assert_one_line_failure(result, 7, "The disk is full")
     assert "The file was not added: nothing of it was kept." in result.stderr
     with vault.unlock(vault_dir, Secret(PASSPHRASE)) as v:
         assert v.check() == []

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FROZEN_DAY, PASSPHRASE, run_cli
+from helpers.cli import assert_one_line_failure
 
 from hrd_tui import vault
 from hrd_tui.services import contacts, threats
@@ -76,14 +77,6 @@ def case_vault(tmp_path: Path) -> tuple[Path, str]:
 
 def cli(vault_dir: Path, passfile: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return run_cli("--vault", str(vault_dir), "--passphrase-file", str(passfile), *args)
-
-
-def assert_one_line_failure(result: subprocess.CompletedProcess[str], code: int, text: str) -> None:
-    assert result.returncode == code, (result.returncode, result.stderr)
-    assert text in result.stderr
-    assert "Traceback" not in result.stderr + result.stdout
-    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
-    assert result.stdout == ""
 
 
 def _without_time_written(report: str) -> list[str]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PASSPHRASE, run_cli
+from helpers.cli import assert_one_line_failure
 
 from hrd_tui import vault, wallclock
 from hrd_tui.services import contacts, trials
@@ -49,14 +50,6 @@ def hearing_vault(tmp_path: Path) -> tuple[Path, str]:
 
 def cli(vault_dir: Path, passfile: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return run_cli("--vault", str(vault_dir), "--passphrase-file", str(passfile), *args)
-
-
-def assert_one_line_failure(result: subprocess.CompletedProcess[str], code: int, text: str) -> None:
-    assert result.returncode == code, (result.returncode, result.stderr)
-    assert text in result.stderr
-    assert "Traceback" not in result.stderr + result.stdout
-    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
-    assert result.stdout == ""
 
 
 def test_export_hearing_to_a_private_file_redacted_and_warned_about(

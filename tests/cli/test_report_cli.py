@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PASSPHRASE, run_cli
+from helpers.cli import assert_one_line_failure
 
 from hrd_tui import vault
 from hrd_tui.services import contacts, monitoring, redaction, threats
@@ -73,14 +74,6 @@ def cli(vault_dir: Path, passfile: Path, *args: str) -> subprocess.CompletedProc
 def rendered(vault_dir: Path, report_type: str, *, real_names: bool = False) -> str:
     with vault.unlock(vault_dir, vault.Secret(PASSPHRASE), readonly=True) as opened, opened.store.session() as s:
         return render_report(s, report_type, date.fromisoformat(START), date.fromisoformat(END), real_names=real_names)
-
-
-def assert_one_line_failure(result: subprocess.CompletedProcess[str], code: int, text: str) -> None:
-    assert result.returncode == code, (result.returncode, result.stderr)
-    assert text in result.stderr, result.stderr
-    assert "Traceback" not in result.stderr + result.stdout
-    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
-    assert result.stdout == ""
 
 
 @pytest.mark.parametrize("report_type", ["regular", "crhrp", "tip", "irf"])

@@ -56,3 +56,13 @@ def run_cli(
 ) -> subprocess.CompletedProcess[str]:
     """Run the real program (python -m hrd_tui) as a user would, with the test settings."""
     return run_hrd(*args, env={**frozen_settings(), **(env or {})}, input=input, cwd=cwd, timeout=timeout)
+
+
+def assert_one_line_failure(result: subprocess.CompletedProcess[str], code: int, text: str) -> None:
+    """A refusal as the command line must give it: its exit code, one line on stderr
+    naming the problem, no traceback, and nothing on stdout."""
+    assert result.returncode == code, (result.returncode, result.stderr)
+    assert text in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert result.stdout == ""
